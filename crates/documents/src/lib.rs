@@ -1,0 +1,2 @@
+//! PermitDesk documents.
+//! Stub.

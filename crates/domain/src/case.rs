@@ -1,0 +1,1021 @@
+//! 办件: one item of one application as it moves through the window and the department.
+//! Commands are decided against the current state into events; the state is the fold of them.
+
+use crate::actor::{Actor, Role};
+use crate::clock::{ClockInput, StopReason, StoppedSpan};
+use crate::ids::{ApplicationId, AttachmentId, CaseId, CertificateNumber, DepartmentCode, ItemCode, OrganisationId, ProjectId, WorksId};
+use crate::procedure::SpecialProcedureKind;
+use crate::time::{Timestamp, to_local};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most working days one extension (延期) may add (行政许可法 §42: 10 days; joint handling 15).
+pub const MAX_EXTENSION_DAYS: u32 = 15;
+
+/// 办件状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// 草稿: the applicant is still filling in the form.
+    Draft,
+    /// 已提交: waiting for the window to receive it.
+    Submitted,
+    /// 已接件: the window has it and checks its form (形式审查).
+    Received,
+    /// 待补正: a one-time correction notice (一次性补正告知) was sent; the applicant resubmits.
+    CorrectionRequested,
+    /// 审查中: accepted (受理); the legal clock runs.
+    InReview,
+    /// 暂停整改: paused for rectification; the clock stops.
+    Paused,
+    /// 已退件: returned; the applicant must apply again.
+    Returned,
+    /// 不予受理.
+    NotAccepted,
+    /// 已撤回: withdrawn by the applicant.
+    Withdrawn,
+    /// 办结（准予）: granted, with an e-certificate.
+    Granted,
+    /// 办结（不予许可）: denied, with reasons.
+    Denied,
+}
+
+impl CaseState {
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseState::Draft => "草稿",
+            CaseState::Submitted => "已提交",
+            CaseState::Received => "已接件",
+            CaseState::CorrectionRequested => "待补正",
+            CaseState::InReview => "审查中",
+            CaseState::Paused => "暂停整改",
+            CaseState::Returned => "已退件",
+            CaseState::NotAccepted => "不予受理",
+            CaseState::Withdrawn => "已撤回",
+            CaseState::Granted => "办结（准予许可）",
+            CaseState::Denied => "办结（不予许可）",
+        }
+    }
+
+    /// No command changes a case in a terminal state.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, CaseState::Returned | CaseState::NotAccepted | CaseState::Withdrawn | CaseState::Granted | CaseState::Denied)
+    }
+
+    /// The national handling-state code (SPGL 办理状态) this state reports as.
+    pub fn national_code(self) -> Option<u8> {
+        match self {
+            CaseState::Draft | CaseState::Submitted => None,
+            CaseState::Received => Some(1),
+            CaseState::CorrectionRequested => Some(6),
+            CaseState::InReview => Some(8),
+            CaseState::Paused => Some(6),
+            CaseState::Returned => Some(4),
+            CaseState::NotAccepted => Some(5),
+            CaseState::Withdrawn => Some(14),
+            CaseState::Granted => Some(11),
+            CaseState::Denied => Some(13),
+        }
+    }
+}
+
+impl fmt::Display for CaseState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// 告知承诺制 status of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentStatus {
+    #[default]
+    NotRequested,
+    /// The window asked the department to confirm.
+    Requested,
+    Confirmed,
+    Declined,
+}
+
+/// What the case was accepted under; fixed at 受理 so later catalogue edits do not change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptanceTerms {
+    /// 目录版本.
+    pub catalogue_version: String,
+    /// 法定办理时限 (working days; 0 = 即办).
+    pub time_limit_working_days: u32,
+    /// 层级审批: the department's levels in order, e.g. 受理 审核 复核 签批.
+    pub review_levels: Vec<String>,
+}
+
+/// One point of a one-time correction notice (补正告知): which material, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionPoint {
+    pub material: String,
+    pub reason: String,
+}
+
+/// 电子证照 record issued at a granted completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRecord {
+    pub number: CertificateNumber,
+    /// 证照名称, e.g. 建筑工程施工许可证.
+    pub name: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    /// The certificate file.
+    pub file: Option<AttachmentId>,
+}
+
+/// A user's command on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum CaseCommand {
+    /// Open a draft case for one item of an application (applicant online, or the window on site).
+    Create {
+        application: ApplicationId,
+        project: ProjectId,
+        works: WorksId,
+        item: ItemCode,
+        department: DepartmentCode,
+        applicant: OrganisationId,
+        /// Whether the catalogue allows 告知承诺制 for the item.
+        commitment_allowed: bool,
+    },
+    /// Attach a material (申报材料) under the name of the catalogue's requirement.
+    AttachMaterial { material: String, attachment: AttachmentId },
+    DetachMaterial { material: String },
+    /// Submit (or resubmit after correction) with the stamped application form (盖章申请表).
+    Submit { stamped_form: AttachmentId },
+    /// 接件.
+    Receive,
+    /// Ask the department to confirm commitment-based handling.
+    RequestCommitmentConfirmation,
+    ConfirmCommitment,
+    DeclineCommitment { reason: String },
+    /// 受理: the clock starts.
+    Accept { terms: AcceptanceTerms, commitment_based: bool },
+    /// 一次性补正告知: every problem at once.
+    RequestCorrection { points: Vec<CorrectionPoint> },
+    /// 不予受理.
+    RefuseAcceptance { reasons: Vec<String> },
+    /// 层级审批 at the next level.
+    SignOff { level: String },
+    /// 暂停整改.
+    Pause { points: Vec<CorrectionPoint> },
+    /// The applicant's rectified materials while paused.
+    SubmitRectification { note: String },
+    /// 恢复.
+    Resume,
+    StartSpecialProcedure { procedure: u32, kind: SpecialProcedureKind, timed: Option<bool> },
+    EndSpecialProcedure { procedure: u32, summary: String },
+    /// 延期: approved extra working days.
+    Extend { days: u32, reason: String, approved_by: String },
+    /// 退件.
+    Return { reasons: Vec<String> },
+    /// 撤回.
+    Withdraw { reason: String },
+    /// 办结.
+    Complete { decision: Decision },
+}
+
+/// The result of a completed case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum Decision {
+    Granted { certificate: CertificateRecord },
+    Denied { reasons: Vec<String> },
+}
+
+/// What a command is, for messages and for role checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAction {
+    Create,
+    AttachMaterial,
+    DetachMaterial,
+    Submit,
+    Receive,
+    RequestCommitmentConfirmation,
+    ConfirmCommitment,
+    DeclineCommitment,
+    Accept,
+    RequestCorrection,
+    RefuseAcceptance,
+    SignOff,
+    Pause,
+    SubmitRectification,
+    Resume,
+    StartSpecialProcedure,
+    EndSpecialProcedure,
+    Extend,
+    Return,
+    Withdraw,
+    Complete,
+}
+
+impl CaseAction {
+    pub const ALL: [CaseAction; 21] = [
+        CaseAction::Create,
+        CaseAction::AttachMaterial,
+        CaseAction::DetachMaterial,
+        CaseAction::Submit,
+        CaseAction::Receive,
+        CaseAction::RequestCommitmentConfirmation,
+        CaseAction::ConfirmCommitment,
+        CaseAction::DeclineCommitment,
+        CaseAction::Accept,
+        CaseAction::RequestCorrection,
+        CaseAction::RefuseAcceptance,
+        CaseAction::SignOff,
+        CaseAction::Pause,
+        CaseAction::SubmitRectification,
+        CaseAction::Resume,
+        CaseAction::StartSpecialProcedure,
+        CaseAction::EndSpecialProcedure,
+        CaseAction::Extend,
+        CaseAction::Return,
+        CaseAction::Withdraw,
+        CaseAction::Complete,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseAction::Create => "新建申请",
+            CaseAction::AttachMaterial => "上传材料",
+            CaseAction::DetachMaterial => "移除材料",
+            CaseAction::Submit => "提交申请",
+            CaseAction::Receive => "接件",
+            CaseAction::RequestCommitmentConfirmation => "发起告知承诺确认",
+            CaseAction::ConfirmCommitment => "确认告知承诺",
+            CaseAction::DeclineCommitment => "不同意告知承诺",
+            CaseAction::Accept => "受理",
+            CaseAction::RequestCorrection => "一次性补正告知",
+            CaseAction::RefuseAcceptance => "不予受理",
+            CaseAction::SignOff => "层级审批签署",
+            CaseAction::Pause => "暂停整改",
+            CaseAction::SubmitRectification => "提交整改材料",
+            CaseAction::Resume => "恢复审批",
+            CaseAction::StartSpecialProcedure => "开始特别程序",
+            CaseAction::EndSpecialProcedure => "结束特别程序",
+            CaseAction::Extend => "延期",
+            CaseAction::Return => "退件",
+            CaseAction::Withdraw => "撤回",
+            CaseAction::Complete => "办结",
+        }
+    }
+
+    /// The roles that may take this action (scope — own organisation, own department — is
+    /// checked separately against the case).
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use CaseAction::*;
+        match self {
+            Create | AttachMaterial | DetachMaterial | Submit => &[Role::Applicant, Role::WindowOperator],
+            SubmitRectification | Withdraw => &[Role::Applicant],
+            Receive | RequestCommitmentConfirmation | Accept | RequestCorrection | RefuseAcceptance => &[Role::WindowOperator],
+            ConfirmCommitment | DeclineCommitment | SignOff | Pause | Resume | StartSpecialProcedure | EndSpecialProcedure
+            | Extend | Return | Complete => &[Role::DepartmentReviewer, Role::UtilityUnit],
+        }
+    }
+}
+
+impl fmt::Display for CaseAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl CaseCommand {
+    pub fn action(&self) -> CaseAction {
+        match self {
+            CaseCommand::Create { .. } => CaseAction::Create,
+            CaseCommand::AttachMaterial { .. } => CaseAction::AttachMaterial,
+            CaseCommand::DetachMaterial { .. } => CaseAction::DetachMaterial,
+            CaseCommand::Submit { .. } => CaseAction::Submit,
+            CaseCommand::Receive => CaseAction::Receive,
+            CaseCommand::RequestCommitmentConfirmation => CaseAction::RequestCommitmentConfirmation,
+            CaseCommand::ConfirmCommitment => CaseAction::ConfirmCommitment,
+            CaseCommand::DeclineCommitment { .. } => CaseAction::DeclineCommitment,
+            CaseCommand::Accept { .. } => CaseAction::Accept,
+            CaseCommand::RequestCorrection { .. } => CaseAction::RequestCorrection,
+            CaseCommand::RefuseAcceptance { .. } => CaseAction::RefuseAcceptance,
+            CaseCommand::SignOff { .. } => CaseAction::SignOff,
+            CaseCommand::Pause { .. } => CaseAction::Pause,
+            CaseCommand::SubmitRectification { .. } => CaseAction::SubmitRectification,
+            CaseCommand::Resume => CaseAction::Resume,
+            CaseCommand::StartSpecialProcedure { .. } => CaseAction::StartSpecialProcedure,
+            CaseCommand::EndSpecialProcedure { .. } => CaseAction::EndSpecialProcedure,
+            CaseCommand::Extend { .. } => CaseAction::Extend,
+            CaseCommand::Return { .. } => CaseAction::Return,
+            CaseCommand::Withdraw { .. } => CaseAction::Withdraw,
+            CaseCommand::Complete { .. } => CaseAction::Complete,
+        }
+    }
+}
+
+/// Who acts, when, with what opinion and attachments: everything a command carries besides
+/// what it asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acting {
+    pub actor: Actor,
+    /// When the action was taken (offline actions keep their own time).
+    pub at: Timestamp,
+    /// 意见 / 备注.
+    pub opinion: Option<String>,
+    /// Files that come with the action (special-procedure results, rectified materials).
+    pub attachments: Vec<AttachmentId>,
+}
+
+impl Acting {
+    pub fn new(actor: Actor, at: Timestamp) -> Self {
+        Acting { actor, at, opinion: None, attachments: vec![] }
+    }
+
+    pub fn with_opinion(mut self, opinion: impl Into<String>) -> Self {
+        self.opinion = Some(opinion.into());
+        self
+    }
+
+    pub fn with_attachments(mut self, attachments: Vec<AttachmentId>) -> Self {
+        self.attachments = attachments;
+        self
+    }
+}
+
+/// One recorded change of a case: who, when, what, with opinion and attachments (seed 7.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub case: CaseId,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// 意见: the opinion or remark the actor entered, if any.
+    pub opinion: Option<String>,
+    /// Attachments (materials, results) that came with the action.
+    pub attachments: Vec<AttachmentId>,
+    pub change: CaseChange,
+}
+
+/// What changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum CaseChange {
+    Created {
+        application: ApplicationId,
+        project: ProjectId,
+        works: WorksId,
+        item: ItemCode,
+        department: DepartmentCode,
+        applicant: OrganisationId,
+        commitment_allowed: bool,
+    },
+    MaterialAttached { material: String, attachment: AttachmentId },
+    MaterialDetached { material: String },
+    Submitted { stamped_form: AttachmentId, resubmission: bool },
+    Received,
+    CommitmentConfirmationRequested,
+    CommitmentConfirmed,
+    CommitmentDeclined { reason: String },
+    Accepted { terms: AcceptanceTerms, commitment_based: bool },
+    CorrectionRequested { points: Vec<CorrectionPoint> },
+    AcceptanceRefused { reasons: Vec<String> },
+    SignedOff { level: String },
+    Paused { points: Vec<CorrectionPoint> },
+    RectificationSubmitted { note: String },
+    Resumed,
+    SpecialProcedureStarted { procedure: u32, kind: SpecialProcedureKind, timed: bool },
+    SpecialProcedureEnded { procedure: u32, summary: String },
+    Extended { days: u32, reason: String, approved_by: String },
+    Returned { reasons: Vec<String> },
+    Withdrawn { reason: String },
+    Completed { decision: Decision },
+}
+
+/// Why a command was refused. Nothing changes when a command is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum CaseError {
+    #[error("办件尚未建立，只能先新建申请")]
+    NoSuchCase,
+    #[error("办件已存在，不能重复新建")]
+    AlreadyExists,
+    #[error("办件处于“{state}”状态，不能{action}")]
+    InvalidTransition { action: CaseAction, state: CaseState },
+    #[error("角色“{}”不能{action}", role.label())]
+    RoleNotAllowed { action: CaseAction, role: Role },
+    #[error("该办件属于其他部门（{case_department}），本部门（{actor_department}）不能办理")]
+    OtherDepartment { case_department: DepartmentCode, actor_department: String },
+    #[error("该办件属于其他申请单位，不能办理")]
+    OtherApplicant,
+    #[error("该事项不适用告知承诺制")]
+    CommitmentNotAllowed,
+    #[error("告知承诺尚未经审批部门确认（当前：{status:?}），不能按告知承诺受理")]
+    CommitmentNotConfirmed { status: CommitmentStatus },
+    #[error("尚未发起告知承诺确认")]
+    CommitmentNotRequested,
+    #[error("应由“{expected}”签署，不能由“{requested}”签署")]
+    WrongReviewLevel { expected: String, requested: String },
+    #[error("层级审批已全部签署，无需再签")]
+    AllLevelsSigned,
+    #[error("层级审批尚未完成，还需：{}", missing.join("、"))]
+    LevelsMissing { missing: Vec<String> },
+    #[error("特别程序 {procedure} 尚未结束，不能{action}")]
+    ProcedureOpen { procedure: u32, action: CaseAction },
+    #[error("特别程序编号 {procedure} 已使用")]
+    ProcedureExists { procedure: u32 },
+    #[error("没有进行中的特别程序 {procedure}")]
+    NoSuchProcedure { procedure: u32 },
+    #[error("没有名为“{material}”的已上传材料")]
+    NoSuchMaterial { material: String },
+    #[error("{field}不能为空")]
+    Empty { field: &'static str },
+    #[error("延期天数应为 1 至 {max} 个工作日，实际为 {days}")]
+    ExtensionOutOfRange { days: u32, max: u32 },
+    #[error("办件已受理，不能再修改申报材料")]
+    MaterialsLocked,
+    #[error("层级审批至少需要一级")]
+    NoReviewLevels,
+    #[error("操作时间 {at} 早于本办件上一条记录的时间 {last}")]
+    TimeBeforeLastEvent { at: Timestamp, last: Timestamp },
+}
+
+/// A special procedure on the case (特别程序), open or closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureRecord {
+    pub procedure: u32,
+    pub kind: SpecialProcedureKind,
+    pub timed: bool,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub summary: Option<String>,
+    /// 成果材料.
+    pub results: Vec<AttachmentId>,
+}
+
+/// A level sign-off (层级审批留痕).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOffRecord {
+    pub level: String,
+    pub by: Actor,
+    pub at: Timestamp,
+    pub opinion: Option<String>,
+}
+
+/// A pause (暂停整改) span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PauseRecord {
+    pub from: Timestamp,
+    pub to: Option<Timestamp>,
+    pub points: Vec<CorrectionPoint>,
+}
+
+/// An approved extension (延期).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRecord {
+    pub days: u32,
+    pub reason: String,
+    pub approved_by: String,
+    pub at: Timestamp,
+}
+
+/// The current state of a case: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub application: ApplicationId,
+    pub project: ProjectId,
+    pub works: WorksId,
+    pub item: ItemCode,
+    pub department: DepartmentCode,
+    pub applicant: OrganisationId,
+    pub commitment_allowed: bool,
+    pub state: CaseState,
+    pub commitment: CommitmentStatus,
+    /// Materials by requirement name (in attach order; a re-attach replaces).
+    pub materials: Vec<(String, AttachmentId)>,
+    pub stamped_form: Option<AttachmentId>,
+    pub created_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+    pub received_at: Option<Timestamp>,
+    pub accepted_at: Option<Timestamp>,
+    pub terms: Option<AcceptanceTerms>,
+    pub commitment_based: bool,
+    pub corrections: Vec<(Timestamp, Vec<CorrectionPoint>)>,
+    pub sign_offs: Vec<SignOffRecord>,
+    pub pauses: Vec<PauseRecord>,
+    pub procedures: Vec<ProcedureRecord>,
+    pub extensions: Vec<ExtensionRecord>,
+    pub ended_at: Option<Timestamp>,
+    pub decision: Option<Decision>,
+    /// Reasons of a refusal, return or withdrawal.
+    pub end_reasons: Vec<String>,
+    pub last_event_at: Timestamp,
+    /// Number of events folded in.
+    pub version: u64,
+}
+
+impl Case {
+    /// Decide a command against the current state (None before the case exists). Returns the
+    /// events to append, or a typed refusal; never changes anything itself.
+    pub fn decide(case: Option<&Case>, id: &CaseId, cmd: &CaseCommand, acting: &Acting) -> Result<Vec<CaseEvent>, CaseError> {
+        let (actor, at) = (&acting.actor, acting.at);
+        let action = cmd.action();
+        if !action.allowed_roles().contains(&actor.role) {
+            return Err(CaseError::RoleNotAllowed { action, role: actor.role });
+        }
+        let opinion = acting.opinion.as_ref().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+        let event = |change: CaseChange, intrinsic: Vec<AttachmentId>| {
+            let mut attachments = intrinsic;
+            for a in &acting.attachments {
+                if !attachments.contains(a) {
+                    attachments.push(a.clone());
+                }
+            }
+            CaseEvent { case: id.clone(), at, actor: actor.clone(), opinion: opinion.clone(), attachments, change }
+        };
+        let Some(case) = case else {
+            return match cmd {
+                CaseCommand::Create { application, project, works, item, department, applicant, commitment_allowed } => {
+                    if actor.role == Role::Applicant && actor.organisation.as_ref() != Some(applicant) {
+                        return Err(CaseError::OtherApplicant);
+                    }
+                    Ok(vec![event(
+                        CaseChange::Created {
+                            application: application.clone(),
+                            project: project.clone(),
+                            works: works.clone(),
+                            item: item.clone(),
+                            department: department.clone(),
+                            applicant: applicant.clone(),
+                            commitment_allowed: *commitment_allowed,
+                        },
+                        vec![],
+                    )])
+                }
+                _ => Err(CaseError::NoSuchCase),
+            };
+        };
+        if matches!(cmd, CaseCommand::Create { .. }) {
+            return Err(CaseError::AlreadyExists);
+        }
+        case.check_scope(actor)?;
+        if at < case.last_event_at {
+            return Err(CaseError::TimeBeforeLastEvent { at, last: case.last_event_at });
+        }
+        let state = case.state;
+        let wrong_state = || CaseError::InvalidTransition { action, state };
+        use CaseState as S;
+        let change = match cmd {
+            CaseCommand::Create { .. } => return Err(CaseError::AlreadyExists),
+            CaseCommand::AttachMaterial { material, attachment } => {
+                if !matches!(state, S::Draft | S::CorrectionRequested) {
+                    return Err(if state.is_terminal() { wrong_state() } else { CaseError::MaterialsLocked });
+                }
+                non_empty(material, "材料名称")?;
+                return Ok(vec![event(
+                    CaseChange::MaterialAttached { material: material.trim().to_owned(), attachment: attachment.clone() },
+                    vec![attachment.clone()],
+                )]);
+            }
+            CaseCommand::DetachMaterial { material } => {
+                if !matches!(state, S::Draft | S::CorrectionRequested) {
+                    return Err(if state.is_terminal() { wrong_state() } else { CaseError::MaterialsLocked });
+                }
+                if !case.materials.iter().any(|(m, _)| m == material.trim()) {
+                    return Err(CaseError::NoSuchMaterial { material: material.clone() });
+                }
+                CaseChange::MaterialDetached { material: material.trim().to_owned() }
+            }
+            CaseCommand::Submit { stamped_form } => {
+                if !matches!(state, S::Draft | S::CorrectionRequested) {
+                    return Err(wrong_state());
+                }
+                return Ok(vec![event(
+                    CaseChange::Submitted { stamped_form: stamped_form.clone(), resubmission: state == S::CorrectionRequested },
+                    vec![stamped_form.clone()],
+                )]);
+            }
+            CaseCommand::Receive => {
+                if state != S::Submitted {
+                    return Err(wrong_state());
+                }
+                CaseChange::Received
+            }
+            CaseCommand::RequestCommitmentConfirmation => {
+                if state != S::Received {
+                    return Err(wrong_state());
+                }
+                if !case.commitment_allowed {
+                    return Err(CaseError::CommitmentNotAllowed);
+                }
+                CaseChange::CommitmentConfirmationRequested
+            }
+            CaseCommand::ConfirmCommitment | CaseCommand::DeclineCommitment { .. } => {
+                if state != S::Received {
+                    return Err(wrong_state());
+                }
+                if case.commitment != CommitmentStatus::Requested {
+                    return Err(CaseError::CommitmentNotRequested);
+                }
+                match cmd {
+                    CaseCommand::DeclineCommitment { reason } => {
+                        non_empty(reason, "不同意的理由")?;
+                        CaseChange::CommitmentDeclined { reason: reason.trim().to_owned() }
+                    }
+                    _ => CaseChange::CommitmentConfirmed,
+                }
+            }
+            CaseCommand::Accept { terms, commitment_based } => {
+                if state != S::Received {
+                    return Err(wrong_state());
+                }
+                if *commitment_based && case.commitment != CommitmentStatus::Confirmed {
+                    return Err(CaseError::CommitmentNotConfirmed { status: case.commitment });
+                }
+                if terms.review_levels.is_empty() {
+                    return Err(CaseError::NoReviewLevels);
+                }
+                CaseChange::Accepted { terms: terms.clone(), commitment_based: *commitment_based }
+            }
+            CaseCommand::RequestCorrection { points } => {
+                if state != S::Received {
+                    return Err(wrong_state());
+                }
+                check_points(points)?;
+                CaseChange::CorrectionRequested { points: points.clone() }
+            }
+            CaseCommand::RefuseAcceptance { reasons } => {
+                if state != S::Received {
+                    return Err(wrong_state());
+                }
+                check_reasons(reasons, "不予受理的理由")?;
+                CaseChange::AcceptanceRefused { reasons: reasons.clone() }
+            }
+            CaseCommand::SignOff { level } => {
+                if state != S::InReview {
+                    return Err(wrong_state());
+                }
+                match case.next_level() {
+                    None => return Err(CaseError::AllLevelsSigned),
+                    Some(expected) if expected != level.trim() => {
+                        return Err(CaseError::WrongReviewLevel { expected: expected.to_owned(), requested: level.clone() });
+                    }
+                    Some(_) => CaseChange::SignedOff { level: level.trim().to_owned() },
+                }
+            }
+            CaseCommand::Pause { points } => {
+                if state != S::InReview {
+                    return Err(wrong_state());
+                }
+                check_points(points)?;
+                CaseChange::Paused { points: points.clone() }
+            }
+            CaseCommand::SubmitRectification { note } => {
+                if state != S::Paused {
+                    return Err(wrong_state());
+                }
+                non_empty(note, "整改说明")?;
+                CaseChange::RectificationSubmitted { note: note.trim().to_owned() }
+            }
+            CaseCommand::Resume => {
+                if state != S::Paused {
+                    return Err(wrong_state());
+                }
+                CaseChange::Resumed
+            }
+            CaseCommand::StartSpecialProcedure { procedure, kind, timed } => {
+                if state != S::InReview {
+                    return Err(wrong_state());
+                }
+                if case.procedures.iter().any(|p| p.procedure == *procedure) {
+                    return Err(CaseError::ProcedureExists { procedure: *procedure });
+                }
+                CaseChange::SpecialProcedureStarted {
+                    procedure: *procedure,
+                    kind: *kind,
+                    timed: timed.unwrap_or(kind.is_timed_by_default()),
+                }
+            }
+            CaseCommand::EndSpecialProcedure { procedure, summary } => {
+                if !matches!(state, S::InReview | S::Paused) {
+                    return Err(wrong_state());
+                }
+                if !case.procedures.iter().any(|p| p.procedure == *procedure && p.ended_at.is_none()) {
+                    return Err(CaseError::NoSuchProcedure { procedure: *procedure });
+                }
+                non_empty(summary, "特别程序结果")?;
+                CaseChange::SpecialProcedureEnded { procedure: *procedure, summary: summary.trim().to_owned() }
+            }
+            CaseCommand::Extend { days, reason, approved_by } => {
+                if !matches!(state, S::InReview | S::Paused) {
+                    return Err(wrong_state());
+                }
+                if *days == 0 || *days > MAX_EXTENSION_DAYS {
+                    return Err(CaseError::ExtensionOutOfRange { days: *days, max: MAX_EXTENSION_DAYS });
+                }
+                non_empty(reason, "延期理由")?;
+                non_empty(approved_by, "批准人")?;
+                CaseChange::Extended { days: *days, reason: reason.trim().to_owned(), approved_by: approved_by.trim().to_owned() }
+            }
+            CaseCommand::Return { reasons } => {
+                if !matches!(state, S::InReview | S::Paused) {
+                    return Err(wrong_state());
+                }
+                check_reasons(reasons, "退件理由")?;
+                CaseChange::Returned { reasons: reasons.clone() }
+            }
+            CaseCommand::Withdraw { reason } => {
+                if state.is_terminal() {
+                    return Err(wrong_state());
+                }
+                non_empty(reason, "撤回理由")?;
+                CaseChange::Withdrawn { reason: reason.trim().to_owned() }
+            }
+            CaseCommand::Complete { decision } => {
+                if state != S::InReview {
+                    return Err(wrong_state());
+                }
+                if let Some(open) = case.procedures.iter().find(|p| p.ended_at.is_none()) {
+                    return Err(CaseError::ProcedureOpen { procedure: open.procedure, action });
+                }
+                let missing = case.missing_levels();
+                if !missing.is_empty() {
+                    return Err(CaseError::LevelsMissing { missing });
+                }
+                match decision {
+                    Decision::Granted { certificate } => {
+                        non_empty(certificate.number.as_str(), "证照编号")?;
+                        non_empty(&certificate.name, "证照名称")?;
+                    }
+                    Decision::Denied { reasons } => check_reasons(reasons, "不予许可的理由")?,
+                }
+                let attachments = match decision {
+                    Decision::Granted { certificate } => certificate.file.iter().cloned().collect(),
+                    Decision::Denied { .. } => vec![],
+                };
+                return Ok(vec![event(CaseChange::Completed { decision: decision.clone() }, attachments)]);
+            }
+        };
+        Ok(vec![event(change, vec![])])
+    }
+
+    /// Who may act on this case beyond the role: an applicant only on its own organisation's
+    /// cases; a reviewer or utility unit only on its department's.
+    fn check_scope(&self, actor: &Actor) -> Result<(), CaseError> {
+        match actor.role {
+            Role::Applicant if actor.organisation.as_ref() != Some(&self.applicant) => Err(CaseError::OtherApplicant),
+            Role::DepartmentReviewer | Role::UtilityUnit if actor.department.as_ref() != Some(&self.department) => {
+                Err(CaseError::OtherDepartment {
+                    case_department: self.department.clone(),
+                    actor_department: actor.department.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "无".to_owned()),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Fold one event into the state. Events were decided against this state, so applying them
+    /// cannot fail; an event that does not fit (a corrupt trail) is caught by `replay`.
+    pub fn apply(case: Option<Case>, e: &CaseEvent) -> Result<Case, ReplayError> {
+        let mut c = match (case, &e.change) {
+            (None, CaseChange::Created { application, project, works, item, department, applicant, commitment_allowed }) => {
+                return Ok(Case {
+                    id: e.case.clone(),
+                    application: application.clone(),
+                    project: project.clone(),
+                    works: works.clone(),
+                    item: item.clone(),
+                    department: department.clone(),
+                    applicant: applicant.clone(),
+                    commitment_allowed: *commitment_allowed,
+                    state: CaseState::Draft,
+                    commitment: CommitmentStatus::NotRequested,
+                    materials: vec![],
+                    stamped_form: None,
+                    created_at: e.at,
+                    submitted_at: None,
+                    received_at: None,
+                    accepted_at: None,
+                    terms: None,
+                    commitment_based: false,
+                    corrections: vec![],
+                    sign_offs: vec![],
+                    pauses: vec![],
+                    procedures: vec![],
+                    extensions: vec![],
+                    ended_at: None,
+                    decision: None,
+                    end_reasons: vec![],
+                    last_event_at: e.at,
+                    version: 1,
+                });
+            }
+            (None, _) => return Err(ReplayError::FirstEventNotCreated),
+            (Some(_), CaseChange::Created { .. }) => return Err(ReplayError::CreatedTwice),
+            (Some(c), _) => c,
+        };
+        if e.case != c.id {
+            return Err(ReplayError::WrongCase { expected: c.id.clone(), found: e.case.clone() });
+        }
+        match &e.change {
+            CaseChange::Created { .. } => return Err(ReplayError::CreatedTwice),
+            CaseChange::MaterialAttached { material, attachment } => {
+                c.materials.retain(|(m, _)| m != material);
+                c.materials.push((material.clone(), attachment.clone()));
+            }
+            CaseChange::MaterialDetached { material } => c.materials.retain(|(m, _)| m != material),
+            CaseChange::Submitted { stamped_form, .. } => {
+                c.state = CaseState::Submitted;
+                c.stamped_form = Some(stamped_form.clone());
+                c.submitted_at = Some(e.at);
+            }
+            CaseChange::Received => {
+                c.state = CaseState::Received;
+                c.received_at = Some(e.at);
+                c.commitment = CommitmentStatus::NotRequested;
+            }
+            CaseChange::CommitmentConfirmationRequested => c.commitment = CommitmentStatus::Requested,
+            CaseChange::CommitmentConfirmed => c.commitment = CommitmentStatus::Confirmed,
+            CaseChange::CommitmentDeclined { .. } => c.commitment = CommitmentStatus::Declined,
+            CaseChange::Accepted { terms, commitment_based } => {
+                c.state = CaseState::InReview;
+                c.accepted_at = Some(e.at);
+                c.terms = Some(terms.clone());
+                c.commitment_based = *commitment_based;
+            }
+            CaseChange::CorrectionRequested { points } => {
+                c.state = CaseState::CorrectionRequested;
+                c.corrections.push((e.at, points.clone()));
+            }
+            CaseChange::AcceptanceRefused { reasons } => {
+                c.state = CaseState::NotAccepted;
+                c.end_reasons = reasons.clone();
+            }
+            CaseChange::SignedOff { level } => {
+                c.sign_offs.push(SignOffRecord { level: level.clone(), by: e.actor.clone(), at: e.at, opinion: e.opinion.clone() })
+            }
+            CaseChange::Paused { points } => {
+                c.state = CaseState::Paused;
+                c.pauses.push(PauseRecord { from: e.at, to: None, points: points.clone() });
+            }
+            CaseChange::RectificationSubmitted { .. } => {}
+            CaseChange::Resumed => {
+                c.state = CaseState::InReview;
+                if let Some(p) = c.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+                    p.to = Some(e.at);
+                }
+            }
+            CaseChange::SpecialProcedureStarted { procedure, kind, timed } => c.procedures.push(ProcedureRecord {
+                procedure: *procedure,
+                kind: *kind,
+                timed: *timed,
+                started_at: e.at,
+                ended_at: None,
+                summary: None,
+                results: vec![],
+            }),
+            CaseChange::SpecialProcedureEnded { procedure, summary } => {
+                if let Some(p) = c.procedures.iter_mut().find(|p| p.procedure == *procedure && p.ended_at.is_none()) {
+                    p.ended_at = Some(e.at);
+                    p.summary = Some(summary.clone());
+                    p.results = e.attachments.clone();
+                }
+            }
+            CaseChange::Extended { days, reason, approved_by } => c.extensions.push(ExtensionRecord {
+                days: *days,
+                reason: reason.clone(),
+                approved_by: approved_by.clone(),
+                at: e.at,
+            }),
+            CaseChange::Returned { reasons } => {
+                c.state = CaseState::Returned;
+                c.end_reasons = reasons.clone();
+                c.close_open_spans(e.at);
+            }
+            CaseChange::Withdrawn { reason } => {
+                c.state = CaseState::Withdrawn;
+                c.end_reasons = vec![reason.clone()];
+                c.close_open_spans(e.at);
+            }
+            CaseChange::Completed { decision } => {
+                c.state = match decision {
+                    Decision::Granted { .. } => CaseState::Granted,
+                    Decision::Denied { .. } => CaseState::Denied,
+                };
+                c.decision = Some(decision.clone());
+                c.close_open_spans(e.at);
+            }
+        }
+        c.last_event_at = e.at;
+        c.version += 1;
+        Ok(c)
+    }
+
+    fn close_open_spans(&mut self, at: Timestamp) {
+        self.ended_at = Some(at);
+        for p in self.pauses.iter_mut().filter(|p| p.to.is_none()) {
+            p.to = Some(at);
+        }
+        for p in self.procedures.iter_mut().filter(|p| p.ended_at.is_none()) {
+            p.ended_at = Some(at);
+        }
+    }
+
+    /// Decide and apply in one step; on refusal the case is untouched.
+    pub fn execute(case: Option<Case>, id: &CaseId, cmd: &CaseCommand, acting: &Acting) -> Result<(Case, Vec<CaseEvent>), CaseError> {
+        let events = Case::decide(case.as_ref(), id, cmd, acting)?;
+        let mut state = case;
+        for e in &events {
+            // Events just decided against this state always apply.
+            state = Some(Case::apply(state, e).map_err(|_| CaseError::NoSuchCase)?);
+        }
+        match state {
+            Some(c) => Ok((c, events)),
+            None => Err(CaseError::NoSuchCase),
+        }
+    }
+
+    /// Rebuild a case from its events (the projection the server and every client run).
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, ReplayError> {
+        let mut state = None;
+        for e in events {
+            state = Some(Case::apply(state, e)?);
+        }
+        state.ok_or(ReplayError::Empty)
+    }
+
+    /// The next review level to sign, in the department's order.
+    pub fn next_level(&self) -> Option<&str> {
+        let levels = &self.terms.as_ref()?.review_levels;
+        levels.get(self.sign_offs.len()).map(String::as_str)
+    }
+
+    /// Levels not yet signed.
+    pub fn missing_levels(&self) -> Vec<String> {
+        match &self.terms {
+            Some(t) => t.review_levels.iter().skip(self.sign_offs.len()).cloned().collect(),
+            None => vec![],
+        }
+    }
+
+    /// N: the item's limit plus approved extensions.
+    pub fn limit_working_days(&self) -> Option<u32> {
+        Some(self.terms.as_ref()?.time_limit_working_days + self.extensions.iter().map(|e| e.days).sum::<u32>())
+    }
+
+    /// What the legal clock needs: None before acceptance (no clock runs yet).
+    pub fn clock_input(&self) -> Option<ClockInput> {
+        let accepted_at = self.accepted_at?;
+        let mut stopped: Vec<StoppedSpan> = self
+            .pauses
+            .iter()
+            .map(|p| StoppedSpan { from: to_local(p.from), to: p.to.map(to_local), reason: StopReason::Pause })
+            .collect();
+        stopped.extend(self.procedures.iter().filter(|p| !p.timed).map(|p| StoppedSpan {
+            from: to_local(p.started_at),
+            to: p.ended_at.map(to_local),
+            reason: StopReason::UntimedProcedure(p.kind),
+        }));
+        Some(ClockInput {
+            accepted_at: to_local(accepted_at),
+            limit_working_days: self.limit_working_days()?,
+            stopped,
+            ended_at: self.ended_at.map(to_local),
+        })
+    }
+}
+
+/// Why a sequence of events does not fold into a case (a corrupt or foreign trail).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("没有任何记录")]
+    Empty,
+    #[error("第一条记录不是新建办件")]
+    FirstEventNotCreated,
+    #[error("办件被重复新建")]
+    CreatedTwice,
+    #[error("记录属于办件 {found}，不属于 {expected}")]
+    WrongCase { expected: CaseId, found: CaseId },
+}
+
+fn non_empty(s: &str, field: &'static str) -> Result<(), CaseError> {
+    if s.trim().is_empty() { Err(CaseError::Empty { field }) } else { Ok(()) }
+}
+
+fn check_points(points: &[CorrectionPoint]) -> Result<(), CaseError> {
+    if points.is_empty() {
+        return Err(CaseError::Empty { field: "补正事项" });
+    }
+    for p in points {
+        non_empty(&p.material, "补正材料名称")?;
+        non_empty(&p.reason, "补正原因")?;
+    }
+    Ok(())
+}
+
+fn check_reasons(reasons: &[String], field: &'static str) -> Result<(), CaseError> {
+    if reasons.is_empty() || reasons.iter().any(|r| r.trim().is_empty()) {
+        return Err(CaseError::Empty { field });
+    }
+    Ok(())
+}
