@@ -572,8 +572,9 @@ mod tests {
     #[test]
     fn malformed_files_are_refused_with_the_line_of_the_fault() {
         let cases: &[(&str, &str)] = &[
-            // TOML syntax: unterminated inline table on line 3.
-            ("[[year]]\nyear = 2030\nholidays = [ { name = \"元旦\", from = 2030-01-01 \n]\n", "Syntax@3"),
+            // TOML syntax: a comma missing on line 3; an impossible date on line 4.
+            ("[[year]]\nyear = 2030\nholidays = [ { name = \"元旦\" from = 2030-01-01 } ]\n", "Syntax@3"),
+            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2030-02-30 },\n]\n", "Syntax@4"),
             // Unknown key on line 3.
             ("[[year]]\nyear = 2030\nholiday = []\n", "Syntax@3"),
             ("[[year]]\nyear = 12\n", "InvalidYear@2"),

@@ -8,6 +8,7 @@ use crate::procedure::SpecialProcedureKind;
 use crate::time::{Timestamp, to_local};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The most working days one extension (延期) may add (行政许可法 §42: 10 days; joint handling 15).
@@ -428,7 +429,7 @@ pub enum CaseError {
     #[error("没有名为“{material}”的已上传材料")]
     NoSuchMaterial { material: String },
     #[error("{field}不能为空")]
-    Empty { field: &'static str },
+    Empty { field: Cow<'static, str> },
     #[error("延期天数应为 1 至 {max} 个工作日，实际为 {days}")]
     ExtensionOutOfRange { days: u32, max: u32 },
     #[error("办件已受理，不能再修改申报材料")]
@@ -999,12 +1000,12 @@ pub enum ReplayError {
 }
 
 fn non_empty(s: &str, field: &'static str) -> Result<(), CaseError> {
-    if s.trim().is_empty() { Err(CaseError::Empty { field }) } else { Ok(()) }
+    if s.trim().is_empty() { Err(CaseError::Empty { field: Cow::Borrowed(field) }) } else { Ok(()) }
 }
 
 fn check_points(points: &[CorrectionPoint]) -> Result<(), CaseError> {
     if points.is_empty() {
-        return Err(CaseError::Empty { field: "补正事项" });
+        return Err(CaseError::Empty { field: Cow::Borrowed("补正事项") });
     }
     for p in points {
         non_empty(&p.material, "补正材料名称")?;
@@ -1015,7 +1016,7 @@ fn check_points(points: &[CorrectionPoint]) -> Result<(), CaseError> {
 
 fn check_reasons(reasons: &[String], field: &'static str) -> Result<(), CaseError> {
     if reasons.is_empty() || reasons.iter().any(|r| r.trim().is_empty()) {
-        return Err(CaseError::Empty { field });
+        return Err(CaseError::Empty { field: Cow::Borrowed(field) });
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! 法定时限: the legal clock. Pure functions from (acceptance, limit, stops, calendar, office
 //! hours, as-of) to time used, time left, deadline, warning level and an explanation.
 
+use crate::calendar::{CalendarError, DayCursor, DayKind, WorkingCalendar};
 use crate::procedure::SpecialProcedureKind;
 use crate::time::LocalTime;
-use chrono::NaiveTime;
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 /// 办公时间: the counted hours of a working day (default 09:00-17:00, 8 h = 1 working day).
@@ -53,4 +55,510 @@ pub enum WarningLevel {
     DueSoon,
     Overdue,
     Paused,
+}
+
+const MINUTES_PER_DAY: i64 = 1440;
+/// The end of an open stop.
+const OPEN_END: i64 = i64::MAX;
+
+impl Default for OfficeHours {
+    /// 09:00-17:00: one working day is 8 counted hours.
+    fn default() -> Self {
+        Self { open: NaiveTime::MIN + chrono::Duration::hours(9), close: NaiveTime::MIN + chrono::Duration::hours(17) }
+    }
+}
+
+impl OfficeHours {
+    /// Office hours from `open` to `close` (to the minute); `open` must be before `close`.
+    pub fn new(open: NaiveTime, close: NaiveTime) -> Result<Self, ClockError> {
+        let hours = Self { open, close };
+        hours.minutes()?;
+        Ok(hours)
+    }
+
+    /// Counted minutes of one working day (480 for 09:00-17:00).
+    pub fn minutes_per_day(&self) -> Result<i64, ClockError> {
+        let (open, close) = self.minutes()?;
+        Ok(close - open)
+    }
+
+    /// (open, close) in minutes after midnight; seconds are dropped like everywhere in the clock.
+    fn minutes(&self) -> Result<(i64, i64), ClockError> {
+        let open = minute_of_day(self.open);
+        let close = minute_of_day(self.close);
+        if open >= close {
+            return Err(ClockError::InvalidOfficeHours { open: self.open, close: self.close });
+        }
+        Ok((open, close))
+    }
+}
+
+/// Why the clock could not be read. Each message tells the user what to correct.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// The computation needs a year whose holiday table is missing: never guessed.
+    #[error("缺少 {0} 年的节假日安排数据，无法计算时限；请导入国务院办公厅公布的 {0} 年节假日安排")]
+    NoDataForYear(i32),
+    #[error("暂停或特别程序的结束时间 {to} 早于开始时间 {from}")]
+    StopEndsBeforeStart { from: LocalTime, to: LocalTime },
+    #[error("暂停或特别程序的开始时间 {from} 早于受理时间 {accepted_at}")]
+    StopBeforeAcceptance { from: LocalTime, accepted_at: LocalTime },
+    #[error("查询时间 {as_of} 早于受理时间 {accepted_at}")]
+    AsOfBeforeAcceptance { as_of: LocalTime, accepted_at: LocalTime },
+    #[error("办结或退件时间 {ended_at} 早于受理时间 {accepted_at}")]
+    EndedBeforeAcceptance { ended_at: LocalTime, accepted_at: LocalTime },
+    #[error("办公时间无效：上班时间 {open} 须早于下班时间 {close}")]
+    InvalidOfficeHours { open: NaiveTime, close: NaiveTime },
+    #[error("时间超出可计算的范围")]
+    OutOfRange,
+    #[error("{0}")]
+    Calendar(CalendarError),
+}
+
+impl From<CalendarError> for ClockError {
+    fn from(e: CalendarError) -> Self {
+        match e {
+            CalendarError::NoDataForYear(year) => ClockError::NoDataForYear(year),
+            other => ClockError::Calendar(other),
+        }
+    }
+}
+
+/// Why a span of the explanation was or was not counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanKind {
+    /// A working day: its office hours count (hours outside them are folded into the span).
+    Counted,
+    /// 调休上班: a weekend day worked, counted like any working day.
+    AdjustedWorkday { serves: String },
+    /// 受理当日: the day of acceptance is not counted.
+    AcceptanceDay,
+    Weekend,
+    /// 法定节假日, with its name.
+    Holiday { name: String },
+    /// 暂停整改.
+    Pause,
+    /// An untimed special procedure 不计时特别程序.
+    UntimedProcedure(SpecialProcedureKind),
+    /// After 办结 or 退件.
+    AfterEnd,
+}
+
+impl SpanKind {
+    fn code(&self) -> &'static str {
+        match self {
+            SpanKind::Counted => "counted",
+            SpanKind::AdjustedWorkday { .. } => "adjusted_workday",
+            SpanKind::AcceptanceDay => "acceptance_day",
+            SpanKind::Weekend => "weekend",
+            SpanKind::Holiday { .. } => "holiday",
+            SpanKind::Pause => "pause",
+            SpanKind::UntimedProcedure(_) => "untimed_procedure",
+            SpanKind::AfterEnd => "after_end",
+        }
+    }
+
+    /// What a UI shows beside the span.
+    pub fn label(&self) -> String {
+        match self {
+            SpanKind::Counted => "工作日，计时".to_string(),
+            SpanKind::AdjustedWorkday { serves } => format!("调休上班日（{serves}），计时"),
+            SpanKind::AcceptanceDay => "受理当日，不计时".to_string(),
+            SpanKind::Weekend => "周末，不计时".to_string(),
+            SpanKind::Holiday { name } => format!("法定节假日（{name}），不计时"),
+            SpanKind::Pause => "暂停整改，不计时".to_string(),
+            SpanKind::UntimedProcedure(kind) => format!("特别程序（{}），不计时", kind.label()),
+            SpanKind::AfterEnd => "已办结或退件，不再计时".to_string(),
+        }
+    }
+}
+
+/// One line of the explanation: `[from, to)` and the minutes it counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplainSpan {
+    pub from: LocalTime,
+    pub to: LocalTime,
+    pub kind: SpanKind,
+    pub counted_minutes: i64,
+}
+
+impl Serialize for ExplainSpan {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            from: String,
+            to: String,
+            kind: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            procedure: Option<SpecialProcedureKind>,
+            counted_minutes: i64,
+            label: String,
+        }
+        let (name, procedure) = match &self.kind {
+            SpanKind::AdjustedWorkday { serves } => (Some(serves.as_str()), None),
+            SpanKind::Holiday { name } => (Some(name.as_str()), None),
+            SpanKind::UntimedProcedure(kind) => (Some(kind.label()), Some(*kind)),
+            _ => (None, None),
+        };
+        Json {
+            from: crate::time::format_minute(self.from),
+            to: crate::time::format_minute(self.to),
+            kind: self.kind.code(),
+            name,
+            procedure,
+            counted_minutes: self.counted_minutes,
+            label: self.kind.label(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// 计时结果: the clock of one case as it stood at as-of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockReading {
+    /// 办理期限; None while paused (the resumption, hence the deadline, is unknown).
+    pub deadline: Option<LocalTime>,
+    pub limit_working_days: u32,
+    /// Counted minutes in one working day (480 with the default hours).
+    pub minutes_per_working_day: i64,
+    /// Counted minutes up to as-of (or the end, if earlier).
+    pub used_minutes: i64,
+    pub level: WarningLevel,
+    /// From acceptance to as-of, coalesced.
+    pub explain: Vec<ExplainSpan>,
+}
+
+impl ClockReading {
+    pub fn limit_minutes(&self) -> i64 {
+        i64::from(self.limit_working_days) * self.minutes_per_working_day
+    }
+
+    /// Negative once overdue.
+    pub fn remaining_minutes(&self) -> i64 {
+        self.limit_minutes() - self.used_minutes
+    }
+
+    /// Used working days, rounded to 2 decimals.
+    pub fn used_working_days(&self) -> f64 {
+        working_days_2dp(self.used_minutes, self.minutes_per_working_day)
+    }
+
+    /// Remaining working days, rounded to 2 decimals (negative once overdue).
+    pub fn remaining_working_days(&self) -> f64 {
+        working_days_2dp(self.remaining_minutes(), self.minutes_per_working_day)
+    }
+}
+
+impl Serialize for ClockReading {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            deadline: Option<String>,
+            used_working_days: f64,
+            remaining_working_days: f64,
+            level: WarningLevel,
+            used_minutes: i64,
+            limit_minutes: i64,
+            explain: &'a [ExplainSpan],
+        }
+        Json {
+            deadline: self.deadline.map(crate::time::format_minute),
+            used_working_days: self.used_working_days(),
+            remaining_working_days: self.remaining_working_days(),
+            level: self.level,
+            used_minutes: self.used_minutes,
+            limit_minutes: self.limit_minutes(),
+            explain: &self.explain,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// minutes / per_day rounded half away from zero to hundredths, in integers first so that the
+/// printed figure is exact.
+fn working_days_2dp(minutes: i64, per_day: i64) -> f64 {
+    if per_day <= 0 {
+        return 0.0;
+    }
+    let scaled = minutes.saturating_mul(200);
+    let hundredths = if scaled >= 0 {
+        (scaled + per_day) / (2 * per_day)
+    } else {
+        -((-scaled + per_day) / (2 * per_day))
+    };
+    hundredths as f64 / 100.0
+}
+
+/// 法定时限计时器: working-day arithmetic with one calendar and one set of office hours.
+#[derive(Debug, Clone, Copy)]
+pub struct LegalClock<'a> {
+    calendar: &'a WorkingCalendar,
+    hours: OfficeHours,
+}
+
+/// A stretch in which the clock is stopped, with the reason shown for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StopPiece {
+    from: i64,
+    to: i64,
+    reason: StopReason,
+}
+
+/// Internal, allocation-free span kind; becomes a SpanKind when the explanation is handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind<'a> {
+    Day(DayKind<'a>),
+    AcceptanceDay,
+    Stopped(StopReason),
+    AfterEnd,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RawSpan<'a> {
+    from: i64,
+    to: i64,
+    kind: Kind<'a>,
+    counted: i64,
+}
+
+impl<'a> LegalClock<'a> {
+    pub fn new(calendar: &'a WorkingCalendar, hours: OfficeHours) -> Self {
+        Self { calendar, hours }
+    }
+
+    pub fn calendar(&self) -> &'a WorkingCalendar {
+        self.calendar
+    }
+
+    pub fn office_hours(&self) -> OfficeHours {
+        self.hours
+    }
+
+    /// The deadline of N working days counted from `start` by the case rules (the start day is
+    /// not counted), with nothing stopping the clock: for joint consultation, utility and
+    /// intermediary clocks.
+    pub fn deadline(&self, start: LocalTime, limit_working_days: u32) -> Result<LocalTime, ClockError> {
+        let input = ClockInput { accepted_at: start, limit_working_days, stopped: Vec::new(), ended_at: None };
+        self.evaluate(&input, start)?.deadline.ok_or(ClockError::OutOfRange)
+    }
+
+    /// Read the clock of `input` as it stood at `as_of`.
+    ///
+    /// What was not yet known at as-of is left out: an end after as-of, stops starting after it;
+    /// a stop still running at as-of is open (level `paused`, no deadline). After the end, stops
+    /// are cut at the end: a case returned while paused is not paused any more.
+    /// Times are taken to the minute (seconds dropped).
+    pub fn evaluate(&self, input: &ClockInput, as_of: LocalTime) -> Result<ClockReading, ClockError> {
+        let (open, close) = self.hours.minutes()?;
+        let per_day = close - open;
+        validate(input, as_of)?;
+
+        let accepted = minute_of(input.accepted_at);
+        let as_of_m = minute_of(as_of);
+        let ended = input.ended_at.map(minute_of).filter(|&e| e <= as_of_m);
+        let until = ended.unwrap_or(as_of_m);
+        let (pieces, paused) = stop_pieces(&input.stopped, until, ended.is_some());
+
+        let limit = i64::from(input.limit_working_days) * per_day;
+        let want_deadline = !paused && input.limit_working_days > 0;
+        let acceptance_day = accepted.div_euclid(MINUTES_PER_DAY);
+
+        let mut cursor = DayCursor::new(self.calendar);
+        let mut spans: Vec<RawSpan<'_>> = Vec::new();
+        let mut used = 0_i64;
+        let mut counted_total = 0_i64;
+        let mut deadline: Option<i64> = None;
+        let mut next_piece = 0_usize;
+        let mut day = acceptance_day;
+        loop {
+            let day_start = day * MINUTES_PER_DAY;
+            if day_start >= until && !(want_deadline && deadline.is_none()) {
+                break;
+            }
+            let base = if day == acceptance_day {
+                Kind::AcceptanceDay
+            } else {
+                Kind::Day(cursor.kind(i32::try_from(day).map_err(|_| ClockError::OutOfRange)?)?)
+            };
+            let office = match base {
+                Kind::Day(k) if k.is_working() => Some((day_start + open, day_start + close)),
+                _ => None,
+            };
+            let mut t = if day == acceptance_day { accepted } else { day_start };
+            let day_end = day_start + MINUTES_PER_DAY;
+            while t < day_end {
+                while pieces.get(next_piece).is_some_and(|p| p.to <= t) {
+                    next_piece += 1;
+                }
+                let piece = pieces.get(next_piece);
+                let (u, kind) = match piece {
+                    Some(p) if p.from <= t => (p.to.min(day_end), Kind::Stopped(p.reason)),
+                    Some(p) => (p.from.min(day_end), base),
+                    None => (day_end, base),
+                };
+                let counted_window = match (kind, office) {
+                    (Kind::Day(_), Some((o1, o2))) => Some((t.max(o1), u.min(o2))),
+                    _ => None,
+                };
+                if let Some((a, b)) = counted_window.filter(|(a, b)| a < b) {
+                    if want_deadline && deadline.is_none() && counted_total + (b - a) >= limit {
+                        deadline = Some(a + (limit - counted_total));
+                    }
+                    counted_total += b - a;
+                }
+                if t < until {
+                    let end = u.min(until);
+                    let counted = counted_window.map_or(0, |(a, b)| (b.min(end) - a).max(0));
+                    used += counted;
+                    push_span(&mut spans, RawSpan { from: t, to: end, kind, counted });
+                }
+                t = u;
+            }
+            day += 1;
+        }
+        if let Some(end) = ended.filter(|&e| e < as_of_m) {
+            push_span(&mut spans, RawSpan { from: end, to: as_of_m, kind: Kind::AfterEnd, counted: 0 });
+        }
+
+        if !paused && input.limit_working_days == 0 {
+            deadline = Some(self.same_day_deadline(&mut cursor, accepted, close)?);
+        }
+        let level = match deadline {
+            _ if paused => WarningLevel::Paused,
+            Some(d) if until > d => WarningLevel::Overdue,
+            _ if (limit - used) * 5 <= (4 * per_day).max(limit) => WarningLevel::DueSoon,
+            _ => WarningLevel::Normal,
+        };
+        Ok(ClockReading {
+            deadline: deadline.map(local_of).transpose()?,
+            limit_working_days: input.limit_working_days,
+            minutes_per_working_day: per_day,
+            used_minutes: used,
+            level,
+            explain: spans.into_iter().map(RawSpan::into_explain).collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// 即办 (N = 0): the close of the acceptance day if it is a working day and acceptance came
+    /// before the close, otherwise the close of the next working day.
+    fn same_day_deadline(&self, cursor: &mut DayCursor<'_>, accepted: i64, close: i64) -> Result<i64, ClockError> {
+        let mut day = accepted.div_euclid(MINUTES_PER_DAY);
+        let accepted_in_time = accepted.rem_euclid(MINUTES_PER_DAY) < close;
+        if !(accepted_in_time && cursor.kind(day_number(day)?)?.is_working()) {
+            day += 1;
+            while !cursor.kind(day_number(day)?)?.is_working() {
+                day += 1;
+            }
+        }
+        Ok(day * MINUTES_PER_DAY + close)
+    }
+}
+
+fn validate(input: &ClockInput, as_of: LocalTime) -> Result<(), ClockError> {
+    let accepted_at = input.accepted_at;
+    if as_of < accepted_at {
+        return Err(ClockError::AsOfBeforeAcceptance { as_of, accepted_at });
+    }
+    if let Some(ended_at) = input.ended_at.filter(|&e| e < accepted_at) {
+        return Err(ClockError::EndedBeforeAcceptance { ended_at, accepted_at });
+    }
+    for stop in &input.stopped {
+        if let Some(to) = stop.to.filter(|&to| to < stop.from) {
+            return Err(ClockError::StopEndsBeforeStart { from: stop.from, to });
+        }
+        if stop.from < accepted_at {
+            return Err(ClockError::StopBeforeAcceptance { from: stop.from, accepted_at });
+        }
+    }
+    Ok(())
+}
+
+/// The stops known at `until`, as disjoint ascending pieces each showing the earliest-started
+/// stop that covers it; and whether one is still open at `until` (never, once the case ended).
+fn stop_pieces(stops: &[StoppedSpan], until: i64, ended: bool) -> (Vec<StopPiece>, bool) {
+    let mut known: Vec<StopPiece> = Vec::with_capacity(stops.len());
+    let mut paused = false;
+    for stop in stops {
+        let from = minute_of(stop.from);
+        let to = stop.to.map_or(OPEN_END, minute_of);
+        if ended {
+            let to = to.min(until);
+            if from < to {
+                known.push(StopPiece { from, to, reason: stop.reason });
+            }
+        } else if from <= until {
+            if to > until {
+                paused = true;
+                known.push(StopPiece { from, to: OPEN_END, reason: stop.reason });
+            } else if from < to {
+                known.push(StopPiece { from, to, reason: stop.reason });
+            }
+        }
+    }
+    // Stable: of two stops starting together, the one given first names the piece.
+    known.sort_by_key(|p| p.from);
+    let mut points: Vec<i64> = known.iter().flat_map(|p| [p.from, p.to]).collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut pieces: Vec<StopPiece> = Vec::with_capacity(known.len());
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let Some(cover) = known.iter().find(|p| p.from <= a && p.to > a) else { continue };
+        match pieces.last_mut() {
+            Some(last) if last.to == a && last.reason == cover.reason => last.to = b,
+            _ => pieces.push(StopPiece { from: a, to: b, reason: cover.reason }),
+        }
+    }
+    (pieces, paused)
+}
+
+fn push_span<'a>(spans: &mut Vec<RawSpan<'a>>, span: RawSpan<'a>) {
+    if span.from >= span.to {
+        return;
+    }
+    match spans.last_mut() {
+        Some(last) if last.to == span.from && last.kind == span.kind => {
+            last.to = span.to;
+            last.counted += span.counted;
+        }
+        _ => spans.push(span),
+    }
+}
+
+impl RawSpan<'_> {
+    fn into_explain(self) -> Result<ExplainSpan, ClockError> {
+        let kind = match self.kind {
+            Kind::Day(DayKind::Workday) => SpanKind::Counted,
+            Kind::Day(DayKind::AdjustedWorkday { serves }) => SpanKind::AdjustedWorkday { serves: serves.to_string() },
+            Kind::Day(DayKind::Weekend) => SpanKind::Weekend,
+            Kind::Day(DayKind::Holiday { name }) => SpanKind::Holiday { name: name.to_string() },
+            Kind::AcceptanceDay => SpanKind::AcceptanceDay,
+            Kind::Stopped(StopReason::Pause) => SpanKind::Pause,
+            Kind::Stopped(StopReason::UntimedProcedure(kind)) => SpanKind::UntimedProcedure(kind),
+            Kind::AfterEnd => SpanKind::AfterEnd,
+        };
+        Ok(ExplainSpan { from: local_of(self.from)?, to: local_of(self.to)?, kind, counted_minutes: self.counted })
+    }
+}
+
+fn minute_of_day(t: NaiveTime) -> i64 {
+    i64::from(t.hour() * 60 + t.minute())
+}
+
+/// Minutes since 0001-01-01 00:00 (proleptic Gregorian), seconds dropped.
+fn minute_of(t: LocalTime) -> i64 {
+    i64::from(t.date().num_days_from_ce()) * MINUTES_PER_DAY + minute_of_day(t.time())
+}
+
+fn day_number(day: i64) -> Result<i32, ClockError> {
+    i32::try_from(day).map_err(|_| ClockError::OutOfRange)
+}
+
+fn local_of(minute: i64) -> Result<LocalTime, ClockError> {
+    let date = NaiveDate::from_num_days_from_ce_opt(day_number(minute.div_euclid(MINUTES_PER_DAY))?)
+        .ok_or(ClockError::OutOfRange)?;
+    let m = u32::try_from(minute.rem_euclid(MINUTES_PER_DAY)).map_err(|_| ClockError::OutOfRange)?;
+    date.and_hms_opt(m / 60, m % 60, 0).ok_or(ClockError::OutOfRange)
 }

@@ -282,15 +282,15 @@ fn refusals_for_empty_or_out_of_range_input() {
     let (case, _, at) = run(IN_REVIEW);
     let reviewer = Acting::new(actor(Role::DepartmentReviewer), at);
     let cases: Vec<(CaseCommand, CaseError)> = vec![
-        (CaseCommand::Pause { points: vec![] }, CaseError::Empty { field: "补正事项" }),
+        (CaseCommand::Pause { points: vec![] }, CaseError::Empty { field: "补正事项".into() }),
         (
             CaseCommand::Pause { points: vec![CorrectionPoint { material: "图纸".into(), reason: " ".into() }] },
-            CaseError::Empty { field: "补正原因" },
+            CaseError::Empty { field: "补正原因".into() },
         ),
         (CaseCommand::Extend { days: 0, reason: "x".into(), approved_by: "y".into() }, CaseError::ExtensionOutOfRange { days: 0, max: MAX_EXTENSION_DAYS }),
         (CaseCommand::Extend { days: 16, reason: "x".into(), approved_by: "y".into() }, CaseError::ExtensionOutOfRange { days: 16, max: MAX_EXTENSION_DAYS }),
-        (CaseCommand::Extend { days: 5, reason: "".into(), approved_by: "y".into() }, CaseError::Empty { field: "延期理由" }),
-        (CaseCommand::Return { reasons: vec![] }, CaseError::Empty { field: "退件理由" }),
+        (CaseCommand::Extend { days: 5, reason: "".into(), approved_by: "y".into() }, CaseError::Empty { field: "延期理由".into() }),
+        (CaseCommand::Return { reasons: vec![] }, CaseError::Empty { field: "退件理由".into() }),
     ];
     for (cmd, expected) in cases {
         assert_eq!(Case::decide(case.as_ref(), &id, &cmd, &reviewer), Err(expected));

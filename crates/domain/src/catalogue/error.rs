@@ -59,7 +59,7 @@ pub enum CatalogueErrorKind {
         owner: String,
         field: &'static str,
         value: String,
-        expected: &'static str,
+        expected: String,
     },
     #[error("部门 \"{department}\" 未配置审批层级 review_levels（至少一级，如 [\"受理\", \"审核\", \"签批\"]）")]
     NoReviewLevels { department: String },

@@ -16,7 +16,7 @@ pub enum PhoneNumberError {
     Empty,
     #[error("电话号码第{position}位“{found}”不是有效字符（请使用半角数字，可用空格或“-”分隔）")]
     InvalidCharacter { position: usize, found: char },
-    #[error("只受理中国大陆电话号码（国家代码+86），实际为“{found}”")]
+    #[error("只受理中国大陆电话号码（国家代码+86），“{found}”不是")]
     UnsupportedCountryCode { found: String },
     #[error("手机号码应为11位，实际为{actual}位")]
     MobileWrongLength { actual: usize },
@@ -63,7 +63,7 @@ impl PhoneNumber {
         // A third hyphen group after an area code is an extension: 0451-12345678-801.
         let groups: Vec<&str> = main.split('-').map(str::trim).collect();
         let (main, extension) = match (extension, groups.as_slice()) {
-            (None, [area, number, ext]) if area.trim_start_matches('(').starts_with('0') => {
+            (None, [area, number, ext]) if is_area_code(area) => {
                 (format!("{area}{number}"), Some((*ext).to_owned()))
             }
             (ext, _) => (main.to_owned(), ext),
@@ -72,10 +72,11 @@ impl PhoneNumber {
         if let Some(rest) = international(&main, &digits)? {
             digits = rest;
         }
-        if let Some(ext) = &extension {
-            if ext.is_empty() || ext.len() > MAX_EXTENSION || !ext.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(PhoneNumberError::BadExtension { extension: ext.clone() });
-            }
+        let bad = |e: &&String| {
+            e.is_empty() || e.len() > MAX_EXTENSION || !e.bytes().all(|b| b.is_ascii_digit())
+        };
+        if let Some(ext) = extension.as_ref().filter(bad) {
+            return Err(PhoneNumberError::BadExtension { extension: ext.clone() });
         }
         match digits.as_bytes().first() {
             None => Err(PhoneNumberError::Empty),
@@ -137,6 +138,14 @@ impl PhoneNumber {
     }
 }
 
+fn is_area_code(group: &str) -> bool {
+    let g = group.trim_start_matches('(').trim_end_matches(')');
+    matches!(g.len(), 3 | 4)
+        && g.starts_with('0')
+        && !g.starts_with("00")
+        && g.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Split off an extension written with an explicit marker.
 fn split_extension(s: &str) -> (&str, Option<String>) {
     let lower = s.to_ascii_lowercase();
@@ -159,9 +168,7 @@ fn international(main: &str, digits: &str) -> Result<Option<String>, PhoneNumber
         match digits.strip_prefix("86") {
             Some(rest) => rest,
             None => {
-                return Err(PhoneNumberError::UnsupportedCountryCode {
-                    found: format!("+{}", digits.get(..2).unwrap_or(digits)),
-                });
+                return Err(PhoneNumberError::UnsupportedCountryCode { found: main.to_owned() });
             }
         }
     } else if let Some(rest) = digits.strip_prefix("0086") {
@@ -169,9 +176,7 @@ fn international(main: &str, digits: &str) -> Result<Option<String>, PhoneNumber
     } else if digits.len() == 13 && digits.starts_with("861") {
         &digits[2..]
     } else if digits.starts_with("00") {
-        return Err(PhoneNumberError::UnsupportedCountryCode {
-            found: digits.get(..4).unwrap_or(digits).to_owned(),
-        });
+        return Err(PhoneNumberError::UnsupportedCountryCode { found: main.to_owned() });
     } else {
         return Ok(None);
     };

@@ -1,0 +1,375 @@
+//! PermitDesk's wire protocol: every JSON shape that crosses the network is decided here, and
+//! nowhere else. Commands go up (push), sealed events come down (pull).
+//!
+//! Every request carries [`PROTOCOL_HEADER`]; a server answers a different version with
+//! HTTP 426 and [`ErrorCode::ProtocolVersion`], so an old client says "please update" instead of
+//! misreading a newer shape.
+
+use chrono::{DateTime, Utc};
+use permitdesk_domain::actor::Role;
+use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
+use permitdesk_domain::ids::{AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId};
+use permitdesk_domain::project::{ProjectCommand, ProjectEvent};
+use permitdesk_domain::trail::Sealed;
+use serde::{Deserialize, Serialize};
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The request header that carries it.
+pub const PROTOCOL_HEADER: &str = "x-permitdesk-protocol";
+/// The prefix of every API path of this version.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Paths of the API (relative to the server's base URL).
+pub mod paths {
+    pub const LOGIN: &str = "/api/v1/login";
+    pub const LOGOUT: &str = "/api/v1/logout";
+    pub const ME: &str = "/api/v1/me";
+    pub const PUSH: &str = "/api/v1/push";
+    pub const PULL: &str = "/api/v1/pull";
+    /// `/api/v1/attachments/{sha256}`: PUT chunks (`?offset=N`), GET status or content.
+    pub const ATTACHMENTS: &str = "/api/v1/attachments";
+    pub const HEALTH: &str = "/api/health";
+    pub const METRICS: &str = "/api/metrics";
+    pub const OPENAPI: &str = "/api/openapi.json";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub user: String,
+    pub password: String,
+}
+
+/// Who is logged in, and what the server knows of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: UserId,
+    /// 姓名.
+    pub name: String,
+    pub role: Role,
+    pub department: Option<DepartmentCode>,
+    pub organisation: Option<OrganisationId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// Opaque bearer token; the server keeps only its hash.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserInfo,
+    /// The server's clock when it answered, so the client can measure its offset.
+    pub server_time: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Push: commands up
+
+/// A command on one entity of the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "entity", rename_all = "snake_case")]
+pub enum DomainCommand {
+    Case { case: CaseId, command: CaseCommand },
+    Project { project: ProjectId, command: ProjectCommand },
+}
+
+impl DomainCommand {
+    pub fn entity(&self) -> EntityRef {
+        match self {
+            DomainCommand::Case { case, .. } => EntityRef::Case(case.clone()),
+            DomainCommand::Project { project, command } => match command {
+                ProjectCommand::RegisterOnline { id, .. } | ProjectCommand::RegisterOnSite { id, .. } => {
+                    EntityRef::Project(id.clone())
+                }
+                _ => EntityRef::Project(project.clone()),
+            },
+        }
+    }
+}
+
+/// Which entity an event or command is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum EntityRef {
+    Case(CaseId),
+    Project(ProjectId),
+}
+
+impl EntityRef {
+    /// The key the entity's trail is sealed under, e.g. `case:C-1`.
+    pub fn key(&self) -> String {
+        match self {
+            EntityRef::Case(id) => format!("case:{id}"),
+            EntityRef::Project(id) => format!("project:{id}"),
+        }
+    }
+}
+
+/// One command as the client queued it in its outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandEnvelope {
+    /// Per client, ever increasing; the server skips ids it has already processed.
+    pub mutation_id: u64,
+    pub command: DomainCommand,
+    /// When the user acted, by the client's clock corrected with its measured offset.
+    pub acted_at: DateTime<Utc>,
+    /// 意见 entered with the action.
+    pub opinion: Option<String>,
+    pub attachments: Vec<AttachmentId>,
+    /// The entity version (number of events) the client saw when the user acted.
+    pub base_version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// A stable id of this installation (not secret).
+    pub client_id: String,
+    pub commands: Vec<CommandEnvelope>,
+}
+
+/// What became of one pushed command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CommandOutcome {
+    /// Applied: these events were appended, with these server sequence numbers.
+    Applied { server_seqs: Vec<u64> },
+    /// Refused, with the reason the user sees. The mutation id still counts as processed.
+    Refused { refusal: Refusal },
+    /// Already processed earlier (a retry); nothing was done again.
+    Duplicate,
+}
+
+/// Why the server refused a command: the domain's own reason, or an access or time rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The case workflow refused it (wrong state, wrong level, ...).
+    Case { error: CaseError, message: String },
+    /// The project workflow refused it.
+    Project { message: String },
+    /// Outside the user's scope (another organisation's project, another department's case).
+    Forbidden { message: String },
+    /// The action's time is in the future, before the entity's last event, or older than the
+    /// longest allowed offline period.
+    Time { message: String },
+    /// The command refers to something the server does not have (unknown item, attachment).
+    Invalid { message: String },
+}
+
+impl Refusal {
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::Case { message, .. }
+            | Refusal::Project { message }
+            | Refusal::Forbidden { message }
+            | Refusal::Time { message }
+            | Refusal::Invalid { message } => message,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandResult {
+    pub mutation_id: u64,
+    #[serde(flatten)]
+    pub outcome: CommandOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<CommandResult>,
+    /// The highest mutation id of this client the server has processed.
+    pub last_mutation_id: u64,
+    pub server_time: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull: events down
+
+/// An event of one entity, as sealed in its hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "entity", content = "sealed", rename_all = "snake_case")]
+pub enum DomainEvent {
+    Case(Sealed<CaseEvent>),
+    Project(Sealed<ProjectEvent>),
+}
+
+impl DomainEvent {
+    pub fn entity_key(&self) -> &str {
+        match self {
+            DomainEvent::Case(s) => &s.entity,
+            DomainEvent::Project(s) => &s.entity,
+        }
+    }
+
+    pub fn entity_seq(&self) -> u64 {
+        match self {
+            DomainEvent::Case(s) => s.seq,
+            DomainEvent::Project(s) => s.seq,
+        }
+    }
+}
+
+/// An event with its place in the server's global order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncEvent {
+    /// Server sequence number: a pull cursor never skips a committed one.
+    pub server_seq: u64,
+    /// When the server stored it (beside the time the action happened, inside the event).
+    pub received_at: DateTime<Utc>,
+    pub event: DomainEvent,
+}
+
+/// `GET /api/v1/pull?after=CURSOR&limit=N&client_id=ID`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullQuery {
+    pub after: u64,
+    pub limit: Option<u32>,
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub events: Vec<SyncEvent>,
+    /// Entities the user may no longer see: the client deletes its local copies.
+    pub removals: Vec<EntityRef>,
+    /// Pass as `after` next time.
+    pub cursor: u64,
+    /// More events wait beyond `limit`.
+    pub has_more: bool,
+    /// The highest processed mutation id of `client_id`.
+    pub last_mutation_id: u64,
+    pub server_time: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+
+/// `GET /api/v1/attachments/{sha256}/status`: how much of an upload the server already has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    pub id: AttachmentId,
+    pub size: u64,
+    /// Bytes received so far; resume from here.
+    pub received: u64,
+    pub complete: bool,
+    /// The detected type once complete: pdf, ofd, jpeg, png.
+    pub content_type: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// Every error answer has this body; `code` is stable, `message` is for people (Chinese).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 426: the client speaks another protocol version: update it.
+    ProtocolVersion,
+    /// 400: the body is not valid JSON, or has wrong types.
+    MalformedRequest,
+    /// 413: the body or file is too large.
+    TooLarge,
+    /// 401: no token, or it is expired or revoked.
+    Unauthenticated,
+    /// 401: wrong user or password.
+    BadCredentials,
+    /// 429: too many failed logins; wait.
+    RateLimited,
+    /// 403: outside the user's scope.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409: e.g. an upload chunk at the wrong offset.
+    Conflict,
+    /// 415: a file type that is not allowed.
+    UnsupportedType,
+    /// 422: a value that is well formed but wrong (bad id, hash mismatch).
+    Invalid,
+    /// 500: the server failed; nothing was changed.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::ProtocolVersion => 426,
+            ErrorCode::MalformedRequest => 400,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::Unauthenticated | ErrorCode::BadCredentials => 401,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
+            ErrorCode::UnsupportedType => 415,
+            ErrorCode::Invalid => 422,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
+    }
+
+    pub fn protocol_version(found: Option<&str>) -> Self {
+        ApiError::new(
+            ErrorCode::ProtocolVersion,
+            format!(
+                "客户端协议版本（{}）与服务器（{PROTOCOL_VERSION}）不一致，请更新 PermitDesk 客户端",
+                found.unwrap_or("未提供")
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use permitdesk_domain::case::CaseCommand;
+
+    #[test]
+    fn a_command_envelope_has_a_stable_json_shape() {
+        let env = CommandEnvelope {
+            mutation_id: 7,
+            command: DomainCommand::Case { case: CaseId::new("C-1"), command: CaseCommand::Receive },
+            acted_at: "2024-09-27T02:00:00Z".parse().unwrap(),
+            opinion: Some("材料齐全".into()),
+            attachments: vec![],
+            base_version: 3,
+        };
+        let json = serde_json::to_value(&env).unwrap();
+        assert_eq!(json["command"]["entity"], "case");
+        assert_eq!(json["command"]["command"]["command"], "receive");
+        let back: CommandEnvelope = serde_json::from_value(json).unwrap();
+        assert_eq!(back, env);
+    }
+
+    #[test]
+    fn error_codes_map_to_http_statuses() {
+        assert_eq!(ErrorCode::ProtocolVersion.http_status(), 426);
+        assert_eq!(ErrorCode::Forbidden.http_status(), 403);
+        let e = ApiError::protocol_version(Some("0"));
+        assert!(e.message.contains("请更新"));
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains("\"protocol_version\""));
+    }
+
+    #[test]
+    fn command_results_flatten_their_outcome() {
+        let r = CommandResult { mutation_id: 3, outcome: CommandOutcome::Duplicate };
+        assert_eq!(serde_json::to_value(&r).unwrap(), serde_json::json!({"mutation_id": 3, "outcome": "duplicate"}));
+    }
+}
