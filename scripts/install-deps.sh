@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config
   poppler-utils        # pdftotext, pdffonts, pdftoppm: the document tests read and render PDFs
+  libssl-dev           # rusqlite bundled-sqlcipher links libcrypto
 )
 
 missing=()

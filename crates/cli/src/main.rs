@@ -3,6 +3,7 @@
 
 mod calendar_cmd;
 mod catalogue_cmd;
+mod client;
 mod clock_cmd;
 mod code_cmd;
 mod output;
@@ -22,6 +23,9 @@ struct Cli {
     /// Where imported data (holiday tables) is kept. Default: $PERMITDESK_HOME or ~/.permitdesk.
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The headless client's profile: its encrypted local store (default: $PERMITDESK_PROFILE).
+    #[arg(long, global = true, value_name = "DIR")]
+    profile: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,6 +43,8 @@ enum Command {
     /// 工作日历: working days and holiday tables.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    #[command(flatten)]
+    Client(client::ClientCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +71,7 @@ fn main() -> ExitCode {
         Command::Catalogue(cmd) => catalogue_cmd::run(cmd, &out),
         Command::Code(cmd) => code_cmd::run(cmd, &out),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
+        Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

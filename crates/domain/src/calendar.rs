@@ -18,25 +18,56 @@ pub enum CalendarError {
     #[error("节假日数据第 {line} 行：年份 {year} 无效（应在 1949 至 9999 之间）")]
     InvalidYear { line: usize, year: i64 },
     #[error("节假日数据第 {line} 行：{year} 年的节假日表重复（第 {first_line} 行已有该年）")]
-    DuplicateYear { line: usize, year: i32, first_line: usize },
+    DuplicateYear {
+        line: usize,
+        year: i32,
+        first_line: usize,
+    },
     #[error("节假日数据第 {line} 行：“{value}”不是日期，应写作 2026-01-01 的形式")]
     NotADate { line: usize, value: String },
     #[error("节假日数据第 {line} 行：日期 {date} 不在 {year} 年内，应写在 {date_year} 年的表中")]
-    DateNotInYear { line: usize, date: NaiveDate, year: i32, date_year: i32 },
+    DateNotInYear {
+        line: usize,
+        date: NaiveDate,
+        year: i32,
+        date_year: i32,
+    },
     #[error("节假日数据第 {line} 行：放假结束日期 {to} 早于开始日期 {from}")]
-    ReversedRange { line: usize, from: NaiveDate, to: NaiveDate },
+    ReversedRange {
+        line: usize,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     #[error("节假日数据第 {line} 行：{date} 已在第 {other_line} 行的假期内")]
-    OverlappingHolidays { line: usize, date: NaiveDate, other_line: usize },
+    OverlappingHolidays {
+        line: usize,
+        date: NaiveDate,
+        other_line: usize,
+    },
     #[error("节假日数据第 {line} 行：{date} 既是放假日又是调休上班日（第 {other_line} 行）")]
-    HolidayOnWorkday { line: usize, date: NaiveDate, other_line: usize },
+    HolidayOnWorkday {
+        line: usize,
+        date: NaiveDate,
+        other_line: usize,
+    },
     #[error("节假日数据第 {line} 行：调休上班日 {date} 重复（第 {first_line} 行已有）")]
-    DuplicateWorkday { line: usize, date: NaiveDate, first_line: usize },
+    DuplicateWorkday {
+        line: usize,
+        date: NaiveDate,
+        first_line: usize,
+    },
     #[error("节假日数据第 {line} 行：调休上班日 {date} 是{weekday}，只有周六、周日需要调休上班")]
-    WorkdayNotWeekend { line: usize, date: NaiveDate, weekday: &'static str },
+    WorkdayNotWeekend {
+        line: usize,
+        date: NaiveDate,
+        weekday: &'static str,
+    },
     #[error("节假日数据第 {line} 行：名称不能为空")]
     EmptyName { line: usize },
     /// A date was asked about in a year that has no table: never guessed.
-    #[error("缺少 {0} 年的节假日安排数据，无法计算工作日；请导入国务院办公厅公布的 {0} 年节假日安排")]
+    #[error(
+        "缺少 {0} 年的节假日安排数据，无法计算工作日；请导入国务院办公厅公布的 {0} 年节假日安排"
+    )]
     NoDataForYear(i32),
 }
 
@@ -62,10 +93,14 @@ pub enum DayKind<'a> {
     /// Monday-Friday outside any holiday.
     Workday,
     /// 调休上班: a weekend day worked.
-    AdjustedWorkday { serves: &'a str },
+    AdjustedWorkday {
+        serves: &'a str,
+    },
     Weekend,
     /// 法定节假日 (a weekend day inside a holiday counts as the holiday).
-    Holiday { name: &'a str },
+    Holiday {
+        name: &'a str,
+    },
 }
 
 impl DayKind<'_> {
@@ -94,6 +129,17 @@ pub struct YearTable {
     /// Day number (`num_days_from_ce`) of 1 January.
     first_day: i32,
     days: Vec<DayTag>,
+    /// Maximal stretches of equal days, so the clock walks a working week or a holiday in one step.
+    runs: Vec<DayRun>,
+    /// Index into `runs` of each day.
+    run_of_day: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayRun {
+    /// Day index (0 = 1 January) after the run's last day.
+    end: u16,
+    tag: DayTag,
 }
 
 impl YearTable {
@@ -115,19 +161,30 @@ impl YearTable {
     }
 
     fn kind_at(&self, index: usize) -> Option<DayKind<'_>> {
-        Some(match *self.days.get(index)? {
-            DayTag::Workday => DayKind::Workday,
-            DayTag::Weekend => DayKind::Weekend,
-            DayTag::Holiday(i) => DayKind::Holiday { name: self.holidays.get(i).map_or("", |h| h.name.as_str()) },
-            DayTag::Adjusted(i) => {
-                DayKind::AdjustedWorkday { serves: self.workdays.get(i).map_or("", |w| w.serves.as_str()) }
-            }
-        })
+        Some(self.kind_of_tag(*self.days.get(index)?))
     }
 
-    fn kind_of_day_number(&self, day: i32) -> Option<DayKind<'_>> {
+    fn kind_of_tag(&self, tag: DayTag) -> DayKind<'_> {
+        match tag {
+            DayTag::Workday => DayKind::Workday,
+            DayTag::Weekend => DayKind::Weekend,
+            DayTag::Holiday(i) => DayKind::Holiday {
+                name: self.holidays.get(i).map_or("", |h| h.name.as_str()),
+            },
+            DayTag::Adjusted(i) => DayKind::AdjustedWorkday {
+                serves: self.workdays.get(i).map_or("", |w| w.serves.as_str()),
+            },
+        }
+    }
+
+    /// The run of equal days holding day number `day`: its kind and the day number after it.
+    fn run_of_day_number(&self, day: i32) -> Option<(DayKind<'_>, i32)> {
         let index = usize::try_from(day.checked_sub(self.first_day)?).ok()?;
-        self.kind_at(index)
+        let run = self.runs.get(usize::from(*self.run_of_day.get(index)?))?;
+        Some((
+            self.kind_of_tag(run.tag),
+            self.first_day + i32::from(run.end),
+        ))
     }
 }
 
@@ -166,11 +223,17 @@ impl WorkingCalendar {
             let line = line_of(text, raw_year.year.span().start);
             let table = build_year(text, raw_year)?;
             if let Some((first_line, _)) = years.get(&table.year) {
-                return Err(CalendarError::DuplicateYear { line, year: table.year, first_line: *first_line });
+                return Err(CalendarError::DuplicateYear {
+                    line,
+                    year: table.year,
+                    first_line: *first_line,
+                });
             }
             years.insert(table.year, (line, table));
         }
-        Ok(Self { years: years.into_iter().map(|(y, (_, t))| (y, t)).collect() })
+        Ok(Self {
+            years: years.into_iter().map(|(y, (_, t))| (y, t)).collect(),
+        })
     }
 
     /// Take every table of `other`; a year already present is replaced by the newer table.
@@ -196,9 +259,14 @@ impl WorkingCalendar {
 
     /// What `date` is; an error if its year has no table.
     pub fn day_kind(&self, date: NaiveDate) -> Result<DayKind<'_>, CalendarError> {
-        let table = self.years.get(&date.year()).ok_or(CalendarError::NoDataForYear(date.year()))?;
+        let table = self
+            .years
+            .get(&date.year())
+            .ok_or(CalendarError::NoDataForYear(date.year()))?;
         let index = usize::try_from(date.ordinal0()).unwrap_or(usize::MAX);
-        table.kind_at(index).ok_or(CalendarError::NoDataForYear(date.year()))
+        table
+            .kind_at(index)
+            .ok_or(CalendarError::NoDataForYear(date.year()))
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
@@ -215,7 +283,10 @@ impl WorkingCalendar {
 
     /// Every working day of `year`, ascending.
     pub fn workdays(&self, year: i32) -> Result<Vec<NaiveDate>, CalendarError> {
-        let table = self.years.get(&year).ok_or(CalendarError::NoDataForYear(year))?;
+        let table = self
+            .years
+            .get(&year)
+            .ok_or(CalendarError::NoDataForYear(year))?;
         Ok(table
             .days
             .iter()
@@ -235,7 +306,9 @@ impl WorkingCalendar {
         let mut day = date.num_days_from_ce();
         let mut left = n;
         while left > 0 {
-            day = day.checked_add(1).ok_or(CalendarError::NoDataForYear(date.year()))?;
+            day = day
+                .checked_add(1)
+                .ok_or(CalendarError::NoDataForYear(date.year()))?;
             if cursor.kind(day)?.is_working() {
                 left -= 1;
             }
@@ -260,11 +333,20 @@ fn write_table(out: &mut String, table: &YearTable) {
     }
     out.push_str("holidays = [\n");
     for h in &table.holidays {
-        out.push_str(&format!("  {{ name = {}, from = {}, to = {} }},\n", toml_string(&h.name), h.from, h.to));
+        out.push_str(&format!(
+            "  {{ name = {}, from = {}, to = {} }},\n",
+            toml_string(&h.name),
+            h.from,
+            h.to
+        ));
     }
     out.push_str("]\nworkdays = [\n");
     for w in &table.workdays {
-        out.push_str(&format!("  {{ date = {}, serves = {} }},\n", w.date, toml_string(&w.serves)));
+        out.push_str(&format!(
+            "  {{ date = {}, serves = {} }},\n",
+            w.date,
+            toml_string(&w.serves)
+        ));
     }
     out.push_str("]\n");
 }
@@ -296,25 +378,45 @@ pub(crate) struct DayCursor<'a> {
 
 impl<'a> DayCursor<'a> {
     pub(crate) fn new(calendar: &'a WorkingCalendar) -> Self {
-        Self { calendar, table: None }
+        Self {
+            calendar,
+            table: None,
+        }
     }
 
     /// The kind of the day with number `day` (`NaiveDate::num_days_from_ce`).
     pub(crate) fn kind(&mut self, day: i32) -> Result<DayKind<'a>, CalendarError> {
-        if let Some(kind) = self.table.and_then(|t| t.kind_of_day_number(day)) {
-            return Ok(kind);
+        Ok(self.run(day)?.0)
+    }
+
+    /// The kind of day `day` and the number of the first day after the run of equal days that
+    /// holds it (at most the end of its year).
+    #[inline]
+    pub(crate) fn run(&mut self, day: i32) -> Result<(DayKind<'a>, i32), CalendarError> {
+        if let Some(run) = self.table.and_then(|t| t.run_of_day_number(day)) {
+            return Ok(run);
         }
-        let date = NaiveDate::from_num_days_from_ce_opt(day).ok_or(CalendarError::NoDataForYear(i32::MAX))?;
-        let table = self.calendar.years.get(&date.year()).ok_or(CalendarError::NoDataForYear(date.year()))?;
+        let date = NaiveDate::from_num_days_from_ce_opt(day)
+            .ok_or(CalendarError::NoDataForYear(i32::MAX))?;
+        let table = self
+            .calendar
+            .years
+            .get(&date.year())
+            .ok_or(CalendarError::NoDataForYear(date.year()))?;
         self.table = Some(table);
-        table.kind_of_day_number(day).ok_or(CalendarError::NoDataForYear(date.year()))
+        table
+            .run_of_day_number(day)
+            .ok_or(CalendarError::NoDataForYear(date.year()))
     }
 }
 
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes().get(..end).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1
+    text.as_bytes()
+        .get(..end)
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+        + 1
 }
 
 #[derive(Deserialize)]
@@ -354,16 +456,30 @@ struct RawWorkday {
 }
 
 /// A TOML local date inside `year`.
-fn date_in_year(text: &str, value: &Spanned<toml::value::Datetime>, year: i32) -> Result<NaiveDate, CalendarError> {
+fn date_in_year(
+    text: &str,
+    value: &Spanned<toml::value::Datetime>,
+    year: i32,
+) -> Result<NaiveDate, CalendarError> {
     let line = line_of(text, value.span().start);
     let dt = value.get_ref();
     let date = match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
         _ => None,
     }
-    .ok_or_else(|| CalendarError::NotADate { line, value: dt.to_string() })?;
+    .ok_or_else(|| CalendarError::NotADate {
+        line,
+        value: dt.to_string(),
+    })?;
     if date.year() != year {
-        return Err(CalendarError::DateNotInYear { line, date, year, date_year: date.year() });
+        return Err(CalendarError::DateNotInYear {
+            line,
+            date,
+            year,
+            date_year: date.year(),
+        });
     }
     Ok(date)
 }
@@ -395,9 +511,19 @@ fn build_year(text: &str, raw: RawYear) -> Result<YearTable, CalendarError> {
     let year = i32::try_from(year)
         .ok()
         .filter(|y| YEARS.contains(&i64::from(*y)))
-        .ok_or(CalendarError::InvalidYear { line: year_line, year })?;
-    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(CalendarError::InvalidYear { line: year_line, year: year.into() })?;
-    let len = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
+        .ok_or(CalendarError::InvalidYear {
+            line: year_line,
+            year,
+        })?;
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(CalendarError::InvalidYear {
+        line: year_line,
+        year: year.into(),
+    })?;
+    let len = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    };
     let mut days: Vec<DayTag> = (0..len)
         .map(|i| match jan1 + chrono::Days::new(i) {
             d if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) => DayTag::Weekend,
@@ -424,7 +550,11 @@ fn build_year(text: &str, raw: RawYear) -> Result<YearTable, CalendarError> {
             let i = index(date);
             if let Some(DayTag::Holiday(_)) = days.get(i) {
                 let other_line = claimed_by.get(i).copied().unwrap_or(0);
-                return Err(CalendarError::OverlappingHolidays { line, date, other_line });
+                return Err(CalendarError::OverlappingHolidays {
+                    line,
+                    date,
+                    other_line,
+                });
             }
             if let (Some(tag), Some(by)) = (days.get_mut(i), claimed_by.get_mut(i)) {
                 *tag = DayTag::Holiday(holidays.len());
@@ -441,12 +571,26 @@ fn build_year(text: &str, raw: RawYear) -> Result<YearTable, CalendarError> {
         let i = index(date);
         let other_line = claimed_by.get(i).copied().unwrap_or(0);
         match days.get(i) {
-            Some(DayTag::Holiday(_)) => return Err(CalendarError::HolidayOnWorkday { line, date, other_line }),
+            Some(DayTag::Holiday(_)) => {
+                return Err(CalendarError::HolidayOnWorkday {
+                    line,
+                    date,
+                    other_line,
+                });
+            }
             Some(DayTag::Adjusted(_)) => {
-                return Err(CalendarError::DuplicateWorkday { line, date, first_line: other_line });
+                return Err(CalendarError::DuplicateWorkday {
+                    line,
+                    date,
+                    first_line: other_line,
+                });
             }
             Some(DayTag::Workday) => {
-                return Err(CalendarError::WorkdayNotWeekend { line, date, weekday: weekday_name(date.weekday()) });
+                return Err(CalendarError::WorkdayNotWeekend {
+                    line,
+                    date,
+                    weekday: weekday_name(date.weekday()),
+                });
             }
             Some(DayTag::Weekend) | None => {}
         }
@@ -472,7 +616,27 @@ fn build_year(text: &str, raw: RawYear) -> Result<YearTable, CalendarError> {
             *tag = DayTag::Adjusted(i);
         }
     }
-    Ok(YearTable { year, source: raw.source, holidays, workdays, first_day: jan1.num_days_from_ce(), days })
+    let mut runs: Vec<DayRun> = Vec::new();
+    let mut run_of_day = Vec::with_capacity(days.len());
+    for (i, tag) in days.iter().enumerate() {
+        // A year has at most 366 days, so indices fit in u16.
+        let end = u16::try_from(i + 1).unwrap_or(u16::MAX);
+        match runs.last_mut() {
+            Some(run) if run.tag == *tag => run.end = end,
+            _ => runs.push(DayRun { end, tag: *tag }),
+        }
+        run_of_day.push(u16::try_from(runs.len() - 1).unwrap_or(u16::MAX));
+    }
+    Ok(YearTable {
+        year,
+        source: raw.source,
+        holidays,
+        workdays,
+        first_day: jan1.num_days_from_ce(),
+        days,
+        runs,
+        run_of_day,
+    })
 }
 
 #[cfg(test)]
@@ -496,7 +660,13 @@ mod tests {
     #[test]
     fn shipped_years_have_the_hand_counted_number_of_working_days() {
         let cal = WorkingCalendar::shipped();
-        for (year, expected) in [(2022, 249), (2023, 249), (2024, 251), (2025, 248), (2026, 248)] {
+        for (year, expected) in [
+            (2022, 249),
+            (2023, 249),
+            (2024, 251),
+            (2025, 248),
+            (2026, 248),
+        ] {
             assert_eq!(cal.workdays(year).unwrap().len(), expected, "{year}");
         }
     }
@@ -507,18 +677,38 @@ mod tests {
         let cases: &[(NaiveDate, DayKind<'_>)] = &[
             (d(2024, 2, 9), DayKind::Workday), // 除夕 2024 is a Friday worked
             (d(2024, 2, 18), DayKind::AdjustedWorkday { serves: "春节" }),
-            (d(2024, 10, 12), DayKind::AdjustedWorkday { serves: "国庆节" }),
+            (
+                d(2024, 10, 12),
+                DayKind::AdjustedWorkday {
+                    serves: "国庆节"
+                },
+            ),
             (d(2024, 10, 13), DayKind::Weekend),
             (d(2025, 1, 28), DayKind::Holiday { name: "春节" }),
-            (d(2025, 10, 8), DayKind::Holiday { name: "国庆节、中秋节" }),
+            (
+                d(2025, 10, 8),
+                DayKind::Holiday {
+                    name: "国庆节、中秋节",
+                },
+            ),
             (d(2025, 5, 31), DayKind::Holiday { name: "端午节" }),
             (d(2026, 1, 4), DayKind::AdjustedWorkday { serves: "元旦" }),
             (d(2026, 2, 14), DayKind::AdjustedWorkday { serves: "春节" }),
             (d(2026, 2, 23), DayKind::Holiday { name: "春节" }),
-            (d(2026, 9, 20), DayKind::AdjustedWorkday { serves: "国庆节" }),
+            (
+                d(2026, 9, 20),
+                DayKind::AdjustedWorkday {
+                    serves: "国庆节"
+                },
+            ),
             (d(2022, 12, 31), DayKind::Holiday { name: "元旦" }),
             (d(2023, 1, 2), DayKind::Holiday { name: "元旦" }),
-            (d(2023, 6, 25), DayKind::AdjustedWorkday { serves: "端午节" }),
+            (
+                d(2023, 6, 25),
+                DayKind::AdjustedWorkday {
+                    serves: "端午节"
+                },
+            ),
         ];
         for (date, kind) in cases {
             assert_eq!(cal.day_kind(*date).unwrap(), *kind, "{date}");
@@ -531,19 +721,38 @@ mod tests {
     #[test]
     fn years_without_a_table_are_an_error_naming_the_year() {
         let cal = WorkingCalendar::shipped();
-        assert_eq!(cal.is_working_day(d(2021, 12, 31)), Err(CalendarError::NoDataForYear(2021)));
+        assert_eq!(
+            cal.is_working_day(d(2021, 12, 31)),
+            Err(CalendarError::NoDataForYear(2021))
+        );
         assert_eq!(cal.workdays(2027), Err(CalendarError::NoDataForYear(2027)));
-        assert_eq!(cal.add_working_days(d(2026, 12, 30), 2), Err(CalendarError::NoDataForYear(2027)));
-        assert!(CalendarError::NoDataForYear(2027).to_string().contains("2027 年"));
+        assert_eq!(
+            cal.add_working_days(d(2026, 12, 30), 2),
+            Err(CalendarError::NoDataForYear(2027))
+        );
+        assert!(
+            CalendarError::NoDataForYear(2027)
+                .to_string()
+                .contains("2027 年")
+        );
     }
 
     #[test]
     fn add_working_days_skips_holidays_and_counts_adjusted_weekends() {
         let cal = WorkingCalendar::shipped();
         // 2024-09-27 Fri: 9/29 Sun (调休) is the 1st, 9/30 the 2nd, 10/8 the 3rd.
-        assert_eq!(cal.add_working_days(d(2024, 9, 27), 1).unwrap(), d(2024, 9, 29));
-        assert_eq!(cal.add_working_days(d(2024, 9, 27), 3).unwrap(), d(2024, 10, 8));
-        assert_eq!(cal.add_working_days(d(2024, 10, 3), 0).unwrap(), d(2024, 10, 3));
+        assert_eq!(
+            cal.add_working_days(d(2024, 9, 27), 1).unwrap(),
+            d(2024, 9, 29)
+        );
+        assert_eq!(
+            cal.add_working_days(d(2024, 9, 27), 3).unwrap(),
+            d(2024, 10, 8)
+        );
+        assert_eq!(
+            cal.add_working_days(d(2024, 10, 3), 0).unwrap(),
+            d(2024, 10, 3)
+        );
     }
 
     #[test]
@@ -561,7 +770,13 @@ mod tests {
         )
         .unwrap();
         let summary = cal.import(newer);
-        assert_eq!(summary, ImportSummary { added: vec![2027], replaced: vec![2026] });
+        assert_eq!(
+            summary,
+            ImportSummary {
+                added: vec![2027],
+                replaced: vec![2026]
+            }
+        );
         assert_eq!(cal.years(), [2022, 2023, 2024, 2025, 2026, 2027]);
         // The replaced 2026 table has no 春节 any more.
         assert_eq!(cal.is_working_day(d(2026, 2, 16)), Ok(true));
@@ -573,15 +788,33 @@ mod tests {
     fn malformed_files_are_refused_with_the_line_of_the_fault() {
         let cases: &[(&str, &str)] = &[
             // TOML syntax: a comma missing on line 3; an impossible date on line 4.
-            ("[[year]]\nyear = 2030\nholidays = [ { name = \"元旦\" from = 2030-01-01 } ]\n", "Syntax@3"),
-            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2030-02-30 },\n]\n", "Syntax@4"),
+            (
+                "[[year]]\nyear = 2030\nholidays = [ { name = \"元旦\" from = 2030-01-01 } ]\n",
+                "Syntax@3",
+            ),
+            (
+                "[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2030-02-30 },\n]\n",
+                "Syntax@4",
+            ),
             // Unknown key on line 3.
             ("[[year]]\nyear = 2030\nholiday = []\n", "Syntax@3"),
             ("[[year]]\nyear = 12\n", "InvalidYear@2"),
-            ("[[year]]\nyear = 2030\n\n[[year]]\nyear = 2030\n", "DuplicateYear@5"),
-            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2029-12-31, to = 2030-01-01 },\n]\n", "DateNotInYear@4"),
-            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2030-01-01T09:00:00 },\n]\n", "NotADate@4"),
-            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"春节\", from = 2030-02-08, to = 2030-02-02 },\n]\n", "ReversedRange@4"),
+            (
+                "[[year]]\nyear = 2030\n\n[[year]]\nyear = 2030\n",
+                "DuplicateYear@5",
+            ),
+            (
+                "[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2029-12-31, to = 2030-01-01 },\n]\n",
+                "DateNotInYear@4",
+            ),
+            (
+                "[[year]]\nyear = 2030\nholidays = [\n  { name = \"元旦\", from = 2030-01-01T09:00:00 },\n]\n",
+                "NotADate@4",
+            ),
+            (
+                "[[year]]\nyear = 2030\nholidays = [\n  { name = \"春节\", from = 2030-02-08, to = 2030-02-02 },\n]\n",
+                "ReversedRange@4",
+            ),
             (
                 "[[year]]\nyear = 2030\nholidays = [\n  { name = \"春节\", from = 2030-02-02, to = 2030-02-08 },\n  { name = \"X\", from = 2030-02-08 },\n]\n",
                 "OverlappingHolidays@5",
@@ -594,8 +827,14 @@ mod tests {
                 "[[year]]\nyear = 2030\nworkdays = [\n  { date = 2030-10-12, serves = \"国庆节\" },\n  { date = 2030-10-12, serves = \"国庆节\" },\n]\n",
                 "DuplicateWorkday@5",
             ),
-            ("[[year]]\nyear = 2030\nworkdays = [\n  { date = 2030-10-11, serves = \"国庆节\" },\n]\n", "WorkdayNotWeekend@4"),
-            ("[[year]]\nyear = 2030\nholidays = [\n  { name = \"  \", from = 2030-10-01 },\n]\n", "EmptyName@4"),
+            (
+                "[[year]]\nyear = 2030\nworkdays = [\n  { date = 2030-10-11, serves = \"国庆节\" },\n]\n",
+                "WorkdayNotWeekend@4",
+            ),
+            (
+                "[[year]]\nyear = 2030\nholidays = [\n  { name = \"  \", from = 2030-10-01 },\n]\n",
+                "EmptyName@4",
+            ),
         ];
         for (text, expected) in cases {
             let err = WorkingCalendar::from_toml(text).unwrap_err();
@@ -624,11 +863,19 @@ mod tests {
             "[[year]]\nyear = 2030\nholidays = [\n  { name = \"国庆节\", from = 2030-10-01, to = 2030-10-07 },\n]\nworkdays = [\n  { date = 2030-10-05, serves = \"国庆节\" },\n]\n",
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "节假日数据第 7 行：2030-10-05 既是放假日又是调休上班日（第 4 行）");
+        assert_eq!(
+            err.to_string(),
+            "节假日数据第 7 行：2030-10-05 既是放假日又是调休上班日（第 4 行）"
+        );
     }
 
     #[test]
     fn an_empty_file_is_an_empty_calendar() {
-        assert_eq!(WorkingCalendar::from_toml("# nothing yet\n").unwrap().years(), Vec::<i32>::new());
+        assert_eq!(
+            WorkingCalendar::from_toml("# nothing yet\n")
+                .unwrap()
+                .years(),
+            Vec::<i32>::new()
+        );
     }
 }

@@ -64,7 +64,10 @@ const OPEN_END: i64 = i64::MAX;
 impl Default for OfficeHours {
     /// 09:00-17:00: one working day is 8 counted hours.
     fn default() -> Self {
-        Self { open: NaiveTime::MIN + chrono::Duration::hours(9), close: NaiveTime::MIN + chrono::Duration::hours(17) }
+        Self {
+            open: NaiveTime::MIN + chrono::Duration::hours(9),
+            close: NaiveTime::MIN + chrono::Duration::hours(17),
+        }
     }
 }
 
@@ -87,7 +90,10 @@ impl OfficeHours {
         let open = minute_of_day(self.open);
         let close = minute_of_day(self.close);
         if open >= close {
-            return Err(ClockError::InvalidOfficeHours { open: self.open, close: self.close });
+            return Err(ClockError::InvalidOfficeHours {
+                open: self.open,
+                close: self.close,
+            });
         }
         Ok((open, close))
     }
@@ -102,11 +108,20 @@ pub enum ClockError {
     #[error("暂停或特别程序的结束时间 {to} 早于开始时间 {from}")]
     StopEndsBeforeStart { from: LocalTime, to: LocalTime },
     #[error("暂停或特别程序的开始时间 {from} 早于受理时间 {accepted_at}")]
-    StopBeforeAcceptance { from: LocalTime, accepted_at: LocalTime },
+    StopBeforeAcceptance {
+        from: LocalTime,
+        accepted_at: LocalTime,
+    },
     #[error("查询时间 {as_of} 早于受理时间 {accepted_at}")]
-    AsOfBeforeAcceptance { as_of: LocalTime, accepted_at: LocalTime },
+    AsOfBeforeAcceptance {
+        as_of: LocalTime,
+        accepted_at: LocalTime,
+    },
     #[error("办结或退件时间 {ended_at} 早于受理时间 {accepted_at}")]
-    EndedBeforeAcceptance { ended_at: LocalTime, accepted_at: LocalTime },
+    EndedBeforeAcceptance {
+        ended_at: LocalTime,
+        accepted_at: LocalTime,
+    },
     #[error("办公时间无效：上班时间 {open} 须早于下班时间 {close}")]
     InvalidOfficeHours { open: NaiveTime, close: NaiveTime },
     #[error("时间超出可计算的范围")]
@@ -130,12 +145,16 @@ pub enum SpanKind {
     /// A working day: its office hours count (hours outside them are folded into the span).
     Counted,
     /// 调休上班: a weekend day worked, counted like any working day.
-    AdjustedWorkday { serves: String },
+    AdjustedWorkday {
+        serves: String,
+    },
     /// 受理当日: the day of acceptance is not counted.
     AcceptanceDay,
     Weekend,
     /// 法定节假日, with its name.
-    Holiday { name: String },
+    Holiday {
+        name: String,
+    },
     /// 暂停整改.
     Pause,
     /// An untimed special procedure 不计时特别程序.
@@ -315,6 +334,97 @@ enum Kind<'a> {
     AfterEnd,
 }
 
+/// Office hours as minute arithmetic: `office_minutes(x)` counts the office minutes of every
+/// day from the epoch to `x`, so any stretch of working days is counted in O(1).
+#[derive(Debug, Clone, Copy)]
+struct Office {
+    open: i64,
+    per_day: i64,
+}
+
+impl Office {
+    fn office_minutes(self, x: i64) -> i64 {
+        x.div_euclid(MINUTES_PER_DAY) * self.per_day
+            + (x.rem_euclid(MINUTES_PER_DAY) - self.open).clamp(0, self.per_day)
+    }
+
+    /// The earliest instant at which `office_minutes` reaches `v` (> 0): inside an office window.
+    fn instant_reaching(self, v: i64) -> i64 {
+        let day = (v - 1).div_euclid(self.per_day);
+        day * MINUTES_PER_DAY + self.open + (v - day * self.per_day)
+    }
+}
+
+/// The state of one pass over the timeline, from acceptance to as-of (or on to the deadline).
+struct Walk<'p, 'a> {
+    office: Office,
+    /// Disjoint ascending stop pieces, and the first one not yet behind the walk.
+    pieces: &'p [StopPiece],
+    next_piece: usize,
+    until: i64,
+    limit: i64,
+    want_deadline: bool,
+    counted_total: i64,
+    used: i64,
+    deadline: Option<i64>,
+    spans: Vec<RawSpan<'a>>,
+}
+
+impl<'a> Walk<'_, 'a> {
+    fn wants_deadline(&self) -> bool {
+        self.want_deadline && self.deadline.is_none()
+    }
+
+    /// Take `[lo, hi)`, all of one kind of day (working or not), splitting it at the stops.
+    fn segment(&mut self, lo: i64, hi: i64, base: Kind<'a>, working: bool) {
+        let mut t = lo;
+        while t < hi && (t < self.until || self.wants_deadline()) {
+            while self.pieces.get(self.next_piece).is_some_and(|p| p.to <= t) {
+                self.next_piece += 1;
+            }
+            let (u, kind, counting) = match self.pieces.get(self.next_piece) {
+                Some(p) if p.from <= t => (p.to.min(hi), Kind::Stopped(p.reason), false),
+                Some(p) => (p.from.min(hi), base, working),
+                None => (hi, base, working),
+            };
+            let at_t = if counting {
+                self.office.office_minutes(t)
+            } else {
+                0
+            };
+            if counting && self.wants_deadline() {
+                let counted = self.office.office_minutes(u) - at_t;
+                if self.counted_total + counted >= self.limit {
+                    self.deadline = Some(
+                        self.office
+                            .instant_reaching(at_t + self.limit - self.counted_total),
+                    );
+                }
+                self.counted_total += counted;
+            }
+            if t < self.until {
+                let end = u.min(self.until);
+                let counted = if counting {
+                    self.office.office_minutes(end) - at_t
+                } else {
+                    0
+                };
+                self.used += counted;
+                push_span(
+                    &mut self.spans,
+                    RawSpan {
+                        from: t,
+                        to: end,
+                        kind,
+                        counted,
+                    },
+                );
+            }
+            t = u;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct RawSpan<'a> {
     from: i64,
@@ -339,9 +449,20 @@ impl<'a> LegalClock<'a> {
     /// The deadline of N working days counted from `start` by the case rules (the start day is
     /// not counted), with nothing stopping the clock: for joint consultation, utility and
     /// intermediary clocks.
-    pub fn deadline(&self, start: LocalTime, limit_working_days: u32) -> Result<LocalTime, ClockError> {
-        let input = ClockInput { accepted_at: start, limit_working_days, stopped: Vec::new(), ended_at: None };
-        self.evaluate(&input, start)?.deadline.ok_or(ClockError::OutOfRange)
+    pub fn deadline(
+        &self,
+        start: LocalTime,
+        limit_working_days: u32,
+    ) -> Result<LocalTime, ClockError> {
+        let input = ClockInput {
+            accepted_at: start,
+            limit_working_days,
+            stopped: Vec::new(),
+            ended_at: None,
+        };
+        self.evaluate(&input, start)?
+            .deadline
+            .ok_or(ClockError::OutOfRange)
     }
 
     /// Read the clock of `input` as it stood at `as_of`.
@@ -350,7 +471,11 @@ impl<'a> LegalClock<'a> {
     /// a stop still running at as-of is open (level `paused`, no deadline). After the end, stops
     /// are cut at the end: a case returned while paused is not paused any more.
     /// Times are taken to the minute (seconds dropped).
-    pub fn evaluate(&self, input: &ClockInput, as_of: LocalTime) -> Result<ClockReading, ClockError> {
+    pub fn evaluate(
+        &self,
+        input: &ClockInput,
+        as_of: LocalTime,
+    ) -> Result<ClockReading, ClockError> {
         let (open, close) = self.hours.minutes()?;
         let per_day = close - open;
         validate(input, as_of)?;
@@ -362,64 +487,46 @@ impl<'a> LegalClock<'a> {
         let (pieces, paused) = stop_pieces(&input.stopped, until, ended.is_some());
 
         let limit = i64::from(input.limit_working_days) * per_day;
-        let want_deadline = !paused && input.limit_working_days > 0;
-        let acceptance_day = accepted.div_euclid(MINUTES_PER_DAY);
-
+        let mut walk = Walk {
+            office: Office { open, per_day },
+            pieces: &pieces,
+            next_piece: 0,
+            until,
+            limit,
+            want_deadline: !paused && input.limit_working_days > 0,
+            counted_total: 0,
+            used: 0,
+            deadline: None,
+            // A span per weekend and holiday and two per stop, about: enough to rarely regrow.
+            spans: Vec::with_capacity(32 + 2 * pieces.len()),
+        };
+        // The acceptance day is never counted; from the next midnight the calendar decides,
+        // one run of same-kind days (a working week, a weekend, a holiday) at a time.
+        let mut t = (accepted.div_euclid(MINUTES_PER_DAY) + 1) * MINUTES_PER_DAY;
+        walk.segment(accepted, t, Kind::AcceptanceDay, false);
         let mut cursor = DayCursor::new(self.calendar);
-        let mut spans: Vec<RawSpan<'_>> = Vec::new();
-        let mut used = 0_i64;
-        let mut counted_total = 0_i64;
-        let mut deadline: Option<i64> = None;
-        let mut next_piece = 0_usize;
-        let mut day = acceptance_day;
-        loop {
-            let day_start = day * MINUTES_PER_DAY;
-            if day_start >= until && !(want_deadline && deadline.is_none()) {
-                break;
-            }
-            let base = if day == acceptance_day {
-                Kind::AcceptanceDay
-            } else {
-                Kind::Day(cursor.kind(i32::try_from(day).map_err(|_| ClockError::OutOfRange)?)?)
-            };
-            let office = match base {
-                Kind::Day(k) if k.is_working() => Some((day_start + open, day_start + close)),
-                _ => None,
-            };
-            let mut t = if day == acceptance_day { accepted } else { day_start };
-            let day_end = day_start + MINUTES_PER_DAY;
-            while t < day_end {
-                while pieces.get(next_piece).is_some_and(|p| p.to <= t) {
-                    next_piece += 1;
-                }
-                let piece = pieces.get(next_piece);
-                let (u, kind) = match piece {
-                    Some(p) if p.from <= t => (p.to.min(day_end), Kind::Stopped(p.reason)),
-                    Some(p) => (p.from.min(day_end), base),
-                    None => (day_end, base),
-                };
-                let counted_window = match (kind, office) {
-                    (Kind::Day(_), Some((o1, o2))) => Some((t.max(o1), u.min(o2))),
-                    _ => None,
-                };
-                if let Some((a, b)) = counted_window.filter(|(a, b)| a < b) {
-                    if want_deadline && deadline.is_none() && counted_total + (b - a) >= limit {
-                        deadline = Some(a + (limit - counted_total));
-                    }
-                    counted_total += b - a;
-                }
-                if t < until {
-                    let end = u.min(until);
-                    let counted = counted_window.map_or(0, |(a, b)| (b.min(end) - a).max(0));
-                    used += counted;
-                    push_span(&mut spans, RawSpan { from: t, to: end, kind, counted });
-                }
-                t = u;
-            }
-            day += 1;
+        while t < until || walk.wants_deadline() {
+            let (kind, run_end) = cursor.run(day_number(t.div_euclid(MINUTES_PER_DAY))?)?;
+            let run_end = i64::from(run_end) * MINUTES_PER_DAY;
+            walk.segment(t, run_end, Kind::Day(kind), kind.is_working());
+            t = run_end;
         }
+        let Walk {
+            used,
+            mut deadline,
+            mut spans,
+            ..
+        } = walk;
         if let Some(end) = ended.filter(|&e| e < as_of_m) {
-            push_span(&mut spans, RawSpan { from: end, to: as_of_m, kind: Kind::AfterEnd, counted: 0 });
+            push_span(
+                &mut spans,
+                RawSpan {
+                    from: end,
+                    to: as_of_m,
+                    kind: Kind::AfterEnd,
+                    counted: 0,
+                },
+            );
         }
 
         if !paused && input.limit_working_days == 0 {
@@ -428,7 +535,7 @@ impl<'a> LegalClock<'a> {
         let level = match deadline {
             _ if paused => WarningLevel::Paused,
             Some(d) if until > d => WarningLevel::Overdue,
-            _ if (limit - used) * 5 <= (4 * per_day).max(limit) => WarningLevel::DueSoon,
+            _ if (limit - used) * 5 <= (5 * per_day).max(limit) => WarningLevel::DueSoon,
             _ => WarningLevel::Normal,
         };
         Ok(ClockReading {
@@ -437,13 +544,25 @@ impl<'a> LegalClock<'a> {
             minutes_per_working_day: per_day,
             used_minutes: used,
             level,
-            explain: spans.into_iter().map(RawSpan::into_explain).collect::<Result<_, _>>()?,
+            explain: {
+                let mut dates = DateCache::default();
+                let mut explain = Vec::with_capacity(spans.len());
+                for span in spans {
+                    explain.push(span.into_explain(&mut dates)?);
+                }
+                explain
+            },
         })
     }
 
     /// 即办 (N = 0): the close of the acceptance day if it is a working day and acceptance came
     /// before the close, otherwise the close of the next working day.
-    fn same_day_deadline(&self, cursor: &mut DayCursor<'_>, accepted: i64, close: i64) -> Result<i64, ClockError> {
+    fn same_day_deadline(
+        &self,
+        cursor: &mut DayCursor<'_>,
+        accepted: i64,
+        close: i64,
+    ) -> Result<i64, ClockError> {
         let mut day = accepted.div_euclid(MINUTES_PER_DAY);
         let accepted_in_time = accepted.rem_euclid(MINUTES_PER_DAY) < close;
         if !(accepted_in_time && cursor.kind(day_number(day)?)?.is_working()) {
@@ -462,14 +581,23 @@ fn validate(input: &ClockInput, as_of: LocalTime) -> Result<(), ClockError> {
         return Err(ClockError::AsOfBeforeAcceptance { as_of, accepted_at });
     }
     if let Some(ended_at) = input.ended_at.filter(|&e| e < accepted_at) {
-        return Err(ClockError::EndedBeforeAcceptance { ended_at, accepted_at });
+        return Err(ClockError::EndedBeforeAcceptance {
+            ended_at,
+            accepted_at,
+        });
     }
     for stop in &input.stopped {
         if let Some(to) = stop.to.filter(|&to| to < stop.from) {
-            return Err(ClockError::StopEndsBeforeStart { from: stop.from, to });
+            return Err(ClockError::StopEndsBeforeStart {
+                from: stop.from,
+                to,
+            });
         }
         if stop.from < accepted_at {
-            return Err(ClockError::StopBeforeAcceptance { from: stop.from, accepted_at });
+            return Err(ClockError::StopBeforeAcceptance {
+                from: stop.from,
+                accepted_at,
+            });
         }
     }
     Ok(())
@@ -486,14 +614,26 @@ fn stop_pieces(stops: &[StoppedSpan], until: i64, ended: bool) -> (Vec<StopPiece
         if ended {
             let to = to.min(until);
             if from < to {
-                known.push(StopPiece { from, to, reason: stop.reason });
+                known.push(StopPiece {
+                    from,
+                    to,
+                    reason: stop.reason,
+                });
             }
         } else if from <= until {
             if to > until {
                 paused = true;
-                known.push(StopPiece { from, to: OPEN_END, reason: stop.reason });
+                known.push(StopPiece {
+                    from,
+                    to: OPEN_END,
+                    reason: stop.reason,
+                });
             } else if from < to {
-                known.push(StopPiece { from, to, reason: stop.reason });
+                known.push(StopPiece {
+                    from,
+                    to,
+                    reason: stop.reason,
+                });
             }
         }
     }
@@ -504,11 +644,17 @@ fn stop_pieces(stops: &[StoppedSpan], until: i64, ended: bool) -> (Vec<StopPiece
     points.dedup();
     let mut pieces: Vec<StopPiece> = Vec::with_capacity(known.len());
     for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let Some(cover) = known.iter().find(|p| p.from <= a && p.to > a) else { continue };
+        let &[a, b] = pair else { continue };
+        let Some(cover) = known.iter().find(|p| p.from <= a && p.to > a) else {
+            continue;
+        };
         match pieces.last_mut() {
             Some(last) if last.to == a && last.reason == cover.reason => last.to = b,
-            _ => pieces.push(StopPiece { from: a, to: b, reason: cover.reason }),
+            _ => pieces.push(StopPiece {
+                from: a,
+                to: b,
+                reason: cover.reason,
+            }),
         }
     }
     (pieces, paused)
@@ -528,18 +674,27 @@ fn push_span<'a>(spans: &mut Vec<RawSpan<'a>>, span: RawSpan<'a>) {
 }
 
 impl RawSpan<'_> {
-    fn into_explain(self) -> Result<ExplainSpan, ClockError> {
+    fn into_explain(self, dates: &mut DateCache) -> Result<ExplainSpan, ClockError> {
         let kind = match self.kind {
             Kind::Day(DayKind::Workday) => SpanKind::Counted,
-            Kind::Day(DayKind::AdjustedWorkday { serves }) => SpanKind::AdjustedWorkday { serves: serves.to_string() },
+            Kind::Day(DayKind::AdjustedWorkday { serves }) => SpanKind::AdjustedWorkday {
+                serves: serves.to_string(),
+            },
             Kind::Day(DayKind::Weekend) => SpanKind::Weekend,
-            Kind::Day(DayKind::Holiday { name }) => SpanKind::Holiday { name: name.to_string() },
+            Kind::Day(DayKind::Holiday { name }) => SpanKind::Holiday {
+                name: name.to_string(),
+            },
             Kind::AcceptanceDay => SpanKind::AcceptanceDay,
             Kind::Stopped(StopReason::Pause) => SpanKind::Pause,
             Kind::Stopped(StopReason::UntimedProcedure(kind)) => SpanKind::UntimedProcedure(kind),
             Kind::AfterEnd => SpanKind::AfterEnd,
         };
-        Ok(ExplainSpan { from: local_of(self.from)?, to: local_of(self.to)?, kind, counted_minutes: self.counted })
+        Ok(ExplainSpan {
+            from: dates.local_of(self.from)?,
+            to: dates.local_of(self.to)?,
+            kind,
+            counted_minutes: self.counted,
+        })
     }
 }
 
@@ -556,9 +711,39 @@ fn day_number(day: i64) -> Result<i32, ClockError> {
     i32::try_from(day).map_err(|_| ClockError::OutOfRange)
 }
 
+/// Converts ascending minutes to local times, stepping day by day instead of recomputing the
+/// calendar date of every span boundary.
+#[derive(Default)]
+struct DateCache {
+    last: Option<(i64, NaiveDate)>,
+}
+
+impl DateCache {
+    fn local_of(&mut self, minute: i64) -> Result<LocalTime, ClockError> {
+        let day = minute.div_euclid(MINUTES_PER_DAY);
+        let date = match self.last {
+            Some((d, date)) if d == day => date,
+            Some((d, date)) if (d + 1..d + 366).contains(&day) => u64::try_from(day - d)
+                .ok()
+                .and_then(|n| date.checked_add_days(chrono::Days::new(n)))
+                .ok_or(ClockError::OutOfRange)?,
+            _ => NaiveDate::from_num_days_from_ce_opt(day_number(day)?)
+                .ok_or(ClockError::OutOfRange)?,
+        };
+        self.last = Some((day, date));
+        let m = u32::try_from(minute.rem_euclid(MINUTES_PER_DAY))
+            .map_err(|_| ClockError::OutOfRange)?;
+        date.and_hms_opt(m / 60, m % 60, 0)
+            .ok_or(ClockError::OutOfRange)
+    }
+}
+
 fn local_of(minute: i64) -> Result<LocalTime, ClockError> {
-    let date = NaiveDate::from_num_days_from_ce_opt(day_number(minute.div_euclid(MINUTES_PER_DAY))?)
-        .ok_or(ClockError::OutOfRange)?;
-    let m = u32::try_from(minute.rem_euclid(MINUTES_PER_DAY)).map_err(|_| ClockError::OutOfRange)?;
-    date.and_hms_opt(m / 60, m % 60, 0).ok_or(ClockError::OutOfRange)
+    let date =
+        NaiveDate::from_num_days_from_ce_opt(day_number(minute.div_euclid(MINUTES_PER_DAY))?)
+            .ok_or(ClockError::OutOfRange)?;
+    let m =
+        u32::try_from(minute.rem_euclid(MINUTES_PER_DAY)).map_err(|_| ClockError::OutOfRange)?;
+    date.and_hms_opt(m / 60, m % 60, 0)
+        .ok_or(ClockError::OutOfRange)
 }

@@ -64,7 +64,12 @@ fn parse_scaled(s: &str, scale: u32) -> Result<i64, DecimalError> {
             '.' if decimals.is_none() => decimals = Some(0),
             ',' if decimals.is_none() => {}
             '+' if i == 0 => {}
-            _ => return Err(DecimalError::InvalidCharacter { position: i + 1, found: c }),
+            _ => {
+                return Err(DecimalError::InvalidCharacter {
+                    position: i + 1,
+                    found: c,
+                });
+            }
         }
     }
     if digits == 0 {
@@ -94,7 +99,9 @@ fn format_scaled(v: i64, scale: u32, min: u32) -> String {
 }
 
 /// An amount of money in fen (分, 0.01 yuan). Investment is usually quoted in 万元.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -146,7 +153,9 @@ impl fmt::Display for Money {
 }
 
 /// An area in hundredths of a square metre (面积, 平方米 with 2 decimals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Area(i64);
 
@@ -372,9 +381,16 @@ pub struct Project {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProjectCommand {
     /// 网上登记: the applicant starts a draft for its own organisation.
-    RegisterOnline { id: ProjectId, details: ProjectDetails },
+    RegisterOnline {
+        id: ProjectId,
+        details: ProjectDetails,
+    },
     /// 现场登记: the window registers a project for the applicant standing at the desk.
-    RegisterOnSite { id: ProjectId, owner: OrganisationId, details: ProjectDetails },
+    RegisterOnSite {
+        id: ProjectId,
+        owner: OrganisationId,
+        details: ProjectDetails,
+    },
     /// 完善登记信息.
     Edit { details: ProjectDetails },
     /// 提交综合窗口.
@@ -383,7 +399,10 @@ pub enum ProjectCommand {
     RequestCorrection { problems: Vec<String> },
     /// 选择审批流程 and issue the one-time notice. The category is the flow's category in the
     /// catalogue; it must be the project's.
-    ChooseFlow { flow: FlowCode, category: CategoryCode },
+    ChooseFlow {
+        flow: FlowCode,
+        category: CategoryCode,
+    },
     /// 添加工程.
     AddWorks { works: Works },
     /// 关闭项目 (withdrawn, cancelled or merged).
@@ -463,14 +482,42 @@ pub enum ProjectEvent {
         actor: Actor,
         at: Timestamp,
     },
-    Edited { details: ProjectDetails, actor: Actor, at: Timestamp },
-    Submitted { actor: Actor, at: Timestamp },
-    CorrectionRequested { problems: Vec<String>, actor: Actor, at: Timestamp },
-    FlowChosen { flow: FlowCode, category: CategoryCode, actor: Actor, at: Timestamp },
+    Edited {
+        details: ProjectDetails,
+        actor: Actor,
+        at: Timestamp,
+    },
+    Submitted {
+        actor: Actor,
+        at: Timestamp,
+    },
+    CorrectionRequested {
+        problems: Vec<String>,
+        actor: Actor,
+        at: Timestamp,
+    },
+    FlowChosen {
+        flow: FlowCode,
+        category: CategoryCode,
+        actor: Actor,
+        at: Timestamp,
+    },
     /// 一次性告知单 issued for the chosen flow.
-    OneTimeNoticeIssued { flow: FlowCode, actor: Actor, at: Timestamp },
-    WorksAdded { works: Works, actor: Actor, at: Timestamp },
-    Closed { reason: String, actor: Actor, at: Timestamp },
+    OneTimeNoticeIssued {
+        flow: FlowCode,
+        actor: Actor,
+        at: Timestamp,
+    },
+    WorksAdded {
+        works: Works,
+        actor: Actor,
+        at: Timestamp,
+    },
+    Closed {
+        reason: String,
+        actor: Actor,
+        at: Timestamp,
+    },
 }
 
 impl ProjectEvent {
@@ -548,7 +595,10 @@ pub enum ProjectError {
     #[error("{}无权{action}", .role.label())]
     NotAllowedForRole { role: Role, action: ProjectAction },
     #[error("项目当前状态为“{state}”，不能{action}")]
-    WrongState { state: RegistrationState, action: ProjectAction },
+    WrongState {
+        state: RegistrationState,
+        action: ProjectAction,
+    },
     #[error("只有项目所属单位的申请人才能{action}")]
     NotOwner { action: ProjectAction },
     #[error("申请人账号未关联单位，不能网上登记项目")]
@@ -590,7 +640,11 @@ pub enum ProjectError {
     #[error("审批流程编码不能为空")]
     EmptyFlowCode,
     #[error("审批流程{flow}属于项目分类{flow_category}，与本项目的分类{project_category}不符")]
-    FlowCategoryMismatch { flow: FlowCode, flow_category: CategoryCode, project_category: CategoryCode },
+    FlowCategoryMismatch {
+        flow: FlowCode,
+        flow_category: CategoryCode,
+        project_category: CategoryCode,
+    },
     #[error("关闭项目须说明原因")]
     EmptyCloseReason,
 }
@@ -622,7 +676,10 @@ fn validate_details(d: &ProjectDetails) -> Result<(), ProjectError> {
         return Err(ProjectError::EmptyAddress);
     }
     for (field, negative) in [
-        (AmountField::InvestmentAmount, d.investment_amount.is_negative()),
+        (
+            AmountField::InvestmentAmount,
+            d.investment_amount.is_negative(),
+        ),
         (AmountField::LandArea, d.land_area.is_negative()),
         (AmountField::BuildingArea, d.building_area.is_negative()),
     ] {
@@ -647,7 +704,9 @@ fn validate_works(project: &Project, w: &Works) -> Result<(), ProjectError> {
         return Err(ProjectError::EmptyWorksName);
     }
     if w.building_area.is_negative() {
-        return Err(ProjectError::NegativeAmount { field: AmountField::WorksBuildingArea });
+        return Err(ProjectError::NegativeAmount {
+            field: AmountField::WorksBuildingArea,
+        });
     }
     if project.works.iter().any(|existing| existing.id == w.id) {
         return Err(ProjectError::DuplicateWorks { id: w.id.clone() });
@@ -671,7 +730,9 @@ fn allowed_in(role: Role, action: ProjectAction, state: RegistrationState) -> bo
     use ProjectAction as A;
     use RegistrationState as S;
     match (action, role) {
-        (A::Edit | A::Submit, Role::Applicant) => matches!(state, S::Draft | S::CorrectionRequested),
+        (A::Edit | A::Submit, Role::Applicant) => {
+            matches!(state, S::Draft | S::CorrectionRequested)
+        }
         (A::Submit, _) => false,
         // The window completes the form while the project is at its desk (seed 6.6.1 b).
         (A::Edit, _) => state == S::SubmittedToWindow,
@@ -695,11 +756,17 @@ impl Project {
     ) -> Result<Vec<ProjectEvent>, ProjectError> {
         let action = cmd.action();
         if !roles_for(action).contains(&actor.role) {
-            return Err(ProjectError::NotAllowedForRole { role: actor.role, action });
+            return Err(ProjectError::NotAllowedForRole {
+                role: actor.role,
+                action,
+            });
         }
         let actor_ = actor.clone();
         let project = match (state, cmd) {
-            (Some(p), ProjectCommand::RegisterOnline { .. } | ProjectCommand::RegisterOnSite { .. }) => {
+            (
+                Some(p),
+                ProjectCommand::RegisterOnline { .. } | ProjectCommand::RegisterOnSite { .. },
+            ) => {
                 return Err(ProjectError::AlreadyRegistered { id: p.id.clone() });
             }
             (None, ProjectCommand::RegisterOnline { id, details }) => {
@@ -723,18 +790,30 @@ impl Project {
             return Err(ProjectError::NotOwner { action });
         }
         if !allowed_in(actor.role, action, project.state) {
-            return Err(ProjectError::WrongState { state: project.state, action });
+            return Err(ProjectError::WrongState {
+                state: project.state,
+                action,
+            });
         }
         if at < project.last_event_at {
-            return Err(ProjectError::TimeBeforeLastEvent { last: project.last_event_at, at });
+            return Err(ProjectError::TimeBeforeLastEvent {
+                last: project.last_event_at,
+                at,
+            });
         }
         let event = match cmd {
             ProjectCommand::RegisterOnline { .. } | ProjectCommand::RegisterOnSite { .. } => {
-                return Err(ProjectError::AlreadyRegistered { id: project.id.clone() });
+                return Err(ProjectError::AlreadyRegistered {
+                    id: project.id.clone(),
+                });
             }
             ProjectCommand::Edit { details } => {
                 validate_details(details)?;
-                ProjectEvent::Edited { details: details.clone(), actor: actor_, at }
+                ProjectEvent::Edited {
+                    details: details.clone(),
+                    actor: actor_,
+                    at,
+                }
             }
             ProjectCommand::Submit => ProjectEvent::Submitted { actor: actor_, at },
             ProjectCommand::RequestCorrection { problems } => {
@@ -744,7 +823,11 @@ impl Project {
                 if let Some(i) = problems.iter().position(|p| blank(p)) {
                     return Err(ProjectError::EmptyCorrectionItem { index: i + 1 });
                 }
-                ProjectEvent::CorrectionRequested { problems: problems.clone(), actor: actor_, at }
+                ProjectEvent::CorrectionRequested {
+                    problems: problems.clone(),
+                    actor: actor_,
+                    at,
+                }
             }
             ProjectCommand::ChooseFlow { flow, category } => {
                 if blank(flow.as_str()) {
@@ -764,18 +847,30 @@ impl Project {
                         actor: actor_.clone(),
                         at,
                     },
-                    ProjectEvent::OneTimeNoticeIssued { flow: flow.clone(), actor: actor_, at },
+                    ProjectEvent::OneTimeNoticeIssued {
+                        flow: flow.clone(),
+                        actor: actor_,
+                        at,
+                    },
                 ]);
             }
             ProjectCommand::AddWorks { works } => {
                 validate_works(project, works)?;
-                ProjectEvent::WorksAdded { works: works.clone(), actor: actor_, at }
+                ProjectEvent::WorksAdded {
+                    works: works.clone(),
+                    actor: actor_,
+                    at,
+                }
             }
             ProjectCommand::Close { reason } => {
                 if blank(reason) {
                     return Err(ProjectError::EmptyCloseReason);
                 }
-                ProjectEvent::Closed { reason: reason.clone(), actor: actor_, at }
+                ProjectEvent::Closed {
+                    reason: reason.clone(),
+                    actor: actor_,
+                    at,
+                }
             }
         };
         Ok(vec![event])
@@ -805,9 +900,22 @@ impl Project {
 
     /// Fold one event into the state. Events are facts: only a stream that cannot be a
     /// project's history (no registration first, or two) is refused.
-    pub fn apply(state: Option<Project>, event: &ProjectEvent) -> Result<Project, ProjectReplayError> {
+    pub fn apply(
+        state: Option<Project>,
+        event: &ProjectEvent,
+    ) -> Result<Project, ProjectReplayError> {
         let mut p = match (state, event) {
-            (None, ProjectEvent::Registered { id, owner, channel, details, at, .. }) => {
+            (
+                None,
+                ProjectEvent::Registered {
+                    id,
+                    owner,
+                    channel,
+                    details,
+                    at,
+                    ..
+                },
+            ) => {
                 return Ok(Project {
                     id: id.clone(),
                     owner: owner.clone(),

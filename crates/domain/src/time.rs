@@ -40,6 +40,7 @@ pub fn parse_local(s: &str) -> Option<LocalTime> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -31,6 +31,8 @@ pub enum TrailError {
     ContentChanged { seq: u64 },
     #[error("第 {seq} 条记录属于 {found}，不属于 {expected}")]
     WrongEntity { seq: u64, expected: String, found: String },
+    #[error("记录应有 {expected} 条，实际只有 {found} 条：末尾的记录缺失")]
+    Truncated { expected: u64, found: u64 },
     #[error("记录无法编码：{0}")]
     Encoding(String),
 }
@@ -105,6 +107,20 @@ pub fn verify<E: Serialize>(entity: &str, trail: &[Sealed<E>]) -> Result<(), Tra
     Ok(())
 }
 
+/// Verify a trail and that it ends at the head the holder recorded (length and last hash): a
+/// chain alone cannot show that events were cut off its end, the recorded head can.
+pub fn verify_with_head<E: Serialize>(entity: &str, trail: &[Sealed<E>], head_seq: u64, head_hash: &str) -> Result<(), TrailError> {
+    verify(entity, trail)?;
+    let (seq, hash) = trail.last().map_or((0, GENESIS_HASH), |s| (s.seq, s.hash.as_str()));
+    if seq != head_seq {
+        return Err(TrailError::Truncated { expected: head_seq, found: seq });
+    }
+    if hash != head_hash {
+        return Err(TrailError::BrokenLink { seq });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -152,5 +168,11 @@ mod tests {
         assert_eq!(verify("C1", &renumbered), Err(TrailError::BrokenLink { seq: 2 }));
 
         assert!(matches!(verify("C2", &t), Err(TrailError::WrongEntity { .. })));
+
+        // Cutting events off the end leaves a valid chain; only the recorded head shows it.
+        let head = t.last().unwrap();
+        assert_eq!(verify_with_head("C1", &t, head.seq, &head.hash), Ok(()));
+        assert_eq!(verify("C1", &t[..3]), Ok(()));
+        assert_eq!(verify_with_head("C1", &t[..3], head.seq, &head.hash), Err(TrailError::Truncated { expected: 5, found: 3 }));
     }
 }

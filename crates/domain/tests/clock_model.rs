@@ -31,10 +31,16 @@ fn reference(
     };
     let known: Vec<&StoppedSpan> = input.stopped.iter().filter(|s| s.from <= until).collect();
     let paused = ended.is_none() && known.iter().any(|s| stop_end(s).is_none());
-    let stopped = |m: NaiveDateTime| known.iter().any(|s| s.from <= m && stop_end(s).is_none_or(|e| m < e));
+    let stopped = |m: NaiveDateTime| {
+        known
+            .iter()
+            .any(|s| s.from <= m && stop_end(s).is_none_or(|e| m < e))
+    };
 
     let acceptance_day = input.accepted_at.date();
-    let first = (acceptance_day + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default();
+    let first = (acceptance_day + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
     let mut day_cache: Option<(NaiveDate, bool)> = None;
     let mut counts = |m: NaiveDateTime| -> Result<bool, CalendarError> {
         let working = match day_cache {
@@ -62,7 +68,10 @@ fn reference(
     let deadline = if paused {
         None
     } else if n == 0 {
-        let close = |d: NaiveDate| d.and_hms_opt(close_min / 60, close_min % 60, 0).unwrap_or_default();
+        let close = |d: NaiveDate| {
+            d.and_hms_opt(close_min / 60, close_min % 60, 0)
+                .unwrap_or_default()
+        };
         let before_close = input.accepted_at < close(acceptance_day);
         let mut day = acceptance_day;
         if !(before_close && cal.is_working_day(day)?) {
@@ -124,7 +133,7 @@ prop_compose! {
     fn case()(
         day in 0_i64..(365 * 5),
         tod in time_of_day(),
-        limit in 0_u32..=30,
+        limit in prop_oneof![1 => Just(0_u32), 5 => 0_u32..=30],
         stops in prop::collection::vec((offset(60), prop::option::weighted(0.85, offset(15)), reason()), 0..6),
         ended in prop::option::weighted(0.3, offset(90)),
         as_of in offset(90),
@@ -160,7 +169,7 @@ fn hours(open: (u32, u32), close: (u32, u32)) -> OfficeHours {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn clock_agrees_with_the_minute_by_minute_model((input, as_of) in case()) {
@@ -186,6 +195,41 @@ proptest! {
                 prop_assert_eq!(at, as_of.with_second(0).unwrap_or_default());
                 prop_assert_eq!(r.explain.iter().map(|s| s.counted_minutes).sum::<i64>(), used);
             }
+            (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
+            (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
+        }
+    }
+
+    /// Read exactly at the deadline and one minute after it: the edge between due soon and overdue.
+    #[test]
+    fn clock_agrees_with_the_model_at_the_deadline((input, as_of) in case()) {
+        let cal = WorkingCalendar::shipped();
+        let clock = LegalClock::new(&cal, OfficeHours::default());
+        let Ok(Some(deadline)) = clock.evaluate(&input, as_of).map(|r| r.deadline) else { return Ok(()) };
+        for at in [deadline, deadline + Duration::minutes(1)].into_iter().filter(|t| *t >= input.accepted_at) {
+            let got = clock.evaluate(&input, at).map(|r| (r.deadline, r.used_minutes, r.level));
+            let expected = reference(&cal, 9 * 60, 17 * 60, &input, at);
+            match (got, expected) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "at {}", at),
+                (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
+                (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
+            }
+        }
+    }
+
+    /// 即办 (N = 0) around the close of every kind of day.
+    #[test]
+    fn same_day_items_agree_with_the_model(day in 0_i64..(365 * 5), tod in time_of_day(), later in 0_i64..(5 * 1440)) {
+        let cal = WorkingCalendar::shipped();
+        let clock = LegalClock::new(&cal, OfficeHours::default());
+        let base = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+        let accepted_at = base + Duration::days(day) + Duration::minutes(tod);
+        let input = ClockInput { accepted_at, limit_working_days: 0, stopped: Vec::new(), ended_at: None };
+        let as_of = accepted_at + Duration::minutes(later);
+        let got = clock.evaluate(&input, as_of).map(|r| (r.deadline, r.used_minutes, r.level));
+        let expected = reference(&cal, 9 * 60, 17 * 60, &input, as_of);
+        match (got, expected) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
             (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
             (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
         }

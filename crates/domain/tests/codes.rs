@@ -16,18 +16,106 @@ use proptest::prelude::*;
 fn valid_project_codes_parse_into_their_segments() {
     // (input, year, region, region name, department, type, serial)
     let cases = [
-        ("2024-230102-48-01-123456", 2024, "230102", "道里区", "48", "01", "123456"),
-        ("2023-230103-47-03-A1B2C3", 2023, "230103", "南岗区", "47", "03", "A1B2C3"),
-        ("  2022-230109-48-02-00001X \n", 2022, "230109", "松北区", "48", "02", "00001X"),
-        ("2021-230100-70-01-562813", 2021, "230100", "哈尔滨市", "70", "01", "562813"),
-        ("2020-230000-48-01-100023", 2020, "230000", "黑龙江省", "48", "01", "100023"),
-        ("2019-230184-48-03-7Q8W9E", 2019, "230184", "五常市", "48", "03", "7Q8W9E"),
-        ("2025-231002-48-01-654321", 2025, "231002", "东安区", "48", "01", "654321"),
-        ("2024-232701-48-01-000777", 2024, "232701", "漠河市", "48", "01", "000777"),
+        (
+            "2024-230102-48-01-123456",
+            2024,
+            "230102",
+            "道里区",
+            "48",
+            "01",
+            "123456",
+        ),
+        (
+            "2023-230103-47-03-A1B2C3",
+            2023,
+            "230103",
+            "南岗区",
+            "47",
+            "03",
+            "A1B2C3",
+        ),
+        (
+            "  2022-230109-48-02-00001X \n",
+            2022,
+            "230109",
+            "松北区",
+            "48",
+            "02",
+            "00001X",
+        ),
+        (
+            "2021-230100-70-01-562813",
+            2021,
+            "230100",
+            "哈尔滨市",
+            "70",
+            "01",
+            "562813",
+        ),
+        (
+            "2020-230000-48-01-100023",
+            2020,
+            "230000",
+            "黑龙江省",
+            "48",
+            "01",
+            "100023",
+        ),
+        (
+            "2019-230184-48-03-7Q8W9E",
+            2019,
+            "230184",
+            "五常市",
+            "48",
+            "03",
+            "7Q8W9E",
+        ),
+        (
+            "2025-231002-48-01-654321",
+            2025,
+            "231002",
+            "东安区",
+            "48",
+            "01",
+            "654321",
+        ),
+        (
+            "2024-232701-48-01-000777",
+            2024,
+            "232701",
+            "漠河市",
+            "48",
+            "01",
+            "000777",
+        ),
         // Divisions abolished since: valid up to the year of the change.
-        ("2014-230182-48-01-123456", 2014, "230182", "双城市", "48", "01", "123456"),
-        ("2017-230702-48-01-123456", 2017, "230702", "伊春区", "48", "01", "123456"),
-        ("2014-230113-48-01-123456", 2014, "230113", "双城区", "48", "01", "123456"),
+        (
+            "2014-230182-48-01-123456",
+            2014,
+            "230182",
+            "双城市",
+            "48",
+            "01",
+            "123456",
+        ),
+        (
+            "2017-230702-48-01-123456",
+            2017,
+            "230702",
+            "伊春区",
+            "48",
+            "01",
+            "123456",
+        ),
+        (
+            "2014-230113-48-01-123456",
+            2014,
+            "230113",
+            "双城区",
+            "48",
+            "01",
+            "123456",
+        ),
     ];
     for (input, year, region, name, dept, ty, serial) in cases {
         let code = ProjectCode::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -53,29 +141,148 @@ fn invalid_project_codes_are_refused_saying_what_is_wrong() {
         ("2024-230102-48-01-1234567", E::WrongLength { actual: 25 }),
         ("2024230102480112345600", E::WrongLength { actual: 22 }),
         // Full-width characters copied from a word processor.
-        ("2024－230102-48-01-123456", E::NotHalfWidth { position: 5, found: '－' }),
-        ("２０２４-230102-48-01-123456", E::NotHalfWidth { position: 1, found: '２' }),
-        ("2024-230102-48-01-12345６", E::NotHalfWidth { position: 24, found: '６' }),
-        ("2024-230102-48-01　123456", E::NotHalfWidth { position: 18, found: '　' }),
-        ("2024_230102-48-01-123456", E::MissingHyphen { position: 5, found: '_' }),
-        ("2024 230102 48 01 123456", E::MissingHyphen { position: 5, found: ' ' }),
-        ("2024-230102-4801-1234567", E::MissingHyphen { position: 15, found: '0' }),
-        ("20X4-230102-48-01-123456", E::NotDigit { segment: S::Year, position: 3, found: 'X' }),
-        ("2024-23010A-48-01-123456", E::NotDigit { segment: S::Region, position: 11, found: 'A' }),
-        ("2024-230102-4A-01-123456", E::NotDigit { segment: S::Department, position: 14, found: 'A' }),
-        ("2024-230102-48-0B-123456", E::NotDigit { segment: S::ProjectType, position: 17, found: 'B' }),
-        ("2024-230102-48-01-12345a", E::LowercaseLetter { position: 24, found: 'a' }),
-        ("2024-230102-48-01-abcdef", E::LowercaseLetter { position: 19, found: 'a' }),
-        ("2024-230102-48-01-12 456", E::InvalidSerialCharacter { position: 21, found: ' ' }),
-        ("2024-230102-48-01-12#456", E::InvalidSerialCharacter { position: 21, found: '#' }),
+        (
+            "2024－230102-48-01-123456",
+            E::NotHalfWidth {
+                position: 5,
+                found: '－',
+            },
+        ),
+        (
+            "２０２４-230102-48-01-123456",
+            E::NotHalfWidth {
+                position: 1,
+                found: '２',
+            },
+        ),
+        (
+            "2024-230102-48-01-12345６",
+            E::NotHalfWidth {
+                position: 24,
+                found: '６',
+            },
+        ),
+        (
+            "2024-230102-48-01　123456",
+            E::NotHalfWidth {
+                position: 18,
+                found: '　',
+            },
+        ),
+        (
+            "2024_230102-48-01-123456",
+            E::MissingHyphen {
+                position: 5,
+                found: '_',
+            },
+        ),
+        (
+            "2024 230102 48 01 123456",
+            E::MissingHyphen {
+                position: 5,
+                found: ' ',
+            },
+        ),
+        (
+            "2024-230102-4801-1234567",
+            E::MissingHyphen {
+                position: 15,
+                found: '0',
+            },
+        ),
+        (
+            "20X4-230102-48-01-123456",
+            E::NotDigit {
+                segment: S::Year,
+                position: 3,
+                found: 'X',
+            },
+        ),
+        (
+            "2024-23010A-48-01-123456",
+            E::NotDigit {
+                segment: S::Region,
+                position: 11,
+                found: 'A',
+            },
+        ),
+        (
+            "2024-230102-4A-01-123456",
+            E::NotDigit {
+                segment: S::Department,
+                position: 14,
+                found: 'A',
+            },
+        ),
+        (
+            "2024-230102-48-0B-123456",
+            E::NotDigit {
+                segment: S::ProjectType,
+                position: 17,
+                found: 'B',
+            },
+        ),
+        (
+            "2024-230102-48-01-12345a",
+            E::LowercaseLetter {
+                position: 24,
+                found: 'a',
+            },
+        ),
+        (
+            "2024-230102-48-01-abcdef",
+            E::LowercaseLetter {
+                position: 19,
+                found: 'a',
+            },
+        ),
+        (
+            "2024-230102-48-01-12 456",
+            E::InvalidSerialCharacter {
+                position: 21,
+                found: ' ',
+            },
+        ),
+        (
+            "2024-230102-48-01-12#456",
+            E::InvalidSerialCharacter {
+                position: 21,
+                found: '#',
+            },
+        ),
         ("2013-230102-48-01-123456", E::YearOutOfRange { year: 2013 }),
         ("0000-230102-48-01-123456", E::YearOutOfRange { year: 0 }),
         ("2101-230102-48-01-123456", E::YearOutOfRange { year: 2101 }),
-        ("2024-110105-48-01-123456", E::NotInHeilongjiang { region: "110105".into() }),
-        ("2024-220102-48-01-123456", E::NotInHeilongjiang { region: "220102".into() }),
-        ("2024-230199-48-01-123456", E::UnknownDivision { region: "230199".into() }),
-        ("2024-231300-48-01-123456", E::UnknownDivision { region: "231300".into() }),
-        ("2024-230101-48-01-123456", E::UnknownDivision { region: "230101".into() }),
+        (
+            "2024-110105-48-01-123456",
+            E::NotInHeilongjiang {
+                region: "110105".into(),
+            },
+        ),
+        (
+            "2024-220102-48-01-123456",
+            E::NotInHeilongjiang {
+                region: "220102".into(),
+            },
+        ),
+        (
+            "2024-230199-48-01-123456",
+            E::UnknownDivision {
+                region: "230199".into(),
+            },
+        ),
+        (
+            "2024-231300-48-01-123456",
+            E::UnknownDivision {
+                region: "231300".into(),
+            },
+        ),
+        (
+            "2024-230101-48-01-123456",
+            E::UnknownDivision {
+                region: "230101".into(),
+            },
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(ProjectCode::parse(input), Err(expected), "{input:?}");
@@ -92,7 +299,9 @@ fn a_division_is_only_accepted_in_the_years_it_existed() {
         ("2023-232723-48-01-123456", "232723", 2023), // 漠河县, gone in 2018
     ] {
         match ProjectCode::parse(input) {
-            Err(ProjectCodeError::DivisionNotInForce { region: r, year: y, .. }) => {
+            Err(ProjectCodeError::DivisionNotInForce {
+                region: r, year: y, ..
+            }) => {
                 assert_eq!((r.as_str(), y), (region, year), "{input}");
             }
             other => panic!("{input}: {other:?}"),
@@ -103,7 +312,10 @@ fn a_division_is_only_accepted_in_the_years_it_existed() {
 #[test]
 fn project_code_refusals_read_as_chinese_sentences() {
     let msg = |s: &str| ProjectCode::parse(s).unwrap_err().to_string();
-    assert_eq!(msg("2024-230102-48-01-12345"), "项目代码应为24位，实际为23位");
+    assert_eq!(
+        msg("2024-230102-48-01-12345"),
+        "项目代码应为24位，实际为23位"
+    );
     assert_eq!(
         msg("2024-110105-48-01-123456"),
         "项目代码的行政区划代码110105不属于黑龙江省（黑龙江省的代码以23开头）"
@@ -195,7 +407,10 @@ fn heilongjiang_has_thirteen_prefecture_level_divisions() {
             "大兴安岭地区"
         ]
     );
-    assert_eq!(heilongjiang_division("230000").map(|d| d.name), Some("黑龙江省"));
+    assert_eq!(
+        heilongjiang_division("230000").map(|d| d.name),
+        Some("黑龙江省")
+    );
     // Current county-level divisions: 54 districts, 21 county-level cities, 46 counties (one of
     // them autonomous).
     let counties = HEILONGJIANG
@@ -212,15 +427,43 @@ fn region_codes_are_refused_with_reasons() {
         ("", E::Empty),
         ("23010", E::WrongLength { actual: 5 }),
         ("2301022", E::WrongLength { actual: 7 }),
-        ("23O102", E::NotDigit { position: 3, found: 'O' }),
-        ("２30102", E::NotDigit { position: 1, found: '２' }),
-        ("110105", E::NotInHeilongjiang { code: "110105".into() }),
-        ("230199", E::UnknownDivision { code: "230199".into() }),
+        (
+            "23O102",
+            E::NotDigit {
+                position: 3,
+                found: 'O',
+            },
+        ),
+        (
+            "２30102",
+            E::NotDigit {
+                position: 1,
+                found: '２',
+            },
+        ),
+        (
+            "110105",
+            E::NotInHeilongjiang {
+                code: "110105".into(),
+            },
+        ),
+        (
+            "230199",
+            E::UnknownDivision {
+                code: "230199".into(),
+            },
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(RegionCode::parse(input), Err(expected), "{input:?}");
     }
-    assert_eq!(RegionCode::parse(" 230102 ").unwrap().division().full_name(), "黑龙江省哈尔滨市道里区");
+    assert_eq!(
+        RegionCode::parse(" 230102 ")
+            .unwrap()
+            .division()
+            .full_name(),
+        "黑龙江省哈尔滨市道里区"
+    );
     assert!(serde_json::from_str::<RegionCode>("\"110105\"").is_err());
     assert_eq!(
         serde_json::to_string(&RegionCode::parse("230103").unwrap()).unwrap(),
@@ -233,7 +476,9 @@ fn region_codes_are_refused_with_reasons() {
 
 /// A direct, separate transcription of GB 32100-2015 and GB 11714-1997, to check the crate.
 fn model_credit_check(first17: &str) -> char {
-    const W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const W: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().collect();
     let sum: usize = first17
         .chars()
@@ -245,7 +490,11 @@ fn model_credit_check(first17: &str) -> char {
 
 fn model_org_check(first8: &str) -> char {
     const W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first8.chars().zip(W).map(|(c, w)| c.to_digit(36).unwrap() * w).sum();
+    let sum: u32 = first8
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(36).unwrap() * w)
+        .sum();
     match 11 - sum % 11 {
         10 => 'X',
         11 => '0',
@@ -282,7 +531,10 @@ fn real_and_realistic_credit_codes_verify() {
     for code in codes {
         let parsed = CreditCode::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
         assert_eq!(parsed.as_str(), code);
-        assert_eq!(CreditCode::check_character(&code[..17]), code.chars().nth(17).unwrap());
+        assert_eq!(
+            CreditCode::check_character(&code[..17]),
+            code.chars().nth(17).unwrap()
+        );
         assert_eq!(complete(&code[..16]), code);
     }
     let c = CreditCode::parse("91230102MA1BC3D48E").unwrap();
@@ -312,33 +564,107 @@ fn invalid_credit_codes_are_refused_saying_what_is_wrong() {
         ("".into(), E::Empty),
         ("91230102MA1BC3D48".into(), E::WrongLength { actual: 17 }),
         ("91230102MA1BC3D48E0".into(), E::WrongLength { actual: 19 }),
-        ("91230102MO1BC3D48E".into(), E::InvalidCharacter { position: 10, found: 'O' }),
-        ("91230102MA1BC3D48I".into(), E::InvalidCharacter { position: 18, found: 'I' }),
-        ("91230102MA1BS3D48E".into(), E::InvalidCharacter { position: 13, found: 'S' }),
-        ("91230102MA1BC3D4-E".into(), E::InvalidCharacter { position: 17, found: '-' }),
-        ("９1230102MA1BC3D48E".into(), E::InvalidCharacter { position: 1, found: '９' }),
-        (complete("B1230102MA1BC3D4"), E::UnknownRegistrationAuthority { found: 'B' }),
-        (complete("0123010212345678"), E::UnknownRegistrationAuthority { found: '0' }),
+        (
+            "91230102MO1BC3D48E".into(),
+            E::InvalidCharacter {
+                position: 10,
+                found: 'O',
+            },
+        ),
+        (
+            "91230102MA1BC3D48I".into(),
+            E::InvalidCharacter {
+                position: 18,
+                found: 'I',
+            },
+        ),
+        (
+            "91230102MA1BS3D48E".into(),
+            E::InvalidCharacter {
+                position: 13,
+                found: 'S',
+            },
+        ),
+        (
+            "91230102MA1BC3D4-E".into(),
+            E::InvalidCharacter {
+                position: 17,
+                found: '-',
+            },
+        ),
+        (
+            "９1230102MA1BC3D48E".into(),
+            E::InvalidCharacter {
+                position: 1,
+                found: '９',
+            },
+        ),
+        (
+            complete("B1230102MA1BC3D4"),
+            E::UnknownRegistrationAuthority { found: 'B' },
+        ),
+        (
+            complete("0123010212345678"),
+            E::UnknownRegistrationAuthority { found: '0' },
+        ),
         (
             complete("9523010212345678"),
-            E::UnknownOrganisationType { authority: "工商（市场监管）".into(), found: '5' },
+            E::UnknownOrganisationType {
+                authority: "工商（市场监管）".into(),
+                found: '5',
+            },
         ),
         (
             complete("Y223010212345678"),
-            E::UnknownOrganisationType { authority: "其他".into(), found: '2' },
+            E::UnknownOrganisationType {
+                authority: "其他".into(),
+                found: '2',
+            },
         ),
-        (complete("9123A10212345678"), E::RegionNotDigits { position: 5, found: 'A' }),
-        ("91230102MA1BC3D48F".into(), E::WrongCheckCharacter { expected: 'E', found: 'F' }),
-        ("91230102MA1BC3D58E".into(), E::WrongCheckCharacter { expected: 'F', found: 'E' }),
+        (
+            complete("9123A10212345678"),
+            E::RegionNotDigits {
+                position: 5,
+                found: 'A',
+            },
+        ),
+        (
+            "91230102MA1BC3D48F".into(),
+            E::WrongCheckCharacter {
+                expected: 'E',
+                found: 'F',
+            },
+        ),
+        (
+            "91230102MA1BC3D58E".into(),
+            E::WrongCheckCharacter {
+                expected: 'F',
+                found: 'E',
+            },
+        ),
         // Often quoted as an example, but it does not verify.
-        ("91110000100003982P".into(), E::WrongCheckCharacter { expected: '1', found: 'P' }),
-        (wrong_org, E::WrongOrganisationCodeCheck { expected: '8', found: '0' }),
+        (
+            "91110000100003982P".into(),
+            E::WrongCheckCharacter {
+                expected: '1',
+                found: 'P',
+            },
+        ),
+        (
+            wrong_org,
+            E::WrongOrganisationCodeCheck {
+                expected: '8',
+                found: '0',
+            },
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(CreditCode::parse(&input), Err(expected), "{input:?}");
     }
     assert_eq!(
-        CreditCode::parse("91230102MA1BC3D48F").unwrap_err().to_string(),
+        CreditCode::parse("91230102MA1BC3D48F")
+            .unwrap_err()
+            .to_string(),
         "统一社会信用代码校验码错误：第18位应为“E”，实际为“F”，请核对代码"
     );
 }
@@ -348,7 +674,10 @@ fn credit_codes_mask_for_logs_and_serialise_as_strings() {
     let c = CreditCode::parse("91230102MA1BC3D48E").unwrap();
     assert_eq!(c.masked(), "9123************8E");
     assert_eq!(serde_json::to_string(&c).unwrap(), "\"91230102MA1BC3D48E\"");
-    assert_eq!(serde_json::from_str::<CreditCode>("\"91230102ma1bc3d48e\"").unwrap(), c);
+    assert_eq!(
+        serde_json::from_str::<CreditCode>("\"91230102ma1bc3d48e\"").unwrap(),
+        c
+    );
     let err = serde_json::from_str::<CreditCode>("\"91230102MA1BC3D48F\"").unwrap_err();
     assert!(err.to_string().contains("校验码错误"), "{err}");
 }
@@ -484,6 +813,7 @@ fn phone_numbers_normalise() {
         ("+86 451 8633 1234", "0451-86331234"),
         ("0086-451-86331234", "0451-86331234"),
         ("0451-86331234-801", "0451-86331234-801"),
+        ("0451-8633-1234", "0451-86331234"),
         ("0451-86331234转801", "0451-86331234-801"),
         ("0451-86331234 转 801", "0451-86331234-801"),
         ("0451-86331234 ext. 801", "0451-86331234-801"),
@@ -515,20 +845,79 @@ fn bad_phone_numbers_are_refused_saying_what_is_wrong() {
         ("", E::Empty),
         ("1381234567", E::MobileWrongLength { actual: 10 }),
         ("138123456789", E::MobileWrongLength { actual: 12 }),
-        ("12812345678", E::MobileBadPrefix { prefix: "12".into() }),
+        (
+            "12812345678",
+            E::MobileBadPrefix {
+                prefix: "12".into(),
+            },
+        ),
         ("13812345678转1", E::MobileWithExtension),
-        ("0451-8633123", E::SubscriberWrongLength { area: "0451".into(), expected: "8", actual: 7 }),
-        ("010-6275123", E::SubscriberWrongLength { area: "010".into(), expected: "8", actual: 7 }),
-        ("0452-241234", E::SubscriberWrongLength { area: "0452".into(), expected: "7或8", actual: 6 }),
+        (
+            "0451-8633123",
+            E::SubscriberWrongLength {
+                area: "0451".into(),
+                expected: "8",
+                actual: 7,
+            },
+        ),
+        (
+            "010-6275123",
+            E::SubscriberWrongLength {
+                area: "010".into(),
+                expected: "8",
+                actual: 7,
+            },
+        ),
+        (
+            "0452-241234",
+            E::SubscriberWrongLength {
+                area: "0452".into(),
+                expected: "7或8",
+                actual: 6,
+            },
+        ),
         ("0451-06331234", E::SubscriberBadStart { found: '0' }),
         ("011-12345678", E::UnknownAreaCode { area: "011".into() }),
         ("86331234", E::MissingAreaCode),
-        ("0451-8633１234", E::InvalidCharacter { position: 10, found: '１' }),
-        ("0451/86331234", E::InvalidCharacter { position: 5, found: '/' }),
-        ("138a1234567", E::InvalidCharacter { position: 4, found: 'a' }),
-        ("+1 415 555 0100", E::UnsupportedCountryCode { found: "+1 415 555 0100".into() }),
-        ("0451-86331234-1234567", E::BadExtension { extension: "1234567".into() }),
-        ("0451-86331234转", E::BadExtension { extension: "".into() }),
+        (
+            "0451-8633１234",
+            E::InvalidCharacter {
+                position: 10,
+                found: '１',
+            },
+        ),
+        (
+            "0451/86331234",
+            E::InvalidCharacter {
+                position: 5,
+                found: '/',
+            },
+        ),
+        (
+            "138a1234567",
+            E::InvalidCharacter {
+                position: 4,
+                found: 'a',
+            },
+        ),
+        (
+            "+1 415 555 0100",
+            E::UnsupportedCountryCode {
+                found: "+1 415 555 0100".into(),
+            },
+        ),
+        (
+            "0451-86331234-1234567",
+            E::BadExtension {
+                extension: "1234567".into(),
+            },
+        ),
+        (
+            "0451-86331234转",
+            E::BadExtension {
+                extension: "".into(),
+            },
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(PhoneNumber::parse(input), Err(expected), "{input:?}");
@@ -552,6 +941,9 @@ fn phone_numbers_mask_for_logs_and_serialise_as_strings() {
     }
     let p = PhoneNumber::parse("138 1234 5678").unwrap();
     assert_eq!(serde_json::to_string(&p).unwrap(), "\"13812345678\"");
-    assert_eq!(serde_json::from_str::<PhoneNumber>("\"+86 13812345678\"").unwrap(), p);
+    assert_eq!(
+        serde_json::from_str::<PhoneNumber>("\"+86 13812345678\"").unwrap(),
+        p
+    );
     assert!(serde_json::from_str::<PhoneNumber>("\"12345\"").is_err());
 }

@@ -32,6 +32,11 @@ pub mod paths {
     pub const HEALTH: &str = "/api/health";
     pub const METRICS: &str = "/api/metrics";
     pub const OPENAPI: &str = "/api/openapi.json";
+    /// `GET /api/v1/refusals?client_id=ID&after=MUTATION_ID`: refusals recorded for a client
+    /// (so that a refusal whose push answer was lost is still seen).
+    pub const REFUSALS: &str = "/api/v1/refusals";
+    /// `GET /api/v1/notifications?after=ID&limit=N`: system notifications (warning levels).
+    pub const NOTIFICATIONS: &str = "/api/v1/notifications";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +262,41 @@ pub struct UploadStatus {
     pub complete: bool,
     /// The detected type once complete: pdf, ofd, jpeg, png.
     pub content_type: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals and notifications (added with the server)
+
+/// A refusal as the server recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalRecord {
+    pub mutation_id: u64,
+    pub refusal: Refusal,
+    pub refused_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalsResponse {
+    pub refusals: Vec<RefusalRecord>,
+}
+
+/// A notification the server's scheduler recorded once (e.g. a case became due soon).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: u64,
+    pub entity: EntityRef,
+    /// e.g. `warning`.
+    pub kind: String,
+    /// Kind-specific details, e.g. `{"level": "due_soon", "deadline": "..."}`.
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsResponse {
+    pub notifications: Vec<Notification>,
+    /// Pass as `after` next time.
+    pub cursor: u64,
 }
 
 // ---------------------------------------------------------------------------------------------

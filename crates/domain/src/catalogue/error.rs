@@ -61,7 +61,9 @@ pub enum CatalogueErrorKind {
         value: String,
         expected: String,
     },
-    #[error("部门 \"{department}\" 未配置审批层级 review_levels（至少一级，如 [\"受理\", \"审核\", \"签批\"]）")]
+    #[error(
+        "部门 \"{department}\" 未配置审批层级 review_levels（至少一级，如 [\"受理\", \"审核\", \"签批\"]）"
+    )]
     NoReviewLevels { department: String },
     #[error("部门 \"{department}\" 的审批层级中有空名称")]
     EmptyReviewLevel { department: String },
@@ -71,7 +73,9 @@ pub enum CatalogueErrorKind {
     UnknownDepartment { department: String, item: String },
     #[error("未知主管部门 \"{department}\"（事项 {item}）")]
     UnknownCompetentDepartment { department: String, item: String },
-    #[error("{owner} 的阶段编号 {value} 无效，应为 0-5（0 策划生成、1 立项用地规划许可、2 工程建设许可、3 施工许可、4 竣工验收、5 并行推进）")]
+    #[error(
+        "{owner} 的阶段编号 {value} 无效，应为 0-5（0 策划生成、1 立项用地规划许可、2 工程建设许可、3 施工许可、4 竣工验收、5 并行推进）"
+    )]
     UnknownStage { owner: String, value: i64 },
     #[error("事项 {item} 的办理时限为负数（{days} 个工作日），即办事项请填 0")]
     NegativeTimeLimit { item: String, days: i64 },
@@ -79,7 +83,9 @@ pub enum CatalogueErrorKind {
     AbsurdTimeLimit { item: String, days: u64 },
     #[error("事项 {item} 的第 {index} 项材料名称为空")]
     EmptyMaterialName { item: String, index: usize },
-    #[error("事项 {item} 的材料 \"{material}\" 设置了 condition 但内容为空（情形要件须写明适用情形）")]
+    #[error(
+        "事项 {item} 的材料 \"{material}\" 设置了 condition 但内容为空（情形要件须写明适用情形）"
+    )]
     EmptyMaterialCondition { item: String, material: String },
     #[error("事项 {item} 的材料 \"{material}\" 份数 {copies} 无效，应为 1-99")]
     BadCopies {
@@ -118,9 +124,13 @@ pub enum CatalogueErrorKind {
         flow_stage: Stage,
         item_stage: Stage,
     },
-    #[error("审批流程 {flow} 中的情形办理事项 {item} 未写明办理条件 condition（如 \"涉及占用城市道路的\"）")]
+    #[error(
+        "审批流程 {flow} 中的情形办理事项 {item} 未写明办理条件 condition（如 \"涉及占用城市道路的\"）"
+    )]
     ConditionMissing { flow: String, item: String },
-    #[error("审批流程 {flow} 中的必办事项 {item} 设置了办理条件；有条件的事项请写 required = false")]
+    #[error(
+        "审批流程 {flow} 中的必办事项 {item} 设置了办理条件；有条件的事项请写 required = false"
+    )]
     RequiredWithCondition { flow: String, item: String },
     #[error("事项 {item} 不在任何审批流程中")]
     ItemInNoFlow { item: String },

@@ -252,20 +252,44 @@ type Keywords<T> = &'static [(&'static str, &'static str, T)];
 
 const DEPARTMENT_KINDS: Keywords<DepartmentKind> = &[
     ("government", "政府部门", DepartmentKind::Government),
-    ("utility_unit", "市政公用服务单位", DepartmentKind::UtilityUnit),
-    ("intermediary_market", "中介服务超市", DepartmentKind::IntermediaryMarket),
+    (
+        "utility_unit",
+        "市政公用服务单位",
+        DepartmentKind::UtilityUnit,
+    ),
+    (
+        "intermediary_market",
+        "中介服务超市",
+        DepartmentKind::IntermediaryMarket,
+    ),
 ];
 const ITEM_KINDS: Keywords<ItemKind> = &[
-    ("administrative_approval", "行政审批", ItemKind::AdministrativeApproval),
+    (
+        "administrative_approval",
+        "行政审批",
+        ItemKind::AdministrativeApproval,
+    ),
     ("filing", "备案", ItemKind::Filing),
     ("technical_review", "技术审查", ItemKind::TechnicalReview),
-    ("intermediary_service", "中介服务", ItemKind::IntermediaryService),
-    ("municipal_utility", "市政公用服务", ItemKind::MunicipalUtility),
+    (
+        "intermediary_service",
+        "中介服务",
+        ItemKind::IntermediaryService,
+    ),
+    (
+        "municipal_utility",
+        "市政公用服务",
+        ItemKind::MunicipalUtility,
+    ),
 ];
 const FORMS: Keywords<MaterialForm> = &[
     ("original", "原件", MaterialForm::Original),
     ("copy", "复印件", MaterialForm::Copy),
-    ("original_and_copy", "原件及复印件", MaterialForm::OriginalAndCopy),
+    (
+        "original_and_copy",
+        "原件及复印件",
+        MaterialForm::OriginalAndCopy,
+    ),
 ];
 const MEDIA: Keywords<Medium> = &[
     ("electronic", "电子", Medium::Electronic),
@@ -373,7 +397,10 @@ impl Lowering<'_> {
             name: raw.name.into_inner(),
             short_name: raw.short_name,
             kind,
-            review_levels: raw.review_levels.map(Spanned::into_inner).unwrap_or_default(),
+            review_levels: raw
+                .review_levels
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
         };
         (department, lines)
     }
@@ -382,7 +409,12 @@ impl Lowering<'_> {
         let code = raw.code.get_ref().clone();
         let owner = || format!("事项 \"{code}\"");
         let utility = raw.utility.as_ref().and_then(|u| {
-            let service = self.keyword(UTILITY_KINDS, &u.get_ref().service, owner, "utility.service");
+            let service = self.keyword(
+                UTILITY_KINDS,
+                &u.get_ref().service,
+                owner,
+                "utility.service",
+            );
             let phase = self.keyword(PHASES, &u.get_ref().phase, owner, "utility.phase");
             Some(UtilityService {
                 service: service?,
@@ -672,10 +704,7 @@ pub(super) fn parse(
 fn translate(message: &str) -> String {
     let message = message.trim();
     let quoted = |rest: &str| rest.split('`').nth(1).map(str::to_owned);
-    if let Some(field) = message
-        .strip_prefix("missing field")
-        .and_then(quoted)
-    {
+    if let Some(field) = message.strip_prefix("missing field").and_then(quoted) {
         return format!("缺少必填字段 {field}");
     }
     if let Some(rest) = message.strip_prefix("unknown field") {
@@ -685,9 +714,41 @@ fn translate(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("invalid type:") {
         let (got, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
-        return format!("类型错误：写的是{}，应为{}", got.trim(), expected.trim());
+        return format!(
+            "类型错误：写的是{}，应为{}",
+            type_words(got.trim()),
+            type_words(expected.trim())
+        );
     }
     message.to_owned()
+}
+
+/// serde's type names in Chinese, keeping the quoted value that may follow.
+fn type_words(s: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("a string", "字符串"),
+        ("string", "字符串"),
+        ("integer", "整数"),
+        ("i64", "整数"),
+        ("u32", "非负整数"),
+        ("u64", "非负整数"),
+        ("a boolean", "布尔值（true/false）"),
+        ("boolean", "布尔值（true/false）"),
+        ("bool", "布尔值（true/false）"),
+        ("a sequence", "数组 [...]"),
+        ("sequence", "数组 [...]"),
+        ("a map", "表 {...}"),
+        ("map", "表 {...}"),
+        ("float", "小数"),
+    ];
+    for (en, zh) in WORDS {
+        if let Some(rest) = s.strip_prefix(en)
+            && (rest.is_empty() || rest.starts_with(' '))
+        {
+            return format!("{zh}{rest}");
+        }
+    }
+    s.to_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -802,5 +863,60 @@ fn raw_item(i: &Item) -> RawItem {
                 commitment_waivable: m.commitment_waivable,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_character_columns() {
+        let text = "a = 1\n城市 = \"哈\"\n\nz";
+        let li = LineIndex::new(text);
+        let cases = [
+            (0, (1, 1)),
+            (4, (1, 5)),
+            (6, (2, 1)),
+            // "城市 = " is 3 bytes per Chinese character: column counts characters.
+            (text.find('"').unwrap(), (2, 6)),
+            (text.len() - 1, (4, 1)),
+        ];
+        for (offset, expected) in cases {
+            assert_eq!(li.line_col(text, offset), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn common_toml_messages_are_put_in_chinese() {
+        let cases = [
+            ("missing field `kind`", "缺少必填字段 kind"),
+            (
+                "invalid type: integer `1`, expected a string",
+                "类型错误：写的是整数 `1`，应为字符串",
+            ),
+            (
+                "invalid type: string \"x\", expected i64",
+                "类型错误：写的是字符串 \"x\"，应为整数",
+            ),
+            ("invalid basic string", "invalid basic string"),
+        ];
+        for (en, zh) in cases {
+            assert_eq!(translate(en), zh);
+        }
+        assert!(translate("unknown field `reviw`, expected `code`").starts_with("未知字段 reviw"));
+    }
+
+    #[test]
+    fn keywords_accept_the_key_and_the_chinese_label_and_write_the_key() {
+        for (key, label, kind) in ITEM_KINDS {
+            assert_eq!(key_of(ITEM_KINDS, *kind), *key);
+            assert_eq!(kind.label(), *label);
+        }
+        for (key, label, service) in UTILITY_KINDS {
+            assert_eq!(key_of(UTILITY_KINDS, *service), *key);
+            assert_eq!(service.label(), *label);
+        }
     }
 }

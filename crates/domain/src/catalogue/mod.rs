@@ -418,7 +418,10 @@ impl Index {
     fn build(data: &CatalogueData) -> Index {
         let mut flows_by_category: HashMap<CategoryCode, Vec<usize>> = HashMap::new();
         for (i, f) in data.flows.iter().enumerate() {
-            flows_by_category.entry(f.category.clone()).or_default().push(i);
+            flows_by_category
+                .entry(f.category.clone())
+                .or_default()
+                .push(i);
         }
         Index {
             departments: positions(&data.departments, |d| &d.code),
@@ -430,7 +433,10 @@ impl Index {
     }
 }
 
-fn positions<T, K: Clone + Eq + std::hash::Hash>(v: &[T], key: impl Fn(&T) -> &K) -> HashMap<K, usize> {
+fn positions<T, K: Clone + Eq + std::hash::Hash>(
+    v: &[T],
+    key: impl Fn(&T) -> &K,
+) -> HashMap<K, usize> {
     let mut map = HashMap::with_capacity(v.len());
     for (i, x) in v.iter().enumerate() {
         // First occurrence wins, as validation reports later ones as duplicates.
@@ -502,7 +508,9 @@ impl Catalogue {
     }
 
     pub fn department(&self, code: &DepartmentCode) -> Option<&Department> {
-        lookup(&self.index.departments, &self.departments, code, |d| &d.code)
+        lookup(&self.index.departments, &self.departments, code, |d| {
+            &d.code
+        })
     }
 
     pub fn category(&self, code: &CategoryCode) -> Option<&ProjectCategory> {

@@ -1,10 +1,10 @@
 //! Semantic checks of a catalogue: codes unique, every reference known, every item in a flow,
 //! limits and materials plausible. Every error found is reported, each at its entry's line.
 
+use super::MAX_TIME_LIMIT_WORKING_DAYS;
 use super::error::{CatalogueErrorKind as K, Entity};
 use super::load::Lines;
 use super::{CatalogueData, DepartmentKind, Fee, ItemKind, Necessity, Stage};
-use super::MAX_TIME_LIMIT_WORKING_DAYS;
 use std::collections::{HashMap, HashSet};
 
 type Found = Vec<(Option<usize>, K)>;
@@ -206,25 +206,22 @@ impl Validator<'_> {
         };
         let l = self.lines.items.get(i);
         let item = code.to_owned();
-        match (it.kind == ItemKind::MunicipalUtility, it.utility) {
+        if it.kind == ItemKind::MunicipalUtility {
             // A utility table that was written but did not parse is already reported.
-            (true, None) if l.and_then(|l| l.utility).is_none() => {
-                self.push(l.map(|l| l.code), K::UtilityMissing { item });
+            if it.utility.is_none() && l.and_then(|l| l.utility).is_none() {
+                let kind = K::UtilityMissing { item: item.clone() };
+                self.push(l.map(|l| l.code), kind);
             }
-            (true, _) => {
-                if department.is_some_and(|k| k != DepartmentKind::UtilityUnit) {
-                    let kind = K::UtilityOutsideUtilityUnit {
-                        item,
-                        department: it.department.to_string(),
-                    };
-                    self.push(l.map(|l| l.department), kind);
-                }
+            if department.is_some_and(|k| k != DepartmentKind::UtilityUnit) {
+                let kind = K::UtilityOutsideUtilityUnit {
+                    item,
+                    department: it.department.to_string(),
+                };
+                self.push(l.map(|l| l.department), kind);
             }
-            (false, Some(_)) => {
-                let line = l.map(|l| l.utility.unwrap_or(l.code));
-                self.push(line, K::UtilityOnNonUtilityItem { item });
-            }
-            (false, None) => {}
+        } else if it.utility.is_some() {
+            let line = l.map(|l| l.utility.unwrap_or(l.code));
+            self.push(line, K::UtilityOnNonUtilityItem { item });
         }
     }
 
@@ -292,7 +289,12 @@ impl Validator<'_> {
             .enumerate()
             .map(|(i, f)| (f.code.as_str(), lines.get(i).map(|l| l.code)));
         unique_codes(&mut self.found, Entity::Flow, codes);
-        let categories: HashSet<&str> = self.data.categories.iter().map(|c| c.code.as_str()).collect();
+        let categories: HashSet<&str> = self
+            .data
+            .categories
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
         let items: HashMap<&str, Stage> = self
             .data
             .items

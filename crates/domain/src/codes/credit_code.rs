@@ -7,7 +7,9 @@ use thiserror::Error;
 
 /// The 31 characters of GB 32100-2015 in value order (I, O, Z, S and V are never used).
 pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 const LEN: usize = 18;
 
@@ -63,7 +65,10 @@ pub enum CreditCodeError {
 pub struct CreditCode(String);
 
 fn value(c: u8) -> Option<u32> {
-    ALPHABET.bytes().position(|a| a == c).and_then(|v| u32::try_from(v).ok())
+    ALPHABET
+        .bytes()
+        .position(|a| a == c)
+        .and_then(|v| u32::try_from(v).ok())
 }
 
 fn alphabet_char(v: u32) -> char {
@@ -99,7 +104,10 @@ impl CreditCode {
             .enumerate()
             .find(|(_, c)| !c.is_ascii() || value(c.to_ascii_uppercase() as u8).is_none())
         {
-            return Err(CreditCodeError::InvalidCharacter { position: i + 1, found: c });
+            return Err(CreditCodeError::InvalidCharacter {
+                position: i + 1,
+                found: c,
+            });
         }
         let upper = s.to_ascii_uppercase();
         let b = upper.as_bytes();
@@ -107,7 +115,9 @@ impl CreditCode {
         let (_, authority, types) = AUTHORITIES
             .iter()
             .find(|(code, _, _)| *code == at(0))
-            .ok_or(CreditCodeError::UnknownRegistrationAuthority { found: char::from(at(0)) })?;
+            .ok_or(CreditCodeError::UnknownRegistrationAuthority {
+                found: char::from(at(0)),
+            })?;
         if !types.as_bytes().contains(&at(1)) {
             return Err(CreditCodeError::UnknownOrganisationType {
                 authority: (*authority).to_owned(),
@@ -115,11 +125,17 @@ impl CreditCode {
             });
         }
         if let Some(i) = (2..8).find(|&i| !at(i).is_ascii_digit()) {
-            return Err(CreditCodeError::RegionNotDigits { position: i + 1, found: char::from(at(i)) });
+            return Err(CreditCodeError::RegionNotDigits {
+                position: i + 1,
+                found: char::from(at(i)),
+            });
         }
         let expected = Self::check_character(upper.get(..17).unwrap_or(""));
         if char::from(at(17)) != expected {
-            return Err(CreditCodeError::WrongCheckCharacter { expected, found: char::from(at(17)) });
+            return Err(CreditCodeError::WrongCheckCharacter {
+                expected,
+                found: char::from(at(17)),
+            });
         }
         let expected = organisation_check(b.get(8..16).unwrap_or(&[]));
         if char::from(at(16)) != expected {
@@ -188,7 +204,11 @@ impl CreditCode {
 }
 
 fn organisation_check(first8: &[u8]) -> char {
-    let sum: u32 = first8.iter().zip(ORG_WEIGHTS).map(|(c, w)| org_value(*c) * w).sum();
+    let sum: u32 = first8
+        .iter()
+        .zip(ORG_WEIGHTS)
+        .map(|(c, w)| org_value(*c) * w)
+        .sum();
     match 11 - sum % 11 {
         10 => 'X',
         11 => '0',

@@ -27,7 +27,11 @@ pub enum PhoneNumberError {
     #[error("区号{area}无效")]
     UnknownAreaCode { area: String },
     #[error("区号{area}之后的电话号码应为{expected}位，实际为{actual}位")]
-    SubscriberWrongLength { area: String, expected: &'static str, actual: usize },
+    SubscriberWrongLength {
+        area: String,
+        expected: &'static str,
+        actual: usize,
+    },
     #[error("区号之后的电话号码不能以“{found}”开头")]
     SubscriberBadStart { found: char },
     #[error("固定电话应带区号，例如0451-12345678")]
@@ -53,17 +57,24 @@ impl PhoneNumber {
         }
         let (main, extension) = split_extension(s);
         for (i, c) in main.chars().enumerate() {
-            let allowed = c.is_ascii_digit()
-                || matches!(c, ' ' | '-' | '(' | ')')
-                || (c == '+' && i == 0);
+            let allowed =
+                c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0);
             if !allowed {
-                return Err(PhoneNumberError::InvalidCharacter { position: i + 1, found: c });
+                return Err(PhoneNumberError::InvalidCharacter {
+                    position: i + 1,
+                    found: c,
+                });
             }
         }
-        // A third hyphen group after an area code is an extension: 0451-12345678-801.
+        // A third hyphen group after an area code and a whole number is an extension
+        // (0451-86331234-801); after a split number it is not (0451-8633-1234).
         let groups: Vec<&str> = main.split('-').map(str::trim).collect();
         let (main, extension) = match (extension, groups.as_slice()) {
-            (None, [area, number, ext]) if is_area_code(area) => {
+            (None, [area, number, ext])
+                if is_area_code(area)
+                    && matches!(number.len(), 7 | 8)
+                    && number.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 (format!("{area}{number}"), Some((*ext).to_owned()))
             }
             (ext, _) => (main.to_owned(), ext),
@@ -76,7 +87,9 @@ impl PhoneNumber {
             e.is_empty() || e.len() > MAX_EXTENSION || !e.bytes().all(|b| b.is_ascii_digit())
         };
         if let Some(ext) = extension.as_ref().filter(bad) {
-            return Err(PhoneNumberError::BadExtension { extension: ext.clone() });
+            return Err(PhoneNumberError::BadExtension {
+                extension: ext.clone(),
+            });
         }
         match digits.as_bytes().first() {
             None => Err(PhoneNumberError::Empty),
@@ -85,7 +98,9 @@ impl PhoneNumber {
                     return Err(PhoneNumberError::MobileWithExtension);
                 }
                 if digits.len() != 11 {
-                    return Err(PhoneNumberError::MobileWrongLength { actual: digits.len() });
+                    return Err(PhoneNumberError::MobileWrongLength {
+                        actual: digits.len(),
+                    });
                 }
                 if !matches!(digits.as_bytes().get(1), Some(b'3'..=b'9')) {
                     return Err(PhoneNumberError::MobileBadPrefix {
@@ -110,7 +125,11 @@ impl PhoneNumber {
 
     /// 区号 of a landline, e.g. `0451`.
     pub fn area_code(&self) -> Option<&str> {
-        if self.is_mobile() { None } else { self.0.split('-').next() }
+        if self.is_mobile() {
+            None
+        } else {
+            self.0.split('-').next()
+        }
     }
 
     /// 分机号 of a landline.
@@ -154,8 +173,16 @@ fn split_extension(s: &str) -> (&str, Option<String>) {
         .find_map(|m| lower.find(m).map(|i| (i, m.len())));
     match marker {
         Some((i, len)) => {
-            let ext = s.get(i + len..).unwrap_or("").trim().trim_start_matches([':', '：']).trim();
-            (s.get(..i).unwrap_or("").trim_end().trim_end_matches('-'), Some(ext.to_owned()))
+            let ext = s
+                .get(i + len..)
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches([':', '：'])
+                .trim();
+            (
+                s.get(..i).unwrap_or("").trim_end().trim_end_matches('-'),
+                Some(ext.to_owned()),
+            )
         }
         None => (s, None),
     }
@@ -168,7 +195,9 @@ fn international(main: &str, digits: &str) -> Result<Option<String>, PhoneNumber
         match digits.strip_prefix("86") {
             Some(rest) => rest,
             None => {
-                return Err(PhoneNumberError::UnsupportedCountryCode { found: main.to_owned() });
+                return Err(PhoneNumberError::UnsupportedCountryCode {
+                    found: main.to_owned(),
+                });
             }
         }
     } else if let Some(rest) = digits.strip_prefix("0086") {
@@ -176,7 +205,9 @@ fn international(main: &str, digits: &str) -> Result<Option<String>, PhoneNumber
     } else if digits.len() == 13 && digits.starts_with("861") {
         &digits[2..]
     } else if digits.starts_with("00") {
-        return Err(PhoneNumberError::UnsupportedCountryCode { found: main.to_owned() });
+        return Err(PhoneNumberError::UnsupportedCountryCode {
+            found: main.to_owned(),
+        });
     } else {
         return Ok(None);
     };
@@ -200,7 +231,9 @@ fn landline(digits: &str, extension: Option<&str>) -> Result<PhoneNumber, PhoneN
         }
     };
     if digits.len() < area_len {
-        return Err(PhoneNumberError::UnknownAreaCode { area: digits.to_owned() });
+        return Err(PhoneNumberError::UnknownAreaCode {
+            area: digits.to_owned(),
+        });
     }
     let (area, number) = digits.split_at(area_len);
     let (expected, ok) = if area_len == 3 || area == HARBIN_AREA_CODE {
@@ -216,7 +249,9 @@ fn landline(digits: &str, extension: Option<&str>) -> Result<PhoneNumber, PhoneN
         });
     }
     if let Some(first @ (b'0' | b'1')) = number.as_bytes().first() {
-        return Err(PhoneNumberError::SubscriberBadStart { found: char::from(*first) });
+        return Err(PhoneNumberError::SubscriberBadStart {
+            found: char::from(*first),
+        });
     }
     Ok(PhoneNumber(match extension {
         Some(ext) => format!("{area}-{number}-{ext}"),

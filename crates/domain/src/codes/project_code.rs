@@ -2,8 +2,8 @@
 //! assigns to every fixed-asset investment project, GB/T 40058-2021.
 
 use super::region::{Division, PROVINCE_PREFIX, RegionCode, heilongjiang_division};
-use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::fmt;
 use thiserror::Error;
 
@@ -61,7 +61,11 @@ pub enum ProjectCodeError {
     #[error("项目代码第{position}位应为连字符“-”，实际为“{found}”")]
     MissingHyphen { position: usize, found: char },
     #[error("项目代码第{position}位“{found}”不是数字（{segment}应为数字）")]
-    NotDigit { segment: ProjectCodeSegment, position: usize, found: char },
+    NotDigit {
+        segment: ProjectCodeSegment,
+        position: usize,
+        found: char,
+    },
     #[error("项目代码的赋码年份{year}不在{FIRST_CODE_YEAR}至{LAST_CODE_YEAR}年之间")]
     YearOutOfRange { year: u16 },
     #[error("项目代码的行政区划代码{region}不属于黑龙江省（黑龙江省的代码以23开头）")]
@@ -69,7 +73,12 @@ pub enum ProjectCodeError {
     #[error("项目代码的行政区划代码{region}不是黑龙江省已知的行政区划")]
     UnknownDivision { region: String },
     #[error("项目代码的行政区划代码{region}（{name}）在{year}年不能用于赋码（{validity}）")]
-    DivisionNotInForce { region: String, name: String, year: u16, validity: String },
+    DivisionNotInForce {
+        region: String,
+        name: String,
+        year: u16,
+        validity: String,
+    },
     #[error("项目代码第{position}位“{found}”是小写字母，随机码和校验码只用大写字母和数字")]
     LowercaseLetter { position: usize, found: char },
     #[error("项目代码第{position}位“{found}”不是字母或数字（随机码和校验码只用大写字母和数字）")]
@@ -98,7 +107,10 @@ impl ProjectCode {
             return Err(ProjectCodeError::Empty);
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-            return Err(ProjectCodeError::NotHalfWidth { position: i + 1, found: c });
+            return Err(ProjectCodeError::NotHalfWidth {
+                position: i + 1,
+                found: c,
+            });
         }
         // ASCII from here on: byte index = character index.
         let b = s.as_bytes();
@@ -108,7 +120,10 @@ impl ProjectCode {
         let at = |pos: usize| char::from(b.get(pos - 1).copied().unwrap_or(b' '));
         for pos in HYPHENS {
             if at(pos) != '-' {
-                return Err(ProjectCodeError::MissingHyphen { position: pos, found: at(pos) });
+                return Err(ProjectCodeError::MissingHyphen {
+                    position: pos,
+                    found: at(pos),
+                });
             }
         }
         let digits = |segment, range: std::ops::RangeInclusive<usize>| {
@@ -116,7 +131,11 @@ impl ProjectCode {
                 .map(|pos| (pos, at(pos)))
                 .find(|(_, c)| !c.is_ascii_digit())
                 .map_or(Ok(()), |(position, found)| {
-                    Err(ProjectCodeError::NotDigit { segment, position, found })
+                    Err(ProjectCodeError::NotDigit {
+                        segment,
+                        position,
+                        found,
+                    })
                 })
         };
         digits(ProjectCodeSegment::Year, 1..=4)?;
@@ -126,10 +145,16 @@ impl ProjectCode {
         for pos in 19..=24 {
             let c = at(pos);
             if c.is_ascii_lowercase() {
-                return Err(ProjectCodeError::LowercaseLetter { position: pos, found: c });
+                return Err(ProjectCodeError::LowercaseLetter {
+                    position: pos,
+                    found: c,
+                });
             }
             if !c.is_ascii_alphanumeric() {
-                return Err(ProjectCodeError::InvalidSerialCharacter { position: pos, found: c });
+                return Err(ProjectCodeError::InvalidSerialCharacter {
+                    position: pos,
+                    found: c,
+                });
             }
         }
         let year: u16 = s.get(0..4).and_then(|y| y.parse().ok()).unwrap_or(0);
@@ -138,10 +163,14 @@ impl ProjectCode {
         }
         let region = s.get(5..11).unwrap_or("");
         if !region.starts_with(PROVINCE_PREFIX) {
-            return Err(ProjectCodeError::NotInHeilongjiang { region: region.to_owned() });
+            return Err(ProjectCodeError::NotInHeilongjiang {
+                region: region.to_owned(),
+            });
         }
-        let division = heilongjiang_division(region)
-            .ok_or_else(|| ProjectCodeError::UnknownDivision { region: region.to_owned() })?;
+        let division =
+            heilongjiang_division(region).ok_or_else(|| ProjectCodeError::UnknownDivision {
+                region: region.to_owned(),
+            })?;
         if !division.in_force_in(year) {
             return Err(ProjectCodeError::DivisionNotInForce {
                 region: division.code.to_owned(),

@@ -84,15 +84,30 @@ impl Division {
 }
 
 const fn d(code: &'static str, name: &'static str) -> Division {
-    Division { code, name, since: None, until: None }
+    Division {
+        code,
+        name,
+        since: None,
+        until: None,
+    }
 }
 
 const fn created(code: &'static str, name: &'static str, since: u16) -> Division {
-    Division { code, name, since: Some(since), until: None }
+    Division {
+        code,
+        name,
+        since: Some(since),
+        until: None,
+    }
 }
 
 const fn abolished(code: &'static str, name: &'static str, until: u16) -> Division {
-    Division { code, name, since: None, until: Some(until) }
+    Division {
+        code,
+        name,
+        since: None,
+        until: Some(until),
+    }
 }
 
 /// Every division of Heilongjiang, sorted by code.
@@ -295,7 +310,10 @@ impl RegionCode {
             return Err(RegionCodeError::Empty);
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(RegionCodeError::NotDigit { position: i + 1, found: c });
+            return Err(RegionCodeError::NotDigit {
+                position: i + 1,
+                found: c,
+            });
         }
         if s.len() != 6 {
             return Err(RegionCodeError::WrongLength { actual: s.len() });
@@ -306,10 +324,13 @@ impl RegionCode {
     /// Look up six ASCII digits in the table, saying whether they are foreign or unknown.
     pub(crate) fn lookup(digits: &str) -> Result<&'static Division, RegionCodeError> {
         if !digits.starts_with(PROVINCE_PREFIX) {
-            return Err(RegionCodeError::NotInHeilongjiang { code: digits.to_owned() });
+            return Err(RegionCodeError::NotInHeilongjiang {
+                code: digits.to_owned(),
+            });
         }
-        heilongjiang_division(digits)
-            .ok_or_else(|| RegionCodeError::UnknownDivision { code: digits.to_owned() })
+        heilongjiang_division(digits).ok_or_else(|| RegionCodeError::UnknownDivision {
+            code: digits.to_owned(),
+        })
     }
 
     pub(crate) fn from_division(d: &'static Division) -> Self {
@@ -376,6 +397,9 @@ mod tests {
         assert_eq!(name("230102").as_deref(), Some("黑龙江省哈尔滨市道里区"));
         assert_eq!(name("230100").as_deref(), Some("黑龙江省哈尔滨市"));
         assert_eq!(name("230000").as_deref(), Some("黑龙江省"));
-        assert_eq!(name("232701").as_deref(), Some("黑龙江省大兴安岭地区漠河市"));
+        assert_eq!(
+            name("232701").as_deref(),
+            Some("黑龙江省大兴安岭地区漠河市")
+        );
     }
 }

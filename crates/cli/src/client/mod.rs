@@ -1,0 +1,8 @@
+//! The headless client: `permitdesk --profile DIR login|sync|status|project|apply|case|queue|
+//! trail|attach ...`, every command on `permitdesk-client`, working offline (queued) first.
+
+mod args;
+mod run;
+
+pub use args::ClientCommand;
+pub use run::run;

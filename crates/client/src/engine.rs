@@ -1,0 +1,260 @@
+//! The sync engine: uploads, then push of the outbox in batches (retry-safe: the server skips
+//! mutation ids it has processed), then pull until the server has nothing more, each page
+//! verified and applied with the pending commands rebased on top.
+
+use crate::clock::{Clock, measure_offset};
+use crate::error::{ClientError, Result};
+use crate::store::{IngestReport, Store, UploadState};
+use crate::transport::{Transport, TransportError};
+use chrono::{DateTime, Utc};
+use permitdesk_domain::ids::AttachmentId;
+use permitdesk_protocol::{CommandOutcome, ErrorCode, LoginRequest, LoginResponse, PullQuery, PushRequest, UploadStatus};
+use serde::Serialize;
+
+/// Sizes of the exchanges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Commands per push request.
+    pub push_batch: usize,
+    /// Events asked for per pull page.
+    pub pull_limit: u32,
+    /// Bytes per upload chunk.
+    pub chunk_size: usize,
+    /// Upper bound of requests of one kind in one sync (a guard against a looping server).
+    pub max_rounds: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { push_batch: 200, pull_limit: 5000, chunk_size: 256 * 1024, max_rounds: 100_000 }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub uploads_completed: u64,
+    pub uploads_failed: u64,
+    pub pushed: u64,
+    pub applied: u64,
+    pub refused: u64,
+    pub duplicates: u64,
+    pub pulled: IngestReport,
+    pub pull_pages: u64,
+    /// Commands still waiting after the sync.
+    pub pending: u64,
+    /// Everything was pushed and pulled.
+    pub complete: bool,
+    /// Set when the server could not be reached part way: what was done is kept.
+    pub offline: Option<String>,
+}
+
+/// Log in: the server's answer, and the clock offset measured from its `server_time`.
+pub fn login(
+    transport: &dyn Transport,
+    clock: &dyn Clock,
+    user: &str,
+    password: &str,
+) -> Result<(LoginResponse, chrono::Duration, DateTime<Utc>)> {
+    let sent = clock.now();
+    let resp = transport.login(&LoginRequest { user: user.to_owned(), password: password.to_owned() })?;
+    let received = clock.now();
+    Ok((resp.clone(), measure_offset(sent, received, resp.server_time), received))
+}
+
+enum Step {
+    Done,
+    Offline(String),
+}
+
+fn offline_or<T>(r: std::result::Result<T, TransportError>) -> Result<std::result::Result<T, String>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(TransportError::Unreachable(m)) => Ok(Err(m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Run one sync. A network failure part way returns a report with `offline` set: the work done
+/// so far is stored and the rest is retried next time.
+pub fn sync(store: &mut Store, transport: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let steps: [fn(&mut Store, &dyn Transport, &dyn Clock, &str, SyncOptions, &mut SyncReport) -> Result<Step>; 3] =
+        [upload_all, push_all, pull_all];
+    for step in steps {
+        if let Step::Offline(m) = step(store, transport, clock, token, opts, &mut report)? {
+            report.offline = Some(m);
+            report.pending = store.pending_count()?;
+            return Ok(report);
+        }
+    }
+    report.pending = store.pending_count()?;
+    report.complete = true;
+    store.record_sync_complete(clock.now() + store.sync_state()?.clock_offset())?;
+    Ok(report)
+}
+
+fn upload_all(store: &mut Store, t: &dyn Transport, _clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+    for up in store.uploads(false)? {
+        match upload_one(store, t, token, &up.id, opts)? {
+            Ok(UploadState::Complete) => report.uploads_completed += 1,
+            Ok(UploadState::Failed) => report.uploads_failed += 1,
+            Ok(_) => {}
+            Err(m) => return Ok(Step::Offline(m)),
+        }
+    }
+    Ok(Step::Done)
+}
+
+/// The server's progress of an upload; a file it has never seen starts at byte 0.
+fn status_or_new(t: &dyn Transport, token: &str, id: &AttachmentId, size: u64) -> std::result::Result<UploadStatus, TransportError> {
+    match t.upload_status(token, id, size) {
+        Err(TransportError::Api { error, .. }) if error.code == ErrorCode::NotFound => {
+            Ok(UploadStatus { id: id.clone(), size, received: 0, complete: false, content_type: None })
+        }
+        other => other,
+    }
+}
+
+/// Upload one file, resuming after what the server already has (asked first, so a cut
+/// connection costs at most one chunk).
+pub fn upload_one(
+    store: &Store,
+    t: &dyn Transport,
+    token: &str,
+    id: &AttachmentId,
+    opts: SyncOptions,
+) -> Result<std::result::Result<UploadState, String>> {
+    let Some(file) = store.attachment(id)? else {
+        store.set_upload(id, 0, UploadState::Failed, Some("本地缓存中没有该文件"))?;
+        return Ok(Ok(UploadState::Failed));
+    };
+    let size = file.data.len() as u64;
+    let mut status = match offline_or(status_or_new(t, token, id, size))? {
+        Ok(s) => s,
+        Err(m) => return Ok(Err(m)),
+    };
+    for _ in 0..opts.max_rounds {
+        if status.complete {
+            store.set_upload(id, size, UploadState::Complete, None)?;
+            return Ok(Ok(UploadState::Complete));
+        }
+        let from = usize::try_from(status.received).unwrap_or(usize::MAX).min(file.data.len());
+        let to = (from + opts.chunk_size.max(1)).min(file.data.len());
+        let result = t.upload_chunk(token, id, from as u64, size, &file.data[from..to]);
+        status = match result {
+            Ok(s) => {
+                store.set_upload(id, s.received, UploadState::Partial, None)?;
+                s
+            }
+            Err(TransportError::Unreachable(m)) => return Ok(Err(m)),
+            // Someone else (or an earlier, cut attempt) moved the offset: ask again.
+            Err(TransportError::Api { error, .. }) if error.code == ErrorCode::Conflict => {
+                match offline_or(status_or_new(t, token, id, size))? {
+                    Ok(s) => s,
+                    Err(m) => return Ok(Err(m)),
+                }
+            }
+            Err(TransportError::Api { error, .. })
+                if matches!(error.code, ErrorCode::UnsupportedType | ErrorCode::TooLarge | ErrorCode::Invalid) =>
+            {
+                store.set_upload(id, 0, UploadState::Failed, Some(&error.message))?;
+                return Ok(Ok(UploadState::Failed));
+            }
+            Err(e) => return Err(e.into()),
+        };
+    }
+    Err(ClientError::Protocol("上传未能完成：服务器没有推进接收进度".to_owned()))
+}
+
+fn push_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+    let client_id = store.sync_state()?.client_id;
+    for _ in 0..opts.max_rounds {
+        let batch = store.pending(opts.push_batch)?;
+        if batch.is_empty() {
+            return Ok(Step::Done);
+        }
+        let ids: Vec<u64> = batch.iter().map(|c| c.mutation_id).collect();
+        let sent = clock.now();
+        let resp = match offline_or(t.push(token, &PushRequest { client_id: client_id.clone(), commands: batch }))? {
+            Ok(r) => r,
+            Err(m) => return Ok(Step::Offline(m)),
+        };
+        let received = clock.now();
+        store.record_contact(measure_offset(sent, received, resp.server_time), received)?;
+        report.pushed += ids.len() as u64;
+        for r in &resp.results {
+            match r.outcome {
+                CommandOutcome::Applied { .. } => report.applied += 1,
+                CommandOutcome::Refused { .. } => report.refused += 1,
+                CommandOutcome::Duplicate => report.duplicates += 1,
+            }
+        }
+        let now = received + store.sync_state()?.clock_offset();
+        store.record_push(&resp.results, resp.last_mutation_id, now)?;
+        // A retry whose first answer was lost gets only `duplicate`: ask what became of it.
+        if let Some(first) = resp.results.iter().filter(|r| matches!(r.outcome, CommandOutcome::Duplicate)).map(|r| r.mutation_id).min() {
+            let records = match offline_or(t.refusals(token, &client_id, first.saturating_sub(1)))? {
+                Ok(r) => r.refusals,
+                Err(m) => return Ok(Step::Offline(m)),
+            };
+            let moved = store.record_remote_refusals(&records, now)?;
+            let dups: Vec<u64> = resp.results.iter().filter(|r| matches!(r.outcome, CommandOutcome::Duplicate)).map(|r| r.mutation_id).collect();
+            store.settle_duplicates(&dups)?;
+            report.refused += moved;
+            report.duplicates = report.duplicates.saturating_sub(moved);
+        }
+        if !resp.results.iter().any(|r| ids.contains(&r.mutation_id)) {
+            return Err(ClientError::Protocol("服务器没有答复所推送的任何操作".to_owned()));
+        }
+    }
+    Err(ClientError::Protocol("推送轮数超过上限".to_owned()))
+}
+
+fn pull_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+    let client_id = store.sync_state()?.client_id;
+    for _ in 0..opts.max_rounds {
+        let after = store.cursor()?;
+        let sent = clock.now();
+        let query = PullQuery { after, limit: Some(opts.pull_limit), client_id: Some(client_id.clone()) };
+        let page = match offline_or(t.pull(token, &query))? {
+            Ok(p) => p,
+            Err(m) => return Ok(Step::Offline(m)),
+        };
+        let received = clock.now();
+        store.record_contact(measure_offset(sent, received, page.server_time), received)?;
+        let r = store.ingest(&page)?;
+        report.pull_pages += 1;
+        report.pulled.events += r.events;
+        report.pulled.duplicates += r.duplicates;
+        report.pulled.removed += r.removed;
+        report.pulled.touched += r.touched;
+        if !page.has_more {
+            return Ok(Step::Done);
+        }
+        if page.cursor <= after {
+            return Err(ClientError::Protocol(format!("服务器表示还有数据，但游标没有前进（{after}）")));
+        }
+    }
+    Err(ClientError::Protocol("拉取轮数超过上限".to_owned()))
+}
+
+/// A file from the cache, or downloaded (and checked against its hash) and cached. A file
+/// outside the user's scope is reported as such.
+pub fn fetch_attachment(store: &Store, t: &dyn Transport, clock: &dyn Clock, token: &str, id: &AttachmentId) -> Result<Vec<u8>> {
+    if let Some(f) = store.attachment(id)? {
+        return Ok(f.data);
+    }
+    let data = match t.download(token, id) {
+        Ok(d) => d,
+        Err(TransportError::Api { error, .. }) if matches!(error.code, ErrorCode::Forbidden | ErrorCode::NotFound) => {
+            return Err(ClientError::Refused(format!("无权查看附件 {id}，或服务器上没有该附件：{}", error.message)));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if crate::store::sha256_hex(&data) != id.as_str() {
+        return Err(ClientError::Protocol(format!("下载的附件内容与其编号 {id} 不符")));
+    }
+    store.cache_attachment(id, &data, clock.now())?;
+    Ok(data)
+}

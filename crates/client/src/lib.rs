@@ -1,0 +1,20 @@
+//! PermitDesk's client: the encrypted local store, the outbox, the sync engine, attachments and
+//! credentials. The desktop app and the headless CLI are thin adapters over this crate.
+
+pub mod clock;
+pub mod credentials;
+pub mod error;
+
+pub use error::{ClientError, Result};
+pub mod store;
+pub mod transport;
+pub mod engine;
+pub mod profile;
+pub mod reads;
+
+pub use profile::Profile;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod engine_tests;

@@ -1,0 +1,212 @@
+//! A profile: one directory with the encrypted local database, whose key and session token are
+//! in the OS keyring. This is the API the CLI and the desktop app call: log in, act (queued
+//! offline first), sync, attach files.
+
+use crate::clock::Clock;
+use crate::credentials::{CredentialStore, Secret, random_hex};
+use crate::engine::{self, SyncOptions, SyncReport};
+use crate::error::{ClientError, Result};
+use crate::store::{NewCommand, Store};
+use crate::transport::Transport;
+use crate::transport::http::HttpTransport;
+use crate::transport::pin::ServerTrust;
+use chrono::{DateTime, Duration, Utc};
+use permitdesk_domain::actor::Actor;
+use permitdesk_domain::ids::AttachmentId;
+use permitdesk_protocol::{CommandEnvelope, DomainCommand, UserInfo};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const ID_FILE: &str = "profile-id";
+const DB_FILE: &str = "local.db";
+
+/// How far a local action's time may be moved forward to follow the entity's last event
+/// (what remains of the clock error after the offset correction).
+const MAX_CLAMP: Duration = Duration::seconds(60);
+
+/// An open profile.
+pub struct Profile {
+    dir: PathBuf,
+    id: String,
+    store: Store,
+    creds: Arc<dyn CredentialStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile").field("dir", &self.dir).field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// The answer to a successful login.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoginOutcome {
+    pub user: UserInfo,
+    pub expires_at: DateTime<Utc>,
+    pub clock_offset_ms: i64,
+}
+
+impl Profile {
+    /// Open the profile in `dir`, creating it (and its database key, in the keyring) on first
+    /// use. A database whose key is gone from the keyring is reported, never silently replaced.
+    pub fn open(dir: &Path, creds: Arc<dyn CredentialStore>, clock: Arc<dyn Clock>) -> Result<Profile> {
+        std::fs::create_dir_all(dir).map_err(|e| ClientError::io(dir, e))?;
+        let id_path = dir.join(ID_FILE);
+        let db_path = dir.join(DB_FILE);
+        let id = match std::fs::read_to_string(&id_path) {
+            Ok(s) => s.trim().to_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if db_path.exists() {
+                    return Err(ClientError::WrongKey { path: db_path.display().to_string() });
+                }
+                let id = random_hex(16)?;
+                std::fs::write(&id_path, format!("{id}\n")).map_err(|e| ClientError::io(&id_path, e))?;
+                id
+            }
+            Err(e) => return Err(ClientError::io(&id_path, e)),
+        };
+        let key = match creds.get(&id, Secret::DatabaseKey)? {
+            Some(k) => k,
+            None if db_path.exists() => return Err(ClientError::WrongKey { path: db_path.display().to_string() }),
+            None => {
+                let k = random_hex(32)?;
+                creds.set(&id, Secret::DatabaseKey, &k)?;
+                k
+            }
+        };
+        let store = Store::open(&db_path, &key)?;
+        Ok(Profile { dir: dir.to_owned(), id, store, creds, clock })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Now by the server's clock, as well as the client knows it (local clock + offset
+    /// measured at the last contact).
+    pub fn corrected_now(&self) -> Result<DateTime<Utc>> {
+        Ok(self.clock.now() + self.store.sync_state()?.clock_offset())
+    }
+
+    /// The logged-in user, as the actor recorded on events.
+    pub fn actor(&self) -> Result<Actor> {
+        let user = self.store.sync_state()?.user.ok_or(ClientError::NotLoggedIn)?;
+        Ok(Actor { user: user.id, name: user.name, role: user.role, department: user.department, organisation: user.organisation })
+    }
+
+    fn token(&self) -> Result<String> {
+        self.creds.get(&self.id, Secret::Token)?.ok_or(ClientError::NotLoggedIn)
+    }
+
+    /// The HTTPS transport to the server this profile logged in to.
+    pub fn transport(&self) -> Result<HttpTransport> {
+        let s = self.store.sync_state()?;
+        let url = s.server_url.ok_or(ClientError::NotLoggedIn)?;
+        let trust = match (s.fingerprint, s.ca_file) {
+            (Some(fp), _) => ServerTrust::Pinned(fp),
+            (None, Some(ca)) => ServerTrust::CaFile(PathBuf::from(ca)),
+            (None, None) => return Err(ClientError::NotLoggedIn),
+        };
+        HttpTransport::new(&url, &trust).map_err(|e| ClientError::Invalid(e.to_string()))
+    }
+
+    /// Log in over HTTPS (the certificate checked before anything is sent) and keep the token
+    /// in the keyring.
+    pub fn login(&mut self, server_url: &str, trust: &ServerTrust, user: &str, password: &str) -> Result<LoginOutcome> {
+        let t = HttpTransport::new(server_url, trust).map_err(|e| ClientError::Invalid(e.to_string()))?;
+        let outcome = self.login_with(&t, user, password)?;
+        let (fp, ca) = match trust {
+            ServerTrust::Pinned(fp) => (Some(fp.trim().to_ascii_lowercase()), None),
+            ServerTrust::CaFile(p) => (None, Some(p.display().to_string())),
+        };
+        self.store.set_server(server_url.trim_end_matches('/'), fp.as_deref(), ca.as_deref())?;
+        Ok(outcome)
+    }
+
+    /// Log in through any transport (the simulation's).
+    pub fn login_with(&mut self, t: &dyn Transport, user: &str, password: &str) -> Result<LoginOutcome> {
+        let (resp, offset, at) = engine::login(t, self.clock.as_ref(), user, password)?;
+        self.store.set_user(&resp.user, resp.expires_at)?;
+        self.creds.set(&self.id, Secret::Token, &resp.token)?;
+        self.store.record_contact(offset, at)?;
+        Ok(LoginOutcome { user: resp.user, expires_at: resp.expires_at, clock_offset_ms: offset.num_milliseconds() })
+    }
+
+    /// Forget the token (the local data stays, encrypted).
+    pub fn logout(&mut self) -> Result<()> {
+        self.creds.delete(&self.id, Secret::Token)?;
+        Ok(())
+    }
+
+    /// Sync with the server this profile logged in to.
+    pub fn sync(&mut self, opts: SyncOptions) -> Result<SyncReport> {
+        let t = self.transport()?;
+        self.sync_with(&t, opts)
+    }
+
+    pub fn sync_with(&mut self, t: &dyn Transport, opts: SyncOptions) -> Result<SyncReport> {
+        let token = self.token()?;
+        engine::sync(&mut self.store, t, self.clock.as_ref(), &token, opts)
+    }
+
+    /// Take an action: checked against the local state by the domain code, applied to the
+    /// local view and queued in the outbox, in one transaction. Works offline.
+    pub fn act(&mut self, command: DomainCommand, opinion: Option<String>, attachments: Vec<AttachmentId>) -> Result<CommandEnvelope> {
+        let actor = self.actor()?;
+        let mut at = self.corrected_now()?;
+        // A few seconds of clock error left after the correction must not make an action
+        // look older than the entity's last event.
+        if let Some(last) = self.store.view(&command.entity())?.last_event_at()
+            && at < last
+            && last - at <= MAX_CLAMP
+        {
+            at = last;
+        }
+        let now = self.clock.now();
+        self.store.enqueue(NewCommand { command, acted_at: at, opinion, attachments }, &actor, now)
+    }
+
+    /// Keep a file in the encrypted cache and queue its upload; returns its id (SHA-256).
+    pub fn attach_file(&mut self, path: &Path) -> Result<AttachmentId> {
+        let data = std::fs::read(path).map_err(|e| ClientError::io(path, e))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.store.add_attachment(&data, name.as_deref(), self.clock.now())
+    }
+
+    /// A file from the cache or the server.
+    pub fn fetch_attachment(&mut self, id: &AttachmentId) -> Result<Vec<u8>> {
+        let t = self.transport()?;
+        let token = self.token()?;
+        engine::fetch_attachment(&self.store, &t, self.clock.as_ref(), &token, id)
+    }
+
+    /// Upload now (outside a full sync).
+    pub fn upload_pending(&mut self, opts: SyncOptions) -> Result<Vec<(AttachmentId, std::result::Result<crate::store::UploadState, String>)>> {
+        let t = self.transport()?;
+        let token = self.token()?;
+        let mut out = Vec::new();
+        for up in self.store.uploads(false)? {
+            let r = engine::upload_one(&self.store, &t, &token, &up.id, opts)?;
+            out.push((up.id, r));
+        }
+        Ok(out)
+    }
+}
+
+/// A new random id for something created offline (`C-…`, `P-…`, `A-…`).
+pub fn new_id(prefix: &str) -> Result<String> {
+    Ok(format!("{prefix}-{}", random_hex(8)?))
+}

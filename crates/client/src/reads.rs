@@ -1,0 +1,208 @@
+//! Local reads, offline: a user's work queue sorted by deadline with warning levels, a project
+//! with its cases and trails, an entity's trail with its verification, and the sync status.
+
+use crate::error::{ClientError, Result};
+use crate::store::{OutboxEntry, RefusalEntry, StoredEvent, Store, UploadEntry};
+use chrono::{DateTime, Utc};
+use permitdesk_domain::actor::Role;
+use permitdesk_domain::calendar::WorkingCalendar;
+use permitdesk_domain::case::{Case, CaseState, CommitmentStatus};
+use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
+use permitdesk_domain::ids::{CaseId, ProjectId};
+use permitdesk_domain::project::Project;
+use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_domain::trail::{self, Sealed};
+use permitdesk_protocol::{DomainEvent, EntityRef, UserInfo};
+use serde::Serialize;
+
+/// One line of a work queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueEntry {
+    pub case: CaseId,
+    pub project: ProjectId,
+    pub item: String,
+    pub department: String,
+    pub state: CaseState,
+    pub state_label: &'static str,
+    /// What this user is expected to do next.
+    pub next_action: String,
+    /// 办理期限 (Beijing time, `YYYY-MM-DDTHH:MM`); None before acceptance or while paused.
+    pub deadline: Option<String>,
+    pub level: Option<WarningLevel>,
+    pub remaining_working_days: Option<f64>,
+    /// Why the clock could not be read (a missing holiday table), if so.
+    pub clock_error: Option<String>,
+    /// Commands of this user on the case not yet synced.
+    pub pending_local: bool,
+}
+
+fn in_queue(user: &UserInfo, c: &Case) -> Option<String> {
+    use CaseState as S;
+    match user.role {
+        Role::Applicant if user.organisation.as_ref() == Some(&c.applicant) => match c.state {
+            S::Draft => Some("提交申请".to_owned()),
+            S::CorrectionRequested => Some("按一次性补正告知补正材料后重新提交".to_owned()),
+            S::Paused => Some("提交整改材料".to_owned()),
+            _ => None,
+        },
+        Role::WindowOperator => match c.state {
+            S::Submitted => Some("接件".to_owned()),
+            S::Received => Some("形式审查：受理、一次性补正告知或不予受理".to_owned()),
+            _ => None,
+        },
+        Role::DepartmentReviewer | Role::UtilityUnit if user.department.as_ref() == Some(&c.department) => match c.state {
+            S::InReview => Some(match c.next_level() {
+                Some(level) => format!("层级审批：{level}"),
+                None => "办结".to_owned(),
+            }),
+            S::Paused => Some("审查整改材料后恢复".to_owned()),
+            S::Received if c.commitment == CommitmentStatus::Requested => Some("确认是否适用告知承诺制".to_owned()),
+            _ => None,
+        },
+        Role::ReformOffice => matches!(c.state, S::InReview | S::Paused).then(|| "督办".to_owned()),
+        _ => None,
+    }
+}
+
+fn level_rank(level: Option<WarningLevel>) -> u8 {
+    match level {
+        Some(WarningLevel::Overdue) => 0,
+        Some(WarningLevel::DueSoon) => 1,
+        Some(WarningLevel::Normal) => 2,
+        Some(WarningLevel::Paused) => 3,
+        None => 4,
+    }
+}
+
+/// The user's work queue at `as_of`: the cases waiting for this user's role, most urgent
+/// first (overdue, due soon, by deadline; then paused; then cases whose clock has not started).
+pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec<QueueEntry>> {
+    let calendar = WorkingCalendar::shipped();
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let pending: std::collections::HashSet<String> =
+        store.outbox()?.into_iter().filter(|o| o.local_conflict.is_none()).map(|o| o.entity).collect();
+    let mut out = Vec::new();
+    for c in store.cases()? {
+        let Some(next_action) = in_queue(user, &c) else { continue };
+        let (mut deadline, mut level, mut remaining, mut clock_error) = (None, None, None, None);
+        if let Some(input) = c.clock_input() {
+            match clock.evaluate(&input, to_local(as_of)) {
+                Ok(r) => {
+                    deadline = r.deadline;
+                    level = Some(r.level);
+                    remaining = Some(r.remaining_working_days());
+                }
+                Err(e) => clock_error = Some(e.to_string()),
+            }
+        }
+        out.push((
+            deadline,
+            QueueEntry {
+                pending_local: pending.contains(&EntityRef::Case(c.id.clone()).key()),
+                case: c.id,
+                project: c.project,
+                item: c.item.to_string(),
+                department: c.department.to_string(),
+                state: c.state,
+                state_label: c.state.label(),
+                next_action,
+                deadline: deadline.map(format_minute),
+                level,
+                remaining_working_days: remaining,
+                clock_error,
+            },
+        ));
+    }
+    // Overdue first, then due soon, then the rest by deadline; paused cases and cases whose
+    // clock has not started come last.
+    out.sort_by(|(da, a), (db, b)| {
+        (level_rank(a.level), da.is_none(), da, &a.case).cmp(&(level_rank(b.level), db.is_none(), db, &b.case))
+    });
+    Ok(out.into_iter().map(|(_, e)| e).collect())
+}
+
+/// An entity's trail and whether its hash chain verifies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrailView {
+    pub entity: String,
+    pub events: Vec<StoredEvent>,
+    /// None when it verifies; otherwise where it breaks.
+    pub broken: Option<String>,
+}
+
+/// The trail of an entity as pulled, checked again from the genesis hash with `trail::verify`.
+pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
+    let events = store.trail(entity)?;
+    let key = entity.key();
+    let broken = match entity {
+        EntityRef::Case(_) => {
+            let sealed: Vec<Sealed<_>> = events
+                .iter()
+                .filter_map(|e| match &e.event {
+                    DomainEvent::Case(s) => Some(s.clone()),
+                    DomainEvent::Project(_) => None,
+                })
+                .collect();
+            (sealed.len() != events.len()).then(|| "记录类型混杂".to_owned()).or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
+        }
+        EntityRef::Project(_) => {
+            let sealed: Vec<Sealed<_>> = events
+                .iter()
+                .filter_map(|e| match &e.event {
+                    DomainEvent::Project(s) => Some(s.clone()),
+                    DomainEvent::Case(_) => None,
+                })
+                .collect();
+            (sealed.len() != events.len()).then(|| "记录类型混杂".to_owned()).or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
+        }
+    };
+    Ok(TrailView { entity: key, events, broken })
+}
+
+/// A project with its cases and its trail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectView {
+    pub project: Project,
+    pub cases: Vec<Case>,
+    pub trail: TrailView,
+}
+
+pub fn project(store: &Store, id: &ProjectId) -> Result<ProjectView> {
+    let project = store.project(id)?.ok_or_else(|| ClientError::NotFound { what: "项目", id: id.to_string() })?;
+    Ok(ProjectView { cases: store.cases_of_project(id)?, trail: trail(store, &EntityRef::Project(id.clone()))?, project })
+}
+
+/// Where the profile stands: what waits to be sent, what was refused, when it last synced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub server_url: Option<String>,
+    pub user: Option<UserInfo>,
+    pub pending: u64,
+    pub outbox: Vec<OutboxEntry>,
+    pub refusals: Vec<RefusalEntry>,
+    pub uploads: Vec<UploadEntry>,
+    pub cursor: u64,
+    pub last_mutation_acked: u64,
+    pub clock_offset_ms: i64,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub events: u64,
+}
+
+pub fn status(store: &Store) -> Result<Status> {
+    let s = store.sync_state()?;
+    Ok(Status {
+        server_url: s.server_url,
+        user: s.user,
+        pending: store.pending_count()?,
+        outbox: store.outbox()?,
+        refusals: store.refusals()?,
+        uploads: store.uploads(false)?,
+        cursor: s.cursor,
+        last_mutation_acked: s.last_mutation_acked,
+        clock_offset_ms: s.clock_offset_ms,
+        last_contact_at: s.last_contact_at,
+        last_sync_at: s.last_sync_at,
+        events: store.event_count()?,
+    })
+}

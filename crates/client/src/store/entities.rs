@@ -1,0 +1,332 @@
+//! Projections of cases and projects: the confirmed state (the fold of verified, pulled events)
+//! and the view the user sees (confirmed plus the commands still in the outbox, re-decided by
+//! the same domain code, so a rebase is just a recomputation).
+
+use super::{Store, parse_ts, to_u64};
+use crate::error::{ClientError, Result};
+use chrono::{DateTime, Utc};
+use permitdesk_domain::actor::Actor;
+use permitdesk_domain::case::{Acting, Case};
+use permitdesk_domain::ids::{CaseId, ProjectId};
+use permitdesk_domain::project::Project;
+use permitdesk_domain::trail::GENESIS_HASH;
+use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, EntityRef};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// The state of one entity (None: it does not exist, or not yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityState {
+    Case(Option<Case>),
+    Project(Option<Project>),
+}
+
+impl EntityState {
+    pub fn empty(entity: &EntityRef) -> Self {
+        match entity {
+            EntityRef::Case(_) => EntityState::Case(None),
+            EntityRef::Project(_) => EntityState::Project(None),
+        }
+    }
+
+    /// Number of events folded in (0 when absent).
+    pub fn version(&self) -> u64 {
+        match self {
+            EntityState::Case(c) => c.as_ref().map_or(0, |c| c.version),
+            EntityState::Project(p) => p.as_ref().map_or(0, |p| p.version),
+        }
+    }
+
+    pub fn exists(&self) -> bool {
+        match self {
+            EntityState::Case(c) => c.is_some(),
+            EntityState::Project(p) => p.is_some(),
+        }
+    }
+
+    pub fn last_event_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            EntityState::Case(c) => c.as_ref().map(|c| c.last_event_at),
+            EntityState::Project(p) => p.as_ref().map(|p| p.last_event_at),
+        }
+    }
+
+    /// Decide a queued command against this state with the domain code and fold its events;
+    /// on refusal the message the domain gives, and the state unchanged.
+    pub fn execute(&self, env: &CommandEnvelope, actor: &Actor) -> std::result::Result<EntityState, String> {
+        match (self, &env.command) {
+            (EntityState::Case(state), DomainCommand::Case { case, command }) => {
+                let acting = Acting {
+                    actor: actor.clone(),
+                    at: env.acted_at,
+                    opinion: env.opinion.clone(),
+                    attachments: env.attachments.clone(),
+                };
+                Case::execute(state.clone(), case, command, &acting)
+                    .map(|(c, _)| EntityState::Case(Some(c)))
+                    .map_err(|e| e.to_string())
+            }
+            (EntityState::Project(state), DomainCommand::Project { command, .. }) => {
+                let events = Project::decide(state.as_ref(), command, actor, env.acted_at).map_err(|e| e.to_string())?;
+                let mut p = state.clone();
+                for e in &events {
+                    p = Some(Project::apply(p, e).map_err(|e| e.to_string())?);
+                }
+                Ok(EntityState::Project(p))
+            }
+            _ => Err("命令与对象类型不符".to_owned()),
+        }
+    }
+
+    /// Fold one verified, pulled event.
+    pub(crate) fn apply_pulled(&mut self, event: &DomainEvent) -> std::result::Result<(), String> {
+        match (self, event) {
+            (EntityState::Case(state), DomainEvent::Case(s)) => {
+                *state = Some(Case::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
+            (EntityState::Project(state), DomainEvent::Project(s)) => {
+                *state = Some(Project::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
+            _ => Err("记录类型与对象类型不符".to_owned()),
+        }
+    }
+}
+
+/// Which entity a sealed trail key (`case:C-1`) names.
+pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
+    if let Some(id) = key.strip_prefix("case:") {
+        Some(EntityRef::Case(CaseId::new(id)))
+    } else {
+        key.strip_prefix("project:").map(|id| EntityRef::Project(ProjectId::new(id)))
+    }
+}
+
+/// One event of a trail as stored locally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    pub server_seq: u64,
+    pub received_at: DateTime<Utc>,
+    pub event: DomainEvent,
+}
+
+/// The confirmed (server-side) part of an entity: its chain head and folded state.
+#[derive(Debug, Clone)]
+pub(crate) struct Confirmed {
+    pub head_seq: u64,
+    pub head_hash: String,
+    pub state: EntityState,
+}
+
+fn table(entity: &EntityRef) -> (&'static str, &str) {
+    match entity {
+        EntityRef::Case(id) => ("cases", id.as_str()),
+        EntityRef::Project(id) => ("projects", id.as_str()),
+    }
+}
+
+fn decode_state(entity: &EntityRef, json: Option<String>) -> Result<EntityState> {
+    Ok(match (entity, json) {
+        (EntityRef::Case(_), Some(j)) => EntityState::Case(Some(serde_json::from_str(&j)?)),
+        (EntityRef::Project(_), Some(j)) => EntityState::Project(Some(serde_json::from_str(&j)?)),
+        (e, None) => EntityState::empty(e),
+    })
+}
+
+fn encode_state(state: &EntityState) -> Result<Option<String>> {
+    Ok(match state {
+        EntityState::Case(Some(c)) => Some(serde_json::to_string(c)?),
+        EntityState::Project(Some(p)) => Some(serde_json::to_string(p)?),
+        _ => None,
+    })
+}
+
+pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Confirmed> {
+    let (table, id) = table(entity);
+    let row: Option<(i64, String, Option<String>)> = conn
+        .prepare_cached(&format!("SELECT head_seq, head_hash, confirmed FROM {table} WHERE id = ?1"))?
+        .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        Some((seq, hash, json)) => Confirmed { head_seq: to_u64(seq), head_hash: hash, state: decode_state(entity, json)? },
+        None => Confirmed { head_seq: 0, head_hash: GENESIS_HASH.to_owned(), state: EntityState::empty(entity) },
+    })
+}
+
+/// Write an entity's confirmed part and view (the row goes when neither exists).
+pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed, view: &EntityState) -> Result<()> {
+    let (table, id) = table(entity);
+    let Some(view_json) = encode_state(view)? else {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute(params![id])?;
+        return Ok(());
+    };
+    let confirmed_json = encode_state(&confirmed.state)?;
+    let head = super::to_i64(confirmed.head_seq);
+    match view {
+        EntityState::Case(Some(c)) => {
+            conn.prepare_cached(
+                "INSERT INTO cases (id, project, department, applicant, state, head_seq, head_hash, confirmed, view)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (id) DO UPDATE SET project = ?2, department = ?3, applicant = ?4, state = ?5,
+                   head_seq = ?6, head_hash = ?7, confirmed = ?8, view = ?9",
+            )?
+            .execute(params![
+                id,
+                c.project.as_str(),
+                c.department.as_str(),
+                c.applicant.as_str(),
+                serde_json::to_value(c.state)?.as_str().unwrap_or_default(),
+                head,
+                confirmed.head_hash,
+                confirmed_json,
+                view_json
+            ])?;
+        }
+        EntityState::Project(Some(p)) => {
+            conn.prepare_cached(
+                "INSERT INTO projects (id, owner, state, head_seq, head_hash, confirmed, view)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET owner = ?2, state = ?3, head_seq = ?4, head_hash = ?5, confirmed = ?6, view = ?7",
+            )?
+            .execute(params![
+                id,
+                p.owner.as_str(),
+                serde_json::to_value(p.state)?.as_str().unwrap_or_default(),
+                head,
+                confirmed.head_hash,
+                confirmed_json,
+                view_json
+            ])?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The commands of an entity that are still to be shown on top of the confirmed state.
+fn live_commands(conn: &Connection, key: &str) -> Result<Vec<(u64, CommandEnvelope, Actor)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT mutation_id, envelope, actor FROM outbox WHERE entity = ?1 AND status IN ('pending', 'applied') ORDER BY mutation_id",
+    )?;
+    let rows = stmt.query_map(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, env, actor) = row?;
+        out.push((to_u64(id), serde_json::from_str(&env)?, serde_json::from_str(&actor)?));
+    }
+    Ok(out)
+}
+
+/// Recompute an entity's view: its confirmed state with every live outbox command re-decided
+/// on top (the rebase). A command the new state refuses stays queued (the server has the last
+/// word) and is marked with the local reason, which `status` shows.
+pub(crate) fn recompute_view(conn: &Connection, entity: &EntityRef) -> Result<EntityState> {
+    let confirmed = load_confirmed(conn, entity)?;
+    let key = entity.key();
+    let mut view = confirmed.state.clone();
+    for (id, env, actor) in live_commands(conn, &key)? {
+        let conflict = match view.execute(&env, &actor) {
+            Ok(next) => {
+                view = next;
+                None
+            }
+            Err(message) => Some(message),
+        };
+        conn.prepare_cached("UPDATE outbox SET local_conflict = ?1 WHERE mutation_id = ?2")?
+            .execute(params![conflict, super::to_i64(id)])?;
+    }
+    save(conn, entity, &confirmed, &view)?;
+    Ok(view)
+}
+
+impl Store {
+    /// The state of an entity as the user sees it (confirmed plus queued commands).
+    pub fn view(&self, entity: &EntityRef) -> Result<EntityState> {
+        let (table, id) = table(entity);
+        let json: Option<String> = self
+            .conn
+            .prepare_cached(&format!("SELECT view FROM {table} WHERE id = ?1"))?
+            .query_row(params![id], |r| r.get(0))
+            .optional()?;
+        decode_state(entity, json)
+    }
+
+    pub fn case(&self, id: &CaseId) -> Result<Option<Case>> {
+        match self.view(&EntityRef::Case(id.clone()))? {
+            EntityState::Case(c) => Ok(c),
+            EntityState::Project(_) => Ok(None),
+        }
+    }
+
+    pub fn project(&self, id: &ProjectId) -> Result<Option<Project>> {
+        match self.view(&EntityRef::Project(id.clone()))? {
+            EntityState::Project(p) => Ok(p),
+            EntityState::Case(_) => Ok(None),
+        }
+    }
+
+    /// The confirmed (server) state of an entity, without local commands.
+    pub fn confirmed(&self, entity: &EntityRef) -> Result<EntityState> {
+        Ok(load_confirmed(&self.conn, entity)?.state)
+    }
+
+    /// Every case in the local store, as the user sees it.
+    pub fn cases(&self) -> Result<Vec<Case>> {
+        self.decode_all("SELECT view FROM cases ORDER BY id", params![])
+    }
+
+    pub fn cases_of_project(&self, project: &ProjectId) -> Result<Vec<Case>> {
+        self.decode_all("SELECT view FROM cases WHERE project = ?1 ORDER BY id", params![project.as_str()])
+    }
+
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        self.decode_all("SELECT view FROM projects ORDER BY id", params![])
+    }
+
+    fn decode_all<T: serde::de::DeserializeOwned>(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(p, |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(serde_json::from_str(&r?)?);
+        }
+        Ok(out)
+    }
+
+    /// The verified trail of an entity, in order.
+    pub fn trail(&self, entity: &EntityRef) -> Result<Vec<StoredEvent>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT server_seq, received_at, body FROM events WHERE entity = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map(params![entity.key()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (seq, at, body) = r?;
+            out.push(StoredEvent { server_seq: to_u64(seq), received_at: parse_ts(&at)?, event: serde_json::from_str(&body)? });
+        }
+        Ok(out)
+    }
+
+    /// Number of events stored (all entities).
+    pub fn event_count(&self) -> Result<u64> {
+        Ok(to_u64(self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))
+    }
+
+    /// Every entity known locally (with events or only local commands).
+    pub fn entities(&self) -> Result<Vec<EntityRef>> {
+        let mut out = Vec::new();
+        for id in self.ids("SELECT id FROM projects ORDER BY id")? {
+            out.push(EntityRef::Project(ProjectId::new(id)));
+        }
+        for id in self.ids("SELECT id FROM cases ORDER BY id")? {
+            out.push(EntityRef::Case(CaseId::new(id)));
+        }
+        Ok(out)
+    }
+
+    fn ids(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(ClientError::from)
+    }
+}

@@ -1,0 +1,158 @@
+//! Applying a pull: every event is checked against its entity's hash chain before it is
+//! stored (a client checks what it pulled), projections advance, removed entities go, and the
+//! views are rebased on the new confirmed state, all in one transaction per page.
+
+use super::entities::{self, Confirmed, entity_of_key};
+use super::{Store, to_i64, to_u64, ts};
+use crate::error::{ClientError, Result};
+use permitdesk_domain::trail::hash_of;
+use permitdesk_protocol::{DomainEvent, EntityRef, PullResponse};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What one page of a pull changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// New events verified and stored.
+    pub events: u64,
+    /// Events already stored (a repeated page), skipped.
+    pub duplicates: u64,
+    pub removed: u64,
+    /// Entities whose state changed.
+    pub touched: u64,
+}
+
+fn verify_link(confirmed: &Confirmed, key: &str, event: &DomainEvent) -> std::result::Result<(), String> {
+    let (seq, prev, hash, computed) = match event {
+        DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash, hash_of(&s.entity, s.seq, &s.prev_hash, &s.event)),
+        DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash, hash_of(&s.entity, s.seq, &s.prev_hash, &s.event)),
+    };
+    if event.entity_key() != key {
+        return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
+    }
+    if seq != confirmed.head_seq + 1 {
+        return Err(format!("第 {seq} 条记录之前缺少记录（本地已有 {} 条）", confirmed.head_seq));
+    }
+    if *prev != confirmed.head_hash {
+        return Err(format!("第 {seq} 条记录的前序哈希不符"));
+    }
+    match computed {
+        Ok(h) if h == *hash => Ok(()),
+        Ok(_) => Err(format!("第 {seq} 条记录的内容与其哈希不符")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl Store {
+    /// Apply one page of a pull. Nothing is stored if any event fails its chain check.
+    pub fn ingest(&mut self, page: &PullResponse) -> Result<IngestReport> {
+        let tx = self.conn.transaction()?;
+        let mut report = IngestReport::default();
+        // Group by entity, keeping each entity's order (the server sends them in server order).
+        let mut by_entity: BTreeMap<String, Vec<&permitdesk_protocol::SyncEvent>> = BTreeMap::new();
+        for e in &page.events {
+            by_entity.entry(e.event.entity_key().to_owned()).or_default().push(e);
+        }
+        let mut touched: Vec<EntityRef> = Vec::new();
+        for (key, events) in &by_entity {
+            let entity = entity_of_key(key)
+                .ok_or_else(|| ClientError::TrailBroken { entity: key.clone(), message: "无法识别的对象".to_owned() })?;
+            let mut confirmed = entities::load_confirmed(&tx, &entity)?;
+            let mut changed = false;
+            for e in events {
+                let seq = e.event.entity_seq();
+                if seq <= confirmed.head_seq {
+                    // A repeated delivery must be the very same event.
+                    let stored: Option<String> = tx
+                        .prepare_cached("SELECT hash FROM events WHERE entity = ?1 AND seq = ?2")?
+                        .query_row(params![key, to_i64(seq)], |r| r.get(0))
+                        .optional()?;
+                    let hash = match &e.event {
+                        DomainEvent::Case(s) => &s.hash,
+                        DomainEvent::Project(s) => &s.hash,
+                    };
+                    if stored.as_ref() != Some(hash) {
+                        return Err(ClientError::TrailBroken {
+                            entity: key.clone(),
+                            message: format!("第 {seq} 条记录与本地已校验的记录不同"),
+                        });
+                    }
+                    report.duplicates += 1;
+                    continue;
+                }
+                verify_link(&confirmed, key, &e.event)
+                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                confirmed
+                    .state
+                    .apply_pulled(&e.event)
+                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                let hash = match &e.event {
+                    DomainEvent::Case(s) => s.hash.clone(),
+                    DomainEvent::Project(s) => s.hash.clone(),
+                };
+                tx.prepare_cached(
+                    "INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![key, to_i64(seq), to_i64(e.server_seq), ts(e.received_at), hash, serde_json::to_string(&e.event)?])?;
+                confirmed.head_seq = seq;
+                confirmed.head_hash = hash;
+                report.events += 1;
+                changed = true;
+            }
+            if changed {
+                // The view is recomputed below; save the confirmed part first.
+                entities::save(&tx, &entity, &confirmed, &confirmed.state)?;
+                touched.push(entity);
+            }
+        }
+        for removed in &page.removals {
+            let key = removed.key();
+            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?.execute(params![key])?;
+            let (table, id) = match removed {
+                EntityRef::Case(id) => ("cases", id.as_str()),
+                EntityRef::Project(id) => ("projects", id.as_str()),
+            };
+            report.removed += tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
+            touched.push(removed.clone());
+        }
+        // Applied commands whose events are now in (or beyond) the cursor are done; after the
+        // last page, so is every command the server answered.
+        let cursor = page.cursor;
+        let mut done: Vec<String> = Vec::new();
+        {
+            let sql = if page.has_more {
+                "SELECT entity FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1"
+            } else {
+                "SELECT entity FROM outbox WHERE status IN ('applied', 'processed') AND ?1 >= 0"
+            };
+            let mut stmt = tx.prepare(sql)?;
+            for r in stmt.query_map(params![to_i64(cursor)], |r| r.get::<_, String>(0))? {
+                done.push(r?);
+            }
+        }
+        if page.has_more {
+            tx.execute("DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1", params![to_i64(cursor)])?;
+        } else {
+            tx.execute("DELETE FROM outbox WHERE status IN ('applied', 'processed')", [])?;
+        }
+        touched.extend(done.iter().filter_map(|k| entity_of_key(k)));
+        tx.execute(
+            "UPDATE sync_state SET cursor = max(cursor, ?1), last_mutation_acked = max(last_mutation_acked, ?2) WHERE id = 1",
+            params![to_i64(cursor), to_i64(page.last_mutation_id)],
+        )?;
+        touched.sort();
+        touched.dedup();
+        for e in &touched {
+            entities::recompute_view(&tx, e)?;
+        }
+        report.touched = touched.len() as u64;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// The current pull cursor.
+    pub fn cursor(&self) -> Result<u64> {
+        Ok(to_u64(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
+    }
+}

@@ -1,0 +1,148 @@
+//! The protocol over HTTPS: reqwest (blocking) on a rustls configuration that pins the
+//! server's key or trusts a given CA; every request carries the protocol header.
+
+use super::pin::{ServerTrust, TlsSetupError, client_config};
+use super::{Transport, TransportError};
+use permitdesk_domain::ids::AttachmentId;
+use permitdesk_protocol::{
+    ApiError, LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuery, PullResponse, PushRequest, PushResponse,
+    RefusalsResponse, UploadStatus, paths,
+};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A connection to one server.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    base: String,
+    client: Client,
+    refused: Arc<Mutex<Option<String>>>,
+}
+
+impl HttpTransport {
+    /// `base` is the server's URL, e.g. `https://127.0.0.1:8443`. Only `https` is accepted.
+    pub fn new(base: &str, trust: &ServerTrust) -> Result<Self, TlsSetupError> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !base.starts_with("https://") {
+            return Err(TlsSetupError::Rustls(format!("服务器地址必须以 https:// 开头：{base}")));
+        }
+        let (config, refused) = client_config(trust)?;
+        let client = Client::builder()
+            .tls_backend_preconfigured(config)
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(120))
+            .no_proxy()
+            .build()
+            .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+        Ok(HttpTransport { base, client, refused })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn send(&self, req: RequestBuilder) -> Result<Response, TransportError> {
+        if let Ok(mut r) = self.refused.lock() {
+            *r = None;
+        }
+        req.header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string()).send().map_err(|e| {
+            if let Some(seen) = self.refused.lock().ok().and_then(|r| r.clone()) {
+                return TransportError::Pinning(format!("服务器公钥指纹为 {seen}，与固定的指纹不符"));
+            }
+            TransportError::Unreachable(describe(&e))
+        })
+    }
+
+    fn json<T: DeserializeOwned>(&self, resp: Response) -> Result<T, TransportError> {
+        let status = resp.status();
+        let body = resp.bytes().map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        if !status.is_success() {
+            return Err(api_error(status.as_u16(), &body));
+        }
+        serde_json::from_slice(&body).map_err(|e| TransportError::Protocol(format!("HTTP {status}：{e}")))
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str("：");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+fn api_error(status: u16, body: &[u8]) -> TransportError {
+    match serde_json::from_slice::<ApiError>(body) {
+        Ok(error) => TransportError::Api { status, error },
+        Err(_) => TransportError::Protocol(format!(
+            "HTTP {status}，响应不是约定的错误格式：{}",
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+        )),
+    }
+}
+
+impl Transport for HttpTransport {
+    fn login(&self, req: &LoginRequest) -> Result<LoginResponse, TransportError> {
+        let resp = self.send(self.client.post(self.url(paths::LOGIN)).json(req))?;
+        self.json(resp)
+    }
+
+    fn push(&self, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        let resp = self.send(self.client.post(self.url(paths::PUSH)).bearer_auth(token).json(req))?;
+        self.json(resp)
+    }
+
+    fn pull(&self, token: &str, query: &PullQuery) -> Result<PullResponse, TransportError> {
+        let mut q: Vec<(&str, String)> = vec![("after", query.after.to_string())];
+        if let Some(l) = query.limit {
+            q.push(("limit", l.to_string()));
+        }
+        if let Some(c) = &query.client_id {
+            q.push(("client_id", c.clone()));
+        }
+        let resp = self.send(self.client.get(self.url(paths::PULL)).bearer_auth(token).query(&q))?;
+        self.json(resp)
+    }
+
+    fn refusals(&self, token: &str, client_id: &str, after: u64) -> Result<RefusalsResponse, TransportError> {
+        let q = [("client_id", client_id.to_owned()), ("after", after.to_string())];
+        let resp = self.send(self.client.get(self.url(paths::REFUSALS)).bearer_auth(token).query(&q))?;
+        self.json(resp)
+    }
+
+    fn upload_status(&self, token: &str, id: &AttachmentId, size: u64) -> Result<UploadStatus, TransportError> {
+        let url = self.url(&format!("{}/{id}/status", paths::ATTACHMENTS));
+        let resp = self.send(self.client.get(url).bearer_auth(token).query(&[("size", size.to_string())]))?;
+        self.json(resp)
+    }
+
+    fn upload_chunk(&self, token: &str, id: &AttachmentId, offset: u64, size: u64, chunk: &[u8]) -> Result<UploadStatus, TransportError> {
+        let url = self.url(&format!("{}/{id}", paths::ATTACHMENTS));
+        let req = self
+            .client
+            .put(url)
+            .bearer_auth(token)
+            .query(&[("offset", offset.to_string()), ("size", size.to_string())])
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(chunk.to_vec());
+        let resp = self.send(req)?;
+        self.json(resp)
+    }
+
+    fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
+        let url = self.url(&format!("{}/{id}", paths::ATTACHMENTS));
+        let resp = self.send(self.client.get(url).bearer_auth(token))?;
+        let status = resp.status();
+        let body = resp.bytes().map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        if !status.is_success() {
+            return Err(api_error(status.as_u16(), &body));
+        }
+        Ok(body.to_vec())
+    }
+}

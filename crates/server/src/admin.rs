@@ -1,0 +1,185 @@
+//! What the `permitdesk server|demo|admin` commands do, as library calls: the data directory
+//! (database file, certificate, key), opening the chosen backend, and running the server.
+
+use crate::clock::SystemClock;
+use crate::config::ServerConfig;
+use crate::error::StoreError;
+use crate::http::{AppState, StartError, app};
+use crate::store::{PostgresStore, SqliteStore, Store};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The server's data directory: `server.db` (SQLite), `tls/cert.pem`, `tls/key.pem`.
+#[derive(Debug, Clone)]
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    pub fn db_path(&self) -> PathBuf {
+        self.0.join("server.db")
+    }
+    pub fn cert_path(&self) -> PathBuf {
+        self.0.join("tls").join("cert.pem")
+    }
+    pub fn key_path(&self) -> PathBuf {
+        self.0.join("tls").join("key.pem")
+    }
+}
+
+/// Why an admin task failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{path}：{message}")]
+    Io { path: PathBuf, message: String },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Start(#[from] StartError),
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
+    #[error("数据目录 {0} 尚未初始化：请先运行 permitdesk server init --data {0}")]
+    NotInitialised(String),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> AdminError + '_ {
+    move |e| AdminError::Io { path: path.to_owned(), message: e.to_string() }
+}
+
+/// What `server init` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InitReport {
+    pub data_dir: PathBuf,
+    pub database: PathBuf,
+    pub certificate: PathBuf,
+    /// False if a certificate existed and was kept.
+    pub certificate_created: bool,
+    /// SHA-256 of the certificate's SubjectPublicKeyInfo, hex: what clients pin.
+    pub fingerprint: String,
+}
+
+fn write_private(path: &Path, content: &str) -> Result<(), AdminError> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(io(path))?;
+    f.write_all(content.as_bytes()).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+/// Creates the directory, the SQLite database (migrated) and, unless one exists, a
+/// self-signed certificate and key for localhost/127.0.0.1 (plus `extra_names`).
+pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminError> {
+    let tls_dir = dir.0.join("tls");
+    std::fs::create_dir_all(&tls_dir).map_err(io(&tls_dir))?;
+    SqliteStore::open(&dir.db_path())?;
+    let (cert_path, key_path) = (dir.cert_path(), dir.key_path());
+    let created = !cert_path.exists() || !key_path.exists();
+    if created {
+        let (cert, key) = crate::tls::generate_self_signed(extra_names)?;
+        write_private(&key_path, &key)?;
+        std::fs::write(&cert_path, cert).map_err(io(&cert_path))?;
+    }
+    let cert = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
+    Ok(InitReport {
+        data_dir: dir.0.clone(),
+        database: dir.db_path(),
+        certificate: cert_path,
+        certificate_created: created,
+        fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
+    })
+}
+
+/// The store of a data directory: PostgreSQL at `database` if given, else its SQLite file.
+pub async fn open_store(dir: &DataDir, database: Option<&str>) -> Result<Arc<dyn Store>, AdminError> {
+    match database {
+        Some(url) => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        None => {
+            if !dir.db_path().exists() {
+                return Err(AdminError::NotInitialised(dir.0.display().to_string()));
+            }
+            Ok(Arc::new(SqliteStore::open(&dir.db_path())?))
+        }
+    }
+}
+
+/// A running server's address and pin, as printed at start.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listening {
+    pub url: String,
+    pub fingerprint: String,
+    pub backend: &'static str,
+}
+
+/// Serves HTTPS on `listen` until Ctrl-C (or SIGTERM), with the scheduler running.
+pub async fn run(
+    dir: &DataDir,
+    listen: SocketAddr,
+    database: Option<&str>,
+    config: ServerConfig,
+    on_listening: impl FnOnce(&Listening),
+) -> Result<(), AdminError> {
+    let (cert_path, key_path) = (dir.cert_path(), dir.key_path());
+    if !cert_path.exists() {
+        return Err(AdminError::NotInitialised(dir.0.display().to_string()));
+    }
+    let cert = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
+    let key = std::fs::read_to_string(&key_path).map_err(io(&key_path))?;
+    let tls = crate::tls::server_config(&cert, &key)?;
+    let store = open_store(dir, database).await?;
+    let backend = store.backend();
+    let state = AppState::new(store, config, Arc::new(SystemClock)).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(StartError::from)?;
+    let addr = listener.local_addr().map_err(StartError::from)?;
+    on_listening(&Listening { url: format!("https://{addr}"), fingerprint: crate::tls::spki_fingerprint_pem(&cert)?, backend });
+    let scheduler = crate::scheduler::spawn(state.clone());
+    crate::tls::serve(listener, app(state), tls, shutdown_signal()).await;
+    scheduler.abort();
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Logs to stderr: `PERMITDESK_LOG=debug|info|warn` (default info). The fields logged never
+/// include request bodies, query strings or headers.
+pub fn init_logging() {
+    let level = match std::env::var("PERMITDESK_LOG").as_deref() {
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("warn") => tracing::Level::WARN,
+        Ok("error") => tracing::Level::ERROR,
+        _ => tracing::Level::INFO,
+    };
+    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_ansi(false).finish();
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        tracing::debug!("a logger was already installed");
+    }
+}

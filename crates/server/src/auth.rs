@@ -1,0 +1,168 @@
+//! 账号与会话: argon2id password hashes, opaque bearer tokens (32 random bytes, only their
+//! SHA-256 stored), and the failed-login limiter (per user and address).
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+/// The cost of a password hash. Production uses OWASP's argon2id minimum (19 MiB, 2 passes);
+/// tests use a cheap setting so that debug builds stay fast. The parameters travel inside the
+/// PHC string, so hashes of either cost verify with either setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+}
+
+impl PasswordCost {
+    pub const PRODUCTION: PasswordCost = PasswordCost { memory_kib: 19 * 1024, iterations: 2 };
+    pub const TEST: PasswordCost = PasswordCost { memory_kib: 256, iterations: 1 };
+}
+
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("密码哈希失败：{0}")]
+    Hash(String),
+    #[error("密码至少需要 {0} 个字符")]
+    TooShort(usize),
+}
+
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+fn argon(cost: PasswordCost) -> Result<argon2::Argon2<'static>, PasswordError> {
+    let params = argon2::Params::new(cost.memory_kib, cost.iterations, 1, None).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+}
+
+/// An argon2id PHC string of `password` with a fresh random salt.
+pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, PasswordError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(PasswordError::TooShort(MIN_PASSWORD_LEN));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let hash = argon(cost)?.hash_password(password.as_bytes(), &salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(hash.to_string())
+}
+
+/// Whether `password` matches the stored PHC string (false for a malformed hash).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    match PasswordHash::new(phc) {
+        Ok(parsed) => argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A random password for demo and reset accounts: 16 characters without look-alikes.
+pub fn random_password() -> Result<String, PasswordError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+}
+
+/// A new bearer token: 32 random bytes, hex (what the client keeps), and its SHA-256 (what
+/// the server keeps).
+pub fn new_token() -> Result<(String, String), getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Failed logins per (user, address): after `max_failures` within `window`, further attempts
+/// are refused until the window has passed since the first failure. Kept in memory: a restart
+/// forgets it, which only gives an attacker one more small window.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    pub max_failures: u32,
+    pub window: Duration,
+    failures: Mutex<HashMap<(String, Option<IpAddr>), (u32, DateTime<Utc>)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(max_failures: u32, window: Duration) -> Self {
+        LoginLimiter { max_failures, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// Some(when the block ends) if this user+address is blocked now.
+    pub fn blocked_until(&self, user: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let map = self.failures.lock().ok()?;
+        let (count, first) = map.get(&(user.to_lowercase(), ip))?;
+        let until = *first + self.window;
+        (*count >= self.max_failures && now < until).then_some(until)
+    }
+
+    pub fn record_failure(&self, user: &str, ip: Option<IpAddr>, now: DateTime<Utc>) {
+        if let Ok(mut map) = self.failures.lock() {
+            if map.len() > 100_000 {
+                map.retain(|_, (_, first)| now < *first + self.window);
+            }
+            let entry = map.entry((user.to_lowercase(), ip)).or_insert((0, now));
+            if now >= entry.1 + self.window {
+                *entry = (0, now);
+            }
+            entry.0 += 1;
+        }
+    }
+
+    pub fn record_success(&self, user: &str, ip: Option<IpAddr>) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(&(user.to_lowercase(), ip));
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("correct horse", PasswordCost::TEST).unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horsf", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+        assert!(matches!(hash_password("short", PasswordCost::TEST), Err(PasswordError::TooShort(_))));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_hashes() {
+        let (a, ha) = new_token().unwrap();
+        let (b, _) = new_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(token_hash(&a), ha);
+        assert_ne!(a, ha);
+    }
+
+    #[test]
+    fn the_limiter_blocks_after_repeated_failures_and_forgets_after_the_window() {
+        let l = LoginLimiter::new(3, Duration::minutes(15));
+        let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
+        let ip = Some("127.0.0.1".parse().unwrap());
+        for i in 0..3 {
+            assert_eq!(l.blocked_until("Alice", ip, t0), None, "attempt {i}");
+            l.record_failure("alice", ip, t0);
+        }
+        assert!(l.blocked_until("alice", ip, t0 + Duration::minutes(1)).is_some());
+        // Another address of the same user is not blocked, nor is the user after the window.
+        assert_eq!(l.blocked_until("alice", Some("10.0.0.1".parse().unwrap()), t0), None);
+        assert_eq!(l.blocked_until("alice", ip, t0 + Duration::minutes(16)), None);
+        l.record_success("alice", ip);
+        assert_eq!(l.blocked_until("alice", ip, t0 + Duration::minutes(1)), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! Settings of one server process, with the defaults a city installation starts from.
+
+use crate::auth::PasswordCost;
+use crate::store::UploadLimits;
+use crate::sync::PushRules;
+use chrono::Duration;
+
+/// Everything tunable about a running server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// How long a login token lives.
+    pub token_ttl: Duration,
+    /// Largest JSON request body.
+    pub max_body_bytes: usize,
+    /// Largest upload chunk (one PUT).
+    pub max_chunk_bytes: usize,
+    pub upload: UploadLimits,
+    pub push_rules: PushRules,
+    /// Most commands in one push.
+    pub max_batch: usize,
+    pub password_cost: PasswordCost,
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+    /// How often the scheduler looks at the legal clocks.
+    pub scheduler_interval: std::time::Duration,
+    /// This process's name in the scheduler's exactly-once records.
+    pub instance: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            token_ttl: Duration::hours(12),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_chunk_bytes: 8 * 1024 * 1024,
+            upload: UploadLimits { max_file_size: 200 * 1024 * 1024 },
+            push_rules: PushRules::default(),
+            max_batch: 5000,
+            password_cost: PasswordCost::PRODUCTION,
+            login_max_failures: 5,
+            login_window: Duration::minutes(15),
+            scheduler_interval: std::time::Duration::from_secs(60),
+            instance: format!("server-{}", std::process::id()),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! PermitDesk's central server: HTTPS API (axum + rustls), accounts and scopes, push/pull
+//! sync of commands and sealed events, attachments, and a scheduler, on SQLite or PostgreSQL.
+
+pub mod admin;
+pub mod attachments;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod scheduler;
+pub mod scope;
+pub mod store;
+pub mod tls;
+pub mod sync;
+pub mod testing;
+
+pub use http::{AppState, app};

@@ -1,0 +1,209 @@
+//! 权限范围: who may see and who may act on which project or case. One pure function for
+//! reading ([`may_see`]) and one for writing ([`may_push`]), used by push, pull and downloads.
+//!
+//! The rules (DESIGN.md "Security"):
+//! - 申请人 sees its own organisation's projects and cases, drafts included;
+//! - 审批部门 and 市政公用服务单位 see the non-draft cases of their department, and what is
+//!   shared with them: the projects on which their department has a case, and the granted
+//!   cases (e-certificates, 电子证照) of those projects;
+//! - 综合窗口 sees everything it must receive: every project and case not in draft, plus the
+//!   drafts a window registered on site;
+//! - 市工改办 sees everything; 中介服务机构 nothing yet (commissions come with a later issue).
+//!
+//! Acting is narrower than seeing: an applicant acts on its own organisation's entities, a
+//! department on its own department's cases, the window on whatever it sees.
+
+use permitdesk_domain::actor::Role;
+use permitdesk_domain::case::CaseAction;
+use permitdesk_domain::ids::{DepartmentCode, OrganisationId, ProjectId};
+use permitdesk_domain::project::ProjectAction;
+use serde::{Deserialize, Serialize};
+
+/// What kind of entity a scope describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Case,
+    Project,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Case => "case",
+            EntityKind::Project => "project",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        match s {
+            "case" => Some(EntityKind::Case),
+            "project" => Some(EntityKind::Project),
+            _ => None,
+        }
+    }
+}
+
+/// Everything the access rules need to know about one entity (kept in `entity_heads`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityScope {
+    pub kind: EntityKind,
+    /// The case's applicant organisation or the project's owner.
+    pub owner: OrganisationId,
+    /// The department handling a case (None for a project).
+    pub department: Option<DepartmentCode>,
+    /// The case's project, or the project itself.
+    pub project: ProjectId,
+    /// 草稿: not yet submitted to the window.
+    pub draft: bool,
+    /// A case granted with an e-certificate (shared with the project's other departments).
+    pub granted: bool,
+    /// Registered or created by a window operator on site (the window sees its own drafts).
+    pub created_by_window: bool,
+    /// Departments with a submitted case on the same project.
+    pub project_departments: Vec<DepartmentCode>,
+}
+
+/// The parts of a user the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer<'a> {
+    pub role: Role,
+    pub department: Option<&'a DepartmentCode>,
+    pub organisation: Option<&'a OrganisationId>,
+}
+
+/// What a pushed command is, for the role and scope check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    Case(CaseAction),
+    Project(ProjectAction),
+}
+
+impl CommandKind {
+    /// Every command kind, for the authorization matrix.
+    pub fn all() -> Vec<CommandKind> {
+        CaseAction::ALL
+            .iter()
+            .map(|a| CommandKind::Case(*a))
+            .chain(ProjectAction::ALL.iter().map(|a| CommandKind::Project(*a)))
+            .collect()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CommandKind::Case(a) => a.label(),
+            CommandKind::Project(a) => a.label(),
+        }
+    }
+
+    /// Whether the command brings a new entity into being.
+    pub fn creates(self) -> bool {
+        matches!(
+            self,
+            CommandKind::Case(CaseAction::Create)
+                | CommandKind::Project(ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite)
+        )
+    }
+
+    /// The roles that may ever take the action. Mirrors the domain's own role lists (the
+    /// domain checks them again): the server refuses early with a scope message, before any
+    /// state is loaded.
+    pub fn allowed_roles(self) -> &'static [Role] {
+        match self {
+            CommandKind::Case(a) => a.allowed_roles(),
+            CommandKind::Project(a) => match a {
+                ProjectAction::RegisterOnline | ProjectAction::Submit => &[Role::Applicant],
+                ProjectAction::RegisterOnSite | ProjectAction::RequestCorrection | ProjectAction::ChooseFlow => {
+                    &[Role::WindowOperator]
+                }
+                ProjectAction::Edit | ProjectAction::AddWorks => &[Role::Applicant, Role::WindowOperator],
+                ProjectAction::Close => &[Role::Applicant, Role::WindowOperator, Role::ReformOffice],
+            },
+        }
+    }
+}
+
+/// Whether `viewer` may read an entity (pull, downloads of its attachments).
+pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
+    match viewer.role {
+        Role::ReformOffice => true,
+        Role::Applicant => viewer.organisation == Some(&scope.owner),
+        Role::WindowOperator => !scope.draft || scope.created_by_window,
+        Role::DepartmentReviewer | Role::UtilityUnit => {
+            let Some(dept) = viewer.department else { return false };
+            let shared = scope.project_departments.contains(dept);
+            match scope.kind {
+                EntityKind::Case => (scope.department.as_ref() == Some(dept) && !scope.draft) || (scope.granted && shared),
+                EntityKind::Project => shared,
+            }
+        }
+        Role::IntermediaryAgency | Role::System => false,
+    }
+}
+
+/// The entity a command is aimed at, as far as the access rules are concerned.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// The entity exists.
+    Existing(&'a EntityScope),
+    /// The command creates it; `owner` is the organisation it will belong to (a case's
+    /// applicant, an on-site project's owner; None when the server assigns it).
+    New { owner: Option<&'a OrganisationId> },
+}
+
+/// Why a command is outside the user's rights.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PushDenied {
+    #[error("角色“{role}”不能{action}", role = .role.label())]
+    Role { role: Role, action: &'static str },
+    /// Deliberately the same message whether the entity exists or not, so that forged ids
+    /// learn nothing.
+    #[error("对象不存在或不在您的权限范围内，不能{action}")]
+    OutOfScope { action: &'static str },
+    #[error("只能为本单位办理，不能{action}")]
+    OtherOrganisation { action: &'static str },
+}
+
+/// Whether `viewer` may push a command of this kind on this target.
+pub fn may_push(viewer: &Viewer<'_>, kind: CommandKind, target: Target<'_>) -> Result<(), PushDenied> {
+    let action = kind.label();
+    if !kind.allowed_roles().contains(&viewer.role) {
+        return Err(PushDenied::Role { role: viewer.role, action });
+    }
+    match target {
+        Target::New { owner } => {
+            if !kind.creates() {
+                return Err(PushDenied::OutOfScope { action });
+            }
+            match viewer.role {
+                Role::Applicant => match (viewer.organisation, owner) {
+                    (None, _) => Err(PushDenied::OtherOrganisation { action }),
+                    (Some(own), Some(o)) if own != o => Err(PushDenied::OtherOrganisation { action }),
+                    _ => Ok(()),
+                },
+                Role::WindowOperator => Ok(()),
+                _ => Err(PushDenied::Role { role: viewer.role, action }),
+            }
+        }
+        Target::Existing(scope) => {
+            if !may_see(viewer, scope) {
+                return Err(PushDenied::OutOfScope { action });
+            }
+            let acts = match viewer.role {
+                Role::Applicant => viewer.organisation == Some(&scope.owner),
+                Role::WindowOperator | Role::ReformOffice => true,
+                Role::DepartmentReviewer | Role::UtilityUnit => {
+                    scope.kind == EntityKind::Case && scope.department.as_ref() == viewer.department
+                }
+                Role::IntermediaryAgency | Role::System => false,
+            };
+            if acts { Ok(()) } else { Err(PushDenied::OutOfScope { action }) }
+        }
+    }
+}
+
+/// Whether `viewer` may use (attach to a command) or download an attachment: it uploaded the
+/// file itself, or the file is linked to an entity it may see.
+pub fn may_use_attachment(viewer: &Viewer<'_>, uploaded_by_viewer: bool, linked: &[EntityScope]) -> bool {
+    uploaded_by_viewer || linked.iter().any(|s| may_see(viewer, s))
+}

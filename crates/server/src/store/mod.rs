@@ -1,0 +1,277 @@
+//! 存储: one trait, two backends (SQLite, the embedded default; PostgreSQL, for when one
+//! machine is outgrown). Both pass the same test suite (`tests/store_suite.rs`).
+//!
+//! The trait is async (`async_trait`, so that the server can hold an `Arc<dyn Store>` chosen
+//! at start-up). PostgreSQL is natively async; rusqlite is blocking, so the SQLite backend runs
+//! each call on `spawn_blocking` with its own connection (one writer, a pool of readers in WAL
+//! mode). A sync trait would have forced PostgreSQL through a blocking bridge, and an async one
+//! costs SQLite only a thread hop.
+//!
+//! Every call is one transaction. The rules of push (what is refused, how events are sealed)
+//! live in [`crate::sync`] as pure functions; a backend only loads what they need and writes
+//! what they return, so both backends decide identically.
+
+pub mod postgres;
+pub mod sqlite;
+
+use crate::clock::Clock;
+use crate::error::StoreError;
+use crate::scope::{EntityScope, Viewer};
+use crate::sync::PushRules;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use permitdesk_domain::actor::{Actor, Role};
+use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
+use permitdesk_protocol::{CommandEnvelope, CommandResult, EntityRef, UploadStatus, UserInfo};
+pub use permitdesk_protocol::RefusalRecord;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// The login name, also the user's id.
+    pub id: UserId,
+    /// 姓名.
+    pub name: String,
+    pub role: Role,
+    pub department: Option<DepartmentCode>,
+    pub organisation: Option<OrganisationId>,
+    /// PHC string (argon2id).
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+impl UserRecord {
+    pub fn viewer(&self) -> Viewer<'_> {
+        Viewer { role: self.role, department: self.department.as_ref(), organisation: self.organisation.as_ref() }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.id.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            department: self.department.clone(),
+            organisation: self.organisation.clone(),
+        }
+    }
+
+    pub fn info(&self) -> UserInfo {
+        UserInfo {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            department: self.department.clone(),
+            organisation: self.organisation.clone(),
+        }
+    }
+
+    /// A fingerprint of everything that decides what the user may see: when it changes
+    /// between two pulls of a client, the server re-checks what the client holds (removals).
+    pub fn scope_fingerprint(&self) -> String {
+        format!(
+            "{}|{:?}|{}|{}",
+            self.id,
+            self.role,
+            self.department.as_ref().map(|d| d.as_str()).unwrap_or(""),
+            self.organisation.as_ref().map(|o| o.as_str()).unwrap_or("")
+        )
+    }
+}
+
+/// 单位: an organisation users act for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Usually the 统一社会信用代码.
+    pub id: OrganisationId,
+    pub name: String,
+}
+
+/// Everything push needs besides the commands: the catalogue, the time rules, the clock.
+#[derive(Debug, Clone)]
+pub struct PushEnv {
+    pub catalogue: Arc<Catalogue>,
+    pub rules: PushRules,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What became of a pushed batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushResult {
+    pub results: Vec<CommandResult>,
+    pub last_mutation_id: u64,
+}
+
+/// One event as it goes down, its JSON kept as stored (pull does not re-encode events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub server_seq: u64,
+    pub entity_key: String,
+    pub entity_seq: u64,
+    pub received_at: DateTime<Utc>,
+    /// The `DomainEvent` JSON.
+    pub json: String,
+}
+
+/// One page of pull.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullPage {
+    pub events: Vec<StoredEvent>,
+    pub removals: Vec<EntityRef>,
+    pub cursor: u64,
+    pub has_more: bool,
+    pub last_mutation_id: u64,
+}
+
+/// A system notification (e.g. a case became due soon), recorded once by the scheduler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationRecord {
+    pub id: u64,
+    pub entity_key: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A deadline-driven action to run at most once, whichever server process gets there first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledAction {
+    /// The exactly-once key, e.g. `warning:case:C-1:due_soon:20`.
+    pub key: String,
+    /// e.g. `warning` (issue 6 adds `deemed_consent`).
+    pub kind: String,
+    pub entity_key: String,
+    /// What the action records as a notification.
+    pub notification: serde_json::Value,
+}
+
+/// Limits on uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub max_file_size: u64,
+}
+
+/// Why an upload chunk was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadError {
+    #[error("文件大小 {size} 字节超过上限 {max} 字节")]
+    TooLarge { size: u64, max: u64 },
+    #[error("该文件的大小已登记为 {expected} 字节，与本次声明的 {found} 字节不一致")]
+    SizeMismatch { expected: u64, found: u64 },
+    #[error("应从第 {expected} 字节续传，本次从第 {found} 字节开始")]
+    WrongOffset { expected: u64, found: u64 },
+    #[error("分块超出文件末尾")]
+    BeyondEnd,
+    #[error("文件内容的 SHA-256 与声明的不一致，已丢弃，请重新上传")]
+    HashMismatch,
+    #[error("不支持的文件类型：只接受 PDF、OFD、JPEG、PNG")]
+    UnsupportedType,
+}
+
+/// An attachment as one user's access check and status call see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    /// The stored file, if complete: its size and type.
+    pub stored: Option<UploadStatus>,
+    /// This user's own upload in progress, if any.
+    pub upload: Option<UploadStatus>,
+    pub uploaded_by_user: bool,
+    /// Scopes of the entities whose events reference it.
+    pub linked: Vec<EntityScope>,
+}
+
+/// The storage of the server. Every method is one transaction.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend, for logs and health: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    // --- settings, organisations and accounts
+    async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    async fn upsert_organisation(&self, org: &Organisation) -> Result<(), StoreError>;
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    /// Creates the user; `Conflict` if the id is taken.
+    async fn create_user(&self, user: &UserRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError>;
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Disables (or enables) a user; disabling revokes all its tokens. False if no such user.
+    async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<bool, StoreError>;
+    /// Sets a new password hash and revokes all tokens. False if no such user.
+    async fn set_password_hash(&self, id: &UserId, hash: &str) -> Result<bool, StoreError>;
+    /// Changes role, department or organisation (scope changes lead to removals on pull).
+    async fn update_user_scope(
+        &self,
+        id: &UserId,
+        role: Role,
+        department: Option<&DepartmentCode>,
+        organisation: Option<&OrganisationId>,
+    ) -> Result<bool, StoreError>;
+
+    // --- tokens (only their SHA-256 is stored)
+    async fn insert_token(&self, hash: &str, user: &UserId, created: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The user of a live token: not expired at `now`, not revoked, user not disabled.
+    async fn token_user(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>, StoreError>;
+    async fn revoke_token(&self, hash: &str) -> Result<(), StoreError>;
+
+    // --- sync
+    /// Applies each command in its own transaction (see [`crate::sync`]).
+    async fn push(&self, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError>;
+    /// Events after `after` that `user` may see, at most about `limit` of them.
+    async fn pull(&self, user: &UserRecord, client_id: &str, after: u64, limit: u32) -> Result<PullPage, StoreError>;
+    async fn last_mutation_id(&self, client_id: &str) -> Result<u64, StoreError>;
+    async fn refusals(&self, client_id: &str, user: &UserId, after_mutation: u64) -> Result<Vec<RefusalRecord>, StoreError>;
+    /// The highest server sequence number allocated (tests, health).
+    async fn max_server_seq(&self) -> Result<u64, StoreError>;
+    /// All events of one entity, in order (trail checks, tests).
+    async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError>;
+
+    // --- attachments
+    async fn attachment_info(&self, sha256: &str, user: &UserRecord) -> Result<Option<AttachmentInfo>, StoreError>;
+    /// Takes one chunk; completes, verifies and stores the file when the last byte arrives.
+    async fn put_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        data: &[u8],
+        user: &UserRecord,
+        limits: UploadLimits,
+        now: DateTime<Utc>,
+    ) -> Result<Result<UploadStatus, UploadError>, StoreError>;
+    async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    // --- scheduler
+    /// The events of every case whose legal clock may be running (in review or paused).
+    async fn cases_under_clock(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
+    /// Runs `action` unless its key was already run (by this or another server process):
+    /// records the key and the notification in one transaction. True if this call ran it.
+    async fn run_once(&self, action: &ScheduledAction, now: DateTime<Utc>, by: &str) -> Result<bool, StoreError>;
+    async fn notifications(&self, after: u64, limit: u32) -> Result<Vec<NotificationRecord>, StoreError>;
+    async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError>;
+}
+
+/// The time format stored in SQLite text columns: fixed width, so text order is time order.
+pub(crate) fn fmt_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::Corrupt(format!("time {s}: {e}")))
+}
+
+pub(crate) fn role_str(r: Role) -> Result<String, StoreError> {
+    match serde_json::to_value(r)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(StoreError::Corrupt(format!("role {other}"))),
+    }
+}
+
+pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
+    Ok(serde_json::from_value(serde_json::Value::String(s.to_owned()))?)
+}
