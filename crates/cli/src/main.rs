@@ -7,6 +7,7 @@ mod client;
 mod clock_cmd;
 mod code_cmd;
 mod output;
+mod server_cmd;
 
 use clap::{Parser, Subcommand};
 use output::Output;
@@ -45,6 +46,8 @@ enum Command {
     Calendar(calendar_cmd::CalendarCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
+    #[command(flatten)]
+    Server(server_cmd::ServerTop),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Code(cmd) => code_cmd::run(cmd, &out),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
+        Command::Server(cmd) => server_cmd::run(cmd, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

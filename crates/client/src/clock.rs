@@ -27,7 +27,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        ManualClock { now: Mutex::new(start) }
+        ManualClock {
+            now: Mutex::new(start),
+        }
     }
 
     pub fn set(&self, t: DateTime<Utc>) {
@@ -45,13 +47,20 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.now.lock().map(|g| *g).unwrap_or_else(|p| *p.into_inner())
+        self.now
+            .lock()
+            .map(|g| *g)
+            .unwrap_or_else(|p| *p.into_inner())
     }
 }
 
 /// The offset (server minus local) from one request/response pair: the server's time is taken
 /// to be the midpoint of the round trip, which halves the error a slow network introduces.
-pub fn measure_offset(sent: DateTime<Utc>, received: DateTime<Utc>, server_time: DateTime<Utc>) -> Duration {
+pub fn measure_offset(
+    sent: DateTime<Utc>,
+    received: DateTime<Utc>,
+    server_time: DateTime<Utc>,
+) -> Duration {
     let midpoint = sent + (received - sent) / 2;
     server_time - midpoint
 }

@@ -51,7 +51,9 @@ pub struct OsKeyring {
 
 impl Default for OsKeyring {
     fn default() -> Self {
-        OsKeyring { service: "permitdesk".to_owned() }
+        OsKeyring {
+            service: "permitdesk".to_owned(),
+        }
     }
 }
 
@@ -59,7 +61,9 @@ impl OsKeyring {
     #[cfg(target_os = "linux")]
     fn entry(&self, profile: &str, secret: Secret) -> Result<keyring::Entry, CredentialError> {
         let description = format!("{}:{profile}/{}", self.service, secret.name());
-        Ok(keyring::Entry::new_with_credential(Box::new(user_keyring::UserKeyringCredential::new(description))))
+        Ok(keyring::Entry::new_with_credential(Box::new(
+            user_keyring::UserKeyringCredential::new(description),
+        )))
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -97,7 +101,10 @@ mod user_keyring {
 
     fn decode(e: KeyError) -> Error {
         match e {
-            KeyError::KeyDoesNotExist | KeyError::KeyRevoked | KeyError::KeyExpired | KeyError::AccessDenied => Error::NoEntry,
+            KeyError::KeyDoesNotExist
+            | KeyError::KeyRevoked
+            | KeyError::KeyExpired
+            | KeyError::AccessDenied => Error::NoEntry,
             other => Error::PlatformFailure(Box::new(other)),
         }
     }
@@ -112,7 +119,13 @@ mod user_keyring {
             // Only the owner (possessor or same user) may read or change it.
             let perms = KeyPermissionsBuilder::builder()
                 .posessor(Permission::ALL)
-                .user(Permission::VIEW | Permission::READ | Permission::WRITE | Permission::SEARCH | Permission::SETATTR)
+                .user(
+                    Permission::VIEW
+                        | Permission::READ
+                        | Permission::WRITE
+                        | Permission::SEARCH
+                        | Permission::SETATTR,
+                )
                 .build();
             key.set_perms(perms).map_err(decode)?;
             Ok(())
@@ -145,11 +158,15 @@ impl CredentialStore for OsKeyring {
 
     fn set(&self, profile: &str, secret: Secret, value: &str) -> Result<(), CredentialError> {
         let entry = self.entry(profile, secret)?;
-        entry.set_password(value).map_err(|e| CredentialError::Unavailable(e.to_string()))?;
+        entry
+            .set_password(value)
+            .map_err(|e| CredentialError::Unavailable(e.to_string()))?;
         // Read it back: some backends accept a write they cannot keep (no session keyring).
         match entry.get_password() {
             Ok(v) if v == value => Ok(()),
-            Ok(_) => Err(CredentialError::Unavailable("写入后读回的内容不一致".to_owned())),
+            Ok(_) => Err(CredentialError::Unavailable(
+                "写入后读回的内容不一致".to_owned(),
+            )),
             Err(e) => Err(CredentialError::Unavailable(e.to_string())),
         }
     }
@@ -170,18 +187,27 @@ pub struct MemoryCredentials {
 
 impl CredentialStore for MemoryCredentials {
     fn get(&self, profile: &str, secret: Secret) -> Result<Option<String>, CredentialError> {
-        let map = self.map.lock().map_err(|e| CredentialError::Unavailable(e.to_string()))?;
+        let map = self
+            .map
+            .lock()
+            .map_err(|e| CredentialError::Unavailable(e.to_string()))?;
         Ok(map.get(&(profile.to_owned(), secret)).cloned())
     }
 
     fn set(&self, profile: &str, secret: Secret, value: &str) -> Result<(), CredentialError> {
-        let mut map = self.map.lock().map_err(|e| CredentialError::Unavailable(e.to_string()))?;
+        let mut map = self
+            .map
+            .lock()
+            .map_err(|e| CredentialError::Unavailable(e.to_string()))?;
         map.insert((profile.to_owned(), secret), value.to_owned());
         Ok(())
     }
 
     fn delete(&self, profile: &str, secret: Secret) -> Result<(), CredentialError> {
-        let mut map = self.map.lock().map_err(|e| CredentialError::Unavailable(e.to_string()))?;
+        let mut map = self
+            .map
+            .lock()
+            .map_err(|e| CredentialError::Unavailable(e.to_string()))?;
         map.remove(&(profile.to_owned(), secret));
         Ok(())
     }
@@ -190,7 +216,8 @@ impl CredentialStore for MemoryCredentials {
 /// 32 random bytes as hex, from the operating system's generator.
 pub fn random_hex(bytes: usize) -> Result<String, CredentialError> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| CredentialError::Unavailable(format!("无法取得随机数：{e}")))?;
+    getrandom::fill(&mut buf)
+        .map_err(|e| CredentialError::Unavailable(format!("无法取得随机数：{e}")))?;
     Ok(hex::encode(buf))
 }
 
@@ -205,8 +232,15 @@ mod tests {
         let profile = format!("unit-{}", random_hex(8).unwrap());
         assert_eq!(store.get(&profile, Secret::Token).unwrap(), None);
         store.set(&profile, Secret::Token, "tok-123").unwrap();
-        assert_eq!(store.get(&profile, Secret::Token).unwrap().as_deref(), Some("tok-123"));
-        assert_eq!(store.get(&profile, Secret::DatabaseKey).unwrap(), None, "secrets are separate");
+        assert_eq!(
+            store.get(&profile, Secret::Token).unwrap().as_deref(),
+            Some("tok-123")
+        );
+        assert_eq!(
+            store.get(&profile, Secret::DatabaseKey).unwrap(),
+            None,
+            "secrets are separate"
+        );
         store.delete(&profile, Secret::Token).unwrap();
         assert_eq!(store.get(&profile, Secret::Token).unwrap(), None);
     }

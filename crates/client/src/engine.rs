@@ -8,7 +8,9 @@ use crate::store::{IngestReport, Store, UploadState};
 use crate::transport::{Transport, TransportError};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::ids::AttachmentId;
-use permitdesk_protocol::{CommandOutcome, ErrorCode, LoginRequest, LoginResponse, PullQuery, PushRequest, UploadStatus};
+use permitdesk_protocol::{
+    CommandOutcome, ErrorCode, LoginRequest, LoginResponse, PullQuery, PushRequest, UploadStatus,
+};
 use serde::Serialize;
 
 /// Sizes of the exchanges.
@@ -26,7 +28,12 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { push_batch: 200, pull_limit: 5000, chunk_size: 256 * 1024, max_rounds: 100_000 }
+        SyncOptions {
+            push_batch: 200,
+            pull_limit: 5000,
+            chunk_size: 256 * 1024,
+            max_rounds: 100_000,
+        }
     }
 }
 
@@ -57,9 +64,16 @@ pub fn login(
     password: &str,
 ) -> Result<(LoginResponse, chrono::Duration, DateTime<Utc>)> {
     let sent = clock.now();
-    let resp = transport.login(&LoginRequest { user: user.to_owned(), password: password.to_owned() })?;
+    let resp = transport.login(&LoginRequest {
+        user: user.to_owned(),
+        password: password.to_owned(),
+    })?;
     let received = clock.now();
-    Ok((resp.clone(), measure_offset(sent, received, resp.server_time), received))
+    Ok((
+        resp.clone(),
+        measure_offset(sent, received, resp.server_time),
+        received,
+    ))
 }
 
 enum Step {
@@ -67,7 +81,12 @@ enum Step {
     Offline(String),
 }
 
-fn offline_or<T>(r: std::result::Result<T, TransportError>) -> Result<std::result::Result<T, String>> {
+type StepFn =
+    fn(&mut Store, &dyn Transport, &dyn Clock, &str, SyncOptions, &mut SyncReport) -> Result<Step>;
+
+fn offline_or<T>(
+    r: std::result::Result<T, TransportError>,
+) -> Result<std::result::Result<T, String>> {
     match r {
         Ok(v) => Ok(Ok(v)),
         Err(TransportError::Unreachable(m)) => Ok(Err(m)),
@@ -77,10 +96,15 @@ fn offline_or<T>(r: std::result::Result<T, TransportError>) -> Result<std::resul
 
 /// Run one sync. A network failure part way returns a report with `offline` set: the work done
 /// so far is stored and the rest is retried next time.
-pub fn sync(store: &mut Store, transport: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions) -> Result<SyncReport> {
+pub fn sync(
+    store: &mut Store,
+    transport: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+    opts: SyncOptions,
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let steps: [fn(&mut Store, &dyn Transport, &dyn Clock, &str, SyncOptions, &mut SyncReport) -> Result<Step>; 3] =
-        [upload_all, push_all, pull_all];
+    let steps: [StepFn; 3] = [upload_all, push_all, pull_all];
     for step in steps {
         if let Step::Offline(m) = step(store, transport, clock, token, opts, &mut report)? {
             report.offline = Some(m);
@@ -94,7 +118,14 @@ pub fn sync(store: &mut Store, transport: &dyn Transport, clock: &dyn Clock, tok
     Ok(report)
 }
 
-fn upload_all(store: &mut Store, t: &dyn Transport, _clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+fn upload_all(
+    store: &mut Store,
+    t: &dyn Transport,
+    _clock: &dyn Clock,
+    token: &str,
+    opts: SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Step> {
     for up in store.uploads(false)? {
         match upload_one(store, t, token, &up.id, opts)? {
             Ok(UploadState::Complete) => report.uploads_completed += 1,
@@ -107,10 +138,21 @@ fn upload_all(store: &mut Store, t: &dyn Transport, _clock: &dyn Clock, token: &
 }
 
 /// The server's progress of an upload; a file it has never seen starts at byte 0.
-fn status_or_new(t: &dyn Transport, token: &str, id: &AttachmentId, size: u64) -> std::result::Result<UploadStatus, TransportError> {
+fn status_or_new(
+    t: &dyn Transport,
+    token: &str,
+    id: &AttachmentId,
+    size: u64,
+) -> std::result::Result<UploadStatus, TransportError> {
     match t.upload_status(token, id, size) {
         Err(TransportError::Api { error, .. }) if error.code == ErrorCode::NotFound => {
-            Ok(UploadStatus { id: id.clone(), size, received: 0, complete: false, content_type: None })
+            Ok(UploadStatus {
+                id: id.clone(),
+                size,
+                received: 0,
+                complete: false,
+                content_type: None,
+            })
         }
         other => other,
     }
@@ -139,7 +181,9 @@ pub fn upload_one(
             store.set_upload(id, size, UploadState::Complete, None)?;
             return Ok(Ok(UploadState::Complete));
         }
-        let from = usize::try_from(status.received).unwrap_or(usize::MAX).min(file.data.len());
+        let from = usize::try_from(status.received)
+            .unwrap_or(usize::MAX)
+            .min(file.data.len());
         let to = (from + opts.chunk_size.max(1)).min(file.data.len());
         let result = t.upload_chunk(token, id, from as u64, size, &file.data[from..to]);
         status = match result {
@@ -156,7 +200,10 @@ pub fn upload_one(
                 }
             }
             Err(TransportError::Api { error, .. })
-                if matches!(error.code, ErrorCode::UnsupportedType | ErrorCode::TooLarge | ErrorCode::Invalid) =>
+                if matches!(
+                    error.code,
+                    ErrorCode::UnsupportedType | ErrorCode::TooLarge | ErrorCode::Invalid
+                ) =>
             {
                 store.set_upload(id, 0, UploadState::Failed, Some(&error.message))?;
                 return Ok(Ok(UploadState::Failed));
@@ -164,11 +211,48 @@ pub fn upload_one(
             Err(e) => return Err(e.into()),
         };
     }
-    Err(ClientError::Protocol("上传未能完成：服务器没有推进接收进度".to_owned()))
+    Err(ClientError::Protocol(
+        "上传未能完成：服务器没有推进接收进度".to_owned(),
+    ))
 }
 
-fn push_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+/// A retry whose first answer was lost gets only `duplicate`: ask the server's refusal records
+/// what became of such commands (also of those left from an earlier, interrupted sync).
+fn settle(
+    store: &mut Store,
+    t: &dyn Transport,
+    client_id: &str,
+    token: &str,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<Step> {
+    let unsettled = store.unsettled()?;
+    let Some(first) = unsettled.first() else {
+        return Ok(Step::Done);
+    };
+    let records = match offline_or(t.refusals(token, client_id, first.saturating_sub(1)))? {
+        Ok(r) => r.refusals,
+        Err(m) => return Ok(Step::Offline(m)),
+    };
+    let moved = store.settle(&records, now)?;
+    report.refused += moved;
+    report.duplicates = report.duplicates.saturating_sub(moved);
+    Ok(Step::Done)
+}
+
+fn push_all(
+    store: &mut Store,
+    t: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+    opts: SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Step> {
     let client_id = store.sync_state()?.client_id;
+    let now = clock.now() + store.sync_state()?.clock_offset();
+    if let Step::Offline(m) = settle(store, t, &client_id, token, now, report)? {
+        return Ok(Step::Offline(m));
+    }
     for _ in 0..opts.max_rounds {
         let batch = store.pending(opts.push_batch)?;
         if batch.is_empty() {
@@ -176,7 +260,13 @@ fn push_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str
         }
         let ids: Vec<u64> = batch.iter().map(|c| c.mutation_id).collect();
         let sent = clock.now();
-        let resp = match offline_or(t.push(token, &PushRequest { client_id: client_id.clone(), commands: batch }))? {
+        let resp = match offline_or(t.push(
+            token,
+            &PushRequest {
+                client_id: client_id.clone(),
+                commands: batch,
+            },
+        ))? {
             Ok(r) => r,
             Err(m) => return Ok(Step::Offline(m)),
         };
@@ -192,31 +282,35 @@ fn push_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str
         }
         let now = received + store.sync_state()?.clock_offset();
         store.record_push(&resp.results, resp.last_mutation_id, now)?;
-        // A retry whose first answer was lost gets only `duplicate`: ask what became of it.
-        if let Some(first) = resp.results.iter().filter(|r| matches!(r.outcome, CommandOutcome::Duplicate)).map(|r| r.mutation_id).min() {
-            let records = match offline_or(t.refusals(token, &client_id, first.saturating_sub(1)))? {
-                Ok(r) => r.refusals,
-                Err(m) => return Ok(Step::Offline(m)),
-            };
-            let moved = store.record_remote_refusals(&records, now)?;
-            let dups: Vec<u64> = resp.results.iter().filter(|r| matches!(r.outcome, CommandOutcome::Duplicate)).map(|r| r.mutation_id).collect();
-            store.settle_duplicates(&dups)?;
-            report.refused += moved;
-            report.duplicates = report.duplicates.saturating_sub(moved);
+        if let Step::Offline(m) = settle(store, t, &client_id, token, now, report)? {
+            return Ok(Step::Offline(m));
         }
         if !resp.results.iter().any(|r| ids.contains(&r.mutation_id)) {
-            return Err(ClientError::Protocol("服务器没有答复所推送的任何操作".to_owned()));
+            return Err(ClientError::Protocol(
+                "服务器没有答复所推送的任何操作".to_owned(),
+            ));
         }
     }
     Err(ClientError::Protocol("推送轮数超过上限".to_owned()))
 }
 
-fn pull_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str, opts: SyncOptions, report: &mut SyncReport) -> Result<Step> {
+fn pull_all(
+    store: &mut Store,
+    t: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+    opts: SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Step> {
     let client_id = store.sync_state()?.client_id;
     for _ in 0..opts.max_rounds {
         let after = store.cursor()?;
         let sent = clock.now();
-        let query = PullQuery { after, limit: Some(opts.pull_limit), client_id: Some(client_id.clone()) };
+        let query = PullQuery {
+            after,
+            limit: Some(opts.pull_limit),
+            client_id: Some(client_id.clone()),
+        };
         let page = match offline_or(t.pull(token, &query))? {
             Ok(p) => p,
             Err(m) => return Ok(Step::Offline(m)),
@@ -233,7 +327,9 @@ fn pull_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str
             return Ok(Step::Done);
         }
         if page.cursor <= after {
-            return Err(ClientError::Protocol(format!("服务器表示还有数据，但游标没有前进（{after}）")));
+            return Err(ClientError::Protocol(format!(
+                "服务器表示还有数据，但游标没有前进（{after}）"
+            )));
         }
     }
     Err(ClientError::Protocol("拉取轮数超过上限".to_owned()))
@@ -241,19 +337,32 @@ fn pull_all(store: &mut Store, t: &dyn Transport, clock: &dyn Clock, token: &str
 
 /// A file from the cache, or downloaded (and checked against its hash) and cached. A file
 /// outside the user's scope is reported as such.
-pub fn fetch_attachment(store: &Store, t: &dyn Transport, clock: &dyn Clock, token: &str, id: &AttachmentId) -> Result<Vec<u8>> {
+pub fn fetch_attachment(
+    store: &Store,
+    t: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+    id: &AttachmentId,
+) -> Result<Vec<u8>> {
     if let Some(f) = store.attachment(id)? {
         return Ok(f.data);
     }
     let data = match t.download(token, id) {
         Ok(d) => d,
-        Err(TransportError::Api { error, .. }) if matches!(error.code, ErrorCode::Forbidden | ErrorCode::NotFound) => {
-            return Err(ClientError::Refused(format!("无权查看附件 {id}，或服务器上没有该附件：{}", error.message)));
+        Err(TransportError::Api { error, .. })
+            if matches!(error.code, ErrorCode::Forbidden | ErrorCode::NotFound) =>
+        {
+            return Err(ClientError::Refused(format!(
+                "无权查看附件 {id}，或服务器上没有该附件：{}",
+                error.message
+            )));
         }
         Err(e) => return Err(e.into()),
     };
     if crate::store::sha256_hex(&data) != id.as_str() {
-        return Err(ClientError::Protocol(format!("下载的附件内容与其编号 {id} 不符")));
+        return Err(ClientError::Protocol(format!(
+            "下载的附件内容与其编号 {id} 不符"
+        )));
     }
     store.cache_attachment(id, &data, clock.now())?;
     Ok(data)

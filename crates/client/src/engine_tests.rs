@@ -11,7 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::case::{AcceptanceTerms, CaseCommand, CaseState};
 use permitdesk_domain::ids::*;
-use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, EntityRef, PullQuery, UserInfo};
+use permitdesk_protocol::{
+    CommandEnvelope, DomainCommand, DomainEvent, EntityRef, PullQuery, UserInfo,
+};
 use std::sync::Arc;
 
 fn t0() -> DateTime<Utc> {
@@ -38,7 +40,13 @@ fn users() -> Vec<UserInfo> {
 }
 
 fn actor_of(u: &UserInfo) -> Actor {
-    Actor { user: u.id.clone(), name: u.name.clone(), role: u.role, department: u.department.clone(), organisation: u.organisation.clone() }
+    Actor {
+        user: u.id.clone(),
+        name: u.name.clone(),
+        role: u.role,
+        department: u.department.clone(),
+        organisation: u.organisation.clone(),
+    }
 }
 
 struct Client {
@@ -50,13 +58,25 @@ struct Client {
 fn client(server: &FakeServer, login: &str, skew: Duration) -> Client {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(server.now + skew));
-    let mut profile = Profile::open(dir.path(), Arc::new(MemoryCredentials::default()), clock.clone()).unwrap();
+    let mut profile = Profile::open(
+        dir.path(),
+        Arc::new(MemoryCredentials::default()),
+        clock.clone(),
+    )
+    .unwrap();
     profile.login_with(server, login, "pw").unwrap();
-    Client { _dir: dir, profile, clock }
+    Client {
+        _dir: dir,
+        profile,
+        clock,
+    }
 }
 
 fn case_cmd(id: &str, command: CaseCommand) -> DomainCommand {
-    DomainCommand::Case { case: CaseId::new(id), command }
+    DomainCommand::Case {
+        case: CaseId::new(id),
+        command,
+    }
 }
 
 fn create(id: &str) -> DomainCommand {
@@ -80,7 +100,15 @@ fn server_case_in_review(server: &FakeServer, id: &str) {
     let mut inner = server.inner.lock().unwrap();
     let steps = [
         (0, create(id)),
-        (0, case_cmd(id, CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) })),
+        (
+            0,
+            case_cmd(
+                id,
+                CaseCommand::Submit {
+                    stamped_form: AttachmentId::new("f".repeat(64)),
+                },
+            ),
+        ),
         (1, case_cmd(id, CaseCommand::Receive)),
         (
             1,
@@ -98,14 +126,28 @@ fn server_case_in_review(server: &FakeServer, id: &str) {
         ),
     ];
     for (who, command) in steps {
-        let env = CommandEnvelope { mutation_id: 0, command, acted_at: server.now, opinion: None, attachments: vec![], base_version: 0 };
+        let env = CommandEnvelope {
+            mutation_id: 0,
+            command,
+            acted_at: server.now,
+            opinion: None,
+            attachments: vec![],
+            base_version: 0,
+        };
         let outcome = FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, server.now);
-        assert!(matches!(outcome, permitdesk_protocol::CommandOutcome::Applied { .. }), "{outcome:?}");
+        assert!(
+            matches!(outcome, permitdesk_protocol::CommandOutcome::Applied { .. }),
+            "{outcome:?}"
+        );
     }
 }
 
 fn opts() -> SyncOptions {
-    SyncOptions { push_batch: 2, pull_limit: 3, ..SyncOptions::default() }
+    SyncOptions {
+        push_batch: 2,
+        pull_limit: 3,
+        ..SyncOptions::default()
+    }
 }
 
 #[test]
@@ -113,20 +155,54 @@ fn a_lost_push_answer_is_retried_and_each_command_is_applied_once() {
     let server = FakeServer::new(t0(), users());
     let mut a = client(&server, "app", Duration::zero());
     a.profile.act(create("C-1"), None, vec![]).unwrap();
-    a.profile.act(case_cmd("C-1", CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }), None, vec![]).unwrap();
+    a.profile
+        .act(
+            case_cmd(
+                "C-1",
+                CaseCommand::Submit {
+                    stamped_form: AttachmentId::new("f".repeat(64)),
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
     server.inner.lock().unwrap().lose_next_push_answer = true;
     let first = a.profile.sync_with(&server, opts()).unwrap();
     assert!(first.offline.is_some() && !first.complete);
-    assert_eq!(a.profile.store().pending_count().unwrap(), 2, "unanswered commands stay queued");
+    assert_eq!(
+        a.profile.store().pending_count().unwrap(),
+        2,
+        "unanswered commands stay queued"
+    );
     let second = a.profile.sync_with(&server, opts()).unwrap();
     assert!(second.complete, "{second:?}");
-    assert_eq!(server.inner.lock().unwrap().applied, 2, "each command applied exactly once");
+    assert_eq!(
+        server.inner.lock().unwrap().applied,
+        2,
+        "each command applied exactly once"
+    );
     assert_eq!(a.profile.store().pending_count().unwrap(), 0);
-    let local = a.profile.store().case(&CaseId::new("C-1")).unwrap().unwrap();
+    let local = a
+        .profile
+        .store()
+        .case(&CaseId::new("C-1"))
+        .unwrap()
+        .unwrap();
     assert_eq!(local.state, CaseState::Submitted);
-    assert_eq!(a.profile.store().confirmed(&EntityRef::Case(CaseId::new("C-1"))).unwrap().version(), 2);
+    assert_eq!(
+        a.profile
+            .store()
+            .confirmed(&EntityRef::Case(CaseId::new("C-1")))
+            .unwrap()
+            .version(),
+        2
+    );
     let log = a.profile.store().command_log().unwrap();
-    assert_eq!(log.iter().map(|l| l.outcome.as_str()).collect::<Vec<_>>(), ["applied", "applied"]);
+    assert_eq!(
+        log.iter().map(|l| l.outcome.as_str()).collect::<Vec<_>>(),
+        ["applied", "applied"]
+    );
 }
 
 #[test]
@@ -135,14 +211,30 @@ fn a_refusal_whose_answer_was_lost_is_still_shown_to_the_user() {
     server_case_in_review(&server, "C-1");
     let mut r2 = client(&server, "rev2", Duration::zero());
     r2.profile.sync_with(&server, opts()).unwrap();
-    r2.profile.act(case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), Some("同意".into()), vec![]).unwrap();
+    r2.profile
+        .act(
+            case_cmd(
+                "C-1",
+                CaseCommand::SignOff {
+                    level: "受理".into(),
+                },
+            ),
+            Some("同意".into()),
+            vec![],
+        )
+        .unwrap();
     // Someone else signed first; r2's push is refused, and the answer is lost.
     {
         let u = users();
         let mut inner = server.inner.lock().unwrap();
         let env = CommandEnvelope {
             mutation_id: 0,
-            command: case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }),
+            command: case_cmd(
+                "C-1",
+                CaseCommand::SignOff {
+                    level: "受理".into(),
+                },
+            ),
             acted_at: server.now,
             opinion: None,
             attachments: vec![],
@@ -151,14 +243,23 @@ fn a_refusal_whose_answer_was_lost_is_still_shown_to_the_user() {
         FakeServer::apply(&mut inner, &actor_of(&u[2]), &env, server.now);
         inner.lose_next_push_answer = true;
     }
-    assert!(r2.profile.sync_with(&server, opts()).unwrap().offline.is_some());
+    assert!(
+        r2.profile
+            .sync_with(&server, opts())
+            .unwrap()
+            .offline
+            .is_some()
+    );
     let report = r2.profile.sync_with(&server, opts()).unwrap();
     assert!(report.complete);
     assert_eq!(report.refused, 1);
     let refusals = r2.profile.store().refusals().unwrap();
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].envelope.opinion.as_deref(), Some("同意"));
-    assert_eq!(r2.profile.store().command_log().unwrap()[0].outcome, "refused");
+    assert_eq!(
+        r2.profile.store().command_log().unwrap()[0].outcome,
+        "refused"
+    );
 }
 
 #[test]
@@ -169,17 +270,39 @@ fn two_offline_reviewers_sign_the_same_level_and_the_loser_sees_why() {
     let mut r2 = client(&server, "rev2", Duration::zero());
     r1.profile.sync_with(&server, opts()).unwrap();
     r2.profile.sync_with(&server, opts()).unwrap();
-    let sign = case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() });
-    r1.profile.act(sign.clone(), Some("同意".into()), vec![]).unwrap();
-    r2.profile.act(sign, Some("我的意见：材料齐全".into()), vec![]).unwrap();
+    let sign = case_cmd(
+        "C-1",
+        CaseCommand::SignOff {
+            level: "受理".into(),
+        },
+    );
+    r1.profile
+        .act(sign.clone(), Some("同意".into()), vec![])
+        .unwrap();
+    r2.profile
+        .act(sign, Some("我的意见：材料齐全".into()), vec![])
+        .unwrap();
     assert!(r1.profile.sync_with(&server, opts()).unwrap().complete);
     let report = r2.profile.sync_with(&server, opts()).unwrap();
     assert_eq!((report.applied, report.refused), (0, 1));
     let refusals = r2.profile.store().refusals().unwrap();
     assert_eq!(refusals.len(), 1);
-    assert!(refusals[0].message.contains("应由“审核”签署"), "{}", refusals[0].message);
-    assert_eq!(refusals[0].envelope.opinion.as_deref(), Some("我的意见：材料齐全"), "what the user typed is kept");
-    let c = r2.profile.store().case(&CaseId::new("C-1")).unwrap().unwrap();
+    assert!(
+        refusals[0].message.contains("应由“审核”签署"),
+        "{}",
+        refusals[0].message
+    );
+    assert_eq!(
+        refusals[0].envelope.opinion.as_deref(),
+        Some("我的意见：材料齐全"),
+        "what the user typed is kept"
+    );
+    let c = r2
+        .profile
+        .store()
+        .case(&CaseId::new("C-1"))
+        .unwrap()
+        .unwrap();
     assert_eq!(c.sign_offs.len(), 1);
     assert_eq!(c.sign_offs[0].by.user.as_str(), "rev1");
 }
@@ -192,13 +315,31 @@ fn pending_commands_are_rebased_on_top_of_pulled_events() {
     r2.profile.sync_with(&server, opts()).unwrap();
     // rev2 signs the first level offline; meanwhile nothing conflicts but the case moves on
     // the server by an extension from rev1.
-    r2.profile.act(case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), None, vec![]).unwrap();
+    r2.profile
+        .act(
+            case_cmd(
+                "C-1",
+                CaseCommand::SignOff {
+                    level: "受理".into(),
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
     {
         let u = users();
         let mut inner = server.inner.lock().unwrap();
         let env = CommandEnvelope {
             mutation_id: 0,
-            command: case_cmd("C-1", CaseCommand::Extend { days: 5, reason: "专家评审".into(), approved_by: "局长".into() }),
+            command: case_cmd(
+                "C-1",
+                CaseCommand::Extend {
+                    days: 5,
+                    reason: "专家评审".into(),
+                    approved_by: "局长".into(),
+                },
+            ),
             acted_at: server.now,
             opinion: None,
             attachments: vec![],
@@ -209,16 +350,37 @@ fn pending_commands_are_rebased_on_top_of_pulled_events() {
     // Pull only (as if the push had failed): the view is the new server state plus the
     // still-pending sign-off.
     let token = "tok-rev2";
-    let page = crate::transport::Transport::pull(&server, token, &PullQuery { after: r2.profile.store().cursor().unwrap(), limit: None, client_id: None }).unwrap();
+    let page = crate::transport::Transport::pull(
+        &server,
+        token,
+        &PullQuery {
+            after: r2.profile.store().cursor().unwrap(),
+            limit: None,
+            client_id: None,
+        },
+    )
+    .unwrap();
     r2.profile.store_mut().ingest(&page).unwrap();
     let id = EntityRef::Case(CaseId::new("C-1"));
     let confirmed = match r2.profile.store().confirmed(&id).unwrap() {
         crate::store::EntityState::Case(c) => c.unwrap(),
         _ => unreachable!(),
     };
-    assert_eq!((confirmed.extensions.len(), confirmed.sign_offs.len()), (1, 0));
-    let view = r2.profile.store().case(&CaseId::new("C-1")).unwrap().unwrap();
-    assert_eq!((view.extensions.len(), view.sign_offs.len()), (1, 1), "the pending sign-off sits on the pulled state");
+    assert_eq!(
+        (confirmed.extensions.len(), confirmed.sign_offs.len()),
+        (1, 0)
+    );
+    let view = r2
+        .profile
+        .store()
+        .case(&CaseId::new("C-1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (view.extensions.len(), view.sign_offs.len()),
+        (1, 1),
+        "the pending sign-off sits on the pulled state"
+    );
     assert_eq!(view.limit_working_days(), Some(25));
     assert!(r2.profile.sync_with(&server, opts()).unwrap().complete);
     assert_eq!(r2.profile.store().pending_count().unwrap(), 0);
@@ -230,8 +392,16 @@ fn a_tampered_event_is_refused_and_nothing_of_the_page_is_stored() {
     let server = FakeServer::new(t0(), users());
     server_case_in_review(&server, "C-1");
     let mut r1 = client(&server, "rev1", Duration::zero());
-    let mut page =
-        crate::transport::Transport::pull(&server, "tok-rev1", &PullQuery { after: 0, limit: None, client_id: None }).unwrap();
+    let mut page = crate::transport::Transport::pull(
+        &server,
+        "tok-rev1",
+        &PullQuery {
+            after: 0,
+            limit: None,
+            client_id: None,
+        },
+    )
+    .unwrap();
     if let DomainEvent::Case(s) = &mut page.events[2].event {
         s.event.opinion = Some("篡改".into());
     }
@@ -240,17 +410,41 @@ fn a_tampered_event_is_refused_and_nothing_of_the_page_is_stored() {
     assert_eq!(r1.profile.store().event_count().unwrap(), 0);
     assert_eq!(r1.profile.store().cursor().unwrap(), 0);
     // A gap (an event missing) is refused too.
-    let mut gap =
-        crate::transport::Transport::pull(&server, "tok-rev1", &PullQuery { after: 0, limit: None, client_id: None }).unwrap();
+    let mut gap = crate::transport::Transport::pull(
+        &server,
+        "tok-rev1",
+        &PullQuery {
+            after: 0,
+            limit: None,
+            client_id: None,
+        },
+    )
+    .unwrap();
     gap.events.remove(1);
-    assert!(matches!(r1.profile.store_mut().ingest(&gap), Err(ClientError::TrailBroken { .. })));
+    assert!(matches!(
+        r1.profile.store_mut().ingest(&gap),
+        Err(ClientError::TrailBroken { .. })
+    ));
     // The genuine page goes in, and a repeated page is harmless.
-    let good =
-        crate::transport::Transport::pull(&server, "tok-rev1", &PullQuery { after: 0, limit: None, client_id: None }).unwrap();
+    let good = crate::transport::Transport::pull(
+        &server,
+        "tok-rev1",
+        &PullQuery {
+            after: 0,
+            limit: None,
+            client_id: None,
+        },
+    )
+    .unwrap();
     r1.profile.store_mut().ingest(&good).unwrap();
     let again = r1.profile.store_mut().ingest(&good).unwrap();
     assert_eq!((again.events, again.duplicates), (0, 4));
-    assert_eq!(crate::reads::trail(r1.profile.store(), &EntityRef::Case(CaseId::new("C-1"))).unwrap().broken, None);
+    assert_eq!(
+        crate::reads::trail(r1.profile.store(), &EntityRef::Case(CaseId::new("C-1")))
+            .unwrap()
+            .broken,
+        None
+    );
 }
 
 #[test]
@@ -259,11 +453,28 @@ fn removals_delete_the_local_copy() {
     server_case_in_review(&server, "C-1");
     let mut r1 = client(&server, "rev1", Duration::zero());
     r1.profile.sync_with(&server, opts()).unwrap();
-    assert!(r1.profile.store().case(&CaseId::new("C-1")).unwrap().is_some());
-    server.inner.lock().unwrap().removals.push(EntityRef::Case(CaseId::new("C-1")));
+    assert!(
+        r1.profile
+            .store()
+            .case(&CaseId::new("C-1"))
+            .unwrap()
+            .is_some()
+    );
+    server
+        .inner
+        .lock()
+        .unwrap()
+        .removals
+        .push(EntityRef::Case(CaseId::new("C-1")));
     let report = r1.profile.sync_with(&server, opts()).unwrap();
     assert_eq!(report.pulled.removed, 1);
-    assert!(r1.profile.store().case(&CaseId::new("C-1")).unwrap().is_none());
+    assert!(
+        r1.profile
+            .store()
+            .case(&CaseId::new("C-1"))
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(r1.profile.store().event_count().unwrap(), 0);
 }
 
@@ -285,8 +496,15 @@ fn offline_actions_carry_the_time_corrected_by_the_measured_offset() {
 fn a_locally_refused_action_is_not_queued() {
     let server = FakeServer::new(t0(), users());
     let mut w = client(&server, "win", Duration::zero());
-    let err = w.profile.act(case_cmd("C-404", CaseCommand::Receive), None, vec![]).unwrap_err();
+    let err = w
+        .profile
+        .act(case_cmd("C-404", CaseCommand::Receive), None, vec![])
+        .unwrap_err();
     assert!(matches!(err, ClientError::Refused(_)), "{err}");
     assert_eq!(w.profile.store().pending_count().unwrap(), 0);
-    assert_eq!(w.profile.store().sync_state().unwrap().next_mutation_id, 1, "no mutation id is used up");
+    assert_eq!(
+        w.profile.store().sync_state().unwrap().next_mutation_id,
+        1,
+        "no mutation id is used up"
+    );
 }

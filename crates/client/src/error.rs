@@ -10,7 +10,9 @@ pub enum ClientError {
     #[error("本地数据库错误：{0}")]
     Store(#[from] rusqlite::Error),
     /// The database file exists but the key in the keyring does not open it.
-    #[error("本地数据库无法用钥匙串中的密钥打开（密钥丢失或不匹配）：{path}。如需重建，请删除该配置目录后重新登录并同步")]
+    #[error(
+        "本地数据库无法用钥匙串中的密钥打开（密钥丢失或不匹配）：{path}。如需重建，请删除该配置目录后重新登录并同步"
+    )]
     WrongKey { path: String },
     /// A value in the local database does not decode (a bug or a damaged file).
     #[error("本地数据损坏：{0}")]
@@ -55,7 +57,10 @@ pub enum ClientError {
 
 impl ClientError {
     pub fn io(path: &std::path::Path, e: impl std::fmt::Display) -> Self {
-        ClientError::Io { path: path.display().to_string(), message: e.to_string() }
+        ClientError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }
     }
 
     pub fn corrupt(e: impl std::fmt::Display) -> Self {

@@ -9,8 +9,9 @@ use permitdesk_domain::case::{Acting, Case, CaseEvent};
 use permitdesk_domain::ids::AttachmentId;
 use permitdesk_domain::trail::{Sealed, seal_all};
 use permitdesk_protocol::{
-    CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, DomainEvent, EntityRef, LoginRequest, LoginResponse, PullQuery,
-    PullResponse, PushRequest, PushResponse, Refusal, RefusalRecord, RefusalsResponse, SyncEvent, UploadStatus, UserInfo,
+    CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, DomainEvent, EntityRef,
+    LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest, PushResponse, Refusal,
+    RefusalRecord, RefusalsResponse, SyncEvent, UploadStatus, UserInfo,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -38,8 +39,14 @@ pub struct FakeServer {
 
 impl FakeServer {
     pub fn new(now: DateTime<Utc>, users: Vec<UserInfo>) -> Self {
-        let inner = Inner { users: users.into_iter().map(|u| (u.id.to_string(), u)).collect(), ..Inner::default() };
-        FakeServer { inner: Mutex::new(inner), now }
+        let inner = Inner {
+            users: users.into_iter().map(|u| (u.id.to_string(), u)).collect(),
+            ..Inner::default()
+        };
+        FakeServer {
+            inner: Mutex::new(inner),
+            now,
+        }
     }
 
     fn actor(inner: &Inner, token: &str) -> Result<Actor, TransportError> {
@@ -58,15 +65,39 @@ impl FakeServer {
     }
 
     /// Apply a command directly (as another client would).
-    pub fn apply(inner: &mut Inner, actor: &Actor, env: &CommandEnvelope, now: DateTime<Utc>) -> CommandOutcome {
+    pub fn apply(
+        inner: &mut Inner,
+        actor: &Actor,
+        env: &CommandEnvelope,
+        now: DateTime<Utc>,
+    ) -> CommandOutcome {
         let DomainCommand::Case { case, command } = &env.command else {
-            return CommandOutcome::Refused { refusal: Refusal::Invalid { message: "fake: cases only".into() } };
+            return CommandOutcome::Refused {
+                refusal: Refusal::Invalid {
+                    message: "fake: cases only".into(),
+                },
+            };
         };
         let key = EntityRef::Case(case.clone()).key();
         let current = inner.cases.get(&key).cloned();
-        let acting = Acting { actor: actor.clone(), at: env.acted_at, opinion: env.opinion.clone(), attachments: env.attachments.clone() };
-        match Case::execute(current.as_ref().map(|c| c.0.clone()), case, command, &acting) {
-            Err(error) => CommandOutcome::Refused { refusal: Refusal::Case { message: error.to_string(), error } },
+        let acting = Acting {
+            actor: actor.clone(),
+            at: env.acted_at,
+            opinion: env.opinion.clone(),
+            attachments: env.attachments.clone(),
+        };
+        match Case::execute(
+            current.as_ref().map(|c| c.0.clone()),
+            case,
+            command,
+            &acting,
+        ) {
+            Err(error) => CommandOutcome::Refused {
+                refusal: Refusal::Case {
+                    message: error.to_string(),
+                    error,
+                },
+            },
             Ok((state, events)) => {
                 let head = current.as_ref().map(|(_, s)| (s.seq, s.hash.as_str()));
                 let sealed = seal_all(&key, head, events).unwrap_or_default();
@@ -74,7 +105,11 @@ impl FakeServer {
                 for s in &sealed {
                     let server_seq = inner.events.len() as u64 + 1;
                     seqs.push(server_seq);
-                    inner.events.push(SyncEvent { server_seq, received_at: now, event: DomainEvent::Case(s.clone()) });
+                    inner.events.push(SyncEvent {
+                        server_seq,
+                        received_at: now,
+                        event: DomainEvent::Case(s.clone()),
+                    });
                 }
                 if let Some(last) = sealed.last() {
                     inner.cases.insert(key, (state, last.clone()));
@@ -88,18 +123,33 @@ impl FakeServer {
 
 impl Transport for FakeServer {
     fn login(&self, req: &LoginRequest) -> Result<LoginResponse, TransportError> {
-        let mut inner = self.inner.lock().map_err(|e| TransportError::Protocol(e.to_string()))?;
+        let mut inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
         if inner.down {
             return Err(TransportError::Unreachable("down".into()));
         }
-        let user = inner.users.get(&req.user).cloned().ok_or_else(|| TransportError::Protocol("no user".into()))?;
+        let user = inner
+            .users
+            .get(&req.user)
+            .cloned()
+            .ok_or_else(|| TransportError::Protocol("no user".into()))?;
         let token = format!("tok-{}", req.user);
         inner.tokens.insert(token.clone(), req.user.clone());
-        Ok(LoginResponse { token, expires_at: self.now + chrono::Duration::days(1), user, server_time: self.now })
+        Ok(LoginResponse {
+            token,
+            expires_at: self.now + chrono::Duration::days(1),
+            user,
+            server_time: self.now,
+        })
     }
 
     fn push(&self, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
-        let mut inner = self.inner.lock().map_err(|e| TransportError::Protocol(e.to_string()))?;
+        let mut inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
         if inner.down {
             return Err(TransportError::Unreachable("down".into()));
         }
@@ -114,29 +164,52 @@ impl Transport for FakeServer {
             } else {
                 let o = Self::apply(&mut inner, &actor, env, self.now);
                 inner.outcomes.insert(k, o.clone());
-                inner.last_mid.insert(req.client_id.clone(), env.mutation_id);
+                inner
+                    .last_mid
+                    .insert(req.client_id.clone(), env.mutation_id);
                 o
             };
-            results.push(CommandResult { mutation_id: env.mutation_id, outcome });
+            results.push(CommandResult {
+                mutation_id: env.mutation_id,
+                outcome,
+            });
         }
         if inner.lose_next_push_answer {
             inner.lose_next_push_answer = false;
             return Err(TransportError::Unreachable("answer lost".into()));
         }
         let last_mutation_id = inner.last_mid.get(&req.client_id).copied().unwrap_or(0);
-        Ok(PushResponse { results, last_mutation_id, server_time: self.now })
+        Ok(PushResponse {
+            results,
+            last_mutation_id,
+            server_time: self.now,
+        })
     }
 
     fn pull(&self, _token: &str, q: &PullQuery) -> Result<PullResponse, TransportError> {
-        let inner = self.inner.lock().map_err(|e| TransportError::Protocol(e.to_string()))?;
+        let inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
         if inner.down {
             return Err(TransportError::Unreachable("down".into()));
         }
         let limit = q.limit.unwrap_or(1000) as usize;
-        let events: Vec<SyncEvent> = inner.events.iter().filter(|e| e.server_seq > q.after).take(limit).cloned().collect();
+        let events: Vec<SyncEvent> = inner
+            .events
+            .iter()
+            .filter(|e| e.server_seq > q.after)
+            .take(limit)
+            .cloned()
+            .collect();
         let head = inner.events.len() as u64;
         let cursor = events.last().map_or(head.max(q.after), |e| e.server_seq);
-        let last_mutation_id = q.client_id.as_ref().and_then(|c| inner.last_mid.get(c)).copied().unwrap_or(0);
+        let last_mutation_id = q
+            .client_id
+            .as_ref()
+            .and_then(|c| inner.last_mid.get(c))
+            .copied()
+            .unwrap_or(0);
         Ok(PullResponse {
             has_more: cursor < head,
             events,
@@ -147,14 +220,26 @@ impl Transport for FakeServer {
         })
     }
 
-    fn refusals(&self, _token: &str, client_id: &str, after: u64) -> Result<RefusalsResponse, TransportError> {
-        let inner = self.inner.lock().map_err(|e| TransportError::Protocol(e.to_string()))?;
+    fn refusals(
+        &self,
+        _token: &str,
+        client_id: &str,
+        after: u64,
+    ) -> Result<RefusalsResponse, TransportError> {
+        let inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
         let mut refusals: Vec<RefusalRecord> = inner
             .outcomes
             .iter()
             .filter(|((c, m), _)| c == client_id && *m > after)
             .filter_map(|((_, m), o)| match o {
-                CommandOutcome::Refused { refusal } => Some(RefusalRecord { mutation_id: *m, refusal: refusal.clone(), refused_at: self.now }),
+                CommandOutcome::Refused { refusal } => Some(RefusalRecord {
+                    mutation_id: *m,
+                    refusal: refusal.clone(),
+                    refused_at: self.now,
+                }),
                 _ => None,
             })
             .collect();
@@ -162,12 +247,36 @@ impl Transport for FakeServer {
         Ok(RefusalsResponse { refusals })
     }
 
-    fn upload_status(&self, _: &str, id: &AttachmentId, size: u64) -> Result<UploadStatus, TransportError> {
-        Ok(UploadStatus { id: id.clone(), size, received: size, complete: true, content_type: Some("pdf".into()) })
+    fn upload_status(
+        &self,
+        _: &str,
+        id: &AttachmentId,
+        size: u64,
+    ) -> Result<UploadStatus, TransportError> {
+        Ok(UploadStatus {
+            id: id.clone(),
+            size,
+            received: size,
+            complete: true,
+            content_type: Some("pdf".into()),
+        })
     }
 
-    fn upload_chunk(&self, _: &str, id: &AttachmentId, _: u64, size: u64, _: &[u8]) -> Result<UploadStatus, TransportError> {
-        Ok(UploadStatus { id: id.clone(), size, received: size, complete: true, content_type: Some("pdf".into()) })
+    fn upload_chunk(
+        &self,
+        _: &str,
+        id: &AttachmentId,
+        _: u64,
+        size: u64,
+        _: &[u8],
+    ) -> Result<UploadStatus, TransportError> {
+        Ok(UploadStatus {
+            id: id.clone(),
+            size,
+            received: size,
+            complete: true,
+            content_type: Some("pdf".into()),
+        })
     }
 
     fn download(&self, _: &str, _: &AttachmentId) -> Result<Vec<u8>, TransportError> {

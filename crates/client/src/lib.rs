@@ -6,15 +6,15 @@ pub mod credentials;
 pub mod error;
 
 pub use error::{ClientError, Result};
-pub mod store;
-pub mod transport;
 pub mod engine;
 pub mod profile;
 pub mod reads;
+pub mod store;
+pub mod transport;
 
 pub use profile::Profile;
 
 #[cfg(test)]
-mod fake;
-#[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod fake;

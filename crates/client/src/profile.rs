@@ -35,7 +35,10 @@ pub struct Profile {
 
 impl std::fmt::Debug for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Profile").field("dir", &self.dir).field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Profile")
+            .field("dir", &self.dir)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,7 +53,11 @@ pub struct LoginOutcome {
 impl Profile {
     /// Open the profile in `dir`, creating it (and its database key, in the keyring) on first
     /// use. A database whose key is gone from the keyring is reported, never silently replaced.
-    pub fn open(dir: &Path, creds: Arc<dyn CredentialStore>, clock: Arc<dyn Clock>) -> Result<Profile> {
+    pub fn open(
+        dir: &Path,
+        creds: Arc<dyn CredentialStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Profile> {
         std::fs::create_dir_all(dir).map_err(|e| ClientError::io(dir, e))?;
         let id_path = dir.join(ID_FILE);
         let db_path = dir.join(DB_FILE);
@@ -58,17 +65,24 @@ impl Profile {
             Ok(s) => s.trim().to_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if db_path.exists() {
-                    return Err(ClientError::WrongKey { path: db_path.display().to_string() });
+                    return Err(ClientError::WrongKey {
+                        path: db_path.display().to_string(),
+                    });
                 }
                 let id = random_hex(16)?;
-                std::fs::write(&id_path, format!("{id}\n")).map_err(|e| ClientError::io(&id_path, e))?;
+                std::fs::write(&id_path, format!("{id}\n"))
+                    .map_err(|e| ClientError::io(&id_path, e))?;
                 id
             }
             Err(e) => return Err(ClientError::io(&id_path, e)),
         };
         let key = match creds.get(&id, Secret::DatabaseKey)? {
             Some(k) => k,
-            None if db_path.exists() => return Err(ClientError::WrongKey { path: db_path.display().to_string() }),
+            None if db_path.exists() => {
+                return Err(ClientError::WrongKey {
+                    path: db_path.display().to_string(),
+                });
+            }
             None => {
                 let k = random_hex(32)?;
                 creds.set(&id, Secret::DatabaseKey, &k)?;
@@ -76,7 +90,13 @@ impl Profile {
             }
         };
         let store = Store::open(&db_path, &key)?;
-        Ok(Profile { dir: dir.to_owned(), id, store, creds, clock })
+        Ok(Profile {
+            dir: dir.to_owned(),
+            id,
+            store,
+            creds,
+            clock,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -103,12 +123,24 @@ impl Profile {
 
     /// The logged-in user, as the actor recorded on events.
     pub fn actor(&self) -> Result<Actor> {
-        let user = self.store.sync_state()?.user.ok_or(ClientError::NotLoggedIn)?;
-        Ok(Actor { user: user.id, name: user.name, role: user.role, department: user.department, organisation: user.organisation })
+        let user = self
+            .store
+            .sync_state()?
+            .user
+            .ok_or(ClientError::NotLoggedIn)?;
+        Ok(Actor {
+            user: user.id,
+            name: user.name,
+            role: user.role,
+            department: user.department,
+            organisation: user.organisation,
+        })
     }
 
     fn token(&self) -> Result<String> {
-        self.creds.get(&self.id, Secret::Token)?.ok_or(ClientError::NotLoggedIn)
+        self.creds
+            .get(&self.id, Secret::Token)?
+            .ok_or(ClientError::NotLoggedIn)
     }
 
     /// The HTTPS transport to the server this profile logged in to.
@@ -125,24 +157,44 @@ impl Profile {
 
     /// Log in over HTTPS (the certificate checked before anything is sent) and keep the token
     /// in the keyring.
-    pub fn login(&mut self, server_url: &str, trust: &ServerTrust, user: &str, password: &str) -> Result<LoginOutcome> {
-        let t = HttpTransport::new(server_url, trust).map_err(|e| ClientError::Invalid(e.to_string()))?;
+    pub fn login(
+        &mut self,
+        server_url: &str,
+        trust: &ServerTrust,
+        user: &str,
+        password: &str,
+    ) -> Result<LoginOutcome> {
+        let t = HttpTransport::new(server_url, trust)
+            .map_err(|e| ClientError::Invalid(e.to_string()))?;
         let outcome = self.login_with(&t, user, password)?;
         let (fp, ca) = match trust {
             ServerTrust::Pinned(fp) => (Some(fp.trim().to_ascii_lowercase()), None),
             ServerTrust::CaFile(p) => (None, Some(p.display().to_string())),
         };
-        self.store.set_server(server_url.trim_end_matches('/'), fp.as_deref(), ca.as_deref())?;
+        self.store.set_server(
+            server_url.trim_end_matches('/'),
+            fp.as_deref(),
+            ca.as_deref(),
+        )?;
         Ok(outcome)
     }
 
     /// Log in through any transport (the simulation's).
-    pub fn login_with(&mut self, t: &dyn Transport, user: &str, password: &str) -> Result<LoginOutcome> {
+    pub fn login_with(
+        &mut self,
+        t: &dyn Transport,
+        user: &str,
+        password: &str,
+    ) -> Result<LoginOutcome> {
         let (resp, offset, at) = engine::login(t, self.clock.as_ref(), user, password)?;
         self.store.set_user(&resp.user, resp.expires_at)?;
         self.creds.set(&self.id, Secret::Token, &resp.token)?;
         self.store.record_contact(offset, at)?;
-        Ok(LoginOutcome { user: resp.user, expires_at: resp.expires_at, clock_offset_ms: offset.num_milliseconds() })
+        Ok(LoginOutcome {
+            user: resp.user,
+            expires_at: resp.expires_at,
+            clock_offset_ms: offset.num_milliseconds(),
+        })
     }
 
     /// Forget the token (the local data stays, encrypted).
@@ -164,7 +216,12 @@ impl Profile {
 
     /// Take an action: checked against the local state by the domain code, applied to the
     /// local view and queued in the outbox, in one transaction. Works offline.
-    pub fn act(&mut self, command: DomainCommand, opinion: Option<String>, attachments: Vec<AttachmentId>) -> Result<CommandEnvelope> {
+    pub fn act(
+        &mut self,
+        command: DomainCommand,
+        opinion: Option<String>,
+        attachments: Vec<AttachmentId>,
+    ) -> Result<CommandEnvelope> {
         let actor = self.actor()?;
         let mut at = self.corrected_now()?;
         // A few seconds of clock error left after the correction must not make an action
@@ -176,14 +233,24 @@ impl Profile {
             at = last;
         }
         let now = self.clock.now();
-        self.store.enqueue(NewCommand { command, acted_at: at, opinion, attachments }, &actor, now)
+        self.store.enqueue(
+            NewCommand {
+                command,
+                acted_at: at,
+                opinion,
+                attachments,
+            },
+            &actor,
+            now,
+        )
     }
 
     /// Keep a file in the encrypted cache and queue its upload; returns its id (SHA-256).
     pub fn attach_file(&mut self, path: &Path) -> Result<AttachmentId> {
         let data = std::fs::read(path).map_err(|e| ClientError::io(path, e))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        self.store.add_attachment(&data, name.as_deref(), self.clock.now())
+        self.store
+            .add_attachment(&data, name.as_deref(), self.clock.now())
     }
 
     /// A file from the cache or the server.
@@ -194,7 +261,15 @@ impl Profile {
     }
 
     /// Upload now (outside a full sync).
-    pub fn upload_pending(&mut self, opts: SyncOptions) -> Result<Vec<(AttachmentId, std::result::Result<crate::store::UploadState, String>)>> {
+    pub fn upload_pending(
+        &mut self,
+        opts: SyncOptions,
+    ) -> Result<
+        Vec<(
+            AttachmentId,
+            std::result::Result<crate::store::UploadState, String>,
+        )>,
+    > {
         let t = self.transport()?;
         let token = self.token()?;
         let mut out = Vec::new();

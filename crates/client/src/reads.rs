@@ -2,7 +2,7 @@
 //! with its cases and trails, an entity's trail with its verification, and the sync status.
 
 use crate::error::{ClientError, Result};
-use crate::store::{OutboxEntry, RefusalEntry, StoredEvent, Store, UploadEntry};
+use crate::store::{OutboxEntry, RefusalEntry, Store, StoredEvent, UploadEntry};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::calendar::WorkingCalendar;
@@ -50,15 +50,21 @@ fn in_queue(user: &UserInfo, c: &Case) -> Option<String> {
             S::Received => Some("形式审查：受理、一次性补正告知或不予受理".to_owned()),
             _ => None,
         },
-        Role::DepartmentReviewer | Role::UtilityUnit if user.department.as_ref() == Some(&c.department) => match c.state {
-            S::InReview => Some(match c.next_level() {
-                Some(level) => format!("层级审批：{level}"),
-                None => "办结".to_owned(),
-            }),
-            S::Paused => Some("审查整改材料后恢复".to_owned()),
-            S::Received if c.commitment == CommitmentStatus::Requested => Some("确认是否适用告知承诺制".to_owned()),
-            _ => None,
-        },
+        Role::DepartmentReviewer | Role::UtilityUnit
+            if user.department.as_ref() == Some(&c.department) =>
+        {
+            match c.state {
+                S::InReview => Some(match c.next_level() {
+                    Some(level) => format!("层级审批：{level}"),
+                    None => "办结".to_owned(),
+                }),
+                S::Paused => Some("审查整改材料后恢复".to_owned()),
+                S::Received if c.commitment == CommitmentStatus::Requested => {
+                    Some("确认是否适用告知承诺制".to_owned())
+                }
+                _ => None,
+            }
+        }
         Role::ReformOffice => matches!(c.state, S::InReview | S::Paused).then(|| "督办".to_owned()),
         _ => None,
     }
@@ -79,11 +85,17 @@ fn level_rank(level: Option<WarningLevel>) -> u8 {
 pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec<QueueEntry>> {
     let calendar = WorkingCalendar::shipped();
     let clock = LegalClock::new(&calendar, OfficeHours::default());
-    let pending: std::collections::HashSet<String> =
-        store.outbox()?.into_iter().filter(|o| o.local_conflict.is_none()).map(|o| o.entity).collect();
+    let pending: std::collections::HashSet<String> = store
+        .outbox()?
+        .into_iter()
+        .filter(|o| o.local_conflict.is_none())
+        .map(|o| o.entity)
+        .collect();
     let mut out = Vec::new();
     for c in store.cases()? {
-        let Some(next_action) = in_queue(user, &c) else { continue };
+        let Some(next_action) = in_queue(user, &c) else {
+            continue;
+        };
         let (mut deadline, mut level, mut remaining, mut clock_error) = (None, None, None, None);
         if let Some(input) = c.clock_input() {
             match clock.evaluate(&input, to_local(as_of)) {
@@ -116,7 +128,12 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
     // Overdue first, then due soon, then the rest by deadline; paused cases and cases whose
     // clock has not started come last.
     out.sort_by(|(da, a), (db, b)| {
-        (level_rank(a.level), da.is_none(), da, &a.case).cmp(&(level_rank(b.level), db.is_none(), db, &b.case))
+        (level_rank(a.level), da.is_none(), da, &a.case).cmp(&(
+            level_rank(b.level),
+            db.is_none(),
+            db,
+            &b.case,
+        ))
     });
     Ok(out.into_iter().map(|(_, e)| e).collect())
 }
@@ -143,7 +160,9 @@ pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
                     DomainEvent::Project(_) => None,
                 })
                 .collect();
-            (sealed.len() != events.len()).then(|| "记录类型混杂".to_owned()).or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
+            (sealed.len() != events.len())
+                .then(|| "记录类型混杂".to_owned())
+                .or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
         }
         EntityRef::Project(_) => {
             let sealed: Vec<Sealed<_>> = events
@@ -153,10 +172,16 @@ pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
                     DomainEvent::Case(_) => None,
                 })
                 .collect();
-            (sealed.len() != events.len()).then(|| "记录类型混杂".to_owned()).or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
+            (sealed.len() != events.len())
+                .then(|| "记录类型混杂".to_owned())
+                .or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
         }
     };
-    Ok(TrailView { entity: key, events, broken })
+    Ok(TrailView {
+        entity: key,
+        events,
+        broken,
+    })
 }
 
 /// A project with its cases and its trail.
@@ -168,8 +193,15 @@ pub struct ProjectView {
 }
 
 pub fn project(store: &Store, id: &ProjectId) -> Result<ProjectView> {
-    let project = store.project(id)?.ok_or_else(|| ClientError::NotFound { what: "项目", id: id.to_string() })?;
-    Ok(ProjectView { cases: store.cases_of_project(id)?, trail: trail(store, &EntityRef::Project(id.clone()))?, project })
+    let project = store.project(id)?.ok_or_else(|| ClientError::NotFound {
+        what: "项目",
+        id: id.to_string(),
+    })?;
+    Ok(ProjectView {
+        cases: store.cases_of_project(id)?,
+        trail: trail(store, &EntityRef::Project(id.clone()))?,
+        project,
+    })
 }
 
 /// Where the profile stands: what waits to be sent, what was refused, when it last synced.

@@ -32,41 +32,130 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
     ready_project(&h, &mut applicant, &mut window, "P-flow");
 
     // The applicant applies: case, material, stamped form (uploaded before the push).
-    let form = applicant.profile.attach_file(&write_pdf(applicant.dir.path(), "form")).unwrap();
-    let material = applicant.profile.attach_file(&write_pdf(applicant.dir.path(), "material")).unwrap();
+    let form = applicant
+        .profile
+        .attach_file(&write_pdf(applicant.dir.path(), "form"))
+        .unwrap();
+    let material = applicant
+        .profile
+        .attach_file(&write_pdf(applicant.dir.path(), "material"))
+        .unwrap();
     let org = fixtures::builder_org().unwrap();
-    applicant.profile.act(case("C-flow", fixtures::create_case("P-flow", org)), None, vec![]).unwrap();
     applicant
         .profile
-        .act(case("C-flow", CaseCommand::AttachMaterial { material: "建设工程规划许可申请表".into(), attachment: material }), None, vec![])
+        .act(
+            case("C-flow", fixtures::create_case("P-flow", org)),
+            None,
+            vec![],
+        )
         .unwrap();
-    applicant.profile.act(case("C-flow", CaseCommand::Submit { stamped_form: form }), None, vec![]).unwrap();
+    applicant
+        .profile
+        .act(
+            case(
+                "C-flow",
+                CaseCommand::AttachMaterial {
+                    material: "建设工程规划许可申请表".into(),
+                    attachment: material,
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
+    applicant
+        .profile
+        .act(
+            case("C-flow", CaseCommand::Submit { stamped_form: form }),
+            None,
+            vec![],
+        )
+        .unwrap();
     assert_synced(&mut applicant, &h);
 
     window.profile.sync_with(&h.transport(), opts()).unwrap();
-    window.profile.act(case("C-flow", CaseCommand::Receive), None, vec![]).unwrap();
-    window.profile.act(case("C-flow", CaseCommand::Accept { terms: terms(fixtures::ITEM), commitment_based: false }), None, vec![]).unwrap();
+    window
+        .profile
+        .act(case("C-flow", CaseCommand::Receive), None, vec![])
+        .unwrap();
+    window
+        .profile
+        .act(
+            case(
+                "C-flow",
+                CaseCommand::Accept {
+                    terms: terms(fixtures::ITEM),
+                    commitment_based: false,
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
     assert_synced(&mut window, &h);
 
     // Four reviewers of 市资规局 sign their levels; the second one is offline while signing.
     let levels = terms(fixtures::ITEM).review_levels;
-    let mut reviewers: Vec<TestClient> = (1..=levels.len()).map(|i| client(&h, &format!("reviewer-zgj-{i}"), Duration::zero())).collect();
+    let mut reviewers: Vec<TestClient> = (1..=levels.len())
+        .map(|i| client(&h, &format!("reviewer-zgj-{i}"), Duration::zero()))
+        .collect();
     for (i, level) in levels.iter().enumerate() {
         let r = &mut reviewers[i];
         r.profile.sync_with(&h.transport(), opts()).unwrap();
         if i == 1 {
-            let q = reads::queue(r.profile.store(), &r.profile.store().sync_state().unwrap().user.unwrap(), chrono::Utc::now()).unwrap();
+            let q = reads::queue(
+                r.profile.store(),
+                &r.profile.store().sync_state().unwrap().user.unwrap(),
+                chrono::Utc::now(),
+            )
+            .unwrap();
             assert_eq!(q.len(), 1, "the case is in the reviewer's queue");
             assert!(q[0].deadline.is_some() && q[0].level.is_some(), "{q:?}");
-            r.profile.act(case("C-flow", CaseCommand::SignOff { level: level.clone() }), Some("离线审核意见".into()), vec![]).unwrap();
+            r.profile
+                .act(
+                    case(
+                        "C-flow",
+                        CaseCommand::SignOff {
+                            level: level.clone(),
+                        },
+                    ),
+                    Some("离线审核意见".into()),
+                    vec![],
+                )
+                .unwrap();
             let offline = r.profile.sync_with(&closed_port(), opts()).unwrap();
             assert!(offline.offline.is_some());
             assert_eq!(reads::status(r.profile.store()).unwrap().pending, 1);
             // The local view already shows the sign-off; the trail still verifies.
-            assert_eq!(r.profile.store().case(&CaseId::new("C-flow")).unwrap().unwrap().sign_offs.len(), 2);
-            assert_eq!(reads::trail(r.profile.store(), &EntityRef::Case(CaseId::new("C-flow"))).unwrap().broken, None);
+            assert_eq!(
+                r.profile
+                    .store()
+                    .case(&CaseId::new("C-flow"))
+                    .unwrap()
+                    .unwrap()
+                    .sign_offs
+                    .len(),
+                2
+            );
+            assert_eq!(
+                reads::trail(r.profile.store(), &EntityRef::Case(CaseId::new("C-flow")))
+                    .unwrap()
+                    .broken,
+                None
+            );
         } else {
-            r.profile.act(case("C-flow", CaseCommand::SignOff { level: level.clone() }), None, vec![]).unwrap();
+            r.profile
+                .act(
+                    case(
+                        "C-flow",
+                        CaseCommand::SignOff {
+                            level: level.clone(),
+                        },
+                    ),
+                    None,
+                    vec![],
+                )
+                .unwrap();
         }
         assert_synced(r, &h);
     }
@@ -80,11 +169,20 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
             file: None,
         },
     };
-    last.profile.act(case("C-flow", CaseCommand::Complete { decision }), None, vec![]).unwrap();
+    last.profile
+        .act(
+            case("C-flow", CaseCommand::Complete { decision }),
+            None,
+            vec![],
+        )
+        .unwrap();
     assert_synced(last, &h);
 
     // Everyone converges on the server's state.
-    for c in [&mut applicant, &mut window].into_iter().chain(reviewers.iter_mut()) {
+    for c in [&mut applicant, &mut window]
+        .into_iter()
+        .chain(reviewers.iter_mut())
+    {
         assert_synced(c, &h);
         let got = c.profile.store().case(&CaseId::new("C-flow")).unwrap();
         if c.user == "window" || c.user == "applicant" || c.user.starts_with("reviewer-zgj") {
@@ -93,7 +191,8 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
             assert_eq!(got.sign_offs.len(), levels.len());
             assert_eq!(got.sign_offs[1].opinion.as_deref(), Some("离线审核意见"));
         }
-        let trail = reads::trail(c.profile.store(), &EntityRef::Case(CaseId::new("C-flow"))).unwrap();
+        let trail =
+            reads::trail(c.profile.store(), &EntityRef::Case(CaseId::new("C-flow"))).unwrap();
         assert_eq!(trail.broken, None);
     }
 }
@@ -102,11 +201,24 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
 fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
     let h = Harness::start();
     let before = h.requests();
-    let wrong = HttpTransport::new(&h.server.base_url, &ServerTrust::Pinned("ab".repeat(32))).unwrap();
-    let err = wrong.login(&LoginRequest { user: "applicant".into(), password: DEMO_PASSWORD.into() }).unwrap_err();
+    let wrong =
+        HttpTransport::new(&h.server.base_url, &ServerTrust::Pinned("ab".repeat(32))).unwrap();
+    let err = wrong
+        .login(&LoginRequest {
+            user: "applicant".into(),
+            password: DEMO_PASSWORD.into(),
+        })
+        .unwrap_err();
     assert!(matches!(err, TransportError::Pinning(_)), "{err:?}");
-    assert!(err.to_string().contains(&h.server.fingerprint), "the error names the key it saw: {err}");
-    assert_eq!(h.requests(), before, "no HTTP request was received with a wrong pin");
+    assert!(
+        err.to_string().contains(&h.server.fingerprint),
+        "the error names the key it saw: {err}"
+    );
+    assert_eq!(
+        h.requests(),
+        before,
+        "no HTTP request was received with a wrong pin"
+    );
 
     // Through a profile: the error says so, nothing is stored.
     let dir = tempfile::tempdir().unwrap();
@@ -116,7 +228,14 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
         std::sync::Arc::new(permitdesk_client::clock::SystemClock),
     )
     .unwrap();
-    let err = p.login(&h.server.base_url, &ServerTrust::Pinned("ab".repeat(32)), "applicant", DEMO_PASSWORD).unwrap_err();
+    let err = p
+        .login(
+            &h.server.base_url,
+            &ServerTrust::Pinned("ab".repeat(32)),
+            "applicant",
+            DEMO_PASSWORD,
+        )
+        .unwrap_err();
     assert!(matches!(err, ClientError::Pinning(_)), "{err}");
     assert!(p.store().sync_state().unwrap().user.is_none());
     assert_eq!(h.requests(), before);
@@ -125,9 +244,19 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &h.server.cert_pem).unwrap();
     let right = h.transport();
-    assert!(right.login(&LoginRequest { user: "applicant".into(), password: DEMO_PASSWORD.into() }).is_ok());
+    assert!(
+        right
+            .login(&LoginRequest {
+                user: "applicant".into(),
+                password: DEMO_PASSWORD.into()
+            })
+            .is_ok()
+    );
     let by_ca = HttpTransport::new(&h.server.base_url, &ServerTrust::CaFile(ca)).unwrap();
-    let r = by_ca.login(&LoginRequest { user: "applicant".into(), password: DEMO_PASSWORD.into() });
+    let r = by_ca.login(&LoginRequest {
+        user: "applicant".into(),
+        password: DEMO_PASSWORD.into(),
+    });
     // rcgen's certificate names 127.0.0.1 only if the server put it in; either way the CA path
     // must not be silently accepted with a wrong key.
     if let Err(e) = &r {
@@ -142,22 +271,50 @@ struct CutAfter<'a> {
 }
 
 impl Transport for CutAfter<'_> {
-    fn login(&self, r: &LoginRequest) -> Result<permitdesk_protocol::LoginResponse, TransportError> {
+    fn login(
+        &self,
+        r: &LoginRequest,
+    ) -> Result<permitdesk_protocol::LoginResponse, TransportError> {
         self.inner.login(r)
     }
-    fn push(&self, t: &str, r: &permitdesk_protocol::PushRequest) -> Result<permitdesk_protocol::PushResponse, TransportError> {
+    fn push(
+        &self,
+        t: &str,
+        r: &permitdesk_protocol::PushRequest,
+    ) -> Result<permitdesk_protocol::PushResponse, TransportError> {
         self.inner.push(t, r)
     }
-    fn pull(&self, t: &str, q: &permitdesk_protocol::PullQuery) -> Result<permitdesk_protocol::PullResponse, TransportError> {
+    fn pull(
+        &self,
+        t: &str,
+        q: &permitdesk_protocol::PullQuery,
+    ) -> Result<permitdesk_protocol::PullResponse, TransportError> {
         self.inner.pull(t, q)
     }
-    fn refusals(&self, t: &str, c: &str, a: u64) -> Result<permitdesk_protocol::RefusalsResponse, TransportError> {
+    fn refusals(
+        &self,
+        t: &str,
+        c: &str,
+        a: u64,
+    ) -> Result<permitdesk_protocol::RefusalsResponse, TransportError> {
         self.inner.refusals(t, c, a)
     }
-    fn upload_status(&self, t: &str, id: &AttachmentId, size: u64) -> Result<permitdesk_protocol::UploadStatus, TransportError> {
+    fn upload_status(
+        &self,
+        t: &str,
+        id: &AttachmentId,
+        size: u64,
+    ) -> Result<permitdesk_protocol::UploadStatus, TransportError> {
         self.inner.upload_status(t, id, size)
     }
-    fn upload_chunk(&self, t: &str, id: &AttachmentId, off: u64, size: u64, c: &[u8]) -> Result<permitdesk_protocol::UploadStatus, TransportError> {
+    fn upload_chunk(
+        &self,
+        t: &str,
+        id: &AttachmentId,
+        off: u64,
+        size: u64,
+        c: &[u8],
+    ) -> Result<permitdesk_protocol::UploadStatus, TransportError> {
         if self.chunks_left.get() == 0 {
             return Err(TransportError::Unreachable("cut".into()));
         }
@@ -179,21 +336,38 @@ fn a_cut_upload_resumes_where_the_server_stopped_and_downloads_respect_scope() {
     let path = applicant.dir.path().join("big.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let id = applicant.profile.attach_file(&path).unwrap();
-    let small = SyncOptions { chunk_size: 1024, ..SyncOptions::default() };
+    let small = SyncOptions {
+        chunk_size: 1024,
+        ..SyncOptions::default()
+    };
     let http = h.transport();
-    let cut = CutAfter { inner: &http, chunks_left: std::cell::Cell::new(2) };
+    let cut = CutAfter {
+        inner: &http,
+        chunks_left: std::cell::Cell::new(2),
+    };
     let token = token_of(&applicant);
     let first = engine::upload_one(applicant.profile.store(), &cut, &token, &id, small).unwrap();
     assert!(first.is_err(), "the connection was cut");
     let up = applicant.profile.store().uploads(false).unwrap();
     assert_eq!((up[0].state, up[0].uploaded), (UploadState::Partial, 2048));
     let status = http.upload_status(&token, &id, pdf.len() as u64).unwrap();
-    assert_eq!(status.received, 2048, "the server kept the first two chunks");
+    assert_eq!(
+        status.received, 2048,
+        "the server kept the first two chunks"
+    );
     // Resume: only the missing chunks are sent.
-    let resumed = CutAfter { inner: &http, chunks_left: std::cell::Cell::new(3) };
-    let second = engine::upload_one(applicant.profile.store(), &resumed, &token, &id, small).unwrap();
+    let resumed = CutAfter {
+        inner: &http,
+        chunks_left: std::cell::Cell::new(3),
+    };
+    let second =
+        engine::upload_one(applicant.profile.store(), &resumed, &token, &id, small).unwrap();
     assert_eq!(second, Ok(UploadState::Complete));
-    assert_eq!(resumed.chunks_left.get(), 0, "three chunks were left to send");
+    assert_eq!(
+        resumed.chunks_left.get(),
+        0,
+        "three chunks were left to send"
+    );
 
     // The applicant's own file downloads (from the server when not cached); another builder's
     // applicant gets a clear refusal.
@@ -211,17 +385,51 @@ fn local_reads_work_offline_and_actions_queue_with_the_corrected_time() {
     let mut applicant = client(&h, "applicant", Duration::hours(-5));
     let mut window = client(&h, "window", Duration::zero());
     ready_project(&h, &mut applicant, &mut window, "P-off");
-    let offset = applicant.profile.store().sync_state().unwrap().clock_offset();
-    assert!((offset - Duration::hours(5)).num_seconds().abs() < 60, "measured offset {offset}");
+    let offset = applicant
+        .profile
+        .store()
+        .sync_state()
+        .unwrap()
+        .clock_offset();
+    assert!(
+        (offset - Duration::hours(5)).num_seconds().abs() < 60,
+        "measured offset {offset}"
+    );
     let before = chrono::Utc::now();
-    let env = applicant.profile.act(case("C-off", fixtures::create_case("P-off", fixtures::builder_org().unwrap())), None, vec![]).unwrap();
-    assert!((env.acted_at - before).num_seconds().abs() < 60, "acted_at {} is server time", env.acted_at);
+    let env = applicant
+        .profile
+        .act(
+            case(
+                "C-off",
+                fixtures::create_case("P-off", fixtures::builder_org().unwrap()),
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        (env.acted_at - before).num_seconds().abs() < 60,
+        "acted_at {} is server time",
+        env.acted_at
+    );
     let r = applicant.profile.sync_with(&closed_port(), opts()).unwrap();
     assert!(r.offline.is_some());
     let view = reads::project(applicant.profile.store(), &ProjectId::new("P-off")).unwrap();
-    assert_eq!(view.cases.len(), 1, "the queued case shows under its project");
+    assert_eq!(
+        view.cases.len(),
+        1,
+        "the queued case shows under its project"
+    );
     assert_eq!(view.trail.broken, None);
     assert!(view.trail.events.len() >= 2);
     assert_synced(&mut applicant, &h);
-    assert_eq!(applicant.profile.store().confirmed(&EntityRef::Case(CaseId::new("C-off"))).unwrap().version(), 1);
+    assert_eq!(
+        applicant
+            .profile
+            .store()
+            .confirmed(&EntityRef::Case(CaseId::new("C-off")))
+            .unwrap()
+            .version(),
+        1
+    );
 }

@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "/tmp/docs".to_string());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/docs".to_string());
     std::fs::create_dir_all(&dir).unwrap();
     let t = std::time::Instant::now();
     for (name, bytes) in permitdesk_documents::demo::all_documents().unwrap() {

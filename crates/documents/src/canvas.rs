@@ -6,10 +6,10 @@
 
 use crate::error::RenderError;
 use crate::fonts::Fonts;
-use crate::layout::{Measure, text_width, wrap};
+use crate::layout::{text_width, wrap};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
 const MM: f32 = 72.0 / 25.4;
@@ -35,9 +35,29 @@ pub(crate) enum Align {
 
 #[derive(Debug, Clone)]
 enum Item {
-    Text { x: f32, y: f32, size: f32, bold: bool, text: String },
-    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<f32>, stroke: Option<f32> },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, dash: bool },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<f32>,
+        stroke: Option<f32>,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        dash: bool,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -58,11 +78,23 @@ pub(crate) struct Cell {
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), span: 1, bold: false, align: Align::Left, fill: None }
+        Cell {
+            text: text.into(),
+            span: 1,
+            bold: false,
+            align: Align::Left,
+            fill: None,
+        }
     }
     /// A form label: bold on light grey, centred.
     pub fn label(text: impl Into<String>) -> Self {
-        Cell { text: text.into(), span: 1, bold: false, align: Align::Center, fill: Some(0.93) }
+        Cell {
+            text: text.into(),
+            span: 1,
+            bold: false,
+            align: Align::Center,
+            fill: Some(0.93),
+        }
     }
     pub fn span(mut self, n: usize) -> Self {
         self.span = n.max(1);
@@ -84,7 +116,11 @@ pub(crate) struct HeaderCell {
 
 impl HeaderCell {
     pub fn new(text: impl Into<String>, colspan: usize, rowspan: usize) -> Self {
-        HeaderCell { text: text.into(), colspan: colspan.max(1), rowspan: rowspan.max(1) }
+        HeaderCell {
+            text: text.into(),
+            colspan: colspan.max(1),
+            rowspan: rowspan.max(1),
+        }
     }
 }
 
@@ -106,6 +142,10 @@ struct PlacedHeader {
     rowspan: usize,
 }
 
+/// Column widths, placed header cells, header row heights and font size of the table whose
+/// header is repeated on each new page.
+type RepeatedHeader = (Vec<f32>, Vec<PlacedHeader>, Vec<f32>, f32);
+
 /// The document being typeset.
 pub(crate) struct Doc {
     fonts: &'static Fonts,
@@ -119,7 +159,7 @@ pub(crate) struct Doc {
     pub y: f32,
     running_header: String,
     /// A table whose header repeats on each new page while it is being drawn.
-    repeat: Option<(Vec<f32>, Vec<PlacedHeader>, Vec<f32>, f32)>,
+    repeat: Option<RepeatedHeader>,
 }
 
 pub(crate) const LINE_FACTOR: f32 = 1.45;
@@ -134,7 +174,11 @@ impl Doc {
             Orientation::Portrait => (210.0 * MM, 297.0 * MM),
             Orientation::Landscape => (297.0 * MM, 210.0 * MM),
         };
-        let margin = if orientation == Orientation::Portrait { 20.0 * MM } else { 11.0 * MM };
+        let margin = if orientation == Orientation::Portrait {
+            20.0 * MM
+        } else {
+            11.0 * MM
+        };
         let top = 18.0 * MM;
         Doc {
             fonts,
@@ -155,10 +199,6 @@ impl Doc {
         self.right - self.left
     }
 
-    pub fn fonts(&self) -> &'static Fonts {
-        self.fonts
-    }
-
     pub fn check(&self, field: &str, text: &str) -> Result<(), RenderError> {
         self.fonts.check(field, text)
     }
@@ -177,10 +217,6 @@ impl Doc {
         }
         let last = self.pages.len() - 1;
         &mut self.pages[last]
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
     }
 
     pub fn new_page(&mut self) {
@@ -209,10 +245,26 @@ impl Doc {
             return;
         }
         let baseline = top + size * 0.88;
-        self.page().items.push(Item::Text { x, y: baseline, size, bold, text: text.to_string() });
+        self.page().items.push(Item::Text {
+            x,
+            y: baseline,
+            size,
+            bold,
+            text: text.to_string(),
+        });
     }
 
-    pub fn text_aligned(&mut self, x: f32, w: f32, top: f32, text: &str, size: f32, bold: bool, align: Align) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_aligned(
+        &mut self,
+        x: f32,
+        w: f32,
+        top: f32,
+        text: &str,
+        size: f32,
+        bold: bool,
+        align: Align,
+    ) {
         let tw = self.width_of(text, size, bold);
         let x = match align {
             Align::Left => x,
@@ -223,29 +275,69 @@ impl Doc {
     }
 
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<f32>, stroke: Option<f32>) {
-        self.page().items.push(Item::Rect { x, y, w, h, fill, stroke });
+        self.page().items.push(Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill,
+            stroke,
+        });
     }
 
     pub fn hline(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
-        self.page().items.push(Item::Line { x1, y1: y, x2, y2: y, width, dash: false });
+        self.page().items.push(Item::Line {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            width,
+            dash: false,
+        });
     }
 
     /// A dashed square: where a seal goes (盖章处).
     pub fn dashed_box(&mut self, x: f32, y: f32, side: f32) {
-        let corners = [(x, y, x + side, y), (x + side, y, x + side, y + side), (x, y + side, x + side, y + side), (x, y, x, y + side)];
+        let corners = [
+            (x, y, x + side, y),
+            (x + side, y, x + side, y + side),
+            (x, y + side, x + side, y + side),
+            (x, y, x, y + side),
+        ];
         for (x1, y1, x2, y2) in corners {
-            self.page().items.push(Item::Line { x1, y1, x2, y2, width: 0.5, dash: true });
+            self.page().items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: 0.5,
+                dash: true,
+            });
         }
     }
 
     /// A wrapped paragraph at the cursor, split across pages line by line.
-    pub fn paragraph(&mut self, field: &str, text: &str, size: f32, bold: bool, align: Align) -> Result<(), RenderError> {
+    pub fn paragraph(
+        &mut self,
+        field: &str,
+        text: &str,
+        size: f32,
+        bold: bool,
+        align: Align,
+    ) -> Result<(), RenderError> {
         self.indented(field, "", text, size, bold, align, 0.0)
     }
 
     /// A paragraph with a hanging label (`1.`, `（二）`): continuation lines align with the text
     /// after the label, not with the label.
-    pub fn hanging(&mut self, field: &str, label: &str, text: &str, size: f32, indent: f32) -> Result<(), RenderError> {
+    pub fn hanging(
+        &mut self,
+        field: &str,
+        label: &str,
+        text: &str,
+        size: f32,
+        indent: f32,
+    ) -> Result<(), RenderError> {
         self.indented(field, label, text, size, false, Align::Left, indent)
     }
 
@@ -262,7 +354,11 @@ impl Doc {
     ) -> Result<(), RenderError> {
         self.check(field, label)?;
         self.check(field, text)?;
-        let label_w = if label.is_empty() { 0.0 } else { self.width_of(label, size, bold) + size * 0.25 };
+        let label_w = if label.is_empty() {
+            0.0
+        } else {
+            self.width_of(label, size, bold) + size * 0.25
+        };
         let x = self.left + indent;
         let w = self.right - x - label_w;
         let lh = size * LINE_FACTOR;
@@ -283,7 +379,11 @@ impl Doc {
     /// the header rows are repeated at the top of every page the table continues on.
     pub fn table(&mut self, t: &Table) -> Result<(), RenderError> {
         let total: f32 = t.weights.iter().sum::<f32>().max(f32::EPSILON);
-        let widths: Vec<f32> = t.weights.iter().map(|w| w / total * self.content_width()).collect();
+        let widths: Vec<f32> = t
+            .weights
+            .iter()
+            .map(|w| w / total * self.content_width())
+            .collect();
         let ncols = widths.len();
         let lh = t.size * LINE_FACTOR;
 
@@ -297,27 +397,42 @@ impl Doc {
                     c += 1;
                 }
                 if c >= ncols {
-                    return Err(RenderError::RowWidth { table: t.name.clone(), row: r + 1, got: c + 1, expected: ncols });
+                    return Err(RenderError::RowWidth {
+                        table: t.name.clone(),
+                        row: r + 1,
+                        got: c + 1,
+                        expected: ncols,
+                    });
                 }
                 self.check(&t.name, &cell.text)?;
-                for rr in r..(r + cell.rowspan).min(t.header.len()) {
-                    for cc in c..(c + cell.colspan).min(ncols) {
-                        taken[rr][cc] = true;
+                for row_taken in taken.iter_mut().skip(r).take(cell.rowspan) {
+                    for slot in row_taken.iter_mut().skip(c).take(cell.colspan) {
+                        *slot = true;
                     }
                 }
-                placed.push(PlacedHeader { text: cell.text.clone(), col: c, row: r, colspan: cell.colspan, rowspan: cell.rowspan });
+                placed.push(PlacedHeader {
+                    text: cell.text.clone(),
+                    col: c,
+                    row: r,
+                    colspan: cell.colspan,
+                    rowspan: cell.rowspan,
+                });
                 c += cell.colspan;
             }
         }
         let mut heights = vec![lh + 2.0 * pad(t.size); t.header.len()];
         for p in placed.iter().filter(|p| p.rowspan == 1) {
             let w: f32 = widths[p.col..(p.col + p.colspan).min(ncols)].iter().sum();
-            let n = self.wrap(&p.text, t.size, true, w - 2.0 * pad(t.size)).len() as f32;
+            let n = self
+                .wrap(&p.text, t.size, true, w - 2.0 * pad(t.size))
+                .len() as f32;
             heights[p.row] = heights[p.row].max(n * lh + 2.0 * pad(t.size));
         }
         for p in placed.iter().filter(|p| p.rowspan > 1) {
             let w: f32 = widths[p.col..(p.col + p.colspan).min(ncols)].iter().sum();
-            let n = self.wrap(&p.text, t.size, true, w - 2.0 * pad(t.size)).len() as f32;
+            let n = self
+                .wrap(&p.text, t.size, true, w - 2.0 * pad(t.size))
+                .len() as f32;
             let last = (p.row + p.rowspan).min(heights.len()) - 1;
             let have: f32 = heights[p.row..=last].iter().sum();
             let need = n * lh + 2.0 * pad(t.size);
@@ -337,7 +452,12 @@ impl Doc {
             let spans: usize = row.iter().map(|c| c.span).sum();
             if spans != ncols {
                 self.repeat = None;
-                return Err(RenderError::RowWidth { table: t.name.clone(), row: ri + 1, got: spans, expected: ncols });
+                return Err(RenderError::RowWidth {
+                    table: t.name.clone(),
+                    row: ri + 1,
+                    got: spans,
+                    expected: ncols,
+                });
             }
             let mut cells = Vec::new();
             let mut x = self.left;
@@ -353,7 +473,9 @@ impl Doc {
             let max_lines = cells.iter().map(|c| c.2.len()).max().unwrap_or(1);
             let mut done = 0;
             while done < max_lines {
-                let room = ((self.bottom - self.y - 2.0 * pad(t.size)) / lh).floor().max(0.0) as usize;
+                let room = ((self.bottom - self.y - 2.0 * pad(t.size)) / lh)
+                    .floor()
+                    .max(0.0) as usize;
                 if room == 0 {
                     self.new_page();
                     continue;
@@ -374,10 +496,22 @@ impl Doc {
                     self.rect(*cx, top, *w, h, None, Some(0.6));
                     let slice: Vec<&String> = lines.iter().skip(done).take(take).collect();
                     // Whole rows centre short cells vertically, as printed forms do.
-                    let offset = if whole { (max_lines - lines.len()) as f32 * lh / 2.0 } else { 0.0 };
+                    let offset = if whole {
+                        (max_lines - lines.len()) as f32 * lh / 2.0
+                    } else {
+                        0.0
+                    };
                     for (i, line) in slice.iter().enumerate() {
                         let ty = top + pad(t.size) + offset + i as f32 * lh + (lh - t.size) / 2.0;
-                        self.text_aligned(cx + pad(t.size), w - 2.0 * pad(t.size), ty, line, t.size, cell.bold, cell.align);
+                        self.text_aligned(
+                            cx + pad(t.size),
+                            w - 2.0 * pad(t.size),
+                            ty,
+                            line,
+                            t.size,
+                            cell.bold,
+                            cell.align,
+                        );
                     }
                 }
                 self.y += h;
@@ -396,16 +530,28 @@ impl Doc {
         let top = self.y;
         for p in placed {
             let x = self.left + widths[..p.col].iter().sum::<f32>();
-            let w: f32 = widths[p.col..(p.col + p.colspan).min(widths.len())].iter().sum();
+            let w: f32 = widths[p.col..(p.col + p.colspan).min(widths.len())]
+                .iter()
+                .sum();
             let y = top + heights[..p.row].iter().sum::<f32>();
-            let h: f32 = heights[p.row..(p.row + p.rowspan).min(heights.len())].iter().sum();
+            let h: f32 = heights[p.row..(p.row + p.rowspan).min(heights.len())]
+                .iter()
+                .sum();
             self.rect(x, y, w, h, Some(0.9), None);
             self.rect(x, y, w, h, None, Some(0.6));
             let lines = self.wrap(&p.text, size, true, w - 2.0 * pad(size));
             let block = lines.len() as f32 * lh;
             for (i, line) in lines.iter().enumerate() {
                 let ty = y + (h - block) / 2.0 + i as f32 * lh + (lh - size) / 2.0;
-                self.text_aligned(x + pad(size), w - 2.0 * pad(size), ty, line, size, true, Align::Center);
+                self.text_aligned(
+                    x + pad(size),
+                    w - 2.0 * pad(size),
+                    ty,
+                    line,
+                    size,
+                    true,
+                    Align::Center,
+                );
             }
         }
         self.y = top + heights.iter().sum::<f32>();
@@ -413,8 +559,9 @@ impl Doc {
 
     /// A QR code with its top-left corner at (x, y), `side` points wide, dark runs as rectangles.
     pub fn qr(&mut self, x: f32, y: f32, side: f32, payload: &str) -> Result<(), RenderError> {
-        let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|_| RenderError::QrTooLong { len: payload.len() })?;
+        let code =
+            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+                .map_err(|_| RenderError::QrTooLong { len: payload.len() })?;
         let n = code.width();
         let colors = code.to_colors();
         // A 2-module quiet zone inside the box keeps scanners happy without wasting paper.
@@ -440,7 +587,11 @@ impl Doc {
     }
 
     /// Running header, footer with "第 N 页 共 M 页", the printable-area check, and the PDF bytes.
-    pub fn finish(mut self, title: &str, created: chrono::NaiveDateTime) -> Result<Vec<u8>, RenderError> {
+    pub fn finish(
+        mut self,
+        title: &str,
+        created: chrono::NaiveDateTime,
+    ) -> Result<Vec<u8>, RenderError> {
         let total = self.pages.len();
         let header = self.running_header.clone();
         self.check("页眉", &header)?;
@@ -452,15 +603,41 @@ impl Doc {
             let mut extra = Vec::new();
             if !header.is_empty() {
                 let hw = self.width_of(&header, 7.5, false);
-                extra.push(Item::Text { x: right - hw, y: head_y + 7.5 * 0.88, size: 7.5, bold: false, text: header.clone() });
-                extra.push(Item::Line { x1: left, y1: head_y + 10.5, x2: right, y2: head_y + 10.5, width: 0.4, dash: false });
+                extra.push(Item::Text {
+                    x: right - hw,
+                    y: head_y + 7.5 * 0.88,
+                    size: 7.5,
+                    bold: false,
+                    text: header.clone(),
+                });
+                extra.push(Item::Line {
+                    x1: left,
+                    y1: head_y + 10.5,
+                    x2: right,
+                    y2: head_y + 10.5,
+                    width: 0.4,
+                    dash: false,
+                });
             }
             let fw = self.width_of(&footer, 8.0, false);
-            extra.push(Item::Text { x: left + (width - fw) / 2.0, y: foot_y + 8.0 * 0.88, size: 8.0, bold: false, text: footer });
+            extra.push(Item::Text {
+                x: left + (width - fw) / 2.0,
+                y: foot_y + 8.0 * 0.88,
+                size: 8.0,
+                bold: false,
+                text: footer,
+            });
             self.pages[i].items.extend(extra);
         }
         self.verify_printable()?;
-        emit(self.fonts, &self.pages, self.width, self.height, title, created)
+        emit(
+            self.fonts,
+            &self.pages,
+            self.width,
+            self.height,
+            title,
+            created,
+        )
     }
 
     fn verify_printable(&self) -> Result<(), RenderError> {
@@ -469,14 +646,29 @@ impl Doc {
         for (i, page) in self.pages.iter().enumerate() {
             for item in &page.items {
                 let inside = match item {
-                    Item::Text { x, y, size, bold, text } => {
+                    Item::Text {
+                        x,
+                        y,
+                        size,
+                        bold,
+                        text,
+                    } => {
                         let w = self.width_of(text, *size, *bold);
-                        *x >= x0 - 0.01 && x + w <= x1 + 0.01 && y - size >= y0 && *y + size * 0.25 <= y1
+                        *x >= x0 - 0.01
+                            && x + w <= x1 + 0.01
+                            && y - size >= y0
+                            && *y + size * 0.25 <= y1
                     }
-                    Item::Rect { x, y, w, h, .. } => *x >= x0 && *y >= y0 && x + w <= x1 + 0.01 && y + h <= y1 + 0.01,
-                    Item::Line { x1: a, y1: b, x2: c, y2: d, .. } => {
-                        a.min(*c) >= x0 && a.max(*c) <= x1 && b.min(*d) >= y0 && b.max(*d) <= y1
+                    Item::Rect { x, y, w, h, .. } => {
+                        *x >= x0 && *y >= y0 && x + w <= x1 + 0.01 && y + h <= y1 + 0.01
                     }
+                    Item::Line {
+                        x1: a,
+                        y1: b,
+                        x2: c,
+                        y2: d,
+                        ..
+                    } => a.min(*c) >= x0 && a.max(*c) <= x1 && b.min(*d) >= y0 && b.max(*d) <= y1,
                 };
                 if !inside {
                     let text = match item {
@@ -506,8 +698,14 @@ fn emit(
     let mut doc = PdfDocument::new(title);
     let regular = FontId(REGULAR_ID.to_string());
     let bold = FontId(BOLD_ID.to_string());
-    doc.resources.fonts.map.insert(regular.clone(), PdfFont::new(fonts.regular.clone()));
-    doc.resources.fonts.map.insert(bold.clone(), PdfFont::new(fonts.bold.clone()));
+    doc.resources
+        .fonts
+        .map
+        .insert(regular.clone(), PdfFont::new(fonts.regular.clone()));
+    doc.resources
+        .fonts
+        .map
+        .insert(bold.clone(), PdfFont::new(fonts.bold.clone()));
     let date = pdf_date(created);
     doc.metadata.info.creation_date = date;
     doc.metadata.info.modification_date = date;
@@ -521,7 +719,14 @@ fn emit(
         let pt = |v: f32| Pt(v);
         for item in &page.items {
             match item {
-                Item::Rect { x, y, w, h, fill, stroke } => {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                } => {
                     let rect = |mode| Rect {
                         x: pt(*x),
                         y: pt(height - y - h),
@@ -532,15 +737,26 @@ fn emit(
                     };
                     if let Some(g) = fill {
                         ops.push(Op::SetFillColor { col: gray(*g) });
-                        ops.push(Op::DrawRectangle { rectangle: rect(PaintMode::Fill) });
+                        ops.push(Op::DrawRectangle {
+                            rectangle: rect(PaintMode::Fill),
+                        });
                     }
                     if let Some(sw) = stroke {
                         ops.push(Op::SetOutlineColor { col: gray(0.0) });
                         ops.push(Op::SetOutlineThickness { pt: Pt(*sw) });
-                        ops.push(Op::DrawRectangle { rectangle: rect(PaintMode::Stroke) });
+                        ops.push(Op::DrawRectangle {
+                            rectangle: rect(PaintMode::Stroke),
+                        });
                     }
                 }
-                Item::Line { x1, y1, x2, y2, width: lw, dash } => {
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width: lw,
+                    dash,
+                } => {
                     ops.push(Op::SetOutlineColor { col: gray(0.0) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*lw) });
                     if *dash {
@@ -551,23 +767,50 @@ fn emit(
                     ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![
-                                LinePoint { p: Point { x: pt(*x1), y: pt(height - y1) }, bezier: false },
-                                LinePoint { p: Point { x: pt(*x2), y: pt(height - y2) }, bezier: false },
+                                LinePoint {
+                                    p: Point {
+                                        x: pt(*x1),
+                                        y: pt(height - y1),
+                                    },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: pt(*x2),
+                                        y: pt(height - y2),
+                                    },
+                                    bezier: false,
+                                },
                             ],
                             is_closed: false,
                         },
                     });
                     if *dash {
-                        ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::solid() });
+                        ops.push(Op::SetLineDashPattern {
+                            dash: printpdf::LineDashPattern::solid(),
+                        });
                     }
                 }
-                Item::Text { x, y, size, bold: b, text } => {
+                Item::Text {
+                    x,
+                    y,
+                    size,
+                    bold: b,
+                    text,
+                } => {
                     ops.push(Op::SetFillColor { col: gray(0.0) });
                     ops.push(Op::StartTextSection);
                     let id = if *b { bold.clone() } else { regular.clone() };
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(*size) });
-                    ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(*x), pt(height - y)) });
-                    ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(id),
+                        size: Pt(*size),
+                    });
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(pt(*x), pt(height - y)),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::Text(text.clone())],
+                    });
                     ops.push(Op::EndTextSection);
                 }
             }
@@ -580,12 +823,29 @@ fn emit(
     Ok(fix_document_id(bytes))
 }
 
-fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::OffsetDateTime {
+/// printpdf writes every date with a +00\'00\' offset, so hand it the UTC instant of the Beijing
+/// wall-clock time rather than the wall-clock time itself.
+fn pdf_date(beijing: chrono::NaiveDateTime) -> printpdf::OffsetDateTime {
     use chrono::{Datelike, Timelike};
+    let t = beijing - chrono::Duration::hours(8);
     printpdf::OffsetDateTime::new_in_offset(
-        printpdf::Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
-        printpdf::Time { hour: t.hour() as u8, minute: t.minute() as u8, second: t.second() as u8, millisecond: 0 },
-        printpdf::Offset { hours: 8, minutes: 0, seconds: 0, milliseconds: 0 },
+        printpdf::Date {
+            year: t.year(),
+            month: t.month() as u8,
+            day: t.day() as u8,
+        },
+        printpdf::Time {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second() as u8,
+            millisecond: 0,
+        },
+        printpdf::Offset {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
     )
 }
 
@@ -593,15 +853,23 @@ fn pdf_date(t: chrono::NaiveDateTime) -> printpdf::OffsetDateTime {
 /// that identical input gives identical bytes (the two ids stay 32 characters long, so no
 /// offset moves).
 fn fix_document_id(mut bytes: Vec<u8>) -> Vec<u8> {
-    let Some(pos) = find_last(&bytes, b"/ID") else { return bytes };
+    let Some(pos) = find_last(&bytes, b"/ID") else {
+        return bytes;
+    };
     let digest = fnv_hex(&bytes[..pos]);
     let mut i = pos;
     let mut replaced = 0;
     while i < bytes.len() && replaced < 2 {
         if bytes[i] == b'(' {
             let start = i + 1;
-            let Some(len) = bytes[start..].iter().position(|&b| b == b')') else { break };
-            let fill = if replaced == 0 { &digest[..] } else { &digest[16..] };
+            let Some(len) = bytes[start..].iter().position(|&b| b == b')') else {
+                break;
+            };
+            let fill = if replaced == 0 {
+                &digest[..]
+            } else {
+                &digest[16..]
+            };
             for (k, b) in bytes[start..start + len].iter_mut().enumerate() {
                 *b = fill.as_bytes()[k % fill.len()];
             }
@@ -625,4 +893,113 @@ fn fnv_hex(data: &[u8]) -> String {
         b = (b ^ u64::from(x).rotate_left(3)).wrapping_mul(0x100000001b3);
     }
     format!("{a:016X}{b:016X}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::fonts::fonts;
+
+    fn created() -> chrono::NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2024, 9, 27)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn text_outside_the_printable_area_is_refused() {
+        let cases = [
+            (2.0 * MM, 100.0, "左边越界"),
+            (100.0, 2.0 * MM, "上边越界"),
+            (100.0, 295.0 * MM, "下边越界"),
+        ];
+        for (x, y, text) in cases {
+            let mut doc = Doc::new(fonts().unwrap(), Orientation::Portrait, "");
+            doc.text(x, y, text, 10.0, false);
+            assert_eq!(
+                doc.finish("t", created()).unwrap_err(),
+                RenderError::OutsidePrintableArea {
+                    page: 1,
+                    text: text.into()
+                }
+            );
+        }
+        let mut doc = Doc::new(fonts().unwrap(), Orientation::Portrait, "");
+        let long = "很长的一行".repeat(40);
+        doc.text(doc.left, doc.top, &long, 10.0, false);
+        assert!(matches!(
+            doc.finish("t", created()),
+            Err(RenderError::OutsidePrintableArea { .. })
+        ));
+    }
+
+    #[test]
+    fn a_tall_row_splits_across_pages_and_keeps_every_line() {
+        let mut doc = Doc::new(fonts().unwrap(), Orientation::Portrait, "页眉");
+        let text = (1..=150)
+            .map(|i| format!("第{i}行"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let t = Table {
+            name: "测试".into(),
+            weights: vec![1.0, 3.0],
+            header: vec![vec![
+                HeaderCell::new("名称", 1, 1),
+                HeaderCell::new("内容", 1, 1),
+            ]],
+            rows: vec![vec![Cell::new("长行"), Cell::new(text)]],
+            size: 10.0,
+        };
+        doc.table(&t).unwrap();
+        assert!(doc.pages.len() >= 3);
+        let texts: Vec<String> = doc
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| {
+                if let Item::Text { text, .. } = i {
+                    Some(text.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for i in 1..=150 {
+            assert_eq!(
+                texts.iter().filter(|t| **t == format!("第{i}行")).count(),
+                1,
+                "line {i}"
+            );
+        }
+        // The header is repeated on every page.
+        assert_eq!(
+            texts.iter().filter(|t| *t == "内容").count(),
+            doc.pages.len()
+        );
+        // And nothing falls outside the printable area.
+        doc.finish("t", created()).unwrap();
+    }
+
+    #[test]
+    fn rows_with_the_wrong_number_of_cells_are_refused() {
+        let mut doc = Doc::new(fonts().unwrap(), Orientation::Portrait, "");
+        let t = Table {
+            name: "表".into(),
+            weights: vec![1.0, 1.0],
+            header: vec![],
+            rows: vec![vec![Cell::new("一")]],
+            size: 9.0,
+        };
+        assert_eq!(
+            doc.table(&t).unwrap_err(),
+            RenderError::RowWidth {
+                table: "表".into(),
+                row: 1,
+                got: 1,
+                expected: 2
+            }
+        );
+    }
 }

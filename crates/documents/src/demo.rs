@@ -10,7 +10,9 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    date(y, m, d).and_hms_opt(h, min, 0).unwrap_or(NaiveDateTime::MIN)
+    date(y, m, d)
+        .and_hms_opt(h, min, 0)
+        .unwrap_or(NaiveDateTime::MIN)
 }
 
 const BUILDER: &str = "哈尔滨滨江置业有限公司";
@@ -70,13 +72,15 @@ fn case_ref() -> CaseRefView {
 }
 
 pub fn application_form() -> ApplicationFormView {
-    let item = |code: &str, name: &str, dept: &str, kind: &str, days: u32, commitment: bool| ApplicationItemView {
-        code: code.into(),
-        name: name.into(),
-        department: dept.into(),
-        kind: kind.into(),
-        time_limit_days: days,
-        commitment,
+    let item = |code: &str, name: &str, dept: &str, kind: &str, days: u32, commitment: bool| {
+        ApplicationItemView {
+            code: code.into(),
+            name: name.into(),
+            department: dept.into(),
+            kind: kind.into(),
+            time_limit_days: days,
+            commitment,
+        }
     };
     ApplicationFormView {
         form_number: "SQB-2024-000731".into(),
@@ -105,12 +109,20 @@ pub fn application_form() -> ApplicationFormView {
     }
 }
 
-fn material(name: &str, required: Option<&str>, form: MaterialForm, copies: u32, medium: Medium) -> MaterialView {
+fn material(
+    name: &str,
+    required: Option<&str>,
+    form: MaterialForm,
+    copies: u32,
+    medium: Medium,
+) -> MaterialView {
     MaterialView {
         name: name.into(),
         requirement: match required {
             None => Requirement::Required,
-            Some(c) => Requirement::Conditional { condition: c.into() },
+            Some(c) => Requirement::Conditional {
+                condition: c.into(),
+            },
         },
         form,
         copies,
@@ -118,8 +130,22 @@ fn material(name: &str, required: Option<&str>, form: MaterialForm, copies: u32,
     }
 }
 
-fn notice_item(code: &str, name: &str, dept: &str, days: u32, commitment: bool, materials: Vec<MaterialView>) -> NoticeItemView {
-    NoticeItemView { code: code.into(), name: name.into(), department: dept.into(), time_limit_days: days, commitment_allowed: commitment, materials }
+fn notice_item(
+    code: &str,
+    name: &str,
+    dept: &str,
+    days: u32,
+    commitment: bool,
+    materials: Vec<MaterialView>,
+) -> NoticeItemView {
+    NoticeItemView {
+        code: code.into(),
+        name: name.into(),
+        department: dept.into(),
+        time_limit_days: days,
+        commitment_allowed: commitment,
+        materials,
+    }
 }
 
 /// The stages of the 社会投资房地产项目 flow with their items and materials.
@@ -133,75 +159,199 @@ fn housing_flow() -> Vec<NoticeStageView> {
             label: "第一阶段 立项用地规划许可".into(),
             lead_department: zg.into(),
             items: vec![
-                notice_item("230100-FG-0003", "企业投资项目备案", "哈尔滨市发展和改革委员会", 1, false, vec![
-                    material("企业投资项目备案申请表", None, Original, 1, Electronic),
-                    material("营业执照", None, Copy, 1, Electronic),
-                ]),
-                notice_item("230100-ZG-0011", "建设用地规划许可证核发", zg, 5, true, vec![
-                    material("建设用地规划许可申请表", None, Original, 1, Both),
-                    material("国有建设用地使用权出让合同", None, Copy, 1, Electronic),
-                    material("建设项目用地红线图及界址点坐标", None, Original, 2, Both),
-                    material("授权委托书及受托人身份证明", Some("委托他人办理的"), Original, 1, Paper),
-                ]),
+                notice_item(
+                    "230100-FG-0003",
+                    "企业投资项目备案",
+                    "哈尔滨市发展和改革委员会",
+                    1,
+                    false,
+                    vec![
+                        material("企业投资项目备案申请表", None, Original, 1, Electronic),
+                        material("营业执照", None, Copy, 1, Electronic),
+                    ],
+                ),
+                notice_item(
+                    "230100-ZG-0011",
+                    "建设用地规划许可证核发",
+                    zg,
+                    5,
+                    true,
+                    vec![
+                        material("建设用地规划许可申请表", None, Original, 1, Both),
+                        material("国有建设用地使用权出让合同", None, Copy, 1, Electronic),
+                        material("建设项目用地红线图及界址点坐标", None, Original, 2, Both),
+                        material(
+                            "授权委托书及受托人身份证明",
+                            Some("委托他人办理的"),
+                            Original,
+                            1,
+                            Paper,
+                        ),
+                    ],
+                ),
             ],
         },
         NoticeStageView {
             label: "第二阶段 工程建设许可".into(),
             lead_department: zg.into(),
             items: vec![
-                notice_item("230100-ZG-0015", "建设工程规划许可证核发", zg, 10, false, vec![
-                    material("建设工程规划许可申请表", None, Original, 1, Both),
-                    material("建设工程设计方案（含总平面图、各层平面图、立面图、剖面图）", None, Original, 3, Both),
-                    material("不动产权证书或土地使用权证明", None, Copy, 1, Electronic),
-                    material("日照分析报告", Some("住宅、学校、医院等有日照要求的建筑"), Original, 1, Electronic),
-                    material("超限高层建筑工程抗震设防专项审查意见", Some("属于超限高层建筑工程的"), Copy, 1, Electronic),
-                ]),
-                notice_item("230100-ZJ-0030", "超限高层建筑工程抗震设防审批", zj, 15, false, vec![
-                    material("超限高层建筑工程抗震设防专项审查申报表", None, Original, 1, Both),
-                    material("建筑结构工程超限设计的可行性论证报告", None, Original, 1, Electronic),
-                ]),
+                notice_item(
+                    "230100-ZG-0015",
+                    "建设工程规划许可证核发",
+                    zg,
+                    10,
+                    false,
+                    vec![
+                        material("建设工程规划许可申请表", None, Original, 1, Both),
+                        material(
+                            "建设工程设计方案（含总平面图、各层平面图、立面图、剖面图）",
+                            None,
+                            Original,
+                            3,
+                            Both,
+                        ),
+                        material("不动产权证书或土地使用权证明", None, Copy, 1, Electronic),
+                        material(
+                            "日照分析报告",
+                            Some("住宅、学校、医院等有日照要求的建筑"),
+                            Original,
+                            1,
+                            Electronic,
+                        ),
+                        material(
+                            "超限高层建筑工程抗震设防专项审查意见",
+                            Some("属于超限高层建筑工程的"),
+                            Copy,
+                            1,
+                            Electronic,
+                        ),
+                    ],
+                ),
+                notice_item(
+                    "230100-ZJ-0030",
+                    "超限高层建筑工程抗震设防审批",
+                    zj,
+                    15,
+                    false,
+                    vec![
+                        material(
+                            "超限高层建筑工程抗震设防专项审查申报表",
+                            None,
+                            Original,
+                            1,
+                            Both,
+                        ),
+                        material(
+                            "建筑结构工程超限设计的可行性论证报告",
+                            None,
+                            Original,
+                            1,
+                            Electronic,
+                        ),
+                    ],
+                ),
             ],
         },
         NoticeStageView {
             label: "第三阶段 施工许可".into(),
             lead_department: zj.into(),
             items: vec![
-                notice_item("230100-ZJ-0021", "建筑工程施工许可证核发", zj, 3, false, vec![
-                    material("建筑工程施工许可证申请表", None, Original, 1, Both),
-                    material("建设工程规划许可证", None, Copy, 1, Electronic),
-                    material("施工图设计文件审查合格书", None, Copy, 1, Electronic),
-                    material("施工合同及中标通知书", Some("依法必须招标的项目提供中标通知书"), Copy, 1, Electronic),
-                    material("建设资金已落实承诺书", None, Original, 1, Paper),
-                ]),
-                notice_item("230100-ZJ-0034", "建设工程消防设计审查", zj, 15, false, vec![
-                    material("建设工程消防设计审查申请表", None, Original, 1, Both),
-                    material("消防设计文件", None, Original, 1, Electronic),
-                    material("特殊消防设计技术资料", Some("依法需进行特殊消防设计的"), Original, 1, Electronic),
-                ]),
-                notice_item("230100-RF-0007", "人民防空工程建设审批（结合民用建筑修建防空地下室）", "哈尔滨市人民防空办公室", 10, true, vec![
-                    material("防空地下室建设审批申请表", None, Original, 1, Both),
-                    material("防空地下室施工图设计文件", None, Original, 1, Electronic),
-                ]),
+                notice_item(
+                    "230100-ZJ-0021",
+                    "建筑工程施工许可证核发",
+                    zj,
+                    3,
+                    false,
+                    vec![
+                        material("建筑工程施工许可证申请表", None, Original, 1, Both),
+                        material("建设工程规划许可证", None, Copy, 1, Electronic),
+                        material("施工图设计文件审查合格书", None, Copy, 1, Electronic),
+                        material(
+                            "施工合同及中标通知书",
+                            Some("依法必须招标的项目提供中标通知书"),
+                            Copy,
+                            1,
+                            Electronic,
+                        ),
+                        material("建设资金已落实承诺书", None, Original, 1, Paper),
+                    ],
+                ),
+                notice_item(
+                    "230100-ZJ-0034",
+                    "建设工程消防设计审查",
+                    zj,
+                    15,
+                    false,
+                    vec![
+                        material("建设工程消防设计审查申请表", None, Original, 1, Both),
+                        material("消防设计文件", None, Original, 1, Electronic),
+                        material(
+                            "特殊消防设计技术资料",
+                            Some("依法需进行特殊消防设计的"),
+                            Original,
+                            1,
+                            Electronic,
+                        ),
+                    ],
+                ),
+                notice_item(
+                    "230100-RF-0007",
+                    "人民防空工程建设审批（结合民用建筑修建防空地下室）",
+                    "哈尔滨市人民防空办公室",
+                    10,
+                    true,
+                    vec![
+                        material("防空地下室建设审批申请表", None, Original, 1, Both),
+                        material("防空地下室施工图设计文件", None, Original, 1, Electronic),
+                    ],
+                ),
             ],
         },
         NoticeStageView {
             label: "第四阶段 竣工验收".into(),
             lead_department: zj.into(),
             items: vec![
-                notice_item("230100-ZJ-0041", "建设工程消防验收", zj, 10, false, vec![
-                    material("消防验收申请表", None, Original, 1, Both),
-                    material("工程竣工验收报告", None, Copy, 1, Electronic),
-                    material("涉及消防的建设工程竣工图纸", None, Original, 1, Electronic),
-                ]),
-                notice_item("230100-ZG-0022", "建设工程规划核实", zg, 10, false, vec![
-                    material("规划核实申请表", None, Original, 1, Both),
-                    material("竣工测量成果报告", None, Original, 1, Electronic),
-                ]),
-                notice_item("230100-ZJ-0045", "房屋建筑和市政基础设施工程竣工验收备案", zj, 5, false, vec![
-                    material("竣工验收备案表", None, Original, 2, Both),
-                    material("工程竣工验收报告", None, Copy, 1, Electronic),
-                    material("住宅质量保证书和住宅使用说明书", Some("商品住宅工程"), Copy, 1, Electronic),
-                ]),
+                notice_item(
+                    "230100-ZJ-0041",
+                    "建设工程消防验收",
+                    zj,
+                    10,
+                    false,
+                    vec![
+                        material("消防验收申请表", None, Original, 1, Both),
+                        material("工程竣工验收报告", None, Copy, 1, Electronic),
+                        material("涉及消防的建设工程竣工图纸", None, Original, 1, Electronic),
+                    ],
+                ),
+                notice_item(
+                    "230100-ZG-0022",
+                    "建设工程规划核实",
+                    zg,
+                    10,
+                    false,
+                    vec![
+                        material("规划核实申请表", None, Original, 1, Both),
+                        material("竣工测量成果报告", None, Original, 1, Electronic),
+                    ],
+                ),
+                notice_item(
+                    "230100-ZJ-0045",
+                    "房屋建筑和市政基础设施工程竣工验收备案",
+                    zj,
+                    5,
+                    false,
+                    vec![
+                        material("竣工验收备案表", None, Original, 2, Both),
+                        material("工程竣工验收报告", None, Copy, 1, Electronic),
+                        material(
+                            "住宅质量保证书和住宅使用说明书",
+                            Some("商品住宅工程"),
+                            Copy,
+                            1,
+                            Electronic,
+                        ),
+                    ],
+                ),
             ],
         },
     ]
@@ -242,11 +392,22 @@ pub fn one_time_notice_with(items: usize, materials: usize) -> OneTimeNoticeView
             n += 1;
             let mats = (0..materials)
                 .map(|k| {
-                    let cond = if k % 3 == 2 { Some("涉及地下管线迁改、临时占用城市道路或绿地等情形的") } else { None };
+                    let cond = if k % 3 == 2 {
+                        Some("涉及地下管线迁改、临时占用城市道路或绿地等情形的")
+                    } else {
+                        None
+                    };
                     material(
-                        &format!("第{n}项事项第{}份申报材料：建设工程相关技术文件及说明", k + 1),
+                        &format!(
+                            "第{n}项事项第{}份申报材料：建设工程相关技术文件及说明",
+                            k + 1
+                        ),
                         cond,
-                        if k % 2 == 0 { MaterialForm::Original } else { MaterialForm::Copy },
+                        if k % 2 == 0 {
+                            MaterialForm::Original
+                        } else {
+                            MaterialForm::Copy
+                        },
                         1 + (k % 3) as u32,
                         Medium::Both,
                     )
@@ -277,27 +438,67 @@ pub fn acceptance_receipt() -> AcceptanceReceiptView {
         deadline: at(2024, 10, 8, 17, 0),
         commitment: false,
         materials: vec![
-            ReceivedMaterialView { name: "建筑工程施工许可证申请表".into(), form: MaterialForm::Original, copies: 1 },
-            ReceivedMaterialView { name: "建设工程规划许可证".into(), form: MaterialForm::Copy, copies: 1 },
-            ReceivedMaterialView { name: "施工图设计文件审查合格书".into(), form: MaterialForm::Copy, copies: 1 },
-            ReceivedMaterialView { name: "施工合同及中标通知书".into(), form: MaterialForm::Copy, copies: 1 },
-            ReceivedMaterialView { name: "建设资金已落实承诺书".into(), form: MaterialForm::Original, copies: 1 },
+            ReceivedMaterialView {
+                name: "建筑工程施工许可证申请表".into(),
+                form: MaterialForm::Original,
+                copies: 1,
+            },
+            ReceivedMaterialView {
+                name: "建设工程规划许可证".into(),
+                form: MaterialForm::Copy,
+                copies: 1,
+            },
+            ReceivedMaterialView {
+                name: "施工图设计文件审查合格书".into(),
+                form: MaterialForm::Copy,
+                copies: 1,
+            },
+            ReceivedMaterialView {
+                name: "施工合同及中标通知书".into(),
+                form: MaterialForm::Copy,
+                copies: 1,
+            },
+            ReceivedMaterialView {
+                name: "建设资金已落实承诺书".into(),
+                form: MaterialForm::Original,
+                copies: 1,
+            },
         ],
         issuer: issuer(date(2024, 9, 27), "5RT8-2KMW"),
     }
 }
 
 pub fn correction_notice() -> CorrectionNoticeView {
-    let issue = |m: &str, p: &str, r: &str| CorrectionIssueView { material: m.into(), problem: p.into(), reason: r.into() };
+    let issue = |m: &str, p: &str, r: &str| CorrectionIssueView {
+        material: m.into(),
+        problem: p.into(),
+        reason: r.into(),
+    };
     CorrectionNoticeView {
         notice_number: "BZ-2024-000112".into(),
         case: case_ref(),
         review: "综合窗口形式审查".into(),
         issues: vec![
-            issue("施工合同及中标通知书", "缺少", "未提交中标通知书。本项目属依法必须招标的项目，须提交中标通知书复印件并加盖建设单位公章。"),
-            issue("建筑工程施工许可证申请表", "有误", "申请表中“合同工期”与施工合同约定不一致（申请表为720日历天，合同为680日历天），请核对后重新填写。"),
-            issue("施工图设计文件审查合格书", "不符合要求", "上传文件为扫描件第1页，缺少审查机构签章页，请上传完整的合格书（含全部签章页）。"),
-            issue("建设资金已落实承诺书", "有误", "承诺书未加盖建设单位公章，法定代表人未签字。"),
+            issue(
+                "施工合同及中标通知书",
+                "缺少",
+                "未提交中标通知书。本项目属依法必须招标的项目，须提交中标通知书复印件并加盖建设单位公章。",
+            ),
+            issue(
+                "建筑工程施工许可证申请表",
+                "有误",
+                "申请表中“合同工期”与施工合同约定不一致（申请表为720日历天，合同为680日历天），请核对后重新填写。",
+            ),
+            issue(
+                "施工图设计文件审查合格书",
+                "不符合要求",
+                "上传文件为扫描件第1页，缺少审查机构签章页，请上传完整的合格书（含全部签章页）。",
+            ),
+            issue(
+                "建设资金已落实承诺书",
+                "有误",
+                "承诺书未加盖建设单位公章，法定代表人未签字。",
+            ),
         ],
         due_text: "请于2024年10月15日前通过工程审批系统一次性补正".into(),
         issuer: issuer(date(2024, 9, 25), "9BQX-4NVE"),
@@ -355,7 +556,11 @@ pub fn completion_notice() -> CompletionNoticeView {
         time_limit_days: 3,
         working_days_used: 2,
         certificate_number: Some("230109202410080101".into()),
-        issuer: IssuerView { organisation: "哈尔滨市住房和城乡建设局".into(), operator: "赵明".into(), ..issuer(date(2024, 10, 8), "8PLM-5RXA") },
+        issuer: IssuerView {
+            organisation: "哈尔滨市住房和城乡建设局".into(),
+            operator: "赵明".into(),
+            ..issuer(date(2024, 10, 8), "8PLM-5RXA")
+        },
     }
 }
 
@@ -386,16 +591,32 @@ pub fn certificate() -> CertificateView {
         qr_payload: "https://gcjs.harbin.gov.cn/verify/8PLM-5RXA".into(),
         notes: vec![
             "注：本证照为电子证照打印件，与纸质证照具有同等法律效力。".into(),
-            "建设单位应当自领取施工许可证之日起三个月内开工；因故不能按期开工的，应当申请延期。".into(),
+            "建设单位应当自领取施工许可证之日起三个月内开工；因故不能按期开工的，应当申请延期。"
+                .into(),
         ],
     }
 }
 
 const PROJECTS: [(&str, &str, &str, &str); 4] = [
     (PROJECT_CODE, PROJECT_NAME, BUILDER, WORKS),
-    ("2024-230102-47-01-004417", "哈尔滨市道里区群力第七大道小学新建项目", "哈尔滨市道里区教育局", "教学楼及风雨操场"),
-    ("2024-230110-34-03-009925", "哈尔滨新区智能装备产业园标准化厂房项目", "哈尔滨新区智能装备产业投资有限公司", "1#—4#厂房"),
-    ("2023-230104-59-03-021108", "哈尔滨市道外区冷链物流仓储中心项目", "黑龙江北冷物流有限公司", "冷库及分拣中心"),
+    (
+        "2024-230102-47-01-004417",
+        "哈尔滨市道里区群力第七大道小学新建项目",
+        "哈尔滨市道里区教育局",
+        "教学楼及风雨操场",
+    ),
+    (
+        "2024-230110-34-03-009925",
+        "哈尔滨新区智能装备产业园标准化厂房项目",
+        "哈尔滨新区智能装备产业投资有限公司",
+        "1#—4#厂房",
+    ),
+    (
+        "2023-230104-59-03-021108",
+        "哈尔滨市道外区冷链物流仓储中心项目",
+        "黑龙江北冷物流有限公司",
+        "冷库及分拣中心",
+    ),
 ];
 
 const ITEMS: [(&str, &str, &str); 4] = [
@@ -413,10 +634,26 @@ const UTILITIES: [(&str, &str); 4] = [
 ];
 
 const SERVICES: [(&str, &str, &str); 4] = [
-    ("哈尔滨市自然资源和规划局", "工程规划测量（放线）", "哈尔滨市测绘院有限公司"),
-    ("哈尔滨市住房和城乡建设局", "施工图设计文件审查", "黑龙江省建设工程施工图审查中心"),
-    ("哈尔滨市生态环境局", "建设项目环境影响评价", "黑龙江省环境科学研究院"),
-    ("哈尔滨市住房和城乡建设局", "建设工程质量检测", "哈尔滨市建设工程质量检测中心"),
+    (
+        "哈尔滨市自然资源和规划局",
+        "工程规划测量（放线）",
+        "哈尔滨市测绘院有限公司",
+    ),
+    (
+        "哈尔滨市住房和城乡建设局",
+        "施工图设计文件审查",
+        "黑龙江省建设工程施工图审查中心",
+    ),
+    (
+        "哈尔滨市生态环境局",
+        "建设项目环境影响评价",
+        "黑龙江省环境科学研究院",
+    ),
+    (
+        "哈尔滨市住房和城乡建设局",
+        "建设工程质量检测",
+        "哈尔滨市建设工程质量检测中心",
+    ),
 ];
 
 /// `n` rows of a statistics table, varied but deterministic.
@@ -426,7 +663,9 @@ pub fn statistics_rows(table: StatisticsTable, n: usize) -> Vec<Vec<CellValue>> 
     (0..n)
         .map(|i| {
             let (code, name, builder, works) = PROJECTS[i % PROJECTS.len()];
-            let start = t0 + chrono::Duration::hours((i as i64 * 37) % 2000) + chrono::Duration::days((i / 40) as i64 % 60);
+            let start = t0
+                + chrono::Duration::hours((i as i64 * 37) % 2000)
+                + chrono::Duration::days((i / 40) as i64 % 60);
             let t = |h: i64| DateTime(start + chrono::Duration::hours(h));
             let seq = Int(i as i64 + 1);
             match table {
@@ -458,7 +697,14 @@ pub fn statistics_rows(table: StatisticsTable, n: usize) -> Vec<Vec<CellValue>> 
                             Text("有".into()),
                             Text(format!("2301092024{:08}", i + 1)),
                             Text("已上传".into()),
-                            Text(if i % 4 == 0 { "系统对接" } else { "系统直办" }.into()),
+                            Text(
+                                if i % 4 == 0 {
+                                    "系统对接"
+                                } else {
+                                    "系统直办"
+                                }
+                                .into(),
+                            ),
                         ]),
                         StatisticsTable::Three => row.extend([
                             t(0),
@@ -467,8 +713,19 @@ pub fn statistics_rows(table: StatisticsTable, n: usize) -> Vec<Vec<CellValue>> 
                             t(120),
                             Text("有".into()),
                             Text("已上传".into()),
-                            Text(if i % 2 == 0 { format!("报装确认单-{:06}", i + 1) } else { "无".into() }),
-                            Text(if i % 3 == 0 { "系统对接" } else { "系统直办" }.into()),
+                            Text(if i % 2 == 0 {
+                                format!("报装确认单-{:06}", i + 1)
+                            } else {
+                                "无".into()
+                            }),
+                            Text(
+                                if i % 3 == 0 {
+                                    "系统对接"
+                                } else {
+                                    "系统直办"
+                                }
+                                .into(),
+                            ),
                         ]),
                         _ => {
                             let involved = i % 2 == 0;
@@ -519,24 +776,57 @@ pub fn statistics(table: StatisticsTable, rows: usize) -> StatisticsTableView {
 /// Every demo document, with the file names of issue 4 (the CLI writes them to `--out DIR`).
 pub fn all_documents() -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut out = vec![
-        ("application-form.pdf".to_string(), crate::render_application_form(&application_form())?),
-        ("one-time-notice.pdf".to_string(), crate::render_one_time_notice(&one_time_notice())?),
-        ("acceptance-receipt.pdf".to_string(), crate::render_acceptance_receipt(&acceptance_receipt())?),
-        ("correction-notice.pdf".to_string(), crate::render_correction_notice(&correction_notice())?),
-        ("not-accepted-notice.pdf".to_string(), crate::render_not_accepted_notice(&not_accepted_notice())?),
-        ("return-notice.pdf".to_string(), crate::render_return_notice(&return_notice())?),
-        ("completion-notice.pdf".to_string(), crate::render_completion_notice(&completion_notice())?),
-        ("certificate.pdf".to_string(), crate::render_certificate(&certificate())?),
+        (
+            "application-form.pdf".to_string(),
+            crate::render_application_form(&application_form())?,
+        ),
+        (
+            "one-time-notice.pdf".to_string(),
+            crate::render_one_time_notice(&one_time_notice())?,
+        ),
+        (
+            "acceptance-receipt.pdf".to_string(),
+            crate::render_acceptance_receipt(&acceptance_receipt())?,
+        ),
+        (
+            "correction-notice.pdf".to_string(),
+            crate::render_correction_notice(&correction_notice())?,
+        ),
+        (
+            "not-accepted-notice.pdf".to_string(),
+            crate::render_not_accepted_notice(&not_accepted_notice())?,
+        ),
+        (
+            "return-notice.pdf".to_string(),
+            crate::render_return_notice(&return_notice())?,
+        ),
+        (
+            "completion-notice.pdf".to_string(),
+            crate::render_completion_notice(&completion_notice())?,
+        ),
+        (
+            "certificate.pdf".to_string(),
+            crate::render_certificate(&certificate())?,
+        ),
     ];
     for t in StatisticsTable::ALL {
         let n = t.number();
-        out.push((format!("statistics-table-{n}.pdf"), crate::render_statistics_pdf(&statistics(t, 24))?));
+        out.push((
+            format!("statistics-table-{n}.pdf"),
+            crate::render_statistics_pdf(&statistics(t, 24))?,
+        ));
     }
     for t in StatisticsTable::ALL {
         let v = statistics(t, 24);
         let n = t.number();
-        out.push((format!("statistics-table-{n}.xlsx"), crate::statistics_xlsx(&v)?));
-        out.push((format!("statistics-table-{n}.csv"), crate::statistics_csv(&v)));
+        out.push((
+            format!("statistics-table-{n}.xlsx"),
+            crate::statistics_xlsx(&v)?,
+        ));
+        out.push((
+            format!("statistics-table-{n}.csv"),
+            crate::statistics_csv(&v),
+        ));
     }
     Ok(out)
 }

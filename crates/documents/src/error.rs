@@ -5,8 +5,14 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RenderError {
     /// The embedded fonts lack a character; printing it would show an empty box (豆腐块).
-    #[error("字库中没有字符“{ch}”（U+{codepoint:04X}），出现在“{field}”中：请核对该字，或改用通用规范汉字后重新生成")]
-    MissingGlyph { ch: char, codepoint: u32, field: String },
+    #[error(
+        "字库中没有字符“{ch}”（U+{codepoint:04X}），出现在“{field}”中：请核对该字，或改用通用规范汉字后重新生成"
+    )]
+    MissingGlyph {
+        ch: char,
+        codepoint: u32,
+        field: String,
+    },
     /// The bundled font files could not be parsed (a broken build, not a user error).
     #[error("内置字库无法读取（{0}）：请重新安装本程序")]
     Font(String),
@@ -18,7 +24,12 @@ pub enum RenderError {
     QrTooLong { len: usize },
     /// A table row does not have as many cells as the table has columns.
     #[error("“{table}”第 {row} 行有 {got} 个单元格，应为 {expected} 个")]
-    RowWidth { table: String, row: usize, got: usize, expected: usize },
+    RowWidth {
+        table: String,
+        row: usize,
+        got: usize,
+        expected: usize,
+    },
     /// The spreadsheet library refused the data.
     #[error("电子表格生成失败：{0}")]
     Spreadsheet(String),

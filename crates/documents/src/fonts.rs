@@ -14,13 +14,28 @@ pub(crate) struct Fonts {
     pub regular: ParsedFont,
     pub bold: ParsedFont,
     units_per_em: f32,
+    /// Advances of the Basic Multilingual Plane, in font units, regular then bold; 0 = no glyph.
+    /// The font's cmap lookup is a search; layout asks for every character many times.
+    bmp: Vec<[u16; 2]>,
 }
 
 static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {
     let regular = parse(REGULAR_TTF, "NotoSansSC-Regular")?;
     let bold = parse(BOLD_TTF, "NotoSansSC-Bold")?;
     let units_per_em = f32::from(regular.font_metrics.units_per_em.max(1));
-    Ok(Fonts { regular, bold, units_per_em })
+    let advance = |f: &ParsedFont, cp: u32| {
+        f.lookup_glyph_index(cp)
+            .map_or(0, |g| f.get_horizontal_advance(g).max(1))
+    };
+    let bmp = (0..=0xFFFFu32)
+        .map(|cp| [advance(&regular, cp), advance(&bold, cp)])
+        .collect();
+    Ok(Fonts {
+        regular,
+        bold,
+        units_per_em,
+        bmp,
+    })
 });
 
 fn parse(bytes: &[u8], name: &str) -> Result<ParsedFont, String> {
@@ -37,6 +52,18 @@ impl Fonts {
         if bold { &self.bold } else { &self.regular }
     }
 
+    /// Advance in font units, or None when the face has no glyph.
+    fn units(&self, ch: char, bold: bool) -> Option<u16> {
+        match self.bmp.get(ch as usize) {
+            Some(pair) => Some(pair[usize::from(bold)]).filter(|&a| a > 0),
+            None => {
+                let face = self.face(bold);
+                face.lookup_glyph_index(u32::from(ch))
+                    .map(|g| face.get_horizontal_advance(g).max(1))
+            }
+        }
+    }
+
     /// Every character of `text` has a glyph (line breaks and tabs excepted).
     pub fn check(&self, field: &str, text: &str) -> Result<(), RenderError> {
         for ch in text.chars() {
@@ -44,10 +71,12 @@ impl Fonts {
                 continue;
             }
             // Both faces come from one family; a glyph missing in either would print as a box.
-            if self.regular.lookup_glyph_index(u32::from(ch)).is_none()
-                || self.bold.lookup_glyph_index(u32::from(ch)).is_none()
-            {
-                return Err(RenderError::MissingGlyph { ch, codepoint: u32::from(ch), field: field.to_string() });
+            if self.units(ch, false).is_none() || self.units(ch, true).is_none() {
+                return Err(RenderError::MissingGlyph {
+                    ch,
+                    codepoint: u32::from(ch),
+                    field: field.to_string(),
+                });
             }
         }
         Ok(())
@@ -56,9 +85,8 @@ impl Fonts {
 
 impl Measure for Fonts {
     fn advance(&self, ch: char, bold: bool) -> f32 {
-        let face = self.face(bold);
-        match face.lookup_glyph_index(u32::from(ch)) {
-            Some(gid) => f32::from(face.get_horizontal_advance(gid)) / self.units_per_em,
+        match self.units(ch, bold) {
+            Some(a) => f32::from(a) / self.units_per_em,
             // Unknown characters are refused by `check` before drawing; measure them as a full
             // square so a layout computed before the check never overflows.
             None => 1.0,

@@ -13,7 +13,8 @@ pub fn text_width(m: &impl Measure, text: &str, size: f32, bold: bool) -> f32 {
 
 /// Characters that may not begin a line (行首禁则): closing brackets and quotes, sentence
 /// and clause punctuation, and marks that belong to what precedes them.
-pub const NO_LINE_START: &str = "，。、；：！？）」』】》〉〕〗］｝”’…—·％‰,.;:!?)]}%－～〜ー々〆ゝゞ";
+pub const NO_LINE_START: &str =
+    "，。、；：！？）」』】》〉〕〗］｝”’…—·％‰,.;:!?)]}%－～〜ー々〆ゝゞ";
 
 /// Characters that may not end a line (行尾禁则): opening brackets and quotes.
 pub const NO_LINE_END: &str = "（「『【《〈〔〖［｛“‘([{￥$#";
@@ -180,8 +181,16 @@ mod tests {
     #[test]
     fn latin_words_stay_whole_when_they_fit() {
         let cases: &[(&str, f32, &[&str])] = &[
-            ("PermitDesk online approval", 6.0, &["PermitDesk", "online", "approval"]),
-            ("编码2024-230102-48-01-123456", 13.0, &["编码", "2024-230102-48-01-123456"]),
+            (
+                "PermitDesk online approval",
+                6.0,
+                &["PermitDesk", "online", "approval"],
+            ),
+            (
+                "编码2024-230102-48-01-123456",
+                13.0,
+                &["编码", "2024-230102-48-01-123456"],
+            ),
             // A word wider than the line is split by characters, never dropped.
             ("ABCDEFGHIJ", 2.0, &["ABCD", "EFGH", "IJ"]),
             ("a b", 10.0, &["a b"]),
@@ -202,8 +211,14 @@ mod tests {
             for (i, l) in lines.iter().enumerate() {
                 let first = l.chars().next().unwrap();
                 let last = l.chars().last().unwrap();
-                assert!(i == 0 || !NO_LINE_START.contains(first), "line {l} starts with {first} at {ems} em");
-                assert!(i + 1 == lines.len() || !NO_LINE_END.contains(last), "line {l} ends with {last} at {ems} em");
+                assert!(
+                    i == 0 || !NO_LINE_START.contains(first),
+                    "line {l} starts with {first} at {ems} em"
+                );
+                assert!(
+                    i + 1 == lines.len() || !NO_LINE_END.contains(last),
+                    "line {l} ends with {last} at {ems} em"
+                );
             }
         }
     }
@@ -213,7 +228,10 @@ mod tests {
         let text = "行政审批、备案事项办理情况统计表（2024年第三季度）共计128件";
         for ems in 3..20 {
             for l in w(text, ems as f32) {
-                assert!(text_width(&Mono, &l, 10.0, false) <= ems as f32 * 10.0 + 0.01, "{l}");
+                assert!(
+                    text_width(&Mono, &l, 10.0, false) <= ems as f32 * 10.0 + 0.01,
+                    "{l}"
+                );
             }
         }
     }

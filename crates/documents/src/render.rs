@@ -27,12 +27,21 @@ fn amount(v: f64) -> String {
 }
 
 fn days(n: u32) -> String {
-    if n == 0 { "即办".to_string() } else { format!("{n}个工作日") }
+    if n == 0 {
+        "即办".to_string()
+    } else {
+        format!("{n}个工作日")
+    }
 }
 
 /// Centred bold title with an optional document number line under it, and the QR code with its
 /// verification code in the top-right corner.
-fn title_block(doc: &mut Doc, title: &str, number: &str, qr: Option<(&str, &str)>) -> Result<(), RenderError> {
+fn title_block(
+    doc: &mut Doc,
+    title: &str,
+    number: &str,
+    qr: Option<(&str, &str)>,
+) -> Result<(), RenderError> {
     doc.check("标题", title)?;
     doc.check("编号", number)?;
     let top = doc.y;
@@ -42,15 +51,39 @@ fn title_block(doc: &mut Doc, title: &str, number: &str, qr: Option<(&str, &str)
         let x = doc.right - side;
         doc.qr(x, top - 3.0 * MM, side, payload)?;
         let label = format!("核验码 {code}");
-        doc.text_aligned(x - 6.0 * MM, side + 12.0 * MM, top - 3.0 * MM + side, &label, 7.0, false, Align::Center);
+        doc.text_aligned(
+            x - 6.0 * MM,
+            side + 12.0 * MM,
+            top - 3.0 * MM + side,
+            &label,
+            7.0,
+            false,
+            Align::Center,
+        );
     }
     let size = 18.0;
     let y = doc.y + 4.0;
-    doc.text_aligned(doc.left, doc.content_width(), y, title, size, true, Align::Center);
+    doc.text_aligned(
+        doc.left,
+        doc.content_width(),
+        y,
+        title,
+        size,
+        true,
+        Align::Center,
+    );
     doc.y = y + size * 1.9;
     if !number.is_empty() {
         let y = doc.y;
-        doc.text_aligned(doc.left, doc.content_width(), y, number, SMALL, false, Align::Center);
+        doc.text_aligned(
+            doc.left,
+            doc.content_width(),
+            y,
+            number,
+            SMALL,
+            false,
+            Align::Center,
+        );
         doc.y += SMALL * 1.6;
     }
     // Leave the QR code room before the first table.
@@ -69,11 +102,22 @@ fn section(name: &str, span: usize) -> Vec<Cell> {
 }
 
 fn form_table(name: &str, weights: &[f32], rows: Vec<Vec<Cell>>) -> Table {
-    Table { name: name.to_string(), weights: weights.to_vec(), header: Vec::new(), rows, size: SMALL }
+    Table {
+        name: name.to_string(),
+        weights: weights.to_vec(),
+        header: Vec::new(),
+        rows,
+        size: SMALL,
+    }
 }
 
 /// The stamp block: who signs on the left, the organisation's stamp box and the date on the right.
-fn sign_block(doc: &mut Doc, left: &[String], stamp_label: &str, date: &str) -> Result<(), RenderError> {
+fn sign_block(
+    doc: &mut Doc,
+    left: &[String],
+    stamp_label: &str,
+    date: &str,
+) -> Result<(), RenderError> {
     for l in left {
         doc.check("签字栏", l)?;
     }
@@ -98,8 +142,24 @@ fn sign_block(doc: &mut Doc, left: &[String], stamp_label: &str, date: &str) -> 
     let sx = l + half + (w - half - side) / 2.0;
     let sy = top + 7.0 * MM;
     doc.dashed_box(sx, sy, side);
-    doc.text_aligned(sx, side, sy + side / 2.0 - 4.0, "（盖章处）", 7.0, false, Align::Center);
-    doc.text_aligned(l + half, w - half - 6.0 * MM, top + h - 8.0 * MM, date, BODY, false, Align::Right);
+    doc.text_aligned(
+        sx,
+        side,
+        sy + side / 2.0 - 4.0,
+        "（盖章处）",
+        7.0,
+        false,
+        Align::Center,
+    );
+    doc.text_aligned(
+        l + half,
+        w - half - 6.0 * MM,
+        top + h - 8.0 * MM,
+        date,
+        BODY,
+        false,
+        Align::Right,
+    );
     doc.y = top + h + 4.0;
     Ok(())
 }
@@ -115,10 +175,34 @@ fn issuer_block(doc: &mut Doc, issuer: &IssuerView) -> Result<(), RenderError> {
     let side = 26.0 * MM;
     let sx = doc.right - 6.0 * MM - side - 14.0 * MM;
     doc.dashed_box(sx, top, side);
-    doc.text_aligned(sx, side, top + 1.5 * MM, "（印章）", 7.0, false, Align::Center);
+    doc.text_aligned(
+        sx,
+        side,
+        top + 1.5 * MM,
+        "（印章）",
+        7.0,
+        false,
+        Align::Center,
+    );
     let (r, w) = (doc.left, doc.content_width());
-    doc.text_aligned(r, w - 4.0 * MM, top + 6.0 * MM, &issuer.organisation, BODY, false, Align::Right);
-    doc.text_aligned(r, w - 4.0 * MM, top + 13.0 * MM, &cn_date(issuer.issued_on), BODY, false, Align::Right);
+    doc.text_aligned(
+        r,
+        w - 4.0 * MM,
+        top + 6.0 * MM,
+        &issuer.organisation,
+        BODY,
+        false,
+        Align::Right,
+    );
+    doc.text_aligned(
+        r,
+        w - 4.0 * MM,
+        top + 13.0 * MM,
+        &cn_date(issuer.issued_on),
+        BODY,
+        false,
+        Align::Right,
+    );
     let contact = format!("经办人：{}　　联系电话：{}", issuer.operator, issuer.phone);
     doc.text(r, top + 20.0 * MM, &contact, SMALL, false);
     doc.y = top + side + 4.0 * MM;
@@ -139,11 +223,22 @@ fn addressee(doc: &mut Doc, name: &str) -> Result<(), RenderError> {
 
 fn case_table(case: &CaseRefView, extra: Vec<(String, String)>) -> Table {
     let mut rows = vec![
-        vec![Cell::label("办件编号"), Cell::new(&case.case_number), Cell::label("项目代码"), Cell::new(&case.project_code)],
-        vec![Cell::label("项目名称"), Cell::new(&case.project_name).span(3)],
+        vec![
+            Cell::label("办件编号"),
+            Cell::new(&case.case_number),
+            Cell::label("项目代码"),
+            Cell::new(&case.project_code),
+        ],
+        vec![
+            Cell::label("项目名称"),
+            Cell::new(&case.project_name).span(3),
+        ],
         vec![Cell::label("申请人"), Cell::new(&case.applicant).span(3)],
         vec![Cell::label("工程名称"), Cell::new(&case.works_name).span(3)],
-        vec![Cell::label("申请事项"), Cell::new(format!("{}（{}）", case.item_name, case.item_code)).span(3)],
+        vec![
+            Cell::label("申请事项"),
+            Cell::new(format!("{}（{}）", case.item_name, case.item_code)).span(3),
+        ],
         vec![Cell::label("审批部门"), Cell::new(&case.department).span(3)],
     ];
     for pair in extra.chunks(2) {
@@ -163,11 +258,18 @@ fn new_doc(orientation: Orientation, header: &str) -> Result<Doc, RenderError> {
 
 /// 工程建设项目审批事项申请表.
 pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, RenderError> {
-    let mut doc = new_doc(Orientation::Portrait, &format!("{SYSTEM}　申请表编号：{}", v.form_number))?;
+    let mut doc = new_doc(
+        Orientation::Portrait,
+        &format!("{SYSTEM}　申请表编号：{}", v.form_number),
+    )?;
     title_block(
         &mut doc,
         "工程建设项目审批事项申请表",
-        &format!("申请表编号：{}　　申请日期：{}", v.form_number, cn_date(v.applied_on)),
+        &format!(
+            "申请表编号：{}　　申请日期：{}",
+            v.form_number,
+            cn_date(v.applied_on)
+        ),
         Some((&v.qr_payload, &v.verification_code)),
     )?;
     let p = &v.project;
@@ -178,30 +280,83 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
         vec![
             section("一、项目信息", 4),
             vec![Cell::label("项目名称"), Cell::new(&p.name).span(3)],
-            vec![Cell::label("项目代码"), Cell::new(&p.code), Cell::label("项目分类"), Cell::new(&p.category)],
+            vec![
+                Cell::label("项目代码"),
+                Cell::new(&p.code),
+                Cell::label("项目分类"),
+                Cell::new(&p.category),
+            ],
             vec![Cell::label("建设单位"), Cell::new(&p.builder).span(3)],
-            vec![Cell::label("统一社会信用代码"), Cell::new(&p.credit_code), Cell::label("法定代表人"), Cell::new(&p.legal_representative)],
+            vec![
+                Cell::label("统一社会信用代码"),
+                Cell::new(&p.credit_code),
+                Cell::label("法定代表人"),
+                Cell::new(&p.legal_representative),
+            ],
             vec![Cell::label("建设地点"), Cell::new(&p.location).span(3)],
-            vec![Cell::label("投资类型"), Cell::new(&p.investment_type), Cell::label("总投资（万元）"), Cell::new(amount(p.investment_wan_yuan))],
-            vec![Cell::label("用地面积（㎡）"), Cell::new(amount(p.land_area_m2)), Cell::label("总建筑面积（㎡）"), Cell::new(amount(p.floor_area_m2))],
+            vec![
+                Cell::label("投资类型"),
+                Cell::new(&p.investment_type),
+                Cell::label("总投资（万元）"),
+                Cell::new(amount(p.investment_wan_yuan)),
+            ],
+            vec![
+                Cell::label("用地面积（㎡）"),
+                Cell::new(amount(p.land_area_m2)),
+                Cell::label("总建筑面积（㎡）"),
+                Cell::new(amount(p.floor_area_m2)),
+            ],
             vec![Cell::label("建设规模及内容"), Cell::new(&p.scale).span(3)],
             section("二、工程信息", 4),
-            vec![Cell::label("工程名称"), Cell::new(&v.works.name), Cell::label("工程编号"), Cell::new(&v.works.code)],
-            vec![Cell::label("建筑面积（㎡）"), Cell::new(amount(v.works.floor_area_m2)), Cell::label("审批阶段"), Cell::new(&v.stage)],
+            vec![
+                Cell::label("工程名称"),
+                Cell::new(&v.works.name),
+                Cell::label("工程编号"),
+                Cell::new(&v.works.code),
+            ],
+            vec![
+                Cell::label("建筑面积（㎡）"),
+                Cell::new(amount(v.works.floor_area_m2)),
+                Cell::label("审批阶段"),
+                Cell::new(&v.stage),
+            ],
             vec![Cell::label("建设内容"), Cell::new(&v.works.content).span(3)],
             section("三、联系人", 4),
-            vec![Cell::label("类别"), Cell::label("姓名"), Cell::label("联系电话"), Cell::label("身份证号")],
+            vec![
+                Cell::label("类别"),
+                Cell::label("姓名"),
+                Cell::label("联系电话"),
+                Cell::label("身份证号"),
+            ],
         ],
     ))?;
     let contacts: Vec<Vec<Cell>> = v
         .contacts
         .iter()
-        .map(|c| vec![Cell::new(&c.role).center(), Cell::new(&c.name).center(), Cell::new(&c.phone).center(), Cell::new(&c.id_number).center()])
+        .map(|c| {
+            vec![
+                Cell::new(&c.role).center(),
+                Cell::new(&c.name).center(),
+                Cell::new(&c.phone).center(),
+                Cell::new(&c.id_number).center(),
+            ]
+        })
         .collect();
     doc.table(&form_table("联系人", &w4, contacts))?;
     let mut items = vec![
         section("四、申请事项", 7),
-        ["序号", "事项编码", "事项名称", "审批部门", "事项类型", "法定时限", "告知承诺"].iter().map(|h| Cell::label(*h)).collect(),
+        [
+            "序号",
+            "事项编码",
+            "事项名称",
+            "审批部门",
+            "事项类型",
+            "法定时限",
+            "告知承诺",
+        ]
+        .iter()
+        .map(|h| Cell::label(*h))
+        .collect(),
     ];
     for (i, it) in v.items.iter().enumerate() {
         items.push(vec![
@@ -214,15 +369,25 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
             Cell::new(if it.commitment { "是" } else { "否" }).center(),
         ]);
     }
-    doc.table(&form_table("申请事项", &[0.6, 1.6, 2.6, 1.8, 1.1, 1.1, 0.9], items))?;
+    doc.table(&form_table(
+        "申请事项",
+        &[0.6, 1.6, 2.6, 1.8, 1.1, 1.1, 0.9],
+        items,
+    ))?;
     doc.table(&form_table(
         "申请人承诺",
         &[1.0],
-        vec![section("五、申请人承诺", 1), vec![Cell::new(format!("　　{}", v.commitment_text))]],
+        vec![
+            section("五、申请人承诺", 1),
+            vec![Cell::new(format!("　　{}", v.commitment_text))],
+        ],
     ))?;
     sign_block(
         &mut doc,
-        &["法定代表人（签字）：".to_string(), "经办人（签字）：".to_string()],
+        &[
+            "法定代表人（签字）：".to_string(),
+            "经办人（签字）：".to_string(),
+        ],
         "建设单位（盖章）",
         "　　　　年　　月　　日",
     )?;
@@ -233,16 +398,26 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
         false,
         Align::Left,
     )?;
-    doc.finish(&format!("工程建设项目审批事项申请表 {}", v.form_number), v.applied_on.and_time(chrono::NaiveTime::MIN))
+    doc.finish(
+        &format!("工程建设项目审批事项申请表 {}", v.form_number),
+        v.applied_on.and_time(chrono::NaiveTime::MIN),
+    )
 }
 
 /// 一次性告知单.
 pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderError> {
-    let mut doc = new_doc(Orientation::Portrait, &format!("{SYSTEM}　告知单编号：{}", v.notice_number))?;
+    let mut doc = new_doc(
+        Orientation::Portrait,
+        &format!("{SYSTEM}　告知单编号：{}", v.notice_number),
+    )?;
     title_block(
         &mut doc,
         "工程建设项目审批一次性告知单",
-        &format!("编号：{}　　告知日期：{}", v.notice_number, cn_date(v.issued_on)),
+        &format!(
+            "编号：{}　　告知日期：{}",
+            v.notice_number,
+            cn_date(v.issued_on)
+        ),
         Some((&v.qr_payload, &v.verification_code)),
     )?;
     let p = &v.project;
@@ -251,7 +426,12 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
         &[1.2, 2.3, 1.2, 2.3],
         vec![
             vec![Cell::label("项目名称"), Cell::new(&p.name).span(3)],
-            vec![Cell::label("项目代码"), Cell::new(&p.code), Cell::label("项目分类"), Cell::new(&p.category)],
+            vec![
+                Cell::label("项目代码"),
+                Cell::new(&p.code),
+                Cell::label("项目分类"),
+                Cell::new(&p.category),
+            ],
             vec![Cell::label("建设单位"), Cell::new(&p.builder).span(3)],
             vec![Cell::label("审批流程"), Cell::new(&v.flow_name).span(3)],
         ],
@@ -270,11 +450,21 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
     for stage in &v.stages {
         doc.keep(BODY * 5.0);
         doc.gap(4.0);
-        doc.paragraph("阶段", &format!("{}（牵头部门：{}）", stage.label, stage.lead_department), 12.0, true, Align::Left)?;
+        doc.paragraph(
+            "阶段",
+            &format!("{}（牵头部门：{}）", stage.label, stage.lead_department),
+            12.0,
+            true,
+            Align::Left,
+        )?;
         doc.gap(2.0);
         for item in &stage.items {
             total_items += 1;
-            let mark = if item.commitment_allowed { "　【可承诺】" } else { "" };
+            let mark = if item.commitment_allowed {
+                "　【可承诺】"
+            } else {
+                ""
+            };
             let head = format!("{}（{}）{}", item.name, item.code, mark);
             let title_rows = vec![
                 vec![
@@ -315,7 +505,18 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
                 name: "告知事项".into(),
                 weights: NOTICE_WEIGHTS.to_vec(),
                 header: vec![
-                    ["序号", "材料名称", "要求", "形式", "份数", "载体", "适用情形"].iter().map(|h| HeaderCell::new(*h, 1, 1)).collect(),
+                    [
+                        "序号",
+                        "材料名称",
+                        "要求",
+                        "形式",
+                        "份数",
+                        "载体",
+                        "适用情形",
+                    ]
+                    .iter()
+                    .map(|h| HeaderCell::new(*h, 1, 1))
+                    .collect(),
                 ],
                 rows,
                 size: SMALL,
@@ -324,7 +525,11 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
         }
     }
     doc.gap(2.0);
-    body(&mut doc, "合计", &format!("本告知单共列审批事项 {total_items} 项、申报材料 {total_materials} 项。"))?;
+    body(
+        &mut doc,
+        "合计",
+        &format!("本告知单共列审批事项 {total_items} 项、申报材料 {total_materials} 项。"),
+    )?;
     doc.paragraph("温馨提示", "温馨提示：", BODY, true, Align::Left)?;
     for (i, n) in v.notes.iter().enumerate() {
         doc.hanging("温馨提示", &format!("{}.", i + 1), n, BODY, 6.0)?;
@@ -336,13 +541,31 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
         vec![
             vec![Cell::label("综合窗口"), Cell::new(&v.window.name).span(3)],
             vec![Cell::label("地址"), Cell::new(&v.window.address).span(3)],
-            vec![Cell::label("咨询电话"), Cell::new(&v.window.phone), Cell::label("办公时间"), Cell::new(&v.window.hours)],
-            vec![Cell::label("经办人"), Cell::new(&v.operator), Cell::label("告知日期"), Cell::new(cn_date(v.issued_on))],
+            vec![
+                Cell::label("咨询电话"),
+                Cell::new(&v.window.phone),
+                Cell::label("办公时间"),
+                Cell::new(&v.window.hours),
+            ],
+            vec![
+                Cell::label("经办人"),
+                Cell::new(&v.operator),
+                Cell::label("告知日期"),
+                Cell::new(cn_date(v.issued_on)),
+            ],
         ],
     ))?;
     doc.gap(4.0);
-    sign_block(&mut doc, &["申请人签收：".to_string(), "签收日期：".to_string()], "综合窗口（盖章）", &cn_date(v.issued_on))?;
-    doc.finish(&format!("一次性告知单 {}", v.notice_number), v.issued_on.and_time(chrono::NaiveTime::MIN))
+    sign_block(
+        &mut doc,
+        &["申请人签收：".to_string(), "签收日期：".to_string()],
+        "综合窗口（盖章）",
+        &cn_date(v.issued_on),
+    )?;
+    doc.finish(
+        &format!("一次性告知单 {}", v.notice_number),
+        v.issued_on.and_time(chrono::NaiveTime::MIN),
+    )
 }
 
 fn notice(
@@ -352,7 +575,12 @@ fn notice(
     draw: impl FnOnce(&mut Doc) -> Result<(), RenderError>,
 ) -> Result<Vec<u8>, RenderError> {
     let mut doc = new_doc(Orientation::Portrait, &format!("{SYSTEM}　{title}"))?;
-    title_block(&mut doc, title, number, Some((&issuer.qr_payload, &issuer.verification_code)))?;
+    title_block(
+        &mut doc,
+        title,
+        number,
+        Some((&issuer.qr_payload, &issuer.verification_code)),
+    )?;
     draw(&mut doc)?;
     issuer_block(&mut doc, issuer)?;
     doc.paragraph(
@@ -362,7 +590,10 @@ fn notice(
         false,
         Align::Left,
     )?;
-    doc.finish(&format!("{title} {number}"), issuer.issued_on.and_time(chrono::NaiveTime::MIN))
+    doc.finish(
+        &format!("{title} {number}"),
+        issuer.issued_on.and_time(chrono::NaiveTime::MIN),
+    )
 }
 
 fn numbered(doc: &mut Doc, field: &str, lines: &[String]) -> Result<(), RenderError> {
@@ -375,171 +606,276 @@ fn numbered(doc: &mut Doc, field: &str, lines: &[String]) -> Result<(), RenderEr
 
 /// 受理通知书.
 pub fn render_acceptance_receipt(v: &AcceptanceReceiptView) -> Result<Vec<u8>, RenderError> {
-    notice("受理通知书", &format!("编号：{}", v.notice_number), &v.issuer, |doc| {
-        addressee(doc, &v.case.applicant)?;
-        body(
-            doc,
-            "正文",
-            &format!(
-                "贵单位于{}提交的“{}”申请，经形式审查，申请材料齐全、符合法定形式，本窗口已于{}予以受理{}。法定办理时限为{}，办结期限为{}（不含依法不计入时限的特别程序及申请人补正材料时间）。",
-                cn_time(v.received_at),
-                v.case.item_name,
-                cn_time(v.accepted_at),
-                if v.commitment { "（告知承诺制）" } else { "" },
-                days(v.time_limit_days),
-                cn_time(v.deadline)
-            ),
-        )?;
-        doc.table(&case_table(
-            &v.case,
-            vec![
-                ("接件时间".into(), cn_time(v.received_at)),
-                ("受理时间".into(), cn_time(v.accepted_at)),
-                ("法定时限".into(), days(v.time_limit_days)),
-                ("办结期限".into(), cn_time(v.deadline)),
-            ],
-        ))?;
-        doc.gap(6.0);
-        let mut rows = vec![["序号", "已收材料", "形式", "份数"].iter().map(|h| Cell::label(*h)).collect::<Vec<_>>()];
-        for (i, m) in v.materials.iter().enumerate() {
-            rows.push(vec![
-                Cell::new((i + 1).to_string()).center(),
-                Cell::new(&m.name),
-                Cell::new(m.form.label()).center(),
-                Cell::new(m.copies.to_string()).center(),
-            ]);
-        }
-        doc.table(&form_table("已收材料", &[0.6, 4.4, 1.2, 0.8], rows))?;
-        doc.gap(4.0);
-        body(doc, "正文", "办理进度可登录工程审批系统，或扫描本通知书二维码查询。")
-    })
+    notice(
+        "受理通知书",
+        &format!("编号：{}", v.notice_number),
+        &v.issuer,
+        |doc| {
+            addressee(doc, &v.case.applicant)?;
+            body(
+                doc,
+                "正文",
+                &format!(
+                    "贵单位于{}提交的“{}”申请，经形式审查，申请材料齐全、符合法定形式，本窗口已于{}予以受理{}。法定办理时限为{}，办结期限为{}（不含依法不计入时限的特别程序及申请人补正材料时间）。",
+                    cn_time(v.received_at),
+                    v.case.item_name,
+                    cn_time(v.accepted_at),
+                    if v.commitment {
+                        "（告知承诺制）"
+                    } else {
+                        ""
+                    },
+                    days(v.time_limit_days),
+                    cn_time(v.deadline)
+                ),
+            )?;
+            doc.table(&case_table(
+                &v.case,
+                vec![
+                    ("接件时间".into(), cn_time(v.received_at)),
+                    ("受理时间".into(), cn_time(v.accepted_at)),
+                    ("法定时限".into(), days(v.time_limit_days)),
+                    ("办结期限".into(), cn_time(v.deadline)),
+                ],
+            ))?;
+            doc.gap(6.0);
+            let mut rows = vec![
+                ["序号", "已收材料", "形式", "份数"]
+                    .iter()
+                    .map(|h| Cell::label(*h))
+                    .collect::<Vec<_>>(),
+            ];
+            for (i, m) in v.materials.iter().enumerate() {
+                rows.push(vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&m.name),
+                    Cell::new(m.form.label()).center(),
+                    Cell::new(m.copies.to_string()).center(),
+                ]);
+            }
+            doc.table(&form_table("已收材料", &[0.6, 4.4, 1.2, 0.8], rows))?;
+            doc.gap(4.0);
+            body(
+                doc,
+                "正文",
+                "办理进度可登录工程审批系统，或扫描本通知书二维码查询。",
+            )
+        },
+    )
 }
 
 /// 补正告知书.
 pub fn render_correction_notice(v: &CorrectionNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice("补正材料告知书", &format!("编号：{}", v.notice_number), &v.issuer, |doc| {
-        addressee(doc, &v.case.applicant)?;
-        body(
-            doc,
-            "正文",
-            &format!(
-                "贵单位申请的“{}”，经{}，申请材料存在下列问题，现一次性告知需补正的全部内容（共 {} 项）。{}。补正后请重新提交，逾期未补正的，视为撤回申请。",
-                v.case.item_name,
-                v.review,
-                v.issues.len(),
-                v.due_text
-            ),
-        )?;
-        doc.table(&case_table(&v.case, Vec::new()))?;
-        doc.gap(6.0);
-        let mut rows = vec![["序号", "材料名称", "问题", "补正要求及理由"].iter().map(|h| Cell::label(*h)).collect::<Vec<_>>()];
-        for (i, it) in v.issues.iter().enumerate() {
-            rows.push(vec![
-                Cell::new((i + 1).to_string()).center(),
-                Cell::new(&it.material),
-                Cell::new(&it.problem).center(),
-                Cell::new(&it.reason),
-            ]);
-        }
-        doc.table(&form_table("补正清单", &[0.6, 2.4, 1.0, 3.6], rows))?;
-        doc.gap(4.0);
-        Ok(())
-    })
+    notice(
+        "补正材料告知书",
+        &format!("编号：{}", v.notice_number),
+        &v.issuer,
+        |doc| {
+            addressee(doc, &v.case.applicant)?;
+            body(
+                doc,
+                "正文",
+                &format!(
+                    "贵单位申请的“{}”，经{}，申请材料存在下列问题，现一次性告知需补正的全部内容（共 {} 项）。{}。补正后请重新提交，逾期未补正的，视为撤回申请。",
+                    v.case.item_name,
+                    v.review,
+                    v.issues.len(),
+                    v.due_text
+                ),
+            )?;
+            doc.table(&case_table(&v.case, Vec::new()))?;
+            doc.gap(6.0);
+            let mut rows = vec![
+                ["序号", "材料名称", "问题", "补正要求及理由"]
+                    .iter()
+                    .map(|h| Cell::label(*h))
+                    .collect::<Vec<_>>(),
+            ];
+            for (i, it) in v.issues.iter().enumerate() {
+                rows.push(vec![
+                    Cell::new((i + 1).to_string()).center(),
+                    Cell::new(&it.material),
+                    Cell::new(&it.problem).center(),
+                    Cell::new(&it.reason),
+                ]);
+            }
+            doc.table(&form_table("补正清单", &[0.6, 2.4, 1.0, 3.6], rows))?;
+            doc.gap(4.0);
+            Ok(())
+        },
+    )
 }
 
 /// 不予受理通知书.
 pub fn render_not_accepted_notice(v: &NotAcceptedNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice("不予受理通知书", &format!("编号：{}", v.notice_number), &v.issuer, |doc| {
-        addressee(doc, &v.case.applicant)?;
-        body(
-            doc,
-            "正文",
-            &format!("贵单位于{}提交的“{}”申请，经审查，因下列原因，决定不予受理：", cn_time(v.received_at), v.case.item_name),
-        )?;
-        numbered(doc, "不予受理理由", &v.reasons)?;
-        body(doc, "依据", &format!("依据：{}", v.legal_basis))?;
-        doc.table(&case_table(&v.case, vec![("接件时间".into(), cn_time(v.received_at))]))?;
-        doc.gap(4.0);
-        body(doc, "救济途径", &v.remedy)
-    })
+    notice(
+        "不予受理通知书",
+        &format!("编号：{}", v.notice_number),
+        &v.issuer,
+        |doc| {
+            addressee(doc, &v.case.applicant)?;
+            body(
+                doc,
+                "正文",
+                &format!(
+                    "贵单位于{}提交的“{}”申请，经审查，因下列原因，决定不予受理：",
+                    cn_time(v.received_at),
+                    v.case.item_name
+                ),
+            )?;
+            numbered(doc, "不予受理理由", &v.reasons)?;
+            body(doc, "依据", &format!("依据：{}", v.legal_basis))?;
+            doc.table(&case_table(
+                &v.case,
+                vec![("接件时间".into(), cn_time(v.received_at))],
+            ))?;
+            doc.gap(4.0);
+            body(doc, "救济途径", &v.remedy)
+        },
+    )
 }
 
 /// 退件通知书.
 pub fn render_return_notice(v: &ReturnNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice("退件通知书", &format!("编号：{}", v.notice_number), &v.issuer, |doc| {
-        addressee(doc, &v.case.applicant)?;
-        body(
-            doc,
-            "正文",
-            &format!(
-                "贵单位申请的“{}”（受理时间：{}），经{}实质审查，存在下列问题，现予退件（退件时间：{}）：",
-                v.case.item_name,
-                cn_time(v.accepted_at),
-                v.case.department,
-                cn_time(v.returned_at)
-            ),
-        )?;
-        numbered(doc, "退件理由", &v.reasons)?;
-        doc.table(&case_table(
-            &v.case,
-            vec![("受理时间".into(), cn_time(v.accepted_at)), ("退件时间".into(), cn_time(v.returned_at))],
-        ))?;
-        doc.gap(4.0);
-        body(doc, "说明", &v.instructions)
-    })
+    notice(
+        "退件通知书",
+        &format!("编号：{}", v.notice_number),
+        &v.issuer,
+        |doc| {
+            addressee(doc, &v.case.applicant)?;
+            body(
+                doc,
+                "正文",
+                &format!(
+                    "贵单位申请的“{}”（受理时间：{}），经{}实质审查，存在下列问题，现予退件（退件时间：{}）：",
+                    v.case.item_name,
+                    cn_time(v.accepted_at),
+                    v.case.department,
+                    cn_time(v.returned_at)
+                ),
+            )?;
+            numbered(doc, "退件理由", &v.reasons)?;
+            doc.table(&case_table(
+                &v.case,
+                vec![
+                    ("受理时间".into(), cn_time(v.accepted_at)),
+                    ("退件时间".into(), cn_time(v.returned_at)),
+                ],
+            ))?;
+            doc.gap(4.0);
+            body(doc, "说明", &v.instructions)
+        },
+    )
 }
 
 /// 办结通知书.
 pub fn render_completion_notice(v: &CompletionNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice("办结通知书", &format!("编号：{}", v.notice_number), &v.issuer, |doc| {
-        addressee(doc, &v.case.applicant)?;
-        body(
-            doc,
-            "正文",
-            &format!(
-                "贵单位申请的“{}”已于{}办结，办理结果：{}。{}",
-                v.case.item_name,
-                cn_time(v.completed_at),
-                v.outcome,
-                v.result_text
-            ),
-        )?;
-        let mut extra = vec![
-            ("受理时间".to_string(), cn_time(v.accepted_at)),
-            ("办结时间".to_string(), cn_time(v.completed_at)),
-            ("法定时限".to_string(), days(v.time_limit_days)),
-            ("实际用时".to_string(), format!("{}个工作日", v.working_days_used)),
-            ("办理结果".to_string(), v.outcome.clone()),
-        ];
-        extra.push(("电子证照编号".to_string(), v.certificate_number.clone().unwrap_or_else(|| "无".to_string())));
-        doc.table(&case_table(&v.case, extra))?;
-        doc.gap(4.0);
-        body(doc, "说明", "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。")
-    })
+    notice(
+        "办结通知书",
+        &format!("编号：{}", v.notice_number),
+        &v.issuer,
+        |doc| {
+            addressee(doc, &v.case.applicant)?;
+            body(
+                doc,
+                "正文",
+                &format!(
+                    "贵单位申请的“{}”已于{}办结，办理结果：{}。{}",
+                    v.case.item_name,
+                    cn_time(v.completed_at),
+                    v.outcome,
+                    v.result_text
+                ),
+            )?;
+            let mut extra = vec![
+                ("受理时间".to_string(), cn_time(v.accepted_at)),
+                ("办结时间".to_string(), cn_time(v.completed_at)),
+                ("法定时限".to_string(), days(v.time_limit_days)),
+                (
+                    "实际用时".to_string(),
+                    format!("{}个工作日", v.working_days_used),
+                ),
+                ("办理结果".to_string(), v.outcome.clone()),
+            ];
+            extra.push((
+                "电子证照编号".to_string(),
+                v.certificate_number
+                    .clone()
+                    .unwrap_or_else(|| "无".to_string()),
+            ));
+            doc.table(&case_table(&v.case, extra))?;
+            doc.gap(4.0);
+            body(
+                doc,
+                "说明",
+                "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。",
+            )
+        },
+    )
 }
 
 /// 电子证照 printout.
 pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
-    let mut doc = new_doc(Orientation::Portrait, &format!("电子证照　{}", v.certificate_number))?;
+    let mut doc = new_doc(
+        Orientation::Portrait,
+        &format!("电子证照　{}", v.certificate_number),
+    )?;
     // A double frame, as printed licences have.
     let (x, y) = (doc.left - 6.0 * MM, doc.top - 4.0 * MM);
-    let (w, h) = (doc.content_width() + 12.0 * MM, doc.bottom - doc.top + 6.0 * MM);
+    let (w, h) = (
+        doc.content_width() + 12.0 * MM,
+        doc.bottom - doc.top + 6.0 * MM,
+    );
     doc.rect(x, y, w, h, None, Some(1.6));
-    doc.rect(x + 2.0 * MM, y + 2.0 * MM, w - 4.0 * MM, h - 4.0 * MM, None, Some(0.5));
+    doc.rect(
+        x + 2.0 * MM,
+        y + 2.0 * MM,
+        w - 4.0 * MM,
+        h - 4.0 * MM,
+        None,
+        Some(0.5),
+    );
     doc.gap(6.0 * MM);
-    doc.text_aligned(doc.left, doc.content_width(), doc.y, "中华人民共和国", 14.0, true, Align::Center);
+    doc.text_aligned(
+        doc.left,
+        doc.content_width(),
+        doc.y,
+        "中华人民共和国",
+        14.0,
+        true,
+        Align::Center,
+    );
     doc.gap(10.0 * MM);
     doc.check("证照名称", &v.title)?;
     let ty = doc.y;
-    doc.text_aligned(doc.left, doc.content_width(), ty, &v.title, 24.0, true, Align::Center);
+    doc.text_aligned(
+        doc.left,
+        doc.content_width(),
+        ty,
+        &v.title,
+        24.0,
+        true,
+        Align::Center,
+    );
     doc.gap(14.0 * MM);
     doc.check("证照编号", &v.certificate_number)?;
     let ny = doc.y;
-    doc.text_aligned(doc.left, doc.content_width(), ny, &format!("编号：{}", v.certificate_number), BODY, false, Align::Center);
+    doc.text_aligned(
+        doc.left,
+        doc.content_width(),
+        ny,
+        &format!("编号：{}", v.certificate_number),
+        BODY,
+        false,
+        Align::Center,
+    );
     doc.gap(10.0 * MM);
     let mut rows = vec![
         vec![Cell::label("持证单位"), Cell::new(&v.holder)],
-        vec![Cell::label("统一社会信用代码"), Cell::new(&v.holder_credit_code)],
+        vec![
+            Cell::label("统一社会信用代码"),
+            Cell::new(&v.holder_credit_code),
+        ],
         vec![Cell::label("项目名称"), Cell::new(&v.project_name)],
         vec![Cell::label("项目代码"), Cell::new(&v.project_code)],
     ];
@@ -563,15 +899,48 @@ pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
     let side = 26.0 * MM;
     doc.qr(doc.left, top, side, &v.qr_payload)?;
     doc.check("核验码", &v.verification_code)?;
-    doc.text(doc.left, top + side + 1.0, &format!("核验码 {}", v.verification_code), 7.5, false);
+    doc.text(
+        doc.left,
+        top + side + 1.0,
+        &format!("核验码 {}", v.verification_code),
+        7.5,
+        false,
+    );
     doc.check("发证机关", &v.issuer)?;
     let (l, w) = (doc.left, doc.content_width());
-    doc.text_aligned(l, w - 4.0 * MM, top + 6.0 * MM, &format!("发证机关：{}", v.issuer), BODY, false, Align::Right);
-    doc.text_aligned(l, w - 4.0 * MM, top + 14.0 * MM, &format!("发证日期：{}", cn_date(v.issued_on)), BODY, false, Align::Right);
+    doc.text_aligned(
+        l,
+        w - 4.0 * MM,
+        top + 6.0 * MM,
+        &format!("发证机关：{}", v.issuer),
+        BODY,
+        false,
+        Align::Right,
+    );
+    doc.text_aligned(
+        l,
+        w - 4.0 * MM,
+        top + 14.0 * MM,
+        &format!("发证日期：{}", cn_date(v.issued_on)),
+        BODY,
+        false,
+        Align::Right,
+    );
     let sx = doc.right - 4.0 * MM - side - 10.0 * MM;
     doc.dashed_box(sx, top - 2.0 * MM, side);
-    doc.text_aligned(sx, side, top + 20.0 * MM, "（电子印章）", 7.0, false, Align::Center);
-    doc.finish(&format!("{} {}", v.title, v.certificate_number), v.issued_on.and_time(chrono::NaiveTime::MIN))
+    doc.text_aligned(
+        sx,
+        side,
+        top + 20.0 * MM,
+        "（电子印章）",
+        7.0,
+        false,
+        Align::Center,
+    );
+    doc.finish(
+        &format!("{} {}", v.title, v.certificate_number),
+        v.issued_on.and_time(chrono::NaiveTime::MIN),
+    )
 }
 
 /// One statistics table of seed 11 as a landscape A4 PDF.
@@ -580,9 +949,22 @@ pub fn render_statistics_pdf(v: &StatisticsTableView) -> Result<Vec<u8>, RenderE
     let mut doc = new_doc(Orientation::Landscape, &format!("{SYSTEM}　{}", t.title()))?;
     doc.check("标题", t.title())?;
     let y = doc.y;
-    doc.text_aligned(doc.left, doc.content_width(), y, t.title(), 15.0, true, Align::Center);
+    doc.text_aligned(
+        doc.left,
+        doc.content_width(),
+        y,
+        t.title(),
+        15.0,
+        true,
+        Align::Center,
+    );
     doc.y += 15.0 * 1.8;
-    let meta = format!("{}　　制表单位：{}　　制表时间：{}", v.scope, v.compiled_by, v.generated_at.format("%Y-%m-%d %H:%M"));
+    let meta = format!(
+        "{}　　制表单位：{}　　制表时间：{}",
+        v.scope,
+        v.compiled_by,
+        v.generated_at.format("%Y-%m-%d %H:%M")
+    );
     doc.paragraph("统计范围", &meta, SMALL, false, Align::Left)?;
     doc.gap(2.0);
     let header = t.header();
@@ -625,8 +1007,20 @@ pub fn render_statistics_pdf(v: &StatisticsTableView) -> Result<Vec<u8>, RenderE
                 .collect()
         })
         .collect();
-    doc.table(&Table { name: t.title().to_string(), weights, header: header_rows, rows, size })?;
+    doc.table(&Table {
+        name: t.title().to_string(),
+        weights,
+        header: header_rows,
+        rows,
+        size,
+    })?;
     doc.gap(4.0);
-    doc.paragraph("合计", &format!("合计：{} 条", v.rows.len()), SMALL, false, Align::Left)?;
+    doc.paragraph(
+        "合计",
+        &format!("合计：{} 条", v.rows.len()),
+        SMALL,
+        false,
+        Align::Left,
+    )?;
     doc.finish(t.title(), v.generated_at)
 }

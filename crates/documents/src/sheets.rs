@@ -5,7 +5,9 @@
 use crate::error::RenderError;
 use crate::statistics::HeaderColumn;
 use crate::views::{CellValue, ListView, StatisticsTableView};
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 fn xe(e: XlsxError) -> RenderError {
     RenderError::Spreadsheet(e.to_string())
@@ -21,9 +23,15 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
     Formats {
-        title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+        title: Format::new()
+            .set_bold()
+            .set_font_size(14)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
         header: cell
             .clone()
             .set_bold()
@@ -32,25 +40,49 @@ fn formats() -> Formats {
             .set_background_color(0xE7E6E6),
         text: cell.clone().set_text_wrap(),
         int: cell.clone().set_align(FormatAlign::Center),
-        date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Center),
-        datetime: cell.set_num_format("yyyy-mm-dd hh:mm").set_align(FormatAlign::Center),
+        date: cell
+            .clone()
+            .set_num_format("yyyy-mm-dd")
+            .set_align(FormatAlign::Center),
+        datetime: cell
+            .set_num_format("yyyy-mm-dd hh:mm")
+            .set_align(FormatAlign::Center),
     }
 }
 
-fn write_value(ws: &mut Worksheet, row: u32, col: u16, v: &CellValue, f: &Formats) -> Result<(), XlsxError> {
+fn write_value(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: &CellValue,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     match v {
         CellValue::Empty => ws.write_blank(row, col, &f.text).map(|_| ()),
-        CellValue::Text(s) => ws.write_string_with_format(row, col, s, &f.text).map(|_| ()),
-        CellValue::Int(n) => ws.write_number_with_format(row, col, *n as f64, &f.int).map(|_| ()),
+        CellValue::Text(s) => ws
+            .write_string_with_format(row, col, s, &f.text)
+            .map(|_| ()),
+        CellValue::Int(n) => ws
+            .write_number_with_format(row, col, *n as f64, &f.int)
+            .map(|_| ()),
         CellValue::Date(d) => ws.write_date_with_format(row, col, d, &f.date).map(|_| ()),
-        CellValue::DateTime(t) => ws.write_datetime_with_format(row, col, t, &f.datetime).map(|_| ()),
-        CellValue::YesNo(b) => ws.write_string_with_format(row, col, if *b { "是" } else { "否" }, &f.int).map(|_| ()),
+        CellValue::DateTime(t) => ws
+            .write_datetime_with_format(row, col, t, &f.datetime)
+            .map(|_| ()),
+        CellValue::YesNo(b) => ws
+            .write_string_with_format(row, col, if *b { "是" } else { "否" }, &f.int)
+            .map(|_| ()),
     }
 }
 
 fn check_width(table: &str, rows: &[Vec<CellValue>], n: usize) -> Result<(), RenderError> {
     match rows.iter().position(|r| r.len() != n) {
-        Some(i) => Err(RenderError::RowWidth { table: table.to_string(), row: i + 1, got: rows[i].len(), expected: n }),
+        Some(i) => Err(RenderError::RowWidth {
+            table: table.to_string(),
+            row: i + 1,
+            got: rows[i].len(),
+            expected: n,
+        }),
         None => Ok(()),
     }
 }
@@ -63,16 +95,31 @@ pub fn statistics_xlsx(v: &StatisticsTableView) -> Result<Vec<u8>, RenderError> 
     check_width(t.title(), &v.rows, ncols)?;
     let f = formats();
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title(t.title()).set_author(&v.compiled_by).set_creation_datetime(&v.generated_at));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(t.title())
+            .set_author(&v.compiled_by)
+            .set_creation_datetime(&v.generated_at),
+    );
     let ws = wb.add_worksheet();
     (|| -> Result<(), XlsxError> {
-        ws.set_name(format!("表{}", ["一", "二", "三", "四"][usize::from(t.number() - 1)]))?;
+        ws.set_name(format!(
+            "表{}",
+            ["一", "二", "三", "四"][usize::from(t.number() - 1)]
+        ))?;
         ws.set_landscape();
         ws.set_paper_size(9);
         let last = (ncols - 1) as u16;
         ws.merge_range(0, 0, 0, last, t.title(), &f.title)?;
         ws.set_row_height(0, 28)?;
-        ws.merge_range(1, 0, 1, last, &format!("{}　　制表单位：{}", v.scope, v.compiled_by), &Format::new())?;
+        ws.merge_range(
+            1,
+            0,
+            1,
+            last,
+            &format!("{}　　制表单位：{}", v.scope, v.compiled_by),
+            &Format::new(),
+        )?;
         let two = t.has_groups();
         let (h0, h1) = (2u32, if two { 3u32 } else { 2u32 });
         let mut col: u16 = 0;
@@ -113,12 +160,23 @@ pub fn statistics_xlsx(v: &StatisticsTableView) -> Result<Vec<u8>, RenderError> 
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 fn csv(header: &[String], rows: &[Vec<CellValue>]) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");
-    let line = |cells: Vec<String>| cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",") + "\r\n";
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\r\n"
+    };
     out.push_str(&line(header.to_vec()));
     for r in rows {
         out.push_str(&line(r.iter().map(CellValue::display).collect()));
@@ -139,7 +197,11 @@ pub fn list_xlsx(v: &ListView) -> Result<Vec<u8>, RenderError> {
     let f = formats();
     let mut wb = Workbook::new();
     // A fixed creation date keeps identical lists byte-identical.
-    wb.set_properties(&DocProperties::new().set_title(&v.title).set_creation_datetime(&chrono::NaiveDateTime::default()));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&v.title)
+            .set_creation_datetime(&chrono::NaiveDateTime::default()),
+    );
     let ws = wb.add_worksheet();
     (|| -> Result<(), XlsxError> {
         let last = v.columns.len().saturating_sub(1) as u16;
@@ -176,10 +238,19 @@ mod tests {
         let v = ListView {
             title: "办件".into(),
             columns: vec![
-                crate::views::ListColumn { header: "名称".into(), width: 20.0 },
-                crate::views::ListColumn { header: "备注".into(), width: 20.0 },
+                crate::views::ListColumn {
+                    header: "名称".into(),
+                    width: 20.0,
+                },
+                crate::views::ListColumn {
+                    header: "备注".into(),
+                    width: 20.0,
+                },
             ],
-            rows: vec![vec![CellValue::Text("甲,乙".into()), CellValue::Text("说\"明\"".into())]],
+            rows: vec![vec![
+                CellValue::Text("甲,乙".into()),
+                CellValue::Text("说\"明\"".into()),
+            ]],
         };
         let s = String::from_utf8(list_csv(&v)).unwrap();
         assert_eq!(s, "\u{FEFF}名称,备注\r\n\"甲,乙\",\"说\"\"明\"\"\"\r\n");

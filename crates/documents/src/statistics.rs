@@ -6,8 +6,14 @@ use crate::views::StatisticsTable;
 /// A top-level column: a plain one, or a group with sub-columns (two header rows).
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeaderColumn {
-    Single { name: &'static str, width: f32 },
-    Group { name: &'static str, subs: Vec<(&'static str, f32)> },
+    Single {
+        name: &'static str,
+        width: f32,
+    },
+    Group {
+        name: &'static str,
+        subs: Vec<(&'static str, f32)>,
+    },
 }
 
 const PROJECT_COLUMNS: [(&str, f32); 8] = [
@@ -23,16 +29,29 @@ const PROJECT_COLUMNS: [(&str, f32); 8] = [
 
 /// The special procedures of table 2, in the seed's order. The seed's table prints the second
 /// as "上门部门审批", a typo for 上级部门审批 (seed 7.4 and 10, and the domain's procedure list).
-pub const TABLE_TWO_PROCEDURES: [&str; 7] =
-    ["现场勘察", "上级部门审批", "专业审查", "现场核查", "勘察(不计时)", "监测(不计时)", "验收审查"];
+pub const TABLE_TWO_PROCEDURES: [&str; 7] = [
+    "现场勘察",
+    "上级部门审批",
+    "专业审查",
+    "现场核查",
+    "勘察(不计时)",
+    "监测(不计时)",
+    "验收审查",
+];
 
 fn singles(cols: &[(&'static str, f32)]) -> Vec<HeaderColumn> {
-    cols.iter().map(|&(name, width)| HeaderColumn::Single { name, width }).collect()
+    cols.iter()
+        .map(|&(name, width)| HeaderColumn::Single { name, width })
+        .collect()
 }
 
 impl StatisticsTable {
-    pub const ALL: [StatisticsTable; 4] =
-        [StatisticsTable::One, StatisticsTable::Two, StatisticsTable::Three, StatisticsTable::Four];
+    pub const ALL: [StatisticsTable; 4] = [
+        StatisticsTable::One,
+        StatisticsTable::Two,
+        StatisticsTable::Three,
+        StatisticsTable::Four,
+    ];
 
     /// 1 to 4.
     pub fn number(self) -> u8 {
@@ -48,15 +67,22 @@ impl StatisticsTable {
     pub fn title(self) -> &'static str {
         match self {
             StatisticsTable::One => "表一 建设工程项目全流程在线审批对接统计表（行政审批、备案类）",
-            StatisticsTable::Two => "表二 建设工程项目全流程在线审批对接统计表（审批过程中特别程序办理情况统计）",
+            StatisticsTable::Two => {
+                "表二 建设工程项目全流程在线审批对接统计表（审批过程中特别程序办理情况统计）"
+            }
             StatisticsTable::Three => "表三 建设工程项目全流程在线审批对接统计表（市政公用服务类）",
-            StatisticsTable::Four => "表四 工程建设项目全流程在线审批对接统计表（技术评审或中介服务类）",
+            StatisticsTable::Four => {
+                "表四 工程建设项目全流程在线审批对接统计表（技术评审或中介服务类）"
+            }
         }
     }
 
     /// The header, top level first.
     pub fn header(self) -> Vec<HeaderColumn> {
-        let source = HeaderColumn::Single { name: "数据来源 (系统直办/系统对接)", width: 7.0 };
+        let source = HeaderColumn::Single {
+            name: "数据来源 (系统直办/系统对接)",
+            width: 7.0,
+        };
         match self {
             StatisticsTable::One => {
                 let mut h = singles(&PROJECT_COLUMNS);
@@ -70,7 +96,11 @@ impl StatisticsTable {
                 ]));
                 h.push(HeaderColumn::Group {
                     name: "办理结果",
-                    subs: vec![("有无结果", 4.0), ("电子证照", 7.0), ("电子证照上传结果", 5.0)],
+                    subs: vec![
+                        ("有无结果", 4.0),
+                        ("电子证照", 7.0),
+                        ("电子证照上传结果", 5.0),
+                    ],
                 });
                 h.push(source);
                 h
@@ -91,7 +121,12 @@ impl StatisticsTable {
                 for name in TABLE_TWO_PROCEDURES {
                     h.push(HeaderColumn::Group {
                         name,
-                        subs: vec![("是否涉及", 3.2), ("开始时间", 8.4), ("结束时间", 8.4), ("成果材料是否上传系统", 3.2)],
+                        subs: vec![
+                            ("是否涉及", 3.2),
+                            ("开始时间", 8.4),
+                            ("结束时间", 8.4),
+                            ("成果材料是否上传系统", 3.2),
+                        ],
                     });
                 }
                 h
@@ -123,7 +158,12 @@ impl StatisticsTable {
                 ]);
                 h.push(HeaderColumn::Group {
                     name: "成果应用",
-                    subs: vec![("项目编号", 10.0), ("项目名称", 10.0), ("申请人", 9.0), ("工程名称", 9.0)],
+                    subs: vec![
+                        ("项目编号", 10.0),
+                        ("项目名称", 10.0),
+                        ("申请人", 9.0),
+                        ("工程名称", 9.0),
+                    ],
                 });
                 h
             }
@@ -158,7 +198,9 @@ impl StatisticsTable {
 
     /// Whether the header has a second row of sub-columns.
     pub fn has_groups(self) -> bool {
-        self.header().iter().any(|c| matches!(c, HeaderColumn::Group { .. }))
+        self.header()
+            .iter()
+            .any(|c| matches!(c, HeaderColumn::Group { .. }))
     }
 }
 
@@ -185,8 +227,17 @@ mod tests {
         let leaves = StatisticsTable::One.leaf_columns();
         let names: Vec<&str> = leaves.iter().map(|c| c.0.as_str()).collect();
         assert!(names.contains(&"办理结果-电子证照上传结果"));
-        let two: Vec<String> = StatisticsTable::Two.leaf_columns().into_iter().map(|c| c.0).collect();
+        let two: Vec<String> = StatisticsTable::Two
+            .leaf_columns()
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
         assert!(two.contains(&"监测(不计时)-成果材料是否上传系统".to_string()));
-        assert!(StatisticsTable::Four.leaf_columns().iter().any(|c| c.0 == "成果应用-申请人"));
+        assert!(
+            StatisticsTable::Four
+                .leaf_columns()
+                .iter()
+                .any(|c| c.0 == "成果应用-申请人")
+        );
     }
 }

@@ -16,7 +16,11 @@ fn differing_fraction(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
     if a.dimensions() != b.dimensions() {
         return 1.0;
     }
-    let diff = a.pixels().zip(b.pixels()).filter(|(p, q)| p.0[0].abs_diff(q.0[0]) > PIXEL_TOLERANCE).count();
+    let diff = a
+        .pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| p.0[0].abs_diff(q.0[0]) > PIXEL_TOLERANCE)
+        .count();
     diff as f64 / (a.width() as f64 * a.height() as f64)
 }
 
@@ -28,11 +32,23 @@ fn demo_pdfs_match_the_reviewed_reference_images() {
     let mut failures = Vec::new();
     let mut compared = 0;
     for (name, bytes) in permitdesk_documents::demo::all_documents().unwrap() {
-        let Some(stem) = name.strip_suffix(".pdf") else { continue };
+        let Some(stem) = name.strip_suffix(".pdf") else {
+            continue;
+        };
         let pdf = dir.join(&name);
         std::fs::write(&pdf, &bytes).unwrap();
         let prefix = dir.join(stem);
-        tool("pdftoppm", &["-r", "40", "-gray", "-png", &pdf.to_string_lossy(), &prefix.to_string_lossy()]);
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "40",
+                "-gray",
+                "-png",
+                &pdf.to_string_lossy(),
+                &prefix.to_string_lossy(),
+            ],
+        );
         let mut pages: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -52,13 +68,20 @@ fn demo_pdfs_match_the_reviewed_reference_images() {
             }
             let got = image::open(page).unwrap().to_luma8();
             let Ok(expected) = image::open(&want) else {
-                failures.push(format!("{}: no reference image (run with UPDATE_REFERENCE=1 and review)", want.display()));
+                failures.push(format!(
+                    "{}: no reference image (run with UPDATE_REFERENCE=1 and review)",
+                    want.display()
+                ));
                 continue;
             };
             let frac = differing_fraction(&got, &expected.to_luma8());
             compared += 1;
             if frac >= PAGE_TOLERANCE {
-                failures.push(format!("{name} page {}: {:.3}% of pixels differ", i + 1, frac * 100.0));
+                failures.push(format!(
+                    "{name} page {}: {:.3}% of pixels differ",
+                    i + 1,
+                    frac * 100.0
+                ));
             }
         }
         // A page that disappeared is a regression too.
@@ -70,7 +93,11 @@ fn demo_pdfs_match_the_reviewed_reference_images() {
             std::fs::remove_file(p).unwrap();
         }
     }
-    assert!(failures.is_empty(), "layout changed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "layout changed:\n{}",
+        failures.join("\n")
+    );
     assert!(update || compared >= 12, "compared only {compared} pages");
 }
 

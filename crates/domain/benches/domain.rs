@@ -1,9 +1,12 @@
 //! Benchmarks of the domain crate (criterion). Each group is one concern; run one with
 //! `cargo bench -p permitdesk-domain --bench domain -- <group>`.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::NaiveDateTime;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use permitdesk_domain::calendar::WorkingCalendar;
+use permitdesk_domain::case::{Acting, Case, CaseCommand, CaseEvent};
 use permitdesk_domain::clock::{ClockInput, LegalClock, OfficeHours, StopReason, StoppedSpan};
 use permitdesk_domain::procedure::SpecialProcedureKind;
 use std::hint::black_box;
@@ -55,5 +58,178 @@ fn catalogue(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, clock, catalogue);
+/// The events of one case that goes through every phase: 20 events, granted at the end.
+fn case_events(n: usize, start: permitdesk_domain::time::Timestamp) -> Vec<CaseEvent> {
+    use permitdesk_domain::actor::{Actor, Role};
+    use permitdesk_domain::case::{AcceptanceTerms, CertificateRecord, CorrectionPoint, Decision};
+    use permitdesk_domain::ids::*;
+    let id = CaseId::new(format!("C-{n}"));
+    let actor = |role: Role| Actor {
+        user: UserId::new(format!("{role:?}")),
+        name: "张三".into(),
+        role,
+        department: Some(DepartmentCode::new("ZJJ")),
+        organisation: Some(OrganisationId::new("ORG")),
+    };
+    let point = || {
+        vec![CorrectionPoint {
+            material: "图纸".into(),
+            reason: "缺页".into(),
+        }]
+    };
+    let mut steps: Vec<(Role, CaseCommand)> = vec![(
+        Role::Applicant,
+        CaseCommand::Create {
+            application: ApplicationId::new("A"),
+            project: ProjectId::new("P"),
+            works: WorksId::new("W"),
+            item: ItemCode::new("ZJ-SGXK"),
+            department: DepartmentCode::new("ZJJ"),
+            applicant: OrganisationId::new("ORG"),
+            commitment_allowed: false,
+        },
+    )];
+    for m in [
+        "施工合同",
+        "中标通知书",
+        "施工图审查合格书",
+        "资金落实承诺书",
+        "安全措施资料",
+        "监理合同",
+        "营业执照",
+    ] {
+        steps.push((
+            Role::Applicant,
+            CaseCommand::AttachMaterial {
+                material: m.into(),
+                attachment: AttachmentId::new(m),
+            },
+        ));
+    }
+    let levels: Vec<String> = ["受理", "审核", "签批"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    steps.extend([
+        (
+            Role::Applicant,
+            CaseCommand::Submit {
+                stamped_form: AttachmentId::new("form"),
+            },
+        ),
+        (Role::WindowOperator, CaseCommand::Receive),
+        (
+            Role::WindowOperator,
+            CaseCommand::Accept {
+                terms: AcceptanceTerms {
+                    catalogue_version: "2026.1".into(),
+                    time_limit_working_days: 3,
+                    review_levels: levels,
+                },
+                commitment_based: false,
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::SignOff {
+                level: "受理".into(),
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::Pause { points: point() },
+        ),
+        (
+            Role::Applicant,
+            CaseCommand::SubmitRectification {
+                note: "已补正".into(),
+            },
+        ),
+        (Role::DepartmentReviewer, CaseCommand::Resume),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::StartSpecialProcedure {
+                procedure: 1,
+                kind: SpecialProcedureKind::PublicNotice,
+                timed: None,
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::EndSpecialProcedure {
+                procedure: 1,
+                summary: "无异议".into(),
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::SignOff {
+                level: "审核".into(),
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::SignOff {
+                level: "签批".into(),
+            },
+        ),
+        (
+            Role::DepartmentReviewer,
+            CaseCommand::Complete {
+                decision: Decision::Granted {
+                    certificate: CertificateRecord {
+                        number: CertificateNumber::new(format!("2301092024{n:08}")),
+                        name: "建筑工程施工许可证".into(),
+                        issued_on: start.date_naive(),
+                        valid_until: None,
+                        file: None,
+                    },
+                },
+            },
+        ),
+    ]);
+    let mut case = None;
+    let mut events = Vec::with_capacity(steps.len());
+    for (i, (role, cmd)) in steps.into_iter().enumerate() {
+        let acting = Acting::new(
+            actor(role),
+            start + chrono::Duration::minutes(i as i64 * 30),
+        );
+        match Case::execute(case, &id, &cmd, &acting) {
+            Ok((c, evs)) => {
+                case = Some(c);
+                events.extend(evs);
+            }
+            Err(e) => panic!("demo case step {i} refused: {e}"),
+        }
+    }
+    events
+}
+
+/// Projection: fold 1,000,000 events (50,000 cases of 20 events) into case states, the work a
+/// server or client does when it rebuilds its view from the log.
+fn projection(c: &mut Criterion) {
+    let start = permitdesk_domain::time::from_local(at("2024-03-04T09:00"));
+    let cases: Vec<Vec<CaseEvent>> = (0..50_000).map(|n| case_events(n, start)).collect();
+    let total: usize = cases.iter().map(Vec::len).sum();
+    assert_eq!(total, 1_000_000);
+    let mut group = c.benchmark_group("projection");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(total as u64));
+    group.bench_function("replay_1m_events", |b| {
+        b.iter(|| {
+            let mut granted = 0usize;
+            for events in &cases {
+                if let Ok(case) = Case::replay(black_box(events)) {
+                    granted +=
+                        usize::from(case.state == permitdesk_domain::case::CaseState::Granted);
+                }
+            }
+            assert_eq!(granted, 50_000);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, clock, catalogue, projection);
 criterion_main!(benches);

@@ -3,7 +3,10 @@
 
 use crate::actor::{Actor, Role};
 use crate::clock::{ClockInput, StopReason, StoppedSpan};
-use crate::ids::{ApplicationId, AttachmentId, CaseId, CertificateNumber, DepartmentCode, ItemCode, OrganisationId, ProjectId, WorksId};
+use crate::ids::{
+    ApplicationId, AttachmentId, CaseId, CertificateNumber, DepartmentCode, ItemCode,
+    OrganisationId, ProjectId, WorksId,
+};
 use crate::procedure::SpecialProcedureKind;
 use crate::time::{Timestamp, to_local};
 use chrono::NaiveDate;
@@ -61,7 +64,14 @@ impl CaseState {
 
     /// No command changes a case in a terminal state.
     pub fn is_terminal(self) -> bool {
-        matches!(self, CaseState::Returned | CaseState::NotAccepted | CaseState::Withdrawn | CaseState::Granted | CaseState::Denied)
+        matches!(
+            self,
+            CaseState::Returned
+                | CaseState::NotAccepted
+                | CaseState::Withdrawn
+                | CaseState::Granted
+                | CaseState::Denied
+        )
     }
 
     /// The national handling-state code (SPGL 办理状态) this state reports as.
@@ -145,40 +155,79 @@ pub enum CaseCommand {
         commitment_allowed: bool,
     },
     /// Attach a material (申报材料) under the name of the catalogue's requirement.
-    AttachMaterial { material: String, attachment: AttachmentId },
-    DetachMaterial { material: String },
+    AttachMaterial {
+        material: String,
+        attachment: AttachmentId,
+    },
+    DetachMaterial {
+        material: String,
+    },
     /// Submit (or resubmit after correction) with the stamped application form (盖章申请表).
-    Submit { stamped_form: AttachmentId },
+    Submit {
+        stamped_form: AttachmentId,
+    },
     /// 接件.
     Receive,
     /// Ask the department to confirm commitment-based handling.
     RequestCommitmentConfirmation,
     ConfirmCommitment,
-    DeclineCommitment { reason: String },
+    DeclineCommitment {
+        reason: String,
+    },
     /// 受理: the clock starts.
-    Accept { terms: AcceptanceTerms, commitment_based: bool },
+    Accept {
+        terms: AcceptanceTerms,
+        commitment_based: bool,
+    },
     /// 一次性补正告知: every problem at once.
-    RequestCorrection { points: Vec<CorrectionPoint> },
+    RequestCorrection {
+        points: Vec<CorrectionPoint>,
+    },
     /// 不予受理.
-    RefuseAcceptance { reasons: Vec<String> },
+    RefuseAcceptance {
+        reasons: Vec<String>,
+    },
     /// 层级审批 at the next level.
-    SignOff { level: String },
+    SignOff {
+        level: String,
+    },
     /// 暂停整改.
-    Pause { points: Vec<CorrectionPoint> },
+    Pause {
+        points: Vec<CorrectionPoint>,
+    },
     /// The applicant's rectified materials while paused.
-    SubmitRectification { note: String },
+    SubmitRectification {
+        note: String,
+    },
     /// 恢复.
     Resume,
-    StartSpecialProcedure { procedure: u32, kind: SpecialProcedureKind, timed: Option<bool> },
-    EndSpecialProcedure { procedure: u32, summary: String },
+    StartSpecialProcedure {
+        procedure: u32,
+        kind: SpecialProcedureKind,
+        timed: Option<bool>,
+    },
+    EndSpecialProcedure {
+        procedure: u32,
+        summary: String,
+    },
     /// 延期: approved extra working days.
-    Extend { days: u32, reason: String, approved_by: String },
+    Extend {
+        days: u32,
+        reason: String,
+        approved_by: String,
+    },
     /// 退件.
-    Return { reasons: Vec<String> },
+    Return {
+        reasons: Vec<String>,
+    },
     /// 撤回.
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+    },
     /// 办结.
-    Complete { decision: Decision },
+    Complete {
+        decision: Decision,
+    },
 }
 
 /// The result of a completed case.
@@ -272,11 +321,25 @@ impl CaseAction {
     pub fn allowed_roles(self) -> &'static [Role] {
         use CaseAction::*;
         match self {
-            Create | AttachMaterial | DetachMaterial | Submit => &[Role::Applicant, Role::WindowOperator],
+            Create | AttachMaterial | DetachMaterial | Submit => {
+                &[Role::Applicant, Role::WindowOperator]
+            }
             SubmitRectification | Withdraw => &[Role::Applicant],
-            Receive | RequestCommitmentConfirmation | Accept | RequestCorrection | RefuseAcceptance => &[Role::WindowOperator],
-            ConfirmCommitment | DeclineCommitment | SignOff | Pause | Resume | StartSpecialProcedure | EndSpecialProcedure
-            | Extend | Return | Complete => &[Role::DepartmentReviewer, Role::UtilityUnit],
+            Receive
+            | RequestCommitmentConfirmation
+            | Accept
+            | RequestCorrection
+            | RefuseAcceptance => &[Role::WindowOperator],
+            ConfirmCommitment
+            | DeclineCommitment
+            | SignOff
+            | Pause
+            | Resume
+            | StartSpecialProcedure
+            | EndSpecialProcedure
+            | Extend
+            | Return
+            | Complete => &[Role::DepartmentReviewer, Role::UtilityUnit],
         }
     }
 }
@@ -330,7 +393,12 @@ pub struct Acting {
 
 impl Acting {
     pub fn new(actor: Actor, at: Timestamp) -> Self {
-        Acting { actor, at, opinion: None, attachments: vec![] }
+        Acting {
+            actor,
+            at,
+            opinion: None,
+            attachments: vec![],
+        }
     }
 
     pub fn with_opinion(mut self, opinion: impl Into<String>) -> Self {
@@ -370,26 +438,66 @@ pub enum CaseChange {
         applicant: OrganisationId,
         commitment_allowed: bool,
     },
-    MaterialAttached { material: String, attachment: AttachmentId },
-    MaterialDetached { material: String },
-    Submitted { stamped_form: AttachmentId, resubmission: bool },
+    MaterialAttached {
+        material: String,
+        attachment: AttachmentId,
+    },
+    MaterialDetached {
+        material: String,
+    },
+    Submitted {
+        stamped_form: AttachmentId,
+        resubmission: bool,
+    },
     Received,
     CommitmentConfirmationRequested,
     CommitmentConfirmed,
-    CommitmentDeclined { reason: String },
-    Accepted { terms: AcceptanceTerms, commitment_based: bool },
-    CorrectionRequested { points: Vec<CorrectionPoint> },
-    AcceptanceRefused { reasons: Vec<String> },
-    SignedOff { level: String },
-    Paused { points: Vec<CorrectionPoint> },
-    RectificationSubmitted { note: String },
+    CommitmentDeclined {
+        reason: String,
+    },
+    Accepted {
+        terms: AcceptanceTerms,
+        commitment_based: bool,
+    },
+    CorrectionRequested {
+        points: Vec<CorrectionPoint>,
+    },
+    AcceptanceRefused {
+        reasons: Vec<String>,
+    },
+    SignedOff {
+        level: String,
+    },
+    Paused {
+        points: Vec<CorrectionPoint>,
+    },
+    RectificationSubmitted {
+        note: String,
+    },
     Resumed,
-    SpecialProcedureStarted { procedure: u32, kind: SpecialProcedureKind, timed: bool },
-    SpecialProcedureEnded { procedure: u32, summary: String },
-    Extended { days: u32, reason: String, approved_by: String },
-    Returned { reasons: Vec<String> },
-    Withdrawn { reason: String },
-    Completed { decision: Decision },
+    SpecialProcedureStarted {
+        procedure: u32,
+        kind: SpecialProcedureKind,
+        timed: bool,
+    },
+    SpecialProcedureEnded {
+        procedure: u32,
+        summary: String,
+    },
+    Extended {
+        days: u32,
+        reason: String,
+        approved_by: String,
+    },
+    Returned {
+        reasons: Vec<String>,
+    },
+    Withdrawn {
+        reason: String,
+    },
+    Completed {
+        decision: Decision,
+    },
 }
 
 /// Why a command was refused. Nothing changes when a command is refused.
@@ -401,11 +509,17 @@ pub enum CaseError {
     #[error("办件已存在，不能重复新建")]
     AlreadyExists,
     #[error("办件处于“{state}”状态，不能{action}")]
-    InvalidTransition { action: CaseAction, state: CaseState },
+    InvalidTransition {
+        action: CaseAction,
+        state: CaseState,
+    },
     #[error("角色“{}”不能{action}", role.label())]
     RoleNotAllowed { action: CaseAction, role: Role },
     #[error("该办件属于其他部门（{case_department}），本部门（{actor_department}）不能办理")]
-    OtherDepartment { case_department: DepartmentCode, actor_department: String },
+    OtherDepartment {
+        case_department: DepartmentCode,
+        actor_department: String,
+    },
     #[error("该办件属于其他申请单位，不能办理")]
     OtherApplicant,
     #[error("该事项不适用告知承诺制")]
@@ -518,13 +632,25 @@ pub struct Case {
 impl Case {
     /// Decide a command against the current state (None before the case exists). Returns the
     /// events to append, or a typed refusal; never changes anything itself.
-    pub fn decide(case: Option<&Case>, id: &CaseId, cmd: &CaseCommand, acting: &Acting) -> Result<Vec<CaseEvent>, CaseError> {
+    pub fn decide(
+        case: Option<&Case>,
+        id: &CaseId,
+        cmd: &CaseCommand,
+        acting: &Acting,
+    ) -> Result<Vec<CaseEvent>, CaseError> {
         let (actor, at) = (&acting.actor, acting.at);
         let action = cmd.action();
         if !action.allowed_roles().contains(&actor.role) {
-            return Err(CaseError::RoleNotAllowed { action, role: actor.role });
+            return Err(CaseError::RoleNotAllowed {
+                action,
+                role: actor.role,
+            });
         }
-        let opinion = acting.opinion.as_ref().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+        let opinion = acting
+            .opinion
+            .as_ref()
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty());
         let event = |change: CaseChange, intrinsic: Vec<AttachmentId>| {
             let mut attachments = intrinsic;
             for a in &acting.attachments {
@@ -532,12 +658,29 @@ impl Case {
                     attachments.push(a.clone());
                 }
             }
-            CaseEvent { case: id.clone(), at, actor: actor.clone(), opinion: opinion.clone(), attachments, change }
+            CaseEvent {
+                case: id.clone(),
+                at,
+                actor: actor.clone(),
+                opinion: opinion.clone(),
+                attachments,
+                change,
+            }
         };
         let Some(case) = case else {
             return match cmd {
-                CaseCommand::Create { application, project, works, item, department, applicant, commitment_allowed } => {
-                    if actor.role == Role::Applicant && actor.organisation.as_ref() != Some(applicant) {
+                CaseCommand::Create {
+                    application,
+                    project,
+                    works,
+                    item,
+                    department,
+                    applicant,
+                    commitment_allowed,
+                } => {
+                    if actor.role == Role::Applicant
+                        && actor.organisation.as_ref() != Some(applicant)
+                    {
                         return Err(CaseError::OtherApplicant);
                     }
                     Ok(vec![event(
@@ -561,38 +704,62 @@ impl Case {
         }
         case.check_scope(actor)?;
         if at < case.last_event_at {
-            return Err(CaseError::TimeBeforeLastEvent { at, last: case.last_event_at });
+            return Err(CaseError::TimeBeforeLastEvent {
+                at,
+                last: case.last_event_at,
+            });
         }
         let state = case.state;
         let wrong_state = || CaseError::InvalidTransition { action, state };
         use CaseState as S;
         let change = match cmd {
             CaseCommand::Create { .. } => return Err(CaseError::AlreadyExists),
-            CaseCommand::AttachMaterial { material, attachment } => {
+            CaseCommand::AttachMaterial {
+                material,
+                attachment,
+            } => {
                 if !matches!(state, S::Draft | S::CorrectionRequested) {
-                    return Err(if state.is_terminal() { wrong_state() } else { CaseError::MaterialsLocked });
+                    return Err(if state.is_terminal() {
+                        wrong_state()
+                    } else {
+                        CaseError::MaterialsLocked
+                    });
                 }
                 non_empty(material, "材料名称")?;
                 return Ok(vec![event(
-                    CaseChange::MaterialAttached { material: material.trim().to_owned(), attachment: attachment.clone() },
+                    CaseChange::MaterialAttached {
+                        material: material.trim().to_owned(),
+                        attachment: attachment.clone(),
+                    },
                     vec![attachment.clone()],
                 )]);
             }
             CaseCommand::DetachMaterial { material } => {
                 if !matches!(state, S::Draft | S::CorrectionRequested) {
-                    return Err(if state.is_terminal() { wrong_state() } else { CaseError::MaterialsLocked });
+                    return Err(if state.is_terminal() {
+                        wrong_state()
+                    } else {
+                        CaseError::MaterialsLocked
+                    });
                 }
                 if !case.materials.iter().any(|(m, _)| m == material.trim()) {
-                    return Err(CaseError::NoSuchMaterial { material: material.clone() });
+                    return Err(CaseError::NoSuchMaterial {
+                        material: material.clone(),
+                    });
                 }
-                CaseChange::MaterialDetached { material: material.trim().to_owned() }
+                CaseChange::MaterialDetached {
+                    material: material.trim().to_owned(),
+                }
             }
             CaseCommand::Submit { stamped_form } => {
                 if !matches!(state, S::Draft | S::CorrectionRequested) {
                     return Err(wrong_state());
                 }
                 return Ok(vec![event(
-                    CaseChange::Submitted { stamped_form: stamped_form.clone(), resubmission: state == S::CorrectionRequested },
+                    CaseChange::Submitted {
+                        stamped_form: stamped_form.clone(),
+                        resubmission: state == S::CorrectionRequested,
+                    },
                     vec![stamped_form.clone()],
                 )]);
             }
@@ -621,36 +788,50 @@ impl Case {
                 match cmd {
                     CaseCommand::DeclineCommitment { reason } => {
                         non_empty(reason, "不同意的理由")?;
-                        CaseChange::CommitmentDeclined { reason: reason.trim().to_owned() }
+                        CaseChange::CommitmentDeclined {
+                            reason: reason.trim().to_owned(),
+                        }
                     }
                     _ => CaseChange::CommitmentConfirmed,
                 }
             }
-            CaseCommand::Accept { terms, commitment_based } => {
+            CaseCommand::Accept {
+                terms,
+                commitment_based,
+            } => {
                 if state != S::Received {
                     return Err(wrong_state());
                 }
                 if *commitment_based && case.commitment != CommitmentStatus::Confirmed {
-                    return Err(CaseError::CommitmentNotConfirmed { status: case.commitment });
+                    return Err(CaseError::CommitmentNotConfirmed {
+                        status: case.commitment,
+                    });
                 }
                 if terms.review_levels.is_empty() {
                     return Err(CaseError::NoReviewLevels);
                 }
-                CaseChange::Accepted { terms: terms.clone(), commitment_based: *commitment_based }
+                CaseChange::Accepted {
+                    terms: terms.clone(),
+                    commitment_based: *commitment_based,
+                }
             }
             CaseCommand::RequestCorrection { points } => {
                 if state != S::Received {
                     return Err(wrong_state());
                 }
                 check_points(points)?;
-                CaseChange::CorrectionRequested { points: points.clone() }
+                CaseChange::CorrectionRequested {
+                    points: points.clone(),
+                }
             }
             CaseCommand::RefuseAcceptance { reasons } => {
                 if state != S::Received {
                     return Err(wrong_state());
                 }
                 check_reasons(reasons, "不予受理的理由")?;
-                CaseChange::AcceptanceRefused { reasons: reasons.clone() }
+                CaseChange::AcceptanceRefused {
+                    reasons: reasons.clone(),
+                }
             }
             CaseCommand::SignOff { level } => {
                 if state != S::InReview {
@@ -659,9 +840,14 @@ impl Case {
                 match case.next_level() {
                     None => return Err(CaseError::AllLevelsSigned),
                     Some(expected) if expected != level.trim() => {
-                        return Err(CaseError::WrongReviewLevel { expected: expected.to_owned(), requested: level.clone() });
+                        return Err(CaseError::WrongReviewLevel {
+                            expected: expected.to_owned(),
+                            requested: level.clone(),
+                        });
                     }
-                    Some(_) => CaseChange::SignedOff { level: level.trim().to_owned() },
+                    Some(_) => CaseChange::SignedOff {
+                        level: level.trim().to_owned(),
+                    },
                 }
             }
             CaseCommand::Pause { points } => {
@@ -669,14 +855,18 @@ impl Case {
                     return Err(wrong_state());
                 }
                 check_points(points)?;
-                CaseChange::Paused { points: points.clone() }
+                CaseChange::Paused {
+                    points: points.clone(),
+                }
             }
             CaseCommand::SubmitRectification { note } => {
                 if state != S::Paused {
                     return Err(wrong_state());
                 }
                 non_empty(note, "整改说明")?;
-                CaseChange::RectificationSubmitted { note: note.trim().to_owned() }
+                CaseChange::RectificationSubmitted {
+                    note: note.trim().to_owned(),
+                }
             }
             CaseCommand::Resume => {
                 if state != S::Paused {
@@ -684,12 +874,18 @@ impl Case {
                 }
                 CaseChange::Resumed
             }
-            CaseCommand::StartSpecialProcedure { procedure, kind, timed } => {
+            CaseCommand::StartSpecialProcedure {
+                procedure,
+                kind,
+                timed,
+            } => {
                 if state != S::InReview {
                     return Err(wrong_state());
                 }
                 if case.procedures.iter().any(|p| p.procedure == *procedure) {
-                    return Err(CaseError::ProcedureExists { procedure: *procedure });
+                    return Err(CaseError::ProcedureExists {
+                        procedure: *procedure,
+                    });
                 }
                 CaseChange::SpecialProcedureStarted {
                     procedure: *procedure,
@@ -701,43 +897,70 @@ impl Case {
                 if !matches!(state, S::InReview | S::Paused) {
                     return Err(wrong_state());
                 }
-                if !case.procedures.iter().any(|p| p.procedure == *procedure && p.ended_at.is_none()) {
-                    return Err(CaseError::NoSuchProcedure { procedure: *procedure });
+                if !case
+                    .procedures
+                    .iter()
+                    .any(|p| p.procedure == *procedure && p.ended_at.is_none())
+                {
+                    return Err(CaseError::NoSuchProcedure {
+                        procedure: *procedure,
+                    });
                 }
                 non_empty(summary, "特别程序结果")?;
-                CaseChange::SpecialProcedureEnded { procedure: *procedure, summary: summary.trim().to_owned() }
+                CaseChange::SpecialProcedureEnded {
+                    procedure: *procedure,
+                    summary: summary.trim().to_owned(),
+                }
             }
-            CaseCommand::Extend { days, reason, approved_by } => {
+            CaseCommand::Extend {
+                days,
+                reason,
+                approved_by,
+            } => {
                 if !matches!(state, S::InReview | S::Paused) {
                     return Err(wrong_state());
                 }
                 if *days == 0 || *days > MAX_EXTENSION_DAYS {
-                    return Err(CaseError::ExtensionOutOfRange { days: *days, max: MAX_EXTENSION_DAYS });
+                    return Err(CaseError::ExtensionOutOfRange {
+                        days: *days,
+                        max: MAX_EXTENSION_DAYS,
+                    });
                 }
                 non_empty(reason, "延期理由")?;
                 non_empty(approved_by, "批准人")?;
-                CaseChange::Extended { days: *days, reason: reason.trim().to_owned(), approved_by: approved_by.trim().to_owned() }
+                CaseChange::Extended {
+                    days: *days,
+                    reason: reason.trim().to_owned(),
+                    approved_by: approved_by.trim().to_owned(),
+                }
             }
             CaseCommand::Return { reasons } => {
                 if !matches!(state, S::InReview | S::Paused) {
                     return Err(wrong_state());
                 }
                 check_reasons(reasons, "退件理由")?;
-                CaseChange::Returned { reasons: reasons.clone() }
+                CaseChange::Returned {
+                    reasons: reasons.clone(),
+                }
             }
             CaseCommand::Withdraw { reason } => {
                 if state.is_terminal() {
                     return Err(wrong_state());
                 }
                 non_empty(reason, "撤回理由")?;
-                CaseChange::Withdrawn { reason: reason.trim().to_owned() }
+                CaseChange::Withdrawn {
+                    reason: reason.trim().to_owned(),
+                }
             }
             CaseCommand::Complete { decision } => {
                 if state != S::InReview {
                     return Err(wrong_state());
                 }
                 if let Some(open) = case.procedures.iter().find(|p| p.ended_at.is_none()) {
-                    return Err(CaseError::ProcedureOpen { procedure: open.procedure, action });
+                    return Err(CaseError::ProcedureOpen {
+                        procedure: open.procedure,
+                        action,
+                    });
                 }
                 let missing = case.missing_levels();
                 if !missing.is_empty() {
@@ -754,7 +977,12 @@ impl Case {
                     Decision::Granted { certificate } => certificate.file.iter().cloned().collect(),
                     Decision::Denied { .. } => vec![],
                 };
-                return Ok(vec![event(CaseChange::Completed { decision: decision.clone() }, attachments)]);
+                return Ok(vec![event(
+                    CaseChange::Completed {
+                        decision: decision.clone(),
+                    },
+                    attachments,
+                )]);
             }
         };
         Ok(vec![event(change, vec![])])
@@ -764,11 +992,19 @@ impl Case {
     /// cases; a reviewer or utility unit only on its department's.
     fn check_scope(&self, actor: &Actor) -> Result<(), CaseError> {
         match actor.role {
-            Role::Applicant if actor.organisation.as_ref() != Some(&self.applicant) => Err(CaseError::OtherApplicant),
-            Role::DepartmentReviewer | Role::UtilityUnit if actor.department.as_ref() != Some(&self.department) => {
+            Role::Applicant if actor.organisation.as_ref() != Some(&self.applicant) => {
+                Err(CaseError::OtherApplicant)
+            }
+            Role::DepartmentReviewer | Role::UtilityUnit
+                if actor.department.as_ref() != Some(&self.department) =>
+            {
                 Err(CaseError::OtherDepartment {
                     case_department: self.department.clone(),
-                    actor_department: actor.department.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "无".to_owned()),
+                    actor_department: actor
+                        .department
+                        .as_ref()
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "无".to_owned()),
                 })
             }
             _ => Ok(()),
@@ -779,7 +1015,18 @@ impl Case {
     /// cannot fail; an event that does not fit (a corrupt trail) is caught by `replay`.
     pub fn apply(case: Option<Case>, e: &CaseEvent) -> Result<Case, ReplayError> {
         let mut c = match (case, &e.change) {
-            (None, CaseChange::Created { application, project, works, item, department, applicant, commitment_allowed }) => {
+            (
+                None,
+                CaseChange::Created {
+                    application,
+                    project,
+                    works,
+                    item,
+                    department,
+                    applicant,
+                    commitment_allowed,
+                },
+            ) => {
                 return Ok(Case {
                     id: e.case.clone(),
                     application: application.clone(),
@@ -816,11 +1063,17 @@ impl Case {
             (Some(c), _) => c,
         };
         if e.case != c.id {
-            return Err(ReplayError::WrongCase { expected: c.id.clone(), found: e.case.clone() });
+            return Err(ReplayError::WrongCase {
+                expected: c.id.clone(),
+                found: e.case.clone(),
+            });
         }
         match &e.change {
             CaseChange::Created { .. } => return Err(ReplayError::CreatedTwice),
-            CaseChange::MaterialAttached { material, attachment } => {
+            CaseChange::MaterialAttached {
+                material,
+                attachment,
+            } => {
                 c.materials.retain(|(m, _)| m != material);
                 c.materials.push((material.clone(), attachment.clone()));
             }
@@ -835,10 +1088,15 @@ impl Case {
                 c.received_at = Some(e.at);
                 c.commitment = CommitmentStatus::NotRequested;
             }
-            CaseChange::CommitmentConfirmationRequested => c.commitment = CommitmentStatus::Requested,
+            CaseChange::CommitmentConfirmationRequested => {
+                c.commitment = CommitmentStatus::Requested
+            }
             CaseChange::CommitmentConfirmed => c.commitment = CommitmentStatus::Confirmed,
             CaseChange::CommitmentDeclined { .. } => c.commitment = CommitmentStatus::Declined,
-            CaseChange::Accepted { terms, commitment_based } => {
+            CaseChange::Accepted {
+                terms,
+                commitment_based,
+            } => {
                 c.state = CaseState::InReview;
                 c.accepted_at = Some(e.at);
                 c.terms = Some(terms.clone());
@@ -852,12 +1110,19 @@ impl Case {
                 c.state = CaseState::NotAccepted;
                 c.end_reasons = reasons.clone();
             }
-            CaseChange::SignedOff { level } => {
-                c.sign_offs.push(SignOffRecord { level: level.clone(), by: e.actor.clone(), at: e.at, opinion: e.opinion.clone() })
-            }
+            CaseChange::SignedOff { level } => c.sign_offs.push(SignOffRecord {
+                level: level.clone(),
+                by: e.actor.clone(),
+                at: e.at,
+                opinion: e.opinion.clone(),
+            }),
             CaseChange::Paused { points } => {
                 c.state = CaseState::Paused;
-                c.pauses.push(PauseRecord { from: e.at, to: None, points: points.clone() });
+                c.pauses.push(PauseRecord {
+                    from: e.at,
+                    to: None,
+                    points: points.clone(),
+                });
             }
             CaseChange::RectificationSubmitted { .. } => {}
             CaseChange::Resumed => {
@@ -866,7 +1131,11 @@ impl Case {
                     p.to = Some(e.at);
                 }
             }
-            CaseChange::SpecialProcedureStarted { procedure, kind, timed } => c.procedures.push(ProcedureRecord {
+            CaseChange::SpecialProcedureStarted {
+                procedure,
+                kind,
+                timed,
+            } => c.procedures.push(ProcedureRecord {
                 procedure: *procedure,
                 kind: *kind,
                 timed: *timed,
@@ -876,13 +1145,21 @@ impl Case {
                 results: vec![],
             }),
             CaseChange::SpecialProcedureEnded { procedure, summary } => {
-                if let Some(p) = c.procedures.iter_mut().find(|p| p.procedure == *procedure && p.ended_at.is_none()) {
+                if let Some(p) = c
+                    .procedures
+                    .iter_mut()
+                    .find(|p| p.procedure == *procedure && p.ended_at.is_none())
+                {
                     p.ended_at = Some(e.at);
                     p.summary = Some(summary.clone());
                     p.results = e.attachments.clone();
                 }
             }
-            CaseChange::Extended { days, reason, approved_by } => c.extensions.push(ExtensionRecord {
+            CaseChange::Extended {
+                days,
+                reason,
+                approved_by,
+            } => c.extensions.push(ExtensionRecord {
                 days: *days,
                 reason: reason.clone(),
                 approved_by: approved_by.clone(),
@@ -923,7 +1200,12 @@ impl Case {
     }
 
     /// Decide and apply in one step; on refusal the case is untouched.
-    pub fn execute(case: Option<Case>, id: &CaseId, cmd: &CaseCommand, acting: &Acting) -> Result<(Case, Vec<CaseEvent>), CaseError> {
+    pub fn execute(
+        case: Option<Case>,
+        id: &CaseId,
+        cmd: &CaseCommand,
+        acting: &Acting,
+    ) -> Result<(Case, Vec<CaseEvent>), CaseError> {
         let events = Case::decide(case.as_ref(), id, cmd, acting)?;
         let mut state = case;
         for e in &events {
@@ -937,7 +1219,9 @@ impl Case {
     }
 
     /// Rebuild a case from its events (the projection the server and every client run).
-    pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, ReplayError> {
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = &'a CaseEvent>,
+    ) -> Result<Case, ReplayError> {
         let mut state = None;
         for e in events {
             state = Some(Case::apply(state, e)?);
@@ -954,14 +1238,22 @@ impl Case {
     /// Levels not yet signed.
     pub fn missing_levels(&self) -> Vec<String> {
         match &self.terms {
-            Some(t) => t.review_levels.iter().skip(self.sign_offs.len()).cloned().collect(),
+            Some(t) => t
+                .review_levels
+                .iter()
+                .skip(self.sign_offs.len())
+                .cloned()
+                .collect(),
             None => vec![],
         }
     }
 
     /// N: the item's limit plus approved extensions.
     pub fn limit_working_days(&self) -> Option<u32> {
-        Some(self.terms.as_ref()?.time_limit_working_days + self.extensions.iter().map(|e| e.days).sum::<u32>())
+        Some(
+            self.terms.as_ref()?.time_limit_working_days
+                + self.extensions.iter().map(|e| e.days).sum::<u32>(),
+        )
     }
 
     /// What the legal clock needs: None before acceptance (no clock runs yet).
@@ -970,13 +1262,22 @@ impl Case {
         let mut stopped: Vec<StoppedSpan> = self
             .pauses
             .iter()
-            .map(|p| StoppedSpan { from: to_local(p.from), to: p.to.map(to_local), reason: StopReason::Pause })
+            .map(|p| StoppedSpan {
+                from: to_local(p.from),
+                to: p.to.map(to_local),
+                reason: StopReason::Pause,
+            })
             .collect();
-        stopped.extend(self.procedures.iter().filter(|p| !p.timed).map(|p| StoppedSpan {
-            from: to_local(p.started_at),
-            to: p.ended_at.map(to_local),
-            reason: StopReason::UntimedProcedure(p.kind),
-        }));
+        stopped.extend(
+            self.procedures
+                .iter()
+                .filter(|p| !p.timed)
+                .map(|p| StoppedSpan {
+                    from: to_local(p.started_at),
+                    to: p.ended_at.map(to_local),
+                    reason: StopReason::UntimedProcedure(p.kind),
+                }),
+        );
         Some(ClockInput {
             accepted_at: to_local(accepted_at),
             limit_working_days: self.limit_working_days()?,
@@ -1000,12 +1301,20 @@ pub enum ReplayError {
 }
 
 fn non_empty(s: &str, field: &'static str) -> Result<(), CaseError> {
-    if s.trim().is_empty() { Err(CaseError::Empty { field: Cow::Borrowed(field) }) } else { Ok(()) }
+    if s.trim().is_empty() {
+        Err(CaseError::Empty {
+            field: Cow::Borrowed(field),
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn check_points(points: &[CorrectionPoint]) -> Result<(), CaseError> {
     if points.is_empty() {
-        return Err(CaseError::Empty { field: Cow::Borrowed("补正事项") });
+        return Err(CaseError::Empty {
+            field: Cow::Borrowed("补正事项"),
+        });
     }
     for p in points {
         non_empty(&p.material, "补正材料名称")?;
@@ -1016,7 +1325,9 @@ fn check_points(points: &[CorrectionPoint]) -> Result<(), CaseError> {
 
 fn check_reasons(reasons: &[String], field: &'static str) -> Result<(), CaseError> {
     if reasons.is_empty() || reasons.iter().any(|r| r.trim().is_empty()) {
-        return Err(CaseError::Empty { field: Cow::Borrowed(field) });
+        return Err(CaseError::Empty {
+            field: Cow::Borrowed(field),
+        });
     }
     Ok(())
 }

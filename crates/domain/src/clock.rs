@@ -747,3 +747,109 @@ fn local_of(minute: i64) -> Result<LocalTime, ClockError> {
     date.and_hms_opt(m / 60, m % 60, 0)
         .ok_or(ClockError::OutOfRange)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> LocalTime {
+        crate::time::parse_local(s).unwrap()
+    }
+
+    #[test]
+    fn day_counts_round_halves_away_from_zero() {
+        let cases = [
+            (2100, 4.38),
+            (7500, 15.63),
+            (-120, -0.25),
+            (-1, 0.0),
+            (-12, -0.03),
+            (0, 0.0),
+            (480, 1.0),
+        ];
+        for (minutes, days) in cases {
+            assert_eq!(working_days_2dp(minutes, 480), days, "{minutes}");
+        }
+    }
+
+    #[test]
+    fn overlapping_stops_become_disjoint_pieces_named_by_the_earliest() {
+        let stop = |from: &str, to: Option<&str>, reason| StoppedSpan {
+            from: t(from),
+            to: to.map(t),
+            reason,
+        };
+        let notice = StopReason::UntimedProcedure(SpecialProcedureKind::PublicNotice);
+        let stops = [
+            stop(
+                "2024-03-04T10:00",
+                Some("2024-03-04T12:00"),
+                StopReason::Pause,
+            ),
+            stop("2024-03-04T11:00", Some("2024-03-04T15:00"), notice),
+            stop(
+                "2024-03-04T11:30",
+                Some("2024-03-04T11:45"),
+                StopReason::Pause,
+            ),
+            stop("2024-03-05T09:00", None, StopReason::Pause),
+        ];
+        let m = |s: &str| minute_of(t(s));
+        let (pieces, paused) = stop_pieces(&stops, m("2024-03-06T10:00"), false);
+        assert!(paused);
+        let expected = [
+            StopPiece {
+                from: m("2024-03-04T10:00"),
+                to: m("2024-03-04T12:00"),
+                reason: StopReason::Pause,
+            },
+            StopPiece {
+                from: m("2024-03-04T12:00"),
+                to: m("2024-03-04T15:00"),
+                reason: notice,
+            },
+            StopPiece {
+                from: m("2024-03-05T09:00"),
+                to: OPEN_END,
+                reason: StopReason::Pause,
+            },
+        ];
+        assert_eq!(pieces, expected);
+        // Once ended, the open stop ends with the case and nothing is paused.
+        let (pieces, paused) = stop_pieces(&stops, m("2024-03-05T10:00"), true);
+        assert!(!paused);
+        assert_eq!(pieces.last().map(|p| p.to), Some(m("2024-03-05T10:00")));
+    }
+
+    #[test]
+    fn office_minutes_count_only_inside_office_hours() {
+        let office = Office {
+            open: 9 * 60,
+            per_day: 480,
+        };
+        let day = 738_000 * MINUTES_PER_DAY;
+        assert_eq!(
+            office.office_minutes(day + 8 * 60) - office.office_minutes(day),
+            0
+        );
+        assert_eq!(
+            office.office_minutes(day + 10 * 60) - office.office_minutes(day),
+            60
+        );
+        assert_eq!(
+            office.office_minutes(day + MINUTES_PER_DAY) - office.office_minutes(day),
+            480
+        );
+        // 481 office minutes from midnight are reached at 09:01 the next day.
+        let v = office.office_minutes(day) + 481;
+        assert_eq!(
+            office.instant_reaching(v),
+            day + MINUTES_PER_DAY + 9 * 60 + 1
+        );
+        assert_eq!(
+            office.instant_reaching(office.office_minutes(day) + 480),
+            day + 17 * 60
+        );
+    }
+}

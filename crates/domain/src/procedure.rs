@@ -93,7 +93,11 @@ impl SpecialProcedureKind {
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
         Self::ALL.into_iter().find(|k| {
-            k.label() == s || serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|n| n == s)).unwrap_or(false)
+            k.label() == s
+                || serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(|n| n == s))
+                    .unwrap_or(false)
         })
     }
 }
@@ -115,8 +119,14 @@ mod tests {
 
     #[test]
     fn parses_chinese_and_snake_case_names() {
-        assert_eq!(SpecialProcedureKind::parse("专家审查"), Some(SpecialProcedureKind::ExpertReview));
-        assert_eq!(SpecialProcedureKind::parse("site_survey"), Some(SpecialProcedureKind::SiteSurvey));
+        assert_eq!(
+            SpecialProcedureKind::parse("专家审查"),
+            Some(SpecialProcedureKind::ExpertReview)
+        );
+        assert_eq!(
+            SpecialProcedureKind::parse("site_survey"),
+            Some(SpecialProcedureKind::SiteSurvey)
+        );
         assert_eq!(SpecialProcedureKind::parse("开会"), None);
     }
 }

@@ -34,9 +34,14 @@ pub fn format_minute(t: LocalTime) -> String {
 
 /// Parse `YYYY-MM-DDTHH:MM` (or with seconds, or a space instead of `T`) as Beijing time.
 pub fn parse_local(s: &str) -> Option<LocalTime> {
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
 }
 
 #[cfg(test)]
@@ -55,7 +60,13 @@ mod tests {
 
     #[test]
     fn malformed_times_are_rejected() {
-        for bad in ["", "2024-13-01T10:00", "2024-09-27", "10:00", "2024-09-27T25:00"] {
+        for bad in [
+            "",
+            "2024-13-01T10:00",
+            "2024-09-27",
+            "10:00",
+            "2024-09-27T25:00",
+        ] {
             assert!(parse_local(bad).is_none(), "{bad}");
         }
     }

@@ -24,13 +24,21 @@ pub struct Sealed<E> {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum TrailError {
     #[error("第 {position} 条记录的序号应为 {expected}，实际为 {found}：记录缺失或顺序被改动")]
-    MissingOrReordered { position: usize, expected: u64, found: u64 },
+    MissingOrReordered {
+        position: usize,
+        expected: u64,
+        found: u64,
+    },
     #[error("第 {seq} 条记录的前序哈希不符：前面的记录被删除、插入或改动")]
     BrokenLink { seq: u64 },
     #[error("第 {seq} 条记录的内容与其哈希不符：记录被改动")]
     ContentChanged { seq: u64 },
     #[error("第 {seq} 条记录属于 {found}，不属于 {expected}")]
-    WrongEntity { seq: u64, expected: String, found: String },
+    WrongEntity {
+        seq: u64,
+        expected: String,
+        found: String,
+    },
     #[error("记录应有 {expected} 条，实际只有 {found} 条：末尾的记录缺失")]
     Truncated { expected: u64, found: u64 },
     #[error("记录无法编码：{0}")]
@@ -48,20 +56,40 @@ struct Canonical<'a, E> {
 /// SHA-256 over the canonical encoding: JSON of (entity, seq, prev_hash, event) with the field
 /// order of the Rust types and no whitespace. Events contain no maps with unordered keys and no
 /// floats, so the encoding is the same on every machine.
-pub fn hash_of<E: Serialize>(entity: &str, seq: u64, prev_hash: &str, event: &E) -> Result<String, TrailError> {
-    let bytes = serde_json::to_vec(&Canonical { entity, seq, prev_hash, event })
-        .map_err(|e| TrailError::Encoding(e.to_string()))?;
+pub fn hash_of<E: Serialize>(
+    entity: &str,
+    seq: u64,
+    prev_hash: &str,
+    event: &E,
+) -> Result<String, TrailError> {
+    let bytes = serde_json::to_vec(&Canonical {
+        entity,
+        seq,
+        prev_hash,
+        event,
+    })
+    .map_err(|e| TrailError::Encoding(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
 /// Append-side helper: seals events one after another.
-pub fn seal<E: Serialize>(entity: &str, prev: Option<&Sealed<E>>, event: E) -> Result<Sealed<E>, TrailError> {
+pub fn seal<E: Serialize>(
+    entity: &str,
+    prev: Option<&Sealed<E>>,
+    event: E,
+) -> Result<Sealed<E>, TrailError> {
     let (seq, prev_hash) = match prev {
         Some(p) => (p.seq + 1, p.hash.clone()),
         None => (1, GENESIS_HASH.to_owned()),
     };
     let hash = hash_of(entity, seq, &prev_hash, &event)?;
-    Ok(Sealed { entity: entity.to_owned(), seq, prev_hash, hash, event })
+    Ok(Sealed {
+        entity: entity.to_owned(),
+        seq,
+        prev_hash,
+        hash,
+        event,
+    })
 }
 
 /// Seal a batch on top of an existing chain head.
@@ -78,7 +106,13 @@ pub fn seal_all<E: Serialize>(
     for event in events {
         seq += 1;
         let hash = hash_of(entity, seq, &prev_hash, &event)?;
-        out.push(Sealed { entity: entity.to_owned(), seq, prev_hash: prev_hash.clone(), hash: hash.clone(), event });
+        out.push(Sealed {
+            entity: entity.to_owned(),
+            seq,
+            prev_hash: prev_hash.clone(),
+            hash: hash.clone(),
+            event,
+        });
         prev_hash = hash;
     }
     Ok(out)
@@ -91,10 +125,18 @@ pub fn verify<E: Serialize>(entity: &str, trail: &[Sealed<E>]) -> Result<(), Tra
     for (i, s) in trail.iter().enumerate() {
         let expected = i as u64 + 1;
         if s.entity != entity {
-            return Err(TrailError::WrongEntity { seq: s.seq, expected: entity.to_owned(), found: s.entity.clone() });
+            return Err(TrailError::WrongEntity {
+                seq: s.seq,
+                expected: entity.to_owned(),
+                found: s.entity.clone(),
+            });
         }
         if s.seq != expected {
-            return Err(TrailError::MissingOrReordered { position: i + 1, expected, found: s.seq });
+            return Err(TrailError::MissingOrReordered {
+                position: i + 1,
+                expected,
+                found: s.seq,
+            });
         }
         if s.prev_hash != prev_hash {
             return Err(TrailError::BrokenLink { seq: s.seq });
@@ -109,11 +151,21 @@ pub fn verify<E: Serialize>(entity: &str, trail: &[Sealed<E>]) -> Result<(), Tra
 
 /// Verify a trail and that it ends at the head the holder recorded (length and last hash): a
 /// chain alone cannot show that events were cut off its end, the recorded head can.
-pub fn verify_with_head<E: Serialize>(entity: &str, trail: &[Sealed<E>], head_seq: u64, head_hash: &str) -> Result<(), TrailError> {
+pub fn verify_with_head<E: Serialize>(
+    entity: &str,
+    trail: &[Sealed<E>],
+    head_seq: u64,
+    head_hash: &str,
+) -> Result<(), TrailError> {
     verify(entity, trail)?;
-    let (seq, hash) = trail.last().map_or((0, GENESIS_HASH), |s| (s.seq, s.hash.as_str()));
+    let (seq, hash) = trail
+        .last()
+        .map_or((0, GENESIS_HASH), |s| (s.seq, s.hash.as_str()));
     if seq != head_seq {
-        return Err(TrailError::Truncated { expected: head_seq, found: seq });
+        return Err(TrailError::Truncated {
+            expected: head_seq,
+            found: seq,
+        });
     }
     if hash != head_hash {
         return Err(TrailError::BrokenLink { seq });
@@ -148,15 +200,24 @@ mod tests {
         let t = chain(5);
         let mut changed = t.clone();
         changed[2].event = "forged".to_owned();
-        assert_eq!(verify("C1", &changed), Err(TrailError::ContentChanged { seq: 3 }));
+        assert_eq!(
+            verify("C1", &changed),
+            Err(TrailError::ContentChanged { seq: 3 })
+        );
 
         let mut missing = t.clone();
         missing.remove(1);
-        assert!(matches!(verify("C1", &missing), Err(TrailError::MissingOrReordered { position: 2, .. })));
+        assert!(matches!(
+            verify("C1", &missing),
+            Err(TrailError::MissingOrReordered { position: 2, .. })
+        ));
 
         let mut reordered = t.clone();
         reordered.swap(1, 2);
-        assert!(matches!(verify("C1", &reordered), Err(TrailError::MissingOrReordered { .. })));
+        assert!(matches!(
+            verify("C1", &reordered),
+            Err(TrailError::MissingOrReordered { .. })
+        ));
 
         // Re-numbered and re-hashed after a deletion: the link to the deleted event breaks.
         let mut renumbered = t.clone();
@@ -165,14 +226,26 @@ mod tests {
             s.seq = i as u64 + 1;
             s.hash = hash_of("C1", s.seq, &s.prev_hash, &s.event).unwrap();
         }
-        assert_eq!(verify("C1", &renumbered), Err(TrailError::BrokenLink { seq: 2 }));
+        assert_eq!(
+            verify("C1", &renumbered),
+            Err(TrailError::BrokenLink { seq: 2 })
+        );
 
-        assert!(matches!(verify("C2", &t), Err(TrailError::WrongEntity { .. })));
+        assert!(matches!(
+            verify("C2", &t),
+            Err(TrailError::WrongEntity { .. })
+        ));
 
         // Cutting events off the end leaves a valid chain; only the recorded head shows it.
         let head = t.last().unwrap();
         assert_eq!(verify_with_head("C1", &t, head.seq, &head.hash), Ok(()));
         assert_eq!(verify("C1", &t[..3]), Ok(()));
-        assert_eq!(verify_with_head("C1", &t[..3], head.seq, &head.hash), Err(TrailError::Truncated { expected: 5, found: 3 }));
+        assert_eq!(
+            verify_with_head("C1", &t[..3], head.seq, &head.hash),
+            Err(TrailError::Truncated {
+                expected: 5,
+                found: 3
+            })
+        );
     }
 }

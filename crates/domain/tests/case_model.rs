@@ -45,7 +45,9 @@ fn step_strategy() -> impl Strategy<Value = Step> {
         Just(Step::Receive),
         Just(Step::AskCommitment),
         Just(Step::ConfirmCommitment),
-        any::<bool>().prop_map(|c| Step::Accept { commitment_based: c }),
+        any::<bool>().prop_map(|c| Step::Accept {
+            commitment_based: c
+        }),
         Just(Step::Correction),
         Just(Step::Refuse),
         (0usize..3).prop_map(Step::SignOff),
@@ -63,7 +65,12 @@ fn step_strategy() -> impl Strategy<Value = Step> {
 
 fn command(step: Step) -> CaseCommand {
     use CaseCommand as C;
-    let point = || vec![CorrectionPoint { material: "图纸".into(), reason: "缺页".into() }];
+    let point = || {
+        vec![CorrectionPoint {
+            material: "图纸".into(),
+            reason: "缺页".into(),
+        }]
+    };
     match step {
         Step::Create => C::Create {
             application: ApplicationId::new("A"),
@@ -74,8 +81,13 @@ fn command(step: Step) -> CaseCommand {
             applicant: OrganisationId::new("ORG"),
             commitment_allowed: true,
         },
-        Step::Attach => C::AttachMaterial { material: "图纸".into(), attachment: AttachmentId::new("a") },
-        Step::Submit => C::Submit { stamped_form: AttachmentId::new("f") },
+        Step::Attach => C::AttachMaterial {
+            material: "图纸".into(),
+            attachment: AttachmentId::new("a"),
+        },
+        Step::Submit => C::Submit {
+            stamped_form: AttachmentId::new("f"),
+        },
         Step::Receive => C::Receive,
         Step::AskCommitment => C::RequestCommitmentConfirmation,
         Step::ConfirmCommitment => C::ConfirmCommitment,
@@ -88,17 +100,42 @@ fn command(step: Step) -> CaseCommand {
             commitment_based,
         },
         Step::Correction => C::RequestCorrection { points: point() },
-        Step::Refuse => C::RefuseAcceptance { reasons: vec!["不符合".into()] },
-        Step::SignOff(i) => C::SignOff { level: LEVELS[i].into() },
+        Step::Refuse => C::RefuseAcceptance {
+            reasons: vec!["不符合".into()],
+        },
+        Step::SignOff(i) => C::SignOff {
+            level: LEVELS[i].into(),
+        },
         Step::Pause => C::Pause { points: point() },
-        Step::Rectify => C::SubmitRectification { note: "已整改".into() },
+        Step::Rectify => C::SubmitRectification {
+            note: "已整改".into(),
+        },
         Step::Resume => C::Resume,
-        Step::ProcStart(n) => C::StartSpecialProcedure { procedure: n, kind: SpecialProcedureKind::ExpertReview, timed: None },
-        Step::ProcEnd(n) => C::EndSpecialProcedure { procedure: n, summary: "通过".into() },
-        Step::Extend => C::Extend { days: 3, reason: "复杂".into(), approved_by: "局长".into() },
-        Step::Return => C::Return { reasons: vec!["问题较多".into()] },
-        Step::Withdraw => C::Withdraw { reason: "不办了".into() },
-        Step::Grant => C::Complete { decision: Decision::Denied { reasons: vec!["不符合".into()] } },
+        Step::ProcStart(n) => C::StartSpecialProcedure {
+            procedure: n,
+            kind: SpecialProcedureKind::ExpertReview,
+            timed: None,
+        },
+        Step::ProcEnd(n) => C::EndSpecialProcedure {
+            procedure: n,
+            summary: "通过".into(),
+        },
+        Step::Extend => C::Extend {
+            days: 3,
+            reason: "复杂".into(),
+            approved_by: "局长".into(),
+        },
+        Step::Return => C::Return {
+            reasons: vec!["问题较多".into()],
+        },
+        Step::Withdraw => C::Withdraw {
+            reason: "不办了".into(),
+        },
+        Step::Grant => C::Complete {
+            decision: Decision::Denied {
+                reasons: vec!["不符合".into()],
+            },
+        },
     }
 }
 
@@ -116,7 +153,11 @@ fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Opti
     let allowed_roles: &[Role] = match step {
         Step::Create | Step::Attach | Step::Submit => &[Role::Applicant, Role::WindowOperator],
         Step::Rectify | Step::Withdraw => &[Role::Applicant],
-        Step::Receive | Step::AskCommitment | Step::Accept { .. } | Step::Correction | Step::Refuse => &[Role::WindowOperator],
+        Step::Receive
+        | Step::AskCommitment
+        | Step::Accept { .. }
+        | Step::Correction
+        | Step::Refuse => &[Role::WindowOperator],
         _ => &[Role::DepartmentReviewer, Role::UtilityUnit],
     };
     if !allowed_roles.contains(&role) {
@@ -124,7 +165,12 @@ fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Opti
     }
     let Some(m) = m else {
         return matches!(step, Step::Create)
-            .then_some(Model { state: S::Draft, commitment: CommitmentStatus::NotRequested, signed: 0, procs: vec![] })
+            .then_some(Model {
+                state: S::Draft,
+                commitment: CommitmentStatus::NotRequested,
+                signed: 0,
+                procs: vec![],
+            })
             .filter(|_| in_scope || role == Role::WindowOperator);
     };
     if !in_scope && role != Role::WindowOperator {
@@ -216,7 +262,8 @@ fn actor(role: Role, in_scope: bool) -> Actor {
         user: UserId::new(format!("u-{role:?}")),
         name: "某某".into(),
         role,
-        department: matches!(role, Role::DepartmentReviewer | Role::UtilityUnit).then(|| DepartmentCode::new(format!("D{tag}"))),
+        department: matches!(role, Role::DepartmentReviewer | Role::UtilityUnit)
+            .then(|| DepartmentCode::new(format!("D{tag}"))),
         organisation: (role == Role::Applicant).then(|| OrganisationId::new(format!("ORG{tag}"))),
     }
 }

@@ -20,15 +20,27 @@ fn actor(role: Role) -> Actor {
         Role::DepartmentReviewer | Role::UtilityUnit => (Some(DepartmentCode::new("ZJJ")), None),
         _ => (None, None),
     };
-    Actor { user: UserId::new(format!("{role:?}")), name: format!("{}甲", role.label()), role, department, organisation }
+    Actor {
+        user: UserId::new(format!("{role:?}")),
+        name: format!("{}甲", role.label()),
+        role,
+        department,
+        organisation,
+    }
 }
 
 fn other_department_reviewer() -> Actor {
-    Actor { department: Some(DepartmentCode::new("ZGJ")), ..actor(Role::DepartmentReviewer) }
+    Actor {
+        department: Some(DepartmentCode::new("ZGJ")),
+        ..actor(Role::DepartmentReviewer)
+    }
 }
 
 fn other_applicant() -> Actor {
-    Actor { organisation: Some(OrganisationId::new("91230100MA9X8Y7Z6W")), ..actor(Role::Applicant) }
+    Actor {
+        organisation: Some(OrganisationId::new("91230100MA9X8Y7Z6W")),
+        ..actor(Role::Applicant)
+    }
 }
 
 fn create(commitment_allowed: bool) -> CaseCommand {
@@ -52,7 +64,10 @@ fn terms() -> AcceptanceTerms {
 }
 
 fn point() -> Vec<CorrectionPoint> {
-    vec![CorrectionPoint { material: "施工图审查合格书".into(), reason: "未加盖审查机构公章".into() }]
+    vec![CorrectionPoint {
+        material: "施工图审查合格书".into(),
+        reason: "未加盖审查机构公章".into(),
+    }]
 }
 
 fn granted() -> Decision {
@@ -72,29 +87,127 @@ fn step(name: &str) -> (Role, CaseCommand) {
     use CaseCommand as C;
     match name {
         "create" => (Role::Applicant, create(true)),
-        "attach" => (Role::Applicant, C::AttachMaterial { material: "施工合同".into(), attachment: AttachmentId::new("a".repeat(64)) }),
-        "submit" => (Role::Applicant, C::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }),
+        "attach" => (
+            Role::Applicant,
+            C::AttachMaterial {
+                material: "施工合同".into(),
+                attachment: AttachmentId::new("a".repeat(64)),
+            },
+        ),
+        "submit" => (
+            Role::Applicant,
+            C::Submit {
+                stamped_form: AttachmentId::new("f".repeat(64)),
+            },
+        ),
         "receive" => (Role::WindowOperator, C::Receive),
         "ask_commitment" => (Role::WindowOperator, C::RequestCommitmentConfirmation),
         "confirm_commitment" => (Role::DepartmentReviewer, C::ConfirmCommitment),
-        "decline_commitment" => (Role::DepartmentReviewer, C::DeclineCommitment { reason: "涉及公共安全".into() }),
-        "accept" => (Role::WindowOperator, C::Accept { terms: terms(), commitment_based: false }),
-        "accept_commitment" => (Role::WindowOperator, C::Accept { terms: terms(), commitment_based: true }),
-        "correction" => (Role::WindowOperator, C::RequestCorrection { points: point() }),
-        "refuse" => (Role::WindowOperator, C::RefuseAcceptance { reasons: vec!["不属于本部门职权范围".into()] }),
-        "sign1" => (Role::DepartmentReviewer, C::SignOff { level: "受理".into() }),
-        "sign2" => (Role::DepartmentReviewer, C::SignOff { level: "审核".into() }),
-        "sign3" => (Role::DepartmentReviewer, C::SignOff { level: "签批".into() }),
+        "decline_commitment" => (
+            Role::DepartmentReviewer,
+            C::DeclineCommitment {
+                reason: "涉及公共安全".into(),
+            },
+        ),
+        "accept" => (
+            Role::WindowOperator,
+            C::Accept {
+                terms: terms(),
+                commitment_based: false,
+            },
+        ),
+        "accept_commitment" => (
+            Role::WindowOperator,
+            C::Accept {
+                terms: terms(),
+                commitment_based: true,
+            },
+        ),
+        "correction" => (
+            Role::WindowOperator,
+            C::RequestCorrection { points: point() },
+        ),
+        "refuse" => (
+            Role::WindowOperator,
+            C::RefuseAcceptance {
+                reasons: vec!["不属于本部门职权范围".into()],
+            },
+        ),
+        "sign1" => (
+            Role::DepartmentReviewer,
+            C::SignOff {
+                level: "受理".into(),
+            },
+        ),
+        "sign2" => (
+            Role::DepartmentReviewer,
+            C::SignOff {
+                level: "审核".into(),
+            },
+        ),
+        "sign3" => (
+            Role::DepartmentReviewer,
+            C::SignOff {
+                level: "签批".into(),
+            },
+        ),
         "pause" => (Role::DepartmentReviewer, C::Pause { points: point() }),
-        "rectify" => (Role::Applicant, C::SubmitRectification { note: "已补充盖章".into() }),
+        "rectify" => (
+            Role::Applicant,
+            C::SubmitRectification {
+                note: "已补充盖章".into(),
+            },
+        ),
         "resume" => (Role::DepartmentReviewer, C::Resume),
-        "proc_start" => (Role::DepartmentReviewer, C::StartSpecialProcedure { procedure: 1, kind: SpecialProcedureKind::PublicNotice, timed: None }),
-        "proc_end" => (Role::DepartmentReviewer, C::EndSpecialProcedure { procedure: 1, summary: "公示期满无异议".into() }),
-        "extend" => (Role::DepartmentReviewer, C::Extend { days: 10, reason: "需组织专家论证".into(), approved_by: "王局长".into() }),
-        "return" => (Role::DepartmentReviewer, C::Return { reasons: vec!["设计方案与规划条件不符".into()] }),
-        "withdraw" => (Role::Applicant, C::Withdraw { reason: "项目调整".into() }),
-        "grant" => (Role::DepartmentReviewer, C::Complete { decision: granted() }),
-        "deny" => (Role::DepartmentReviewer, C::Complete { decision: Decision::Denied { reasons: vec!["不符合消防技术标准".into()] } }),
+        "proc_start" => (
+            Role::DepartmentReviewer,
+            C::StartSpecialProcedure {
+                procedure: 1,
+                kind: SpecialProcedureKind::PublicNotice,
+                timed: None,
+            },
+        ),
+        "proc_end" => (
+            Role::DepartmentReviewer,
+            C::EndSpecialProcedure {
+                procedure: 1,
+                summary: "公示期满无异议".into(),
+            },
+        ),
+        "extend" => (
+            Role::DepartmentReviewer,
+            C::Extend {
+                days: 10,
+                reason: "需组织专家论证".into(),
+                approved_by: "王局长".into(),
+            },
+        ),
+        "return" => (
+            Role::DepartmentReviewer,
+            C::Return {
+                reasons: vec!["设计方案与规划条件不符".into()],
+            },
+        ),
+        "withdraw" => (
+            Role::Applicant,
+            C::Withdraw {
+                reason: "项目调整".into(),
+            },
+        ),
+        "grant" => (
+            Role::DepartmentReviewer,
+            C::Complete {
+                decision: granted(),
+            },
+        ),
+        "deny" => (
+            Role::DepartmentReviewer,
+            C::Complete {
+                decision: Decision::Denied {
+                    reasons: vec!["不符合消防技术标准".into()],
+                },
+            },
+        ),
         other => panic!("unknown step {other}"),
     }
 }
@@ -108,7 +221,8 @@ fn run(path: &str) -> (Option<Case>, Vec<CaseEvent>, Timestamp) {
     for name in path.split_whitespace() {
         let (role, cmd) = step(name);
         at += Duration::minutes(1);
-        let (c, evs) = Case::execute(case, &id, &cmd, &Acting::new(actor(role), at)).unwrap_or_else(|e| panic!("step {name} of '{path}' refused: {e}"));
+        let (c, evs) = Case::execute(case, &id, &cmd, &Acting::new(actor(role), at))
+            .unwrap_or_else(|e| panic!("step {name} of '{path}' refused: {e}"));
         case = Some(c);
         events.extend(evs);
     }
@@ -130,77 +244,354 @@ fn every_transition_in_the_table_does_what_it_says() {
         // Draft
         (DRAFT, "submit", Ok(Submitted)),
         (DRAFT, "attach", Ok(Draft)),
-        (DRAFT, "receive", Err(|e| matches!(e, CaseError::InvalidTransition { state: Draft, .. }))),
+        (
+            DRAFT,
+            "receive",
+            Err(|e| matches!(e, CaseError::InvalidTransition { state: Draft, .. })),
+        ),
         (DRAFT, "withdraw", Ok(Withdrawn)),
-        (DRAFT, "accept", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            DRAFT,
+            "accept",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         // Submitted
         (SUBMITTED, "receive", Ok(Received)),
-        (SUBMITTED, "accept", Err(|e| matches!(e, CaseError::InvalidTransition { state: Submitted, action: CaseAction::Accept }))),
-        (SUBMITTED, "attach", Err(|e| matches!(e, CaseError::MaterialsLocked))),
-        (SUBMITTED, "submit", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            SUBMITTED,
+            "accept",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: Submitted,
+                        action: CaseAction::Accept
+                    }
+                )
+            }),
+        ),
+        (
+            SUBMITTED,
+            "attach",
+            Err(|e| matches!(e, CaseError::MaterialsLocked)),
+        ),
+        (
+            SUBMITTED,
+            "submit",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         (SUBMITTED, "withdraw", Ok(Withdrawn)),
         // Received: the window's 形式审查
         (RECEIVED, "accept", Ok(InReview)),
         (RECEIVED, "correction", Ok(CorrectionRequested)),
         (RECEIVED, "refuse", Ok(NotAccepted)),
         (RECEIVED, "ask_commitment", Ok(Received)),
-        (RECEIVED, "accept_commitment", Err(|e| matches!(e, CaseError::CommitmentNotConfirmed { status: CommitmentStatus::NotRequested }))),
-        (RECEIVED, "confirm_commitment", Err(|e| matches!(e, CaseError::CommitmentNotRequested))),
-        (RECEIVED, "sign1", Err(|e| matches!(e, CaseError::InvalidTransition { state: Received, .. }))),
-        ("create attach submit receive ask_commitment", "confirm_commitment", Ok(Received)),
-        ("create attach submit receive ask_commitment", "decline_commitment", Ok(Received)),
-        ("create attach submit receive ask_commitment", "accept_commitment", Err(|e| matches!(e, CaseError::CommitmentNotConfirmed { status: CommitmentStatus::Requested }))),
-        ("create attach submit receive ask_commitment confirm_commitment", "accept_commitment", Ok(InReview)),
-        ("create attach submit receive ask_commitment decline_commitment", "accept_commitment", Err(|e| matches!(e, CaseError::CommitmentNotConfirmed { status: CommitmentStatus::Declined }))),
-        ("create attach submit receive ask_commitment decline_commitment", "accept", Ok(InReview)),
+        (
+            RECEIVED,
+            "accept_commitment",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::CommitmentNotConfirmed {
+                        status: CommitmentStatus::NotRequested
+                    }
+                )
+            }),
+        ),
+        (
+            RECEIVED,
+            "confirm_commitment",
+            Err(|e| matches!(e, CaseError::CommitmentNotRequested)),
+        ),
+        (
+            RECEIVED,
+            "sign1",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: Received,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive ask_commitment",
+            "confirm_commitment",
+            Ok(Received),
+        ),
+        (
+            "create attach submit receive ask_commitment",
+            "decline_commitment",
+            Ok(Received),
+        ),
+        (
+            "create attach submit receive ask_commitment",
+            "accept_commitment",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::CommitmentNotConfirmed {
+                        status: CommitmentStatus::Requested
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive ask_commitment confirm_commitment",
+            "accept_commitment",
+            Ok(InReview),
+        ),
+        (
+            "create attach submit receive ask_commitment decline_commitment",
+            "accept_commitment",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::CommitmentNotConfirmed {
+                        status: CommitmentStatus::Declined
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive ask_commitment decline_commitment",
+            "accept",
+            Ok(InReview),
+        ),
         // Correction and resubmission
-        ("create attach submit receive correction", "attach", Ok(CorrectionRequested)),
-        ("create attach submit receive correction", "submit", Ok(Submitted)),
-        ("create attach submit receive correction", "accept", Err(|e| matches!(e, CaseError::InvalidTransition { state: CorrectionRequested, .. }))),
-        ("create attach submit receive correction submit", "receive", Ok(Received)),
+        (
+            "create attach submit receive correction",
+            "attach",
+            Ok(CorrectionRequested),
+        ),
+        (
+            "create attach submit receive correction",
+            "submit",
+            Ok(Submitted),
+        ),
+        (
+            "create attach submit receive correction",
+            "accept",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: CorrectionRequested,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive correction submit",
+            "receive",
+            Ok(Received),
+        ),
         // In review: level sign-offs in order
         (IN_REVIEW, "sign1", Ok(InReview)),
-        (IN_REVIEW, "sign2", Err(|e| matches!(e, CaseError::WrongReviewLevel { .. }))),
-        ("create attach submit receive accept sign1", "sign1", Err(|e| matches!(e, CaseError::WrongReviewLevel { .. }))),
-        (SIGNED, "sign3", Err(|e| matches!(e, CaseError::AllLevelsSigned))),
-        (IN_REVIEW, "grant", Err(|e| matches!(e, CaseError::LevelsMissing { missing } if missing.len() == 3))),
+        (
+            IN_REVIEW,
+            "sign2",
+            Err(|e| matches!(e, CaseError::WrongReviewLevel { .. })),
+        ),
+        (
+            "create attach submit receive accept sign1",
+            "sign1",
+            Err(|e| matches!(e, CaseError::WrongReviewLevel { .. })),
+        ),
+        (
+            SIGNED,
+            "sign3",
+            Err(|e| matches!(e, CaseError::AllLevelsSigned)),
+        ),
+        (
+            IN_REVIEW,
+            "grant",
+            Err(|e| matches!(e, CaseError::LevelsMissing { missing } if missing.len() == 3)),
+        ),
         (SIGNED, "grant", Ok(Granted)),
         (SIGNED, "deny", Ok(Denied)),
-        (IN_REVIEW, "attach", Err(|e| matches!(e, CaseError::MaterialsLocked))),
+        (
+            IN_REVIEW,
+            "attach",
+            Err(|e| matches!(e, CaseError::MaterialsLocked)),
+        ),
         // Pause / resume
         (IN_REVIEW, "pause", Ok(Paused)),
-        ("create attach submit receive accept pause", "pause", Err(|e| matches!(e, CaseError::InvalidTransition { action: CaseAction::Pause, state: Paused }))),
-        ("create attach submit receive accept pause", "rectify", Ok(Paused)),
-        ("create attach submit receive accept pause", "resume", Ok(InReview)),
-        ("create attach submit receive accept pause", "sign1", Err(|e| matches!(e, CaseError::InvalidTransition { state: Paused, .. }))),
-        ("create attach submit receive accept pause", "grant", Err(|e| matches!(e, CaseError::InvalidTransition { state: Paused, .. }))),
-        ("create attach submit receive accept pause", "return", Ok(Returned)),
-        (IN_REVIEW, "resume", Err(|e| matches!(e, CaseError::InvalidTransition { action: CaseAction::Resume, state: InReview }))),
-        (IN_REVIEW, "rectify", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            "create attach submit receive accept pause",
+            "pause",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        action: CaseAction::Pause,
+                        state: Paused
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive accept pause",
+            "rectify",
+            Ok(Paused),
+        ),
+        (
+            "create attach submit receive accept pause",
+            "resume",
+            Ok(InReview),
+        ),
+        (
+            "create attach submit receive accept pause",
+            "sign1",
+            Err(|e| matches!(e, CaseError::InvalidTransition { state: Paused, .. })),
+        ),
+        (
+            "create attach submit receive accept pause",
+            "grant",
+            Err(|e| matches!(e, CaseError::InvalidTransition { state: Paused, .. })),
+        ),
+        (
+            "create attach submit receive accept pause",
+            "return",
+            Ok(Returned),
+        ),
+        (
+            IN_REVIEW,
+            "resume",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        action: CaseAction::Resume,
+                        state: InReview
+                    }
+                )
+            }),
+        ),
+        (
+            IN_REVIEW,
+            "rectify",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         // Special procedures
         (IN_REVIEW, "proc_start", Ok(InReview)),
-        ("create attach submit receive accept proc_start", "proc_start", Err(|e| matches!(e, CaseError::ProcedureExists { procedure: 1 }))),
-        ("create attach submit receive accept proc_start", "proc_end", Ok(InReview)),
-        (IN_REVIEW, "proc_end", Err(|e| matches!(e, CaseError::NoSuchProcedure { procedure: 1 }))),
-        ("create attach submit receive accept sign1 sign2 sign3 proc_start", "grant", Err(|e| matches!(e, CaseError::ProcedureOpen { procedure: 1, .. }))),
-        ("create attach submit receive accept sign1 sign2 sign3 proc_start proc_end", "grant", Ok(Granted)),
+        (
+            "create attach submit receive accept proc_start",
+            "proc_start",
+            Err(|e| matches!(e, CaseError::ProcedureExists { procedure: 1 })),
+        ),
+        (
+            "create attach submit receive accept proc_start",
+            "proc_end",
+            Ok(InReview),
+        ),
+        (
+            IN_REVIEW,
+            "proc_end",
+            Err(|e| matches!(e, CaseError::NoSuchProcedure { procedure: 1 })),
+        ),
+        (
+            "create attach submit receive accept sign1 sign2 sign3 proc_start",
+            "grant",
+            Err(|e| matches!(e, CaseError::ProcedureOpen { procedure: 1, .. })),
+        ),
+        (
+            "create attach submit receive accept sign1 sign2 sign3 proc_start proc_end",
+            "grant",
+            Ok(Granted),
+        ),
         // Extension, return, withdraw
         (IN_REVIEW, "extend", Ok(InReview)),
-        (RECEIVED, "extend", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            RECEIVED,
+            "extend",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         (IN_REVIEW, "return", Ok(Returned)),
         (IN_REVIEW, "withdraw", Ok(Withdrawn)),
-        (RECEIVED, "return", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            RECEIVED,
+            "return",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         // Terminal states refuse everything
-        ("create attach submit receive refuse", "accept", Err(|e| matches!(e, CaseError::InvalidTransition { state: NotAccepted, .. }))),
-        ("create attach submit receive accept return", "resume", Err(|e| matches!(e, CaseError::InvalidTransition { state: Returned, .. }))),
-        ("create withdraw", "submit", Err(|e| matches!(e, CaseError::InvalidTransition { state: Withdrawn, .. }))),
-        ("create withdraw", "withdraw", Err(|e| matches!(e, CaseError::InvalidTransition { state: Withdrawn, .. }))),
-        ("create attach submit receive accept sign1 sign2 sign3 grant", "deny", Err(|e| matches!(e, CaseError::InvalidTransition { state: Granted, .. }))),
-        ("create attach submit receive accept sign1 sign2 sign3 deny", "attach", Err(|e| matches!(e, CaseError::InvalidTransition { state: Denied, .. }))),
+        (
+            "create attach submit receive refuse",
+            "accept",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: NotAccepted,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive accept return",
+            "resume",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: Returned,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create withdraw",
+            "submit",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: Withdrawn,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create withdraw",
+            "withdraw",
+            Err(|e| {
+                matches!(
+                    e,
+                    CaseError::InvalidTransition {
+                        state: Withdrawn,
+                        ..
+                    }
+                )
+            }),
+        ),
+        (
+            "create attach submit receive accept sign1 sign2 sign3 grant",
+            "deny",
+            Err(|e| matches!(e, CaseError::InvalidTransition { state: Granted, .. })),
+        ),
+        (
+            "create attach submit receive accept sign1 sign2 sign3 deny",
+            "attach",
+            Err(|e| matches!(e, CaseError::InvalidTransition { state: Denied, .. })),
+        ),
         // Roles: each action only by its roles
-        (SUBMITTED, "accept", Err(|e| matches!(e, CaseError::InvalidTransition { .. }))),
+        (
+            SUBMITTED,
+            "accept",
+            Err(|e| matches!(e, CaseError::InvalidTransition { .. })),
+        ),
         ("", "receive", Err(|e| matches!(e, CaseError::NoSuchCase))),
-        (DRAFT, "create", Err(|e| matches!(e, CaseError::AlreadyExists))),
+        (
+            DRAFT,
+            "create",
+            Err(|e| matches!(e, CaseError::AlreadyExists)),
+        ),
     ];
     let id = CaseId::new("C1");
     for (path, name, expected) in table {
@@ -212,9 +603,14 @@ fn every_transition_in_the_table_does_what_it_says() {
             (Ok(state), Ok((after, events))) => {
                 assert_eq!(after.state, state, "'{path}' + {name}");
                 assert!(!events.is_empty(), "'{path}' + {name} appended nothing");
-                assert_eq!(after.version, before.map_or(0, |c| c.version) + events.len() as u64);
+                assert_eq!(
+                    after.version,
+                    before.map_or(0, |c| c.version) + events.len() as u64
+                );
             }
-            (Err(matcher), Err(e)) => assert!(matcher(&e), "'{path}' + {name}: unexpected refusal {e:?}"),
+            (Err(matcher), Err(e)) => {
+                assert!(matcher(&e), "'{path}' + {name}: unexpected refusal {e:?}")
+            }
             (Ok(_), Err(e)) => panic!("'{path}' + {name} refused: {e}"),
             (Err(_), Ok((after, _))) => panic!("'{path}' + {name} accepted into {:?}", after.state),
         }
@@ -226,8 +622,24 @@ fn every_action_is_refused_for_the_roles_it_is_not_for() {
     let (case, _, at) = run(IN_REVIEW);
     let id = CaseId::new("C1");
     let names = [
-        "attach", "submit", "receive", "ask_commitment", "confirm_commitment", "accept", "correction", "refuse", "sign1",
-        "pause", "rectify", "resume", "proc_start", "proc_end", "extend", "return", "withdraw", "grant",
+        "attach",
+        "submit",
+        "receive",
+        "ask_commitment",
+        "confirm_commitment",
+        "accept",
+        "correction",
+        "refuse",
+        "sign1",
+        "pause",
+        "rectify",
+        "resume",
+        "proc_start",
+        "proc_end",
+        "extend",
+        "return",
+        "withdraw",
+        "grant",
     ];
     for name in names {
         let (_, cmd) = step(name);
@@ -237,7 +649,11 @@ fn every_action_is_refused_for_the_roles_it_is_not_for() {
                 continue;
             }
             let r = Case::decide(case.as_ref(), &id, &cmd, &Acting::new(actor(role), at));
-            assert_eq!(r, Err(CaseError::RoleNotAllowed { action, role }), "{name} by {role:?}");
+            assert_eq!(
+                r,
+                Err(CaseError::RoleNotAllowed { action, role }),
+                "{name} by {role:?}"
+            );
         }
     }
 }
@@ -247,14 +663,29 @@ fn scope_keeps_other_departments_and_applicants_out() {
     let id = CaseId::new("C1");
     let (case, _, at) = run(IN_REVIEW);
     let (_, sign) = step("sign1");
-    let r = Case::decide(case.as_ref(), &id, &sign, &Acting::new(other_department_reviewer(), at));
+    let r = Case::decide(
+        case.as_ref(),
+        &id,
+        &sign,
+        &Acting::new(other_department_reviewer(), at),
+    );
     assert!(matches!(r, Err(CaseError::OtherDepartment { .. })), "{r:?}");
     let (case, _, at) = run("create attach submit receive accept pause");
     let (_, rectify) = step("rectify");
-    let r = Case::decide(case.as_ref(), &id, &rectify, &Acting::new(other_applicant(), at));
+    let r = Case::decide(
+        case.as_ref(),
+        &id,
+        &rectify,
+        &Acting::new(other_applicant(), at),
+    );
     assert_eq!(r, Err(CaseError::OtherApplicant));
     // An applicant cannot open a case in another organisation's name.
-    let r = Case::decide(None, &id, &create(false), &Acting::new(other_applicant(), at));
+    let r = Case::decide(
+        None,
+        &id,
+        &create(false),
+        &Acting::new(other_applicant(), at),
+    );
     assert_eq!(r, Err(CaseError::OtherApplicant));
 }
 
@@ -269,7 +700,11 @@ fn commitment_confirmation_needs_an_item_that_allows_it() {
         step("receive"),
     ] {
         at += Duration::minutes(1);
-        case = Some(Case::execute(case, &id, &cmd, &Acting::new(actor(role), at)).unwrap().0);
+        case = Some(
+            Case::execute(case, &id, &cmd, &Acting::new(actor(role), at))
+                .unwrap()
+                .0,
+        );
     }
     let (role, cmd) = step("ask_commitment");
     let r = Case::decide(case.as_ref(), &id, &cmd, &Acting::new(actor(role), at));
@@ -282,30 +717,93 @@ fn refusals_for_empty_or_out_of_range_input() {
     let (case, _, at) = run(IN_REVIEW);
     let reviewer = Acting::new(actor(Role::DepartmentReviewer), at);
     let cases: Vec<(CaseCommand, CaseError)> = vec![
-        (CaseCommand::Pause { points: vec![] }, CaseError::Empty { field: "补正事项".into() }),
         (
-            CaseCommand::Pause { points: vec![CorrectionPoint { material: "图纸".into(), reason: " ".into() }] },
-            CaseError::Empty { field: "补正原因".into() },
+            CaseCommand::Pause { points: vec![] },
+            CaseError::Empty {
+                field: "补正事项".into(),
+            },
         ),
-        (CaseCommand::Extend { days: 0, reason: "x".into(), approved_by: "y".into() }, CaseError::ExtensionOutOfRange { days: 0, max: MAX_EXTENSION_DAYS }),
-        (CaseCommand::Extend { days: 16, reason: "x".into(), approved_by: "y".into() }, CaseError::ExtensionOutOfRange { days: 16, max: MAX_EXTENSION_DAYS }),
-        (CaseCommand::Extend { days: 5, reason: "".into(), approved_by: "y".into() }, CaseError::Empty { field: "延期理由".into() }),
-        (CaseCommand::Return { reasons: vec![] }, CaseError::Empty { field: "退件理由".into() }),
+        (
+            CaseCommand::Pause {
+                points: vec![CorrectionPoint {
+                    material: "图纸".into(),
+                    reason: " ".into(),
+                }],
+            },
+            CaseError::Empty {
+                field: "补正原因".into(),
+            },
+        ),
+        (
+            CaseCommand::Extend {
+                days: 0,
+                reason: "x".into(),
+                approved_by: "y".into(),
+            },
+            CaseError::ExtensionOutOfRange {
+                days: 0,
+                max: MAX_EXTENSION_DAYS,
+            },
+        ),
+        (
+            CaseCommand::Extend {
+                days: 16,
+                reason: "x".into(),
+                approved_by: "y".into(),
+            },
+            CaseError::ExtensionOutOfRange {
+                days: 16,
+                max: MAX_EXTENSION_DAYS,
+            },
+        ),
+        (
+            CaseCommand::Extend {
+                days: 5,
+                reason: "".into(),
+                approved_by: "y".into(),
+            },
+            CaseError::Empty {
+                field: "延期理由".into(),
+            },
+        ),
+        (
+            CaseCommand::Return { reasons: vec![] },
+            CaseError::Empty {
+                field: "退件理由".into(),
+            },
+        ),
     ];
     for (cmd, expected) in cases {
-        assert_eq!(Case::decide(case.as_ref(), &id, &cmd, &reviewer), Err(expected));
+        assert_eq!(
+            Case::decide(case.as_ref(), &id, &cmd, &reviewer),
+            Err(expected)
+        );
     }
     let earlier = Acting::new(actor(Role::DepartmentReviewer), at - Duration::hours(1));
     let (_, sign) = step("sign1");
-    assert!(matches!(Case::decide(case.as_ref(), &id, &sign, &earlier), Err(CaseError::TimeBeforeLastEvent { .. })));
+    assert!(matches!(
+        Case::decide(case.as_ref(), &id, &sign, &earlier),
+        Err(CaseError::TimeBeforeLastEvent { .. })
+    ));
 }
 
 #[test]
 fn a_full_case_records_who_when_and_opinion_and_its_trail_verifies() {
     let id = CaseId::new("C1");
-    let (case, mut events, at) = run("create attach submit receive accept sign1 pause rectify resume proc_start proc_end extend sign2 sign3");
-    let acting = Acting::new(actor(Role::DepartmentReviewer), at + Duration::hours(1)).with_opinion("同意核发");
-    let (case, evs) = Case::execute(case, &id, &CaseCommand::Complete { decision: granted() }, &acting).unwrap();
+    let (case, mut events, at) = run(
+        "create attach submit receive accept sign1 pause rectify resume proc_start proc_end extend sign2 sign3",
+    );
+    let acting = Acting::new(actor(Role::DepartmentReviewer), at + Duration::hours(1))
+        .with_opinion("同意核发");
+    let (case, evs) = Case::execute(
+        case,
+        &id,
+        &CaseCommand::Complete {
+            decision: granted(),
+        },
+        &acting,
+    )
+    .unwrap();
     events.extend(evs);
     assert_eq!(case.state, CaseState::Granted);
     let last = events.last().unwrap();
@@ -313,7 +811,13 @@ fn a_full_case_records_who_when_and_opinion_and_its_trail_verifies() {
     assert_eq!(last.actor.role, Role::DepartmentReviewer);
     assert_eq!(last.actor.department, Some(DepartmentCode::new("ZJJ")));
     assert_eq!(last.attachments, vec![AttachmentId::new("c".repeat(64))]);
-    assert_eq!(case.sign_offs.iter().map(|s| s.level.as_str()).collect::<Vec<_>>(), ["受理", "审核", "签批"]);
+    assert_eq!(
+        case.sign_offs
+            .iter()
+            .map(|s| s.level.as_str())
+            .collect::<Vec<_>>(),
+        ["受理", "审核", "签批"]
+    );
     assert_eq!(case.pauses.len(), 1);
     assert!(case.pauses[0].to.is_some());
     assert_eq!(case.limit_working_days(), Some(13));
@@ -329,13 +833,19 @@ fn a_full_case_records_who_when_and_opinion_and_its_trail_verifies() {
     assert_eq!(trail::verify("C1", &sealed), Ok(()));
     let mut forged = sealed.clone();
     forged[6].event.opinion = Some("伪造".into());
-    assert_eq!(trail::verify("C1", &forged), Err(trail::TrailError::ContentChanged { seq: 7 }));
+    assert_eq!(
+        trail::verify("C1", &forged),
+        Err(trail::TrailError::ContentChanged { seq: 7 })
+    );
 }
 
 #[test]
 fn replay_rejects_trails_that_do_not_start_with_creation() {
     let (_, events, _) = run(RECEIVED);
-    assert_eq!(Case::replay(&events[1..]), Err(ReplayError::FirstEventNotCreated));
+    assert_eq!(
+        Case::replay(&events[1..]),
+        Err(ReplayError::FirstEventNotCreated)
+    );
     let doubled: Vec<_> = events.iter().chain(events.iter()).cloned().collect();
     assert_eq!(Case::replay(&doubled), Err(ReplayError::CreatedTwice));
     assert_eq!(Case::replay(&[]), Err(ReplayError::Empty));

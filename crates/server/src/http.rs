@@ -145,8 +145,10 @@ async fn edge(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "(unmatched)".to_owned());
     let response = if req.uri().path().starts_with(permitdesk_protocol::API_PREFIX) {
-        let found = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("(非文本)").to_owned());
-        if found.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str()) {
+        // Exactly one value, equal to ours: two headers could be read differently by proxies.
+        let values: Vec<String> = req.headers().get_all(PROTOCOL_HEADER).iter().map(|v| v.to_str().unwrap_or("(非文本)").to_owned()).collect();
+        let found = (!values.is_empty()).then(|| values.join(","));
+        if values.len() == 1 && found.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str()) {
             next.run(req).await
         } else {
             ApiFailure(permitdesk_protocol::ApiError::protocol_version(found.as_deref())).into_response()

@@ -207,3 +207,85 @@ pub fn may_push(viewer: &Viewer<'_>, kind: CommandKind, target: Target<'_>) -> R
 pub fn may_use_attachment(viewer: &Viewer<'_>, uploaded_by_viewer: bool, linked: &[EntityScope]) -> bool {
     uploaded_by_viewer || linked.iter().any(|s| may_see(viewer, s))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn scope(kind: EntityKind, owner: &str, dept: Option<&str>, draft: bool, granted: bool, shared: &[&str]) -> EntityScope {
+        EntityScope {
+            kind,
+            owner: OrganisationId::new(owner),
+            department: dept.map(DepartmentCode::new),
+            project: ProjectId::new("P"),
+            draft,
+            granted,
+            created_by_window: false,
+            project_departments: shared.iter().map(|d| DepartmentCode::new(*d)).collect(),
+        }
+    }
+
+    #[test]
+    fn who_sees_what_table() {
+        let (o1, d1, d2) = (OrganisationId::new("O1"), DepartmentCode::new("D1"), DepartmentCode::new("D2"));
+        let v = |role, dept: Option<&DepartmentCode>, org: Option<&OrganisationId>| Viewer { role, department: dept, organisation: org };
+        let case_d1 = scope(EntityKind::Case, "O1", Some("D1"), false, false, &["D1", "D2"]);
+        let draft_d1 = scope(EntityKind::Case, "O1", Some("D1"), true, false, &[]);
+        let granted_d1 = scope(EntityKind::Case, "O1", Some("D1"), false, true, &["D1", "D2"]);
+        let project = scope(EntityKind::Project, "O1", None, false, false, &["D1"]);
+        let rows: &[(Viewer<'_>, &EntityScope, bool)] = &[
+            (v(Role::Applicant, None, Some(&o1)), &draft_d1, true),
+            (v(Role::Applicant, None, None), &case_d1, false),
+            (v(Role::WindowOperator, None, None), &case_d1, true),
+            (v(Role::WindowOperator, None, None), &draft_d1, false),
+            (v(Role::DepartmentReviewer, Some(&d1), None), &case_d1, true),
+            (v(Role::DepartmentReviewer, Some(&d1), None), &draft_d1, false),
+            (v(Role::DepartmentReviewer, Some(&d2), None), &case_d1, false),
+            (v(Role::DepartmentReviewer, Some(&d2), None), &granted_d1, true),
+            (v(Role::UtilityUnit, Some(&d1), None), &project, true),
+            (v(Role::UtilityUnit, Some(&d2), None), &project, false),
+            (v(Role::IntermediaryAgency, None, Some(&o1)), &case_d1, false),
+            (v(Role::ReformOffice, None, None), &draft_d1, true),
+        ];
+        for (i, (viewer, s, expected)) in rows.iter().enumerate() {
+            assert_eq!(may_see(viewer, s), *expected, "row {i}: {viewer:?}");
+        }
+    }
+
+    fn role() -> impl Strategy<Value = Role> {
+        prop::sample::select(Role::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Acting on an entity is never wider than seeing it, and the reform office and
+        /// agencies are the two fixed ends of seeing.
+        #[test]
+        fn acting_implies_seeing(
+            r in role(), vd in 0..3usize, vo in 0..3usize, is_case in any::<bool>(), so in 0..3usize, sd in 0..3usize,
+            draft in any::<bool>(), granted in any::<bool>(), by_window in any::<bool>(), shared in prop::collection::vec(0..3usize, 0..3),
+            k in 0..29usize,
+        ) {
+            let names = ["A", "B", "C"];
+            let depts: Vec<DepartmentCode> = names.iter().map(|n| DepartmentCode::new(*n)).collect();
+            let orgs: Vec<OrganisationId> = names.iter().map(|n| OrganisationId::new(*n)).collect();
+            let viewer = Viewer { role: r, department: depts.get(vd), organisation: orgs.get(vo) };
+            let s = EntityScope {
+                kind: if is_case { EntityKind::Case } else { EntityKind::Project },
+                owner: orgs[so].clone(),
+                department: is_case.then(|| depts[sd].clone()),
+                project: ProjectId::new("P"),
+                draft, granted, created_by_window: by_window,
+                project_departments: shared.iter().map(|i| depts[*i].clone()).collect(),
+            };
+            let kind = CommandKind::all()[k];
+            if may_push(&viewer, kind, Target::Existing(&s)).is_ok() {
+                prop_assert!(may_see(&viewer, &s));
+                prop_assert!(kind.allowed_roles().contains(&r));
+            }
+            prop_assert_eq!(may_see(&Viewer { role: Role::ReformOffice, department: None, organisation: None }, &s), true);
+            prop_assert_eq!(may_see(&Viewer { role: Role::IntermediaryAgency, department: None, organisation: orgs.get(so) }, &s), false);
+        }
+    }
+}

@@ -70,7 +70,11 @@ pub enum ProjectCommand {
     /// 项目登记: online by an applicant, or on site by the window (`--owner`).
     Register(Box<RegisterArgs>),
     /// 提交综合窗口.
-    Submit { project: String, #[command(flatten)] act: ActOptions },
+    Submit {
+        project: String,
+        #[command(flatten)]
+        act: ActOptions,
+    },
     /// 一次性告知修正 (window).
     RequestCorrection {
         project: String,
@@ -191,7 +195,11 @@ pub struct ApplyArgs {
 #[derive(Debug, Subcommand)]
 pub enum CaseCommand {
     /// 接件 (window).
-    Receive { case: String, #[command(flatten)] act: ActOptions },
+    Receive {
+        case: String,
+        #[command(flatten)]
+        act: ActOptions,
+    },
     /// 受理 (window): the terms come from the catalogue.
     Accept {
         case: String,
@@ -234,7 +242,11 @@ pub enum CaseCommand {
         act: ActOptions,
     },
     /// 恢复审批.
-    Resume { case: String, #[command(flatten)] act: ActOptions },
+    Resume {
+        case: String,
+        #[command(flatten)]
+        act: ActOptions,
+    },
     /// 提交整改材料 (applicant).
     Rectify {
         case: String,

@@ -88,9 +88,16 @@ pub fn sha256_hex(data: &[u8]) -> String {
 impl Store {
     /// Keep a file and queue its upload (once, however often it is added). Unknown types are
     /// refused here already, with the allowed list.
-    pub fn add_attachment(&self, data: &[u8], name: Option<&str>, now: DateTime<Utc>) -> Result<AttachmentId> {
+    pub fn add_attachment(
+        &self,
+        data: &[u8],
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<AttachmentId> {
         let Some(kind) = sniff_type(data) else {
-            return Err(ClientError::Invalid("文件类型不受支持：只能上传 PDF、OFD、JPEG 或 PNG 文件".to_owned()));
+            return Err(ClientError::Invalid(
+                "文件类型不受支持：只能上传 PDF、OFD、JPEG 或 PNG 文件".to_owned(),
+            ));
         };
         let id = AttachmentId::new(sha256_hex(data));
         self.conn.execute(
@@ -105,7 +112,12 @@ impl Store {
     }
 
     /// Cache a downloaded file (already checked against its hash by the caller).
-    pub fn cache_attachment(&self, id: &AttachmentId, data: &[u8], now: DateTime<Utc>) -> Result<()> {
+    pub fn cache_attachment(
+        &self,
+        id: &AttachmentId,
+        data: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT OR IGNORE INTO attachments (id, size, name, content_type, data, cached_at) VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
             params![id.as_str(), to_i64(data.len() as u64), sniff_type(data), data, ts(now)],
@@ -116,11 +128,28 @@ impl Store {
     pub fn attachment(&self, id: &AttachmentId) -> Result<Option<CachedAttachment>> {
         let row = self
             .conn
-            .query_row("SELECT size, name, content_type, data FROM attachments WHERE id = ?1", params![id.as_str()], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Vec<u8>>(3)?))
-            })
+            .query_row(
+                "SELECT size, name, content_type, data FROM attachments WHERE id = ?1",
+                params![id.as_str()],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                    ))
+                },
+            )
             .optional()?;
-        Ok(row.map(|(size, name, content_type, data)| CachedAttachment { id: id.clone(), size: to_u64(size), name, content_type, data }))
+        Ok(
+            row.map(|(size, name, content_type, data)| CachedAttachment {
+                id: id.clone(),
+                size: to_u64(size),
+                name,
+                content_type,
+                data,
+            }),
+        )
     }
 
     /// Uploads still to do (queued or partial), oldest first.
@@ -132,7 +161,14 @@ impl Store {
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
@@ -149,7 +185,13 @@ impl Store {
         Ok(out)
     }
 
-    pub fn set_upload(&self, id: &AttachmentId, uploaded: u64, state: UploadState, error: Option<&str>) -> Result<()> {
+    pub fn set_upload(
+        &self,
+        id: &AttachmentId,
+        uploaded: u64,
+        state: UploadState,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE uploads SET uploaded = ?1, state = ?2, error = ?3 WHERE id = ?4",
             params![to_i64(uploaded), state.as_str(), error, id.as_str()],

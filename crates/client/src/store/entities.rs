@@ -53,7 +53,11 @@ impl EntityState {
 
     /// Decide a queued command against this state with the domain code and fold its events;
     /// on refusal the message the domain gives, and the state unchanged.
-    pub fn execute(&self, env: &CommandEnvelope, actor: &Actor) -> std::result::Result<EntityState, String> {
+    pub fn execute(
+        &self,
+        env: &CommandEnvelope,
+        actor: &Actor,
+    ) -> std::result::Result<EntityState, String> {
         match (self, &env.command) {
             (EntityState::Case(state), DomainCommand::Case { case, command }) => {
                 let acting = Acting {
@@ -67,7 +71,8 @@ impl EntityState {
                     .map_err(|e| e.to_string())
             }
             (EntityState::Project(state), DomainCommand::Project { command, .. }) => {
-                let events = Project::decide(state.as_ref(), command, actor, env.acted_at).map_err(|e| e.to_string())?;
+                let events = Project::decide(state.as_ref(), command, actor, env.acted_at)
+                    .map_err(|e| e.to_string())?;
                 let mut p = state.clone();
                 for e in &events {
                     p = Some(Project::apply(p, e).map_err(|e| e.to_string())?);
@@ -99,7 +104,8 @@ pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
     if let Some(id) = key.strip_prefix("case:") {
         Some(EntityRef::Case(CaseId::new(id)))
     } else {
-        key.strip_prefix("project:").map(|id| EntityRef::Project(ProjectId::new(id)))
+        key.strip_prefix("project:")
+            .map(|id| EntityRef::Project(ProjectId::new(id)))
     }
 }
 
@@ -145,20 +151,36 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
 pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Confirmed> {
     let (table, id) = table(entity);
     let row: Option<(i64, String, Option<String>)> = conn
-        .prepare_cached(&format!("SELECT head_seq, head_hash, confirmed FROM {table} WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT head_seq, head_hash, confirmed FROM {table} WHERE id = ?1"
+        ))?
         .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
-        Some((seq, hash, json)) => Confirmed { head_seq: to_u64(seq), head_hash: hash, state: decode_state(entity, json)? },
-        None => Confirmed { head_seq: 0, head_hash: GENESIS_HASH.to_owned(), state: EntityState::empty(entity) },
+        Some((seq, hash, json)) => Confirmed {
+            head_seq: to_u64(seq),
+            head_hash: hash,
+            state: decode_state(entity, json)?,
+        },
+        None => Confirmed {
+            head_seq: 0,
+            head_hash: GENESIS_HASH.to_owned(),
+            state: EntityState::empty(entity),
+        },
     })
 }
 
 /// Write an entity's confirmed part and view (the row goes when neither exists).
-pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed, view: &EntityState) -> Result<()> {
+pub(crate) fn save(
+    conn: &Connection,
+    entity: &EntityRef,
+    confirmed: &Confirmed,
+    view: &EntityState,
+) -> Result<()> {
     let (table, id) = table(entity);
     let Some(view_json) = encode_state(view)? else {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute(params![id])?;
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+            .execute(params![id])?;
         return Ok(());
     };
     let confirmed_json = encode_state(&confirmed.state)?;
@@ -209,11 +231,21 @@ fn live_commands(conn: &Connection, key: &str) -> Result<Vec<(u64, CommandEnvelo
     let mut stmt = conn.prepare_cached(
         "SELECT mutation_id, envelope, actor FROM outbox WHERE entity = ?1 AND status IN ('pending', 'applied') ORDER BY mutation_id",
     )?;
-    let rows = stmt.query_map(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let rows = stmt.query_map(params![key], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, env, actor) = row?;
-        out.push((to_u64(id), serde_json::from_str(&env)?, serde_json::from_str(&actor)?));
+        out.push((
+            to_u64(id),
+            serde_json::from_str(&env)?,
+            serde_json::from_str(&actor)?,
+        ));
     }
     Ok(out)
 }
@@ -277,14 +309,21 @@ impl Store {
     }
 
     pub fn cases_of_project(&self, project: &ProjectId) -> Result<Vec<Case>> {
-        self.decode_all("SELECT view FROM cases WHERE project = ?1 ORDER BY id", params![project.as_str()])
+        self.decode_all(
+            "SELECT view FROM cases WHERE project = ?1 ORDER BY id",
+            params![project.as_str()],
+        )
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
         self.decode_all("SELECT view FROM projects ORDER BY id", params![])
     }
 
-    fn decode_all<T: serde::de::DeserializeOwned>(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<T>> {
+    fn decode_all<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(p, |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
@@ -296,20 +335,35 @@ impl Store {
 
     /// The verified trail of an entity, in order.
     pub fn trail(&self, entity: &EntityRef) -> Result<Vec<StoredEvent>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT server_seq, received_at, body FROM events WHERE entity = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map(params![entity.key()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT server_seq, received_at, body FROM events WHERE entity = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![entity.key()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for r in rows {
             let (seq, at, body) = r?;
-            out.push(StoredEvent { server_seq: to_u64(seq), received_at: parse_ts(&at)?, event: serde_json::from_str(&body)? });
+            out.push(StoredEvent {
+                server_seq: to_u64(seq),
+                received_at: parse_ts(&at)?,
+                event: serde_json::from_str(&body)?,
+            });
         }
         Ok(out)
     }
 
     /// Number of events stored (all entities).
     pub fn event_count(&self) -> Result<u64> {
-        Ok(to_u64(self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))
+        Ok(to_u64(self.conn.query_row(
+            "SELECT count(*) FROM events",
+            [],
+            |r| r.get(0),
+        )?))
     }
 
     /// Every entity known locally (with events or only local commands).
@@ -327,6 +381,7 @@ impl Store {
     fn ids(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(ClientError::from)
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(ClientError::from)
     }
 }

@@ -10,7 +10,9 @@ mod schema;
 
 pub use attachments::{CachedAttachment, UploadEntry, UploadState, sha256_hex, sniff_type};
 pub use entities::{EntityState, StoredEvent};
-pub use outbox::{CommandLogEntry, NewCommand, OutboxEntry, OutboxStatus, RefusalEntry, action_name};
+pub use outbox::{
+    CommandLogEntry, NewCommand, OutboxEntry, OutboxStatus, RefusalEntry, action_name,
+};
 pub use pull::IngestReport;
 
 use crate::error::{ClientError, Result};
@@ -27,7 +29,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,21 +93,29 @@ impl Store {
     /// A wrong key is reported as [`ClientError::WrongKey`], never as a raw SQL error.
     pub fn open(path: &Path, key_hex: &str) -> Result<Store> {
         if key_hex.len() != 64 || !key_hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ClientError::Invalid("数据库密钥格式错误（应为 64 位十六进制）".to_owned()));
+            return Err(ClientError::Invalid(
+                "数据库密钥格式错误（应为 64 位十六进制）".to_owned(),
+            ));
         }
         let conn = Connection::open(path)?;
         // A raw key skips SQLCipher's PBKDF2: the key is already random, and opening stays fast.
         // SQLCipher would print decryption failures on stderr: the caller gets a typed error.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.execute_batch(&format!("PRAGMA key = \"x'{key_hex}'\";"))?;
-        let readable: std::result::Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+        let readable: std::result::Result<i64, _> =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
         if readable.is_err() {
-            return Err(ClientError::WrongKey { path: path.display().to_string() });
+            return Err(ClientError::WrongKey {
+                path: path.display().to_string(),
+            });
         }
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )?;
-        let mut store = Store { conn, path: path.to_owned() };
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
         schema::migrate(&mut store.conn)?;
         store.ensure_sync_state()?;
         Ok(store)
@@ -115,15 +127,22 @@ impl Store {
 
     /// Write the WAL back into the main file (before a copy or a plaintext check).
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())
     }
 
     fn ensure_sync_state(&mut self) -> Result<()> {
-        let exists: Option<i64> = self.conn.query_row("SELECT id FROM sync_state WHERE id = 1", [], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM sync_state WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
         if exists.is_none() {
             let client_id = crate::credentials::random_hex(16)?;
-            self.conn.execute("INSERT INTO sync_state (id, client_id) VALUES (1, ?1)", params![client_id])?;
+            self.conn.execute(
+                "INSERT INTO sync_state (id, client_id) VALUES (1, ?1)",
+                params![client_id],
+            )?;
         }
         Ok(())
     }
@@ -150,7 +169,20 @@ impl Store {
                 ))
             },
         )?;
-        let (client_id, server_url, fingerprint, ca_file, user, exp, cursor, acked, next, offset, contact, sync) = row;
+        let (
+            client_id,
+            server_url,
+            fingerprint,
+            ca_file,
+            user,
+            exp,
+            cursor,
+            acked,
+            next,
+            offset,
+            contact,
+            sync,
+        ) = row;
         Ok(SyncState {
             client_id,
             server_url,
@@ -168,7 +200,12 @@ impl Store {
     }
 
     /// Remember the server and how its certificate is checked.
-    pub fn set_server(&self, url: &str, fingerprint: Option<&str>, ca_file: Option<&str>) -> Result<()> {
+    pub fn set_server(
+        &self,
+        url: &str,
+        fingerprint: Option<&str>,
+        ca_file: Option<&str>,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE sync_state SET server_url = ?1, fingerprint = ?2, ca_file = ?3 WHERE id = 1",
             params![url, fingerprint, ca_file],
@@ -184,7 +221,11 @@ impl Store {
         if let Some(previous) = &state.user
             && previous.id != user.id
         {
-            let pending: i64 = tx.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?;
+            let pending: i64 = tx.query_row(
+                "SELECT count(*) FROM outbox WHERE status = 'pending'",
+                [],
+                |r| r.get(0),
+            )?;
             if pending > 0 {
                 return Err(ClientError::Invalid(format!(
                     "本配置目录中还有用户“{}”的 {pending} 条未同步操作，请先以该用户登录并同步，或使用另一个 --profile 目录",
@@ -193,7 +234,7 @@ impl Store {
             }
             tx.execute_batch(
                 "DELETE FROM events; DELETE FROM cases; DELETE FROM projects; DELETE FROM outbox; DELETE FROM refusals;
-                 DELETE FROM command_log; DELETE FROM attachments;
+                 DELETE FROM command_log; DELETE FROM attachments; DELETE FROM uploads;
                  UPDATE sync_state SET cursor = 0, last_sync_at = NULL WHERE id = 1;",
             )?;
         }
@@ -215,7 +256,10 @@ impl Store {
     }
 
     pub fn record_sync_complete(&self, at: DateTime<Utc>) -> Result<()> {
-        self.conn.execute("UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1", params![ts(at)])?;
+        self.conn.execute(
+            "UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1",
+            params![ts(at)],
+        )?;
         Ok(())
     }
 }
@@ -238,18 +282,38 @@ pub(crate) mod tests {
         let (_dir, store) = temp_store();
         let s = store.sync_state().unwrap();
         assert_eq!(s.client_id.len(), 32);
-        assert_eq!((s.cursor, s.next_mutation_id, s.last_mutation_acked), (0, 1, 0));
+        assert_eq!(
+            (s.cursor, s.next_mutation_id, s.last_mutation_acked),
+            (0, 1, 0)
+        );
     }
 
     #[test]
     fn reopening_with_the_same_key_keeps_the_data_and_a_wrong_key_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("local.db");
-        let id = Store::open(&path, KEY).unwrap().sync_state().unwrap().client_id;
-        assert_eq!(Store::open(&path, KEY).unwrap().sync_state().unwrap().client_id, id);
+        let id = Store::open(&path, KEY)
+            .unwrap()
+            .sync_state()
+            .unwrap()
+            .client_id;
+        assert_eq!(
+            Store::open(&path, KEY)
+                .unwrap()
+                .sync_state()
+                .unwrap()
+                .client_id,
+            id
+        );
         let wrong = "ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-        assert!(matches!(Store::open(&path, wrong), Err(ClientError::WrongKey { .. })));
-        assert!(matches!(Store::open(&path, "short"), Err(ClientError::Invalid(_))));
+        assert!(matches!(
+            Store::open(&path, wrong),
+            Err(ClientError::WrongKey { .. })
+        ));
+        assert!(matches!(
+            Store::open(&path, "short"),
+            Err(ClientError::Invalid(_))
+        ));
     }
 
     #[test]
@@ -257,13 +321,30 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("local.db");
         let store = Store::open(&path, KEY).unwrap();
-        store.set_server("https://审批服务器-明文标记.example:8443", Some("abc"), None).unwrap();
+        store
+            .set_server(
+                "https://审批服务器-明文标记.example:8443",
+                Some("abc"),
+                None,
+            )
+            .unwrap();
         store.checkpoint().unwrap();
         let bytes = std::fs::read(&path).unwrap();
         let needle = "审批服务器-明文标记".as_bytes();
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "plaintext found in the database file");
-        assert!(!bytes.starts_with(b"SQLite format 3"), "the header is not encrypted");
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "plaintext found in the database file"
+        );
+        assert!(
+            !bytes.starts_with(b"SQLite format 3"),
+            "the header is not encrypted"
+        );
         let plain = Connection::open(&path).unwrap();
-        assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+        assert!(
+            plain
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+                    .get::<_, i64>(0))
+                .is_err()
+        );
     }
 }

@@ -7,7 +7,10 @@ use crate::error::{ClientError, Result};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::ids::AttachmentId;
-use permitdesk_protocol::{CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, EntityRef, Refusal, RefusalRecord};
+use permitdesk_protocol::{
+    CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, EntityRef, Refusal,
+    RefusalRecord,
+};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -75,7 +78,10 @@ pub fn action_name(cmd: &DomainCommand) -> String {
         DomainCommand::Case { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Project { command, .. } => serde_json::to_value(command.action()),
     };
-    let name = inner.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let name = inner
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     match cmd {
         DomainCommand::Case { .. } => format!("case.{name}"),
         DomainCommand::Project { .. } => format!("project.{name}"),
@@ -95,20 +101,38 @@ impl Store {
     /// Queue a command: decide it against the current view with the domain code, and in ONE
     /// transaction give it the next mutation id, write it to the outbox and apply it to the
     /// view. A command the local state refuses is not queued: the refusal comes back at once.
-    pub fn enqueue(&mut self, cmd: NewCommand, actor: &Actor, now: DateTime<Utc>) -> Result<CommandEnvelope> {
+    pub fn enqueue(
+        &mut self,
+        cmd: NewCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CommandEnvelope> {
         let entity = cmd.command.entity();
         let tx = self.conn.transaction()?;
-        let next: i64 = tx.query_row("SELECT next_mutation_id FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let next: i64 = tx.query_row(
+            "SELECT next_mutation_id FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
         let view = {
             let (table, id) = match &entity {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
             };
-            let json: Option<String> =
-                tx.query_row(&format!("SELECT view FROM {table} WHERE id = ?1"), params![id], |r| r.get(0)).optional()?;
+            let json: Option<String> = tx
+                .query_row(
+                    &format!("SELECT view FROM {table} WHERE id = ?1"),
+                    params![id],
+                    |r| r.get(0),
+                )
+                .optional()?;
             match (&entity, json) {
-                (EntityRef::Case(_), Some(j)) => entities::EntityState::Case(Some(serde_json::from_str(&j)?)),
-                (EntityRef::Project(_), Some(j)) => entities::EntityState::Project(Some(serde_json::from_str(&j)?)),
+                (EntityRef::Case(_), Some(j)) => {
+                    entities::EntityState::Case(Some(serde_json::from_str(&j)?))
+                }
+                (EntityRef::Project(_), Some(j)) => {
+                    entities::EntityState::Project(Some(serde_json::from_str(&j)?))
+                }
                 (e, None) => entities::EntityState::empty(e),
             }
         };
@@ -120,12 +144,16 @@ impl Store {
             attachments: cmd.attachments,
             base_version: view.version(),
         };
-        view.execute(&envelope, actor).map_err(ClientError::Refused)?;
+        view.execute(&envelope, actor)
+            .map_err(ClientError::Refused)?;
         tx.execute(
             "INSERT INTO outbox (mutation_id, entity, envelope, actor, status, queued_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
             params![to_i64(envelope.mutation_id), entity.key(), serde_json::to_string(&envelope)?, serde_json::to_string(actor)?, ts(now)],
         )?;
-        tx.execute("UPDATE sync_state SET next_mutation_id = ?1 WHERE id = 1", params![to_i64(envelope.mutation_id + 1)])?;
+        tx.execute(
+            "UPDATE sync_state SET next_mutation_id = ?1 WHERE id = 1",
+            params![to_i64(envelope.mutation_id + 1)],
+        )?;
         entities::recompute_view(&tx, &entity)?;
         tx.commit()?;
         Ok(envelope)
@@ -133,8 +161,9 @@ impl Store {
 
     /// Commands not yet acknowledged, oldest first.
     pub fn pending(&self, limit: usize) -> Result<Vec<CommandEnvelope>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT envelope FROM outbox WHERE status = 'pending' ORDER BY mutation_id LIMIT ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT envelope FROM outbox WHERE status = 'pending' ORDER BY mutation_id LIMIT ?1",
+        )?;
         let rows = stmt.query_map(params![to_i64(limit as u64)], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for r in rows {
@@ -144,7 +173,11 @@ impl Store {
     }
 
     pub fn pending_count(&self) -> Result<u64> {
-        Ok(to_u64(self.conn.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?))
+        Ok(to_u64(self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?))
     }
 
     /// The whole outbox, oldest first.
@@ -153,7 +186,13 @@ impl Store {
             .conn
             .prepare_cached("SELECT envelope, entity, status, local_conflict, queued_at FROM outbox ORDER BY mutation_id")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
@@ -172,18 +211,27 @@ impl Store {
     /// Record the server's answer to a push, in one transaction: applied commands wait for
     /// their events, refused ones move to the refusals (and leave the view), retries that the
     /// server had already processed are closed.
-    pub fn record_push(&mut self, results: &[CommandResult], last_mutation_id: u64, now: DateTime<Utc>) -> Result<()> {
+    pub fn record_push(
+        &mut self,
+        results: &[CommandResult],
+        last_mutation_id: u64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let mut touched = Vec::new();
         for r in results {
             let id = to_i64(r.mutation_id);
             let row: Option<(String, String, String)> = tx
-                .query_row("SELECT entity, envelope, status FROM outbox WHERE mutation_id = ?1", params![id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
+                .query_row(
+                    "SELECT entity, envelope, status FROM outbox WHERE mutation_id = ?1",
+                    params![id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
                 .optional()?;
             // A result for a command no longer here was recorded by an earlier answer.
-            let Some((entity, env_json, status)) = row else { continue };
+            let Some((entity, env_json, status)) = row else {
+                continue;
+            };
             if status != "pending" {
                 continue;
             }
@@ -205,14 +253,30 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                         params![id, entity, env_json, serde_json::to_string(refusal)?, refusal.message(), ts(now)],
                     )?;
-                    log(&tx, id, &entity, &action, "refused", Some(refusal.message()), now)?;
+                    log(
+                        &tx,
+                        id,
+                        &entity,
+                        &action,
+                        "refused",
+                        Some(refusal.message()),
+                        now,
+                    )?;
                 }
                 CommandOutcome::Duplicate => {
                     tx.execute(
                         "UPDATE outbox SET status = 'processed', pushed_at = ?1 WHERE mutation_id = ?2",
                         params![ts(now), id],
                     )?;
-                    log(&tx, id, &entity, &action, "duplicate", Some("服务器此前已处理该操作"), now)?;
+                    log(
+                        &tx,
+                        id,
+                        &entity,
+                        &action,
+                        "duplicate",
+                        Some("服务器此前已处理该操作"),
+                        now,
+                    )?;
                 }
             }
             if let Some(e) = entity_of_key(&entity) {
@@ -232,31 +296,68 @@ impl Store {
         Ok(())
     }
 
-    /// Refusals the server recorded for commands whose push answer was lost (the retry only
-    /// said `duplicate`): they move from the outbox to the refusals like any other.
-    pub fn record_remote_refusals(&mut self, records: &[RefusalRecord], now: DateTime<Utc>) -> Result<u64> {
+    /// Commands the server answered only with `duplicate` (their first answer was lost), whose
+    /// outcome is still to be learnt from the server's refusal records.
+    pub fn unsettled(&self) -> Result<Vec<u64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT mutation_id FROM outbox WHERE status = 'processed' ORDER BY mutation_id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(to_u64(r?));
+        }
+        Ok(out)
+    }
+
+    /// Settle the `duplicate` answers with the refusals the server recorded for this client:
+    /// a refused command moves to the refusals like any other; the others were applied the
+    /// first time (their events come with the pull). One transaction.
+    pub fn settle(&mut self, records: &[RefusalRecord], now: DateTime<Utc>) -> Result<u64> {
         let tx = self.conn.transaction()?;
         let mut moved = 0;
         let mut touched = Vec::new();
-        for r in records {
-            let id = to_i64(r.mutation_id);
-            let row: Option<(String, String)> = tx
-                .query_row("SELECT entity, envelope FROM outbox WHERE mutation_id = ?1 AND status != 'applied'", params![id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let Some((entity, env_json)) = row else { continue };
-            let envelope: CommandEnvelope = serde_json::from_str(&env_json)?;
-            tx.execute("DELETE FROM outbox WHERE mutation_id = ?1", params![id])?;
-            tx.execute(
-                "INSERT OR REPLACE INTO refusals (mutation_id, entity, envelope, refusal, message, refused_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, entity, env_json, serde_json::to_string(&r.refusal)?, r.refusal.message(), ts(r.refused_at)],
+        let rows: Vec<(i64, String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT mutation_id, entity, envelope FROM outbox WHERE status = 'processed'",
             )?;
-            log(&tx, id, &entity, &action_name(&envelope.command), "refused", Some(r.refusal.message()), now)?;
+            let mapped = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            mapped.collect::<std::result::Result<_, _>>()?
+        };
+        for (id, entity, env_json) in rows {
+            let envelope: CommandEnvelope = serde_json::from_str(&env_json)?;
+            let action = action_name(&envelope.command);
+            tx.execute("DELETE FROM outbox WHERE mutation_id = ?1", params![id])?;
+            match records.iter().find(|r| to_i64(r.mutation_id) == id) {
+                Some(r) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO refusals (mutation_id, entity, envelope, refusal, message, refused_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![id, entity, env_json, serde_json::to_string(&r.refusal)?, r.refusal.message(), ts(r.refused_at)],
+                    )?;
+                    log(
+                        &tx,
+                        id,
+                        &entity,
+                        &action,
+                        "refused",
+                        Some(r.refusal.message()),
+                        now,
+                    )?;
+                    moved += 1;
+                }
+                None => log(
+                    &tx,
+                    id,
+                    &entity,
+                    &action,
+                    "applied",
+                    Some("重试：服务器此前已执行"),
+                    now,
+                )?,
+            }
             if let Some(e) = entity_of_key(&entity) {
                 touched.push(e);
             }
-            moved += 1;
         }
         touched.sort();
         touched.dedup();
@@ -267,24 +368,20 @@ impl Store {
         Ok(moved)
     }
 
-    /// Retried commands the server had processed and not refused were applied the first time.
-    pub fn settle_duplicates(&self, ids: &[u64]) -> Result<()> {
-        for id in ids {
-            self.conn.execute(
-                "UPDATE command_log SET outcome = 'applied', detail = '重试：服务器此前已执行' WHERE mutation_id = ?1 AND outcome = 'duplicate'",
-                params![to_i64(*id)],
-            )?;
-        }
-        Ok(())
-    }
-
     /// Refusals the user has not dismissed, newest first.
     pub fn refusals(&self) -> Result<Vec<RefusalEntry>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT mutation_id, entity, envelope, refusal, message, refused_at FROM refusals WHERE dismissed = 0 ORDER BY mutation_id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
@@ -303,7 +400,10 @@ impl Store {
 
     /// The user has read a refusal (it stays in the log).
     pub fn dismiss_refusal(&self, mutation_id: u64) -> Result<bool> {
-        Ok(self.conn.execute("UPDATE refusals SET dismissed = 1 WHERE mutation_id = ?1", params![to_i64(mutation_id)])? > 0)
+        Ok(self.conn.execute(
+            "UPDATE refusals SET dismissed = 1 WHERE mutation_id = ?1",
+            params![to_i64(mutation_id)],
+        )? > 0)
     }
 
     /// The outcome of every command the server answered, oldest first.
@@ -311,12 +411,26 @@ impl Store {
         let mut stmt =
             self.conn.prepare_cached("SELECT mutation_id, entity, action, outcome, detail, at FROM command_log ORDER BY mutation_id")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
             let (id, entity, action, outcome, detail, at) = r?;
-            out.push(CommandLogEntry { mutation_id: to_u64(id), entity, action, outcome, detail, at: parse_ts(&at)? });
+            out.push(CommandLogEntry {
+                mutation_id: to_u64(id),
+                entity,
+                action,
+                outcome,
+                detail,
+                at: parse_ts(&at)?,
+            });
         }
         Ok(out)
     }

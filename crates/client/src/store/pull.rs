@@ -23,16 +23,33 @@ pub struct IngestReport {
     pub touched: u64,
 }
 
-fn verify_link(confirmed: &Confirmed, key: &str, event: &DomainEvent) -> std::result::Result<(), String> {
+fn verify_link(
+    confirmed: &Confirmed,
+    key: &str,
+    event: &DomainEvent,
+) -> std::result::Result<(), String> {
     let (seq, prev, hash, computed) = match event {
-        DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash, hash_of(&s.entity, s.seq, &s.prev_hash, &s.event)),
-        DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash, hash_of(&s.entity, s.seq, &s.prev_hash, &s.event)),
+        DomainEvent::Case(s) => (
+            s.seq,
+            &s.prev_hash,
+            &s.hash,
+            hash_of(&s.entity, s.seq, &s.prev_hash, &s.event),
+        ),
+        DomainEvent::Project(s) => (
+            s.seq,
+            &s.prev_hash,
+            &s.hash,
+            hash_of(&s.entity, s.seq, &s.prev_hash, &s.event),
+        ),
     };
     if event.entity_key() != key {
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
     }
     if seq != confirmed.head_seq + 1 {
-        return Err(format!("第 {seq} 条记录之前缺少记录（本地已有 {} 条）", confirmed.head_seq));
+        return Err(format!(
+            "第 {seq} 条记录之前缺少记录（本地已有 {} 条）",
+            confirmed.head_seq
+        ));
     }
     if *prev != confirmed.head_hash {
         return Err(format!("第 {seq} 条记录的前序哈希不符"));
@@ -52,12 +69,17 @@ impl Store {
         // Group by entity, keeping each entity's order (the server sends them in server order).
         let mut by_entity: BTreeMap<String, Vec<&permitdesk_protocol::SyncEvent>> = BTreeMap::new();
         for e in &page.events {
-            by_entity.entry(e.event.entity_key().to_owned()).or_default().push(e);
+            by_entity
+                .entry(e.event.entity_key().to_owned())
+                .or_default()
+                .push(e);
         }
         let mut touched: Vec<EntityRef> = Vec::new();
         for (key, events) in &by_entity {
-            let entity = entity_of_key(key)
-                .ok_or_else(|| ClientError::TrailBroken { entity: key.clone(), message: "无法识别的对象".to_owned() })?;
+            let entity = entity_of_key(key).ok_or_else(|| ClientError::TrailBroken {
+                entity: key.clone(),
+                message: "无法识别的对象".to_owned(),
+            })?;
             let mut confirmed = entities::load_confirmed(&tx, &entity)?;
             let mut changed = false;
             for e in events {
@@ -81,12 +103,18 @@ impl Store {
                     report.duplicates += 1;
                     continue;
                 }
-                verify_link(&confirmed, key, &e.event)
-                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
-                confirmed
-                    .state
-                    .apply_pulled(&e.event)
-                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                verify_link(&confirmed, key, &e.event).map_err(|message| {
+                    ClientError::TrailBroken {
+                        entity: key.clone(),
+                        message,
+                    }
+                })?;
+                confirmed.state.apply_pulled(&e.event).map_err(|message| {
+                    ClientError::TrailBroken {
+                        entity: key.clone(),
+                        message,
+                    }
+                })?;
                 let hash = match &e.event {
                     DomainEvent::Case(s) => s.hash.clone(),
                     DomainEvent::Project(s) => s.hash.clone(),
@@ -108,23 +136,25 @@ impl Store {
         }
         for removed in &page.removals {
             let key = removed.key();
-            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?.execute(params![key])?;
+            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?
+                .execute(params![key])?;
             let (table, id) = match removed {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
             };
-            report.removed += tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
+            report.removed +=
+                tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
             touched.push(removed.clone());
         }
         // Applied commands whose events are now in (or beyond) the cursor are done; after the
-        // last page, so is every command the server answered.
+        // last page, so is every applied command (its events may be outside the user's scope).
         let cursor = page.cursor;
         let mut done: Vec<String> = Vec::new();
         {
             let sql = if page.has_more {
                 "SELECT entity FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1"
             } else {
-                "SELECT entity FROM outbox WHERE status IN ('applied', 'processed') AND ?1 >= 0"
+                "SELECT entity FROM outbox WHERE status = 'applied' AND ?1 >= 0"
             };
             let mut stmt = tx.prepare(sql)?;
             for r in stmt.query_map(params![to_i64(cursor)], |r| r.get::<_, String>(0))? {
@@ -132,9 +162,12 @@ impl Store {
             }
         }
         if page.has_more {
-            tx.execute("DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1", params![to_i64(cursor)])?;
+            tx.execute(
+                "DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1",
+                params![to_i64(cursor)],
+            )?;
         } else {
-            tx.execute("DELETE FROM outbox WHERE status IN ('applied', 'processed')", [])?;
+            tx.execute("DELETE FROM outbox WHERE status = 'applied'", [])?;
         }
         touched.extend(done.iter().filter_map(|k| entity_of_key(k)));
         tx.execute(
@@ -153,6 +186,10 @@ impl Store {
 
     /// The current pull cursor.
     pub fn cursor(&self) -> Result<u64> {
-        Ok(to_u64(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
+        Ok(to_u64(self.conn.query_row(
+            "SELECT cursor FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?))
     }
 }

@@ -5,8 +5,8 @@ use super::pin::{ServerTrust, TlsSetupError, client_config};
 use super::{Transport, TransportError};
 use permitdesk_domain::ids::AttachmentId;
 use permitdesk_protocol::{
-    ApiError, LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuery, PullResponse, PushRequest, PushResponse,
-    RefusalsResponse, UploadStatus, paths,
+    ApiError, LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuery,
+    PullResponse, PushRequest, PushResponse, RefusalsResponse, UploadStatus, paths,
 };
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -26,7 +26,9 @@ impl HttpTransport {
     pub fn new(base: &str, trust: &ServerTrust) -> Result<Self, TlsSetupError> {
         let base = base.trim_end_matches('/').to_owned();
         if !base.starts_with("https://") {
-            return Err(TlsSetupError::Rustls(format!("服务器地址必须以 https:// 开头：{base}")));
+            return Err(TlsSetupError::Rustls(format!(
+                "服务器地址必须以 https:// 开头：{base}"
+            )));
         }
         let (config, refused) = client_config(trust)?;
         let client = Client::builder()
@@ -36,7 +38,11 @@ impl HttpTransport {
             .no_proxy()
             .build()
             .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
-        Ok(HttpTransport { base, client, refused })
+        Ok(HttpTransport {
+            base,
+            client,
+            refused,
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -47,21 +53,28 @@ impl HttpTransport {
         if let Ok(mut r) = self.refused.lock() {
             *r = None;
         }
-        req.header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string()).send().map_err(|e| {
-            if let Some(seen) = self.refused.lock().ok().and_then(|r| r.clone()) {
-                return TransportError::Pinning(format!("服务器公钥指纹为 {seen}，与固定的指纹不符"));
-            }
-            TransportError::Unreachable(describe(&e))
-        })
+        req.header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .send()
+            .map_err(|e| {
+                if let Some(seen) = self.refused.lock().ok().and_then(|r| r.clone()) {
+                    return TransportError::Pinning(format!(
+                        "服务器公钥指纹为 {seen}，与固定的指纹不符"
+                    ));
+                }
+                TransportError::Unreachable(describe(&e))
+            })
     }
 
     fn json<T: DeserializeOwned>(&self, resp: Response) -> Result<T, TransportError> {
         let status = resp.status();
-        let body = resp.bytes().map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        let body = resp
+            .bytes()
+            .map_err(|e| TransportError::Unreachable(describe(&e)))?;
         if !status.is_success() {
             return Err(api_error(status.as_u16(), &body));
         }
-        serde_json::from_slice(&body).map_err(|e| TransportError::Protocol(format!("HTTP {status}：{e}")))
+        serde_json::from_slice(&body)
+            .map_err(|e| TransportError::Protocol(format!("HTTP {status}：{e}")))
     }
 }
 
@@ -70,7 +83,7 @@ fn describe(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(inner) = source {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&inner.to_string());
         source = inner.source();
     }
@@ -94,7 +107,12 @@ impl Transport for HttpTransport {
     }
 
     fn push(&self, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
-        let resp = self.send(self.client.post(self.url(paths::PUSH)).bearer_auth(token).json(req))?;
+        let resp = self.send(
+            self.client
+                .post(self.url(paths::PUSH))
+                .bearer_auth(token)
+                .json(req),
+        )?;
         self.json(resp)
     }
 
@@ -106,23 +124,58 @@ impl Transport for HttpTransport {
         if let Some(c) = &query.client_id {
             q.push(("client_id", c.clone()));
         }
-        let resp = self.send(self.client.get(self.url(paths::PULL)).bearer_auth(token).query(&q))?;
+        let resp = self.send(
+            self.client
+                .get(self.url(paths::PULL))
+                .bearer_auth(token)
+                .query(&q),
+        )?;
         self.json(resp)
     }
 
-    fn refusals(&self, token: &str, client_id: &str, after: u64) -> Result<RefusalsResponse, TransportError> {
-        let q = [("client_id", client_id.to_owned()), ("after", after.to_string())];
-        let resp = self.send(self.client.get(self.url(paths::REFUSALS)).bearer_auth(token).query(&q))?;
+    fn refusals(
+        &self,
+        token: &str,
+        client_id: &str,
+        after: u64,
+    ) -> Result<RefusalsResponse, TransportError> {
+        let q = [
+            ("client_id", client_id.to_owned()),
+            ("after", after.to_string()),
+        ];
+        let resp = self.send(
+            self.client
+                .get(self.url(paths::REFUSALS))
+                .bearer_auth(token)
+                .query(&q),
+        )?;
         self.json(resp)
     }
 
-    fn upload_status(&self, token: &str, id: &AttachmentId, size: u64) -> Result<UploadStatus, TransportError> {
+    fn upload_status(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        size: u64,
+    ) -> Result<UploadStatus, TransportError> {
         let url = self.url(&format!("{}/{id}/status", paths::ATTACHMENTS));
-        let resp = self.send(self.client.get(url).bearer_auth(token).query(&[("size", size.to_string())]))?;
+        let resp = self.send(
+            self.client
+                .get(url)
+                .bearer_auth(token)
+                .query(&[("size", size.to_string())]),
+        )?;
         self.json(resp)
     }
 
-    fn upload_chunk(&self, token: &str, id: &AttachmentId, offset: u64, size: u64, chunk: &[u8]) -> Result<UploadStatus, TransportError> {
+    fn upload_chunk(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        offset: u64,
+        size: u64,
+        chunk: &[u8],
+    ) -> Result<UploadStatus, TransportError> {
         let url = self.url(&format!("{}/{id}", paths::ATTACHMENTS));
         let req = self
             .client
@@ -139,7 +192,9 @@ impl Transport for HttpTransport {
         let url = self.url(&format!("{}/{id}", paths::ATTACHMENTS));
         let resp = self.send(self.client.get(url).bearer_auth(token))?;
         let status = resp.status();
-        let body = resp.bytes().map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        let body = resp
+            .bytes()
+            .map_err(|e| TransportError::Unreachable(describe(&e)))?;
         if !status.is_success() {
             return Err(api_error(status.as_u16(), &body));
         }

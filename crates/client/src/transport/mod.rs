@@ -8,7 +8,8 @@ pub mod pin;
 use crate::error::ClientError;
 use permitdesk_domain::ids::AttachmentId;
 use permitdesk_protocol::{
-    ApiError, ErrorCode, LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest, PushResponse, RefusalsResponse, UploadStatus,
+    ApiError, ErrorCode, LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest,
+    PushResponse, RefusalsResponse, UploadStatus,
 };
 
 /// Why a call did not get an answer that the engine can use.
@@ -43,7 +44,9 @@ impl From<TransportError> for ClientError {
         match e {
             TransportError::Unreachable(m) => ClientError::Offline(m),
             TransportError::Pinning(m) => ClientError::Pinning(m),
-            TransportError::Api { error, .. } if error.code == ErrorCode::Unauthenticated => ClientError::NotLoggedIn,
+            TransportError::Api { error, .. } if error.code == ErrorCode::Unauthenticated => {
+                ClientError::NotLoggedIn
+            }
             TransportError::Api { error, .. } => ClientError::Api(error),
             TransportError::Protocol(m) => ClientError::Protocol(m),
         }
@@ -57,11 +60,28 @@ pub trait Transport {
     fn pull(&self, token: &str, query: &PullQuery) -> Result<PullResponse, TransportError>;
     /// Refusals the server recorded for this client after a mutation id (for retried commands
     /// the push answers only `duplicate`).
-    fn refusals(&self, token: &str, client_id: &str, after: u64) -> Result<RefusalsResponse, TransportError>;
+    fn refusals(
+        &self,
+        token: &str,
+        client_id: &str,
+        after: u64,
+    ) -> Result<RefusalsResponse, TransportError>;
     /// How much of an upload the server already has.
-    fn upload_status(&self, token: &str, id: &AttachmentId, size: u64) -> Result<UploadStatus, TransportError>;
+    fn upload_status(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        size: u64,
+    ) -> Result<UploadStatus, TransportError>;
     /// Send the bytes of an upload starting at `offset`.
-    fn upload_chunk(&self, token: &str, id: &AttachmentId, offset: u64, size: u64, chunk: &[u8]) -> Result<UploadStatus, TransportError>;
+    fn upload_chunk(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        offset: u64,
+        size: u64,
+        chunk: &[u8],
+    ) -> Result<UploadStatus, TransportError>;
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError>;
 }
 
@@ -75,13 +95,30 @@ impl<T: Transport + ?Sized> Transport for &T {
     fn pull(&self, token: &str, query: &PullQuery) -> Result<PullResponse, TransportError> {
         (**self).pull(token, query)
     }
-    fn refusals(&self, token: &str, client_id: &str, after: u64) -> Result<RefusalsResponse, TransportError> {
+    fn refusals(
+        &self,
+        token: &str,
+        client_id: &str,
+        after: u64,
+    ) -> Result<RefusalsResponse, TransportError> {
         (**self).refusals(token, client_id, after)
     }
-    fn upload_status(&self, token: &str, id: &AttachmentId, size: u64) -> Result<UploadStatus, TransportError> {
+    fn upload_status(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        size: u64,
+    ) -> Result<UploadStatus, TransportError> {
         (**self).upload_status(token, id, size)
     }
-    fn upload_chunk(&self, token: &str, id: &AttachmentId, offset: u64, size: u64, chunk: &[u8]) -> Result<UploadStatus, TransportError> {
+    fn upload_chunk(
+        &self,
+        token: &str,
+        id: &AttachmentId,
+        offset: u64,
+        size: u64,
+        chunk: &[u8],
+    ) -> Result<UploadStatus, TransportError> {
         (**self).upload_chunk(token, id, offset, size, chunk)
     }
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {

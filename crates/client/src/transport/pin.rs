@@ -3,7 +3,9 @@
 //! data), or a CA certificate file given by the administrator.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature};
+use rustls::crypto::{
+    CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature,
+};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use sha2::{Digest, Sha256};
@@ -25,16 +27,25 @@ pub enum TlsSetupError {
 /// optional `sha256:` prefix).
 pub fn parse_fingerprint(s: &str) -> Result<[u8; 32], TlsSetupError> {
     let t = s.trim();
-    let t = t.strip_prefix("sha256:").or_else(|| t.strip_prefix("SHA256:")).unwrap_or(t);
+    let t = t
+        .strip_prefix("sha256:")
+        .or_else(|| t.strip_prefix("SHA256:"))
+        .unwrap_or(t);
     let cleaned: String = t.chars().filter(|c| *c != ':').collect();
-    let bytes = hex::decode(cleaned.to_ascii_lowercase()).map_err(|_| TlsSetupError::BadFingerprint(s.to_owned()))?;
-    bytes.try_into().map_err(|_| TlsSetupError::BadFingerprint(s.to_owned()))
+    let bytes = hex::decode(cleaned.to_ascii_lowercase())
+        .map_err(|_| TlsSetupError::BadFingerprint(s.to_owned()))?;
+    bytes
+        .try_into()
+        .map_err(|_| TlsSetupError::BadFingerprint(s.to_owned()))
 }
 
 /// The fingerprint of a DER certificate: SHA-256 of its SubjectPublicKeyInfo, as 64 hex digits.
 pub fn spki_fingerprint(cert_der: &[u8]) -> Result<String, String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).map_err(|e| format!("证书无法解析：{e}"))?;
-    Ok(hex::encode(Sha256::digest(cert.tbs_certificate.subject_pki.raw)))
+    let (_, cert) =
+        x509_parser::parse_x509_certificate(cert_der).map_err(|e| format!("证书无法解析：{e}"))?;
+    Ok(hex::encode(Sha256::digest(
+        cert.tbs_certificate.subject_pki.raw,
+    )))
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -67,7 +78,10 @@ impl ServerCertVerifier for PinnedKeyVerifier {
         if let Ok(mut r) = self.refused.lock() {
             *r = Some(seen.clone());
         }
-        Err(rustls::Error::General(format!("服务器公钥指纹为 {seen}，与登录时固定的 {} 不符", hex::encode(self.pin))))
+        Err(rustls::Error::General(format!(
+            "服务器公钥指纹为 {seen}，与登录时固定的 {} 不符",
+            hex::encode(self.pin)
+        )))
     }
 
     fn verify_tls12_signature(
@@ -102,8 +116,11 @@ pub enum ServerTrust {
     CaFile(std::path::PathBuf),
 }
 
+/// Where the verifier reports the fingerprint of a refused certificate.
+pub type RefusedKey = Arc<Mutex<Option<String>>>;
+
 /// A rustls client configuration for the trust, and where a pinning refusal is reported.
-pub fn client_config(trust: &ServerTrust) -> Result<(ClientConfig, Arc<Mutex<Option<String>>>), TlsSetupError> {
+pub fn client_config(trust: &ServerTrust) -> Result<(ClientConfig, RefusedKey), TlsSetupError> {
     let provider = provider();
     let refused = Arc::new(Mutex::new(None));
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -116,7 +133,10 @@ pub fn client_config(trust: &ServerTrust) -> Result<(ClientConfig, Arc<Mutex<Opt
                 algorithms: provider.signature_verification_algorithms,
                 refused: refused.clone(),
             };
-            builder.dangerous().with_custom_certificate_verifier(Arc::new(verifier)).with_no_client_auth()
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth()
         }
         ServerTrust::CaFile(path) => {
             let roots = load_roots(path)?;
@@ -128,10 +148,15 @@ pub fn client_config(trust: &ServerTrust) -> Result<(ClientConfig, Arc<Mutex<Opt
 
 fn load_roots(path: &Path) -> Result<RootCertStore, TlsSetupError> {
     use rustls::pki_types::pem::PemObject;
-    let err = |m: String| TlsSetupError::CaFile { path: path.display().to_string(), message: m };
+    let err = |m: String| TlsSetupError::CaFile {
+        path: path.display().to_string(),
+        message: m,
+    };
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(path).map_err(|e| err(e.to_string()))? {
-        roots.add(cert.map_err(|e| err(e.to_string()))?).map_err(|e| err(e.to_string()))?;
+        roots
+            .add(cert.map_err(|e| err(e.to_string()))?)
+            .map_err(|e| err(e.to_string()))?;
     }
     if roots.is_empty() {
         return Err(err("文件中没有证书".to_owned()));
@@ -148,7 +173,12 @@ mod tests {
     fn fingerprints_parse_in_the_usual_spellings() {
         let hexfp = "ab".repeat(32);
         let colons = vec!["AB"; 32].join(":");
-        for s in [hexfp.clone(), colons, format!("sha256:{hexfp}"), format!("  {hexfp}\n")] {
+        for s in [
+            hexfp.clone(),
+            colons,
+            format!("sha256:{hexfp}"),
+            format!("  {hexfp}\n"),
+        ] {
             assert_eq!(parse_fingerprint(&s).unwrap(), [0xab; 32], "{s}");
         }
         for bad in ["", "abc", &"ab".repeat(31), &"zz".repeat(32)] {

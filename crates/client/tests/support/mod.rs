@@ -3,18 +3,18 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration, Utc};
+use permitdesk_client::Profile;
 use permitdesk_client::clock::Clock;
 use permitdesk_client::credentials::MemoryCredentials;
 use permitdesk_client::engine::SyncOptions;
 use permitdesk_client::transport::http::HttpTransport;
 use permitdesk_client::transport::pin::ServerTrust;
-use permitdesk_client::Profile;
 use permitdesk_domain::case::{AcceptanceTerms, CaseCommand};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::*;
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::DomainCommand;
-use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestServer, fixtures};
+use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestOptions, TestServer, fixtures};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,17 +25,35 @@ pub struct Harness {
 
 impl Harness {
     pub fn start() -> Harness {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let server = rt.block_on(TestServer::start(Backend::from_env())).expect("test server");
+        Self::start_with(TestOptions::default())
+    }
+
+    pub fn start_with(options: TestOptions) -> Harness {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt
+            .block_on(TestServer::start_with(Backend::from_env(), options))
+            .expect("test server");
         Harness { rt, server }
     }
 
     pub fn transport(&self) -> HttpTransport {
-        HttpTransport::new(&self.server.base_url, &ServerTrust::Pinned(self.server.fingerprint.clone())).unwrap()
+        HttpTransport::new(
+            &self.server.base_url,
+            &ServerTrust::Pinned(self.server.fingerprint.clone()),
+        )
+        .unwrap()
     }
 
     pub fn requests(&self) -> u64 {
-        self.server.state.metrics.requests.load(std::sync::atomic::Ordering::SeqCst)
+        self.server
+            .state
+            .metrics
+            .requests
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -53,7 +71,7 @@ pub struct TestClient {
     pub dir: tempfile::TempDir,
     pub profile: Profile,
     pub creds: Arc<MemoryCredentials>,
-    pub clock: Arc<SkewedClock>,
+    pub clock: Arc<dyn Clock>,
     pub user: String,
 }
 
@@ -65,12 +83,28 @@ impl TestClient {
 }
 
 pub fn client(h: &Harness, user: &str, skew: Duration) -> TestClient {
+    client_with_clock(h, user, Arc::new(SkewedClock(skew)))
+}
+
+pub fn client_with_clock(h: &Harness, user: &str, clock: Arc<dyn Clock>) -> TestClient {
     let dir = tempfile::tempdir().unwrap();
     let creds = Arc::new(MemoryCredentials::default());
-    let clock = Arc::new(SkewedClock(skew));
     let mut profile = Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
-    profile.login(&h.server.base_url, &ServerTrust::Pinned(h.server.fingerprint.clone()), user, DEMO_PASSWORD).unwrap();
-    TestClient { dir, profile, creds, clock, user: user.to_owned() }
+    profile
+        .login(
+            &h.server.base_url,
+            &ServerTrust::Pinned(h.server.fingerprint.clone()),
+            user,
+            DEMO_PASSWORD,
+        )
+        .unwrap();
+    TestClient {
+        dir,
+        profile,
+        creds,
+        clock,
+        user: user.to_owned(),
+    }
 }
 
 pub fn opts() -> SyncOptions {
@@ -78,11 +112,17 @@ pub fn opts() -> SyncOptions {
 }
 
 pub fn case(id: &str, command: CaseCommand) -> DomainCommand {
-    DomainCommand::Case { case: CaseId::new(id), command }
+    DomainCommand::Case {
+        case: CaseId::new(id),
+        command,
+    }
 }
 
 pub fn project(id: &str, command: ProjectCommand) -> DomainCommand {
-    DomainCommand::Project { project: ProjectId::new(id), command }
+    DomainCommand::Project {
+        project: ProjectId::new(id),
+        command,
+    }
 }
 
 /// Terms as the window fills them from the catalogue.
@@ -105,20 +145,58 @@ pub fn write_pdf(dir: &Path, tag: &str) -> std::path::PathBuf {
 /// The applicant registers project `pid` online and submits it; the window chooses the flow
 /// and adds works W-1. Everything through client profiles.
 pub fn ready_project(h: &Harness, applicant: &mut TestClient, window: &mut TestClient, pid: &str) {
-    let details = fixtures::project_details(&format!("示范厂房 {pid}"), permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    applicant.profile.act(project(pid, ProjectCommand::RegisterOnline { id: ProjectId::new(pid), details }), None, vec![]).unwrap();
-    applicant.profile.act(project(pid, ProjectCommand::Submit), None, vec![]).unwrap();
+    let details = fixtures::project_details(
+        &format!("示范厂房 {pid}"),
+        permitdesk_server::demo::BUILDER_ORG8,
+    )
+    .unwrap();
+    applicant
+        .profile
+        .act(
+            project(
+                pid,
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new(pid),
+                    details,
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
+    applicant
+        .profile
+        .act(project(pid, ProjectCommand::Submit), None, vec![])
+        .unwrap();
     assert_synced(applicant, h);
     window.profile.sync_with(&h.transport(), opts()).unwrap();
     window
         .profile
         .act(
-            project(pid, ProjectCommand::ChooseFlow { flow: FlowCode::new(fixtures::FLOW), category: CategoryCode::new(fixtures::CATEGORY) }),
+            project(
+                pid,
+                ProjectCommand::ChooseFlow {
+                    flow: FlowCode::new(fixtures::FLOW),
+                    category: CategoryCode::new(fixtures::CATEGORY),
+                },
+            ),
             None,
             vec![],
         )
         .unwrap();
-    window.profile.act(project(pid, ProjectCommand::AddWorks { works: fixtures::works().unwrap() }), None, vec![]).unwrap();
+    window
+        .profile
+        .act(
+            project(
+                pid,
+                ProjectCommand::AddWorks {
+                    works: fixtures::works().unwrap(),
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap();
     assert_synced(window, h);
 }
 
@@ -127,7 +205,12 @@ pub fn assert_synced(c: &mut TestClient, h: &Harness) {
     let r = c.profile.sync_with(&h.transport(), opts()).unwrap();
     assert!(r.complete, "{}: {r:?}", c.user);
     let refusals = c.profile.store().refusals().unwrap();
-    assert!(refusals.is_empty(), "{}: refused: {:?}", c.user, refusals.iter().map(|r| &r.message).collect::<Vec<_>>());
+    assert!(
+        refusals.is_empty(),
+        "{}: refused: {:?}",
+        c.user,
+        refusals.iter().map(|r| &r.message).collect::<Vec<_>>()
+    );
 }
 
 /// The session token of a test client (from its in-memory keyring).

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("permitdesk-documents-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "permitdesk-documents-{}-{name}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -16,7 +19,11 @@ pub fn tool(name: &str, args: &[&str]) -> Vec<u8> {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{name} is required (apt-get install poppler-utils): {e}"));
-    assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -27,7 +34,11 @@ pub fn text_of(pdf: &[u8], name: &str) -> String {
     std::fs::write(&path, pdf).unwrap();
     let p = path.to_string_lossy().to_string();
     let out = tool("pdftotext", &["-raw", "-enc", "UTF-8", &p, "-"]);
-    String::from_utf8(out).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+    String::from_utf8(out)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 pub fn squeeze(s: &str) -> String {

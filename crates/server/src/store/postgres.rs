@@ -74,6 +74,7 @@ CREATE TABLE entity_heads (
     last_event_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX entity_heads_state ON entity_heads(kind, state);
+CREATE INDEX entity_heads_project ON entity_heads(project);
 CREATE TABLE project_departments (project TEXT NOT NULL, department TEXT NOT NULL, PRIMARY KEY (project, department));
 CREATE TABLE clients (
     client_id TEXT PRIMARY KEY,
@@ -421,6 +422,68 @@ fn upload_status(sha: &str, size: i64, received: i64, complete: bool, content_ty
     }
 }
 
+/// What one pull has learnt about the client's copies, and the page it is building (see the
+/// SQLite backend's `Gain` for the rules).
+struct Gain<'a> {
+    viewer: &'a crate::scope::Viewer<'a>,
+    client_id: &'a str,
+    removed: &'a HashSet<String>,
+    held: &'a mut HashMap<String, bool>,
+    delivered: &'a mut Vec<String>,
+    events: &'a mut Vec<StoredEvent>,
+}
+
+impl Gain<'_> {
+    async fn holds<C: GenericClient>(&mut self, c: &C, key: &str) -> Result<bool, StoreError> {
+        if let Some(h) = self.held.get(key) {
+            return Ok(*h);
+        }
+        let h = !self.removed.contains(key)
+            && c.query_opt("SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2", &[&self.client_id, &key]).await?.is_some();
+        self.held.insert(key.to_owned(), h);
+        Ok(h)
+    }
+
+    async fn history<C: GenericClient>(&mut self, c: &C, key: &str, before: i64) -> Result<(), StoreError> {
+        let rows = c
+            .query(
+                "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
+                &[&key, &before],
+            )
+            .await?;
+        for r in &rows {
+            self.events.push(stored_row(r)?);
+        }
+        Ok(())
+    }
+
+    async fn gain<C: GenericClient>(&mut self, c: &C, key: &str, scope: &EntityScope, seq: i64, catch_up: bool) -> Result<(), StoreError> {
+        self.held.insert(key.to_owned(), true);
+        self.delivered.push(key.to_owned());
+        if !catch_up {
+            return Ok(());
+        }
+        let mut related: Vec<String> = Vec::new();
+        if scope.kind == EntityKind::Case {
+            related.push(format!("project:{}", scope.project));
+        }
+        for r in c.query("SELECT entity_key FROM entity_heads WHERE project = $1 AND kind = 'case' ORDER BY entity_key", &[&scope.project.as_str()]).await? {
+            related.push(r.try_get(0)?);
+        }
+        for k in related {
+            if k == key || self.holds(c, &k).await? {
+                continue;
+            }
+            if load_scope(c, &k).await?.is_some_and(|s| may_see(self.viewer, &s)) {
+                self.held.insert(k.clone(), true);
+                self.delivered.push(k.clone());
+                self.history(c, &k, seq).await?;
+            }
+        }
+        self.history(c, key, seq).await
+    }
+}
+
 const SCAN_BATCH: i64 = 1000;
 
 #[async_trait]
@@ -673,21 +736,10 @@ impl Store for PostgresStore {
                 let seq = e.server_seq;
                 if visible {
                     if held.get(&e.entity_key) == Some(&false) {
-                        if e.entity_seq > 1 {
-                            let below = seq as i64;
-                            let earlier = c
-                                .query(
-                                    "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events
-                                     WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
-                                    &[&e.entity_key, &below],
-                                )
-                                .await?;
-                            for r in &earlier {
-                                events.push(stored_row(r)?);
-                            }
+                        if let Some(Some(sc)) = scopes.get(&e.entity_key) {
+                            let mut g = Gain { viewer: &viewer, client_id, removed: &removed, held: &mut held, delivered: &mut delivered, events: &mut events };
+                            g.gain(&c, &e.entity_key, sc, seq as i64, after > 0).await?;
                         }
-                        held.insert(e.entity_key.clone(), true);
-                        delivered.push(e.entity_key.clone());
                     }
                     events.push(e);
                 }

@@ -70,6 +70,7 @@ CREATE TABLE entity_heads (
     last_event_at TEXT NOT NULL
 );
 CREATE INDEX entity_heads_state ON entity_heads(kind, state);
+CREATE INDEX entity_heads_project ON entity_heads(project);
 CREATE TABLE project_departments (project TEXT NOT NULL, department TEXT NOT NULL, PRIMARY KEY (project, department));
 CREATE TABLE clients (
     client_id TEXT PRIMARY KEY,
@@ -439,6 +440,80 @@ fn push_blocking(conn: &mut Connection, env: &PushEnv, user: &UserRecord, client
     Ok(PushResult { results, last_mutation_id: last_mutation(conn, client_id)? })
 }
 
+/// What one pull has learnt about the client's copies, and the page it is building.
+struct Gain<'a> {
+    conn: &'a Connection,
+    viewer: &'a crate::scope::Viewer<'a>,
+    client_id: &'a str,
+    removed: &'a HashSet<String>,
+    held: &'a mut HashMap<String, bool>,
+    delivered: &'a mut Vec<String>,
+    events: &'a mut Vec<StoredEvent>,
+}
+
+impl Gain<'_> {
+    fn holds(&mut self, key: &str) -> Result<bool, StoreError> {
+        if let Some(h) = self.held.get(key) {
+            return Ok(*h);
+        }
+        let h = !self.removed.contains(key)
+            && self
+                .conn
+                .prepare_cached("SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2")?
+                .exists(params![self.client_id, key])?;
+        self.held.insert(key.to_owned(), h);
+        Ok(h)
+    }
+
+    fn history(&mut self, key: &str, before: i64) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = ?1 AND server_seq < ?2 ORDER BY entity_seq",
+        )?;
+        let rows = stmt.query_map(params![key, before], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        })?;
+        for row in rows {
+            let (s, k, es, j, rcv) = row?;
+            self.events.push(stored(s, k, es, j, &rcv)?);
+        }
+        Ok(())
+    }
+
+    /// The client starts holding `key` (visible, not held) at event `seq`. Access gained
+    /// after the cursor passed the entity's first events brings its earlier history along
+    /// (below the cursor); a case that made its project shared also brings the project and
+    /// the project's other cases now visible (granted ones), which have no new event to carry
+    /// them. `catch_up` is false on a first pull from 0, where nothing can have been passed.
+    fn gain(&mut self, key: &str, scope: &EntityScope, seq: i64, catch_up: bool) -> Result<(), StoreError> {
+        self.held.insert(key.to_owned(), true);
+        self.delivered.push(key.to_owned());
+        if !catch_up {
+            return Ok(());
+        }
+        let mut related: Vec<String> = Vec::new();
+        if scope.kind == EntityKind::Case {
+            related.push(format!("project:{}", scope.project));
+        }
+        let cases: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT entity_key FROM entity_heads WHERE project = ?1 AND kind = 'case' ORDER BY entity_key")?
+            .query_map(params![scope.project.as_str()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        related.extend(cases);
+        for k in related {
+            if k == key || self.holds(&k)? {
+                continue;
+            }
+            if load_scope(self.conn, &k)?.is_some_and(|s| crate::scope::may_see(self.viewer, &s)) {
+                self.held.insert(k.clone(), true);
+                self.delivered.push(k.clone());
+                self.history(&k, seq)?;
+            }
+        }
+        self.history(key, seq)
+    }
+}
+
 /// What a pull read, and what it must record about the client afterwards.
 struct PullScan {
     page: PullPage,
@@ -506,35 +581,11 @@ fn pull_scan(conn: &Connection, user: &UserRecord, client_id: &str, after: u64, 
                 }
             };
             if scope.as_ref().is_some_and(|s| crate::scope::may_see(&viewer, s)) {
-                let has = match held.get(&key) {
-                    Some(h) => *h,
-                    None => {
-                        let h = !removed.contains(&key)
-                            && conn
-                                .prepare_cached("SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2")?
-                                .exists(params![client_id, key])?;
-                        held.insert(key.clone(), h);
-                        h
+                let mut g = Gain { conn, viewer: &viewer, client_id, removed: &removed, held: &mut held, delivered: &mut delivered_new, events: &mut events };
+                if !g.holds(&key)? {
+                    if let Some(sc) = scope.as_ref() {
+                        g.gain(&key, sc, seq, after > 0)?;
                     }
-                };
-                if !has {
-                    // Access gained after the client's cursor passed the entity's first
-                    // events: send the earlier history along (below the cursor).
-                    if entity_seq > 1 {
-                        let mut earlier = conn.prepare_cached(
-                            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events
-                             WHERE entity_key = ?1 AND server_seq < ?2 ORDER BY entity_seq",
-                        )?;
-                        let rows = earlier.query_map(params![key, seq], |r| {
-                            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
-                        })?;
-                        for row in rows {
-                            let (s, k, es, j, rcv) = row?;
-                            events.push(stored(s, k, es, j, &rcv)?);
-                        }
-                    }
-                    held.insert(key.clone(), true);
-                    delivered_new.push(key.clone());
                 }
                 events.push(stored(seq, key, entity_seq, json, &received)?);
             }

@@ -95,12 +95,17 @@ pub fn empty_terms() -> AcceptanceTerms {
 pub struct Driver<'a> {
     pub store: &'a dyn Store,
     pub env: PushEnv,
+    /// Distinguishes the client ids of several drivers on one store.
+    pub instance: String,
     next_mutation: std::collections::HashMap<String, u64>,
 }
 
+static DRIVERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl<'a> Driver<'a> {
     pub fn new(store: &'a dyn Store, env: PushEnv) -> Self {
-        Driver { store, env, next_mutation: Default::default() }
+        let n = DRIVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Driver { store, env, instance: format!("{}-{n}", std::process::id()), next_mutation: Default::default() }
     }
 
     pub async fn push(&mut self, user: &UserRecord, command: DomainCommand, at: DateTime<Utc>) -> Result<CommandOutcome, FixtureError> {
@@ -114,7 +119,7 @@ impl<'a> Driver<'a> {
         at: DateTime<Utc>,
         attachments: Vec<AttachmentId>,
     ) -> Result<CommandOutcome, FixtureError> {
-        let client = format!("client-{}", user.id);
+        let client = format!("driver-{}-{}", self.instance, user.id);
         let m = self.next_mutation.entry(client.clone()).or_insert(0);
         *m += 1;
         let mut env = envelope(*m, command, at);

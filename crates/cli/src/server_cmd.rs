@@ -1,0 +1,260 @@
+//! `permitdesk server|demo|admin`: set up, seed and run the central server, and manage its
+//! accounts. The work is done by `permitdesk_server::admin`; this file parses and prints.
+
+use crate::output::{CliError, Output};
+use clap::{Args, Subcommand};
+use permitdesk_domain::actor::Role;
+use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
+use permitdesk_server::admin::{self, DataDir};
+use permitdesk_server::auth::{self, PasswordCost};
+use permitdesk_server::config::ServerConfig;
+use permitdesk_server::store::{Store, UserRecord};
+use serde::Serialize;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The server's commands (flattened into the top level: `server`, `demo`, `admin`).
+#[derive(Debug, Subcommand)]
+pub enum ServerTop {
+    /// 服务器: initialise or run the central server.
+    #[command(subcommand)]
+    Server(ServerCommand),
+    /// 演示数据: load the demo catalogue and demo users.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// 管理: accounts of the server.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct Location {
+    /// The server's data directory (database, certificate, key).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// Use this PostgreSQL database instead of the SQLite file in DIR.
+    #[arg(long, value_name = "postgres://...")]
+    database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Create the database and a self-signed certificate; print the key fingerprint.
+    Init {
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Extra host names or addresses for the certificate.
+        #[arg(long = "name", value_name = "HOST")]
+        names: Vec<String>,
+    },
+    /// Serve HTTPS until Ctrl-C.
+    Run {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Load the demo catalogue and one user per role; prints the passwords.
+    Seed {
+        #[command(flatten)]
+        at: Location,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password comes from stdin (--password-stdin) or is generated.
+    Add {
+        #[command(flatten)]
+        at: Location,
+        /// Login name.
+        #[arg(long)]
+        id: String,
+        /// 姓名.
+        #[arg(long)]
+        name: String,
+        /// applicant, window_operator, department_reviewer, utility_unit, intermediary_agency, reform_office.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        department: Option<String>,
+        /// Organisation id (统一社会信用代码).
+        #[arg(long)]
+        organisation: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account and revoke its tokens.
+    Disable {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        id: String,
+    },
+    /// Set a new password (stdin or generated) and revoke the account's tokens.
+    ResetPassword {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn fail(e: impl std::fmt::Display) -> CliError {
+    CliError::Invalid(e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::Io(format!("无法启动运行时：{e}")))
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool), CliError> {
+    if !from_stdin {
+        return Ok((auth::random_password().map_err(fail)?, true));
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Io(format!("无法读取标准输入：{e}")))?;
+    Ok((s.trim_end_matches(['\r', '\n']).to_owned(), false))
+}
+
+fn parse_role(s: &str) -> Result<Role, CliError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| CliError::usage(format!("未知角色 {s}：应为 applicant、window_operator、department_reviewer、utility_unit、intermediary_agency、reform_office")))
+}
+
+#[derive(Serialize)]
+struct Created<'a> {
+    id: &'a str,
+    role: Role,
+    /// Only when generated.
+    password: Option<&'a str>,
+}
+
+pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
+    match cmd {
+        ServerTop::Server(ServerCommand::Init { data, names }) => {
+            let report = admin::init(&DataDir(data), &names).map_err(fail)?;
+            out.print(&report, || {
+                format!(
+                    "数据目录：{}\n数据库：{}\n证书：{}{}\n证书公钥指纹（SHA-256）：{}",
+                    report.data_dir.display(),
+                    report.database.display(),
+                    report.certificate.display(),
+                    if report.certificate_created { "（新生成）" } else { "（沿用已有证书）" },
+                    report.fingerprint
+                )
+            })
+        }
+        ServerTop::Server(ServerCommand::Run { at, listen }) => {
+            admin::init_logging();
+            let rt = runtime()?;
+            rt.block_on(admin::run(&DataDir(at.data), listen, at.database.as_deref(), ServerConfig::default(), |l| {
+                // Printed before serving: scripts read the URL and the pin from here.
+                if out.json {
+                    println!("{}", serde_json::json!({ "listening": l.url, "fingerprint": l.fingerprint, "backend": l.backend }));
+                } else {
+                    println!("PermitDesk 服务器已启动：{}（{}）\n证书公钥指纹（SHA-256）：{}", l.url, l.backend, l.fingerprint);
+                }
+            }))
+            .map_err(fail)
+        }
+        ServerTop::Demo(DemoCommand::Seed { at }) => {
+            let rt = runtime()?;
+            let created = rt.block_on(async {
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
+                permitdesk_server::demo::seed(store.as_ref(), PasswordCost::PRODUCTION, chrono::Utc::now(), |_| auth::random_password())
+                    .await
+                    .map_err(fail)
+            })?;
+            let rows: Vec<serde_json::Value> = created
+                .iter()
+                .map(|(u, p)| {
+                    serde_json::json!({"id": u.id, "name": u.name, "role": u.role, "department": u.department, "organisation": u.organisation, "password": p})
+                })
+                .collect();
+            out.print(&rows, || {
+                if created.is_empty() {
+                    return "演示用户均已存在，未新建（可用 admin user reset-password 重设密码）".to_owned();
+                }
+                let mut s = String::from("已载入演示事项目录；新建演示用户（请妥善保存密码）：\n");
+                for (u, p) in &created {
+                    let scope = u.department.clone().or_else(|| u.organisation.clone()).unwrap_or_default();
+                    s.push_str(&format!("  {:<18} {:<22} {:<10} {}  密码：{}\n", u.id, format!("{:?}", u.role), scope, u.name, p));
+                }
+                s
+            })
+        }
+        ServerTop::Admin(AdminCommand::User(uc)) => {
+            let rt = runtime()?;
+            rt.block_on(user_command(uc, out))
+        }
+    }
+}
+
+async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
+    match uc {
+        UserCommand::Add { at, id, name, role, department, organisation, password_stdin } => {
+            let role = parse_role(&role)?;
+            let (password, generated) = read_password(password_stdin)?;
+            let hash = auth::hash_password(&password, PasswordCost::PRODUCTION).map_err(fail)?;
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
+            let org = organisation.map(OrganisationId::new);
+            if let Some(o) = &org {
+                if !store.organisations().await.map_err(fail)?.iter().any(|x| &x.id == o) {
+                    store
+                        .upsert_organisation(&permitdesk_server::store::Organisation { id: o.clone(), name: o.to_string() })
+                        .await
+                        .map_err(fail)?;
+                }
+            }
+            let user = UserRecord {
+                id: UserId::new(id.clone()),
+                name,
+                role,
+                department: department.map(DepartmentCode::new),
+                organisation: org,
+                password_hash: hash,
+                disabled: false,
+            };
+            store.create_user(&user, chrono::Utc::now()).await.map_err(fail)?;
+            let shown = generated.then_some(password.as_str());
+            out.print(&Created { id: &id, role, password: shown }, || match shown {
+                Some(p) => format!("已创建用户 {id}，初始密码：{p}"),
+                None => format!("已创建用户 {id}"),
+            })
+        }
+        UserCommand::Disable { at, id } => {
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
+            if !store.set_user_disabled(&UserId::new(id.clone()), true).await.map_err(fail)? {
+                return Err(CliError::Invalid(format!("没有用户 {id}")));
+            }
+            out.print(&serde_json::json!({"id": id, "disabled": true}), || format!("已停用用户 {id}，其登录令牌均已失效"))
+        }
+        UserCommand::ResetPassword { at, id, password_stdin } => {
+            let (password, generated) = read_password(password_stdin)?;
+            let hash = auth::hash_password(&password, PasswordCost::PRODUCTION).map_err(fail)?;
+            let store: std::sync::Arc<dyn Store> = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
+            if !store.set_password_hash(&UserId::new(id.clone()), &hash).await.map_err(fail)? {
+                return Err(CliError::Invalid(format!("没有用户 {id}")));
+            }
+            let shown = generated.then_some(password.as_str());
+            out.print(&serde_json::json!({"id": id, "password": shown}), || match shown {
+                Some(p) => format!("已重设用户 {id} 的密码：{p}（原登录令牌均已失效）"),
+                None => format!("已重设用户 {id} 的密码（原登录令牌均已失效）"),
+            })
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Real processes: a `permitdesk server run` process and headless clients (`permitdesk
+//! --profile DIR ...`, each its own process, secrets in the OS keyring) carry a case from
+//! registration to completion while the reviewer's PC and the applicant's PC are offline part
+//! of the time (the server process is killed, then restarted on the same data and port); at
+//! the end every client holds the same, verified trail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn permitdesk");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// One headless client: a profile directory.
+struct Pc {
+    dir: PathBuf,
+}
+
+impl Pc {
+    fn cmd(&self, args: &[&str]) -> Output {
+        let mut all = vec!["--profile", self.dir.to_str().unwrap(), "--json"];
+        all.extend_from_slice(args);
+        run(&all, None)
+    }
+
+    /// Run and require success; the JSON answer.
+    fn ok(&self, args: &[&str]) -> Value {
+        let out = self.cmd(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)
+    }
+
+    /// An action that must have been queued offline (and said so).
+    fn offline(&self, args: &[&str]) -> Value {
+        let v = self.ok(args);
+        assert!(
+            v["offline"].is_string(),
+            "{args:?} should have been queued offline: {v}"
+        );
+        assert_eq!(v["synced"], false);
+        v
+    }
+
+    /// An action that must have gone through to the server.
+    fn online(&self, args: &[&str]) -> Value {
+        let v = self.ok(args);
+        assert_eq!(v["synced"], true, "{args:?}: {v}");
+        assert!(v["refused"].as_array().unwrap().is_empty(), "{args:?}: {v}");
+        v
+    }
+
+    fn login(&self, url: &str, fp: &str, user: &str, password: &str) {
+        let out = run(
+            &[
+                "--profile",
+                self.dir.to_str().unwrap(),
+                "--json",
+                "login",
+                "--server",
+                url,
+                "--fingerprint",
+                fp,
+                "--user",
+                user,
+                "--password-stdin",
+            ],
+            Some(&format!("{password}\n")),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "login {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(data: &Path, listen: &str) -> (Server, String) {
+        let mut child = Command::new(BIN)
+            .args([
+                "--json",
+                "server",
+                "run",
+                "--data",
+                data.to_str().unwrap(),
+                "--listen",
+                listen,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let v: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
+        let url = v["listening"].as_str().unwrap().to_owned();
+        (
+            Server { child, url },
+            v["fingerprint"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn write_pdf(dir: &Path, name: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("%PDF-1.4\n% {name}\n%%EOF\n")).unwrap();
+    p.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_offline_spells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let init = run(
+        &["--json", "server", "init", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        init.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let seed = run(
+        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        seed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let users = json(&seed);
+    let password = |id: &str| -> String {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["password"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (server, fp) = Server::start(&data, "127.0.0.1:0");
+    let url = server.url.clone();
+    let listen = url.trim_start_matches("https://").to_owned();
+
+    let pc = |name: &str| Pc {
+        dir: tmp.path().join(name),
+    };
+    let (applicant, window, reviewer) = (pc("applicant-pc"), pc("window-pc"), pc("reviewer-pc"));
+    applicant.login(&url, &fp, "applicant", &password("applicant"));
+    window.login(&url, &fp, "window", &password("window"));
+    reviewer.login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"));
+
+    // A wrong fingerprint is refused (and nothing is stored in that profile).
+    let bad = pc("bad-pc");
+    let out = run(
+        &[
+            "--profile",
+            bad.dir.to_str().unwrap(),
+            "login",
+            "--server",
+            &url,
+            "--fingerprint",
+            &"ab".repeat(32),
+            "--user",
+            "applicant",
+            "--password-stdin",
+        ],
+        Some(&format!("{}\n", password("applicant"))),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("指纹不符"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Registration online, the window chooses the flow and adds the works.
+    let org = applicant.ok(&["status"])["user"]["organisation"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reg = applicant.online(&[
+        "project",
+        "register",
+        "--code",
+        "2024-230102-48-01-123456",
+        "--name",
+        "示范厂房（进程测试）",
+        "--builder",
+        "哈尔滨示范建设有限公司",
+        "--credit-code",
+        &org,
+        "--category",
+        "SH-CF",
+        "--address",
+        "哈尔滨市道里区示范路 1 号",
+        "--district",
+        "230102",
+        "--investment-wan",
+        "5000",
+        "--land-area",
+        "20000",
+        "--building-area",
+        "12000",
+        "--contact",
+        "张建设,13812345678,liaison",
+    ]);
+    let project = reg["created"][0].as_str().unwrap().to_owned();
+    applicant.online(&["project", "submit", &project]);
+    window.ok(&["sync"]);
+    window.online(&["project", "choose-flow", &project, "--flow", "LC-SH-CF"]);
+    window.online(&[
+        "project",
+        "add-works",
+        &project,
+        "--works-id",
+        "W-1",
+        "--name",
+        "1 号厂房",
+        "--area",
+        "12000",
+    ]);
+    applicant.ok(&["sync"]);
+
+    // The server goes down: the applicant applies offline (queued, and told so).
+    server.kill();
+    let form = write_pdf(tmp.path(), "stamped-form.pdf");
+    let material = write_pdf(tmp.path(), "plan.pdf");
+    let applied = applicant.offline(&[
+        "apply",
+        "--project",
+        &project,
+        "--works",
+        "W-1",
+        "--item",
+        "ZGJ-04",
+        "--material",
+        &format!("建设工程规划许可申请表={material}"),
+        "--form",
+        &form,
+    ]);
+    let case = applied["created"][0].as_str().unwrap().to_owned();
+    assert_eq!(applicant.ok(&["status"])["pending"], 3);
+    let sync = applicant.cmd(&["sync"]);
+    assert_eq!(sync.status.code(), Some(1), "an offline sync says so");
+    assert!(json(&sync)["offline"].is_string());
+
+    // Back online (same data, same port, same certificate): the queued work goes through.
+    let (server, fp2) = Server::start(&data, &listen);
+    assert_eq!(fp2, fp);
+    let s = applicant.ok(&["sync"]);
+    assert_eq!(
+        (s["applied"].as_u64(), s["pending"].as_u64()),
+        (Some(3), Some(0)),
+        "{s}"
+    );
+    window.ok(&["sync"]);
+    window.online(&["case", "receive", &case]);
+    window.online(&["case", "accept", &case]);
+
+    // The reviewer signs the first level online, the next two while the server is down.
+    reviewer.ok(&["sync"]);
+    let queue = reviewer.ok(&["queue"]);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert!(queue[0]["deadline"].is_string(), "{queue}");
+    reviewer.online(&["case", "sign-off", &case, "--opinion", "同意受理"]);
+    server.kill();
+    reviewer.offline(&[
+        "case",
+        "sign-off",
+        &case,
+        "--opinion",
+        "离线审核：符合规划条件",
+    ]);
+    reviewer.offline(&["case", "sign-off", &case]);
+    let st = reviewer.ok(&["status"]);
+    assert_eq!(st["pending"], 2);
+    assert_eq!(
+        reviewer.ok(&["case", "show", &case])["sign_offs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "the local view shows the offline work"
+    );
+    reviewer.ok(&["trail", &case, "--verify"]);
+
+    let (_server, _) = Server::start(&data, &listen);
+    reviewer.ok(&["sync"]);
+    reviewer.online(&["case", "sign-off", &case]);
+    reviewer.online(&[
+        "case",
+        "complete",
+        &case,
+        "--grant",
+        "--certificate-number",
+        "JZ-2026-0001",
+        "--certificate-name",
+        "建设工程规划许可证",
+    ]);
+
+    // Everyone converges on the same verified trail.
+    let mut heads = Vec::new();
+    for c in [&applicant, &window, &reviewer] {
+        c.ok(&["sync"]);
+        let shown = c.ok(&["case", "show", &case]);
+        assert_eq!(shown["state"], "granted", "{}", c.dir.display());
+        assert_eq!(shown["sign_offs"][1]["opinion"], "离线审核：符合规划条件");
+        let trail = c.ok(&["trail", &case, "--verify"]);
+        assert_eq!(trail["broken"], Value::Null);
+        let events = trail["events"].as_array().unwrap();
+        heads.push((
+            events.len(),
+            events.last().unwrap()["event"]["sealed"]["hash"].clone(),
+        ));
+        let st = c.ok(&["status"]);
+        assert_eq!(st["pending"], 0);
+        assert!(st["refusals"].as_array().unwrap().is_empty(), "{st}");
+    }
+    assert!(heads.windows(2).all(|w| w[0] == w[1]), "{heads:?}");
+    assert_eq!(
+        heads[0].0, 10,
+        "create, material, submit, receive, accept, four sign-offs, complete"
+    );
+}

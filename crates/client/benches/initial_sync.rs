@@ -1,0 +1,171 @@
+//! Initial sync of a department with 100,000 events (goal: under 3 s) from the real server
+//! in process over HTTPS, and the client's own pull throughput (verify + store + project) on
+//! pages already received. Events: 10,000 cases of item ZGJ-04, 10 events each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use permitdesk_client::Profile;
+use permitdesk_client::clock::SystemClock;
+use permitdesk_client::credentials::MemoryCredentials;
+use permitdesk_client::engine::SyncOptions;
+use permitdesk_client::store::Store;
+use permitdesk_client::transport::Transport;
+use permitdesk_client::transport::http::HttpTransport;
+use permitdesk_client::transport::pin::ServerTrust;
+use permitdesk_domain::case::{AcceptanceTerms, CaseCommand, CertificateRecord, Decision};
+use permitdesk_domain::ids::*;
+use permitdesk_domain::project::ProjectCommand;
+use permitdesk_protocol::{CommandEnvelope, DomainCommand, LoginRequest, PullQuery, PullResponse, PushRequest};
+use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestServer, fixtures};
+use std::sync::Arc;
+
+const CASES: usize = 10_000;
+
+struct Pusher<'a> {
+    t: &'a HttpTransport,
+    token: String,
+    client: String,
+    next: u64,
+    batch: Vec<CommandEnvelope>,
+}
+
+impl Pusher<'_> {
+    fn new<'a>(t: &'a HttpTransport, user: &str) -> Pusher<'a> {
+        let token = t.login(&LoginRequest { user: user.into(), password: DEMO_PASSWORD.into() }).unwrap().token;
+        Pusher { t, token, client: format!("bench-{user}"), next: 1, batch: vec![] }
+    }
+
+    fn add(&mut self, command: DomainCommand, attachments: Vec<AttachmentId>) {
+        let acted_at = chrono::Utc::now();
+        self.batch.push(CommandEnvelope { mutation_id: self.next, command, acted_at, opinion: None, attachments, base_version: 0 });
+        self.next += 1;
+        if self.batch.len() == 5000 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let commands = std::mem::take(&mut self.batch);
+        let r = self.t.push(&self.token, &PushRequest { client_id: self.client.clone(), commands }).unwrap();
+        let refused: Vec<_> = r.results.iter().filter(|x| !matches!(x.outcome, permitdesk_protocol::CommandOutcome::Applied { .. })).collect();
+        assert!(refused.is_empty(), "seeding refused: {:?}", refused.first());
+    }
+}
+
+fn seed(server: &TestServer) -> HttpTransport {
+    let t = HttpTransport::new(&server.base_url, &ServerTrust::Pinned(server.fingerprint.clone())).unwrap();
+    let mut applicant = Pusher::new(&t, "applicant");
+    let mut window = Pusher::new(&t, "window");
+    let mut reviewer = Pusher::new(&t, "reviewer-zgj-1");
+    let form = fixtures::pdf("bench-form");
+    let form_id = AttachmentId::new(permitdesk_client::store::sha256_hex(&form));
+    t.upload_chunk(&applicant.token, &form_id, 0, form.len() as u64, &form).unwrap();
+    let pid = "P-bench";
+    let project = |c: ProjectCommand| DomainCommand::Project { project: ProjectId::new(pid), command: c };
+    let details = fixtures::project_details("基准测试项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
+    applicant.add(project(ProjectCommand::RegisterOnline { id: ProjectId::new(pid), details }), vec![]);
+    applicant.add(project(ProjectCommand::Submit), vec![]);
+    applicant.flush();
+    window.add(project(ProjectCommand::ChooseFlow { flow: FlowCode::new(fixtures::FLOW), category: CategoryCode::new(fixtures::CATEGORY) }), vec![]);
+    window.add(project(ProjectCommand::AddWorks { works: fixtures::works().unwrap() }), vec![]);
+    window.flush();
+    let org = fixtures::builder_org().unwrap();
+    let case = |i: usize, c: CaseCommand| DomainCommand::Case { case: CaseId::new(format!("C-b{i:05}")), command: c };
+    for i in 0..CASES {
+        applicant.add(case(i, fixtures::create_case(pid, org.clone())), vec![]);
+        applicant.add(case(i, CaseCommand::Submit { stamped_form: form_id.clone() }), vec![]);
+    }
+    applicant.flush();
+    let terms = AcceptanceTerms { catalogue_version: String::new(), time_limit_working_days: 0, review_levels: vec![] };
+    for i in 0..CASES {
+        window.add(case(i, CaseCommand::Receive), vec![]);
+        window.add(case(i, CaseCommand::Accept { terms: terms.clone(), commitment_based: false }), vec![]);
+    }
+    window.flush();
+    for i in 0..CASES {
+        for level in ["受理", "审核", "复核", "签批"] {
+            reviewer.add(case(i, CaseCommand::SignOff { level: level.into() }), vec![]);
+        }
+        reviewer.add(case(i, CaseCommand::Extend { days: 5, reason: "专家评审".into(), approved_by: "局长".into() }), vec![]);
+        let decision = Decision::Granted {
+            certificate: CertificateRecord {
+                number: CertificateNumber::new(format!("ZS-{i}")),
+                name: "建设工程规划许可证".into(),
+                issued_on: chrono::Utc::now().date_naive(),
+                valid_until: None,
+                file: None,
+            },
+        };
+        reviewer.add(case(i, CaseCommand::Complete { decision }), vec![]);
+    }
+    reviewer.flush();
+    t
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server = rt.block_on(TestServer::start(Backend::from_env())).unwrap();
+    let seeding = std::time::Instant::now();
+    let t = seed(&server);
+    eprintln!("seeded {} cases in {:.1} s", CASES, seeding.elapsed().as_secs_f64());
+    let opts = SyncOptions { pull_limit: 10_000, ..SyncOptions::default() };
+
+    // Pages as the server sends them to the department, for the client-only measurement.
+    let token = t.login(&LoginRequest { user: "reviewer-zgj-2".into(), password: DEMO_PASSWORD.into() }).unwrap().token;
+    let mut pages: Vec<PullResponse> = Vec::new();
+    let mut after = 0;
+    loop {
+        let p = t.pull(&token, &PullQuery { after, limit: Some(10_000), client_id: Some("bench-pages".into()) }).unwrap();
+        after = p.cursor;
+        let more = p.has_more;
+        pages.push(p);
+        if !more {
+            break;
+        }
+    }
+    let events: u64 = pages.iter().map(|p| p.events.len() as u64).sum();
+    eprintln!("the department sees {events} events in {} pages", pages.len());
+
+    let mut g = c.benchmark_group("client");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("initial_sync_department_100k_events_https", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let mut p = Profile::open(dir.path(), Arc::new(MemoryCredentials::default()), Arc::new(SystemClock)).unwrap();
+                p.login(&server.base_url, &ServerTrust::Pinned(server.fingerprint.clone()), "reviewer-zgj-1", DEMO_PASSWORD).unwrap();
+                (dir, p)
+            },
+            |(dir, mut p)| {
+                let r = p.sync(opts).unwrap();
+                assert!(r.complete && r.pulled.events == events, "{r:?}");
+                (dir, p)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("ingest_pages_100k_events_no_network", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("local.db"), &"ab".repeat(32)).unwrap();
+                (dir, store)
+            },
+            |(dir, mut store)| {
+                for p in &pages {
+                    store.ingest(p).unwrap();
+                }
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

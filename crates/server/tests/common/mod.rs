@@ -1,0 +1,74 @@
+//! Shared set-up of the server's integration tests: a seeded throw-away database on the
+//! backend PERMITDESK_TEST_DATABASE selects, a manual clock, and the demo users.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Utc};
+use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::ids::{AttachmentId, UserId};
+use permitdesk_server::auth::PasswordCost;
+use permitdesk_server::clock::ManualClock;
+use permitdesk_server::demo;
+use permitdesk_server::store::{PushEnv, Store, UploadLimits, UserRecord};
+use permitdesk_server::sync::PushRules;
+use permitdesk_server::testing::fixtures::Driver;
+use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestDatabase};
+use std::sync::Arc;
+
+/// Monday 2 March 2026, 09:00 in Beijing.
+pub fn t0() -> DateTime<Utc> {
+    "2026-03-02T01:00:00Z".parse().unwrap()
+}
+
+pub struct World {
+    pub db: TestDatabase,
+    pub clock: Arc<ManualClock>,
+    pub env: PushEnv,
+}
+
+impl World {
+    pub async fn new() -> World {
+        let db = TestDatabase::create(&Backend::from_env()).await.unwrap();
+        demo::seed(db.store.as_ref(), PasswordCost::TEST, t0(), |_| Ok(DEMO_PASSWORD.to_owned())).await.unwrap();
+        let clock = Arc::new(ManualClock::new(t0()));
+        let env = PushEnv { catalogue: Arc::new(Catalogue::demo().unwrap()), rules: PushRules::default(), clock: clock.clone() };
+        World { db, clock, env }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.db.store.as_ref()
+    }
+
+    pub async fn user(&self, id: &str) -> UserRecord {
+        self.store().user(&UserId::new(id)).await.unwrap().unwrap()
+    }
+
+    pub fn driver(&self) -> Driver<'_> {
+        Driver::new(self.store(), self.env.clone())
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        permitdesk_server::clock::Clock::now(self.clock.as_ref())
+    }
+
+    /// Uploads `content` in one chunk as `user`.
+    pub async fn upload(&self, user: &UserRecord, content: &[u8]) -> AttachmentId {
+        let sha = permitdesk_server::attachments::sha256_hex(content);
+        let st = self
+            .store()
+            .put_chunk(&sha, 0, content.len() as u64, content, user, UploadLimits { max_file_size: 1 << 20 }, self.now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(st.complete);
+        AttachmentId::new(sha)
+    }
+
+    /// A project P ready for cases and case C in review (ZGJ-04, 4 levels), created at now.
+    pub async fn case_in_review(&self, project: &str, case: &str) {
+        let (applicant, window) = (self.user("applicant").await, self.user("window").await);
+        let form = self.upload(&applicant, &permitdesk_server::testing::fixtures::pdf(case)).await;
+        let mut d = self.driver();
+        d.project_ready(project, &applicant, &window, self.now()).await.unwrap();
+        d.case_in_review(case, project, &applicant, &window, &form, self.now()).await.unwrap();
+    }
+}
