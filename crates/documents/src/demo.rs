@@ -775,40 +775,10 @@ pub fn statistics(table: StatisticsTable, rows: usize) -> StatisticsTableView {
 
 /// Every demo document, with the file names of issue 4 (the CLI writes them to `--out DIR`).
 pub fn all_documents() -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    let mut out = vec![
-        (
-            "application-form.pdf".to_string(),
-            crate::render_application_form(&application_form())?,
-        ),
-        (
-            "one-time-notice.pdf".to_string(),
-            crate::render_one_time_notice(&one_time_notice())?,
-        ),
-        (
-            "acceptance-receipt.pdf".to_string(),
-            crate::render_acceptance_receipt(&acceptance_receipt())?,
-        ),
-        (
-            "correction-notice.pdf".to_string(),
-            crate::render_correction_notice(&correction_notice())?,
-        ),
-        (
-            "not-accepted-notice.pdf".to_string(),
-            crate::render_not_accepted_notice(&not_accepted_notice())?,
-        ),
-        (
-            "return-notice.pdf".to_string(),
-            crate::render_return_notice(&return_notice())?,
-        ),
-        (
-            "completion-notice.pdf".to_string(),
-            crate::render_completion_notice(&completion_notice())?,
-        ),
-        (
-            "certificate.pdf".to_string(),
-            crate::render_certificate(&certificate())?,
-        ),
-    ];
+    // The case and project papers come from the scenario played through the real domain; the
+    // statistics tables from the fixtures until the statistics module computes them.
+    let scenario = crate::scenario::scenario().map_err(|e| RenderError::View(e.to_string()))?;
+    let mut out = crate::scenario::papers(&scenario)?;
     for t in StatisticsTable::ALL {
         let n = t.number();
         out.push((

@@ -30,6 +30,10 @@ pub enum RenderError {
         got: usize,
         expected: usize,
     },
+    /// The domain data behind a document does not hold what the paper needs (e.g. a receipt for
+    /// a case not yet accepted).
+    #[error("无法出具文书：{0}")]
+    View(String),
     /// The spreadsheet library refused the data.
     #[error("电子表格生成失败：{0}")]
     Spreadsheet(String),

@@ -20,6 +20,8 @@ pub use render::{
     render_one_time_notice, render_return_notice, render_statistics_pdf,
 };
 pub mod demo;
+pub mod from_domain;
+pub mod scenario;
 mod sheets;
 
 pub use sheets::{list_csv, list_xlsx, statistics_csv, statistics_xlsx};
