@@ -15,3 +15,6 @@ fi
 echo
 echo "== 示例：2024-09-27 10:00 受理、时限 20 个工作日的办件，于 2024-10-10 12:00 的计时情况"
 "$bin" clock --accepted 2024-09-27T10:00 --limit 20 --as-of 2024-10-10T12:00
+echo
+echo "== 示例文书：申请表、一次性告知单、受理通知书……（写入 target/demo-documents）"
+"$bin" documents demo --out target/demo-documents

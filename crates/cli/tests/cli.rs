@@ -171,3 +171,32 @@ fn calendar_lists_workdays_and_imports_a_new_year() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["deadline"], "2027-03-08T17:00");
 }
+
+#[test]
+fn documents_demo_writes_every_paper_of_issue_4() {
+    let dir = std::env::temp_dir().join(format!("permitdesk-docs-{}", std::process::id()));
+    let out = permitdesk(&["documents", "demo", "--out", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = json(&out);
+    assert_eq!(written.as_array().unwrap().len(), 20);
+    let mut names = vec![
+        "application-form.pdf", "one-time-notice.pdf", "acceptance-receipt.pdf", "correction-notice.pdf",
+        "not-accepted-notice.pdf", "return-notice.pdf", "completion-notice.pdf", "certificate.pdf",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    for n in 1..=4 {
+        names.extend([format!("statistics-table-{n}.pdf"), format!("statistics-table-{n}.xlsx"), format!("statistics-table-{n}.csv")]);
+    }
+    for name in &names {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.len() > 500, "{name} is too small");
+    }
+    // The receipt's deadline is the legal clock's: accepted Fri 27 Sep 2024, 3 working days
+    // across 国庆节 (29 Sep is a 调休 Sunday) -> 8 Oct 17:00.
+    let text = Command::new("pdftotext").args([dir.join("acceptance-receipt.pdf").to_str().unwrap(), "-"]).output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    assert!(text.contains("受理通知书") && text.contains("2024年10月08日17:00"), "{text}");
+}
