@@ -6,6 +6,7 @@ mod catalogue_cmd;
 mod client;
 mod clock_cmd;
 mod code_cmd;
+mod documents_cmd;
 mod output;
 mod server_cmd;
 
@@ -44,6 +45,9 @@ enum Command {
     /// 工作日历: working days and holiday tables.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// 文书: application forms, notices and statistics tables as PDF, xlsx and CSV.
+    #[command(subcommand)]
+    Documents(documents_cmd::DocumentsCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
     #[command(flatten)]
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
         Command::Catalogue(cmd) => catalogue_cmd::run(cmd, &out),
         Command::Code(cmd) => code_cmd::run(cmd, &out),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
+        Command::Documents(cmd) => documents_cmd::run(cmd, &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

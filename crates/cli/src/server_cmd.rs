@@ -118,7 +118,10 @@ fn fail(e: impl std::fmt::Display) -> CliError {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::Io(format!("无法启动运行时：{e}")))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Io(format!("无法启动运行时：{e}")))
 }
 
 fn read_password(from_stdin: bool) -> Result<(String, bool), CliError> {
@@ -126,7 +129,9 @@ fn read_password(from_stdin: bool) -> Result<(String, bool), CliError> {
         return Ok((auth::random_password().map_err(fail)?, true));
     }
     let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Io(format!("无法读取标准输入：{e}")))?;
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| CliError::Io(format!("无法读取标准输入：{e}")))?;
     Ok((s.trim_end_matches(['\r', '\n']).to_owned(), false))
 }
 
@@ -153,7 +158,11 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                     report.data_dir.display(),
                     report.database.display(),
                     report.certificate.display(),
-                    if report.certificate_created { "（新生成）" } else { "（沿用已有证书）" },
+                    if report.certificate_created {
+                        "（新生成）"
+                    } else {
+                        "（沿用已有证书）"
+                    },
                     report.fingerprint
                 )
             })
@@ -174,10 +183,17 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
         ServerTop::Demo(DemoCommand::Seed { at }) => {
             let rt = runtime()?;
             let created = rt.block_on(async {
-                let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
-                permitdesk_server::demo::seed(store.as_ref(), PasswordCost::PRODUCTION, chrono::Utc::now(), |_| auth::random_password())
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
                     .await
-                    .map_err(fail)
+                    .map_err(fail)?;
+                permitdesk_server::demo::seed(
+                    store.as_ref(),
+                    PasswordCost::PRODUCTION,
+                    chrono::Utc::now(),
+                    |_| auth::random_password(),
+                )
+                .await
+                .map_err(fail)
             })?;
             let rows: Vec<serde_json::Value> = created
                 .iter()
@@ -187,12 +203,24 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 .collect();
             out.print(&rows, || {
                 if created.is_empty() {
-                    return "演示用户均已存在，未新建（可用 admin user reset-password 重设密码）".to_owned();
+                    return "演示用户均已存在，未新建（可用 admin user reset-password 重设密码）"
+                        .to_owned();
                 }
                 let mut s = String::from("已载入演示事项目录；新建演示用户（请妥善保存密码）：\n");
                 for (u, p) in &created {
-                    let scope = u.department.clone().or_else(|| u.organisation.clone()).unwrap_or_default();
-                    s.push_str(&format!("  {:<18} {:<22} {:<10} {}  密码：{}\n", u.id, format!("{:?}", u.role), scope, u.name, p));
+                    let scope = u
+                        .department
+                        .clone()
+                        .or_else(|| u.organisation.clone())
+                        .unwrap_or_default();
+                    s.push_str(&format!(
+                        "  {:<18} {:<22} {:<10} {}  密码：{}\n",
+                        u.id,
+                        format!("{:?}", u.role),
+                        scope,
+                        u.name,
+                        p
+                    ));
                 }
                 s
             })
@@ -206,16 +234,35 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
 
 async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
     match uc {
-        UserCommand::Add { at, id, name, role, department, organisation, password_stdin } => {
+        UserCommand::Add {
+            at,
+            id,
+            name,
+            role,
+            department,
+            organisation,
+            password_stdin,
+        } => {
             let role = parse_role(&role)?;
             let (password, generated) = read_password(password_stdin)?;
             let hash = auth::hash_password(&password, PasswordCost::PRODUCTION).map_err(fail)?;
-            let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                .await
+                .map_err(fail)?;
             let org = organisation.map(OrganisationId::new);
             if let Some(o) = &org {
-                if !store.organisations().await.map_err(fail)?.iter().any(|x| &x.id == o) {
+                if !store
+                    .organisations()
+                    .await
+                    .map_err(fail)?
+                    .iter()
+                    .any(|x| &x.id == o)
+                {
                     store
-                        .upsert_organisation(&permitdesk_server::store::Organisation { id: o.clone(), name: o.to_string() })
+                        .upsert_organisation(&permitdesk_server::store::Organisation {
+                            id: o.clone(),
+                            name: o.to_string(),
+                        })
                         .await
                         .map_err(fail)?;
                 }
@@ -229,32 +276,64 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                 password_hash: hash,
                 disabled: false,
             };
-            store.create_user(&user, chrono::Utc::now()).await.map_err(fail)?;
+            store
+                .create_user(&user, chrono::Utc::now())
+                .await
+                .map_err(fail)?;
             let shown = generated.then_some(password.as_str());
-            out.print(&Created { id: &id, role, password: shown }, || match shown {
-                Some(p) => format!("已创建用户 {id}，初始密码：{p}"),
-                None => format!("已创建用户 {id}"),
-            })
+            out.print(
+                &Created {
+                    id: &id,
+                    role,
+                    password: shown,
+                },
+                || match shown {
+                    Some(p) => format!("已创建用户 {id}，初始密码：{p}"),
+                    None => format!("已创建用户 {id}"),
+                },
+            )
         }
         UserCommand::Disable { at, id } => {
-            let store = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
-            if !store.set_user_disabled(&UserId::new(id.clone()), true).await.map_err(fail)? {
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                .await
+                .map_err(fail)?;
+            if !store
+                .set_user_disabled(&UserId::new(id.clone()), true)
+                .await
+                .map_err(fail)?
+            {
                 return Err(CliError::Invalid(format!("没有用户 {id}")));
             }
-            out.print(&serde_json::json!({"id": id, "disabled": true}), || format!("已停用用户 {id}，其登录令牌均已失效"))
+            out.print(&serde_json::json!({"id": id, "disabled": true}), || {
+                format!("已停用用户 {id}，其登录令牌均已失效")
+            })
         }
-        UserCommand::ResetPassword { at, id, password_stdin } => {
+        UserCommand::ResetPassword {
+            at,
+            id,
+            password_stdin,
+        } => {
             let (password, generated) = read_password(password_stdin)?;
             let hash = auth::hash_password(&password, PasswordCost::PRODUCTION).map_err(fail)?;
-            let store: std::sync::Arc<dyn Store> = admin::open_store(&DataDir(at.data), at.database.as_deref()).await.map_err(fail)?;
-            if !store.set_password_hash(&UserId::new(id.clone()), &hash).await.map_err(fail)? {
+            let store: std::sync::Arc<dyn Store> =
+                admin::open_store(&DataDir(at.data), at.database.as_deref())
+                    .await
+                    .map_err(fail)?;
+            if !store
+                .set_password_hash(&UserId::new(id.clone()), &hash)
+                .await
+                .map_err(fail)?
+            {
                 return Err(CliError::Invalid(format!("没有用户 {id}")));
             }
             let shown = generated.then_some(password.as_str());
-            out.print(&serde_json::json!({"id": id, "password": shown}), || match shown {
-                Some(p) => format!("已重设用户 {id} 的密码：{p}（原登录令牌均已失效）"),
-                None => format!("已重设用户 {id} 的密码（原登录令牌均已失效）"),
-            })
+            out.print(
+                &serde_json::json!({"id": id, "password": shown}),
+                || match shown {
+                    Some(p) => format!("已重设用户 {id} 的密码：{p}（原登录令牌均已失效）"),
+                    None => format!("已重设用户 {id} 的密码（原登录令牌均已失效）"),
+                },
+            )
         }
     }
 }

@@ -20,26 +20,57 @@ const COMMANDS: u64 = 1000;
 
 fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(BIN).args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// Starts `permitdesk server run` on a free port; returns the child, its URL and its pin.
 async fn start(data: &Path, database: Option<&str>) -> (Child, String, String) {
-    let mut args = vec!["--json", "server", "run", "--data", data.to_str().unwrap(), "--listen", "127.0.0.1:0"];
+    let mut args = vec![
+        "--json",
+        "server",
+        "run",
+        "--data",
+        data.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ];
     if let Some(db) = database {
         args.extend(["--database", db]);
     }
-    let mut child = Command::new(BIN).args(&args).stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true).spawn().unwrap();
+    let mut child = Command::new(BIN)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line()).await.unwrap().unwrap().unwrap();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    (child, v["listening"].as_str().unwrap().to_owned(), v["fingerprint"].as_str().unwrap().to_owned())
+    (
+        child,
+        v["listening"].as_str().unwrap().to_owned(),
+        v["fingerprint"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn server_seq(c: &ApiClient) -> Option<u64> {
-    let resp = c.http.get(format!("{}{}", c.base_url, paths::HEALTH)).send().await.ok()?;
+    let resp = c
+        .http
+        .get(format!("{}{}", c.base_url, paths::HEALTH))
+        .send()
+        .await
+        .ok()?;
     let v: serde_json::Value = resp.json().await.ok()?;
     v["server_seq"].as_u64()
 }
@@ -60,16 +91,41 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
         seed.extend(["--database", db.as_str()]);
     }
     let users: serde_json::Value = serde_json::from_str(&run(&seed)).unwrap();
-    let password = users.as_array().unwrap().iter().find(|u| u["id"] == "applicant").unwrap()["password"].as_str().unwrap().to_owned();
+    let password = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "applicant")
+        .unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let commands: Vec<_> = (1..=COMMANDS)
         .map(|i| {
             let id = format!("P-{i:04}");
-            let details = project_details(&format!("批量项目 {i}"), permitdesk_server::demo::BUILDER_ORG8).unwrap();
-            envelope(i, project_cmd(&id, ProjectCommand::RegisterOnline { id: ProjectId::new(&id), details }), chrono::Utc::now())
+            let details = project_details(
+                &format!("批量项目 {i}"),
+                permitdesk_server::demo::BUILDER_ORG8,
+            )
+            .unwrap();
+            envelope(
+                i,
+                project_cmd(
+                    &id,
+                    ProjectCommand::RegisterOnline {
+                        id: ProjectId::new(&id),
+                        details,
+                    },
+                ),
+                chrono::Utc::now(),
+            )
         })
         .collect();
-    let batch = PushRequest { client_id: "pc-batch".into(), commands };
+    let batch = PushRequest {
+        client_id: "pc-batch".into(),
+        commands,
+    };
 
     let (mut child, url, fingerprint) = start(&data, database.as_deref()).await;
     let mut client = ApiClient::new(&url, &fingerprint).unwrap();
@@ -97,13 +153,28 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
     let mut client = ApiClient::new(&url, &fingerprint).unwrap();
     client.login("applicant", &password).await.unwrap();
     let committed = server_seq(&client).await.unwrap();
-    assert!(committed >= seen_before_kill, "committed events were lost: {committed} < {seen_before_kill}");
+    assert!(
+        committed >= seen_before_kill,
+        "committed events were lost: {committed} < {seen_before_kill}"
+    );
     assert!(committed <= COMMANDS);
 
     let retry = client.push(&batch).await.unwrap();
-    let duplicates = retry.results.iter().filter(|r| r.outcome == CommandOutcome::Duplicate).count() as u64;
-    let applied = retry.results.iter().filter(|r| matches!(r.outcome, CommandOutcome::Applied { .. })).count() as u64;
-    assert_eq!((duplicates, applied), (committed, COMMANDS - committed), "retry after the kill (interrupted: {interrupted})");
+    let duplicates = retry
+        .results
+        .iter()
+        .filter(|r| r.outcome == CommandOutcome::Duplicate)
+        .count() as u64;
+    let applied = retry
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, CommandOutcome::Applied { .. }))
+        .count() as u64;
+    assert_eq!(
+        (duplicates, applied),
+        (committed, COMMANDS - committed),
+        "retry after the kill (interrupted: {interrupted})"
+    );
     assert_eq!(retry.last_mutation_id, COMMANDS);
 
     // Exactly one registration per project, every number used once.
@@ -111,9 +182,17 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
     let mut projects = BTreeSet::new();
     let mut count = 0;
     for _ in 0..100 {
-        let page = client.pull(after, Some(5000), Some("pc-batch")).await.unwrap();
+        let page = client
+            .pull(after, Some(5000), Some("pc-batch"))
+            .await
+            .unwrap();
         for e in &page.events {
-            assert_eq!(e.event.entity_seq(), 1, "{} applied twice", e.event.entity_key());
+            assert_eq!(
+                e.event.entity_seq(),
+                1,
+                "{} applied twice",
+                e.event.entity_key()
+            );
             projects.insert(e.event.entity_key().to_owned());
             count += 1;
         }
@@ -125,5 +204,7 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
     assert_eq!((count, projects.len() as u64), (COMMANDS, COMMANDS));
     assert_eq!(server_seq(&client).await.unwrap(), COMMANDS);
     drop(child2);
-    eprintln!("killed after {seen_before_kill} committed (first push interrupted: {interrupted}); {committed} found after restart");
+    eprintln!(
+        "killed after {seen_before_kill} committed (first push interrupted: {interrupted}); {committed} found after restart"
+    );
 }

@@ -508,3 +508,44 @@ fn a_locally_refused_action_is_not_queued() {
         "no mutation id is used up"
     );
 }
+
+#[test]
+fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
+    let server = FakeServer::new(t0(), users());
+    let u = users();
+    {
+        let mut inner = server.inner.lock().unwrap();
+        let mut push = |who: usize, command: DomainCommand, at: DateTime<Utc>| {
+            let env = CommandEnvelope { mutation_id: 0, command, acted_at: at, opinion: None, attachments: vec![], base_version: 0 };
+            let o = FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, at);
+            assert!(matches!(o, permitdesk_protocol::CommandOutcome::Applied { .. }), "{o:?}");
+        };
+        // C-late accepted a week after C-early; C-paused paused; C-draft not accepted yet.
+        for (id, accepted) in [("C-late", t0() + Duration::days(7)), ("C-early", t0()), ("C-paused", t0() + Duration::days(1))] {
+            push(0, create(id), t0() - Duration::days(1));
+            push(0, case_cmd(id, CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }), t0() - Duration::days(1));
+            push(1, case_cmd(id, CaseCommand::Receive), accepted);
+            let terms = AcceptanceTerms { catalogue_version: "t".into(), time_limit_working_days: 5, review_levels: vec!["受理".into()] };
+            push(1, case_cmd(id, CaseCommand::Accept { terms, commitment_based: false }), accepted);
+        }
+        let points = vec![permitdesk_domain::case::CorrectionPoint { material: "图纸".into(), reason: "不清".into() }];
+        push(2, case_cmd("C-paused", CaseCommand::Pause { points }), t0() + Duration::days(2));
+        push(0, create("C-draft"), t0());
+    }
+    let mut r = client(&server, "rev1", Duration::zero());
+    r.profile.sync_with(&server, opts()).unwrap();
+    let user = r.profile.store().sync_state().unwrap().user.unwrap();
+    // As of 10 days after C-early's acceptance: C-early is overdue, C-late is not.
+    let q = crate::reads::queue(r.profile.store(), &user, t0() + Duration::days(10)).unwrap();
+    let order: Vec<&str> = q.iter().map(|e| e.case.as_str()).collect();
+    assert_eq!(order, ["C-early", "C-late", "C-paused"]);
+    use permitdesk_domain::clock::WarningLevel;
+    assert_eq!(q.iter().map(|e| e.level).collect::<Vec<_>>(), [Some(WarningLevel::Overdue), Some(WarningLevel::Normal), Some(WarningLevel::Paused)]);
+    assert!(q[0].deadline.is_some() && q[2].deadline.is_none());
+    // The window's queue holds what it must handle; the draft is nobody's but the applicant's.
+    let w = client(&server, "win", Duration::zero());
+    let mut w = w;
+    w.profile.sync_with(&server, opts()).unwrap();
+    let wuser = w.profile.store().sync_state().unwrap().user.unwrap();
+    assert!(crate::reads::queue(w.profile.store(), &wuser, t0()).unwrap().is_empty());
+}

@@ -42,7 +42,10 @@ pub enum AdminError {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> AdminError + '_ {
-    move |e| AdminError::Io { path: path.to_owned(), message: e.to_string() }
+    move |e| AdminError::Io {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
 }
 
 /// What `server init` did.
@@ -95,7 +98,10 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
 }
 
 /// The store of a data directory: PostgreSQL at `database` if given, else its SQLite file.
-pub async fn open_store(dir: &DataDir, database: Option<&str>) -> Result<Arc<dyn Store>, AdminError> {
+pub async fn open_store(
+    dir: &DataDir,
+    database: Option<&str>,
+) -> Result<Arc<dyn Store>, AdminError> {
     match database {
         Some(url) => Ok(Arc::new(PostgresStore::connect(url).await?)),
         None => {
@@ -133,9 +139,15 @@ pub async fn run(
     let store = open_store(dir, database).await?;
     let backend = store.backend();
     let state = AppState::new(store, config, Arc::new(SystemClock)).await?;
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(StartError::from)?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(StartError::from)?;
     let addr = listener.local_addr().map_err(StartError::from)?;
-    on_listening(&Listening { url: format!("https://{addr}"), fingerprint: crate::tls::spki_fingerprint_pem(&cert)?, backend });
+    on_listening(&Listening {
+        url: format!("https://{addr}"),
+        fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
+        backend,
+    });
     let scheduler = crate::scheduler::spawn(state.clone());
     crate::tls::serve(listener, app(state), tls, shutdown_signal()).await;
     scheduler.abort();
@@ -178,7 +190,11 @@ pub fn init_logging() {
         Ok("error") => tracing::Level::ERROR,
         _ => tracing::Level::INFO,
     };
-    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_ansi(false).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .finish();
     if tracing::subscriber::set_global_default(subscriber).is_err() {
         tracing::debug!("a logger was already installed");
     }

@@ -39,7 +39,10 @@ mod tests {
         let cases: &[(&[u8], Option<&str>)] = &[
             (b"%PDF-1.7\n...", Some("pdf")),
             (&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], Some("jpeg")),
-            (&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0], Some("png")),
+            (
+                &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0],
+                Some("png"),
+            ),
             (b"PK\x03\x04\x14\0\0\0\x08\0....OFD.xml....", Some("ofd")),
             (b"PK\x03\x04\x14\0\0\0\x08\0....word/document.xml", None),
             (b"MZ\x90\0 an exe", None),
@@ -53,6 +56,9 @@ mod tests {
 
     #[test]
     fn the_id_is_the_hex_sha256() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -17,8 +17,14 @@ pub struct PasswordCost {
 }
 
 impl PasswordCost {
-    pub const PRODUCTION: PasswordCost = PasswordCost { memory_kib: 19 * 1024, iterations: 2 };
-    pub const TEST: PasswordCost = PasswordCost { memory_kib: 256, iterations: 1 };
+    pub const PRODUCTION: PasswordCost = PasswordCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+    };
+    pub const TEST: PasswordCost = PasswordCost {
+        memory_kib: 256,
+        iterations: 1,
+    };
 }
 
 /// Why a password could not be hashed.
@@ -33,8 +39,13 @@ pub enum PasswordError {
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 fn argon(cost: PasswordCost) -> Result<argon2::Argon2<'static>, PasswordError> {
-    let params = argon2::Params::new(cost.memory_kib, cost.iterations, 1, None).map_err(|e| PasswordError::Hash(e.to_string()))?;
-    Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+    let params = argon2::Params::new(cost.memory_kib, cost.iterations, 1, None)
+        .map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        params,
+    ))
 }
 
 /// An argon2id PHC string of `password` with a fresh random salt.
@@ -46,7 +57,9 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, Passw
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
-    let hash = argon(cost)?.hash_password(password.as_bytes(), &salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let hash = argon(cost)?
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| PasswordError::Hash(e.to_string()))?;
     Ok(hash.to_string())
 }
 
@@ -54,7 +67,9 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, Passw
 pub fn verify_password(password: &str, phc: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     match PasswordHash::new(phc) {
-        Ok(parsed) => argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -64,7 +79,10 @@ pub fn random_password() -> Result<String, PasswordError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| PasswordError::Hash(e.to_string()))?;
-    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
 }
 
 /// A new bearer token: 32 random bytes, hex (what the client keeps), and its SHA-256 (what
@@ -81,6 +99,9 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A lower-cased user name and the address it came from.
+type FailureKey = (String, Option<IpAddr>);
+
 /// Failed logins per (user, address): after `max_failures` within `window`, further attempts
 /// are refused until the window has passed since the first failure. Kept in memory: a restart
 /// forgets it, which only gives an attacker one more small window.
@@ -88,16 +109,25 @@ pub fn token_hash(token: &str) -> String {
 pub struct LoginLimiter {
     pub max_failures: u32,
     pub window: Duration,
-    failures: Mutex<HashMap<(String, Option<IpAddr>), (u32, DateTime<Utc>)>>,
+    failures: Mutex<HashMap<FailureKey, (u32, DateTime<Utc>)>>,
 }
 
 impl LoginLimiter {
     pub fn new(max_failures: u32, window: Duration) -> Self {
-        LoginLimiter { max_failures, window, failures: Mutex::new(HashMap::new()) }
+        LoginLimiter {
+            max_failures,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Some(when the block ends) if this user+address is blocked now.
-    pub fn blocked_until(&self, user: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn blocked_until(
+        &self,
+        user: &str,
+        ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let map = self.failures.lock().ok()?;
         let (count, first) = map.get(&(user.to_lowercase(), ip))?;
         let until = *first + self.window;
@@ -136,7 +166,10 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct horsf", &h));
         assert!(!verify_password("correct horse", "not a hash"));
-        assert!(matches!(hash_password("short", PasswordCost::TEST), Err(PasswordError::TooShort(_))));
+        assert!(matches!(
+            hash_password("short", PasswordCost::TEST),
+            Err(PasswordError::TooShort(_))
+        ));
     }
 
     #[test]
@@ -158,11 +191,23 @@ mod tests {
             assert_eq!(l.blocked_until("Alice", ip, t0), None, "attempt {i}");
             l.record_failure("alice", ip, t0);
         }
-        assert!(l.blocked_until("alice", ip, t0 + Duration::minutes(1)).is_some());
+        assert!(
+            l.blocked_until("alice", ip, t0 + Duration::minutes(1))
+                .is_some()
+        );
         // Another address of the same user is not blocked, nor is the user after the window.
-        assert_eq!(l.blocked_until("alice", Some("10.0.0.1".parse().unwrap()), t0), None);
-        assert_eq!(l.blocked_until("alice", ip, t0 + Duration::minutes(16)), None);
+        assert_eq!(
+            l.blocked_until("alice", Some("10.0.0.1".parse().unwrap()), t0),
+            None
+        );
+        assert_eq!(
+            l.blocked_until("alice", ip, t0 + Duration::minutes(16)),
+            None
+        );
         l.record_success("alice", ip);
-        assert_eq!(l.blocked_until("alice", ip, t0 + Duration::minutes(1)), None);
+        assert_eq!(
+            l.blocked_until("alice", ip, t0 + Duration::minutes(1)),
+            None
+        );
     }
 }

@@ -33,7 +33,9 @@ impl Default for ServerConfig {
             token_ttl: Duration::hours(12),
             max_body_bytes: 8 * 1024 * 1024,
             max_chunk_bytes: 8 * 1024 * 1024,
-            upload: UploadLimits { max_file_size: 200 * 1024 * 1024 },
+            upload: UploadLimits {
+                max_file_size: 200 * 1024 * 1024,
+            },
             push_rules: PushRules::default(),
             max_batch: 5000,
             password_cost: PasswordCost::PRODUCTION,

@@ -14,8 +14,14 @@ use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
 /// regulation), type 1 (enterprise), region 230102 (哈尔滨市道里区), and an 8-character
 /// organisation code.
 pub fn credit_code(org8: &str) -> Result<CreditCode, permitdesk_domain::codes::CreditCodeError> {
-    let first17 = format!("91230102{org8}{}", CreditCode::organisation_check_character(org8));
-    CreditCode::parse(&format!("{first17}{}", CreditCode::check_character(&first17)))
+    let first17 = format!(
+        "91230102{org8}{}",
+        CreditCode::organisation_check_character(org8)
+    );
+    CreditCode::parse(&format!(
+        "{first17}{}",
+        CreditCode::check_character(&first17)
+    ))
 }
 
 /// The demo builder (建设单位) the demo applicant acts for.
@@ -55,27 +61,59 @@ pub enum SeedError {
 
 /// The organisations of the demo.
 pub fn organisations() -> Result<Vec<Organisation>, SeedError> {
-    [(BUILDER_ORG8, BUILDER_NAME), (OTHER_BUILDER_ORG8, OTHER_BUILDER_NAME), (AGENCY_ORG8, AGENCY_NAME)]
-        .iter()
-        .map(|(org8, name)| {
-            let code = credit_code(org8).map_err(|e| SeedError::Data(e.to_string()))?;
-            Ok(Organisation { id: OrganisationId::new(code.as_str()), name: (*name).to_owned() })
+    [
+        (BUILDER_ORG8, BUILDER_NAME),
+        (OTHER_BUILDER_ORG8, OTHER_BUILDER_NAME),
+        (AGENCY_ORG8, AGENCY_NAME),
+    ]
+    .iter()
+    .map(|(org8, name)| {
+        let code = credit_code(org8).map_err(|e| SeedError::Data(e.to_string()))?;
+        Ok(Organisation {
+            id: OrganisationId::new(code.as_str()),
+            name: (*name).to_owned(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// The demo accounts: applicants of two builders, the window, reviewers of several
 /// departments at every level of the demo catalogue, a utility unit, an agency, the reform office.
-pub fn users(catalogue: &permitdesk_domain::catalogue::Catalogue) -> Result<Vec<DemoUser>, SeedError> {
+pub fn users(
+    catalogue: &permitdesk_domain::catalogue::Catalogue,
+) -> Result<Vec<DemoUser>, SeedError> {
     let orgs = organisations()?;
     let org = |i: usize| orgs.get(i).map(|o| o.id.to_string());
     let mut out = vec![
-        DemoUser { id: "applicant".into(), name: "张建设".into(), role: Role::Applicant, department: None, organisation: org(0), level: None },
-        DemoUser { id: "applicant2".into(), name: "李另建".into(), role: Role::Applicant, department: None, organisation: org(1), level: None },
-        DemoUser { id: "window".into(), name: "王窗口".into(), role: Role::WindowOperator, department: None, organisation: None, level: None },
+        DemoUser {
+            id: "applicant".into(),
+            name: "张建设".into(),
+            role: Role::Applicant,
+            department: None,
+            organisation: org(0),
+            level: None,
+        },
+        DemoUser {
+            id: "applicant2".into(),
+            name: "李另建".into(),
+            role: Role::Applicant,
+            department: None,
+            organisation: org(1),
+            level: None,
+        },
+        DemoUser {
+            id: "window".into(),
+            name: "王窗口".into(),
+            role: Role::WindowOperator,
+            department: None,
+            organisation: None,
+            level: None,
+        },
     ];
     for dept in REVIEW_DEPARTMENTS {
-        let d = catalogue.department(&DepartmentCode::new(dept)).ok_or_else(|| SeedError::Data(format!("目录中没有部门 {dept}")))?;
+        let d = catalogue
+            .department(&DepartmentCode::new(dept))
+            .ok_or_else(|| SeedError::Data(format!("目录中没有部门 {dept}")))?;
         let short = d.short_name.clone().unwrap_or_else(|| d.name.clone());
         for (i, level) in d.review_levels.iter().enumerate() {
             out.push(DemoUser {
@@ -96,8 +134,22 @@ pub fn users(catalogue: &permitdesk_domain::catalogue::Catalogue) -> Result<Vec<
         organisation: None,
         level: None,
     });
-    out.push(DemoUser { id: "agency".into(), name: "赵中介".into(), role: Role::IntermediaryAgency, department: None, organisation: org(2), level: None });
-    out.push(DemoUser { id: "reform".into(), name: "市工改办".into(), role: Role::ReformOffice, department: None, organisation: None, level: None });
+    out.push(DemoUser {
+        id: "agency".into(),
+        name: "赵中介".into(),
+        role: Role::IntermediaryAgency,
+        department: None,
+        organisation: org(2),
+        level: None,
+    });
+    out.push(DemoUser {
+        id: "reform".into(),
+        name: "市工改办".into(),
+        role: Role::ReformOffice,
+        department: None,
+        organisation: None,
+        level: None,
+    });
     Ok(out)
 }
 
@@ -109,9 +161,12 @@ pub async fn seed(
     now: DateTime<Utc>,
     password_for: impl Fn(&DemoUser) -> Result<String, PasswordError>,
 ) -> Result<Vec<(DemoUser, String)>, SeedError> {
-    let catalogue = permitdesk_domain::catalogue::Catalogue::demo().map_err(|e| SeedError::Data(e.to_string()))?;
+    let catalogue = permitdesk_domain::catalogue::Catalogue::demo()
+        .map_err(|e| SeedError::Data(e.to_string()))?;
     if store.setting(CATALOGUE_SETTING).await?.is_none() {
-        store.set_setting(CATALOGUE_SETTING, permitdesk_domain::DEMO_CATALOGUE_TOML).await?;
+        store
+            .set_setting(CATALOGUE_SETTING, permitdesk_domain::DEMO_CATALOGUE_TOML)
+            .await?;
     }
     for org in organisations()? {
         store.upsert_organisation(&org).await?;
@@ -160,9 +215,15 @@ mod tests {
             assert!(users.iter().any(|u| u.role == *role), "{role:?}");
         }
         for dept in REVIEW_DEPARTMENTS {
-            let levels = cat.department(&DepartmentCode::new(dept)).unwrap().review_levels.clone();
+            let levels = cat
+                .department(&DepartmentCode::new(dept))
+                .unwrap()
+                .review_levels
+                .clone();
             for l in levels {
-                assert!(users.iter().any(|u| u.department.as_deref() == Some(dept) && u.level.as_deref() == Some(&l)));
+                assert!(users.iter().any(
+                    |u| u.department.as_deref() == Some(dept) && u.level.as_deref() == Some(&l)
+                ));
             }
         }
     }

@@ -73,7 +73,10 @@ impl ApiFailure {
     }
 
     pub fn internal() -> Self {
-        Self::new(ErrorCode::Internal, "服务器内部错误，本次操作未生效，请稍后重试")
+        Self::new(
+            ErrorCode::Internal,
+            "服务器内部错误，本次操作未生效，请稍后重试",
+        )
     }
 }
 
@@ -92,7 +95,8 @@ impl From<StoreError> for ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(self.0)).into_response()
     }
 }

@@ -12,7 +12,9 @@ use crate::store::{PushEnv, Store, UploadError, UserRecord};
 use crate::sync::valid_sha256;
 use crate::tls::PeerAddr;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Path, Query, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -24,8 +26,8 @@ use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::UserId;
 use permitdesk_protocol::{
-    ErrorCode, LoginRequest, LoginResponse, Notification, NotificationsResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuery,
-    PushRequest, PushResponse, RefusalsResponse,
+    ErrorCode, LoginRequest, LoginResponse, Notification, NotificationsResponse, PROTOCOL_HEADER,
+    PROTOCOL_VERSION, PullQuery, PushRequest, PushResponse, RefusalsResponse,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -73,7 +75,11 @@ pub enum StartError {
 impl AppState {
     /// The state of a server on `store`: the catalogue is the one stored in the database, or
     /// the shipped demo catalogue if none was loaded.
-    pub async fn new(store: Arc<dyn Store>, config: ServerConfig, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<AppState, StartError> {
         let catalogue = match store.setting(CATALOGUE_SETTING).await? {
             Some(toml) => Catalogue::from_toml_str(&toml),
             None => Catalogue::demo(),
@@ -92,7 +98,11 @@ impl AppState {
     }
 
     fn push_env(&self) -> PushEnv {
-        PushEnv { catalogue: self.catalogue.clone(), rules: self.config.push_rules, clock: self.clock.clone() }
+        PushEnv {
+            catalogue: self.catalogue.clone(),
+            rules: self.config.push_rules,
+            clock: self.clock.clone(),
+        }
     }
 }
 
@@ -122,7 +132,9 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::Pull => get(pull),
         RouteId::Refusals => get(refusals),
         RouteId::Notifications => get(notifications),
-        RouteId::UploadChunk => put(upload_chunk).layer(DefaultBodyLimit::max(config.max_chunk_bytes)),
+        RouteId::UploadChunk => {
+            put(upload_chunk).layer(DefaultBodyLimit::max(config.max_chunk_bytes))
+        }
         RouteId::UploadStatus => get(upload_status),
         RouteId::Download => get(download),
     }
@@ -143,15 +155,31 @@ async fn edge(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     Metrics::add(&s.metrics.requests, 1);
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "(unmatched)".to_owned());
-    let response = if req.uri().path().starts_with(permitdesk_protocol::API_PREFIX) {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let response = if req
+        .uri()
+        .path()
+        .starts_with(permitdesk_protocol::API_PREFIX)
+    {
         // Exactly one value, equal to ours: two headers could be read differently by proxies.
-        let values: Vec<String> = req.headers().get_all(PROTOCOL_HEADER).iter().map(|v| v.to_str().unwrap_or("(非文本)").to_owned()).collect();
+        let values: Vec<String> = req
+            .headers()
+            .get_all(PROTOCOL_HEADER)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("(非文本)").to_owned())
+            .collect();
         let found = (!values.is_empty()).then(|| values.join(","));
         if values.len() == 1 && found.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str()) {
             next.run(req).await
         } else {
-            ApiFailure(permitdesk_protocol::ApiError::protocol_version(found.as_deref())).into_response()
+            ApiFailure(permitdesk_protocol::ApiError::protocol_version(
+                found.as_deref(),
+            ))
+            .into_response()
         }
     } else {
         next.run(req).await
@@ -180,7 +208,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(req, state).await?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| ApiFailure::malformed(format!("请求内容不是有效的 JSON 或字段类型不符：{e}")))
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            ApiFailure::malformed(format!("请求内容不是有效的 JSON 或字段类型不符：{e}"))
+        })
     }
 }
 
@@ -229,8 +259,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Sha256Param {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(sha) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiFailure::malformed("路径参数无效"))?;
-        if valid_sha256(&sha) { Ok(Sha256Param(sha)) } else { Err(ApiFailure::invalid("文件编号应为 64 位小写十六进制的 SHA-256")) }
+        let Path(sha) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiFailure::malformed("路径参数无效"))?;
+        if valid_sha256(&sha) {
+            Ok(Sha256Param(sha))
+        } else {
+            Err(ApiFailure::invalid(
+                "文件编号应为 64 位小写十六进制的 SHA-256",
+            ))
+        }
     }
 }
 
@@ -255,7 +293,10 @@ impl FromRequestParts<AppState> for Authed {
             .ok_or_else(ApiFailure::unauthenticated)?;
         let hash = auth::token_hash(token);
         match s.store.token_user(&hash, s.clock.now()).await? {
-            Some(user) => Ok(Authed { user, token_hash: hash }),
+            Some(user) => Ok(Authed {
+                user,
+                token_hash: hash,
+            }),
             None => Err(ApiFailure::unauthenticated()),
         }
     }
@@ -279,7 +320,14 @@ async fn health(State(s): State<AppState>) -> Response {
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], s.metrics.render()).into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        s.metrics.render(),
+    )
+        .into_response()
 }
 
 async fn openapi() -> Json<serde_json::Value> {
@@ -296,13 +344,22 @@ async fn login(
     let name = req.user.trim().to_owned();
     if let Some(until) = s.limiter.blocked_until(&name, ip, now) {
         let minutes = (until - now).num_minutes().max(1);
-        return Err(ApiFailure::new(ErrorCode::RateLimited, format!("登录失败次数过多，请在 {minutes} 分钟后重试")));
+        return Err(ApiFailure::new(
+            ErrorCode::RateLimited,
+            format!("登录失败次数过多，请在 {minutes} 分钟后重试"),
+        ));
     }
-    let user = if name.is_empty() || name.len() > 128 { None } else { s.store.user(&UserId::new(name.clone())).await? };
+    let user = if name.is_empty() || name.len() > 128 {
+        None
+    } else {
+        s.store.user(&UserId::new(name.clone())).await?
+    };
     let verified = match user {
         Some(u) if !u.disabled => {
             let (password, phc) = (req.password, u.password_hash.clone());
-            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc)).await.map_err(StoreError::from)?;
+            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+                .await
+                .map_err(StoreError::from)?;
             ok.then_some(u)
         }
         _ => None,
@@ -311,14 +368,24 @@ async fn login(
         s.limiter.record_failure(&name, ip, now);
         Metrics::add(&s.metrics.logins_failed, 1);
         tracing::info!(target: "permitdesk::auth", "login failed");
-        return Err(ApiFailure::new(ErrorCode::BadCredentials, "用户名或密码错误，或账号已停用"));
+        return Err(ApiFailure::new(
+            ErrorCode::BadCredentials,
+            "用户名或密码错误，或账号已停用",
+        ));
     };
     s.limiter.record_success(&name, ip);
     let (token, hash) = auth::new_token().map_err(|_| ApiFailure::internal())?;
     let expires_at = now + s.config.token_ttl;
-    s.store.insert_token(&hash, &user.id, now, expires_at).await?;
+    s.store
+        .insert_token(&hash, &user.id, now, expires_at)
+        .await?;
     tracing::info!(target: "permitdesk::auth", user = %user.id, "login");
-    Ok(Json(LoginResponse { token, expires_at, user: user.info(), server_time: now }))
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        user: user.info(),
+        server_time: now,
+    }))
 }
 
 async fn logout(State(s): State<AppState>, a: Authed) -> Result<StatusCode, ApiFailure> {
@@ -334,17 +401,29 @@ fn valid_client_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
 }
 
-async fn push(State(s): State<AppState>, a: Authed, ApiJson(req): ApiJson<PushRequest>) -> Result<Json<PushResponse>, ApiFailure> {
+async fn push(
+    State(s): State<AppState>,
+    a: Authed,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiFailure> {
     if !valid_client_id(&req.client_id) {
-        return Err(ApiFailure::invalid("client_id 应为 1 至 128 个可见 ASCII 字符"));
+        return Err(ApiFailure::invalid(
+            "client_id 应为 1 至 128 个可见 ASCII 字符",
+        ));
     }
     if req.commands.len() > s.config.max_batch {
-        return Err(ApiFailure::new(ErrorCode::TooLarge, format!("一次最多上传 {} 条命令", s.config.max_batch)));
+        return Err(ApiFailure::new(
+            ErrorCode::TooLarge,
+            format!("一次最多上传 {} 条命令", s.config.max_batch),
+        ));
     }
     if req.commands.iter().any(|c| c.mutation_id == 0) {
         return Err(ApiFailure::invalid("mutation_id 从 1 开始"));
     }
-    let result = s.store.push(&s.push_env(), &a.user, &req.client_id, &req.commands).await?;
+    let result = s
+        .store
+        .push(&s.push_env(), &a.user, &req.client_id, &req.commands)
+        .await?;
     Metrics::add(&s.metrics.commands_pushed, req.commands.len() as u64);
     for r in &result.results {
         let c = match r.outcome {
@@ -354,7 +433,11 @@ async fn push(State(s): State<AppState>, a: Authed, ApiJson(req): ApiJson<PushRe
         };
         Metrics::add(c, 1);
     }
-    Ok(Json(PushResponse { results: result.results, last_mutation_id: result.last_mutation_id, server_time: s.clock.now() }))
+    Ok(Json(PushResponse {
+        results: result.results,
+        last_mutation_id: result.last_mutation_id,
+        server_time: s.clock.now(),
+    }))
 }
 
 /// Pull answers with the stored event JSON spliced in as is: the shape is exactly
@@ -379,18 +462,34 @@ struct RawSyncEvent<'a> {
 pub const DEFAULT_PULL_LIMIT: u32 = 1000;
 pub const MAX_PULL_LIMIT: u32 = 10_000;
 
-async fn pull(State(s): State<AppState>, a: Authed, ApiQuery(q): ApiQuery<PullQuery>) -> Result<Response, ApiFailure> {
+async fn pull(
+    State(s): State<AppState>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<Response, ApiFailure> {
     let client_id = match &q.client_id {
         Some(c) if valid_client_id(c) => c.clone(),
-        Some(_) => return Err(ApiFailure::invalid("client_id 应为 1 至 128 个可见 ASCII 字符")),
+        Some(_) => {
+            return Err(ApiFailure::invalid(
+                "client_id 应为 1 至 128 个可见 ASCII 字符",
+            ));
+        }
         None => format!("user:{}", a.user.id),
     };
-    let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+    let limit = q
+        .limit
+        .unwrap_or(DEFAULT_PULL_LIMIT)
+        .clamp(1, MAX_PULL_LIMIT);
     let page = s.store.pull(&a.user, &client_id, q.after, limit).await?;
     let mut events = Vec::with_capacity(page.events.len());
     for e in &page.events {
-        let raw: &serde_json::value::RawValue = serde_json::from_str(&e.json).map_err(|_| ApiFailure::internal())?;
-        events.push(RawSyncEvent { server_seq: e.server_seq, received_at: e.received_at, event: raw });
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(&e.json).map_err(|_| ApiFailure::internal())?;
+        events.push(RawSyncEvent {
+            server_seq: e.server_seq,
+            received_at: e.received_at,
+            event: raw,
+        });
     }
     Metrics::add(&s.metrics.pulls, 1);
     Metrics::add(&s.metrics.events_pulled, events.len() as u64);
@@ -412,11 +511,20 @@ struct RefusalsQuery {
     after: Option<u64>,
 }
 
-async fn refusals(State(s): State<AppState>, a: Authed, ApiQuery(q): ApiQuery<RefusalsQuery>) -> Result<Json<RefusalsResponse>, ApiFailure> {
+async fn refusals(
+    State(s): State<AppState>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<RefusalsQuery>,
+) -> Result<Json<RefusalsResponse>, ApiFailure> {
     if !valid_client_id(&q.client_id) {
-        return Err(ApiFailure::invalid("client_id 应为 1 至 128 个可见 ASCII 字符"));
+        return Err(ApiFailure::invalid(
+            "client_id 应为 1 至 128 个可见 ASCII 字符",
+        ));
     }
-    let refusals = s.store.refusals(&q.client_id, &a.user.id, q.after.unwrap_or(0)).await?;
+    let refusals = s
+        .store
+        .refusals(&q.client_id, &a.user.id, q.after.unwrap_or(0))
+        .await?;
     Ok(Json(RefusalsResponse { refusals }))
 }
 
@@ -432,17 +540,33 @@ async fn notifications(
     ApiQuery(q): ApiQuery<NotificationsQuery>,
 ) -> Result<Json<NotificationsResponse>, ApiFailure> {
     let after = q.after.unwrap_or(0);
-    let records = s.store.notifications(after, q.limit.unwrap_or(500).clamp(1, 5000)).await?;
+    let records = s
+        .store
+        .notifications(after, q.limit.unwrap_or(500).clamp(1, 5000))
+        .await?;
     let cursor = records.last().map(|r| r.id).unwrap_or(after);
     let viewer = a.user.viewer();
     let mut out = Vec::new();
     for r in records {
-        let visible = s.store.entity_scope(&r.entity_key).await?.is_some_and(|sc| may_see(&viewer, &sc));
+        let visible = s
+            .store
+            .entity_scope(&r.entity_key)
+            .await?
+            .is_some_and(|sc| may_see(&viewer, &sc));
         if let (true, Some(entity)) = (visible, crate::store::sqlite::entity_ref(&r.entity_key)) {
-            out.push(Notification { id: r.id, entity, kind: r.kind, payload: r.payload, created_at: r.created_at });
+            out.push(Notification {
+                id: r.id,
+                entity,
+                kind: r.kind,
+                payload: r.payload,
+                created_at: r.created_at,
+            });
         }
     }
-    Ok(Json(NotificationsResponse { notifications: out, cursor }))
+    Ok(Json(NotificationsResponse {
+        notifications: out,
+        cursor,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -459,11 +583,24 @@ async fn upload_chunk(
     ApiBytes(body): ApiBytes,
 ) -> Result<Json<permitdesk_protocol::UploadStatus>, ApiFailure> {
     Metrics::add(&s.metrics.upload_bytes, body.len() as u64);
-    let result = s.store.put_chunk(&sha, q.offset, q.size, &body, &a.user, s.config.upload, s.clock.now()).await?;
+    let result = s
+        .store
+        .put_chunk(
+            &sha,
+            q.offset,
+            q.size,
+            &body,
+            &a.user,
+            s.config.upload,
+            s.clock.now(),
+        )
+        .await?;
     result.map(Json).map_err(|e| {
         let code = match e {
             UploadError::TooLarge { .. } => ErrorCode::TooLarge,
-            UploadError::SizeMismatch { .. } | UploadError::WrongOffset { .. } => ErrorCode::Conflict,
+            UploadError::SizeMismatch { .. } | UploadError::WrongOffset { .. } => {
+                ErrorCode::Conflict
+            }
             UploadError::BeyondEnd | UploadError::HashMismatch => ErrorCode::Invalid,
             UploadError::UnsupportedType => ErrorCode::UnsupportedType,
         };
@@ -480,7 +617,11 @@ async fn upload_status(
     a: Authed,
     Sha256Param(sha): Sha256Param,
 ) -> Result<Json<permitdesk_protocol::UploadStatus>, ApiFailure> {
-    let info = s.store.attachment_info(&sha, &a.user).await?.ok_or_else(attachment_not_found)?;
+    let info = s
+        .store
+        .attachment_info(&sha, &a.user)
+        .await?
+        .ok_or_else(attachment_not_found)?;
     let allowed = may_use_attachment(&a.user.viewer(), info.uploaded_by_user, &info.linked);
     match (info.stored, info.upload) {
         (Some(stored), _) if allowed => Ok(Json(stored)),
@@ -489,13 +630,25 @@ async fn upload_status(
     }
 }
 
-async fn download(State(s): State<AppState>, a: Authed, Sha256Param(sha): Sha256Param) -> Result<Response, ApiFailure> {
-    let info = s.store.attachment_info(&sha, &a.user).await?.ok_or_else(attachment_not_found)?;
+async fn download(
+    State(s): State<AppState>,
+    a: Authed,
+    Sha256Param(sha): Sha256Param,
+) -> Result<Response, ApiFailure> {
+    let info = s
+        .store
+        .attachment_info(&sha, &a.user)
+        .await?
+        .ok_or_else(attachment_not_found)?;
     let stored = info.stored.ok_or_else(attachment_not_found)?;
     if !may_use_attachment(&a.user.viewer(), info.uploaded_by_user, &info.linked) {
         return Err(attachment_not_found());
     }
-    let content = s.store.attachment_content(&sha).await?.ok_or_else(attachment_not_found)?;
+    let content = s
+        .store
+        .attachment_content(&sha)
+        .await?
+        .ok_or_else(attachment_not_found)?;
     let mime = match stored.content_type.as_deref() {
         Some("pdf") => "application/pdf",
         Some("ofd") => "application/ofd",
@@ -506,7 +659,13 @@ async fn download(State(s): State<AppState>, a: Authed, Sha256Param(sha): Sha256
     let mut response = content.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment"),
+    );
     Ok(response)
 }

@@ -14,8 +14,8 @@ pub mod openapi;
 pub mod scheduler;
 pub mod scope;
 pub mod store;
-pub mod tls;
 pub mod sync;
 pub mod testing;
+pub mod tls;
 
 pub use http::{AppState, app};

@@ -7,8 +7,9 @@ use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::CaseCommand;
 use permitdesk_domain::ids::{AttachmentId, CaseId, DepartmentCode, UserId};
 use permitdesk_protocol::{
-    ApiError, CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, ErrorCode, LoginRequest, LoginResponse, PROTOCOL_HEADER,
-    PROTOCOL_VERSION, PushRequest, PushResponse, Refusal, UploadStatus, UserInfo, paths,
+    ApiError, CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, ErrorCode,
+    LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PushRequest, PushResponse,
+    Refusal, UploadStatus, UserInfo, paths,
 };
 use serde_json::{Value, json};
 
@@ -50,12 +51,60 @@ pub const ATTACHMENT_STATUS: &str = "/api/v1/attachments/{sha256}/status";
 
 /// Every route of the server.
 pub const ROUTES: &[Route] = &[
-    Route { id: RouteId::Health, method: "get", path: paths::HEALTH, summary: "健康检查", auth: false, query: &[], errors: &[] },
-    Route { id: RouteId::Metrics, method: "get", path: paths::METRICS, summary: "Prometheus 指标", auth: false, query: &[], errors: &[] },
-    Route { id: RouteId::OpenApi, method: "get", path: paths::OPENAPI, summary: "本文档", auth: false, query: &[], errors: &[] },
-    Route { id: RouteId::Login, method: "post", path: paths::LOGIN, summary: "登录，取得令牌", auth: false, query: &[], errors: &[400, 413, 429] },
-    Route { id: RouteId::Logout, method: "post", path: paths::LOGOUT, summary: "注销当前令牌", auth: true, query: &[], errors: &[] },
-    Route { id: RouteId::Me, method: "get", path: paths::ME, summary: "当前用户", auth: true, query: &[], errors: &[] },
+    Route {
+        id: RouteId::Health,
+        method: "get",
+        path: paths::HEALTH,
+        summary: "健康检查",
+        auth: false,
+        query: &[],
+        errors: &[],
+    },
+    Route {
+        id: RouteId::Metrics,
+        method: "get",
+        path: paths::METRICS,
+        summary: "Prometheus 指标",
+        auth: false,
+        query: &[],
+        errors: &[],
+    },
+    Route {
+        id: RouteId::OpenApi,
+        method: "get",
+        path: paths::OPENAPI,
+        summary: "本文档",
+        auth: false,
+        query: &[],
+        errors: &[],
+    },
+    Route {
+        id: RouteId::Login,
+        method: "post",
+        path: paths::LOGIN,
+        summary: "登录，取得令牌",
+        auth: false,
+        query: &[],
+        errors: &[400, 413, 429],
+    },
+    Route {
+        id: RouteId::Logout,
+        method: "post",
+        path: paths::LOGOUT,
+        summary: "注销当前令牌",
+        auth: true,
+        query: &[],
+        errors: &[],
+    },
+    Route {
+        id: RouteId::Me,
+        method: "get",
+        path: paths::ME,
+        summary: "当前用户",
+        auth: true,
+        query: &[],
+        errors: &[],
+    },
     Route {
         id: RouteId::Push,
         method: "post",
@@ -84,7 +133,10 @@ pub const ROUTES: &[Route] = &[
         path: paths::REFUSALS,
         summary: "本客户端被拒绝的命令及原因",
         auth: true,
-        query: &[("client_id", "客户端安装编号", true), ("after", "变更号（不含）", false)],
+        query: &[
+            ("client_id", "客户端安装编号", true),
+            ("after", "变更号（不含）", false),
+        ],
         errors: &[400],
     },
     Route {
@@ -93,7 +145,10 @@ pub const ROUTES: &[Route] = &[
         path: paths::NOTIFICATIONS,
         summary: "系统通知（预警等级变化）",
         auth: true,
-        query: &[("after", "通知编号（不含）", false), ("limit", "最多条数", false)],
+        query: &[
+            ("after", "通知编号（不含）", false),
+            ("limit", "最多条数", false),
+        ],
         errors: &[400],
     },
     Route {
@@ -102,15 +157,36 @@ pub const ROUTES: &[Route] = &[
         path: ATTACHMENT,
         summary: "分块上传材料文件（可断点续传）",
         auth: true,
-        query: &[("offset", "本块在文件中的起始字节", true), ("size", "文件总字节数", true)],
+        query: &[
+            ("offset", "本块在文件中的起始字节", true),
+            ("size", "文件总字节数", true),
+        ],
         errors: &[400, 409, 413, 415, 422],
     },
-    Route { id: RouteId::UploadStatus, method: "get", path: ATTACHMENT_STATUS, summary: "上传进度", auth: true, query: &[], errors: &[404, 422] },
-    Route { id: RouteId::Download, method: "get", path: ATTACHMENT, summary: "下载材料文件（按权限范围）", auth: true, query: &[], errors: &[404, 422] },
+    Route {
+        id: RouteId::UploadStatus,
+        method: "get",
+        path: ATTACHMENT_STATUS,
+        summary: "上传进度",
+        auth: true,
+        query: &[],
+        errors: &[404, 422],
+    },
+    Route {
+        id: RouteId::Download,
+        method: "get",
+        path: ATTACHMENT,
+        summary: "下载材料文件（按权限范围）",
+        auth: true,
+        query: &[],
+        errors: &[404, 422],
+    },
 ];
 
 fn example_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 1, 30, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 3, 2, 1, 30, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
@@ -127,7 +203,12 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
     };
     let envelope = CommandEnvelope {
         mutation_id: 42,
-        command: DomainCommand::Case { case: CaseId::new("C-2026-0001"), command: CaseCommand::SignOff { level: "审核".to_owned() } },
+        command: DomainCommand::Case {
+            case: CaseId::new("C-2026-0001"),
+            command: CaseCommand::SignOff {
+                level: "审核".to_owned(),
+            },
+        },
         acted_at: example_time(),
         opinion: Some("同意".to_owned()),
         attachments: vec![],
@@ -135,18 +216,38 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
     };
     match id {
         RouteId::Login => (
-            Some(to_json(&LoginRequest { user: "reviewer-zgj-2".to_owned(), password: "********".to_owned() })),
-            to_json(&LoginResponse { token: "<64 hex>".to_owned(), expires_at: example_time(), user, server_time: example_time() }),
+            Some(to_json(&LoginRequest {
+                user: "reviewer-zgj-2".to_owned(),
+                password: "********".to_owned(),
+            })),
+            to_json(&LoginResponse {
+                token: "<64 hex>".to_owned(),
+                expires_at: example_time(),
+                user,
+                server_time: example_time(),
+            }),
         ),
         RouteId::Me => (None, to_json(&user)),
         RouteId::Push => (
-            Some(to_json(&PushRequest { client_id: "pc-7f3a".to_owned(), commands: vec![envelope] })),
+            Some(to_json(&PushRequest {
+                client_id: "pc-7f3a".to_owned(),
+                commands: vec![envelope],
+            })),
             to_json(&PushResponse {
                 results: vec![
-                    CommandResult { mutation_id: 42, outcome: CommandOutcome::Applied { server_seqs: vec![1001] } },
+                    CommandResult {
+                        mutation_id: 42,
+                        outcome: CommandOutcome::Applied {
+                            server_seqs: vec![1001],
+                        },
+                    },
                     CommandResult {
                         mutation_id: 43,
-                        outcome: CommandOutcome::Refused { refusal: Refusal::Time { message: "操作时间晚于服务器时间".to_owned() } },
+                        outcome: CommandOutcome::Refused {
+                            refusal: Refusal::Time {
+                                message: "操作时间晚于服务器时间".to_owned(),
+                            },
+                        },
                     },
                 ],
                 last_mutation_id: 43,
@@ -155,9 +256,18 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
         ),
         RouteId::UploadChunk | RouteId::UploadStatus => (
             None,
-            to_json(&UploadStatus { id: AttachmentId::new("<sha256>"), size: 1_048_576, received: 524_288, complete: false, content_type: None }),
+            to_json(&UploadStatus {
+                id: AttachmentId::new("<sha256>"),
+                size: 1_048_576,
+                received: 524_288,
+                complete: false,
+                content_type: None,
+            }),
         ),
-        RouteId::Health => (None, json!({"status": "ok", "backend": "sqlite", "protocol_version": PROTOCOL_VERSION})),
+        RouteId::Health => (
+            None,
+            json!({"status": "ok", "backend": "sqlite", "protocol_version": PROTOCOL_VERSION}),
+        ),
         _ => (None, json!({})),
     }
 }
@@ -179,7 +289,10 @@ pub fn document() -> Value {
         }
         let (request, response) = examples(r.id);
         let mut responses = serde_json::Map::new();
-        responses.insert("200".to_owned(), json!({"description": "成功", "content": {"application/json": {"example": response}}}));
+        responses.insert(
+            "200".to_owned(),
+            json!({"description": "成功", "content": {"application/json": {"example": response}}}),
+        );
         let mut codes: Vec<u16> = r.errors.to_vec();
         if r.auth {
             codes.push(401);
@@ -201,12 +314,15 @@ pub fn document() -> Value {
             op["security"] = json!([{"bearer": []}]);
         }
         if let Some(req) = request {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"example": req}}});
+            op["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"example": req}}});
         }
         if r.id == RouteId::UploadChunk {
             op["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
         }
-        let entry = paths_obj.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+        let entry = paths_obj
+            .entry(r.path.to_owned())
+            .or_insert_with(|| json!({}));
         entry[r.method] = op;
     }
     let codes: Vec<Value> = [

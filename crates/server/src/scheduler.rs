@@ -31,7 +31,9 @@ pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
                 continue;
             }
         };
-        let Some(input) = case.clock_input() else { continue };
+        let Some(input) = case.clock_input() else {
+            continue;
+        };
         let reading = match clock.evaluate(&input, to_local(now)) {
             Ok(r) => r,
             Err(e) => {
@@ -45,7 +47,10 @@ pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
             WarningLevel::Normal | WarningLevel::Paused => continue,
         };
         let action = ScheduledAction {
-            key: format!("warning:case:{}:{level}:{}", case.id, input.limit_working_days),
+            key: format!(
+                "warning:case:{}:{level}:{}",
+                case.id, input.limit_working_days
+            ),
             kind: "warning".to_owned(),
             entity_key: format!("case:{}", case.id),
             notification: json!({
@@ -56,7 +61,11 @@ pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
                 "remaining_working_days": reading.remaining_working_days(),
             }),
         };
-        if state.store.run_once(&action, now, &state.config.instance).await? {
+        if state
+            .store
+            .run_once(&action, now, &state.config.instance)
+            .await?
+        {
             Metrics::add(&state.metrics.scheduled_actions, 1);
             tracing::info!(case = %case.id, level, "warning level recorded");
             ran += 1;

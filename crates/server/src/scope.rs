@@ -101,7 +101,9 @@ impl CommandKind {
         matches!(
             self,
             CommandKind::Case(CaseAction::Create)
-                | CommandKind::Project(ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite)
+                | CommandKind::Project(
+                    ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite
+                )
         )
     }
 
@@ -113,11 +115,15 @@ impl CommandKind {
             CommandKind::Case(a) => a.allowed_roles(),
             CommandKind::Project(a) => match a {
                 ProjectAction::RegisterOnline | ProjectAction::Submit => &[Role::Applicant],
-                ProjectAction::RegisterOnSite | ProjectAction::RequestCorrection | ProjectAction::ChooseFlow => {
-                    &[Role::WindowOperator]
+                ProjectAction::RegisterOnSite
+                | ProjectAction::RequestCorrection
+                | ProjectAction::ChooseFlow => &[Role::WindowOperator],
+                ProjectAction::Edit | ProjectAction::AddWorks => {
+                    &[Role::Applicant, Role::WindowOperator]
                 }
-                ProjectAction::Edit | ProjectAction::AddWorks => &[Role::Applicant, Role::WindowOperator],
-                ProjectAction::Close => &[Role::Applicant, Role::WindowOperator, Role::ReformOffice],
+                ProjectAction::Close => {
+                    &[Role::Applicant, Role::WindowOperator, Role::ReformOffice]
+                }
             },
         }
     }
@@ -130,10 +136,15 @@ pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
         Role::Applicant => viewer.organisation == Some(&scope.owner),
         Role::WindowOperator => !scope.draft || scope.created_by_window,
         Role::DepartmentReviewer | Role::UtilityUnit => {
-            let Some(dept) = viewer.department else { return false };
+            let Some(dept) = viewer.department else {
+                return false;
+            };
             let shared = scope.project_departments.contains(dept);
             match scope.kind {
-                EntityKind::Case => (scope.department.as_ref() == Some(dept) && !scope.draft) || (scope.granted && shared),
+                EntityKind::Case => {
+                    (scope.department.as_ref() == Some(dept) && !scope.draft)
+                        || (scope.granted && shared)
+                }
                 EntityKind::Project => shared,
             }
         }
@@ -165,10 +176,17 @@ pub enum PushDenied {
 }
 
 /// Whether `viewer` may push a command of this kind on this target.
-pub fn may_push(viewer: &Viewer<'_>, kind: CommandKind, target: Target<'_>) -> Result<(), PushDenied> {
+pub fn may_push(
+    viewer: &Viewer<'_>,
+    kind: CommandKind,
+    target: Target<'_>,
+) -> Result<(), PushDenied> {
     let action = kind.label();
     if !kind.allowed_roles().contains(&viewer.role) {
-        return Err(PushDenied::Role { role: viewer.role, action });
+        return Err(PushDenied::Role {
+            role: viewer.role,
+            action,
+        });
     }
     match target {
         Target::New { owner } => {
@@ -178,11 +196,16 @@ pub fn may_push(viewer: &Viewer<'_>, kind: CommandKind, target: Target<'_>) -> R
             match viewer.role {
                 Role::Applicant => match (viewer.organisation, owner) {
                     (None, _) => Err(PushDenied::OtherOrganisation { action }),
-                    (Some(own), Some(o)) if own != o => Err(PushDenied::OtherOrganisation { action }),
+                    (Some(own), Some(o)) if own != o => {
+                        Err(PushDenied::OtherOrganisation { action })
+                    }
                     _ => Ok(()),
                 },
                 Role::WindowOperator => Ok(()),
-                _ => Err(PushDenied::Role { role: viewer.role, action }),
+                _ => Err(PushDenied::Role {
+                    role: viewer.role,
+                    action,
+                }),
             }
         }
         Target::Existing(scope) => {
@@ -197,14 +220,22 @@ pub fn may_push(viewer: &Viewer<'_>, kind: CommandKind, target: Target<'_>) -> R
                 }
                 Role::IntermediaryAgency | Role::System => false,
             };
-            if acts { Ok(()) } else { Err(PushDenied::OutOfScope { action }) }
+            if acts {
+                Ok(())
+            } else {
+                Err(PushDenied::OutOfScope { action })
+            }
         }
     }
 }
 
 /// Whether `viewer` may use (attach to a command) or download an attachment: it uploaded the
 /// file itself, or the file is linked to an entity it may see.
-pub fn may_use_attachment(viewer: &Viewer<'_>, uploaded_by_viewer: bool, linked: &[EntityScope]) -> bool {
+pub fn may_use_attachment(
+    viewer: &Viewer<'_>,
+    uploaded_by_viewer: bool,
+    linked: &[EntityScope],
+) -> bool {
     uploaded_by_viewer || linked.iter().any(|s| may_see(viewer, s))
 }
 
@@ -214,7 +245,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn scope(kind: EntityKind, owner: &str, dept: Option<&str>, draft: bool, granted: bool, shared: &[&str]) -> EntityScope {
+    fn scope(
+        kind: EntityKind,
+        owner: &str,
+        dept: Option<&str>,
+        draft: bool,
+        granted: bool,
+        shared: &[&str],
+    ) -> EntityScope {
         EntityScope {
             kind,
             owner: OrganisationId::new(owner),
@@ -227,13 +265,42 @@ mod tests {
         }
     }
 
+    fn v<'a>(
+        role: Role,
+        department: Option<&'a DepartmentCode>,
+        organisation: Option<&'a OrganisationId>,
+    ) -> Viewer<'a> {
+        Viewer {
+            role,
+            department,
+            organisation,
+        }
+    }
+
     #[test]
     fn who_sees_what_table() {
-        let (o1, d1, d2) = (OrganisationId::new("O1"), DepartmentCode::new("D1"), DepartmentCode::new("D2"));
-        let v = |role, dept: Option<&DepartmentCode>, org: Option<&OrganisationId>| Viewer { role, department: dept, organisation: org };
-        let case_d1 = scope(EntityKind::Case, "O1", Some("D1"), false, false, &["D1", "D2"]);
+        let (o1, d1, d2) = (
+            OrganisationId::new("O1"),
+            DepartmentCode::new("D1"),
+            DepartmentCode::new("D2"),
+        );
+        let case_d1 = scope(
+            EntityKind::Case,
+            "O1",
+            Some("D1"),
+            false,
+            false,
+            &["D1", "D2"],
+        );
         let draft_d1 = scope(EntityKind::Case, "O1", Some("D1"), true, false, &[]);
-        let granted_d1 = scope(EntityKind::Case, "O1", Some("D1"), false, true, &["D1", "D2"]);
+        let granted_d1 = scope(
+            EntityKind::Case,
+            "O1",
+            Some("D1"),
+            false,
+            true,
+            &["D1", "D2"],
+        );
         let project = scope(EntityKind::Project, "O1", None, false, false, &["D1"]);
         let rows: &[(Viewer<'_>, &EntityScope, bool)] = &[
             (v(Role::Applicant, None, Some(&o1)), &draft_d1, true),
@@ -241,12 +308,28 @@ mod tests {
             (v(Role::WindowOperator, None, None), &case_d1, true),
             (v(Role::WindowOperator, None, None), &draft_d1, false),
             (v(Role::DepartmentReviewer, Some(&d1), None), &case_d1, true),
-            (v(Role::DepartmentReviewer, Some(&d1), None), &draft_d1, false),
-            (v(Role::DepartmentReviewer, Some(&d2), None), &case_d1, false),
-            (v(Role::DepartmentReviewer, Some(&d2), None), &granted_d1, true),
+            (
+                v(Role::DepartmentReviewer, Some(&d1), None),
+                &draft_d1,
+                false,
+            ),
+            (
+                v(Role::DepartmentReviewer, Some(&d2), None),
+                &case_d1,
+                false,
+            ),
+            (
+                v(Role::DepartmentReviewer, Some(&d2), None),
+                &granted_d1,
+                true,
+            ),
             (v(Role::UtilityUnit, Some(&d1), None), &project, true),
             (v(Role::UtilityUnit, Some(&d2), None), &project, false),
-            (v(Role::IntermediaryAgency, None, Some(&o1)), &case_d1, false),
+            (
+                v(Role::IntermediaryAgency, None, Some(&o1)),
+                &case_d1,
+                false,
+            ),
             (v(Role::ReformOffice, None, None), &draft_d1, true),
         ];
         for (i, (viewer, s, expected)) in rows.iter().enumerate() {

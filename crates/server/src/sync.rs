@@ -9,10 +9,14 @@ use crate::scope::{CommandKind, EntityKind, EntityScope, Target, may_push};
 use crate::store::UserRecord;
 use chrono::{DateTime, Duration, Utc};
 use permitdesk_domain::actor::Role;
-use permitdesk_domain::case::{AcceptanceTerms, Acting, Case, CaseCommand, CaseEvent, CaseState, Decision};
+use permitdesk_domain::case::{
+    AcceptanceTerms, Acting, Case, CaseCommand, CaseEvent, CaseState, Decision,
+};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
-use permitdesk_domain::project::{Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState};
+use permitdesk_domain::project::{
+    Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
+};
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_domain::trail::{self, Sealed};
 use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, Refusal};
@@ -29,7 +33,10 @@ pub struct PushRules {
 
 impl Default for PushRules {
     fn default() -> Self {
-        PushRules { future_tolerance: Duration::minutes(2), max_offline: Duration::days(7) }
+        PushRules {
+            future_tolerance: Duration::minutes(2),
+            max_offline: Duration::days(7),
+        }
     }
 }
 
@@ -117,7 +124,9 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
             }
             CaseCommand::AttachMaterial { attachment, .. } => attachments.push(attachment.clone()),
             CaseCommand::Submit { stamped_form } => attachments.push(stamped_form.clone()),
-            CaseCommand::Complete { decision: Decision::Granted { certificate } } => {
+            CaseCommand::Complete {
+                decision: Decision::Granted { certificate },
+            } => {
                 attachments.extend(certificate.file.iter().cloned());
             }
             _ => {}
@@ -125,21 +134,32 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
     }
     attachments.sort();
     attachments.dedup();
-    Needs { entity_key, project_key, attachments }
+    Needs {
+        entity_key,
+        project_key,
+        attachments,
+    }
 }
 
 /// A well-formed id: 1-64 characters of letters, digits, `-`, `_`, `.`.
 pub fn valid_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A well-formed attachment id: 64 lower-case hex characters.
 pub fn valid_sha256(s: &str) -> bool {
-    s.len() == 64 && s.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    s.len() == 64
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
 fn invalid(message: impl Into<String>) -> Refusal {
-    Refusal::Invalid { message: message.into() }
+    Refusal::Invalid {
+        message: message.into(),
+    }
 }
 
 fn corrupt(key: &str) -> Refusal {
@@ -172,7 +192,11 @@ fn project_events(key: &str, events: &[DomainEvent]) -> Result<Vec<ProjectEvent>
 }
 
 /// The scope of a case as its state says.
-pub fn case_scope(case: &Case, first: Option<&CaseEvent>, project_departments: Vec<DepartmentCode>) -> EntityScope {
+pub fn case_scope(
+    case: &Case,
+    first: Option<&CaseEvent>,
+    project_departments: Vec<DepartmentCode>,
+) -> EntityScope {
     EntityScope {
         kind: EntityKind::Case,
         owner: case.applicant.clone(),
@@ -207,14 +231,20 @@ fn snake<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// Replays a stored project (None if it has no events).
-pub fn replay_project(key: &str, loaded: Option<&LoadedEntity>) -> Result<Option<Project>, Refusal> {
+pub fn replay_project(
+    key: &str,
+    loaded: Option<&LoadedEntity>,
+) -> Result<Option<Project>, Refusal> {
     let Some(l) = loaded else { return Ok(None) };
     let events = project_events(key, &l.events)?;
     Project::replay(events.iter()).map_err(|_| corrupt(key))
 }
 
 /// Replays a stored case (None if it has no events).
-pub fn replay_case(key: &str, loaded: Option<&LoadedEntity>) -> Result<Option<(Case, Vec<CaseEvent>)>, Refusal> {
+pub fn replay_case(
+    key: &str,
+    loaded: Option<&LoadedEntity>,
+) -> Result<Option<(Case, Vec<CaseEvent>)>, Refusal> {
     let Some(l) = loaded else { return Ok(None) };
     if l.events.is_empty() {
         return Ok(None);
@@ -232,7 +262,10 @@ fn chain_head(l: Option<&LoadedEntity>) -> Option<(u64, String)> {
 }
 
 /// The catalogue's acceptance terms of an item.
-pub fn catalogue_terms(catalogue: &Catalogue, item: &permitdesk_domain::ids::ItemCode) -> Option<AcceptanceTerms> {
+pub fn catalogue_terms(
+    catalogue: &Catalogue,
+    item: &permitdesk_domain::ids::ItemCode,
+) -> Option<AcceptanceTerms> {
     let i = catalogue.item(item)?;
     Some(AcceptanceTerms {
         catalogue_version: catalogue.version.clone(),
@@ -253,7 +286,9 @@ pub fn decide(
     let entity = env.command.entity();
     let key = entity.key();
     let (id_text, kind) = match &env.command {
-        DomainCommand::Case { case, command } => (case.as_str(), CommandKind::Case(command.action())),
+        DomainCommand::Case { case, command } => {
+            (case.as_str(), CommandKind::Case(command.action()))
+        }
         DomainCommand::Project { command, .. } => {
             let id = match &entity {
                 permitdesk_protocol::EntityRef::Project(p) => p.as_str(),
@@ -263,18 +298,28 @@ pub fn decide(
         }
     };
     if !valid_id(id_text) {
-        return Err(invalid("编号格式不正确：只能由 1 至 64 个字母、数字、“-”、“_”、“.”组成"));
+        return Err(invalid(
+            "编号格式不正确：只能由 1 至 64 个字母、数字、“-”、“_”、“.”组成",
+        ));
     }
     let viewer = user.viewer();
     let actor = user.actor();
     let at = env.acted_at;
-    let project_departments = loaded.entity.as_ref().map(|l| l.project_departments.clone()).unwrap_or_default();
+    let project_departments = loaded
+        .entity
+        .as_ref()
+        .map(|l| l.project_departments.clone())
+        .unwrap_or_default();
     let head = chain_head(loaded.entity.as_ref());
 
     // The time rules come before the domain, so that the refusal names the clock.
     if at > now + rules.future_tolerance {
         return Err(Refusal::Time {
-            message: format!("操作时间 {} 晚于服务器时间 {}，请校准本机时钟后重试", beijing(at), beijing(now)),
+            message: format!(
+                "操作时间 {} 晚于服务器时间 {}，请校准本机时钟后重试",
+                beijing(at),
+                beijing(now)
+            ),
         });
     }
     if at < now - rules.max_offline {
@@ -290,7 +335,9 @@ pub fn decide(
     match &env.command {
         DomainCommand::Case { case: id, command } => {
             let current = replay_case(&key, loaded.entity.as_ref())?;
-            let scope = current.as_ref().map(|(c, evs)| case_scope(c, evs.first(), project_departments.clone()));
+            let scope = current
+                .as_ref()
+                .map(|(c, evs)| case_scope(c, evs.first(), project_departments.clone()));
             let target = match &scope {
                 Some(s) => Target::Existing(s),
                 None => Target::New {
@@ -300,41 +347,82 @@ pub fn decide(
                     },
                 },
             };
-            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden { message: d.to_string() })?;
+            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
+                message: d.to_string(),
+            })?;
             let case = current.as_ref().map(|(c, _)| c);
-            check_common(env, case.map(|c| (c.version, c.last_event_at)), &loaded.attachments)?;
+            check_common(
+                env,
+                case.map(|c| (c.version, c.last_event_at)),
+                &loaded.attachments,
+            )?;
 
             let mut command = command.clone();
             match &mut command {
-                CaseCommand::Create { project, works, item, department, applicant, commitment_allowed, .. } => {
+                CaseCommand::Create {
+                    project,
+                    works,
+                    item,
+                    department,
+                    applicant,
+                    commitment_allowed,
+                    ..
+                } => {
                     let p = replay_project(&format!("project:{project}"), loaded.project.as_ref())?;
-                    let p_scope = p.as_ref().map(|p| project_scope(p, loaded.project.as_ref().map(|l| l.project_departments.clone()).unwrap_or_default()));
+                    let p_scope = p.as_ref().map(|p| {
+                        project_scope(
+                            p,
+                            loaded
+                                .project
+                                .as_ref()
+                                .map(|l| l.project_departments.clone())
+                                .unwrap_or_default(),
+                        )
+                    });
                     let p = match (p, p_scope) {
                         (Some(p), Some(s)) if crate::scope::may_see(&viewer, &s) => p,
-                        _ => return Err(invalid(format!("项目 {project} 不存在或不在您的权限范围内"))),
+                        _ => {
+                            return Err(invalid(format!(
+                                "项目 {project} 不存在或不在您的权限范围内"
+                            )));
+                        }
                     };
                     if &p.owner != applicant {
                         return Err(invalid("办件的申请单位与项目所属单位不一致"));
                     }
                     if p.state != RegistrationState::FlowChosen {
-                        return Err(invalid(format!("项目处于“{}”状态，选择审批流程后才能申请事项", p.state)));
+                        return Err(invalid(format!(
+                            "项目处于“{}”状态，选择审批流程后才能申请事项",
+                            p.state
+                        )));
                     }
                     if !p.works.iter().any(|w| &w.id == works) {
                         return Err(invalid(format!("项目中没有编号为 {works} 的工程")));
                     }
                     let Some(it) = catalogue.item(item) else {
-                        return Err(invalid(format!("事项目录（{}）中没有事项 {item}", catalogue.version)));
+                        return Err(invalid(format!(
+                            "事项目录（{}）中没有事项 {item}",
+                            catalogue.version
+                        )));
                     };
                     if &it.department != department {
-                        return Err(invalid(format!("事项 {item} 由 {} 办理，不是 {department}", it.department)));
+                        return Err(invalid(format!(
+                            "事项 {item} 由 {} 办理，不是 {department}",
+                            it.department
+                        )));
                     }
                     // The catalogue, not the client, says whether commitment-based handling applies.
                     *commitment_allowed = it.commitment_allowed;
                 }
                 CaseCommand::Accept { terms, .. } => {
-                    let Some(c) = case else { return Err(invalid("办件不存在")) };
+                    let Some(c) = case else {
+                        return Err(invalid("办件不存在"));
+                    };
                     let Some(expected) = catalogue_terms(catalogue, &c.item) else {
-                        return Err(invalid(format!("事项目录（{}）中没有事项 {}", catalogue.version, c.item)));
+                        return Err(invalid(format!(
+                            "事项目录（{}）中没有事项 {}",
+                            catalogue.version, c.item
+                        )));
                     };
                     if terms.catalogue_version.is_empty() && terms.review_levels.is_empty() {
                         // A client without the catalogue lets the server fill the terms in.
@@ -351,23 +439,39 @@ pub fn decide(
                 _ => {}
             }
 
-            let acting = Acting { actor, at, opinion: env.opinion.clone(), attachments: env.attachments.clone() };
-            let events = Case::decide(case, id, &command, &acting)
-                .map_err(|e| Refusal::Case { message: e.to_string(), error: e })?;
+            let acting = Acting {
+                actor,
+                at,
+                opinion: env.opinion.clone(),
+                attachments: env.attachments.clone(),
+            };
+            let events = Case::decide(case, id, &command, &acting).map_err(|e| Refusal::Case {
+                message: e.to_string(),
+                error: e,
+            })?;
             let mut state = case.cloned();
             for e in &events {
                 state = Some(Case::apply(state, e).map_err(|_| corrupt(&key))?);
             }
-            let Some(new_case) = state else { return Err(corrupt(&key)) };
-            let links: Vec<AttachmentId> = events.iter().flat_map(|e| e.attachments.iter().cloned()).collect();
-            let first = current.as_ref().and_then(|(_, evs)| evs.first().cloned()).or_else(|| events.first().cloned());
+            let Some(new_case) = state else {
+                return Err(corrupt(&key));
+            };
+            let links: Vec<AttachmentId> = events
+                .iter()
+                .flat_map(|e| e.attachments.iter().cloned())
+                .collect();
+            let first = current
+                .as_ref()
+                .and_then(|(_, evs)| evs.first().cloned())
+                .or_else(|| events.first().cloned());
             let sealed = seal(&key, head.as_ref(), events, DomainEvent::Case, |e| e.at)?;
-            let share = (new_case.state != CaseState::Draft).then(|| (new_case.project.clone(), new_case.department.clone()));
+            let share = (new_case.state != CaseState::Draft)
+                .then(|| (new_case.project.clone(), new_case.department.clone()));
             let mut departments = project_departments;
-            if let Some((_, d)) = &share {
-                if !departments.contains(d) {
-                    departments.push(d.clone());
-                }
+            if let Some((_, d)) = &share
+                && !departments.contains(d)
+            {
+                departments.push(d.clone());
             }
             let scope = case_scope(&new_case, first.as_ref(), departments);
             let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
@@ -389,7 +493,9 @@ pub fn decide(
         }
         DomainCommand::Project { command, .. } => {
             let current = replay_project(&key, loaded.entity.as_ref())?;
-            let scope = current.as_ref().map(|p| project_scope(p, project_departments.clone()));
+            let scope = current
+                .as_ref()
+                .map(|p| project_scope(p, project_departments.clone()));
             let target = match &scope {
                 Some(s) => Target::Existing(s),
                 None => Target::New {
@@ -399,19 +505,36 @@ pub fn decide(
                     },
                 },
             };
-            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden { message: d.to_string() })?;
-            check_common(env, current.as_ref().map(|p| (p.version, p.last_event_at)), &loaded.attachments)?;
+            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
+                message: d.to_string(),
+            })?;
+            check_common(
+                env,
+                current.as_ref().map(|p| (p.version, p.last_event_at)),
+                &loaded.attachments,
+            )?;
             if !env.attachments.is_empty() {
                 return Err(invalid("项目登记操作不能附带材料，请在办件中上传"));
             }
-            let events = Project::decide(current.as_ref(), command, &actor, at)
-                .map_err(|e| Refusal::Project { message: e.to_string() })?;
+            let events = Project::decide(current.as_ref(), command, &actor, at).map_err(|e| {
+                Refusal::Project {
+                    message: e.to_string(),
+                }
+            })?;
             let mut state = current;
             for e in &events {
                 state = Some(Project::apply(state, e).map_err(|_| corrupt(&key))?);
             }
-            let Some(p) = state else { return Err(corrupt(&key)) };
-            let sealed = seal(&key, head.as_ref(), events, DomainEvent::Project, ProjectEvent::at)?;
+            let Some(p) = state else {
+                return Err(corrupt(&key));
+            };
+            let sealed = seal(
+                &key,
+                head.as_ref(),
+                events,
+                DomainEvent::Project,
+                ProjectEvent::at,
+            )?;
             let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
             Ok(Decided {
                 head: Head {
@@ -441,24 +564,31 @@ fn check_common(
 ) -> Result<(), Refusal> {
     let version = current.map(|(v, _)| v).unwrap_or(0);
     if env.base_version > version {
-        return Err(invalid(format!("命令所依据的版本 {} 高于服务器上的版本 {version}", env.base_version)));
+        return Err(invalid(format!(
+            "命令所依据的版本 {} 高于服务器上的版本 {version}",
+            env.base_version
+        )));
     }
-    if let Some((_, last)) = current {
-        if env.acted_at < last {
-            return Err(Refusal::Time {
-                message: format!(
-                    "操作时间 {} 早于该对象上一条记录的时间 {}，请同步后重新办理",
-                    beijing(env.acted_at),
-                    beijing(last)
-                ),
-            });
-        }
+    if let Some((_, last)) = current
+        && env.acted_at < last
+    {
+        return Err(Refusal::Time {
+            message: format!(
+                "操作时间 {} 早于该对象上一条记录的时间 {}，请同步后重新办理",
+                beijing(env.acted_at),
+                beijing(last)
+            ),
+        });
     }
     for (id, access) in attachments {
         match access {
             AttachmentAccess::Usable => {}
-            AttachmentAccess::Missing => return Err(invalid(format!("材料 {id} 尚未上传完成，请先上传"))),
-            AttachmentAccess::NotYours => return Err(invalid(format!("材料 {id} 不存在或不在您的权限范围内"))),
+            AttachmentAccess::Missing => {
+                return Err(invalid(format!("材料 {id} 尚未上传完成，请先上传")));
+            }
+            AttachmentAccess::NotYours => {
+                return Err(invalid(format!("材料 {id} 不存在或不在您的权限范围内")));
+            }
         }
     }
     Ok(())
@@ -471,13 +601,21 @@ fn seal<E: serde::Serialize>(
     wrap: fn(Sealed<E>) -> DomainEvent,
     at: fn(&E) -> DateTime<Utc>,
 ) -> Result<Vec<NewEvent>, Refusal> {
-    let sealed = trail::seal_all(key, head.map(|(s, h)| (*s, h.as_str())), events).map_err(|_| corrupt(key))?;
+    let sealed = trail::seal_all(key, head.map(|(s, h)| (*s, h.as_str())), events)
+        .map_err(|_| corrupt(key))?;
     sealed
         .into_iter()
         .map(|s| {
-            let (entity_seq, hash, prev_hash, acted_at) = (s.seq, s.hash.clone(), s.prev_hash.clone(), at(&s.event));
+            let (entity_seq, hash, prev_hash, acted_at) =
+                (s.seq, s.hash.clone(), s.prev_hash.clone(), at(&s.event));
             let json = serde_json::to_string(&wrap(s)).map_err(|_| corrupt(key))?;
-            Ok(NewEvent { entity_seq, hash, prev_hash, json, acted_at })
+            Ok(NewEvent {
+                entity_seq,
+                hash,
+                prev_hash,
+                json,
+                acted_at,
+            })
         })
         .collect()
 }

@@ -34,7 +34,8 @@ pub struct PeerAddr(pub SocketAddr);
 pub fn generate_self_signed(extra_names: &[String]) -> Result<(String, String), TlsError> {
     let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
     names.extend(extra_names.iter().cloned());
-    let ck = rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
+    let ck =
+        rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
     Ok((ck.cert.pem(), ck.signing_key.serialize_pem()))
 }
 
@@ -47,7 +48,8 @@ pub fn spki_fingerprint(cert_der: &[u8]) -> Result<String, TlsError> {
 
 /// The fingerprint of the first certificate of a PEM file.
 pub fn spki_fingerprint_pem(cert_pem: &str) -> Result<String, TlsError> {
-    let der = CertificateDer::from_pem_slice(cert_pem.as_bytes()).map_err(|e| TlsError::Pem(e.to_string()))?;
+    let der = CertificateDer::from_pem_slice(cert_pem.as_bytes())
+        .map_err(|e| TlsError::Pem(e.to_string()))?;
     spki_fingerprint(der.as_ref())
 }
 
@@ -104,7 +106,8 @@ pub fn server_config(cert_pem: &str, key_pem: &str) -> Result<Arc<rustls::Server
     if certs.is_empty() {
         return Err(TlsError::Pem("没有证书".to_owned()));
     }
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| TlsError::Pem(e.to_string()))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| TlsError::Pem(e.to_string()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
@@ -118,7 +121,12 @@ pub fn server_config(cert_pem: &str, key_pem: &str) -> Result<Arc<rustls::Server
 
 /// Serves `router` over TLS on `listener` until `shutdown` completes. Each connection runs on
 /// its own task; a failed handshake only ends that connection.
-pub async fn serve(listener: TcpListener, router: Router, tls: Arc<rustls::ServerConfig>, shutdown: impl Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: impl Future<Output = ()>,
+) {
     let acceptor = TlsAcceptor::from(tls);
     tokio::pin!(shutdown);
     loop {
@@ -137,7 +145,9 @@ pub async fn serve(listener: TcpListener, router: Router, tls: Arc<rustls::Serve
         let acceptor = acceptor.clone();
         let router = router.clone();
         tokio::spawn(async move {
-            let handshake = tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(tcp)).await;
+            let handshake =
+                tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(tcp))
+                    .await;
             let stream = match handshake {
                 Ok(Ok(s)) => s,
                 Ok(Err(e)) => {
@@ -146,10 +156,13 @@ pub async fn serve(listener: TcpListener, router: Router, tls: Arc<rustls::Serve
                 }
                 Err(_) => return,
             };
-            let svc = tower::ServiceExt::map_request(router, move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(PeerAddr(peer));
-                req
-            });
+            let svc = tower::ServiceExt::map_request(
+                router,
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(PeerAddr(peer));
+                    req
+                },
+            );
             let conn = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
             if let Err(e) = conn.await {
@@ -170,7 +183,12 @@ mod tests {
         let fp = spki_fingerprint_pem(&cert).unwrap();
         assert_eq!(fp.len(), 64);
         let kp = rcgen::KeyPair::from_pem(&key).unwrap();
-        assert_eq!(fp, hex::encode(Sha256::digest(kp.public_key_der())));
+        assert_eq!(
+            fp,
+            hex::encode(Sha256::digest(
+                rcgen::PublicKeyData::subject_public_key_info(&kp)
+            ))
+        );
         assert!(server_config(&cert, &key).is_ok());
         // Another certificate has another key, hence another pin.
         let (other, _) = generate_self_signed(&[]).unwrap();

@@ -15,15 +15,32 @@ use tower::ServiceExt;
 
 async fn state() -> (TestDatabase, AppState) {
     let db = TestDatabase::create(&Backend::Sqlite).await.unwrap();
-    let state = AppState::new(db.store.clone(), ServerConfig::default(), Arc::new(SystemClock)).await.unwrap();
+    let state = AppState::new(
+        db.store.clone(),
+        ServerConfig::default(),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
     (db, state)
 }
 
 async fn call(state: &AppState, method: &str, path: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::builder().method(method).uri(path).header(PROTOCOL_HEADER, "1").body(Body::empty()).unwrap();
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(PROTOCOL_HEADER, "1")
+        .body(Body::empty())
+        .unwrap();
     let resp = app(state.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
-    (status, axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap().to_vec())
+    (
+        status,
+        axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
 }
 
 #[tokio::test]
@@ -37,14 +54,33 @@ async fn every_route_of_the_router_is_in_the_openapi_document_and_answers() {
     let (_, fallback) = call(&state, "GET", "/api/v1/no-such-route").await;
     let fallback: ApiError = serde_json::from_slice(&fallback).unwrap();
     for r in ROUTES {
-        assert!(doc["paths"][r.path][r.method].is_object(), "{} {} missing from the document", r.method, r.path);
+        assert!(
+            doc["paths"][r.path][r.method].is_object(),
+            "{} {} missing from the document",
+            r.method,
+            r.path
+        );
         let concrete = r.path.replace("{sha256}", &"a".repeat(64));
         let (status, body) = call(&state, &r.method.to_uppercase(), &concrete).await;
-        let answered_by_fallback = serde_json::from_slice::<ApiError>(&body).is_ok_and(|e| e == fallback);
-        assert!(!answered_by_fallback, "{} {} is not routed ({status})", r.method, r.path);
+        let answered_by_fallback =
+            serde_json::from_slice::<ApiError>(&body).is_ok_and(|e| e == fallback);
+        assert!(
+            !answered_by_fallback,
+            "{} {} is not routed ({status})",
+            r.method, r.path
+        );
     }
-    let documented: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(documented, ROUTES.len(), "the document has no route the router lacks");
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        ROUTES.len(),
+        "the document has no route the router lacks"
+    );
 }
 
 #[tokio::test]
@@ -53,13 +89,21 @@ async fn health_and_metrics_need_no_token_and_count_requests() {
     let (status, body) = call(&state, "GET", paths::HEALTH).await;
     assert_eq!(status, StatusCode::OK);
     let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!((health["status"].as_str(), health["backend"].as_str()), (Some("ok"), Some("sqlite")));
+    assert_eq!(
+        (health["status"].as_str(), health["backend"].as_str()),
+        (Some("ok"), Some("sqlite"))
+    );
     let (status, _) = call(&state, "POST", paths::PUSH).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, body) = call(&state, "GET", paths::METRICS).await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(body).unwrap();
-    for name in ["permitdesk_http_requests_total 3", "permitdesk_http_responses_4xx_total 1", "permitdesk_push_commands_total 0", "permitdesk_push_refusals_total 0"] {
+    for name in [
+        "permitdesk_http_requests_total 3",
+        "permitdesk_http_responses_4xx_total 1",
+        "permitdesk_push_commands_total 0",
+        "permitdesk_push_refusals_total 0",
+    ] {
         assert!(text.contains(name), "{name} in\n{text}");
     }
 }

@@ -7,7 +7,10 @@ use chrono::Utc;
 use permitdesk_domain::case::{
     AcceptanceTerms, CaseAction, CaseCommand, CertificateRecord, CorrectionPoint, Decision,
 };
-use permitdesk_domain::ids::{AttachmentId, CategoryCode, CertificateNumber, DepartmentCode, FlowCode, ItemCode, OrganisationId, ProjectId};
+use permitdesk_domain::ids::{
+    AttachmentId, CategoryCode, CertificateNumber, DepartmentCode, FlowCode, ItemCode,
+    OrganisationId, ProjectId,
+};
 use permitdesk_domain::procedure::SpecialProcedureKind;
 use permitdesk_domain::project::{ProjectAction, ProjectCommand};
 use permitdesk_protocol::{CommandOutcome, DomainCommand, PushRequest, Refusal, paths};
@@ -21,18 +24,33 @@ use std::collections::BTreeSet;
 /// The users of the matrix: every role, in its own scope and outside it. The world holds the
 /// builder's project P-own with case C-own (ZGJ, in review) and C-zjj (ZJJ, in review), and
 /// the other builder's draft project P-other.
-const USERS: [&str; 8] = ["applicant", "applicant2", "window", "reviewer-zgj-2", "reviewer-zjj-2", "utility-gsjt", "agency", "reform"];
+const USERS: [&str; 8] = [
+    "applicant",
+    "applicant2",
+    "window",
+    "reviewer-zgj-2",
+    "reviewer-zjj-2",
+    "utility-gsjt",
+    "agency",
+    "reform",
+];
 
 /// Who may push each kind of command on the builder's entities (P-own, C-own, new ones).
 fn may_push_expected(user: &str, kind: CommandKind) -> bool {
     use CaseAction as C;
     use ProjectAction as P;
     match kind {
-        CommandKind::Case(C::Create | C::AttachMaterial | C::DetachMaterial | C::Submit) => matches!(user, "applicant" | "window"),
-        CommandKind::Case(C::SubmitRectification | C::Withdraw) => user == "applicant",
-        CommandKind::Case(C::Receive | C::RequestCommitmentConfirmation | C::Accept | C::RequestCorrection | C::RefuseAcceptance) => {
-            user == "window"
+        CommandKind::Case(C::Create | C::AttachMaterial | C::DetachMaterial | C::Submit) => {
+            matches!(user, "applicant" | "window")
         }
+        CommandKind::Case(C::SubmitRectification | C::Withdraw) => user == "applicant",
+        CommandKind::Case(
+            C::Receive
+            | C::RequestCommitmentConfirmation
+            | C::Accept
+            | C::RequestCorrection
+            | C::RefuseAcceptance,
+        ) => user == "window",
         CommandKind::Case(
             C::ConfirmCommitment
             | C::DeclineCommitment
@@ -47,7 +65,9 @@ fn may_push_expected(user: &str, kind: CommandKind) -> bool {
         ) => user == "reviewer-zgj-2",
         // A new project of one's own organisation.
         CommandKind::Project(P::RegisterOnline) => matches!(user, "applicant" | "applicant2"),
-        CommandKind::Project(P::RegisterOnSite | P::RequestCorrection | P::ChooseFlow) => user == "window",
+        CommandKind::Project(P::RegisterOnSite | P::RequestCorrection | P::ChooseFlow) => {
+            user == "window"
+        }
         CommandKind::Project(P::Edit | P::AddWorks) => matches!(user, "applicant" | "window"),
         CommandKind::Project(P::Submit) => user == "applicant",
         CommandKind::Project(P::Close) => matches!(user, "applicant" | "window" | "reform"),
@@ -62,45 +82,90 @@ fn visible_expected(user: &str) -> BTreeSet<&'static str> {
         "window" => &["project:P-own", "case:C-own", "case:C-zjj"],
         "reviewer-zgj-2" => &["project:P-own", "case:C-own"],
         "reviewer-zjj-2" => &["project:P-own", "case:C-zjj"],
-        "reform" => &["project:P-own", "case:C-own", "case:C-zjj", "project:P-other"],
+        "reform" => &[
+            "project:P-own",
+            "case:C-own",
+            "case:C-zjj",
+            "project:P-other",
+        ],
         _ => &[],
     };
     all.iter().copied().collect()
 }
 
 /// One command of each kind, aimed at C-own / P-own (or a new id for creations).
-fn sample(kind: CommandKind, n: &str, form: &AttachmentId, builder: &OrganisationId) -> DomainCommand {
+fn sample(
+    kind: CommandKind,
+    n: &str,
+    form: &AttachmentId,
+    builder: &OrganisationId,
+) -> DomainCommand {
     use CaseAction as C;
     use ProjectAction as P;
-    let point = || vec![CorrectionPoint { material: "图纸".into(), reason: "缺页".into() }];
+    let point = || {
+        vec![CorrectionPoint {
+            material: "图纸".into(),
+            reason: "缺页".into(),
+        }]
+    };
     let case = |c: CaseCommand| case_cmd("C-own", c);
     match kind {
         CommandKind::Case(a) => match a {
             C::Create => case_cmd(&format!("C-new-{n}"), create_case("P-own", builder.clone())),
-            C::AttachMaterial => case(CaseCommand::AttachMaterial { material: "图纸".into(), attachment: form.clone() }),
-            C::DetachMaterial => case(CaseCommand::DetachMaterial { material: "图纸".into() }),
-            C::Submit => case(CaseCommand::Submit { stamped_form: form.clone() }),
+            C::AttachMaterial => case(CaseCommand::AttachMaterial {
+                material: "图纸".into(),
+                attachment: form.clone(),
+            }),
+            C::DetachMaterial => case(CaseCommand::DetachMaterial {
+                material: "图纸".into(),
+            }),
+            C::Submit => case(CaseCommand::Submit {
+                stamped_form: form.clone(),
+            }),
             C::Receive => case(CaseCommand::Receive),
             C::RequestCommitmentConfirmation => case(CaseCommand::RequestCommitmentConfirmation),
             C::ConfirmCommitment => case(CaseCommand::ConfirmCommitment),
-            C::DeclineCommitment => case(CaseCommand::DeclineCommitment { reason: "不适用".into() }),
+            C::DeclineCommitment => case(CaseCommand::DeclineCommitment {
+                reason: "不适用".into(),
+            }),
             C::Accept => case(CaseCommand::Accept {
-                terms: AcceptanceTerms { catalogue_version: String::new(), time_limit_working_days: 0, review_levels: vec![] },
+                terms: AcceptanceTerms {
+                    catalogue_version: String::new(),
+                    time_limit_working_days: 0,
+                    review_levels: vec![],
+                },
                 commitment_based: false,
             }),
             C::RequestCorrection => case(CaseCommand::RequestCorrection { points: point() }),
-            C::RefuseAcceptance => case(CaseCommand::RefuseAcceptance { reasons: vec!["不符合".into()] }),
-            C::SignOff => case(CaseCommand::SignOff { level: "不存在的层级".into() }),
+            C::RefuseAcceptance => case(CaseCommand::RefuseAcceptance {
+                reasons: vec!["不符合".into()],
+            }),
+            C::SignOff => case(CaseCommand::SignOff {
+                level: "不存在的层级".into(),
+            }),
             C::Pause => case(CaseCommand::Pause { points: vec![] }),
-            C::SubmitRectification => case(CaseCommand::SubmitRectification { note: "已整改".into() }),
+            C::SubmitRectification => case(CaseCommand::SubmitRectification {
+                note: "已整改".into(),
+            }),
             C::Resume => case(CaseCommand::Resume),
-            C::StartSpecialProcedure => {
-                case(CaseCommand::StartSpecialProcedure { procedure: 1, kind: SpecialProcedureKind::ExpertReview, timed: None })
-            }
-            C::EndSpecialProcedure => case(CaseCommand::EndSpecialProcedure { procedure: 99, summary: "完成".into() }),
-            C::Extend => case(CaseCommand::Extend { days: 0, reason: "复杂".into(), approved_by: "局长".into() }),
+            C::StartSpecialProcedure => case(CaseCommand::StartSpecialProcedure {
+                procedure: 1,
+                kind: SpecialProcedureKind::ExpertReview,
+                timed: None,
+            }),
+            C::EndSpecialProcedure => case(CaseCommand::EndSpecialProcedure {
+                procedure: 99,
+                summary: "完成".into(),
+            }),
+            C::Extend => case(CaseCommand::Extend {
+                days: 0,
+                reason: "复杂".into(),
+                approved_by: "局长".into(),
+            }),
             C::Return => case(CaseCommand::Return { reasons: vec![] }),
-            C::Withdraw => case(CaseCommand::Withdraw { reason: String::new() }),
+            C::Withdraw => case(CaseCommand::Withdraw {
+                reason: String::new(),
+            }),
             C::Complete => case(CaseCommand::Complete {
                 decision: Decision::Granted {
                     certificate: CertificateRecord {
@@ -114,30 +179,52 @@ fn sample(kind: CommandKind, n: &str, form: &AttachmentId, builder: &Organisatio
             }),
         },
         CommandKind::Project(a) => {
-            let details = project_details("矩阵项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
+            let details =
+                project_details("矩阵项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
             let own = |c: ProjectCommand| project_cmd("P-own", c);
             match a {
                 P::RegisterOnline => {
                     let id = format!("P-new-{n}");
-                    project_cmd(&id, ProjectCommand::RegisterOnline { id: ProjectId::new(&id), details })
+                    project_cmd(
+                        &id,
+                        ProjectCommand::RegisterOnline {
+                            id: ProjectId::new(&id),
+                            details,
+                        },
+                    )
                 }
                 P::RegisterOnSite => {
                     let id = format!("P-site-{n}");
-                    project_cmd(&id, ProjectCommand::RegisterOnSite { id: ProjectId::new(&id), owner: builder.clone(), details })
+                    project_cmd(
+                        &id,
+                        ProjectCommand::RegisterOnSite {
+                            id: ProjectId::new(&id),
+                            owner: builder.clone(),
+                            details,
+                        },
+                    )
                 }
                 P::Edit => own(ProjectCommand::Edit { details }),
                 P::Submit => own(ProjectCommand::Submit),
                 P::RequestCorrection => own(ProjectCommand::RequestCorrection { problems: vec![] }),
-                P::ChooseFlow => own(ProjectCommand::ChooseFlow { flow: FlowCode::new(FLOW), category: CategoryCode::new("ZF-FW") }),
-                P::AddWorks => own(ProjectCommand::AddWorks { works: works().unwrap() }),
-                P::Close => own(ProjectCommand::Close { reason: String::new() }),
+                P::ChooseFlow => own(ProjectCommand::ChooseFlow {
+                    flow: FlowCode::new(FLOW),
+                    category: CategoryCode::new("ZF-FW"),
+                }),
+                P::AddWorks => own(ProjectCommand::AddWorks {
+                    works: works().unwrap(),
+                }),
+                P::Close => own(ProjectCommand::Close {
+                    reason: String::new(),
+                }),
             }
         }
     }
 }
 
 #[tokio::test]
-async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_on_push_pull_and_download() {
+async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_on_push_pull_and_download()
+ {
     let server = TestServer::start(Backend::from_env()).await.unwrap();
     let store = server.state.store.clone();
     let env = permitdesk_server::store::PushEnv {
@@ -150,32 +237,106 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
         let id = id.to_owned();
         async move { store.user(&id.as_str().into()).await.unwrap().unwrap() }
     };
-    let (applicant, applicant2, window) = (user("applicant").await, user("applicant2").await, user("window").await);
+    let (applicant, applicant2, window) = (
+        user("applicant").await,
+        user("applicant2").await,
+        user("window").await,
+    );
     let now = Utc::now();
-    let limits = UploadLimits { max_file_size: 1 << 20 };
+    let limits = UploadLimits {
+        max_file_size: 1 << 20,
+    };
     let form_bytes = pdf("form of C-own");
     let form = AttachmentId::new(sha256_hex(&form_bytes));
-    store.put_chunk(form.as_str(), 0, form_bytes.len() as u64, &form_bytes, &applicant, limits, now).await.unwrap().unwrap();
+    store
+        .put_chunk(
+            form.as_str(),
+            0,
+            form_bytes.len() as u64,
+            &form_bytes,
+            &applicant,
+            limits,
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
     let private = pdf("private file of applicant2");
     let private_id = AttachmentId::new(sha256_hex(&private));
-    store.put_chunk(private_id.as_str(), 0, private.len() as u64, &private, &applicant2, limits, now).await.unwrap().unwrap();
+    store
+        .put_chunk(
+            private_id.as_str(),
+            0,
+            private.len() as u64,
+            &private,
+            &applicant2,
+            limits,
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
 
     let mut d = Driver::new(store.as_ref(), env);
-    d.project_ready("P-own", &applicant, &window, now).await.unwrap();
-    d.case_in_review("C-own", "P-own", &applicant, &window, &form, now).await.unwrap();
+    d.project_ready("P-own", &applicant, &window, now)
+        .await
+        .unwrap();
+    d.case_in_review("C-own", "P-own", &applicant, &window, &form, now)
+        .await
+        .unwrap();
     let mut zjj = create_case("P-own", builder_org().unwrap());
-    if let CaseCommand::Create { item, department, .. } = &mut zjj {
+    if let CaseCommand::Create {
+        item, department, ..
+    } = &mut zjj
+    {
         *item = ItemCode::new("ZJJ-01");
         *department = DepartmentCode::new("ZJJ");
     }
-    d.apply(&applicant, case_cmd("C-zjj", zjj), now).await.unwrap();
-    d.apply(&applicant, case_cmd("C-zjj", CaseCommand::Submit { stamped_form: form.clone() }), now).await.unwrap();
-    d.apply(&window, case_cmd("C-zjj", CaseCommand::Receive), now).await.unwrap();
-    d.apply(&window, case_cmd("C-zjj", CaseCommand::Accept { terms: empty_terms(), commitment_based: false }), now).await.unwrap();
-    let other = project_details("另一项目", permitdesk_server::demo::OTHER_BUILDER_ORG8).unwrap();
-    d.apply(&applicant2, project_cmd("P-other", ProjectCommand::RegisterOnline { id: ProjectId::new("P-other"), details: other }), now)
+    d.apply(&applicant, case_cmd("C-zjj", zjj), now)
         .await
         .unwrap();
+    d.apply(
+        &applicant,
+        case_cmd(
+            "C-zjj",
+            CaseCommand::Submit {
+                stamped_form: form.clone(),
+            },
+        ),
+        now,
+    )
+    .await
+    .unwrap();
+    d.apply(&window, case_cmd("C-zjj", CaseCommand::Receive), now)
+        .await
+        .unwrap();
+    d.apply(
+        &window,
+        case_cmd(
+            "C-zjj",
+            CaseCommand::Accept {
+                terms: empty_terms(),
+                commitment_based: false,
+            },
+        ),
+        now,
+    )
+    .await
+    .unwrap();
+    let other = project_details("另一项目", permitdesk_server::demo::OTHER_BUILDER_ORG8).unwrap();
+    d.apply(
+        &applicant2,
+        project_cmd(
+            "P-other",
+            ProjectCommand::RegisterOnline {
+                id: ProjectId::new("P-other"),
+                details: other,
+            },
+        ),
+        now,
+    )
+    .await
+    .unwrap();
 
     let mut clients: Vec<(&str, ApiClient)> = Vec::new();
     for u in USERS {
@@ -184,8 +345,15 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
 
     // Pull: exactly the expected entities, nothing outside scope.
     for (u, c) in &clients {
-        let page = c.pull(0, Some(10_000), Some(&format!("matrix-{u}"))).await.unwrap();
-        let got: BTreeSet<String> = page.events.iter().map(|e| e.event.entity_key().to_owned()).collect();
+        let page = c
+            .pull(0, Some(10_000), Some(&format!("matrix-{u}")))
+            .await
+            .unwrap();
+        let got: BTreeSet<String> = page
+            .events
+            .iter()
+            .map(|e| e.event.entity_key().to_owned())
+            .collect();
         let want: BTreeSet<String> = visible_expected(u).into_iter().map(str::to_owned).collect();
         assert_eq!(got, want, "pull of {u}");
     }
@@ -194,11 +362,26 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
     for (u, c) in &clients {
         for (file, allowed) in [
             // Submitted with both cases, so linked to both.
-            (&form, *u == "applicant" || visible_expected(u).contains("case:C-own") || visible_expected(u).contains("case:C-zjj")),
+            (
+                &form,
+                *u == "applicant"
+                    || visible_expected(u).contains("case:C-own")
+                    || visible_expected(u).contains("case:C-zjj"),
+            ),
             (&private_id, *u == "applicant2"),
         ] {
-            let (status, body) = c.raw(c.request(reqwest::Method::GET, &format!("{}/{file}", paths::ATTACHMENTS))).await.unwrap();
-            assert_eq!(status == 200, allowed, "download of {file} by {u}: {status}");
+            let (status, body) = c
+                .raw(c.request(
+                    reqwest::Method::GET,
+                    &format!("{}/{file}", paths::ATTACHMENTS),
+                ))
+                .await
+                .unwrap();
+            assert_eq!(
+                status == 200,
+                allowed,
+                "download of {file} by {u}: {status}"
+            );
             if !allowed {
                 let e: permitdesk_protocol::ApiError = serde_json::from_slice(&body).unwrap();
                 assert_eq!(e.code, permitdesk_protocol::ErrorCode::NotFound);
@@ -214,15 +397,37 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
             let before = store.max_server_seq().await.unwrap();
             let cmd = sample(kind, &format!("{n}-{u}"), &form, &builder);
             let env = envelope((n + 1) as u64, cmd, Utc::now());
-            let r = c.push(&PushRequest { client_id: format!("matrix-{u}"), commands: vec![env] }).await.unwrap();
+            let r = c
+                .push(&PushRequest {
+                    client_id: format!("matrix-{u}"),
+                    commands: vec![env],
+                })
+                .await
+                .unwrap();
             let outcome = &r.results[0].outcome;
-            let forbidden = matches!(outcome, CommandOutcome::Refused { refusal: Refusal::Forbidden { .. } });
-            assert_eq!(!forbidden, may_push_expected(u, kind), "{u} pushing {kind:?}: {outcome:?}");
+            let forbidden = matches!(
+                outcome,
+                CommandOutcome::Refused {
+                    refusal: Refusal::Forbidden { .. }
+                }
+            );
+            assert_eq!(
+                !forbidden,
+                may_push_expected(u, kind),
+                "{u} pushing {kind:?}: {outcome:?}"
+            );
             if forbidden {
-                assert_eq!(store.max_server_seq().await.unwrap(), before, "{u} {kind:?} changed the state");
+                assert_eq!(
+                    store.max_server_seq().await.unwrap(),
+                    before,
+                    "{u} {kind:?} changed the state"
+                );
             }
             rows += 1;
         }
     }
-    assert_eq!(rows, USERS.len() * (CaseAction::ALL.len() + ProjectAction::ALL.len()));
+    assert_eq!(
+        rows,
+        USERS.len() * (CaseAction::ALL.len() + ProjectAction::ALL.len())
+    );
 }

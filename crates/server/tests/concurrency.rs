@@ -36,7 +36,11 @@ async fn a_concurrent_puller_sees_every_committed_event_once_and_in_order() {
                 let finished = done.load(Ordering::SeqCst);
                 let page = store.pull(&reform, "puller", after, 7).await.unwrap();
                 for e in &page.events {
-                    assert!(e.server_seq > after, "an event at or below the cursor: {} <= {after}", e.server_seq);
+                    assert!(
+                        e.server_seq > after,
+                        "an event at or below the cursor: {} <= {after}",
+                        e.server_seq
+                    );
                 }
                 seen.extend(page.events.iter().map(|e| e.server_seq));
                 after = page.cursor;
@@ -51,16 +55,36 @@ async fn a_concurrent_puller_sees_every_committed_event_once_and_in_order() {
 
     let mut writers = Vec::new();
     for wi in 0..WRITERS {
-        let store = if wi % 2 == 0 { w.db.store.clone() } else { second.clone() };
+        let store = if wi % 2 == 0 {
+            w.db.store.clone()
+        } else {
+            second.clone()
+        };
         let (env, user) = (w.env.clone(), applicant.clone());
         let at = w.now();
         writers.push(tokio::spawn(async move {
             for i in 0..PER_WRITER {
                 let id = format!("P-{wi}-{i}");
                 let details = project_details(&id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
-                let cmd = envelope(i as u64 + 1, project_cmd(&id, ProjectCommand::RegisterOnline { id: ProjectId::new(&id), details }), at);
-                let r = store.push(&env, &user, &format!("writer-{wi}"), &[cmd]).await.unwrap();
-                assert!(matches!(r.results[0].outcome, CommandOutcome::Applied { .. }), "{r:?}");
+                let cmd = envelope(
+                    i as u64 + 1,
+                    project_cmd(
+                        &id,
+                        ProjectCommand::RegisterOnline {
+                            id: ProjectId::new(&id),
+                            details,
+                        },
+                    ),
+                    at,
+                );
+                let r = store
+                    .push(&env, &user, &format!("writer-{wi}"), &[cmd])
+                    .await
+                    .unwrap();
+                assert!(
+                    matches!(r.results[0].outcome, CommandOutcome::Applied { .. }),
+                    "{r:?}"
+                );
             }
         }));
     }
@@ -70,8 +94,16 @@ async fn a_concurrent_puller_sees_every_committed_event_once_and_in_order() {
     done.store(true, Ordering::SeqCst);
     let seen = puller.await.unwrap();
     let total = (WRITERS * PER_WRITER) as u64;
-    assert_eq!(w.store().max_server_seq().await.unwrap(), total, "no number allocated twice or lost");
-    assert_eq!(seen, (1..=total).collect::<Vec<_>>(), "the puller saw every event exactly once, in order");
+    assert_eq!(
+        w.store().max_server_seq().await.unwrap(),
+        total,
+        "no number allocated twice or lost"
+    );
+    assert_eq!(
+        seen,
+        (1..=total).collect::<Vec<_>>(),
+        "the puller saw every event exactly once, in order"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -81,16 +113,29 @@ async fn two_server_instances_run_each_scheduled_action_exactly_once() {
         w.case_in_review(&format!("P-{i}"), &format!("C-{i}")).await;
     }
     let second = w.db.second_store().await.unwrap();
-    let config = |name: &str| ServerConfig { instance: name.to_owned(), ..ServerConfig::default() };
-    let a = AppState::new(w.db.store.clone(), config("a"), w.clock.clone()).await.unwrap();
-    let b = AppState::new(second, config("b"), w.clock.clone()).await.unwrap();
+    let config = |name: &str| ServerConfig {
+        instance: name.to_owned(),
+        ..ServerConfig::default()
+    };
+    let a = AppState::new(w.db.store.clone(), config("a"), w.clock.clone())
+        .await
+        .unwrap();
+    let b = AppState::new(second, config("b"), w.clock.clone())
+        .await
+        .unwrap();
     w.clock.set("2026-03-13T02:00:00Z".parse().unwrap());
     let mut ran = 0;
     for _ in 0..3 {
-        let (ra, rb) = tokio::join!(permitdesk_server::scheduler::tick(&a), permitdesk_server::scheduler::tick(&b));
+        let (ra, rb) = tokio::join!(
+            permitdesk_server::scheduler::tick(&a),
+            permitdesk_server::scheduler::tick(&b)
+        );
         ran += ra.unwrap() + rb.unwrap();
     }
-    assert_eq!(ran, 4, "one due-soon warning per case, whichever instance ran it");
+    assert_eq!(
+        ran, 4,
+        "one due-soon warning per case, whichever instance ran it"
+    );
     let n = w.store().notifications(0, 100).await.unwrap();
     assert_eq!(n.len(), 4);
     let mut cases: Vec<&str> = n.iter().map(|n| n.entity_key.as_str()).collect();

@@ -13,8 +13,15 @@ use permitdesk_server::testing::{ApiClient, Backend, TestServer};
 
 async fn upload(c: &ApiClient, content: &[u8]) -> AttachmentId {
     let sha = sha256_hex(content);
-    let url = format!("{}/{sha}?offset=0&size={}", paths::ATTACHMENTS, content.len());
-    let st: permitdesk_protocol::UploadStatus = ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content.to_vec())).await.unwrap();
+    let url = format!(
+        "{}/{sha}?offset=0&size={}",
+        paths::ATTACHMENTS,
+        content.len()
+    );
+    let st: permitdesk_protocol::UploadStatus =
+        ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content.to_vec()))
+            .await
+            .unwrap();
     assert!(st.complete);
     AttachmentId::new(sha)
 }
@@ -33,35 +40,134 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
 
     let details = project_details("示范厂房", permitdesk_server::demo::BUILDER_ORG8).unwrap();
     let a_cmds = vec![
-        envelope(1, project_cmd("P-1", ProjectCommand::RegisterOnline { id: ProjectId::new("P-1"), details }), now),
+        envelope(
+            1,
+            project_cmd(
+                "P-1",
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new("P-1"),
+                    details,
+                },
+            ),
+            now,
+        ),
         envelope(2, project_cmd("P-1", ProjectCommand::Submit), now),
     ];
-    let r = applicant.push(&PushRequest { client_id: "pc-applicant".into(), commands: a_cmds }).await.unwrap();
-    assert!(r.results.iter().all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })), "{r:?}");
+    let r = applicant
+        .push(&PushRequest {
+            client_id: "pc-applicant".into(),
+            commands: a_cmds,
+        })
+        .await
+        .unwrap();
+    assert!(
+        r.results
+            .iter()
+            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
+        "{r:?}"
+    );
     let w_cmds = vec![
-        envelope(1, project_cmd("P-1", ProjectCommand::ChooseFlow { flow: FlowCode::new(FLOW), category: CategoryCode::new(CATEGORY) }), now),
-        envelope(2, project_cmd("P-1", ProjectCommand::AddWorks { works: works().unwrap() }), now),
+        envelope(
+            1,
+            project_cmd(
+                "P-1",
+                ProjectCommand::ChooseFlow {
+                    flow: FlowCode::new(FLOW),
+                    category: CategoryCode::new(CATEGORY),
+                },
+            ),
+            now,
+        ),
+        envelope(
+            2,
+            project_cmd(
+                "P-1",
+                ProjectCommand::AddWorks {
+                    works: works().unwrap(),
+                },
+            ),
+            now,
+        ),
     ];
-    let r = window.push(&PushRequest { client_id: "pc-window".into(), commands: w_cmds }).await.unwrap();
-    assert!(r.results.iter().all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })), "{r:?}");
+    let r = window
+        .push(&PushRequest {
+            client_id: "pc-window".into(),
+            commands: w_cmds,
+        })
+        .await
+        .unwrap();
+    assert!(
+        r.results
+            .iter()
+            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
+        "{r:?}"
+    );
     let a2 = vec![
         envelope(3, case_cmd("C-1", create_case("P-1", org)), now),
-        envelope(4, case_cmd("C-1", CaseCommand::Submit { stamped_form: form.clone() }), now),
+        envelope(
+            4,
+            case_cmd(
+                "C-1",
+                CaseCommand::Submit {
+                    stamped_form: form.clone(),
+                },
+            ),
+            now,
+        ),
     ];
-    let r = applicant.push(&PushRequest { client_id: "pc-applicant".into(), commands: a2 }).await.unwrap();
-    assert!(r.results.iter().all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })), "{r:?}");
+    let r = applicant
+        .push(&PushRequest {
+            client_id: "pc-applicant".into(),
+            commands: a2,
+        })
+        .await
+        .unwrap();
+    assert!(
+        r.results
+            .iter()
+            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
+        "{r:?}"
+    );
     assert_eq!(r.last_mutation_id, 4);
     let w2 = vec![
         envelope(3, case_cmd("C-1", CaseCommand::Receive), now),
-        envelope(4, case_cmd("C-1", CaseCommand::Accept { terms: empty_terms(), commitment_based: false }), now),
+        envelope(
+            4,
+            case_cmd(
+                "C-1",
+                CaseCommand::Accept {
+                    terms: empty_terms(),
+                    commitment_based: false,
+                },
+            ),
+            now,
+        ),
     ];
-    let r = window.push(&PushRequest { client_id: "pc-window".into(), commands: w2 }).await.unwrap();
-    assert!(r.results.iter().all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })), "{r:?}");
+    let r = window
+        .push(&PushRequest {
+            client_id: "pc-window".into(),
+            commands: w2,
+        })
+        .await
+        .unwrap();
+    assert!(
+        r.results
+            .iter()
+            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
+        "{r:?}"
+    );
 
     // The reviewer of ZGJ sees the case and its project; ZJJ and the other builder see nothing.
     let p = zgj.pull(0, None, Some("pc-zgj")).await.unwrap();
-    let keys: std::collections::BTreeSet<String> = p.events.iter().map(|e| e.event.entity_key().to_owned()).collect();
-    assert_eq!(keys.into_iter().collect::<Vec<_>>(), vec!["case:C-1".to_owned(), "project:P-1".to_owned()]);
+    let keys: std::collections::BTreeSet<String> = p
+        .events
+        .iter()
+        .map(|e| e.event.entity_key().to_owned())
+        .collect();
+    assert_eq!(
+        keys.into_iter().collect::<Vec<_>>(),
+        vec!["case:C-1".to_owned(), "project:P-1".to_owned()]
+    );
     assert!(!p.has_more);
     for e in &p.events {
         if let DomainEvent::Case(s) = &e.event {
@@ -72,9 +178,15 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
     assert!(other.pull(0, None, None).await.unwrap().events.is_empty());
     // The stamped form downloads for the reviewer, not for the other builder.
     let path = format!("{}/{}", paths::ATTACHMENTS, form);
-    let (status, body) = zgj.raw(zgj.request(reqwest::Method::GET, &path)).await.unwrap();
+    let (status, body) = zgj
+        .raw(zgj.request(reqwest::Method::GET, &path))
+        .await
+        .unwrap();
     assert_eq!(status, 200);
     assert_eq!(body, pdf("stamped form"));
-    let (status, _) = other.raw(other.request(reqwest::Method::GET, &path)).await.unwrap();
+    let (status, _) = other
+        .raw(other.request(reqwest::Method::GET, &path))
+        .await
+        .unwrap();
     assert_eq!(status, 404);
 }

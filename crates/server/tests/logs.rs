@@ -33,7 +33,11 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_never_contain_passwords_tokens_or_personal_numbers() {
     let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(buffer.clone()).with_ansi(false).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(buffer.clone())
+        .with_ansi(false)
+        .finish();
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let server = TestServer::start(Backend::from_env()).await.unwrap();
@@ -47,15 +51,43 @@ async fn logs_never_contain_passwords_tokens_or_personal_numbers() {
     details.contacts[0].phone = permitdesk_domain::codes::PhoneNumber::parse(phone).unwrap();
     let id_card = "230102199001011234";
     details.contacts[0].name = format!("张三（身份证 {id_card}）");
-    let cmd = envelope(1, project_cmd("P-1", ProjectCommand::RegisterOnline { id: ProjectId::new("P-1"), details }), chrono::Utc::now());
-    let r = c.push(&PushRequest { client_id: "pc".into(), commands: vec![cmd] }).await.unwrap();
-    assert!(matches!(r.results[0].outcome, CommandOutcome::Applied { .. }));
+    let cmd = envelope(
+        1,
+        project_cmd(
+            "P-1",
+            ProjectCommand::RegisterOnline {
+                id: ProjectId::new("P-1"),
+                details,
+            },
+        ),
+        chrono::Utc::now(),
+    );
+    let r = c
+        .push(&PushRequest {
+            client_id: "pc".into(),
+            commands: vec![cmd],
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        r.results[0].outcome,
+        CommandOutcome::Applied { .. }
+    ));
     assert_eq!(c.pull(0, None, Some("pc")).await.unwrap().events.len(), 1);
 
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("permitdesk::http"), "the requests were logged at all:\n{logs}");
+    assert!(
+        logs.contains("permitdesk::http"),
+        "the requests were logged at all:\n{logs}"
+    );
     assert!(logs.contains("login failed"));
-    for secret in [DEMO_PASSWORD, wrong_password, token.as_str(), phone, id_card] {
+    for secret in [
+        DEMO_PASSWORD,
+        wrong_password,
+        token.as_str(),
+        phone,
+        id_card,
+    ] {
         assert!(!logs.contains(secret), "the logs contain {secret}:\n{logs}");
     }
 }

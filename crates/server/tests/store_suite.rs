@@ -24,17 +24,52 @@ async fn the_same_mutation_id_twice_is_a_duplicate_and_applied_once() {
     let w = World::new().await;
     let applicant = w.user("applicant").await;
     let details = project_details("幂等项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    let cmd = envelope(7, project_cmd("P-1", ProjectCommand::RegisterOnline { id: ProjectId::new("P-1"), details }), w.now());
-    let first = w.store().push(&w.env, &applicant, "pc-1", &[cmd.clone()]).await.unwrap();
+    let cmd = envelope(
+        7,
+        project_cmd(
+            "P-1",
+            ProjectCommand::RegisterOnline {
+                id: ProjectId::new("P-1"),
+                details,
+            },
+        ),
+        w.now(),
+    );
+    let first = w
+        .store()
+        .push(&w.env, &applicant, "pc-1", std::slice::from_ref(&cmd))
+        .await
+        .unwrap();
     assert!(applied(&first.results[0].outcome));
-    let again = w.store().push(&w.env, &applicant, "pc-1", &[cmd.clone(), cmd.clone()]).await.unwrap();
-    assert!(again.results.iter().all(|r| r.outcome == CommandOutcome::Duplicate), "{again:?}");
+    let again = w
+        .store()
+        .push(&w.env, &applicant, "pc-1", &[cmd.clone(), cmd.clone()])
+        .await
+        .unwrap();
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.outcome == CommandOutcome::Duplicate),
+        "{again:?}"
+    );
     assert_eq!(again.last_mutation_id, 7);
     // A lower id is also a duplicate: ids only grow.
     let mut older = cmd.clone();
     older.mutation_id = 3;
-    assert_eq!(w.store().push(&w.env, &applicant, "pc-1", &[older]).await.unwrap().results[0].outcome, CommandOutcome::Duplicate);
-    assert_eq!(w.store().entity_events("project:P-1").await.unwrap().len(), 1);
+    assert_eq!(
+        w.store()
+            .push(&w.env, &applicant, "pc-1", &[older])
+            .await
+            .unwrap()
+            .results[0]
+            .outcome,
+        CommandOutcome::Duplicate
+    );
+    assert_eq!(
+        w.store().entity_events("project:P-1").await.unwrap().len(),
+        1
+    );
     assert_eq!(w.store().max_server_seq().await.unwrap(), 1);
     // Another installation has its own ids.
     assert_eq!(w.store().last_mutation_id("pc-2").await.unwrap(), 0);
@@ -45,42 +80,99 @@ async fn a_refusal_is_recorded_with_its_reason_and_advances_the_mutation_id() {
     let w = World::new().await;
     let applicant = w.user("applicant").await;
     let cmd = envelope(1, project_cmd("P-9", ProjectCommand::Submit), w.now());
-    let r = w.store().push(&w.env, &applicant, "pc-1", &[cmd.clone()]).await.unwrap();
-    let CommandOutcome::Refused { refusal } = &r.results[0].outcome else { panic!("{r:?}") };
+    let r = w
+        .store()
+        .push(&w.env, &applicant, "pc-1", std::slice::from_ref(&cmd))
+        .await
+        .unwrap();
+    let CommandOutcome::Refused { refusal } = &r.results[0].outcome else {
+        panic!("{r:?}")
+    };
     assert!(!refusal.message().is_empty());
     assert_eq!(r.last_mutation_id, 1);
     let recorded = w.store().refusals("pc-1", &applicant.id, 0).await.unwrap();
     assert_eq!(recorded.len(), 1);
     assert_eq!(&recorded[0].refusal, refusal);
     // Another user does not see this client's refusals.
-    assert!(w.store().refusals("pc-1", &UserId::new("window"), 0).await.unwrap().is_empty());
-    assert_eq!(w.store().push(&w.env, &applicant, "pc-1", &[cmd]).await.unwrap().results[0].outcome, CommandOutcome::Duplicate);
-    assert_eq!(w.store().max_server_seq().await.unwrap(), 0, "a refusal appends no event");
+    assert!(
+        w.store()
+            .refusals("pc-1", &UserId::new("window"), 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        w.store()
+            .push(&w.env, &applicant, "pc-1", &[cmd])
+            .await
+            .unwrap()
+            .results[0]
+            .outcome,
+        CommandOutcome::Duplicate
+    );
+    assert_eq!(
+        w.store().max_server_seq().await.unwrap(),
+        0,
+        "a refusal appends no event"
+    );
 }
 
 #[tokio::test]
 async fn two_reviewers_signing_the_same_level_offline_one_wins_the_other_sees_why() {
     let w = World::new().await;
     w.case_in_review("P-1", "C-1").await;
-    let (r1, r2) = (w.user("reviewer-zgj-1").await, w.user("reviewer-zgj-3").await);
+    let (r1, r2) = (
+        w.user("reviewer-zgj-1").await,
+        w.user("reviewer-zgj-3").await,
+    );
     let t = w.now() + Duration::minutes(5);
     let sign = |m| {
-        let mut e = envelope(m, case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), t);
+        let mut e = envelope(
+            m,
+            case_cmd(
+                "C-1",
+                CaseCommand::SignOff {
+                    level: "受理".into(),
+                },
+            ),
+            t,
+        );
         e.base_version = 4;
         e
     };
     w.clock.advance(Duration::hours(2));
-    let a = w.store().push(&w.env, &r1, "pc-r1", &[sign(1)]).await.unwrap();
-    let b = w.store().push(&w.env, &r2, "pc-r2", &[sign(1)]).await.unwrap();
+    let a = w
+        .store()
+        .push(&w.env, &r1, "pc-r1", &[sign(1)])
+        .await
+        .unwrap();
+    let b = w
+        .store()
+        .push(&w.env, &r2, "pc-r2", &[sign(1)])
+        .await
+        .unwrap();
     assert!(applied(&a.results[0].outcome), "{a:?}");
     match &b.results[0].outcome {
-        CommandOutcome::Refused { refusal: Refusal::Case { error: CaseError::WrongReviewLevel { expected, requested }, message } } => {
+        CommandOutcome::Refused {
+            refusal:
+                Refusal::Case {
+                    error:
+                        CaseError::WrongReviewLevel {
+                            expected,
+                            requested,
+                        },
+                    message,
+                },
+        } => {
             assert_eq!((expected.as_str(), requested.as_str()), ("审核", "受理"));
             assert!(message.contains("审核"), "{message}");
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(w.store().refusals("pc-r2", &r2.id, 0).await.unwrap().len(), 1);
+    assert_eq!(
+        w.store().refusals("pc-r2", &r2.id, 0).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -95,13 +187,46 @@ async fn actions_in_the_future_too_old_or_before_the_last_event_are_refused_by_t
         ("before last event", now - Duration::minutes(1)),
     ];
     for (i, (what, at)) in cases.iter().enumerate() {
-        let e = envelope(i as u64 + 1, case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), *at);
+        let e = envelope(
+            i as u64 + 1,
+            case_cmd(
+                "C-1",
+                CaseCommand::SignOff {
+                    level: "受理".into(),
+                },
+            ),
+            *at,
+        );
         let out = w.store().push(&w.env, &r, "pc-r", &[e]).await.unwrap();
-        assert!(matches!(out.results[0].outcome, CommandOutcome::Refused { refusal: Refusal::Time { .. } }), "{what}: {out:?}");
+        assert!(
+            matches!(
+                out.results[0].outcome,
+                CommandOutcome::Refused {
+                    refusal: Refusal::Time { .. }
+                }
+            ),
+            "{what}: {out:?}"
+        );
     }
     // Within the tolerance and after the last event: applied.
-    let e = envelope(10, case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), now + Duration::seconds(30));
-    assert!(applied(&w.store().push(&w.env, &r, "pc-r", &[e]).await.unwrap().results[0].outcome));
+    let e = envelope(
+        10,
+        case_cmd(
+            "C-1",
+            CaseCommand::SignOff {
+                level: "受理".into(),
+            },
+        ),
+        now + Duration::seconds(30),
+    );
+    assert!(applied(
+        &w.store()
+            .push(&w.env, &r, "pc-r", &[e])
+            .await
+            .unwrap()
+            .results[0]
+            .outcome
+    ));
 }
 
 #[tokio::test]
@@ -110,12 +235,37 @@ async fn forged_ids_and_versions_are_refused_as_invalid_and_change_nothing() {
     w.case_in_review("P-1", "C-1").await;
     let r = w.user("reviewer-zgj-1").await;
     let before = w.store().max_server_seq().await.unwrap();
-    let mut e = envelope(1, case_cmd("C-1", CaseCommand::SignOff { level: "受理".into() }), w.now());
+    let mut e = envelope(
+        1,
+        case_cmd(
+            "C-1",
+            CaseCommand::SignOff {
+                level: "受理".into(),
+            },
+        ),
+        w.now(),
+    );
     e.base_version = 99;
-    let bad_id = envelope(2, case_cmd("C 1; DROP TABLE events", CaseCommand::Receive), w.now());
-    let out = w.store().push(&w.env, &r, "pc-r", &[e, bad_id]).await.unwrap();
+    let bad_id = envelope(
+        2,
+        case_cmd("C 1; DROP TABLE events", CaseCommand::Receive),
+        w.now(),
+    );
+    let out = w
+        .store()
+        .push(&w.env, &r, "pc-r", &[e, bad_id])
+        .await
+        .unwrap();
     for res in &out.results {
-        assert!(matches!(res.outcome, CommandOutcome::Refused { refusal: Refusal::Invalid { .. } }), "{res:?}");
+        assert!(
+            matches!(
+                res.outcome,
+                CommandOutcome::Refused {
+                    refusal: Refusal::Invalid { .. }
+                }
+            ),
+            "{res:?}"
+        );
     }
     assert_eq!(w.store().max_server_seq().await.unwrap(), before);
 }
@@ -126,25 +276,83 @@ async fn acceptance_terms_come_from_the_catalogue() {
     let (applicant, window) = (w.user("applicant").await, w.user("window").await);
     let form = w.upload(&applicant, &pdf("f")).await;
     let mut d = w.driver();
-    d.project_ready("P-1", &applicant, &window, w.now()).await.unwrap();
+    d.project_ready("P-1", &applicant, &window, w.now())
+        .await
+        .unwrap();
     let org = builder_org().unwrap();
-    d.apply(&applicant, case_cmd("C-1", create_case("P-1", org)), w.now()).await.unwrap();
-    d.apply(&applicant, case_cmd("C-1", CaseCommand::Submit { stamped_form: form }), w.now()).await.unwrap();
-    d.apply(&window, case_cmd("C-1", CaseCommand::Receive), w.now()).await.unwrap();
+    d.apply(
+        &applicant,
+        case_cmd("C-1", create_case("P-1", org)),
+        w.now(),
+    )
+    .await
+    .unwrap();
+    d.apply(
+        &applicant,
+        case_cmd("C-1", CaseCommand::Submit { stamped_form: form }),
+        w.now(),
+    )
+    .await
+    .unwrap();
+    d.apply(&window, case_cmd("C-1", CaseCommand::Receive), w.now())
+        .await
+        .unwrap();
     let wrong = permitdesk_domain::case::AcceptanceTerms {
         catalogue_version: "2026.1".into(),
         time_limit_working_days: 30,
         review_levels: vec!["受理".into()],
     };
-    let out = d.push(&window, case_cmd("C-1", CaseCommand::Accept { terms: wrong, commitment_based: false }), w.now()).await.unwrap();
-    let CommandOutcome::Refused { refusal: Refusal::Invalid { message } } = out else { panic!("{out:?}") };
-    assert!(message.contains("10 个工作日") && message.contains("签批"), "{message}");
-    d.apply(&window, case_cmd("C-1", CaseCommand::Accept { terms: empty_terms(), commitment_based: false }), w.now()).await.unwrap();
+    let out = d
+        .push(
+            &window,
+            case_cmd(
+                "C-1",
+                CaseCommand::Accept {
+                    terms: wrong,
+                    commitment_based: false,
+                },
+            ),
+            w.now(),
+        )
+        .await
+        .unwrap();
+    let CommandOutcome::Refused {
+        refusal: Refusal::Invalid { message },
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert!(
+        message.contains("10 个工作日") && message.contains("签批"),
+        "{message}"
+    );
+    d.apply(
+        &window,
+        case_cmd(
+            "C-1",
+            CaseCommand::Accept {
+                terms: empty_terms(),
+                commitment_based: false,
+            },
+        ),
+        w.now(),
+    )
+    .await
+    .unwrap();
     let events = w.store().entity_events("case:C-1").await.unwrap();
     let last: DomainEvent = serde_json::from_str(&events.last().unwrap().json).unwrap();
     let DomainEvent::Case(s) = last else { panic!() };
-    let permitdesk_domain::case::CaseChange::Accepted { terms, .. } = s.event.change else { panic!() };
-    assert_eq!((terms.catalogue_version.as_str(), terms.time_limit_working_days, terms.review_levels.len()), ("2026.1", 10, 4));
+    let permitdesk_domain::case::CaseChange::Accepted { terms, .. } = s.event.change else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            terms.catalogue_version.as_str(),
+            terms.time_limit_working_days,
+            terms.review_levels.len()
+        ),
+        ("2026.1", 10, 4)
+    );
 }
 
 #[tokio::test]
@@ -154,9 +362,26 @@ async fn a_case_needs_a_ready_project_of_its_applicant_and_a_catalogue_item() {
     let mut d = w.driver();
     let org = builder_org().unwrap();
     // No project yet.
-    let out = d.push(&applicant, case_cmd("C-1", create_case("P-1", org.clone())), w.now()).await.unwrap();
-    assert!(matches!(out, CommandOutcome::Refused { refusal: Refusal::Invalid { .. } }), "{out:?}");
-    d.project_ready("P-1", &applicant, &window, w.now()).await.unwrap();
+    let out = d
+        .push(
+            &applicant,
+            case_cmd("C-1", create_case("P-1", org.clone())),
+            w.now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            out,
+            CommandOutcome::Refused {
+                refusal: Refusal::Invalid { .. }
+            }
+        ),
+        "{out:?}"
+    );
+    d.project_ready("P-1", &applicant, &window, w.now())
+        .await
+        .unwrap();
     let mut wrong_item = create_case("P-1", org.clone());
     if let CaseCommand::Create { item, .. } = &mut wrong_item {
         *item = permitdesk_domain::ids::ItemCode::new("NOPE-1");
@@ -166,10 +391,27 @@ async fn a_case_needs_a_ready_project_of_its_applicant_and_a_catalogue_item() {
         *department = DepartmentCode::new("ZJJ");
     }
     for cmd in [wrong_item, wrong_dept] {
-        let out = d.push(&applicant, case_cmd("C-1", cmd), w.now()).await.unwrap();
-        assert!(matches!(out, CommandOutcome::Refused { refusal: Refusal::Invalid { .. } }), "{out:?}");
+        let out = d
+            .push(&applicant, case_cmd("C-1", cmd), w.now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                out,
+                CommandOutcome::Refused {
+                    refusal: Refusal::Invalid { .. }
+                }
+            ),
+            "{out:?}"
+        );
     }
-    d.apply(&applicant, case_cmd("C-1", create_case("P-1", org)), w.now()).await.unwrap();
+    d.apply(
+        &applicant,
+        case_cmd("C-1", create_case("P-1", org)),
+        w.now(),
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -183,7 +425,11 @@ async fn pull_pages_through_every_visible_event_in_order_without_skipping() {
     let mut after = 0;
     let mut seen = vec![];
     for _ in 0..100 {
-        let page = w.store().pull(&reform, "pc-reform", after, 3).await.unwrap();
+        let page = w
+            .store()
+            .pull(&reform, "pc-reform", after, 3)
+            .await
+            .unwrap();
         assert!(page.events.len() <= 3);
         seen.extend(page.events.iter().map(|e| e.server_seq));
         after = page.cursor;
@@ -194,15 +440,39 @@ async fn pull_pages_through_every_visible_event_in_order_without_skipping() {
     assert_eq!(seen, (1..=total).collect::<Vec<_>>());
     // Every sealed trail verifies.
     for key in ["case:C-0", "case:C-2", "project:P-1"] {
-        let events: Vec<DomainEvent> =
-            w.store().entity_events(key).await.unwrap().iter().map(|e| serde_json::from_str(&e.json).unwrap()).collect();
+        let events: Vec<DomainEvent> = w
+            .store()
+            .entity_events(key)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::from_str(&e.json).unwrap())
+            .collect();
         match key.split(':').next() {
             Some("case") => {
-                let t: Vec<_> = events.into_iter().map(|e| if let DomainEvent::Case(s) = e { s } else { panic!() }).collect();
+                let t: Vec<_> = events
+                    .into_iter()
+                    .map(|e| {
+                        if let DomainEvent::Case(s) = e {
+                            s
+                        } else {
+                            panic!()
+                        }
+                    })
+                    .collect();
                 trail::verify(key, &t).unwrap();
             }
             _ => {
-                let t: Vec<_> = events.into_iter().map(|e| if let DomainEvent::Project(s) = e { s } else { panic!() }).collect();
+                let t: Vec<_> = events
+                    .into_iter()
+                    .map(|e| {
+                        if let DomainEvent::Project(s) = e {
+                            s
+                        } else {
+                            panic!()
+                        }
+                    })
+                    .collect();
                 trail::verify(key, &t).unwrap();
             }
         }
@@ -212,11 +482,23 @@ async fn pull_pages_through_every_visible_event_in_order_without_skipping() {
 #[tokio::test]
 async fn gaining_access_brings_the_earlier_history_and_losing_it_brings_removals() {
     let w = World::new().await;
-    let (applicant, window, reviewer) = (w.user("applicant").await, w.user("window").await, w.user("reviewer-zgj-1").await);
+    let (applicant, window, reviewer) = (
+        w.user("applicant").await,
+        w.user("window").await,
+        w.user("reviewer-zgj-1").await,
+    );
     let form = w.upload(&applicant, &pdf("x")).await;
     let mut d = w.driver();
-    d.project_ready("P-1", &applicant, &window, w.now()).await.unwrap();
-    d.apply(&applicant, case_cmd("C-1", create_case("P-1", builder_org().unwrap())), w.now()).await.unwrap();
+    d.project_ready("P-1", &applicant, &window, w.now())
+        .await
+        .unwrap();
+    d.apply(
+        &applicant,
+        case_cmd("C-1", create_case("P-1", builder_org().unwrap())),
+        w.now(),
+    )
+    .await
+    .unwrap();
     // The draft is invisible to the window and the department: their cursors pass it.
     let page = w.store().pull(&window, "pc-w", 0, 1000).await.unwrap();
     assert!(page.events.iter().all(|e| e.entity_key == "project:P-1"));
@@ -224,58 +506,151 @@ async fn gaining_access_brings_the_earlier_history_and_losing_it_brings_removals
     let page = w.store().pull(&reviewer, "pc-r", 0, 1000).await.unwrap();
     assert!(page.events.is_empty(), "{:?}", page.events);
     let rc = page.cursor;
-    d.apply(&applicant, case_cmd("C-1", CaseCommand::Submit { stamped_form: form }), w.now()).await.unwrap();
+    d.apply(
+        &applicant,
+        case_cmd("C-1", CaseCommand::Submit { stamped_form: form }),
+        w.now(),
+    )
+    .await
+    .unwrap();
     // Submitted: both now receive the whole case, from its first event.
     let page = w.store().pull(&window, "pc-w", wc, 1000).await.unwrap();
-    let seqs: Vec<u64> = page.events.iter().filter(|e| e.entity_key == "case:C-1").map(|e| e.entity_seq).collect();
+    let seqs: Vec<u64> = page
+        .events
+        .iter()
+        .filter(|e| e.entity_key == "case:C-1")
+        .map(|e| e.entity_seq)
+        .collect();
     assert_eq!(seqs, vec![1, 2]);
     let page = w.store().pull(&reviewer, "pc-r", rc, 1000).await.unwrap();
-    let mut keys: Vec<(String, u64)> = page.events.iter().map(|e| (e.entity_key.clone(), e.entity_seq)).collect();
+    let mut keys: Vec<(String, u64)> = page
+        .events
+        .iter()
+        .map(|e| (e.entity_key.clone(), e.entity_seq))
+        .collect();
     keys.sort();
-    assert_eq!(keys.iter().filter(|(k, _)| k == "project:P-1").count(), 5, "the shared project's whole history: {keys:?}");
+    assert_eq!(
+        keys.iter().filter(|(k, _)| k == "project:P-1").count(),
+        5,
+        "the shared project's whole history: {keys:?}"
+    );
     assert_eq!(keys.iter().filter(|(k, _)| k == "case:C-1").count(), 2);
     // Moved to another department: the next pull removes what it may no longer see.
-    w.store().update_user_scope(&reviewer.id, reviewer.role, Some(&DepartmentCode::new("ZJJ")), None).await.unwrap();
+    w.store()
+        .update_user_scope(
+            &reviewer.id,
+            reviewer.role,
+            Some(&DepartmentCode::new("ZJJ")),
+            None,
+        )
+        .await
+        .unwrap();
     let moved = w.user("reviewer-zgj-1").await;
-    let page = w.store().pull(&moved, "pc-r", page.cursor, 1000).await.unwrap();
+    let page = w
+        .store()
+        .pull(&moved, "pc-r", page.cursor, 1000)
+        .await
+        .unwrap();
     let mut removals = page.removals.clone();
     removals.sort();
-    assert_eq!(removals, vec![EntityRef::Case("C-1".into()), EntityRef::Project("P-1".into())]);
-    assert!(w.store().pull(&moved, "pc-r", page.cursor, 1000).await.unwrap().removals.is_empty(), "removals are sent once");
+    assert_eq!(
+        removals,
+        vec![
+            EntityRef::Case("C-1".into()),
+            EntityRef::Project("P-1".into())
+        ]
+    );
+    assert!(
+        w.store()
+            .pull(&moved, "pc-r", page.cursor, 1000)
+            .await
+            .unwrap()
+            .removals
+            .is_empty(),
+        "removals are sent once"
+    );
 }
 
 #[tokio::test]
 async fn uploads_resume_are_checked_by_content_and_stored_once() {
     let w = World::new().await;
     let (a, b) = (w.user("applicant").await, w.user("applicant2").await);
-    let limits = UploadLimits { max_file_size: 1000 };
+    let limits = UploadLimits {
+        max_file_size: 1000,
+    };
     let content = pdf("resumable upload of a pdf file");
     let sha = permitdesk_server::attachments::sha256_hex(&content);
     let n = content.len() as u64;
     let s = w.store();
-    let first = s.put_chunk(&sha, 0, n, &content[..10], &a, limits, w.now()).await.unwrap().unwrap();
+    let first = s
+        .put_chunk(&sha, 0, n, &content[..10], &a, limits, w.now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((first.received, first.complete), (10, false));
     // A retried chunk at the wrong offset is refused with the offset to resume from.
-    assert_eq!(s.put_chunk(&sha, 0, n, &content[..10], &a, limits, w.now()).await.unwrap(), Err(UploadError::WrongOffset { expected: 10, found: 0 }));
+    assert_eq!(
+        s.put_chunk(&sha, 0, n, &content[..10], &a, limits, w.now())
+            .await
+            .unwrap(),
+        Err(UploadError::WrongOffset {
+            expected: 10,
+            found: 0
+        })
+    );
     let info = s.attachment_info(&sha, &a).await.unwrap().unwrap();
     assert_eq!(info.upload.unwrap().received, 10);
-    let done = s.put_chunk(&sha, 10, n, &content[10..], &a, limits, w.now()).await.unwrap().unwrap();
+    let done = s
+        .put_chunk(&sha, 10, n, &content[10..], &a, limits, w.now())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(done.complete);
     assert_eq!(done.content_type.as_deref(), Some("pdf"));
     // Knowing the hash gives nothing: b must send the bytes, and they are stored once.
     let info_b = s.attachment_info(&sha, &b).await.unwrap().unwrap();
     assert!(!info_b.uploaded_by_user);
-    assert!(s.put_chunk(&sha, 0, n, &content, &b, limits, w.now()).await.unwrap().unwrap().complete);
-    assert!(s.attachment_info(&sha, &b).await.unwrap().unwrap().uploaded_by_user);
+    assert!(
+        s.put_chunk(&sha, 0, n, &content, &b, limits, w.now())
+            .await
+            .unwrap()
+            .unwrap()
+            .complete
+    );
+    assert!(
+        s.attachment_info(&sha, &b)
+            .await
+            .unwrap()
+            .unwrap()
+            .uploaded_by_user
+    );
     assert_eq!(s.attachment_content(&sha).await.unwrap().unwrap(), content);
     // Wrong content, wrong type, too large.
     let exe = b"MZ not a pdf".to_vec();
     let exe_sha = permitdesk_server::attachments::sha256_hex(&exe);
-    assert_eq!(s.put_chunk(&exe_sha, 0, exe.len() as u64, &exe, &a, limits, w.now()).await.unwrap(), Err(UploadError::UnsupportedType));
+    assert_eq!(
+        s.put_chunk(&exe_sha, 0, exe.len() as u64, &exe, &a, limits, w.now())
+            .await
+            .unwrap(),
+        Err(UploadError::UnsupportedType)
+    );
     let lying = "0".repeat(64);
-    assert_eq!(s.put_chunk(&lying, 0, n, &content, &a, limits, w.now()).await.unwrap(), Err(UploadError::HashMismatch));
-    assert!(matches!(s.put_chunk(&sha, 0, 5000, &content, &a, limits, w.now()).await.unwrap(), Err(UploadError::TooLarge { .. })));
-    assert!(s.attachment_info(&exe_sha, &a).await.unwrap().is_none(), "a rejected upload leaves nothing behind");
+    assert_eq!(
+        s.put_chunk(&lying, 0, n, &content, &a, limits, w.now())
+            .await
+            .unwrap(),
+        Err(UploadError::HashMismatch)
+    );
+    assert!(matches!(
+        s.put_chunk(&sha, 0, 5000, &content, &a, limits, w.now())
+            .await
+            .unwrap(),
+        Err(UploadError::TooLarge { .. })
+    ));
+    assert!(
+        s.attachment_info(&exe_sha, &a).await.unwrap().is_none(),
+        "a rejected upload leaves nothing behind"
+    );
 }
 
 #[tokio::test]
@@ -284,16 +659,33 @@ async fn tokens_expire_are_revocable_and_die_with_a_disabled_user() {
     let s = w.store();
     let id = UserId::new("window");
     let now = t0();
-    s.insert_token("h1", &id, now, now + Duration::hours(1)).await.unwrap();
-    s.insert_token("h2", &id, now, now + Duration::hours(1)).await.unwrap();
+    s.insert_token("h1", &id, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    s.insert_token("h2", &id, now, now + Duration::hours(1))
+        .await
+        .unwrap();
     assert!(s.token_user("h1", now).await.unwrap().is_some());
-    assert!(s.token_user("h1", now + Duration::hours(2)).await.unwrap().is_none(), "expired");
+    assert!(
+        s.token_user("h1", now + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
     s.revoke_token("h1").await.unwrap();
     assert!(s.token_user("h1", now).await.unwrap().is_none(), "revoked");
     assert!(s.token_user("h2", now).await.unwrap().is_some());
     assert!(s.set_user_disabled(&id, true).await.unwrap());
-    assert!(s.token_user("h2", now).await.unwrap().is_none(), "disabled user");
-    assert!(!s.set_user_disabled(&UserId::new("nobody"), true).await.unwrap());
+    assert!(
+        s.token_user("h2", now).await.unwrap().is_none(),
+        "disabled user"
+    );
+    assert!(
+        !s.set_user_disabled(&UserId::new("nobody"), true)
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -307,21 +699,44 @@ async fn the_scheduler_records_each_warning_level_once() {
     )
     .await
     .unwrap();
-    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 0, "fresh case: normal");
+    assert_eq!(
+        permitdesk_server::scheduler::tick(&state).await.unwrap(),
+        0,
+        "fresh case: normal"
+    );
     // Friday 13 March 10:00: 8 working days and 1 hour used of 10: due soon.
     w.clock.set("2026-03-13T02:00:00Z".parse().unwrap());
     assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 1);
-    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 0, "not twice");
+    assert_eq!(
+        permitdesk_server::scheduler::tick(&state).await.unwrap(),
+        0,
+        "not twice"
+    );
     w.clock.set("2026-03-17T02:00:00Z".parse().unwrap());
-    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 1, "overdue is a new level");
+    assert_eq!(
+        permitdesk_server::scheduler::tick(&state).await.unwrap(),
+        1,
+        "overdue is a new level"
+    );
     let n = w.store().notifications(0, 100).await.unwrap();
-    let levels: Vec<&str> = n.iter().map(|n| n.payload["level"].as_str().unwrap()).collect();
+    let levels: Vec<&str> = n
+        .iter()
+        .map(|n| n.payload["level"].as_str().unwrap())
+        .collect();
     assert_eq!(levels, vec!["due_soon", "overdue"]);
     assert!(n.iter().all(|n| n.entity_key == "case:C-1"));
     // A paused case raises nothing.
     let r = w.user("reviewer-zgj-1").await;
-    let pause = CaseCommand::Pause { points: vec![CorrectionPoint { material: "图纸".into(), reason: "缺页".into() }] };
-    w.driver().apply(&r, case_cmd("C-1", pause), w.now()).await.unwrap();
+    let pause = CaseCommand::Pause {
+        points: vec![CorrectionPoint {
+            material: "图纸".into(),
+            reason: "缺页".into(),
+        }],
+    };
+    w.driver()
+        .apply(&r, case_cmd("C-1", pause), w.now())
+        .await
+        .unwrap();
     w.clock.advance(Duration::days(3));
     assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 0);
 }

@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
-use permitdesk_protocol::{CommandEnvelope, CommandResult, EntityRef, UploadStatus, UserInfo};
 pub use permitdesk_protocol::RefusalRecord;
+use permitdesk_protocol::{CommandEnvelope, CommandResult, EntityRef, UploadStatus, UserInfo};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -48,7 +48,11 @@ pub struct UserRecord {
 
 impl UserRecord {
     pub fn viewer(&self) -> Viewer<'_> {
-        Viewer { role: self.role, department: self.department.as_ref(), organisation: self.organisation.as_ref() }
+        Viewer {
+            role: self.role,
+            department: self.department.as_ref(),
+            organisation: self.organisation.as_ref(),
+        }
     }
 
     pub fn actor(&self) -> Actor {
@@ -214,26 +218,58 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<bool, StoreError>;
 
     // --- tokens (only their SHA-256 is stored)
-    async fn insert_token(&self, hash: &str, user: &UserId, created: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn insert_token(
+        &self,
+        hash: &str,
+        user: &UserId,
+        created: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// The user of a live token: not expired at `now`, not revoked, user not disabled.
-    async fn token_user(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>, StoreError>;
+    async fn token_user(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError>;
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError>;
 
     // --- sync
     /// Applies each command in its own transaction (see [`crate::sync`]).
-    async fn push(&self, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError>;
+    async fn push(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        client_id: &str,
+        commands: &[CommandEnvelope],
+    ) -> Result<PushResult, StoreError>;
     /// Events after `after` that `user` may see, at most about `limit` of them.
-    async fn pull(&self, user: &UserRecord, client_id: &str, after: u64, limit: u32) -> Result<PullPage, StoreError>;
+    async fn pull(
+        &self,
+        user: &UserRecord,
+        client_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError>;
     async fn last_mutation_id(&self, client_id: &str) -> Result<u64, StoreError>;
-    async fn refusals(&self, client_id: &str, user: &UserId, after_mutation: u64) -> Result<Vec<RefusalRecord>, StoreError>;
+    async fn refusals(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        after_mutation: u64,
+    ) -> Result<Vec<RefusalRecord>, StoreError>;
     /// The highest server sequence number allocated (tests, health).
     async fn max_server_seq(&self) -> Result<u64, StoreError>;
     /// All events of one entity, in order (trail checks, tests).
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError>;
 
     // --- attachments
-    async fn attachment_info(&self, sha256: &str, user: &UserRecord) -> Result<Option<AttachmentInfo>, StoreError>;
+    async fn attachment_info(
+        &self,
+        sha256: &str,
+        user: &UserRecord,
+    ) -> Result<Option<AttachmentInfo>, StoreError>;
     /// Takes one chunk; completes, verifies and stores the file when the last byte arrives.
+    #[allow(clippy::too_many_arguments)]
     async fn put_chunk(
         &self,
         sha256: &str,
@@ -248,11 +284,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // --- scheduler
     /// The events of every case whose legal clock may be running (in review or paused).
-    async fn cases_under_clock(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
+    async fn cases_under_clock(
+        &self,
+    ) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
     /// Runs `action` unless its key was already run (by this or another server process):
     /// records the key and the notification in one transaction. True if this call ran it.
-    async fn run_once(&self, action: &ScheduledAction, now: DateTime<Utc>, by: &str) -> Result<bool, StoreError>;
-    async fn notifications(&self, after: u64, limit: u32) -> Result<Vec<NotificationRecord>, StoreError>;
+    async fn run_once(
+        &self,
+        action: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError>;
+    async fn notifications(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<NotificationRecord>, StoreError>;
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError>;
 }
 
@@ -262,7 +309,9 @@ pub(crate) fn fmt_time(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::Corrupt(format!("time {s}: {e}")))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time {s}: {e}")))
 }
 
 pub(crate) fn role_str(r: Role) -> Result<String, StoreError> {
@@ -273,5 +322,7 @@ pub(crate) fn role_str(r: Role) -> Result<String, StoreError> {
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
-    Ok(serde_json::from_value(serde_json::Value::String(s.to_owned()))?)
+    Ok(serde_json::from_value(serde_json::Value::String(
+        s.to_owned(),
+    ))?)
 }

@@ -144,7 +144,9 @@ pub struct PostgresStore {
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostgresStore").field("pool_size", &self.pool.status().size).finish()
+        f.debug_struct("PostgresStore")
+            .field("pool_size", &self.pool.status().size)
+            .finish()
     }
 }
 
@@ -191,8 +193,17 @@ impl PostgresStore {
 
     pub async fn connect_with(url: &str, pool_size: usize) -> Result<PostgresStore, StoreError> {
         let config: tokio_postgres::Config = url.parse()?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(pool_size).build().map_err(|e| StoreError::Pool(e.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(pool_size)
+            .build()
+            .map_err(|e| StoreError::Pool(e.to_string()))?;
         let store = PostgresStore { pool };
         store.migrate().await?;
         Ok(store)
@@ -201,30 +212,48 @@ impl PostgresStore {
     /// Creates database `name` on the server of `admin_url`; returns its URL.
     pub async fn create_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
         let client = admin_client(admin_url).await?;
-        client.batch_execute(&format!("CREATE DATABASE {}", quoted(name)?)).await?;
+        client
+            .batch_execute(&format!("CREATE DATABASE {}", quoted(name)?))
+            .await?;
         Ok(with_database(admin_url, name))
     }
 
     pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
         let client = admin_client(admin_url).await?;
-        client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quoted(name)?)).await?;
+        client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quoted(name)?
+            ))
+            .await?;
         Ok(())
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             .await?;
-        let current: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
+        let current: i32 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .await?
+            .get(0);
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let version = i as i32 + 1;
             if version <= current {
                 continue;
             }
             tx.batch_execute(sql).await?;
-            tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                &[&version],
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -255,7 +284,10 @@ fn stored_row(r: &Row) -> Result<StoredEvent, StoreError> {
     })
 }
 
-async fn project_departments_many<C: GenericClient>(c: &C, projects: &[String]) -> Result<HashMap<String, Vec<DepartmentCode>>, StoreError> {
+async fn project_departments_many<C: GenericClient>(
+    c: &C,
+    projects: &[String],
+) -> Result<HashMap<String, Vec<DepartmentCode>>, StoreError> {
     let mut out: HashMap<String, Vec<DepartmentCode>> = HashMap::new();
     if projects.is_empty() {
         return Ok(out);
@@ -264,13 +296,18 @@ async fn project_departments_many<C: GenericClient>(c: &C, projects: &[String]) 
         .query("SELECT project, department FROM project_departments WHERE project = ANY($1) ORDER BY project, department", &[&projects])
         .await?;
     for r in rows {
-        out.entry(r.try_get(0)?).or_default().push(DepartmentCode::new(r.try_get::<_, String>(1)?));
+        out.entry(r.try_get(0)?)
+            .or_default()
+            .push(DepartmentCode::new(r.try_get::<_, String>(1)?));
     }
     Ok(out)
 }
 
 /// Scopes of many entities in two queries.
-async fn load_scopes<C: GenericClient>(c: &C, keys: &[String]) -> Result<HashMap<String, EntityScope>, StoreError> {
+async fn load_scopes<C: GenericClient>(
+    c: &C,
+    keys: &[String],
+) -> Result<HashMap<String, EntityScope>, StoreError> {
     let mut out = HashMap::new();
     if keys.is_empty() {
         return Ok(out);
@@ -281,7 +318,12 @@ async fn load_scopes<C: GenericClient>(c: &C, keys: &[String]) -> Result<HashMap
             &[&keys],
         )
         .await?;
-    let projects: Vec<String> = rows.iter().map(|r| r.try_get::<_, String>(4)).collect::<Result<HashSet<_>, _>>()?.into_iter().collect();
+    let projects: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<_, String>(4))
+        .collect::<Result<HashSet<_>, _>>()?
+        .into_iter()
+        .collect();
     let departments = project_departments_many(c, &projects).await?;
     for r in rows {
         let kind: String = r.try_get(1)?;
@@ -289,7 +331,8 @@ async fn load_scopes<C: GenericClient>(c: &C, keys: &[String]) -> Result<HashMap
         out.insert(
             r.try_get(0)?,
             EntityScope {
-                kind: EntityKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?,
+                kind: EntityKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?,
                 owner: OrganisationId::new(r.try_get::<_, String>(2)?),
                 department: r.try_get::<_, Option<String>>(3)?.map(DepartmentCode::new),
                 project_departments: departments.get(&project).cloned().unwrap_or_default(),
@@ -307,35 +350,80 @@ async fn load_scope<C: GenericClient>(c: &C, key: &str) -> Result<Option<EntityS
     Ok(load_scopes(c, &[key.to_owned()]).await?.remove(key))
 }
 
-async fn load_entity<C: GenericClient>(c: &C, key: &str) -> Result<Option<LoadedEntity>, StoreError> {
-    let rows = c.query("SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq", &[&key]).await?;
+async fn load_entity<C: GenericClient>(
+    c: &C,
+    key: &str,
+) -> Result<Option<LoadedEntity>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
+            &[&key],
+        )
+        .await?;
     if rows.is_empty() {
         return Ok(None);
     }
     let events = rows
         .iter()
-        .map(|r| Ok(serde_json::from_str::<DomainEvent>(&r.try_get::<_, String>(0)?)?))
+        .map(|r| {
+            Ok(serde_json::from_str::<DomainEvent>(
+                &r.try_get::<_, String>(0)?,
+            )?)
+        })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let project: Option<String> = c.query_opt("SELECT project FROM entity_heads WHERE entity_key = $1", &[&key]).await?.map(|r| r.try_get(0)).transpose()?;
+    let project: Option<String> = c
+        .query_opt(
+            "SELECT project FROM entity_heads WHERE entity_key = $1",
+            &[&key],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
     let project_departments = match project {
-        Some(p) => project_departments_many(c, std::slice::from_ref(&p)).await?.remove(&p).unwrap_or_default(),
+        Some(p) => project_departments_many(c, std::slice::from_ref(&p))
+            .await?
+            .remove(&p)
+            .unwrap_or_default(),
         None => vec![],
     };
-    Ok(Some(LoadedEntity { events, project_departments }))
+    Ok(Some(LoadedEntity {
+        events,
+        project_departments,
+    }))
 }
 
-async fn uploader_and_links<C: GenericClient>(c: &C, sha: &str, user: &UserRecord) -> Result<(bool, Vec<EntityScope>), StoreError> {
-    let uploaded = c.query_opt("SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2", &[&sha, &user.id.as_str()]).await?.is_some();
+async fn uploader_and_links<C: GenericClient>(
+    c: &C,
+    sha: &str,
+    user: &UserRecord,
+) -> Result<(bool, Vec<EntityScope>), StoreError> {
+    let uploaded = c
+        .query_opt(
+            "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user.id.as_str()],
+        )
+        .await?
+        .is_some();
     let keys: Vec<String> = c
-        .query("SELECT entity_key FROM attachment_links WHERE sha256 = $1", &[&sha])
+        .query(
+            "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
+            &[&sha],
+        )
         .await?
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    Ok((uploaded, load_scopes(c, &keys).await?.into_values().collect()))
+    Ok((
+        uploaded,
+        load_scopes(c, &keys).await?.into_values().collect(),
+    ))
 }
 
-async fn load_for<C: GenericClient>(c: &C, needs: &Needs, user: &UserRecord) -> Result<Loaded, StoreError> {
+async fn load_for<C: GenericClient>(
+    c: &C,
+    needs: &Needs,
+    user: &UserRecord,
+) -> Result<Loaded, StoreError> {
     let entity = load_entity(c, &needs.entity_key).await?;
     let project = match &needs.project_key {
         Some(k) => load_entity(c, k).await?,
@@ -344,25 +432,56 @@ async fn load_for<C: GenericClient>(c: &C, needs: &Needs, user: &UserRecord) -> 
     let mut attachments = Vec::new();
     for a in &needs.attachments {
         let sha = a.as_str();
-        let access = if !sync::valid_sha256(sha) || c.query_opt("SELECT 1 FROM attachments WHERE sha256 = $1", &[&sha]).await?.is_none() {
+        let access = if !sync::valid_sha256(sha)
+            || c.query_opt("SELECT 1 FROM attachments WHERE sha256 = $1", &[&sha])
+                .await?
+                .is_none()
+        {
             AttachmentAccess::Missing
         } else {
             let (uploaded, linked) = uploader_and_links(c, sha, user).await?;
-            if may_use_attachment(&user.viewer(), uploaded, &linked) { AttachmentAccess::Usable } else { AttachmentAccess::NotYours }
+            if may_use_attachment(&user.viewer(), uploaded, &linked) {
+                AttachmentAccess::Usable
+            } else {
+                AttachmentAccess::NotYours
+            }
         };
         attachments.push((a.clone(), access));
     }
-    Ok(Loaded { entity, project, attachments })
+    Ok(Loaded {
+        entity,
+        project,
+        attachments,
+    })
 }
 
 async fn last_mutation<C: GenericClient>(c: &C, client_id: &str) -> Result<u64, StoreError> {
-    let v: Option<i64> = c.query_opt("SELECT last_mutation_id FROM clients WHERE client_id = $1", &[&client_id]).await?.map(|r| r.try_get(0)).transpose()?;
+    let v: Option<i64> = c
+        .query_opt(
+            "SELECT last_mutation_id FROM clients WHERE client_id = $1",
+            &[&client_id],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
     Ok(v.unwrap_or(0).max(0) as u64)
 }
 
-async fn write_decided<C: GenericClient>(c: &C, d: &Decided, client_id: &str, mutation_id: u64, now: DateTime<Utc>) -> Result<Vec<u64>, StoreError> {
+async fn write_decided<C: GenericClient>(
+    c: &C,
+    d: &Decided,
+    client_id: &str,
+    mutation_id: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<u64>, StoreError> {
     let n = d.events.len() as i64;
-    let end: i64 = c.query_one("UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value", &[&n]).await?.try_get(0)?;
+    let end: i64 = c
+        .query_one(
+            "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+            &[&n],
+        )
+        .await?
+        .try_get(0)?;
     let insert = c
         .prepare_cached(
             "INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
@@ -374,7 +493,22 @@ async fn write_decided<C: GenericClient>(c: &C, d: &Decided, client_id: &str, mu
     for (i, e) in d.events.iter().enumerate() {
         let seq = end - n + 1 + i as i64;
         let entity_seq = e.entity_seq as i64;
-        c.execute(&insert, &[&seq, &d.head.entity_key, &entity_seq, &e.json, &e.hash, &e.prev_hash, &e.acted_at, &now, &client_id, &mutation]).await?;
+        c.execute(
+            &insert,
+            &[
+                &seq,
+                &d.head.entity_key,
+                &entity_seq,
+                &e.json,
+                &e.hash,
+                &e.prev_hash,
+                &e.acted_at,
+                &now,
+                &client_id,
+                &mutation,
+            ],
+        )
+        .await?;
         seqs.push(seq as u64);
     }
     let h = &d.head;
@@ -412,7 +546,13 @@ async fn write_decided<C: GenericClient>(c: &C, d: &Decided, client_id: &str, mu
     Ok(seqs)
 }
 
-fn upload_status(sha: &str, size: i64, received: i64, complete: bool, content_type: Option<String>) -> UploadStatus {
+fn upload_status(
+    sha: &str,
+    size: i64,
+    received: i64,
+    complete: bool,
+    content_type: Option<String>,
+) -> UploadStatus {
     UploadStatus {
         id: permitdesk_domain::ids::AttachmentId::new(sha),
         size: size.max(0) as u64,
@@ -439,12 +579,22 @@ impl Gain<'_> {
             return Ok(*h);
         }
         let h = !self.removed.contains(key)
-            && c.query_opt("SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2", &[&self.client_id, &key]).await?.is_some();
+            && c.query_opt(
+                "SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2",
+                &[&self.client_id, &key],
+            )
+            .await?
+            .is_some();
         self.held.insert(key.to_owned(), h);
         Ok(h)
     }
 
-    async fn history<C: GenericClient>(&mut self, c: &C, key: &str, before: i64) -> Result<(), StoreError> {
+    async fn history<C: GenericClient>(
+        &mut self,
+        c: &C,
+        key: &str,
+        before: i64,
+    ) -> Result<(), StoreError> {
         let rows = c
             .query(
                 "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
@@ -457,7 +607,14 @@ impl Gain<'_> {
         Ok(())
     }
 
-    async fn gain<C: GenericClient>(&mut self, c: &C, key: &str, scope: &EntityScope, seq: i64, catch_up: bool) -> Result<(), StoreError> {
+    async fn gain<C: GenericClient>(
+        &mut self,
+        c: &C,
+        key: &str,
+        scope: &EntityScope,
+        seq: i64,
+        catch_up: bool,
+    ) -> Result<(), StoreError> {
         self.held.insert(key.to_owned(), true);
         self.delivered.push(key.to_owned());
         if !catch_up {
@@ -474,7 +631,10 @@ impl Gain<'_> {
             if k == key || self.holds(c, &k).await? {
                 continue;
             }
-            if load_scope(c, &k).await?.is_some_and(|s| may_see(self.viewer, &s)) {
+            if load_scope(c, &k)
+                .await?
+                .is_some_and(|s| may_see(self.viewer, &s))
+            {
                 self.held.insert(k.clone(), true);
                 self.delivered.push(k.clone());
                 self.history(c, &k, seq).await?;
@@ -501,7 +661,12 @@ impl Store for PostgresStore {
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let c = self.pool.get().await?;
-        Ok(c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key]).await?.map(|r| r.try_get(0)).transpose()?)
+        Ok(
+            c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?,
+        )
     }
 
     async fn upsert_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
@@ -516,7 +681,12 @@ impl Store for PostgresStore {
         c.query("SELECT id, name FROM organisations ORDER BY id", &[])
             .await?
             .iter()
-            .map(|r| Ok(Organisation { id: OrganisationId::new(r.try_get::<_, String>(0)?), name: r.try_get(1)? }))
+            .map(|r| {
+                Ok(Organisation {
+                    id: OrganisationId::new(r.try_get::<_, String>(0)?),
+                    name: r.try_get(1)?,
+                })
+            })
             .collect()
     }
 
@@ -546,20 +716,43 @@ impl Store for PostgresStore {
 
     async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
         let c = self.pool.get().await?;
-        c.query_opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), &[&id.as_str()]).await?.as_ref().map(to_user).transpose()
+        c.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+            &[&id.as_str()],
+        )
+        .await?
+        .as_ref()
+        .map(to_user)
+        .transpose()
     }
 
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
         let c = self.pool.get().await?;
-        c.query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"), &[]).await?.iter().map(to_user).collect()
+        c.query(
+            &format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"),
+            &[],
+        )
+        .await?
+        .iter()
+        .map(to_user)
+        .collect()
     }
 
     async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = tx.execute("UPDATE users SET disabled = $2 WHERE id = $1", &[&id.as_str(), &disabled]).await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET disabled = $2 WHERE id = $1",
+                &[&id.as_str(), &disabled],
+            )
+            .await?;
         if disabled {
-            tx.execute("UPDATE tokens SET revoked = TRUE WHERE user_id = $1", &[&id.as_str()]).await?;
+            tx.execute(
+                "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
+                &[&id.as_str()],
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(n > 0)
@@ -568,8 +761,17 @@ impl Store for PostgresStore {
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = tx.execute("UPDATE users SET password_hash = $2 WHERE id = $1", &[&id.as_str(), &hash]).await?;
-        tx.execute("UPDATE tokens SET revoked = TRUE WHERE user_id = $1", &[&id.as_str()]).await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET password_hash = $2 WHERE id = $1",
+                &[&id.as_str(), &hash],
+            )
+            .await?;
+        tx.execute(
+            "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
+            &[&id.as_str()],
+        )
+        .await?;
         tx.commit().await?;
         Ok(n > 0)
     }
@@ -585,20 +787,38 @@ impl Store for PostgresStore {
         let n = c
             .execute(
                 "UPDATE users SET role = $2, department = $3, organisation = $4 WHERE id = $1",
-                &[&id.as_str(), &role_str(role)?, &department.map(|d| d.as_str()), &organisation.map(|o| o.as_str())],
+                &[
+                    &id.as_str(),
+                    &role_str(role)?,
+                    &department.map(|d| d.as_str()),
+                    &organisation.map(|o| o.as_str()),
+                ],
             )
             .await?;
         Ok(n > 0)
     }
 
-    async fn insert_token(&self, hash: &str, user: &UserId, created: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn insert_token(
+        &self,
+        hash: &str,
+        user: &UserId,
+        created: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute("INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)", &[&hash, &user.as_str(), &created, &expires])
-            .await?;
+        c.execute(
+            "INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            &[&hash, &user.as_str(), &created, &expires],
+        )
+        .await?;
         Ok(())
     }
 
-    async fn token_user(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>, StoreError> {
+    async fn token_user(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError> {
         let c = self.pool.get().await?;
         c.query_opt(
             "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled
@@ -614,20 +834,34 @@ impl Store for PostgresStore {
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute("UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash]).await?;
+        c.execute("UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash])
+            .await?;
         Ok(())
     }
 
-    async fn push(&self, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError> {
+    async fn push(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        client_id: &str,
+        commands: &[CommandEnvelope],
+    ) -> Result<PushResult, StoreError> {
         let mut c = self.pool.get().await?;
         let mut results = Vec::with_capacity(commands.len());
         for cmd in commands {
             let tx = c.transaction().await?;
             // The writers' lock: see the module documentation.
-            tx.query_one("SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE", &[]).await?;
+            tx.query_one(
+                "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
+                &[],
+            )
+            .await?;
             if cmd.mutation_id <= last_mutation(&tx, client_id).await? {
                 tx.rollback().await?;
-                results.push(CommandResult { mutation_id: cmd.mutation_id, outcome: CommandOutcome::Duplicate });
+                results.push(CommandResult {
+                    mutation_id: cmd.mutation_id,
+                    outcome: CommandOutcome::Duplicate,
+                });
                 continue;
             }
             let now = env.clock.now();
@@ -635,7 +869,9 @@ impl Store for PostgresStore {
             let loaded = load_for(&tx, &needs, user).await?;
             let mutation = cmd.mutation_id as i64;
             let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
-                Ok(d) => CommandOutcome::Applied { server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now).await? },
+                Ok(d) => CommandOutcome::Applied {
+                    server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now).await?,
+                },
                 Err(refusal) => {
                     tx.execute(
                         "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES ($1, $2, $3, $4, $5)",
@@ -652,14 +888,31 @@ impl Store for PostgresStore {
             )
             .await?;
             tx.commit().await?;
-            results.push(CommandResult { mutation_id: cmd.mutation_id, outcome });
+            results.push(CommandResult {
+                mutation_id: cmd.mutation_id,
+                outcome,
+            });
         }
-        Ok(PushResult { results, last_mutation_id: last_mutation(&c, client_id).await? })
+        Ok(PushResult {
+            results,
+            last_mutation_id: last_mutation(&c, client_id).await?,
+        })
     }
 
-    async fn pull(&self, user: &UserRecord, client_id: &str, after: u64, limit: u32) -> Result<PullPage, StoreError> {
+    async fn pull(
+        &self,
+        user: &UserRecord,
+        client_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError> {
         let mut c = self.pool.get().await?;
-        let client = c.query_opt("SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1", &[&client_id]).await?;
+        let client = c
+            .query_opt(
+                "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
+                &[&client_id],
+            )
+            .await?;
         let last_mutation_id = match &client {
             Some(r) => r.try_get::<_, i64>(0)?.max(0) as u64,
             None => 0,
@@ -673,8 +926,15 @@ impl Store for PostgresStore {
         let mut removals = Vec::new();
         let mut removed: HashSet<String> = HashSet::new();
         if stored_fp.as_deref().is_some_and(|fp| fp != fingerprint) {
-            let held: Vec<String> =
-                c.query("SELECT entity_key FROM client_entities WHERE client_id = $1", &[&client_id]).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+            let held: Vec<String> = c
+                .query(
+                    "SELECT entity_key FROM client_entities WHERE client_id = $1",
+                    &[&client_id],
+                )
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
             let scopes = load_scopes(&c, &held).await?;
             for k in held {
                 if !scopes.get(&k).is_some_and(|s| may_see(&viewer, s)) {
@@ -704,8 +964,13 @@ impl Store for PostgresStore {
                 break;
             }
             let batch: Vec<StoredEvent> = rows.iter().map(stored_row).collect::<Result<_, _>>()?;
-            let unknown: Vec<String> =
-                batch.iter().map(|e| e.entity_key.clone()).filter(|k| !scopes.contains_key(k)).collect::<HashSet<_>>().into_iter().collect();
+            let unknown: Vec<String> = batch
+                .iter()
+                .map(|e| e.entity_key.clone())
+                .filter(|k| !scopes.contains_key(k))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
             let mut found = load_scopes(&c, &unknown).await?;
             for k in unknown {
                 let s = found.remove(&k);
@@ -713,7 +978,13 @@ impl Store for PostgresStore {
             }
             let visible_new: Vec<String> = batch
                 .iter()
-                .filter(|e| !held.contains_key(&e.entity_key) && scopes.get(&e.entity_key).and_then(|s| s.as_ref()).is_some_and(|s| may_see(&viewer, s)))
+                .filter(|e| {
+                    !held.contains_key(&e.entity_key)
+                        && scopes
+                            .get(&e.entity_key)
+                            .and_then(|s| s.as_ref())
+                            .is_some_and(|s| may_see(&viewer, s))
+                })
                 .map(|e| e.entity_key.clone())
                 .collect::<HashSet<_>>()
                 .into_iter()
@@ -732,14 +1003,24 @@ impl Store for PostgresStore {
             }
             for e in batch {
                 scanned += 1;
-                let visible = scopes.get(&e.entity_key).and_then(|s| s.as_ref()).is_some_and(|s| may_see(&viewer, s));
+                let visible = scopes
+                    .get(&e.entity_key)
+                    .and_then(|s| s.as_ref())
+                    .is_some_and(|s| may_see(&viewer, s));
                 let seq = e.server_seq;
                 if visible {
-                    if held.get(&e.entity_key) == Some(&false) {
-                        if let Some(Some(sc)) = scopes.get(&e.entity_key) {
-                            let mut g = Gain { viewer: &viewer, client_id, removed: &removed, held: &mut held, delivered: &mut delivered, events: &mut events };
-                            g.gain(&c, &e.entity_key, sc, seq as i64, after > 0).await?;
-                        }
+                    if held.get(&e.entity_key) == Some(&false)
+                        && let Some(Some(sc)) = scopes.get(&e.entity_key)
+                    {
+                        let mut g = Gain {
+                            viewer: &viewer,
+                            client_id,
+                            removed: &removed,
+                            held: &mut held,
+                            delivered: &mut delivered,
+                            events: &mut events,
+                        };
+                        g.gain(&c, &e.entity_key, sc, seq as i64, after > 0).await?;
                     }
                     events.push(e);
                 }
@@ -750,8 +1031,17 @@ impl Store for PostgresStore {
             }
         }
         let from = cursor as i64;
-        let has_more = c.query_opt("SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1", &[&from]).await?.is_some();
-        if stored_fp.as_deref() != Some(fingerprint.as_str()) || !delivered.is_empty() || !removals.is_empty() {
+        let has_more = c
+            .query_opt(
+                "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1",
+                &[&from],
+            )
+            .await?
+            .is_some();
+        if stored_fp.as_deref() != Some(fingerprint.as_str())
+            || !delivered.is_empty()
+            || !removals.is_empty()
+        {
             let tx = c.transaction().await?;
             tx.execute(
                 "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES ($1, $2, 0, $3, now())
@@ -761,7 +1051,11 @@ impl Store for PostgresStore {
             .await?;
             let removed_keys: Vec<String> = removals.iter().map(|r| r.key()).collect();
             if !removed_keys.is_empty() {
-                tx.execute("DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)", &[&client_id, &removed_keys]).await?;
+                tx.execute(
+                    "DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)",
+                    &[&client_id, &removed_keys],
+                )
+                .await?;
             }
             if !delivered.is_empty() {
                 tx.execute(
@@ -772,7 +1066,13 @@ impl Store for PostgresStore {
             }
             tx.commit().await?;
         }
-        Ok(PullPage { events, removals, cursor, has_more, last_mutation_id })
+        Ok(PullPage {
+            events,
+            removals,
+            cursor,
+            has_more,
+            last_mutation_id,
+        })
     }
 
     async fn last_mutation_id(&self, client_id: &str) -> Result<u64, StoreError> {
@@ -780,7 +1080,12 @@ impl Store for PostgresStore {
         last_mutation(&c, client_id).await
     }
 
-    async fn refusals(&self, client_id: &str, user: &UserId, after_mutation: u64) -> Result<Vec<RefusalRecord>, StoreError> {
+    async fn refusals(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        after_mutation: u64,
+    ) -> Result<Vec<RefusalRecord>, StoreError> {
         let c = self.pool.get().await?;
         let after = after_mutation as i64;
         c.query(
@@ -801,7 +1106,12 @@ impl Store for PostgresStore {
 
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
         let c = self.pool.get().await?;
-        Ok(c.query_one("SELECT value FROM sync_counter WHERE id = 1", &[]).await?.try_get::<_, i64>(0)?.max(0) as u64)
+        Ok(
+            c.query_one("SELECT value FROM sync_counter WHERE id = 1", &[])
+                .await?
+                .try_get::<_, i64>(0)?
+                .max(0) as u64,
+        )
     }
 
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError> {
@@ -816,10 +1126,24 @@ impl Store for PostgresStore {
         .collect()
     }
 
-    async fn attachment_info(&self, sha256: &str, user: &UserRecord) -> Result<Option<AttachmentInfo>, StoreError> {
+    async fn attachment_info(
+        &self,
+        sha256: &str,
+        user: &UserRecord,
+    ) -> Result<Option<AttachmentInfo>, StoreError> {
         let c = self.pool.get().await?;
-        let stored = c.query_opt("SELECT size, content_type FROM attachments WHERE sha256 = $1", &[&sha256]).await?;
-        let upload = c.query_opt("SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2", &[&sha256, &user.id.as_str()]).await?;
+        let stored = c
+            .query_opt(
+                "SELECT size, content_type FROM attachments WHERE sha256 = $1",
+                &[&sha256],
+            )
+            .await?;
+        let upload = c
+            .query_opt(
+                "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
+                &[&sha256, &user.id.as_str()],
+            )
+            .await?;
         if stored.is_none() && upload.is_none() {
             return Ok(None);
         }
@@ -833,7 +1157,13 @@ impl Store for PostgresStore {
                 None => None,
             },
             upload: match upload {
-                Some(r) => Some(upload_status(sha256, r.try_get(0)?, r.try_get(1)?, false, None)),
+                Some(r) => Some(upload_status(
+                    sha256,
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    false,
+                    None,
+                )),
                 None => None,
             },
             uploaded_by_user,
@@ -841,6 +1171,7 @@ impl Store for PostgresStore {
         }))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn put_chunk(
         &self,
         sha: &str,
@@ -852,24 +1183,38 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
         if total > limits.max_file_size {
-            return Ok(Err(UploadError::TooLarge { size: total, max: limits.max_file_size }));
+            return Ok(Err(UploadError::TooLarge {
+                size: total,
+                max: limits.max_file_size,
+            }));
         }
         let uid = user.id.as_str();
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let upload = tx.query_opt("SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE", &[&sha, &uid]).await?;
+        let upload = tx
+            .query_opt(
+                "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
+                &[&sha, &uid],
+            )
+            .await?;
         let received = match &upload {
             Some(r) => {
                 let size: i64 = r.try_get(0)?;
                 if size as u64 != total {
-                    return Ok(Err(UploadError::SizeMismatch { expected: size as u64, found: total }));
+                    return Ok(Err(UploadError::SizeMismatch {
+                        expected: size as u64,
+                        found: total,
+                    }));
                 }
                 r.try_get::<_, i64>(1)? as u64
             }
             None => 0,
         };
         if offset != received {
-            return Ok(Err(UploadError::WrongOffset { expected: received, found: offset }));
+            return Ok(Err(UploadError::WrongOffset {
+                expected: received,
+                found: offset,
+            }));
         }
         let end = offset + data.len() as u64;
         if end > total {
@@ -885,14 +1230,21 @@ impl Store for PostgresStore {
                 .await?;
             if n == 0 {
                 // The same user's parallel first chunk won the race.
-                return Ok(Err(UploadError::WrongOffset { expected: 0, found: offset }));
+                return Ok(Err(UploadError::WrongOffset {
+                    expected: 0,
+                    found: offset,
+                }));
             }
         }
         if !data.is_empty() {
             tx.execute("INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &uid, &offset_i, &data])
                 .await?;
         }
-        tx.execute("UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2", &[&sha, &uid, &end_i]).await?;
+        tx.execute(
+            "UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &uid, &end_i],
+        )
+        .await?;
         if end < total {
             tx.commit().await?;
             return Ok(Ok(upload_status(sha, total_i, end_i, false, None)));
@@ -901,9 +1253,21 @@ impl Store for PostgresStore {
         for r in tx.query("SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &uid]).await? {
             content.extend_from_slice(r.try_get::<_, &[u8]>(0)?);
         }
-        tx.execute("DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2", &[&sha, &uid]).await?;
-        tx.execute("DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2", &[&sha, &uid]).await?;
-        let verdict = if sha256_hex(&content) != sha { Err(UploadError::HashMismatch) } else { detect_type(&content).ok_or(UploadError::UnsupportedType) };
+        tx.execute(
+            "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &uid],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &uid],
+        )
+        .await?;
+        let verdict = if sha256_hex(&content) != sha {
+            Err(UploadError::HashMismatch)
+        } else {
+            detect_type(&content).ok_or(UploadError::UnsupportedType)
+        };
         let kind = match verdict {
             Ok(k) => k,
             Err(e) => {
@@ -918,12 +1282,24 @@ impl Store for PostgresStore {
         .await?;
         tx.execute("INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &uid]).await?;
         tx.commit().await?;
-        Ok(Ok(upload_status(sha, total_i, total_i, true, Some(kind.to_owned()))))
+        Ok(Ok(upload_status(
+            sha,
+            total_i,
+            total_i,
+            true,
+            Some(kind.to_owned()),
+        )))
     }
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let c = self.pool.get().await?;
-        Ok(c.query_opt("SELECT content FROM attachments WHERE sha256 = $1", &[&sha256]).await?.map(|r| r.try_get(0)).transpose()?)
+        Ok(c.query_opt(
+            "SELECT content FROM attachments WHERE sha256 = $1",
+            &[&sha256],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?)
     }
 
     async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
@@ -936,13 +1312,17 @@ impl Store for PostgresStore {
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
-            let Some(l) = load_entity(&c, &k).await? else { continue };
+            let Some(l) = load_entity(&c, &k).await? else {
+                continue;
+            };
             let evs = l
                 .events
                 .into_iter()
                 .map(|e| match e {
                     DomainEvent::Case(s) => Ok(s.event),
-                    DomainEvent::Project(_) => Err(StoreError::Corrupt(format!("{k} holds a project event"))),
+                    DomainEvent::Project(_) => {
+                        Err(StoreError::Corrupt(format!("{k} holds a project event")))
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(evs);
@@ -950,7 +1330,12 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
-    async fn run_once(&self, a: &ScheduledAction, now: DateTime<Utc>, by: &str) -> Result<bool, StoreError> {
+    async fn run_once(
+        &self,
+        a: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
         // The primary key decides: a concurrent insert of the same key waits for this
@@ -972,7 +1357,11 @@ impl Store for PostgresStore {
         Ok(n == 1)
     }
 
-    async fn notifications(&self, after: u64, limit: u32) -> Result<Vec<NotificationRecord>, StoreError> {
+    async fn notifications(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
         let c = self.pool.get().await?;
         let (after, limit) = (after as i64, i64::from(limit));
         c.query("SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &limit])
@@ -1002,8 +1391,17 @@ mod tests {
 
     #[test]
     fn the_database_name_of_a_url_is_replaced() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(with_database("postgres://127.0.0.1", "x"), "postgres://127.0.0.1/x");
-        assert_eq!(with_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://127.0.0.1", "x"),
+            "postgres://127.0.0.1/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

@@ -157,7 +157,11 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let mut conn = open_conn(path)?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { path: path.to_owned(), writer: Arc::new(Mutex::new(conn)), readers: Arc::new(Mutex::new(Vec::new())) })
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            writer: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -216,11 +220,27 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, Option<String>, Option<String>, String, bool)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
 }
 
-type UserRow = (String, String, String, Option<String>, Option<String>, String, bool);
+type UserRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    bool,
+);
 
 fn to_user(row: UserRow) -> Result<UserRecord, StoreError> {
     let (id, name, role, department, organisation, password_hash, disabled) = row;
@@ -242,7 +262,8 @@ fn parse_event(json: &str) -> Result<DomainEvent, StoreError> {
 }
 
 fn load_entity(conn: &Connection, key: &str) -> Result<Option<LoadedEntity>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq")?;
     let events = stmt
         .query_map(params![key], |r| r.get::<_, String>(0))?
         .map(|j| parse_event(&j?))
@@ -258,13 +279,25 @@ fn load_entity(conn: &Connection, key: &str) -> Result<Option<LoadedEntity>, Sto
         Some(p) => project_departments(conn, &p)?,
         None => vec![],
     };
-    Ok(Some(LoadedEntity { events, project_departments }))
+    Ok(Some(LoadedEntity {
+        events,
+        project_departments,
+    }))
 }
 
-fn project_departments(conn: &Connection, project: &str) -> Result<Vec<DepartmentCode>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT department FROM project_departments WHERE project = ?1 ORDER BY department")?;
+fn project_departments(
+    conn: &Connection,
+    project: &str,
+) -> Result<Vec<DepartmentCode>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT department FROM project_departments WHERE project = ?1 ORDER BY department",
+    )?;
     let rows = stmt.query_map(params![project], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().map(DepartmentCode::new).collect())
+    Ok(rows
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(DepartmentCode::new)
+        .collect())
 }
 
 fn load_scope(conn: &Connection, key: &str) -> Result<Option<EntityScope>, StoreError> {
@@ -284,8 +317,11 @@ fn load_scope(conn: &Connection, key: &str) -> Result<Option<EntityScope>, Store
             ))
         })
         .optional()?;
-    let Some((kind, owner, department, project, draft, granted, created_by_window)) = row else { return Ok(None) };
-    let kind = EntityKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?;
+    let Some((kind, owner, department, project, draft, granted, created_by_window)) = row else {
+        return Ok(None);
+    };
+    let kind = EntityKind::parse(&kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?;
     let project_departments = project_departments(conn, &project)?;
     Ok(Some(EntityScope {
         kind,
@@ -299,16 +335,30 @@ fn load_scope(conn: &Connection, key: &str) -> Result<Option<EntityScope>, Store
     }))
 }
 
-fn attachment_access(conn: &Connection, sha: &str, user: &UserRecord) -> Result<AttachmentAccess, StoreError> {
-    let stored = conn.prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?.exists(params![sha])?;
+fn attachment_access(
+    conn: &Connection,
+    sha: &str,
+    user: &UserRecord,
+) -> Result<AttachmentAccess, StoreError> {
+    let stored = conn
+        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?
+        .exists(params![sha])?;
     if !stored {
         return Ok(AttachmentAccess::Missing);
     }
     let (uploaded, linked) = uploader_and_links(conn, sha, user)?;
-    Ok(if may_use_attachment(&user.viewer(), uploaded, &linked) { AttachmentAccess::Usable } else { AttachmentAccess::NotYours })
+    Ok(if may_use_attachment(&user.viewer(), uploaded, &linked) {
+        AttachmentAccess::Usable
+    } else {
+        AttachmentAccess::NotYours
+    })
 }
 
-fn uploader_and_links(conn: &Connection, sha: &str, user: &UserRecord) -> Result<(bool, Vec<EntityScope>), StoreError> {
+fn uploader_and_links(
+    conn: &Connection,
+    sha: &str,
+    user: &UserRecord,
+) -> Result<(bool, Vec<EntityScope>), StoreError> {
     let uploaded = conn
         .prepare_cached("SELECT 1 FROM attachment_uploaders WHERE sha256 = ?1 AND user_id = ?2")?
         .exists(params![sha, user.id.as_str()])?;
@@ -333,10 +383,18 @@ fn load_for(conn: &Connection, needs: &Needs, user: &UserRecord) -> Result<Loade
     };
     let mut attachments = Vec::new();
     for a in &needs.attachments {
-        let access = if sync::valid_sha256(a.as_str()) { attachment_access(conn, a.as_str(), user)? } else { AttachmentAccess::Missing };
+        let access = if sync::valid_sha256(a.as_str()) {
+            attachment_access(conn, a.as_str(), user)?
+        } else {
+            AttachmentAccess::Missing
+        };
         attachments.push((a.clone(), access));
     }
-    Ok(Loaded { entity, project, attachments })
+    Ok(Loaded {
+        entity,
+        project,
+        attachments,
+    })
 }
 
 fn last_mutation(conn: &Connection, client_id: &str) -> Result<u64, StoreError> {
@@ -347,7 +405,13 @@ fn last_mutation(conn: &Connection, client_id: &str) -> Result<u64, StoreError> 
     Ok(v.unwrap_or(0).max(0) as u64)
 }
 
-fn write_decided(conn: &Connection, d: &Decided, client_id: &str, mutation_id: u64, now: DateTime<Utc>) -> Result<Vec<u64>, StoreError> {
+fn write_decided(
+    conn: &Connection,
+    d: &Decided,
+    client_id: &str,
+    mutation_id: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<u64>, StoreError> {
     let n = d.events.len() as i64;
     let end: i64 = conn
         .prepare_cached("UPDATE sync_counter SET value = value + ?1 WHERE id = 1 RETURNING value")?
@@ -398,29 +462,44 @@ fn write_decided(conn: &Connection, d: &Decided, client_id: &str, mutation_id: u
         fmt_time(h.last_event_at)
     ])?;
     for a in &d.links {
-        conn.prepare_cached("INSERT OR IGNORE INTO attachment_links (sha256, entity_key) VALUES (?1, ?2)")?
-            .execute(params![a.as_str(), h.entity_key])?;
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO attachment_links (sha256, entity_key) VALUES (?1, ?2)",
+        )?
+        .execute(params![a.as_str(), h.entity_key])?;
     }
     if let Some((p, dept)) = &d.share {
-        conn.prepare_cached("INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)")?
-            .execute(params![p.as_str(), dept.as_str()])?;
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)",
+        )?
+        .execute(params![p.as_str(), dept.as_str()])?;
     }
     Ok(seqs)
 }
 
-fn push_blocking(conn: &mut Connection, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError> {
+fn push_blocking(
+    conn: &mut Connection,
+    env: &PushEnv,
+    user: &UserRecord,
+    client_id: &str,
+    commands: &[CommandEnvelope],
+) -> Result<PushResult, StoreError> {
     let mut results = Vec::with_capacity(commands.len());
     for cmd in commands {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if cmd.mutation_id <= last_mutation(&tx, client_id)? {
-            results.push(CommandResult { mutation_id: cmd.mutation_id, outcome: CommandOutcome::Duplicate });
+            results.push(CommandResult {
+                mutation_id: cmd.mutation_id,
+                outcome: CommandOutcome::Duplicate,
+            });
             continue;
         }
         let now = env.clock.now();
         let needs = sync::needs(cmd);
         let loaded = load_for(&tx, &needs, user)?;
         let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
-            Ok(d) => CommandOutcome::Applied { server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now)? },
+            Ok(d) => CommandOutcome::Applied {
+                server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now)?,
+            },
             Err(refusal) => {
                 tx.prepare_cached(
                     "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -435,9 +514,15 @@ fn push_blocking(conn: &mut Connection, env: &PushEnv, user: &UserRecord, client
         )?
         .execute(params![client_id, user.id.as_str(), cmd.mutation_id as i64, fmt_time(now)])?;
         tx.commit()?;
-        results.push(CommandResult { mutation_id: cmd.mutation_id, outcome });
+        results.push(CommandResult {
+            mutation_id: cmd.mutation_id,
+            outcome,
+        });
     }
-    Ok(PushResult { results, last_mutation_id: last_mutation(conn, client_id)? })
+    Ok(PushResult {
+        results,
+        last_mutation_id: last_mutation(conn, client_id)?,
+    })
 }
 
 /// What one pull has learnt about the client's copies, and the page it is building.
@@ -459,7 +544,9 @@ impl Gain<'_> {
         let h = !self.removed.contains(key)
             && self
                 .conn
-                .prepare_cached("SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2")?
+                .prepare_cached(
+                    "SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2",
+                )?
                 .exists(params![self.client_id, key])?;
         self.held.insert(key.to_owned(), h);
         Ok(h)
@@ -470,7 +557,13 @@ impl Gain<'_> {
             "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = ?1 AND server_seq < ?2 ORDER BY entity_seq",
         )?;
         let rows = stmt.query_map(params![key, before], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         for row in rows {
             let (s, k, es, j, rcv) = row?;
@@ -484,7 +577,13 @@ impl Gain<'_> {
     /// (below the cursor); a case that made its project shared also brings the project and
     /// the project's other cases now visible (granted ones), which have no new event to carry
     /// them. `catch_up` is false on a first pull from 0, where nothing can have been passed.
-    fn gain(&mut self, key: &str, scope: &EntityScope, seq: i64, catch_up: bool) -> Result<(), StoreError> {
+    fn gain(
+        &mut self,
+        key: &str,
+        scope: &EntityScope,
+        seq: i64,
+        catch_up: bool,
+    ) -> Result<(), StoreError> {
         self.held.insert(key.to_owned(), true);
         self.delivered.push(key.to_owned());
         if !catch_up {
@@ -527,9 +626,17 @@ fn scan_budget(limit: u32) -> usize {
     (limit as usize).saturating_mul(4).clamp(1000, 40_000)
 }
 
-fn pull_scan(conn: &Connection, user: &UserRecord, client_id: &str, after: u64, limit: u32) -> Result<PullScan, StoreError> {
+fn pull_scan(
+    conn: &Connection,
+    user: &UserRecord,
+    client_id: &str,
+    after: u64,
+    limit: u32,
+) -> Result<PullScan, StoreError> {
     let client: Option<(i64, Option<String>)> = conn
-        .prepare_cached("SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = ?1")?
+        .prepare_cached(
+            "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = ?1",
+        )?
         .query_row(params![client_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let last_mutation_id = client.as_ref().map(|c| c.0.max(0) as u64).unwrap_or(0);
@@ -565,7 +672,9 @@ fn pull_scan(conn: &Connection, user: &UserRecord, client_id: &str, after: u64, 
     )?;
     'outer: while scanned < budget {
         let rows: Vec<(i64, String, i64, String, String)> = scan
-            .query_map(params![cursor as i64, 1000i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .query_map(params![cursor as i64, 1000i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<Result<_, _>>()?;
         if rows.is_empty() {
             break;
@@ -580,12 +689,23 @@ fn pull_scan(conn: &Connection, user: &UserRecord, client_id: &str, after: u64, 
                     s
                 }
             };
-            if scope.as_ref().is_some_and(|s| crate::scope::may_see(&viewer, s)) {
-                let mut g = Gain { conn, viewer: &viewer, client_id, removed: &removed, held: &mut held, delivered: &mut delivered_new, events: &mut events };
-                if !g.holds(&key)? {
-                    if let Some(sc) = scope.as_ref() {
-                        g.gain(&key, sc, seq, after > 0)?;
-                    }
+            if scope
+                .as_ref()
+                .is_some_and(|s| crate::scope::may_see(&viewer, s))
+            {
+                let mut g = Gain {
+                    conn,
+                    viewer: &viewer,
+                    client_id,
+                    removed: &removed,
+                    held: &mut held,
+                    delivered: &mut delivered_new,
+                    events: &mut events,
+                };
+                if !g.holds(&key)?
+                    && let Some(sc) = scope.as_ref()
+                {
+                    g.gain(&key, sc, seq, after > 0)?;
                 }
                 events.push(stored(seq, key, entity_seq, json, &received)?);
             }
@@ -598,18 +718,40 @@ fn pull_scan(conn: &Connection, user: &UserRecord, client_id: &str, after: u64, 
             }
         }
     }
-    let has_more = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?.query_row(params![cursor as i64], |r| r.get::<_, bool>(0))?;
-    let update_client = stored_fp.as_deref() != Some(fingerprint.as_str()) || !delivered_new.is_empty() || !removals.is_empty();
+    let has_more = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?
+        .query_row(params![cursor as i64], |r| r.get::<_, bool>(0))?;
+    let update_client = stored_fp.as_deref() != Some(fingerprint.as_str())
+        || !delivered_new.is_empty()
+        || !removals.is_empty();
     Ok(PullScan {
-        page: PullPage { events, removals, cursor, has_more, last_mutation_id },
+        page: PullPage {
+            events,
+            removals,
+            cursor,
+            has_more,
+            last_mutation_id,
+        },
         delivered: delivered_new,
         update_client,
         fingerprint,
     })
 }
 
-fn stored(seq: i64, key: String, entity_seq: i64, json: String, received: &str) -> Result<StoredEvent, StoreError> {
-    Ok(StoredEvent { server_seq: seq as u64, entity_key: key, entity_seq: entity_seq as u64, received_at: parse_time(received)?, json })
+fn stored(
+    seq: i64,
+    key: String,
+    entity_seq: i64,
+    json: String,
+    received: &str,
+) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        server_seq: seq as u64,
+        entity_key: key,
+        entity_seq: entity_seq as u64,
+        received_at: parse_time(received)?,
+        json,
+    })
 }
 
 /// `case:C-1` back to an entity reference.
@@ -617,12 +759,20 @@ pub(crate) fn entity_ref(key: &str) -> Option<EntityRef> {
     let (kind, id) = key.split_once(':')?;
     match kind {
         "case" => Some(EntityRef::Case(permitdesk_domain::ids::CaseId::new(id))),
-        "project" => Some(EntityRef::Project(permitdesk_domain::ids::ProjectId::new(id))),
+        "project" => Some(EntityRef::Project(permitdesk_domain::ids::ProjectId::new(
+            id,
+        ))),
         _ => None,
     }
 }
 
-fn upload_status(sha: &str, size: i64, received: i64, complete: bool, content_type: Option<String>) -> UploadStatus {
+fn upload_status(
+    sha: &str,
+    size: i64,
+    received: i64,
+    complete: bool,
+    content_type: Option<String>,
+) -> UploadStatus {
     UploadStatus {
         id: permitdesk_domain::ids::AttachmentId::new(sha),
         size: size.max(0) as u64,
@@ -646,24 +796,37 @@ fn put_chunk_blocking(
     now: DateTime<Utc>,
 ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
     if total > limits.max_file_size {
-        return Ok(Err(UploadError::TooLarge { size: total, max: limits.max_file_size }));
+        return Ok(Err(UploadError::TooLarge {
+            size: total,
+            max: limits.max_file_size,
+        }));
     }
     let uid = user.id.as_str();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let upload: Option<(i64, i64)> = tx
-        .query_row("SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2", params![sha, uid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
+            params![sha, uid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let received = match upload {
         Some((size, received)) => {
             if size as u64 != total {
-                return Ok(Err(UploadError::SizeMismatch { expected: size as u64, found: total }));
+                return Ok(Err(UploadError::SizeMismatch {
+                    expected: size as u64,
+                    found: total,
+                }));
             }
             received as u64
         }
         None => 0,
     };
     if offset != received {
-        return Ok(Err(UploadError::WrongOffset { expected: received, found: offset }));
+        return Ok(Err(UploadError::WrongOffset {
+            expected: received,
+            found: offset,
+        }));
     }
     let end = offset + data.len() as u64;
     if end > total {
@@ -676,16 +839,30 @@ fn put_chunk_blocking(
         )?;
     }
     if !data.is_empty() {
-        tx.execute("INSERT INTO attachment_parts (sha256, user_id, offset, data) VALUES (?1, ?2, ?3, ?4)", params![sha, uid, offset as i64, data])?;
+        tx.execute(
+            "INSERT INTO attachment_parts (sha256, user_id, offset, data) VALUES (?1, ?2, ?3, ?4)",
+            params![sha, uid, offset as i64, data],
+        )?;
     }
-    tx.execute("UPDATE uploads SET received = ?3 WHERE sha256 = ?1 AND user_id = ?2", params![sha, uid, end as i64])?;
+    tx.execute(
+        "UPDATE uploads SET received = ?3 WHERE sha256 = ?1 AND user_id = ?2",
+        params![sha, uid, end as i64],
+    )?;
     if end < total {
         tx.commit()?;
-        return Ok(Ok(upload_status(sha, total as i64, end as i64, false, None)));
+        return Ok(Ok(upload_status(
+            sha,
+            total as i64,
+            end as i64,
+            false,
+            None,
+        )));
     }
     let mut content = Vec::with_capacity(total as usize);
     {
-        let mut stmt = tx.prepare("SELECT data FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2 ORDER BY offset")?;
+        let mut stmt = tx.prepare(
+            "SELECT data FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2 ORDER BY offset",
+        )?;
         let mut rows = stmt.query(params![sha, uid])?;
         while let Some(r) = rows.next()? {
             let part: Vec<u8> = r.get(0)?;
@@ -693,9 +870,19 @@ fn put_chunk_blocking(
         }
     }
     // Complete or rejected, the upload is over: the next attempt starts clean.
-    tx.execute("DELETE FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2", params![sha, uid])?;
-    tx.execute("DELETE FROM uploads WHERE sha256 = ?1 AND user_id = ?2", params![sha, uid])?;
-    let verdict = if sha256_hex(&content) != sha { Err(UploadError::HashMismatch) } else { detect_type(&content).ok_or(UploadError::UnsupportedType) };
+    tx.execute(
+        "DELETE FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2",
+        params![sha, uid],
+    )?;
+    tx.execute(
+        "DELETE FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
+        params![sha, uid],
+    )?;
+    let verdict = if sha256_hex(&content) != sha {
+        Err(UploadError::HashMismatch)
+    } else {
+        detect_type(&content).ok_or(UploadError::UnsupportedType)
+    };
     let kind = match verdict {
         Ok(k) => k,
         Err(e) => {
@@ -707,9 +894,18 @@ fn put_chunk_blocking(
         "INSERT OR IGNORE INTO attachments (sha256, size, content_type, content, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![sha, total as i64, kind, content, fmt_time(now)],
     )?;
-    tx.execute("INSERT OR IGNORE INTO attachment_uploaders (sha256, user_id) VALUES (?1, ?2)", params![sha, uid])?;
+    tx.execute(
+        "INSERT OR IGNORE INTO attachment_uploaders (sha256, user_id) VALUES (?1, ?2)",
+        params![sha, uid],
+    )?;
     tx.commit()?;
-    Ok(Ok(upload_status(sha, total as i64, total as i64, true, Some(kind.to_owned()))))
+    Ok(Ok(upload_status(
+        sha,
+        total as i64,
+        total as i64,
+        true,
+        Some(kind.to_owned()),
+    )))
 }
 
 #[async_trait]
@@ -732,8 +928,15 @@ impl Store for SqliteStore {
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let key = key.to_owned();
-        self.read(move |c| Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", params![key], |r| r.get(0)).optional()?))
-            .await
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .await
     }
 
     async fn upsert_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
@@ -751,7 +954,12 @@ impl Store for SqliteStore {
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare("SELECT id, name FROM organisations ORDER BY id")?;
-            let rows = stmt.query_map([], |r| Ok(Organisation { id: OrganisationId::new(r.get::<_, String>(0)?), name: r.get(1)? }))?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Organisation {
+                    id: OrganisationId::new(r.get::<_, String>(0)?),
+                    name: r.get(1)?,
+                })
+            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
@@ -786,7 +994,13 @@ impl Store for SqliteStore {
     async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
         let id = id.to_string();
         self.read(move |c| {
-            let row = c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_from_row).optional()?;
+            let row = c
+                .query_row(
+                    &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                    params![id],
+                    user_from_row,
+                )
+                .optional()?;
             row.map(to_user).transpose()
         })
         .await
@@ -795,7 +1009,9 @@ impl Store for SqliteStore {
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
-            let rows: Vec<UserRow> = stmt.query_map([], user_from_row)?.collect::<Result<_, _>>()?;
+            let rows: Vec<UserRow> = stmt
+                .query_map([], user_from_row)?
+                .collect::<Result<_, _>>()?;
             rows.into_iter().map(to_user).collect()
         })
         .await
@@ -805,9 +1021,15 @@ impl Store for SqliteStore {
         let id = id.to_string();
         self.write(move |c| {
             let tx = c.transaction()?;
-            let n = tx.execute("UPDATE users SET disabled = ?2 WHERE id = ?1", params![id, disabled])?;
+            let n = tx.execute(
+                "UPDATE users SET disabled = ?2 WHERE id = ?1",
+                params![id, disabled],
+            )?;
             if disabled {
-                tx.execute("UPDATE tokens SET revoked = 1 WHERE user_id = ?1", params![id])?;
+                tx.execute(
+                    "UPDATE tokens SET revoked = 1 WHERE user_id = ?1",
+                    params![id],
+                )?;
             }
             tx.commit()?;
             Ok(n > 0)
@@ -819,8 +1041,14 @@ impl Store for SqliteStore {
         let (id, hash) = (id.to_string(), hash.to_owned());
         self.write(move |c| {
             let tx = c.transaction()?;
-            let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
-            tx.execute("UPDATE tokens SET revoked = 1 WHERE user_id = ?1", params![id])?;
+            let n = tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                params![id, hash],
+            )?;
+            tx.execute(
+                "UPDATE tokens SET revoked = 1 WHERE user_id = ?1",
+                params![id],
+            )?;
             tx.commit()?;
             Ok(n > 0)
         })
@@ -847,7 +1075,13 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_token(&self, hash: &str, user: &UserId, created: DateTime<Utc>, expires: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn insert_token(
+        &self,
+        hash: &str,
+        user: &UserId,
+        created: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let (hash, user) = (hash.to_owned(), user.to_string());
         self.write(move |c| {
             c.execute(
@@ -859,7 +1093,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn token_user(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>, StoreError> {
+    async fn token_user(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError> {
         let hash = hash.to_owned();
         self.read(move |c| {
             let row = c
@@ -879,20 +1117,43 @@ impl Store for SqliteStore {
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {
         let hash = hash.to_owned();
         self.write(move |c| {
-            c.execute("UPDATE tokens SET revoked = 1 WHERE hash = ?1", params![hash])?;
+            c.execute(
+                "UPDATE tokens SET revoked = 1 WHERE hash = ?1",
+                params![hash],
+            )?;
             Ok(())
         })
         .await
     }
 
-    async fn push(&self, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError> {
-        let (env, user, client_id, commands) = (env.clone(), user.clone(), client_id.to_owned(), commands.to_vec());
-        self.write(move |c| push_blocking(c, &env, &user, &client_id, &commands)).await
+    async fn push(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        client_id: &str,
+        commands: &[CommandEnvelope],
+    ) -> Result<PushResult, StoreError> {
+        let (env, user, client_id, commands) = (
+            env.clone(),
+            user.clone(),
+            client_id.to_owned(),
+            commands.to_vec(),
+        );
+        self.write(move |c| push_blocking(c, &env, &user, &client_id, &commands))
+            .await
     }
 
-    async fn pull(&self, user: &UserRecord, client_id: &str, after: u64, limit: u32) -> Result<PullPage, StoreError> {
+    async fn pull(
+        &self,
+        user: &UserRecord,
+        client_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError> {
         let (u, cid) = (user.clone(), client_id.to_owned());
-        let scan = self.read(move |c| pull_scan(c, &u, &cid, after, limit)).await?;
+        let scan = self
+            .read(move |c| pull_scan(c, &u, &cid, after, limit))
+            .await?;
         if scan.update_client {
             let (user_id, cid) = (user.id.to_string(), client_id.to_owned());
             let (delivered, fingerprint) = (scan.delivered.clone(), scan.fingerprint.clone());
@@ -923,7 +1184,12 @@ impl Store for SqliteStore {
         self.read(move |c| last_mutation(c, &cid)).await
     }
 
-    async fn refusals(&self, client_id: &str, user: &UserId, after_mutation: u64) -> Result<Vec<RefusalRecord>, StoreError> {
+    async fn refusals(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        after_mutation: u64,
+    ) -> Result<Vec<RefusalRecord>, StoreError> {
         let (cid, uid) = (client_id.to_owned(), user.to_string());
         self.read(move |c| {
             let mut stmt = c.prepare(
@@ -941,7 +1207,15 @@ impl Store for SqliteStore {
     }
 
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
-        self.read(|c| Ok(c.query_row("SELECT value FROM sync_counter WHERE id = 1", [], |r| r.get::<_, i64>(0))?.max(0) as u64)).await
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM sync_counter WHERE id = 1", [], |r| {
+                    r.get::<_, i64>(0)
+                })?
+                .max(0) as u64,
+            )
+        })
+        .await
     }
 
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError> {
@@ -957,16 +1231,26 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn attachment_info(&self, sha256: &str, user: &UserRecord) -> Result<Option<AttachmentInfo>, StoreError> {
+    async fn attachment_info(
+        &self,
+        sha256: &str,
+        user: &UserRecord,
+    ) -> Result<Option<AttachmentInfo>, StoreError> {
         let (sha, user) = (sha256.to_owned(), user.clone());
         self.read(move |c| {
             let stored: Option<(i64, String)> = c
-                .query_row("SELECT size, content_type FROM attachments WHERE sha256 = ?1", params![sha], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(
+                    "SELECT size, content_type FROM attachments WHERE sha256 = ?1",
+                    params![sha],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             let upload: Option<(i64, i64)> = c
-                .query_row("SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2", params![sha, user.id.as_str()], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row(
+                    "SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
+                    params![sha, user.id.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             if stored.is_none() && upload.is_none() {
                 return Ok(None);
@@ -974,7 +1258,8 @@ impl Store for SqliteStore {
             let (uploaded_by_user, linked) = uploader_and_links(c, &sha, &user)?;
             Ok(Some(AttachmentInfo {
                 stored: stored.map(|(size, ct)| upload_status(&sha, size, size, true, Some(ct))),
-                upload: upload.map(|(size, received)| upload_status(&sha, size, received, false, None)),
+                upload: upload
+                    .map(|(size, received)| upload_status(&sha, size, received, false, None)),
                 uploaded_by_user,
                 linked,
             }))
@@ -982,6 +1267,7 @@ impl Store for SqliteStore {
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn put_chunk(
         &self,
         sha256: &str,
@@ -993,13 +1279,19 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
         let (sha, data, user) = (sha256.to_owned(), data.to_vec(), user.clone());
-        self.write(move |c| put_chunk_blocking(c, &sha, offset, total, &data, &user, limits, now)).await
+        self.write(move |c| put_chunk_blocking(c, &sha, offset, total, &data, &user, limits, now))
+            .await
     }
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let sha = sha256.to_owned();
         self.read(move |c| {
-            Ok(c.query_row("SELECT content FROM attachments WHERE sha256 = ?1", params![sha], |r| r.get(0)).optional()?)
+            Ok(c.query_row(
+                "SELECT content FROM attachments WHERE sha256 = ?1",
+                params![sha],
+                |r| r.get(0),
+            )
+            .optional()?)
         })
         .await
     }
@@ -1028,7 +1320,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn run_once(&self, action: &ScheduledAction, now: DateTime<Utc>, by: &str) -> Result<bool, StoreError> {
+    async fn run_once(
+        &self,
+        action: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
         let (a, by) = (action.clone(), by.to_owned());
         self.write(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1048,7 +1345,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn notifications(&self, after: u64, limit: u32) -> Result<Vec<NotificationRecord>, StoreError> {
+    async fn notifications(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
         self.read(move |c| {
             let mut stmt =
                 c.prepare("SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > ?1 ORDER BY id LIMIT ?2")?;

@@ -6,8 +6,14 @@ use crate::store::{PushEnv, Store, UserRecord};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::case::{AcceptanceTerms, CaseCommand};
 use permitdesk_domain::codes::{PhoneNumber, ProjectCode, RegionCode};
-use permitdesk_domain::ids::{ApplicationId, AttachmentId, CaseId, CategoryCode, DepartmentCode, FlowCode, ItemCode, OrganisationId, ProjectId, WorksId};
-use permitdesk_domain::project::{Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, ProjectCommand, ProjectDetails, Works};
+use permitdesk_domain::ids::{
+    ApplicationId, AttachmentId, CaseId, CategoryCode, DepartmentCode, FlowCode, ItemCode,
+    OrganisationId, ProjectId, WorksId,
+};
+use permitdesk_domain::project::{
+    Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, ProjectCommand,
+    ProjectDetails, Works,
+};
 use permitdesk_protocol::{CommandEnvelope, CommandOutcome, DomainCommand};
 
 /// Why a fixture could not be built (a demo value no longer parses).
@@ -21,12 +27,18 @@ fn fx<E: std::fmt::Display>(e: E) -> FixtureError {
 
 /// The demo builder's organisation id (credit code).
 pub fn builder_org() -> Result<OrganisationId, FixtureError> {
-    Ok(OrganisationId::new(demo::credit_code(demo::BUILDER_ORG8).map_err(fx)?.as_str()))
+    Ok(OrganisationId::new(
+        demo::credit_code(demo::BUILDER_ORG8).map_err(fx)?.as_str(),
+    ))
 }
 
 /// The other demo builder's organisation id.
 pub fn other_builder_org() -> Result<OrganisationId, FixtureError> {
-    Ok(OrganisationId::new(demo::credit_code(demo::OTHER_BUILDER_ORG8).map_err(fx)?.as_str()))
+    Ok(OrganisationId::new(
+        demo::credit_code(demo::OTHER_BUILDER_ORG8)
+            .map_err(fx)?
+            .as_str(),
+    ))
 }
 
 pub const CATEGORY: &str = "SH-CF";
@@ -41,14 +53,25 @@ pub fn project_details(name: &str, builder_org8: &str) -> Result<ProjectDetails,
     Ok(ProjectDetails {
         code: ProjectCode::parse("2024-230102-48-01-123456").map_err(fx)?,
         name: name.to_owned(),
-        builder: Builder { name: demo::BUILDER_NAME.to_owned(), credit_code: code },
+        builder: Builder {
+            name: demo::BUILDER_NAME.to_owned(),
+            credit_code: code,
+        },
         investment: InvestmentType::Social,
         category: CategoryCode::new(CATEGORY),
-        location: Location { address: "哈尔滨市道里区示范路 1 号".to_owned(), district: RegionCode::parse("230102").map_err(fx)? },
+        location: Location {
+            address: "哈尔滨市道里区示范路 1 号".to_owned(),
+            district: RegionCode::parse("230102").map_err(fx)?,
+        },
         investment_amount: Money::from_wan(5000).ok_or_else(|| FixtureError("money".into()))?,
         land_area: Area::from_square_metres(20_000).ok_or_else(|| FixtureError("area".into()))?,
-        building_area: Area::from_square_metres(12_000).ok_or_else(|| FixtureError("area".into()))?,
-        contacts: vec![Contact { name: "张建设".to_owned(), phone: PhoneNumber::parse("13812345678").map_err(fx)?, role: ContactRole::Liaison }],
+        building_area: Area::from_square_metres(12_000)
+            .ok_or_else(|| FixtureError("area".into()))?,
+        contacts: vec![Contact {
+            name: "张建设".to_owned(),
+            phone: PhoneNumber::parse("13812345678").map_err(fx)?,
+            role: ContactRole::Liaison,
+        }],
     })
 }
 
@@ -57,20 +80,38 @@ pub fn works() -> Result<Works, FixtureError> {
         id: WorksId::new(WORKS),
         name: "1 号厂房".to_owned(),
         description: "单层钢结构厂房".to_owned(),
-        building_area: Area::from_square_metres(12_000).ok_or_else(|| FixtureError("area".into()))?,
+        building_area: Area::from_square_metres(12_000)
+            .ok_or_else(|| FixtureError("area".into()))?,
     })
 }
 
 pub fn project_cmd(project: &str, command: ProjectCommand) -> DomainCommand {
-    DomainCommand::Project { project: ProjectId::new(project), command }
+    DomainCommand::Project {
+        project: ProjectId::new(project),
+        command,
+    }
 }
 
 pub fn case_cmd(case: &str, command: CaseCommand) -> DomainCommand {
-    DomainCommand::Case { case: CaseId::new(case), command }
+    DomainCommand::Case {
+        case: CaseId::new(case),
+        command,
+    }
 }
 
-pub fn envelope(mutation_id: u64, command: DomainCommand, acted_at: DateTime<Utc>) -> CommandEnvelope {
-    CommandEnvelope { mutation_id, command, acted_at, opinion: None, attachments: vec![], base_version: 0 }
+pub fn envelope(
+    mutation_id: u64,
+    command: DomainCommand,
+    acted_at: DateTime<Utc>,
+) -> CommandEnvelope {
+    CommandEnvelope {
+        mutation_id,
+        command,
+        acted_at,
+        opinion: None,
+        attachments: vec![],
+        base_version: 0,
+    }
 }
 
 pub fn create_case(case_project: &str, applicant: OrganisationId) -> CaseCommand {
@@ -87,7 +128,11 @@ pub fn create_case(case_project: &str, applicant: OrganisationId) -> CaseCommand
 
 /// Terms the server fills from the catalogue.
 pub fn empty_terms() -> AcceptanceTerms {
-    AcceptanceTerms { catalogue_version: String::new(), time_limit_working_days: 0, review_levels: vec![] }
+    AcceptanceTerms {
+        catalogue_version: String::new(),
+        time_limit_working_days: 0,
+        review_levels: vec![],
+    }
 }
 
 /// Pushes commands one by one through a store as `user` with consecutive mutation ids of
@@ -105,10 +150,20 @@ static DRIVERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 impl<'a> Driver<'a> {
     pub fn new(store: &'a dyn Store, env: PushEnv) -> Self {
         let n = DRIVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Driver { store, env, instance: format!("{}-{n}", std::process::id()), next_mutation: Default::default() }
+        Driver {
+            store,
+            env,
+            instance: format!("{}-{n}", std::process::id()),
+            next_mutation: Default::default(),
+        }
     }
 
-    pub async fn push(&mut self, user: &UserRecord, command: DomainCommand, at: DateTime<Utc>) -> Result<CommandOutcome, FixtureError> {
+    pub async fn push(
+        &mut self,
+        user: &UserRecord,
+        command: DomainCommand,
+        at: DateTime<Utc>,
+    ) -> Result<CommandOutcome, FixtureError> {
         self.push_env(user, command, at, vec![]).await
     }
 
@@ -124,12 +179,25 @@ impl<'a> Driver<'a> {
         *m += 1;
         let mut env = envelope(*m, command, at);
         env.attachments = attachments;
-        let r = self.store.push(&self.env, user, &client, &[env]).await.map_err(fx)?;
-        r.results.into_iter().next().map(|r| r.outcome).ok_or_else(|| FixtureError("no result".into()))
+        let r = self
+            .store
+            .push(&self.env, user, &client, &[env])
+            .await
+            .map_err(fx)?;
+        r.results
+            .into_iter()
+            .next()
+            .map(|r| r.outcome)
+            .ok_or_else(|| FixtureError("no result".into()))
     }
 
     /// Like [`Driver::push`], failing unless the command was applied.
-    pub async fn apply(&mut self, user: &UserRecord, command: DomainCommand, at: DateTime<Utc>) -> Result<Vec<u64>, FixtureError> {
+    pub async fn apply(
+        &mut self,
+        user: &UserRecord,
+        command: DomainCommand,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<u64>, FixtureError> {
         match self.push(user, command, at).await? {
             CommandOutcome::Applied { server_seqs } => Ok(server_seqs),
             other => Err(FixtureError(format!("not applied: {other:?}"))),
@@ -138,13 +206,46 @@ impl<'a> Driver<'a> {
 
     /// Registers project `id` online as `applicant`, submits it, and lets `window` choose the
     /// flow and add works W-1.
-    pub async fn project_ready(&mut self, id: &str, applicant: &UserRecord, window: &UserRecord, at: DateTime<Utc>) -> Result<(), FixtureError> {
+    pub async fn project_ready(
+        &mut self,
+        id: &str,
+        applicant: &UserRecord,
+        window: &UserRecord,
+        at: DateTime<Utc>,
+    ) -> Result<(), FixtureError> {
         let details = project_details(&format!("示范厂房 {id}"), demo::BUILDER_ORG8)?;
-        self.apply(applicant, project_cmd(id, ProjectCommand::RegisterOnline { id: ProjectId::new(id), details }), at).await?;
-        self.apply(applicant, project_cmd(id, ProjectCommand::Submit), at).await?;
-        self.apply(window, project_cmd(id, ProjectCommand::ChooseFlow { flow: FlowCode::new(FLOW), category: CategoryCode::new(CATEGORY) }), at)
+        self.apply(
+            applicant,
+            project_cmd(
+                id,
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new(id),
+                    details,
+                },
+            ),
+            at,
+        )
+        .await?;
+        self.apply(applicant, project_cmd(id, ProjectCommand::Submit), at)
             .await?;
-        self.apply(window, project_cmd(id, ProjectCommand::AddWorks { works: works()? }), at).await?;
+        self.apply(
+            window,
+            project_cmd(
+                id,
+                ProjectCommand::ChooseFlow {
+                    flow: FlowCode::new(FLOW),
+                    category: CategoryCode::new(CATEGORY),
+                },
+            ),
+            at,
+        )
+        .await?;
+        self.apply(
+            window,
+            project_cmd(id, ProjectCommand::AddWorks { works: works()? }),
+            at,
+        )
+        .await?;
         Ok(())
     }
 
@@ -159,11 +260,37 @@ impl<'a> Driver<'a> {
         stamped_form: &AttachmentId,
         at: DateTime<Utc>,
     ) -> Result<(), FixtureError> {
-        let org = applicant.organisation.clone().ok_or_else(|| FixtureError("applicant without organisation".into()))?;
-        self.apply(applicant, case_cmd(case, create_case(project, org)), at).await?;
-        self.apply(applicant, case_cmd(case, CaseCommand::Submit { stamped_form: stamped_form.clone() }), at).await?;
-        self.apply(window, case_cmd(case, CaseCommand::Receive), at).await?;
-        self.apply(window, case_cmd(case, CaseCommand::Accept { terms: empty_terms(), commitment_based: false }), at).await?;
+        let org = applicant
+            .organisation
+            .clone()
+            .ok_or_else(|| FixtureError("applicant without organisation".into()))?;
+        self.apply(applicant, case_cmd(case, create_case(project, org)), at)
+            .await?;
+        self.apply(
+            applicant,
+            case_cmd(
+                case,
+                CaseCommand::Submit {
+                    stamped_form: stamped_form.clone(),
+                },
+            ),
+            at,
+        )
+        .await?;
+        self.apply(window, case_cmd(case, CaseCommand::Receive), at)
+            .await?;
+        self.apply(
+            window,
+            case_cmd(
+                case,
+                CaseCommand::Accept {
+                    terms: empty_terms(),
+                    commitment_based: false,
+                },
+            ),
+            at,
+        )
+        .await?;
         Ok(())
     }
 }

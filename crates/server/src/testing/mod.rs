@@ -9,7 +9,10 @@ use crate::demo;
 use crate::error::StoreError;
 use crate::http::{AppState, StartError, app};
 use crate::store::{PostgresStore, SqliteStore, Store};
-use permitdesk_protocol::{ApiError, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, paths};
+use permitdesk_protocol::{
+    ApiError, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullResponse, PushRequest,
+    PushResponse, paths,
+};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
@@ -45,7 +48,11 @@ fn random_suffix() -> String {
     let mut b = [0u8; 6];
     // Without randomness two tests could share a name; the time and pid still make it unlikely.
     if getrandom::fill(&mut b).is_err() {
-        return format!("{}{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0));
+        return format!(
+            "{}{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        );
     }
     hex::encode(b)
 }
@@ -68,13 +75,23 @@ impl TestDatabase {
                 let dir = std::env::temp_dir().join(format!("permitdesk-test-{}", random_suffix()));
                 std::fs::create_dir_all(&dir).map_err(|e| StoreError::Task(e.to_string()))?;
                 let store = SqliteStore::open(&dir.join("server.db"))?;
-                Ok(TestDatabase { store: Arc::new(store), url: None, dir: Some(dir), pg_drop: None })
+                Ok(TestDatabase {
+                    store: Arc::new(store),
+                    url: None,
+                    dir: Some(dir),
+                    pg_drop: None,
+                })
             }
             Backend::Postgres(admin_url) => {
                 let name = format!("pd_test_{}", random_suffix());
                 let url = PostgresStore::create_database(admin_url, &name).await?;
                 let store = PostgresStore::connect(&url).await?;
-                Ok(TestDatabase { store: Arc::new(store), url: Some(url), dir: None, pg_drop: Some((admin_url.clone(), name)) })
+                Ok(TestDatabase {
+                    store: Arc::new(store),
+                    url: Some(url),
+                    dir: None,
+                    pg_drop: Some((admin_url.clone(), name)),
+                })
             }
         }
     }
@@ -91,16 +108,20 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(dir) = self.dir.take() {
-            if let Err(e) = std::fs::remove_dir_all(&dir) {
-                eprintln!("could not remove {}: {e}", dir.display());
-            }
+        if let Some(dir) = self.dir.take()
+            && let Err(e) = std::fs::remove_dir_all(&dir)
+        {
+            eprintln!("could not remove {}: {e}", dir.display());
         }
         if let Some((admin, name)) = self.pg_drop.take() {
             // Drop runs outside any runtime guarantee: use a thread with its own runtime.
             let joined = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-                rt.block_on(PostgresStore::drop_database(&admin, &name)).map_err(|e| e.to_string())
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                rt.block_on(PostgresStore::drop_database(&admin, &name))
+                    .map_err(|e| e.to_string())
             })
             .join();
             if let Ok(Err(e)) = joined {
@@ -125,7 +146,11 @@ impl Default for TestOptions {
     fn default() -> Self {
         TestOptions {
             clock: Arc::new(SystemClock),
-            config: ServerConfig { password_cost: PasswordCost::TEST, instance: format!("test-{}", random_suffix()), ..ServerConfig::default() },
+            config: ServerConfig {
+                password_cost: PasswordCost::TEST,
+                instance: format!("test-{}", random_suffix()),
+                ..ServerConfig::default()
+            },
             seed: true,
             scheduler: false,
         }
@@ -152,18 +177,29 @@ impl TestServer {
         Self::start_with(backend, TestOptions::default()).await
     }
 
-    pub async fn start_with(backend: Backend, options: TestOptions) -> Result<TestServer, StartError> {
+    pub async fn start_with(
+        backend: Backend,
+        options: TestOptions,
+    ) -> Result<TestServer, StartError> {
         let db = Arc::new(TestDatabase::create(&backend).await?);
         Self::start_on(db, options).await
     }
 
     /// A server on an existing test database (e.g. a second server on the same PostgreSQL).
-    pub async fn start_on(db: Arc<TestDatabase>, options: TestOptions) -> Result<TestServer, StartError> {
+    pub async fn start_on(
+        db: Arc<TestDatabase>,
+        options: TestOptions,
+    ) -> Result<TestServer, StartError> {
         let store = db.second_store().await?;
         if options.seed {
-            demo::seed(store.as_ref(), options.config.password_cost, options.clock.now(), |_| Ok(DEMO_PASSWORD.to_owned()))
-                .await
-                .map_err(|e| StartError::Catalogue(e.to_string()))?;
+            demo::seed(
+                store.as_ref(),
+                options.config.password_cost,
+                options.clock.now(),
+                |_| Ok(DEMO_PASSWORD.to_owned()),
+            )
+            .await
+            .map_err(|e| StartError::Catalogue(e.to_string()))?;
         }
         let state = AppState::new(store, options.config, options.clock).await?;
         let (cert_pem, key_pem) = crate::tls::generate_self_signed(&[])?;
@@ -172,9 +208,24 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let router = app(state.clone());
-        let serve = tokio::spawn(crate::tls::serve(listener, router, tls, std::future::pending()));
-        let scheduler = options.scheduler.then(|| crate::scheduler::spawn(state.clone()));
-        Ok(TestServer { base_url: format!("https://127.0.0.1:{}", addr.port()), fingerprint, cert_pem, state, db, serve, scheduler })
+        let serve = tokio::spawn(crate::tls::serve(
+            listener,
+            router,
+            tls,
+            std::future::pending(),
+        ));
+        let scheduler = options
+            .scheduler
+            .then(|| crate::scheduler::spawn(state.clone()));
+        Ok(TestServer {
+            base_url: format!("https://127.0.0.1:{}", addr.port()),
+            fingerprint,
+            cert_pem,
+            state,
+            db,
+            serve,
+            scheduler,
+        })
     }
 
     /// A client pinned to this server's key.
@@ -217,21 +268,47 @@ impl ServerCertVerifier for PinnedKey {
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         match crate::tls::spki_fingerprint(end_entity.as_ref()) {
-            Ok(fp) if fp.eq_ignore_ascii_case(&self.fingerprint) => Ok(ServerCertVerified::assertion()),
-            _ => Err(rustls::Error::General("server public key does not match the pinned fingerprint".to_owned())),
+            Ok(fp) if fp.eq_ignore_ascii_case(&self.fingerprint) => {
+                Ok(ServerCertVerified::assertion())
+            }
+            _ => Err(rustls::Error::General(
+                "server public key does not match the pinned fingerprint".to_owned(),
+            )),
         }
     }
 
-    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
-    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -257,9 +334,15 @@ pub struct ApiClient {
 }
 
 /// A rustls client configuration that trusts only the key with `fingerprint`.
-pub fn pinned_client_config(fingerprint: &str, versions: &[&'static rustls::SupportedProtocolVersion]) -> Result<rustls::ClientConfig, rustls::Error> {
+pub fn pinned_client_config(
+    fingerprint: &str,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = PinnedKey { fingerprint: fingerprint.to_owned(), provider: provider.clone() };
+    let verifier = PinnedKey {
+        fingerprint: fingerprint.to_owned(),
+        provider: provider.clone(),
+    };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)?
         .dangerous()
@@ -269,18 +352,28 @@ pub fn pinned_client_config(fingerprint: &str, versions: &[&'static rustls::Supp
 
 impl ApiClient {
     pub fn new(base_url: &str, fingerprint: &str) -> Result<ApiClient, ApiCallError> {
-        let config = pinned_client_config(fingerprint, &[&rustls::version::TLS13, &rustls::version::TLS12])?;
+        let config = pinned_client_config(
+            fingerprint,
+            &[&rustls::version::TLS13, &rustls::version::TLS12],
+        )?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(config)
             .timeout(std::time::Duration::from_secs(60))
             .pool_max_idle_per_host(4)
             .build()?;
-        Ok(ApiClient { http, base_url: base_url.trim_end_matches('/').to_owned(), token: None })
+        Ok(ApiClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: None,
+        })
     }
 
     /// A request with the protocol header and, if logged in, the bearer token.
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let mut rb = self.http.request(method, format!("{}{path}", self.base_url)).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        let mut rb = self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
         if let Some(t) = &self.token {
             rb = rb.bearer_auth(t);
         }
@@ -288,23 +381,41 @@ impl ApiClient {
     }
 
     /// Sends and decodes: the typed body on success, the typed [`ApiError`] otherwise.
-    pub async fn send<T: serde::de::DeserializeOwned>(rb: reqwest::RequestBuilder) -> Result<T, ApiCallError> {
+    pub async fn send<T: serde::de::DeserializeOwned>(
+        rb: reqwest::RequestBuilder,
+    ) -> Result<T, ApiCallError> {
         let resp = rb.send().await?;
         let status = resp.status().as_u16();
         let bytes = resp.bytes().await?;
         if (200..300).contains(&status) {
-            return serde_json::from_slice(&bytes)
-                .map_err(|_| ApiCallError::Unexpected { status, body: String::from_utf8_lossy(&bytes).into_owned() });
+            return serde_json::from_slice(&bytes).map_err(|_| ApiCallError::Unexpected {
+                status,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
         }
         match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(error) => Err(ApiCallError::Api { status, error }),
-            Err(_) => Err(ApiCallError::Unexpected { status, body: String::from_utf8_lossy(&bytes).into_owned() }),
+            Err(_) => Err(ApiCallError::Unexpected {
+                status,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
         }
     }
 
-    pub async fn login(&mut self, user: &str, password: &str) -> Result<LoginResponse, ApiCallError> {
-        let body = permitdesk_protocol::LoginRequest { user: user.to_owned(), password: password.to_owned() };
-        let r: LoginResponse = Self::send(self.request(reqwest::Method::POST, paths::LOGIN).json(&body)).await?;
+    pub async fn login(
+        &mut self,
+        user: &str,
+        password: &str,
+    ) -> Result<LoginResponse, ApiCallError> {
+        let body = permitdesk_protocol::LoginRequest {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        };
+        let r: LoginResponse = Self::send(
+            self.request(reqwest::Method::POST, paths::LOGIN)
+                .json(&body),
+        )
+        .await?;
         self.token = Some(r.token.clone());
         Ok(r)
     }
@@ -313,7 +424,12 @@ impl ApiClient {
         Self::send(self.request(reqwest::Method::POST, paths::PUSH).json(req)).await
     }
 
-    pub async fn pull(&self, after: u64, limit: Option<u32>, client_id: Option<&str>) -> Result<PullResponse, ApiCallError> {
+    pub async fn pull(
+        &self,
+        after: u64,
+        limit: Option<u32>,
+        client_id: Option<&str>,
+    ) -> Result<PullResponse, ApiCallError> {
         let mut q: Vec<(&str, String)> = vec![("after", after.to_string())];
         if let Some(l) = limit {
             q.push(("limit", l.to_string()));

@@ -28,9 +28,17 @@ pub struct World {
 impl World {
     pub async fn new() -> World {
         let db = TestDatabase::create(&Backend::from_env()).await.unwrap();
-        demo::seed(db.store.as_ref(), PasswordCost::TEST, t0(), |_| Ok(DEMO_PASSWORD.to_owned())).await.unwrap();
+        demo::seed(db.store.as_ref(), PasswordCost::TEST, t0(), |_| {
+            Ok(DEMO_PASSWORD.to_owned())
+        })
+        .await
+        .unwrap();
         let clock = Arc::new(ManualClock::new(t0()));
-        let env = PushEnv { catalogue: Arc::new(Catalogue::demo().unwrap()), rules: PushRules::default(), clock: clock.clone() };
+        let env = PushEnv {
+            catalogue: Arc::new(Catalogue::demo().unwrap()),
+            rules: PushRules::default(),
+            clock: clock.clone(),
+        };
         World { db, clock, env }
     }
 
@@ -55,7 +63,17 @@ impl World {
         let sha = permitdesk_server::attachments::sha256_hex(content);
         let st = self
             .store()
-            .put_chunk(&sha, 0, content.len() as u64, content, user, UploadLimits { max_file_size: 1 << 20 }, self.now())
+            .put_chunk(
+                &sha,
+                0,
+                content.len() as u64,
+                content,
+                user,
+                UploadLimits {
+                    max_file_size: 1 << 20,
+                },
+                self.now(),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -66,9 +84,15 @@ impl World {
     /// A project P ready for cases and case C in review (ZGJ-04, 4 levels), created at now.
     pub async fn case_in_review(&self, project: &str, case: &str) {
         let (applicant, window) = (self.user("applicant").await, self.user("window").await);
-        let form = self.upload(&applicant, &permitdesk_server::testing::fixtures::pdf(case)).await;
+        let form = self
+            .upload(&applicant, &permitdesk_server::testing::fixtures::pdf(case))
+            .await;
         let mut d = self.driver();
-        d.project_ready(project, &applicant, &window, self.now()).await.unwrap();
-        d.case_in_review(case, project, &applicant, &window, &form, self.now()).await.unwrap();
+        d.project_ready(project, &applicant, &window, self.now())
+            .await
+            .unwrap();
+        d.case_in_review(case, project, &applicant, &window, &form, self.now())
+            .await
+            .unwrap();
     }
 }

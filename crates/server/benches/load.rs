@@ -1,0 +1,240 @@
+//! Load figures of the server (run: `cargo bench -p permitdesk-server --bench load`;
+//! PERMITDESK_TEST_DATABASE=postgres://... adds the PostgreSQL polling run;
+//! PERMITDESK_BENCH_SCALE=0.1 for a quick smoke run). Prints a Markdown table.
+//!
+//! - push: commands applied per second through the store (SQLite), and a raw SQLite insert of
+//!   the same event rows measured in the same run;
+//! - pull: events delivered per second over HTTPS;
+//! - initial sync of a department holding 100,000 events;
+//! - 500 concurrent clients polling pull over HTTPS: p50/p99 latency, on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::Utc;
+use permitdesk_domain::case::{CaseCommand, CorrectionPoint};
+use permitdesk_domain::ids::{AttachmentId, ProjectId, UserId};
+use permitdesk_domain::project::ProjectCommand;
+use permitdesk_protocol::{CommandEnvelope, CommandOutcome};
+use permitdesk_server::store::{PushEnv, Store, UploadLimits, UserRecord};
+use permitdesk_server::testing::fixtures::*;
+use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
+use std::time::{Duration, Instant};
+
+fn scale() -> f64 {
+    std::env::var("PERMITDESK_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
+}
+
+fn scaled(n: usize) -> usize {
+    ((n as f64 * scale()) as usize).max(10)
+}
+
+struct Report(Vec<(String, String, String)>);
+
+impl Report {
+    fn add(&mut self, what: &str, figure: String, note: &str) {
+        eprintln!("{what}: {figure} {note}");
+        self.0.push((what.to_owned(), figure, note.to_owned()));
+    }
+}
+
+fn env_of(server: &TestServer) -> PushEnv {
+    PushEnv { catalogue: server.state.catalogue.clone(), rules: server.state.config.push_rules, clock: server.state.clock.clone() }
+}
+
+async fn user(store: &dyn Store, id: &str) -> UserRecord {
+    store.user(&UserId::new(id)).await.unwrap().unwrap()
+}
+
+fn register(i: usize, m: u64) -> CommandEnvelope {
+    let id = format!("P-{i:07}");
+    let details = project_details(&id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
+    envelope(m, project_cmd(&id, ProjectCommand::RegisterOnline { id: ProjectId::new(&id), details }), Utc::now())
+}
+
+async fn push_all(store: &dyn Store, env: &PushEnv, u: &UserRecord, client: &str, cmds: Vec<CommandEnvelope>) {
+    for chunk in cmds.chunks(500) {
+        let r = store.push(env, u, client, chunk).await.unwrap();
+        for x in &r.results {
+            assert!(matches!(x.outcome, CommandOutcome::Applied { .. }), "{x:?}");
+        }
+    }
+}
+
+/// Push throughput, and a raw insert of the very same rows into a bare SQLite table in WAL
+/// mode, one transaction per row as push does (and all in one transaction, for scale).
+async fn push_vs_raw(report: &mut Report) {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let store = server.state.store.clone();
+    let env = env_of(&server);
+    let applicant = user(store.as_ref(), "applicant").await;
+    let n = scaled(5000);
+    let cmds: Vec<_> = (0..n).map(|i| register(i, i as u64 + 1)).collect();
+    let t = Instant::now();
+    push_all(store.as_ref(), &env, &applicant, "bench-push", cmds).await;
+    let push_rate = n as f64 / t.elapsed().as_secs_f64();
+    report.add("push, new entities (SQLite, in-process store)", format!("{push_rate:.0} commands/s"), &format!("{n} RegisterOnline in batches of 500, one transaction each"));
+
+    // The same rows, raw.
+    let mut rows = Vec::new();
+    for i in 0..n {
+        for e in store.entity_events(&format!("project:P-{i:07}")).await.unwrap() {
+            rows.push(e);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("permitdesk-raw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.join("raw.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE events (server_seq INTEGER PRIMARY KEY, entity_key TEXT NOT NULL, entity_seq INTEGER NOT NULL, event TEXT NOT NULL,
+         received_at TEXT NOT NULL, UNIQUE (entity_key, entity_seq));",
+    )
+    .unwrap();
+    let t = Instant::now();
+    for r in &rows {
+        conn.execute(
+            "INSERT INTO events (server_seq, entity_key, entity_seq, event, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![r.server_seq as i64, r.entity_key, r.entity_seq as i64, r.json, r.received_at.to_rfc3339()],
+        )
+        .unwrap();
+    }
+    let raw_rate = rows.len() as f64 / t.elapsed().as_secs_f64();
+    conn.execute_batch("DELETE FROM events").unwrap();
+    let t = Instant::now();
+    let tx = conn.unchecked_transaction().unwrap();
+    for r in &rows {
+        tx.execute(
+            "INSERT INTO events (server_seq, entity_key, entity_seq, event, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![r.server_seq as i64, r.entity_key, r.entity_seq as i64, r.json, r.received_at.to_rfc3339()],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    let raw_batch_rate = rows.len() as f64 / t.elapsed().as_secs_f64();
+    drop(conn);
+    std::fs::remove_dir_all(&dir).unwrap();
+    report.add("raw SQLite insert of the same rows, one transaction per row", format!("{raw_rate:.0} rows/s"), &format!("push/raw = {:.2}", push_rate / raw_rate));
+    report.add("raw SQLite insert of the same rows, one transaction", format!("{raw_batch_rate:.0} rows/s"), &format!("push/raw = {:.2}", push_rate / raw_batch_rate));
+}
+
+/// A department with `events` events: cases of ZGJ in review with pause/resume cycles.
+async fn department_world(server: &TestServer, events: usize) -> usize {
+    let store = server.state.store.clone();
+    let env = env_of(server);
+    let (applicant, window, reviewer) =
+        (user(store.as_ref(), "applicant").await, user(store.as_ref(), "window").await, user(store.as_ref(), "reviewer-zgj-1").await);
+    let form = pdf("bench");
+    let sha = permitdesk_server::attachments::sha256_hex(&form);
+    store.put_chunk(&sha, 0, form.len() as u64, &form, &applicant, UploadLimits { max_file_size: 1 << 20 }, Utc::now()).await.unwrap().unwrap();
+    let form = AttachmentId::new(sha);
+    let per_case = 100;
+    let cases = (events / per_case).max(1);
+    let mut d = Driver::new(store.as_ref(), env.clone());
+    let mut m = 0u64;
+    for c in 0..cases {
+        let project = format!("P-{:05}", c / 10);
+        if c % 10 == 0 {
+            d.project_ready(&project, &applicant, &window, Utc::now()).await.unwrap();
+        }
+        let case = format!("C-{c:06}");
+        d.case_in_review(&case, &project, &applicant, &window, &form, Utc::now()).await.unwrap();
+        let mut cmds = Vec::new();
+        for i in 0..(per_case - 4) / 2 {
+            let points = vec![CorrectionPoint { material: "图纸".into(), reason: format!("第 {i} 次整改") }];
+            m += 1;
+            cmds.push(envelope(m, case_cmd(&case, CaseCommand::Pause { points }), Utc::now()));
+            m += 1;
+            cmds.push(envelope(m, case_cmd(&case, CaseCommand::Resume), Utc::now()));
+        }
+        push_all(store.as_ref(), &env, &reviewer, "bench-reviewer", cmds).await;
+    }
+    store.max_server_seq().await.unwrap() as usize
+}
+
+async fn full_pull(c: &ApiClient, client_id: &str) -> (usize, Duration) {
+    let t = Instant::now();
+    let (mut after, mut n) = (0, 0);
+    loop {
+        let page = c.pull(after, Some(10_000), Some(client_id)).await.unwrap();
+        n += page.events.len();
+        after = page.cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    (n, t.elapsed())
+}
+
+async fn pull_and_initial_sync(report: &mut Report) {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let target = scaled(100_000);
+    let t = Instant::now();
+    let total = department_world(&server, target).await;
+    let generation = t.elapsed();
+    report.add("generating the department (push through the store, cases with 100 events)", format!("{:.0} commands/s", total as f64 / generation.as_secs_f64()), &format!("{total} events"));
+    let reviewer = server.login("reviewer-zgj-2").await.unwrap();
+    let (n, took) = full_pull(&reviewer, "bench-sync").await;
+    report.add(
+        "initial sync of a department over HTTPS (pull pages of 10,000)",
+        format!("{:.2} s", took.as_secs_f64()),
+        &format!("{n} events, {:.0} events/s", n as f64 / took.as_secs_f64()),
+    );
+    let reform = server.login("reform").await.unwrap();
+    let (n, took) = full_pull(&reform, "bench-reform").await;
+    report.add("pull throughput over HTTPS (reform office, everything)", format!("{:.0} events/s", n as f64 / took.as_secs_f64()), &format!("{n} events"));
+    // A second sync of the same client id: nothing new to record about the client.
+    let (n, took) = full_pull(&reform, "bench-reform").await;
+    report.add("pull throughput, same client again", format!("{:.0} events/s", n as f64 / took.as_secs_f64()), &format!("{n} events"));
+}
+
+async fn polling(report: &mut Report, backend: Backend, label: &str) {
+    let server = TestServer::start_with(backend, TestOptions::default()).await.unwrap();
+    department_world(&server, scaled(2000)).await;
+    let clients = 500;
+    let polls = 20;
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let c = server.login("reviewer-zgj-2").await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            let client_id = format!("poll-{i}");
+            let (mut after, mut lat) = (0u64, Vec::new());
+            for p in 0..polls {
+                // Spread the clients over time like a real fleet (a few milliseconds apart).
+                tokio::time::sleep(Duration::from_millis(((i * 7 + p * 13) % 50) as u64)).await;
+                let t = Instant::now();
+                let page = c.pull(after, Some(1000), Some(&client_id)).await.unwrap();
+                lat.push(t.elapsed());
+                after = page.cursor;
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
+    report.add(
+        &format!("500 concurrent clients polling pull over HTTPS ({label})"),
+        format!("p99 {:.1} ms", pct(0.99)),
+        &format!("p50 {:.1} ms, {} requests, clients and server in one process on this machine", pct(0.5), all.len()),
+    );
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let mut report = Report(Vec::new());
+        push_vs_raw(&mut report).await;
+        pull_and_initial_sync(&mut report).await;
+        polling(&mut report, Backend::Sqlite, "SQLite").await;
+        if let Backend::Postgres(url) = Backend::from_env() {
+            polling(&mut report, Backend::Postgres(url), "PostgreSQL").await;
+        }
+        println!("| measure | figure | notes |\n|---|---|---|");
+        for (a, b, c) in &report.0 {
+            println!("| {a} | {b} | {c} |");
+        }
+    });
+}
