@@ -32,12 +32,16 @@ pub fn load(data_dir: Option<&Path>) -> Result<WorkingCalendar, CliError> {
 }
 
 fn read_imported(data_dir: Option<&Path>) -> Result<Option<WorkingCalendar>, CliError> {
-    let Some(path) = data_dir.map(|d| d.join(IMPORTED_FILE)) else { return Ok(None) };
+    let Some(path) = data_dir.map(|d| d.join(IMPORTED_FILE)) else {
+        return Ok(None);
+    };
     if !path.exists() {
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path).map_err(|e| CliError::io(&path, e))?;
-    WorkingCalendar::from_toml(&text).map(Some).map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
+    WorkingCalendar::from_toml(&text)
+        .map(Some)
+        .map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
 }
 
 #[derive(Serialize)]
@@ -59,12 +63,18 @@ pub fn run(cmd: CalendarCommand, data_dir: Option<&Path>, out: &Output) -> Resul
         CalendarCommand::Workdays { year } => {
             let calendar = load(data_dir)?;
             let days = calendar.workdays(year).map_err(CliError::usage)?;
-            let result = Workdays { year, count: days.len(), workdays: days.iter().map(|d| d.to_string()).collect() };
+            let result = Workdays {
+                year,
+                count: days.len(),
+                workdays: days.iter().map(|d| d.to_string()).collect(),
+            };
             out.print(&result, || {
                 let mut s = format!("{year} 年共 {} 个工作日\n", result.count);
                 for d in &days {
                     let note = match calendar.day_kind(*d) {
-                        Ok(permitdesk_domain::calendar::DayKind::AdjustedWorkday { serves }) => format!("（{serves}调休上班）"),
+                        Ok(permitdesk_domain::calendar::DayKind::AdjustedWorkday { serves }) => {
+                            format!("（{serves}调休上班）")
+                        }
                         _ => String::new(),
                     };
                     s.push_str(&format!("{d} {}{note}\n", weekday_label(*d)));
@@ -74,8 +84,11 @@ pub fn run(cmd: CalendarCommand, data_dir: Option<&Path>, out: &Output) -> Resul
         }
         CalendarCommand::Import { file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| CliError::io(&file, e))?;
-            let incoming = WorkingCalendar::from_toml(&text).map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
-            let dir = data_dir.ok_or_else(|| CliError::Usage("没有数据目录：请用 --data-dir 指定，或设置 PERMITDESK_HOME".into()))?;
+            let incoming = WorkingCalendar::from_toml(&text)
+                .map_err(|e| CliError::Invalid(format!("{}: {e}", file.display())))?;
+            let dir = data_dir.ok_or_else(|| {
+                CliError::Usage("没有数据目录：请用 --data-dir 指定，或设置 PERMITDESK_HOME".into())
+            })?;
             let mut imported = read_imported(Some(dir))?.unwrap_or_default();
             let summary = imported.import(incoming);
             let path = dir.join(IMPORTED_FILE);
@@ -86,15 +99,25 @@ pub fn run(cmd: CalendarCommand, data_dir: Option<&Path>, out: &Output) -> Resul
             let tmp = path.with_extension("toml.tmp");
             std::fs::write(&tmp, imported.to_toml()).map_err(|e| CliError::io(&tmp, e))?;
             std::fs::rename(&tmp, &path).map_err(|e| CliError::io(&path, e))?;
-            let result = Imported { added: summary.added, replaced: summary.replaced, stored_in: path.display().to_string() };
+            let result = Imported {
+                added: summary.added,
+                replaced: summary.replaced,
+                stored_in: path.display().to_string(),
+            };
             out.print(&result, || {
-                format!("已导入：新增 {:?} 年，替换 {:?} 年（保存在 {}）", result.added, result.replaced, result.stored_in)
+                format!(
+                    "已导入：新增 {:?} 年，替换 {:?} 年（保存在 {}）",
+                    result.added, result.replaced, result.stored_in
+                )
             })
         }
         CalendarCommand::Export => {
             let calendar = load(data_dir)?;
             let text = calendar.to_toml();
-            out.print(&serde_json::json!({ "years": calendar.years(), "toml": text }), || text.clone())
+            out.print(
+                &serde_json::json!({ "years": calendar.years(), "toml": text }),
+                || text.clone(),
+            )
         }
     }
 }

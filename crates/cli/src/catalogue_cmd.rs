@@ -16,8 +16,12 @@ pub enum CatalogueCommand {
 
 fn load(file: &PathBuf) -> Result<Catalogue, CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file, e))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.display().to_string());
-    Catalogue::from_toml_named(&name, &text).map_err(|errors| CliError::Invalid(format!("目录有 {} 处错误：\n{errors}", errors.len())))
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    Catalogue::from_toml_named(&name, &text)
+        .map_err(|errors| CliError::Invalid(format!("目录有 {} 处错误：\n{errors}", errors.len())))
 }
 
 pub fn run(cmd: CatalogueCommand, out: &Output) -> Result<(), CliError> {
@@ -46,7 +50,8 @@ pub fn run(cmd: CatalogueCommand, out: &Output) -> Result<(), CliError> {
         CatalogueCommand::Show { file } => {
             let catalogue = match &file {
                 Some(f) => load(f)?,
-                None => Catalogue::demo().map_err(|e| CliError::Invalid(format!("内置目录无效：\n{e}")))?,
+                None => Catalogue::demo()
+                    .map_err(|e| CliError::Invalid(format!("内置目录无效：\n{e}")))?,
             };
             let data: CatalogueData = catalogue.data();
             out.print(&data, || describe(&catalogue))
@@ -56,15 +61,37 @@ pub fn run(cmd: CatalogueCommand, out: &Output) -> Result<(), CliError> {
 
 /// The catalogue as a window operator reads it: departments, then each flow stage by stage.
 fn describe(c: &Catalogue) -> String {
-    let mut s = format!("{} 工程建设项目审批事项目录（版本 {}）\n\n审批部门及市政公用服务单位（{} 个）：\n", c.city, c.version, c.departments.len());
+    let mut s = format!(
+        "{} 工程建设项目审批事项目录（版本 {}）\n\n审批部门及市政公用服务单位（{} 个）：\n",
+        c.city,
+        c.version,
+        c.departments.len()
+    );
     for d in &c.departments {
-        s.push_str(&format!("  {:<8} {}（审批层级：{}）\n", d.code.as_str(), d.name, d.review_levels.join("→")));
+        s.push_str(&format!(
+            "  {:<8} {}（审批层级：{}）\n",
+            d.code.as_str(),
+            d.name,
+            d.review_levels.join("→")
+        ));
     }
     s.push_str(&format!("\n事项（{} 个）：\n", c.items.len()));
     for i in &c.items {
-        let dept = c.department(&i.department).map_or(i.department.as_str(), |d| d.short_name.as_deref().unwrap_or(&d.name));
-        let limit = if i.time_limit_working_days == 0 { "即办".to_owned() } else { format!("{} 个工作日", i.time_limit_working_days) };
-        let commitment = if i.commitment_allowed { "，可告知承诺" } else { "" };
+        let dept = c
+            .department(&i.department)
+            .map_or(i.department.as_str(), |d| {
+                d.short_name.as_deref().unwrap_or(&d.name)
+            });
+        let limit = if i.time_limit_working_days == 0 {
+            "即办".to_owned()
+        } else {
+            format!("{} 个工作日", i.time_limit_working_days)
+        };
+        let commitment = if i.commitment_allowed {
+            "，可告知承诺"
+        } else {
+            ""
+        };
         s.push_str(&format!(
             "  {:<12} {}（{}，{}，{}，{}，材料 {} 项{commitment}）\n",
             i.code.as_str(),
@@ -78,18 +105,35 @@ fn describe(c: &Catalogue) -> String {
     }
     s.push_str(&format!("\n审批流程（{} 个）：\n", c.flows.len()));
     for f in &c.flows {
-        let category = c.category(&f.category).map_or(f.category.as_str(), |k| k.name.as_str());
-        s.push_str(&format!("  {} {}（{}）\n", f.code.as_str(), f.name, category));
+        let category = c
+            .category(&f.category)
+            .map_or(f.category.as_str(), |k| k.name.as_str());
+        s.push_str(&format!(
+            "  {} {}（{}）\n",
+            f.code.as_str(),
+            f.name,
+            category
+        ));
         for stage in &f.stages {
             let names: Vec<String> = stage
                 .items
                 .iter()
                 .map(|fi| {
-                    let name = c.item(&fi.item).map_or(fi.item.as_str(), |i| i.name.as_str());
-                    if fi.required { name.to_owned() } else { format!("{name}[{}]", fi.condition.as_deref().unwrap_or("情形办理")) }
+                    let name = c
+                        .item(&fi.item)
+                        .map_or(fi.item.as_str(), |i| i.name.as_str());
+                    if fi.required {
+                        name.to_owned()
+                    } else {
+                        format!("{name}[{}]", fi.condition.as_deref().unwrap_or("情形办理"))
+                    }
                 })
                 .collect();
-            s.push_str(&format!("    {}：{}\n", stage.stage.label(), names.join("、")));
+            s.push_str(&format!(
+                "    {}：{}\n",
+                stage.stage.label(),
+                names.join("、")
+            ));
         }
     }
     s

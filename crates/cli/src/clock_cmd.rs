@@ -3,7 +3,9 @@
 
 use crate::output::{CliError, Output};
 use clap::Args;
-use permitdesk_domain::clock::{ClockError, ClockInput, LegalClock, OfficeHours, StopReason, StoppedSpan};
+use permitdesk_domain::clock::{
+    ClockError, ClockInput, LegalClock, OfficeHours, StopReason, StoppedSpan,
+};
 use permitdesk_domain::procedure::SpecialProcedureKind;
 use permitdesk_domain::time::{LocalTime, format_minute, parse_local};
 use std::path::Path;
@@ -34,25 +36,43 @@ pub struct ClockArgs {
 }
 
 fn time_arg(name: &str, value: &str) -> Result<LocalTime, CliError> {
-    parse_local(value).ok_or_else(|| CliError::Usage(format!("--{name} 的时间“{value}”格式有误，应写作 YYYY-MM-DDTHH:MM，例如 2024-09-27T10:00")))
+    parse_local(value).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--{name} 的时间“{value}”格式有误，应写作 YYYY-MM-DDTHH:MM，例如 2024-09-27T10:00"
+        ))
+    })
 }
 
 fn span_arg(name: &str, value: &str, reason: StopReason) -> Result<StoppedSpan, CliError> {
-    let (from, to) = value
-        .split_once('/')
-        .ok_or_else(|| CliError::Usage(format!("--{name} 的“{value}”应写作 FROM/TO（未结束写 FROM/）")))?;
+    let (from, to) = value.split_once('/').ok_or_else(|| {
+        CliError::Usage(format!(
+            "--{name} 的“{value}”应写作 FROM/TO（未结束写 FROM/）"
+        ))
+    })?;
     let from = time_arg(name, from)?;
-    let to = if to.trim().is_empty() { None } else { Some(time_arg(name, to)?) };
+    let to = if to.trim().is_empty() {
+        None
+    } else {
+        Some(time_arg(name, to)?)
+    };
     if let Some(to) = to
         && to < from
     {
-        return Err(CliError::Usage(format!("--{name} 的结束时间 {} 早于开始时间 {}", format_minute(to), format_minute(from))));
+        return Err(CliError::Usage(format!(
+            "--{name} 的结束时间 {} 早于开始时间 {}",
+            format_minute(to),
+            format_minute(from)
+        )));
     }
     Ok(StoppedSpan { from, to, reason })
 }
 
 fn office_hours_arg(value: &str) -> Result<OfficeHours, CliError> {
-    let bad = || CliError::Usage(format!("--office-hours 的“{value}”格式有误，应写作 09:00-17:00"));
+    let bad = || {
+        CliError::Usage(format!(
+            "--office-hours 的“{value}”格式有误，应写作 09:00-17:00"
+        ))
+    };
     let (open, close) = value.split_once('-').ok_or_else(bad)?;
     let parse = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
     OfficeHours::new(parse(open)?, parse(close)?).map_err(CliError::usage)
@@ -61,8 +81,12 @@ fn office_hours_arg(value: &str) -> Result<OfficeHours, CliError> {
 pub fn run(args: ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<(), CliError> {
     let accepted_at = time_arg("accepted", &args.accepted)?;
     let as_of = time_arg("as-of", &args.as_of)?;
-    let limit_working_days = u32::try_from(args.limit)
-        .map_err(|_| CliError::Usage(format!("--limit 应为不小于 0 的工作日数，实际为 {}", args.limit)))?;
+    let limit_working_days = u32::try_from(args.limit).map_err(|_| {
+        CliError::Usage(format!(
+            "--limit 应为不小于 0 的工作日数，实际为 {}",
+            args.limit
+        ))
+    })?;
     let mut stopped = Vec::new();
     for p in &args.pause {
         stopped.push(span_arg("pause", p, StopReason::Pause)?);
@@ -72,21 +96,42 @@ pub fn run(args: ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<(),
             .split_once(':')
             .filter(|(k, _)| !k.contains('-'))
             .ok_or_else(|| CliError::Usage(format!("--untimed 的“{u}”应写作 KIND:FROM/TO，例如 公示:2024-10-08T09:00/2024-10-15T17:00")))?;
-        let kind = SpecialProcedureKind::parse(kind).ok_or_else(|| CliError::Usage(format!("未知的特别程序“{kind}”")))?;
-        stopped.push(span_arg("untimed", span, StopReason::UntimedProcedure(kind))?);
+        let kind = SpecialProcedureKind::parse(kind)
+            .ok_or_else(|| CliError::Usage(format!("未知的特别程序“{kind}”")))?;
+        stopped.push(span_arg(
+            "untimed",
+            span,
+            StopReason::UntimedProcedure(kind),
+        )?);
     }
-    let ended_at = args.ended.as_deref().map(|e| time_arg("ended", e)).transpose()?;
+    let ended_at = args
+        .ended
+        .as_deref()
+        .map(|e| time_arg("ended", e))
+        .transpose()?;
     let hours = office_hours_arg(&args.office_hours)?;
     let calendar = crate::calendar_cmd::load(data_dir)?;
-    let input = ClockInput { accepted_at, limit_working_days, stopped, ended_at };
-    let reading = LegalClock::new(&calendar, hours).evaluate(&input, as_of).map_err(|e| match e {
-        ClockError::NoDataForYear(_) | ClockError::Calendar(_) | ClockError::OutOfRange => CliError::Invalid(e.to_string()),
-        other => CliError::Usage(other.to_string()),
-    })?;
+    let input = ClockInput {
+        accepted_at,
+        limit_working_days,
+        stopped,
+        ended_at,
+    };
+    let reading = LegalClock::new(&calendar, hours)
+        .evaluate(&input, as_of)
+        .map_err(|e| match e {
+            ClockError::NoDataForYear(_) | ClockError::Calendar(_) | ClockError::OutOfRange => {
+                CliError::Invalid(e.to_string())
+            }
+            other => CliError::Usage(other.to_string()),
+        })?;
     out.print(&reading, || {
         let mut s = format!(
             "办理期限：{}\n已用：{:.2} 个工作日\n剩余：{:.2} 个工作日\n预警：{}\n计时说明：\n",
-            reading.deadline.map(format_minute).unwrap_or_else(|| "暂停中，待恢复后计算".into()),
+            reading
+                .deadline
+                .map(format_minute)
+                .unwrap_or_else(|| "暂停中，待恢复后计算".into()),
             reading.used_working_days(),
             reading.remaining_working_days(),
             level_label(reading.level),
@@ -97,7 +142,11 @@ pub fn run(args: ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<(),
                 format_minute(span.from),
                 format_minute(span.to),
                 span.kind.label(),
-                if span.counted_minutes > 0 { format!("（{} 分钟）", span.counted_minutes) } else { String::new() }
+                if span.counted_minutes > 0 {
+                    format!("（{} 分钟）", span.counted_minutes)
+                } else {
+                    String::new()
+                }
             ));
         }
         s

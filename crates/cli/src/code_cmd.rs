@@ -42,7 +42,10 @@ pub fn run(cmd: CodeCommand, out: &Output) -> Result<(), CliError> {
                     c.as_str().to_owned(),
                     vec![
                         ("赋码年份".into(), c.year().to_string()),
-                        ("行政区划".into(), format!("{} {}", region.as_str(), region.division().full_name())),
+                        (
+                            "行政区划".into(),
+                            format!("{} {}", region.as_str(), region.division().full_name()),
+                        ),
                         ("部门代码".into(), c.department().to_owned()),
                         ("项目类型".into(), c.project_type().to_owned()),
                     ],
@@ -54,26 +57,48 @@ pub fn run(cmd: CodeCommand, out: &Output) -> Result<(), CliError> {
                 (
                     c.as_str().to_owned(),
                     vec![
-                        ("登记管理部门代码".into(), c.registration_authority().to_string()),
+                        (
+                            "登记管理部门代码".into(),
+                            c.registration_authority().to_string(),
+                        ),
                         ("机构类别代码".into(), c.organisation_type().to_string()),
                         ("登记管理机关行政区划码".into(), c.region().to_owned()),
-                        ("主体标识码（组织机构代码）".into(), c.organisation_code().to_owned()),
+                        (
+                            "主体标识码（组织机构代码）".into(),
+                            c.organisation_code().to_owned(),
+                        ),
                     ],
                 )
             })
             .map_err(|e| e.to_string()),
         CodeKind::Phone => PhoneNumber::parse(&value)
             .map(|p| {
-                let kind = if p.is_mobile() { "手机" } else { "固定电话" };
-                (p.as_str().to_owned(), vec![("类型".into(), kind.to_owned())])
+                let kind = if p.is_mobile() {
+                    "手机"
+                } else {
+                    "固定电话"
+                };
+                (
+                    p.as_str().to_owned(),
+                    vec![("类型".into(), kind.to_owned())],
+                )
             })
             .map_err(|e| e.to_string()),
     };
     match result {
         Ok((normalized, details)) => {
-            let checked = Checked { kind, valid: true, normalized: Some(normalized), details, error: None };
+            let checked = Checked {
+                kind,
+                valid: true,
+                normalized: Some(normalized),
+                details,
+                error: None,
+            };
             out.print(&checked, || {
-                let mut s = format!("有效：{}\n", checked.normalized.as_deref().unwrap_or_default());
+                let mut s = format!(
+                    "有效：{}\n",
+                    checked.normalized.as_deref().unwrap_or_default()
+                );
                 for (k, v) in &checked.details {
                     s.push_str(&format!("  {k}：{v}\n"));
                 }
@@ -82,7 +107,13 @@ pub fn run(cmd: CodeCommand, out: &Output) -> Result<(), CliError> {
         }
         Err(reason) => {
             if out.json {
-                let checked = Checked { kind, valid: false, normalized: None, details: vec![], error: Some(reason.clone()) };
+                let checked = Checked {
+                    kind,
+                    valid: false,
+                    normalized: None,
+                    details: vec![],
+                    error: Some(reason.clone()),
+                };
                 out.print(&checked, String::new)?;
             }
             eprintln!("无效：{reason}");

@@ -23,13 +23,17 @@ struct Written {
 
 pub fn run(cmd: DocumentsCommand, out: &Output) -> Result<(), CliError> {
     let DocumentsCommand::Demo { out: dir } = cmd;
-    let documents = permitdesk_documents::demo::all_documents().map_err(|e| CliError::Invalid(e.to_string()))?;
+    let documents = permitdesk_documents::demo::all_documents()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
     std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
     let mut written = Vec::new();
     for (name, bytes) in documents {
         let path = dir.join(&name);
         std::fs::write(&path, &bytes).map_err(|e| CliError::io(&path, e))?;
-        written.push(Written { file: path.display().to_string(), bytes: bytes.len() });
+        written.push(Written {
+            file: path.display().to_string(),
+            bytes: bytes.len(),
+        });
     }
     out.print(&written, || {
         let mut s = format!("已生成 {} 份文书：\n", written.len());

@@ -45,9 +45,14 @@ pub struct Output {
 
 impl Output {
     /// Print a result: its JSON form with `--json`, otherwise the text.
-    pub fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<(), CliError> {
+    pub fn print<T: Serialize>(
+        &self,
+        value: &T,
+        text: impl FnOnce() -> String,
+    ) -> Result<(), CliError> {
         if self.json {
-            let s = serde_json::to_string_pretty(value).map_err(|e| CliError::Invalid(format!("无法输出 JSON：{e}")))?;
+            let s = serde_json::to_string_pretty(value)
+                .map_err(|e| CliError::Invalid(format!("无法输出 JSON：{e}")))?;
             println!("{s}");
         } else {
             let t = text();
@@ -70,7 +75,10 @@ impl Output {
                 CliError::Io(_) => "io",
                 CliError::Checked => "invalid",
             };
-            println!("{}", serde_json::json!({ "error": kind, "message": e.to_string() }));
+            println!(
+                "{}",
+                serde_json::json!({ "error": kind, "message": e.to_string() })
+            );
         }
         eprintln!("错误：{e}");
     }

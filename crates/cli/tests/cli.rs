@@ -7,13 +7,17 @@ use std::process::{Command, Output};
 fn permitdesk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_permitdesk"))
         .args(args)
-        .env("PERMITDESK_HOME", std::env::temp_dir().join(format!("permitdesk-cli-test-{}", std::process::id())))
+        .env(
+            "PERMITDESK_HOME",
+            std::env::temp_dir().join(format!("permitdesk-cli-test-{}", std::process::id())),
+        )
         .output()
         .expect("run permitdesk")
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn stderr(out: &Output) -> String {
@@ -22,7 +26,16 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn clock_prints_the_documented_json() {
-    let out = permitdesk(&["clock", "--accepted", "2024-09-27T10:00", "--limit", "20", "--as-of", "2024-10-10T12:00", "--json"]);
+    let out = permitdesk(&[
+        "clock",
+        "--accepted",
+        "2024-09-27T10:00",
+        "--limit",
+        "20",
+        "--as-of",
+        "2024-10-10T12:00",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     // Accepted Friday 27 Sep 2024; counting from Sat 28: Sun 29 Sep (调休) and Mon 30 Sep count,
@@ -32,14 +45,33 @@ fn clock_prints_the_documented_json() {
     // 20 working days: 29, 30 Sep; 8-12 Oct (12 Oct a 调休 Saturday) ... the 20th is 30 Oct.
     assert_eq!(v["deadline"], "2024-10-30T17:00");
     assert_eq!(v["level"], "normal");
-    let kinds: Vec<&str> = v["explain"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"holiday") && kinds.contains(&"adjusted_workday") && kinds.contains(&"acceptance_day"), "{kinds:?}");
+    let kinds: Vec<&str> = v["explain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"holiday")
+            && kinds.contains(&"adjusted_workday")
+            && kinds.contains(&"acceptance_day"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
 fn clock_with_an_open_pause_has_no_deadline() {
     let out = permitdesk(&[
-        "clock", "--accepted", "2024-09-27T10:00", "--limit", "20", "--pause", "2024-10-08T09:00/", "--as-of", "2024-10-10T12:00", "--json",
+        "clock",
+        "--accepted",
+        "2024-09-27T10:00",
+        "--limit",
+        "20",
+        "--pause",
+        "2024-10-08T09:00/",
+        "--as-of",
+        "2024-10-10T12:00",
+        "--json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
@@ -51,13 +83,98 @@ fn clock_with_an_open_pause_has_no_deadline() {
 #[test]
 fn bad_input_gets_one_line_and_exit_2() {
     let cases: &[(&[&str], &str)] = &[
-        (&["clock", "--accepted", "2024-09-27 10", "--limit", "3", "--as-of", "2024-10-10T12:00"], "--accepted"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "-1", "--as-of", "2024-10-10T12:00"], "--limit"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "3", "--pause", "2024-10-09T10:00/2024-10-08T10:00", "--as-of", "2024-10-10T12:00"], "早于开始时间"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "3", "--pause", "2024-10-09T10:00", "--as-of", "2024-10-10T12:00"], "FROM/TO"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "3", "--as-of", "2024-09-20T12:00"], "早于受理时间"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "3", "--as-of", "2024-10-10T12:00", "--office-hours", "17:00-09:00"], "办公时间"),
-        (&["clock", "--accepted", "2024-09-27T10:00", "--limit", "3", "--as-of", "2024-10-10T12:00", "--untimed", "开会:2024-10-08T09:00/"], "特别程序"),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27 10",
+                "--limit",
+                "3",
+                "--as-of",
+                "2024-10-10T12:00",
+            ],
+            "--accepted",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "-1",
+                "--as-of",
+                "2024-10-10T12:00",
+            ],
+            "--limit",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "3",
+                "--pause",
+                "2024-10-09T10:00/2024-10-08T10:00",
+                "--as-of",
+                "2024-10-10T12:00",
+            ],
+            "早于开始时间",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "3",
+                "--pause",
+                "2024-10-09T10:00",
+                "--as-of",
+                "2024-10-10T12:00",
+            ],
+            "FROM/TO",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "3",
+                "--as-of",
+                "2024-09-20T12:00",
+            ],
+            "早于受理时间",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "3",
+                "--as-of",
+                "2024-10-10T12:00",
+                "--office-hours",
+                "17:00-09:00",
+            ],
+            "办公时间",
+        ),
+        (
+            &[
+                "clock",
+                "--accepted",
+                "2024-09-27T10:00",
+                "--limit",
+                "3",
+                "--as-of",
+                "2024-10-10T12:00",
+                "--untimed",
+                "开会:2024-10-08T09:00/",
+            ],
+            "特别程序",
+        ),
         (&["clock", "--bogus"], "--bogus"),
         (&["frobnicate"], "frobnicate"),
         (&["code", "check", "vin", "123"], "vin"),
@@ -67,7 +184,11 @@ fn bad_input_gets_one_line_and_exit_2() {
         let out = permitdesk(args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: more than one line: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{args:?}: more than one line: {err}"
+        );
         assert!(err.contains(needle), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
@@ -75,7 +196,15 @@ fn bad_input_gets_one_line_and_exit_2() {
 
 #[test]
 fn a_year_without_holiday_data_is_named_not_guessed() {
-    let out = permitdesk(&["clock", "--accepted", "2027-03-01T10:00", "--limit", "5", "--as-of", "2027-03-05T10:00"]);
+    let out = permitdesk(&[
+        "clock",
+        "--accepted",
+        "2027-03-01T10:00",
+        "--limit",
+        "5",
+        "--as-of",
+        "2027-03-05T10:00",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("2027"), "{}", stderr(&out));
     let out = permitdesk(&["calendar", "workdays", "--year", "2021"]);
@@ -98,7 +227,11 @@ fn codes_are_checked_with_reasons() {
     for (kind, value, valid, needle) in cases {
         let out = permitdesk(&["code", "check", kind, value]);
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
-        assert_eq!(out.status.code(), Some(if valid { 0 } else { 1 }), "{kind} {value}: {text}");
+        assert_eq!(
+            out.status.code(),
+            Some(if valid { 0 } else { 1 }),
+            "{kind} {value}: {text}"
+        );
         assert!(text.contains(needle), "{kind} {value}: {text}");
         let out = permitdesk(&["code", "check", kind, value, "--json"]);
         assert_eq!(json(&out)["valid"], valid, "{kind} {value}");
@@ -124,17 +257,28 @@ fn the_demo_catalogue_shows_and_a_broken_one_is_refused_with_lines() {
 
     // Point one item at a department that does not exist; the error names the file and line.
     let text = permitdesk_domain::DEMO_CATALOGUE_TOML;
-    let (line_no, line) = text.lines().enumerate().find(|(_, l)| l.trim_start().starts_with("department =")).unwrap();
+    let (line_no, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with("department ="))
+        .unwrap();
     let broken_text = text.replacen(line, "department = \"NO-SUCH-DEPT\"", 1);
     let broken = dir.join("broken.toml");
     std::fs::write(&broken, broken_text).unwrap();
     let out = permitdesk(&["catalogue", "check", broken.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains(&format!("broken.toml:{}", line_no + 1)), "{err}");
+    assert!(
+        err.contains(&format!("broken.toml:{}", line_no + 1)),
+        "{err}"
+    );
     assert!(err.contains("NO-SUCH-DEPT"), "{err}");
 
-    let out = permitdesk(&["catalogue", "check", dir.join("missing.toml").to_str().unwrap()]);
+    let out = permitdesk(&[
+        "catalogue",
+        "check",
+        dir.join("missing.toml").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -143,8 +287,16 @@ fn calendar_lists_workdays_and_imports_a_new_year() {
     let out = permitdesk(&["calendar", "workdays", "--year", "2026", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
-    let days: Vec<&str> = v["workdays"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
-    assert!(days.contains(&"2026-01-04"), "2026-01-04 (Sunday) is a 调休 working day");
+    let days: Vec<&str> = v["workdays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        days.contains(&"2026-01-04"),
+        "2026-01-04 (Sunday) is a 调休 working day"
+    );
     assert!(days.contains(&"2026-02-14") && days.contains(&"2026-02-28"));
     assert!(!days.contains(&"2026-02-16"), "春节");
     assert!(!days.contains(&"2026-10-01"));
@@ -159,15 +311,41 @@ fn calendar_lists_workdays_and_imports_a_new_year() {
     )
     .unwrap();
     let dir_arg = home.to_str().unwrap();
-    let out = permitdesk(&["--data-dir", dir_arg, "calendar", "import", file.to_str().unwrap(), "--json"]);
+    let out = permitdesk(&[
+        "--data-dir",
+        dir_arg,
+        "calendar",
+        "import",
+        file.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["added"], serde_json::json!([2027]));
-    let out = permitdesk(&["--data-dir", dir_arg, "calendar", "workdays", "--year", "2027", "--json"]);
+    let out = permitdesk(&[
+        "--data-dir",
+        dir_arg,
+        "calendar",
+        "workdays",
+        "--year",
+        "2027",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["workdays"][0], "2027-01-04");
     // And the clock can now count into 2027.
-    let out = permitdesk(&["--data-dir", dir_arg, "clock", "--accepted", "2027-03-01T10:00", "--limit", "5", "--as-of", "2027-03-05T10:00", "--json"]);
+    let out = permitdesk(&[
+        "--data-dir",
+        dir_arg,
+        "clock",
+        "--accepted",
+        "2027-03-01T10:00",
+        "--limit",
+        "5",
+        "--as-of",
+        "2027-03-05T10:00",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["deadline"], "2027-03-08T17:00");
 }
@@ -175,19 +353,35 @@ fn calendar_lists_workdays_and_imports_a_new_year() {
 #[test]
 fn documents_demo_writes_every_paper_of_issue_4() {
     let dir = std::env::temp_dir().join(format!("permitdesk-docs-{}", std::process::id()));
-    let out = permitdesk(&["documents", "demo", "--out", dir.to_str().unwrap(), "--json"]);
+    let out = permitdesk(&[
+        "documents",
+        "demo",
+        "--out",
+        dir.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let written = json(&out);
     assert_eq!(written.as_array().unwrap().len(), 20);
     let mut names = vec![
-        "application-form.pdf", "one-time-notice.pdf", "acceptance-receipt.pdf", "correction-notice.pdf",
-        "not-accepted-notice.pdf", "return-notice.pdf", "completion-notice.pdf", "certificate.pdf",
+        "application-form.pdf",
+        "one-time-notice.pdf",
+        "acceptance-receipt.pdf",
+        "correction-notice.pdf",
+        "not-accepted-notice.pdf",
+        "return-notice.pdf",
+        "completion-notice.pdf",
+        "certificate.pdf",
     ]
     .into_iter()
     .map(String::from)
     .collect::<Vec<_>>();
     for n in 1..=4 {
-        names.extend([format!("statistics-table-{n}.pdf"), format!("statistics-table-{n}.xlsx"), format!("statistics-table-{n}.csv")]);
+        names.extend([
+            format!("statistics-table-{n}.pdf"),
+            format!("statistics-table-{n}.xlsx"),
+            format!("statistics-table-{n}.csv"),
+        ]);
     }
     for name in &names {
         let path = dir.join(name);
@@ -196,7 +390,13 @@ fn documents_demo_writes_every_paper_of_issue_4() {
     }
     // The receipt's deadline is the legal clock's: accepted Fri 27 Sep 2024, 3 working days
     // across 国庆节 (29 Sep is a 调休 Sunday) -> 8 Oct 17:00.
-    let text = Command::new("pdftotext").args([dir.join("acceptance-receipt.pdf").to_str().unwrap(), "-"]).output().expect("pdftotext (poppler-utils)");
+    let text = Command::new("pdftotext")
+        .args([dir.join("acceptance-receipt.pdf").to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
-    assert!(text.contains("受理通知书") && text.contains("2024年10月08日17:00"), "{text}");
+    assert!(
+        text.contains("受理通知书") && text.contains("2024年10月08日17:00"),
+        "{text}"
+    );
 }

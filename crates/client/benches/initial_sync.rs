@@ -105,7 +105,94 @@ fn seed(server: &TestServer) -> HttpTransport {
     t
 }
 
+/// The same department history built locally (sealed with the domain code) in the server's
+/// order: every case's first event, then every case's second, ... in pages of 10,000.
+fn synthetic_pages() -> Vec<PullResponse> {
+    use permitdesk_domain::actor::{Actor, Role};
+    use permitdesk_domain::case::{Acting, Case};
+    use permitdesk_domain::trail::seal_all;
+    use permitdesk_protocol::{DomainEvent, SyncEvent};
+    let t0: chrono::DateTime<chrono::Utc> = "2026-03-02T01:00:00Z".parse().unwrap();
+    let actor = |role: Role, dept: Option<&str>, org: Option<OrganisationId>| Actor {
+        user: UserId::new(format!("{role:?}")),
+        name: "基准".into(),
+        role,
+        department: dept.map(DepartmentCode::new),
+        organisation: org,
+    };
+    let org = fixtures::builder_org().unwrap();
+    let (app, win, rev) = (actor(Role::Applicant, None, Some(org.clone())), actor(Role::WindowOperator, None, None), actor(Role::DepartmentReviewer, Some("ZGJ"), None));
+    let terms = AcceptanceTerms { catalogue_version: "2026.1".into(), time_limit_working_days: 20, review_levels: ["受理", "审核", "复核", "签批"].map(String::from).to_vec() };
+    let mut per_case = Vec::new();
+    for i in 0..CASES {
+        let id = CaseId::new(format!("C-b{i:05}"));
+        let mut steps: Vec<(&Actor, CaseCommand)> = vec![
+            (&app, fixtures::create_case("P-bench", org.clone())),
+            (&app, CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }),
+            (&win, CaseCommand::Receive),
+            (&win, CaseCommand::Accept { terms: terms.clone(), commitment_based: false }),
+        ];
+        for level in ["受理", "审核", "复核", "签批"] {
+            steps.push((&rev, CaseCommand::SignOff { level: level.into() }));
+        }
+        steps.push((&rev, CaseCommand::Extend { days: 5, reason: "专家评审".into(), approved_by: "局长".into() }));
+        let certificate = CertificateRecord { number: CertificateNumber::new(format!("ZS-{i}")), name: "许可证".into(), issued_on: t0.date_naive(), valid_until: None, file: None };
+        steps.push((&rev, CaseCommand::Complete { decision: Decision::Granted { certificate } }));
+        let mut state = None;
+        let mut events = Vec::new();
+        for (n, (who, cmd)) in steps.into_iter().enumerate() {
+            let acting = Acting::new(who.clone(), t0 + chrono::Duration::minutes(n as i64));
+            let (next, evs) = Case::execute(state, &id, &cmd, &acting).unwrap();
+            state = Some(next);
+            events.extend(evs);
+        }
+        per_case.push(seal_all(&format!("case:{id}"), None, events).unwrap());
+    }
+    let mut all = Vec::new();
+    for n in 0..10 {
+        for case in &per_case {
+            let server_seq = all.len() as u64 + 1;
+            all.push(SyncEvent { server_seq, received_at: t0, event: DomainEvent::Case(case[n].clone()) });
+        }
+    }
+    let total = all.len() as u64;
+    all.chunks(10_000)
+        .map(|chunk| {
+            let cursor = chunk.last().map_or(0, |e| e.server_seq);
+            PullResponse { events: chunk.to_vec(), removals: vec![], cursor, has_more: cursor < total, last_mutation_id: 0, server_time: t0 }
+        })
+        .collect()
+}
+
+fn bench_ingest(c: &mut Criterion) {
+    let pages = synthetic_pages();
+    let events: u64 = pages.iter().map(|p| p.events.len() as u64).sum();
+    let mut g = c.benchmark_group("client");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("ingest_100k_events_verify_store_project", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let store = Store::open(&dir.path().join("local.db"), &"ab".repeat(32)).unwrap();
+                (dir, store)
+            },
+            |(dir, mut store)| {
+                for p in &pages {
+                    store.ingest(p).unwrap();
+                }
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
+    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() {
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let server = rt.block_on(TestServer::start(Backend::from_env())).unwrap();
     let seeding = std::time::Instant::now();
@@ -167,5 +254,5 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench_ingest, bench);
 criterion_main!(benches);

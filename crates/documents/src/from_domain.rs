@@ -21,7 +21,10 @@ pub enum ViewError {
     #[error("办件尚未受理，不能出具{0}")]
     NotAccepted(&'static str),
     #[error("办件处于“{state}”状态，不能出具{paper}")]
-    WrongState { state: CaseState, paper: &'static str },
+    WrongState {
+        state: CaseState,
+        paper: &'static str,
+    },
     #[error("计时结果没有办理期限（办件暂停中），不能出具{0}")]
     NoDeadline(&'static str),
 }
@@ -38,7 +41,11 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
     let scale = if project.works.is_empty() {
         format!("总建筑面积{}。", d.building_area)
     } else {
-        let works: Vec<String> = project.works.iter().map(|w| format!("{}（{}）", w.name, w.building_area)).collect();
+        let works: Vec<String> = project
+            .works
+            .iter()
+            .map(|w| format!("{}（{}）", w.name, w.building_area))
+            .collect();
         format!("{}；总建筑面积{}。", works.join("、"), d.building_area)
     };
     ProjectView {
@@ -48,8 +55,14 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
         credit_code: d.builder.credit_code.as_str().to_owned(),
         legal_representative,
         investment_type: d.investment.label().to_owned(),
-        category: catalogue.category(&d.category).map_or_else(|| d.category.to_string(), |c| c.name.clone()),
-        location: format!("{}{}", d.location.district.division().full_name(), d.location.address),
+        category: catalogue
+            .category(&d.category)
+            .map_or_else(|| d.category.to_string(), |c| c.name.clone()),
+        location: format!(
+            "{}{}",
+            d.location.district.division().full_name(),
+            d.location.address
+        ),
         investment_wan_yuan: d.investment_amount.fen() as f64 / 1_000_000.0,
         land_area_m2: d.land_area.hundredths() as f64 / 100.0,
         floor_area_m2: d.building_area.hundredths() as f64 / 100.0,
@@ -58,7 +71,11 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
 }
 
 fn works<'a>(project: &'a Project, id: &WorksId) -> Result<&'a Works, ViewError> {
-    project.works.iter().find(|w| &w.id == id).ok_or_else(|| ViewError::UnknownWorks(id.to_string()))
+    project
+        .works
+        .iter()
+        .find(|w| &w.id == id)
+        .ok_or_else(|| ViewError::UnknownWorks(id.to_string()))
 }
 
 pub fn works_view(works: &Works) -> WorksView {
@@ -71,11 +88,15 @@ pub fn works_view(works: &Works) -> WorksView {
 }
 
 fn item<'a>(catalogue: &'a Catalogue, code: &ItemCode) -> Result<&'a Item, ViewError> {
-    catalogue.item(code).ok_or_else(|| ViewError::UnknownItem(code.to_string()))
+    catalogue
+        .item(code)
+        .ok_or_else(|| ViewError::UnknownItem(code.to_string()))
 }
 
 fn department_name(catalogue: &Catalogue, item: &Item) -> String {
-    catalogue.department(&item.department).map_or_else(|| item.department.to_string(), |d| d.name.clone())
+    catalogue
+        .department(&item.department)
+        .map_or_else(|| item.department.to_string(), |d| d.name.clone())
 }
 
 fn material_view(m: &catalogue::MaterialRequirement) -> MaterialView {
@@ -83,7 +104,9 @@ fn material_view(m: &catalogue::MaterialRequirement) -> MaterialView {
         name: m.name.clone(),
         requirement: match &m.necessity {
             Necessity::Required => Requirement::Required,
-            Necessity::Conditional { condition } => Requirement::Conditional { condition: condition.clone() },
+            Necessity::Conditional { condition } => Requirement::Conditional {
+                condition: condition.clone(),
+            },
         },
         form: form_view(m.form),
         copies: m.copies,
@@ -125,7 +148,12 @@ pub fn standard_notice_notes() -> Vec<String> {
 }
 
 /// 一次性告知单 for a project and the flow the window chose: every stage, item and material.
-pub fn one_time_notice(project: &Project, catalogue: &Catalogue, flow: &ApprovalFlow, paper: NoticePaper) -> Result<OneTimeNoticeView, ViewError> {
+pub fn one_time_notice(
+    project: &Project,
+    catalogue: &Catalogue,
+    flow: &ApprovalFlow,
+    paper: NoticePaper,
+) -> Result<OneTimeNoticeView, ViewError> {
     let mut stages = Vec::new();
     for stage in &flow.stages {
         let mut items = Vec::new();
@@ -144,13 +172,26 @@ pub fn one_time_notice(project: &Project, catalogue: &Catalogue, flow: &Approval
                 materials: it.materials.iter().map(material_view).collect(),
             });
         }
-        let lead = catalogue.stage_leads(stage.stage).iter().map(|d| d.name.clone()).collect::<Vec<_>>().join("、");
+        let lead = catalogue
+            .stage_leads(stage.stage)
+            .iter()
+            .map(|d| d.name.clone())
+            .collect::<Vec<_>>()
+            .join("、");
         let number = stage.stage.number();
         let label = match number {
-            1..=4 => format!("第{}阶段 {}", ["一", "二", "三", "四"][usize::from(number - 1)], stage.stage.label()),
+            1..=4 => format!(
+                "第{}阶段 {}",
+                ["一", "二", "三", "四"][usize::from(number - 1)],
+                stage.stage.label()
+            ),
             _ => stage.stage.label().to_owned(),
         };
-        stages.push(NoticeStageView { label, lead_department: lead, items });
+        stages.push(NoticeStageView {
+            label,
+            lead_department: lead,
+            items,
+        });
     }
     Ok(OneTimeNoticeView {
         notice_number: paper.notice_number,
@@ -210,7 +251,11 @@ pub fn application_form(
         qr_payload: paper.qr_payload,
         project: project_view(project, catalogue),
         works: works_view(w),
-        stage: stages.iter().map(|s| s.label()).collect::<Vec<_>>().join("、"),
+        stage: stages
+            .iter()
+            .map(|s| s.label())
+            .collect::<Vec<_>>()
+            .join("、"),
         // The legal representative is printed with the project (法定代表人) and signs below.
         contacts: project
             .details
@@ -231,9 +276,15 @@ pub fn application_form(
 }
 
 /// The case block of every case notice.
-pub fn case_ref(case: &Case, project: &Project, catalogue: &Catalogue) -> Result<CaseRefView, ViewError> {
+pub fn case_ref(
+    case: &Case,
+    project: &Project,
+    catalogue: &Catalogue,
+) -> Result<CaseRefView, ViewError> {
     let it = item(catalogue, &case.item)?;
-    let works_name = works(project, &case.works).map(|w| w.name.clone()).unwrap_or_default();
+    let works_name = works(project, &case.works)
+        .map(|w| w.name.clone())
+        .unwrap_or_default();
     Ok(CaseRefView {
         case_number: case.id.to_string(),
         project_code: project.details.code.as_str().to_owned(),
@@ -294,11 +345,26 @@ pub fn correction_notice(
     issuer: IssuerView,
 ) -> Result<CorrectionNoticeView, ViewError> {
     let (review, points): (&str, &[CorrectionPoint]) = match case.state {
-        CaseState::CorrectionRequested => {
-            ("综合窗口形式审查", case.corrections.last().map(|(_, p)| p.as_slice()).unwrap_or_default())
+        CaseState::CorrectionRequested => (
+            "综合窗口形式审查",
+            case.corrections
+                .last()
+                .map(|(_, p)| p.as_slice())
+                .unwrap_or_default(),
+        ),
+        CaseState::Paused => (
+            "审批部门实质审查",
+            case.pauses
+                .last()
+                .map(|p| p.points.as_slice())
+                .unwrap_or_default(),
+        ),
+        state => {
+            return Err(ViewError::WrongState {
+                state,
+                paper: "补正告知书",
+            });
         }
-        CaseState::Paused => ("审批部门实质审查", case.pauses.last().map(|p| p.points.as_slice()).unwrap_or_default()),
-        state => return Err(ViewError::WrongState { state, paper: "补正告知书" }),
     };
     let it = item(catalogue, &case.item)?;
     let issues = points
@@ -308,12 +374,26 @@ pub fn correction_notice(
             let listed = it.materials.iter().any(|m| m.name == p.material);
             CorrectionIssueView {
                 material: p.material.clone(),
-                problem: if given { "有误或不符合要求" } else if listed { "缺少" } else { "需补充" }.to_owned(),
+                problem: if given {
+                    "有误或不符合要求"
+                } else if listed {
+                    "缺少"
+                } else {
+                    "需补充"
+                }
+                .to_owned(),
                 reason: p.reason.clone(),
             }
         })
         .collect();
-    Ok(CorrectionNoticeView { notice_number, case: case_ref(case, project, catalogue)?, review: review.to_owned(), issues, due_text, issuer })
+    Ok(CorrectionNoticeView {
+        notice_number,
+        case: case_ref(case, project, catalogue)?,
+        review: review.to_owned(),
+        issues,
+        due_text,
+        issuer,
+    })
 }
 
 /// 不予受理通知书.
@@ -326,7 +406,10 @@ pub fn not_accepted_notice(
     issuer: IssuerView,
 ) -> Result<NotAcceptedNoticeView, ViewError> {
     if case.state != CaseState::NotAccepted {
-        return Err(ViewError::WrongState { state: case.state, paper: "不予受理通知书" });
+        return Err(ViewError::WrongState {
+            state: case.state,
+            paper: "不予受理通知书",
+        });
     }
     Ok(NotAcceptedNoticeView {
         notice_number,
@@ -351,9 +434,14 @@ pub fn return_notice(
     issuer: IssuerView,
 ) -> Result<ReturnNoticeView, ViewError> {
     if case.state != CaseState::Returned {
-        return Err(ViewError::WrongState { state: case.state, paper: "退件通知书" });
+        return Err(ViewError::WrongState {
+            state: case.state,
+            paper: "退件通知书",
+        });
     }
-    let accepted_at = case.accepted_at.ok_or(ViewError::NotAccepted("退件通知书"))?;
+    let accepted_at = case
+        .accepted_at
+        .ok_or(ViewError::NotAccepted("退件通知书"))?;
     Ok(ReturnNoticeView {
         notice_number,
         case: case_ref(case, project, catalogue)?,
@@ -376,11 +464,21 @@ pub fn completion_notice(
 ) -> Result<CompletionNoticeView, ViewError> {
     const PAPER: &str = "办结通知书";
     let (outcome, result_text, certificate_number) = match &case.decision {
-        Some(Decision::Granted { certificate }) => {
-            ("准予许可", format!("已核发{}（电子证照），可在工程审批系统下载使用。", certificate.name), Some(certificate.number.to_string()))
-        }
+        Some(Decision::Granted { certificate }) => (
+            "准予许可",
+            format!(
+                "已核发{}（电子证照），可在工程审批系统下载使用。",
+                certificate.name
+            ),
+            Some(certificate.number.to_string()),
+        ),
         Some(Decision::Denied { reasons }) => ("不予许可", reasons.join("；"), None),
-        None => return Err(ViewError::WrongState { state: case.state, paper: PAPER }),
+        None => {
+            return Err(ViewError::WrongState {
+                state: case.state,
+                paper: PAPER,
+            });
+        }
     };
     let accepted_at = case.accepted_at.ok_or(ViewError::NotAccepted(PAPER))?;
     // Whole working days begun, as a person counts them ("用时 2 个工作日").
@@ -410,7 +508,10 @@ pub fn certificate(
     qr_payload: String,
 ) -> Result<CertificateView, ViewError> {
     let Some(Decision::Granted { certificate }) = &case.decision else {
-        return Err(ViewError::WrongState { state: case.state, paper: "电子证照" });
+        return Err(ViewError::WrongState {
+            state: case.state,
+            paper: "电子证照",
+        });
     };
     let it = item(catalogue, &case.item)?;
     Ok(CertificateView {
@@ -427,6 +528,8 @@ pub fn certificate(
         valid_until: certificate.valid_until,
         verification_code,
         qr_payload,
-        notes: vec!["注：本证照为电子证照打印件，与纸质证照具有同等法律效力，可扫描二维码核验。".into()],
+        notes: vec![
+            "注：本证照为电子证照打印件，与纸质证照具有同等法律效力，可扫描二维码核验。".into(),
+        ],
     })
 }

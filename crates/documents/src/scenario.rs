@@ -7,7 +7,9 @@ use crate::views::*;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
-use permitdesk_domain::case::{AcceptanceTerms, Acting, Case, CaseCommand, CertificateRecord, CorrectionPoint, Decision};
+use permitdesk_domain::case::{
+    AcceptanceTerms, Acting, Case, CaseCommand, CertificateRecord, CorrectionPoint, Decision,
+};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::clock::{ClockReading, LegalClock, OfficeHours};
 use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
@@ -51,7 +53,9 @@ const WORKS: &str = "W-01";
 
 fn t(y: i32, m: u32, d: u32, h: u32, min: u32) -> LocalTime {
     NaiveDate::from_ymd_opt(y, m, d)
-        .and_then(|date| NaiveTime::from_hms_opt(h, min, 0).map(|time| NaiveDateTime::new(date, time)))
+        .and_then(|date| {
+            NaiveTime::from_hms_opt(h, min, 0).map(|time| NaiveDateTime::new(date, time))
+        })
         .unwrap_or_default()
 }
 
@@ -68,18 +72,32 @@ fn actor(role: Role, name: &str, department: Option<&str>) -> Actor {
 /// A valid credit code for the demo builder, computed with the standard's own check characters.
 fn builder_credit_code() -> Result<CreditCode, ScenarioError> {
     let organisation = "MA1B2C3D";
-    let first17 = format!("91230109{organisation}{}", CreditCode::organisation_check_character(organisation));
-    CreditCode::parse(&format!("{first17}{}", CreditCode::check_character(&first17))).map_err(data)
+    let first17 = format!(
+        "91230109{organisation}{}",
+        CreditCode::organisation_check_character(organisation)
+    );
+    CreditCode::parse(&format!(
+        "{first17}{}",
+        CreditCode::check_character(&first17)
+    ))
+    .map_err(data)
 }
 
 fn project(applicant: &Actor, window: &Actor) -> Result<Project, ScenarioError> {
     let contact = |name: &str, phone: &str, role| -> Result<Contact, ScenarioError> {
-        Ok(Contact { name: name.into(), phone: PhoneNumber::parse(phone).map_err(data)?, role })
+        Ok(Contact {
+            name: name.into(),
+            phone: PhoneNumber::parse(phone).map_err(data)?,
+            role,
+        })
     };
     let details = ProjectDetails {
         code: ProjectCode::parse("2024-230109-70-03-018263").map_err(data)?,
         name: "哈尔滨市松北区利民大道北住宅小区项目（一期）".into(),
-        builder: Builder { name: "哈尔滨滨江置业有限公司".into(), credit_code: builder_credit_code()? },
+        builder: Builder {
+            name: "哈尔滨滨江置业有限公司".into(),
+            credit_code: builder_credit_code()?,
+        },
         investment: InvestmentType::Social,
         category: CategoryCode::new("SH-FDC"),
         location: Location {
@@ -98,14 +116,33 @@ fn project(applicant: &Actor, window: &Actor) -> Result<Project, ScenarioError> 
     let works = Works {
         id: WorksId::new(WORKS),
         name: "1#—6#住宅楼及地下车库".into(),
-        description: "1#—6#住宅楼（地上18层、地下1层，框架剪力墙结构）及地下车库，含室外管网配套。".into(),
+        description: "1#—6#住宅楼（地上18层、地下1层，框架剪力墙结构）及地下车库，含室外管网配套。"
+            .into(),
         building_area: Area::parse("86320.40").map_err(data)?,
     };
     let steps = [
-        (applicant, ProjectCommand::RegisterOnline { id: ProjectId::new("P-2024-000318"), details }, t(2024, 9, 18, 10, 0)),
-        (applicant, ProjectCommand::AddWorks { works }, t(2024, 9, 18, 10, 20)),
+        (
+            applicant,
+            ProjectCommand::RegisterOnline {
+                id: ProjectId::new("P-2024-000318"),
+                details,
+            },
+            t(2024, 9, 18, 10, 0),
+        ),
+        (
+            applicant,
+            ProjectCommand::AddWorks { works },
+            t(2024, 9, 18, 10, 20),
+        ),
         (applicant, ProjectCommand::Submit, t(2024, 9, 18, 10, 30)),
-        (window, ProjectCommand::ChooseFlow { flow: FlowCode::new("LC-SH-FDC"), category: CategoryCode::new("SH-FDC") }, t(2024, 9, 20, 9, 15)),
+        (
+            window,
+            ProjectCommand::ChooseFlow {
+                flow: FlowCode::new("LC-SH-FDC"),
+                category: CategoryCode::new("SH-FDC"),
+            },
+            t(2024, 9, 20, 9, 15),
+        ),
     ];
     let mut state: Option<Project> = None;
     for (who, cmd, at) in steps {
@@ -117,19 +154,28 @@ fn project(applicant: &Actor, window: &Actor) -> Result<Project, ScenarioError> 
 }
 
 /// Play a case: each step is (who, command, Beijing time, opinion).
-fn play(case: &CaseId, steps: Vec<(&Actor, CaseCommand, LocalTime, Option<&str>)>) -> Result<Case, ScenarioError> {
+fn play(
+    case: &CaseId,
+    steps: Vec<(&Actor, CaseCommand, LocalTime, Option<&str>)>,
+) -> Result<Case, ScenarioError> {
     let mut state = None;
     for (who, cmd, at, opinion) in steps {
         let mut acting = Acting::new(who.clone(), from_local(at));
         acting.opinion = opinion.map(str::to_owned);
-        state = Some(Case::execute(state, case, &cmd, &acting).map_err(|e| data(format!("{case}：{e}")))?.0);
+        state = Some(
+            Case::execute(state, case, &cmd, &acting)
+                .map_err(|e| data(format!("{case}：{e}")))?
+                .0,
+        );
     }
     state.ok_or_else(|| data("办件未建立"))
 }
 
 fn create(catalogue: &Catalogue, item: &str) -> Result<CaseCommand, ScenarioError> {
     let code = ItemCode::new(item);
-    let it = catalogue.item(&code).ok_or_else(|| data(format!("目录中没有 {item}")))?;
+    let it = catalogue
+        .item(&code)
+        .ok_or_else(|| data(format!("目录中没有 {item}")))?;
     Ok(CaseCommand::Create {
         application: ApplicationId::new("SQ-2024-000731"),
         project: ProjectId::new("P-2024-000318"),
@@ -143,20 +189,30 @@ fn create(catalogue: &Catalogue, item: &str) -> Result<CaseCommand, ScenarioErro
 
 fn terms(catalogue: &Catalogue, item: &str) -> Result<AcceptanceTerms, ScenarioError> {
     let code = ItemCode::new(item);
-    let it = catalogue.item(&code).ok_or_else(|| data(format!("目录中没有 {item}")))?;
+    let it = catalogue
+        .item(&code)
+        .ok_or_else(|| data(format!("目录中没有 {item}")))?;
     Ok(AcceptanceTerms {
         catalogue_version: catalogue.version.clone(),
         time_limit_working_days: it.time_limit_working_days,
-        review_levels: catalogue.review_levels_for_item(&code).map(<[String]>::to_vec).unwrap_or_default(),
+        review_levels: catalogue
+            .review_levels_for_item(&code)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
     })
 }
 
 fn attach(material: &str) -> CaseCommand {
-    CaseCommand::AttachMaterial { material: material.into(), attachment: AttachmentId::new(format!("{:0>64}", material.len())) }
+    CaseCommand::AttachMaterial {
+        material: material.into(),
+        attachment: AttachmentId::new(format!("{:0>64}", material.len())),
+    }
 }
 
 fn submit() -> CaseCommand {
-    CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }
+    CaseCommand::Submit {
+        stamped_form: AttachmentId::new("f".repeat(64)),
+    }
 }
 
 /// Play the whole scenario.
@@ -166,26 +222,66 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
     let window = actor(Role::WindowOperator, "李晓梅", None);
     let project = project(&applicant, &window)?;
     let material_names = |item: &str| -> Vec<String> {
-        catalogue.item(&ItemCode::new(item)).map(|i| i.materials.iter().map(|m| m.name.clone()).collect()).unwrap_or_default()
+        catalogue
+            .item(&ItemCode::new(item))
+            .map(|i| i.materials.iter().map(|m| m.name.clone()).collect())
+            .unwrap_or_default()
     };
 
     // 施工许可: accepted Friday 27 Sep 2024, just before 国庆节, paused a day for a missing seal.
     let zjj = actor(Role::DepartmentReviewer, "赵明", Some("ZJJ"));
     let levels = terms(&catalogue, "ZJJ-03")?.review_levels;
-    let mut steps = vec![(&applicant, create(&catalogue, "ZJJ-03")?, t(2024, 9, 26, 15, 0), None)];
+    let mut steps = vec![(
+        &applicant,
+        create(&catalogue, "ZJJ-03")?,
+        t(2024, 9, 26, 15, 0),
+        None,
+    )];
     for m in material_names("ZJJ-03") {
         steps.push((&applicant, attach(&m), t(2024, 9, 26, 15, 30), None));
     }
     steps.push((&applicant, submit(), t(2024, 9, 26, 16, 0), None));
     steps.push((&window, CaseCommand::Receive, t(2024, 9, 27, 9, 42), None));
-    steps.push((&window, CaseCommand::Accept { terms: terms(&catalogue, "ZJJ-03")?, commitment_based: false }, t(2024, 9, 27, 14, 10), Some("材料齐全，予以受理")));
+    steps.push((
+        &window,
+        CaseCommand::Accept {
+            terms: terms(&catalogue, "ZJJ-03")?,
+            commitment_based: false,
+        },
+        t(2024, 9, 27, 14, 10),
+        Some("材料齐全，予以受理"),
+    ));
     let accepted = play(&CaseId::new("HRB-2024-SB-000731"), steps.clone())?;
-    let pause_point = CorrectionPoint { material: "建设资金已落实承诺书".into(), reason: "承诺书未加盖建设单位公章".into() };
-    steps.push((&zjj, CaseCommand::Pause { points: vec![pause_point] }, t(2024, 9, 29, 10, 0), Some("请补盖公章")));
-    steps.push((&applicant, CaseCommand::SubmitRectification { note: "已补盖公章并重新上传".into() }, t(2024, 9, 30, 9, 0), None));
+    let pause_point = CorrectionPoint {
+        material: "建设资金已落实承诺书".into(),
+        reason: "承诺书未加盖建设单位公章".into(),
+    };
+    steps.push((
+        &zjj,
+        CaseCommand::Pause {
+            points: vec![pause_point],
+        },
+        t(2024, 9, 29, 10, 0),
+        Some("请补盖公章"),
+    ));
+    steps.push((
+        &applicant,
+        CaseCommand::SubmitRectification {
+            note: "已补盖公章并重新上传".into(),
+        },
+        t(2024, 9, 30, 9, 0),
+        None,
+    ));
     steps.push((&zjj, CaseCommand::Resume, t(2024, 9, 30, 9, 30), None));
     for (i, level) in levels.iter().enumerate() {
-        steps.push((&zjj, CaseCommand::SignOff { level: level.clone() }, t(2024, 10, 8, 9, 10 + 10 * i as u32), Some("同意")));
+        steps.push((
+            &zjj,
+            CaseCommand::SignOff {
+                level: level.clone(),
+            },
+            t(2024, 10, 8, 9, 10 + 10 * i as u32),
+            Some("同意"),
+        ));
     }
     let certificate = CertificateRecord {
         number: CertificateNumber::new("230109202410080101"),
@@ -194,7 +290,14 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
         valid_until: None,
         file: Some(AttachmentId::new("c".repeat(64))),
     };
-    steps.push((&zjj, CaseCommand::Complete { decision: Decision::Granted { certificate } }, t(2024, 10, 8, 11, 35), Some("准予许可")));
+    steps.push((
+        &zjj,
+        CaseCommand::Complete {
+            decision: Decision::Granted { certificate },
+        },
+        t(2024, 10, 8, 11, 35),
+        Some("准予许可"),
+    ));
     let granted = play(&CaseId::new("HRB-2024-SB-000731"), steps)?;
 
     let calendar = WorkingCalendar::shipped();
@@ -212,17 +315,32 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
         CorrectionPoint { material: "中标通知书".into(), reason: "本项目属依法必须招标的项目，须提交设计单位中标通知书复印件并加盖建设单位公章。".into() },
         CorrectionPoint { material: "消防设计文件".into(), reason: "缺少地下车库防火分区示意图及消防设施平面图，请上传完整的消防设计文件（含全部图纸）。".into() },
     ];
-    let mut steps = vec![(&applicant, create(&catalogue, "ZJJ-02")?, t(2024, 9, 24, 9, 0), None)];
+    let mut steps = vec![(
+        &applicant,
+        create(&catalogue, "ZJJ-02")?,
+        t(2024, 9, 24, 9, 0),
+        None,
+    )];
     for m in material_names("ZJJ-02").into_iter().take(2) {
         steps.push((&applicant, attach(&m), t(2024, 9, 24, 9, 30), None));
     }
     steps.push((&applicant, submit(), t(2024, 9, 24, 10, 0), None));
     steps.push((&window, CaseCommand::Receive, t(2024, 9, 25, 9, 5), None));
-    steps.push((&window, CaseCommand::RequestCorrection { points }, t(2024, 9, 25, 10, 40), Some("形式审查不合格，一次性告知补正")));
+    steps.push((
+        &window,
+        CaseCommand::RequestCorrection { points },
+        t(2024, 9, 25, 10, 40),
+        Some("形式审查不合格，一次性告知补正"),
+    ));
     let correction = play(&CaseId::new("HRB-2024-SB-000729"), steps)?;
 
     // 排水许可: the window refuses to accept (the district issues it).
-    let mut steps = vec![(&applicant, create(&catalogue, "SWJ-03")?, t(2024, 9, 20, 14, 0), None)];
+    let mut steps = vec![(
+        &applicant,
+        create(&catalogue, "SWJ-03")?,
+        t(2024, 9, 20, 14, 0),
+        None,
+    )];
     steps.push((&applicant, submit(), t(2024, 9, 20, 15, 0), None));
     steps.push((&window, CaseCommand::Receive, t(2024, 9, 23, 10, 5), None));
     steps.push((
@@ -240,13 +358,26 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
 
     // 人防: accepted, then returned for a redesign.
     let rfb = actor(Role::DepartmentReviewer, "孙立", Some("RFB"));
-    let mut steps = vec![(&applicant, create(&catalogue, "RFB-01")?, t(2024, 8, 30, 9, 0), None)];
+    let mut steps = vec![(
+        &applicant,
+        create(&catalogue, "RFB-01")?,
+        t(2024, 8, 30, 9, 0),
+        None,
+    )];
     for m in material_names("RFB-01") {
         steps.push((&applicant, attach(&m), t(2024, 8, 30, 9, 20), None));
     }
     steps.push((&applicant, submit(), t(2024, 8, 30, 10, 0), None));
     steps.push((&window, CaseCommand::Receive, t(2024, 9, 2, 9, 30), None));
-    steps.push((&window, CaseCommand::Accept { terms: terms(&catalogue, "RFB-01")?, commitment_based: false }, t(2024, 9, 2, 10, 30), None));
+    steps.push((
+        &window,
+        CaseCommand::Accept {
+            terms: terms(&catalogue, "RFB-01")?,
+            commitment_based: false,
+        },
+        t(2024, 9, 2, 10, 30),
+        None,
+    ));
     steps.push((
         &rfb,
         CaseCommand::Return {
@@ -260,7 +391,16 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
     ));
     let returned = play(&CaseId::new("HRB-2024-SB-000655"), steps)?;
 
-    Ok(Scenario { catalogue, project, granted, granted_at_acceptance, granted_at_completion, correction, refused, returned })
+    Ok(Scenario {
+        catalogue,
+        project,
+        granted,
+        granted_at_acceptance,
+        granted_at_completion,
+        correction,
+        refused,
+        returned,
+    })
 }
 
 fn window_view() -> WindowView {
@@ -287,14 +427,38 @@ fn issuer(organisation: &str, operator: &str, issued_on: LocalTime, code: &str) 
 pub fn papers(s: &Scenario) -> Result<Vec<(String, Vec<u8>)>, crate::RenderError> {
     let views = views(s).map_err(|e| crate::RenderError::View(e.to_string()))?;
     Ok(vec![
-        ("application-form.pdf".into(), crate::render_application_form(&views.0)?),
-        ("one-time-notice.pdf".into(), crate::render_one_time_notice(&views.1)?),
-        ("acceptance-receipt.pdf".into(), crate::render_acceptance_receipt(&views.2)?),
-        ("correction-notice.pdf".into(), crate::render_correction_notice(&views.3)?),
-        ("not-accepted-notice.pdf".into(), crate::render_not_accepted_notice(&views.4)?),
-        ("return-notice.pdf".into(), crate::render_return_notice(&views.5)?),
-        ("completion-notice.pdf".into(), crate::render_completion_notice(&views.6)?),
-        ("certificate.pdf".into(), crate::render_certificate(&views.7)?),
+        (
+            "application-form.pdf".into(),
+            crate::render_application_form(&views.0)?,
+        ),
+        (
+            "one-time-notice.pdf".into(),
+            crate::render_one_time_notice(&views.1)?,
+        ),
+        (
+            "acceptance-receipt.pdf".into(),
+            crate::render_acceptance_receipt(&views.2)?,
+        ),
+        (
+            "correction-notice.pdf".into(),
+            crate::render_correction_notice(&views.3)?,
+        ),
+        (
+            "not-accepted-notice.pdf".into(),
+            crate::render_not_accepted_notice(&views.4)?,
+        ),
+        (
+            "return-notice.pdf".into(),
+            crate::render_return_notice(&views.5)?,
+        ),
+        (
+            "completion-notice.pdf".into(),
+            crate::render_completion_notice(&views.6)?,
+        ),
+        (
+            "certificate.pdf".into(),
+            crate::render_certificate(&views.7)?,
+        ),
     ])
 }
 
@@ -312,8 +476,15 @@ type Views = (
 /// Every view of the scenario, built by `from_domain` as the apps build them.
 pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
     let (cat, p) = (&s.catalogue, &s.project);
-    let flow = p.flow.as_ref().and_then(|f| cat.flow(f)).ok_or_else(|| data("项目未选择审批流程"))?;
-    let notice_at = p.notice_issued_at.map(to_local).ok_or_else(|| data("未出具一次性告知单"))?;
+    let flow = p
+        .flow
+        .as_ref()
+        .and_then(|f| cat.flow(f))
+        .ok_or_else(|| data("项目未选择审批流程"))?;
+    let notice_at = p
+        .notice_issued_at
+        .map(to_local)
+        .ok_or_else(|| data("未出具一次性告知单"))?;
     let notice = from_domain::one_time_notice(
         p,
         cat,
@@ -327,7 +498,10 @@ pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
             qr_payload: "https://gcjs.harbin.gov.cn/verify/3HWN-8TQA".into(),
         },
     )?;
-    let items: Vec<(ItemCode, bool)> = ["ZJJ-03", "ZJJ-02", "RFB-01", "SWJ-03"].iter().map(|c| (ItemCode::new(*c), false)).collect();
+    let items: Vec<(ItemCode, bool)> = ["ZJJ-03", "ZJJ-02", "RFB-01", "SWJ-03"]
+        .iter()
+        .map(|c| (ItemCode::new(*c), false))
+        .collect();
     let form = from_domain::application_form(
         p,
         &WorksId::new(WORKS),
@@ -356,7 +530,10 @@ pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
         &s.correction,
         p,
         cat,
-        format!("请于{}前通过工程审批系统一次性补正", due.format("%Y年%m月%d日")),
+        format!(
+            "请于{}前通过工程审批系统一次性补正",
+            due.format("%Y年%m月%d日")
+        ),
         "BZ-2024-000112".into(),
         issuer(window_org, "李晓梅", correction_at, "9BQX-4NVE"),
     )?;
@@ -373,7 +550,12 @@ pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
         p,
         cat,
         "TJ-2024-000045".into(),
-        issuer("哈尔滨市人民防空办公室", "孙立", to_local(s.returned.last_event_at), "6JCT-3WFR"),
+        issuer(
+            "哈尔滨市人民防空办公室",
+            "孙立",
+            to_local(s.returned.last_event_at),
+            "6JCT-3WFR",
+        ),
     )?;
     let completed_at = to_local(s.granted.last_event_at);
     let completion = from_domain::completion_notice(
@@ -382,7 +564,12 @@ pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
         cat,
         &s.granted_at_completion,
         "BJ-2024-000688".into(),
-        issuer("哈尔滨市住房和城乡建设局", "赵明", completed_at, "8PLM-5RXA"),
+        issuer(
+            "哈尔滨市住房和城乡建设局",
+            "赵明",
+            completed_at,
+            "8PLM-5RXA",
+        ),
     )?;
     let line = |k: &str, v: &str| (k.to_string(), v.to_string());
     let certificate = from_domain::certificate(
@@ -402,7 +589,16 @@ pub fn views(s: &Scenario) -> Result<Views, ScenarioError> {
         "8PLM-5RXA".into(),
         "https://gcjs.harbin.gov.cn/verify/8PLM-5RXA".into(),
     )?;
-    Ok((form, notice, receipt, correction, refused, returned, completion, certificate))
+    Ok((
+        form,
+        notice,
+        receipt,
+        correction,
+        refused,
+        returned,
+        completion,
+        certificate,
+    ))
 }
 
 #[cfg(test)]
@@ -427,12 +623,18 @@ mod tests {
         let s = scenario().unwrap();
         // Accepted Fri 27 Sep 14:10, 3 working days: Sun 29 Sep (调休) and Mon 30 Sep count,
         // 1-7 Oct is 国庆节, so the third day is Tue 8 Oct: due 17:00.
-        assert_eq!(s.granted_at_acceptance.deadline, Some(t(2024, 10, 8, 17, 0)));
+        assert_eq!(
+            s.granted_at_acceptance.deadline,
+            Some(t(2024, 10, 8, 17, 0))
+        );
         // Paused 29 Sep 10:00 - 30 Sep 09:30: 7 h of 29 Sep and 30 min of 30 Sep stop the clock,
         // so completion on 8 Oct 11:35 used 1 h (29 Sep) + 7.5 h (30 Sep) + 2 h 35 min (8 Oct).
         assert_eq!(s.granted_at_completion.used_minutes, 60 + 450 + 155);
         assert_eq!(s.granted_at_completion.level, WarningLevel::Normal);
-        assert_eq!(s.granted_at_completion.deadline, Some(t(2024, 10, 9, 16, 30)));
+        assert_eq!(
+            s.granted_at_completion.deadline,
+            Some(t(2024, 10, 9, 16, 30))
+        );
         let (_, _, receipt, correction, _, _, completion, _) = views(&s).unwrap();
         assert_eq!(receipt.deadline, t(2024, 10, 8, 17, 0));
         assert_eq!(receipt.time_limit_days, 3);
@@ -449,7 +651,10 @@ mod tests {
         let (_, notice, ..) = views(&s).unwrap();
         let flow = s.catalogue.flow(&FlowCode::new("LC-SH-FDC")).unwrap();
         let expected: usize = flow.stages.iter().map(|st| st.items.len()).sum();
-        assert_eq!(notice.stages.iter().map(|st| st.items.len()).sum::<usize>(), expected);
+        assert_eq!(
+            notice.stages.iter().map(|st| st.items.len()).sum::<usize>(),
+            expected
+        );
         for (stage, view) in flow.stages.iter().zip(&notice.stages) {
             for (fi, item) in stage.items.iter().zip(&view.items) {
                 let it = s.catalogue.item(&fi.item).unwrap();

@@ -10,9 +10,13 @@ pub mod case;
 pub mod catalogue;
 pub mod clock;
 pub mod codes;
+pub mod consultation;
+pub mod evaluation;
 pub mod ids;
+pub mod intermediary;
 pub mod procedure;
 pub mod project;
+pub mod statistics;
 pub mod time;
 pub mod trail;
 

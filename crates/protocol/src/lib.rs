@@ -8,7 +8,9 @@
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
-use permitdesk_domain::ids::{AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId};
+use permitdesk_domain::ids::{
+    AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId,
+};
 use permitdesk_domain::project::{ProjectCommand, ProjectEvent};
 use permitdesk_domain::trail::Sealed;
 use serde::{Deserialize, Serialize};
@@ -76,8 +78,14 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "entity", rename_all = "snake_case")]
 pub enum DomainCommand {
-    Case { case: CaseId, command: CaseCommand },
-    Project { project: ProjectId, command: ProjectCommand },
+    Case {
+        case: CaseId,
+        command: CaseCommand,
+    },
+    Project {
+        project: ProjectId,
+        command: ProjectCommand,
+    },
 }
 
 impl DomainCommand {
@@ -85,9 +93,8 @@ impl DomainCommand {
         match self {
             DomainCommand::Case { case, .. } => EntityRef::Case(case.clone()),
             DomainCommand::Project { project, command } => match command {
-                ProjectCommand::RegisterOnline { id, .. } | ProjectCommand::RegisterOnSite { id, .. } => {
-                    EntityRef::Project(id.clone())
-                }
+                ProjectCommand::RegisterOnline { id, .. }
+                | ProjectCommand::RegisterOnSite { id, .. } => EntityRef::Project(id.clone()),
                 _ => EntityRef::Project(project.clone()),
             },
         }
@@ -360,7 +367,10 @@ impl ErrorCode {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
+        ApiError {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn protocol_version(found: Option<&str>) -> Self {
@@ -384,7 +394,10 @@ mod tests {
     fn a_command_envelope_has_a_stable_json_shape() {
         let env = CommandEnvelope {
             mutation_id: 7,
-            command: DomainCommand::Case { case: CaseId::new("C-1"), command: CaseCommand::Receive },
+            command: DomainCommand::Case {
+                case: CaseId::new("C-1"),
+                command: CaseCommand::Receive,
+            },
             acted_at: "2024-09-27T02:00:00Z".parse().unwrap(),
             opinion: Some("材料齐全".into()),
             attachments: vec![],
@@ -409,7 +422,13 @@ mod tests {
 
     #[test]
     fn command_results_flatten_their_outcome() {
-        let r = CommandResult { mutation_id: 3, outcome: CommandOutcome::Duplicate };
-        assert_eq!(serde_json::to_value(&r).unwrap(), serde_json::json!({"mutation_id": 3, "outcome": "duplicate"}));
+        let r = CommandResult {
+            mutation_id: 3,
+            outcome: CommandOutcome::Duplicate,
+        };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::json!({"mutation_id": 3, "outcome": "duplicate"})
+        );
     }
 }

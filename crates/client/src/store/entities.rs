@@ -170,20 +170,26 @@ pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Co
     })
 }
 
-/// Write an entity's confirmed part and view (the row goes when neither exists).
+/// Write an entity's confirmed part and view (`None`: the view is the confirmed state, encoded
+/// once). The row goes when neither exists.
 pub(crate) fn save(
     conn: &Connection,
     entity: &EntityRef,
     confirmed: &Confirmed,
-    view: &EntityState,
+    view: Option<&EntityState>,
 ) -> Result<()> {
     let (table, id) = table(entity);
+    let view = view.unwrap_or(&confirmed.state);
     let Some(view_json) = encode_state(view)? else {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
             .execute(params![id])?;
         return Ok(());
     };
-    let confirmed_json = encode_state(&confirmed.state)?;
+    let confirmed_json = if std::ptr::eq(view, &confirmed.state) {
+        Some(view_json.clone())
+    } else {
+        encode_state(&confirmed.state)?
+    };
     let head = super::to_i64(confirmed.head_seq);
     match view {
         EntityState::Case(Some(c)) => {
@@ -255,9 +261,19 @@ fn live_commands(conn: &Connection, key: &str) -> Result<Vec<(u64, CommandEnvelo
 /// word) and is marked with the local reason, which `status` shows.
 pub(crate) fn recompute_view(conn: &Connection, entity: &EntityRef) -> Result<EntityState> {
     let confirmed = load_confirmed(conn, entity)?;
+    rebase(conn, entity, confirmed)
+}
+
+/// Write `confirmed` and the view rebuilt on it from the live outbox commands.
+pub(crate) fn rebase(conn: &Connection, entity: &EntityRef, confirmed: Confirmed) -> Result<EntityState> {
     let key = entity.key();
+    let live = live_commands(conn, &key)?;
+    if live.is_empty() {
+        save(conn, entity, &confirmed, None)?;
+        return Ok(confirmed.state);
+    }
     let mut view = confirmed.state.clone();
-    for (id, env, actor) in live_commands(conn, &key)? {
+    for (id, env, actor) in live {
         let conflict = match view.execute(&env, &actor) {
             Ok(next) => {
                 view = next;
@@ -268,7 +284,7 @@ pub(crate) fn recompute_view(conn: &Connection, entity: &EntityRef) -> Result<En
         conn.prepare_cached("UPDATE outbox SET local_conflict = ?1 WHERE mutation_id = ?2")?
             .execute(params![conflict, super::to_i64(id)])?;
     }
-    save(conn, entity, &confirmed, &view)?;
+    save(conn, entity, &confirmed, Some(&view))?;
     Ok(view)
 }
 

@@ -110,7 +110,7 @@ impl Store {
             });
         }
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;\n             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
         )?;
         let mut store = Store {
             conn,

@@ -75,6 +75,7 @@ impl Store {
                 .push(e);
         }
         let mut touched: Vec<EntityRef> = Vec::new();
+        let mut advanced: Vec<(EntityRef, Confirmed)> = Vec::new();
         for (key, events) in &by_entity {
             let entity = entity_of_key(key).ok_or_else(|| ClientError::TrailBroken {
                 entity: key.clone(),
@@ -129,9 +130,7 @@ impl Store {
                 changed = true;
             }
             if changed {
-                // The view is recomputed below; save the confirmed part first.
-                entities::save(&tx, &entity, &confirmed, &confirmed.state)?;
-                touched.push(entity);
+                advanced.push((entity, confirmed));
             }
         }
         for removed in &page.removals {
@@ -174,12 +173,18 @@ impl Store {
             "UPDATE sync_state SET cursor = max(cursor, ?1), last_mutation_acked = max(last_mutation_acked, ?2) WHERE id = 1",
             params![to_i64(cursor), to_i64(page.last_mutation_id)],
         )?;
+        // Each advanced entity is written once, rebased only if commands of it are queued.
+        report.touched = advanced.len() as u64;
+        for (entity, confirmed) in advanced {
+            touched.retain(|t| *t != entity);
+            entities::rebase(&tx, &entity, confirmed)?;
+        }
         touched.sort();
         touched.dedup();
         for e in &touched {
             entities::recompute_view(&tx, e)?;
         }
-        report.touched = touched.len() as u64;
+        report.touched += touched.len() as u64;
         tx.commit()?;
         Ok(report)
     }

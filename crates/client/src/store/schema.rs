@@ -29,7 +29,7 @@ const MIGRATIONS: &[&str] = &[
         hash TEXT NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (entity, seq)
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX events_by_server_seq ON events (server_seq);
     CREATE TABLE cases (
         id TEXT PRIMARY KEY,

@@ -135,6 +135,8 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    /// Commands per SQLite transaction in push (1: one transaction per command).
+    group_commit: usize,
 }
 
 const MAX_IDLE_READERS: usize = 8;
@@ -161,7 +163,14 @@ impl SqliteStore {
             path: path.to_owned(),
             writer: Arc::new(Mutex::new(conn)),
             readers: Arc::new(Mutex::new(Vec::new())),
+            group_commit: 1,
         })
+    }
+
+    /// Lets up to `n` commands of one push share a transaction (see `push_blocking`).
+    pub fn with_group_commit(mut self, n: usize) -> SqliteStore {
+        self.group_commit = n.max(1);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -476,53 +485,55 @@ fn write_decided(
     Ok(seqs)
 }
 
-fn push_blocking(
-    conn: &mut Connection,
-    env: &PushEnv,
-    user: &UserRecord,
-    client_id: &str,
-    commands: &[CommandEnvelope],
-) -> Result<PushResult, StoreError> {
-    let mut results = Vec::with_capacity(commands.len());
-    for cmd in commands {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if cmd.mutation_id <= last_mutation(&tx, client_id)? {
-            results.push(CommandResult {
-                mutation_id: cmd.mutation_id,
-                outcome: CommandOutcome::Duplicate,
-            });
-            continue;
-        }
-        let now = env.clock.now();
-        let needs = sync::needs(cmd);
-        let loaded = load_for(&tx, &needs, user)?;
-        let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
-            Ok(d) => CommandOutcome::Applied {
-                server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now)?,
-            },
-            Err(refusal) => {
-                tx.prepare_cached(
-                    "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![client_id, cmd.mutation_id as i64, user.id.as_str(), serde_json::to_string(&refusal)?, fmt_time(now)])?;
-                CommandOutcome::Refused { refusal }
-            }
-        };
-        tx.prepare_cached(
-            "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
-        )?
-        .execute(params![client_id, user.id.as_str(), cmd.mutation_id as i64, fmt_time(now)])?;
-        tx.commit()?;
-        results.push(CommandResult {
-            mutation_id: cmd.mutation_id,
-            outcome,
-        });
+/// One command, inside the caller's transaction or savepoint: the duplicate check, the
+/// decision, and its writes (events and head, or the refusal), and the client's mutation id.
+fn apply_one(conn: &Connection, env: &PushEnv, user: &UserRecord, client_id: &str, cmd: &CommandEnvelope) -> Result<CommandOutcome, StoreError> {
+    if cmd.mutation_id <= last_mutation(conn, client_id)? {
+        return Ok(CommandOutcome::Duplicate);
     }
-    Ok(PushResult {
-        results,
-        last_mutation_id: last_mutation(conn, client_id)?,
-    })
+    let now = env.clock.now();
+    let needs = sync::needs(cmd);
+    let loaded = load_for(conn, &needs, user)?;
+    let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+        Ok(d) => CommandOutcome::Applied { server_seqs: write_decided(conn, &d, client_id, cmd.mutation_id, now)? },
+        Err(refusal) => {
+            conn.prepare_cached("INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .execute(params![client_id, cmd.mutation_id as i64, user.id.as_str(), serde_json::to_string(&refusal)?, fmt_time(now)])?;
+            CommandOutcome::Refused { refusal }
+        }
+    };
+    conn.prepare_cached(
+        "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
+    )?
+    .execute(params![client_id, user.id.as_str(), cmd.mutation_id as i64, fmt_time(now)])?;
+    Ok(outcome)
+}
+
+/// Each command in its own transaction; with `group > 1`, up to `group` commands share one
+/// SQLite transaction, each inside its own savepoint (still all-or-nothing per command, and
+/// nothing is answered before the commit), so that the WAL frames of the shared pages
+/// (counter, client, indexes) are written once per group instead of once per command.
+fn push_blocking(conn: &mut Connection, group: usize, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError> {
+    let mut results = Vec::with_capacity(commands.len());
+    for chunk in commands.chunks(group.max(1)) {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(chunk.len());
+        for cmd in chunk {
+            let outcome = if group <= 1 {
+                apply_one(&tx, env, user, client_id, cmd)?
+            } else {
+                let sp = tx.savepoint()?;
+                let o = apply_one(&sp, env, user, client_id, cmd)?;
+                sp.commit()?;
+                o
+            };
+            outcomes.push(CommandResult { mutation_id: cmd.mutation_id, outcome });
+        }
+        tx.commit()?;
+        results.extend(outcomes);
+    }
+    Ok(PushResult { results, last_mutation_id: last_mutation(conn, client_id)? })
 }
 
 /// What one pull has learnt about the client's copies, and the page it is building.
@@ -1139,8 +1150,8 @@ impl Store for SqliteStore {
             client_id.to_owned(),
             commands.to_vec(),
         );
-        self.write(move |c| push_blocking(c, &env, &user, &client_id, &commands))
-            .await
+        let group = self.group_commit;
+        self.write(move |c| push_blocking(c, group, &env, &user, &client_id, &commands)).await
     }
 
     async fn pull(
