@@ -106,7 +106,10 @@ pub fn sync(
     let mut report = SyncReport::default();
     let steps: [StepFn; 3] = [upload_all, push_all, pull_all];
     for step in steps {
-        if let Step::Offline(m) = step(store, transport, clock, token, opts, &mut report)? {
+        let outcome = step(store, transport, clock, token, opts, &mut report);
+        // Whatever happened, the projections of what was pulled are written.
+        store.flush_projections()?;
+        if let Step::Offline(m) = outcome? {
             report.offline = Some(m);
             report.pending = store.pending_count()?;
             return Ok(report);

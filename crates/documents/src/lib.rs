@@ -21,6 +21,7 @@ pub use render::{
 };
 pub mod demo;
 pub mod from_domain;
+pub mod from_statistics;
 pub mod scenario;
 mod sheets;
 

@@ -231,5 +231,35 @@ fn projection(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, clock, catalogue, projection);
+/// Statistics: read 20,000 generated cases (2,000 projects, a year of 2024) and build table 1
+/// and the monthly stage report of October, the server's work for one department-size query
+/// (goal for a city-year of 200,000 cases: a table under 1 s, the report under 2 s).
+fn statistics(c: &mut Criterion) {
+    use permitdesk_domain::statistics::{Period, SeedTable, Statistics, TableFilter, sample};
+    let data = sample::generated(20_000).unwrap();
+    let calendar = WorkingCalendar::shipped();
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let october = Period::month(2024, 10).unwrap();
+    let mut group = c.benchmark_group("statistics");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(data.cases.len() as u64));
+    group.bench_function("table_one_and_monthly_report_20k_cases", |b| {
+        b.iter(|| {
+            let s = Statistics::compute(
+                &data.catalogue,
+                &data.projects,
+                &data.cases,
+                &clock,
+                data.as_of,
+            )
+            .unwrap();
+            let table = s.table(SeedTable::One, &TableFilter::default());
+            let report = s.monthly_report(october);
+            black_box((table.rows.len(), report.stages.len()))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, clock, catalogue, projection, statistics);
 criterion_main!(benches);

@@ -163,7 +163,11 @@ fn bad_market_files_are_refused_with_the_reason() {
         ),
         (
             "zero time limit",
-            base.replacen("time_limit_working_days = 15", "time_limit_working_days = 0", 1),
+            base.replacen(
+                "time_limit_working_days = 15",
+                "time_limit_working_days = 0",
+                1,
+            ),
             "时限应为 1 至",
         ),
         (
@@ -258,7 +262,10 @@ fn government_paid_service_runs_through_a_failed_and_a_passed_expert_review() {
         },
     );
     assert_eq!(r.c().state, CommissionState::Completed);
-    assert_eq!(r.c().result().unwrap().report, AttachmentId::new("report-2"));
+    assert_eq!(
+        r.c().result().unwrap().report,
+        AttachmentId::new("report-2")
+    );
     // Shared with the approval case that needs it, once per case and item.
     let share = CommissionCommand::ShareResult {
         case: CaseId::new("C-STHJ-01"),
@@ -307,7 +314,10 @@ fn competitive_selection_by_lowest_price_then_by_draw_after_a_decline() {
         r.refused(&agency(SURVEYOR), quote(1_000_000)),
         CommissionError::AgencyNotEligible { .. }
     ));
-    assert_eq!(r.refused(&agency(ENV_A), quote(0)), CommissionError::ZeroPrice);
+    assert_eq!(
+        r.refused(&agency(ENV_A), quote(0)),
+        CommissionError::ZeroPrice
+    );
     r.ok(&agency(ENV_A), quote(8_000_000));
     r.ok(&agency(ENV_B), quote(6_500_000));
     assert_eq!(
@@ -392,7 +402,11 @@ fn a_random_draw_takes_the_drawn_number_modulo_the_quotes_in_agency_code_order()
                 rule: SelectionRule::RandomDraw { draw },
             },
         );
-        assert_eq!(r.c().agency, Some(OrganisationId::new(expected)), "draw {draw}");
+        assert_eq!(
+            r.c().agency,
+            Some(OrganisationId::new(expected)),
+            "draw {draw}"
+        );
     }
 }
 
@@ -451,7 +465,10 @@ fn the_service_clock_starts_at_acceptance_and_stops_while_the_report_waits() {
     assert!(r.c().clock_input().is_none());
     r.ok(&agency(SURVEYOR), CommissionCommand::Accept);
     let reading = clock
-        .evaluate(&r.c().clock_input().unwrap(), parse_local("2025-10-01T00:00").unwrap())
+        .evaluate(
+            &r.c().clock_input().unwrap(),
+            parse_local("2025-10-01T00:00").unwrap(),
+        )
         .unwrap();
     assert_eq!(reading.deadline, parse_local("2025-10-11T17:00"));
     // Delivered on Oct 9 at 17:00, sent back a working day later (Oct 10 17:00): that day is
@@ -459,7 +476,10 @@ fn the_service_clock_starts_at_acceptance_and_stops_while_the_report_waits() {
     r.now = t("2025-10-09T16:59");
     r.ok(&agency(SURVEYOR), deliver("放线成果"));
     let waiting = clock
-        .evaluate(&r.c().clock_input().unwrap(), parse_local("2025-10-10T12:00").unwrap())
+        .evaluate(
+            &r.c().clock_input().unwrap(),
+            parse_local("2025-10-10T12:00").unwrap(),
+        )
         .unwrap();
     assert_eq!(waiting.deadline, None, "paused while the report waits");
     r.now = t("2025-10-10T16:59");
@@ -470,7 +490,10 @@ fn the_service_clock_starts_at_acceptance_and_stops_while_the_report_waits() {
         },
     );
     let reading = clock
-        .evaluate(&r.c().clock_input().unwrap(), parse_local("2025-10-10T18:00").unwrap())
+        .evaluate(
+            &r.c().clock_input().unwrap(),
+            parse_local("2025-10-10T18:00").unwrap(),
+        )
         .unwrap();
     assert_eq!(reading.deadline, parse_local("2025-10-13T17:00"));
 }
@@ -722,7 +745,9 @@ fn model_step(m: Option<&Model>, step: Step, who: Who, i: usize) -> Option<Model
             open.sort_by_key(|q| q.0); // ENV_A < ENV_B in code order
             let pick = match rule {
                 Rule::Lowest => open.iter().min_by_key(|q| (q.1, q.2)).map(|q| q.0),
-                Rule::Draw(d) => (!open.is_empty()).then(|| open[(d % open.len() as u64) as usize].0),
+                Rule::Draw(d) => {
+                    (!open.is_empty()).then(|| open[(d % open.len() as u64) as usize].0)
+                }
                 Rule::Direct(a) => open.iter().find(|q| q.0 == a).map(|q| q.0),
             };
             n.agency = pick;
@@ -781,9 +806,23 @@ proptest! {
 
     #[test]
     fn the_commission_machine_agrees_with_the_model(
+        opening in 0usize..3,
+        prices in (1u64..4, 1u64..4),
         script in prop::collection::vec((step_strategy(), who_strategy()), 1..60),
         tamper in any::<prop::sample::Index>(),
     ) {
+        // Two scripts in three open with a competition or an accepted commission, so the later
+        // rules get exercised.
+        let opening: Vec<(Step, Who)> = match opening {
+            0 => vec![
+                (Step::Publish, Who::Applicant(true)),
+                (Step::Quote(prices.0 * 1000), Who::Agency(0)),
+                (Step::Quote(prices.1 * 1000), Who::Agency(1)),
+            ],
+            1 => vec![(Step::Direct(1), Who::Applicant(true)), (Step::Accept, Who::Agency(1))],
+            _ => vec![],
+        };
+        let script: Vec<(Step, Who)> = opening.into_iter().chain(script).collect();
         let m = market();
         let id = CommissionId::new("WT");
         let start = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();

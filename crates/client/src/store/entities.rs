@@ -148,56 +148,62 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
     })
 }
 
-pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Confirmed> {
-    let (table, id) = table(entity);
-    let row: Option<(i64, String, Option<String>)> = conn
-        .prepare_cached(&format!(
-            "SELECT head_seq, head_hash, confirmed FROM {table} WHERE id = ?1"
-        ))?
-        .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    Ok(match row {
-        Some((seq, hash, json)) => Confirmed {
-            head_seq: to_u64(seq),
-            head_hash: hash,
-            state: decode_state(entity, json)?,
-        },
-        None => Confirmed {
-            head_seq: 0,
-            head_hash: GENESIS_HASH.to_owned(),
-            state: EntityState::empty(entity),
-        },
-    })
+/// The chain head of an entity and the event its stored projection has reached.
+pub(crate) fn head(conn: &Connection, key: &str) -> Result<Option<(u64, String, u64)>> {
+    Ok(conn
+        .prepare_cached("SELECT seq, hash, projected FROM heads WHERE entity = ?1")?
+        .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
+        .optional()?
+        .map(|(s, h, p)| (to_u64(s), h, to_u64(p))))
 }
 
-/// Write an entity's confirmed part and view (`None`: the view is the confirmed state, encoded
-/// once). The row goes when neither exists.
-pub(crate) fn save(
-    conn: &Connection,
-    entity: &EntityRef,
-    confirmed: &Confirmed,
-    view: Option<&EntityState>,
-) -> Result<()> {
+/// The confirmed state at the chain head: the stored projection, plus the events it has not
+/// folded yet (a pull writes projections once at its end; an interrupted one leaves them behind).
+pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Confirmed> {
+    let key = entity.key();
+    let Some((seq, hash, projected)) = head(conn, &key)? else {
+        return Ok(Confirmed { head_seq: 0, head_hash: GENESIS_HASH.to_owned(), state: EntityState::empty(entity) });
+    };
     let (table, id) = table(entity);
-    let view = view.unwrap_or(&confirmed.state);
-    let Some(view_json) = encode_state(view)? else {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
-            .execute(params![id])?;
-        return Ok(());
+    let json: Option<String> = conn
+        .prepare_cached(&format!("SELECT confirmed FROM {table} WHERE id = ?1"))?
+        .query_row(params![id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let mut state = decode_state(entity, json)?;
+    if projected < seq {
+        let mut stmt = conn.prepare_cached("SELECT body FROM events WHERE entity = ?1 AND seq > ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![key, super::to_i64(projected)], |r| r.get::<_, String>(0))?;
+        for body in rows {
+            let event: DomainEvent = serde_json::from_str(&body?)?;
+            state.apply_pulled(&event).map_err(ClientError::Corrupt)?;
+        }
+    }
+    Ok(Confirmed { head_seq: seq, head_hash: hash, state })
+}
+
+/// Write an entity's confirmed part and view (`None`: the view is the confirmed state, stored
+/// once) and mark its projection as up to date. The row goes when neither exists.
+pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed, view: Option<&EntityState>) -> Result<()> {
+    let (table, id) = table(entity);
+    let shown = view.unwrap_or(&confirmed.state);
+    let confirmed_json = encode_state(&confirmed.state)?;
+    let view_json = match view {
+        Some(v) => encode_state(v)?,
+        None => None,
     };
-    let confirmed_json = if std::ptr::eq(view, &confirmed.state) {
-        Some(view_json.clone())
-    } else {
-        encode_state(&confirmed.state)?
-    };
-    let head = super::to_i64(confirmed.head_seq);
-    match view {
+    if confirmed.head_seq > 0 {
+        conn.prepare_cached(
+            "INSERT INTO heads (entity, seq, hash, projected) VALUES (?1, ?2, ?3, ?2)
+             ON CONFLICT (entity) DO UPDATE SET seq = ?2, hash = ?3, projected = ?2",
+        )?
+        .execute(params![entity.key(), super::to_i64(confirmed.head_seq), confirmed.head_hash])?;
+    }
+    match shown {
         EntityState::Case(Some(c)) => {
             conn.prepare_cached(
-                "INSERT INTO cases (id, project, department, applicant, state, head_seq, head_hash, confirmed, view)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (id) DO UPDATE SET project = ?2, department = ?3, applicant = ?4, state = ?5,
-                   head_seq = ?6, head_hash = ?7, confirmed = ?8, view = ?9",
+                "INSERT INTO cases (id, project, department, applicant, state, confirmed, view) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET project = ?2, department = ?3, applicant = ?4, state = ?5, confirmed = ?6, view = ?7",
             )?
             .execute(params![
                 id,
@@ -205,29 +211,20 @@ pub(crate) fn save(
                 c.department.as_str(),
                 c.applicant.as_str(),
                 serde_json::to_value(c.state)?.as_str().unwrap_or_default(),
-                head,
-                confirmed.head_hash,
                 confirmed_json,
                 view_json
             ])?;
         }
         EntityState::Project(Some(p)) => {
             conn.prepare_cached(
-                "INSERT INTO projects (id, owner, state, head_seq, head_hash, confirmed, view)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET owner = ?2, state = ?3, head_seq = ?4, head_hash = ?5, confirmed = ?6, view = ?7",
+                "INSERT INTO projects (id, owner, state, confirmed, view) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET owner = ?2, state = ?3, confirmed = ?4, view = ?5",
             )?
-            .execute(params![
-                id,
-                p.owner.as_str(),
-                serde_json::to_value(p.state)?.as_str().unwrap_or_default(),
-                head,
-                confirmed.head_hash,
-                confirmed_json,
-                view_json
-            ])?;
+            .execute(params![id, p.owner.as_str(), serde_json::to_value(p.state)?.as_str().unwrap_or_default(), confirmed_json, view_json])?;
         }
-        _ => {}
+        _ => {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute(params![id])?;
+        }
     }
     Ok(())
 }
@@ -294,7 +291,7 @@ impl Store {
         let (table, id) = table(entity);
         let json: Option<String> = self
             .conn
-            .prepare_cached(&format!("SELECT view FROM {table} WHERE id = ?1"))?
+            .prepare_cached(&format!("SELECT coalesce(view, confirmed) FROM {table} WHERE id = ?1"))?
             .query_row(params![id], |r| r.get(0))
             .optional()?;
         decode_state(entity, json)
@@ -321,18 +318,18 @@ impl Store {
 
     /// Every case in the local store, as the user sees it.
     pub fn cases(&self) -> Result<Vec<Case>> {
-        self.decode_all("SELECT view FROM cases ORDER BY id", params![])
+        self.decode_all("SELECT coalesce(view, confirmed) FROM cases ORDER BY id", params![])
     }
 
     pub fn cases_of_project(&self, project: &ProjectId) -> Result<Vec<Case>> {
         self.decode_all(
-            "SELECT view FROM cases WHERE project = ?1 ORDER BY id",
+            "SELECT coalesce(view, confirmed) FROM cases WHERE project = ?1 ORDER BY id",
             params![project.as_str()],
         )
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
-        self.decode_all("SELECT view FROM projects ORDER BY id", params![])
+        self.decode_all("SELECT coalesce(view, confirmed) FROM projects ORDER BY id", params![])
     }
 
     fn decode_all<T: serde::de::DeserializeOwned>(

@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Confirmed states advanced by the pages of a pull whose projections are written once,
+    /// at its end (see `pull.rs`); the events and chain heads are already committed.
+    pull_cache: pull::PullCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -110,14 +113,14 @@ impl Store {
             });
         }
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;\n             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
         )?;
-        let mut store = Store {
-            conn,
-            path: path.to_owned(),
-        };
+        let mut store = Store { conn, path: path.to_owned(), pull_cache: Default::default() };
         schema::migrate(&mut store.conn)?;
         store.ensure_sync_state()?;
+        // A pull interrupted before its end left projections behind their events.
+        store.flush_projections()?;
         Ok(store)
     }
 
@@ -216,6 +219,7 @@ impl Store {
     /// Record a successful login. A different user than before starts from an empty store,
     /// unless the previous user still has unsent work (which would otherwise be lost).
     pub fn set_user(&mut self, user: &UserInfo, token_expires_at: DateTime<Utc>) -> Result<()> {
+        self.flush_projections()?;
         let state = self.sync_state()?;
         let tx = self.conn.transaction()?;
         if let Some(previous) = &state.user
@@ -233,7 +237,7 @@ impl Store {
                 )));
             }
             tx.execute_batch(
-                "DELETE FROM events; DELETE FROM cases; DELETE FROM projects; DELETE FROM outbox; DELETE FROM refusals;
+                "DELETE FROM events; DELETE FROM heads; DELETE FROM cases; DELETE FROM projects; DELETE FROM outbox; DELETE FROM refusals;
                  DELETE FROM command_log; DELETE FROM attachments; DELETE FROM uploads;
                  UPDATE sync_state SET cursor = 0, last_sync_at = NULL WHERE id = 1;",
             )?;

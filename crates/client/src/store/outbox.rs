@@ -121,7 +121,7 @@ impl Store {
             };
             let json: Option<String> = tx
                 .query_row(
-                    &format!("SELECT view FROM {table} WHERE id = ?1"),
+                    &format!("SELECT coalesce(view, confirmed) FROM {table} WHERE id = ?1"),
                     params![id],
                     |r| r.get(0),
                 )
@@ -314,6 +314,7 @@ impl Store {
     /// a refused command moves to the refusals like any other; the others were applied the
     /// first time (their events come with the pull). One transaction.
     pub fn settle(&mut self, records: &[RefusalRecord], now: DateTime<Utc>) -> Result<u64> {
+        self.flush_projections()?;
         let tx = self.conn.transaction()?;
         let mut moved = 0;
         let mut touched = Vec::new();

@@ -9,7 +9,7 @@ use permitdesk_domain::trail::hash_of;
 use permitdesk_protocol::{DomainEvent, EntityRef, PullResponse};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What one page of a pull changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -61,27 +61,35 @@ fn verify_link(
     }
 }
 
+/// Entities advanced by earlier pages of the current pull, not yet projected.
+pub(crate) type PullCache = HashMap<String, (EntityRef, Confirmed)>;
+
 impl Store {
     /// Apply one page of a pull. Nothing is stored if any event fails its chain check.
+    ///
+    /// Events and chain heads are committed page by page; the projections of entities without
+    /// queued commands are written once, after the last page (an entity appears on many pages
+    /// of an initial sync). Until then they are kept in memory, and if the pull stops, the
+    /// next `flush_projections` (at the end of every sync, and when the store opens) rebuilds
+    /// them from the stored events.
     pub fn ingest(&mut self, page: &PullResponse) -> Result<IngestReport> {
+        let mut cache = std::mem::take(&mut self.pull_cache);
         let tx = self.conn.transaction()?;
         let mut report = IngestReport::default();
         // Group by entity, keeping each entity's order (the server sends them in server order).
         let mut by_entity: BTreeMap<String, Vec<&permitdesk_protocol::SyncEvent>> = BTreeMap::new();
         for e in &page.events {
-            by_entity
-                .entry(e.event.entity_key().to_owned())
-                .or_default()
-                .push(e);
+            by_entity.entry(e.event.entity_key().to_owned()).or_default().push(e);
         }
         let mut touched: Vec<EntityRef> = Vec::new();
-        let mut advanced: Vec<(EntityRef, Confirmed)> = Vec::new();
+        let mut advanced: Vec<String> = Vec::new();
         for (key, events) in &by_entity {
-            let entity = entity_of_key(key).ok_or_else(|| ClientError::TrailBroken {
-                entity: key.clone(),
-                message: "无法识别的对象".to_owned(),
-            })?;
-            let mut confirmed = entities::load_confirmed(&tx, &entity)?;
+            let entity = entity_of_key(key)
+                .ok_or_else(|| ClientError::TrailBroken { entity: key.clone(), message: "无法识别的对象".to_owned() })?;
+            let mut confirmed = match cache.remove(key) {
+                Some((_, c)) => c,
+                None => entities::load_confirmed(&tx, &entity)?,
+            };
             let mut changed = false;
             for e in events {
                 let seq = e.event.entity_seq();
@@ -104,51 +112,45 @@ impl Store {
                     report.duplicates += 1;
                     continue;
                 }
-                verify_link(&confirmed, key, &e.event).map_err(|message| {
-                    ClientError::TrailBroken {
-                        entity: key.clone(),
-                        message,
-                    }
-                })?;
-                confirmed.state.apply_pulled(&e.event).map_err(|message| {
-                    ClientError::TrailBroken {
-                        entity: key.clone(),
-                        message,
-                    }
-                })?;
+                verify_link(&confirmed, key, &e.event).map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                confirmed.state.apply_pulled(&e.event).map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
                 let hash = match &e.event {
                     DomainEvent::Case(s) => s.hash.clone(),
                     DomainEvent::Project(s) => s.hash.clone(),
                 };
-                tx.prepare_cached(
-                    "INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![key, to_i64(seq), to_i64(e.server_seq), ts(e.received_at), hash, serde_json::to_string(&e.event)?])?;
+                tx.prepare_cached("INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+                    .execute(params![key, to_i64(seq), to_i64(e.server_seq), ts(e.received_at), hash, serde_json::to_string(&e.event)?])?;
                 confirmed.head_seq = seq;
                 confirmed.head_hash = hash;
                 report.events += 1;
                 changed = true;
             }
             if changed {
-                advanced.push((entity, confirmed));
+                tx.prepare_cached(
+                    "INSERT INTO heads (entity, seq, hash, projected) VALUES (?1, ?2, ?3, 0)
+                     ON CONFLICT (entity) DO UPDATE SET seq = ?2, hash = ?3",
+                )?
+                .execute(params![key, to_i64(confirmed.head_seq), confirmed.head_hash])?;
+                advanced.push(key.clone());
             }
+            cache.insert(key.clone(), (entity, confirmed));
         }
         for removed in &page.removals {
             let key = removed.key();
-            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?
-                .execute(params![key])?;
+            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?.execute(params![key])?;
+            tx.prepare_cached("DELETE FROM heads WHERE entity = ?1")?.execute(params![key])?;
             let (table, id) = match removed {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
             };
-            report.removed +=
-                tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
+            report.removed += tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
+            cache.remove(&key);
+            advanced.retain(|k| *k != key);
             touched.push(removed.clone());
         }
         // Applied commands whose events are now in (or beyond) the cursor are done; after the
         // last page, so is every applied command (its events may be outside the user's scope).
         let cursor = page.cursor;
-        let mut done: Vec<String> = Vec::new();
         {
             let sql = if page.has_more {
                 "SELECT entity FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1"
@@ -157,44 +159,85 @@ impl Store {
             };
             let mut stmt = tx.prepare(sql)?;
             for r in stmt.query_map(params![to_i64(cursor)], |r| r.get::<_, String>(0))? {
-                done.push(r?);
+                touched.extend(entity_of_key(&r?));
             }
         }
         if page.has_more {
-            tx.execute(
-                "DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1",
-                params![to_i64(cursor)],
-            )?;
+            tx.execute("DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1", params![to_i64(cursor)])?;
         } else {
             tx.execute("DELETE FROM outbox WHERE status = 'applied'", [])?;
         }
-        touched.extend(done.iter().filter_map(|k| entity_of_key(k)));
         tx.execute(
             "UPDATE sync_state SET cursor = max(cursor, ?1), last_mutation_acked = max(last_mutation_acked, ?2) WHERE id = 1",
             params![to_i64(cursor), to_i64(page.last_mutation_id)],
         )?;
-        // Each advanced entity is written once, rebased only if commands of it are queued.
-        report.touched = advanced.len() as u64;
-        for (entity, confirmed) in advanced {
-            touched.retain(|t| *t != entity);
-            entities::rebase(&tx, &entity, confirmed)?;
-        }
-        touched.sort();
-        touched.dedup();
+        // Entities with queued commands are rebased now (the user sees their own work on the
+        // new state); entities the outbox cleanup touched too.
+        let live: std::collections::HashSet<String> = {
+            let mut stmt = tx.prepare("SELECT DISTINCT entity FROM outbox WHERE status IN ('pending', 'applied')")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
         for e in &touched {
-            entities::recompute_view(&tx, e)?;
+            live_or_touched(&mut cache, &tx, e)?;
         }
-        report.touched += touched.len() as u64;
+        report.touched = advanced.len() as u64;
+        for key in advanced.iter().filter(|k| live.contains(*k)) {
+            if let Some((entity, confirmed)) = cache.remove(key) {
+                entities::rebase(&tx, &entity, confirmed)?;
+            }
+        }
+        if !page.has_more {
+            for (_, (entity, confirmed)) in cache.drain() {
+                entities::rebase(&tx, &entity, confirmed)?;
+            }
+        }
         tx.commit()?;
+        self.pull_cache = cache;
         Ok(report)
+    }
+
+    /// Write the projections a pull left in memory or behind (after an interruption).
+    pub fn flush_projections(&mut self) -> Result<()> {
+        let cache = std::mem::take(&mut self.pull_cache);
+        let stale: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT entity FROM heads WHERE projected < seq")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        if cache.is_empty() && stale.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        let mut done = std::collections::HashSet::new();
+        for (key, (entity, confirmed)) in cache {
+            entities::rebase(&tx, &entity, confirmed)?;
+            done.insert(key);
+        }
+        for key in stale.iter().filter(|k| !done.contains(*k)) {
+            if let Some(entity) = entity_of_key(key) {
+                entities::recompute_view(&tx, &entity)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The current pull cursor.
     pub fn cursor(&self) -> Result<u64> {
-        Ok(to_u64(self.conn.query_row(
-            "SELECT cursor FROM sync_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )?))
+        Ok(to_u64(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
     }
+}
+
+/// Rebase an entity the outbox cleanup or a removal touched, from the cache if it is there.
+fn live_or_touched(cache: &mut PullCache, tx: &rusqlite::Connection, e: &EntityRef) -> Result<()> {
+    match cache.remove(&e.key()) {
+        Some((entity, confirmed)) => {
+            entities::rebase(tx, &entity, confirmed)?;
+        }
+        None => {
+            entities::recompute_view(tx, e)?;
+        }
+    }
+    Ok(())
 }

@@ -37,20 +37,22 @@ const MIGRATIONS: &[&str] = &[
         department TEXT NOT NULL,
         applicant TEXT NOT NULL,
         state TEXT NOT NULL,
-        head_seq INTEGER NOT NULL,
-        head_hash TEXT NOT NULL,
         confirmed TEXT,
-        view TEXT NOT NULL
+        view TEXT
     );
     CREATE INDEX cases_by_project ON cases (project);
     CREATE TABLE projects (
         id TEXT PRIMARY KEY,
         owner TEXT NOT NULL,
         state TEXT NOT NULL,
-        head_seq INTEGER NOT NULL,
-        head_hash TEXT NOT NULL,
         confirmed TEXT,
-        view TEXT NOT NULL
+        view TEXT
+    );
+    CREATE TABLE heads (
+        entity TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        projected INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE outbox (
         mutation_id INTEGER PRIMARY KEY,

@@ -80,7 +80,10 @@ impl PlanningZone {
 
     /// Zones from a GeoJSON `FeatureCollection` whose features carry the properties `code`,
     /// `name` and `land_use` (the shape a 多规合一 export takes once its fields are mapped).
-    pub fn from_geojson_collection(text: &str, datum: Datum) -> Result<Vec<PlanningZone>, ZoneError> {
+    pub fn from_geojson_collection(
+        text: &str,
+        datum: Datum,
+    ) -> Result<Vec<PlanningZone>, ZoneError> {
         let format = |message: String| ZoneError::Format { message };
         let value: Value = serde_json::from_str(text).map_err(|e| format(e.to_string()))?;
         let features = value
@@ -103,12 +106,10 @@ impl PlanningZone {
                     })
             };
             let code = property("code")?;
-            let geometry = feature
-                .get("geometry")
-                .ok_or(ZoneError::MissingProperty {
-                    index: i + 1,
-                    property: "geometry",
-                })?;
+            let geometry = feature.get("geometry").ok_or(ZoneError::MissingProperty {
+                index: i + 1,
+                property: "geometry",
+            })?;
             let zone = PlanningZone {
                 name: property("name")?,
                 land_use: property("land_use")?,
@@ -210,7 +211,11 @@ fn ring_intersection(r: &[Xy], s: &[Xy]) -> f64 {
         if twice == 0.0 {
             continue;
         }
-        let triangle = if twice > 0.0 { [p0, p1, p2] } else { [p0, p2, p1] };
+        let triangle = if twice > 0.0 {
+            [p0, p1, p2]
+        } else {
+            [p0, p2, p1]
+        };
         if !boxes_overlap(bbox(&triangle), s_box) {
             continue;
         }
@@ -254,8 +259,16 @@ fn crossing(p: Xy, q: Xy, sp: f64, sq: f64) -> Xy {
 
 fn bbox(points: &[Xy]) -> (Xy, Xy) {
     points.iter().fold(
-        ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY)),
-        |(lo, hi), p| ((lo.0.min(p.0), lo.1.min(p.1)), (hi.0.max(p.0), hi.1.max(p.1))),
+        (
+            (f64::INFINITY, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NEG_INFINITY),
+        ),
+        |(lo, hi), p| {
+            (
+                (lo.0.min(p.0), lo.1.min(p.1)),
+                (hi.0.max(p.0), hi.1.max(p.1)),
+            )
+        },
     )
 }
 
@@ -276,12 +289,40 @@ mod tests {
     fn planar_cases_match_hand_computed_areas() {
         // An L (concave) made of a 2x1 bar and a 1x1 block on its left end, against a unit
         // square over the notch corner: only the L's cells count.
-        let l_shape = vec![(0.0, 0.0), (2.0, 0.0), (2.0, 1.0), (1.0, 1.0), (1.0, 2.0), (0.0, 2.0)];
-        let cases: [(&str, Vec<Vec<Xy>>, Vec<Vec<Xy>>, f64); 5] = [
-            ("disjoint", vec![square(0.0, 0.0, 1.0)], vec![square(5.0, 5.0, 1.0)], 0.0),
-            ("inside", vec![square(0.0, 0.0, 4.0)], vec![square(1.0, 1.0, 1.0)], 1.0),
-            ("corner overlap", vec![square(0.0, 0.0, 2.0)], vec![square(1.0, 1.0, 2.0)], 1.0),
-            ("concave vs square", vec![l_shape.clone()], vec![square(0.5, 0.5, 1.0)], 0.75),
+        let l_shape = vec![
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (2.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 2.0),
+            (0.0, 2.0),
+        ];
+        type Row = (&'static str, Vec<Vec<Xy>>, Vec<Vec<Xy>>, f64);
+        let cases: [Row; 5] = [
+            (
+                "disjoint",
+                vec![square(0.0, 0.0, 1.0)],
+                vec![square(5.0, 5.0, 1.0)],
+                0.0,
+            ),
+            (
+                "inside",
+                vec![square(0.0, 0.0, 4.0)],
+                vec![square(1.0, 1.0, 1.0)],
+                1.0,
+            ),
+            (
+                "corner overlap",
+                vec![square(0.0, 0.0, 2.0)],
+                vec![square(1.0, 1.0, 2.0)],
+                1.0,
+            ),
+            (
+                "concave vs square",
+                vec![l_shape.clone()],
+                vec![square(0.5, 0.5, 1.0)],
+                0.75,
+            ),
             (
                 "hole subtracts",
                 vec![square(0.0, 0.0, 4.0), {
@@ -304,7 +345,11 @@ mod tests {
     #[test]
     fn shared_edges_and_touching_corners_count_nothing() {
         let a = vec![square(0.0, 0.0, 1.0)];
-        for b in [square(1.0, 0.0, 1.0), square(1.0, 1.0, 1.0), square(0.0, 1.0, 1.0)] {
+        for b in [
+            square(1.0, 0.0, 1.0),
+            square(1.0, 1.0, 1.0),
+            square(0.0, 1.0, 1.0),
+        ] {
             assert!(intersection_area(&a, &[b]).abs() < 1e-12);
         }
     }

@@ -135,7 +135,9 @@ pub enum Answer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ReplyKind {
-    Answered { answer: Answer },
+    Answered {
+        answer: Answer,
+    },
     /// 逾期未回复视为同意, recorded by the system at the deadline.
     DeemedConsent,
 }
@@ -282,7 +284,9 @@ pub enum ConsultationCommand {
         material: String,
     },
     /// 地图落位 (seed 5.3); placing again clears an earlier review.
-    PlaceSite { site: Site },
+    PlaceSite {
+        site: Site,
+    },
     /// 合规性审查 (seed 5.4): the reviewer records the findings and the conclusion.
     RecordCompliance {
         findings: Vec<ZoneFinding>,
@@ -299,15 +303,25 @@ pub enum ConsultationCommand {
         answer: Answer,
     },
     /// 逾期未回复视为同意: the system only, at the deadline.
-    DeemConsent { department: DepartmentCode },
+    DeemConsent {
+        department: DepartmentCode,
+    },
     /// 意见汇总 (seed 5.6).
-    Summarise { summary: String },
+    Summarise {
+        summary: String,
+    },
     /// 策划生成结果.
-    Conclude { outcome: PlanningOutcome },
+    Conclude {
+        outcome: PlanningOutcome,
+    },
     /// 成果应用 (seed 5.7): the window links the result to the approval project.
-    LinkProject { project: ProjectId },
+    LinkProject {
+        project: ProjectId,
+    },
     /// 撤销.
-    Close { reason: String },
+    Close {
+        reason: String,
+    },
 }
 
 /// What a command is, for messages and role checks.
@@ -617,14 +631,19 @@ impl Consultation {
     /// corrects it.
     pub fn deadline(&self, clock: &LegalClock) -> Result<Option<Timestamp>, ClockError> {
         match (self.consultation_started_at, self.deadline_working_days) {
-            (Some(start), Some(days)) => Ok(Some(from_local(clock.deadline(to_local(start), days)?))),
+            (Some(start), Some(days)) => {
+                Ok(Some(from_local(clock.deadline(to_local(start), days)?)))
+            }
             _ => Ok(None),
         }
     }
 
     /// When the scheduler must next act on this record: the deadline while some department has
     /// not replied, else None.
-    pub fn next_system_action_at(&self, clock: &LegalClock) -> Result<Option<Timestamp>, ClockError> {
+    pub fn next_system_action_at(
+        &self,
+        clock: &LegalClock,
+    ) -> Result<Option<Timestamp>, ClockError> {
         if self.state != ConsultationState::Consulting
             || self.invitations.iter().all(|i| i.reply.is_some())
         {
@@ -652,6 +671,23 @@ impl Consultation {
             stopped: vec![],
             ended_at,
         })
+    }
+
+    /// Whether `actor` may see this record (the pull filter): the two lead departments, the
+    /// invited departments, the window (to link it, seed 5.7), the reform office and the
+    /// system. Planning is internal to the government: applicants and agencies do not see it.
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        match actor.role {
+            Role::DepartmentReviewer | Role::UtilityUnit => {
+                actor.department.as_ref().is_some_and(|d| {
+                    *d == self.leads.development
+                        || *d == self.leads.natural_resources
+                        || self.invitations.iter().any(|i| &i.department == d)
+                })
+            }
+            Role::WindowOperator | Role::ReformOffice | Role::System => true,
+            Role::Applicant | Role::IntermediaryAgency => false,
+        }
     }
 
     /// 意见汇总: the replies sorted into consents, not involved, deemed and missing, with the
@@ -798,7 +834,10 @@ impl Consultation {
         let state = c.state;
         let wrong_state = || ConsultationError::InvalidTransition { action, state };
         let bureau = &c.leads.natural_resources;
-        let editable = matches!(state, S::Registered | S::Placed | S::NonCompliant | S::Reviewed);
+        let editable = matches!(
+            state,
+            S::Registered | S::Placed | S::NonCompliant | S::Reviewed
+        );
         let change = match cmd {
             C::Register { .. } => return Err(ConsultationError::AlreadyRegistered),
             C::AttachMaterial {
@@ -1016,7 +1055,11 @@ impl Consultation {
     }
 
     fn require_unanswered(&self, department: &DepartmentCode) -> Result<(), ConsultationError> {
-        match self.invitations.iter().find(|i| &i.department == department) {
+        match self
+            .invitations
+            .iter()
+            .find(|i| &i.department == department)
+        {
             None => Err(ConsultationError::NotInvited {
                 department: department.clone(),
             }),
@@ -1155,14 +1198,22 @@ impl Consultation {
                     .collect();
             }
             Ch::Answered { department, answer } => {
-                if let Some(i) = c.invitations.iter_mut().find(|i| &i.department == department) {
+                if let Some(i) = c
+                    .invitations
+                    .iter_mut()
+                    .find(|i| &i.department == department)
+                {
                     i.reply = Some(reply(ReplyKind::Answered {
                         answer: answer.clone(),
                     }));
                 }
             }
             Ch::ConsentDeemed { department } => {
-                if let Some(i) = c.invitations.iter_mut().find(|i| &i.department == department) {
+                if let Some(i) = c
+                    .invitations
+                    .iter_mut()
+                    .find(|i| &i.department == department)
+                {
                     i.reply = Some(reply(ReplyKind::DeemedConsent));
                 }
             }
@@ -1203,9 +1254,8 @@ impl Consultation {
         let mut state = consultation;
         for e in &events {
             // Events just decided against this state always apply.
-            state = Some(
-                Consultation::apply(state, e).map_err(|_| ConsultationError::NotRegistered)?,
-            );
+            state =
+                Some(Consultation::apply(state, e).map_err(|_| ConsultationError::NotRegistered)?);
         }
         state
             .map(|c| (c, events))

@@ -154,7 +154,9 @@ pub enum SiteError {
     },
     #[error("第 {ring} 个坐标环未闭合：最后一个点应与第一个点相同")]
     NotClosed { ring: usize },
-    #[error("第 {ring} 个坐标环的第 {position} 个点 ({lon}, {lat}) 不在黑龙江省范围内（东经121°-135.1°，北纬43.4°-53.6°），请检查坐标系或经纬度是否颠倒")]
+    #[error(
+        "第 {ring} 个坐标环的第 {position} 个点 ({lon}, {lat}) 不在黑龙江省范围内（东经121°-135.1°，北纬43.4°-53.6°），请检查坐标系或经纬度是否颠倒"
+    )]
     OutsideHeilongjiang {
         ring: usize,
         position: usize,
@@ -207,7 +209,9 @@ impl Polygon {
     /// Read a GeoJSON `Polygon` geometry, or a `Feature` whose geometry is one.
     pub fn from_geojson(value: &Value) -> Result<Polygon, SiteError> {
         let geometry = match value.get("type").and_then(Value::as_str) {
-            Some("Feature") => value.get("geometry").ok_or_else(|| geojson("Feature 缺少 geometry"))?,
+            Some("Feature") => value
+                .get("geometry")
+                .ok_or_else(|| geojson("Feature 缺少 geometry"))?,
             Some("Polygon") => value,
             Some(other) => return Err(geojson(&format!("应为 Polygon，实际为 {other}"))),
             None => return Err(geojson("缺少 type")),
@@ -233,7 +237,9 @@ impl Polygon {
                 .ok_or_else(|| geojson("缺少 coordinates"))?
                 .iter()
                 .map(|rings| {
-                    let rings = rings.as_array().ok_or_else(|| geojson("多边形应为坐标环数组"))?;
+                    let rings = rings
+                        .as_array()
+                        .ok_or_else(|| geojson("多边形应为坐标环数组"))?;
                     Ok(Polygon {
                         rings: rings.iter().map(ring_from_json).collect::<Result<_, _>>()?,
                     })
@@ -392,7 +398,10 @@ fn segments_touch(a: Point, b: Point, c: Point, d: Point) -> bool {
 
 /// The first pair of edges (0-based) that cross or touch other than at their shared vertex.
 fn self_intersection(ring: &[Position]) -> Option<(usize, usize)> {
-    let edges: Vec<(Point, Point)> = ring.windows(2).map(|w| (point(w[0]), point(w[1]))).collect();
+    let edges: Vec<(Point, Point)> = ring
+        .windows(2)
+        .map(|w| (point(w[0]), point(w[1])))
+        .collect();
     let n = edges.len();
     for i in 0..n {
         let (a, b) = edges[i];

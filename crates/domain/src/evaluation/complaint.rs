@@ -340,7 +340,10 @@ impl Complaint {
                 department,
                 limit_working_days,
             } => {
-                if !matches!(c.state, ComplaintState::Submitted | ComplaintState::Assigned) {
+                if !matches!(
+                    c.state,
+                    ComplaintState::Submitted | ComplaintState::Assigned
+                ) {
                     return Err(wrong());
                 }
                 non_empty(department.as_str(), "承办部门")?;

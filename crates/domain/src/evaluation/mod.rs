@@ -274,17 +274,15 @@ impl RatingSubject {
     /// 被评价部门: the one that rectifies a bad rating.
     pub fn department(&self) -> &DepartmentCode {
         match self {
-            RatingSubject::Case { department, .. } | RatingSubject::WindowVisit { department, .. } => {
-                department
-            }
+            RatingSubject::Case { department, .. }
+            | RatingSubject::WindowVisit { department, .. } => department,
         }
     }
 
     pub fn applicant(&self) -> &OrganisationId {
         match self {
-            RatingSubject::Case { applicant, .. } | RatingSubject::WindowVisit { applicant, .. } => {
-                applicant
-            }
+            RatingSubject::Case { applicant, .. }
+            | RatingSubject::WindowVisit { applicant, .. } => applicant,
         }
     }
 
@@ -330,7 +328,10 @@ pub enum EvaluationCommand {
     /// 无法整改, with the reason (e.g. no legal basis for what was asked).
     DeclareCannotRectify { reason: String },
     /// 回访: the applicant was called back after the rectification.
-    RecordCallback { applicant_satisfied: bool, note: String },
+    RecordCallback {
+        applicant_satisfied: bool,
+        note: String,
+    },
     /// 申诉: the department says the bad rating is unfounded (误评、恶意差评).
     Appeal { reason: String },
     /// 申诉复核 by the reform office: upheld annuls the rating.
@@ -728,7 +729,11 @@ impl Evaluation {
                         channel,
                     });
                 }
-                if dimensions.iter().take(i).any(|e| e.dimension == d.dimension) {
+                if dimensions
+                    .iter()
+                    .take(i)
+                    .any(|e| e.dimension == d.dimension)
+                {
                     return Err(EvaluationError::DuplicateDimension {
                         dimension: d.dimension,
                     });
@@ -762,7 +767,8 @@ impl Evaluation {
                 last: ev.last_event_at,
             });
         }
-        if actor.role != Role::ReformOffice && actor.department.as_ref() != Some(ev.subject.department())
+        if actor.role != Role::ReformOffice
+            && actor.department.as_ref() != Some(ev.subject.department())
         {
             return Err(EvaluationError::OtherDepartment {
                 rated: ev.subject.department().clone(),
@@ -989,7 +995,8 @@ impl Evaluation {
         let mut state = state;
         for e in &events {
             // Events just decided against this state always apply.
-            state = Some(Evaluation::apply(state, e).map_err(|_| EvaluationError::NoSuchEvaluation)?);
+            state =
+                Some(Evaluation::apply(state, e).map_err(|_| EvaluationError::NoSuchEvaluation)?);
         }
         state
             .map(|s| (s, events))

@@ -77,7 +77,9 @@ pub struct Qualification {
 }
 
 /// A date written as a TOML date (`2028-12-31`) or as text (JSON, or TOML written back).
-fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<NaiveDate>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -90,7 +92,9 @@ fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Na
     };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| serde::de::Error::custom(format!("“{text}”不是日期，应写作 2028-12-31 的形式")))
+        .map_err(|_| {
+            serde::de::Error::custom(format!("“{text}”不是日期，应写作 2028-12-31 的形式"))
+        })
 }
 
 /// Why a market catalogue was refused.
@@ -179,9 +183,9 @@ impl MarketCatalogue {
     /// Parse and check a market file (the shape of `data/intermediary/harbin-demo.toml`).
     pub fn from_toml(text: &str) -> Result<MarketCatalogue, MarketError> {
         let market: MarketCatalogue = toml::from_str(text).map_err(|e| MarketError::Syntax {
-            line: e
-                .span()
-                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
             message: e.message().trim().to_owned(),
         })?;
         market.check()?;
@@ -231,7 +235,10 @@ impl MarketCatalogue {
         }
         for (i, a) in self.agencies.iter().enumerate() {
             let id = a.id();
-            if self.agencies[..i].iter().any(|o| o.credit_code == a.credit_code) {
+            if self.agencies[..i]
+                .iter()
+                .any(|o| o.credit_code == a.credit_code)
+            {
                 return Err(MarketError::DuplicateAgency { agency: id });
             }
             for (value, field) in [

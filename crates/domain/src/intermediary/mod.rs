@@ -225,7 +225,10 @@ pub enum CommissionCommand {
     /// 不接受委托.
     Decline { reason: String },
     /// 提交成果报告.
-    Deliver { report: AttachmentId, summary: String },
+    Deliver {
+        report: AttachmentId,
+        summary: String,
+    },
     /// 申请人认可: ends the service.
     Confirm,
     /// 专家审查 by the competent department: passed ends the service, failed sends it back.
@@ -697,7 +700,9 @@ impl Commission {
         };
         if matches!(
             cmd,
-            C::CommissionByDepartment { .. } | C::CommissionDirect { .. } | C::PublishRequest { .. }
+            C::CommissionByDepartment { .. }
+                | C::CommissionDirect { .. }
+                | C::PublishRequest { .. }
         ) {
             return Err(CommissionError::AlreadyExists);
         }
@@ -711,7 +716,9 @@ impl Commission {
         let state = c.state;
         let wrong_state = || CommissionError::InvalidTransition { action, state };
         let change = match cmd {
-            C::CommissionByDepartment { .. } | C::CommissionDirect { .. } | C::PublishRequest { .. } => {
+            C::CommissionByDepartment { .. }
+            | C::CommissionDirect { .. }
+            | C::PublishRequest { .. } => {
                 return Err(CommissionError::AlreadyExists);
             }
             C::SubmitQuote { price_fen, note } => {
@@ -741,10 +748,9 @@ impl Commission {
                     return Err(CommissionError::NoQuotes);
                 }
                 let chosen = match rule {
-                    SelectionRule::LowestPrice => quotes
-                        .iter()
-                        .min_by_key(|q| (q.price_fen, q.at))
-                        .copied(),
+                    SelectionRule::LowestPrice => {
+                        quotes.iter().min_by_key(|q| (q.price_fen, q.at)).copied()
+                    }
                     SelectionRule::RandomDraw { draw } => {
                         let n = u64::try_from(quotes.len()).unwrap_or(u64::MAX);
                         usize::try_from(draw % n)
@@ -867,7 +873,8 @@ impl Commission {
                 if actor.organisation.as_ref() != Some(&self.applicant) {
                     return Err(CommissionError::OtherApplicant);
                 }
-                if matches!(cmd, CommissionCommand::Cancel { .. }) && self.payer == Payer::Government
+                if matches!(cmd, CommissionCommand::Cancel { .. })
+                    && self.payer == Payer::Government
                 {
                     return Err(CommissionError::GovernmentPaid);
                 }
@@ -883,7 +890,8 @@ impl Commission {
             }
             Role::DepartmentReviewer => {
                 require_competent(actor, &self.terms.competent_department, cmd.action())?;
-                if matches!(cmd, CommissionCommand::Cancel { .. }) && self.payer != Payer::Government
+                if matches!(cmd, CommissionCommand::Cancel { .. })
+                    && self.payer != Payer::Government
                 {
                     return Err(CommissionError::RoleNotAllowed {
                         action: cmd.action(),
@@ -991,7 +999,11 @@ impl Commission {
             Ch::Declined { reason } => {
                 if c.mode == CommissionMode::Competitive {
                     // Back to selection among the other quotes.
-                    if let Some(q) = c.quotes.iter_mut().find(|q| Some(&q.agency) == c.agency.as_ref()) {
+                    if let Some(q) = c
+                        .quotes
+                        .iter_mut()
+                        .find(|q| Some(&q.agency) == c.agency.as_ref())
+                    {
                         q.declined = true;
                     }
                     c.agency = None;

@@ -16,8 +16,8 @@ pub use report::{
     StoppedTime, Suggestion, TimeShare, permille_label,
 };
 pub use tables::{
-    SeedTable, TableFilter, TableRows, TABLE_FOUR_COLUMNS, TABLE_ONE_COLUMNS,
-    TABLE_THREE_COLUMNS, TABLE_TWO_COLUMNS, TABLE_TWO_GROUPS, table_two_group,
+    SeedTable, TABLE_FOUR_COLUMNS, TABLE_ONE_COLUMNS, TABLE_THREE_COLUMNS, TABLE_TWO_COLUMNS,
+    TABLE_TWO_GROUPS, TableFilter, TableRows, table_two_group,
 };
 
 use crate::case::{Case, Decision, ProcedureRecord};
@@ -243,7 +243,9 @@ impl StageGroup {
     /// main flow the seed reports on.
     pub fn of(stage: Stage) -> Option<StageGroup> {
         match stage {
-            Stage::ProjectApproval | Stage::EngineeringPermit => Some(StageGroup::ProjectAndPlanning),
+            Stage::ProjectApproval | Stage::EngineeringPermit => {
+                Some(StageGroup::ProjectAndPlanning)
+            }
             Stage::ConstructionPermit => Some(StageGroup::Construction),
             Stage::CompletionAcceptance => Some(StageGroup::Completion),
             Stage::Planning | Stage::Parallel => None,
@@ -345,8 +347,7 @@ impl<'a> Statistics<'a> {
             .minutes_per_day()
             .map_err(StatisticsError::OfficeHours)?;
         let office_open = spans::minute_of_day(hours.open);
-        let projects: HashMap<&ProjectId, &Project> =
-            projects.iter().map(|p| (&p.id, p)).collect();
+        let projects: HashMap<&ProjectId, &Project> = projects.iter().map(|p| (&p.id, p)).collect();
         let mut figures = Vec::with_capacity(cases.len());
         let mut problems = Vec::new();
         for case in cases {

@@ -401,7 +401,11 @@ impl<'a> Statistics<'a> {
                 overdue,
             })
             .collect();
-        out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.department.cmp(&b.department)));
+        out.sort_by(|a, b| {
+            b.overdue
+                .cmp(&a.overdue)
+                .then(a.department.cmp(&b.department))
+        });
         out
     }
 
@@ -482,7 +486,11 @@ impl<'a> Statistics<'a> {
                     && r.stopped_cases * 100 >= r.cases * RECURRING_MIN_PERCENT
             })
             .collect();
-        out.sort_by(|a, b| b.stopped_cases.cmp(&a.stopped_cases).then(a.item.cmp(&b.item)));
+        out.sort_by(|a, b| {
+            b.stopped_cases
+                .cmp(&a.stopped_cases)
+                .then(a.item.cmp(&b.item))
+        });
         out
     }
 }

@@ -10,13 +10,13 @@ use crate::case::{
 use crate::catalogue::{Catalogue, ItemKind, Stage};
 use crate::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
 use crate::ids::{
-    ApplicationId, AttachmentId, CaseId, CategoryCode, CertificateNumber, DepartmentCode,
-    FlowCode, ItemCode, OrganisationId, ProjectId, UserId, WorksId,
+    ApplicationId, AttachmentId, CaseId, CategoryCode, CertificateNumber, DepartmentCode, FlowCode,
+    ItemCode, OrganisationId, ProjectId, UserId, WorksId,
 };
 use crate::procedure::SpecialProcedureKind;
 use crate::project::{
-    Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, Project,
-    ProjectCommand, ProjectDetails, ProjectError, Works,
+    Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, Project, ProjectCommand,
+    ProjectDetails, ProjectError, Works,
 };
 use crate::time::{LocalTime, from_local, parse_local};
 use chrono::Duration;
@@ -118,7 +118,11 @@ fn org(n: usize) -> OrganisationId {
     OrganisationId::new(format!("ORG-P{n}"))
 }
 
-fn actor(role: Role, department: Option<&DepartmentCode>, organisation: Option<OrganisationId>) -> Actor {
+fn actor(
+    role: Role,
+    department: Option<&DepartmentCode>,
+    organisation: Option<OrganisationId>,
+) -> Actor {
     Actor {
         user: UserId::new(format!("sample-{role:?}")),
         name: "示例".to_owned(),
@@ -129,7 +133,11 @@ fn actor(role: Role, department: Option<&DepartmentCode>, organisation: Option<O
 }
 
 fn window() -> Actor {
-    actor(Role::WindowOperator, Some(&DepartmentCode::new("ZHCK")), None)
+    actor(
+        Role::WindowOperator,
+        Some(&DepartmentCode::new("ZHCK")),
+        None,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -193,12 +201,13 @@ fn register(
     let who = window();
     let mut state: Option<Project> = None;
     for cmd in steps {
-        let events = Project::decide(state.as_ref(), &cmd, &who, from_local(at)).map_err(|error| {
-            SampleError::Project {
-                project: id.to_owned(),
-                error,
-            }
-        })?;
+        let events =
+            Project::decide(state.as_ref(), &cmd, &who, from_local(at)).map_err(|error| {
+                SampleError::Project {
+                    project: id.to_owned(),
+                    error,
+                }
+            })?;
         for e in &events {
             state = Some(Project::apply(state, e).map_err(|e| bad(e.to_string()))?);
         }
@@ -211,7 +220,6 @@ struct Script<'c> {
     catalogue: &'c Catalogue,
     id: CaseId,
     item: ItemCode,
-    department: DepartmentCode,
     applicant: Actor,
     reviewer: Actor,
     steps: Vec<(LocalTime, Actor, CaseCommand, Vec<AttachmentId>)>,
@@ -250,7 +258,6 @@ impl<'c> Script<'c> {
             catalogue,
             id: CaseId::new(id),
             item: code.clone(),
-            department: department.clone(),
             applicant: actor(Role::Applicant, None, Some(org(project_n))),
             reviewer: actor(role, Some(&department), None),
             steps: Vec::new(),
@@ -296,7 +303,11 @@ impl<'c> Script<'c> {
     /// before; the department's first level (its own 受理) signs 30 minutes after.
     fn apply(mut self, accepted: &str, materials: &[(&str, &str)]) -> Result<Self, SampleError> {
         let t = local(accepted)?;
-        self.push(t - Duration::minutes(60), self.applicant.clone(), self.create.clone());
+        self.push(
+            t - Duration::minutes(60),
+            self.applicant.clone(),
+            self.create.clone(),
+        );
         self.attach(t - Duration::minutes(60), materials);
         self.submit(t - Duration::minutes(60));
         self.receive_and_accept(t, false)
@@ -313,11 +324,19 @@ impl<'c> Script<'c> {
     ) -> Result<Self, SampleError> {
         let c = local(corrected)?;
         let t = local(accepted)?;
-        self.push(c - Duration::minutes(60), self.applicant.clone(), self.create.clone());
+        self.push(
+            c - Duration::minutes(60),
+            self.applicant.clone(),
+            self.create.clone(),
+        );
         self.attach(c - Duration::minutes(60), materials);
         self.submit(c - Duration::minutes(60));
         self.push(c - Duration::minutes(30), window(), CaseCommand::Receive);
-        self.push(c, window(), CaseCommand::RequestCorrection { points: point() });
+        self.push(
+            c,
+            window(),
+            CaseCommand::RequestCorrection { points: point() },
+        );
         self.attach(t - Duration::minutes(90), replaced);
         self.submit(t - Duration::minutes(60));
         self.receive_and_accept(t, false)
@@ -331,7 +350,11 @@ impl<'c> Script<'c> {
         materials: &[(&str, &str)],
     ) -> Result<Self, SampleError> {
         let t = local(accepted)?;
-        self.push(t - Duration::minutes(60), self.applicant.clone(), self.create.clone());
+        self.push(
+            t - Duration::minutes(60),
+            self.applicant.clone(),
+            self.create.clone(),
+        );
         self.attach(t - Duration::minutes(60), materials);
         self.submit(t - Duration::minutes(60));
         self.receive_and_accept(t, true)
@@ -382,7 +405,11 @@ impl<'c> Script<'c> {
     /// 暂停整改 from `from`; with `to`, the applicant rectifies and the department resumes then.
     fn pause(mut self, from: &str, to: Option<&str>) -> Result<Self, SampleError> {
         let f = local(from)?;
-        self.push(f, self.reviewer.clone(), CaseCommand::Pause { points: point() });
+        self.push(
+            f,
+            self.reviewer.clone(),
+            CaseCommand::Pause { points: point() },
+        );
         if let Some(to) = to {
             let t = local(to)?;
             self.push(
@@ -547,7 +574,9 @@ pub fn fixed() -> Result<SampleData, SampleError> {
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let c = |id: &str, p: usize, item: &str| Script::new(&catalogue, id, &format!("P{p}"), p, "W1", item);
+    let c = |id: &str, p: usize, item: &str| {
+        Script::new(&catalogue, id, &format!("P{p}"), p, "W1", item)
+    };
     use SpecialProcedureKind as K;
     let lic1 = ("营业执照", "lic-P1");
     let cases = vec![
@@ -560,7 +589,13 @@ pub fn fixed() -> Result<SampleData, SampleError> {
             .grant("2024-10-09 11:00", false)?,
         c("C03", 1, "RFB-02")?
             .apply("2024-10-08 09:30", &[("易地建设申请", "a-c03-1")])?
-            .procedure(1, K::SiteSurvey, "2024-10-09 09:00", Some("2024-10-10 12:00"), true)?
+            .procedure(
+                1,
+                K::SiteSurvey,
+                "2024-10-09 09:00",
+                Some("2024-10-10 12:00"),
+                true,
+            )?
             .grant("2024-10-14 15:00", true)?,
         c("C04", 1, "ZJJ-03")?
             .apply_after_correction(
@@ -581,17 +616,47 @@ pub fn fixed() -> Result<SampleData, SampleError> {
                 "2024-10-14 09:00",
                 &[("施工合同", "a-c07-1"), ("营业执照", "lic-P2")],
             )?
-            .procedure(1, K::ExpertReview, "2024-10-15 09:00", Some("2024-10-15 17:00"), true)?
-            .procedure(2, K::PublicNotice, "2024-10-16 09:00", Some("2024-10-17 09:00"), false)?
-            .procedure(3, K::MeetingReview, "2024-10-17 14:00", Some("2024-10-17 16:00"), false)?
+            .procedure(
+                1,
+                K::ExpertReview,
+                "2024-10-15 09:00",
+                Some("2024-10-15 17:00"),
+                true,
+            )?
+            .procedure(
+                2,
+                K::PublicNotice,
+                "2024-10-16 09:00",
+                Some("2024-10-17 09:00"),
+                false,
+            )?
+            .procedure(
+                3,
+                K::MeetingReview,
+                "2024-10-17 14:00",
+                Some("2024-10-17 16:00"),
+                false,
+            )?
             .grant("2024-10-18 10:00", true)?,
         c("C08", 1, "ZGJ-04")?
             .apply("2024-09-02 09:00", &[("规划许可申请表", "a-c08-1"), lic1])?
             .grant("2024-09-06 17:00", true)?,
         c("C09", 3, "ZGJ-05")?
             .apply("2024-10-21 09:00", &[("竣工测量报告", "a-c09-1")])?
-            .procedure(1, K::Investigation, "2024-10-22 09:00", Some("2024-10-23 17:00"), true)?
-            .procedure(2, K::Inspection, "2024-10-24 09:00", Some("2024-10-24 12:00"), false)?
+            .procedure(
+                1,
+                K::Investigation,
+                "2024-10-22 09:00",
+                Some("2024-10-23 17:00"),
+                true,
+            )?
+            .procedure(
+                2,
+                K::Inspection,
+                "2024-10-24 09:00",
+                Some("2024-10-24 12:00"),
+                false,
+            )?
             .deny("2024-10-28 12:00")?,
         c("C10", 3, "SZ-GD-2")?
             .apply(
@@ -710,7 +775,10 @@ pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
     let mut projects = Vec::with_capacity(n_projects);
     let mut out = Vec::with_capacity(cases);
     for p in 0..n_projects {
-        let category = categories.get(p % categories.len()).copied().unwrap_or("SH-CF");
+        let category = categories
+            .get(p % categories.len())
+            .copied()
+            .unwrap_or("SH-CF");
         let id = format!("G{p}");
         let code = format!("2024-230102-48-01-{:05}{}", p % 100_000, p % 10);
         let project = register(
@@ -747,7 +815,10 @@ pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
             let mut s = Script::new(&catalogue, &case_id, &id, p, "W1", item.as_str())?;
             let accepted = t.format("%Y-%m-%d %H:%M").to_string();
             let a1 = format!("g-{p}-{k}");
-            s = s.apply(&accepted, &[("申请书", &a1), ("营业执照", &format!("lic-G{p}"))])?;
+            s = s.apply(
+                &accepted,
+                &[("申请书", &a1), ("营业执照", &format!("lic-G{p}"))],
+            )?;
             let mut cursor = t + Duration::days(1);
             let fmt = |x: LocalTime| x.format("%Y-%m-%d %H:%M").to_string();
             if rng.below(4) == 0 {

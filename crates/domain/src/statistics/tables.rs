@@ -1,7 +1,7 @@
 //! The four tables of seed 11 (全流程在线审批对接统计表) as rows of cells, in exactly the
 //! leaf-column order the seed draws (and the documents crate prints).
 
-use super::{Cell, CaseFigures, DataProblem, Period, Statistics};
+use super::{CaseFigures, Cell, DataProblem, Period, Statistics};
 use crate::catalogue::ItemKind;
 use crate::ids::{CategoryCode, DepartmentCode, ProjectId};
 use crate::procedure::SpecialProcedureKind;
@@ -206,7 +206,10 @@ impl SeedTable {
             }
             SeedTable::Three => kind == ItemKind::MunicipalUtility,
             SeedTable::Four => {
-                matches!(kind, ItemKind::TechnicalReview | ItemKind::IntermediaryService)
+                matches!(
+                    kind,
+                    ItemKind::TechnicalReview | ItemKind::IntermediaryService
+                )
             }
         }
     }
@@ -227,8 +230,7 @@ pub struct TableFilter {
 
 impl TableFilter {
     fn admits(&self, f: &CaseFigures<'_>) -> bool {
-        self.period
-            .is_none_or(|p| p.contains(f.accepted_at.date()))
+        self.period.is_none_or(|p| p.contains(f.accepted_at.date()))
             && self.department.as_ref().is_none_or(|d| {
                 &f.case.department == d || f.item.competent_department.as_ref() == Some(d)
             })
@@ -326,7 +328,9 @@ impl Statistics<'_> {
                 .category(c)
                 .map_or_else(|| c.to_string(), |c| c.name.clone())
         });
-        format!("统计期间（受理）：{period}　部门：{department}　项目：{project}　项目分类：{category}")
+        format!(
+            "统计期间（受理）：{period}　部门：{department}　项目：{project}　项目分类：{category}"
+        )
     }
 
     /// The eight project columns of tables 1-3. 分类编号 is the project's category code
@@ -358,7 +362,14 @@ impl Statistics<'_> {
             Cell::Text(if f.has_result() { "有" } else { "无" }.to_owned()),
             cert.map_or(Cell::Empty, |c| Cell::Text(c.number.to_string())),
             cert.map_or(Cell::Empty, |c| {
-                Cell::Text(if c.file.is_some() { "已上传" } else { "未上传" }.to_owned())
+                Cell::Text(
+                    if c.file.is_some() {
+                        "已上传"
+                    } else {
+                        "未上传"
+                    }
+                    .to_owned(),
+                )
             }),
             Cell::Text(DATA_SOURCE.to_owned()),
         ]);
@@ -382,7 +393,11 @@ impl Statistics<'_> {
             }
             let start = in_group.iter().map(|p| p.started_at).min().map(to_local);
             let end = if in_group.iter().all(|p| p.ended_at.is_some()) {
-                in_group.iter().filter_map(|p| p.ended_at).max().map(to_local)
+                in_group
+                    .iter()
+                    .filter_map(|p| p.ended_at)
+                    .max()
+                    .map(to_local)
             } else {
                 None
             };
@@ -406,7 +421,14 @@ impl Statistics<'_> {
             opt_time(f.department_accepted_at()),
             opt_time(completed_at(f)),
             Cell::Text(if f.has_result() { "有" } else { "无" }.to_owned()),
-            Cell::Text(if result_uploaded(f) { "已上传" } else { "未上传" }.to_owned()),
+            Cell::Text(
+                if result_uploaded(f) {
+                    "已上传"
+                } else {
+                    "未上传"
+                }
+                .to_owned(),
+            ),
             cert.map_or(Cell::Empty, |c| Cell::Text(c.number.to_string())),
             Cell::Text(DATA_SOURCE.to_owned()),
         ]);
