@@ -549,3 +549,26 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
     let wuser = w.profile.store().sync_state().unwrap().user.unwrap();
     assert!(crate::reads::queue(w.profile.store(), &wuser, t0()).unwrap().is_empty());
 }
+
+#[test]
+fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
+    let server = FakeServer::new(t0(), users());
+    server_case_in_review(&server, "C-1");
+    server_case_in_review(&server, "C-2");
+    let dir = tempfile::tempdir().unwrap();
+    let creds: Arc<dyn crate::credentials::CredentialStore> = Arc::new(MemoryCredentials::default());
+    let clock = Arc::new(ManualClock::new(t0()));
+    {
+        let mut p = Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
+        p.login_with(&server, "rev1", "pw").unwrap();
+        let page = crate::transport::Transport::pull(&server, "tok-rev1", &PullQuery { after: 0, limit: Some(5), client_id: None }).unwrap();
+        assert!(page.has_more);
+        p.store_mut().ingest(&page).unwrap();
+        // The process dies here: the page's events are committed, its projections only in memory.
+    }
+    let p = Profile::open(dir.path(), creds, clock).unwrap();
+    let c1 = p.store().case(&CaseId::new("C-1")).unwrap().unwrap();
+    assert_eq!(c1.version, 4, "rebuilt from the stored events on open");
+    assert_eq!(p.store().event_count().unwrap(), 5);
+    assert_eq!(p.store().confirmed(&EntityRef::Case(CaseId::new("C-2"))).unwrap().version(), 1);
+}

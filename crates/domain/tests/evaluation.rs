@@ -62,6 +62,25 @@ fn rate(subject: RatingSubject, level: Level, comment: &str) -> EvaluationComman
 }
 
 /// Run commands that must all be accepted.
+/// (state, id, command, actor, time, expected message).
+type Refusal<'a> = (
+    Option<&'a Evaluation>,
+    EvaluationId,
+    EvaluationCommand,
+    Actor,
+    Timestamp,
+    &'a str,
+);
+
+/// (subject, level, indicators, rated at, then-steps by the department or the office).
+type Play<'a> = (
+    RatingSubject,
+    Level,
+    Vec<DimensionScore>,
+    &'a str,
+    Vec<(Actor, EvaluationCommand, &'a str)>,
+);
+
 fn run(steps: &[(Actor, EvaluationCommand, &str)]) -> (Evaluation, Vec<EvaluationEvent>) {
     let mut state = None;
     let mut log = vec![];
@@ -259,14 +278,7 @@ fn refusals_name_the_reason() {
         plan: "整改".into(),
     };
     let t = at("2024-10-09 09:00");
-    let cases: Vec<(
-        Option<&Evaluation>,
-        EvaluationId,
-        EvaluationCommand,
-        Actor,
-        Timestamp,
-        &str,
-    )> = vec![
+    let cases: Vec<Refusal> = vec![
         (
             None,
             EvaluationId::new("case/C9"),
@@ -926,13 +938,7 @@ fn rating_statistics_count_by_department_level_dimension_and_period() {
     let score = |dimension, level| DimensionScore { dimension, level };
     let mut evaluations = vec![];
     // (subject, level, dimensions, rated at, then-steps by the department or the office)
-    let plays: Vec<(
-        RatingSubject,
-        Level,
-        Vec<DimensionScore>,
-        &str,
-        Vec<(Actor, EvaluationCommand, &str)>,
-    )> = vec![
+    let plays: Vec<Play> = vec![
         // ZJJ: 非常满意 with 办事效率 非常满意.
         (
             subject("A1", "ZJJ"),

@@ -119,316 +119,94 @@ fn id(s: &str) -> CaseId {
     CaseId::new(s)
 }
 
+/// (case, timed minutes, natural days, pauses, paused minutes, corrections, materials,
+/// cost fen, market-priced items, overdue, parallel, deadline)
+type Figures = (
+    &'static str,
+    i64,
+    i64,
+    usize,
+    i64,
+    usize,
+    usize,
+    u64,
+    u32,
+    bool,
+    bool,
+    Option<&'static str>,
+);
+
+#[rustfmt::skip]
 #[test]
 fn per_case_figures_match_hand_counts() {
     let d = data();
     let cal = calendar();
     let s = stats(&d, &cal);
-    // (case, timed minutes, natural days, pauses, paused minutes, corrections, materials,
-    //  cost fen, market-priced, overdue, parallel, deadline)
-    let table: [(
-        &str,
-        i64,
-        i64,
-        usize,
-        i64,
-        usize,
-        usize,
-        u64,
-        u32,
-        bool,
-        bool,
-        Option<&str>,
-    ); 16] = [
+    let table: [Figures; 16] = [
         // 09-24, 25, 26 full; 09-27 09-16 = 420: 3×480+420 = 1860. 09-23 -> 09-27 = 4 days.
         // Limit 10: 09-24..27, 29, 30, 10-08..11 -> 10-11 17:00. Overlaps C02, C05 (same works).
-        (
-            "C01",
-            1860,
-            4,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            false,
-            true,
-            Some("2024-10-11 17:00"),
-        ),
+        ("C01", 1860, 4, 0, 0, 0, 2, 0, 0, false, true, Some("2024-10-11 17:00")),
         // 09-24 480; 09-25 09-10 = 60 (paused 10:00); 09-26 10-17 = 420; 09-27, 09-29, 09-30,
         // 10-08 480 each; 10-09 09-11 = 120: 3000. 09-23 -> 10-09 = 16 days. Pause 24 h.
-        (
-            "C02",
-            3000,
-            16,
-            1,
-            1440,
-            0,
-            2,
-            0,
-            0,
-            false,
-            true,
-            Some("2024-10-18 17:00"),
-        ),
+        ("C02", 3000, 16, 1, 1440, 0, 2, 0, 0, false, true, Some("2024-10-18 17:00")),
         // 现场勘察 is timed: 10-09, 10, 11, 12 (Sat, worked) 480 each; 10-14 09-15 = 360: 2280.
         // Limit 5: 10-09..12, 14 -> 10-14 17:00, done 15:00. Overlaps C02 (ended 10-09 11:00).
         // Fee: 防空地下室易地建设费 60 元 (6000 分).
-        (
-            "C03",
-            2280,
-            6,
-            0,
-            0,
-            0,
-            1,
-            6000,
-            0,
-            false,
-            true,
-            Some("2024-10-14 17:00"),
-        ),
+        ("C03", 2280, 6, 0, 0, 0, 1, 6000, 0, false, true, Some("2024-10-14 17:00")),
         // 10-16, 17, 18, 21 480 each; 10-22 09-16 = 420: 2340. Limit 3 -> 10-18 17:00, done
         // 10-22: overdue. One correction before acceptance; 3 materials (one replaced).
-        (
-            "C04",
-            2340,
-            7,
-            0,
-            0,
-            1,
-            3,
-            0,
-            0,
-            true,
-            false,
-            Some("2024-10-18 17:00"),
-        ),
+        ("C04", 2340, 7, 0, 0, 1, 3, 0, 0, true, false, Some("2024-10-18 17:00")),
         // 09-25, 26: 960. Market-priced (市场调节价).
-        (
-            "C05",
-            960,
-            2,
-            0,
-            0,
-            0,
-            1,
-            0,
-            1,
-            false,
-            true,
-            Some("2024-09-27 17:00"),
-        ),
+        ("C05", 960, 2, 0, 0, 0, 1, 0, 1, false, true, Some("2024-09-27 17:00")),
         // 10-09, 10 480 each; 10-11 09-12 = 180: 1140.
-        (
-            "C06",
-            1140,
-            3,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-21 17:00"),
-        ),
+        ("C06", 1140, 3, 0, 0, 0, 1, 0, 0, false, false, Some("2024-10-21 17:00")),
         // 专家审查 10-15 timed: 480; 公示 10-16 09:00 to 10-17 09:00 untimed: 0; 10-17 480
         // (会议审查 timed); 10-18 09-10 = 60: 1020. Limit 3 skips the 公示: 10-15, 17, 18.
-        (
-            "C07",
-            1020,
-            4,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-18 17:00"),
-        ),
-        // 09-03..06: 1920.
-        (
-            "C08",
-            1920,
-            4,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-09-14 17:00"),
-        ),
+        ("C07", 1020, 4, 0, 0, 0, 2, 0, 0, false, false, Some("2024-10-18 17:00")),
+        // 09-03..06: 1920. Limit 10: 09-03..06, 09..13, 14 (Sat, worked before 中秋).
+        ("C08", 1920, 4, 0, 0, 0, 2, 0, 0, false, false, Some("2024-09-14 17:00")),
         // 勘察 10-22 09:00 to 10-23 17:00 and 检验 10-24 09-12 untimed: 10-24 12-17 = 300,
         // 10-25 480, 10-28 09-12 = 180: 960. Overlaps C10.
-        (
-            "C09",
-            960,
-            7,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            false,
-            true,
-            Some("2024-10-31 12:00"),
-        ),
+        ("C09", 960, 7, 0, 0, 0, 1, 0, 0, false, true, Some("2024-10-31 12:00")),
         // 10-22..25 4×480, 10-28, 29 480 each, 10-30 09-11 = 120: 3000. Limit 5 -> 10-28 17:00:
         // overdue.
-        (
-            "C10",
-            3000,
-            9,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            true,
-            true,
-            Some("2024-10-28 17:00"),
-        ),
+        ("C10", 3000, 9, 0, 0, 0, 2, 0, 0, true, true, Some("2024-10-28 17:00")),
         // 10-29 480; 10-30 09-10 = 60 then paused to as-of: 540, no deadline while paused.
         // Paused 10-30 10:00 -> 10-31 18:00 = 32 h. 10-28 -> as-of 10-31 = 3 days.
         ("C11", 540, 3, 1, 1920, 1, 1, 0, 0, false, false, None),
         // 10-15, 16 480 each; 10-17 09-16 = 420: 1380.
-        (
-            "C12",
-            1380,
-            3,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-18 17:00"),
-        ),
+        ("C12", 1380, 3, 0, 0, 0, 1, 0, 0, false, false, Some("2024-10-18 17:00")),
         // 上级部门审批 is timed: 10-10, 11, 12, 14 480 each; 10-15 paused all day; 10-16 09-12
         // = 180: 2100. Returned.
-        (
-            "C13",
-            2100,
-            7,
-            1,
-            480,
-            0,
-            1,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-23 17:00"),
-        ),
+        ("C13", 2100, 7, 1, 480, 0, 1, 0, 0, false, false, Some("2024-10-23 17:00")),
         // 10-22 paused 09-13, 13-17 = 240; 10-23, 24, 25: 1440: 1680.
-        (
-            "C14",
-            1680,
-            4,
-            1,
-            240,
-            0,
-            1,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-11-05 13:00"),
-        ),
+        ("C14", 1680, 4, 1, 240, 0, 1, 0, 0, false, false, Some("2024-11-05 13:00")),
         // 09-29 (Sun, worked), 09-30, 10-08, 10-09 480 each; 10-10 09-10 = 60: 1980.
-        (
-            "C15",
-            1980,
-            13,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-12 17:00"),
-        ),
+        ("C15", 1980, 13, 0, 0, 0, 2, 0, 0, false, false, Some("2024-10-12 17:00")),
         // 10-11, 12, 14, 15, 16 480 each; 10-17 09-10 = 60: 2460.
-        (
-            "C16",
-            2460,
-            7,
-            0,
-            0,
-            0,
-            2,
-            0,
-            0,
-            false,
-            false,
-            Some("2024-10-23 17:00"),
-        ),
+        ("C16", 2460, 7, 0, 0, 0, 2, 0, 0, false, false, Some("2024-10-23 17:00")),
     ];
     assert_eq!(s.figures().len(), 16, "C17 was never accepted");
     assert!(s.case(&id("C17")).is_none());
     assert!(s.problems().is_empty());
-    for (
-        c,
-        timed,
-        natural,
-        pauses,
-        paused,
-        corrections,
-        materials,
-        fen,
-        market,
-        overdue,
-        parallel,
-        deadline,
-    ) in table
-    {
+    for (c, timed, natural, pauses, paused, corrections, materials, fen, market, overdue, parallel, deadline) in table {
         let f = s.case(&id(c)).unwrap_or_else(|| panic!("{c} missing"));
         assert_eq!(f.timed.minutes, timed, "{c} timed");
         assert_eq!(f.natural_days, natural, "{c} natural days");
         assert_eq!((f.pauses, f.pause_minutes), (pauses, paused), "{c} pauses");
         assert_eq!(f.corrections, corrections, "{c} corrections");
         assert_eq!(f.materials, materials, "{c} materials");
-        assert_eq!(
-            (f.cost.fen, f.cost.market_priced),
-            (fen, market),
-            "{c} cost"
-        );
+        assert_eq!((f.cost.fen, f.cost.market_priced), (fen, market), "{c} cost");
         assert_eq!(f.overdue, overdue, "{c} overdue");
         assert_eq!(f.parallel, parallel, "{c} parallel");
         assert_eq!(f.deadline, deadline.map(lt), "{c} deadline");
     }
     // Special procedures are carried through: C07 has 专家审查, 公示, 会议审查.
-    let kinds: Vec<_> = s
-        .case(&id("C07"))
-        .unwrap()
-        .procedures
-        .iter()
-        .map(|p| p.kind)
-        .collect();
-    assert_eq!(
-        kinds,
-        [
-            SpecialProcedureKind::ExpertReview,
-            SpecialProcedureKind::PublicNotice,
-            SpecialProcedureKind::MeetingReview
-        ]
-    );
+    let kinds: Vec<_> = s.case(&id("C07")).unwrap().procedures.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [SpecialProcedureKind::ExpertReview, SpecialProcedureKind::PublicNotice, SpecialProcedureKind::MeetingReview]);
 }
 
+#[rustfmt::skip]
 #[test]
 fn table_one_holds_the_administrative_and_filing_cases_cell_by_cell() {
     let d = data();
@@ -437,13 +215,8 @@ fn table_one_holds_the_administrative_and_filing_cases_cell_by_cell() {
     let t = s.table(SeedTable::One, &TableFilter::default());
     // Row order: project code, then acceptance. Received 30 min before acceptance (接待),
     // the department's first level 30 min after (业务部门受理).
-    let rest = |received: &str,
-                commitment: bool,
-                accepted: &str,
-                dept_accepted: &str,
-                parallel: bool,
-                done: Option<&str>,
-                cert: Option<(&str, bool)>| {
+    // (received, 告知承诺, accepted, department accepted, parallel, completed, certificate)
+    let rest = |received: &str, commitment: bool, accepted: &str, dept_accepted: &str, parallel: bool, done: Option<&str>, cert: Option<(&str, bool)>| {
         vec![
             dt(received),
             Cell::YesNo(commitment),
@@ -464,163 +237,25 @@ fn table_one_holds_the_administrative_and_filing_cases_cell_by_cell() {
     };
     let expected = vec![
         // C08
-        row(
-            1,
-            1,
-            ZGJ,
-            "建设工程规划许可证核发",
-            rest(
-                "2024-09-02 08:30",
-                false,
-                "2024-09-02 09:00",
-                "2024-09-02 09:30",
-                false,
-                Some("2024-09-06 17:00"),
-                Some(("ZS-C08", true)),
-            ),
-        ),
+        row(1, 1, ZGJ, "建设工程规划许可证核发", rest("2024-09-02 08:30", false, "2024-09-02 09:00", "2024-09-02 09:30", false, Some("2024-09-06 17:00"), Some(("ZS-C08", true)))),
         // C02: parallel with C01 and C05; certificate without its file.
-        row(
-            2,
-            1,
-            ZJJ,
-            "建设工程消防设计审查",
-            rest(
-                "2024-09-23 13:30",
-                false,
-                "2024-09-23 14:00",
-                "2024-09-23 14:30",
-                true,
-                Some("2024-10-09 11:00"),
-                Some(("ZS-C02", false)),
-            ),
-        ),
+        row(2, 1, ZJJ, "建设工程消防设计审查", rest("2024-09-23 13:30", false, "2024-09-23 14:00", "2024-09-23 14:30", true, Some("2024-10-09 11:00"), Some(("ZS-C02", false)))),
         // C03: parallel with C02.
-        row(
-            3,
-            1,
-            RFB,
-            "防空地下室易地建设审批",
-            rest(
-                "2024-10-08 09:00",
-                false,
-                "2024-10-08 09:30",
-                "2024-10-08 10:00",
-                true,
-                Some("2024-10-14 15:00"),
-                Some(("ZS-C03", true)),
-            ),
-        ),
+        row(3, 1, RFB, "防空地下室易地建设审批", rest("2024-10-08 09:00", false, "2024-10-08 09:30", "2024-10-08 10:00", true, Some("2024-10-14 15:00"), Some(("ZS-C03", true)))),
         // C04: received again after the correction.
-        row(
-            4,
-            1,
-            ZJJ,
-            "建筑工程施工许可证核发",
-            rest(
-                "2024-10-15 09:30",
-                false,
-                "2024-10-15 10:00",
-                "2024-10-15 10:30",
-                false,
-                Some("2024-10-22 16:00"),
-                Some(("ZS-C04", true)),
-            ),
-        ),
+        row(4, 1, ZJJ, "建筑工程施工许可证核发", rest("2024-10-15 09:30", false, "2024-10-15 10:00", "2024-10-15 10:30", false, Some("2024-10-22 16:00"), Some(("ZS-C04", true)))),
         // C07
-        row(
-            5,
-            2,
-            ZJJ,
-            "建筑工程施工许可证核发",
-            rest(
-                "2024-10-14 08:30",
-                false,
-                "2024-10-14 09:00",
-                "2024-10-14 09:30",
-                false,
-                Some("2024-10-18 10:00"),
-                Some(("ZS-C07", true)),
-            ),
-        ),
+        row(5, 2, ZJJ, "建筑工程施工许可证核发", rest("2024-10-14 08:30", false, "2024-10-14 09:00", "2024-10-14 09:30", false, Some("2024-10-18 10:00"), Some(("ZS-C07", true)))),
         // C09: denied is a result (有) without a certificate.
-        {
-            let mut r = rest(
-                "2024-10-21 08:30",
-                false,
-                "2024-10-21 09:00",
-                "2024-10-21 09:30",
-                true,
-                Some("2024-10-28 12:00"),
-                None,
-            );
-            r[6] = text("有");
-            row(6, 3, ZGJ, "建设工程规划条件核实", r)
-        },
+        row(6, 3, ZGJ, "建设工程规划条件核实", rest("2024-10-21 08:30", false, "2024-10-21 09:00", "2024-10-21 09:30", true, Some("2024-10-28 12:00"), None)),
         // C11: still in review (paused) at as-of.
-        row(
-            7,
-            4,
-            ZGJ,
-            "建设用地规划许可证核发",
-            rest(
-                "2024-10-28 08:30",
-                false,
-                "2024-10-28 09:00",
-                "2024-10-28 09:30",
-                false,
-                None,
-                None,
-            ),
-        ),
+        row(7, 4, ZGJ, "建设用地规划许可证核发", rest("2024-10-28 08:30", false, "2024-10-28 09:00", "2024-10-28 09:30", false, None, None)),
         // C13: returned, so neither 办结 nor a result.
-        row(
-            8,
-            5,
-            JTJ,
-            "涉路施工许可（公路）",
-            rest(
-                "2024-10-09 08:30",
-                false,
-                "2024-10-09 09:00",
-                "2024-10-09 09:30",
-                false,
-                None,
-                None,
-            ),
-        ),
+        row(8, 5, JTJ, "涉路施工许可（公路）", rest("2024-10-09 08:30", false, "2024-10-09 09:00", "2024-10-09 09:30", false, None, None)),
         // C14
-        row(
-            9,
-            5,
-            JTJ,
-            "涉路施工许可（公路）",
-            rest(
-                "2024-10-21 08:30",
-                false,
-                "2024-10-21 09:00",
-                "2024-10-21 09:30",
-                false,
-                Some("2024-10-25 17:00"),
-                Some(("ZS-C14", true)),
-            ),
-        ),
+        row(9, 5, JTJ, "涉路施工许可（公路）", rest("2024-10-21 08:30", false, "2024-10-21 09:00", "2024-10-21 09:30", false, Some("2024-10-25 17:00"), Some(("ZS-C14", true)))),
         // C16: accepted on commitment confirmed by the department.
-        row(
-            10,
-            6,
-            ZGJ,
-            "建设工程规划许可证核发",
-            rest(
-                "2024-10-10 13:30",
-                true,
-                "2024-10-10 14:00",
-                "2024-10-10 14:30",
-                false,
-                Some("2024-10-17 10:00"),
-                Some(("ZS-C16", true)),
-            ),
-        ),
+        row(10, 6, ZGJ, "建设工程规划许可证核发", rest("2024-10-10 13:30", true, "2024-10-10 14:00", "2024-10-10 14:30", false, Some("2024-10-17 10:00"), Some(("ZS-C16", true)))),
     ];
     assert_eq!(t.rows.len(), expected.len());
     for (i, (got, want)) in t.rows.iter().zip(&expected).enumerate() {
@@ -630,145 +265,54 @@ fn table_one_holds_the_administrative_and_filing_cases_cell_by_cell() {
         }
     }
     assert!(t.notes.is_empty());
-    assert_eq!(
-        t.scope,
-        "统计期间（受理）：全部　部门：全部　项目：全部　项目分类：全部"
-    );
+    assert_eq!(t.scope, "统计期间（受理）：全部　部门：全部　项目：全部　项目分类：全部");
 }
 
+#[rustfmt::skip]
 #[test]
 fn table_two_maps_procedures_to_the_seed_groups() {
     let d = data();
     let cal = calendar();
     let s = stats(&d, &cal);
     let t = s.table(SeedTable::Two, &TableFilter::default());
+    let one = s.table(SeedTable::One, &TableFilter::default());
     assert_eq!(t.rows.len(), 10, "the cases of table 1");
-    let none = || vec![NO, E, E, E];
-    // (row, involved, the 7 groups: 现场勘察 上级部门审批 专业审查 现场核查 勘察 监测 验收审查)
-    let group = |inv: bool, from: &str, to: Option<&str>, uploaded: bool| {
-        let _ = inv;
-        vec![YES, dt(from), to.map_or(E, dt), Cell::YesNo(uploaded)]
-    };
-    let expected: Vec<(usize, bool, Vec<Vec<Cell>>)> = vec![
-        (
-            1,
-            false,
-            vec![none(), none(), none(), none(), none(), none(), none()],
-        ),
-        (
-            2,
-            false,
-            vec![none(), none(), none(), none(), none(), none(), none()],
-        ),
+    let n = || vec![NO, E, E, E];
+    let g = |from: &str, to: Option<&str>, uploaded: bool| vec![YES, dt(from), to.map_or(E, dt), Cell::YesNo(uploaded)];
+    // (row, 是否涉及, the groups 现场勘察 上级部门审批 专业审查 现场核查 勘察 监测 验收审查)
+    let expected: Vec<(i64, bool, Vec<Vec<Cell>>)> = vec![
+        (1, false, vec![n(), n(), n(), n(), n(), n(), n()]),
+        (2, false, vec![n(), n(), n(), n(), n(), n(), n()]),
         // C03: 现场勘察 with results.
-        (
-            3,
-            true,
-            vec![
-                group(true, "2024-10-09 09:00", Some("2024-10-10 12:00"), true),
-                none(),
-                none(),
-                none(),
-                none(),
-                none(),
-                none(),
-            ],
-        ),
-        (
-            4,
-            false,
-            vec![none(), none(), none(), none(), none(), none(), none()],
-        ),
+        (3, true, vec![g("2024-10-09 09:00", Some("2024-10-10 12:00"), true), n(), n(), n(), n(), n(), n()]),
+        (4, false, vec![n(), n(), n(), n(), n(), n(), n()]),
         // C07: 专家审查 (results) and 会议审查 (none) both go to 专业审查: earliest start,
         // latest end, uploaded only if both were; 公示 has no column (see the note).
-        (
-            5,
-            true,
-            vec![
-                none(),
-                none(),
-                group(true, "2024-10-15 09:00", Some("2024-10-17 16:00"), false),
-                none(),
-                none(),
-                none(),
-                none(),
-            ],
-        ),
+        (5, true, vec![n(), n(), g("2024-10-15 09:00", Some("2024-10-17 16:00"), false), n(), n(), n(), n()]),
         // C09: 勘察 (results) -> 勘察(不计时); 检验 (none) -> 监测(不计时).
-        (
-            6,
-            true,
-            vec![
-                none(),
-                none(),
-                none(),
-                none(),
-                group(true, "2024-10-22 09:00", Some("2024-10-23 17:00"), true),
-                group(true, "2024-10-24 09:00", Some("2024-10-24 12:00"), false),
-                none(),
-            ],
-        ),
+        (6, true, vec![n(), n(), n(), n(), g("2024-10-22 09:00", Some("2024-10-23 17:00"), true), g("2024-10-24 09:00", Some("2024-10-24 12:00"), false), n()]),
         // C11: 现场核查 still open: no end, nothing uploaded.
-        (
-            7,
-            true,
-            vec![
-                none(),
-                none(),
-                none(),
-                group(true, "2024-10-29 14:00", None, false),
-                none(),
-                none(),
-                none(),
-            ],
-        ),
+        (7, true, vec![n(), n(), n(), g("2024-10-29 14:00", None, false), n(), n(), n()]),
         // C13: 上级部门审批 with results.
-        (
-            8,
-            true,
-            vec![
-                none(),
-                group(true, "2024-10-10 09:00", Some("2024-10-14 17:00"), true),
-                none(),
-                none(),
-                none(),
-                none(),
-                none(),
-            ],
-        ),
-        (
-            9,
-            false,
-            vec![none(), none(), none(), none(), none(), none(), none()],
-        ),
-        (
-            10,
-            false,
-            vec![none(), none(), none(), none(), none(), none(), none()],
-        ),
+        (8, true, vec![n(), g("2024-10-10 09:00", Some("2024-10-14 17:00"), true), n(), n(), n(), n(), n()]),
+        (9, false, vec![n(), n(), n(), n(), n(), n(), n()]),
+        (10, false, vec![n(), n(), n(), n(), n(), n(), n()]),
     ];
     for (i, (seq, involved, groups)) in expected.into_iter().enumerate() {
         let row = &t.rows[i];
         assert_eq!(row.len(), TABLE_TWO_COLUMNS.len());
-        assert_eq!(row[0], Cell::Int(seq as i64));
+        assert_eq!(row[0], Cell::Int(seq));
         assert_eq!(row[8], Cell::YesNo(involved), "row {seq} 是否涉及");
         let want: Vec<Cell> = groups.into_iter().flatten().collect();
-        for (c, (g, w)) in row[9..].iter().zip(&want).enumerate() {
-            assert_eq!(g, w, "row {seq} column {}", TABLE_TWO_COLUMNS[9 + c]);
+        for (c, (got, w)) in row[9..].iter().zip(&want).enumerate() {
+            assert_eq!(got, w, "row {seq} column {}", TABLE_TWO_COLUMNS[9 + c]);
         }
         // The first eight columns are those of table 1.
-        assert_eq!(
-            row[..8],
-            s.table(SeedTable::One, &TableFilter::default()).rows[i][..8]
-        );
+        assert_eq!(row[..8], one.rows[i][..8]);
     }
     assert_eq!(t.notes, ["本表栏目未列的特别程序：公示1次。"]);
     // Every kind has a group or goes to the note, as the mapping documents.
-    let unlisted: Vec<_> = SpecialProcedureKind::ALL
-        .into_iter()
-        .filter(|k| table_two_group(*k).is_none())
-        .map(|k| k.label())
-        .collect();
+    let unlisted: Vec<_> = SpecialProcedureKind::ALL.into_iter().filter(|k| table_two_group(*k).is_none()).map(|k| k.label()).collect();
     assert_eq!(unlisted, ["公示", "公告", "征求意见", "听证"]);
 }
 
@@ -881,6 +425,7 @@ fn table_four_holds_technical_reviews_and_intermediary_services_cell_by_cell() {
     assert!(t.rows.iter().all(|r| r.len() == TABLE_FOUR_COLUMNS.len()));
 }
 
+#[rustfmt::skip]
 #[test]
 fn filters_select_cases_by_period_department_project_and_category() {
     let d = data();
@@ -889,95 +434,39 @@ fn filters_select_cases_by_period_department_project_and_category() {
     let october = Period::month(2024, 10).unwrap();
     // Table 1's 综合管理窗口发起时间 (column 11) identifies a case in this data set.
     let accepted = |table: SeedTable, f: TableFilter, column: usize| -> Vec<String> {
-        s.table(table, &f)
-            .rows
-            .iter()
-            .map(|r| r[column].display())
-            .collect()
+        s.table(table, &f).rows.iter().map(|r| r[column].display()).collect()
     };
+    let all = TableFilter::default;
     let cases = [
         // October: C08 and C02 were accepted in September.
-        (
-            SeedTable::One,
-            TableFilter {
-                period: Some(october),
-                ..TableFilter::default()
-            },
-            vec![
-                "2024-10-08 09:30",
-                "2024-10-15 10:00",
-                "2024-10-14 09:00",
-                "2024-10-21 09:00",
-                "2024-10-28 09:00",
-                "2024-10-09 09:00",
-                "2024-10-21 09:00",
-                "2024-10-10 14:00",
-            ],
-        ),
+        (TableFilter { period: Some(october), ..all() },
+         vec!["2024-10-08 09:30", "2024-10-15 10:00", "2024-10-14 09:00", "2024-10-21 09:00", "2024-10-28 09:00", "2024-10-09 09:00", "2024-10-21 09:00", "2024-10-10 14:00"]),
         // 市住建局: C02, C04, C07.
-        (
-            SeedTable::One,
-            TableFilter {
-                department: Some(DepartmentCode::new("ZJJ")),
-                ..TableFilter::default()
-            },
-            vec!["2024-09-23 14:00", "2024-10-15 10:00", "2024-10-14 09:00"],
-        ),
+        (TableFilter { department: Some(DepartmentCode::new("ZJJ")), ..all() },
+         vec!["2024-09-23 14:00", "2024-10-15 10:00", "2024-10-14 09:00"]),
         // Project P5: C13, C14.
-        (
-            SeedTable::One,
-            TableFilter {
-                project: Some(ProjectId::new("P5")),
-                ..TableFilter::default()
-            },
-            vec!["2024-10-09 09:00", "2024-10-21 09:00"],
-        ),
+        (TableFilter { project: Some(ProjectId::new("P5")), ..all() },
+         vec!["2024-10-09 09:00", "2024-10-21 09:00"]),
         // 社会投资房地产 and October: C03, C04 of P1, C07 of P2.
-        (
-            SeedTable::One,
-            TableFilter {
-                period: Some(october),
-                category: Some(CategoryCode::new("SH-FDC")),
-                ..TableFilter::default()
-            },
-            vec!["2024-10-08 09:30", "2024-10-15 10:00", "2024-10-14 09:00"],
-        ),
+        (TableFilter { period: Some(october), category: Some(CategoryCode::new("SH-FDC")), ..all() },
+         vec!["2024-10-08 09:30", "2024-10-15 10:00", "2024-10-14 09:00"]),
     ];
-    for (table, filter, want) in cases {
-        assert_eq!(accepted(table, filter.clone(), 10), want, "{filter:?}");
+    for (filter, want) in cases {
+        assert_eq!(accepted(SeedTable::One, filter.clone(), 10), want, "{filter:?}");
     }
     // Table 4 by department: 市资规局 is C05's competent department and C15's own.
-    let zgj = TableFilter {
-        department: Some(DepartmentCode::new("ZGJ")),
-        ..TableFilter::default()
-    };
+    let zgj = TableFilter { department: Some(DepartmentCode::new("ZGJ")), ..all() };
+    assert_eq!(accepted(SeedTable::Four, zgj.clone(), 4), ["2024-09-24 09:00", "2024-09-27 10:00"]);
     assert_eq!(
-        accepted(SeedTable::Four, zgj.clone(), 4),
-        ["2024-09-24 09:00", "2024-09-27 10:00"]
-    );
-    assert_eq!(
-        s.describe(&TableFilter {
-            period: Some(october),
-            ..zgj
-        }),
+        s.describe(&TableFilter { period: Some(october), ..zgj }),
         "统计期间（受理）：2024-10-01 至 2024-10-31　部门：哈尔滨市自然资源和规划局　项目：全部　项目分类：全部"
     );
     assert_eq!(
-        s.describe(&TableFilter {
-            project: Some(ProjectId::new("P5")),
-            category: Some(CategoryCode::new("ZF-LQ")),
-            ..TableFilter::default()
-        }),
+        s.describe(&TableFilter { project: Some(ProjectId::new("P5")), category: Some(CategoryCode::new("ZF-LQ")), ..all() }),
         "统计期间（受理）：全部　部门：全部　项目：呼兰河大桥改建工程　项目分类：政府投资路桥工程"
     );
     // Numbering restarts in a filtered table.
-    let p5 = s.table(
-        SeedTable::One,
-        &TableFilter {
-            project: Some(ProjectId::new("P5")),
-            ..TableFilter::default()
-        },
-    );
+    let p5 = s.table(SeedTable::One, &TableFilter { project: Some(ProjectId::new("P5")), ..all() });
     assert_eq!(p5.rows[1][0], Cell::Int(2));
 }
 
@@ -1131,6 +620,19 @@ fn monthly_report_stage_figures_match_hand_counts() {
     assert_eq!(wt(3780).to_string(), "7.88个工作日");
 }
 
+/// (project, whole timed minutes, natural days, items, cases, materials, finished, stages)
+type Whole = (
+    &'static str,
+    i64,
+    i64,
+    usize,
+    usize,
+    usize,
+    Option<&'static str>,
+    Vec<(StageGroup, i64)>,
+);
+
+#[rustfmt::skip]
 #[test]
 fn monthly_report_whole_process_times_count_parallel_cases_once() {
     let d = data();
@@ -1140,79 +642,20 @@ fn monthly_report_whole_process_times_count_parallel_cases_once() {
     // Every project had a case handled in October.
     let ids: Vec<&str> = r.projects.iter().map(|p| p.project.as_str()).collect();
     assert_eq!(ids, ["P1", "P2", "P3", "P4", "P5", "P6"]);
-    // (project, whole timed, natural, items, cases, materials, finished, stages)
-    let expected = [
+    use StageGroup::{Completion, Construction, ProjectAndPlanning};
+    let expected: [Whole; 6] = [
         // P1: stage 3 (7980) + C08 in September (09-03..06 = 1920): 9900 = 20.63 days;
         // natural 28 + 4 = 32; 6 items; materials 7 + a-c08-1 = 8.
-        (
-            "P1",
-            9900,
-            32,
-            6,
-            6,
-            8,
-            Some("2024-10-22 16:00"),
-            vec![
-                (StageGroup::ProjectAndPlanning, 1920),
-                (StageGroup::Construction, 7980),
-            ],
-        ),
-        (
-            "P2",
-            2160,
-            7,
-            2,
-            2,
-            3,
-            Some("2024-10-18 10:00"),
-            vec![(StageGroup::Construction, 2160)],
-        ),
-        (
-            "P3",
-            3000,
-            9,
-            2,
-            2,
-            3,
-            Some("2024-10-30 11:00"),
-            vec![(StageGroup::Completion, 3000)],
-        ),
-        // P4: C12 (parallel item, 1380) + C11 (540, open): 1920 = 4.00; natural 3 + 3 = 6;
-        // not finished.
-        (
-            "P4",
-            1920,
-            6,
-            2,
-            2,
-            2,
-            None,
-            vec![(StageGroup::ProjectAndPlanning, 540)],
-        ),
-        (
-            "P5",
-            3780,
-            11,
-            1,
-            2,
-            2,
-            Some("2024-10-25 17:00"),
-            vec![(StageGroup::Construction, 3780)],
-        ),
-        (
-            "P6",
-            4440,
-            20,
-            2,
-            2,
-            3,
-            Some("2024-10-17 10:00"),
-            vec![(StageGroup::ProjectAndPlanning, 4440)],
-        ),
+        ("P1", 9900, 32, 6, 6, 8, Some("2024-10-22 16:00"), vec![(ProjectAndPlanning, 1920), (Construction, 7980)]),
+        ("P2", 2160, 7, 2, 2, 3, Some("2024-10-18 10:00"), vec![(Construction, 2160)]),
+        ("P3", 3000, 9, 2, 2, 3, Some("2024-10-30 11:00"), vec![(Completion, 3000)]),
+        // P4: C12 (a parallel item, 1380) + C11 (540, open): 1920 = 4.00 days; natural
+        // 3 + 3 = 6; not finished.
+        ("P4", 1920, 6, 2, 2, 2, None, vec![(ProjectAndPlanning, 540)]),
+        ("P5", 3780, 11, 1, 2, 2, Some("2024-10-25 17:00"), vec![(Construction, 3780)]),
+        ("P6", 4440, 20, 2, 2, 3, Some("2024-10-17 10:00"), vec![(ProjectAndPlanning, 4440)]),
     ];
-    for (p, (id, timed, natural, items, cases, materials, finished, stages)) in
-        r.projects.iter().zip(expected)
-    {
+    for (p, (id, timed, natural, items, cases, materials, finished, stages)) in r.projects.iter().zip(expected) {
         assert_eq!(p.project.as_str(), id);
         assert_eq!(p.whole.timed, wt(timed), "{id}");
         assert_eq!(p.whole.natural_days, natural, "{id}");
@@ -1220,16 +663,13 @@ fn monthly_report_whole_process_times_count_parallel_cases_once() {
         assert_eq!(p.whole.cases, cases, "{id}");
         assert_eq!(p.whole.materials, materials, "{id}");
         assert_eq!(p.whole.finished_at, finished.map(lt), "{id}");
-        let got: Vec<(StageGroup, i64)> = p
-            .stages
-            .iter()
-            .map(|(g, t)| (*g, t.timed.minutes))
-            .collect();
+        let got: Vec<(StageGroup, i64)> = p.stages.iter().map(|(g, t)| (*g, t.timed.minutes)).collect();
         assert_eq!(got, stages, "{id}");
     }
     assert_eq!(r.projects[0].whole.timed.to_string(), "20.63个工作日");
 }
 
+#[rustfmt::skip]
 #[test]
 fn monthly_report_overdue_time_shares_stops_and_suggestions() {
     let d = data();
@@ -1238,108 +678,48 @@ fn monthly_report_overdue_time_shares_stops_and_suggestions() {
     let r = s.monthly_report(Period::month(2024, 10).unwrap());
     // Handled in October: all accepted cases but C01, C05 (ended in September) and C08.
     // Overdue: C04 (市住建局) and C10 (供电公司).
-    let overdue: Vec<(&str, usize, usize)> = r
-        .overdue_by_department
-        .iter()
-        .map(|d| (d.department.as_str(), d.cases, d.overdue))
-        .collect();
-    assert_eq!(
-        overdue,
-        [
-            ("GDGS", 1, 1),
-            ("ZJJ", 4, 1),
-            ("GSJT", 1, 0),
-            ("JTJ", 2, 0),
-            ("RFB", 1, 0),
-            ("ZGJ", 4, 0)
-        ]
-    );
+    let overdue: Vec<(&str, usize, usize)> = r.overdue_by_department.iter().map(|d| (d.department.as_str(), d.cases, d.overdue)).collect();
+    assert_eq!(overdue, [("GDGS", 1, 1), ("ZJJ", 4, 1), ("GSJT", 1, 0), ("JTJ", 2, 0), ("RFB", 1, 0), ("ZGJ", 4, 0)]);
     // Counted time of the 13 handled cases: 23880 minutes.
     // JTJ-01 2100+1680 = 3780 (158‰), ZJJ-03 2340+1020 = 3360 (141‰), SZ-GD-2 and ZJJ-02
     // 3000 (126‰, by code), ZGJ-04 2460 (103‰), RFB-02 2280 (95‰), ZGJ-03 1980 (83‰),
     // SZ-GS-1 1380 (58‰), ZJJ-01 1140 (48‰), ZGJ-05 960 (40‰), ZGJ-02 540 (23‰).
-    let items: Vec<(&str, i64, u32)> = r
-        .time_by_item
-        .iter()
-        .map(|t| (t.code.as_str(), t.timed.minutes, t.permille))
-        .collect();
-    assert_eq!(
-        items,
-        [
-            ("JTJ-01", 3780, 158),
-            ("ZJJ-03", 3360, 141),
-            ("SZ-GD-2", 3000, 126),
-            ("ZJJ-02", 3000, 126),
-            ("ZGJ-04", 2460, 103),
-            ("RFB-02", 2280, 95),
-            ("ZGJ-03", 1980, 83),
-            ("SZ-GS-1", 1380, 58),
-            ("ZJJ-01", 1140, 48),
-            ("ZGJ-05", 960, 40),
-            ("ZGJ-02", 540, 23),
-        ]
-    );
+    let items: Vec<(&str, i64, u32)> = r.time_by_item.iter().map(|t| (t.code.as_str(), t.timed.minutes, t.permille)).collect();
+    assert_eq!(items, [
+        ("JTJ-01", 3780, 158), ("ZJJ-03", 3360, 141), ("SZ-GD-2", 3000, 126), ("ZJJ-02", 3000, 126),
+        ("ZGJ-04", 2460, 103), ("RFB-02", 2280, 95), ("ZGJ-03", 1980, 83), ("SZ-GS-1", 1380, 58),
+        ("ZJJ-01", 1140, 48), ("ZGJ-05", 960, 40), ("ZGJ-02", 540, 23),
+    ]);
     // ZJJ 3000+2340+1140+1020 = 7500 (314‰); ZGJ 960+540+1980+2460 = 5940 (249‰).
-    let depts: Vec<(&str, i64, u32)> = r
-        .time_by_department
-        .iter()
-        .map(|t| (t.code.as_str(), t.timed.minutes, t.permille))
-        .collect();
-    assert_eq!(
-        depts,
-        [
-            ("ZJJ", 7500, 314),
-            ("ZGJ", 5940, 249),
-            ("JTJ", 3780, 158),
-            ("GDGS", 3000, 126),
-            ("RFB", 2280, 95),
-            ("GSJT", 1380, 58)
-        ]
-    );
+    let depts: Vec<(&str, i64, u32)> = r.time_by_department.iter().map(|t| (t.code.as_str(), t.timed.minutes, t.permille)).collect();
+    assert_eq!(depts, [("ZJJ", 7500, 314), ("ZGJ", 5940, 249), ("JTJ", 3780, 158), ("GDGS", 3000, 126), ("RFB", 2280, 95), ("GSJT", 1380, 58)]);
     // Pauses: C02 24 h, C11 32 h (open), C13 8 h, C14 4 h = 4080 min.
     assert_eq!((r.stopped.pauses, r.stopped.pause_minutes), (4, 4080));
-    let procs: Vec<(SpecialProcedureKind, usize, i64)> = r
-        .stopped
-        .procedures
-        .iter()
-        .map(|p| (p.kind, p.count, p.minutes))
-        .collect();
     use SpecialProcedureKind as K;
-    assert_eq!(
-        procs,
-        [
-            (K::PublicNotice, 1, 1440),            // 10-16 09:00 -> 10-17 09:00
-            (K::SiteSurvey, 1, 1620),              // 10-09 09:00 -> 10-10 12:00
-            (K::HigherAuthorityApproval, 1, 6240), // 10-10 09:00 -> 10-14 17:00
-            (K::ExpertReview, 1, 480),
-            (K::MeetingReview, 1, 120),
-            (K::Inspection, 1, 180),
-            (K::SiteVerification, 1, 3120), // 10-29 14:00 -> as-of 10-31 18:00
-            (K::Investigation, 1, 1920),    // 10-22 09:00 -> 10-23 17:00
-        ]
-    );
+    let procs: Vec<(K, usize, i64)> = r.stopped.procedures.iter().map(|p| (p.kind, p.count, p.minutes)).collect();
+    assert_eq!(procs, [
+        (K::PublicNotice, 1, 1440),            // 10-16 09:00 -> 10-17 09:00
+        (K::SiteSurvey, 1, 1620),              // 10-09 09:00 -> 10-10 12:00
+        (K::HigherAuthorityApproval, 1, 6240), // 10-10 09:00 -> 10-14 17:00
+        (K::ExpertReview, 1, 480),             // 10-15 09:00 -> 17:00
+        (K::MeetingReview, 1, 120),            // 10-17 14:00 -> 16:00
+        (K::Inspection, 1, 180),               // 10-24 09:00 -> 12:00
+        (K::SiteVerification, 1, 3120),        // 10-29 14:00 -> as-of 10-31 18:00
+        (K::Investigation, 1, 1920),           // 10-22 09:00 -> 10-23 17:00
+    ]);
     // JTJ-01: 2 of 2 cases paused. ZJJ-03: 1 of 2 (C04's correction) stays under the bar
     // of 2 cases; ZJJ-02 and ZGJ-02 have one case each.
     assert_eq!(r.recurring.len(), 1);
-    assert_eq!(
-        (
-            r.recurring[0].item.as_str(),
-            r.recurring[0].stopped_cases,
-            r.recurring[0].pauses
-        ),
-        ("JTJ-01", 2, 2)
-    );
+    assert_eq!((r.recurring[0].item.as_str(), r.recurring[0].stopped_cases, r.recurring[0].pauses), ("JTJ-01", 2, 2));
+    // ZJJ: 7500 min = 15.63 days, 31.4%; ZGJ: 5940 min = 12.38 days, 24.9%: both over 20%.
     let texts: Vec<String> = r.suggestions.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        texts,
-        [
-            "事项“涉路施工许可（公路）”（哈尔滨市交通运输局）2件中有2件被暂停整改或要求补正（暂停2次、补正0次），建议完善办事指南、材料示范文本和一次性告知内容。",
-            "国网黑龙江省电力有限公司哈尔滨供电公司有1件超期（共1件），建议督办并分析超期原因。",
-            "哈尔滨市住房和城乡建设局有1件超期（共4件），建议督办并分析超期原因。",
-            "哈尔滨市住房和城乡建设局用时15.63个工作日，占本期计时用时的31.4%，建议推行并联审批、减少层级。",
-            "哈尔滨市自然资源和规划局用时12.38个工作日，占本期计时用时的24.9%，建议推行并联审批、减少层级。",
-        ]
-    );
+    assert_eq!(texts, [
+        "事项“涉路施工许可（公路）”（哈尔滨市交通运输局）2件中有2件被暂停整改或要求补正（暂停2次、补正0次），建议完善办事指南、材料示范文本和一次性告知内容。",
+        "国网黑龙江省电力有限公司哈尔滨供电公司有1件超期（共1件），建议督办并分析超期原因。",
+        "哈尔滨市住房和城乡建设局有1件超期（共4件），建议督办并分析超期原因。",
+        "哈尔滨市住房和城乡建设局用时15.63个工作日，占本期计时用时的31.4%，建议推行并联审批、减少层级。",
+        "哈尔滨市自然资源和规划局用时12.38个工作日，占本期计时用时的24.9%，建议推行并联审批、减少层级。",
+    ]);
     assert!(r.notes.is_empty());
 }
 

@@ -25,6 +25,9 @@ pub struct ServerConfig {
     pub scheduler_interval: std::time::Duration,
     /// This process's name in the scheduler's exactly-once records.
     pub instance: String,
+    /// SQLite only: commands of one push that may share a transaction, each in its own
+    /// savepoint (see `store::sqlite`). 1 = one transaction per command.
+    pub sqlite_group_commit: usize,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +46,7 @@ impl Default for ServerConfig {
             login_window: Duration::minutes(15),
             scheduler_interval: std::time::Duration::from_secs(60),
             instance: format!("server-{}", std::process::id()),
+            sqlite_group_commit: 64,
         }
     }
 }

@@ -172,10 +172,11 @@ pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Co
         .flatten();
     let mut state = decode_state(entity, json)?;
     if projected < seq {
-        let mut stmt = conn.prepare_cached("SELECT body FROM events WHERE entity = ?1 AND seq > ?2 ORDER BY seq")?;
-        let rows = stmt.query_map(params![key, super::to_i64(projected)], |r| r.get::<_, String>(0))?;
-        for body in rows {
-            let event: DomainEvent = serde_json::from_str(&body?)?;
+        let mut stmt = conn.prepare_cached("SELECT body, hash FROM events WHERE entity = ?1 AND seq > ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![key, super::to_i64(projected)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (body, hash) = row?;
+            let event = super::codec::decode(&key, &body, hash)?;
             state.apply_pulled(&event).map_err(ClientError::Corrupt)?;
         }
     }
@@ -348,24 +349,16 @@ impl Store {
 
     /// The verified trail of an entity, in order.
     pub fn trail(&self, entity: &EntityRef) -> Result<Vec<StoredEvent>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT server_seq, received_at, body FROM events WHERE entity = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![entity.key()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+        let key = entity.key();
+        let mut stmt =
+            self.conn.prepare_cached("SELECT server_seq, received_at, body, hash FROM events WHERE entity = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map(params![key], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
         let mut out = Vec::new();
         for r in rows {
-            let (seq, at, body) = r?;
-            out.push(StoredEvent {
-                server_seq: to_u64(seq),
-                received_at: parse_ts(&at)?,
-                event: serde_json::from_str(&body)?,
-            });
+            let (seq, at, body, hash) = r?;
+            out.push(StoredEvent { server_seq: to_u64(seq), received_at: parse_ts(&at)?, event: super::codec::decode(&key, &body, hash)? });
         }
         Ok(out)
     }

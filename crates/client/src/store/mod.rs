@@ -3,6 +3,7 @@
 //! projections), the outbox, refusals, the sync state and the attachment cache.
 
 mod attachments;
+mod codec;
 mod entities;
 mod outbox;
 mod pull;
@@ -105,6 +106,8 @@ impl Store {
         // SQLCipher would print decryption failures on stderr: the caller gets a typed error.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.execute_batch(&format!("PRAGMA key = \"x'{key_hex}'\";"))?;
+        // Larger pages: fewer per-page HMACs and IVs for the same bytes (measured on initial sync).
+        conn.execute_batch("PRAGMA cipher_page_size = 16384;")?;
         let readable: std::result::Result<i64, _> =
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
         if readable.is_err() {

@@ -107,6 +107,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CommandEnvelope> {
+        self.flush_projections()?;
         let entity = cmd.command.entity();
         let tx = self.conn.transaction()?;
         let next: i64 = tx.query_row(
@@ -217,6 +218,7 @@ impl Store {
         last_mutation_id: u64,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.flush_projections()?;
         let tx = self.conn.transaction()?;
         let mut touched = Vec::new();
         for r in results {

@@ -5,7 +5,6 @@
 use super::entities::{self, Confirmed, entity_of_key};
 use super::{Store, to_i64, to_u64, ts};
 use crate::error::{ClientError, Result};
-use permitdesk_domain::trail::hash_of;
 use permitdesk_protocol::{DomainEvent, EntityRef, PullResponse};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -23,42 +22,24 @@ pub struct IngestReport {
     pub touched: u64,
 }
 
-fn verify_link(
-    confirmed: &Confirmed,
-    key: &str,
-    event: &DomainEvent,
-) -> std::result::Result<(), String> {
-    let (seq, prev, hash, computed) = match event {
-        DomainEvent::Case(s) => (
-            s.seq,
-            &s.prev_hash,
-            &s.hash,
-            hash_of(&s.entity, s.seq, &s.prev_hash, &s.event),
-        ),
-        DomainEvent::Project(s) => (
-            s.seq,
-            &s.prev_hash,
-            &s.hash,
-            hash_of(&s.entity, s.seq, &s.prev_hash, &s.event),
-        ),
+fn verify_link(confirmed: &Confirmed, key: &str, event: &DomainEvent, computed: &str) -> std::result::Result<(), String> {
+    let (seq, prev, hash) = match event {
+        DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash),
+        DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash),
     };
     if event.entity_key() != key {
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
     }
     if seq != confirmed.head_seq + 1 {
-        return Err(format!(
-            "第 {seq} 条记录之前缺少记录（本地已有 {} 条）",
-            confirmed.head_seq
-        ));
+        return Err(format!("第 {seq} 条记录之前缺少记录（本地已有 {} 条）", confirmed.head_seq));
     }
     if *prev != confirmed.head_hash {
         return Err(format!("第 {seq} 条记录的前序哈希不符"));
     }
-    match computed {
-        Ok(h) if h == *hash => Ok(()),
-        Ok(_) => Err(format!("第 {seq} 条记录的内容与其哈希不符")),
-        Err(e) => Err(e.to_string()),
+    if computed != hash {
+        return Err(format!("第 {seq} 条记录的内容与其哈希不符"));
     }
+    Ok(())
 }
 
 /// Entities advanced by earlier pages of the current pull, not yet projected.
@@ -112,14 +93,18 @@ impl Store {
                     report.duplicates += 1;
                     continue;
                 }
-                verify_link(&confirmed, key, &e.event).map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
-                confirmed.state.apply_pulled(&e.event).map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
-                let hash = match &e.event {
-                    DomainEvent::Case(s) => s.hash.clone(),
-                    DomainEvent::Project(s) => s.hash.clone(),
-                };
-                tx.prepare_cached("INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-                    .execute(params![key, to_i64(seq), to_i64(e.server_seq), ts(e.received_at), hash, serde_json::to_string(&e.event)?])?;
+                let (body, computed) = super::codec::canonical(&e.event)?;
+                verify_link(&confirmed, key, &e.event, &computed)
+                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                confirmed
+                    .state
+                    .apply_pulled(&e.event)
+                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                tx.prepare_cached(
+                    "INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![key, to_i64(seq), to_i64(e.server_seq), ts(e.received_at), computed, body])?;
+                let hash = computed;
                 confirmed.head_seq = seq;
                 confirmed.head_hash = hash;
                 report.events += 1;

@@ -362,16 +362,16 @@ impl Complaint {
                 if c.state != ComplaintState::Assigned {
                     return Err(wrong());
                 }
-                if let Some(assigned) = c.department() {
-                    if actor.department.as_ref() != Some(assigned) {
-                        return Err(ComplaintError::NotAssignedToYou {
-                            assigned: assigned.clone(),
-                            actor_department: actor
-                                .department
-                                .as_ref()
-                                .map_or_else(|| "无".to_owned(), ToString::to_string),
-                        });
-                    }
+                if let Some(assigned) = c.department()
+                    && actor.department.as_ref() != Some(assigned)
+                {
+                    return Err(ComplaintError::NotAssignedToYou {
+                        assigned: assigned.clone(),
+                        actor_department: actor
+                            .department
+                            .as_ref()
+                            .map_or_else(|| "无".to_owned(), ToString::to_string),
+                    });
                 }
                 ComplaintChange::Answered {
                     answer: non_empty(answer, "答复内容")?,

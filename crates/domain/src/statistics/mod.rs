@@ -251,6 +251,14 @@ impl StageGroup {
             Stage::Planning | Stage::Parallel => None,
         }
     }
+
+    fn index(self) -> usize {
+        match self {
+            StageGroup::ProjectAndPlanning => 0,
+            StageGroup::Construction => 1,
+            StageGroup::Completion => 2,
+        }
+    }
 }
 
 /// 办件统计数据: the figures of one accepted case as they stood at as-of.

@@ -236,12 +236,16 @@ impl<'a> Statistics<'a> {
     /// - Project times, overdue cases, where the time went and recurring stops take the cases
     ///   handled in the period: accepted by its end and not ended before its start.
     pub fn monthly_report(&self, period: Period) -> MonthlyReport {
-        let mut by_project: BTreeMap<&str, Vec<&CaseFigures<'a>>> = BTreeMap::new();
+        // One pass: each project's cases, all of them and by stage group.
+        let mut by_project: BTreeMap<&str, ProjectCases<'_, 'a>> = BTreeMap::new();
         for f in &self.figures {
-            by_project
+            let p = by_project
                 .entry(f.project.details.code.as_str())
-                .or_default()
-                .push(f);
+                .or_default();
+            p.all.push(f);
+            if let Some(list) = StageGroup::of(f.stage).and_then(|g| p.groups.get_mut(g.index())) {
+                list.push(f);
+            }
         }
         let stages = self.stage_figures(period, &by_project);
         let handled: Vec<&CaseFigures<'a>> = self
@@ -260,17 +264,12 @@ impl<'a> Statistics<'a> {
             .iter()
             .filter(|(code, _)| handled_projects.contains(*code))
             .filter_map(|(_, cases)| {
-                let first = cases.first()?;
+                let first = cases.all.first()?;
                 let stages = StageGroup::ALL
                     .into_iter()
-                    .filter_map(|g| {
-                        let of_group: Vec<_> = cases
-                            .iter()
-                            .copied()
-                            .filter(|f| StageGroup::of(f.stage) == Some(g))
-                            .collect();
-                        (!of_group.is_empty()).then(|| (g, self.stage_time(&of_group)))
-                    })
+                    .zip(&cases.groups)
+                    .filter(|(_, list)| !list.is_empty())
+                    .map(|(g, list)| (g, self.stage_time(list)))
                     .collect();
                 Some(ProjectTime {
                     project: first.project.id.clone(),
@@ -278,22 +277,25 @@ impl<'a> Statistics<'a> {
                     project_name: first.project.details.name.clone(),
                     category: first.project.details.category.clone(),
                     stages,
-                    whole: self.stage_time(cases),
+                    whole: self.stage_time(&cases.all),
                 })
             })
             .collect();
 
         let overdue_by_department = self.overdue_by_department(&handled);
         let total_minutes: i64 = handled.iter().map(|f| f.timed.minutes).sum();
-        let time_by_item = self.shares(&handled, total_minutes, |f| {
-            (f.item.code.to_string(), f.item.name.clone())
-        });
-        let time_by_department = self.shares(&handled, total_minutes, |f| {
-            (
-                f.case.department.to_string(),
-                self.department_name(&f.case.department),
-            )
-        });
+        let time_by_item = self.shares(
+            &handled,
+            total_minutes,
+            |f| f.item.code.as_str(),
+            |f| f.item.name.clone(),
+        );
+        let time_by_department = self.shares(
+            &handled,
+            total_minutes,
+            |f| f.case.department.as_str(),
+            |f| self.department_name(&f.case.department),
+        );
         let stopped = self.stopped_time(&handled);
         let recurring = self.recurring(&handled);
 
@@ -341,44 +343,49 @@ impl<'a> Statistics<'a> {
     fn stage_figures(
         &self,
         period: Period,
-        by_project: &BTreeMap<&str, Vec<&CaseFigures<'a>>>,
+        by_project: &BTreeMap<&str, ProjectCases<'_, 'a>>,
     ) -> Vec<StageFigures> {
+        // The stage groups each project finished in the period, by category and group.
+        type Finished<'f, 'a> = Vec<(&'f CaseFigures<'a>, StageTime)>;
+        let mut finished: HashMap<(&CategoryCode, StageGroup), Finished<'_, 'a>> = HashMap::new();
+        for cases in by_project.values() {
+            for (group, list) in StageGroup::ALL.into_iter().zip(&cases.groups) {
+                let Some(first) = list.first().copied() else {
+                    continue;
+                };
+                // Cheap test first: every case ended, the last one within the period.
+                let last = list.iter().map(|f| f.ended_at).try_fold(None, |max, e| {
+                    e.map(|e| Some(max.map_or(e, |m: LocalTime| m.max(e))))
+                });
+                if last.flatten().is_some_and(|t| period.contains(t.date())) {
+                    finished
+                        .entry((&first.project.details.category, group))
+                        .or_default()
+                        .push((first, self.stage_time(list)));
+                }
+            }
+        }
         let mut out = Vec::new();
         for category in self.catalogue.categories.iter().filter(|c| !c.low_risk) {
             for group in StageGroup::ALL {
-                let mut finished: Vec<(&CaseFigures<'a>, StageTime)> = Vec::new();
-                for cases in by_project.values() {
-                    let of_group: Vec<_> = cases
-                        .iter()
-                        .copied()
-                        .filter(|f| {
-                            f.project.details.category == category.code
-                                && StageGroup::of(f.stage) == Some(group)
-                        })
-                        .collect();
-                    let Some(first) = of_group.first().copied() else {
-                        continue;
-                    };
-                    let time = self.stage_time(&of_group);
-                    if time.finished_at.is_some_and(|t| period.contains(t.date())) {
-                        finished.push((first, time));
-                    }
-                }
+                let done = finished
+                    .get(&(&category.code, group))
+                    .map_or(&[][..], Vec::as_slice);
                 out.push(StageFigures {
                     category: category.code.clone(),
                     category_name: category.name.clone(),
                     group,
-                    projects: finished.len(),
-                    fewest_items: extreme(&finished, |t| t.items, false),
-                    most_items: extreme(&finished, |t| t.items, true),
-                    shortest_timed: extreme(&finished, |t| t.timed, false),
-                    longest_timed: extreme(&finished, |t| t.timed, true),
-                    shortest_natural: extreme(&finished, |t| t.natural_days, false),
-                    longest_natural: extreme(&finished, |t| t.natural_days, true),
-                    lowest_cost: extreme(&finished, |t| t.cost, false),
-                    highest_cost: extreme(&finished, |t| t.cost, true),
-                    fewest_materials: extreme(&finished, |t| t.materials, false),
-                    most_materials: extreme(&finished, |t| t.materials, true),
+                    projects: done.len(),
+                    fewest_items: extreme(done, |t| t.items, false),
+                    most_items: extreme(done, |t| t.items, true),
+                    shortest_timed: extreme(done, |t| t.timed, false),
+                    longest_timed: extreme(done, |t| t.timed, true),
+                    shortest_natural: extreme(done, |t| t.natural_days, false),
+                    longest_natural: extreme(done, |t| t.natural_days, true),
+                    lowest_cost: extreme(done, |t| t.cost, false),
+                    highest_cost: extreme(done, |t| t.cost, true),
+                    fewest_materials: extreme(done, |t| t.materials, false),
+                    most_materials: extreme(done, |t| t.materials, true),
                 });
             }
         }
@@ -409,24 +416,24 @@ impl<'a> Statistics<'a> {
         out
     }
 
-    fn shares(
+    fn shares<'f>(
         &self,
-        handled: &[&CaseFigures<'a>],
+        handled: &[&'f CaseFigures<'a>],
         total: i64,
-        key: impl Fn(&CaseFigures<'a>) -> (String, String),
+        key: impl Fn(&'f CaseFigures<'a>) -> &'f str,
+        name: impl Fn(&'f CaseFigures<'a>) -> String,
     ) -> Vec<TimeShare> {
-        let mut map: HashMap<String, (String, usize, i64)> = HashMap::new();
+        let mut map: HashMap<&str, (&CaseFigures<'a>, usize, i64)> = HashMap::new();
         for f in handled {
-            let (code, name) = key(f);
-            let e = map.entry(code).or_insert((name, 0, 0));
+            let e = map.entry(key(f)).or_insert((f, 0, 0));
             e.1 += 1;
             e.2 += f.timed.minutes;
         }
         let mut out: Vec<TimeShare> = map
             .into_iter()
-            .map(|(code, (name, cases, minutes))| TimeShare {
-                code,
-                name,
+            .map(|(code, (f, cases, minutes))| TimeShare {
+                code: code.to_owned(),
+                name: name(f),
                 cases,
                 timed: self.working(minutes),
                 permille: permille(minutes, total),
@@ -493,6 +500,13 @@ impl<'a> Statistics<'a> {
         });
         out
     }
+}
+
+/// A project's cases, all of them and by stage group (in [`StageGroup::ALL`] order).
+#[derive(Default)]
+struct ProjectCases<'f, 'a> {
+    all: Vec<&'f CaseFigures<'a>>,
+    groups: [Vec<&'f CaseFigures<'a>>; 3],
 }
 
 /// part / total in ‰, rounded half up; 0 when there is no total.

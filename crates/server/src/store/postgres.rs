@@ -186,9 +186,9 @@ fn quoted(name: &str) -> Result<String, StoreError> {
 }
 
 impl PostgresStore {
-    /// Connects (pool of 16) and applies pending migrations.
+    /// Connects (pool of 32) and applies pending migrations.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        Self::connect_with(url, 16).await
+        Self::connect_with(url, 32).await
     }
 
     pub async fn connect_with(url: &str, pool_size: usize) -> Result<PostgresStore, StoreError> {
@@ -232,13 +232,11 @@ impl PostgresStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        pg_execute(&tx, "SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             .await?;
-        let current: i32 = tx
-            .query_one(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        let current: i32 = pg_query_one(&tx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
                 &[],
             )
             .await?
@@ -249,7 +247,7 @@ impl PostgresStore {
                 continue;
             }
             tx.batch_execute(sql).await?;
-            tx.execute(
+            pg_execute(&tx,
                 "INSERT INTO schema_migrations (version) VALUES ($1)",
                 &[&version],
             )
@@ -258,6 +256,30 @@ impl PostgresStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+type Params<'a> = &'a [&'a (dyn tokio_postgres::types::ToSql + Sync)];
+
+// Statements are prepared once per pooled connection (`prepare_cached`): a plain text query
+// would cost a second round trip to prepare it every time.
+async fn pg_query<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+    let st = c.prepare_cached(sql).await?;
+    Ok(c.query(&st, params).await?)
+}
+
+async fn pg_query_opt<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
+    let st = c.prepare_cached(sql).await?;
+    Ok(c.query_opt(&st, params).await?)
+}
+
+async fn pg_query_one<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Row, StoreError> {
+    let st = c.prepare_cached(sql).await?;
+    Ok(c.query_one(&st, params).await?)
+}
+
+async fn pg_execute<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
+    let st = c.prepare_cached(sql).await?;
+    Ok(c.execute(&st, params).await?)
 }
 
 fn to_user(r: &Row) -> Result<UserRecord, StoreError> {
@@ -292,8 +314,7 @@ async fn project_departments_many<C: GenericClient>(
     if projects.is_empty() {
         return Ok(out);
     }
-    let rows = c
-        .query("SELECT project, department FROM project_departments WHERE project = ANY($1) ORDER BY project, department", &[&projects])
+    let rows = pg_query(c, "SELECT project, department FROM project_departments WHERE project = ANY($1) ORDER BY project, department", &[&projects])
         .await?;
     for r in rows {
         out.entry(r.try_get(0)?)
@@ -312,9 +333,7 @@ async fn load_scopes<C: GenericClient>(
     if keys.is_empty() {
         return Ok(out);
     }
-    let rows = c
-        .query(
-            "SELECT entity_key, kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ANY($1)",
+    let rows = pg_query(c, "SELECT entity_key, kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ANY($1)",
             &[&keys],
         )
         .await?;
@@ -354,9 +373,7 @@ async fn load_entity<C: GenericClient>(
     c: &C,
     key: &str,
 ) -> Result<Option<LoadedEntity>, StoreError> {
-    let rows = c
-        .query(
-            "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
+    let rows = pg_query(c, "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
             &[&key],
         )
         .await?;
@@ -371,9 +388,7 @@ async fn load_entity<C: GenericClient>(
             )?)
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let project: Option<String> = c
-        .query_opt(
-            "SELECT project FROM entity_heads WHERE entity_key = $1",
+    let project: Option<String> = pg_query_opt(c, "SELECT project FROM entity_heads WHERE entity_key = $1",
             &[&key],
         )
         .await?
@@ -397,16 +412,12 @@ async fn uploader_and_links<C: GenericClient>(
     sha: &str,
     user: &UserRecord,
 ) -> Result<(bool, Vec<EntityScope>), StoreError> {
-    let uploaded = c
-        .query_opt(
-            "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
+    let uploaded = pg_query_opt(c, "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &user.id.as_str()],
         )
         .await?
         .is_some();
-    let keys: Vec<String> = c
-        .query(
-            "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
+    let keys: Vec<String> = pg_query(c, "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
             &[&sha],
         )
         .await?
@@ -433,7 +444,7 @@ async fn load_for<C: GenericClient>(
     for a in &needs.attachments {
         let sha = a.as_str();
         let access = if !sync::valid_sha256(sha)
-            || c.query_opt("SELECT 1 FROM attachments WHERE sha256 = $1", &[&sha])
+            || pg_query_opt(c, "SELECT 1 FROM attachments WHERE sha256 = $1", &[&sha])
                 .await?
                 .is_none()
         {
@@ -456,9 +467,7 @@ async fn load_for<C: GenericClient>(
 }
 
 async fn last_mutation<C: GenericClient>(c: &C, client_id: &str) -> Result<u64, StoreError> {
-    let v: Option<i64> = c
-        .query_opt(
-            "SELECT last_mutation_id FROM clients WHERE client_id = $1",
+    let v: Option<i64> = pg_query_opt(c, "SELECT last_mutation_id FROM clients WHERE client_id = $1",
             &[&client_id],
         )
         .await?
@@ -475,9 +484,7 @@ async fn write_decided<C: GenericClient>(
     now: DateTime<Utc>,
 ) -> Result<Vec<u64>, StoreError> {
     let n = d.events.len() as i64;
-    let end: i64 = c
-        .query_one(
-            "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+    let end: i64 = pg_query_one(c, "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
             &[&n],
         )
         .await?
@@ -513,7 +520,7 @@ async fn write_decided<C: GenericClient>(
     }
     let h = &d.head;
     let version = h.version as i64;
-    c.execute(
+    pg_execute(c,
         "INSERT INTO entity_heads (entity_key, kind, entity_id, version, hash, state, owner, department, project, draft, granted, created_by_window, last_event_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (entity_key) DO UPDATE SET version = excluded.version, hash = excluded.hash, state = excluded.state,
@@ -537,10 +544,10 @@ async fn write_decided<C: GenericClient>(
     )
     .await?;
     for a in &d.links {
-        c.execute("INSERT INTO attachment_links (sha256, entity_key) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&a.as_str(), &h.entity_key]).await?;
+        pg_execute(c, "INSERT INTO attachment_links (sha256, entity_key) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&a.as_str(), &h.entity_key]).await?;
     }
     if let Some((p, dept)) = &d.share {
-        c.execute("INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
+        pg_execute(c, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
             .await?;
     }
     Ok(seqs)
@@ -579,7 +586,7 @@ impl Gain<'_> {
             return Ok(*h);
         }
         let h = !self.removed.contains(key)
-            && c.query_opt(
+            && pg_query_opt(c,
                 "SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2",
                 &[&self.client_id, &key],
             )
@@ -595,9 +602,7 @@ impl Gain<'_> {
         key: &str,
         before: i64,
     ) -> Result<(), StoreError> {
-        let rows = c
-            .query(
-                "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
+        let rows = pg_query(c, "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
                 &[&key, &before],
             )
             .await?;
@@ -624,7 +629,7 @@ impl Gain<'_> {
         if scope.kind == EntityKind::Case {
             related.push(format!("project:{}", scope.project));
         }
-        for r in c.query("SELECT entity_key FROM entity_heads WHERE project = $1 AND kind = 'case' ORDER BY entity_key", &[&scope.project.as_str()]).await? {
+        for r in pg_query(c, "SELECT entity_key FROM entity_heads WHERE project = $1 AND kind = 'case' ORDER BY entity_key", &[&scope.project.as_str()]).await? {
             related.push(r.try_get(0)?);
         }
         for k in related {
@@ -654,7 +659,7 @@ impl Store for PostgresStore {
 
     async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])
+        pg_execute(&c, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])
             .await?;
         Ok(())
     }
@@ -662,7 +667,7 @@ impl Store for PostgresStore {
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let c = self.pool.get().await?;
         Ok(
-            c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
+            pg_query_opt(&c, "SELECT value FROM settings WHERE key = $1", &[&key])
                 .await?
                 .map(|r| r.try_get(0))
                 .transpose()?,
@@ -671,14 +676,14 @@ impl Store for PostgresStore {
 
     async fn upsert_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute("INSERT INTO organisations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", &[&org.id.as_str(), &org.name])
+        pg_execute(&c, "INSERT INTO organisations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", &[&org.id.as_str(), &org.name])
             .await?;
         Ok(())
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         let c = self.pool.get().await?;
-        c.query("SELECT id, name FROM organisations ORDER BY id", &[])
+        pg_query(&c, "SELECT id, name FROM organisations ORDER BY id", &[])
             .await?
             .iter()
             .map(|r| {
@@ -692,9 +697,7 @@ impl Store for PostgresStore {
 
     async fn create_user(&self, u: &UserRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        let n = c
-            .execute(
-                "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at)
+        let n = pg_execute(&c, "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
                 &[
                     &u.id.as_str(),
@@ -741,14 +744,12 @@ impl Store for PostgresStore {
     async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = tx
-            .execute(
-                "UPDATE users SET disabled = $2 WHERE id = $1",
+        let n = pg_execute(&tx, "UPDATE users SET disabled = $2 WHERE id = $1",
                 &[&id.as_str(), &disabled],
             )
             .await?;
         if disabled {
-            tx.execute(
+            pg_execute(&tx,
                 "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
                 &[&id.as_str()],
             )
@@ -761,13 +762,11 @@ impl Store for PostgresStore {
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = tx
-            .execute(
-                "UPDATE users SET password_hash = $2 WHERE id = $1",
+        let n = pg_execute(&tx, "UPDATE users SET password_hash = $2 WHERE id = $1",
                 &[&id.as_str(), &hash],
             )
             .await?;
-        tx.execute(
+        pg_execute(&tx,
             "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
             &[&id.as_str()],
         )
@@ -784,9 +783,7 @@ impl Store for PostgresStore {
         organisation: Option<&OrganisationId>,
     ) -> Result<bool, StoreError> {
         let c = self.pool.get().await?;
-        let n = c
-            .execute(
-                "UPDATE users SET role = $2, department = $3, organisation = $4 WHERE id = $1",
+        let n = pg_execute(&c, "UPDATE users SET role = $2, department = $3, organisation = $4 WHERE id = $1",
                 &[
                     &id.as_str(),
                     &role_str(role)?,
@@ -806,7 +803,7 @@ impl Store for PostgresStore {
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute(
+        pg_execute(&c,
             "INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             &[&hash, &user.as_str(), &created, &expires],
         )
@@ -820,7 +817,7 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> Result<Option<UserRecord>, StoreError> {
         let c = self.pool.get().await?;
-        c.query_opt(
+        pg_query_opt(&c,
             "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled
              FROM tokens t JOIN users u ON u.id = t.user_id
              WHERE t.hash = $1 AND NOT t.revoked AND t.expires_at > $2 AND NOT u.disabled",
@@ -834,7 +831,7 @@ impl Store for PostgresStore {
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        c.execute("UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash])
+        pg_execute(&c, "UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash])
             .await?;
         Ok(())
     }
@@ -851,7 +848,7 @@ impl Store for PostgresStore {
         for cmd in commands {
             let tx = c.transaction().await?;
             // The writers' lock: see the module documentation.
-            tx.query_one(
+            pg_query_one(&tx,
                 "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
                 &[],
             )
@@ -873,7 +870,7 @@ impl Store for PostgresStore {
                     server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now).await?,
                 },
                 Err(refusal) => {
-                    tx.execute(
+                    pg_execute(&tx,
                         "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES ($1, $2, $3, $4, $5)",
                         &[&client_id, &mutation, &user.id.as_str(), &serde_json::to_string(&refusal)?, &now],
                     )
@@ -881,7 +878,7 @@ impl Store for PostgresStore {
                     CommandOutcome::Refused { refusal }
                 }
             };
-            tx.execute(
+            pg_execute(&tx,
                 "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
                 &[&client_id, &user.id.as_str(), &mutation, &now],
@@ -907,9 +904,7 @@ impl Store for PostgresStore {
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let mut c = self.pool.get().await?;
-        let client = c
-            .query_opt(
-                "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
+        let client = pg_query_opt(&c, "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
                 &[&client_id],
             )
             .await?;
@@ -926,9 +921,7 @@ impl Store for PostgresStore {
         let mut removals = Vec::new();
         let mut removed: HashSet<String> = HashSet::new();
         if stored_fp.as_deref().is_some_and(|fp| fp != fingerprint) {
-            let held: Vec<String> = c
-                .query(
-                    "SELECT entity_key FROM client_entities WHERE client_id = $1",
+            let held: Vec<String> = pg_query(&c, "SELECT entity_key FROM client_entities WHERE client_id = $1",
                     &[&client_id],
                 )
                 .await?
@@ -952,17 +945,18 @@ impl Store for PostgresStore {
         let mut cursor = after;
         let budget = (limit as usize).saturating_mul(4).clamp(1000, 40_000);
         let mut scanned = 0usize;
+        let mut exhausted = false;
         'outer: while scanned < budget {
             let from = cursor as i64;
-            let rows = c
-                .query(
-                    "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
+            let rows = pg_query(&c, "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
                     &[&from, &SCAN_BATCH],
                 )
                 .await?;
             if rows.is_empty() {
+                exhausted = true;
                 break;
             }
+            let short = (rows.len() as i64) < SCAN_BATCH;
             let batch: Vec<StoredEvent> = rows.iter().map(stored_row).collect::<Result<_, _>>()?;
             let unknown: Vec<String> = batch
                 .iter()
@@ -990,8 +984,7 @@ impl Store for PostgresStore {
                 .into_iter()
                 .collect();
             if !visible_new.is_empty() {
-                let have: HashSet<String> = c
-                    .query("SELECT entity_key FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)", &[&client_id, &visible_new])
+                let have: HashSet<String> = pg_query(&c, "SELECT entity_key FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)", &[&client_id, &visible_new])
                     .await?
                     .iter()
                     .map(|r| r.try_get(0))
@@ -1029,21 +1022,20 @@ impl Store for PostgresStore {
                     break 'outer;
                 }
             }
+            if short {
+                exhausted = true;
+                break;
+            }
         }
         let from = cursor as i64;
-        let has_more = c
-            .query_opt(
-                "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1",
-                &[&from],
-            )
-            .await?
-            .is_some();
+        // A short last batch read to its end: nothing more, no need to ask.
+        let has_more = !exhausted && pg_query_opt(&c, "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1", &[&from]).await?.is_some();
         if stored_fp.as_deref() != Some(fingerprint.as_str())
             || !delivered.is_empty()
             || !removals.is_empty()
         {
             let tx = c.transaction().await?;
-            tx.execute(
+            pg_execute(&tx,
                 "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES ($1, $2, 0, $3, now())
                  ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
                 &[&client_id, &user.id.as_str(), &fingerprint],
@@ -1051,14 +1043,14 @@ impl Store for PostgresStore {
             .await?;
             let removed_keys: Vec<String> = removals.iter().map(|r| r.key()).collect();
             if !removed_keys.is_empty() {
-                tx.execute(
+                pg_execute(&tx,
                     "DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)",
                     &[&client_id, &removed_keys],
                 )
                 .await?;
             }
             if !delivered.is_empty() {
-                tx.execute(
+                pg_execute(&tx,
                     "INSERT INTO client_entities (client_id, entity_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
                     &[&client_id, &delivered],
                 )
@@ -1088,7 +1080,7 @@ impl Store for PostgresStore {
     ) -> Result<Vec<RefusalRecord>, StoreError> {
         let c = self.pool.get().await?;
         let after = after_mutation as i64;
-        c.query(
+        pg_query(&c,
             "SELECT mutation_id, reason, refused_at FROM refusals WHERE client_id = $1 AND user_id = $2 AND mutation_id > $3 ORDER BY mutation_id LIMIT 1000",
             &[&client_id, &user.as_str(), &after],
         )
@@ -1107,7 +1099,7 @@ impl Store for PostgresStore {
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
         let c = self.pool.get().await?;
         Ok(
-            c.query_one("SELECT value FROM sync_counter WHERE id = 1", &[])
+            pg_query_one(&c, "SELECT value FROM sync_counter WHERE id = 1", &[])
                 .await?
                 .try_get::<_, i64>(0)?
                 .max(0) as u64,
@@ -1116,7 +1108,7 @@ impl Store for PostgresStore {
 
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let c = self.pool.get().await?;
-        c.query(
+        pg_query(&c,
             "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 ORDER BY entity_seq",
             &[&entity_key],
         )
@@ -1132,15 +1124,11 @@ impl Store for PostgresStore {
         user: &UserRecord,
     ) -> Result<Option<AttachmentInfo>, StoreError> {
         let c = self.pool.get().await?;
-        let stored = c
-            .query_opt(
-                "SELECT size, content_type FROM attachments WHERE sha256 = $1",
+        let stored = pg_query_opt(&c, "SELECT size, content_type FROM attachments WHERE sha256 = $1",
                 &[&sha256],
             )
             .await?;
-        let upload = c
-            .query_opt(
-                "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
+        let upload = pg_query_opt(&c, "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
                 &[&sha256, &user.id.as_str()],
             )
             .await?;
@@ -1191,9 +1179,7 @@ impl Store for PostgresStore {
         let uid = user.id.as_str();
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let upload = tx
-            .query_opt(
-                "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
+        let upload = pg_query_opt(&tx, "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
                 &[&sha, &uid],
             )
             .await?;
@@ -1222,9 +1208,7 @@ impl Store for PostgresStore {
         }
         let (total_i, end_i, offset_i) = (total as i64, end as i64, offset as i64);
         if upload.is_none() {
-            let n = tx
-                .execute(
-                    "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+            let n = pg_execute(&tx, "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
                     &[&sha, &uid, &total_i, &now],
                 )
                 .await?;
@@ -1237,10 +1221,10 @@ impl Store for PostgresStore {
             }
         }
         if !data.is_empty() {
-            tx.execute("INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &uid, &offset_i, &data])
+            pg_execute(&tx, "INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &uid, &offset_i, &data])
                 .await?;
         }
-        tx.execute(
+        pg_execute(&tx,
             "UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid, &end_i],
         )
@@ -1250,15 +1234,15 @@ impl Store for PostgresStore {
             return Ok(Ok(upload_status(sha, total_i, end_i, false, None)));
         }
         let mut content = Vec::with_capacity(total as usize);
-        for r in tx.query("SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &uid]).await? {
+        for r in pg_query(&tx, "SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &uid]).await? {
             content.extend_from_slice(r.try_get::<_, &[u8]>(0)?);
         }
-        tx.execute(
+        pg_execute(&tx,
             "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid],
         )
         .await?;
-        tx.execute(
+        pg_execute(&tx,
             "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid],
         )
@@ -1275,12 +1259,12 @@ impl Store for PostgresStore {
                 return Ok(Err(e));
             }
         };
-        tx.execute(
+        pg_execute(&tx,
             "INSERT INTO attachments (sha256, size, content_type, content, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             &[&sha, &total_i, &kind, &content, &now],
         )
         .await?;
-        tx.execute("INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &uid]).await?;
+        pg_execute(&tx, "INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &uid]).await?;
         tx.commit().await?;
         Ok(Ok(upload_status(
             sha,
@@ -1293,7 +1277,7 @@ impl Store for PostgresStore {
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let c = self.pool.get().await?;
-        Ok(c.query_opt(
+        Ok(pg_query_opt(&c,
             "SELECT content FROM attachments WHERE sha256 = $1",
             &[&sha256],
         )
@@ -1304,8 +1288,7 @@ impl Store for PostgresStore {
 
     async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
         let c = self.pool.get().await?;
-        let keys: Vec<String> = c
-            .query("SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", &[])
+        let keys: Vec<String> = pg_query(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", &[])
             .await?
             .iter()
             .map(|r| r.try_get(0))
@@ -1340,14 +1323,12 @@ impl Store for PostgresStore {
         let tx = c.transaction().await?;
         // The primary key decides: a concurrent insert of the same key waits for this
         // transaction and then finds the key taken.
-        let n = tx
-            .execute(
-                "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+        let n = pg_execute(&tx, "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
                 &[&a.key, &a.kind, &a.entity_key, &now, &by],
             )
             .await?;
         if n == 1 {
-            tx.execute(
+            pg_execute(&tx,
                 "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
                 &[&a.key, &a.entity_key, &a.kind, &a.notification.to_string(), &now],
             )
@@ -1364,7 +1345,7 @@ impl Store for PostgresStore {
     ) -> Result<Vec<NotificationRecord>, StoreError> {
         let c = self.pool.get().await?;
         let (after, limit) = (after as i64, i64::from(limit));
-        c.query("SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &limit])
+        pg_query(&c, "SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &limit])
             .await?
             .iter()
             .map(|r| {

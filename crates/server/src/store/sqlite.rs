@@ -140,6 +140,8 @@ pub struct SqliteStore {
 }
 
 const MAX_IDLE_READERS: usize = 8;
+/// Rows read per scan query of pull.
+const SCAN_BATCH: usize = 1000;
 
 fn open_conn(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
@@ -681,15 +683,18 @@ fn pull_scan(
     let mut scan = conn.prepare_cached(
         "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
     )?;
+    let mut exhausted = false;
     'outer: while scanned < budget {
         let rows: Vec<(i64, String, i64, String, String)> = scan
-            .query_map(params![cursor as i64, 1000i64], |r| {
+            .query_map(params![cursor as i64, SCAN_BATCH as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<Result<_, _>>()?;
         if rows.is_empty() {
+            exhausted = true;
             break;
         }
+        let short = rows.len() < SCAN_BATCH;
         for (seq, key, entity_seq, json, received) in rows {
             scanned += 1;
             let scope = match scopes.get(&key) {
@@ -728,10 +733,16 @@ fn pull_scan(
                 break 'outer;
             }
         }
+        if short {
+            exhausted = true;
+            break;
+        }
     }
-    let has_more = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?
-        .query_row(params![cursor as i64], |r| r.get::<_, bool>(0))?;
+    // A short last batch read to its end: nothing more, no need to ask.
+    let has_more = !exhausted
+        && conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?
+            .query_row(params![cursor as i64], |r| r.get::<_, bool>(0))?;
     let update_client = stored_fp.as_deref() != Some(fingerprint.as_str())
         || !delivered_new.is_empty()
         || !removals.is_empty();
