@@ -250,22 +250,16 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                 .await
                 .map_err(fail)?;
             let org = organisation.map(OrganisationId::new);
-            if let Some(o) = &org {
-                if !store
-                    .organisations()
-                    .await
-                    .map_err(fail)?
-                    .iter()
-                    .any(|x| &x.id == o)
-                {
-                    store
-                        .upsert_organisation(&permitdesk_server::store::Organisation {
-                            id: o.clone(),
-                            name: o.to_string(),
-                        })
-                        .await
-                        .map_err(fail)?;
-                }
+            let known = store.organisations().await.map_err(fail)?;
+            if let Some(o) = &org
+                && !known.iter().any(|x| &x.id == o)
+            {
+                // An organisation is created on first use, named by its id until renamed.
+                let new = permitdesk_server::store::Organisation {
+                    id: o.clone(),
+                    name: o.to_string(),
+                };
+                store.upsert_organisation(&new).await.map_err(fail)?;
             }
             let user = UserRecord {
                 id: UserId::new(id.clone()),

@@ -15,7 +15,9 @@ use permitdesk_client::transport::pin::ServerTrust;
 use permitdesk_domain::case::{AcceptanceTerms, CaseCommand, CertificateRecord, Decision};
 use permitdesk_domain::ids::*;
 use permitdesk_domain::project::ProjectCommand;
-use permitdesk_protocol::{CommandEnvelope, DomainCommand, LoginRequest, PullQuery, PullResponse, PushRequest};
+use permitdesk_protocol::{
+    CommandEnvelope, DomainCommand, LoginRequest, PullQuery, PullResponse, PushRequest,
+};
 use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestServer, fixtures};
 use std::sync::Arc;
 
@@ -31,13 +33,32 @@ struct Pusher<'a> {
 
 impl Pusher<'_> {
     fn new<'a>(t: &'a HttpTransport, user: &str) -> Pusher<'a> {
-        let token = t.login(&LoginRequest { user: user.into(), password: DEMO_PASSWORD.into() }).unwrap().token;
-        Pusher { t, token, client: format!("bench-{user}"), next: 1, batch: vec![] }
+        let token = t
+            .login(&LoginRequest {
+                user: user.into(),
+                password: DEMO_PASSWORD.into(),
+            })
+            .unwrap()
+            .token;
+        Pusher {
+            t,
+            token,
+            client: format!("bench-{user}"),
+            next: 1,
+            batch: vec![],
+        }
     }
 
     fn add(&mut self, command: DomainCommand, attachments: Vec<AttachmentId>) {
         let acted_at = chrono::Utc::now();
-        self.batch.push(CommandEnvelope { mutation_id: self.next, command, acted_at, opinion: None, attachments, base_version: 0 });
+        self.batch.push(CommandEnvelope {
+            mutation_id: self.next,
+            command,
+            acted_at,
+            opinion: None,
+            attachments,
+            base_version: 0,
+        });
         self.next += 1;
         if self.batch.len() == 5000 {
             self.flush();
@@ -49,47 +70,133 @@ impl Pusher<'_> {
             return;
         }
         let commands = std::mem::take(&mut self.batch);
-        let r = self.t.push(&self.token, &PushRequest { client_id: self.client.clone(), commands }).unwrap();
-        let refused: Vec<_> = r.results.iter().filter(|x| !matches!(x.outcome, permitdesk_protocol::CommandOutcome::Applied { .. })).collect();
+        let r = self
+            .t
+            .push(
+                &self.token,
+                &PushRequest {
+                    client_id: self.client.clone(),
+                    commands,
+                },
+            )
+            .unwrap();
+        let refused: Vec<_> = r
+            .results
+            .iter()
+            .filter(|x| {
+                !matches!(
+                    x.outcome,
+                    permitdesk_protocol::CommandOutcome::Applied { .. }
+                )
+            })
+            .collect();
         assert!(refused.is_empty(), "seeding refused: {:?}", refused.first());
     }
 }
 
 fn seed(server: &TestServer) -> HttpTransport {
-    let t = HttpTransport::new(&server.base_url, &ServerTrust::Pinned(server.fingerprint.clone())).unwrap();
+    let t = HttpTransport::new(
+        &server.base_url,
+        &ServerTrust::Pinned(server.fingerprint.clone()),
+    )
+    .unwrap();
     let mut applicant = Pusher::new(&t, "applicant");
     let mut window = Pusher::new(&t, "window");
     let mut reviewer = Pusher::new(&t, "reviewer-zgj-1");
     let form = fixtures::pdf("bench-form");
     let form_id = AttachmentId::new(permitdesk_client::store::sha256_hex(&form));
-    t.upload_chunk(&applicant.token, &form_id, 0, form.len() as u64, &form).unwrap();
+    t.upload_chunk(&applicant.token, &form_id, 0, form.len() as u64, &form)
+        .unwrap();
     let pid = "P-bench";
-    let project = |c: ProjectCommand| DomainCommand::Project { project: ProjectId::new(pid), command: c };
-    let details = fixtures::project_details("基准测试项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    applicant.add(project(ProjectCommand::RegisterOnline { id: ProjectId::new(pid), details }), vec![]);
+    let project = |c: ProjectCommand| DomainCommand::Project {
+        project: ProjectId::new(pid),
+        command: c,
+    };
+    let details =
+        fixtures::project_details("基准测试项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
+    applicant.add(
+        project(ProjectCommand::RegisterOnline {
+            id: ProjectId::new(pid),
+            details,
+        }),
+        vec![],
+    );
     applicant.add(project(ProjectCommand::Submit), vec![]);
     applicant.flush();
-    window.add(project(ProjectCommand::ChooseFlow { flow: FlowCode::new(fixtures::FLOW), category: CategoryCode::new(fixtures::CATEGORY) }), vec![]);
-    window.add(project(ProjectCommand::AddWorks { works: fixtures::works().unwrap() }), vec![]);
+    window.add(
+        project(ProjectCommand::ChooseFlow {
+            flow: FlowCode::new(fixtures::FLOW),
+            category: CategoryCode::new(fixtures::CATEGORY),
+        }),
+        vec![],
+    );
+    window.add(
+        project(ProjectCommand::AddWorks {
+            works: fixtures::works().unwrap(),
+        }),
+        vec![],
+    );
     window.flush();
     let org = fixtures::builder_org().unwrap();
-    let case = |i: usize, c: CaseCommand| DomainCommand::Case { case: CaseId::new(format!("C-b{i:05}")), command: c };
+    let case = |i: usize, c: CaseCommand| DomainCommand::Case {
+        case: CaseId::new(format!("C-b{i:05}")),
+        command: c,
+    };
     for i in 0..CASES {
         applicant.add(case(i, fixtures::create_case(pid, org.clone())), vec![]);
-        applicant.add(case(i, CaseCommand::Submit { stamped_form: form_id.clone() }), vec![]);
+        applicant.add(
+            case(
+                i,
+                CaseCommand::Submit {
+                    stamped_form: form_id.clone(),
+                },
+            ),
+            vec![],
+        );
     }
     applicant.flush();
-    let terms = AcceptanceTerms { catalogue_version: String::new(), time_limit_working_days: 0, review_levels: vec![] };
+    let terms = AcceptanceTerms {
+        catalogue_version: String::new(),
+        time_limit_working_days: 0,
+        review_levels: vec![],
+    };
     for i in 0..CASES {
         window.add(case(i, CaseCommand::Receive), vec![]);
-        window.add(case(i, CaseCommand::Accept { terms: terms.clone(), commitment_based: false }), vec![]);
+        window.add(
+            case(
+                i,
+                CaseCommand::Accept {
+                    terms: terms.clone(),
+                    commitment_based: false,
+                },
+            ),
+            vec![],
+        );
     }
     window.flush();
     for i in 0..CASES {
         for level in ["受理", "审核", "复核", "签批"] {
-            reviewer.add(case(i, CaseCommand::SignOff { level: level.into() }), vec![]);
+            reviewer.add(
+                case(
+                    i,
+                    CaseCommand::SignOff {
+                        level: level.into(),
+                    },
+                ),
+                vec![],
+            );
         }
-        reviewer.add(case(i, CaseCommand::Extend { days: 5, reason: "专家评审".into(), approved_by: "局长".into() }), vec![]);
+        reviewer.add(
+            case(
+                i,
+                CaseCommand::Extend {
+                    days: 5,
+                    reason: "专家评审".into(),
+                    approved_by: "局长".into(),
+                },
+            ),
+            vec![],
+        );
         let decision = Decision::Granted {
             certificate: CertificateRecord {
                 number: CertificateNumber::new(format!("ZS-{i}")),
@@ -121,23 +228,65 @@ fn synthetic_pages() -> Vec<PullResponse> {
         organisation: org,
     };
     let org = fixtures::builder_org().unwrap();
-    let (app, win, rev) = (actor(Role::Applicant, None, Some(org.clone())), actor(Role::WindowOperator, None, None), actor(Role::DepartmentReviewer, Some("ZGJ"), None));
-    let terms = AcceptanceTerms { catalogue_version: "2026.1".into(), time_limit_working_days: 20, review_levels: ["受理", "审核", "复核", "签批"].map(String::from).to_vec() };
+    let (app, win, rev) = (
+        actor(Role::Applicant, None, Some(org.clone())),
+        actor(Role::WindowOperator, None, None),
+        actor(Role::DepartmentReviewer, Some("ZGJ"), None),
+    );
+    let terms = AcceptanceTerms {
+        catalogue_version: "2026.1".into(),
+        time_limit_working_days: 20,
+        review_levels: ["受理", "审核", "复核", "签批"].map(String::from).to_vec(),
+    };
     let mut per_case = Vec::new();
     for i in 0..CASES {
         let id = CaseId::new(format!("C-b{i:05}"));
         let mut steps: Vec<(&Actor, CaseCommand)> = vec![
             (&app, fixtures::create_case("P-bench", org.clone())),
-            (&app, CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }),
+            (
+                &app,
+                CaseCommand::Submit {
+                    stamped_form: AttachmentId::new("f".repeat(64)),
+                },
+            ),
             (&win, CaseCommand::Receive),
-            (&win, CaseCommand::Accept { terms: terms.clone(), commitment_based: false }),
+            (
+                &win,
+                CaseCommand::Accept {
+                    terms: terms.clone(),
+                    commitment_based: false,
+                },
+            ),
         ];
         for level in ["受理", "审核", "复核", "签批"] {
-            steps.push((&rev, CaseCommand::SignOff { level: level.into() }));
+            steps.push((
+                &rev,
+                CaseCommand::SignOff {
+                    level: level.into(),
+                },
+            ));
         }
-        steps.push((&rev, CaseCommand::Extend { days: 5, reason: "专家评审".into(), approved_by: "局长".into() }));
-        let certificate = CertificateRecord { number: CertificateNumber::new(format!("ZS-{i}")), name: "许可证".into(), issued_on: t0.date_naive(), valid_until: None, file: None };
-        steps.push((&rev, CaseCommand::Complete { decision: Decision::Granted { certificate } }));
+        steps.push((
+            &rev,
+            CaseCommand::Extend {
+                days: 5,
+                reason: "专家评审".into(),
+                approved_by: "局长".into(),
+            },
+        ));
+        let certificate = CertificateRecord {
+            number: CertificateNumber::new(format!("ZS-{i}")),
+            name: "许可证".into(),
+            issued_on: t0.date_naive(),
+            valid_until: None,
+            file: None,
+        };
+        steps.push((
+            &rev,
+            CaseCommand::Complete {
+                decision: Decision::Granted { certificate },
+            },
+        ));
         let mut state = None;
         let mut events = Vec::new();
         for (n, (who, cmd)) in steps.into_iter().enumerate() {
@@ -152,14 +301,25 @@ fn synthetic_pages() -> Vec<PullResponse> {
     for n in 0..10 {
         for case in &per_case {
             let server_seq = all.len() as u64 + 1;
-            all.push(SyncEvent { server_seq, received_at: t0, event: DomainEvent::Case(case[n].clone()) });
+            all.push(SyncEvent {
+                server_seq,
+                received_at: t0,
+                event: DomainEvent::Case(case[n].clone()),
+            });
         }
     }
     let total = all.len() as u64;
     all.chunks(10_000)
         .map(|chunk| {
             let cursor = chunk.last().map_or(0, |e| e.server_seq);
-            PullResponse { events: chunk.to_vec(), removals: vec![], cursor, has_more: cursor < total, last_mutation_id: 0, server_time: t0 }
+            PullResponse {
+                events: chunk.to_vec(),
+                removals: vec![],
+                cursor,
+                has_more: cursor < total,
+                last_mutation_id: 0,
+                server_time: t0,
+            }
         })
         .collect()
 }
@@ -193,19 +353,45 @@ fn bench(c: &mut Criterion) {
     if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() {
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let server = rt.block_on(TestServer::start(Backend::from_env())).unwrap();
     let seeding = std::time::Instant::now();
     let t = seed(&server);
-    eprintln!("seeded {} cases in {:.1} s", CASES, seeding.elapsed().as_secs_f64());
-    let opts = SyncOptions { pull_limit: 10_000, ..SyncOptions::default() };
+    eprintln!(
+        "seeded {} cases in {:.1} s",
+        CASES,
+        seeding.elapsed().as_secs_f64()
+    );
+    let opts = SyncOptions {
+        pull_limit: 10_000,
+        ..SyncOptions::default()
+    };
 
     // Pages as the server sends them to the department, for the client-only measurement.
-    let token = t.login(&LoginRequest { user: "reviewer-zgj-2".into(), password: DEMO_PASSWORD.into() }).unwrap().token;
+    let token = t
+        .login(&LoginRequest {
+            user: "reviewer-zgj-2".into(),
+            password: DEMO_PASSWORD.into(),
+        })
+        .unwrap()
+        .token;
     let mut pages: Vec<PullResponse> = Vec::new();
     let mut after = 0;
     loop {
-        let p = t.pull(&token, &PullQuery { after, limit: Some(10_000), client_id: Some("bench-pages".into()) }).unwrap();
+        let p = t
+            .pull(
+                &token,
+                &PullQuery {
+                    after,
+                    limit: Some(10_000),
+                    client_id: Some("bench-pages".into()),
+                },
+            )
+            .unwrap();
         after = p.cursor;
         let more = p.has_more;
         pages.push(p);
@@ -214,7 +400,10 @@ fn bench(c: &mut Criterion) {
         }
     }
     let events: u64 = pages.iter().map(|p| p.events.len() as u64).sum();
-    eprintln!("the department sees {events} events in {} pages", pages.len());
+    eprintln!(
+        "the department sees {events} events in {} pages",
+        pages.len()
+    );
 
     let mut g = c.benchmark_group("client");
     g.sample_size(10);
@@ -223,8 +412,19 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let dir = tempfile::tempdir().unwrap();
-                let mut p = Profile::open(dir.path(), Arc::new(MemoryCredentials::default()), Arc::new(SystemClock)).unwrap();
-                p.login(&server.base_url, &ServerTrust::Pinned(server.fingerprint.clone()), "reviewer-zgj-1", DEMO_PASSWORD).unwrap();
+                let mut p = Profile::open(
+                    dir.path(),
+                    Arc::new(MemoryCredentials::default()),
+                    Arc::new(SystemClock),
+                )
+                .unwrap();
+                p.login(
+                    &server.base_url,
+                    &ServerTrust::Pinned(server.fingerprint.clone()),
+                    "reviewer-zgj-1",
+                    DEMO_PASSWORD,
+                )
+                .unwrap();
                 (dir, p)
             },
             |(dir, mut p)| {

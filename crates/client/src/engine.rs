@@ -306,36 +306,119 @@ fn pull_all(
     report: &mut SyncReport,
 ) -> Result<Step> {
     let client_id = store.sync_state()?.client_id;
+    let start = store.cursor()?;
+    match t.concurrent() {
+        Some(ct) => std::thread::scope(|scope| {
+            // One page in flight while the previous one is verified and stored.
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            let client_id = client_id.clone();
+            scope.spawn(move || {
+                fetch_pages(ct, clock, token, &client_id, start, opts, |item| {
+                    tx.send(item).is_ok()
+                })
+            });
+            for (sent, received, page) in rx {
+                match store_page(store, clock, sent, received, page, report)? {
+                    Some(step) => return Ok(step),
+                    None => continue,
+                }
+            }
+            Err(ClientError::Protocol(
+                "拉取中断：服务器没有给出最后一页".to_owned(),
+            ))
+        }),
+        None => {
+            let mut out = None;
+            fetch_pages(t, clock, token, &client_id, start, opts, |item| {
+                let (sent, received, page) = item;
+                match store_page(store, clock, sent, received, page, report) {
+                    Ok(None) => true,
+                    other => {
+                        out = Some(other);
+                        false
+                    }
+                }
+            });
+            match out {
+                Some(r) => r.map(|s| s.unwrap_or(Step::Done)),
+                None => Err(ClientError::Protocol(
+                    "拉取中断：服务器没有给出最后一页".to_owned(),
+                )),
+            }
+        }
+    }
+}
+
+type Fetched = (
+    DateTime<Utc>,
+    DateTime<Utc>,
+    std::result::Result<permitdesk_protocol::PullResponse, TransportError>,
+);
+
+/// Ask for pages from `after` on, following each page's cursor, until the last page or an
+/// error (which is handed over too), or until `deliver` says stop.
+fn fetch_pages<T: Transport + ?Sized>(
+    t: &T,
+    clock: &dyn Clock,
+    token: &str,
+    client_id: &str,
+    mut after: u64,
+    opts: SyncOptions,
+    mut deliver: impl FnMut(Fetched) -> bool,
+) {
     for _ in 0..opts.max_rounds {
-        let after = store.cursor()?;
         let sent = clock.now();
         let query = PullQuery {
             after,
             limit: Some(opts.pull_limit),
-            client_id: Some(client_id.clone()),
+            client_id: Some(client_id.to_owned()),
         };
-        let page = match offline_or(t.pull(token, &query))? {
-            Ok(p) => p,
-            Err(m) => return Ok(Step::Offline(m)),
-        };
+        let page = t.pull(token, &query);
         let received = clock.now();
-        store.record_contact(measure_offset(sent, received, page.server_time), received)?;
-        let r = store.ingest(&page)?;
-        report.pull_pages += 1;
-        report.pulled.events += r.events;
-        report.pulled.duplicates += r.duplicates;
-        report.pulled.removed += r.removed;
-        report.pulled.touched += r.touched;
-        if !page.has_more {
-            return Ok(Step::Done);
+        let next = match &page {
+            Ok(p) if p.has_more && p.cursor > after => Some(p.cursor),
+            _ => None,
+        };
+        if !deliver((sent, received, page)) {
+            return;
         }
-        if page.cursor <= after {
-            return Err(ClientError::Protocol(format!(
-                "服务器表示还有数据，但游标没有前进（{after}）"
-            )));
+        match next {
+            Some(c) => after = c,
+            None => return,
         }
     }
-    Err(ClientError::Protocol("拉取轮数超过上限".to_owned()))
+}
+
+/// Verify and store one fetched page; `Some` ends the pull.
+fn store_page(
+    store: &mut Store,
+    _clock: &dyn Clock,
+    sent: DateTime<Utc>,
+    received: DateTime<Utc>,
+    page: std::result::Result<permitdesk_protocol::PullResponse, TransportError>,
+    report: &mut SyncReport,
+) -> Result<Option<Step>> {
+    let page = match offline_or(page)? {
+        Ok(p) => p,
+        Err(m) => return Ok(Some(Step::Offline(m))),
+    };
+    let after = store.cursor()?;
+    store.record_contact(measure_offset(sent, received, page.server_time), received)?;
+    let r = store.ingest(&page)?;
+    report.pull_pages += 1;
+    report.pulled.events += r.events;
+    report.pulled.duplicates += r.duplicates;
+    report.pulled.removed += r.removed;
+    report.pulled.touched += r.touched;
+    if !page.has_more {
+        return Ok(Some(Step::Done));
+    }
+    if page.cursor <= after {
+        return Err(ClientError::Protocol(format!(
+            "服务器表示还有数据，但游标没有前进（{after}）"
+        )));
+    }
+    Ok(None)
 }
 
 /// A file from the cache, or downloaded (and checked against its hash) and cached. A file

@@ -516,20 +516,64 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
     {
         let mut inner = server.inner.lock().unwrap();
         let mut push = |who: usize, command: DomainCommand, at: DateTime<Utc>| {
-            let env = CommandEnvelope { mutation_id: 0, command, acted_at: at, opinion: None, attachments: vec![], base_version: 0 };
+            let env = CommandEnvelope {
+                mutation_id: 0,
+                command,
+                acted_at: at,
+                opinion: None,
+                attachments: vec![],
+                base_version: 0,
+            };
             let o = FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, at);
-            assert!(matches!(o, permitdesk_protocol::CommandOutcome::Applied { .. }), "{o:?}");
+            assert!(
+                matches!(o, permitdesk_protocol::CommandOutcome::Applied { .. }),
+                "{o:?}"
+            );
         };
         // C-late accepted a week after C-early; C-paused paused; C-draft not accepted yet.
-        for (id, accepted) in [("C-late", t0() + Duration::days(7)), ("C-early", t0()), ("C-paused", t0() + Duration::days(1))] {
+        for (id, accepted) in [
+            ("C-late", t0() + Duration::days(7)),
+            ("C-early", t0()),
+            ("C-paused", t0() + Duration::days(1)),
+        ] {
             push(0, create(id), t0() - Duration::days(1));
-            push(0, case_cmd(id, CaseCommand::Submit { stamped_form: AttachmentId::new("f".repeat(64)) }), t0() - Duration::days(1));
+            push(
+                0,
+                case_cmd(
+                    id,
+                    CaseCommand::Submit {
+                        stamped_form: AttachmentId::new("f".repeat(64)),
+                    },
+                ),
+                t0() - Duration::days(1),
+            );
             push(1, case_cmd(id, CaseCommand::Receive), accepted);
-            let terms = AcceptanceTerms { catalogue_version: "t".into(), time_limit_working_days: 5, review_levels: vec!["受理".into()] };
-            push(1, case_cmd(id, CaseCommand::Accept { terms, commitment_based: false }), accepted);
+            let terms = AcceptanceTerms {
+                catalogue_version: "t".into(),
+                time_limit_working_days: 5,
+                review_levels: vec!["受理".into()],
+            };
+            push(
+                1,
+                case_cmd(
+                    id,
+                    CaseCommand::Accept {
+                        terms,
+                        commitment_based: false,
+                    },
+                ),
+                accepted,
+            );
         }
-        let points = vec![permitdesk_domain::case::CorrectionPoint { material: "图纸".into(), reason: "不清".into() }];
-        push(2, case_cmd("C-paused", CaseCommand::Pause { points }), t0() + Duration::days(2));
+        let points = vec![permitdesk_domain::case::CorrectionPoint {
+            material: "图纸".into(),
+            reason: "不清".into(),
+        }];
+        push(
+            2,
+            case_cmd("C-paused", CaseCommand::Pause { points }),
+            t0() + Duration::days(2),
+        );
         push(0, create("C-draft"), t0());
     }
     let mut r = client(&server, "rev1", Duration::zero());
@@ -540,14 +584,25 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
     let order: Vec<&str> = q.iter().map(|e| e.case.as_str()).collect();
     assert_eq!(order, ["C-early", "C-late", "C-paused"]);
     use permitdesk_domain::clock::WarningLevel;
-    assert_eq!(q.iter().map(|e| e.level).collect::<Vec<_>>(), [Some(WarningLevel::Overdue), Some(WarningLevel::Normal), Some(WarningLevel::Paused)]);
+    assert_eq!(
+        q.iter().map(|e| e.level).collect::<Vec<_>>(),
+        [
+            Some(WarningLevel::Overdue),
+            Some(WarningLevel::Normal),
+            Some(WarningLevel::Paused)
+        ]
+    );
     assert!(q[0].deadline.is_some() && q[2].deadline.is_none());
     // The window's queue holds what it must handle; the draft is nobody's but the applicant's.
     let w = client(&server, "win", Duration::zero());
     let mut w = w;
     w.profile.sync_with(&server, opts()).unwrap();
     let wuser = w.profile.store().sync_state().unwrap().user.unwrap();
-    assert!(crate::reads::queue(w.profile.store(), &wuser, t0()).unwrap().is_empty());
+    assert!(
+        crate::reads::queue(w.profile.store(), &wuser, t0())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -556,12 +611,22 @@ fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
     server_case_in_review(&server, "C-1");
     server_case_in_review(&server, "C-2");
     let dir = tempfile::tempdir().unwrap();
-    let creds: Arc<dyn crate::credentials::CredentialStore> = Arc::new(MemoryCredentials::default());
+    let creds: Arc<dyn crate::credentials::CredentialStore> =
+        Arc::new(MemoryCredentials::default());
     let clock = Arc::new(ManualClock::new(t0()));
     {
         let mut p = Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
         p.login_with(&server, "rev1", "pw").unwrap();
-        let page = crate::transport::Transport::pull(&server, "tok-rev1", &PullQuery { after: 0, limit: Some(5), client_id: None }).unwrap();
+        let page = crate::transport::Transport::pull(
+            &server,
+            "tok-rev1",
+            &PullQuery {
+                after: 0,
+                limit: Some(5),
+                client_id: None,
+            },
+        )
+        .unwrap();
         assert!(page.has_more);
         p.store_mut().ingest(&page).unwrap();
         // The process dies here: the page's events are committed, its projections only in memory.
@@ -570,5 +635,11 @@ fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
     let c1 = p.store().case(&CaseId::new("C-1")).unwrap().unwrap();
     assert_eq!(c1.version, 4, "rebuilt from the stored events on open");
     assert_eq!(p.store().event_count().unwrap(), 5);
-    assert_eq!(p.store().confirmed(&EntityRef::Case(CaseId::new("C-2"))).unwrap().version(), 1);
+    assert_eq!(
+        p.store()
+            .confirmed(&EntityRef::Case(CaseId::new("C-2")))
+            .unwrap()
+            .version(),
+        1
+    );
 }

@@ -20,7 +20,10 @@ use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
 use std::time::{Duration, Instant};
 
 fn scale() -> f64 {
-    std::env::var("PERMITDESK_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
+    std::env::var("PERMITDESK_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
 }
 
 fn scaled(n: usize) -> usize {
@@ -37,7 +40,11 @@ impl Report {
 }
 
 fn env_of(server: &TestServer) -> PushEnv {
-    PushEnv { catalogue: server.state.catalogue.clone(), rules: server.state.config.push_rules, clock: server.state.clock.clone() }
+    PushEnv {
+        catalogue: server.state.catalogue.clone(),
+        rules: server.state.config.push_rules,
+        clock: server.state.clock.clone(),
+    }
 }
 
 async fn user(store: &dyn Store, id: &str) -> UserRecord {
@@ -47,10 +54,26 @@ async fn user(store: &dyn Store, id: &str) -> UserRecord {
 fn register(i: usize, m: u64) -> CommandEnvelope {
     let id = format!("P-{i:07}");
     let details = project_details(&id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    envelope(m, project_cmd(&id, ProjectCommand::RegisterOnline { id: ProjectId::new(&id), details }), Utc::now())
+    envelope(
+        m,
+        project_cmd(
+            &id,
+            ProjectCommand::RegisterOnline {
+                id: ProjectId::new(&id),
+                details,
+            },
+        ),
+        Utc::now(),
+    )
 }
 
-async fn push_all(store: &dyn Store, env: &PushEnv, u: &UserRecord, client: &str, cmds: Vec<CommandEnvelope>) {
+async fn push_all(
+    store: &dyn Store,
+    env: &PushEnv,
+    u: &UserRecord,
+    client: &str,
+    cmds: Vec<CommandEnvelope>,
+) {
     for chunk in cmds.chunks(500) {
         let r = store.push(env, u, client, chunk).await.unwrap();
         for x in &r.results {
@@ -71,13 +94,26 @@ async fn push_vs_raw(report: &mut Report) {
     let t = Instant::now();
     push_all(store.as_ref(), &env, &applicant, "bench-push", cmds).await;
     let push_rate = n as f64 / t.elapsed().as_secs_f64();
-    report.add("push, new entities (SQLite, in-process store)", format!("{push_rate:.0} commands/s"), &format!("{n} RegisterOnline in batches of 500, one transaction each"));
+    report.add(
+        "push, new entities (SQLite, in-process store)",
+        format!("{push_rate:.0} commands/s"),
+        &format!("{n} RegisterOnline in batches of 500, one transaction each"),
+    );
 
     // The same with group commit: up to 64 commands per SQLite transaction, one savepoint each.
     let dir = std::env::temp_dir().join(format!("permitdesk-group-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let grouped = permitdesk_server::store::SqliteStore::open(&dir.join("server.db")).unwrap().with_group_commit(64);
-    permitdesk_server::demo::seed(&grouped, permitdesk_server::auth::PasswordCost::TEST, Utc::now(), |_| Ok("permitdesk-demo".into())).await.unwrap();
+    let grouped = permitdesk_server::store::SqliteStore::open(&dir.join("server.db"))
+        .unwrap()
+        .with_group_commit(64);
+    permitdesk_server::demo::seed(
+        &grouped,
+        permitdesk_server::auth::PasswordCost::TEST,
+        Utc::now(),
+        |_| Ok("permitdesk-demo".into()),
+    )
+    .await
+    .unwrap();
     let cmds: Vec<_> = (0..n).map(|i| register(i, i as u64 + 1)).collect();
     let t = Instant::now();
     push_all(&grouped, &env, &applicant, "bench-push", cmds).await;
@@ -85,11 +121,14 @@ async fn push_vs_raw(report: &mut Report) {
     drop(grouped);
     std::fs::remove_dir_all(&dir).unwrap();
 
-
     // The same rows, raw.
     let mut rows = Vec::new();
     for i in 0..n {
-        for e in store.entity_events(&format!("project:P-{i:07}")).await.unwrap() {
+        for e in store
+            .entity_events(&format!("project:P-{i:07}"))
+            .await
+            .unwrap()
+        {
             rows.push(e);
         }
     }
@@ -126,24 +165,52 @@ async fn push_vs_raw(report: &mut Report) {
     let raw_batch_rate = rows.len() as f64 / t.elapsed().as_secs_f64();
     drop(conn);
     std::fs::remove_dir_all(&dir).unwrap();
-    report.add("raw SQLite insert of the same rows, one transaction per row", format!("{raw_rate:.0} rows/s"), &format!("push/raw = {:.2}", push_rate / raw_rate));
+    report.add(
+        "raw SQLite insert of the same rows, one transaction per row",
+        format!("{raw_rate:.0} rows/s"),
+        &format!("push/raw = {:.2}", push_rate / raw_rate),
+    );
     report.add(
         "push, new entities, group commit of 64 (SQLite, in-process store)",
         format!("{grouped_rate:.0} commands/s"),
-        &format!("push/raw = {:.2} (raw = one transaction per row)", grouped_rate / raw_rate),
+        &format!(
+            "push/raw = {:.2} (raw = one transaction per row)",
+            grouped_rate / raw_rate
+        ),
     );
-    report.add("raw SQLite insert of the same rows, one transaction", format!("{raw_batch_rate:.0} rows/s"), &format!("push/raw = {:.2}", push_rate / raw_batch_rate));
+    report.add(
+        "raw SQLite insert of the same rows, one transaction",
+        format!("{raw_batch_rate:.0} rows/s"),
+        &format!("push/raw = {:.2}", push_rate / raw_batch_rate),
+    );
 }
 
 /// A department with `events` events: cases of ZGJ in review with pause/resume cycles.
 async fn department_world(server: &TestServer, events: usize) -> usize {
     let store = server.state.store.clone();
     let env = env_of(server);
-    let (applicant, window, reviewer) =
-        (user(store.as_ref(), "applicant").await, user(store.as_ref(), "window").await, user(store.as_ref(), "reviewer-zgj-1").await);
+    let (applicant, window, reviewer) = (
+        user(store.as_ref(), "applicant").await,
+        user(store.as_ref(), "window").await,
+        user(store.as_ref(), "reviewer-zgj-1").await,
+    );
     let form = pdf("bench");
     let sha = permitdesk_server::attachments::sha256_hex(&form);
-    store.put_chunk(&sha, 0, form.len() as u64, &form, &applicant, UploadLimits { max_file_size: 1 << 20 }, Utc::now()).await.unwrap().unwrap();
+    store
+        .put_chunk(
+            &sha,
+            0,
+            form.len() as u64,
+            &form,
+            &applicant,
+            UploadLimits {
+                max_file_size: 1 << 20,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
     let form = AttachmentId::new(sha);
     let per_case = 100;
     let cases = (events / per_case).max(1);
@@ -152,17 +219,32 @@ async fn department_world(server: &TestServer, events: usize) -> usize {
     for c in 0..cases {
         let project = format!("P-{:05}", c / 10);
         if c % 10 == 0 {
-            d.project_ready(&project, &applicant, &window, Utc::now()).await.unwrap();
+            d.project_ready(&project, &applicant, &window, Utc::now())
+                .await
+                .unwrap();
         }
         let case = format!("C-{c:06}");
-        d.case_in_review(&case, &project, &applicant, &window, &form, Utc::now()).await.unwrap();
+        d.case_in_review(&case, &project, &applicant, &window, &form, Utc::now())
+            .await
+            .unwrap();
         let mut cmds = Vec::new();
         for i in 0..(per_case - 4) / 2 {
-            let points = vec![CorrectionPoint { material: "图纸".into(), reason: format!("第 {i} 次整改") }];
+            let points = vec![CorrectionPoint {
+                material: "图纸".into(),
+                reason: format!("第 {i} 次整改"),
+            }];
             m += 1;
-            cmds.push(envelope(m, case_cmd(&case, CaseCommand::Pause { points }), Utc::now()));
+            cmds.push(envelope(
+                m,
+                case_cmd(&case, CaseCommand::Pause { points }),
+                Utc::now(),
+            ));
             m += 1;
-            cmds.push(envelope(m, case_cmd(&case, CaseCommand::Resume), Utc::now()));
+            cmds.push(envelope(
+                m,
+                case_cmd(&case, CaseCommand::Resume),
+                Utc::now(),
+            ));
         }
         push_all(store.as_ref(), &env, &reviewer, "bench-reviewer", cmds).await;
     }
@@ -189,7 +271,11 @@ async fn pull_and_initial_sync(report: &mut Report) {
     let t = Instant::now();
     let total = department_world(&server, target).await;
     let generation = t.elapsed();
-    report.add("generating the department (push through the store, cases with 100 events)", format!("{:.0} commands/s", total as f64 / generation.as_secs_f64()), &format!("{total} events"));
+    report.add(
+        "generating the department (push through the store, cases with 100 events)",
+        format!("{:.0} commands/s", total as f64 / generation.as_secs_f64()),
+        &format!("{total} events"),
+    );
     let reviewer = server.login("reviewer-zgj-2").await.unwrap();
     let (n, took) = full_pull(&reviewer, "bench-sync").await;
     report.add(
@@ -199,14 +285,24 @@ async fn pull_and_initial_sync(report: &mut Report) {
     );
     let reform = server.login("reform").await.unwrap();
     let (n, took) = full_pull(&reform, "bench-reform").await;
-    report.add("pull throughput over HTTPS (reform office, everything)", format!("{:.0} events/s", n as f64 / took.as_secs_f64()), &format!("{n} events"));
+    report.add(
+        "pull throughput over HTTPS (reform office, everything)",
+        format!("{:.0} events/s", n as f64 / took.as_secs_f64()),
+        &format!("{n} events"),
+    );
     // A second sync of the same client id: nothing new to record about the client.
     let (n, took) = full_pull(&reform, "bench-reform").await;
-    report.add("pull throughput, same client again", format!("{:.0} events/s", n as f64 / took.as_secs_f64()), &format!("{n} events"));
+    report.add(
+        "pull throughput, same client again",
+        format!("{:.0} events/s", n as f64 / took.as_secs_f64()),
+        &format!("{n} events"),
+    );
 }
 
 async fn polling(report: &mut Report, backend: Backend, label: &str) {
-    let server = TestServer::start_with(backend, TestOptions::default()).await.unwrap();
+    let server = TestServer::start_with(backend, TestOptions::default())
+        .await
+        .unwrap();
     department_world(&server, scaled(2000)).await;
     let clients = 500;
     let polls = 20;
@@ -232,20 +328,31 @@ async fn polling(report: &mut Report, backend: Backend, label: &str) {
         all.extend(t.await.unwrap());
     }
     all.sort();
-    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
+    let pct =
+        |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
     report.add(
         &format!("500 concurrent clients polling pull over HTTPS ({label})"),
         format!("p99 {:.1} ms", pct(0.99)),
-        &format!("p50 {:.1} ms, {} requests, clients and server in one process on this machine", pct(0.5), all.len()),
+        &format!(
+            "p50 {:.1} ms, {} requests, clients and server in one process on this machine",
+            pct(0.5),
+            all.len()
+        ),
     );
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let mut report = Report(Vec::new());
-        push_vs_raw(&mut report).await;
-        pull_and_initial_sync(&mut report).await;
+        // PERMITDESK_BENCH_ONLY=polling runs the polling part alone.
+        if std::env::var("PERMITDESK_BENCH_ONLY").as_deref() != Ok("polling") {
+            push_vs_raw(&mut report).await;
+            pull_and_initial_sync(&mut report).await;
+        }
         polling(&mut report, Backend::Sqlite, "SQLite").await;
         if let Backend::Postgres(url) = Backend::from_env() {
             polling(&mut report, Backend::Postgres(url), "PostgreSQL").await;

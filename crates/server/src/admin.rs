@@ -98,20 +98,29 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
 }
 
 /// The store of a data directory: PostgreSQL at `database` if given, else its SQLite file.
-pub async fn open_store(dir: &DataDir, database: Option<&str>) -> Result<Arc<dyn Store>, AdminError> {
+pub async fn open_store(
+    dir: &DataDir,
+    database: Option<&str>,
+) -> Result<Arc<dyn Store>, AdminError> {
     open_store_grouped(dir, database, 1).await
 }
 
 /// Like [`open_store`], with SQLite group commit of up to `group` commands per transaction
 /// (the running server's setting; admin tasks write one thing at a time).
-pub async fn open_store_grouped(dir: &DataDir, database: Option<&str>, group: usize) -> Result<Arc<dyn Store>, AdminError> {
+pub async fn open_store_grouped(
+    dir: &DataDir,
+    database: Option<&str>,
+    group: usize,
+) -> Result<Arc<dyn Store>, AdminError> {
     match database {
         Some(url) => Ok(Arc::new(PostgresStore::connect(url).await?)),
         None => {
             if !dir.db_path().exists() {
                 return Err(AdminError::NotInitialised(dir.0.display().to_string()));
             }
-            Ok(Arc::new(SqliteStore::open(&dir.db_path())?.with_group_commit(group)))
+            Ok(Arc::new(
+                SqliteStore::open(&dir.db_path())?.with_group_commit(group),
+            ))
         }
     }
 }

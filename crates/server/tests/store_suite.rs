@@ -746,16 +746,45 @@ async fn group_commit_keeps_each_command_all_or_nothing() {
     // SQLite only: the PostgreSQL backend has no group commit.
     let dir = std::env::temp_dir().join(format!("permitdesk-group-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let store = permitdesk_server::store::SqliteStore::open(&dir.join("server.db")).unwrap().with_group_commit(8);
-    permitdesk_server::demo::seed(&store, permitdesk_server::auth::PasswordCost::TEST, t0(), |_| Ok("permitdesk-demo".into())).await.unwrap();
+    let store = permitdesk_server::store::SqliteStore::open(&dir.join("server.db"))
+        .unwrap()
+        .with_group_commit(8);
+    permitdesk_server::demo::seed(
+        &store,
+        permitdesk_server::auth::PasswordCost::TEST,
+        t0(),
+        |_| Ok("permitdesk-demo".into()),
+    )
+    .await
+    .unwrap();
     let w = World::new().await;
-    let applicant = permitdesk_server::store::Store::user(&store, &UserId::new("applicant")).await.unwrap().unwrap();
+    let applicant = permitdesk_server::store::Store::user(&store, &UserId::new("applicant"))
+        .await
+        .unwrap()
+        .unwrap();
     let register = |m: u64, id: &str| {
         let details = project_details(id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
-        envelope(m, project_cmd(id, ProjectCommand::RegisterOnline { id: ProjectId::new(id), details }), w.now())
+        envelope(
+            m,
+            project_cmd(
+                id,
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new(id),
+                    details,
+                },
+            ),
+            w.now(),
+        )
     };
-    let batch = vec![register(1, "P-1"), envelope(2, project_cmd("P-9", ProjectCommand::Submit), w.now()), register(3, "P-3"), register(1, "P-1")];
-    let r = permitdesk_server::store::Store::push(&store, &w.env, &applicant, "pc", &batch).await.unwrap();
+    let batch = vec![
+        register(1, "P-1"),
+        envelope(2, project_cmd("P-9", ProjectCommand::Submit), w.now()),
+        register(3, "P-3"),
+        register(1, "P-1"),
+    ];
+    let r = permitdesk_server::store::Store::push(&store, &w.env, &applicant, "pc", &batch)
+        .await
+        .unwrap();
     let kinds: Vec<&str> = r
         .results
         .iter()
@@ -767,8 +796,19 @@ async fn group_commit_keeps_each_command_all_or_nothing() {
         .collect();
     assert_eq!(kinds, vec!["applied", "refused", "applied", "duplicate"]);
     assert_eq!(r.last_mutation_id, 3);
-    assert_eq!(permitdesk_server::store::Store::max_server_seq(&store).await.unwrap(), 2);
-    assert_eq!(permitdesk_server::store::Store::refusals(&store, "pc", &applicant.id, 0).await.unwrap().len(), 1);
+    assert_eq!(
+        permitdesk_server::store::Store::max_server_seq(&store)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        permitdesk_server::store::Store::refusals(&store, "pc", &applicant.id, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }

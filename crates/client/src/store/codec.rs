@@ -25,9 +25,17 @@ struct Stored<E> {
 }
 
 fn encode<E: Serialize>(s: &Sealed<E>) -> Result<(String, String)> {
-    let bytes = serde_json::to_vec(&Canonical { entity: &s.entity, seq: s.seq, prev_hash: &s.prev_hash, event: &s.event })?;
+    let bytes = serde_json::to_vec(&Canonical {
+        entity: &s.entity,
+        seq: s.seq,
+        prev_hash: &s.prev_hash,
+        event: &s.event,
+    })?;
     let hash = hex::encode(Sha256::digest(&bytes));
-    Ok((String::from_utf8(bytes).map_err(ClientError::corrupt)?, hash))
+    Ok((
+        String::from_utf8(bytes).map_err(ClientError::corrupt)?,
+        hash,
+    ))
 }
 
 /// The canonical encoding of an event and the SHA-256 computed over it.
@@ -40,7 +48,13 @@ pub(crate) fn canonical(event: &DomainEvent) -> Result<(String, String)> {
 
 fn decode_as<E: serde::de::DeserializeOwned>(body: &str, hash: String) -> Result<Sealed<E>> {
     let s: Stored<E> = serde_json::from_str(body)?;
-    Ok(Sealed { entity: s.entity, seq: s.seq, prev_hash: s.prev_hash, hash, event: s.event })
+    Ok(Sealed {
+        entity: s.entity,
+        seq: s.seq,
+        prev_hash: s.prev_hash,
+        hash,
+        event: s.event,
+    })
 }
 
 /// Rebuild a stored event (its kind comes from the entity key).
@@ -62,10 +76,18 @@ mod tests {
 
     #[test]
     fn the_stored_encoding_hashes_like_the_domain_and_round_trips() {
-        let sealed = seal_all("project:P-1", None, vec![serde_json::json!({"名称": "示范\"项目\"", "n": 1})]).unwrap();
+        let sealed = seal_all(
+            "project:P-1",
+            None,
+            vec![serde_json::json!({"名称": "示范\"项目\"", "n": 1})],
+        )
+        .unwrap();
         let s = &sealed[0];
         let (body, hash) = encode(s).unwrap();
-        assert_eq!(hash, hash_of(&s.entity, s.seq, &s.prev_hash, &s.event).unwrap());
+        assert_eq!(
+            hash,
+            hash_of(&s.entity, s.seq, &s.prev_hash, &s.event).unwrap()
+        );
         assert_eq!(hash, s.hash);
         let back: Sealed<serde_json::Value> = decode_as(&body, hash).unwrap();
         assert_eq!(&back, s);

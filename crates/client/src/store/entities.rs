@@ -152,7 +152,13 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
 pub(crate) fn head(conn: &Connection, key: &str) -> Result<Option<(u64, String, u64)>> {
     Ok(conn
         .prepare_cached("SELECT seq, hash, projected FROM heads WHERE entity = ?1")?
-        .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
+        .query_row(params![key], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
         .optional()?
         .map(|(s, h, p)| (to_u64(s), h, to_u64(p))))
 }
@@ -162,7 +168,11 @@ pub(crate) fn head(conn: &Connection, key: &str) -> Result<Option<(u64, String, 
 pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Confirmed> {
     let key = entity.key();
     let Some((seq, hash, projected)) = head(conn, &key)? else {
-        return Ok(Confirmed { head_seq: 0, head_hash: GENESIS_HASH.to_owned(), state: EntityState::empty(entity) });
+        return Ok(Confirmed {
+            head_seq: 0,
+            head_hash: GENESIS_HASH.to_owned(),
+            state: EntityState::empty(entity),
+        });
     };
     let (table, id) = table(entity);
     let json: Option<String> = conn
@@ -172,20 +182,33 @@ pub(crate) fn load_confirmed(conn: &Connection, entity: &EntityRef) -> Result<Co
         .flatten();
     let mut state = decode_state(entity, json)?;
     if projected < seq {
-        let mut stmt = conn.prepare_cached("SELECT body, hash FROM events WHERE entity = ?1 AND seq > ?2 ORDER BY seq")?;
-        let rows = stmt.query_map(params![key, super::to_i64(projected)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT body, hash FROM events WHERE entity = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![key, super::to_i64(projected)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         for row in rows {
             let (body, hash) = row?;
             let event = super::codec::decode(&key, &body, hash)?;
             state.apply_pulled(&event).map_err(ClientError::Corrupt)?;
         }
     }
-    Ok(Confirmed { head_seq: seq, head_hash: hash, state })
+    Ok(Confirmed {
+        head_seq: seq,
+        head_hash: hash,
+        state,
+    })
 }
 
 /// Write an entity's confirmed part and view (`None`: the view is the confirmed state, stored
 /// once) and mark its projection as up to date. The row goes when neither exists.
-pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed, view: Option<&EntityState>) -> Result<()> {
+pub(crate) fn save(
+    conn: &Connection,
+    entity: &EntityRef,
+    confirmed: &Confirmed,
+    view: Option<&EntityState>,
+) -> Result<()> {
     let (table, id) = table(entity);
     let shown = view.unwrap_or(&confirmed.state);
     let confirmed_json = encode_state(&confirmed.state)?;
@@ -198,7 +221,11 @@ pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed,
             "INSERT INTO heads (entity, seq, hash, projected) VALUES (?1, ?2, ?3, ?2)
              ON CONFLICT (entity) DO UPDATE SET seq = ?2, hash = ?3, projected = ?2",
         )?
-        .execute(params![entity.key(), super::to_i64(confirmed.head_seq), confirmed.head_hash])?;
+        .execute(params![
+            entity.key(),
+            super::to_i64(confirmed.head_seq),
+            confirmed.head_hash
+        ])?;
     }
     match shown {
         EntityState::Case(Some(c)) => {
@@ -224,7 +251,8 @@ pub(crate) fn save(conn: &Connection, entity: &EntityRef, confirmed: &Confirmed,
             .execute(params![id, p.owner.as_str(), serde_json::to_value(p.state)?.as_str().unwrap_or_default(), confirmed_json, view_json])?;
         }
         _ => {
-            conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute(params![id])?;
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+                .execute(params![id])?;
         }
     }
     Ok(())
@@ -263,7 +291,11 @@ pub(crate) fn recompute_view(conn: &Connection, entity: &EntityRef) -> Result<En
 }
 
 /// Write `confirmed` and the view rebuilt on it from the live outbox commands.
-pub(crate) fn rebase(conn: &Connection, entity: &EntityRef, confirmed: Confirmed) -> Result<EntityState> {
+pub(crate) fn rebase(
+    conn: &Connection,
+    entity: &EntityRef,
+    confirmed: Confirmed,
+) -> Result<EntityState> {
     let key = entity.key();
     let live = live_commands(conn, &key)?;
     if live.is_empty() {
@@ -292,7 +324,9 @@ impl Store {
         let (table, id) = table(entity);
         let json: Option<String> = self
             .conn
-            .prepare_cached(&format!("SELECT coalesce(view, confirmed) FROM {table} WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT coalesce(view, confirmed) FROM {table} WHERE id = ?1"
+            ))?
             .query_row(params![id], |r| r.get(0))
             .optional()?;
         decode_state(entity, json)
@@ -319,7 +353,10 @@ impl Store {
 
     /// Every case in the local store, as the user sees it.
     pub fn cases(&self) -> Result<Vec<Case>> {
-        self.decode_all("SELECT coalesce(view, confirmed) FROM cases ORDER BY id", params![])
+        self.decode_all(
+            "SELECT coalesce(view, confirmed) FROM cases ORDER BY id",
+            params![],
+        )
     }
 
     pub fn cases_of_project(&self, project: &ProjectId) -> Result<Vec<Case>> {
@@ -330,7 +367,10 @@ impl Store {
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
-        self.decode_all("SELECT coalesce(view, confirmed) FROM projects ORDER BY id", params![])
+        self.decode_all(
+            "SELECT coalesce(view, confirmed) FROM projects ORDER BY id",
+            params![],
+        )
     }
 
     fn decode_all<T: serde::de::DeserializeOwned>(
@@ -350,15 +390,25 @@ impl Store {
     /// The verified trail of an entity, in order.
     pub fn trail(&self, entity: &EntityRef) -> Result<Vec<StoredEvent>> {
         let key = entity.key();
-        let mut stmt =
-            self.conn.prepare_cached("SELECT server_seq, received_at, body, hash FROM events WHERE entity = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT server_seq, received_at, body, hash FROM events WHERE entity = ?1 ORDER BY seq",
+        )?;
         let rows = stmt.query_map(params![key], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
             let (seq, at, body, hash) = r?;
-            out.push(StoredEvent { server_seq: to_u64(seq), received_at: parse_ts(&at)?, event: super::codec::decode(&key, &body, hash)? });
+            out.push(StoredEvent {
+                server_seq: to_u64(seq),
+                received_at: parse_ts(&at)?,
+                event: super::codec::decode(&key, &body, hash)?,
+            });
         }
         Ok(out)
     }

@@ -119,7 +119,11 @@ impl Store {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
              PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
         )?;
-        let mut store = Store { conn, path: path.to_owned(), pull_cache: Default::default() };
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            pull_cache: Default::default(),
+        };
         schema::migrate(&mut store.conn)?;
         store.ensure_sync_state()?;
         // A pull interrupted before its end left projections behind their events.

@@ -22,7 +22,12 @@ pub struct IngestReport {
     pub touched: u64,
 }
 
-fn verify_link(confirmed: &Confirmed, key: &str, event: &DomainEvent, computed: &str) -> std::result::Result<(), String> {
+fn verify_link(
+    confirmed: &Confirmed,
+    key: &str,
+    event: &DomainEvent,
+    computed: &str,
+) -> std::result::Result<(), String> {
     let (seq, prev, hash) = match event {
         DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash),
@@ -31,7 +36,10 @@ fn verify_link(confirmed: &Confirmed, key: &str, event: &DomainEvent, computed: 
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
     }
     if seq != confirmed.head_seq + 1 {
-        return Err(format!("第 {seq} 条记录之前缺少记录（本地已有 {} 条）", confirmed.head_seq));
+        return Err(format!(
+            "第 {seq} 条记录之前缺少记录（本地已有 {} 条）",
+            confirmed.head_seq
+        ));
     }
     if *prev != confirmed.head_hash {
         return Err(format!("第 {seq} 条记录的前序哈希不符"));
@@ -60,13 +68,18 @@ impl Store {
         // Group by entity, keeping each entity's order (the server sends them in server order).
         let mut by_entity: BTreeMap<String, Vec<&permitdesk_protocol::SyncEvent>> = BTreeMap::new();
         for e in &page.events {
-            by_entity.entry(e.event.entity_key().to_owned()).or_default().push(e);
+            by_entity
+                .entry(e.event.entity_key().to_owned())
+                .or_default()
+                .push(e);
         }
         let mut touched: Vec<EntityRef> = Vec::new();
         let mut advanced: Vec<String> = Vec::new();
         for (key, events) in &by_entity {
-            let entity = entity_of_key(key)
-                .ok_or_else(|| ClientError::TrailBroken { entity: key.clone(), message: "无法识别的对象".to_owned() })?;
+            let entity = entity_of_key(key).ok_or_else(|| ClientError::TrailBroken {
+                entity: key.clone(),
+                message: "无法识别的对象".to_owned(),
+            })?;
             let mut confirmed = match cache.remove(key) {
                 Some((_, c)) => c,
                 None => entities::load_confirmed(&tx, &entity)?,
@@ -94,12 +107,18 @@ impl Store {
                     continue;
                 }
                 let (body, computed) = super::codec::canonical(&e.event)?;
-                verify_link(&confirmed, key, &e.event, &computed)
-                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
-                confirmed
-                    .state
-                    .apply_pulled(&e.event)
-                    .map_err(|message| ClientError::TrailBroken { entity: key.clone(), message })?;
+                verify_link(&confirmed, key, &e.event, &computed).map_err(|message| {
+                    ClientError::TrailBroken {
+                        entity: key.clone(),
+                        message,
+                    }
+                })?;
+                confirmed.state.apply_pulled(&e.event).map_err(|message| {
+                    ClientError::TrailBroken {
+                        entity: key.clone(),
+                        message,
+                    }
+                })?;
                 tx.prepare_cached(
                     "INSERT INTO events (entity, seq, server_seq, received_at, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
@@ -115,20 +134,27 @@ impl Store {
                     "INSERT INTO heads (entity, seq, hash, projected) VALUES (?1, ?2, ?3, 0)
                      ON CONFLICT (entity) DO UPDATE SET seq = ?2, hash = ?3",
                 )?
-                .execute(params![key, to_i64(confirmed.head_seq), confirmed.head_hash])?;
+                .execute(params![
+                    key,
+                    to_i64(confirmed.head_seq),
+                    confirmed.head_hash
+                ])?;
                 advanced.push(key.clone());
             }
             cache.insert(key.clone(), (entity, confirmed));
         }
         for removed in &page.removals {
             let key = removed.key();
-            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?.execute(params![key])?;
-            tx.prepare_cached("DELETE FROM heads WHERE entity = ?1")?.execute(params![key])?;
+            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?
+                .execute(params![key])?;
+            tx.prepare_cached("DELETE FROM heads WHERE entity = ?1")?
+                .execute(params![key])?;
             let (table, id) = match removed {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
             };
-            report.removed += tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
+            report.removed +=
+                tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
             cache.remove(&key);
             advanced.retain(|k| *k != key);
             touched.push(removed.clone());
@@ -148,7 +174,10 @@ impl Store {
             }
         }
         if page.has_more {
-            tx.execute("DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1", params![to_i64(cursor)])?;
+            tx.execute(
+                "DELETE FROM outbox WHERE status = 'applied' AND applied_max_seq <= ?1",
+                params![to_i64(cursor)],
+            )?;
         } else {
             tx.execute("DELETE FROM outbox WHERE status = 'applied'", [])?;
         }
@@ -159,7 +188,9 @@ impl Store {
         // Entities with queued commands are rebased now (the user sees their own work on the
         // new state); entities the outbox cleanup touched too.
         let live: std::collections::HashSet<String> = {
-            let mut stmt = tx.prepare("SELECT DISTINCT entity FROM outbox WHERE status IN ('pending', 'applied')")?;
+            let mut stmt = tx.prepare(
+                "SELECT DISTINCT entity FROM outbox WHERE status IN ('pending', 'applied')",
+            )?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
@@ -186,7 +217,9 @@ impl Store {
     pub fn flush_projections(&mut self) -> Result<()> {
         let cache = std::mem::take(&mut self.pull_cache);
         let stale: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT entity FROM heads WHERE projected < seq")?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entity FROM heads WHERE projected < seq")?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
@@ -210,7 +243,11 @@ impl Store {
 
     /// The current pull cursor.
     pub fn cursor(&self) -> Result<u64> {
-        Ok(to_u64(self.conn.query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))?))
+        Ok(to_u64(self.conn.query_row(
+            "SELECT cursor FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?))
     }
 }
 

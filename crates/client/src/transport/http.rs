@@ -188,6 +188,10 @@ impl Transport for HttpTransport {
         self.json(resp)
     }
 
+    fn concurrent(&self) -> Option<&(dyn Transport + Sync)> {
+        Some(self)
+    }
+
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         let url = self.url(&format!("{}/{id}", paths::ATTACHMENTS));
         let resp = self.send(self.client.get(url).bearer_auth(token))?;

@@ -83,6 +83,12 @@ pub trait Transport {
         chunk: &[u8],
     ) -> Result<UploadStatus, TransportError>;
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError>;
+
+    /// This transport, if it may be used from a second thread: the engine then fetches the
+    /// next pull page while it stores the current one.
+    fn concurrent(&self) -> Option<&(dyn Transport + Sync)> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
@@ -123,5 +129,8 @@ impl<T: Transport + ?Sized> Transport for &T {
     }
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         (**self).download(token, id)
+    }
+    fn concurrent(&self) -> Option<&(dyn Transport + Sync)> {
+        (**self).concurrent()
     }
 }

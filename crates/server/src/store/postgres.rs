@@ -232,22 +232,24 @@ impl PostgresStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        pg_execute(&tx, "SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await?;
+        pg_execute(&tx, "SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             .await?;
-        let current: i32 = pg_query_one(&tx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                &[],
-            )
-            .await?
-            .get(0);
+        let current: i32 = pg_query_one(
+            &tx,
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let version = i as i32 + 1;
             if version <= current {
                 continue;
             }
             tx.batch_execute(sql).await?;
-            pg_execute(&tx,
+            pg_execute(
+                &tx,
                 "INSERT INTO schema_migrations (version) VALUES ($1)",
                 &[&version],
             )
@@ -262,22 +264,38 @@ type Params<'a> = &'a [&'a (dyn tokio_postgres::types::ToSql + Sync)];
 
 // Statements are prepared once per pooled connection (`prepare_cached`): a plain text query
 // would cost a second round trip to prepare it every time.
-async fn pg_query<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+async fn pg_query<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Vec<Row>, StoreError> {
     let st = c.prepare_cached(sql).await?;
     Ok(c.query(&st, params).await?)
 }
 
-async fn pg_query_opt<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
+async fn pg_query_opt<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Option<Row>, StoreError> {
     let st = c.prepare_cached(sql).await?;
     Ok(c.query_opt(&st, params).await?)
 }
 
-async fn pg_query_one<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<Row, StoreError> {
+async fn pg_query_one<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Row, StoreError> {
     let st = c.prepare_cached(sql).await?;
     Ok(c.query_one(&st, params).await?)
 }
 
-async fn pg_execute<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
+async fn pg_execute<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<u64, StoreError> {
     let st = c.prepare_cached(sql).await?;
     Ok(c.execute(&st, params).await?)
 }
@@ -373,10 +391,12 @@ async fn load_entity<C: GenericClient>(
     c: &C,
     key: &str,
 ) -> Result<Option<LoadedEntity>, StoreError> {
-    let rows = pg_query(c, "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
-            &[&key],
-        )
-        .await?;
+    let rows = pg_query(
+        c,
+        "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
+        &[&key],
+    )
+    .await?;
     if rows.is_empty() {
         return Ok(None);
     }
@@ -388,12 +408,14 @@ async fn load_entity<C: GenericClient>(
             )?)
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let project: Option<String> = pg_query_opt(c, "SELECT project FROM entity_heads WHERE entity_key = $1",
-            &[&key],
-        )
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
+    let project: Option<String> = pg_query_opt(
+        c,
+        "SELECT project FROM entity_heads WHERE entity_key = $1",
+        &[&key],
+    )
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?;
     let project_departments = match project {
         Some(p) => project_departments_many(c, std::slice::from_ref(&p))
             .await?
@@ -412,18 +434,22 @@ async fn uploader_and_links<C: GenericClient>(
     sha: &str,
     user: &UserRecord,
 ) -> Result<(bool, Vec<EntityScope>), StoreError> {
-    let uploaded = pg_query_opt(c, "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
-            &[&sha, &user.id.as_str()],
-        )
-        .await?
-        .is_some();
-    let keys: Vec<String> = pg_query(c, "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
-            &[&sha],
-        )
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let uploaded = pg_query_opt(
+        c,
+        "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
+        &[&sha, &user.id.as_str()],
+    )
+    .await?
+    .is_some();
+    let keys: Vec<String> = pg_query(
+        c,
+        "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
+        &[&sha],
+    )
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?;
     Ok((
         uploaded,
         load_scopes(c, &keys).await?.into_values().collect(),
@@ -467,12 +493,14 @@ async fn load_for<C: GenericClient>(
 }
 
 async fn last_mutation<C: GenericClient>(c: &C, client_id: &str) -> Result<u64, StoreError> {
-    let v: Option<i64> = pg_query_opt(c, "SELECT last_mutation_id FROM clients WHERE client_id = $1",
-            &[&client_id],
-        )
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
+    let v: Option<i64> = pg_query_opt(
+        c,
+        "SELECT last_mutation_id FROM clients WHERE client_id = $1",
+        &[&client_id],
+    )
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?;
     Ok(v.unwrap_or(0).max(0) as u64)
 }
 
@@ -484,11 +512,13 @@ async fn write_decided<C: GenericClient>(
     now: DateTime<Utc>,
 ) -> Result<Vec<u64>, StoreError> {
     let n = d.events.len() as i64;
-    let end: i64 = pg_query_one(c, "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
-            &[&n],
-        )
-        .await?
-        .try_get(0)?;
+    let end: i64 = pg_query_one(
+        c,
+        "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+        &[&n],
+    )
+    .await?
+    .try_get(0)?;
     let insert = c
         .prepare_cached(
             "INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
@@ -586,7 +616,8 @@ impl Gain<'_> {
             return Ok(*h);
         }
         let h = !self.removed.contains(key)
-            && pg_query_opt(c,
+            && pg_query_opt(
+                c,
                 "SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2",
                 &[&self.client_id, &key],
             )
@@ -744,12 +775,15 @@ impl Store for PostgresStore {
     async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = pg_execute(&tx, "UPDATE users SET disabled = $2 WHERE id = $1",
-                &[&id.as_str(), &disabled],
-            )
-            .await?;
+        let n = pg_execute(
+            &tx,
+            "UPDATE users SET disabled = $2 WHERE id = $1",
+            &[&id.as_str(), &disabled],
+        )
+        .await?;
         if disabled {
-            pg_execute(&tx,
+            pg_execute(
+                &tx,
                 "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
                 &[&id.as_str()],
             )
@@ -762,11 +796,14 @@ impl Store for PostgresStore {
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let n = pg_execute(&tx, "UPDATE users SET password_hash = $2 WHERE id = $1",
-                &[&id.as_str(), &hash],
-            )
-            .await?;
-        pg_execute(&tx,
+        let n = pg_execute(
+            &tx,
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            &[&id.as_str(), &hash],
+        )
+        .await?;
+        pg_execute(
+            &tx,
             "UPDATE tokens SET revoked = TRUE WHERE user_id = $1",
             &[&id.as_str()],
         )
@@ -783,15 +820,17 @@ impl Store for PostgresStore {
         organisation: Option<&OrganisationId>,
     ) -> Result<bool, StoreError> {
         let c = self.pool.get().await?;
-        let n = pg_execute(&c, "UPDATE users SET role = $2, department = $3, organisation = $4 WHERE id = $1",
-                &[
-                    &id.as_str(),
-                    &role_str(role)?,
-                    &department.map(|d| d.as_str()),
-                    &organisation.map(|o| o.as_str()),
-                ],
-            )
-            .await?;
+        let n = pg_execute(
+            &c,
+            "UPDATE users SET role = $2, department = $3, organisation = $4 WHERE id = $1",
+            &[
+                &id.as_str(),
+                &role_str(role)?,
+                &department.map(|d| d.as_str()),
+                &organisation.map(|o| o.as_str()),
+            ],
+        )
+        .await?;
         Ok(n > 0)
     }
 
@@ -803,7 +842,8 @@ impl Store for PostgresStore {
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        pg_execute(&c,
+        pg_execute(
+            &c,
             "INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             &[&hash, &user.as_str(), &created, &expires],
         )
@@ -817,7 +857,8 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> Result<Option<UserRecord>, StoreError> {
         let c = self.pool.get().await?;
-        pg_query_opt(&c,
+        pg_query_opt(
+            &c,
             "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled
              FROM tokens t JOIN users u ON u.id = t.user_id
              WHERE t.hash = $1 AND NOT t.revoked AND t.expires_at > $2 AND NOT u.disabled",
@@ -831,8 +872,12 @@ impl Store for PostgresStore {
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        pg_execute(&c, "UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash])
-            .await?;
+        pg_execute(
+            &c,
+            "UPDATE tokens SET revoked = TRUE WHERE hash = $1",
+            &[&hash],
+        )
+        .await?;
         Ok(())
     }
 
@@ -848,7 +893,8 @@ impl Store for PostgresStore {
         for cmd in commands {
             let tx = c.transaction().await?;
             // The writers' lock: see the module documentation.
-            pg_query_one(&tx,
+            pg_query_one(
+                &tx,
                 "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
                 &[],
             )
@@ -904,10 +950,22 @@ impl Store for PostgresStore {
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let mut c = self.pool.get().await?;
-        let client = pg_query_opt(&c, "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
-                &[&client_id],
-            )
-            .await?;
+        const SCAN: &str = "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2";
+        // The client's record and the first batch are independent: send both at once
+        // (tokio-postgres pipelines queries on one connection), saving a round trip per poll.
+        let first_from = after as i64;
+        let client_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&client_id];
+        let scan_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
+            [&first_from, &SCAN_BATCH];
+        let (client, first) = tokio::try_join!(
+            pg_query_opt(
+                &c,
+                "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
+                &client_params
+            ),
+            pg_query(&c, SCAN, &scan_params),
+        )?;
+        let mut prefetched = Some(first);
         let last_mutation_id = match &client {
             Some(r) => r.try_get::<_, i64>(0)?.max(0) as u64,
             None => 0,
@@ -921,13 +979,15 @@ impl Store for PostgresStore {
         let mut removals = Vec::new();
         let mut removed: HashSet<String> = HashSet::new();
         if stored_fp.as_deref().is_some_and(|fp| fp != fingerprint) {
-            let held: Vec<String> = pg_query(&c, "SELECT entity_key FROM client_entities WHERE client_id = $1",
-                    &[&client_id],
-                )
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
+            let held: Vec<String> = pg_query(
+                &c,
+                "SELECT entity_key FROM client_entities WHERE client_id = $1",
+                &[&client_id],
+            )
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
             let scopes = load_scopes(&c, &held).await?;
             for k in held {
                 if !scopes.get(&k).is_some_and(|s| may_see(&viewer, s)) {
@@ -948,10 +1008,10 @@ impl Store for PostgresStore {
         let mut exhausted = false;
         'outer: while scanned < budget {
             let from = cursor as i64;
-            let rows = pg_query(&c, "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
-                    &[&from, &SCAN_BATCH],
-                )
-                .await?;
+            let rows = match prefetched.take() {
+                Some(rows) => rows,
+                None => pg_query(&c, SCAN, &[&from, &SCAN_BATCH]).await?,
+            };
             if rows.is_empty() {
                 exhausted = true;
                 break;
@@ -1029,7 +1089,14 @@ impl Store for PostgresStore {
         }
         let from = cursor as i64;
         // A short last batch read to its end: nothing more, no need to ask.
-        let has_more = !exhausted && pg_query_opt(&c, "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1", &[&from]).await?.is_some();
+        let has_more = !exhausted
+            && pg_query_opt(
+                &c,
+                "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1",
+                &[&from],
+            )
+            .await?
+            .is_some();
         if stored_fp.as_deref() != Some(fingerprint.as_str())
             || !delivered.is_empty()
             || !removals.is_empty()
@@ -1043,7 +1110,8 @@ impl Store for PostgresStore {
             .await?;
             let removed_keys: Vec<String> = removals.iter().map(|r| r.key()).collect();
             if !removed_keys.is_empty() {
-                pg_execute(&tx,
+                pg_execute(
+                    &tx,
                     "DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)",
                     &[&client_id, &removed_keys],
                 )
@@ -1124,14 +1192,18 @@ impl Store for PostgresStore {
         user: &UserRecord,
     ) -> Result<Option<AttachmentInfo>, StoreError> {
         let c = self.pool.get().await?;
-        let stored = pg_query_opt(&c, "SELECT size, content_type FROM attachments WHERE sha256 = $1",
-                &[&sha256],
-            )
-            .await?;
-        let upload = pg_query_opt(&c, "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
-                &[&sha256, &user.id.as_str()],
-            )
-            .await?;
+        let stored = pg_query_opt(
+            &c,
+            "SELECT size, content_type FROM attachments WHERE sha256 = $1",
+            &[&sha256],
+        )
+        .await?;
+        let upload = pg_query_opt(
+            &c,
+            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
+            &[&sha256, &user.id.as_str()],
+        )
+        .await?;
         if stored.is_none() && upload.is_none() {
             return Ok(None);
         }
@@ -1179,10 +1251,12 @@ impl Store for PostgresStore {
         let uid = user.id.as_str();
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let upload = pg_query_opt(&tx, "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
-                &[&sha, &uid],
-            )
-            .await?;
+        let upload = pg_query_opt(
+            &tx,
+            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
+            &[&sha, &uid],
+        )
+        .await?;
         let received = match &upload {
             Some(r) => {
                 let size: i64 = r.try_get(0)?;
@@ -1224,7 +1298,8 @@ impl Store for PostgresStore {
             pg_execute(&tx, "INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &uid, &offset_i, &data])
                 .await?;
         }
-        pg_execute(&tx,
+        pg_execute(
+            &tx,
             "UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid, &end_i],
         )
@@ -1237,12 +1312,14 @@ impl Store for PostgresStore {
         for r in pg_query(&tx, "SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &uid]).await? {
             content.extend_from_slice(r.try_get::<_, &[u8]>(0)?);
         }
-        pg_execute(&tx,
+        pg_execute(
+            &tx,
             "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid],
         )
         .await?;
-        pg_execute(&tx,
+        pg_execute(
+            &tx,
             "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2",
             &[&sha, &uid],
         )
@@ -1277,7 +1354,8 @@ impl Store for PostgresStore {
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let c = self.pool.get().await?;
-        Ok(pg_query_opt(&c,
+        Ok(pg_query_opt(
+            &c,
             "SELECT content FROM attachments WHERE sha256 = $1",
             &[&sha256],
         )

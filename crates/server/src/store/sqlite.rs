@@ -489,7 +489,13 @@ fn write_decided(
 
 /// One command, inside the caller's transaction or savepoint: the duplicate check, the
 /// decision, and its writes (events and head, or the refusal), and the client's mutation id.
-fn apply_one(conn: &Connection, env: &PushEnv, user: &UserRecord, client_id: &str, cmd: &CommandEnvelope) -> Result<CommandOutcome, StoreError> {
+fn apply_one(
+    conn: &Connection,
+    env: &PushEnv,
+    user: &UserRecord,
+    client_id: &str,
+    cmd: &CommandEnvelope,
+) -> Result<CommandOutcome, StoreError> {
     if cmd.mutation_id <= last_mutation(conn, client_id)? {
         return Ok(CommandOutcome::Duplicate);
     }
@@ -497,7 +503,9 @@ fn apply_one(conn: &Connection, env: &PushEnv, user: &UserRecord, client_id: &st
     let needs = sync::needs(cmd);
     let loaded = load_for(conn, &needs, user)?;
     let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
-        Ok(d) => CommandOutcome::Applied { server_seqs: write_decided(conn, &d, client_id, cmd.mutation_id, now)? },
+        Ok(d) => CommandOutcome::Applied {
+            server_seqs: write_decided(conn, &d, client_id, cmd.mutation_id, now)?,
+        },
         Err(refusal) => {
             conn.prepare_cached("INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
                 .execute(params![client_id, cmd.mutation_id as i64, user.id.as_str(), serde_json::to_string(&refusal)?, fmt_time(now)])?;
@@ -516,7 +524,14 @@ fn apply_one(conn: &Connection, env: &PushEnv, user: &UserRecord, client_id: &st
 /// SQLite transaction, each inside its own savepoint (still all-or-nothing per command, and
 /// nothing is answered before the commit), so that the WAL frames of the shared pages
 /// (counter, client, indexes) are written once per group instead of once per command.
-fn push_blocking(conn: &mut Connection, group: usize, env: &PushEnv, user: &UserRecord, client_id: &str, commands: &[CommandEnvelope]) -> Result<PushResult, StoreError> {
+fn push_blocking(
+    conn: &mut Connection,
+    group: usize,
+    env: &PushEnv,
+    user: &UserRecord,
+    client_id: &str,
+    commands: &[CommandEnvelope],
+) -> Result<PushResult, StoreError> {
     let mut results = Vec::with_capacity(commands.len());
     for chunk in commands.chunks(group.max(1)) {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -530,12 +545,18 @@ fn push_blocking(conn: &mut Connection, group: usize, env: &PushEnv, user: &User
                 sp.commit()?;
                 o
             };
-            outcomes.push(CommandResult { mutation_id: cmd.mutation_id, outcome });
+            outcomes.push(CommandResult {
+                mutation_id: cmd.mutation_id,
+                outcome,
+            });
         }
         tx.commit()?;
         results.extend(outcomes);
     }
-    Ok(PushResult { results, last_mutation_id: last_mutation(conn, client_id)? })
+    Ok(PushResult {
+        results,
+        last_mutation_id: last_mutation(conn, client_id)?,
+    })
 }
 
 /// What one pull has learnt about the client's copies, and the page it is building.
@@ -1162,7 +1183,8 @@ impl Store for SqliteStore {
             commands.to_vec(),
         );
         let group = self.group_commit;
-        self.write(move |c| push_blocking(c, group, &env, &user, &client_id, &commands)).await
+        self.write(move |c| push_blocking(c, group, &env, &user, &client_id, &commands))
+            .await
     }
 
     async fn pull(
