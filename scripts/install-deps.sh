@@ -7,6 +7,7 @@ packages=(
   build-essential pkg-config
   poppler-utils        # pdftotext, pdffonts, pdftoppm: the document tests read and render PDFs
   libssl-dev           # rusqlite bundled-sqlcipher links libcrypto
+  postgresql-client    # pg_isready: the test script waits for PostgreSQL
 )
 
 missing=()

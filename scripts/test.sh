@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test of PermitDesk: formatting, lints, unit, property and end-to-end tests.
+# Runs every test of PermitDesk: formatting, lints, unit, property and end-to-end tests, with the
+# server and client suites run twice: on the embedded SQLite backend and on PostgreSQL.
 # This is the README's test command; .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+
+# PostgreSQL at 127.0.0.1:5432 (trust auth, database `test`); start the local cluster if it is
+# installed but not running.
+PG_URL="${PERMITDESK_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable at 127.0.0.1:5432" >&2; exit 1; }
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
@@ -12,5 +24,8 @@ cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test"
+echo "== cargo test (SQLite backend)"
 cargo test --workspace --locked
+
+echo "== cargo test: server and client suites on PostgreSQL"
+PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --locked -p permitdesk-server -p permitdesk-client

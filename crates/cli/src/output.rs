@@ -3,6 +3,18 @@
 
 use serde::Serialize;
 use std::fmt::Display;
+use std::io::Write;
+
+/// Write to stdout without panicking when the reader went away (`permitdesk status | head`):
+/// a closed pipe ends the output quietly, as for any Unix tool.
+pub fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("无法输出：{e}");
+    }
+}
 
 /// Why a command failed, and so which exit code it gets.
 #[derive(Debug, thiserror::Error)]
@@ -53,11 +65,11 @@ impl Output {
         if self.json {
             let s = serde_json::to_string_pretty(value)
                 .map_err(|e| CliError::Invalid(format!("无法输出 JSON：{e}")))?;
-            println!("{s}");
+            say(&s);
         } else {
             let t = text();
             if !t.is_empty() {
-                println!("{}", t.trim_end());
+                say(t.trim_end());
             }
         }
         Ok(())
