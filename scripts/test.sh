@@ -29,3 +29,4 @@ cargo test --workspace --locked
 
 echo "== cargo test: server and client suites on PostgreSQL"
 PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --locked -p permitdesk-server -p permitdesk-client
+PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --locked -p permitdesk-cli --test server_kill

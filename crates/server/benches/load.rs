@@ -300,9 +300,9 @@ async fn pull_and_initial_sync(report: &mut Report) {
 }
 
 async fn polling(report: &mut Report, backend: Backend, label: &str) {
-    let server = TestServer::start_with(backend, TestOptions::default())
-        .await
-        .unwrap();
+    let mut options = TestOptions::default();
+    options.config.token_cache_ttl = chrono::Duration::seconds(5);
+    let server = TestServer::start_with(backend, options).await.unwrap();
     department_world(&server, scaled(2000)).await;
     let clients = 500;
     let polls = 20;

@@ -99,6 +99,53 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Recently checked tokens (by hash), so that a client polling every few seconds costs one
+/// database round trip less per request. An entry lives `ttl` by the server's clock, so a
+/// token revoked or a user disabled by another process (e.g. `permitdesk admin user disable`)
+/// stops working within `ttl`; logout on this process evicts at once. `ttl` zero disables it.
+#[derive(Debug)]
+pub struct TokenCache {
+    pub ttl: Duration,
+    entries: Mutex<HashMap<String, (crate::store::UserRecord, DateTime<Utc>)>>,
+}
+
+impl TokenCache {
+    pub fn new(ttl: Duration) -> Self {
+        TokenCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, hash: &str, now: DateTime<Utc>) -> Option<crate::store::UserRecord> {
+        if self.ttl <= Duration::zero() {
+            return None;
+        }
+        let map = self.entries.lock().ok()?;
+        let (user, at) = map.get(hash)?;
+        (now >= *at && now < *at + self.ttl).then(|| user.clone())
+    }
+
+    pub fn put(&self, hash: &str, user: &crate::store::UserRecord, now: DateTime<Utc>) {
+        if self.ttl <= Duration::zero() {
+            return;
+        }
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() > 50_000 {
+                let ttl = self.ttl;
+                map.retain(|_, (_, at)| now < *at + ttl);
+            }
+            map.insert(hash.to_owned(), (user.clone(), now));
+        }
+    }
+
+    pub fn evict(&self, hash: &str) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.remove(hash);
+        }
+    }
+}
+
 /// A lower-cased user name and the address it came from.
 type FailureKey = (String, Option<IpAddr>);
 
@@ -180,6 +227,33 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_eq!(token_hash(&a), ha);
         assert_ne!(a, ha);
+    }
+
+    #[test]
+    fn cached_tokens_live_only_their_ttl_by_the_server_clock() {
+        let cache = TokenCache::new(Duration::seconds(5));
+        let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
+        let user = crate::store::UserRecord {
+            id: "u".into(),
+            name: "u".into(),
+            role: permitdesk_domain::actor::Role::WindowOperator,
+            department: None,
+            organisation: None,
+            password_hash: String::new(),
+            disabled: false,
+        };
+        cache.put("h", &user, t0);
+        assert!(cache.get("h", t0 + Duration::seconds(4)).is_some());
+        assert!(cache.get("h", t0 + Duration::seconds(5)).is_none());
+        assert!(
+            cache.get("h", t0 - Duration::seconds(1)).is_none(),
+            "a clock set back does not extend it"
+        );
+        cache.evict("h");
+        assert!(cache.get("h", t0).is_none());
+        let off = TokenCache::new(Duration::zero());
+        off.put("h", &user, t0);
+        assert!(off.get("h", t0).is_none());
     }
 
     #[test]

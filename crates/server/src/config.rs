@@ -28,6 +28,8 @@ pub struct ServerConfig {
     /// SQLite only: commands of one push that may share a transaction, each in its own
     /// savepoint (see `store::sqlite`). 1 = one transaction per command.
     pub sqlite_group_commit: usize,
+    /// How long a checked token is trusted without asking the database again (0: never).
+    pub token_cache_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -47,6 +49,7 @@ impl Default for ServerConfig {
             scheduler_interval: std::time::Duration::from_secs(60),
             instance: format!("server-{}", std::process::id()),
             sqlite_group_commit: 64,
+            token_cache_ttl: Duration::seconds(5),
         }
     }
 }

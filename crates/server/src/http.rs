@@ -45,6 +45,7 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     pub metrics: Metrics,
     pub limiter: LoginLimiter,
+    pub tokens: auth::TokenCache,
     pub catalogue: Arc<Catalogue>,
     pub calendar: Arc<WorkingCalendar>,
 }
@@ -86,12 +87,14 @@ impl AppState {
         }
         .map_err(|e| StartError::Catalogue(e.to_string()))?;
         let limiter = LoginLimiter::new(config.login_max_failures, config.login_window);
+        let tokens = auth::TokenCache::new(config.token_cache_ttl);
         Ok(AppState(Arc::new(Inner {
             store,
             config,
             clock,
             metrics: Metrics::default(),
             limiter,
+            tokens,
             catalogue: Arc::new(catalogue),
             calendar: Arc::new(WorkingCalendar::shipped()),
         })))
@@ -292,11 +295,21 @@ impl FromRequestParts<AppState> for Authed {
             .filter(|t| t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()))
             .ok_or_else(ApiFailure::unauthenticated)?;
         let hash = auth::token_hash(token);
-        match s.store.token_user(&hash, s.clock.now()).await? {
-            Some(user) => Ok(Authed {
+        let now = s.clock.now();
+        if let Some(user) = s.tokens.get(&hash, now) {
+            return Ok(Authed {
                 user,
                 token_hash: hash,
-            }),
+            });
+        }
+        match s.store.token_user(&hash, now).await? {
+            Some(user) => {
+                s.tokens.put(&hash, &user, now);
+                Ok(Authed {
+                    user,
+                    token_hash: hash,
+                })
+            }
             None => Err(ApiFailure::unauthenticated()),
         }
     }
@@ -390,6 +403,7 @@ async fn login(
 
 async fn logout(State(s): State<AppState>, a: Authed) -> Result<StatusCode, ApiFailure> {
     s.store.revoke_token(&a.token_hash).await?;
+    s.tokens.evict(&a.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }
 

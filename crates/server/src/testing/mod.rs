@@ -149,6 +149,8 @@ impl Default for TestOptions {
             config: ServerConfig {
                 password_cost: PasswordCost::TEST,
                 instance: format!("test-{}", random_suffix()),
+                // Tests disable and revoke accounts behind the server's back: no token cache.
+                token_cache_ttl: chrono::Duration::zero(),
                 ..ServerConfig::default()
             },
             seed: true,
