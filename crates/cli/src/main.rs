@@ -17,7 +17,11 @@ use std::process::ExitCode;
 
 /// PermitDesk 工程建设项目全流程在线审批 — command line.
 #[derive(Debug, Parser)]
-#[command(name = "permitdesk", version, about = "PermitDesk：工程建设项目全流程在线审批（命令行）")]
+#[command(
+    name = "permitdesk",
+    version,
+    about = "PermitDesk：工程建设项目全流程在线审批（命令行）"
+)]
 struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
@@ -64,15 +68,19 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let rendered = e.to_string();
-            let line = rendered.lines().next().unwrap_or("error: invalid arguments");
+            let line = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
             eprintln!("{line}");
             return ExitCode::from(2);
         }
     };
     let out = Output { json: cli.json };
-    let data_dir = cli.data_dir.or_else(|| std::env::var_os("PERMITDESK_HOME").map(PathBuf::from)).or_else(|| {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".permitdesk"))
-    });
+    let data_dir = cli
+        .data_dir
+        .or_else(|| std::env::var_os("PERMITDESK_HOME").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".permitdesk")));
     let result = match cli.command {
         Command::Clock(args) => clock_cmd::run(args, data_dir.as_deref(), &out),
         Command::Catalogue(cmd) => catalogue_cmd::run(cmd, &out),

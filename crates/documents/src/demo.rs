@@ -782,13 +782,30 @@ pub fn computed_statistics() -> Result<Vec<StatisticsTableView>, RenderError> {
     let data = sample::fixed().map_err(|e| RenderError::View(e.to_string()))?;
     let calendar = WorkingCalendar::shipped();
     let clock = LegalClock::new(&calendar, OfficeHours::default());
-    let stats = Statistics::compute(&data.catalogue, &data.projects, &data.cases, &clock, data.as_of)
-        .map_err(|e| RenderError::View(e.to_string()))?;
+    let stats = Statistics::compute(
+        &data.catalogue,
+        &data.projects,
+        &data.cases,
+        &clock,
+        data.as_of,
+    )
+    .map_err(|e| RenderError::View(e.to_string()))?;
     let compiled_by = "哈尔滨市工程建设项目审批制度改革工作领导小组办公室";
-    Ok([SeedTable::One, SeedTable::Two, SeedTable::Three, SeedTable::Four]
-        .into_iter()
-        .map(|t| crate::from_statistics::table_view(&stats.table(t, &TableFilter::default()), compiled_by, data.as_of))
-        .collect())
+    Ok([
+        SeedTable::One,
+        SeedTable::Two,
+        SeedTable::Three,
+        SeedTable::Four,
+    ]
+    .into_iter()
+    .map(|t| {
+        crate::from_statistics::table_view(
+            &stats.table(t, &TableFilter::default()),
+            compiled_by,
+            data.as_of,
+        )
+    })
+    .collect())
 }
 
 /// Every demo document, with the file names of issue 4 (the CLI writes them to `--out DIR`).
@@ -799,11 +816,20 @@ pub fn all_documents() -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut out = crate::scenario::papers(&scenario)?;
     let tables = computed_statistics()?;
     for (n, view) in (1..).zip(&tables) {
-        out.push((format!("statistics-table-{n}.pdf"), crate::render_statistics_pdf(view)?));
+        out.push((
+            format!("statistics-table-{n}.pdf"),
+            crate::render_statistics_pdf(view)?,
+        ));
     }
     for (n, view) in (1..).zip(&tables) {
-        out.push((format!("statistics-table-{n}.xlsx"), crate::statistics_xlsx(view)?));
-        out.push((format!("statistics-table-{n}.csv"), crate::statistics_csv(view)));
+        out.push((
+            format!("statistics-table-{n}.xlsx"),
+            crate::statistics_xlsx(view)?,
+        ));
+        out.push((
+            format!("statistics-table-{n}.csv"),
+            crate::statistics_csv(view),
+        ));
     }
     Ok(out)
 }
