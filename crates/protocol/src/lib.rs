@@ -5,6 +5,8 @@
 //! HTTP 426 and [`ErrorCode::ProtocolVersion`], so an old client says "please update" instead of
 //! misreading a newer shape.
 
+pub mod clock;
+
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
