@@ -7,6 +7,7 @@ mod client;
 mod clock_cmd;
 mod code_cmd;
 mod documents_cmd;
+mod exchange_cmd;
 mod output;
 mod server_cmd;
 
@@ -52,6 +53,9 @@ enum Command {
     /// 文书: application forms, notices and statistics tables as PDF, xlsx and CSV.
     #[command(subcommand)]
     Documents(documents_cmd::DocumentsCommand),
+    /// 数据共享: export the national SPGL tables, or import them back.
+    #[command(subcommand)]
+    Exchange(exchange_cmd::ExchangeCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
     #[command(flatten)]
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::Code(cmd) => code_cmd::run(cmd, &out),
         Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
         Command::Documents(cmd) => documents_cmd::run(cmd, &out),
+        Command::Exchange(cmd) => exchange_cmd::run(cmd, &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

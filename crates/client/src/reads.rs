@@ -147,35 +147,39 @@ pub struct TrailView {
     pub broken: Option<String>,
 }
 
+/// Check a trail whose events must all be of one kind: a foreign event or a broken chain is
+/// reported as the reason the trail does not verify.
+fn verify_as<E: serde::Serialize + Clone>(
+    key: &str,
+    events: &[crate::store::StoredEvent],
+    pick: impl Fn(&DomainEvent) -> Option<&Sealed<E>>,
+) -> Option<String> {
+    let sealed: Vec<Sealed<E>> = events
+        .iter()
+        .filter_map(|e| pick(&e.event).cloned())
+        .collect();
+    (sealed.len() != events.len())
+        .then(|| "记录类型混杂".to_owned())
+        .or_else(|| trail::verify(key, &sealed).err().map(|e| e.to_string()))
+}
+
 /// The trail of an entity as pulled, checked again from the genesis hash with `trail::verify`.
 pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
     let events = store.trail(entity)?;
     let key = entity.key();
     let broken = match entity {
-        EntityRef::Case(_) => {
-            let sealed: Vec<Sealed<_>> = events
-                .iter()
-                .filter_map(|e| match &e.event {
-                    DomainEvent::Case(s) => Some(s.clone()),
-                    DomainEvent::Project(_) => None,
-                })
-                .collect();
-            (sealed.len() != events.len())
-                .then(|| "记录类型混杂".to_owned())
-                .or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
-        }
-        EntityRef::Project(_) => {
-            let sealed: Vec<Sealed<_>> = events
-                .iter()
-                .filter_map(|e| match &e.event {
-                    DomainEvent::Project(s) => Some(s.clone()),
-                    DomainEvent::Case(_) => None,
-                })
-                .collect();
-            (sealed.len() != events.len())
-                .then(|| "记录类型混杂".to_owned())
-                .or_else(|| trail::verify(&key, &sealed).err().map(|e| e.to_string()))
-        }
+        EntityRef::Case(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Case(s) => Some(s),
+            _ => None,
+        }),
+        EntityRef::Project(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Project(s) => Some(s),
+            _ => None,
+        }),
+        EntityRef::Consultation(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Consultation(s) => Some(s),
+            _ => None,
+        }),
     };
     Ok(TrailView {
         entity: key,

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod codes;
 pub mod consultation;
 pub mod evaluation;
+pub mod exchange;
 pub mod ids;
 pub mod intermediary;
 pub mod procedure;

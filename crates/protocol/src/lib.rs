@@ -10,6 +10,9 @@ pub mod clock;
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
+use permitdesk_domain::consultation::{
+    ConsultationCommand, ConsultationError, ConsultationEvent, ConsultationId,
+};
 use permitdesk_domain::ids::{
     AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId,
 };
@@ -88,6 +91,11 @@ pub enum DomainCommand {
         project: ProjectId,
         command: ProjectCommand,
     },
+    /// 策划生成 and 联合会商 (issue 6).
+    Consultation {
+        consultation: ConsultationId,
+        command: ConsultationCommand,
+    },
 }
 
 impl DomainCommand {
@@ -99,6 +107,9 @@ impl DomainCommand {
                 | ProjectCommand::RegisterOnSite { id, .. } => EntityRef::Project(id.clone()),
                 _ => EntityRef::Project(project.clone()),
             },
+            DomainCommand::Consultation { consultation, .. } => {
+                EntityRef::Consultation(consultation.clone())
+            }
         }
     }
 }
@@ -109,6 +120,7 @@ impl DomainCommand {
 pub enum EntityRef {
     Case(CaseId),
     Project(ProjectId),
+    Consultation(ConsultationId),
 }
 
 impl EntityRef {
@@ -117,6 +129,7 @@ impl EntityRef {
         match self {
             EntityRef::Case(id) => format!("case:{id}"),
             EntityRef::Project(id) => format!("project:{id}"),
+            EntityRef::Consultation(id) => format!("consultation:{id}"),
         }
     }
 }
@@ -163,6 +176,11 @@ pub enum Refusal {
     Case { error: CaseError, message: String },
     /// The project workflow refused it.
     Project { message: String },
+    /// The planning / joint-consultation workflow refused it.
+    Consultation {
+        error: ConsultationError,
+        message: String,
+    },
     /// Outside the user's scope (another organisation's project, another department's case).
     Forbidden { message: String },
     /// The action's time is in the future, before the entity's last event, or older than the
@@ -176,6 +194,7 @@ impl Refusal {
     pub fn message(&self) -> &str {
         match self {
             Refusal::Case { message, .. }
+            | Refusal::Consultation { message, .. }
             | Refusal::Project { message }
             | Refusal::Forbidden { message }
             | Refusal::Time { message }
@@ -208,6 +227,7 @@ pub struct PushResponse {
 pub enum DomainEvent {
     Case(Sealed<CaseEvent>),
     Project(Sealed<ProjectEvent>),
+    Consultation(Sealed<ConsultationEvent>),
 }
 
 impl DomainEvent {
@@ -215,6 +235,7 @@ impl DomainEvent {
         match self {
             DomainEvent::Case(s) => &s.entity,
             DomainEvent::Project(s) => &s.entity,
+            DomainEvent::Consultation(s) => &s.entity,
         }
     }
 
@@ -222,6 +243,7 @@ impl DomainEvent {
         match self {
             DomainEvent::Case(s) => s.seq,
             DomainEvent::Project(s) => s.seq,
+            DomainEvent::Consultation(s) => s.seq,
         }
     }
 }

@@ -6,20 +6,149 @@
 //! `warning:case:C-1:due_soon:20`) is inserted in the same transaction as the action's effect,
 //! and the key is the primary key, so a second process's insert finds it and does nothing.
 //! The key carries the working-day limit, so an extension (延期) that re-opens a level makes a
-//! new key; for deemed consent the key will be `deemed_consent:case:ID`.
+//! new key. Deemed consent (逾期未回复视为同意, issue 6) is keyed
+//! `deemed_consent:consultation:ID:DEPARTMENT:DEADLINE` and its key is inserted in the same
+//! transaction as the system's `DeemConsent` event, which carries the deadline as its time: a
+//! server that was down at the deadline records it on its first pass back, at the deadline.
 
 use crate::error::StoreError;
 use crate::http::AppState;
 use crate::metrics::Metrics;
-use crate::store::ScheduledAction;
+use crate::store::{PushEnv, ScheduledAction, UserRecord};
+use crate::sync;
+use permitdesk_domain::actor::Actor;
 use permitdesk_domain::case::Case;
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
+use permitdesk_domain::consultation::{Consultation, due_system_actions};
 use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_protocol::{CommandEnvelope, CommandOutcome, DomainCommand};
 use serde_json::json;
 use tokio::task::JoinHandle;
 
-/// One pass over every case whose clock runs: returns how many actions this call ran.
+/// One pass: warning levels of every case whose clock runs, then deemed consents. Returns
+/// how many actions this call ran.
 pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
+    let warnings = warning_pass(state).await?;
+    Ok(warnings + deemed_consent_pass(state).await?)
+}
+
+/// The system as a stored user, so that its commands take the push path unchanged.
+fn system_user() -> UserRecord {
+    let a = Actor::system();
+    UserRecord {
+        id: a.user,
+        name: a.name,
+        role: a.role,
+        department: a.department,
+        organisation: a.organisation,
+        password_hash: String::new(),
+        disabled: true,
+    }
+}
+
+/// 逾期未回复视为同意: for every planning record whose deadline has passed with departments
+/// still silent, the domain's due actions, each run once, all of one record in one
+/// transaction. Returns how many consents this call recorded.
+pub async fn deemed_consent_pass(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let clock = sync::legal_clock();
+    let env = PushEnv {
+        catalogue: state.catalogue.clone(),
+        rules: state.config.push_rules,
+        clock: state.clock.clone(),
+    };
+    let user = system_user();
+    let mut ran = 0;
+    for events in state.store.consultations_consulting().await? {
+        let c = match Consultation::replay(events.iter()) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "a stored planning record does not replay; skipped by the scheduler");
+                continue;
+            }
+        };
+        match c.next_system_action_at(&clock) {
+            Ok(Some(at)) if at <= now => {}
+            Ok(_) => continue,
+            Err(e) => {
+                tracing::warn!(consultation = %c.id, error = %e, "consultation deadline failed; skipped");
+                continue;
+            }
+        }
+        let due = match due_system_actions(&c, &clock, now) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(consultation = %c.id, error = %e, "consultation deadline failed; skipped");
+                continue;
+            }
+        };
+        let entity_key = format!("consultation:{}", c.id);
+        let actions: Vec<(ScheduledAction, CommandEnvelope)> = due
+            .into_iter()
+            .map(|d| {
+                let department = match &d.command {
+                    permitdesk_domain::consultation::ConsultationCommand::DeemConsent {
+                        department,
+                    } => department.to_string(),
+                    _ => String::new(),
+                };
+                let deadline = d.acting.at;
+                (
+                    ScheduledAction {
+                        key: format!(
+                            "deemed_consent:{entity_key}:{department}:{}",
+                            deadline.to_rfc3339()
+                        ),
+                        kind: "deemed_consent".to_owned(),
+                        entity_key: entity_key.clone(),
+                        notification: json!({
+                            "consultation": c.id,
+                            "department": department,
+                            "deadline": format_minute(to_local(deadline)),
+                        }),
+                    },
+                    CommandEnvelope {
+                        mutation_id: 0,
+                        command: DomainCommand::Consultation {
+                            consultation: c.id.clone(),
+                            command: d.command,
+                        },
+                        acted_at: deadline,
+                        opinion: d.acting.opinion,
+                        attachments: d.acting.attachments,
+                        base_version: 0,
+                    },
+                )
+            })
+            .collect();
+        if actions.is_empty() {
+            continue;
+        }
+        let outcomes = state
+            .store
+            .run_system_commands(&env, &user, &actions, &state.config.instance)
+            .await?;
+        for ((a, _), o) in actions.iter().zip(outcomes) {
+            match o {
+                Some(CommandOutcome::Applied { .. }) => {
+                    Metrics::add(&state.metrics.scheduled_actions, 1);
+                    tracing::info!(key = %a.key, "deemed consent recorded");
+                    ran += 1;
+                }
+                Some(CommandOutcome::Refused { refusal })
+                    if !sync::system_action_done(&refusal) =>
+                {
+                    tracing::warn!(key = %a.key, refusal = refusal.message(), "deemed consent refused; retried at the next pass");
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(ran)
+}
+
+/// Warning levels of every case whose clock runs.
+async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
     let clock = LegalClock::new(&state.calendar, OfficeHours::default());
     let mut ran = 0;

@@ -15,6 +15,7 @@
 
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::CaseAction;
+use permitdesk_domain::consultation::ConsultationAction;
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, ProjectId};
 use permitdesk_domain::project::ProjectAction;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,9 @@ use serde::{Deserialize, Serialize};
 pub enum EntityKind {
     Case,
     Project,
+    /// A planning record (策划生成, 联合会商): its `project_departments` are the departments
+    /// that see it (the two leads and the invited ones), as `Consultation::visible_to` says.
+    Consultation,
 }
 
 impl EntityKind {
@@ -32,6 +36,7 @@ impl EntityKind {
         match self {
             EntityKind::Case => "case",
             EntityKind::Project => "project",
+            EntityKind::Consultation => "consultation",
         }
     }
 
@@ -39,6 +44,7 @@ impl EntityKind {
         match s {
             "case" => Some(EntityKind::Case),
             "project" => Some(EntityKind::Project),
+            "consultation" => Some(EntityKind::Consultation),
             _ => None,
         }
     }
@@ -77,6 +83,7 @@ pub struct Viewer<'a> {
 pub enum CommandKind {
     Case(CaseAction),
     Project(ProjectAction),
+    Consultation(ConsultationAction),
 }
 
 impl CommandKind {
@@ -93,7 +100,12 @@ impl CommandKind {
         match self {
             CommandKind::Case(a) => a.label(),
             CommandKind::Project(a) => a.label(),
+            CommandKind::Consultation(a) => a.label(),
         }
+    }
+
+    pub fn is_consultation(self) -> bool {
+        matches!(self, CommandKind::Consultation(_))
     }
 
     /// Whether the command brings a new entity into being.
@@ -104,6 +116,7 @@ impl CommandKind {
                 | CommandKind::Project(
                     ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite
                 )
+                | CommandKind::Consultation(ConsultationAction::Register)
         )
     }
 
@@ -113,6 +126,7 @@ impl CommandKind {
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {
             CommandKind::Case(a) => a.allowed_roles(),
+            CommandKind::Consultation(a) => a.allowed_roles(),
             CommandKind::Project(a) => match a {
                 ProjectAction::RegisterOnline | ProjectAction::Submit => &[Role::Applicant],
                 ProjectAction::RegisterOnSite
@@ -131,6 +145,16 @@ impl CommandKind {
 
 /// Whether `viewer` may read an entity (pull, downloads of its attachments).
 pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
+    if scope.kind == EntityKind::Consultation {
+        // Mirrors `Consultation::visible_to`: planning is internal to the government.
+        return match viewer.role {
+            Role::ReformOffice | Role::WindowOperator | Role::System => true,
+            Role::DepartmentReviewer | Role::UtilityUnit => viewer
+                .department
+                .is_some_and(|d| scope.project_departments.contains(d)),
+            Role::Applicant | Role::IntermediaryAgency => false,
+        };
+    }
     match viewer.role {
         Role::ReformOffice => true,
         Role::Applicant => viewer.organisation == Some(&scope.owner),
@@ -146,6 +170,8 @@ pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
                         || (scope.granted && shared)
                 }
                 EntityKind::Project => shared,
+                // Handled above.
+                EntityKind::Consultation => false,
             }
         }
         Role::IntermediaryAgency | Role::System => false,
@@ -202,6 +228,8 @@ pub fn may_push(
                     _ => Ok(()),
                 },
                 Role::WindowOperator => Ok(()),
+                // Which lead department may register is the domain's rule.
+                Role::DepartmentReviewer if kind.is_consultation() => Ok(()),
                 _ => Err(PushDenied::Role {
                     role: viewer.role,
                     action,
@@ -212,7 +240,10 @@ pub fn may_push(
             if !may_see(viewer, scope) {
                 return Err(PushDenied::OutOfScope { action });
             }
+            // On a planning record, whoever sees it and holds the role may try: the domain
+            // checks the department (lead, invited) itself.
             let acts = match viewer.role {
+                _ if scope.kind == EntityKind::Consultation => kind.is_consultation(),
                 Role::Applicant => viewer.organisation == Some(&scope.owner),
                 Role::WindowOperator | Role::ReformOffice => true,
                 Role::DepartmentReviewer | Role::UtilityUnit => {

@@ -9,10 +9,13 @@ use crate::scope::{CommandKind, EntityKind, EntityScope, Target, may_push};
 use crate::store::UserRecord;
 use chrono::{DateTime, Duration, Utc};
 use permitdesk_domain::actor::Role;
+use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{
     AcceptanceTerms, Acting, Case, CaseCommand, CaseEvent, CaseState, Decision,
 };
 use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::clock::{LegalClock, OfficeHours};
+use permitdesk_domain::consultation::{Consultation, ConsultationEvent, ConsultationId};
 use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
 use permitdesk_domain::project::{
     Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
@@ -110,6 +113,19 @@ pub struct Decided {
     pub links: Vec<AttachmentId>,
     /// A case left draft: its department now shares the project.
     pub share: Option<(ProjectId, DepartmentCode)>,
+    /// Departments that now see a planning record, stored under its scope's pseudo project.
+    pub see: Vec<(ProjectId, DepartmentCode)>,
+}
+
+/// The shipped holiday table, parsed once: the consultation deadline is counted on it.
+pub fn shipped_calendar() -> &'static WorkingCalendar {
+    static CALENDAR: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
+    CALENDAR.get_or_init(WorkingCalendar::shipped)
+}
+
+/// The legal clock on the shipped calendar and the default office hours.
+pub fn legal_clock() -> LegalClock<'static> {
+    LegalClock::new(shipped_calendar(), OfficeHours::default())
 }
 
 /// The entity a command is about, with its key.
@@ -131,6 +147,14 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
             }
             _ => {}
         }
+    }
+    if let DomainCommand::Consultation {
+        command:
+            permitdesk_domain::consultation::ConsultationCommand::AttachMaterial { attachment, .. },
+        ..
+    } = &env.command
+    {
+        attachments.push(attachment.clone());
     }
     attachments.sort();
     attachments.dedup();
@@ -176,7 +200,7 @@ fn case_events(key: &str, events: &[DomainEvent]) -> Result<Vec<CaseEvent>, Refu
         .iter()
         .map(|e| match e {
             DomainEvent::Case(s) => Ok(s.event.clone()),
-            DomainEvent::Project(_) => Err(corrupt(key)),
+            _ => Err(corrupt(key)),
         })
         .collect()
 }
@@ -186,9 +210,71 @@ fn project_events(key: &str, events: &[DomainEvent]) -> Result<Vec<ProjectEvent>
         .iter()
         .map(|e| match e {
             DomainEvent::Project(s) => Ok(s.event.clone()),
-            DomainEvent::Case(_) => Err(corrupt(key)),
+            _ => Err(corrupt(key)),
         })
         .collect()
+}
+
+fn consultation_events(
+    key: &str,
+    events: &[DomainEvent],
+) -> Result<Vec<ConsultationEvent>, Refusal> {
+    events
+        .iter()
+        .map(|e| match e {
+            DomainEvent::Consultation(s) => Ok(s.event.clone()),
+            _ => Err(corrupt(key)),
+        })
+        .collect()
+}
+
+/// Replays a stored planning record (None if it has no events).
+pub fn replay_consultation(
+    key: &str,
+    loaded: Option<&LoadedEntity>,
+) -> Result<Option<Consultation>, Refusal> {
+    let Some(l) = loaded else { return Ok(None) };
+    if l.events.is_empty() {
+        return Ok(None);
+    }
+    let events = consultation_events(key, &l.events)?;
+    Consultation::replay(events.iter())
+        .map(Some)
+        .map_err(|_| corrupt(key))
+}
+
+/// The pseudo project a planning record's visible departments are stored under.
+pub fn consultation_scope_project(id: &ConsultationId) -> ProjectId {
+    ProjectId::new(format!("consultation:{id}"))
+}
+
+/// The departments that see a planning record (`Consultation::visible_to`): both leads and
+/// every invited department.
+pub fn consultation_departments(c: &Consultation) -> Vec<DepartmentCode> {
+    let mut out = vec![
+        c.leads.development.clone(),
+        c.leads.natural_resources.clone(),
+    ];
+    for i in &c.invitations {
+        out.push(i.department.clone());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The scope of a planning record.
+pub fn consultation_scope(c: &Consultation) -> EntityScope {
+    EntityScope {
+        kind: EntityKind::Consultation,
+        owner: permitdesk_domain::ids::OrganisationId::new(""),
+        department: c.registered_by.clone(),
+        project: consultation_scope_project(&c.id),
+        draft: false,
+        granted: false,
+        created_by_window: false,
+        project_departments: consultation_departments(c),
+    }
 }
 
 /// The scope of a case as its state says.
@@ -258,6 +344,7 @@ fn chain_head(l: Option<&LoadedEntity>) -> Option<(u64, String)> {
     l.and_then(|l| l.events.last()).map(|e| match e {
         DomainEvent::Case(s) => (s.seq, s.hash.clone()),
         DomainEvent::Project(s) => (s.seq, s.hash.clone()),
+        DomainEvent::Consultation(s) => (s.seq, s.hash.clone()),
     })
 }
 
@@ -293,9 +380,17 @@ pub fn decide(
             let id = match &entity {
                 permitdesk_protocol::EntityRef::Project(p) => p.as_str(),
                 permitdesk_protocol::EntityRef::Case(c) => c.as_str(),
+                permitdesk_protocol::EntityRef::Consultation(c) => c.as_str(),
             };
             (id, CommandKind::Project(command.action()))
         }
+        DomainCommand::Consultation {
+            consultation,
+            command,
+        } => (
+            consultation.as_str(),
+            CommandKind::Consultation(command.action()),
+        ),
     };
     if !valid_id(id_text) {
         return Err(invalid(
@@ -322,7 +417,9 @@ pub fn decide(
             ),
         });
     }
-    if at < now - rules.max_offline {
+    // The system's own actions (deemed consent) carry their deadline as time, however long
+    // the server was down.
+    if user.role != Role::System && at < now - rules.max_offline {
         return Err(Refusal::Time {
             message: format!(
                 "操作时间 {} 距今超过允许的离线时长（{} 小时），请联机后重新办理",
@@ -489,6 +586,7 @@ pub fn decide(
                 events: sealed,
                 links,
                 share,
+                see: vec![],
             })
         }
         DomainCommand::Project { command, .. } => {
@@ -550,9 +648,87 @@ pub fn decide(
                 events: sealed,
                 links: vec![],
                 share: None,
+                see: vec![],
+            })
+        }
+        DomainCommand::Consultation {
+            consultation: id,
+            command,
+        } => {
+            let current = replay_consultation(&key, loaded.entity.as_ref())?;
+            let scope = current.as_ref().map(consultation_scope);
+            let target = match &scope {
+                Some(s) => Target::Existing(s),
+                None => Target::New { owner: None },
+            };
+            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
+                message: d.to_string(),
+            })?;
+            check_common(
+                env,
+                current.as_ref().map(|c| (c.version, c.last_event_at)),
+                &loaded.attachments,
+            )?;
+            let acting = Acting {
+                actor,
+                at,
+                opinion: env.opinion.clone(),
+                attachments: env.attachments.clone(),
+            };
+            let clock = legal_clock();
+            let (new, events) = Consultation::execute(current, id, command, &acting, &clock)
+                .map_err(|e| Refusal::Consultation {
+                    message: e.to_string(),
+                    error: e,
+                })?;
+            let links: Vec<AttachmentId> = events
+                .iter()
+                .flat_map(|e| e.attachments.iter().cloned())
+                .collect();
+            let sealed = seal(
+                &key,
+                head.as_ref(),
+                events,
+                DomainEvent::Consultation,
+                |e| e.at,
+            )?;
+            let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
+            let scope = consultation_scope(&new);
+            let see = scope
+                .project_departments
+                .iter()
+                .map(|d| (scope.project.clone(), d.clone()))
+                .collect();
+            Ok(Decided {
+                head: Head {
+                    entity_key: key,
+                    kind: EntityKind::Consultation,
+                    entity_id: new.id.to_string(),
+                    version: new.version,
+                    hash: last,
+                    state: snake(&new.state),
+                    last_event_at: new.last_event_at,
+                    scope,
+                },
+                events: sealed,
+                links,
+                share: None,
+                see,
             })
         }
     }
+}
+
+/// Whether a refused system action (deemed consent) is nevertheless done: the department had
+/// already answered, or another run recorded it. Its exactly-once key is then kept.
+pub fn system_action_done(refusal: &Refusal) -> bool {
+    matches!(
+        refusal,
+        Refusal::Consultation {
+            error: permitdesk_domain::consultation::ConsultationError::AlreadyAnswered { .. },
+            ..
+        }
+    )
 }
 
 /// Checks shared by every command on an existing or new entity: the base version, the time

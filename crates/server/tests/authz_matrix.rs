@@ -40,6 +40,8 @@ fn may_push_expected(user: &str, kind: CommandKind) -> bool {
     use CaseAction as C;
     use ProjectAction as P;
     match kind {
+        // Planning records are internal to the government: covered by tests/deemed_consent.rs.
+        CommandKind::Consultation(_) => false,
         CommandKind::Case(C::Create | C::AttachMaterial | C::DetachMaterial | C::Submit) => {
             matches!(user, "applicant" | "window")
         }
@@ -110,6 +112,7 @@ fn sample(
     };
     let case = |c: CaseCommand| case_cmd("C-own", c);
     match kind {
+        CommandKind::Consultation(_) => unreachable!("not part of CommandKind::all()"),
         CommandKind::Case(a) => match a {
             C::Create => case_cmd(&format!("C-new-{n}"), create_case("P-own", builder.clone())),
             C::AttachMaterial => case(CaseCommand::AttachMaterial {

@@ -933,6 +933,19 @@ fn trail(p: &Profile, a: TrailArgs, out: &Output) -> Result<(), CliError> {
                             .unwrap_or_default()
                     ),
                 ),
+                permitdesk_protocol::DomainEvent::Consultation(x) => (
+                    x.seq,
+                    format!(
+                        "{} {}（{}）{}",
+                        format_minute(to_local(x.event.at)),
+                        x.event.actor.name,
+                        x.event.actor.role.label(),
+                        serde_json::to_value(&x.event.change)
+                            .ok()
+                            .and_then(|v| v["change"].as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    ),
+                ),
                 permitdesk_protocol::DomainEvent::Project(x) => (
                     x.seq,
                     format!(

@@ -43,6 +43,7 @@ pub(crate) fn canonical(event: &DomainEvent) -> Result<(String, String)> {
     match event {
         DomainEvent::Case(s) => encode(s),
         DomainEvent::Project(s) => encode(s),
+        DomainEvent::Consultation(s) => encode(s),
     }
 }
 
@@ -63,6 +64,8 @@ pub(crate) fn decode(entity_key: &str, body: &str, hash: String) -> Result<Domai
         Ok(DomainEvent::Case(decode_as(body, hash)?))
     } else if entity_key.starts_with("project:") {
         Ok(DomainEvent::Project(decode_as(body, hash)?))
+    } else if entity_key.starts_with("consultation:") {
+        Ok(DomainEvent::Consultation(decode_as(body, hash)?))
     } else {
         Err(ClientError::corrupt(format!("无法识别的对象 {entity_key}")))
     }

@@ -6,7 +6,10 @@ use super::{Store, parse_ts, to_u64};
 use crate::error::{ClientError, Result};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Actor;
+use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{Acting, Case};
+use permitdesk_domain::clock::{LegalClock, OfficeHours};
+use permitdesk_domain::consultation::{Consultation, ConsultationId};
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::project::Project;
 use permitdesk_domain::trail::GENESIS_HASH;
@@ -19,6 +22,7 @@ use serde::Serialize;
 pub enum EntityState {
     Case(Option<Case>),
     Project(Option<Project>),
+    Consultation(Option<Consultation>),
 }
 
 impl EntityState {
@@ -26,6 +30,7 @@ impl EntityState {
         match entity {
             EntityRef::Case(_) => EntityState::Case(None),
             EntityRef::Project(_) => EntityState::Project(None),
+            EntityRef::Consultation(_) => EntityState::Consultation(None),
         }
     }
 
@@ -34,6 +39,7 @@ impl EntityState {
         match self {
             EntityState::Case(c) => c.as_ref().map_or(0, |c| c.version),
             EntityState::Project(p) => p.as_ref().map_or(0, |p| p.version),
+            EntityState::Consultation(c) => c.as_ref().map_or(0, |c| c.version),
         }
     }
 
@@ -41,6 +47,7 @@ impl EntityState {
         match self {
             EntityState::Case(c) => c.is_some(),
             EntityState::Project(p) => p.is_some(),
+            EntityState::Consultation(c) => c.is_some(),
         }
     }
 
@@ -48,6 +55,7 @@ impl EntityState {
         match self {
             EntityState::Case(c) => c.as_ref().map(|c| c.last_event_at),
             EntityState::Project(p) => p.as_ref().map(|p| p.last_event_at),
+            EntityState::Consultation(c) => c.as_ref().map(|c| c.last_event_at),
         }
     }
 
@@ -79,6 +87,26 @@ impl EntityState {
                 }
                 Ok(EntityState::Project(p))
             }
+            (
+                EntityState::Consultation(state),
+                DomainCommand::Consultation {
+                    consultation,
+                    command,
+                },
+            ) => {
+                // Whether an answer is late is the legal clock's call, as on the server.
+                let calendar = WorkingCalendar::shipped();
+                let clock = LegalClock::new(&calendar, OfficeHours::default());
+                let acting = Acting {
+                    actor: actor.clone(),
+                    at: env.acted_at,
+                    opinion: env.opinion.clone(),
+                    attachments: env.attachments.clone(),
+                };
+                Consultation::execute(state.clone(), consultation, command, &acting, &clock)
+                    .map(|(c, _)| EntityState::Consultation(Some(c)))
+                    .map_err(|e| e.to_string())
+            }
             _ => Err("命令与对象类型不符".to_owned()),
         }
     }
@@ -94,6 +122,11 @@ impl EntityState {
                 *state = Some(Project::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
                 Ok(())
             }
+            (EntityState::Consultation(state), DomainEvent::Consultation(s)) => {
+                *state =
+                    Some(Consultation::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
             _ => Err("记录类型与对象类型不符".to_owned()),
         }
     }
@@ -103,6 +136,8 @@ impl EntityState {
 pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
     if let Some(id) = key.strip_prefix("case:") {
         Some(EntityRef::Case(CaseId::new(id)))
+    } else if let Some(id) = key.strip_prefix("consultation:") {
+        Some(EntityRef::Consultation(ConsultationId::new(id)))
     } else {
         key.strip_prefix("project:")
             .map(|id| EntityRef::Project(ProjectId::new(id)))
@@ -129,6 +164,7 @@ fn table(entity: &EntityRef) -> (&'static str, &str) {
     match entity {
         EntityRef::Case(id) => ("cases", id.as_str()),
         EntityRef::Project(id) => ("projects", id.as_str()),
+        EntityRef::Consultation(id) => ("consultations", id.as_str()),
     }
 }
 
@@ -136,6 +172,9 @@ fn decode_state(entity: &EntityRef, json: Option<String>) -> Result<EntityState>
     Ok(match (entity, json) {
         (EntityRef::Case(_), Some(j)) => EntityState::Case(Some(serde_json::from_str(&j)?)),
         (EntityRef::Project(_), Some(j)) => EntityState::Project(Some(serde_json::from_str(&j)?)),
+        (EntityRef::Consultation(_), Some(j)) => {
+            EntityState::Consultation(Some(serde_json::from_str(&j)?))
+        }
         (e, None) => EntityState::empty(e),
     })
 }
@@ -144,6 +183,7 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
     Ok(match state {
         EntityState::Case(Some(c)) => Some(serde_json::to_string(c)?),
         EntityState::Project(Some(p)) => Some(serde_json::to_string(p)?),
+        EntityState::Consultation(Some(c)) => Some(serde_json::to_string(c)?),
         _ => None,
     })
 }
@@ -250,6 +290,18 @@ pub(crate) fn save(
             )?
             .execute(params![id, p.owner.as_str(), serde_json::to_value(p.state)?.as_str().unwrap_or_default(), confirmed_json, view_json])?;
         }
+        EntityState::Consultation(Some(c)) => {
+            conn.prepare_cached(
+                "INSERT INTO consultations (id, state, confirmed, view) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET state = ?2, confirmed = ?3, view = ?4",
+            )?
+            .execute(params![
+                id,
+                serde_json::to_value(c.state)?.as_str().unwrap_or_default(),
+                confirmed_json,
+                view_json
+            ])?;
+        }
         _ => {
             conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
                 .execute(params![id])?;
@@ -335,14 +387,22 @@ impl Store {
     pub fn case(&self, id: &CaseId) -> Result<Option<Case>> {
         match self.view(&EntityRef::Case(id.clone()))? {
             EntityState::Case(c) => Ok(c),
-            EntityState::Project(_) => Ok(None),
+            _ => Ok(None),
         }
     }
 
     pub fn project(&self, id: &ProjectId) -> Result<Option<Project>> {
         match self.view(&EntityRef::Project(id.clone()))? {
             EntityState::Project(p) => Ok(p),
-            EntityState::Case(_) => Ok(None),
+            _ => Ok(None),
+        }
+    }
+
+    /// A 策划生成 record (joint consultation) as the local store has it.
+    pub fn consultation(&self, id: &ConsultationId) -> Result<Option<Consultation>> {
+        match self.view(&EntityRef::Consultation(id.clone()))? {
+            EntityState::Consultation(c) => Ok(c),
+            _ => Ok(None),
         }
     }
 
@@ -430,6 +490,9 @@ impl Store {
         }
         for id in self.ids("SELECT id FROM cases ORDER BY id")? {
             out.push(EntityRef::Case(CaseId::new(id)));
+        }
+        for id in self.ids("SELECT id FROM consultations ORDER BY id")? {
+            out.push(EntityRef::Consultation(ConsultationId::new(id)));
         }
         Ok(out)
     }

@@ -77,6 +77,7 @@ pub fn action_name(cmd: &DomainCommand) -> String {
     let inner = match cmd {
         DomainCommand::Case { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Project { command, .. } => serde_json::to_value(command.action()),
+        DomainCommand::Consultation { command, .. } => serde_json::to_value(command.action()),
     };
     let name = inner
         .ok()
@@ -85,6 +86,7 @@ pub fn action_name(cmd: &DomainCommand) -> String {
     match cmd {
         DomainCommand::Case { .. } => format!("case.{name}"),
         DomainCommand::Project { .. } => format!("project.{name}"),
+        DomainCommand::Consultation { .. } => format!("consultation.{name}"),
     }
 }
 
@@ -119,6 +121,7 @@ impl Store {
             let (table, id) = match &entity {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
+                EntityRef::Consultation(id) => ("consultations", id.as_str()),
             };
             let json: Option<String> = tx
                 .query_row(
@@ -130,6 +133,9 @@ impl Store {
             match (&entity, json) {
                 (EntityRef::Case(_), Some(j)) => {
                     entities::EntityState::Case(Some(serde_json::from_str(&j)?))
+                }
+                (EntityRef::Consultation(_), Some(j)) => {
+                    entities::EntityState::Consultation(Some(serde_json::from_str(&j)?))
                 }
                 (EntityRef::Project(_), Some(j)) => {
                     entities::EntityState::Project(Some(serde_json::from_str(&j)?))

@@ -31,6 +31,7 @@ fn verify_link(
     let (seq, prev, hash) = match event {
         DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash),
+        DomainEvent::Consultation(s) => (s.seq, &s.prev_hash, &s.hash),
     };
     if event.entity_key() != key {
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
@@ -96,6 +97,7 @@ impl Store {
                     let hash = match &e.event {
                         DomainEvent::Case(s) => &s.hash,
                         DomainEvent::Project(s) => &s.hash,
+                        DomainEvent::Consultation(s) => &s.hash,
                     };
                     if stored.as_ref() != Some(hash) {
                         return Err(ClientError::TrailBroken {
@@ -152,6 +154,7 @@ impl Store {
             let (table, id) = match removed {
                 EntityRef::Case(id) => ("cases", id.as_str()),
                 EntityRef::Project(id) => ("projects", id.as_str()),
+                EntityRef::Consultation(id) => ("consultations", id.as_str()),
             };
             report.removed +=
                 tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;

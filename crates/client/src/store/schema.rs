@@ -99,6 +99,13 @@ const MIGRATIONS: &[&str] = &[
         error TEXT,
         queued_at TEXT NOT NULL
     );",
+    // 2: 策划生成 records (joint consultation), projected like cases and projects.
+    "CREATE TABLE consultations (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        confirmed TEXT,
+        view TEXT
+    );",
 ];
 
 /// The schema version this build writes.

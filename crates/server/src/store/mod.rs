@@ -295,6 +295,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
         by: &str,
     ) -> Result<bool, StoreError>;
+    /// Runs the system's due commands (deemed consent) in ONE transaction, each through the
+    /// push path as `user` (the system) and guarded by its exactly-once key (an applied one
+    /// also records the action's notification): a key already
+    /// run gives None; a refusal that [`crate::sync::system_action_done`] accepts keeps the
+    /// key, any other refusal releases it (retried at the next pass).
+    async fn run_system_commands(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        actions: &[(ScheduledAction, CommandEnvelope)],
+        by: &str,
+    ) -> Result<Vec<Option<permitdesk_protocol::CommandOutcome>>, StoreError>;
+    /// The events of every planning record in consultation (the deemed-consent scheduler).
+    async fn consultations_consulting(
+        &self,
+    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError>;
     async fn notifications(
         &self,
         after: u64,

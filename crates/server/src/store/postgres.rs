@@ -580,6 +580,10 @@ async fn write_decided<C: GenericClient>(
         pg_execute(c, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
             .await?;
     }
+    for (p, dept) in &d.see {
+        pg_execute(c, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
+            .await?;
+    }
     Ok(seqs)
 }
 
@@ -1381,9 +1385,9 @@ impl Store for PostgresStore {
                 .into_iter()
                 .map(|e| match e {
                     DomainEvent::Case(s) => Ok(s.event),
-                    DomainEvent::Project(_) => {
-                        Err(StoreError::Corrupt(format!("{k} holds a project event")))
-                    }
+                    _ => Err(StoreError::Corrupt(format!(
+                        "{k} holds another kind of event"
+                    ))),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(evs);
@@ -1414,6 +1418,92 @@ impl Store for PostgresStore {
         }
         tx.commit().await?;
         Ok(n == 1)
+    }
+
+    async fn run_system_commands(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        actions: &[(ScheduledAction, CommandEnvelope)],
+        by: &str,
+    ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        // The writers' lock first (as push): a second process waits here, then finds the keys.
+        pg_query_one(
+            &tx,
+            "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
+            &[],
+        )
+        .await?;
+        let now = env.clock.now();
+        let mut out = Vec::with_capacity(actions.len());
+        for (a, cmd) in actions {
+            let n = pg_execute(&tx, "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+                &[&a.key, &a.kind, &a.entity_key, &now, &by],
+            )
+            .await?;
+            if n == 0 {
+                out.push(None);
+                continue;
+            }
+            let needs = sync::needs(cmd);
+            let loaded = load_for(&tx, &needs, user).await?;
+            let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+                Ok(d) => {
+                    let server_seqs = write_decided(&tx, &d, "system", 0, now).await?;
+                    pg_execute(&tx,
+                        "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        &[&a.key, &a.entity_key, &a.kind, &a.notification.to_string(), &now],
+                    )
+                    .await?;
+                    CommandOutcome::Applied { server_seqs }
+                }
+                Err(refusal) => {
+                    if !sync::system_action_done(&refusal) {
+                        pg_execute(
+                            &tx,
+                            "DELETE FROM scheduled_actions WHERE key = $1",
+                            &[&a.key],
+                        )
+                        .await?;
+                    }
+                    CommandOutcome::Refused { refusal }
+                }
+            };
+            out.push(Some(outcome));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn consultations_consulting(
+        &self,
+    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
+        let c = self.pool.get().await?;
+        let keys: Vec<String> = pg_query(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", &[])
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let Some(l) = load_entity(&c, &k).await? else {
+                continue;
+            };
+            let evs = l
+                .events
+                .into_iter()
+                .map(|e| match e {
+                    DomainEvent::Consultation(s) => Ok(s.event),
+                    _ => Err(StoreError::Corrupt(format!(
+                        "{k} holds another kind of event"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(evs);
+        }
+        Ok(out)
     }
 
     async fn notifications(

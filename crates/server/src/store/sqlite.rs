@@ -484,6 +484,12 @@ fn write_decided(
         )?
         .execute(params![p.as_str(), dept.as_str()])?;
     }
+    for (p, dept) in &d.see {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)",
+        )?
+        .execute(params![p.as_str(), dept.as_str()])?;
+    }
     Ok(seqs)
 }
 
@@ -805,6 +811,9 @@ pub(crate) fn entity_ref(key: &str) -> Option<EntityRef> {
         "project" => Some(EntityRef::Project(permitdesk_domain::ids::ProjectId::new(
             id,
         ))),
+        "consultation" => Some(EntityRef::Consultation(
+            permitdesk_domain::consultation::ConsultationId::new(id),
+        )),
         _ => None,
     }
 }
@@ -1354,7 +1363,7 @@ impl Store for SqliteStore {
                     .into_iter()
                     .map(|e| match e {
                         DomainEvent::Case(s) => Ok(s.event),
-                        DomainEvent::Project(_) => Err(StoreError::Corrupt(format!("{k} holds a project event"))),
+                        _ => Err(StoreError::Corrupt(format!("{k} holds another kind of event"))),
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 out.push(evs);
@@ -1385,6 +1394,79 @@ impl Store for SqliteStore {
             }
             tx.commit()?;
             Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn run_system_commands(
+        &self,
+        env: &PushEnv,
+        user: &UserRecord,
+        actions: &[(ScheduledAction, CommandEnvelope)],
+        by: &str,
+    ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
+        let (env, user, actions, by) = (env.clone(), user.clone(), actions.to_vec(), by.to_owned());
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = env.clock.now();
+            let mut out = Vec::with_capacity(actions.len());
+            for (a, cmd) in &actions {
+                let n = tx.execute(
+                    "INSERT OR IGNORE INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a.key, a.kind, a.entity_key, fmt_time(now), by],
+                )?;
+                if n == 0 {
+                    out.push(None);
+                    continue;
+                }
+                let needs = sync::needs(cmd);
+                let loaded = load_for(&tx, &needs, &user)?;
+                let outcome = match sync::decide(&user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+                    Ok(d) => {
+                        let server_seqs = write_decided(&tx, &d, "system", 0, now)?;
+                        tx.execute(
+                            "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![a.key, a.entity_key, a.kind, a.notification.to_string(), fmt_time(now)],
+                        )?;
+                        CommandOutcome::Applied { server_seqs }
+                    }
+                    Err(refusal) => {
+                        if !sync::system_action_done(&refusal) {
+                            tx.execute("DELETE FROM scheduled_actions WHERE key = ?1", params![a.key])?;
+                        }
+                        CommandOutcome::Refused { refusal }
+                    }
+                };
+                out.push(Some(outcome));
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn consultations_consulting(
+        &self,
+    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
+        self.read(|c| {
+            let keys: Vec<String> = c
+                .prepare("SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut out = Vec::with_capacity(keys.len());
+            for k in keys {
+                let Some(l) = load_entity(c, &k)? else { continue };
+                let evs = l
+                    .events
+                    .into_iter()
+                    .map(|e| match e {
+                        DomainEvent::Consultation(s) => Ok(s.event),
+                        _ => Err(StoreError::Corrupt(format!("{k} holds another kind of event"))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(evs);
+            }
+            Ok(out)
         })
         .await
     }

@@ -1,0 +1,128 @@
+//! 策划生成 through the client: 市发改委 registers, 市资规局 places the site, reviews it and
+//! starts a joint consultation; the invited department's client pulls the record, answers it
+//! (queued offline first), and every client ends with the same verified trail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::Duration;
+use permitdesk_client::reads;
+use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::consultation::*;
+use permitdesk_domain::ids::DepartmentCode;
+use permitdesk_protocol::{DomainCommand, EntityRef};
+use support::*;
+
+const ID: &str = "PC-client-1";
+
+fn cmd(command: ConsultationCommand) -> DomainCommand {
+    DomainCommand::Consultation {
+        consultation: ConsultationId::new(ID),
+        command,
+    }
+}
+
+#[test]
+fn a_joint_consultation_travels_between_department_clients() {
+    let h = Harness::start();
+    let leads = PlanningLeads::from_catalogue(&Catalogue::demo().unwrap()).unwrap();
+    let mut fgw = client(&h, "reviewer-fgw-1", Duration::zero());
+    let mut zgj = client(&h, "reviewer-zgj-1", Duration::zero());
+    let mut zjj = client(&h, "reviewer-zjj-1", Duration::zero());
+
+    fgw.profile
+        .act(
+            cmd(ConsultationCommand::Register {
+                channel: PlanningChannel::ImplementationLibrary,
+                leads,
+                name: "哈尔滨市群力新区第二中学新建工程".into(),
+                description: "新建教学楼、体育馆，总建筑面积 3.2 万平方米".into(),
+            }),
+            None,
+            vec![],
+        )
+        .unwrap();
+    fgw.profile.sync_with(&h.transport(), opts()).unwrap();
+
+    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    let registered = zgj
+        .profile
+        .store()
+        .consultation(&ConsultationId::new(ID))
+        .unwrap();
+    assert_eq!(
+        registered.map(|c| c.state),
+        Some(ConsultationState::Registered),
+        "市资规局 sees the record"
+    );
+    let ring: Vec<Position> = [
+        (126.550, 45.720),
+        (126.554, 45.720),
+        (126.554, 45.723),
+        (126.550, 45.723),
+        (126.550, 45.720),
+    ]
+    .iter()
+    .map(|&(lon, lat)| Position::from_degrees(lon, lat).unwrap())
+    .collect();
+    for c in [
+        ConsultationCommand::PlaceSite {
+            site: Site {
+                datum: Datum::Cgcs2000,
+                polygon: Polygon { rings: vec![ring] },
+            },
+        },
+        ConsultationCommand::RecordCompliance {
+            findings: vec![],
+            conclusion: ComplianceConclusion::Compliant,
+        },
+        ConsultationCommand::StartConsultation {
+            departments: vec![DepartmentCode::new("ZJJ")],
+            deadline_working_days: 3,
+        },
+    ] {
+        zgj.profile.act(cmd(c), None, vec![]).unwrap();
+    }
+    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert!(
+        reads::status(zgj.profile.store()).unwrap().pending == 0,
+        "everything pushed"
+    );
+
+    // The invited department pulls it and answers; the answer waits in its outbox until it syncs.
+    zjj.profile.sync_with(&h.transport(), opts()).unwrap();
+    let consulting = zjj
+        .profile
+        .store()
+        .consultation(&ConsultationId::new(ID))
+        .unwrap()
+        .unwrap();
+    assert_eq!(consulting.state, ConsultationState::Consulting);
+    zjj.profile
+        .act(
+            cmd(ConsultationCommand::Answer {
+                department: DepartmentCode::new("ZJJ"),
+                answer: Answer::Consent {
+                    conditions: vec!["须同步办理施工图联合审查".into()],
+                    required_work: vec![],
+                },
+            }),
+            Some("同意".into()),
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(reads::status(zjj.profile.store()).unwrap().pending, 1);
+    zjj.profile.sync_with(&h.transport(), opts()).unwrap();
+
+    // Every client converges on the same verified trail.
+    for c in [&mut fgw, &mut zgj, &mut zjj] {
+        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        let t = reads::trail(
+            c.profile.store(),
+            &EntityRef::Consultation(ConsultationId::new(ID)),
+        )
+        .unwrap();
+        assert_eq!(t.broken, None, "{}", c.user);
+        assert_eq!(t.events.len(), 5, "{}", c.user);
+    }
+}
