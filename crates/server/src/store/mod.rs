@@ -342,3 +342,38 @@ pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
         s.to_owned(),
     ))?)
 }
+
+/// The events of one entity's trail, all of the kind `pick` accepts; an event of another kind
+/// means the stored trail is corrupt.
+pub(crate) fn events_of_kind<E>(
+    key: &str,
+    events: Vec<permitdesk_protocol::DomainEvent>,
+    pick: fn(permitdesk_protocol::DomainEvent) -> Option<E>,
+) -> Result<Vec<E>, StoreError> {
+    events
+        .into_iter()
+        .map(|e| {
+            pick(e).ok_or_else(|| StoreError::Corrupt(format!("{key} holds another kind of event")))
+        })
+        .collect()
+}
+
+/// Picks a case event.
+pub(crate) fn case_event(
+    e: permitdesk_protocol::DomainEvent,
+) -> Option<permitdesk_domain::case::CaseEvent> {
+    match e {
+        permitdesk_protocol::DomainEvent::Case(s) => Some(s.event),
+        _ => None,
+    }
+}
+
+/// Picks a consultation event.
+pub(crate) fn consultation_event(
+    e: permitdesk_protocol::DomainEvent,
+) -> Option<permitdesk_domain::consultation::ConsultationEvent> {
+    match e {
+        permitdesk_protocol::DomainEvent::Consultation(s) => Some(s.event),
+        _ => None,
+    }
+}

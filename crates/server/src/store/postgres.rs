@@ -387,6 +387,26 @@ async fn load_scope<C: GenericClient>(c: &C, key: &str) -> Result<Option<EntityS
     Ok(load_scopes(c, &[key.to_owned()]).await?.remove(key))
 }
 
+/// The trails of the entities a query over `entity_heads` selects, in key order.
+async fn trails_where<C: GenericClient, E>(
+    c: &C,
+    sql: &str,
+    pick: fn(DomainEvent) -> Option<E>,
+) -> Result<Vec<Vec<E>>, StoreError> {
+    let keys: Vec<String> = pg_query(c, sql, &[])
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        if let Some(l) = load_entity(c, &k).await? {
+            out.push(super::events_of_kind(&k, l.events, pick)?);
+        }
+    }
+    Ok(out)
+}
+
 async fn load_entity<C: GenericClient>(
     c: &C,
     key: &str,
@@ -1370,29 +1390,7 @@ impl Store for PostgresStore {
 
     async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
         let c = self.pool.get().await?;
-        let keys: Vec<String> = pg_query(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", &[])
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            let Some(l) = load_entity(&c, &k).await? else {
-                continue;
-            };
-            let evs = l
-                .events
-                .into_iter()
-                .map(|e| match e {
-                    DomainEvent::Case(s) => Ok(s.event),
-                    _ => Err(StoreError::Corrupt(format!(
-                        "{k} holds another kind of event"
-                    ))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            out.push(evs);
-        }
-        Ok(out)
+        trails_where(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", super::case_event).await
     }
 
     async fn run_once(
@@ -1481,29 +1479,7 @@ impl Store for PostgresStore {
         &self,
     ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
         let c = self.pool.get().await?;
-        let keys: Vec<String> = pg_query(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", &[])
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            let Some(l) = load_entity(&c, &k).await? else {
-                continue;
-            };
-            let evs = l
-                .events
-                .into_iter()
-                .map(|e| match e {
-                    DomainEvent::Consultation(s) => Ok(s.event),
-                    _ => Err(StoreError::Corrupt(format!(
-                        "{k} holds another kind of event"
-                    ))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            out.push(evs);
-        }
-        Ok(out)
+        trails_where(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event).await
     }
 
     async fn notifications(

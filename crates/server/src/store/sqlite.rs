@@ -272,6 +272,25 @@ fn parse_event(json: &str) -> Result<DomainEvent, StoreError> {
     Ok(serde_json::from_str(json)?)
 }
 
+/// The trails of the entities a query over `entity_heads` selects, in key order.
+fn trails_where<E>(
+    c: &Connection,
+    sql: &str,
+    pick: fn(DomainEvent) -> Option<E>,
+) -> Result<Vec<Vec<E>>, StoreError> {
+    let keys: Vec<String> = c
+        .prepare(sql)?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        if let Some(l) = load_entity(c, &k)? {
+            out.push(super::events_of_kind(&k, l.events, pick)?);
+        }
+    }
+    Ok(out)
+}
+
 fn load_entity(conn: &Connection, key: &str) -> Result<Option<LoadedEntity>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq")?;
@@ -1350,26 +1369,7 @@ impl Store for SqliteStore {
     }
 
     async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
-        self.read(|c| {
-            let keys: Vec<String> = c
-                .prepare("SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut out = Vec::with_capacity(keys.len());
-            for k in keys {
-                let Some(l) = load_entity(c, &k)? else { continue };
-                let evs = l
-                    .events
-                    .into_iter()
-                    .map(|e| match e {
-                        DomainEvent::Case(s) => Ok(s.event),
-                        _ => Err(StoreError::Corrupt(format!("{k} holds another kind of event"))),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                out.push(evs);
-            }
-            Ok(out)
-        })
+        self.read(|c| trails_where(c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", super::case_event))
         .await
     }
 
@@ -1448,26 +1448,7 @@ impl Store for SqliteStore {
     async fn consultations_consulting(
         &self,
     ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
-        self.read(|c| {
-            let keys: Vec<String> = c
-                .prepare("SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut out = Vec::with_capacity(keys.len());
-            for k in keys {
-                let Some(l) = load_entity(c, &k)? else { continue };
-                let evs = l
-                    .events
-                    .into_iter()
-                    .map(|e| match e {
-                        DomainEvent::Consultation(s) => Ok(s.event),
-                        _ => Err(StoreError::Corrupt(format!("{k} holds another kind of event"))),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                out.push(evs);
-            }
-            Ok(out)
-        })
+        self.read(|c| trails_where(c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event))
         .await
     }
 
