@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
+# Incremental caches are useless on a fresh CI machine and double the target directory.
+export CARGO_INCREMENTAL=0
+
 # PostgreSQL at 127.0.0.1:5432 (trust auth, database `test`); start the local cluster if it is
 # installed but not running.
 PG_URL="${PERMITDESK_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
@@ -28,5 +31,9 @@ echo "== cargo test (SQLite backend)"
 cargo test --workspace --locked
 
 echo "== cargo test: server and client suites on PostgreSQL"
-PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --locked -p permitdesk-server -p permitdesk-client
-PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --locked -p permitdesk-cli --test server_kill
+# The same package selection as above (`--workspace`), so cargo reuses every compiled crate
+# instead of building a second feature set; only the test targets that talk to a store run.
+PG_TESTS=(store_suite concurrency http_flow deemed_consent authz_matrix bad_input logs api_doc
+  real_server simulation consultation server_kill)
+PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --workspace --locked \
+  $(printf -- '--test %s ' "${PG_TESTS[@]}")
