@@ -2,16 +2,27 @@
 # Installs what building and testing PermitDesk needs on a fresh Debian machine (idempotent:
 # it only calls apt-get when a package is missing). Run as root, or with sudo available.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential pkg-config
   poppler-utils        # pdftotext, pdffonts, pdftoppm: the document tests read and render PDFs
   libssl-dev           # rusqlite bundled-sqlcipher links libcrypto
   postgresql-client    # pg_isready: the test script waits for PostgreSQL
+  # The desktop app (Tauri 2 on WebKitGTK) and its end-to-end tests in a real window:
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev file
+  webkit2gtk-driver    # WebKitWebDriver, driven through tauri-driver
+  xvfb xauth           # a display for the window under test
+  fonts-wqy-microhei   # a CJK font for the webview (Chinese is boxes without one)
+  nodejs npm           # builds and tests the UI (ui/); the machine's own Node.js is used if present
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # A Node.js that is already on the PATH (installed outside Debian's packages) is kept.
+  if { [ "$p" = nodejs ] || [ "$p" = npm ]; } && command -v "${p/nodejs/node}" >/dev/null; then
+    continue
+  fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -25,3 +36,13 @@ fi
 command -v cargo >/dev/null || { echo "cargo is missing: install the Rust toolchain (rustup) first" >&2; exit 1; }
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+# tauri-driver: the WebDriver front of the desktop app (a crate; about 30 s to build once).
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# The UI's packages, exactly as package-lock.json says (no download besides the npm registry).
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm ci --prefix ui --no-audit --no-fund
+fi

@@ -1,20 +1,63 @@
 #!/usr/bin/env bash
 # Builds PermitDesk and runs it on the demo data: the README's run command.
-# For now this is the `permitdesk` command line on the shipped Harbin demo catalogue; with no
-# arguments it shows the catalogue and reads the legal clock of a demo case, otherwise it passes
-# its arguments to `permitdesk` (e.g. `scripts/run.sh code check project 2024-230102-48-01-123456`).
+#
+# With no arguments: builds the UI, the `permitdesk` command and the desktop app (release),
+# starts a local server with the Harbin demo catalogue and one demo user per role (data in
+# target/demo-server, kept between runs), prints the server address, its certificate
+# fingerprint and the demo users' passwords, and opens the desktop app against it. Closing the
+# app stops the server. Without a display it starts a virtual one (Xvfb) so that the app still
+# runs (e.g. on a headless CI machine: look at it with a screenshot tool).
+#
+# With arguments: runs `permitdesk` with them (e.g. `scripts/run.sh code check project ...`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cargo build --release --locked -p permitdesk-cli
-bin=target/release/permitdesk
+
 if [ "$#" -gt 0 ]; then
-  exec "$bin" "$@"
+  cargo build --release --locked -p permitdesk-cli
+  exec target/release/permitdesk "$@"
 fi
-"$bin" catalogue show
+
+npm run --prefix ui build
+cargo build --release --locked -p permitdesk-cli -p permitdesk-desktop
+bin=target/release/permitdesk
+app=target/release/permitdesk-desktop
+
+data=target/demo-server
+listen="${PERMITDESK_LISTEN:-127.0.0.1:8443}"
+if [ ! -f "$data/users.json" ]; then
+  rm -rf "$data"
+  "$bin" server init --data "$data"
+  "$bin" --json demo seed --data "$data" > "$data/users.json.tmp"
+  mv "$data/users.json.tmp" "$data/users.json"
+fi
+
+log="$data/server.log"
+"$bin" --json server run --data "$data" --listen "$listen" > "$log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do grep -q listening "$log" 2>/dev/null && break; sleep 0.2; done
+fingerprint=$(sed -n 's/.*"fingerprint":"\([0-9a-f]*\)".*/\1/p' "$log" | head -n 1)
+url=$(sed -n 's/.*"listening":"\([^"]*\)".*/\1/p' "$log" | head -n 1)
+[ -n "$url" ] || { echo "服务器未能启动：" >&2; cat "$log" >&2; exit 1; }
+
 echo
-echo "== 示例：2024-09-27 10:00 受理、时限 20 个工作日的办件，于 2024-10-10 12:00 的计时情况"
-"$bin" clock --accepted 2024-09-27T10:00 --limit 20 --as-of 2024-10-10T12:00
+echo "== PermitDesk 演示服务器：$url"
+echo "   证书公钥指纹（SHA-256）：$fingerprint"
+echo "   演示用户（用户名 / 角色 / 密码）："
+python3 - "$data/users.json" <<'EOF' 2>/dev/null || cat "$data/users.json"
+import json, sys
+for u in json.load(open(sys.argv[1])):
+    print(f"     {u['id']:<16} {u.get('role', ''):<20} {u.get('password', '')}")
+EOF
+echo "   每个角色各用一个配置目录：PERMITDESK_PROFILE=target/demo-profiles/<用户名> scripts/run.sh"
 echo
-echo "== 示例文书：申请表、一次性告知单、受理通知书……（写入 target/demo-documents）"
-"$bin" documents demo --out target/demo-documents
+
+if [ -z "${DISPLAY:-}" ]; then
+  Xvfb :77 -screen 0 1280x800x24 >/dev/null 2>&1 &
+  xvfb_pid=$!
+  export DISPLAY=:77
+  echo "（没有显示器：桌面程序运行在虚拟显示 :77 上）"
+fi
+profile="${PERMITDESK_PROFILE:-target/demo-profiles/default}"
+"$app" --profile "$profile"

@@ -21,19 +21,28 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable at 127.0.0.1:5432" >&2; exit 1; }
 fi
 
+echo "== UI: type check, build (ui/dist is compiled into the desktop app), Vitest"
+npm run --prefix ui build
+npm test --prefix ui
+
 echo "== cargo fmt --check"
 cargo fmt --all --check
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test (SQLite backend)"
-cargo test --workspace --locked
+echo "== cargo test (SQLite backend; the desktop end-to-end test in a window under Xvfb)"
+# Screens of the end-to-end test land in target/e2e-screens/.
+rm -rf target/e2e-screens
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
 
 echo "== cargo test: server and client suites on PostgreSQL"
 # The same package selection as above (`--workspace`), so cargo reuses every compiled crate
 # instead of building a second feature set; only the test targets that talk to a store run.
 PG_TESTS=(store_suite concurrency http_flow deemed_consent authz_matrix bad_input logs api_doc
-  real_server simulation consultation server_kill)
+  real_server simulation consultation server_kill evaluation_flow evaluation_sync)
 PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --workspace --locked \
   $(printf -- '--test %s ' "${PG_TESTS[@]}")
+
+echo "== the desktop app's Debian package"
+bash scripts/package.sh

@@ -10,6 +10,7 @@ mod documents_cmd;
 mod exchange_cmd;
 mod output;
 mod server_cmd;
+mod stats_cmd;
 
 use clap::{Parser, Subcommand};
 use output::Output;
@@ -56,6 +57,8 @@ enum Command {
     /// 数据共享: export the national SPGL tables, or import them back.
     #[command(subcommand)]
     Exchange(exchange_cmd::ExchangeCommand),
+    /// 审批统计: seed-11 tables, monthly and quarterly reports from the server (--profile).
+    Stats(stats_cmd::StatsArgs),
     #[command(flatten)]
     Client(client::ClientCommand),
     #[command(flatten)]
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
         Command::Documents(cmd) => documents_cmd::run(cmd, &out),
         Command::Exchange(cmd) => exchange_cmd::run(cmd, &out),
+        Command::Stats(args) => stats_cmd::run(args, cli.profile.as_deref(), &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

@@ -387,4 +387,47 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         heads[0].0, 10,
         "create, material, submit, receive, accept, four sign-offs, complete"
     );
+
+    // The papers of the case print from any local store, offline, and say what happened.
+    let papers = tempfile::tempdir().unwrap();
+    let out = papers.path().to_str().unwrap();
+    for (kind, who, expect) in [
+        (
+            "acceptance_receipt",
+            &window,
+            vec!["受理通知书", "建设工程规划许可", "王窗口"],
+        ),
+        (
+            "completion_notice",
+            &applicant,
+            vec!["办结通知书", "准予许可", "JZ-2026-0001"],
+        ),
+        (
+            "certificate",
+            &applicant,
+            vec!["建设工程规划许可证", "JZ-2026-0001"],
+        ),
+        (
+            "application_form",
+            &applicant,
+            vec!["工程建设项目审批事项申请表", "ZGJ-04"],
+        ),
+    ] {
+        let written = who.ok(&["document", kind, &case, "--out", out]);
+        let path = written["path"].as_str().unwrap();
+        let text = std::process::Command::new("pdftotext")
+            .args([path, "-"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+        for e in expect {
+            assert!(text.contains(e), "{kind}: {e} not in {text}");
+        }
+        assert!(text.contains(written["verification_code"].as_str().unwrap()));
+    }
+    // A paper the case does not have is refused with a reason, and writes nothing.
+    let refused = applicant.cmd(&["document", "refusal_notice", &case, "--out", out]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("不能出具不予受理通知书"));
+    assert_eq!(std::fs::read_dir(papers.path()).unwrap().count(), 4);
 }

@@ -25,6 +25,8 @@ pub enum Secret {
     Token,
     /// The SQLCipher key of the local database (64 hex digits).
     DatabaseKey,
+    /// The password the user asked the desktop app to remember (记住密码).
+    Password,
 }
 
 impl Secret {
@@ -32,6 +34,7 @@ impl Secret {
         match self {
             Secret::Token => "token",
             Secret::DatabaseKey => "db-key",
+            Secret::Password => "password",
         }
     }
 }

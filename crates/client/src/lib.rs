@@ -6,9 +6,13 @@ pub mod credentials;
 pub mod error;
 
 pub use error::{ClientError, Result};
+pub mod drafts;
 pub mod engine;
+pub mod ops;
+pub mod papers;
 pub mod profile;
 pub mod reads;
+pub mod statistics;
 pub mod store;
 pub mod transport;
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 const ID_FILE: &str = "profile-id";
 const DB_FILE: &str = "local.db";
+const DRAFTS_FILE: &str = "drafts.db";
 
 /// How far a local action's time may be moved forward to follow the entity's last event
 /// (what remains of the clock error after the offset correction).
@@ -31,6 +32,8 @@ pub struct Profile {
     store: Store,
     creds: Arc<dyn CredentialStore>,
     clock: Arc<dyn Clock>,
+    /// The database key, kept to open the drafts database beside the store.
+    key: String,
 }
 
 impl std::fmt::Debug for Profile {
@@ -96,6 +99,7 @@ impl Profile {
             store,
             creds,
             clock,
+            key,
         })
     }
 
@@ -109,6 +113,21 @@ impl Profile {
 
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
+    }
+
+    /// The form drafts of this profile (a second connection: usable while a sync runs).
+    pub fn open_drafts(&self) -> Result<crate::drafts::Drafts> {
+        crate::drafts::Drafts::open(&self.dir.join(DRAFTS_FILE), &self.key)
+    }
+
+    /// The id of this profile (the name of its secrets in the keyring).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The credential store of this profile (the desktop app keeps a remembered password in it).
+    pub fn credentials(&self) -> Arc<dyn CredentialStore> {
+        self.creds.clone()
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -137,7 +156,7 @@ impl Profile {
         })
     }
 
-    fn token(&self) -> Result<String> {
+    pub(crate) fn token(&self) -> Result<String> {
         self.creds
             .get(&self.id, Secret::Token)?
             .ok_or(ClientError::NotLoggedIn)

@@ -180,6 +180,14 @@ pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
             DomainEvent::Consultation(s) => Some(s),
             _ => None,
         }),
+        EntityRef::Evaluation(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Evaluation(s) => Some(s),
+            _ => None,
+        }),
+        EntityRef::Complaint(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Complaint(s) => Some(s),
+            _ => None,
+        }),
     };
     Ok(TrailView {
         entity: key,

@@ -22,6 +22,7 @@ pub use render::{
 pub mod demo;
 pub mod from_domain;
 pub mod from_statistics;
+pub mod quarterly;
 pub mod scenario;
 mod sheets;
 

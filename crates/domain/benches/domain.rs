@@ -278,5 +278,74 @@ fn statistics(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, clock, catalogue, projection, statistics);
+/// Statistics over a city-year: 200,000 generated cases on 20,000 projects (issue 7's scale).
+/// Reading every case's clock once (`compute`), then each seed-11 table, the monthly stage
+/// report of October and the quarterly summary of Q4 (with Q3 to compare) from those figures.
+/// PERMITDESK_BENCH_CASES overrides the size for a quick run.
+fn statistics_city_year(c: &mut Criterion) {
+    use permitdesk_domain::statistics::{
+        Period, Quarter, SeedTable, Statistics, TableFilter, sample,
+    };
+    let cases: usize = std::env::var("PERMITDESK_BENCH_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200_000);
+    let data = sample::generated(cases).unwrap();
+    let calendar = WorkingCalendar::shipped();
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let mut group = c.benchmark_group("statistics_city_year");
+    group.sample_size(10);
+    group.bench_function("compute_figures", |b| {
+        b.iter(|| {
+            let s = Statistics::compute(
+                &data.catalogue,
+                &data.projects,
+                &data.cases,
+                &clock,
+                data.as_of,
+            )
+            .unwrap();
+            black_box(s.figures().len())
+        })
+    });
+    let s = Statistics::compute(
+        &data.catalogue,
+        &data.projects,
+        &data.cases,
+        &clock,
+        data.as_of,
+    )
+    .unwrap();
+    let october = Period::month(2024, 10).unwrap();
+    let in_october = TableFilter {
+        period: Some(october),
+        ..TableFilter::default()
+    };
+    for table in SeedTable::ALL {
+        let n = table.number();
+        group.bench_function(format!("table{n}_whole_year"), |b| {
+            b.iter(|| black_box(s.table(table, &TableFilter::default()).rows.len()))
+        });
+        group.bench_function(format!("table{n}_october"), |b| {
+            b.iter(|| black_box(s.table(table, &in_october).rows.len()))
+        });
+    }
+    group.bench_function("monthly_report_october", |b| {
+        b.iter(|| black_box(s.monthly_report(october).stages.len()))
+    });
+    let q4 = Quarter::new(2024, 4).unwrap();
+    group.bench_function("quarterly_summary_q4", |b| {
+        b.iter(|| black_box(s.quarterly_summary(q4).unwrap().changes.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    clock,
+    catalogue,
+    projection,
+    statistics,
+    statistics_city_year
+);
 criterion_main!(benches);

@@ -6,12 +6,17 @@
 //! misreading a newer shape.
 
 pub mod clock;
+pub mod statistics;
 
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
 use permitdesk_domain::consultation::{
     ConsultationCommand, ConsultationError, ConsultationEvent, ConsultationId,
+};
+use permitdesk_domain::evaluation::{
+    ComplaintCommand, ComplaintError, ComplaintEvent, ComplaintId, ComplaintStatistics,
+    EvaluationCommand, EvaluationError, EvaluationEvent, EvaluationId, EvaluationStatistics,
 };
 use permitdesk_domain::ids::{
     AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId,
@@ -44,6 +49,12 @@ pub mod paths {
     pub const REFUSALS: &str = "/api/v1/refusals";
     /// `GET /api/v1/notifications?after=ID&limit=N`: system notifications (warning levels).
     pub const NOTIFICATIONS: &str = "/api/v1/notifications";
+    /// `GET /api/v1/evaluation-statistics?from=YYYY-MM-DD&to=YYYY-MM-DD&department=CODE`:
+    /// 好差评 and 建议投诉 statistics (a department always gets its own).
+    pub const EVALUATION_STATISTICS: &str = "/api/v1/evaluation-statistics";
+    /// `GET /api/v1/statistics?report=table1|table2|table3|table4|monthly|quarterly&from=&to=
+    /// &department=&project=&category=&format=json|xlsx|csv|pdf` (see [`crate::statistics`]).
+    pub const STATISTICS: &str = "/api/v1/statistics";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +107,16 @@ pub enum DomainCommand {
         consultation: ConsultationId,
         command: ConsultationCommand,
     },
+    /// 好差评 with its rectification, callback and appeal (issue 7).
+    Evaluation {
+        evaluation: EvaluationId,
+        command: EvaluationCommand,
+    },
+    /// 建议投诉 (issue 7).
+    Complaint {
+        complaint: ComplaintId,
+        command: ComplaintCommand,
+    },
 }
 
 impl DomainCommand {
@@ -110,6 +131,10 @@ impl DomainCommand {
             DomainCommand::Consultation { consultation, .. } => {
                 EntityRef::Consultation(consultation.clone())
             }
+            DomainCommand::Evaluation { evaluation, .. } => {
+                EntityRef::Evaluation(evaluation.clone())
+            }
+            DomainCommand::Complaint { complaint, .. } => EntityRef::Complaint(complaint.clone()),
         }
     }
 }
@@ -121,6 +146,9 @@ pub enum EntityRef {
     Case(CaseId),
     Project(ProjectId),
     Consultation(ConsultationId),
+    /// A rating (id `case/C-1` or `visit/V-1`) with its rectification.
+    Evaluation(EvaluationId),
+    Complaint(ComplaintId),
 }
 
 impl EntityRef {
@@ -130,6 +158,8 @@ impl EntityRef {
             EntityRef::Case(id) => format!("case:{id}"),
             EntityRef::Project(id) => format!("project:{id}"),
             EntityRef::Consultation(id) => format!("consultation:{id}"),
+            EntityRef::Evaluation(id) => format!("evaluation:{id}"),
+            EntityRef::Complaint(id) => format!("complaint:{id}"),
         }
     }
 }
@@ -181,6 +211,16 @@ pub enum Refusal {
         error: ConsultationError,
         message: String,
     },
+    /// The 好差评 / rectification workflow refused it.
+    Evaluation {
+        error: EvaluationError,
+        message: String,
+    },
+    /// The 建议投诉 workflow refused it.
+    Complaint {
+        error: ComplaintError,
+        message: String,
+    },
     /// Outside the user's scope (another organisation's project, another department's case).
     Forbidden { message: String },
     /// The action's time is in the future, before the entity's last event, or older than the
@@ -195,6 +235,8 @@ impl Refusal {
         match self {
             Refusal::Case { message, .. }
             | Refusal::Consultation { message, .. }
+            | Refusal::Evaluation { message, .. }
+            | Refusal::Complaint { message, .. }
             | Refusal::Project { message }
             | Refusal::Forbidden { message }
             | Refusal::Time { message }
@@ -228,6 +270,8 @@ pub enum DomainEvent {
     Case(Sealed<CaseEvent>),
     Project(Sealed<ProjectEvent>),
     Consultation(Sealed<ConsultationEvent>),
+    Evaluation(Sealed<EvaluationEvent>),
+    Complaint(Sealed<ComplaintEvent>),
 }
 
 impl DomainEvent {
@@ -236,6 +280,8 @@ impl DomainEvent {
             DomainEvent::Case(s) => &s.entity,
             DomainEvent::Project(s) => &s.entity,
             DomainEvent::Consultation(s) => &s.entity,
+            DomainEvent::Evaluation(s) => &s.entity,
+            DomainEvent::Complaint(s) => &s.entity,
         }
     }
 
@@ -244,6 +290,8 @@ impl DomainEvent {
             DomainEvent::Case(s) => s.seq,
             DomainEvent::Project(s) => s.seq,
             DomainEvent::Consultation(s) => s.seq,
+            DomainEvent::Evaluation(s) => s.seq,
+            DomainEvent::Complaint(s) => s.seq,
         }
     }
 }
@@ -328,6 +376,20 @@ pub struct NotificationsResponse {
     pub notifications: Vec<Notification>,
     /// Pass as `after` next time.
     pub cursor: u64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// 好差评 and 建议投诉 statistics (issue 7)
+
+/// `GET /api/v1/evaluation-statistics`: the domain's own tables, computed on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationStatisticsResponse {
+    /// The department the figures were limited to (always the caller's own for a department).
+    pub department: Option<DepartmentCode>,
+    pub evaluations: EvaluationStatistics,
+    pub complaints: ComplaintStatistics,
+    /// The as-of time of the overdue counts.
+    pub as_of: DateTime<Utc>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ pub struct Inner {
     pub tokens: auth::TokenCache,
     pub catalogue: Arc<Catalogue>,
     pub calendar: Arc<WorkingCalendar>,
+    /// The replayed projects and cases the statistics are computed over (`crate::statistics`).
+    pub statistics: crate::statistics::StatisticsCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -97,6 +99,7 @@ impl AppState {
             tokens,
             catalogue: Arc::new(catalogue),
             calendar: Arc::new(WorkingCalendar::shipped()),
+            statistics: Default::default(),
         })))
     }
 
@@ -140,6 +143,8 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         }
         RouteId::UploadStatus => get(upload_status),
         RouteId::Download => get(download),
+        RouteId::EvaluationStatistics => get(crate::evaluation_stats::get_statistics),
+        RouteId::Statistics => get(crate::statistics::statistics),
     }
 }
 

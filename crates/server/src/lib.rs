@@ -8,13 +8,17 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod evaluation_stats;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod scheduler;
+pub mod scheduler_evaluation;
 pub mod scope;
+pub mod statistics;
 pub mod store;
 pub mod sync;
+pub mod sync_evaluation;
 pub mod testing;
 pub mod tls;
 

@@ -29,6 +29,10 @@ pub enum RouteId {
     UploadChunk,
     UploadStatus,
     Download,
+    /// 好差评 and 建议投诉 statistics (issue 7, `crate::evaluation_stats`).
+    EvaluationStatistics,
+    /// Seed 11 tables, seed 12 monthly report, seed 13 quarterly summary (`crate::statistics`).
+    Statistics,
 }
 
 /// One endpoint.
@@ -150,6 +154,52 @@ pub const ROUTES: &[Route] = &[
             ("limit", "最多条数", false),
         ],
         errors: &[400],
+    },
+    Route {
+        id: RouteId::EvaluationStatistics,
+        method: "get",
+        path: paths::EVALUATION_STATISTICS,
+        summary: "好差评与建议投诉统计（按部门、等级、指标、期间；部门只能看本部门）",
+        auth: true,
+        query: &[
+            ("from", "统计期间起（YYYY-MM-DD，含）", false),
+            ("to", "统计期间止（YYYY-MM-DD，含）", false),
+            (
+                "department",
+                "部门代码（市工改办可选；部门用户总是本部门）",
+                false,
+            ),
+        ],
+        errors: &[400, 403, 422],
+    },
+    Route {
+        id: RouteId::Statistics,
+        method: "get",
+        path: paths::STATISTICS,
+        summary: "审批统计：表一至表四、月度阶段统计、季度报告（JSON 或 xlsx/CSV/PDF；部门只能看本部门，申请人不可用）",
+        auth: true,
+        query: &[
+            (
+                "report",
+                "table1、table2、table3、table4、monthly 或 quarterly",
+                true,
+            ),
+            (
+                "from",
+                "统计期间起（YYYY-MM-DD，含；表格按受理日期，季度报告取其所在季度）",
+                false,
+            ),
+            ("to", "统计期间止（YYYY-MM-DD，含）", false),
+            (
+                "department",
+                "部门代码（市工改办可选；部门用户总是本部门，指定其他部门返回 403）",
+                false,
+            ),
+            ("project", "项目编号（系统内项目标识）", false),
+            ("category", "项目分类代码，如 SH-FDC", false),
+            ("format", "json（默认）、xlsx、csv 或 pdf", false),
+        ],
+        errors: &[400, 403, 422],
     },
     Route {
         id: RouteId::UploadChunk,

@@ -16,6 +16,7 @@
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::CaseAction;
 use permitdesk_domain::consultation::ConsultationAction;
+use permitdesk_domain::evaluation::{ComplaintAction, EvaluationAction};
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, ProjectId};
 use permitdesk_domain::project::ProjectAction;
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,10 @@ pub enum EntityKind {
     /// A planning record (策划生成, 联合会商): its `project_departments` are the departments
     /// that see it (the two leads and the invited ones), as `Consultation::visible_to` says.
     Consultation,
+    /// A rating (好差评): `owner` is the rating organisation, `department` the rated one.
+    Evaluation,
+    /// A suggestion or complaint: `owner` is the submitter, `department` the assigned one.
+    Complaint,
 }
 
 impl EntityKind {
@@ -37,6 +42,8 @@ impl EntityKind {
             EntityKind::Case => "case",
             EntityKind::Project => "project",
             EntityKind::Consultation => "consultation",
+            EntityKind::Evaluation => "evaluation",
+            EntityKind::Complaint => "complaint",
         }
     }
 
@@ -45,6 +52,8 @@ impl EntityKind {
             "case" => Some(EntityKind::Case),
             "project" => Some(EntityKind::Project),
             "consultation" => Some(EntityKind::Consultation),
+            "evaluation" => Some(EntityKind::Evaluation),
+            "complaint" => Some(EntityKind::Complaint),
             _ => None,
         }
     }
@@ -84,6 +93,8 @@ pub enum CommandKind {
     Case(CaseAction),
     Project(ProjectAction),
     Consultation(ConsultationAction),
+    Evaluation(EvaluationAction),
+    Complaint(ComplaintAction),
 }
 
 impl CommandKind {
@@ -101,11 +112,18 @@ impl CommandKind {
             CommandKind::Case(a) => a.label(),
             CommandKind::Project(a) => a.label(),
             CommandKind::Consultation(a) => a.label(),
+            CommandKind::Evaluation(a) => a.label(),
+            CommandKind::Complaint(a) => a.label(),
         }
     }
 
     pub fn is_consultation(self) -> bool {
         matches!(self, CommandKind::Consultation(_))
+    }
+
+    /// A 好差评 or 建议投诉 command (网上互动).
+    pub fn is_interaction(self) -> bool {
+        matches!(self, CommandKind::Evaluation(_) | CommandKind::Complaint(_))
     }
 
     /// Whether the command brings a new entity into being.
@@ -117,6 +135,8 @@ impl CommandKind {
                     ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite
                 )
                 | CommandKind::Consultation(ConsultationAction::Register)
+                | CommandKind::Evaluation(EvaluationAction::Rate)
+                | CommandKind::Complaint(ComplaintAction::Submit)
         )
     }
 
@@ -127,6 +147,8 @@ impl CommandKind {
         match self {
             CommandKind::Case(a) => a.allowed_roles(),
             CommandKind::Consultation(a) => a.allowed_roles(),
+            CommandKind::Evaluation(a) => a.allowed_roles(),
+            CommandKind::Complaint(a) => a.allowed_roles(),
             CommandKind::Project(a) => match a {
                 ProjectAction::RegisterOnline | ProjectAction::Submit => &[Role::Applicant],
                 ProjectAction::RegisterOnSite
@@ -145,6 +167,18 @@ impl CommandKind {
 
 /// Whether `viewer` may read an entity (pull, downloads of its attachments).
 pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
+    if matches!(scope.kind, EntityKind::Evaluation | EntityKind::Complaint) {
+        // Mirrors `Complaint::is_visible_to`: the rating or submitting organisation, the rated
+        // or assigned department (its reviewers, utility staff or window staff), the office.
+        return match viewer.role {
+            Role::ReformOffice | Role::System => true,
+            Role::Applicant => viewer.organisation == Some(&scope.owner),
+            Role::DepartmentReviewer | Role::UtilityUnit | Role::WindowOperator => {
+                viewer.department.is_some() && viewer.department == scope.department.as_ref()
+            }
+            Role::IntermediaryAgency => false,
+        };
+    }
     if scope.kind == EntityKind::Consultation {
         // Mirrors `Consultation::visible_to`: planning is internal to the government.
         return match viewer.role {
@@ -171,7 +205,7 @@ pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
                 }
                 EntityKind::Project => shared,
                 // Handled above.
-                EntityKind::Consultation => false,
+                EntityKind::Consultation | EntityKind::Evaluation | EntityKind::Complaint => false,
             }
         }
         Role::IntermediaryAgency | Role::System => false,
@@ -244,6 +278,11 @@ pub fn may_push(
             // checks the department (lead, invited) itself.
             let acts = match viewer.role {
                 _ if scope.kind == EntityKind::Consultation => kind.is_consultation(),
+                // Whoever sees a rating or complaint and holds the role may try: the domain
+                // checks the department (rated, assigned) itself.
+                _ if matches!(scope.kind, EntityKind::Evaluation | EntityKind::Complaint) => {
+                    kind.is_interaction()
+                }
                 Role::Applicant => viewer.organisation == Some(&scope.owner),
                 Role::WindowOperator | Role::ReformOffice => true,
                 Role::DepartmentReviewer | Role::UtilityUnit => {
@@ -366,6 +405,100 @@ mod tests {
         for (i, (viewer, s, expected)) in rows.iter().enumerate() {
             assert_eq!(may_see(viewer, s), *expected, "row {i}: {viewer:?}");
         }
+    }
+
+    #[test]
+    fn ratings_and_complaints_are_seen_by_owner_department_and_office() {
+        let (o1, o2, d1, d2) = (
+            OrganisationId::new("O1"),
+            OrganisationId::new("O2"),
+            DepartmentCode::new("D1"),
+            DepartmentCode::new("D2"),
+        );
+        let rating = scope(EntityKind::Evaluation, "O1", Some("D1"), false, false, &[]);
+        let unassigned = scope(EntityKind::Complaint, "O1", None, false, false, &[]);
+        let assigned = scope(EntityKind::Complaint, "O1", Some("D1"), false, false, &[]);
+        let rows: &[(Viewer<'_>, &EntityScope, bool)] = &[
+            (v(Role::Applicant, None, Some(&o1)), &rating, true),
+            (v(Role::Applicant, None, Some(&o2)), &rating, false),
+            (v(Role::DepartmentReviewer, Some(&d1), None), &rating, true),
+            (v(Role::DepartmentReviewer, Some(&d2), None), &rating, false),
+            (v(Role::WindowOperator, Some(&d1), None), &rating, true),
+            (v(Role::WindowOperator, None, None), &rating, false),
+            (v(Role::UtilityUnit, Some(&d1), None), &unassigned, false),
+            (
+                v(Role::DepartmentReviewer, Some(&d1), None),
+                &assigned,
+                true,
+            ),
+            (
+                v(Role::DepartmentReviewer, Some(&d2), None),
+                &assigned,
+                false,
+            ),
+            (v(Role::ReformOffice, None, None), &unassigned, true),
+            (v(Role::Applicant, None, Some(&o1)), &unassigned, true),
+            (
+                v(Role::IntermediaryAgency, None, Some(&o1)),
+                &assigned,
+                false,
+            ),
+        ];
+        for (i, (viewer, s, expected)) in rows.iter().enumerate() {
+            assert_eq!(may_see(viewer, s), *expected, "row {i}: {viewer:?}");
+        }
+        // Only the office assigns; only the department it sees answers; applicants create.
+        let assign = CommandKind::Complaint(ComplaintAction::Assign);
+        assert!(
+            may_push(
+                &v(Role::ReformOffice, None, None),
+                assign,
+                Target::Existing(&unassigned)
+            )
+            .is_ok()
+        );
+        let answer = CommandKind::Complaint(ComplaintAction::Answer);
+        assert!(
+            may_push(
+                &v(Role::DepartmentReviewer, Some(&d1), None),
+                answer,
+                Target::Existing(&assigned)
+            )
+            .is_ok()
+        );
+        assert!(
+            may_push(
+                &v(Role::DepartmentReviewer, Some(&d2), None),
+                answer,
+                Target::Existing(&assigned)
+            )
+            .is_err()
+        );
+        let rate = CommandKind::Evaluation(EvaluationAction::Rate);
+        assert!(
+            may_push(
+                &v(Role::Applicant, None, Some(&o1)),
+                rate,
+                Target::New { owner: Some(&o1) }
+            )
+            .is_ok()
+        );
+        assert!(
+            may_push(
+                &v(Role::Applicant, None, Some(&o2)),
+                rate,
+                Target::New { owner: Some(&o1) }
+            )
+            .is_err()
+        );
+        assert!(
+            may_push(
+                &v(Role::WindowOperator, Some(&d1), None),
+                rate,
+                Target::New { owner: Some(&o1) }
+            )
+            .is_err()
+        );
     }
 
     fn role() -> impl Strategy<Value = Role> {

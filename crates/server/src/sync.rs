@@ -47,7 +47,8 @@ impl Default for PushRules {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Needs {
     pub entity_key: String,
-    /// For a case's creation: the project it belongs to.
+    /// For a case's creation: the project it belongs to; for the rating of a case (好差评):
+    /// the rated case (loaded into [`Loaded::project`]).
     pub project_key: Option<String>,
     pub attachments: Vec<AttachmentId>,
 }
@@ -156,6 +157,17 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
     {
         attachments.push(attachment.clone());
     }
+    if let DomainCommand::Evaluation {
+        command:
+            permitdesk_domain::evaluation::EvaluationCommand::Rate {
+                subject: permitdesk_domain::evaluation::RatingSubject::Case { case, .. },
+                ..
+            },
+        ..
+    } = &env.command
+    {
+        project_key = Some(permitdesk_protocol::EntityRef::Case(case.clone()).key());
+    }
     attachments.sort();
     attachments.dedup();
     Needs {
@@ -180,13 +192,13 @@ pub fn valid_sha256(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
-fn invalid(message: impl Into<String>) -> Refusal {
+pub(crate) fn invalid(message: impl Into<String>) -> Refusal {
     Refusal::Invalid {
         message: message.into(),
     }
 }
 
-fn corrupt(key: &str) -> Refusal {
+pub(crate) fn corrupt(key: &str) -> Refusal {
     tracing::error!(entity = key, "stored trail does not replay");
     invalid("服务器上该对象的记录无法重建，请联系系统管理员")
 }
@@ -309,7 +321,7 @@ pub fn project_scope(p: &Project, project_departments: Vec<DepartmentCode>) -> E
     }
 }
 
-fn snake<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn snake<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -345,6 +357,8 @@ fn chain_head(l: Option<&LoadedEntity>) -> Option<(u64, String)> {
         DomainEvent::Case(s) => (s.seq, s.hash.clone()),
         DomainEvent::Project(s) => (s.seq, s.hash.clone()),
         DomainEvent::Consultation(s) => (s.seq, s.hash.clone()),
+        DomainEvent::Evaluation(s) => (s.seq, s.hash.clone()),
+        DomainEvent::Complaint(s) => (s.seq, s.hash.clone()),
     })
 }
 
@@ -381,6 +395,8 @@ pub fn decide(
                 permitdesk_protocol::EntityRef::Project(p) => p.as_str(),
                 permitdesk_protocol::EntityRef::Case(c) => c.as_str(),
                 permitdesk_protocol::EntityRef::Consultation(c) => c.as_str(),
+                permitdesk_protocol::EntityRef::Evaluation(c) => c.as_str(),
+                permitdesk_protocol::EntityRef::Complaint(c) => c.as_str(),
             };
             (id, CommandKind::Project(command.action()))
         }
@@ -391,6 +407,21 @@ pub fn decide(
             consultation.as_str(),
             CommandKind::Consultation(command.action()),
         ),
+        DomainCommand::Evaluation {
+            evaluation,
+            command,
+        } => (
+            // `case/C-1`, `visit/V-1`: the subject's own id is checked like any other.
+            evaluation
+                .as_str()
+                .split_once('/')
+                .filter(|(k, _)| matches!(*k, "case" | "visit"))
+                .map_or("", |(_, rest)| rest),
+            CommandKind::Evaluation(command.action()),
+        ),
+        DomainCommand::Complaint { complaint, command } => {
+            (complaint.as_str(), CommandKind::Complaint(command.action()))
+        }
     };
     if !valid_id(id_text) {
         return Err(invalid(
@@ -651,6 +682,18 @@ pub fn decide(
                 see: vec![],
             })
         }
+        DomainCommand::Evaluation {
+            evaluation: id,
+            command,
+        } => crate::sync_evaluation::decide_evaluation(
+            &viewer, &actor, env, loaded, catalogue, id, command, kind, head,
+        ),
+        DomainCommand::Complaint {
+            complaint: id,
+            command,
+        } => crate::sync_evaluation::decide_complaint(
+            &viewer, &actor, env, loaded, catalogue, id, command, kind, head,
+        ),
         DomainCommand::Consultation {
             consultation: id,
             command,
@@ -733,7 +776,7 @@ pub fn system_action_done(refusal: &Refusal) -> bool {
 
 /// Checks shared by every command on an existing or new entity: the base version, the time
 /// against the entity's last event, the attachments.
-fn check_common(
+pub(crate) fn check_common(
     env: &CommandEnvelope,
     current: Option<(u64, DateTime<Utc>)>,
     attachments: &[(AttachmentId, AttachmentAccess)],
@@ -770,7 +813,7 @@ fn check_common(
     Ok(())
 }
 
-fn seal<E: serde::Serialize>(
+pub(crate) fn seal<E: serde::Serialize>(
     key: &str,
     head: Option<&(u64, String)>,
     events: Vec<E>,

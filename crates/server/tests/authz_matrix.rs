@@ -42,6 +42,8 @@ fn may_push_expected(user: &str, kind: CommandKind) -> bool {
     match kind {
         // Planning records are internal to the government: covered by tests/deemed_consent.rs.
         CommandKind::Consultation(_) => false,
+        // Ratings and complaints: covered by tests/evaluation_flow.rs.
+        CommandKind::Evaluation(_) | CommandKind::Complaint(_) => false,
         CommandKind::Case(C::Create | C::AttachMaterial | C::DetachMaterial | C::Submit) => {
             matches!(user, "applicant" | "window")
         }
@@ -112,7 +114,9 @@ fn sample(
     };
     let case = |c: CaseCommand| case_cmd("C-own", c);
     match kind {
-        CommandKind::Consultation(_) => unreachable!("not part of CommandKind::all()"),
+        CommandKind::Consultation(_) | CommandKind::Evaluation(_) | CommandKind::Complaint(_) => {
+            unreachable!("not part of CommandKind::all()")
+        }
         CommandKind::Case(a) => match a {
             C::Create => case_cmd(&format!("C-new-{n}"), create_case("P-own", builder.clone())),
             C::AttachMaterial => case(CaseCommand::AttachMaterial {

@@ -34,6 +34,29 @@ pub enum ClientCommand {
     Download(DownloadArgs),
     /// 已拒绝的操作: list them, or `--dismiss ID` one that was read.
     Refusals(RefusalArgs),
+    /// 好差评: rate a finished case or a window visit.
+    Rate(super::evaluation::RateArgs),
+    /// 差评整改: start, complete, cannot rectify, callback, appeal, decide; list, show.
+    #[command(subcommand)]
+    Rectification(super::evaluation::RectificationCommand),
+    /// 建议投诉: submit, assign, answer, dismiss; list, show.
+    #[command(subcommand)]
+    Complaint(super::evaluation::ComplaintCommand),
+    /// 打印文书: the PDF of a local case or project (申请表, 一次性告知单, 受理通知书, 补正告知书,
+    /// 不予受理通知书, 退件通知书, 办结通知书, 电子证照), offline.
+    Document(DocumentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocumentArgs {
+    /// application_form | one_time_notice | acceptance_receipt | correction_notice |
+    /// refusal_notice | return_notice | completion_notice | certificate (or the Chinese title).
+    pub kind: String,
+    /// The case (or application / project for the first two).
+    pub id: String,
+    /// Where to write the PDF (a file or a directory; default: the current directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

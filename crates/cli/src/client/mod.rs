@@ -2,6 +2,7 @@
 //! trail|attach ...`, every command on `permitdesk-client`, working offline (queued) first.
 
 mod args;
+mod evaluation;
 mod run;
 
 pub use args::ClientCommand;

@@ -6,29 +6,23 @@ use crate::output::{CliError, Output};
 use permitdesk_client::clock::SystemClock;
 use permitdesk_client::credentials::OsKeyring;
 use permitdesk_client::engine::{SyncOptions, SyncReport};
+use permitdesk_client::ops;
 use permitdesk_client::profile::new_id;
 use permitdesk_client::reads;
 use permitdesk_client::store::{RefusalEntry, action_name};
 use permitdesk_client::transport::pin::ServerTrust;
 use permitdesk_client::{ClientError, Profile};
-use permitdesk_domain::case::{
-    AcceptanceTerms, CaseCommand as Cmd, CertificateRecord, CorrectionPoint, Decision,
-};
+use permitdesk_domain::case::CorrectionPoint;
 use permitdesk_domain::catalogue::Catalogue;
-use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
 use permitdesk_domain::ids::*;
-use permitdesk_domain::procedure::SpecialProcedureKind;
-use permitdesk_domain::project::{
-    Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, ProjectCommand as PCmd,
-    ProjectDetails, Works,
-};
+use permitdesk_domain::project::{Area, ProjectCommand as PCmd, Works};
 use permitdesk_domain::time::{format_minute, from_local, parse_local, to_local};
 use permitdesk_protocol::{DomainCommand, EntityRef};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
 
-fn client_err(e: ClientError) -> CliError {
+pub(super) fn client_err(e: ClientError) -> CliError {
     match e {
         ClientError::Io { .. } => CliError::Io(e.to_string()),
         _ => CliError::Invalid(e.to_string()),
@@ -63,8 +57,12 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
         ClientCommand::Project(c) => project(&mut p, c, out),
         ClientCommand::Apply(a) => apply(&mut p, a, out),
         ClientCommand::Case(c) => case(&mut p, c, out),
+        ClientCommand::Rate(a) => super::evaluation::rate(&mut p, a, out),
+        ClientCommand::Rectification(c) => super::evaluation::rectification(&mut p, c, out),
+        ClientCommand::Complaint(c) => super::evaluation::complaint(&mut p, c, out),
         ClientCommand::Queue(a) => queue(&p, a, out),
         ClientCommand::Trail(a) => trail(&p, a, out),
+        ClientCommand::Document(a) => document(&p, a, out),
         ClientCommand::Attach(a) => attach(&mut p, a, out),
         ClientCommand::Download(a) => {
             let data = p
@@ -225,78 +223,22 @@ fn status(p: &Profile, out: &Output) -> Result<(), CliError> {
     })
 }
 
-#[derive(Serialize)]
-struct Acted {
-    mutation_id: u64,
-    entity: String,
-    action: String,
-}
-
-#[derive(Serialize)]
-struct ActOutput {
-    commands: Vec<Acted>,
-    /// Ids made for new entities (cases, project).
-    created: Vec<String>,
-    synced: bool,
-    offline: Option<String>,
-    sync_error: Option<String>,
-    pending: u64,
-    refused: Vec<RefusalEntry>,
-}
-
 /// Queue commands (each decided locally first), then sync unless told not to, and report.
-fn act_all(
+pub(super) fn act_all(
     p: &mut Profile,
     commands: Vec<(DomainCommand, Vec<AttachmentId>)>,
     opts: &ActOptions,
     created: Vec<String>,
     out: &Output,
 ) -> Result<(), CliError> {
-    let mut acted = Vec::new();
-    for (command, attachments) in commands {
-        let env = p
-            .act(command, opts.opinion.clone(), attachments)
-            .map_err(|e| match e {
-                ClientError::Refused(m) => {
-                    CliError::Invalid(format!("操作未通过本地校验，未保存：{m}"))
-                }
-                other => client_err(other),
-            })?;
-        acted.push(Acted {
-            mutation_id: env.mutation_id,
-            entity: env.command.entity().key(),
-            action: action_name(&env.command),
-        });
-    }
-    let (mut synced, mut offline, mut sync_error) = (false, None, None);
-    if opts.offline {
-        offline = Some("按 --offline 仅保存在本地".to_owned());
-    } else {
-        match p.sync(SyncOptions::default()) {
-            Ok(r) if r.offline.is_some() => offline = r.offline,
-            Ok(_) => synced = true,
-            Err(e) if e.is_offline() => offline = Some(e.to_string()),
-            Err(e) => sync_error = Some(e.to_string()),
-        }
-    }
-    let ids: Vec<u64> = acted.iter().map(|a| a.mutation_id).collect();
-    let refused: Vec<RefusalEntry> = p
-        .store()
-        .refusals()
-        .map_err(client_err)?
-        .into_iter()
-        .filter(|r| ids.contains(&r.mutation_id))
-        .collect();
-    let pending = p.store().pending_count().map_err(client_err)?;
-    let result = ActOutput {
-        commands: acted,
-        created,
-        synced,
-        offline,
-        sync_error,
-        pending,
-        refused,
-    };
+    let result = ops::act_all(p, commands, opts.opinion.clone(), opts.offline, created).map_err(
+        |e| match e {
+            ClientError::Refused(m) => {
+                CliError::Invalid(format!("操作未通过本地校验，未保存：{m}"))
+            }
+            other => client_err(other),
+        },
+    )?;
     out.print(&result, || {
         let mut s = String::new();
         for a in &result.commands {
@@ -325,6 +267,41 @@ fn act_all(
     } else {
         Ok(())
     }
+}
+
+fn document(p: &Profile, a: DocumentArgs, out: &Output) -> Result<(), CliError> {
+    use permitdesk_client::papers::{PaperKind, render};
+    let kind = PaperKind::parse(&a.kind).ok_or_else(|| {
+        CliError::Usage(format!(
+            "未知的文书类型“{}”，可选：application_form、one_time_notice、acceptance_receipt、correction_notice、refusal_notice、return_notice、completion_notice、certificate",
+            a.kind
+        ))
+    })?;
+    let paper = render(p, kind, &a.id).map_err(client_err)?;
+    let mut path = a.out.unwrap_or_else(|| std::path::PathBuf::from("."));
+    if path.is_dir() {
+        path = path.join(&paper.file_name);
+    }
+    std::fs::write(&path, &paper.pdf)
+        .map_err(|e| CliError::Io(format!("{}：{e}", path.display())))?;
+    #[derive(Serialize)]
+    struct Written<'a> {
+        #[serde(flatten)]
+        paper: &'a permitdesk_client::papers::Paper,
+        path: String,
+        bytes: usize,
+    }
+    let w = Written {
+        paper: &paper,
+        path: path.display().to_string(),
+        bytes: paper.pdf.len(),
+    };
+    out.print(&w, || {
+        format!(
+            "已生成{}：{}（{} 字节，核验码 {}）\n",
+            paper.title, w.path, w.bytes, paper.verification_code
+        )
+    })
 }
 
 fn catalogue() -> Result<Catalogue, CliError> {
@@ -358,16 +335,8 @@ fn attach_files(
 }
 
 fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
-    let single = |id: &str, command: Cmd| {
-        vec![(
-            DomainCommand::Case {
-                case: case_id(id),
-                command,
-            },
-            vec![],
-        )]
-    };
-    let (commands, opts) = match c {
+    use permitdesk_client::ops::CaseAction as A;
+    let (case, action, opts) = match c {
         CaseCommand::Show { case } => {
             let found = p.store().case(&case_id(&case)).map_err(client_err)?;
             let c = found
@@ -388,101 +357,45 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
                 )
             });
         }
-        CaseCommand::Receive { case, act } => (single(&case, Cmd::Receive), act),
+        CaseCommand::Receive { case, act } => (case, A::Receive, act),
         CaseCommand::Accept {
             case,
             commitment,
             act,
-        } => {
-            let current = p.store().case(&case_id(&case)).map_err(client_err)?;
-            let c = current
-                .ok_or_else(|| CliError::Invalid(format!("本地没有办件“{case}”，请先同步")))?;
-            let cat = catalogue()?;
-            let item = cat
-                .item(&c.item)
-                .ok_or_else(|| CliError::Invalid(format!("事项目录中没有事项 {}", c.item)))?;
-            let levels = cat
-                .review_levels_for_item(&c.item)
-                .map(<[String]>::to_vec)
-                .unwrap_or_default();
-            let terms = AcceptanceTerms {
-                catalogue_version: cat.version.clone(),
-                time_limit_working_days: item.time_limit_working_days,
-                review_levels: levels,
-            };
-            (
-                single(
-                    &case,
-                    Cmd::Accept {
-                        terms,
-                        commitment_based: commitment,
-                    },
-                ),
-                act,
-            )
-        }
+        } => (case, A::Accept { commitment }, act),
         CaseCommand::RequestCorrection {
             case,
             points: pts,
             act,
         } => (
-            single(
-                &case,
-                Cmd::RequestCorrection {
-                    points: points(&pts)?,
-                },
-            ),
+            case,
+            A::RequestCorrection {
+                points: points(&pts)?,
+            },
             act,
         ),
-        CaseCommand::Refuse { case, reasons, act } => {
-            (single(&case, Cmd::RefuseAcceptance { reasons }), act)
-        }
-        CaseCommand::SignOff { case, level, act } => {
-            let level = match level {
-                Some(l) => l,
-                None => {
-                    let current = p.store().case(&case_id(&case)).map_err(client_err)?;
-                    let c = current.ok_or_else(|| {
-                        CliError::Invalid(format!("本地没有办件“{case}”，请先同步"))
-                    })?;
-                    c.next_level()
-                        .map(str::to_owned)
-                        .ok_or_else(|| CliError::Invalid("没有待签署的层级".to_owned()))?
-                }
-            };
-            (single(&case, Cmd::SignOff { level }), act)
-        }
+        CaseCommand::Refuse { case, reasons, act } => (case, A::Refuse { reasons }, act),
+        CaseCommand::SignOff { case, level, act } => (case, A::SignOff { level }, act),
         CaseCommand::Pause {
             case,
             points: pts,
             act,
         } => (
-            single(
-                &case,
-                Cmd::Pause {
-                    points: points(&pts)?,
-                },
-            ),
+            case,
+            A::Pause {
+                points: points(&pts)?,
+            },
             act,
         ),
-        CaseCommand::Resume { case, act } => (single(&case, Cmd::Resume), act),
+        CaseCommand::Resume { case, act } => (case, A::Resume, act),
         CaseCommand::Rectify {
             case,
             note,
             files,
             act,
         } => {
-            let ids = attach_files(p, &files)?;
-            (
-                vec![(
-                    DomainCommand::Case {
-                        case: case_id(&case),
-                        command: Cmd::SubmitRectification { note },
-                    },
-                    ids,
-                )],
-                act,
-            )
+            let files = attach_files(p, &files)?;
+            (case, A::SubmitRectification { note, files }, act)
         }
         CaseCommand::SpecialStart {
             case,
@@ -490,21 +403,15 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             kind,
             timed,
             act,
-        } => {
-            let kind = SpecialProcedureKind::parse(&kind)
-                .ok_or_else(|| CliError::Usage(format!("未知的特别程序类型“{kind}”")))?;
-            (
-                single(
-                    &case,
-                    Cmd::StartSpecialProcedure {
-                        procedure,
-                        kind,
-                        timed,
-                    },
-                ),
-                act,
-            )
-        }
+        } => (
+            case,
+            A::StartSpecial {
+                kind,
+                timed,
+                procedure: Some(procedure),
+            },
+            act,
+        ),
         CaseCommand::SpecialEnd {
             case,
             procedure,
@@ -512,15 +419,14 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             files,
             act,
         } => {
-            let ids = attach_files(p, &files)?;
+            let result = attach_files(p, &files)?;
             (
-                vec![(
-                    DomainCommand::Case {
-                        case: case_id(&case),
-                        command: Cmd::EndSpecialProcedure { procedure, summary },
-                    },
-                    ids,
-                )],
+                case,
+                A::EndSpecial {
+                    procedure,
+                    summary,
+                    result,
+                },
                 act,
             )
         }
@@ -531,50 +437,34 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             approved_by,
             act,
         } => (
-            single(
-                &case,
-                Cmd::Extend {
-                    days,
-                    reason,
-                    approved_by,
-                },
-            ),
+            case,
+            A::Extend {
+                days,
+                reason,
+                approved_by,
+            },
             act,
         ),
-        CaseCommand::Return { case, reasons, act } => (single(&case, Cmd::Return { reasons }), act),
-        CaseCommand::Withdraw { case, reason, act } => {
-            (single(&case, Cmd::Withdraw { reason }), act)
-        }
+        CaseCommand::Return { case, reasons, act } => (case, A::Return { reasons }, act),
+        CaseCommand::Withdraw { case, reason, act } => (case, A::Withdraw { reason }, act),
         CaseCommand::Complete(a) => {
-            let decision = if a.grant {
+            let action = if a.grant {
                 let file = match &a.file {
                     Some(f) => Some(p.attach_file(f).map_err(client_err)?),
                     None => None,
                 };
-                let valid_until = a
-                    .valid_until
-                    .as_deref()
-                    .map(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d"))
-                    .transpose()
-                    .map_err(|e| CliError::Usage(format!("有效期应为 YYYY-MM-DD：{e}")))?;
-                let issued_on = to_local(p.corrected_now().map_err(client_err)?).date();
-                Decision::Granted {
-                    certificate: CertificateRecord {
-                        number: CertificateNumber::new(
-                            a.certificate_number.clone().unwrap_or_default(),
-                        ),
-                        name: a.certificate_name.clone().unwrap_or_default(),
-                        issued_on,
-                        valid_until,
-                        file,
-                    },
+                A::CompleteGranted {
+                    certificate_number: a.certificate_number.clone().unwrap_or_default(),
+                    certificate_name: a.certificate_name.clone().unwrap_or_default(),
+                    valid_until: a.valid_until.clone(),
+                    file,
                 }
             } else {
-                Decision::Denied {
+                A::CompleteDenied {
                     reasons: a.reasons.clone(),
                 }
             };
-            (single(&a.case, Cmd::Complete { decision }), a.act)
+            (a.case.clone(), action, a.act.clone())
         }
         CaseCommand::AttachMaterial {
             case,
@@ -582,123 +472,73 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             file,
             act,
         } => {
-            let id = p.attach_file(&file).map_err(client_err)?;
+            let attachment = p.attach_file(&file).map_err(client_err)?;
             (
-                single(
-                    &case,
-                    Cmd::AttachMaterial {
-                        material,
-                        attachment: id,
-                    },
-                ),
+                case,
+                A::AttachMaterial {
+                    material,
+                    attachment,
+                },
                 act,
             )
         }
         CaseCommand::Submit { case, form, act } => {
-            let id = p.attach_file(&form).map_err(client_err)?;
-            (single(&case, Cmd::Submit { stamped_form: id }), act)
+            let stamped_form = p.attach_file(&form).map_err(client_err)?;
+            (case, A::Submit { stamped_form }, act)
         }
     };
-    act_all(p, commands, &opts, vec![], out)
+    let command = ops::case_command(p, &case_id(&case), action).map_err(client_err)?;
+    act_all(p, vec![command], &opts, vec![], out)
 }
 
 fn apply(p: &mut Profile, a: ApplyArgs, out: &Output) -> Result<(), CliError> {
-    let cat = catalogue()?;
-    let actor = p.actor().map_err(client_err)?;
-    let applicant = match a
-        .applicant
-        .as_deref()
-        .map(OrganisationId::new)
-        .or(actor.organisation)
-    {
-        Some(o) => o,
-        None => {
-            return Err(CliError::Usage(
-                "窗口代为申报时需要 --applicant 单位".to_owned(),
-            ));
-        }
+    let stamped_form = if a.no_submit {
+        None
+    } else {
+        Some(p.attach_file(&a.form).map_err(client_err)?)
     };
-    let form = p.attach_file(&a.form).map_err(client_err)?;
     let mut materials = Vec::new();
     for m in &a.materials {
         let (name, file) = m
             .split_once('=')
             .ok_or_else(|| CliError::Usage(format!("“{m}”应写成 材料名称=文件")))?;
-        materials.push((
-            name.trim().to_owned(),
-            p.attach_file(Path::new(file.trim())).map_err(client_err)?,
-        ));
+        materials.push(ops::MaterialGiven {
+            name: name.trim().to_owned(),
+            attachment: p.attach_file(Path::new(file.trim())).map_err(client_err)?,
+        });
     }
-    let application = ApplicationId::new(new_id("A").map_err(client_err)?);
-    let mut commands = Vec::new();
-    let mut created = Vec::new();
-    for code in &a.items {
-        let item_code = ItemCode::new(code.trim());
-        let item = cat
-            .item(&item_code)
-            .ok_or_else(|| CliError::Usage(format!("事项目录中没有事项 {code}")))?;
-        let id = CaseId::new(new_id("C").map_err(client_err)?);
-        created.push(id.to_string());
-        let cmd = |command: Cmd| {
-            (
-                DomainCommand::Case {
-                    case: id.clone(),
-                    command,
-                },
-                vec![],
-            )
-        };
-        commands.push(cmd(Cmd::Create {
-            application: application.clone(),
-            project: ProjectId::new(a.project.trim()),
-            works: WorksId::new(a.works.trim()),
-            item: item_code.clone(),
-            department: item.department.clone(),
-            applicant: applicant.clone(),
-            commitment_allowed: item.commitment_allowed,
-        }));
-        for (name, att) in &materials {
-            commands.push(cmd(Cmd::AttachMaterial {
-                material: name.clone(),
-                attachment: att.clone(),
-            }));
-        }
-        if !a.no_submit {
-            commands.push(cmd(Cmd::Submit {
-                stamped_form: form.clone(),
-            }));
-        }
-    }
+    let req = ops::ApplyRequest {
+        project: ProjectId::new(a.project.trim()),
+        works: WorksId::new(a.works.trim()),
+        items: a.items.iter().map(|c| ItemCode::new(c.trim())).collect(),
+        materials,
+        applicant: a
+            .applicant
+            .as_deref()
+            .map(|o| OrganisationId::new(o.trim())),
+        stamped_form,
+    };
+    let (_, cases, commands) = ops::apply_commands(p, &req).map_err(|e| match e {
+        ClientError::Invalid(m) => CliError::Usage(m),
+        other => client_err(other),
+    })?;
+    let created = cases.iter().map(ToString::to_string).collect();
     act_all(p, commands, &a.act, created, out)
 }
 
-fn parse_contact(s: &str) -> Result<Contact, CliError> {
+/// `姓名,电话[,角色]`.
+fn parse_contact(s: &str) -> Result<ops::ContactInput, CliError> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    let (name, phone, role) = match parts.as_slice() {
-        [n, ph] => (*n, *ph, ContactRole::Liaison),
-        [n, ph, r] => {
-            let role: ContactRole = serde_json::from_value(serde_json::Value::String(
-                (*r).to_owned(),
-            ))
-            .map_err(|_| {
-                CliError::Usage(format!(
-                    "联系人角色“{r}”应为 legal_representative、project_lead、liaison 或 agent"
-                ))
-            })?;
-            (*n, *ph, role)
-        }
-        _ => {
-            return Err(CliError::Usage(format!(
-                "联系人“{s}”应写成 姓名,电话[,角色]"
-            )));
-        }
-    };
-    let phone = PhoneNumber::parse(phone).map_err(CliError::usage)?;
-    Ok(Contact {
-        name: name.to_owned(),
-        phone,
-        role,
-    })
+    match parts.as_slice() {
+        [name, phone] | [name, phone, _] => Ok(ops::ContactInput {
+            name: (*name).to_owned(),
+            phone: (*phone).to_owned(),
+            role: parts.get(2).map(|r| (*r).to_owned()),
+        }),
+        _ => Err(CliError::Usage(format!(
+            "联系人“{s}”应写成 姓名,电话[,角色]"
+        ))),
+    }
 }
 
 fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliError> {
@@ -752,63 +592,29 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
             });
         }
         ProjectCommand::Register(a) => {
-            let id = match &a.id {
-                Some(i) => ProjectId::new(i.trim()),
-                None => ProjectId::new(new_id("P").map_err(client_err)?),
-            };
-            let investment = match a.investment.as_str() {
-                "social" | "社会投资" => InvestmentType::Social,
-                "government" | "政府投资" => InvestmentType::Government,
-                other => {
-                    return Err(CliError::Usage(format!(
-                        "投资类型“{other}”应为 social 或 government"
-                    )));
-                }
-            };
-            let details = ProjectDetails {
-                code: ProjectCode::parse(&a.code).map_err(CliError::usage)?,
+            let req = ops::RegisterRequest {
+                id: a.id.clone(),
+                code: a.code.clone(),
                 name: a.name.clone(),
-                builder: Builder {
-                    name: a.builder.clone(),
-                    credit_code: CreditCode::parse(&a.credit_code).map_err(CliError::usage)?,
-                },
-                investment,
-                category: CategoryCode::new(a.category.trim()),
-                location: Location {
-                    address: a.address.clone(),
-                    district: RegionCode::parse(&a.district).map_err(CliError::usage)?,
-                },
-                investment_amount: Money::parse_wan(&a.investment_wan).map_err(CliError::usage)?,
-                land_area: Area::parse(&a.land_area).map_err(CliError::usage)?,
-                building_area: Area::parse(&a.building_area).map_err(CliError::usage)?,
+                builder: a.builder.clone(),
+                credit_code: a.credit_code.clone(),
+                investment: a.investment.clone(),
+                category: a.category.clone(),
+                address: a.address.clone(),
+                district: a.district.clone(),
+                investment_wan: a.investment_wan.clone(),
+                land_area: a.land_area.clone(),
+                building_area: a.building_area.clone(),
                 contacts: a
                     .contacts
                     .iter()
                     .map(|c| parse_contact(c))
                     .collect::<Result<_, _>>()?,
+                owner: a.owner.clone(),
             };
-            let command = match &a.owner {
-                Some(owner) => PCmd::RegisterOnSite {
-                    id: id.clone(),
-                    owner: OrganisationId::new(owner.trim()),
-                    details,
-                },
-                None => PCmd::RegisterOnline {
-                    id: id.clone(),
-                    details,
-                },
-            };
-            (
-                vec![(
-                    DomainCommand::Project {
-                        project: id.clone(),
-                        command,
-                    },
-                    vec![],
-                )],
-                a.act.clone(),
-                vec![id.to_string()],
-            )
+            let (id, command) = ops::register_command(&req, || new_id("P"))
+                .map_err(|e| CliError::Usage(e.message))?;
+            (vec![(command, vec![])], a.act.clone(), vec![id.to_string()])
         }
         ProjectCommand::Submit { project, act } => (on(&project, PCmd::Submit), act, vec![]),
         ProjectCommand::RequestCorrection {
@@ -945,6 +751,14 @@ fn trail(p: &Profile, a: TrailArgs, out: &Output) -> Result<(), CliError> {
                             .and_then(|v| v["change"].as_str().map(str::to_owned))
                             .unwrap_or_default()
                     ),
+                ),
+                permitdesk_protocol::DomainEvent::Evaluation(x) => (
+                    x.seq,
+                    super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
+                ),
+                permitdesk_protocol::DomainEvent::Complaint(x) => (
+                    x.seq,
+                    super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
                 ),
                 permitdesk_protocol::DomainEvent::Project(x) => (
                     x.seq,

@@ -44,6 +44,8 @@ pub(crate) fn canonical(event: &DomainEvent) -> Result<(String, String)> {
         DomainEvent::Case(s) => encode(s),
         DomainEvent::Project(s) => encode(s),
         DomainEvent::Consultation(s) => encode(s),
+        DomainEvent::Evaluation(s) => encode(s),
+        DomainEvent::Complaint(s) => encode(s),
     }
 }
 
@@ -66,6 +68,10 @@ pub(crate) fn decode(entity_key: &str, body: &str, hash: String) -> Result<Domai
         Ok(DomainEvent::Project(decode_as(body, hash)?))
     } else if entity_key.starts_with("consultation:") {
         Ok(DomainEvent::Consultation(decode_as(body, hash)?))
+    } else if entity_key.starts_with("evaluation:") {
+        Ok(DomainEvent::Evaluation(decode_as(body, hash)?))
+    } else if entity_key.starts_with("complaint:") {
+        Ok(DomainEvent::Complaint(decode_as(body, hash)?))
     } else {
         Err(ClientError::corrupt(format!("无法识别的对象 {entity_key}")))
     }

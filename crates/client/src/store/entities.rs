@@ -10,6 +10,9 @@ use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{Acting, Case};
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
 use permitdesk_domain::consultation::{Consultation, ConsultationId};
+use permitdesk_domain::evaluation::{
+    Complaint, ComplaintId, Evaluation, EvaluationId, EvaluationPolicy,
+};
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::project::Project;
 use permitdesk_domain::trail::GENESIS_HASH;
@@ -18,11 +21,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// The state of one entity (None: it does not exist, or not yet).
+// One short-lived value per entity being folded; boxing a rating (the largest, ~0.9 KB) would
+// only add indirection to every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntityState {
     Case(Option<Case>),
     Project(Option<Project>),
     Consultation(Option<Consultation>),
+    /// 好差评 with its rectification (issue 7).
+    Evaluation(Option<Evaluation>),
+    /// 建议投诉 (issue 7).
+    Complaint(Option<Complaint>),
 }
 
 impl EntityState {
@@ -31,6 +41,8 @@ impl EntityState {
             EntityRef::Case(_) => EntityState::Case(None),
             EntityRef::Project(_) => EntityState::Project(None),
             EntityRef::Consultation(_) => EntityState::Consultation(None),
+            EntityRef::Evaluation(_) => EntityState::Evaluation(None),
+            EntityRef::Complaint(_) => EntityState::Complaint(None),
         }
     }
 
@@ -40,6 +52,8 @@ impl EntityState {
             EntityState::Case(c) => c.as_ref().map_or(0, |c| c.version),
             EntityState::Project(p) => p.as_ref().map_or(0, |p| p.version),
             EntityState::Consultation(c) => c.as_ref().map_or(0, |c| c.version),
+            EntityState::Evaluation(e) => e.as_ref().map_or(0, |e| e.version),
+            EntityState::Complaint(c) => c.as_ref().map_or(0, |c| c.version),
         }
     }
 
@@ -48,6 +62,8 @@ impl EntityState {
             EntityState::Case(c) => c.is_some(),
             EntityState::Project(p) => p.is_some(),
             EntityState::Consultation(c) => c.is_some(),
+            EntityState::Evaluation(e) => e.is_some(),
+            EntityState::Complaint(c) => c.is_some(),
         }
     }
 
@@ -56,6 +72,8 @@ impl EntityState {
             EntityState::Case(c) => c.as_ref().map(|c| c.last_event_at),
             EntityState::Project(p) => p.as_ref().map(|p| p.last_event_at),
             EntityState::Consultation(c) => c.as_ref().map(|c| c.last_event_at),
+            EntityState::Evaluation(e) => e.as_ref().map(|e| e.last_event_at),
+            EntityState::Complaint(c) => c.as_ref().map(|c| c.last_event_at),
         }
     }
 
@@ -107,6 +125,30 @@ impl EntityState {
                     .map(|(c, _)| EntityState::Consultation(Some(c)))
                     .map_err(|e| e.to_string())
             }
+            (
+                EntityState::Evaluation(state),
+                DomainCommand::Evaluation {
+                    evaluation,
+                    command,
+                },
+            ) => {
+                // The server's policy (`sync_evaluation::evaluation_policy`) is the default.
+                Evaluation::execute(
+                    state.clone(),
+                    evaluation,
+                    command,
+                    actor,
+                    env.acted_at,
+                    &EvaluationPolicy::default(),
+                )
+                .map(|(e, _)| EntityState::Evaluation(Some(e)))
+                .map_err(|e| e.to_string())
+            }
+            (EntityState::Complaint(state), DomainCommand::Complaint { complaint, command }) => {
+                Complaint::execute(state.clone(), complaint, command, actor, env.acted_at)
+                    .map(|(c, _)| EntityState::Complaint(Some(c)))
+                    .map_err(|e| e.to_string())
+            }
             _ => Err("命令与对象类型不符".to_owned()),
         }
     }
@@ -127,6 +169,15 @@ impl EntityState {
                     Some(Consultation::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
                 Ok(())
             }
+            (EntityState::Evaluation(state), DomainEvent::Evaluation(s)) => {
+                *state =
+                    Some(Evaluation::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
+            (EntityState::Complaint(state), DomainEvent::Complaint(s)) => {
+                *state = Some(Complaint::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
             _ => Err("记录类型与对象类型不符".to_owned()),
         }
     }
@@ -138,6 +189,10 @@ pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
         Some(EntityRef::Case(CaseId::new(id)))
     } else if let Some(id) = key.strip_prefix("consultation:") {
         Some(EntityRef::Consultation(ConsultationId::new(id)))
+    } else if let Some(id) = key.strip_prefix("evaluation:") {
+        Some(EntityRef::Evaluation(EvaluationId::new(id)))
+    } else if let Some(id) = key.strip_prefix("complaint:") {
+        Some(EntityRef::Complaint(ComplaintId::new(id)))
     } else {
         key.strip_prefix("project:")
             .map(|id| EntityRef::Project(ProjectId::new(id)))
@@ -160,20 +215,30 @@ pub(crate) struct Confirmed {
     pub state: EntityState,
 }
 
-fn table(entity: &EntityRef) -> (&'static str, &str) {
+/// The projection table of an entity kind, and the entity's id in it.
+pub(crate) fn table(entity: &EntityRef) -> (&'static str, &str) {
     match entity {
         EntityRef::Case(id) => ("cases", id.as_str()),
         EntityRef::Project(id) => ("projects", id.as_str()),
         EntityRef::Consultation(id) => ("consultations", id.as_str()),
+        EntityRef::Evaluation(id) => ("evaluations", id.as_str()),
+        EntityRef::Complaint(id) => ("complaints", id.as_str()),
     }
 }
 
-fn decode_state(entity: &EntityRef, json: Option<String>) -> Result<EntityState> {
+/// A stored projection (None: absent) back into its state.
+pub(crate) fn decode_state(entity: &EntityRef, json: Option<String>) -> Result<EntityState> {
     Ok(match (entity, json) {
         (EntityRef::Case(_), Some(j)) => EntityState::Case(Some(serde_json::from_str(&j)?)),
         (EntityRef::Project(_), Some(j)) => EntityState::Project(Some(serde_json::from_str(&j)?)),
         (EntityRef::Consultation(_), Some(j)) => {
             EntityState::Consultation(Some(serde_json::from_str(&j)?))
+        }
+        (EntityRef::Evaluation(_), Some(j)) => {
+            EntityState::Evaluation(Some(serde_json::from_str(&j)?))
+        }
+        (EntityRef::Complaint(_), Some(j)) => {
+            EntityState::Complaint(Some(serde_json::from_str(&j)?))
         }
         (e, None) => EntityState::empty(e),
     })
@@ -184,6 +249,8 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
         EntityState::Case(Some(c)) => Some(serde_json::to_string(c)?),
         EntityState::Project(Some(p)) => Some(serde_json::to_string(p)?),
         EntityState::Consultation(Some(c)) => Some(serde_json::to_string(c)?),
+        EntityState::Evaluation(Some(e)) => Some(serde_json::to_string(e)?),
+        EntityState::Complaint(Some(c)) => Some(serde_json::to_string(c)?),
         _ => None,
     })
 }
@@ -302,6 +369,40 @@ pub(crate) fn save(
                 view_json
             ])?;
         }
+        EntityState::Evaluation(Some(e)) => {
+            let status = e
+                .rectification
+                .as_ref()
+                .map(|r| serde_json::to_value(r.status))
+                .transpose()?;
+            conn.prepare_cached(
+                "INSERT INTO evaluations (id, department, applicant, level, status, confirmed, view) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET department = ?2, applicant = ?3, level = ?4, status = ?5, confirmed = ?6, view = ?7",
+            )?
+            .execute(params![
+                id,
+                e.subject.department().as_str(),
+                e.subject.applicant().as_str(),
+                serde_json::to_value(e.level)?.as_str().unwrap_or_default(),
+                status.as_ref().and_then(|s| s.as_str()).unwrap_or("rated"),
+                confirmed_json,
+                view_json
+            ])?;
+        }
+        EntityState::Complaint(Some(c)) => {
+            conn.prepare_cached(
+                "INSERT INTO complaints (id, department, submitter, state, confirmed, view) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET department = ?2, submitter = ?3, state = ?4, confirmed = ?5, view = ?6",
+            )?
+            .execute(params![
+                id,
+                c.department().map(|d| d.as_str()),
+                c.submitter.as_str(),
+                serde_json::to_value(c.state)?.as_str().unwrap_or_default(),
+                confirmed_json,
+                view_json
+            ])?;
+        }
         _ => {
             conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
                 .execute(params![id])?;
@@ -406,6 +507,38 @@ impl Store {
         }
     }
 
+    /// A rating (好差评) with its rectification, as the user sees it.
+    pub fn evaluation(&self, id: &EvaluationId) -> Result<Option<Evaluation>> {
+        match self.view(&EntityRef::Evaluation(id.clone()))? {
+            EntityState::Evaluation(e) => Ok(e),
+            _ => Ok(None),
+        }
+    }
+
+    /// Every rating in the local store (the user's own, or its department's).
+    pub fn evaluations(&self) -> Result<Vec<Evaluation>> {
+        self.decode_all(
+            "SELECT coalesce(view, confirmed) FROM evaluations ORDER BY id",
+            params![],
+        )
+    }
+
+    /// A suggestion or complaint (建议投诉), as the user sees it.
+    pub fn complaint(&self, id: &ComplaintId) -> Result<Option<Complaint>> {
+        match self.view(&EntityRef::Complaint(id.clone()))? {
+            EntityState::Complaint(c) => Ok(c),
+            _ => Ok(None),
+        }
+    }
+
+    /// Every suggestion and complaint in the local store.
+    pub fn complaints(&self) -> Result<Vec<Complaint>> {
+        self.decode_all(
+            "SELECT coalesce(view, confirmed) FROM complaints ORDER BY id",
+            params![],
+        )
+    }
+
     /// The confirmed (server) state of an entity, without local commands.
     pub fn confirmed(&self, entity: &EntityRef) -> Result<EntityState> {
         Ok(load_confirmed(&self.conn, entity)?.state)
@@ -493,6 +626,12 @@ impl Store {
         }
         for id in self.ids("SELECT id FROM consultations ORDER BY id")? {
             out.push(EntityRef::Consultation(ConsultationId::new(id)));
+        }
+        for id in self.ids("SELECT id FROM evaluations ORDER BY id")? {
+            out.push(EntityRef::Evaluation(EvaluationId::new(id)));
+        }
+        for id in self.ids("SELECT id FROM complaints ORDER BY id")? {
+            out.push(EntityRef::Complaint(ComplaintId::new(id)));
         }
         Ok(out)
     }

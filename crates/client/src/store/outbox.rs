@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::ids::AttachmentId;
 use permitdesk_protocol::{
-    CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, EntityRef, Refusal,
-    RefusalRecord,
+    CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, Refusal, RefusalRecord,
 };
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -78,6 +77,8 @@ pub fn action_name(cmd: &DomainCommand) -> String {
         DomainCommand::Case { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Project { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Consultation { command, .. } => serde_json::to_value(command.action()),
+        DomainCommand::Evaluation { command, .. } => serde_json::to_value(command.action()),
+        DomainCommand::Complaint { command, .. } => serde_json::to_value(command.action()),
     };
     let name = inner
         .ok()
@@ -87,6 +88,8 @@ pub fn action_name(cmd: &DomainCommand) -> String {
         DomainCommand::Case { .. } => format!("case.{name}"),
         DomainCommand::Project { .. } => format!("project.{name}"),
         DomainCommand::Consultation { .. } => format!("consultation.{name}"),
+        DomainCommand::Evaluation { .. } => format!("evaluation.{name}"),
+        DomainCommand::Complaint { .. } => format!("complaint.{name}"),
     }
 }
 
@@ -118,11 +121,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let view = {
-            let (table, id) = match &entity {
-                EntityRef::Case(id) => ("cases", id.as_str()),
-                EntityRef::Project(id) => ("projects", id.as_str()),
-                EntityRef::Consultation(id) => ("consultations", id.as_str()),
-            };
+            let (table, id) = entities::table(&entity);
             let json: Option<String> = tx
                 .query_row(
                     &format!("SELECT coalesce(view, confirmed) FROM {table} WHERE id = ?1"),
@@ -130,18 +129,7 @@ impl Store {
                     |r| r.get(0),
                 )
                 .optional()?;
-            match (&entity, json) {
-                (EntityRef::Case(_), Some(j)) => {
-                    entities::EntityState::Case(Some(serde_json::from_str(&j)?))
-                }
-                (EntityRef::Consultation(_), Some(j)) => {
-                    entities::EntityState::Consultation(Some(serde_json::from_str(&j)?))
-                }
-                (EntityRef::Project(_), Some(j)) => {
-                    entities::EntityState::Project(Some(serde_json::from_str(&j)?))
-                }
-                (e, None) => entities::EntityState::empty(e),
-            }
+            entities::decode_state(&entity, json)?
         };
         let envelope = CommandEnvelope {
             mutation_id: to_u64(next).max(1),

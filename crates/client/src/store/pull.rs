@@ -32,6 +32,8 @@ fn verify_link(
         DomainEvent::Case(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Project(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Consultation(s) => (s.seq, &s.prev_hash, &s.hash),
+        DomainEvent::Evaluation(s) => (s.seq, &s.prev_hash, &s.hash),
+        DomainEvent::Complaint(s) => (s.seq, &s.prev_hash, &s.hash),
     };
     if event.entity_key() != key {
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
@@ -98,6 +100,8 @@ impl Store {
                         DomainEvent::Case(s) => &s.hash,
                         DomainEvent::Project(s) => &s.hash,
                         DomainEvent::Consultation(s) => &s.hash,
+                        DomainEvent::Evaluation(s) => &s.hash,
+                        DomainEvent::Complaint(s) => &s.hash,
                     };
                     if stored.as_ref() != Some(hash) {
                         return Err(ClientError::TrailBroken {
@@ -151,11 +155,7 @@ impl Store {
                 .execute(params![key])?;
             tx.prepare_cached("DELETE FROM heads WHERE entity = ?1")?
                 .execute(params![key])?;
-            let (table, id) = match removed {
-                EntityRef::Case(id) => ("cases", id.as_str()),
-                EntityRef::Project(id) => ("projects", id.as_str()),
-                EntityRef::Consultation(id) => ("consultations", id.as_str()),
-            };
+            let (table, id) = super::entities::table(removed);
             report.removed +=
                 tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])? as u64;
             cache.remove(&key);

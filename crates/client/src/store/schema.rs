@@ -106,6 +106,25 @@ const MIGRATIONS: &[&str] = &[
         confirmed TEXT,
         view TEXT
     );",
+    // 3: 好差评 ratings with their rectification, and 建议投诉 (issue 7).
+    "CREATE TABLE evaluations (
+        id TEXT PRIMARY KEY,
+        department TEXT NOT NULL,
+        applicant TEXT NOT NULL,
+        level TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confirmed TEXT,
+        view TEXT
+    );
+    CREATE INDEX evaluations_department ON evaluations(department, status);
+    CREATE TABLE complaints (
+        id TEXT PRIMARY KEY,
+        department TEXT,
+        submitter TEXT NOT NULL,
+        state TEXT NOT NULL,
+        confirmed TEXT,
+        view TEXT
+    );",
 ];
 
 /// The schema version this build writes.

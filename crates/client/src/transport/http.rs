@@ -100,6 +100,30 @@ fn api_error(status: u16, body: &[u8]) -> TransportError {
     }
 }
 
+impl HttpTransport {
+    /// `GET /api/v1/statistics`: the answer's bytes (the domain's JSON, or xlsx/CSV/PDF).
+    pub fn statistics(
+        &self,
+        token: &str,
+        query: &permitdesk_protocol::statistics::StatisticsQuery,
+    ) -> Result<Vec<u8>, TransportError> {
+        let req = self
+            .client
+            .get(self.url(paths::STATISTICS))
+            .bearer_auth(token)
+            .query(query);
+        let resp = self.send(req)?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        if !status.is_success() {
+            return Err(api_error(status.as_u16(), &body));
+        }
+        Ok(body.to_vec())
+    }
+}
+
 impl Transport for HttpTransport {
     fn login(&self, req: &LoginRequest) -> Result<LoginResponse, TransportError> {
         let resp = self.send(self.client.post(self.url(paths::LOGIN)).json(req))?;

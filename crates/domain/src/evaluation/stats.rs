@@ -10,11 +10,11 @@ use crate::clock::LegalClock;
 use crate::ids::DepartmentCode;
 use crate::statistics::Period;
 use crate::time::{LocalTime, to_local};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Ratings per level, in [`Level::ALL`] order (非常满意 first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LevelCounts {
     pub counts: [usize; 5],
 }
@@ -62,7 +62,7 @@ impl LevelCounts {
 }
 
 /// Rectifications of a department's bad ratings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RectificationCounts {
     pub pending: usize,
     pub rectifying: usize,
@@ -81,7 +81,7 @@ pub struct RectificationCounts {
     pub appeals_upheld: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepartmentRatings {
     pub department: DepartmentCode,
     pub name: String,
@@ -92,14 +92,14 @@ pub struct DepartmentRatings {
     pub rectifications: RectificationCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DimensionRatings {
     pub dimension: Dimension,
     pub levels: LevelCounts,
 }
 
 /// 好差评统计.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvaluationStatistics {
     pub period: Option<Period>,
     /// Valid ratings.
@@ -198,7 +198,7 @@ pub fn evaluation_statistics(
 }
 
 /// Complaints of one department (by the current assignment).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepartmentComplaints {
     pub department: DepartmentCode,
     pub name: String,
@@ -214,7 +214,7 @@ pub struct DepartmentComplaints {
 }
 
 /// 建议投诉统计.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintStatistics {
     pub period: Option<Period>,
     pub suggestions: usize,

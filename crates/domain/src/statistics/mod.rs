@@ -5,11 +5,16 @@
 //! ([`Statistics::table`]) and the monthly report ([`Statistics::monthly_report`]) are then
 //! cheap passes over those figures, so one computation serves every table a user asks for.
 
+mod quarterly;
 mod report;
 pub mod sample;
 mod spans;
 mod tables;
 
+pub use quarterly::{
+    CaseCounts, CategoryTotals, Change, ChangeUnit, Quarter, QuarterFigures, QuarterlySummary,
+    TOP_STOP_ITEMS, WholeProcessTimes,
+};
 pub use report::{
     DepartmentOverdue, Extreme, HOTSPOT_MIN_PERMILLE, MonthlyReport, ProcedureTime, ProjectTime,
     RECURRING_MIN_CASES, RECURRING_MIN_PERCENT, RecurringStops, StageFigures, StageTime,
@@ -119,6 +124,8 @@ pub enum StatisticsError {
     PeriodReversed { from: NaiveDate, to: NaiveDate },
     #[error("{year} 年 {month} 月不是有效的月份")]
     InvalidMonth { year: i32, month: u32 },
+    #[error("{year} 年第 {quarter} 季度不是有效的季度（应为 1 至 4）")]
+    InvalidQuarter { year: i32, quarter: u8 },
     #[error("办公时间设置有误，无法统计：{0}")]
     OfficeHours(ClockError),
 }

@@ -4,8 +4,8 @@
 
 use crate::actor::{Actor, Role};
 use crate::case::{
-    AcceptanceTerms, Acting, Case, CaseCommand, CaseError, CertificateRecord, CorrectionPoint,
-    Decision,
+    AcceptanceTerms, Acting, Case, CaseCommand, CaseError, CaseEvent, CertificateRecord,
+    CorrectionPoint, Decision,
 };
 use crate::catalogue::{Catalogue, ItemKind, Stage};
 use crate::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
@@ -16,7 +16,7 @@ use crate::ids::{
 use crate::procedure::SpecialProcedureKind;
 use crate::project::{
     Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, Project, ProjectCommand,
-    ProjectDetails, ProjectError, Works,
+    ProjectDetails, ProjectError, ProjectEvent, Works,
 };
 use crate::time::{LocalTime, from_local, parse_local};
 use chrono::Duration;
@@ -29,6 +29,16 @@ pub struct SampleData {
     pub cases: Vec<Case>,
     /// 统计时点 (Beijing time).
     pub as_of: LocalTime,
+    /// The events the projects and cases were played from, when asked for (to load the same
+    /// data into a server store).
+    pub trails: Option<SampleTrails>,
+}
+
+/// The event trails of [`SampleData`], in the order of its projects and cases.
+#[derive(Debug, Clone, Default)]
+pub struct SampleTrails {
+    pub projects: Vec<Vec<ProjectEvent>>,
+    pub cases: Vec<Vec<CaseEvent>>,
 }
 
 /// A bug in the sample data, named.
@@ -141,7 +151,7 @@ fn window() -> Actor {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn register(
+fn register_trail(
     id: &str,
     n: usize,
     code: &str,
@@ -151,7 +161,7 @@ fn register(
     works_id: &str,
     works_name: &str,
     at: LocalTime,
-) -> Result<Project, SampleError> {
+) -> Result<(Project, Vec<ProjectEvent>), SampleError> {
     let bad = |e: String| SampleError::Data(format!("项目 {id}：{e}"));
     let details = ProjectDetails {
         code: ProjectCode::parse(code).map_err(|e| bad(e.to_string()))?,
@@ -200,6 +210,7 @@ fn register(
     ];
     let who = window();
     let mut state: Option<Project> = None;
+    let mut trail = Vec::new();
     for cmd in steps {
         let events =
             Project::decide(state.as_ref(), &cmd, &who, from_local(at)).map_err(|error| {
@@ -211,8 +222,11 @@ fn register(
         for e in &events {
             state = Some(Project::apply(state, e).map_err(|e| bad(e.to_string()))?);
         }
+        trail.extend(events);
     }
-    state.ok_or_else(|| bad("未登记".to_owned()))
+    state
+        .map(|p| (p, trail))
+        .ok_or_else(|| bad("未登记".to_owned()))
 }
 
 /// A case as a script of timed steps, played in time order through `Case::execute`.
@@ -514,22 +528,26 @@ impl<'c> Script<'c> {
         Ok(self)
     }
 
-    fn play(mut self) -> Result<Case, SampleError> {
+    fn play(mut self) -> Result<(Case, Vec<CaseEvent>), SampleError> {
         // Stable: steps given for the same minute keep their order.
         self.steps.sort_by_key(|s| s.0);
         let mut state: Option<Case> = None;
+        let mut trail = Vec::new();
         for (at, who, cmd, files) in self.steps {
             let acting = Acting::new(who, from_local(at)).with_attachments(files);
-            state = Some(
-                Case::execute(state, &self.id, &cmd, &acting)
-                    .map_err(|error| SampleError::Case {
+            let (case, events) =
+                Case::execute(state, &self.id, &cmd, &acting).map_err(|error| {
+                    SampleError::Case {
                         case: self.id.to_string(),
                         error,
-                    })?
-                    .0,
-            );
+                    }
+                })?;
+            state = Some(case);
+            trail.extend(events);
         }
-        state.ok_or_else(|| SampleError::Data(format!("办件 {} 没有任何步骤", self.id)))
+        state
+            .map(|c| (c, trail))
+            .ok_or_else(|| SampleError::Data(format!("办件 {} 没有任何步骤", self.id)))
     }
 }
 
@@ -558,10 +576,10 @@ impl<'c> Script<'c> {
 pub fn fixed() -> Result<SampleData, SampleError> {
     let catalogue = Catalogue::demo().map_err(|e| SampleError::Catalogue(e.to_string()))?;
     let registered = local("2024-08-01 09:00")?;
-    let projects = PROJECTS
+    let registered_projects = PROJECTS
         .iter()
         .map(|p| {
-            register(
+            register_trail(
                 &format!("P{}", p.n),
                 p.n,
                 &fixed_project_code(p.n),
@@ -574,6 +592,8 @@ pub fn fixed() -> Result<SampleData, SampleError> {
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let (projects, project_trails): (Vec<Project>, Vec<Vec<ProjectEvent>>) =
+        registered_projects.into_iter().unzip();
     let c = |id: &str, p: usize, item: &str| {
         Script::new(&catalogue, id, &format!("P{p}"), p, "W1", item)
     };
@@ -709,16 +729,21 @@ pub fn fixed() -> Result<SampleData, SampleError> {
         .map(Script::play)
         .collect::<Result<Vec<_>, _>>()?;
     played.push(refused(&catalogue)?);
+    let (cases, case_trails): (Vec<Case>, Vec<Vec<CaseEvent>>) = played.into_iter().unzip();
     Ok(SampleData {
         catalogue,
         projects,
-        cases: played,
+        cases,
         as_of: local("2024-10-31 18:00")?,
+        trails: Some(SampleTrails {
+            projects: project_trails,
+            cases: case_trails,
+        }),
     })
 }
 
 /// C17: received and refused (不予受理), so it never reaches the tables.
-fn refused(catalogue: &Catalogue) -> Result<Case, SampleError> {
+fn refused(catalogue: &Catalogue) -> Result<(Case, Vec<CaseEvent>), SampleError> {
     let mut s = Script::new(catalogue, "C17", "P6", 6, "W1", "ZGJ-05")?;
     let t = local("2024-10-21 09:00")?;
     s.push(t, s.applicant.clone(), s.create.clone());
@@ -759,6 +784,16 @@ impl Sequence {
 /// through 2024, with pauses, special procedures, returns and late completions in realistic
 /// proportions; read at 2024-12-31 18:00 (so some cases are still open).
 pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
+    generate(cases, false)
+}
+
+/// [`generated`] with the event trails kept (to load the same city-year into a server store).
+pub fn generated_with_trails(cases: usize) -> Result<SampleData, SampleError> {
+    generate(cases, true)
+}
+
+fn generate(cases: usize, keep_trails: bool) -> Result<SampleData, SampleError> {
+    let mut trails = SampleTrails::default();
     let catalogue = Catalogue::demo().map_err(|e| SampleError::Catalogue(e.to_string()))?;
     let mut rng = Sequence(0x9E37_79B9_7F4A_7C15);
     let categories = ["SH-CC", "SH-CF", "SH-FDC", "ZF-FW", "ZF-LQ"];
@@ -781,7 +816,7 @@ pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
             .unwrap_or("SH-CF");
         let id = format!("G{p}");
         let code = format!("2024-230102-48-01-{:05}{}", p % 100_000, p % 10);
-        let project = register(
+        let (project, project_trail) = register_trail(
             &id,
             p,
             &code,
@@ -843,7 +878,11 @@ pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
                 1 => s.deny(&fmt(end))?,
                 _ => s.grant(&fmt(end), rng.below(10) != 0)?,
             };
-            out.push(s.play()?);
+            let (case, trail) = s.play()?;
+            out.push(case);
+            if keep_trails {
+                trails.cases.push(trail);
+            }
             // The next application: sometimes while this one runs (parallel), mostly after.
             t = if rng.below(3) == 0 {
                 t + Duration::hours(i64::try_from(1 + rng.below(48)).unwrap_or(1))
@@ -852,11 +891,15 @@ pub fn generated(cases: usize) -> Result<SampleData, SampleError> {
             };
         }
         projects.push(project);
+        if keep_trails {
+            trails.projects.push(project_trail);
+        }
     }
     Ok(SampleData {
         catalogue,
         projects,
         cases: out,
         as_of,
+        trails: keep_trails.then_some(trails),
     })
 }

@@ -261,6 +261,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn max_server_seq(&self) -> Result<u64, StoreError>;
     /// All events of one entity, in order (trail checks, tests).
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Every event after `after` in server-sequence order, at most `limit`, whatever the
+    /// entity or scope: the statistics read the whole store through this (`crate::statistics`
+    /// applies the caller's scope itself).
+    async fn events_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
 
     // --- attachments
     async fn attachment_info(
@@ -311,6 +315,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn consultations_consulting(
         &self,
     ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError>;
+    /// The trails of every rating (`EntityKind::Evaluation`) or complaint
+    /// (`EntityKind::Complaint`), or only of those still owed by a department (open
+    /// rectification, assigned complaint): the overdue scheduler and the statistics (issue 7).
+    async fn interaction_trails(
+        &self,
+        kind: crate::scope::EntityKind,
+        open_only: bool,
+    ) -> Result<Vec<Vec<permitdesk_protocol::DomainEvent>>, StoreError>;
     async fn notifications(
         &self,
         after: u64,
@@ -366,6 +378,34 @@ pub(crate) fn case_event(
         permitdesk_protocol::DomainEvent::Case(s) => Some(s.event),
         _ => None,
     }
+}
+
+/// The `entity_heads` selection of [`Store::interaction_trails`] (constants only, no input).
+pub(crate) fn interaction_sql(kind: crate::scope::EntityKind, open_only: bool) -> &'static str {
+    use crate::scope::EntityKind;
+    match (kind, open_only) {
+        (EntityKind::Evaluation, true) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'evaluation' AND state IN ('pending', 'rectifying') ORDER BY entity_key"
+        }
+        (EntityKind::Evaluation, false) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'evaluation' ORDER BY entity_key"
+        }
+        (EntityKind::Complaint, true) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'complaint' AND state = 'assigned' ORDER BY entity_key"
+        }
+        (EntityKind::Complaint, false) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'complaint' ORDER BY entity_key"
+        }
+        // Other kinds have their own selections.
+        _ => "SELECT entity_key FROM entity_heads WHERE 1 = 0",
+    }
+}
+
+/// Picks any event (the caller checks the kind when it replays).
+pub(crate) fn any_event(
+    e: permitdesk_protocol::DomainEvent,
+) -> Option<permitdesk_protocol::DomainEvent> {
+    Some(e)
 }
 
 /// Picks a consultation event.

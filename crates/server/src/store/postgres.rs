@@ -1188,6 +1188,19 @@ impl Store for PostgresStore {
         .collect()
     }
 
+    async fn events_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        let c = self.pool.get().await?;
+        pg_query(
+            &c,
+            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
+            &[&(after as i64), &i64::from(limit)],
+        )
+        .await?
+        .iter()
+        .map(stored_row)
+        .collect()
+    }
+
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
         let c = self.pool.get().await?;
         Ok(
@@ -1480,6 +1493,20 @@ impl Store for PostgresStore {
     ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
         let c = self.pool.get().await?;
         trails_where(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event).await
+    }
+
+    async fn interaction_trails(
+        &self,
+        kind: EntityKind,
+        open_only: bool,
+    ) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
+        let c = self.pool.get().await?;
+        trails_where(
+            &c,
+            super::interaction_sql(kind, open_only),
+            super::any_event,
+        )
+        .await
     }
 
     async fn notifications(

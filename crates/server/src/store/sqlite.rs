@@ -833,6 +833,12 @@ pub(crate) fn entity_ref(key: &str) -> Option<EntityRef> {
         "consultation" => Some(EntityRef::Consultation(
             permitdesk_domain::consultation::ConsultationId::new(id),
         )),
+        "evaluation" => Some(EntityRef::Evaluation(
+            permitdesk_domain::evaluation::EvaluationId::new(id),
+        )),
+        "complaint" => Some(EntityRef::Complaint(
+            permitdesk_domain::evaluation::ComplaintId::new(id),
+        )),
         _ => None,
     }
 }
@@ -1278,6 +1284,23 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn events_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
+            )?;
+            let rows: Vec<(i64, String, i64, String, String)> = stmt
+                .query_map(params![after as i64, i64::from(limit)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(s, k, es, j, rcv)| stored(s, k, es, j, &rcv))
+                .collect()
+        })
+        .await
+    }
+
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
         self.read(|c| {
             Ok(
@@ -1449,6 +1472,17 @@ impl Store for SqliteStore {
         &self,
     ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
         self.read(|c| trails_where(c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event))
+        .await
+    }
+
+    async fn interaction_trails(
+        &self,
+        kind: EntityKind,
+        open_only: bool,
+    ) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
+        self.read(move |c| {
+            trails_where(c, super::interaction_sql(kind, open_only), super::any_event)
+        })
         .await
     }
 

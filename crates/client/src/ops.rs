@@ -1,0 +1,597 @@
+//! The user's actions as the desktop app and the CLI name them, turned into domain commands with
+//! what they need from the catalogue and the local state, queued, and synced when possible.
+//!
+//! One place for "accept takes its terms from the catalogue", "sign off defaults to the next
+//! level", "an application opens one case per item": the CLI and the desktop shell both call
+//! this module, so they cannot drift apart.
+
+use crate::engine::SyncOptions;
+use crate::error::{ClientError, Result};
+use crate::profile::{Profile, new_id};
+use crate::store::{RefusalEntry, action_name};
+use permitdesk_domain::case::{
+    AcceptanceTerms, CaseCommand as Cmd, CertificateRecord, CorrectionPoint, Decision,
+};
+use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::ids::{
+    ApplicationId, AttachmentId, CaseId, CertificateNumber, ItemCode, OrganisationId, ProjectId,
+    WorksId,
+};
+use permitdesk_domain::procedure::SpecialProcedureKind;
+use permitdesk_domain::time::to_local;
+use permitdesk_protocol::DomainCommand;
+use serde::{Deserialize, Serialize};
+
+/// The built-in catalogue (事项目录) every client decides with.
+pub fn catalogue() -> Result<Catalogue> {
+    Catalogue::demo().map_err(|e| ClientError::Invalid(format!("内置事项目录无法加载：{e}")))
+}
+
+/// An action on one case (办件操作), as a user picks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseAction {
+    /// 接件.
+    Receive,
+    /// 申请告知承诺确认.
+    RequestCommitment,
+    ConfirmCommitment,
+    DeclineCommitment {
+        reason: String,
+    },
+    /// 受理: terms (time limit, review levels, catalogue version) from the catalogue.
+    Accept {
+        #[serde(default)]
+        commitment: bool,
+    },
+    /// 一次性补正告知.
+    RequestCorrection {
+        points: Vec<CorrectionPoint>,
+    },
+    /// 不予受理.
+    Refuse {
+        reasons: Vec<String>,
+    },
+    /// 层级审批; the next level when none is named.
+    SignOff {
+        #[serde(default)]
+        level: Option<String>,
+    },
+    /// 暂停整改.
+    Pause {
+        points: Vec<CorrectionPoint>,
+    },
+    /// 提交整改材料.
+    SubmitRectification {
+        note: String,
+        #[serde(default)]
+        files: Vec<AttachmentId>,
+    },
+    /// 恢复.
+    Resume,
+    /// 特别程序开始; the procedure number is the next free one when not given.
+    StartSpecial {
+        kind: String,
+        #[serde(default)]
+        timed: Option<bool>,
+        #[serde(default)]
+        procedure: Option<u32>,
+    },
+    /// 特别程序结束, with its result files.
+    EndSpecial {
+        procedure: u32,
+        summary: String,
+        #[serde(default)]
+        result: Vec<AttachmentId>,
+    },
+    /// 延期.
+    Extend {
+        days: u32,
+        reason: String,
+        approved_by: String,
+    },
+    /// 退件.
+    Return {
+        reasons: Vec<String>,
+    },
+    /// 撤回.
+    Withdraw {
+        reason: String,
+    },
+    AttachMaterial {
+        material: String,
+        attachment: AttachmentId,
+    },
+    /// 提交 (or resubmit after correction) with the stamped form.
+    Submit {
+        stamped_form: AttachmentId,
+    },
+    /// 办结（准予）with the e-certificate 电子证照.
+    CompleteGranted {
+        certificate_number: String,
+        certificate_name: String,
+        /// `YYYY-MM-DD`.
+        #[serde(default)]
+        valid_until: Option<String>,
+        #[serde(default)]
+        file: Option<AttachmentId>,
+    },
+    /// 办结（不予许可）.
+    CompleteDenied {
+        reasons: Vec<String>,
+    },
+}
+
+fn local_case(p: &Profile, case: &CaseId) -> Result<permitdesk_domain::case::Case> {
+    p.store().case(case)?.ok_or_else(|| ClientError::NotFound {
+        what: "办件（请先同步）",
+        id: case.to_string(),
+    })
+}
+
+/// The domain command (and the files recorded with it) for an action on a case.
+pub fn case_command(
+    p: &Profile,
+    case: &CaseId,
+    action: CaseAction,
+) -> Result<(DomainCommand, Vec<AttachmentId>)> {
+    let mut files = Vec::new();
+    let command = match action {
+        CaseAction::Receive => Cmd::Receive,
+        CaseAction::RequestCommitment => Cmd::RequestCommitmentConfirmation,
+        CaseAction::ConfirmCommitment => Cmd::ConfirmCommitment,
+        CaseAction::DeclineCommitment { reason } => Cmd::DeclineCommitment { reason },
+        CaseAction::Accept { commitment } => {
+            let c = local_case(p, case)?;
+            let cat = catalogue()?;
+            let item = cat
+                .item(&c.item)
+                .ok_or_else(|| ClientError::Invalid(format!("事项目录中没有事项 {}", c.item)))?;
+            Cmd::Accept {
+                terms: AcceptanceTerms {
+                    catalogue_version: cat.version.clone(),
+                    time_limit_working_days: item.time_limit_working_days,
+                    review_levels: cat
+                        .review_levels_for_item(&c.item)
+                        .map(<[String]>::to_vec)
+                        .unwrap_or_default(),
+                },
+                commitment_based: commitment,
+            }
+        }
+        CaseAction::RequestCorrection { points } => Cmd::RequestCorrection { points },
+        CaseAction::Refuse { reasons } => Cmd::RefuseAcceptance { reasons },
+        CaseAction::SignOff { level } => {
+            let level = match level.filter(|l| !l.trim().is_empty()) {
+                Some(l) => l,
+                None => local_case(p, case)?
+                    .next_level()
+                    .map(str::to_owned)
+                    .ok_or_else(|| ClientError::Invalid("没有待签署的审批层级".to_owned()))?,
+            };
+            Cmd::SignOff { level }
+        }
+        CaseAction::Pause { points } => Cmd::Pause { points },
+        CaseAction::SubmitRectification { note, files: f } => {
+            files = f;
+            Cmd::SubmitRectification { note }
+        }
+        CaseAction::Resume => Cmd::Resume,
+        CaseAction::StartSpecial {
+            kind,
+            timed,
+            procedure,
+        } => {
+            let kind = SpecialProcedureKind::parse(&kind)
+                .ok_or_else(|| ClientError::Invalid(format!("未知的特别程序类型“{kind}”")))?;
+            let procedure = match procedure {
+                Some(n) => n,
+                None => {
+                    let c = local_case(p, case)?;
+                    c.procedures
+                        .iter()
+                        .map(|s| s.procedure)
+                        .max()
+                        .map_or(1, |n| n + 1)
+                }
+            };
+            Cmd::StartSpecialProcedure {
+                procedure,
+                kind,
+                timed,
+            }
+        }
+        CaseAction::EndSpecial {
+            procedure,
+            summary,
+            result,
+        } => {
+            files = result;
+            Cmd::EndSpecialProcedure { procedure, summary }
+        }
+        CaseAction::Extend {
+            days,
+            reason,
+            approved_by,
+        } => Cmd::Extend {
+            days,
+            reason,
+            approved_by,
+        },
+        CaseAction::Return { reasons } => Cmd::Return { reasons },
+        CaseAction::Withdraw { reason } => Cmd::Withdraw { reason },
+        CaseAction::AttachMaterial {
+            material,
+            attachment,
+        } => Cmd::AttachMaterial {
+            material,
+            attachment,
+        },
+        CaseAction::Submit { stamped_form } => Cmd::Submit { stamped_form },
+        CaseAction::CompleteGranted {
+            certificate_number,
+            certificate_name,
+            valid_until,
+            file,
+        } => {
+            let valid_until = valid_until
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+                .transpose()
+                .map_err(|e| ClientError::Invalid(format!("有效期应为 YYYY-MM-DD：{e}")))?;
+            Cmd::Complete {
+                decision: Decision::Granted {
+                    certificate: CertificateRecord {
+                        number: CertificateNumber::new(certificate_number.trim()),
+                        name: certificate_name.trim().to_owned(),
+                        issued_on: to_local(p.corrected_now()?).date(),
+                        valid_until,
+                        file,
+                    },
+                },
+            }
+        }
+        CaseAction::CompleteDenied { reasons } => Cmd::Complete {
+            decision: Decision::Denied { reasons },
+        },
+    };
+    Ok((
+        DomainCommand::Case {
+            case: case.clone(),
+            command,
+        },
+        files,
+    ))
+}
+
+/// A new application 申报: several items of one works at once, with the materials given once
+/// and shared by every item that asks for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyRequest {
+    pub project: ProjectId,
+    pub works: WorksId,
+    pub items: Vec<ItemCode>,
+    /// (material name, attachment) pairs; each is attached to every item that lists it, or to
+    /// every item when no item of the catalogue names it.
+    #[serde(default)]
+    pub materials: Vec<MaterialGiven>,
+    /// The applicant organisation when the window applies on its behalf (代为申报).
+    #[serde(default)]
+    pub applicant: Option<OrganisationId>,
+    /// The stamped application form (盖章申请表); the cases are submitted when it is given.
+    #[serde(default)]
+    pub stamped_form: Option<AttachmentId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialGiven {
+    pub name: String,
+    pub attachment: AttachmentId,
+}
+
+/// Commands to queue, each with the files recorded with it.
+pub type Commands = Vec<(DomainCommand, Vec<AttachmentId>)>;
+
+/// The commands of an application and the ids of the cases it opens.
+pub fn apply_commands(
+    p: &Profile,
+    req: &ApplyRequest,
+) -> Result<(ApplicationId, Vec<CaseId>, Commands)> {
+    if req.items.is_empty() {
+        return Err(ClientError::Invalid("请至少选择一个申报事项".to_owned()));
+    }
+    let cat = catalogue()?;
+    let actor = p.actor()?;
+    let applicant = req
+        .applicant
+        .clone()
+        .or(actor.organisation)
+        .ok_or_else(|| ClientError::Invalid("窗口代为申报时需要填写申请单位".to_owned()))?;
+    let application = ApplicationId::new(new_id("A")?);
+    let mut commands = Vec::new();
+    let mut cases = Vec::new();
+    for code in &req.items {
+        let item = cat
+            .item(code)
+            .ok_or_else(|| ClientError::Invalid(format!("事项目录中没有事项 {code}")))?;
+        let id = CaseId::new(new_id("C")?);
+        cases.push(id.clone());
+        let mut push = |command: Cmd| {
+            commands.push((
+                DomainCommand::Case {
+                    case: id.clone(),
+                    command,
+                },
+                vec![],
+            ));
+        };
+        push(Cmd::Create {
+            application: application.clone(),
+            project: req.project.clone(),
+            works: req.works.clone(),
+            item: code.clone(),
+            department: item.department.clone(),
+            applicant: applicant.clone(),
+            commitment_allowed: item.commitment_allowed,
+        });
+        let named_anywhere = |name: &str| {
+            req.items
+                .iter()
+                .filter_map(|c| cat.item(c))
+                .any(|i| i.materials.iter().any(|m| m.name == name))
+        };
+        for m in &req.materials {
+            let wanted =
+                item.materials.iter().any(|x| x.name == m.name) || !named_anywhere(&m.name);
+            if wanted {
+                push(Cmd::AttachMaterial {
+                    material: m.name.clone(),
+                    attachment: m.attachment.clone(),
+                });
+            }
+        }
+        if let Some(form) = &req.stamped_form {
+            push(Cmd::Submit {
+                stamped_form: form.clone(),
+            });
+        }
+    }
+    Ok((application, cases, commands))
+}
+
+/// One queued command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acted {
+    pub mutation_id: u64,
+    pub entity: String,
+    pub action: String,
+}
+
+/// What became of a user's action: queued locally, then synced or kept for later.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActOutcome {
+    pub commands: Vec<Acted>,
+    /// Ids of what the action created (cases, projects).
+    pub created: Vec<String>,
+    pub synced: bool,
+    /// Why it stays in the outbox (no network), if so.
+    pub offline: Option<String>,
+    pub sync_error: Option<String>,
+    pub pending: u64,
+    /// The server's refusals of these commands.
+    pub refused: Vec<RefusalEntry>,
+}
+
+/// Queue commands (each decided locally by the domain first: a refusal changes nothing and
+/// stops here), then sync unless `offline`.
+pub fn act_all(
+    p: &mut Profile,
+    commands: Vec<(DomainCommand, Vec<AttachmentId>)>,
+    opinion: Option<String>,
+    offline: bool,
+    created: Vec<String>,
+) -> Result<ActOutcome> {
+    let mut acted = Vec::new();
+    for (command, attachments) in commands {
+        let env = p.act(command, opinion.clone(), attachments)?;
+        acted.push(Acted {
+            mutation_id: env.mutation_id,
+            entity: env.command.entity().key(),
+            action: action_name(&env.command),
+        });
+    }
+    let (mut synced, mut offline_reason, mut sync_error) = (false, None, None);
+    if offline {
+        offline_reason = Some("仅保存在本地".to_owned());
+    } else {
+        match p.sync(SyncOptions::default()) {
+            Ok(r) if r.offline.is_some() => offline_reason = r.offline,
+            Ok(_) => synced = true,
+            Err(e) if e.is_offline() => offline_reason = Some(e.to_string()),
+            Err(e) => sync_error = Some(e.to_string()),
+        }
+    }
+    let ids: Vec<u64> = acted.iter().map(|a| a.mutation_id).collect();
+    let refused = p
+        .store()
+        .refusals()?
+        .into_iter()
+        .filter(|r| ids.contains(&r.mutation_id))
+        .collect();
+    Ok(ActOutcome {
+        commands: acted,
+        created,
+        synced,
+        offline: offline_reason,
+        sync_error,
+        pending: p.store().pending_count()?,
+        refused,
+    })
+}
+
+/// A wrong value in a form, with the field it is about (the desktop app shows it there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn input(field: &'static str, e: impl std::fmt::Display) -> InputError {
+    InputError {
+        field,
+        message: e.to_string(),
+    }
+}
+
+/// One contact person on a registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInput {
+    pub name: String,
+    pub phone: String,
+    /// `legal_representative`, `project_lead`, `liaison` (default) or `agent`.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// 项目登记: online by the applicant, or on site by the window for `owner` (现场登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    #[serde(default)]
+    pub id: Option<String>,
+    /// 项目代码.
+    pub code: String,
+    pub name: String,
+    /// 建设单位.
+    pub builder: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// `social` (社会投资) or `government` (政府投资).
+    pub investment: String,
+    /// 项目分类, e.g. SH-CC.
+    pub category: String,
+    pub address: String,
+    /// 行政区划代码 (6 digits).
+    pub district: String,
+    /// 总投资（万元）.
+    #[serde(default)]
+    pub investment_wan: String,
+    /// 用地面积（平方米）.
+    #[serde(default)]
+    pub land_area: String,
+    /// 建筑面积（平方米）.
+    #[serde(default)]
+    pub building_area: String,
+    #[serde(default)]
+    pub contacts: Vec<ContactInput>,
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+fn or_zero(s: &str) -> &str {
+    if s.trim().is_empty() { "0" } else { s.trim() }
+}
+
+/// The registration command, every field checked by the domain's own parsers; the first wrong
+/// field is named.
+pub fn register_command(
+    req: &RegisterRequest,
+    new_project_id: impl FnOnce() -> Result<String>,
+) -> std::result::Result<(ProjectId, DomainCommand), InputError> {
+    use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+    use permitdesk_domain::ids::CategoryCode;
+    use permitdesk_domain::project::{
+        Area, Builder, Contact, ContactRole, InvestmentType, Location, Money,
+        ProjectCommand as PCmd, ProjectDetails,
+    };
+    let id = match req.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(i) => ProjectId::new(i),
+        None => ProjectId::new(new_project_id().map_err(|e| input("id", e))?),
+    };
+    let investment = match req.investment.trim() {
+        "social" | "社会投资" => InvestmentType::Social,
+        "government" | "政府投资" => InvestmentType::Government,
+        other => {
+            return Err(input(
+                "investment",
+                format!("投资类型“{other}”应为社会投资或政府投资"),
+            ));
+        }
+    };
+    if req.name.trim().is_empty() {
+        return Err(input("name", "请填写项目名称"));
+    }
+    if req.builder.trim().is_empty() {
+        return Err(input("builder", "请填写建设单位名称"));
+    }
+    let cat = catalogue().map_err(|e| input("category", e))?;
+    let category = CategoryCode::new(req.category.trim());
+    if !cat.categories.iter().any(|c| c.code == category) {
+        return Err(input(
+            "category",
+            format!("事项目录中没有项目分类“{category}”"),
+        ));
+    }
+    let mut contacts = Vec::new();
+    for c in &req.contacts {
+        let role = match c.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            None => ContactRole::Liaison,
+            Some(r) => serde_json::from_value(serde_json::Value::String(r.to_owned()))
+                .map_err(|_| input("contacts", format!("联系人角色“{r}”无法识别")))?,
+        };
+        if c.name.trim().is_empty() {
+            return Err(input("contacts", "联系人姓名不能为空"));
+        }
+        contacts.push(Contact {
+            name: c.name.trim().to_owned(),
+            phone: PhoneNumber::parse(&c.phone).map_err(|e| input("contacts", e))?,
+            role,
+        });
+    }
+    let details = ProjectDetails {
+        code: ProjectCode::parse(&req.code).map_err(|e| input("code", e))?,
+        name: req.name.trim().to_owned(),
+        builder: Builder {
+            name: req.builder.trim().to_owned(),
+            credit_code: CreditCode::parse(&req.credit_code)
+                .map_err(|e| input("credit_code", e))?,
+        },
+        investment,
+        category,
+        location: Location {
+            address: req.address.trim().to_owned(),
+            district: RegionCode::parse(&req.district).map_err(|e| input("district", e))?,
+        },
+        investment_amount: Money::parse_wan(or_zero(&req.investment_wan))
+            .map_err(|e| input("investment_wan", e))?,
+        land_area: Area::parse(or_zero(&req.land_area)).map_err(|e| input("land_area", e))?,
+        building_area: Area::parse(or_zero(&req.building_area))
+            .map_err(|e| input("building_area", e))?,
+        contacts,
+    };
+    let command = match req
+        .owner
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        Some(owner) => PCmd::RegisterOnSite {
+            id: id.clone(),
+            owner: OrganisationId::new(owner),
+            details,
+        },
+        None => PCmd::RegisterOnline {
+            id: id.clone(),
+            details,
+        },
+    };
+    Ok((
+        id.clone(),
+        DomainCommand::Project {
+            project: id,
+            command,
+        },
+    ))
+}

@@ -1,0 +1,403 @@
+//! `GET /api/v1/statistics`: the four tables of seed 11, the monthly stage report of seed 12 and
+//! the quarterly summary of seed 13, computed by the domain (`permitdesk_domain::statistics`)
+//! over the server's stored projects and cases, as JSON or as the documents crate's xlsx, CSV
+//! or PDF bytes.
+//!
+//! Who sees what (seed 10): the reform office (市工改办) sees every department, or the one it
+//! names; a department's own users (审批部门 reviewers, 市政公用服务单位, window staff with a
+//! department) always get their own department, and asking for another one is refused with
+//! 403 and a message naming their own (refused rather than silently narrowed, so that nobody
+//! mistakes their department's figures for the city's); applicants and agencies get none.
+//!
+//! The stored trails are replayed once into a [`StatisticsCache`] and kept up to date
+//! incrementally: each request folds only the events stored since the last one (server
+//! sequence numbers are allocated in commit order, so none is skipped), then computes.
+
+use crate::error::{ApiFailure, StoreError};
+use crate::http::{ApiQuery, AppState, Authed};
+use crate::store::{Store, StoredEvent};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use permitdesk_documents::from_statistics::{monthly_report_list, table_view};
+use permitdesk_documents::quarterly::{
+    quarterly_list, quarterly_view, render_list_pdf, render_quarterly_pdf,
+};
+use permitdesk_documents::{list_csv, list_xlsx, render_statistics_pdf, statistics_csv};
+use permitdesk_domain::actor::Role;
+use permitdesk_domain::calendar::WorkingCalendar;
+use permitdesk_domain::case::Case;
+use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::clock::{LegalClock, OfficeHours};
+use permitdesk_domain::ids::{CategoryCode, DepartmentCode, ProjectId};
+use permitdesk_domain::project::Project;
+use permitdesk_domain::statistics::{
+    Period, Quarter, SeedTable, Statistics, StatisticsError, TableFilter,
+};
+use permitdesk_domain::time::{LocalTime, to_local};
+use permitdesk_protocol::statistics::{StatisticsFormat, StatisticsQuery, StatisticsReport};
+use permitdesk_protocol::{DomainEvent, ErrorCode};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// 市工改办, who compiles the city's statistics.
+pub const REFORM_OFFICE: &str = "哈尔滨市工程建设项目审批制度改革工作领导小组办公室";
+
+/// Events read from the store per page while catching up.
+const PAGE: u32 = 20_000;
+
+/// Every stored project and case, replayed, as of server sequence `seq`.
+#[derive(Debug, Clone, Default)]
+pub struct StatisticsData {
+    pub seq: u64,
+    pub projects: Vec<Project>,
+    pub cases: Vec<Case>,
+    project_at: HashMap<String, usize>,
+    case_at: HashMap<String, usize>,
+}
+
+impl StatisticsData {
+    /// Folds a page of stored events (in server-sequence order) into the projections; other
+    /// kinds of entity are skipped. Each touched entity is cloned once per page at most.
+    pub fn apply_page(&mut self, page: &[StoredEvent]) -> Result<(), StoreError> {
+        let mut cases: Vec<(String, Vec<permitdesk_domain::case::CaseEvent>)> = Vec::new();
+        let mut projects: Vec<(String, Vec<permitdesk_domain::project::ProjectEvent>)> = Vec::new();
+        let mut case_slot: HashMap<String, usize> = HashMap::new();
+        let mut project_slot: HashMap<String, usize> = HashMap::new();
+        for e in page {
+            self.seq = self.seq.max(e.server_seq);
+            if !(e.entity_key.starts_with("case:") || e.entity_key.starts_with("project:")) {
+                continue;
+            }
+            match serde_json::from_str::<DomainEvent>(&e.json)? {
+                DomainEvent::Case(s) => {
+                    let i = *case_slot.entry(e.entity_key.clone()).or_insert_with(|| {
+                        cases.push((e.entity_key.clone(), Vec::new()));
+                        cases.len() - 1
+                    });
+                    if let Some(list) = cases.get_mut(i) {
+                        list.1.push(s.event);
+                    }
+                }
+                DomainEvent::Project(s) => {
+                    let i = *project_slot.entry(e.entity_key.clone()).or_insert_with(|| {
+                        projects.push((e.entity_key.clone(), Vec::new()));
+                        projects.len() - 1
+                    });
+                    if let Some(list) = projects.get_mut(i) {
+                        list.1.push(s.event);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let corrupt = |key: &str, e: &dyn std::fmt::Display| {
+            StoreError::Corrupt(format!("{key} does not replay: {e}"))
+        };
+        for (key, events) in cases {
+            let at = self.case_at.get(&key).copied();
+            let mut state = at.and_then(|i| self.cases.get(i).cloned());
+            for e in &events {
+                state = Some(Case::apply(state, e).map_err(|err| corrupt(&key, &err))?);
+            }
+            let Some(case) = state else { continue };
+            match at.and_then(|i| self.cases.get_mut(i)) {
+                Some(slot) => *slot = case,
+                None => {
+                    self.case_at.insert(key, self.cases.len());
+                    self.cases.push(case);
+                }
+            }
+        }
+        for (key, events) in projects {
+            let at = self.project_at.get(&key).copied();
+            let mut state = at.and_then(|i| self.projects.get(i).cloned());
+            for e in &events {
+                state = Some(Project::apply(state, e).map_err(|err| corrupt(&key, &err))?);
+            }
+            let Some(project) = state else { continue };
+            match at.and_then(|i| self.projects.get_mut(i)) {
+                Some(slot) => *slot = project,
+                None => {
+                    self.project_at.insert(key, self.projects.len());
+                    self.projects.push(project);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The replayed store, shared by all statistics requests of one server process.
+#[derive(Debug, Default)]
+pub struct StatisticsCache {
+    loaded: tokio::sync::Mutex<Arc<StatisticsData>>,
+}
+
+impl StatisticsCache {
+    /// The projections as of now: folds whatever was stored since the last call.
+    pub async fn snapshot(&self, store: &dyn Store) -> Result<Arc<StatisticsData>, StoreError> {
+        let mut loaded = self.loaded.lock().await;
+        loop {
+            let page = store.events_after(loaded.seq, PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            let full = page.len() >= PAGE as usize;
+            // Readers may still hold the old snapshot: then this clones it once.
+            let mut data = std::mem::take(Arc::make_mut(&mut loaded));
+            data = tokio::task::spawn_blocking(move || {
+                data.apply_page(&page)?;
+                Ok::<_, StoreError>(data)
+            })
+            .await??;
+            *loaded = Arc::new(data);
+            if !full {
+                break;
+            }
+        }
+        Ok(loaded.clone())
+    }
+}
+
+/// The department the figures are limited to, by the caller's role.
+pub fn department_for(
+    role: Role,
+    own: Option<&DepartmentCode>,
+    asked: Option<DepartmentCode>,
+) -> Result<Option<DepartmentCode>, ApiFailure> {
+    match role {
+        Role::ReformOffice => Ok(asked),
+        Role::DepartmentReviewer | Role::UtilityUnit | Role::WindowOperator => {
+            let Some(own) = own else {
+                return Err(ApiFailure::new(
+                    ErrorCode::Forbidden,
+                    "您的账号未关联部门，不能查看审批统计",
+                ));
+            };
+            match asked {
+                Some(a) if &a != own => Err(ApiFailure::new(
+                    ErrorCode::Forbidden,
+                    format!("只能查看本部门（{own}）的审批统计，不能查看部门 {a} 的"),
+                )),
+                _ => Ok(Some(own.clone())),
+            }
+        }
+        Role::Applicant | Role::IntermediaryAgency | Role::System => Err(ApiFailure::new(
+            ErrorCode::Forbidden,
+            "审批统计仅向审批部门和市工改办开放",
+        )),
+    }
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn invalid(e: StatisticsError) -> ApiFailure {
+    ApiFailure::invalid(e.to_string())
+}
+
+/// The whole computation, pure apart from its inputs: what the handler runs off the async
+/// threads, and what the benchmark measures.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub query: StatisticsQuery,
+    /// Already forced by [`department_for`].
+    pub department: Option<DepartmentCode>,
+    pub as_of: LocalTime,
+    pub compiled_by: String,
+}
+
+/// The answer: its format, a file name and the bytes.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub format: StatisticsFormat,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+fn render_failed(e: impl std::fmt::Display) -> ApiFailure {
+    ApiFailure::new(ErrorCode::Internal, format!("统计报表生成失败：{e}"))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiFailure> {
+    serde_json::to_vec(v).map_err(render_failed)
+}
+
+/// Computes the asked report over `data`.
+pub fn compute(
+    data: &StatisticsData,
+    catalogue: &Catalogue,
+    calendar: &WorkingCalendar,
+    r: &Request,
+) -> Result<Answer, ApiFailure> {
+    let q = &r.query;
+    let period = match (q.from, q.to) {
+        (None, None) => None,
+        // The quarterly summary takes the quarter of `from`; `to` is not needed.
+        _ if q.report == StatisticsReport::Quarterly => None,
+        (Some(from), Some(to)) => Some(Period::new(from, to).map_err(invalid)?),
+        _ => {
+            return Err(ApiFailure::malformed(
+                "统计期间须同时给出起止日期（from 与 to）",
+            ));
+        }
+    };
+    let filter = TableFilter {
+        period,
+        department: r.department.clone(),
+        project: nonempty(&q.project).map(ProjectId::new),
+        category: nonempty(&q.category).map(CategoryCode::new),
+    };
+    let clock = LegalClock::new(calendar, OfficeHours::default());
+    let format = q.format;
+    let ext = format.as_str();
+    let generated_at = r.as_of;
+    let table = match q.report {
+        StatisticsReport::Table1 => Some(SeedTable::One),
+        StatisticsReport::Table2 => Some(SeedTable::Two),
+        StatisticsReport::Table3 => Some(SeedTable::Three),
+        StatisticsReport::Table4 => Some(SeedTable::Four),
+        StatisticsReport::Monthly | StatisticsReport::Quarterly => None,
+    };
+    if let Some(table) = table {
+        let s = Statistics::compute(catalogue, &data.projects, &data.cases, &clock, r.as_of)
+            .map_err(invalid)?;
+        let rows = s.table(table, &filter);
+        let view = || table_view(&rows, &r.compiled_by, generated_at);
+        let bytes = match format {
+            StatisticsFormat::Json => json(&rows)?,
+            StatisticsFormat::Xlsx => {
+                permitdesk_documents::statistics_xlsx(&view()).map_err(render_failed)?
+            }
+            StatisticsFormat::Csv => statistics_csv(&view()),
+            StatisticsFormat::Pdf => render_statistics_pdf(&view()).map_err(render_failed)?,
+        };
+        return Ok(Answer {
+            format,
+            file_name: format!("statistics-{}.{ext}", q.report.as_str()),
+            bytes,
+        });
+    }
+    // The reports take the cases of the filter (department, project, category) as their
+    // whole world; the period is the report's own.
+    let subset: Option<Vec<Case>> =
+        if filter.department.is_none() && filter.project.is_none() && filter.category.is_none() {
+            None
+        } else {
+            let projects_in_category: Option<HashSet<&ProjectId>> =
+                filter.category.as_ref().map(|c| {
+                    data.projects
+                        .iter()
+                        .filter(|p| &p.details.category == c)
+                        .map(|p| &p.id)
+                        .collect()
+                });
+            Some(
+                data.cases
+                    .iter()
+                    .filter(|c| {
+                        filter.department.as_ref().is_none_or(|d| {
+                            &c.department == d
+                                || catalogue
+                                    .item(&c.item)
+                                    .and_then(|i| i.competent_department.as_ref())
+                                    == Some(d)
+                        }) && filter.project.as_ref().is_none_or(|p| &c.project == p)
+                            && projects_in_category
+                                .as_ref()
+                                .is_none_or(|set| set.contains(&c.project))
+                    })
+                    .cloned()
+                    .collect(),
+            )
+        };
+    let cases = subset.as_deref().unwrap_or(&data.cases);
+    let s =
+        Statistics::compute(catalogue, &data.projects, cases, &clock, r.as_of).map_err(invalid)?;
+    let today = r.as_of.date();
+    if q.report == StatisticsReport::Monthly {
+        let period = match period {
+            Some(p) => p,
+            None => Period::month(today.year(), today.month()).map_err(invalid)?,
+        };
+        let report = s.monthly_report(period);
+        let list = || monthly_report_list(&report);
+        let bytes = match format {
+            StatisticsFormat::Json => json(&report)?,
+            StatisticsFormat::Xlsx => list_xlsx(&list()).map_err(render_failed)?,
+            StatisticsFormat::Csv => list_csv(&list()),
+            StatisticsFormat::Pdf => {
+                render_list_pdf(&list(), generated_at).map_err(render_failed)?
+            }
+        };
+        return Ok(Answer {
+            format,
+            file_name: format!("statistics-monthly-{}.{ext}", period.from()),
+            bytes,
+        });
+    }
+    let quarter = Quarter::of(q.from.unwrap_or(today));
+    let summary = s.quarterly_summary(quarter).map_err(invalid)?;
+    let view = || quarterly_view(&summary, &r.compiled_by, generated_at);
+    let bytes = match format {
+        StatisticsFormat::Json => json(&summary)?,
+        StatisticsFormat::Xlsx => list_xlsx(&quarterly_list(&view())).map_err(render_failed)?,
+        StatisticsFormat::Csv => list_csv(&quarterly_list(&view())),
+        StatisticsFormat::Pdf => render_quarterly_pdf(&view()).map_err(render_failed)?,
+    };
+    Ok(Answer {
+        format,
+        file_name: format!(
+            "statistics-quarterly-{}Q{}.{ext}",
+            quarter.year, quarter.quarter
+        ),
+        bytes,
+    })
+}
+
+/// The handler.
+pub async fn statistics(
+    State(s): State<AppState>,
+    a: Authed,
+    ApiQuery(query): ApiQuery<StatisticsQuery>,
+) -> Result<Response, ApiFailure> {
+    let asked = nonempty(&query.department).map(DepartmentCode::new);
+    let department = department_for(a.user.role, a.user.department.as_ref(), asked)?;
+    let compiled_by = department.as_ref().map_or_else(
+        || REFORM_OFFICE.to_owned(),
+        |d| {
+            s.catalogue
+                .department(d)
+                .map_or_else(|| d.to_string(), |d| d.name.clone())
+        },
+    );
+    let request = Request {
+        query,
+        department,
+        as_of: to_local(s.clock.now()),
+        compiled_by,
+    };
+    let data = s.statistics.snapshot(s.store.as_ref()).await?;
+    let (catalogue, calendar) = (s.catalogue.clone(), s.calendar.clone());
+    let answer =
+        tokio::task::spawn_blocking(move || compute(&data, &catalogue, &calendar, &request))
+            .await
+            .map_err(StoreError::from)??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                answer.format.content_type().to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", answer.file_name),
+            ),
+        ],
+        answer.bytes,
+    )
+        .into_response())
+}

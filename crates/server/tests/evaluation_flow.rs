@@ -1,0 +1,654 @@
+//! 网上互动 end to end over real TLS (issue 7): a finished case rated 不满意 opens a
+//! rectification for the case's department with the legal clock's deadline; the department
+//! rectifies and calls back; a window-visit 差评 is appealed and annulled by the reform office;
+//! a complaint is assigned and answered and only the submitter, the assigned department and the
+//! office see it; refusals change nothing; statistics are scoped by role; the scheduler records
+//! overdue warnings once. Runs on the backend PERMITDESK_TEST_DATABASE selects.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration, Utc};
+use permitdesk_domain::case::{CaseCommand, Decision};
+use permitdesk_domain::evaluation::*;
+use permitdesk_domain::ids::{CaseId, DepartmentCode, ItemCode, UserId};
+use permitdesk_domain::time::{from_local, parse_local, to_local};
+use permitdesk_protocol::{
+    CommandEnvelope, CommandOutcome, DomainCommand, DomainEvent, EvaluationStatisticsResponse,
+    PushRequest, Refusal, paths,
+};
+use permitdesk_server::attachments::sha256_hex;
+use permitdesk_server::clock::ManualClock;
+use permitdesk_server::store::PushEnv;
+use permitdesk_server::testing::fixtures::*;
+use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn t(s: &str) -> DateTime<Utc> {
+    from_local(parse_local(s).unwrap())
+}
+
+struct World {
+    server: TestServer,
+    clock: Arc<ManualClock>,
+    clients: HashMap<String, (ApiClient, u64)>,
+}
+
+impl World {
+    async fn start() -> World {
+        // Monday 2 March 2026, 09:00 Beijing time.
+        let clock = Arc::new(ManualClock::new(t("2026-03-02T09:00")));
+        let server = TestServer::start_with(
+            Backend::from_env(),
+            TestOptions {
+                clock: clock.clone(),
+                ..TestOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        World {
+            server,
+            clock,
+            clients: HashMap::new(),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.advance(Duration::minutes(1));
+        permitdesk_server::clock::Clock::now(self.clock.as_ref())
+    }
+
+    async fn client(&mut self, who: &str) -> &mut (ApiClient, u64) {
+        if !self.clients.contains_key(who) {
+            let c = self.server.login(who).await.unwrap();
+            self.clients.insert(who.to_owned(), (c, 0));
+        }
+        self.clients.get_mut(who).unwrap()
+    }
+
+    async fn push(&mut self, who: &str, command: DomainCommand) -> CommandOutcome {
+        let at = self.now();
+        let (c, m) = self.client(who).await;
+        *m += 1;
+        let r = c
+            .push(&PushRequest {
+                client_id: format!("pc-{who}"),
+                commands: vec![CommandEnvelope {
+                    mutation_id: *m,
+                    command,
+                    acted_at: at,
+                    opinion: None,
+                    attachments: vec![],
+                    base_version: 0,
+                }],
+            })
+            .await
+            .unwrap();
+        r.results[0].outcome.clone()
+    }
+
+    async fn ok(&mut self, who: &str, command: DomainCommand) -> Vec<u64> {
+        match self.push(who, command).await {
+            CommandOutcome::Applied { server_seqs } => server_seqs,
+            other => panic!("{who}: not applied: {other:?}"),
+        }
+    }
+
+    /// Refused, and nothing was stored.
+    async fn refused(&mut self, who: &str, command: DomainCommand) -> Refusal {
+        let before = self.server.state.store.max_server_seq().await.unwrap();
+        let o = self.push(who, command).await;
+        assert_eq!(
+            self.server.state.store.max_server_seq().await.unwrap(),
+            before,
+            "{who}: a refusal changed something"
+        );
+        match o {
+            CommandOutcome::Refused { refusal } => refusal,
+            other => panic!("{who}: expected a refusal, got {other:?}"),
+        }
+    }
+
+    /// The entity keys `who` pulls (from the start).
+    async fn sees(&mut self, who: &str) -> Vec<String> {
+        let (c, _) = self.client(who).await;
+        let p = c.pull(0, None, None).await.unwrap();
+        let mut keys: Vec<String> = p
+            .events
+            .iter()
+            .map(|e| e.event.entity_key().to_owned())
+            .filter(|k| k.starts_with("evaluation:") || k.starts_with("complaint:"))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    async fn evaluation(&self, id: &str) -> Evaluation {
+        let events: Vec<EvaluationEvent> = self
+            .server
+            .state
+            .store
+            .entity_events(&format!("evaluation:{id}"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| match serde_json::from_str(&e.json).unwrap() {
+                DomainEvent::Evaluation(s) => s.event,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        Evaluation::replay(events.iter()).unwrap()
+    }
+
+    async fn complaint_seen_by(&mut self, who: &str, id: &str) -> Option<Complaint> {
+        let (c, _) = self.client(who).await;
+        let p = c.pull(0, None, None).await.unwrap();
+        let events: Vec<ComplaintEvent> = p
+            .events
+            .into_iter()
+            .filter_map(|e| match e.event {
+                DomainEvent::Complaint(s) if s.entity == format!("complaint:{id}") => Some(s.event),
+                _ => None,
+            })
+            .collect();
+        (!events.is_empty()).then(|| Complaint::replay(events.iter()).unwrap())
+    }
+
+    async fn stats(&mut self, who: &str, query: &str) -> (u16, Vec<u8>) {
+        let (c, _) = self.client(who).await;
+        let path = format!("{}{query}", paths::EVALUATION_STATISTICS);
+        c.raw(c.request(reqwest::Method::GET, &path)).await.unwrap()
+    }
+
+    /// Case C-1 of 市资规局 (ZGJ), accepted, signed at every level and completed (denied).
+    async fn finished_case(&mut self) {
+        let store = self.server.state.store.clone();
+        let env = PushEnv {
+            catalogue: self.server.state.catalogue.clone(),
+            rules: self.server.state.config.push_rules,
+            clock: self.server.state.clock.clone(),
+        };
+        let user = |id: &str| {
+            let store = store.clone();
+            let id = id.to_owned();
+            async move { store.user(&UserId::new(id)).await.unwrap().unwrap() }
+        };
+        let (applicant, window) = (user("applicant").await, user("window").await);
+        let form = {
+            let (c, _) = self.client("applicant").await;
+            let content = pdf("stamped form");
+            let sha = sha256_hex(&content);
+            let url = format!(
+                "{}/{sha}?offset=0&size={}",
+                paths::ATTACHMENTS,
+                content.len()
+            );
+            let st: permitdesk_protocol::UploadStatus =
+                ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content))
+                    .await
+                    .unwrap();
+            assert!(st.complete);
+            st.id
+        };
+        let at = self.now();
+        let mut d = Driver::new(store.as_ref(), env);
+        d.project_ready("P-1", &applicant, &window, at)
+            .await
+            .unwrap();
+        d.case_in_review("C-1", "P-1", &applicant, &window, &form, at)
+            .await
+            .unwrap();
+        let levels = permitdesk_server::sync::catalogue_terms(
+            &self.server.state.catalogue,
+            &ItemCode::new(ITEM),
+        )
+        .unwrap()
+        .review_levels;
+        for (i, level) in levels.iter().enumerate() {
+            let r = user(&format!("reviewer-zgj-{}", i + 1)).await;
+            d.apply(
+                &r,
+                case_cmd(
+                    "C-1",
+                    CaseCommand::SignOff {
+                        level: level.clone(),
+                    },
+                ),
+                at,
+            )
+            .await
+            .unwrap();
+        }
+        let last = user(&format!("reviewer-zgj-{}", levels.len())).await;
+        d.apply(
+            &last,
+            case_cmd(
+                "C-1",
+                CaseCommand::Complete {
+                    decision: Decision::Denied {
+                        reasons: vec!["不符合控制性详细规划".into()],
+                    },
+                },
+            ),
+            at,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+fn ev(id: &str, command: EvaluationCommand) -> DomainCommand {
+    DomainCommand::Evaluation {
+        evaluation: EvaluationId::new(id),
+        command,
+    }
+}
+
+fn kc(id: &str, command: ComplaintCommand) -> DomainCommand {
+    DomainCommand::Complaint {
+        complaint: ComplaintId::new(id),
+        command,
+    }
+}
+
+fn case_subject(
+    department: &str,
+    applicant: permitdesk_domain::ids::OrganisationId,
+) -> RatingSubject {
+    RatingSubject::Case {
+        case: CaseId::new("C-1"),
+        item: ItemCode::new(ITEM),
+        department: DepartmentCode::new(department),
+        applicant,
+    }
+}
+
+fn bad(subject: RatingSubject) -> EvaluationCommand {
+    EvaluationCommand::Rate {
+        subject,
+        level: Level::Dissatisfied,
+        dimensions: vec![DimensionScore {
+            dimension: Dimension::Efficiency,
+            level: Level::VeryDissatisfied,
+        }],
+        comment: "补正材料来回三次，办理时间过长".into(),
+    }
+}
+
+#[tokio::test]
+async fn ratings_rectifications_appeals_and_complaints_run_end_to_end() {
+    let mut w = World::start().await;
+    let org = builder_org().unwrap();
+    let other = other_builder_org().unwrap();
+    const RATING: &str = "case/C-1";
+
+    // Not yet finished: the case cannot be rated.
+    w.finished_case().await;
+
+    // Refusals, each changing nothing: another builder, the wrong department, a reviewer.
+    let r = w
+        .refused(
+            "applicant2",
+            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    let r = w
+        .refused(
+            "applicant",
+            ev(RATING, bad(case_subject("ZJJ", org.clone()))),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Invalid { .. }), "{r:?}");
+    let r = w
+        .refused(
+            "reviewer-zgj-1",
+            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    let r = w
+        .refused(
+            "applicant",
+            ev(
+                "case/C-404",
+                bad(RatingSubject::Case {
+                    case: CaseId::new("C-404"),
+                    item: ItemCode::new(ITEM),
+                    department: DepartmentCode::new("ZGJ"),
+                    applicant: org.clone(),
+                }),
+            ),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Invalid { .. }), "{r:?}");
+
+    // The bad rating opens the rectification for ZGJ, 15 working days by the legal clock.
+    let seqs = w
+        .ok(
+            "applicant",
+            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
+        )
+        .await;
+    assert_eq!(seqs.len(), 2, "rated and rectification opened");
+    let e = w.evaluation(RATING).await;
+    let rect = e.rectification.clone().unwrap();
+    assert_eq!(rect.department, DepartmentCode::new("ZGJ"));
+    assert_eq!(rect.status, RectificationStatus::Pending);
+    let deadline = rect
+        .deadline(&permitdesk_server::sync::legal_clock())
+        .unwrap();
+    // 15 working days after Mon 2 March 2026 (no holiday in between): Mon 23 March, 17:00.
+    assert_eq!(deadline, parse_local("2026-03-23T17:00").unwrap());
+    let r = w
+        .refused(
+            "applicant",
+            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
+        )
+        .await;
+    assert!(
+        matches!(r, Refusal::Forbidden { .. } | Refusal::Evaluation { .. }),
+        "{r:?}"
+    );
+
+    // Who sees it: the applicant, ZGJ, the office; not ZJJ, not the other builder.
+    assert_eq!(
+        w.sees("applicant").await,
+        vec![format!("evaluation:{RATING}")]
+    );
+    assert_eq!(
+        w.sees("reviewer-zgj-2").await,
+        vec![format!("evaluation:{RATING}")]
+    );
+    assert_eq!(w.sees("reform").await, vec![format!("evaluation:{RATING}")]);
+    assert!(w.sees("reviewer-zjj-1").await.is_empty());
+    assert!(w.sees("applicant2").await.is_empty());
+
+    // ZJJ cannot touch it; ZGJ cannot complete before starting.
+    let r = w
+        .refused(
+            "reviewer-zjj-1",
+            ev(
+                RATING,
+                EvaluationCommand::StartRectification { plan: "x".into() },
+            ),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    let r = w
+        .refused(
+            "reviewer-zgj-1",
+            ev(
+                RATING,
+                EvaluationCommand::CompleteRectification { result: "x".into() },
+            ),
+        )
+        .await;
+    assert!(
+        matches!(
+            r,
+            Refusal::Evaluation {
+                error: EvaluationError::WrongStatus { .. },
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    w.ok(
+        "reviewer-zgj-1",
+        ev(
+            RATING,
+            EvaluationCommand::StartRectification {
+                plan: "补正告知一次讲清，专人跟踪".into(),
+            },
+        ),
+    )
+    .await;
+    w.ok(
+        "reviewer-zgj-1",
+        ev(
+            RATING,
+            EvaluationCommand::CompleteRectification {
+                result: "修订一次性告知单，增加材料示例".into(),
+            },
+        ),
+    )
+    .await;
+    w.ok(
+        "reviewer-zgj-2",
+        ev(
+            RATING,
+            EvaluationCommand::RecordCallback {
+                applicant_satisfied: true,
+                note: "电话回访，申请人表示满意".into(),
+            },
+        ),
+    )
+    .await;
+    let e = w.evaluation(RATING).await;
+    let rect = e.rectification.unwrap();
+    assert_eq!(rect.status, RectificationStatus::Done);
+    assert!(rect.callback.unwrap().applicant_satisfied);
+
+    // A window-visit 差评 for ZJJ, appealed by ZJJ, decided by the office only.
+    const VISIT: &str = "visit/V-20260302-007";
+    w.ok(
+        "applicant",
+        ev(
+            VISIT,
+            EvaluationCommand::Rate {
+                subject: RatingSubject::WindowVisit {
+                    visit: VisitId::new("V-20260302-007"),
+                    department: DepartmentCode::new("ZJJ"),
+                    applicant: org.clone(),
+                },
+                level: Level::VeryDissatisfied,
+                dimensions: vec![],
+                comment: "窗口人员态度差".into(),
+            },
+        ),
+    )
+    .await;
+    w.ok(
+        "reviewer-zjj-1",
+        ev(
+            VISIT,
+            EvaluationCommand::Appeal {
+                reason: "监控显示当日该窗口未接待该单位，系误评".into(),
+            },
+        ),
+    )
+    .await;
+    let r = w
+        .refused(
+            "reviewer-zjj-1",
+            ev(
+                VISIT,
+                EvaluationCommand::DecideAppeal {
+                    upheld: true,
+                    reason: "x".into(),
+                },
+            ),
+        )
+        .await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    w.ok(
+        "reform",
+        ev(
+            VISIT,
+            EvaluationCommand::DecideAppeal {
+                upheld: true,
+                reason: "经核实为误评".into(),
+            },
+        ),
+    )
+    .await;
+    let v = w.evaluation(VISIT).await;
+    assert!(v.is_annulled());
+    assert_eq!(
+        v.rectification.unwrap().status,
+        RectificationStatus::Annulled
+    );
+    assert!(w.sees("reviewer-zgj-1").await == vec![format!("evaluation:{RATING}")]);
+
+    // A complaint: submitted, seen by nobody but the office until assigned, answered by ZGJ.
+    const K: &str = "K-1";
+    let submit = ComplaintCommand::Submit {
+        kind: ComplaintKind::Complaint,
+        title: "规划许可办理超时".into(),
+        content: "C-1 办理超过承诺时限".into(),
+        project: None,
+        department: Some(DepartmentCode::new("ZGJ")),
+    };
+    let r = w.refused("reviewer-zgj-1", kc(K, submit.clone())).await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    w.ok("applicant", kc(K, submit)).await;
+    assert!(w.complaint_seen_by("reviewer-zgj-1", K).await.is_none());
+    let assign = |d: &str, days| ComplaintCommand::Assign {
+        department: DepartmentCode::new(d),
+        limit_working_days: days,
+    };
+    let r = w.refused("reviewer-zgj-1", kc(K, assign("ZGJ", 5))).await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    let r = w.refused("reform", kc(K, assign("NO-SUCH", 5))).await;
+    assert!(matches!(r, Refusal::Invalid { .. }), "{r:?}");
+    let r = w.refused("reform", kc(K, assign("ZGJ", 0))).await;
+    assert!(
+        matches!(
+            r,
+            Refusal::Complaint {
+                error: ComplaintError::LimitOutOfRange { .. },
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    w.ok("reform", kc(K, assign("ZGJ", 5))).await;
+    let answer = ComplaintCommand::Answer {
+        answer: "已约谈承办人，C-1 超时原因为专家评审，今后提前告知".into(),
+    };
+    let r = w.refused("reviewer-zjj-1", kc(K, answer.clone())).await;
+    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
+    w.ok("reviewer-zgj-3", kc(K, answer)).await;
+    let seen = w.complaint_seen_by("applicant", K).await.unwrap();
+    assert_eq!(seen.state, ComplaintState::Answered);
+    assert!(seen.answer.unwrap().text.contains("专家评审"));
+    assert!(w.complaint_seen_by("applicant2", K).await.is_none());
+    assert!(w.complaint_seen_by("reviewer-zjj-1", K).await.is_none());
+    assert!(w.complaint_seen_by("reform", K).await.is_some());
+    let _ = &other;
+
+    // Statistics: the office sees both departments; ZGJ only its own; applicants nothing.
+    let (status, body) = w.stats("reform", "?from=2026-03-01&to=2026-03-31").await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let s: EvaluationStatisticsResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        s.evaluations.total.total(),
+        1,
+        "the annulled rating does not count"
+    );
+    assert_eq!(s.evaluations.annulled, 1);
+    assert_eq!(s.complaints.complaints, 1);
+    let (status, body) = w.stats("reviewer-zgj-1", "").await;
+    assert_eq!(status, 200);
+    let s: EvaluationStatisticsResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(s.department, Some(DepartmentCode::new("ZGJ")));
+    assert!(
+        s.evaluations
+            .by_department
+            .iter()
+            .all(|d| d.department.as_str() == "ZGJ")
+    );
+    assert_eq!(w.stats("reviewer-zgj-1", "?department=ZJJ").await.0, 403);
+    assert_eq!(w.stats("applicant", "").await.0, 403);
+    assert_eq!(w.stats("reform", "?from=2026-03-01").await.0, 400);
+}
+
+#[tokio::test]
+async fn overdue_rectifications_and_answers_are_warned_once() {
+    let mut w = World::start().await;
+    let org = builder_org().unwrap();
+    const VISIT: &str = "visit/V-9";
+    w.ok(
+        "applicant",
+        ev(
+            VISIT,
+            EvaluationCommand::Rate {
+                subject: RatingSubject::WindowVisit {
+                    visit: VisitId::new("V-9"),
+                    department: DepartmentCode::new("ZGJ"),
+                    applicant: org,
+                },
+                level: Level::Dissatisfied,
+                dimensions: vec![],
+                comment: "排队时间过长".into(),
+            },
+        ),
+    )
+    .await;
+    w.ok(
+        "applicant",
+        kc(
+            "K-9",
+            ComplaintCommand::Submit {
+                kind: ComplaintKind::Suggestion,
+                title: "建议增加周末窗口".into(),
+                content: "周末无法办理".into(),
+                project: None,
+                department: None,
+            },
+        ),
+    )
+    .await;
+    w.ok(
+        "reform",
+        kc(
+            "K-9",
+            ComplaintCommand::Assign {
+                department: DepartmentCode::new("ZJJ"),
+                limit_working_days: 3,
+            },
+        ),
+    )
+    .await;
+    let state = w.server.state.clone();
+    let notes = |state: permitdesk_server::AppState| async move {
+        state
+            .store
+            .notifications(0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| {
+                (
+                    n.entity_key,
+                    n.payload["level"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 0);
+    // Thu 5 March 10:00: the complaint's last working day has begun (deadline Thu 17:00).
+    w.clock.set(t("2026-03-05T10:00"));
+    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 1);
+    assert_eq!(
+        notes(state.clone()).await,
+        vec![("complaint:K-9".to_owned(), "due_soon".to_owned())]
+    );
+    // Three weeks later both are overdue, each warned once however often the scheduler runs.
+    w.clock.set(t("2026-03-26T10:00"));
+    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 2);
+    assert_eq!(permitdesk_server::scheduler::tick(&state).await.unwrap(), 0);
+    let mut n = notes(state.clone()).await;
+    n.sort();
+    assert_eq!(
+        n,
+        vec![
+            ("complaint:K-9".to_owned(), "due_soon".to_owned()),
+            ("complaint:K-9".to_owned(), "overdue".to_owned()),
+            (format!("evaluation:{VISIT}"), "overdue".to_owned()),
+        ]
+    );
+    let _ = to_local(t("2026-03-26T10:00"));
+}

@@ -1,0 +1,109 @@
+//! PermitDesk desktop app (Tauri 2): a window with the Chinese UI of `ui/`, over the profile of
+//! `permitdesk-client`. The shell holds no business logic: commands adapt, the client decides.
+//!
+//! The profile directory is `--profile DIR`, or `$PERMITDESK_PROFILE`, or the platform's app
+//! data directory; its key and session token are in the OS keyring.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod sync_loop;
+
+include!("command_names.rs");
+
+use permitdesk_client::Profile;
+use permitdesk_client::clock::SystemClock;
+use permitdesk_client::credentials::OsKeyring;
+use state::AppState;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::Manager;
+
+/// The names of the commands the shell exposes (also the permission list).
+pub fn command_names() -> &'static [&'static str] {
+    &COMMANDS
+}
+
+/// `--profile DIR` from the arguments, then `$PERMITDESK_PROFILE`.
+fn profile_dir_from_args() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--profile" {
+            return args.next().map(PathBuf::from);
+        }
+    }
+    std::env::var_os("PERMITDESK_PROFILE").map(PathBuf::from)
+}
+
+/// Register every command on a builder (shared by the app and the tests).
+#[macro_export]
+macro_rules! with_commands {
+    ($builder:expr) => {
+        $builder.invoke_handler(tauri::generate_handler![
+            $crate::commands::session_info,
+            $crate::commands::login,
+            $crate::commands::remembered_password,
+            $crate::commands::logout,
+            $crate::commands::status,
+            $crate::commands::sync_now,
+            $crate::commands::refusals,
+            $crate::commands::dismiss_refusal,
+            $crate::commands::validate,
+            $crate::commands::catalogue,
+            $crate::commands::projects,
+            $crate::commands::project,
+            $crate::commands::register_project,
+            $crate::commands::submit_project,
+            $crate::commands::choose_flow,
+            $crate::commands::request_project_correction,
+            $crate::commands::add_works,
+            $crate::commands::close_project,
+            $crate::commands::apply,
+            $crate::commands::case_detail,
+            $crate::commands::case_act,
+            $crate::commands::queue,
+            $crate::commands::overview,
+            $crate::commands::add_attachment,
+            $crate::commands::add_attachment_path,
+            $crate::commands::material_library,
+            $crate::commands::attachment,
+            $crate::commands::document,
+            $crate::commands::save_document,
+            $crate::commands::save_draft,
+            $crate::commands::load_draft,
+            $crate::commands::drafts,
+            $crate::commands::delete_draft,
+            $crate::commands::cases,
+            $crate::commands::trail,
+            $crate::commands::clock_explanation,
+            $crate::commands::go_offline,
+            $crate::commands::go_online,
+            $crate::commands::consultations,
+            $crate::commands::app_info,
+        ])
+    };
+}
+
+/// Open the profile and run the app; the exit code says whether it could start.
+pub fn run() -> std::process::ExitCode {
+    let builder = with_commands!(tauri::Builder::default()).setup(|app| {
+        let dir = match profile_dir_from_args() {
+            Some(d) => d,
+            None => app.path().app_data_dir()?.join("profile"),
+        };
+        let profile = Profile::open(&dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock))?;
+        app.manage(AppState::new(profile).map_err(|e| e.message)?);
+        sync_loop::start(app.handle().clone());
+        Ok(())
+    });
+    match builder.run(tauri::generate_context!()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("PermitDesk 无法启动：{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

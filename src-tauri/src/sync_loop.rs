@@ -1,0 +1,165 @@
+//! The background sync: every 15 s (or at once when woken by an action, "同步" or going
+//! online) upload files, push the outbox and pull, on a blocking thread; the UI hears about it
+//! through the `sync-state`, `sync-progress` and `data-changed` events.
+
+use crate::error::UiError;
+use crate::state::{AppState, SyncState, lock};
+use permitdesk_client::engine::SyncReport;
+use permitdesk_client::reads;
+use serde::Serialize;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+/// Seconds between automatic syncs.
+pub const INTERVAL: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Clone, Serialize)]
+struct Progress {
+    phase: &'static str,
+    done: u64,
+    total: u64,
+}
+
+/// Refresh the counts of the status bar from the store and send `sync-state`.
+pub fn publish(app: &AppHandle, state: &AppState) {
+    let counts = state.profile.try_lock().ok().and_then(|p| {
+        let s = reads::status(p.store()).ok()?;
+        Some((s.pending, s.refusals.len() as u64, s.last_sync_at))
+    });
+    let snapshot = match state.sync.lock() {
+        Ok(mut s) => {
+            if let Some((pending, refusals, last)) = counts {
+                s.pending = pending;
+                s.refusals = refusals;
+                s.last_sync_at = last.map(|t| t.to_rfc3339());
+            }
+            s.clone()
+        }
+        Err(_) => return,
+    };
+    let _ = app.emit("sync-state", snapshot);
+}
+
+fn set(state: &AppState, f: impl FnOnce(&mut SyncState)) {
+    if let Ok(mut s) = state.sync.lock() {
+        f(&mut s);
+    }
+}
+
+/// One sync now, on a blocking thread; the outcome is also published.
+pub async fn sync_once(
+    app: &AppHandle,
+    state: &State<'_, AppState>,
+) -> Result<SyncReport, UiError> {
+    let app2 = app.clone();
+    let profile = state.profile.clone();
+    set(state, |s| s.syncing = true);
+    publish(app, state);
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let _ = app2.emit(
+            "sync-progress",
+            Progress {
+                phase: "push",
+                done: 0,
+                total: 1,
+            },
+        );
+        let mut p = lock(&profile)?;
+        let r = p.sync(crate::commands::sync_options());
+        let _ = app2.emit(
+            "sync-progress",
+            Progress {
+                phase: "pull",
+                done: 1,
+                total: 1,
+            },
+        );
+        Ok::<_, UiError>(r)
+    })
+    .await
+    .map_err(|e| UiError::internal(e.to_string()))??;
+    let answer = record(app, state, result);
+    publish(app, state);
+    answer
+}
+
+/// Fold a sync's outcome into the status bar.
+fn record(
+    app: &AppHandle,
+    state: &AppState,
+    result: Result<SyncReport, permitdesk_client::ClientError>,
+) -> Result<SyncReport, UiError> {
+    match result {
+        Ok(r) => {
+            let changed = r.pulled.events > 0 || r.refused > 0;
+            set(state, |s| {
+                s.syncing = false;
+                s.online = r.offline.is_none();
+                s.message = r.offline.clone();
+            });
+            if changed {
+                let _ = app.emit("data-changed", serde_json::json!({}));
+            }
+            Ok(r)
+        }
+        Err(e) => {
+            let ui = UiError::from(e);
+            set(state, |s| {
+                s.syncing = false;
+                s.online = false;
+                s.message = Some(ui.message.clone());
+            });
+            Err(ui)
+        }
+    }
+}
+
+/// Start the loop (one blocking thread for the app's lifetime).
+pub fn start(app: AppHandle) {
+    std::thread::spawn(move || {
+        loop {
+            let state = app.state::<AppState>();
+            let logged_in = state
+                .profile
+                .lock()
+                .ok()
+                .and_then(|p| p.store().sync_state().ok())
+                .is_some_and(|s| s.user.is_some() && s.server_url.is_some());
+            if logged_in && !state.offline_mode() {
+                set(&state, |s| s.syncing = true);
+                publish(&app, &state);
+                let _ = app.emit(
+                    "sync-progress",
+                    Progress {
+                        phase: "push",
+                        done: 0,
+                        total: 1,
+                    },
+                );
+                let result = match state.profile.lock() {
+                    Ok(mut p) => p.sync(crate::commands::sync_options()),
+                    Err(_) => return,
+                };
+                let _ = app.emit(
+                    "sync-progress",
+                    Progress {
+                        phase: "pull",
+                        done: 1,
+                        total: 1,
+                    },
+                );
+                let _ = record(&app, &state, result);
+                publish(&app, &state);
+            } else {
+                publish(&app, &state);
+            }
+            let (flag, cv) = &*state.wake;
+            let Ok(guard) = flag.lock() else { return };
+            let (mut woken, _) = match cv.wait_timeout_while(guard, INTERVAL, |w| !*w) {
+                Ok(r) => r,
+                Err(_) => return,
+            };
+            *woken = false;
+        }
+    });
+}

@@ -1,0 +1,684 @@
+//! End to end: the real desktop app (this package's `permitdesk-desktop` binary) in a real window
+//! under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver), against a real
+//! `permitdesk server run` process.
+//!
+//! The applicant fills and submits an application while the server is down (queued), the
+//! server comes back and it syncs; the window operator receives and accepts it and the receipt
+//! opens in the preview; a reviewer signs it off at every level, pauses and resumes it, and
+//! completes it with an e-certificate; the applicant sees the certificate. A PNG of each main
+//! screen is written to `target/e2e-screens/` (README: "Screens").
+//!
+//! Needs: `tauri-driver` (cargo install tauri-driver), `WebKitWebDriver` (webkit2gtk-driver),
+//! a display (scripts/test.sh runs the tests under `xvfb-run`), and the `permitdesk` binary
+//! beside this one (built by `cargo test --workspace`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const APP: &str = env!("CARGO_BIN_EXE_permitdesk-desktop");
+
+fn cli() -> PathBuf {
+    let p = Path::new(APP).with_file_name("permitdesk");
+    assert!(
+        p.exists(),
+        "{} is missing: build it first (cargo build -p permitdesk-cli)",
+        p.display()
+    );
+    p
+}
+
+fn screens_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screens");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(cli())
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn ok(args: &[&str]) -> Value {
+    let out = run(args, None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "permitdesk {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_port(port: u16, what: &str) {
+    let until = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < until, "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A `permitdesk server run` process.
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(data: &Path, listen: &str) -> (Server, String, String) {
+        let mut child = Command::new(cli())
+            .args([
+                "--json",
+                "server",
+                "run",
+                "--data",
+                data.to_str().unwrap(),
+                "--listen",
+                listen,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap();
+        (
+            Server { child },
+            v["listening"].as_str().unwrap().to_owned(),
+            v["fingerprint"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    fn stop(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// tauri-driver (which starts WebKitWebDriver), stopped with SIGTERM so that its WebKitWebDriver
+/// goes too.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let exe = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
+            let home = std::env::var("HOME").unwrap_or_default();
+            let local = Path::new(&home).join(".cargo/bin/tauri-driver");
+            if local.exists() {
+                local.display().to_string()
+            } else {
+                "tauri-driver".to_owned()
+            }
+        });
+        let child = Command::new(&exe)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {exe} (cargo install tauri-driver): {e}"));
+        wait_port(port, "tauri-driver");
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// One desktop app (one PC) in a WebDriver session.
+struct Desk {
+    c: Client,
+    name: &'static str,
+}
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl Desk {
+    async fn open(driver: &Driver, name: &'static str, profile: &Path) -> Desk {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({"application": APP, "args": ["--profile", profile.to_str().unwrap()]}),
+        );
+        let c = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .unwrap_or_else(|e| panic!("WebDriver session for {name}: {e}"));
+        Desk { c, name }
+    }
+
+    async fn find(&self, id: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&tid(id)))
+            .await
+            .unwrap_or_else(|e| panic!("[{}] no element {id}: {e}", self.name))
+    }
+
+    async fn find_css(&self, css: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("[{}] no element {css}: {e}", self.name))
+    }
+
+    async fn click(&self, id: &str) {
+        self.click_css(&tid(id)).await;
+    }
+
+    /// Click once the element is displayed and enabled (retrying while a dialog animates).
+    async fn click_css(&self, css: &str) {
+        let until = Instant::now() + WAIT;
+        loop {
+            let e = self.find_css(css).await;
+            // A disabled button is one WebDriver may still "click": check `disabled` itself.
+            let disabled = e.attr("disabled").await.ok().flatten().is_some()
+                || e.attr("aria-disabled").await.ok().flatten().as_deref() == Some("true");
+            if !disabled && e.click().await.is_ok() {
+                return;
+            }
+            if Instant::now() >= until {
+                self.failure_shot().await;
+                panic!("[{}] cannot click {css}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Type into an input, replacing what is there (WebDriver `clear` does not reach v-model).
+    async fn fill(&self, id: &str, text: &str) {
+        let e = self.find(id).await;
+        e.click().await.unwrap();
+        e.send_keys("\u{E009}a").await.unwrap(); // Ctrl+A
+        e.send_keys("\u{E003}").await.unwrap(); // Backspace
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn file(&self, id: &str, path: &Path) {
+        let e = self.find(id).await;
+        e.send_keys(path.to_str().unwrap()).await.unwrap();
+    }
+
+    async fn attr(&self, id: &str, name: &str) -> Option<String> {
+        self.find(id).await.attr(name).await.unwrap()
+    }
+
+    /// Wait until `check` holds for the attribute `name` of `id`.
+    async fn wait_attr(&self, id: &str, name: &str, check: impl Fn(&str) -> bool) -> String {
+        let until = Instant::now() + WAIT;
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(&tid(id))).await
+                && let Ok(Some(v)) = e.attr(name).await
+                && check(&v)
+            {
+                return v;
+            }
+            assert!(
+                Instant::now() < until,
+                "[{}] {id}[{name}] never matched; now {:?}",
+                self.name,
+                self.attr(id, name).await
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn wait_text(&self, id: &str, needle: &str) -> String {
+        let until = Instant::now() + WAIT;
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(&tid(id))).await
+                && let Ok(t) = e.text().await
+                && t.contains(needle)
+            {
+                return t;
+            }
+            assert!(
+                Instant::now() < until,
+                "[{}] {id} never said {needle:?}",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// What the window showed when a step failed, for the person reading the failure.
+    async fn failure_shot(&self) {
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(screens_dir().join(format!("FAILED-{}.png", self.name)), png);
+        }
+    }
+
+    async fn shot(&self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(screens_dir().join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn login(&self, url: &str, fp: &str, user: &str, password: &str) {
+        self.fill("login-server", url).await;
+        self.fill("login-fingerprint", fp).await;
+        self.fill("login-user", user).await;
+        self.fill("login-password", password).await;
+        self.click("login-submit").await;
+        self.find("header-user").await;
+        self.find("status-bar").await;
+    }
+
+    /// Run an action of the case page; with a dialog, `fill` fills it before the confirmation.
+    async fn act(&self, key: &str, dialog: bool) {
+        self.click(&format!("case-action-{key}")).await;
+        if dialog {
+            self.click("act-confirm").await;
+        }
+    }
+
+    async fn close(self) {
+        self.c.close().await.unwrap();
+    }
+}
+
+fn write_pdf(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("%PDF-1.4\n% {name}\n%%EOF\n")).unwrap();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_from_offline_application_to_e_certificate_in_the_real_desktop_app() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the desktop end-to-end test needs a display: run it under xvfb-run (scripts/test.sh does)"
+    );
+    // Both rustls back ends are linked (fantoccini's and the client's): pick one.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let d = data.to_str().unwrap();
+    ok(&["--json", "server", "init", "--data", d]);
+    let users = ok(&["--json", "demo", "seed", "--data", d]);
+    let password = |id: &str| -> String {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["password"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let (server, url, fp) = Server::start(&data, &listen);
+
+    // The project is registered and its flow chosen headless (the CLI is the same client).
+    let prof = |n: &str| tmp.path().join(n);
+    let login_cli = |profile: &Path, user: &str| {
+        let out = run(
+            &[
+                "--profile",
+                profile.to_str().unwrap(),
+                "login",
+                "--server",
+                &url,
+                "--fingerprint",
+                &fp,
+                "--user",
+                user,
+                "--password-stdin",
+            ],
+            Some(&format!("{}\n", password(user))),
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    };
+    let (app_cli, win_cli) = (prof("applicant-cli"), prof("window-cli"));
+    login_cli(&app_cli, "applicant");
+    login_cli(&win_cli, "window");
+    let pa = app_cli.to_str().unwrap();
+    let pw = win_cli.to_str().unwrap();
+    let org = ok(&["--profile", pa, "--json", "status"])["user"]["organisation"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reg = ok(&[
+        "--profile",
+        pa,
+        "--json",
+        "project",
+        "register",
+        "--code",
+        "2026-230109-48-01-512346",
+        "--name",
+        "松北区示范学校教学楼",
+        "--builder",
+        "哈尔滨示范建设有限公司",
+        "--credit-code",
+        &org,
+        "--category",
+        "SH-CF",
+        "--address",
+        "哈尔滨市松北区世纪大道 99 号",
+        "--district",
+        "230109",
+        "--investment-wan",
+        "8600",
+        "--land-area",
+        "26000",
+        "--building-area",
+        "18000",
+        "--contact",
+        "张建设,13812345678,liaison",
+    ]);
+    let project = reg["created"][0].as_str().unwrap().to_owned();
+    ok(&["--profile", pa, "--json", "project", "submit", &project]);
+    ok(&["--profile", pw, "--json", "sync"]);
+    ok(&[
+        "--profile",
+        pw,
+        "--json",
+        "project",
+        "choose-flow",
+        &project,
+        "--flow",
+        "LC-SH-CF",
+    ]);
+    ok(&[
+        "--profile",
+        pw,
+        "--json",
+        "project",
+        "add-works",
+        &project,
+        "--works-id",
+        "W-1",
+        "--name",
+        "1 号教学楼",
+        "--area",
+        "18000",
+    ]);
+
+    let driver = Driver::start();
+    let files = tmp.path();
+    let stamped = write_pdf(files, "盖章申请表.pdf");
+
+    // ---- Applicant: logs in online, then the server goes away; applies offline.
+    let applicant = Desk::open(&driver, "applicant", &prof("applicant-pc")).await;
+    applicant.find("login-server").await;
+    applicant.shot("01-login").await;
+    applicant
+        .login(&url, &fp, "applicant", &password("applicant"))
+        .await;
+    applicant
+        .wait_attr("status-online", "data-online", |v| v == "true")
+        .await;
+    applicant.click("menu-projects").await;
+    applicant
+        .find_css(&format!(
+            "[data-testid=\"project-row\"][data-project=\"{project}\"]"
+        ))
+        .await;
+    applicant.shot("02-applicant-projects").await;
+    server.stop();
+
+    applicant.click("menu-apply").await;
+    applicant.click("apply-project").await;
+    applicant.click(&format!("apply-project-{project}")).await;
+    applicant.click("apply-works").await;
+    applicant.click("apply-works-W-1").await;
+    applicant.click("apply-item-ZGJ-04").await;
+    applicant.fill("apply-form-contact", "张建设").await;
+    applicant.fill("apply-form-phone", "13812345678").await;
+    // Every required material of the item, each its own file.
+    let rows = applicant
+        .c
+        .find_all(Locator::Css("[data-testid=\"apply-material\"]"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty(), "the item asks for materials");
+    for row in rows {
+        let name = row.attr("data-material").await.unwrap().unwrap();
+        let index = row.attr("data-index").await.unwrap().unwrap();
+        if row.text().await.unwrap().contains("必") {
+            let file = write_pdf(files, &format!("{name}.pdf"));
+            applicant
+                .file(&format!("apply-material-file-{index}"), &file)
+                .await;
+        }
+    }
+    applicant.shot("03-applicant-application").await;
+    applicant.click("apply-print").await;
+    applicant
+        .wait_attr("doc-preview", "data-state", |v| v == "ready")
+        .await;
+    applicant.shot("04-application-form-preview").await;
+    applicant
+        .c
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap(); // Esc
+    applicant.file("apply-stamped-file", &stamped).await;
+    applicant.click("apply-submit").await;
+    applicant.wait_text("apply-result-info", "离线").await;
+    applicant
+        .wait_attr("status-pending", "data-count", |v| v != "0")
+        .await;
+    applicant
+        .wait_attr("status-online", "data-online", |v| v == "false")
+        .await;
+    applicant.shot("05-applicant-offline-queued").await;
+
+    // The server is back on the same data and port: the queued work goes through.
+    let (_server, _, _) = Server::start(&data, &listen);
+    applicant.click("status-sync").await;
+    applicant
+        .wait_attr("status-pending", "data-count", |v| v == "0")
+        .await;
+    applicant
+        .wait_attr("status-online", "data-online", |v| v == "true")
+        .await;
+    applicant.close().await;
+
+    // ---- Window operator: receives and accepts; the receipt opens in the preview.
+    let window = Desk::open(&driver, "window", &prof("window-pc")).await;
+    window.login(&url, &fp, "window", &password("window")).await;
+    window.click("menu-intake").await;
+    let row = window.find_css("[data-testid=\"queue-row\"]").await;
+    let case = row.attr("data-case").await.unwrap().unwrap();
+    window.shot("06-window-intake-queue").await;
+    row.click().await.unwrap();
+    window.find("case-page").await;
+    window.act("receive", false).await;
+    window
+        .wait_attr("case-state", "data-state", |v| v == "received")
+        .await;
+    window.act("accept", false).await;
+    window
+        .wait_attr("doc-preview", "data-state", |v| v == "ready")
+        .await;
+    window.shot("07-acceptance-receipt").await;
+    window
+        .c
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    window
+        .wait_attr("case-state", "data-state", |v| v == "in_review")
+        .await;
+    window
+        .wait_attr("status-pending", "data-count", |v| v == "0")
+        .await;
+    window.close().await;
+
+    // ---- Reviewer: signs every level, pauses and resumes, completes with the certificate.
+    let reviewer = Desk::open(&driver, "reviewer", &prof("reviewer-pc")).await;
+    reviewer
+        .login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"))
+        .await;
+    reviewer.click("menu-queue").await;
+    reviewer
+        .click_css(&format!(
+            "[data-testid=\"queue-row\"][data-case=\"{case}\"]"
+        ))
+        .await;
+    reviewer.find("case-page").await;
+    reviewer.find("case-deadline").await;
+    reviewer.shot("08-reviewer-case").await;
+    reviewer.fill("case-opinion", "材料齐全，同意受理").await;
+    reviewer.act("sign_off", false).await;
+    reviewer.wait_text("case-act-info", "").await;
+
+    reviewer.click("case-action-pause").await;
+    reviewer
+        .fill("act-point-material-0", "建设工程规划许可申请表")
+        .await;
+    reviewer
+        .fill("act-point-reason-0", "总平面图比例尺与申请表不一致")
+        .await;
+    reviewer.click("act-confirm").await;
+    reviewer
+        .wait_attr("case-state", "data-state", |v| v == "paused")
+        .await;
+    reviewer.find("case-clock-explanation").await;
+    reviewer.shot("09-reviewer-paused-clock").await;
+    reviewer.act("resume", false).await;
+    reviewer
+        .wait_attr("case-state", "data-state", |v| v == "in_review")
+        .await;
+
+    for _ in 0..3 {
+        let before = reviewer.find_css("[data-testid=\"trail-event\"]").await;
+        drop(before);
+        reviewer.act("sign_off", false).await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+    reviewer.click("case-action-complete_granted").await;
+    reviewer.fill("act-cert-number", "GH-2026-0088").await;
+    reviewer.fill("act-cert-name", "建设工程规划许可证").await;
+    reviewer.click("act-confirm").await;
+    reviewer
+        .wait_attr("case-state", "data-state", |v| v == "granted")
+        .await;
+    reviewer
+        .wait_attr("status-pending", "data-count", |v| v == "0")
+        .await;
+    reviewer.shot("10-reviewer-completed").await;
+    reviewer.close().await;
+
+    // ---- Applicant: sees the e-certificate.
+    let applicant = Desk::open(&driver, "applicant", &prof("applicant-pc")).await;
+    applicant.find("header-user").await;
+    applicant.click("status-sync").await;
+    applicant
+        .wait_attr("status-pending", "data-count", |v| v == "0")
+        .await;
+    applicant.click("menu-projects").await;
+    applicant
+        .click_css(&format!(
+            "[data-testid=\"project-row\"][data-project=\"{project}\"]"
+        ))
+        .await;
+    applicant
+        .click_css(&format!(
+            "[data-testid=\"project-case-row\"][data-case=\"{case}\"]"
+        ))
+        .await;
+    applicant
+        .wait_attr("case-state", "data-state", |v| v == "granted")
+        .await;
+    applicant
+        .wait_text("case-certificate", "GH-2026-0088")
+        .await;
+    applicant.shot("11-applicant-certificate").await;
+    applicant.click("case-download-cert").await;
+    applicant
+        .wait_attr("doc-preview", "data-state", |v| v == "ready")
+        .await;
+    applicant.shot("12-e-certificate").await;
+    applicant.close().await;
+
+    // The server holds the whole, verified trail of the case.
+    let trail = ok(&["--profile", pa, "--json", "sync"]);
+    assert!(trail.is_object());
+    let shown = ok(&["--profile", pa, "--json", "case", "show", &case]);
+    assert_eq!(shown["state"], "granted");
+    assert_eq!(shown["sign_offs"].as_array().unwrap().len(), 4, "{shown}");
+    assert_eq!(shown["pauses"].as_array().unwrap().len(), 1, "{shown}");
+    assert_eq!(shown["sign_offs"][0]["opinion"], "材料齐全，同意受理");
+    let verified = ok(&["--profile", pa, "--json", "trail", &case, "--verify"]);
+    assert_eq!(verified["broken"], Value::Null);
+}

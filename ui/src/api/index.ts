@@ -1,0 +1,146 @@
+// Every call to the desktop shell goes through this module: one typed function per Tauri
+// command of notes/DESKTOP-CONTRACT.md. Each command takes at most one argument named `req`.
+import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import type * as T from './types'
+import { t } from '../i18n'
+
+export type * from './types'
+
+/** Turn whatever a command rejected with into an `ApiError` (the shell sends one already). */
+export function toApiError(e: unknown): T.ApiError {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    const o = e as { code: T.ErrorCode; message: unknown; field?: unknown }
+    return {
+      code: o.code,
+      message: String(o.message),
+      field: typeof o.field === 'string' ? o.field : null,
+    }
+  }
+  if (typeof e === 'string') return { code: 'internal', message: e, field: null }
+  if (e instanceof Error) return { code: 'internal', message: e.message, field: null }
+  return { code: 'internal', message: t().errors.unknown, field: null }
+}
+
+export function isApiError(e: unknown): e is T.ApiError {
+  return !!e && typeof e === 'object' && 'code' in e && 'message' in e
+}
+
+async function call<R>(cmd: string, req?: object): Promise<R> {
+  try {
+    return await invoke<R>(cmd, req === undefined ? {} : { req })
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+// ---------------------------------------------------------------- session
+export const sessionInfo = () => call<T.SessionInfo>('session_info')
+export const login = (req: T.LoginRequest) => call<T.LoginResult>('login', req)
+export const rememberedPassword = () => call<string | null>('remembered_password')
+export const logout = () => call<null>('logout')
+
+// ---------------------------------------------------------------- sync / status
+export const status = () => call<T.Status>('status')
+export const syncNow = () => call<T.SyncReport>('sync_now')
+/** Work offline on purpose (the background sync pauses), and back. */
+export const goOffline = () => call<null>('go_offline')
+export const goOnline = () => call<null>('go_online')
+export const refusals = () => call<T.RefusalEntry[]>('refusals')
+export const dismissRefusal = (mutation_id: number) =>
+  call<boolean>('dismiss_refusal', { mutation_id })
+
+export const EVENTS = {
+  syncState: 'sync-state',
+  syncProgress: 'sync-progress',
+  dataChanged: 'data-changed',
+} as const
+
+export const onSyncState = (f: (p: T.SyncStateEvent) => void): Promise<UnlistenFn> =>
+  listen<T.SyncStateEvent>(EVENTS.syncState, (e) => f(e.payload))
+export const onSyncProgress = (f: (p: T.SyncProgressEvent) => void): Promise<UnlistenFn> =>
+  listen<T.SyncProgressEvent>(EVENTS.syncProgress, (e) => f(e.payload))
+export const onDataChanged = (f: () => void): Promise<UnlistenFn> =>
+  listen<Record<string, never>>(EVENTS.dataChanged, () => f())
+
+// ---------------------------------------------------------------- validation
+export const validate = (kind: T.ValidateKind, value: string) =>
+  call<T.ValidateResult>('validate', { kind, value })
+
+// ---------------------------------------------------------------- catalogue
+export const catalogue = () => call<T.Catalogue>('catalogue')
+
+// ---------------------------------------------------------------- projects
+export const projects = () => call<T.Project[]>('projects')
+export const project = (id: string) => call<T.ProjectView>('project', { id })
+/** Registers a project; the new project's id is `created[0]`. */
+export const registerProject = (req: T.RegisterProjectRequest) =>
+  call<T.ActResult>('register_project', req)
+export const submitProject = (project: string) =>
+  call<T.ActResult>('submit_project', { project })
+export const chooseFlow = (project: string, flow: string) =>
+  call<T.ActResult>('choose_flow', { project, flow })
+export const requestProjectCorrection = (project: string, problems: string[]) =>
+  call<T.ActResult>('request_project_correction', { project, problems })
+export const addWorks = (req: {
+  project: string
+  works_id: string
+  name: string
+  description: string
+  area: string
+}) => call<T.ActResult>('add_works', req)
+export const closeProject = (project: string, reason: string) =>
+  call<T.ActResult>('close_project', { project, reason })
+
+// ---------------------------------------------------------------- applications and cases
+/** Creates the cases of an application; `created` = [application, ...cases]. */
+export const apply = (req: T.ApplyRequest) => call<T.ActResult>('apply', req)
+export const caseDetail = (id: string) => call<T.CaseDetail>('case_detail', { id })
+export const cases = () => call<T.Case[]>('cases')
+export const trail = (entity: 'case' | 'project', id: string) =>
+  call<T.TrailView>('trail', { entity, id })
+export const clockExplanation = (id: string) => call<T.ClockView>('clock_explanation', { id })
+export const caseAct = (id: string, action: T.CaseAction, opinion?: string) =>
+  call<T.ActResult>('case_act', opinion ? { case: id, action, opinion } : { case: id, action })
+export const queue = () => call<T.QueueEntry[]>('queue')
+export const overview = () => call<T.Overview>('overview')
+
+// ---------------------------------------------------------------- materials
+export const addAttachment = (name: string, bytes_base64: string) =>
+  call<T.AttachmentInfo>('add_attachment', { name, bytes_base64 })
+export const addAttachmentPath = (path: string) =>
+  call<T.AttachmentInfo>('add_attachment_path', { path })
+export const materialLibrary = () => call<T.LibraryEntry[]>('material_library')
+export const attachment = (id: string) => call<T.AttachmentBytes>('attachment', { id })
+
+// ---------------------------------------------------------------- documents
+export const documentPdf = (kind: T.DocumentKind, id: string) =>
+  call<T.DocumentPdf>('document', { kind, id })
+export const saveDocument = (kind: T.DocumentKind, id: string, path: string) =>
+  call<{ path: string }>('save_document', { kind, id, path })
+
+// ---------------------------------------------------------------- drafts
+export const saveDraft = (key: string, data: unknown) => call<null>('save_draft', { key, data })
+export const loadDraft = <D = unknown>(key: string) => call<D | null>('load_draft', { key })
+export const drafts = () => call<T.DraftInfo[]>('drafts')
+export const deleteDraft = (key: string) => call<boolean>('delete_draft', { key })
+
+// ---------------------------------------------------------------- helpers
+
+/** Read a browser File as base64 (for `add_attachment`). */
+export async function fileToBase64(file: Blob): Promise<string> {
+  const buf = new Uint8Array(await file.arrayBuffer())
+  let bin = ''
+  const chunk = 0x8000
+  for (let i = 0; i < buf.length; i += chunk) {
+    bin += String.fromCharCode(...buf.subarray(i, i + chunk))
+  }
+  return btoa(bin)
+}
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}

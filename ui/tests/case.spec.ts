@@ -1,0 +1,193 @@
+import { describe, it, expect, beforeEach } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import CasePage from '../src/views/CasePage.vue'
+import { session } from '../src/stores/session'
+import { catalogueRef } from '../src/stores/catalogue'
+import { preview } from '../src/stores/preview'
+import { installShortcutHandler } from '../src/shortcuts'
+import { availableActions } from '../src/caseActions'
+import { fakeIpc, mountWith, tid, typeInto, inputOf } from './helpers'
+import catalogue from './fixtures/catalogue.json'
+import caseShow from './fixtures/case-show.json'
+import caseGranted from './fixtures/case-granted.json'
+import trail from './fixtures/trail.json'
+import clock from './fixtures/clock.json'
+import actResult from './fixtures/act-result.json'
+import type { Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
+
+const inReview = caseShow as unknown as Case
+const submitted: Case = { ...inReview, state: 'submitted', accepted_at: null, terms: null, sign_offs: [], pauses: [], procedures: [] }
+const received: Case = { ...submitted, state: 'received' }
+
+function detail(c: Case, withClock = true): CaseDetail {
+  return {
+    case: c,
+    trail: trail as unknown as CaseDetail['trail'],
+    clock: withClock ? (clock as unknown as CaseDetail['clock']) : { reading: null, used_working_days: null, remaining_working_days: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
+    item_name: '企业投资项目备案',
+    department_name: '哈尔滨市发展和改革委员会',
+    project_name: '哈尔滨新区智能制造厂房',
+    next_action: null,
+  }
+}
+
+const WINDOW: UserInfo = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+const REVIEWER: UserInfo = { id: 'reviewer-fgw-3', name: '复核员（市发改委）', role: 'department_reviewer', department: 'FGW', organisation: null }
+const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+
+function common(c: Case, extra: Record<string, (req: Record<string, unknown>) => unknown> = {}, withClock = true) {
+  return fakeIpc({
+    case_detail: () => detail(c, withClock),
+    material_library: () => [],
+    catalogue: () => catalogue,
+    ...extra,
+  })
+}
+
+function altKey(n: number) {
+  window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: `Digit${n}`, key: String(n), bubbles: true }))
+}
+
+describe('case page', () => {
+  beforeEach(() => {
+    catalogueRef.value = catalogue as unknown as Catalogue
+    preview.open = false
+    preview.source = null
+    installShortcutHandler()
+  })
+
+  it('offers the window its actions with visible Alt+N shortcuts, and Alt+1 receives', async () => {
+    session.user = WINDOW
+    const ipc = common(submitted, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    const btn = w.get(tid('case-action-receive'))
+    expect(btn.text()).toContain('Alt+1')
+    expect(btn.text()).toContain('接件')
+    altKey(1)
+    await flushPromises()
+    expect(ipc.callsOf('case_act')).toEqual([{ case: inReview.id, action: { type: 'receive' } }])
+    expect(w.get(tid('case-act-info')).text()).toBe('操作已提交')
+    w.unmount()
+  })
+
+  it('accepting opens the acceptance receipt preview', async () => {
+    session.user = WINDOW
+    const ipc = common(received, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    const keys = w.findAll('[data-testid^="case-action-"]').map((b) => [b.attributes('data-testid'), b.attributes('data-shortcut')])
+    // FGW-01 does not allow commitment-based handling, so no 申请告知承诺确认.
+    expect(inReview.commitment_allowed).toBe(false)
+    expect(keys).toEqual([
+      ['case-action-accept', 'Alt+1'],
+      ['case-action-request_correction', 'Alt+2'],
+      ['case-action-refuse', 'Alt+3'],
+    ])
+    await typeInto(w.element, 'case-opinion', '材料齐全')
+    await w.get(tid('case-action-accept')).trigger('click')
+    await flushPromises()
+    expect(ipc.callsOf('case_act')).toEqual([{ case: inReview.id, action: { type: 'accept', commitment: false }, opinion: '材料齐全' }])
+    expect(preview.open).toBe(true)
+    expect(preview.source).toEqual({ type: 'document', kind: 'acceptance_receipt', id: inReview.id })
+    w.unmount()
+  })
+
+  it('one-time correction: one list of material = reason rows, then the correction notice', async () => {
+    session.user = WINDOW
+    const ipc = common(received, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    await w.get(tid('case-action-request_correction')).trigger('click')
+    await flushPromises()
+    // Confirm with no rows: told what is missing, nothing sent.
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(document.querySelector(tid('act-dialog-error'))?.textContent?.trim()).toBe('请至少填写一条材料与原因')
+    expect(ipc.callsOf('case_act')).toHaveLength(0)
+
+    const dlg = document.body
+    await typeInto(dlg, 'act-point-material-0', '建设项目用地勘测定界图')
+    await typeInto(dlg, 'act-point-reason-0', '图纸比例不符合要求')
+    ;(document.querySelector(tid('act-add-row')) as HTMLElement).click()
+    await flushPromises()
+    await typeInto(dlg, 'act-point-material-1', '建设用地规划许可申请表')
+    await typeInto(dlg, 'act-point-reason-1', '缺少建设单位盖章')
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('case_act')[0].action).toEqual({
+      type: 'request_correction',
+      points: [
+        { material: '建设项目用地勘测定界图', reason: '图纸比例不符合要求' },
+        { material: '建设用地规划许可申请表', reason: '缺少建设单位盖章' },
+      ],
+    })
+    expect(preview.source).toEqual({ type: 'document', kind: 'correction_notice', id: inReview.id })
+    w.unmount()
+  })
+
+  it('a refusal appears next to the action box and the opinion stays', async () => {
+    session.user = REVIEWER
+    const message = '层级审批应由“复核”签署，实际为“受理”'
+    common(inReview, {
+      case_act: () => {
+        throw { code: 'refused', message, field: null }
+      },
+    })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-action-sign_off')).text()).toContain('层级审批签署（复核）')
+    await typeInto(w.element, 'case-opinion', '复核通过，同意')
+    await w.get(tid('case-action-sign_off')).trigger('click')
+    await flushPromises()
+    expect(w.get(tid('case-act-error')).text()).toBe(`操作被拒绝：${message}`)
+    expect(inputOf(w.element, 'case-opinion').value).toBe('复核通过，同意')
+    w.unmount()
+  })
+
+  it('the reviewer signs the next level with an opinion, and sees how the deadline was reckoned', async () => {
+    session.user = REVIEWER
+    const ipc = common(inReview, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-levels')).text()).toContain('受理 → 审核 → 复核 → 签批')
+    const spans = w.findAll(tid('clock-span'))
+    const explain = clock.reading.explain
+    expect(spans).toHaveLength(explain.length)
+    expect(spans.map((s) => s.attributes('data-kind'))).toEqual(explain.map((e) => e.kind))
+    expect(spans.map((s) => s.attributes('data-counted'))).toEqual(explain.map((e) => String(e.counted_minutes > 0)))
+    expect(w.get(tid('case-clock')).text()).toContain('暂停整改，不计时')
+    expect(w.get(tid('case-clock')).text()).toContain('特别程序（公示），不计时')
+    expect(w.get(tid('case-level')).attributes('data-level')).toBe('normal')
+    expect(w.get(tid('case-remaining')).text()).toBe('6.9')
+    expect(w.findAll(tid('trail-event')).map((e) => e.attributes('data-change'))).toContain('special_procedure_ended')
+
+    await typeInto(w.element, 'case-opinion', '复核通过')
+    altKey(1)
+    await flushPromises()
+    expect(ipc.callsOf('case_act')).toEqual([{ case: inReview.id, action: { type: 'sign_off', level: '复核' }, opinion: '复核通过' }])
+    w.unmount()
+  })
+
+  it('the applicant sees the e-certificate of a granted case and opens it', async () => {
+    session.user = APPLICANT
+    common(caseGranted as unknown as Case)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-state')).attributes('data-state')).toBe('granted')
+    expect(w.get(tid('case-certificate')).text()).toContain('企业投资项目备案证明')
+    expect(w.get(tid('case-certificate')).text()).toContain('哈发改备〔2026〕001号')
+    await w.get(tid('case-download-cert')).trigger('click')
+    expect(preview.source).toEqual({ type: 'document', kind: 'certificate', id: inReview.id })
+    w.unmount()
+  })
+})
+
+describe('available actions', () => {
+  it('follow role and state', () => {
+    expect(availableActions('window_operator', { ...received, commitment_allowed: true }).map((a) => a.key)).toEqual([
+      'request_commitment', 'accept', 'request_correction', 'refuse',
+    ])
+    const keys = (u: UserInfo, c: Case) => availableActions(u.role, c).map((a) => a.key)
+    expect(keys(WINDOW, inReview)).toEqual([])
+    expect(keys(REVIEWER, submitted)).toEqual([])
+    expect(keys(REVIEWER, { ...inReview, state: 'paused' })).toEqual(['resume', 'return'])
+    expect(keys(REVIEWER, { ...received, commitment: 'requested' })).toEqual(['confirm_commitment', 'decline_commitment'])
+    expect(keys(APPLICANT, { ...inReview, state: 'correction_requested' })).toEqual(['attach_material', 'submit', 'withdraw'])
+    expect(keys(WINDOW, { ...received, commitment: 'confirmed', commitment_allowed: true })).toEqual(['accept', 'accept_commitment', 'request_correction', 'refuse'])
+  })
+})

@@ -1,0 +1,79 @@
+import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import PreviewDialog from '../src/components/PreviewDialog.vue'
+import { openDocument, openAttachment, preview } from '../src/stores/preview'
+import { fakeIpc, mountWith, tid, typeInto } from './helpers'
+
+// jsdom has no canvas: the page rendering is replaced, and checked to receive the real bytes.
+const rendered: Uint8Array[] = []
+vi.mock('../src/pdf', () => ({
+  renderPdfPages: vi.fn(async (bytes: Uint8Array) => {
+    rendered.push(bytes)
+    return ['data:image/png;base64,AAAA', 'data:image/png;base64,BBBB']
+  }),
+}))
+
+const pdf = readFileSync(resolve(__dirname, 'fixtures/certificate.pdf'))
+const pdfB64 = pdf.toString('base64')
+
+describe('document preview', () => {
+  beforeEach(() => {
+    rendered.length = 0
+    preview.open = false
+    preview.source = null
+  })
+
+  it('renders document(...) PDF bytes as pages, prints them, and saves as a path', async () => {
+    const ipc = fakeIpc({
+      document: (req) => ({ title: '电子证照', file_name: '电子证照-C-1.pdf', verification_code: 'X', pdf_base64: pdfB64, ...req }),
+      save_document: (req) => ({ path: `/home/u/${String(req.path)}` }),
+    })
+    const { w } = await mountWith(PreviewDialog)
+    openDocument('certificate', 'C-1')
+    await flushPromises()
+    await flushPromises()
+    expect(ipc.callsOf('document')).toEqual([{ kind: 'certificate', id: 'C-1' }])
+    expect(rendered).toHaveLength(1)
+    expect(Buffer.from(rendered[0]).equals(pdf)).toBe(true)
+    const box = document.querySelector(tid('doc-preview')) as HTMLElement
+    expect(box.dataset.state).toBe('ready')
+    expect(box.dataset.pages).toBe('2')
+    expect(document.querySelector(tid('doc-page-2'))).not.toBeNull()
+
+    const print = vi.fn()
+    window.print = print
+    ;(document.querySelector(tid('doc-print')) as HTMLElement).click()
+    expect(print).toHaveBeenCalledOnce()
+
+    await typeInto(document.body, 'doc-save-path', 'cert.pdf')
+    ;(document.querySelector(tid('doc-save')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('save_document')).toEqual([{ kind: 'certificate', id: 'C-1', path: 'cert.pdf' }])
+    expect(document.querySelector(tid('doc-save-info'))?.textContent).toContain('/home/u/cert.pdf')
+    w.unmount()
+  })
+
+  it('shows an image attachment as an <img>, and an error when the file is missing', async () => {
+    let missing = false
+    fakeIpc({
+      attachment: () => {
+        if (missing) throw { code: 'not_found', message: '附件不存在' }
+        return { name: 'site.png', mime: 'png', bytes_base64: 'iVBORw0KGgo=' }
+      },
+    })
+    const { w } = await mountWith(PreviewDialog)
+    openAttachment('att-1', '建设项目用地勘测定界图')
+    await flushPromises()
+    const img = document.querySelector(`${tid('doc-preview')} img`) as HTMLImageElement
+    expect(img.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgo=')
+    expect(rendered).toHaveLength(0)
+
+    missing = true
+    openAttachment('att-2')
+    await flushPromises()
+    expect(document.querySelector(tid('doc-preview-error'))?.textContent).toBe('附件不存在')
+    w.unmount()
+  })
+})

@@ -1,0 +1,138 @@
+import { describe, it, expect } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import QueueTable from '../src/components/QueueTable.vue'
+import { sortQueue, LEVEL_COLOURS, daysUsed } from '../src/queue'
+import type { QueueEntry, WarningLevel } from '../src/api/types'
+import { mountWith, tid } from './helpers'
+import reviewerQueue from './fixtures/queue-reviewer.json'
+import windowQueue from './fixtures/queue-window.json'
+
+const real = reviewerQueue[0] as QueueEntry
+
+function entry(i: number, level: WarningLevel | null, deadline: string | null, remaining: number | null = 5): QueueEntry {
+  return { ...real, case: `C-${String(i).padStart(6, '0')}`, level, deadline, remaining_working_days: remaining }
+}
+
+/** jsdom renders colours as rgb(); compare by the hex value. */
+function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16)
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`
+}
+
+describe('queue ordering', () => {
+  it('puts overdue first, then due soon, then normal by deadline, then paused, then unclocked', () => {
+    const rows = [
+      entry(1, null, null, null),
+      entry(2, 'normal', '2026-12-10T17:00'),
+      entry(3, 'paused', null),
+      entry(4, 'overdue', '2026-11-20T17:00', -3),
+      entry(5, 'normal', '2026-12-01T17:00'),
+      entry(6, 'due_soon', '2026-11-27T17:00', 0.5),
+      entry(7, 'overdue', '2026-11-10T17:00', -9),
+    ]
+    expect(sortQueue(rows).map((r) => r.case)).toEqual([
+      'C-000007', 'C-000004', 'C-000006', 'C-000005', 'C-000002', 'C-000003', 'C-000001',
+    ])
+  })
+
+  it('keeps the real window queue (unclocked, submitted) ordered by case id', () => {
+    const sorted = sortQueue(windowQueue as QueueEntry[])
+    expect(sorted.map((r) => r.case)).toEqual([...windowQueue.map((r) => r.case)].sort())
+    expect(sorted.every((r) => r.level === null && r.deadline === null)).toBe(true)
+  })
+
+  it('computes time used from the item limit', () => {
+    expect(daysUsed(entry(1, 'normal', 'x', 6.88), 20)).toBe(13.1)
+    expect(daysUsed(entry(1, null, null, null), 20)).toBeNull()
+    expect(daysUsed(entry(1, 'normal', 'x', 3), undefined)).toBeNull()
+  })
+})
+
+describe('queue table', () => {
+  it('shows a real queue entry with its colour, deadline and time left', async () => {
+    const { w } = await mountWith(QueueTable, { props: { rows: [real], limits: { 'FGW-01': 3 } } })
+    const row = w.get(tid('queue-row'))
+    expect(row.attributes('data-case')).toBe('C-e953416185615c41')
+    expect(row.attributes('data-level')).toBe('due_soon')
+    expect(row.text()).toContain('审查中')
+    expect(row.text()).toContain('层级审批：复核')
+    expect(row.text()).toContain('2026-11-27 17:00')
+    expect(row.text()).toContain('3 / 0') // used / left (working days)
+    expect(w.get(tid('queue-level')).text()).toBe('即将到期')
+    expect((row.element as HTMLElement).style.borderLeft).toContain(rgb(LEVEL_COLOURS.due_soon))
+    w.unmount()
+  })
+
+  it('colours each warning level: normal green, due soon orange, overdue red, paused grey', async () => {
+    const rows = [entry(1, 'normal', '2026-12-01T17:00'), entry(2, 'due_soon', '2026-11-27T17:00'), entry(3, 'overdue', '2026-11-20T17:00'), entry(4, 'paused', null)]
+    const { w } = await mountWith(QueueTable, { props: { rows } })
+    const tags = w.findAll(tid('queue-level'))
+    const byLevel = Object.fromEntries(
+      w.findAll(tid('queue-row')).map((r, i) => [r.attributes('data-level'), (tags[i].element as HTMLElement).style.background]),
+    )
+    expect(byLevel).toEqual({
+      overdue: rgb('#c62828'),
+      due_soon: rgb('#e67e22'),
+      normal: rgb('#2e7d32'),
+      paused: rgb('#8c8c8c'),
+    })
+    expect(w.findAll(tid('queue-row')).map((r) => r.attributes('data-level'))).toEqual(['overdue', 'due_soon', 'normal', 'paused'])
+    w.unmount()
+  })
+
+  it('renders only the visible rows of 10,000 entries and follows the scroll', async () => {
+    const levels: (WarningLevel | null)[] = ['normal', 'due_soon', 'overdue', 'paused', null]
+    const rows = Array.from({ length: 10_000 }, (_, i) => {
+      const level = levels[i % levels.length]
+      const day = String(1 + (i % 28)).padStart(2, '0')
+      return entry(i, level, level && level !== 'paused' ? `2026-12-${day}T17:00` : null)
+    })
+    const started = performance.now()
+    const { w } = await mountWith(QueueTable, { props: { rows, height: 400, rowHeight: 40 } })
+    const firstPaint = performance.now() - started
+    const list = w.get(tid('queue-list'))
+    expect(list.attributes('data-total')).toBe('10000')
+    const shown = () => w.findAll(tid('queue-row'))
+    // 400 px / 40 px = 10 rows in view, plus 6 below (overscan); never thousands.
+    expect(shown().length).toBe(16)
+    // The most urgent first: the first row is overdue.
+    expect(shown()[0].attributes('data-level')).toBe('overdue')
+    expect(shown()[0].attributes('data-index')).toBe('0')
+
+    // Scroll to row 5,000.
+    const el = list.element as HTMLElement
+    el.scrollTop = 5000 * 40
+    el.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    const indices = shown().map((r) => Number(r.attributes('data-index')))
+    expect(indices.length).toBe(10 + 6 + 6)
+    expect(Math.min(...indices)).toBe(4994)
+    expect(Math.max(...indices)).toBe(5015)
+    // Each visible row sits at its own offset inside a spacer of the full height.
+    const spacer = el.firstElementChild as HTMLElement
+    expect(spacer.style.height).toBe(`${10_000 * 40}px`)
+    expect((shown()[0].element.parentElement as HTMLElement).style.top).toBe(`${4994 * 40}px`)
+
+    // Scroll to the end: the last rows are the unclocked ones.
+    el.scrollTop = 10_000 * 40 - 400
+    el.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    const last = shown()
+    expect(Number(last[last.length - 1].attributes('data-index'))).toBe(9999)
+    expect(last[last.length - 1].attributes('data-level')).toBe('none')
+    expect(firstPaint).toBeLessThan(3000)
+    w.unmount()
+  })
+
+  it('filters and opens a case with the keyboard (↓ then Enter)', async () => {
+    const rows = [entry(1, 'overdue', '2026-11-20T17:00'), entry(2, 'normal', '2026-12-01T17:00')]
+    const { w } = await mountWith(QueueTable, { props: { rows } })
+    const q = w.get(tid('queue'))
+    await q.trigger('keydown', { key: 'ArrowDown' })
+    await q.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('open')).toEqual([['C-000002']])
+    await w.get(tid('queue-row')).trigger('click')
+    expect(w.emitted('open')?.[1]).toEqual(['C-000001'])
+    w.unmount()
+  })
+})

@@ -1,0 +1,160 @@
+import { describe, it, expect, beforeEach } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import RegisterProject from '../src/views/applicant/RegisterProject.vue'
+import { session } from '../src/stores/session'
+import { catalogueRef } from '../src/stores/catalogue'
+import { fakeIpc, mountWith, tid, typeInto, inputOf, pickOption } from './helpers'
+import validateFixture from './fixtures/validate.json'
+import catalogue from './fixtures/catalogue.json'
+import actResult from './fixtures/act-result.json'
+import refusals from './fixtures/refusals.json'
+import type { Catalogue } from '../src/api/types'
+
+type Kind = keyof typeof validateFixture
+const answers = validateFixture as Record<Kind, Record<string, { ok: boolean; message: string | null; normalized: string | null }>>
+
+/** The shell's `validate`, answering from the real CLI's outputs. */
+function validate(req: Record<string, unknown>) {
+  const a = answers[req.kind as Kind]?.[String(req.value)]
+  if (!a) return { ok: false, message: `未知：${String(req.value)}`, normalized: null }
+  return a
+}
+
+function baseIpc(extra: Record<string, (req: Record<string, unknown>) => unknown> = {}) {
+  return fakeIpc({
+    validate,
+    catalogue: () => catalogue,
+    load_draft: () => null,
+    save_draft: () => null,
+    delete_draft: () => true,
+    ...extra,
+  })
+}
+
+async function fillValid(root: ParentNode) {
+  await typeInto(root, 'register-code', '2022-230102-48-01-000001')
+  await typeInto(root, 'register-name', '哈尔滨新区智能制造厂房')
+  await typeInto(root, 'register-builder', '哈尔滨建设有限公司')
+  await typeInto(root, 'register-credit-code', '91230102MA1C4K7P5Y')
+  await pickOption('register-category-SH-CF')
+  await typeInto(root, 'register-district', '230102')
+  await typeInto(root, 'register-address', '道里区新农镇工业园1号')
+  await typeInto(root, 'register-contact-name-0', '张建设')
+  await typeInto(root, 'register-contact-phone-0', '13804511234')
+}
+
+describe('project registration form', () => {
+  beforeEach(() => {
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    catalogueRef.value = catalogue as unknown as Catalogue
+  })
+
+  it('checks the project code as the user types and shows the domain message under the field', async () => {
+    const ipc = baseIpc()
+    const { w } = await mountWith(RegisterProject)
+    const root = w.element
+
+    await typeInto(root, 'register-code', '2022')
+    expect(w.get(tid('register-code-error')).text()).toBe('项目代码应为24位，实际为4位')
+
+    await typeInto(root, 'register-code', '2022-230102-48-01-00000')
+    expect(w.get(tid('register-code-error')).text()).toBe('项目代码应为24位，实际为23位')
+
+    await typeInto(root, 'register-code', '2022-999999-48-01-000001')
+    expect(w.get(tid('register-code-error')).text()).toContain('不属于黑龙江省')
+
+    await typeInto(root, 'register-code', '2022-230102-48-01-000001')
+    expect(w.find(tid('register-code-error')).exists()).toBe(false)
+    expect(w.get(tid('register-code-ok')).text()).toBe('格式正确')
+
+    const asked = ipc.callsOf('validate').filter((r) => r.kind === 'project_code').map((r) => r.value)
+    expect(asked).toEqual(['2022', '2022-230102-48-01-00000', '2022-999999-48-01-000001', '2022-230102-48-01-000001'])
+    w.unmount()
+  })
+
+  it('checks the credit code (check character) and phone numbers too, and blocks submitting while wrong', async () => {
+    baseIpc()
+    const { w } = await mountWith(RegisterProject)
+    const root = w.element
+    await fillValid(root)
+    const submit = () => w.get(tid('register-submit'))
+    expect(submit().attributes('disabled')).toBeUndefined()
+
+    await typeInto(root, 'register-credit-code', '91230102MA1C4K7P5X')
+    expect(w.get(tid('register-credit-code-error')).text()).toBe('统一社会信用代码校验码错误：第18位应为“Y”，实际为“X”，请核对代码')
+    expect(submit().attributes('disabled')).toBeDefined()
+    await typeInto(root, 'register-credit-code', '91230102MA1C4K7P5Y')
+    expect(submit().attributes('disabled')).toBeUndefined()
+
+    await typeInto(root, 'register-contact-phone-0', '1380000')
+    expect(w.get(tid('register-contact-phone-0-error')).text()).toBe('手机号码应为11位，实际为7位')
+    expect(submit().attributes('disabled')).toBeDefined()
+
+    await typeInto(root, 'register-district', '23010')
+    expect(w.get(tid('register-district-error')).text()).toBe('行政区划代码应为 6 位数字')
+    w.unmount()
+  })
+
+  it('sends the registration with the typed values and opens the new project', async () => {
+    const ipc = baseIpc({
+      register_project: () => ({ ...actResult, created: ['P-95389ad102d40213'] }),
+    })
+    const { w, router } = await mountWith(RegisterProject)
+    await fillValid(w.element)
+    await w.get(tid('register-submit')).trigger('click')
+    await flushPromises()
+    const [req] = ipc.callsOf('register_project')
+    expect(req).toMatchObject({
+      code: '2022-230102-48-01-000001',
+      name: '哈尔滨新区智能制造厂房',
+      builder: '哈尔滨建设有限公司',
+      credit_code: '91230102MA1C4K7P5Y',
+      investment: 'social',
+      district: '230102',
+      address: '道里区新农镇工业园1号',
+      contacts: [{ name: '张建设', phone: '13804511234', role: 'project_lead' }],
+    })
+    expect(req.owner).toBeUndefined()
+    expect(router.currentRoute.value.fullPath).toBe('/projects/P-95389ad102d40213')
+    w.unmount()
+  })
+
+  it('shows a field error from the shell next to its field and a refusal next to the form, keeping what was typed', async () => {
+    let answer: 'field' | 'refused' = 'field'
+    baseIpc({
+      register_project: () => {
+        if (answer === 'field') throw { code: 'invalid', message: '建设单位名称不能为空白', field: 'builder' }
+        return { ...actResult, created: [], refused: refusals }
+      },
+    })
+    const { w } = await mountWith(RegisterProject)
+    await fillValid(w.element)
+    await w.get(tid('register-submit')).trigger('click')
+    await flushPromises()
+    expect(w.get(tid('register-builder-error')).text()).toBe('建设单位名称不能为空白')
+    expect(w.get(tid('register-result-error')).text()).toBe('建设单位名称不能为空白')
+
+    answer = 'refused'
+    await w.get(tid('register-submit')).trigger('click')
+    await flushPromises()
+    expect(w.get(tid('register-result-error')).text()).toBe(`操作被拒绝：${(refusals as { message: string }[])[0].message}`)
+    // Nothing typed is lost.
+    expect(inputOf(w.element, 'register-code').value).toBe('2022-230102-48-01-000001')
+    expect(inputOf(w.element, 'register-name').value).toBe('哈尔滨新区智能制造厂房')
+    expect(inputOf(w.element, 'register-contact-phone-0').value).toBe('13804511234')
+    w.unmount()
+  })
+
+  it('the window registers on site for an owner organisation', async () => {
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+    const ipc = baseIpc({ register_project: () => ({ ...actResult, created: ['P-1'] }) })
+    const { w } = await mountWith(RegisterProject)
+    await fillValid(w.element)
+    expect(w.get(tid('register-submit')).attributes('disabled')).toBeDefined()
+    await typeInto(w.element, 'register-owner', '91230102MA1C4K7P5Y')
+    await w.get(tid('register-submit')).trigger('click')
+    await flushPromises()
+    expect(ipc.callsOf('register_project')[0].owner).toBe('91230102MA1C4K7P5Y')
+    w.unmount()
+  })
+})
