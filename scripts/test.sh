@@ -40,7 +40,8 @@ echo "== cargo test: server and client suites on PostgreSQL"
 # The same package selection as above (`--workspace`), so cargo reuses every compiled crate
 # instead of building a second feature set; only the test targets that talk to a store run.
 PG_TESTS=(store_suite concurrency http_flow deemed_consent authz_matrix bad_input logs api_doc
-  real_server simulation consultation server_kill evaluation_flow evaluation_sync)
+  real_server simulation consultation server_kill statistics evaluation_flow evaluation_sync
+  commission_flow commission_sync)
 PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --workspace --locked \
   $(printf -- '--test %s ' "${PG_TESTS[@]}")
 

@@ -1,7 +1,7 @@
 // The Tauri commands of the shell, in one list: the build script generates a permission for each
 // (`allow-<name>`), `src-tauri/permissions/app.toml` grants them as one set, and a test checks
 // that this list, the permission set and the handler agree.
-const COMMANDS: [&str; 40] = [
+const COMMANDS: [&str; 45] = [
     "session_info",
     "login",
     "remembered_password",
@@ -42,4 +42,9 @@ const COMMANDS: [&str; 40] = [
     "go_online",
     "consultations",
     "app_info",
+    "act_command",
+    "evaluations",
+    "complaints",
+    "statistics",
+    "market",
 ];

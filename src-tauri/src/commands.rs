@@ -1065,3 +1065,117 @@ pub async fn drafts(
 pub fn sync_options() -> SyncOptions {
     SyncOptions::default()
 }
+
+// ------------------------------------------------------------------------------------------
+// Other entities (好差评, 建议投诉, 联合会商): the command as the domain defines it
+
+#[derive(Debug, Deserialize)]
+pub struct CommandRequest {
+    pub command: DomainCommand,
+    #[serde(default)]
+    pub opinion: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentId>,
+}
+
+/// Any domain command the user may take (decided locally by the domain first, like every
+/// action): ratings, rectifications, complaints, consultation opinions.
+#[tauri::command]
+pub async fn act_command(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: CommandRequest,
+) -> Answer<ActOutcome> {
+    let opinion = req.opinion.filter(|o| !o.trim().is_empty());
+    act(
+        &app,
+        &state,
+        vec![(req.command, req.attachments)],
+        opinion,
+        vec![],
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn evaluations(
+    state: State<'_, AppState>,
+) -> Answer<Vec<permitdesk_domain::evaluation::Evaluation>> {
+    with_profile(&state, |p| Ok(p.store().evaluations()?)).await
+}
+
+#[tauri::command]
+pub async fn complaints(
+    state: State<'_, AppState>,
+) -> Answer<Vec<permitdesk_domain::evaluation::Complaint>> {
+    with_profile(&state, |p| Ok(p.store().complaints()?)).await
+}
+
+// ------------------------------------------------------------------------------------------
+// Statistics (computed by the server: a department sees its own, the reform office all)
+
+#[derive(Debug, Deserialize)]
+pub struct StatisticsRequest {
+    #[serde(flatten)]
+    pub query: permitdesk_protocol::statistics::StatisticsQuery,
+    /// Where to save xlsx/csv/pdf (a file or a directory); JSON is answered, not saved.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatisticsAnswer {
+    /// The tables as JSON (format `json`).
+    pub json: Option<serde_json::Value>,
+    /// The file's bytes (other formats), and where it was saved if a path was given.
+    pub bytes_base64: Option<String>,
+    pub saved: Option<String>,
+}
+
+#[tauri::command]
+pub async fn statistics(
+    state: State<'_, AppState>,
+    req: StatisticsRequest,
+) -> Answer<StatisticsAnswer> {
+    use permitdesk_protocol::statistics::StatisticsFormat;
+    with_profile(&state, move |p| {
+        let bytes = p.statistics(&req.query)?;
+        if req.query.format == StatisticsFormat::Json {
+            let json = serde_json::from_slice(&bytes)
+                .map_err(|e| UiError::internal(format!("统计结果无法解析：{e}")))?;
+            return Ok(StatisticsAnswer {
+                json: Some(json),
+                bytes_base64: None,
+                saved: None,
+            });
+        }
+        let saved = match req.path.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(target) => {
+                let mut path = std::path::PathBuf::from(target);
+                if path.is_dir() {
+                    path = path.join(format!(
+                        "{}.{}",
+                        req.query.report.as_str(),
+                        req.query.format.as_str()
+                    ));
+                }
+                std::fs::write(&path, &bytes).map_err(|e| ClientError::io(&path, e))?;
+                Some(path.display().to_string())
+            }
+            None => None,
+        };
+        Ok(StatisticsAnswer {
+            json: None,
+            bytes_base64: Some(B64.encode(&bytes)),
+            saved,
+        })
+    })
+    .await
+}
+
+/// 中介服务超市: agencies and services, browsable offline (the shipped market catalogue).
+#[tauri::command]
+pub async fn market() -> Answer<permitdesk_domain::intermediary::market::MarketCatalogue> {
+    permitdesk_domain::intermediary::market::MarketCatalogue::demo()
+        .map_err(|e| UiError::internal(format!("中介服务目录无法加载：{e}")))
+}

@@ -80,6 +80,11 @@ macro_rules! with_commands {
             $crate::commands::go_online,
             $crate::commands::consultations,
             $crate::commands::app_info,
+            $crate::commands::act_command,
+            $crate::commands::evaluations,
+            $crate::commands::complaints,
+            $crate::commands::statistics,
+            $crate::commands::market,
         ])
     };
 }

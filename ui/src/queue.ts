@@ -1,6 +1,7 @@
 // Queue ordering and display rules, shared by the reviewer's and the window's queues.
 import type { QueueEntry, WarningLevel } from './api/types'
 import { t } from './i18n'
+import { itemName, departmentName, departmentShortName } from './stores/catalogue'
 
 const RANK: Record<WarningLevel, number> = { overdue: 0, due_soon: 1, normal: 2, paused: 3 }
 
@@ -46,7 +47,17 @@ export function filterQueue(rows: QueueEntry[], text: string): QueueEntry[] {
   const q = text.trim().toLowerCase()
   if (!q) return rows
   return rows.filter((r) =>
-    [r.case, r.project, r.item, r.department, r.state_label, r.next_action].some((s) =>
+    [
+      r.case,
+      r.project,
+      r.item,
+      r.department,
+      itemName(r.item),
+      departmentName(r.department),
+      departmentShortName(r.department),
+      r.state_label,
+      r.next_action,
+    ].some((s) =>
       s.toLowerCase().includes(q),
     ),
   )

@@ -20,6 +20,9 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/apply', label: 'newApplication', testid: 'menu-apply' },
         { path: '/cases', label: 'myCases', testid: 'menu-cases' },
         { path: '/materials', label: 'materials', testid: 'menu-materials' },
+        { path: '/evaluations', label: 'evaluations', testid: 'menu-evaluations' },
+        { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
       ]
     case 'window_operator':
       return [
@@ -27,15 +30,40 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/projects', label: 'projectCheck', testid: 'menu-projects', shortcut: 'Alt+P' },
         { path: '/projects/register', label: 'onSiteRegister', testid: 'menu-register', shortcut: 'Alt+R' },
         { path: '/apply', label: 'onBehalfApply', testid: 'menu-apply', shortcut: 'Alt+A' },
+        { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
       ]
     case 'department_reviewer':
+      return [
+        { path: '/queue', label: 'reviewQueue', testid: 'menu-queue', shortcut: 'Alt+Q' },
+        { path: '/statistics', label: 'statistics', testid: 'menu-statistics' },
+        { path: '/rectifications', label: 'rectifications', testid: 'menu-rectifications' },
+        { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
+        { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
+      ]
     case 'utility_unit':
+      return [
+        { path: '/queue', label: 'reviewQueue', testid: 'menu-queue', shortcut: 'Alt+Q' },
+        { path: '/rectifications', label: 'rectifications', testid: 'menu-rectifications' },
+        { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
+        { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
+      ]
     case 'intermediary_agency':
-      return [{ path: '/queue', label: 'reviewQueue', testid: 'menu-queue', shortcut: 'Alt+Q' }]
+      return [
+        { path: '/queue', label: 'reviewQueue', testid: 'menu-queue', shortcut: 'Alt+Q' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
+      ]
     case 'reform_office':
       return [
         { path: '/overview', label: 'overview', testid: 'menu-overview' },
         { path: '/queue', label: 'reviewQueue', testid: 'menu-queue' },
+        { path: '/statistics', label: 'statistics', testid: 'menu-statistics' },
+        { path: '/rectifications', label: 'rectifications', testid: 'menu-rectifications' },
+        { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
+        { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
+        { path: '/market', label: 'market', testid: 'menu-market' },
       ]
     default:
       return []
@@ -67,6 +95,13 @@ export const routes: RouteRecordRaw[] = [
       { path: 'intake', name: 'intake', component: () => import('./views/window/IntakeQueue.vue') },
       { path: 'queue', name: 'queue', component: () => import('./views/reviewer/ReviewQueue.vue') },
       { path: 'overview', name: 'overview', component: () => import('./views/reform/Overview.vue') },
+      { path: 'statistics', name: 'statistics', component: () => import('./views/reform/Statistics.vue') },
+      { path: 'evaluations', name: 'evaluations', component: () => import('./views/applicant/MyEvaluations.vue') },
+      { path: 'rectifications', name: 'rectifications', component: () => import('./views/reviewer/Rectifications.vue') },
+      { path: 'complaints', name: 'complaints', component: () => import('./views/Complaints.vue') },
+      { path: 'market', name: 'market', component: () => import('./views/Market.vue') },
+      { path: 'consultations', name: 'consultations', component: () => import('./views/consultation/Consultations.vue') },
+      { path: 'consultations/:id', name: 'consultation', component: () => import('./views/consultation/ConsultationPage.vue'), props: true },
     ],
   },
 ]

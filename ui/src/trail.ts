@@ -2,6 +2,7 @@
 // a project event is {type, actor, at, ...}; both are sealed in {entity, sealed: {seq, event}}.
 import type { StoredEvent } from './api/types'
 import { t } from './i18n'
+import { itemName, departmentName, flowName, catalogueRef } from './stores/catalogue'
 
 export interface TrailLine {
   seq: number
@@ -26,10 +27,7 @@ export function trailLine(e: StoredEvent): TrailLine {
   const role = String(actor.role ?? '')
   const rest: Obj = { ...(Object.keys(change).length ? change : ev) }
   for (const k of ['change', 'type', 'actor', 'at', 'case']) delete rest[k]
-  const details = Object.entries(rest)
-    .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join('；')
+  const details = detailsText(rest)
   const labels = t().trailChanges as Record<string, string>
   return {
     seq: Number(sealed.seq ?? e.server_seq),
@@ -41,4 +39,93 @@ export function trailLine(e: StoredEvent): TrailLine {
     opinion: typeof ev.opinion === 'string' ? ev.opinion : null,
     details,
   }
+}
+
+/** Ids that say nothing to a user (the case page shows the case, project and works already). */
+const SILENT = new Set(['application', 'project', 'works_id', 'id', 'procedure', 'channel', 'catalogue_version'])
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v))
+const shortHash = (v: unknown): string => {
+  const s = str(v)
+  return s.length > 16 ? `${s.slice(0, 8)}…` : s
+}
+
+/** One field of an event as "名称：值" in Chinese; null when it is not worth showing. */
+function field(key: string, v: unknown): string | null {
+  const m = t().trailFields
+  const o = obj(v)
+  switch (key) {
+    case 'item':
+      return `${m.item}：${itemName(str(v))}`
+    case 'department':
+      return `${m.department}：${departmentName(str(v))}`
+    case 'applicant':
+      return `${m.applicant}：${str(v)}`
+    case 'owner':
+      return `${m.owner}：${str(v)}`
+    case 'material':
+      return `${m.material}：${str(v)}`
+    case 'attachment':
+    case 'stamped_form':
+    case 'file':
+      return `${m.file}：${shortHash(v)}`
+    case 'level':
+      return `${m.level}：${str(v)}`
+    case 'kind':
+      return `${m.kind}：${t().specialKinds[str(v)] ?? str(v)}`
+    case 'summary':
+      return `${m.summary}：${str(v)}`
+    case 'reason':
+    case 'note':
+      return `${m.reason}：${str(v)}`
+    case 'reasons':
+    case 'problems':
+      return `${m.reason}：${(Array.isArray(v) ? v : [v]).map(str).join('；')}`
+    case 'points':
+      return `${m.points}：${(Array.isArray(v) ? v : []).map((p) => `${str(obj(p).material)}（${str(obj(p).reason)}）`).join('；')}`
+    case 'days':
+      return `${m.days}：${str(v)} ${t().application.workingDays}`
+    case 'approved_by':
+      return `${m.approvedBy}：${str(v)}`
+    case 'flow':
+      return `${m.flow}：${flowName(str(v))}`
+    case 'category':
+      return `${m.category}：${catalogueRef.value?.categories.find((c) => c.code === str(v))?.name ?? str(v)}`
+    case 'terms': {
+      const levels = Array.isArray(o.review_levels) ? (o.review_levels as unknown[]).map(str) : []
+      const days = Number(o.time_limit_working_days)
+      const parts = [days > 0 ? `${m.timeLimit} ${days} ${t().application.workingDays}` : '', levels.length ? `${m.levels}：${levels.join(' → ')}` : '']
+      return parts.filter(Boolean).join('；') || null
+    }
+    case 'decision': {
+      const d = str(o.decision)
+      const cert = obj(o.certificate)
+      const head = d === 'granted' ? m.granted : d === 'denied' ? m.denied : d
+      const c = cert.name ? `；${m.certificate}：${str(cert.name)}（${str(cert.number)}）${cert.valid_until ? `，${m.validUntil} ${str(cert.valid_until)}` : ''}` : ''
+      return `${head}${c}`
+    }
+    case 'details':
+      return o.name ? `${m.project}：${str(o.name)}（${str(o.code)}）` : null
+    case 'works':
+      return typeof v === 'object' && o.name ? `${m.works}：${str(o.name)}` : null
+    case 'commitment_allowed':
+    case 'commitment_based':
+      return v === true ? m.commitment : null
+    case 'resubmission':
+      return v === true ? m.resubmission : null
+    case 'timed':
+      return v === false ? m.untimed : m.timed
+    default:
+      if (SILENT.has(key)) return null
+      return `${key}：${typeof v === 'object' ? JSON.stringify(v) : str(v)}`
+  }
+}
+
+/** The fields of an event in words, ids left out. */
+export function detailsText(rest: Record<string, unknown>): string {
+  return Object.entries(rest)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => field(k, v))
+    .filter((x): x is string => !!x)
+    .join('；')
 }

@@ -10,8 +10,19 @@ export function actOutcome(r: ActResult): { ok: boolean; message: string } {
   }
   if (r.offline) return { ok: true, message: t().errors.offlineQueued }
   if (r.synced) return { ok: true, message: t().errors.synced }
-  if (r.sync_error) return { ok: true, message: `${t().errors.queued}（${r.sync_error}）` }
+  if (r.sync_error) {
+    // A network failure is said in words; another sync error is shown as the shell gave it.
+    const message = isNetworkError(r.sync_error) ? t().errors.offlineQueued : `${t().errors.queued}（${r.sync_error}）`
+    return { ok: true, message }
+  }
   return { ok: true, message: t().errors.queued }
+}
+
+/** Whether a message of the shell is a failure to reach the server (reqwest's English text). */
+export function isNetworkError(message: string): boolean {
+  return /error sending request|connection refused|tcp connect|dns error|timed out|connect error|network is unreachable/i.test(
+    message,
+  )
 }
 
 /** An ApiError as a line of text (refusals say so). */

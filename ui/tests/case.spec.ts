@@ -13,6 +13,8 @@ import caseGranted from './fixtures/case-granted.json'
 import trail from './fixtures/trail.json'
 import clock from './fixtures/clock.json'
 import actResult from './fixtures/act-result.json'
+import library from './fixtures/material-library.json'
+import projectView from './fixtures/project-view.json'
 import type { Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
 
 const inReview = caseShow as unknown as Case
@@ -173,6 +175,105 @@ describe('case page', () => {
     expect(w.get(tid('case-certificate')).text()).toContain('哈发改备〔2026〕001号')
     await w.get(tid('case-download-cert')).trigger('click')
     expect(preview.source).toEqual({ type: 'document', kind: 'certificate', id: inReview.id })
+    w.unmount()
+  })
+})
+
+describe('case facts in words', () => {
+  beforeEach(() => {
+    catalogueRef.value = catalogue as unknown as Catalogue
+    installShortcutHandler()
+  })
+
+  it('a paused case says the clock is stopped, with the days used and the paused level', async () => {
+    session.user = REVIEWER
+    const paused: Case = { ...inReview, state: 'paused' }
+    const pausedClock = {
+      ...(clock as unknown as CaseDetail['clock']),
+      reading: { ...(clock.reading as unknown as NonNullable<CaseDetail['clock']['reading']>), deadline: null, level: 'paused' as const },
+      note: '尚未受理，未开始计时',
+    }
+    fakeIpc({
+      case_detail: () => ({ ...detail(paused), clock: pausedClock }),
+      material_library: () => [],
+      catalogue: () => catalogue,
+    })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    const deadline = w.get(tid('case-deadline'))
+    expect(deadline.text()).toBe('暂停中，恢复后顺延')
+    expect(deadline.attributes('data-phase')).toBe('paused')
+    expect(w.get(tid('case-facts')).text()).not.toContain('尚未受理')
+    expect(w.get(tid('case-used')).text()).toBe('13.1')
+    expect(w.get(tid('case-level')).attributes('data-level')).toBe('paused')
+    expect(w.get(tid('case-clock-summary')).text()).toContain('办理期限：暂停中，恢复后顺延')
+    w.unmount()
+  })
+
+  it('before acceptance it says 尚未受理 and shows no level', async () => {
+    session.user = WINDOW
+    common(submitted, {}, false)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-deadline')).text()).toBe('尚未受理，未开始计时')
+    expect(w.find(tid('case-level')).exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('a granted case shows when it ended and the days used instead of a deadline', async () => {
+    session.user = REVIEWER
+    common(caseGranted as unknown as Case)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    const facts = w.get(tid('case-facts'))
+    expect(facts.text()).toContain('办结时间')
+    expect(w.get(tid('case-deadline')).text()).toBe('2026-11-26 18:44')
+    expect(w.get(tid('case-deadline')).attributes('data-phase')).toBe('completed')
+    expect(w.get(tid('case-used')).text()).toBe('13.1')
+    expect(facts.text()).toContain('已用时限')
+    expect(w.find(tid('case-remaining')).exists()).toBe(false)
+    expect(w.find(tid('case-level')).exists()).toBe(false)
+    expect(facts.text()).not.toContain('2026-12-04 17:00')
+    const summary = w.get(tid('case-clock-summary')).text()
+    expect(summary).toContain('办结时间：2026-11-26 18:44')
+    expect(summary).not.toContain('剩余')
+    w.unmount()
+  })
+
+  it('a returned case is 终止 with its end time', async () => {
+    session.user = REVIEWER
+    common({ ...inReview, state: 'returned', ended_at: '2026-11-27T01:30:00Z' })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-facts')).text()).toContain('终止时间')
+    expect(w.get(tid('case-deadline')).text()).toBe('2026-11-27 09:30')
+    w.unmount()
+  })
+
+  it('names the applicant (the builder, credit code beside) and the files of the materials', async () => {
+    session.user = REVIEWER
+    const ipc = common(inReview, {
+      project: () => projectView,
+      material_library: () => library,
+    })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(ipc.callsOf('project')).toEqual([{ id: inReview.project }])
+    const applicant = w.get(tid('case-applicant'))
+    expect(applicant.text()).toContain(projectView.project.details.builder.name)
+    expect(applicant.get('.code-aside').text()).toBe('91230102MA1C4K7P5Y')
+
+    const files = w.findAll(tid('case-material-file'))
+    expect(files).toHaveLength(inReview.materials.length)
+    const byHash = Object.fromEntries(files.map((f) => [f.attributes('data-attachment'), f.text()]))
+    expect(byHash[library[0].id]).toBe('application-form.pdf')
+    expect(byHash[library[1].id]).toBe('site.png')
+    // No full 64-character hash as text in the materials table; unknown files get a short id.
+    expect(w.get(tid('case-materials')).text()).not.toMatch(/[0-9a-f]{64}/)
+    for (const f of files) expect(f.text().length).toBeLessThan(40)
+    w.unmount()
+  })
+
+  it('without the project it still shows the credit code', async () => {
+    session.user = REVIEWER
+    common(inReview)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-applicant')).text()).toBe('91230102MA1C4K7P5Y')
     w.unmount()
   })
 })

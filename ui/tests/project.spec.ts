@@ -2,6 +2,8 @@ import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import ProjectPage from '../src/views/applicant/ProjectPage.vue'
 import Overview from '../src/views/reform/Overview.vue'
+import MyProjects from '../src/views/applicant/MyProjects.vue'
+import projects from './fixtures/projects.json'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { preview } from '../src/stores/preview'
@@ -78,5 +80,21 @@ describe('reform office overview', () => {
     expect(w.findAll(tid('overview-department-overdue')).map((e) => e.text())).toEqual(['1', '0', '0'])
     expect(w.get(tid('overview-departments')).text()).toContain('哈尔滨市发展和改革委员会')
     w.unmount()
+  })
+})
+
+describe('project lists', () => {
+  it('name the approval flow instead of its code, in the list and on the project page', async () => {
+    catalogueRef.value = catalogue as unknown as Catalogue
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    fakeIpc({ projects: () => projects, catalogue: () => catalogue, project: () => projectView, material_library: () => [] })
+    const list = (await mountWith(MyProjects)).w
+    const table = list.get(tid('projects-table')).text()
+    expect(table).toContain('社会投资厂房项目审批流程')
+    expect(table).not.toContain('LC-SH-CF')
+    list.unmount()
+    const page = (await mountWith(ProjectPage, { props: { id: PID } })).w
+    expect(page.get(tid('project-page')).text()).toContain('社会投资厂房项目审批流程')
+    page.unmount()
   })
 })

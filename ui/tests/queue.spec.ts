@@ -3,7 +3,10 @@ import { flushPromises } from '@vue/test-utils'
 import QueueTable from '../src/components/QueueTable.vue'
 import { sortQueue, LEVEL_COLOURS, daysUsed } from '../src/queue'
 import type { QueueEntry, WarningLevel } from '../src/api/types'
-import { mountWith, tid } from './helpers'
+import { mountWith, tid, typeInto } from './helpers'
+import { catalogueRef } from '../src/stores/catalogue'
+import type { Catalogue } from '../src/api/types'
+import catalogue from './fixtures/catalogue.json'
 import reviewerQueue from './fixtures/queue-reviewer.json'
 import windowQueue from './fixtures/queue-window.json'
 
@@ -133,6 +136,34 @@ describe('queue table', () => {
     expect(w.emitted('open')).toEqual([['C-000002']])
     await w.get(tid('queue-row')).trigger('click')
     expect(w.emitted('open')?.[1]).toEqual(['C-000001'])
+    w.unmount()
+  })
+
+  it('shows item and department by name with the code small beside, and filters by name', async () => {
+    catalogueRef.value = catalogue as unknown as Catalogue
+    const rows = [...(windowQueue as QueueEntry[]), { ...real, item: 'ZGJ-04', department: 'ZGJ', case: 'C-zgj04' }]
+    const { w } = await mountWith(QueueTable, { props: { rows } })
+    const row = w.get(`${tid('queue-row')}[data-case="C-zgj04"]`)
+    const item = row.get(tid('queue-item'))
+    expect(item.attributes('data-item')).toBe('ZGJ-04')
+    expect(item.text()).toBe('建设工程规划许可证核发ZGJ-04')
+    expect(item.get('.code-aside').text()).toBe('ZGJ-04')
+    expect(item.attributes('title')).toBe('建设工程规划许可证核发（ZGJ-04）')
+    const dept = row.get(tid('queue-department'))
+    expect(dept.text()).toBe('市资规局ZGJ')
+    expect(dept.attributes('title')).toBe('哈尔滨市自然资源和规划局（ZGJ）')
+    // No raw codes as the main text of any row.
+    for (const r of w.findAll(tid('queue-item'))) expect(r.text().startsWith(r.attributes('data-item') as string)).toBe(false)
+
+    await typeInto(w.element, 'queue-filter', '建设工程规划')
+    expect(w.findAll(tid('queue-row')).map((r) => r.attributes('data-case'))).toEqual(['C-zgj04'])
+    await typeInto(w.element, 'queue-filter', '发改委')
+    expect(w.findAll(tid('queue-row')).map((r) => r.attributes('data-case'))).toEqual(rows.filter((r) => r.department === 'FGW').map((r) => r.case))
+    await typeInto(w.element, 'queue-filter', '人防办')
+    expect(w.findAll(tid('queue-row'))).toHaveLength(0)
+    await typeInto(w.element, 'queue-filter', '资规局')
+    expect(w.findAll(tid('queue-row')).length).toBe(rows.filter((r) => r.department === 'ZGJ').length)
+    catalogueRef.value = null
     w.unmount()
   })
 })

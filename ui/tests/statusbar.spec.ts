@@ -53,6 +53,31 @@ describe('status bar', () => {
     w.unmount()
   })
 
+  it('says a transport failure in Chinese on one line, the raw text in the tooltip', async () => {
+    const raw =
+      'error sending request for url (https://127.0.0.1:43393/api/v1/attachments/f955/status?size=55): client error (Connect): tcp connect error: Connection refused (os error 111)'
+    fakeIpc({
+      status: () => ({ ...status, online: false, syncing: false, pending: 6, refusals: [] }),
+      sync_now: () => {
+        throw { code: 'offline', message: raw }
+      },
+    })
+    const { w } = await mountWith(StatusBar)
+    await emit('sync-state', { online: false, syncing: false, pending: 6, refusals: 0, last_sync_at: null, message: raw })
+    await flushPromises()
+    const msg = w.get(tid('status-message'))
+    expect(msg.text()).toBe('无法连接服务器，操作已保存在本机，联网后自动发送')
+    expect(msg.attributes('title')).toBe(raw)
+    expect(msg.classes()).toContain('status-text')
+    await w.get(tid('status-sync')).trigger('click')
+    await flushPromises()
+    const err = w.get(tid('status-sync-error'))
+    expect(err.text()).toBe('无法连接服务器，操作已保存在本机，联网后自动发送')
+    expect(err.attributes('title')).toBe(raw)
+    expect(w.get(tid('status-bar')).text()).not.toContain('error sending request')
+    w.unmount()
+  })
+
   it('the sync button calls sync_now and refreshes; a failure is shown in the bar', async () => {
     let fail = true
     const ipc = fakeIpc({

@@ -59,6 +59,9 @@ enum Command {
     Exchange(exchange_cmd::ExchangeCommand),
     /// 审批统计: seed-11 tables, monthly and quarterly reports from the server (--profile).
     Stats(stats_cmd::StatsArgs),
+    /// 中介服务超市: browse the agencies and services (shipped data, offline).
+    #[command(subcommand)]
+    Market(client::MarketCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
     #[command(flatten)]
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Documents(cmd) => documents_cmd::run(cmd, &out),
         Command::Exchange(cmd) => exchange_cmd::run(cmd, &out),
         Command::Stats(args) => stats_cmd::run(args, cli.profile.as_deref(), &out),
+        Command::Market(cmd) => client::market_cmd(cmd, &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

@@ -8,6 +8,7 @@ pub mod error;
 pub use error::{ClientError, Result};
 pub mod drafts;
 pub mod engine;
+pub mod market;
 pub mod ops;
 pub mod papers;
 pub mod profile;

@@ -188,6 +188,10 @@ pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
             DomainEvent::Complaint(s) => Some(s),
             _ => None,
         }),
+        EntityRef::Commission(_) => verify_as(&key, &events, |e| match e {
+            DomainEvent::Commission(s) => Some(s),
+            _ => None,
+        }),
     };
     Ok(TrailView {
         entity: key,

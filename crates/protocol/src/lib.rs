@@ -6,6 +6,7 @@
 //! misreading a newer shape.
 
 pub mod clock;
+pub mod commission;
 pub mod statistics;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +21,9 @@ use permitdesk_domain::evaluation::{
 };
 use permitdesk_domain::ids::{
     AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId,
+};
+use permitdesk_domain::intermediary::{
+    CommissionCommand, CommissionError, CommissionEvent, CommissionId,
 };
 use permitdesk_domain::project::{ProjectCommand, ProjectEvent};
 use permitdesk_domain::trail::Sealed;
@@ -55,6 +59,9 @@ pub mod paths {
     /// `GET /api/v1/statistics?report=table1|table2|table3|table4|monthly|quarterly&from=&to=
     /// &department=&project=&category=&format=json|xlsx|csv|pdf` (see [`crate::statistics`]).
     pub const STATISTICS: &str = "/api/v1/statistics";
+    /// `GET /api/v1/market`: the 中介服务超市 catalogue the server decides commissions with
+    /// (agencies and services; see [`crate::commission::MarketResponse`]).
+    pub const MARKET: &str = "/api/v1/market";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,6 +124,11 @@ pub enum DomainCommand {
         complaint: ComplaintId,
         command: ComplaintCommand,
     },
+    /// 中介服务委托 (issue 6, seed 9).
+    Commission {
+        commission: CommissionId,
+        command: CommissionCommand,
+    },
 }
 
 impl DomainCommand {
@@ -135,6 +147,9 @@ impl DomainCommand {
                 EntityRef::Evaluation(evaluation.clone())
             }
             DomainCommand::Complaint { complaint, .. } => EntityRef::Complaint(complaint.clone()),
+            DomainCommand::Commission { commission, .. } => {
+                EntityRef::Commission(commission.clone())
+            }
         }
     }
 }
@@ -149,6 +164,8 @@ pub enum EntityRef {
     /// A rating (id `case/C-1` or `visit/V-1`) with its rectification.
     Evaluation(EvaluationId),
     Complaint(ComplaintId),
+    /// 中介服务委托 (`commission:W-1`).
+    Commission(CommissionId),
 }
 
 impl EntityRef {
@@ -160,6 +177,7 @@ impl EntityRef {
             EntityRef::Consultation(id) => format!("consultation:{id}"),
             EntityRef::Evaluation(id) => format!("evaluation:{id}"),
             EntityRef::Complaint(id) => format!("complaint:{id}"),
+            EntityRef::Commission(id) => format!("commission:{id}"),
         }
     }
 }
@@ -221,6 +239,11 @@ pub enum Refusal {
         error: ComplaintError,
         message: String,
     },
+    /// The 中介服务委托 workflow refused it.
+    Commission {
+        error: CommissionError,
+        message: String,
+    },
     /// Outside the user's scope (another organisation's project, another department's case).
     Forbidden { message: String },
     /// The action's time is in the future, before the entity's last event, or older than the
@@ -237,6 +260,7 @@ impl Refusal {
             | Refusal::Consultation { message, .. }
             | Refusal::Evaluation { message, .. }
             | Refusal::Complaint { message, .. }
+            | Refusal::Commission { message, .. }
             | Refusal::Project { message }
             | Refusal::Forbidden { message }
             | Refusal::Time { message }
@@ -272,6 +296,7 @@ pub enum DomainEvent {
     Consultation(Sealed<ConsultationEvent>),
     Evaluation(Sealed<EvaluationEvent>),
     Complaint(Sealed<ComplaintEvent>),
+    Commission(Sealed<CommissionEvent>),
 }
 
 impl DomainEvent {
@@ -282,6 +307,7 @@ impl DomainEvent {
             DomainEvent::Consultation(s) => &s.entity,
             DomainEvent::Evaluation(s) => &s.entity,
             DomainEvent::Complaint(s) => &s.entity,
+            DomainEvent::Commission(s) => &s.entity,
         }
     }
 
@@ -292,6 +318,7 @@ impl DomainEvent {
             DomainEvent::Consultation(s) => s.seq,
             DomainEvent::Evaluation(s) => s.seq,
             DomainEvent::Complaint(s) => s.seq,
+            DomainEvent::Commission(s) => s.seq,
         }
     }
 }

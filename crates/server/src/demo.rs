@@ -142,6 +142,7 @@ pub fn users(
         organisation: org(2),
         level: None,
     });
+    out.extend(market_agency_users()?);
     out.push(DemoUser {
         id: "reform".into(),
         name: "市工改办".into(),
@@ -151,6 +152,51 @@ pub fn users(
         level: None,
     });
     Ok(out)
+}
+
+/// Accounts of agencies listed in the shipped 中介服务超市 demo market (issue 6): login name
+/// and credit code. The `agency` account above is an agency outside the market (it may see
+/// no commission at all).
+pub const MARKET_AGENCY_USERS: [(&str, &str); 4] = [
+    ("agency-longhuan", "91230100MA1AHJ7K0N"),
+    ("agency-huaqing", "91230100MA1K5P7QX4"),
+    ("agency-beifang", "91230100MA18Y2QW4Q"),
+    ("agency-jieneng", "91230100MA1CDE3F05"),
+];
+
+/// The market agencies with a demo account, as organisations.
+pub fn market_organisations() -> Result<Vec<Organisation>, SeedError> {
+    let market = permitdesk_domain::intermediary::MarketCatalogue::demo()
+        .map_err(|e| SeedError::Data(e.to_string()))?;
+    MARKET_AGENCY_USERS
+        .iter()
+        .map(|(_, code)| {
+            let id = OrganisationId::new(*code);
+            let agency = market
+                .agency(&id)
+                .ok_or_else(|| SeedError::Data(format!("中介服务超市目录中没有机构 {code}")))?;
+            Ok(Organisation {
+                id,
+                name: agency.name.clone(),
+            })
+        })
+        .collect()
+}
+
+fn market_agency_users() -> Result<Vec<DemoUser>, SeedError> {
+    let orgs = market_organisations()?;
+    Ok(MARKET_AGENCY_USERS
+        .iter()
+        .zip(orgs)
+        .map(|((user, _), org)| DemoUser {
+            id: (*user).to_owned(),
+            name: format!("中介受理员（{}）", org.name),
+            role: Role::IntermediaryAgency,
+            department: None,
+            organisation: Some(org.id.to_string()),
+            level: None,
+        })
+        .collect())
 }
 
 /// Loads the demo catalogue, the organisations and the accounts (skipping accounts that
@@ -168,7 +214,7 @@ pub async fn seed(
             .set_setting(CATALOGUE_SETTING, permitdesk_domain::DEMO_CATALOGUE_TOML)
             .await?;
     }
-    for org in organisations()? {
+    for org in organisations()?.into_iter().chain(market_organisations()?) {
         store.upsert_organisation(&org).await?;
     }
     let mut created = Vec::new();

@@ -145,6 +145,7 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::Download => get(download),
         RouteId::EvaluationStatistics => get(crate::evaluation_stats::get_statistics),
         RouteId::Statistics => get(crate::statistics::statistics),
+        RouteId::Market => get(crate::sync_commission::get_market),
     }
 }
 

@@ -33,6 +33,8 @@ pub enum RouteId {
     EvaluationStatistics,
     /// Seed 11 tables, seed 12 monthly report, seed 13 quarterly summary (`crate::statistics`).
     Statistics,
+    /// 中介服务超市 catalogue (issue 6, `crate::sync_commission::get_market`).
+    Market,
 }
 
 /// One endpoint.
@@ -200,6 +202,15 @@ pub const ROUTES: &[Route] = &[
             ("format", "json（默认）、xlsx、csv 或 pdf", false),
         ],
         errors: &[400, 403, 422],
+    },
+    Route {
+        id: RouteId::Market,
+        method: "get",
+        path: paths::MARKET,
+        summary: "中介服务超市目录（中介机构及其资质、服务事项、收费标准、服务时限）",
+        auth: true,
+        query: &[],
+        errors: &[],
     },
     Route {
         id: RouteId::UploadChunk,

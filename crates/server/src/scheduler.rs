@@ -30,7 +30,8 @@ use tokio::task::JoinHandle;
 pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
     let warnings = warning_pass(state).await?;
     let interactions = crate::scheduler_evaluation::overdue_pass(state).await?;
-    Ok(warnings + interactions + deemed_consent_pass(state).await?)
+    let commissions = crate::scheduler_commission::overdue_pass(state).await?;
+    Ok(warnings + interactions + commissions + deemed_consent_pass(state).await?)
 }
 
 /// The system as a stored user, so that its commands take the push path unchanged.

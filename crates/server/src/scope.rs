@@ -8,7 +8,8 @@
 //!   cases (e-certificates, 电子证照) of those projects;
 //! - 综合窗口 sees everything it must receive: every project and case not in draft, plus the
 //!   drafts a window registered on site;
-//! - 市工改办 sees everything; 中介服务机构 nothing yet (commissions come with a later issue).
+//! - 市工改办 sees everything; 中介服务机构 only commissions: its own, the ones it quoted on, and
+//!   open requests it is qualified to quote on (see [`EntityKind::Commission`]).
 //!
 //! Acting is narrower than seeing: an applicant acts on its own organisation's entities, a
 //! department on its own department's cases, the window on whatever it sees.
@@ -18,6 +19,7 @@ use permitdesk_domain::case::CaseAction;
 use permitdesk_domain::consultation::ConsultationAction;
 use permitdesk_domain::evaluation::{ComplaintAction, EvaluationAction};
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, ProjectId};
+use permitdesk_domain::intermediary::CommissionAction;
 use permitdesk_domain::project::ProjectAction;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,13 @@ pub enum EntityKind {
     Evaluation,
     /// A suggestion or complaint: `owner` is the submitter, `department` the assigned one.
     Complaint,
+    /// 中介服务委托: `owner` is the applicant, `department` the service's competent department,
+    /// `draft` means "request open for quotes", and `project_departments` (stored under the
+    /// pseudo project `commission:ID`) hold the audience as tagged entries: `agency:ORG` (the
+    /// chosen agency and those that quoted), `open:ORG` (agencies qualified to quote, counted
+    /// only while the request is open) and `dept:CODE` (departments of the approval cases the
+    /// result was shared with). See [`crate::sync_commission`].
+    Commission,
 }
 
 impl EntityKind {
@@ -44,6 +53,7 @@ impl EntityKind {
             EntityKind::Consultation => "consultation",
             EntityKind::Evaluation => "evaluation",
             EntityKind::Complaint => "complaint",
+            EntityKind::Commission => "commission",
         }
     }
 
@@ -54,6 +64,7 @@ impl EntityKind {
             "consultation" => Some(EntityKind::Consultation),
             "evaluation" => Some(EntityKind::Evaluation),
             "complaint" => Some(EntityKind::Complaint),
+            "commission" => Some(EntityKind::Commission),
             _ => None,
         }
     }
@@ -95,6 +106,7 @@ pub enum CommandKind {
     Consultation(ConsultationAction),
     Evaluation(EvaluationAction),
     Complaint(ComplaintAction),
+    Commission(CommissionAction),
 }
 
 impl CommandKind {
@@ -114,11 +126,17 @@ impl CommandKind {
             CommandKind::Consultation(a) => a.label(),
             CommandKind::Evaluation(a) => a.label(),
             CommandKind::Complaint(a) => a.label(),
+            CommandKind::Commission(a) => a.label(),
         }
     }
 
     pub fn is_consultation(self) -> bool {
         matches!(self, CommandKind::Consultation(_))
+    }
+
+    /// A 中介服务委托 command.
+    pub fn is_commission(self) -> bool {
+        matches!(self, CommandKind::Commission(_))
     }
 
     /// A 好差评 or 建议投诉 command (网上互动).
@@ -137,6 +155,11 @@ impl CommandKind {
                 | CommandKind::Consultation(ConsultationAction::Register)
                 | CommandKind::Evaluation(EvaluationAction::Rate)
                 | CommandKind::Complaint(ComplaintAction::Submit)
+                | CommandKind::Commission(
+                    CommissionAction::CommissionByDepartment
+                        | CommissionAction::CommissionDirect
+                        | CommissionAction::PublishRequest
+                )
         )
     }
 
@@ -149,6 +172,7 @@ impl CommandKind {
             CommandKind::Consultation(a) => a.allowed_roles(),
             CommandKind::Evaluation(a) => a.allowed_roles(),
             CommandKind::Complaint(a) => a.allowed_roles(),
+            CommandKind::Commission(a) => a.allowed_roles(),
             CommandKind::Project(a) => match a {
                 ProjectAction::RegisterOnline | ProjectAction::Submit => &[Role::Applicant],
                 ProjectAction::RegisterOnSite
@@ -167,6 +191,9 @@ impl CommandKind {
 
 /// Whether `viewer` may read an entity (pull, downloads of its attachments).
 pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
+    if scope.kind == EntityKind::Commission {
+        return commission_visible(viewer, scope);
+    }
     if matches!(scope.kind, EntityKind::Evaluation | EntityKind::Complaint) {
         // Mirrors `Complaint::is_visible_to`: the rating or submitting organisation, the rated
         // or assigned department (its reviewers, utility staff or window staff), the office.
@@ -205,10 +232,36 @@ pub fn may_see(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
                 }
                 EntityKind::Project => shared,
                 // Handled above.
-                EntityKind::Consultation | EntityKind::Evaluation | EntityKind::Complaint => false,
+                EntityKind::Consultation
+                | EntityKind::Evaluation
+                | EntityKind::Complaint
+                | EntityKind::Commission => false,
             }
         }
         Role::IntermediaryAgency | Role::System => false,
+    }
+}
+
+/// Mirrors `Commission::visible_to`, from the stored audience: the applicant's users; an
+/// agency chosen or quoting, or qualified while the request is open (and no other agency);
+/// the competent department and the departments the result was shared with; the window,
+/// the office and the system.
+fn commission_visible(viewer: &Viewer<'_>, scope: &EntityScope) -> bool {
+    let tagged = |tag: &str, id: &str| {
+        scope
+            .project_departments
+            .iter()
+            .any(|d| d.as_str().strip_prefix(tag) == Some(id))
+    };
+    match viewer.role {
+        Role::ReformOffice | Role::WindowOperator | Role::System => true,
+        Role::Applicant => viewer.organisation == Some(&scope.owner),
+        Role::IntermediaryAgency => viewer.organisation.is_some_and(|org| {
+            tagged("agency:", org.as_str()) || (scope.draft && tagged("open:", org.as_str()))
+        }),
+        Role::DepartmentReviewer | Role::UtilityUnit => viewer
+            .department
+            .is_some_and(|d| scope.department.as_ref() == Some(d) || tagged("dept:", d.as_str())),
     }
 }
 
@@ -264,6 +317,8 @@ pub fn may_push(
                 Role::WindowOperator => Ok(()),
                 // Which lead department may register is the domain's rule.
                 Role::DepartmentReviewer if kind.is_consultation() => Ok(()),
+                // Which department may commission (the competent one) is the domain's rule.
+                Role::DepartmentReviewer if kind.is_commission() => Ok(()),
                 _ => Err(PushDenied::Role {
                     role: viewer.role,
                     action,
@@ -278,6 +333,9 @@ pub fn may_push(
             // checks the department (lead, invited) itself.
             let acts = match viewer.role {
                 _ if scope.kind == EntityKind::Consultation => kind.is_consultation(),
+                // On a commission, whoever sees it and holds the role may try: the domain checks
+                // whose it is (applicant, chosen agency, competent department).
+                _ if scope.kind == EntityKind::Commission => kind.is_commission(),
                 // Whoever sees a rating or complaint and holds the role may try: the domain
                 // checks the department (rated, assigned) itself.
                 _ if matches!(scope.kind, EntityKind::Evaluation | EntityKind::Complaint) => {

@@ -168,6 +168,18 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
     {
         project_key = Some(permitdesk_protocol::EntityRef::Case(case.clone()).key());
     }
+    // A commission's report must be an uploaded file the agency may use; sharing the result
+    // names the case it is shared with.
+    if let DomainCommand::Commission { command, .. } = &env.command {
+        use permitdesk_domain::intermediary::CommissionCommand as W;
+        match command {
+            W::Deliver { report, .. } => attachments.push(report.clone()),
+            W::ShareResult { case, .. } => {
+                project_key = Some(permitdesk_protocol::EntityRef::Case(case.clone()).key());
+            }
+            _ => {}
+        }
+    }
     attachments.sort();
     attachments.dedup();
     Needs {
@@ -359,6 +371,7 @@ fn chain_head(l: Option<&LoadedEntity>) -> Option<(u64, String)> {
         DomainEvent::Consultation(s) => (s.seq, s.hash.clone()),
         DomainEvent::Evaluation(s) => (s.seq, s.hash.clone()),
         DomainEvent::Complaint(s) => (s.seq, s.hash.clone()),
+        DomainEvent::Commission(s) => (s.seq, s.hash.clone()),
     })
 }
 
@@ -397,6 +410,7 @@ pub fn decide(
                 permitdesk_protocol::EntityRef::Consultation(c) => c.as_str(),
                 permitdesk_protocol::EntityRef::Evaluation(c) => c.as_str(),
                 permitdesk_protocol::EntityRef::Complaint(c) => c.as_str(),
+                permitdesk_protocol::EntityRef::Commission(c) => c.as_str(),
             };
             (id, CommandKind::Project(command.action()))
         }
@@ -422,6 +436,13 @@ pub fn decide(
         DomainCommand::Complaint { complaint, command } => {
             (complaint.as_str(), CommandKind::Complaint(command.action()))
         }
+        DomainCommand::Commission {
+            commission,
+            command,
+        } => (
+            commission.as_str(),
+            CommandKind::Commission(command.action()),
+        ),
     };
     if !valid_id(id_text) {
         return Err(invalid(
@@ -693,6 +714,12 @@ pub fn decide(
             command,
         } => crate::sync_evaluation::decide_complaint(
             &viewer, &actor, env, loaded, catalogue, id, command, kind, head,
+        ),
+        DomainCommand::Commission {
+            commission: id,
+            command,
+        } => crate::sync_commission::decide_commission(
+            &viewer, &actor, env, loaded, id, command, kind, head,
         ),
         DomainCommand::Consultation {
             consultation: id,

@@ -44,6 +44,8 @@ fn may_push_expected(user: &str, kind: CommandKind) -> bool {
         CommandKind::Consultation(_) => false,
         // Ratings and complaints: covered by tests/evaluation_flow.rs.
         CommandKind::Evaluation(_) | CommandKind::Complaint(_) => false,
+        // Commissions: covered by tests/commission_flow.rs.
+        CommandKind::Commission(_) => false,
         CommandKind::Case(C::Create | C::AttachMaterial | C::DetachMaterial | C::Submit) => {
             matches!(user, "applicant" | "window")
         }
@@ -114,7 +116,10 @@ fn sample(
     };
     let case = |c: CaseCommand| case_cmd("C-own", c);
     match kind {
-        CommandKind::Consultation(_) | CommandKind::Evaluation(_) | CommandKind::Complaint(_) => {
+        CommandKind::Consultation(_)
+        | CommandKind::Evaluation(_)
+        | CommandKind::Complaint(_)
+        | CommandKind::Commission(_) => {
             unreachable!("not part of CommandKind::all()")
         }
         CommandKind::Case(a) => match a {

@@ -97,7 +97,7 @@ export const closeProject = (project: string, reason: string) =>
 export const apply = (req: T.ApplyRequest) => call<T.ActResult>('apply', req)
 export const caseDetail = (id: string) => call<T.CaseDetail>('case_detail', { id })
 export const cases = () => call<T.Case[]>('cases')
-export const trail = (entity: 'case' | 'project', id: string) =>
+export const trail = (entity: 'case' | 'project' | 'consultation', id: string) =>
   call<T.TrailView>('trail', { entity, id })
 export const clockExplanation = (id: string) => call<T.ClockView>('clock_explanation', { id })
 export const caseAct = (id: string, action: T.CaseAction, opinion?: string) =>
@@ -124,6 +124,20 @@ export const saveDraft = (key: string, data: unknown) => call<null>('save_draft'
 export const loadDraft = <D = unknown>(key: string) => call<D | null>('load_draft', { key })
 export const drafts = () => call<T.DraftInfo[]>('drafts')
 export const deleteDraft = (key: string) => call<boolean>('delete_draft', { key })
+
+// ---------------------------------------------------------------- other entities
+/** Any domain command (好差评, 整改, 建议投诉, 会商意见), decided locally first like every action. */
+export const actCommand = (req: T.CommandRequest) => call<T.ActResult>('act_command', req)
+export const evaluations = () => call<T.Evaluation[]>('evaluations')
+export const complaints = () => call<T.Complaint[]>('complaints')
+export const consultations = () => call<T.Consultation[]>('consultations')
+
+// ---------------------------------------------------------------- statistics (needs the server)
+export const statistics = <J = unknown>(req: T.StatisticsRequest) =>
+  call<T.StatisticsAnswer<J>>('statistics', req)
+
+// ---------------------------------------------------------------- 中介服务超市 (offline)
+export const market = () => call<T.MarketCatalogue>('market')
 
 // ---------------------------------------------------------------- helpers
 

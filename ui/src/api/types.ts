@@ -547,3 +547,422 @@ export interface DraftInfo {
   key: string
   updated_at: string
 }
+
+// ---------------------------------------------------------------- domain commands (act_command)
+// The protocol's DomainCommand: `#[serde(tag = "entity", rename_all = "snake_case")]`, each
+// variant with its id field and `command`, itself tagged `command` (snake_case variant names).
+
+/** crates/domain actor::Actor. */
+export interface Actor {
+  user: string
+  name: string
+  role: Role
+  department: string | null
+  organisation: string | null
+}
+
+// 好差评 (crates/domain/src/evaluation/mod.rs)
+export type RatingLevel =
+  | 'very_satisfied'
+  | 'satisfied'
+  | 'basically_satisfied'
+  | 'dissatisfied'
+  | 'very_dissatisfied'
+
+export type Dimension =
+  | 'efficiency'
+  | 'guide_accuracy'
+  | 'convenience'
+  | 'platform_usability'
+  | 'service_efficiency'
+  | 'service_level'
+  | 'service_attitude'
+
+export interface DimensionScore {
+  dimension: Dimension
+  level: RatingLevel
+}
+
+export type RatingSubject =
+  | { subject: 'case'; case: string; item: string; department: string; applicant: string }
+  | { subject: 'window_visit'; visit: string; department: string; applicant: string }
+
+export type EvaluationCommand =
+  | { command: 'rate'; subject: RatingSubject; level: RatingLevel; dimensions: DimensionScore[]; comment: string }
+  | { command: 'start_rectification'; plan: string }
+  | { command: 'complete_rectification'; result: string }
+  | { command: 'declare_cannot_rectify'; reason: string }
+  | { command: 'record_callback'; applicant_satisfied: boolean; note: string }
+  | { command: 'appeal'; reason: string }
+  | { command: 'decide_appeal'; upheld: boolean; reason: string }
+
+export type RectificationStatus = 'pending' | 'rectifying' | 'done' | 'cannot_rectify' | 'annulled'
+
+export interface Rectification {
+  department: string
+  limit_working_days: number
+  status: RectificationStatus
+  opened_at: string
+  plan: string | null
+  started_at: string | null
+  outcome: string | null
+  closed_at: string | null
+  callback: { at: string; by: Actor; applicant_satisfied: boolean; note: string } | null
+}
+
+export interface Appeal {
+  reason: string
+  at: string
+  by: Actor
+  decision: { upheld: boolean; reason: string; at: string; by: Actor } | null
+}
+
+export interface Evaluation {
+  id: string
+  subject: RatingSubject
+  level: RatingLevel
+  dimensions: DimensionScore[]
+  comment: string
+  rated_at: string
+  rater: Actor
+  rectification: Rectification | null
+  appeal: Appeal | null
+  last_event_at: string
+  version: number
+}
+
+// 建议投诉 (crates/domain/src/evaluation/complaint.rs)
+export type ComplaintKind = 'suggestion' | 'complaint'
+export type ComplaintState = 'submitted' | 'assigned' | 'answered' | 'dismissed'
+
+export type ComplaintCommand =
+  | { command: 'submit'; kind: ComplaintKind; title: string; content: string; project: string | null; department: string | null }
+  | { command: 'assign'; department: string; limit_working_days: number }
+  | { command: 'answer'; answer: string }
+  | { command: 'dismiss'; reason: string }
+
+export interface Complaint {
+  id: string
+  kind: ComplaintKind
+  title: string
+  content: string
+  project: string | null
+  suggested_department: string | null
+  submitter: string
+  submitted_at: string
+  state: ComplaintState
+  assignments: { department: string; limit_working_days: number; at: string; by: Actor }[]
+  answer: { text: string; at: string; by: Actor } | null
+  dismissal: string | null
+  last_event_at: string
+  version: number
+}
+
+// 策划生成 / 联合会商 (crates/domain/src/consultation)
+export interface Position {
+  lon_e7: number
+  lat_e7: number
+}
+
+export interface Site {
+  datum: 'wgs84' | 'cgcs2000'
+  polygon: { rings: Position[][] }
+}
+
+export type ConsultationAnswer =
+  | { answer: 'consent'; conditions: string[]; required_work: string[] }
+  | { answer: 'not_involved' }
+
+export interface Reply {
+  kind: { kind: 'answered'; answer: ConsultationAnswer } | { kind: 'deemed_consent' }
+  by: Actor
+  at: string
+  opinion: string | null
+  attachments: string[]
+}
+
+export interface ZoneFinding {
+  zone: string
+  name: string
+  land_use: string
+  area_m2: number
+  share_bp: number
+}
+
+export type ConsultationState =
+  | 'registered'
+  | 'placed'
+  | 'non_compliant'
+  | 'reviewed'
+  | 'consulting'
+  | 'summarised'
+  | 'generated'
+  | 'not_generated'
+  | 'closed'
+
+export interface Consultation {
+  id: string
+  channel: string
+  leads: { development: string; natural_resources: string }
+  name: string
+  description: string
+  registered_by: string | null
+  state: ConsultationState
+  materials: [string, string][]
+  site: Site | null
+  placed_at: string | null
+  compliance: {
+    findings: ZoneFinding[]
+    conclusion: { conclusion: 'compliant' } | { conclusion: 'non_compliant'; problems: string[] }
+    by: Actor
+    at: string
+    opinion: string | null
+    attachments: string[]
+  } | null
+  consultation_started_at: string | null
+  deadline_working_days: number | null
+  invitations: { department: string; reply: Reply | null }[]
+  summary: string | null
+  summarised_at: string | null
+  outcome: { outcome: 'generated' } | { outcome: 'not_generated'; reasons: string[] } | null
+  result_documents: string[]
+  concluded_at: string | null
+  linked_project: string | null
+  closed_reason: string | null
+  registered_at: string
+  last_event_at: string
+  version: number
+}
+
+export type ConsultationCommand =
+  | { command: 'answer'; department: string; answer: ConsultationAnswer }
+  | { command: string; [k: string]: unknown }
+
+export type DomainCommand =
+  | { entity: 'evaluation'; evaluation: string; command: EvaluationCommand }
+  | { entity: 'complaint'; complaint: string; command: ComplaintCommand }
+  | { entity: 'consultation'; consultation: string; command: ConsultationCommand }
+  | { entity: 'case'; case: string; command: Record<string, unknown> }
+  | { entity: 'project'; project: string; command: Record<string, unknown> }
+
+export interface CommandRequest {
+  command: DomainCommand
+  opinion?: string
+  attachments?: string[]
+}
+
+// ---------------------------------------------------------------- statistics
+// The server's JSON is the domain's serialisation (crates/domain/src/statistics).
+
+export type StatisticsReport = 'table1' | 'table2' | 'table3' | 'table4' | 'monthly' | 'quarterly'
+export type StatisticsFormat = 'json' | 'xlsx' | 'csv' | 'pdf'
+
+export interface StatisticsRequest {
+  report: StatisticsReport
+  from?: string
+  to?: string
+  department?: string
+  project?: string
+  category?: string
+  format: StatisticsFormat
+  path?: string
+}
+
+export interface StatisticsAnswer<J = unknown> {
+  json: J | null
+  bytes_base64: string | null
+  saved: string | null
+}
+
+/** statistics::Cell: `#[serde(tag = "type", content = "value")]`. */
+export type Cell =
+  | { type: 'empty' }
+  | { type: 'text'; value: string }
+  | { type: 'int'; value: number }
+  | { type: 'date'; value: string }
+  | { type: 'date_time'; value: string }
+  | { type: 'yes_no'; value: boolean }
+
+export interface TableRows {
+  table: 'one' | 'two' | 'three' | 'four'
+  scope: string
+  rows: Cell[][]
+  notes: string[]
+}
+
+export interface WorkingTime {
+  minutes: number
+  minutes_per_day: number
+}
+
+export interface Cost {
+  fen: number
+  market_priced: number
+}
+
+export interface Extreme<T> {
+  value: T
+  project: string
+  project_code: string
+  project_name: string
+}
+
+export type StageGroup = 'project_and_planning' | 'construction' | 'completion'
+
+export interface StageFigures {
+  category: string
+  category_name: string
+  group: StageGroup
+  projects: number
+  fewest_items: Extreme<number> | null
+  most_items: Extreme<number> | null
+  shortest_timed: Extreme<WorkingTime> | null
+  longest_timed: Extreme<WorkingTime> | null
+  shortest_natural: Extreme<number> | null
+  longest_natural: Extreme<number> | null
+  lowest_cost: Extreme<Cost> | null
+  highest_cost: Extreme<Cost> | null
+  fewest_materials: Extreme<number> | null
+  most_materials: Extreme<number> | null
+}
+
+export interface StageTime {
+  timed: WorkingTime
+  natural_days: number
+  items: number
+  cases: number
+  cost: Cost
+  materials: number
+  finished_at: string | null
+}
+
+export interface ProjectTime {
+  project: string
+  project_code: string
+  project_name: string
+  category: string
+  stages: [StageGroup, StageTime][]
+  whole: StageTime
+}
+
+export interface DepartmentOverdue {
+  department: string
+  name: string
+  cases: number
+  overdue: number
+}
+
+export interface TimeShare {
+  code: string
+  name: string
+  cases: number
+  timed: WorkingTime
+  permille: number
+}
+
+export interface ProcedureTime {
+  kind: string
+  count: number
+  minutes: number
+}
+
+export interface RecurringStops {
+  item: string
+  item_name: string
+  department_name: string
+  cases: number
+  stopped_cases: number
+  pauses: number
+  corrections: number
+}
+
+export type StatSuggestion =
+  | ({ kind: 'recurring_stops' } & RecurringStops)
+  | ({ kind: 'overdue_department' } & DepartmentOverdue)
+  | ({ kind: 'item_hotspot' } & TimeShare)
+  | ({ kind: 'department_hotspot' } & TimeShare)
+
+export interface MonthlyReport {
+  period: { from: string; to: string }
+  as_of: string
+  stages: StageFigures[]
+  projects: ProjectTime[]
+  overdue_by_department: DepartmentOverdue[]
+  time_by_item: TimeShare[]
+  time_by_department: TimeShare[]
+  stopped: { pauses: number; pause_minutes: number; procedures: ProcedureTime[] }
+  recurring: RecurringStops[]
+  suggestions: StatSuggestion[]
+  notes: string[]
+}
+
+export interface CaseCounts {
+  accepted: number
+  completed: number
+  ended_otherwise: number
+  overdue: number
+}
+
+export interface QuarterFigures {
+  quarter: { year: number; quarter: number }
+  period: { from: string; to: string }
+  total: CaseCounts
+  categories: { category: string; category_name: string; total: CaseCounts; stages: [StageGroup, CaseCounts][] }[]
+  handled: number
+  whole_process: {
+    projects: number
+    average_timed: WorkingTime
+    average_natural_hundredths: number
+    shortest: Extreme<WorkingTime>
+    longest: Extreme<WorkingTime>
+  } | null
+  overdue_by_department: DepartmentOverdue[]
+  procedures: ProcedureTime[]
+  cases_with_procedures: number
+  pauses: number
+  corrections: number
+  top_stop_items: RecurringStops[]
+}
+
+export interface QuarterlySummary {
+  as_of: string
+  current: QuarterFigures
+  previous: QuarterFigures
+  changes: { label: string; unit: 'cases' | 'working_day_hundredths'; current: number | null; previous: number | null }[]
+  suggestions: StatSuggestion[]
+  notes: string[]
+}
+
+// ---------------------------------------------------------------- 中介服务超市
+
+export interface ServiceListing {
+  item: string
+  name: string
+  competent_department: string
+  time_limit_working_days: number
+  fee_standard: string
+  service_standard: string
+  materials: string[]
+}
+
+export interface Qualification {
+  name: string
+  level?: string
+  certificate: string
+  valid_until?: string
+  services: string[]
+}
+
+export interface Agency {
+  credit_code: string
+  name: string
+  address: string
+  contact: { person: string; phone: string }
+  qualifications: Qualification[]
+}
+
+export interface MarketCatalogue {
+  version: string
+  services: ServiceListing[]
+  agencies: Agency[]
+}

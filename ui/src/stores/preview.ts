@@ -1,13 +1,23 @@
-// One preview dialog for the whole app: a generated document (PDF from `document`) or an
-// attachment (image or PDF from `attachment`).
+// One preview dialog for the whole app: a generated document (PDF from `document`), an
+// attachment (image or PDF from `attachment`), or PDF bytes already in hand (statistics).
 import { reactive } from 'vue'
 import type { DocumentKind } from '../api/types'
+
+export interface PdfSource {
+  type: 'pdf'
+  title: string
+  fileName: string
+  pdf_base64: string
+  /** 另存为: writes the file and answers where it went. */
+  save?: (path: string) => Promise<string>
+}
 
 export const preview = reactive({
   open: false,
   source: null as
     | { type: 'document'; kind: DocumentKind; id: string }
     | { type: 'attachment'; id: string; name?: string }
+    | PdfSource
     | null,
 })
 
@@ -18,6 +28,11 @@ export function openDocument(kind: DocumentKind, id: string): void {
 
 export function openAttachment(id: string, name?: string): void {
   preview.source = { type: 'attachment', id, name }
+  preview.open = true
+}
+
+export function openPdf(src: Omit<PdfSource, 'type'>): void {
+  preview.source = { type: 'pdf', ...src }
   preview.open = true
 }
 

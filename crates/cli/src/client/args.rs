@@ -42,6 +42,10 @@ pub enum ClientCommand {
     /// 建议投诉: submit, assign, answer, dismiss; list, show.
     #[command(subcommand)]
     Complaint(super::evaluation::ComplaintCommand),
+    /// 中介服务委托: request, quote, pick, commission, accept, deliver, confirm, review, ...;
+    /// list, show.
+    #[command(subcommand)]
+    Commission(super::commission::CommissionCommand),
     /// 打印文书: the PDF of a local case or project (申请表, 一次性告知单, 受理通知书, 补正告知书,
     /// 不予受理通知书, 退件通知书, 办结通知书, 电子证照), offline.
     Document(DocumentArgs),

@@ -2,8 +2,10 @@
 //! trail|attach ...`, every command on `permitdesk-client`, working offline (queued) first.
 
 mod args;
+mod commission;
 mod evaluation;
 mod run;
 
 pub use args::ClientCommand;
+pub use commission::{MarketCommand, market_cmd};
 pub use run::run;

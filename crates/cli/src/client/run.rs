@@ -60,6 +60,7 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
         ClientCommand::Rate(a) => super::evaluation::rate(&mut p, a, out),
         ClientCommand::Rectification(c) => super::evaluation::rectification(&mut p, c, out),
         ClientCommand::Complaint(c) => super::evaluation::complaint(&mut p, c, out),
+        ClientCommand::Commission(c) => super::commission::commission(&mut p, c, out),
         ClientCommand::Queue(a) => queue(&p, a, out),
         ClientCommand::Trail(a) => trail(&p, a, out),
         ClientCommand::Document(a) => document(&p, a, out),
@@ -757,6 +758,10 @@ fn trail(p: &Profile, a: TrailArgs, out: &Output) -> Result<(), CliError> {
                     super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
                 ),
                 permitdesk_protocol::DomainEvent::Complaint(x) => (
+                    x.seq,
+                    super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
+                ),
+                permitdesk_protocol::DomainEvent::Commission(x) => (
                     x.seq,
                     super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
                 ),

@@ -46,6 +46,7 @@ pub(crate) fn canonical(event: &DomainEvent) -> Result<(String, String)> {
         DomainEvent::Consultation(s) => encode(s),
         DomainEvent::Evaluation(s) => encode(s),
         DomainEvent::Complaint(s) => encode(s),
+        DomainEvent::Commission(s) => encode(s),
     }
 }
 
@@ -72,6 +73,8 @@ pub(crate) fn decode(entity_key: &str, body: &str, hash: String) -> Result<Domai
         Ok(DomainEvent::Evaluation(decode_as(body, hash)?))
     } else if entity_key.starts_with("complaint:") {
         Ok(DomainEvent::Complaint(decode_as(body, hash)?))
+    } else if entity_key.starts_with("commission:") {
+        Ok(DomainEvent::Commission(decode_as(body, hash)?))
     } else {
         Err(ClientError::corrupt(format!("无法识别的对象 {entity_key}")))
     }

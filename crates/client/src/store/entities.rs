@@ -14,6 +14,7 @@ use permitdesk_domain::evaluation::{
     Complaint, ComplaintId, Evaluation, EvaluationId, EvaluationPolicy,
 };
 use permitdesk_domain::ids::{CaseId, ProjectId};
+use permitdesk_domain::intermediary::{Commission, CommissionCommand, CommissionId, SelectionRule};
 use permitdesk_domain::project::Project;
 use permitdesk_domain::trail::GENESIS_HASH;
 use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, EntityRef};
@@ -33,6 +34,8 @@ pub enum EntityState {
     Evaluation(Option<Evaluation>),
     /// 建议投诉 (issue 7).
     Complaint(Option<Complaint>),
+    /// 中介服务委托 (issue 6, seed 9).
+    Commission(Option<Commission>),
 }
 
 impl EntityState {
@@ -43,6 +46,7 @@ impl EntityState {
             EntityRef::Consultation(_) => EntityState::Consultation(None),
             EntityRef::Evaluation(_) => EntityState::Evaluation(None),
             EntityRef::Complaint(_) => EntityState::Complaint(None),
+            EntityRef::Commission(_) => EntityState::Commission(None),
         }
     }
 
@@ -54,6 +58,7 @@ impl EntityState {
             EntityState::Consultation(c) => c.as_ref().map_or(0, |c| c.version),
             EntityState::Evaluation(e) => e.as_ref().map_or(0, |e| e.version),
             EntityState::Complaint(c) => c.as_ref().map_or(0, |c| c.version),
+            EntityState::Commission(c) => c.as_ref().map_or(0, |c| c.version),
         }
     }
 
@@ -64,6 +69,7 @@ impl EntityState {
             EntityState::Consultation(c) => c.is_some(),
             EntityState::Evaluation(e) => e.is_some(),
             EntityState::Complaint(c) => c.is_some(),
+            EntityState::Commission(c) => c.is_some(),
         }
     }
 
@@ -74,6 +80,7 @@ impl EntityState {
             EntityState::Consultation(c) => c.as_ref().map(|c| c.last_event_at),
             EntityState::Evaluation(e) => e.as_ref().map(|e| e.last_event_at),
             EntityState::Complaint(c) => c.as_ref().map(|c| c.last_event_at),
+            EntityState::Commission(c) => c.as_ref().map(|c| c.last_event_at),
         }
     }
 
@@ -149,6 +156,35 @@ impl EntityState {
                     .map(|(c, _)| EntityState::Complaint(Some(c)))
                     .map_err(|e| e.to_string())
             }
+            (
+                EntityState::Commission(state),
+                DomainCommand::Commission {
+                    commission,
+                    command,
+                },
+            ) => {
+                let market = crate::market::shipped().map_err(|e| e.to_string())?;
+                // As on the server: a random draw is derived from the request and its quotes.
+                let mut command = command.clone();
+                if let (
+                    CommissionCommand::Select {
+                        rule: SelectionRule::RandomDraw { draw },
+                    },
+                    Some(c),
+                ) = (&mut command, state.as_ref())
+                {
+                    *draw = permitdesk_protocol::commission::draw_for(c);
+                }
+                let acting = Acting {
+                    actor: actor.clone(),
+                    at: env.acted_at,
+                    opinion: env.opinion.clone(),
+                    attachments: env.attachments.clone(),
+                };
+                Commission::execute(state.clone(), commission, &command, &acting, market)
+                    .map(|(c, _)| EntityState::Commission(Some(c)))
+                    .map_err(|e| e.to_string())
+            }
             _ => Err("命令与对象类型不符".to_owned()),
         }
     }
@@ -178,6 +214,11 @@ impl EntityState {
                 *state = Some(Complaint::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
                 Ok(())
             }
+            (EntityState::Commission(state), DomainEvent::Commission(s)) => {
+                *state =
+                    Some(Commission::apply(state.take(), &s.event).map_err(|e| e.to_string())?);
+                Ok(())
+            }
             _ => Err("记录类型与对象类型不符".to_owned()),
         }
     }
@@ -193,6 +234,8 @@ pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
         Some(EntityRef::Evaluation(EvaluationId::new(id)))
     } else if let Some(id) = key.strip_prefix("complaint:") {
         Some(EntityRef::Complaint(ComplaintId::new(id)))
+    } else if let Some(id) = key.strip_prefix("commission:") {
+        Some(EntityRef::Commission(CommissionId::new(id)))
     } else {
         key.strip_prefix("project:")
             .map(|id| EntityRef::Project(ProjectId::new(id)))
@@ -223,6 +266,7 @@ pub(crate) fn table(entity: &EntityRef) -> (&'static str, &str) {
         EntityRef::Consultation(id) => ("consultations", id.as_str()),
         EntityRef::Evaluation(id) => ("evaluations", id.as_str()),
         EntityRef::Complaint(id) => ("complaints", id.as_str()),
+        EntityRef::Commission(id) => ("commissions", id.as_str()),
     }
 }
 
@@ -240,6 +284,9 @@ pub(crate) fn decode_state(entity: &EntityRef, json: Option<String>) -> Result<E
         (EntityRef::Complaint(_), Some(j)) => {
             EntityState::Complaint(Some(serde_json::from_str(&j)?))
         }
+        (EntityRef::Commission(_), Some(j)) => {
+            EntityState::Commission(Some(serde_json::from_str(&j)?))
+        }
         (e, None) => EntityState::empty(e),
     })
 }
@@ -251,6 +298,7 @@ fn encode_state(state: &EntityState) -> Result<Option<String>> {
         EntityState::Consultation(Some(c)) => Some(serde_json::to_string(c)?),
         EntityState::Evaluation(Some(e)) => Some(serde_json::to_string(e)?),
         EntityState::Complaint(Some(c)) => Some(serde_json::to_string(c)?),
+        EntityState::Commission(Some(c)) => Some(serde_json::to_string(c)?),
         _ => None,
     })
 }
@@ -403,6 +451,22 @@ pub(crate) fn save(
                 view_json
             ])?;
         }
+        EntityState::Commission(Some(c)) => {
+            conn.prepare_cached(
+                "INSERT INTO commissions (id, applicant, agency, service, department, state, confirmed, view) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET applicant = ?2, agency = ?3, service = ?4, department = ?5, state = ?6, confirmed = ?7, view = ?8",
+            )?
+            .execute(params![
+                id,
+                c.applicant.as_str(),
+                c.agency.as_ref().map(|a| a.as_str()),
+                c.terms.item.as_str(),
+                c.terms.competent_department.as_str(),
+                serde_json::to_value(c.state)?.as_str().unwrap_or_default(),
+                confirmed_json,
+                view_json
+            ])?;
+        }
         _ => {
             conn.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
                 .execute(params![id])?;
@@ -539,6 +603,22 @@ impl Store {
         )
     }
 
+    /// A commission (中介服务委托), as the user sees it.
+    pub fn commission(&self, id: &CommissionId) -> Result<Option<Commission>> {
+        match self.view(&EntityRef::Commission(id.clone()))? {
+            EntityState::Commission(c) => Ok(c),
+            _ => Ok(None),
+        }
+    }
+
+    /// Every commission in the local store (the user's own, its department's, or its agency's).
+    pub fn commissions(&self) -> Result<Vec<Commission>> {
+        self.decode_all(
+            "SELECT coalesce(view, confirmed) FROM commissions ORDER BY id",
+            params![],
+        )
+    }
+
     /// The confirmed (server) state of an entity, without local commands.
     pub fn confirmed(&self, entity: &EntityRef) -> Result<EntityState> {
         Ok(load_confirmed(&self.conn, entity)?.state)
@@ -632,6 +712,9 @@ impl Store {
         }
         for id in self.ids("SELECT id FROM complaints ORDER BY id")? {
             out.push(EntityRef::Complaint(ComplaintId::new(id)));
+        }
+        for id in self.ids("SELECT id FROM commissions ORDER BY id")? {
+            out.push(EntityRef::Commission(CommissionId::new(id)));
         }
         Ok(out)
     }

@@ -79,6 +79,7 @@ pub fn action_name(cmd: &DomainCommand) -> String {
         DomainCommand::Consultation { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Evaluation { command, .. } => serde_json::to_value(command.action()),
         DomainCommand::Complaint { command, .. } => serde_json::to_value(command.action()),
+        DomainCommand::Commission { command, .. } => serde_json::to_value(command.action()),
     };
     let name = inner
         .ok()
@@ -90,6 +91,7 @@ pub fn action_name(cmd: &DomainCommand) -> String {
         DomainCommand::Consultation { .. } => format!("consultation.{name}"),
         DomainCommand::Evaluation { .. } => format!("evaluation.{name}"),
         DomainCommand::Complaint { .. } => format!("complaint.{name}"),
+        DomainCommand::Commission { .. } => format!("commission.{name}"),
     }
 }
 

@@ -34,6 +34,7 @@ fn verify_link(
         DomainEvent::Consultation(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Evaluation(s) => (s.seq, &s.prev_hash, &s.hash),
         DomainEvent::Complaint(s) => (s.seq, &s.prev_hash, &s.hash),
+        DomainEvent::Commission(s) => (s.seq, &s.prev_hash, &s.hash),
     };
     if event.entity_key() != key {
         return Err(format!("记录属于 {}，不属于 {key}", event.entity_key()));
@@ -102,6 +103,7 @@ impl Store {
                         DomainEvent::Consultation(s) => &s.hash,
                         DomainEvent::Evaluation(s) => &s.hash,
                         DomainEvent::Complaint(s) => &s.hash,
+                        DomainEvent::Commission(s) => &s.hash,
                     };
                     if stored.as_ref() != Some(hash) {
                         return Err(ClientError::TrailBroken {

@@ -125,6 +125,18 @@ const MIGRATIONS: &[&str] = &[
         confirmed TEXT,
         view TEXT
     );",
+    // 4: 中介服务委托 (issue 6, seed 9): commissions of the intermediary-service market.
+    "CREATE TABLE commissions (
+        id TEXT PRIMARY KEY,
+        applicant TEXT NOT NULL,
+        agency TEXT,
+        service TEXT NOT NULL,
+        department TEXT NOT NULL,
+        state TEXT NOT NULL,
+        confirmed TEXT,
+        view TEXT
+    );
+    CREATE INDEX commissions_state ON commissions(state);",
 ];
 
 /// The schema version this build writes.

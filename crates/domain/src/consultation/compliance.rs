@@ -63,7 +63,17 @@ pub enum ZoneError {
     Geometry { code: String, error: SiteError },
 }
 
+/// The demo planning zones of Harbin, as shipped (a GeoJSON `FeatureCollection` in CGCS2000:
+/// 居住用地, 商业用地 and a 生态保护红线 in 松北区, 工业用地 in 平房区, 永久基本农田 in 呼兰区 with
+/// a village left out as a hole). Fictitious plots, for demonstration and tests.
+pub const DEMO_ZONES_GEOJSON: &str = include_str!("../../data/zones/harbin-demo.geojson");
+
 impl PlanningZone {
+    /// The shipped demo zones, validated (codes unique, every polygon sane).
+    pub fn demo() -> Result<Vec<PlanningZone>, ZoneError> {
+        Self::from_geojson_collection(DEMO_ZONES_GEOJSON, Datum::Cgcs2000)
+    }
+
     pub fn validate(&self) -> Result<(), ZoneError> {
         let wrap = |error| ZoneError::Geometry {
             code: self.code.clone(),

@@ -16,7 +16,9 @@
 pub mod compliance;
 pub mod site;
 
-pub use compliance::{MIN_FINDING_M2, PlanningZone, ZoneError, ZoneFinding, compliance_findings};
+pub use compliance::{
+    DEMO_ZONES_GEOJSON, MIN_FINDING_M2, PlanningZone, ZoneError, ZoneFinding, compliance_findings,
+};
 pub use site::{Bounds, Datum, HEILONGJIANG_BOUNDS, Polygon, Position, Site, SiteError};
 
 use crate::actor::{Actor, Role};

@@ -396,6 +396,13 @@ pub(crate) fn interaction_sql(kind: crate::scope::EntityKind, open_only: bool) -
         (EntityKind::Complaint, false) => {
             "SELECT entity_key FROM entity_heads WHERE kind = 'complaint' ORDER BY entity_key"
         }
+        // 中介服务委托 (issue 6): those whose service clock runs, or all.
+        (EntityKind::Commission, true) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'commission' AND state IN ('in_service', 'in_revision') ORDER BY entity_key"
+        }
+        (EntityKind::Commission, false) => {
+            "SELECT entity_key FROM entity_heads WHERE kind = 'commission' ORDER BY entity_key"
+        }
         // Other kinds have their own selections.
         _ => "SELECT entity_key FROM entity_heads WHERE 1 = 0",
     }

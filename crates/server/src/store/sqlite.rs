@@ -839,6 +839,9 @@ pub(crate) fn entity_ref(key: &str) -> Option<EntityRef> {
         "complaint" => Some(EntityRef::Complaint(
             permitdesk_domain::evaluation::ComplaintId::new(id),
         )),
+        "commission" => Some(EntityRef::Commission(
+            permitdesk_domain::intermediary::CommissionId::new(id),
+        )),
         _ => None,
     }
 }

@@ -1,0 +1,288 @@
+//! 中介服务超市 headless (issue 6, seed 9): `permitdesk market list|show` with no profile or
+//! server, and a `permitdesk server run` process with four headless clients (`permitdesk
+//! --profile DIR --json commission ...`): the applicant publishes a request offline, two
+//! qualified agencies quote, one outside the service sees nothing and its quote is refused; the
+//! applicant picks the lowest price; the chosen agency accepts (a service deadline appears),
+//! delivers a report file; the applicant confirms. Bad input exits 2, refusals exit 1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn permitdesk");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// One headless client: a profile directory.
+struct Pc {
+    dir: PathBuf,
+}
+
+impl Pc {
+    fn cmd(&self, args: &[&str]) -> Output {
+        let mut all = vec!["--profile", self.dir.to_str().unwrap(), "--json"];
+        all.extend_from_slice(args);
+        run(&all, None)
+    }
+
+    /// Run and require success; the JSON answer.
+    fn ok(&self, args: &[&str]) -> Value {
+        let out = self.cmd(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)
+    }
+
+    /// An action queued with `--offline` (and said so).
+    fn offline(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--offline");
+        let v = self.ok(&all);
+        assert!(
+            v["offline"].is_string(),
+            "{args:?} should be queued offline: {v}"
+        );
+        assert_eq!(v["synced"], false);
+        v
+    }
+
+    /// An action that must have gone through to the server.
+    fn online(&self, args: &[&str]) -> Value {
+        let v = self.ok(args);
+        assert_eq!(v["synced"], true, "{args:?}: {v}");
+        assert!(v["refused"].as_array().unwrap().is_empty(), "{args:?}: {v}");
+        v
+    }
+
+    fn login(&self, url: &str, fp: &str, user: &str, password: &str) {
+        let out = run(
+            &[
+                "--profile",
+                self.dir.to_str().unwrap(),
+                "--json",
+                "login",
+                "--server",
+                url,
+                "--fingerprint",
+                fp,
+                "--user",
+                user,
+                "--password-stdin",
+            ],
+            Some(&format!("{password}\n")),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "login {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(data: &Path, listen: &str) -> (Server, String) {
+        let mut child = Command::new(BIN)
+            .args([
+                "--json",
+                "server",
+                "run",
+                "--data",
+                data.to_str().unwrap(),
+                "--listen",
+                listen,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let v: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
+        let url = v["listening"].as_str().unwrap().to_owned();
+        (
+            Server { child, url },
+            v["fingerprint"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn browse_the_market_and_run_a_competitive_commission_headless() {
+    // The market needs neither a profile nor a server.
+    let out = run(&["--json", "market", "list", "--service", "ZJ-01"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let list = json(&out);
+    assert_eq!(list[0]["item"], "ZJ-01");
+    assert_eq!(list[0]["agencies"].as_array().unwrap().len(), 2);
+    let out = run(&["--json", "market", "show", "91230100MA1K5P7QX4"], None);
+    assert_eq!(json(&out)["name"], "哈尔滨华清环境工程咨询有限公司");
+    let out = run(&["--json", "market", "show", "ZJ-02"], None);
+    assert_eq!(json(&out)["time_limit_working_days"], 15);
+    assert_eq!(run(&["market", "show", "ZJ-99"], None).status.code(), Some(1));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let init = run(
+        &["--json", "server", "init", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(init.status.code(), Some(0));
+    let seed = run(
+        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(seed.status.code(), Some(0));
+    let users = json(&seed);
+    let password = |id: &str| -> String {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["password"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (server, fp) = Server::start(&data, "127.0.0.1:0");
+    let url = server.url.clone();
+    let pc = |name: &str| Pc {
+        dir: tmp.path().join(name),
+    };
+    let (applicant, longhuan, huaqing, beifang) = (
+        pc("applicant-pc"),
+        pc("longhuan-pc"),
+        pc("huaqing-pc"),
+        pc("beifang-pc"),
+    );
+    applicant.login(&url, &fp, "applicant", &password("applicant"));
+    longhuan.login(&url, &fp, "agency-longhuan", &password("agency-longhuan"));
+    huaqing.login(&url, &fp, "agency-huaqing", &password("agency-huaqing"));
+    beifang.login(&url, &fp, "agency-beifang", &password("agency-beifang"));
+
+    let v = applicant.offline(&[
+        "commission",
+        "request",
+        "--service",
+        "ZJ-01",
+        "--project",
+        "P-1",
+        "--requirements",
+        "编制环境影响报告表",
+    ]);
+    let w = v["created"][0].as_str().unwrap().to_owned();
+    applicant.ok(&["sync"]);
+
+    for (agency, price) in [(&longhuan, "80000"), (&huaqing, "65000.50")] {
+        agency.ok(&["sync"]);
+        agency.online(&["commission", "quote", &w, "--price", price]);
+    }
+    // Bad input: exit 2. An agency outside the service never sees the request: exit 1.
+    assert_eq!(
+        huaqing
+            .cmd(&["commission", "quote", &w, "--price", "1,000"])
+            .status
+            .code(),
+        Some(2)
+    );
+    beifang.ok(&["sync"]);
+    assert_eq!(beifang.ok(&["commission", "list"]), serde_json::json!([]));
+    assert_eq!(
+        beifang
+            .cmd(&["commission", "quote", &w, "--price", "50000"])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    applicant.ok(&["sync"]);
+    assert_eq!(
+        applicant
+            .cmd(&["commission", "pick", &w, "--rule", "cheapest"])
+            .status
+            .code(),
+        Some(2)
+    );
+    applicant.online(&["commission", "pick", &w, "--rule", "lowest"]);
+    let shown = applicant.ok(&["commission", "show", &w]);
+    assert_eq!(shown["agency"], "91230100MA1K5P7QX4");
+    assert_eq!(shown["price_fen"], 6_500_050);
+    assert_eq!(shown["deadline"], Value::Null);
+
+    huaqing.ok(&["sync"]);
+    huaqing.online(&["commission", "accept", &w]);
+    let shown = huaqing.ok(&["commission", "show", &w]);
+    assert_eq!(shown["state"], "in_service");
+    assert!(shown["deadline"].is_string(), "{shown}");
+    let report = tmp.path().join("eia-report.pdf");
+    std::fs::write(&report, b"%PDF-1.4\n% eia report\n%%EOF\n").unwrap();
+    huaqing.online(&[
+        "commission",
+        "deliver",
+        &w,
+        "--report",
+        report.to_str().unwrap(),
+        "--summary",
+        "环境影响报告表（报批稿）",
+    ]);
+
+    applicant.ok(&["sync"]);
+    applicant.online(&["commission", "confirm", &w]);
+    let list = applicant.ok(&["commission", "list"]);
+    assert_eq!(list[0]["state"], "服务办结");
+    assert_eq!(list[0]["price_yuan"], "65000.50");
+    drop(server);
+}

@@ -1,0 +1,167 @@
+//! 中介服务超市 through the client (issue 6, seed 9), with real profiles against a real server:
+//! the applicant publishes a request offline (the local view already shows it), two qualified
+//! agencies pull it and quote offline, an agency outside the service never receives it; the
+//! applicant picks by lowest price, the chosen agency accepts, delivers a report (uploaded on
+//! sync) and the applicant confirms; every client that sees the commission holds the same
+//! verified trail, and the market is browsable with no server at all.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::Duration;
+use permitdesk_client::reads;
+use permitdesk_domain::ids::{ItemCode, OrganisationId, ProjectId};
+use permitdesk_domain::intermediary::*;
+use permitdesk_protocol::{DomainCommand, EntityRef};
+use support::*;
+
+const W: &str = "W-client-1";
+
+fn wc(command: CommissionCommand) -> DomainCommand {
+    DomainCommand::Commission {
+        commission: CommissionId::new(W),
+        command,
+    }
+}
+
+#[test]
+fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
+    // Offline browsing: the shipped market, no server.
+    let market = permitdesk_client::market::shipped().unwrap();
+    let menu = market.agencies_for(
+        &ItemCode::new("ZJ-01"),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+    );
+    assert_eq!(menu.len(), 2);
+
+    let h = Harness::start();
+    let mut applicant = client(&h, "applicant", Duration::zero());
+    let mut longhuan = client(&h, "agency-longhuan", Duration::zero());
+    let mut huaqing = client(&h, "agency-huaqing", Duration::zero());
+    let mut beifang = client(&h, "agency-beifang", Duration::zero());
+
+    applicant
+        .profile
+        .act(
+            wc(CommissionCommand::PublishRequest {
+                service: ItemCode::new("ZJ-01"),
+                project: ProjectId::new("P-client-1"),
+                requirements: "编制环境影响报告表".into(),
+            }),
+            None,
+            vec![],
+        )
+        .unwrap();
+    let local = applicant
+        .profile
+        .store()
+        .commission(&CommissionId::new(W))
+        .unwrap()
+        .unwrap();
+    assert_eq!(local.state, CommissionState::Requested);
+    assert_eq!(reads::status(applicant.profile.store()).unwrap().pending, 1);
+    assert_synced(&mut applicant, &h);
+
+    // The qualified agencies quote offline, then sync.
+    for (agency, yuan) in [(&mut longhuan, 90_000u64), (&mut huaqing, 65_000)] {
+        agency.profile.sync_with(&h.transport(), opts()).unwrap();
+        assert_eq!(agency.profile.store().commissions().unwrap().len(), 1);
+        agency
+            .profile
+            .act(
+                wc(CommissionCommand::SubmitQuote {
+                    price_fen: yuan * 100,
+                    note: "二十个工作日内完成".into(),
+                }),
+                None,
+                vec![],
+            )
+            .unwrap();
+        assert_synced(agency, &h);
+    }
+    beifang.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert!(beifang.profile.store().commissions().unwrap().is_empty());
+
+    // The applicant picks the lowest price; the local view agrees with the server's.
+    applicant.profile.sync_with(&h.transport(), opts()).unwrap();
+    applicant
+        .profile
+        .act(
+            wc(CommissionCommand::Select {
+                rule: SelectionRule::LowestPrice,
+            }),
+            None,
+            vec![],
+        )
+        .unwrap();
+    let picked = applicant
+        .profile
+        .store()
+        .commission(&CommissionId::new(W))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        picked.agency,
+        Some(OrganisationId::new("91230100MA1K5P7QX4"))
+    );
+    assert_synced(&mut applicant, &h);
+
+    // The chosen agency accepts and delivers its report; the other one may not accept.
+    huaqing.profile.sync_with(&h.transport(), opts()).unwrap();
+    huaqing
+        .profile
+        .act(wc(CommissionCommand::Accept), None, vec![])
+        .unwrap();
+    let file = write_pdf(huaqing.dir.path(), "eia-report");
+    let report = huaqing.profile.attach_file(&file).unwrap();
+    huaqing
+        .profile
+        .act(
+            wc(CommissionCommand::Deliver {
+                report,
+                summary: "环境影响报告表（报批稿）".into(),
+            }),
+            None,
+            vec![],
+        )
+        .unwrap();
+    assert_synced(&mut huaqing, &h);
+    longhuan.profile.sync_with(&h.transport(), opts()).unwrap();
+    // Refused locally by the same domain rule the server applies; nothing is queued.
+    let refused = longhuan
+        .profile
+        .act(wc(CommissionCommand::Accept), None, vec![]);
+    assert!(
+        matches!(refused, Err(permitdesk_client::ClientError::Refused(_))),
+        "{refused:?}"
+    );
+    assert_eq!(reads::status(longhuan.profile.store()).unwrap().pending, 0);
+
+    applicant.profile.sync_with(&h.transport(), opts()).unwrap();
+    applicant
+        .profile
+        .act(wc(CommissionCommand::Confirm), None, vec![])
+        .unwrap();
+    assert_synced(&mut applicant, &h);
+    let done = applicant
+        .profile
+        .store()
+        .commission(&CommissionId::new(W))
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.state, CommissionState::Completed);
+    assert!(done.result().is_some());
+
+    for c in [&mut applicant, &mut huaqing, &mut longhuan] {
+        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        let t = reads::trail(
+            c.profile.store(),
+            &EntityRef::Commission(CommissionId::new(W)),
+        )
+        .unwrap();
+        assert_eq!(t.broken, None, "{}", c.user);
+        assert_eq!(t.events.len(), 7, "{}", c.user);
+    }
+    beifang.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert!(beifang.profile.store().commissions().unwrap().is_empty());
+}

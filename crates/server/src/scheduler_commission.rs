@@ -1,0 +1,85 @@
+//! Warning levels of 中介服务委托 whose service clock runs (issue 6, seed 9), on the
+//! scheduler's exactly-once key table, like [`crate::scheduler_evaluation`].
+//!
+//! The service clock is the domain's (`Commission::clock_input`: from the agency's acceptance,
+//! the service's time limit in working days, stopped while a report waits for the applicant or
+//! an expert review) read by the legal clock: `due_soon` and `overdue` as for cases. Keys:
+//! `warning:commission:ID:LEVEL:DEADLINE`, so a deadline moved by a stop makes a new key, and
+//! one level at one deadline is recorded once however many server processes run.
+
+use crate::error::StoreError;
+use crate::http::AppState;
+use crate::metrics::Metrics;
+use crate::scope::EntityKind;
+use crate::store::ScheduledAction;
+use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
+use permitdesk_domain::intermediary::{Commission, CommissionEvent};
+use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_protocol::DomainEvent;
+use serde_json::json;
+
+/// One pass over the commissions in service or in revision. Returns how many warnings this
+/// call recorded.
+pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let clock = LegalClock::new(&state.calendar, OfficeHours::default());
+    let mut ran = 0;
+    for trail in state
+        .store
+        .interaction_trails(EntityKind::Commission, true)
+        .await?
+    {
+        let events: Vec<CommissionEvent> = trail
+            .into_iter()
+            .filter_map(|e| match e {
+                DomainEvent::Commission(s) => Some(s.event),
+                _ => None,
+            })
+            .collect();
+        let Ok(c) = Commission::replay(events.iter()) else {
+            tracing::warn!("a stored commission does not replay; skipped by the scheduler");
+            continue;
+        };
+        let Some(input) = c.clock_input() else {
+            continue;
+        };
+        let reading = match clock.evaluate(&input, to_local(now)) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(commission = %c.id, error = %e, "service clock failed; skipped");
+                continue;
+            }
+        };
+        let level = match reading.level {
+            WarningLevel::DueSoon => "due_soon",
+            WarningLevel::Overdue => "overdue",
+            WarningLevel::Normal | WarningLevel::Paused => continue,
+        };
+        let Some(deadline) = reading.deadline.map(format_minute) else {
+            continue;
+        };
+        let entity_key = format!("commission:{}", c.id);
+        let action = ScheduledAction {
+            key: format!("warning:{entity_key}:{level}:{deadline}"),
+            kind: "warning".to_owned(),
+            entity_key: entity_key.clone(),
+            notification: json!({
+                "level": level,
+                "entity": c.id,
+                "agency": c.agency,
+                "department": c.terms.competent_department,
+                "deadline": deadline,
+            }),
+        };
+        if state
+            .store
+            .run_once(&action, now, &state.config.instance)
+            .await?
+        {
+            Metrics::add(&state.metrics.scheduled_actions, 1);
+            tracing::info!(entity = %entity_key, level, "warning level recorded");
+            ran += 1;
+        }
+    }
+    Ok(ran)
+}
