@@ -38,8 +38,15 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const APP: &str = env!("CARGO_BIN_EXE_permitdesk-desktop");
-const CASES: usize = 10_000;
 const RUNS: usize = 5;
+
+/// How many cases the reviewer's queue holds: 10,000, or `PERMITDESK_PERF_CASES`.
+fn cases() -> usize {
+    std::env::var("PERMITDESK_PERF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
 const WAIT: Duration = Duration::from_secs(300);
 
 // ---- harness (a copy of the small pieces of desktop_e2e.rs) ---------------------------------
@@ -481,7 +488,7 @@ impl Pusher<'_> {
 }
 
 /// 10,000 cases of ZGJ-04 of one project, submitted, received and accepted: in review at ZGJ.
-fn seed(url: &str, fp: &str, password: &dyn Fn(&str) -> String) {
+fn seed(url: &str, fp: &str, password: &dyn Fn(&str) -> String, n: usize) {
     let t = HttpTransport::new(url, &ServerTrust::Pinned(fp.to_owned())).unwrap();
     let mut applicant = Pusher::new(&t, "applicant", &password("applicant"));
     let mut window = Pusher::new(&t, "window", &password("window"));
@@ -515,7 +522,7 @@ fn seed(url: &str, fp: &str, password: &dyn Fn(&str) -> String) {
         case: CaseId::new(format!("C-p{i:05}")),
         command: c,
     };
-    for i in 0..CASES {
+    for i in 0..n {
         applicant.add(case(i, fixtures::create_case(pid, org.clone())));
         applicant.add(case(
             i,
@@ -530,7 +537,7 @@ fn seed(url: &str, fp: &str, password: &dyn Fn(&str) -> String) {
         time_limit_working_days: 0,
         review_levels: vec![],
     };
-    for i in 0..CASES {
+    for i in 0..n {
         window.add(case(i, CaseCommand::Receive));
         window.add(case(
             i,
@@ -702,15 +709,17 @@ async fn measure_desktop_performance() {
     };
     let (_server, url, fp) = Server::start(&data);
 
+    let n = cases();
     let seeding = Instant::now();
     {
         let (url, fp, password) = (url.clone(), fp.clone(), password.clone());
-        tokio::task::spawn_blocking(move || seed(&url, &fp, &password))
+        tokio::task::spawn_blocking(move || seed(&url, &fp, &password, n))
             .await
             .unwrap();
     }
     println!(
-        "seeded {CASES} cases (40,004 commands) in {:.1} s",
+        "seeded {n} cases ({} commands) in {:.1} s",
+        4 * n + 4,
         seeding.elapsed().as_secs_f64()
     );
 
@@ -781,7 +790,7 @@ async fn measure_desktop_performance() {
         summary(&reads_sync)
     );
     results.push((
-        "save_draft while the initial sync (40,000 events) runs".into(),
+        format!("save_draft while the initial sync ({n} cases) runs"),
         "never waits for network/disk".into(),
         summary(&save_sync),
     ));
@@ -800,13 +809,10 @@ async fn measure_desktop_performance() {
             )
             .await
             .unwrap();
-        if v.as_str() == Some(&CASES.to_string()) {
+        if v.as_str() == Some(&n.to_string()) {
             break;
         }
-        assert!(
-            Instant::now() < until,
-            "the queue never showed {CASES}: {v}"
-        );
+        assert!(Instant::now() < until, "the queue never showed {n}: {v}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     c.close().await.unwrap();
@@ -829,7 +835,7 @@ async fn measure_desktop_performance() {
                 )
                 .await
                 .unwrap();
-            if v.as_str() == Some(&CASES.to_string()) {
+            if v.as_str() == Some(&n.to_string()) {
                 break;
             }
             assert!(Instant::now() < until, "queue never full at start: {v}");
@@ -837,7 +843,7 @@ async fn measure_desktop_performance() {
         }
         let q = t0.elapsed();
         println!(
-            "cold start (logged in) run {i}: header-user {:.0} ms, queue of {CASES} {:.0} ms",
+            "cold start (logged in) run {i}: header-user {:.0} ms, queue of {n} {:.0} ms",
             ms(h),
             ms(q)
         );
@@ -851,7 +857,7 @@ async fn measure_desktop_performance() {
             // Let the start-up sync finish so that it does not hold the profile.
             tokio::time::sleep(Duration::from_secs(3)).await;
             let mem_start = Mem::of_app(&driver);
-            mem_start.print("after start-up with the queue of 10,000 shown");
+            mem_start.print(&format!("after start-up with the queue of {n} shown"));
             let mut first = vec![];
             let mut total = vec![];
             let mut painted = vec![];
@@ -869,7 +875,7 @@ async fn measure_desktop_performance() {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                let v = js(&c, &QUEUE_PAINT.replace("TOTAL", &CASES.to_string())).await;
+                let v = js(&c, &QUEUE_PAINT.replace("TOTAL", &n.to_string())).await;
                 println!("queue paint run {r}: {v}");
                 assert!(v.get("timeout").is_none(), "{v}");
                 first.push(v["first"].as_f64().unwrap());
@@ -886,7 +892,7 @@ async fn measure_desktop_performance() {
                 ),
             ));
             results.push((
-                "queue: click to data-total = 10000; to the frame after".into(),
+                format!("queue: click to data-total = {n}; to the frame after"),
                 "< 300 ms".into(),
                 format!(
                     "median {:.0} ms; painted {:.0} ms",
@@ -932,7 +938,7 @@ async fn measure_desktop_performance() {
                 .map(|r| format!("{} {:.0} MB", r.1, r.2 as f64 / 1024.0))
                 .collect();
             results.push((
-                "memory with 10,000 cases (app + WebKit children)".into(),
+                format!("memory with {n} cases (app + WebKit children)"),
                 "< 250 MB".into(),
                 format!(
                     "VmRSS {:.0} MB ({}); PSS {}",
@@ -971,7 +977,7 @@ async fn measure_desktop_performance() {
             "cold start (logged in) to header-user".into(),
             "< 1500 ms".into(),
             format!(
-                "median {:.0} ms (runs {:?}); to the queue of 10,000 filled: median {:.0} ms",
+                "median {:.0} ms (runs {:?}); to the queue of {n} filled: median {:.0} ms",
                 median(&header_ready),
                 header_ready.iter().map(|v| v.round()).collect::<Vec<_>>(),
                 median(&queue_full)

@@ -1179,3 +1179,20 @@ pub async fn market() -> Answer<permitdesk_domain::intermediary::market::MarketC
     permitdesk_domain::intermediary::market::MarketCatalogue::demo()
         .map_err(|e| UiError::internal(format!("中介服务目录无法加载：{e}")))
 }
+
+/// 中介服务委托: the commissions this user may see (an agency: only its own and the requests it
+/// may quote on).
+#[tauri::command]
+pub async fn commissions(
+    state: State<'_, AppState>,
+) -> Answer<Vec<permitdesk_domain::intermediary::Commission>> {
+    with_profile(&state, |p| Ok(p.store().commissions()?)).await
+}
+
+/// 规划分区: the shipped planning zones the compliance review checks a site against.
+#[tauri::command]
+pub async fn planning_zones()
+-> Answer<Vec<permitdesk_domain::consultation::compliance::PlanningZone>> {
+    permitdesk_domain::consultation::compliance::PlanningZone::demo()
+        .map_err(|e| UiError::internal(format!("规划分区数据无法加载：{e}")))
+}

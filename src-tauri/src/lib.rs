@@ -85,6 +85,8 @@ macro_rules! with_commands {
             $crate::commands::complaints,
             $crate::commands::statistics,
             $crate::commands::market,
+            $crate::commands::commissions,
+            $crate::commands::planning_zones,
         ])
     };
 }

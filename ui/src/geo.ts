@@ -73,3 +73,38 @@ export function layout(rings: Position[][], width: number, height: number, margi
 }
 
 export const pointsAttr = (ring: { x: number; y: number }[]) => ring.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')
+
+/** Other rings (planning zones) in the same projection and scale as a layout of `width` × `height`. */
+export function placeRings(l: MapLayout, rings: Position[][], width: number, height: number): { x: number; y: number }[][] {
+  const unitsPerMetre = 1 / l.metresPerUnit
+  return rings.map((r) =>
+    r.map((p) => {
+      const q = project(toLonLat(p), l.origin)
+      return { x: width / 2 + q.x * unitsPerMetre, y: height / 2 - q.y * unitsPerMetre }
+    }),
+  )
+}
+
+export type ZoneKind = 'residential' | 'commercial' | 'industrial' | 'ecological' | 'farmland' | 'education' | 'other'
+
+/** The kind of a planning zone from its 用地性质 / 管控类型 (land_use), for the fill colour. */
+export function zoneKind(landUse: string): ZoneKind {
+  if (/生态|红线|绿地|G1/.test(landUse)) return 'ecological'
+  if (/农田|耕地/.test(landUse)) return 'farmland'
+  if (/居住|R\d/.test(landUse)) return 'residential'
+  if (/商业|商务|B\d/.test(landUse)) return 'commercial'
+  if (/工业|仓储|M\d|W\d/.test(landUse)) return 'industrial'
+  if (/教育|学校|A3/.test(landUse)) return 'education'
+  return 'other'
+}
+
+/** Light fills by zone kind (the site stays on top in blue). */
+export const ZONE_FILL: Record<ZoneKind, string> = {
+  residential: '#fff3c4',
+  commercial: '#fbd5d5',
+  industrial: '#e3d7f2',
+  ecological: '#d3efd3',
+  farmland: '#eef2c8',
+  education: '#d6ecf7',
+  other: '#ebebeb',
+}

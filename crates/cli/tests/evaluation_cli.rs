@@ -5,158 +5,9 @@
 //! rectification; refusals exit 1 and change nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn permitdesk");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-/// One headless client: a profile directory.
-struct Pc {
-    dir: PathBuf,
-}
-
-impl Pc {
-    fn cmd(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--profile", self.dir.to_str().unwrap(), "--json"];
-        all.extend_from_slice(args);
-        run(&all, None)
-    }
-
-    /// Run and require success; the JSON answer.
-    fn ok(&self, args: &[&str]) -> Value {
-        let out = self.cmd(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json(&out)
-    }
-
-    /// An action queued with `--offline` (and said so).
-    fn offline(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.push("--offline");
-        let v = self.ok(&all);
-        assert!(
-            v["offline"].is_string(),
-            "{args:?} should be queued offline: {v}"
-        );
-        assert_eq!(v["synced"], false);
-        v
-    }
-
-    /// An action that must have gone through to the server.
-    fn online(&self, args: &[&str]) -> Value {
-        let v = self.ok(args);
-        assert_eq!(v["synced"], true, "{args:?}: {v}");
-        assert!(v["refused"].as_array().unwrap().is_empty(), "{args:?}: {v}");
-        v
-    }
-
-    fn login(&self, url: &str, fp: &str, user: &str, password: &str) {
-        let out = run(
-            &[
-                "--profile",
-                self.dir.to_str().unwrap(),
-                "--json",
-                "login",
-                "--server",
-                url,
-                "--fingerprint",
-                fp,
-                "--user",
-                user,
-                "--password-stdin",
-            ],
-            Some(&format!("{password}\n")),
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "login {user}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(data: &Path, listen: &str) -> (Server, String) {
-        let mut child = Command::new(BIN)
-            .args([
-                "--json",
-                "server",
-                "run",
-                "--data",
-                data.to_str().unwrap(),
-                "--listen",
-                listen,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let v: Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
-        let url = v["listening"].as_str().unwrap().to_owned();
-        (
-            Server { child, url },
-            v["fingerprint"].as_str().unwrap().to_owned(),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::*;
 
 #[test]
 fn rate_rectify_and_complain_headless_with_json() {
@@ -216,7 +67,7 @@ fn rate_rectify_and_complain_headless_with_json() {
     ]);
     assert_eq!(out.status.code(), Some(1));
 
-    let v = applicant.offline(&[
+    let v = applicant.queue_only(&[
         "rate",
         "--visit",
         "V-1",

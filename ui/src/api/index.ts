@@ -138,6 +138,10 @@ export const statistics = <J = unknown>(req: T.StatisticsRequest) =>
 
 // ---------------------------------------------------------------- 中介服务超市 (offline)
 export const market = () => call<T.MarketCatalogue>('market')
+/** 中介服务委托 visible to this user. */
+export const commissions = () => call<T.Commission[]>('commissions')
+/** 规划分区 (shipped data). */
+export const planningZones = () => call<T.PlanningZone[]>('planning_zones')
 
 // ---------------------------------------------------------------- helpers
 

@@ -744,6 +744,7 @@ export type DomainCommand =
   | { entity: 'consultation'; consultation: string; command: ConsultationCommand }
   | { entity: 'case'; case: string; command: Record<string, unknown> }
   | { entity: 'project'; project: string; command: Record<string, unknown> }
+  | { entity: 'commission'; commission: string; command: CommissionCommand }
 
 export interface CommandRequest {
   command: DomainCommand
@@ -965,4 +966,97 @@ export interface MarketCatalogue {
   version: string
   services: ServiceListing[]
   agencies: Agency[]
+}
+
+// ---------------------------------------------------------------- 中介服务委托 (crates/domain/src/intermediary)
+export type CommissionState =
+  | 'requested'
+  | 'awaiting_acceptance'
+  | 'in_service'
+  | 'delivered'
+  | 'in_revision'
+  | 'completed'
+  | 'declined'
+  | 'cancelled'
+
+/** SelectionRule: `#[serde(rename_all = "snake_case", tag = "rule")]`. */
+export type SelectionRule = { rule: 'lowest_price' } | { rule: 'random_draw'; draw: number } | { rule: 'direct'; agency: string }
+
+/** DeliveryOutcome: `tag = "outcome"`. */
+export type DeliveryOutcome =
+  | { outcome: 'confirmed' }
+  | { outcome: 'expert_review_passed'; conclusion: string }
+  | { outcome: 'expert_review_failed'; conclusion: string }
+  | { outcome: 'revision_requested'; points: string[] }
+
+export interface Quote {
+  agency: string
+  price_fen: number
+  note: string
+  at: string
+  declined: boolean
+}
+
+export interface Delivery {
+  report: string
+  summary: string
+  at: string
+  /** A Rust tuple `(DeliveryOutcome, Timestamp)`: a two-element array. */
+  outcome: [DeliveryOutcome, string] | null
+}
+
+export interface Commission {
+  id: string
+  mode: 'by_department' | 'direct_choice' | 'competitive'
+  payer: 'government' | 'applicant'
+  terms: {
+    market_version: string
+    item: string
+    name: string
+    competent_department: string
+    time_limit_working_days: number
+    fee_standard: string
+    service_standard: string
+  }
+  project: string
+  applicant: string
+  requirements: string | null
+  agency: string | null
+  price_fen: number | null
+  quotes: Quote[]
+  selection: SelectionRule | null
+  state: CommissionState
+  created_at: string
+  accepted_at: string | null
+  deliveries: Delivery[]
+  completed_at: string | null
+  shares: { case: string; item: string; by: Actor; at: string }[]
+  end_reason: string | null
+  last_event_at: string
+  version: number
+}
+
+/** CommissionCommand: `#[serde(rename_all = "snake_case", tag = "command")]`. */
+export type CommissionCommand =
+  | { command: 'commission_by_department'; service: string; project: string; applicant: string; agency: string }
+  | { command: 'commission_direct'; service: string; project: string; agency: string }
+  | { command: 'publish_request'; service: string; project: string; requirements: string }
+  | { command: 'submit_quote'; price_fen: number; note: string }
+  | { command: 'select'; rule: SelectionRule }
+  | { command: 'accept' }
+  | { command: 'decline'; reason: string }
+  | { command: 'deliver'; report: string; summary: string }
+  | { command: 'confirm' }
+  | { command: 'record_expert_review'; passed: boolean; conclusion: string }
+  | { command: 'request_revision'; points: string[] }
+  | { command: 'share_result'; case: string; item: string }
+  | { command: 'cancel'; reason: string }
+
+/** 规划分区 (crates/domain/src/consultation/compliance.rs PlanningZone). */
+export interface PlanningZone {
+  code: string
+  name: string
+  land_use: string
+  datum: 'wgs84' | 'cgcs2000'
+  polygons: { rings: Position[][] }[]
 }

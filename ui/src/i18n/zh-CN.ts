@@ -47,6 +47,7 @@ const zhCN = {
     complaints: '建议投诉',
     market: '中介服务超市',
     consultations: '策划生成/联合会商',
+    commissions: '中介服务委托',
   },
   login: {
     heading: '用户登录',
@@ -678,6 +679,15 @@ const zhCN = {
     deadlineText: '{from} 起 {days} 个工作日',
     answer: '提交会商意见',
     answerConditions: '同意的条件（每行一条，可空）',
+    zoneKinds: {
+      residential: '居住用地',
+      commercial: '商业用地',
+      industrial: '工业用地',
+      ecological: '生态保护红线',
+      farmland: '永久基本农田',
+      education: '教育用地',
+      other: '其他分区',
+    } as Record<string, string>,
     answerNotInvolved: '不涉及',
     answerOpinion: '意见说明',
     summary: '意见汇总',

@@ -326,6 +326,8 @@ struct CommissionView<'a> {
     /// 服务期限 (Beijing time), once the agency has accepted and while no report waits.
     deadline: Option<String>,
     warning: Option<permitdesk_domain::clock::WarningLevel>,
+    /// Why the service clock cannot be read (e.g. a year without a holiday table).
+    clock_error: Option<String>,
 }
 
 fn view(c: &Commission) -> CommissionView<'_> {
@@ -334,11 +336,17 @@ fn view(c: &Commission) -> CommissionView<'_> {
     let now = to_local(chrono::Utc::now());
     let reading = c
         .clock_input()
-        .and_then(|input| clock.evaluate(&input, now.max(input.accepted_at)).ok());
+        .map(|input| clock.evaluate(&input, now.max(input.accepted_at)));
+    let (reading, clock_error) = match reading {
+        Some(Ok(r)) => (Some(r), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
     CommissionView {
         commission: c,
         deadline: reading.as_ref().and_then(|r| r.deadline).map(format_minute),
         warning: reading.map(|r| r.level),
+        clock_error,
     }
 }
 
@@ -439,6 +447,9 @@ pub fn commission(p: &mut Profile, c: CommissionCommand, out: &Output) -> Result
                 }
                 if let Some(d) = &v.deadline {
                     s.push_str(&format!("服务期限：{d}\n"));
+                }
+                if let Some(e) = &v.clock_error {
+                    s.push_str(&format!("服务期限无法计算：{e}\n"));
                 }
                 for d in &c.deliveries {
                     s.push_str(&format!("成果：{} {}\n", d.report, d.summary));

@@ -1,0 +1,122 @@
+// 中介服务委托 (seed 9): the exact CommissionCommand JSON the UI sends with `act_command`
+// (DomainCommand `tag = "entity"`, id field `commission`; CommissionCommand `tag = "command"`;
+// SelectionRule `tag = "rule"`, all snake_case), prices in yuan <-> fen, and which actions a
+// user may take on a commission (mirrors CommissionAction::allowed_roles and the states of
+// Commission::decide). Pure, tested.
+import type { Commission, CommissionCommand, CommissionState, DomainCommand, SelectionRule, UserInfo } from './api/types'
+
+export function commissionCommand(id: string, command: CommissionCommand): DomainCommand {
+  return { entity: 'commission', commission: id.trim(), command }
+}
+
+export const commissionByDepartment = (id: string, service: string, project: string, applicant: string, agency: string) =>
+  commissionCommand(id, { command: 'commission_by_department', service: service.trim(), project: project.trim(), applicant: applicant.trim(), agency: agency.trim() })
+export const commissionDirect = (id: string, service: string, project: string, agency: string) =>
+  commissionCommand(id, { command: 'commission_direct', service: service.trim(), project: project.trim(), agency: agency.trim() })
+export const publishRequest = (id: string, service: string, project: string, requirements: string) =>
+  commissionCommand(id, { command: 'publish_request', service: service.trim(), project: project.trim(), requirements: requirements.trim() })
+export const submitQuote = (id: string, priceFen: number, note: string) =>
+  commissionCommand(id, { command: 'submit_quote', price_fen: priceFen, note: note.trim() })
+export const selectAgency = (id: string, rule: SelectionRule) => commissionCommand(id, { command: 'select', rule })
+export const acceptCommission = (id: string) => commissionCommand(id, { command: 'accept' })
+export const declineCommission = (id: string, reason: string) => commissionCommand(id, { command: 'decline', reason: reason.trim() })
+export const deliverReport = (id: string, report: string, summary: string) =>
+  commissionCommand(id, { command: 'deliver', report, summary: summary.trim() })
+export const confirmReport = (id: string) => commissionCommand(id, { command: 'confirm' })
+export const recordExpertReview = (id: string, passed: boolean, conclusion: string) =>
+  commissionCommand(id, { command: 'record_expert_review', passed, conclusion: conclusion.trim() })
+/** 退回修改: one point per line, blank lines dropped. */
+export const requestRevision = (id: string, points: string) =>
+  commissionCommand(id, {
+    command: 'request_revision',
+    points: points
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  })
+export const shareResult = (id: string, caseId: string, item: string) =>
+  commissionCommand(id, { command: 'share_result', case: caseId.trim(), item: item.trim() })
+export const cancelCommission = (id: string, reason: string) => commissionCommand(id, { command: 'cancel', reason: reason.trim() })
+
+export type RuleKind = SelectionRule['rule']
+
+export function selectionRule(kind: RuleKind, draw: number, agency: string): SelectionRule {
+  switch (kind) {
+    case 'lowest_price':
+      return { rule: 'lowest_price' }
+    case 'random_draw':
+      return { rule: 'random_draw', draw }
+    case 'direct':
+      return { rule: 'direct', agency: agency.trim() }
+  }
+}
+
+/** Yuan with up to two decimals into fen, like the CLI's `fen`; null when invalid or not positive. */
+export function yuanToFen(s: string): number | null {
+  const t = s.trim()
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(t)
+  if (!m) return null
+  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || '0')
+  return Number.isSafeInteger(fen) && fen > 0 ? fen : null
+}
+
+/** Fen as yuan with two decimals (the CLI's `yuan`). */
+export function fenToYuan(fen: number): string {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`
+}
+
+/** The announced 选取方式 line of a competitive request (written into 服务需求 when published). */
+export const RULE_LINE: Record<'lowest_price' | 'random_draw', string> = {
+  lowest_price: '选取方式：最低价',
+  random_draw: '选取方式：随机抽取',
+}
+
+export function announcedRule(requirements: string | null): 'lowest_price' | 'random_draw' | null {
+  if (!requirements) return null
+  if (requirements.includes(RULE_LINE.random_draw)) return 'random_draw'
+  if (requirements.includes(RULE_LINE.lowest_price)) return 'lowest_price'
+  return null
+}
+
+export type CommissionUiAction =
+  | 'quote'
+  | 'select'
+  | 'accept'
+  | 'decline'
+  | 'deliver'
+  | 'confirm'
+  | 'revise'
+  | 'review'
+  | 'cancel'
+
+/** The actions this user may take on `c` now (role, ownership and state as the domain checks them). */
+export function actionsFor(c: Commission, user: UserInfo | null | undefined): CommissionUiAction[] {
+  if (!user) return []
+  const s: CommissionState = c.state
+  const org = user.organisation
+  const out: CommissionUiAction[] = []
+  switch (user.role) {
+    case 'applicant':
+      if (org !== c.applicant) return []
+      if (s === 'requested' && c.quotes.some((q) => !q.declined)) out.push('select')
+      if (s === 'delivered') out.push('confirm', 'revise')
+      if ((s === 'requested' || s === 'awaiting_acceptance') && c.payer === 'applicant') out.push('cancel')
+      return out
+    case 'intermediary_agency':
+      if (!org) return []
+      if (s === 'requested' && !c.quotes.some((q) => q.agency === org)) out.push('quote')
+      if (s === 'awaiting_acceptance' && c.agency === org) out.push('accept', 'decline')
+      if ((s === 'in_service' || s === 'in_revision') && c.agency === org) out.push('deliver')
+      return out
+    case 'department_reviewer':
+      if (user.department !== c.terms.competent_department) return []
+      if (s === 'delivered') out.push('review')
+      if (s === 'requested' || s === 'awaiting_acceptance') out.push('cancel')
+      return out
+    default:
+      return []
+  }
+}
+
+/** Whether the agency sees the quote form: an open request (竞价中) it has not quoted on. */
+export const canQuote = (c: Commission, user: UserInfo | null | undefined) => actionsFor(c, user).includes('quote')
