@@ -16,172 +16,11 @@
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const APP: &str = env!("CARGO_BIN_EXE_permitdesk-desktop");
-
-fn cli() -> PathBuf {
-    let p = Path::new(APP).with_file_name("permitdesk");
-    assert!(
-        p.exists(),
-        "{} is missing: build it first (cargo build -p permitdesk-cli)",
-        p.display()
-    );
-    p
-}
-
-fn screens_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screens");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(cli())
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn ok(args: &[&str]) -> Value {
-    let out = run(args, None);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "permitdesk {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_port(port: u16, what: &str) {
-    let until = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "{what} did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// A `permitdesk server run` process.
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(data: &Path, listen: &str) -> (Server, String, String) {
-        let mut child = Command::new(cli())
-            .args([
-                "--json",
-                "server",
-                "run",
-                "--data",
-                data.to_str().unwrap(),
-                "--listen",
-                listen,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let v: Value = serde_json::from_str(&line).unwrap();
-        (
-            Server { child },
-            v["listening"].as_str().unwrap().to_owned(),
-            v["fingerprint"].as_str().unwrap().to_owned(),
-        )
-    }
-
-    fn stop(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// tauri-driver (which starts WebKitWebDriver), stopped with SIGTERM so that its WebKitWebDriver
-/// goes too.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = free_port();
-        let native = free_port();
-        let exe = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
-            let home = std::env::var("HOME").unwrap_or_default();
-            let local = Path::new(&home).join(".cargo/bin/tauri-driver");
-            if local.exists() {
-                local.display().to_string()
-            } else {
-                "tauri-driver".to_owned()
-            }
-        });
-        let child = Command::new(&exe)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {exe} (cargo install tauri-driver): {e}"));
-        wait_port(port, "tauri-driver");
-        Driver { child, port }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
+use support::*;
 
 /// One desktop app (one PC) in a WebDriver session.
 struct Desk {
@@ -190,10 +29,6 @@ struct Desk {
 }
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn tid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 impl Desk {
     async fn open(driver: &Driver, name: &'static str, profile: &Path) -> Desk {

@@ -18,6 +18,8 @@
 //! Run: `xvfb-run -a -s "-screen 0 1280x800x24" cargo test [--release] -p permitdesk-desktop
 //! --test desktop_perf -- --ignored --nocapture` (needs the `permitdesk` binary of the same
 //! profile beside the app: `cargo build [--release] -p permitdesk-cli`).
+//! `PERMITDESK_PERF_CASES=N` seeds N cases instead of 10,000; `PERMITDESK_PERF_CLI=PATH` takes
+//! the `permitdesk` binary (the server) from PATH.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::wd::TimeoutConfiguration;
@@ -31,13 +33,12 @@ use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{CommandEnvelope, DomainCommand, LoginRequest, PushRequest};
 use permitdesk_server::testing::fixtures;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-const APP: &str = env!("CARGO_BIN_EXE_permitdesk-desktop");
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::*;
+
 const RUNS: usize = 5;
 
 /// How many cases the reviewer's queue holds: 10,000, or `PERMITDESK_PERF_CASES`.
@@ -50,151 +51,6 @@ fn cases() -> usize {
 const WAIT: Duration = Duration::from_secs(300);
 
 // ---- harness (a copy of the small pieces of desktop_e2e.rs) ---------------------------------
-
-/// The `permitdesk` binary beside the app, or `PERMITDESK_PERF_CLI` (for example a release build
-/// serving a debug app: a debug server pushes the 40,000 seeding commands slowly).
-fn cli() -> PathBuf {
-    let p = std::env::var_os("PERMITDESK_PERF_CLI").map_or_else(
-        || Path::new(APP).with_file_name("permitdesk"),
-        PathBuf::from,
-    );
-    assert!(
-        p.exists(),
-        "{} is missing: build it first (cargo build -p permitdesk-cli, same profile)",
-        p.display()
-    );
-    p
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(cli())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> Value {
-    let out = run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "permitdesk {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_port(port: u16, what: &str) {
-    let until = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "{what} did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// A `permitdesk server run` process.
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(data: &Path) -> (Server, String, String) {
-        let listen = format!("127.0.0.1:{}", free_port());
-        let mut child = Command::new(cli())
-            .args([
-                "--json",
-                "server",
-                "run",
-                "--data",
-                data.to_str().unwrap(),
-                "--listen",
-                &listen,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let v: Value = serde_json::from_str(&line).unwrap();
-        (
-            Server { child },
-            v["listening"].as_str().unwrap().to_owned(),
-            v["fingerprint"].as_str().unwrap().to_owned(),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// tauri-driver (which starts WebKitWebDriver, which starts the app), stopped with SIGTERM.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = free_port();
-        let native = free_port();
-        let exe = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
-            let home = std::env::var("HOME").unwrap_or_default();
-            let local = Path::new(&home).join(".cargo/bin/tauri-driver");
-            if local.exists() {
-                local.display().to_string()
-            } else {
-                "tauri-driver".to_owned()
-            }
-        });
-        let child = Command::new(&exe)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {exe} (cargo install tauri-driver): {e}"));
-        wait_port(port, "tauri-driver");
-        Driver { child, port }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn tid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
-}
 
 /// A new WebDriver session, which spawns the app on `profile`.
 async fn session(driver: &Driver, profile: &Path) -> Client {
@@ -707,7 +563,8 @@ async fn measure_desktop_performance() {
             .unwrap()
             .to_owned()
     };
-    let (_server, url, fp) = Server::start(&data);
+    let listen = format!("127.0.0.1:{}", free_port());
+    let (_server, url, fp) = Server::start(&data, &listen);
 
     let n = cases();
     let seeding = Instant::now();

@@ -23,6 +23,7 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/evaluations', label: 'evaluations', testid: 'menu-evaluations' },
         { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
         { path: '/market', label: 'market', testid: 'menu-market' },
+        { path: '/commissions', label: 'commissions', testid: 'menu-commissions' },
       ]
     case 'window_operator':
       return [
@@ -41,6 +42,7 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
         { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
         { path: '/market', label: 'market', testid: 'menu-market' },
+        { path: '/commissions', label: 'commissions', testid: 'menu-commissions' },
       ]
     case 'utility_unit':
       return [
@@ -54,6 +56,7 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
       return [
         { path: '/queue', label: 'reviewQueue', testid: 'menu-queue', shortcut: 'Alt+Q' },
         { path: '/market', label: 'market', testid: 'menu-market' },
+        { path: '/commissions', label: 'commissions', testid: 'menu-commissions' },
       ]
     case 'reform_office':
       return [
@@ -64,6 +67,7 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/complaints', label: 'complaints', testid: 'menu-complaints' },
         { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
         { path: '/market', label: 'market', testid: 'menu-market' },
+        { path: '/commissions', label: 'commissions', testid: 'menu-commissions' },
       ]
     default:
       return []
@@ -100,6 +104,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'rectifications', name: 'rectifications', component: () => import('./views/reviewer/Rectifications.vue') },
       { path: 'complaints', name: 'complaints', component: () => import('./views/Complaints.vue') },
       { path: 'market', name: 'market', component: () => import('./views/Market.vue') },
+      { path: 'commissions', name: 'commissions', component: () => import('./views/Commissions.vue') },
       { path: 'consultations', name: 'consultations', component: () => import('./views/consultation/Consultations.vue') },
       { path: 'consultations/:id', name: 'consultation', component: () => import('./views/consultation/ConsultationPage.vue'), props: true },
     ],

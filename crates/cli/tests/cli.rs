@@ -400,3 +400,33 @@ fn documents_demo_writes_every_paper_of_issue_4() {
         "{text}"
     );
 }
+
+#[test]
+fn the_generic_action_and_consultations_answer_offline_with_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let profile = tmp.path().join("p");
+    let p = profile.to_str().unwrap();
+    let list = permitdesk(&["--profile", p, "--json", "consultation", "list"]);
+    assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+    assert_eq!(json(&list), serde_json::json!([]));
+
+    let bad = permitdesk(&["--profile", p, "act", "--command", "{not json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("命令 JSON 无法解析"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // Well-formed, but nobody is logged in on this profile: refused, nothing queued.
+    let cmd = r#"{"entity":"case","case":"C-1","command":{"command":"receive"}}"#;
+    let out = permitdesk(&["--profile", p, "act", "--command", cmd]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("登录"), "{}", stderr(&out));
+    let status = permitdesk(&["--profile", p, "--json", "status"]);
+    assert_eq!(json(&status)["pending"], 0);
+
+    let missing = permitdesk(&["--profile", p, "consultation", "show", "PL-404"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("请先同步"));
+}

@@ -46,6 +46,12 @@ pub enum ClientCommand {
     /// list, show.
     #[command(subcommand)]
     Commission(super::commission::CommissionCommand),
+    /// 策划生成/联合会商: list, show, or act (`act` takes the consultation command as JSON).
+    #[command(subcommand)]
+    Consultation(ConsultationCommand),
+    /// Any domain command as JSON (what the desktop app's generic action sends), decided
+    /// locally by the domain first, queued, then synced unless `--offline`.
+    Act(ActArgs),
     /// 打印文书: the PDF of a local case or project (申请表, 一次性告知单, 受理通知书, 补正告知书,
     /// 不予受理通知书, 退件通知书, 办结通知书, 电子证照), offline.
     Document(DocumentArgs),
@@ -426,4 +432,30 @@ pub struct RefusalArgs {
     /// Mark this refusal (by mutation id) as read.
     #[arg(long)]
     pub dismiss: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsultationCommand {
+    /// The consultations in the local store.
+    List,
+    /// One consultation, with its invitations, answers and compliance findings.
+    Show { consultation: String },
+    /// Act on a consultation: `--command` is the ConsultationCommand JSON (e.g.
+    /// `{"command":"answer","department":"ZJJ","answer":{"answer":"not_involved"}}`).
+    Act {
+        consultation: String,
+        #[arg(long)]
+        command: String,
+        #[command(flatten)]
+        act: ActOptions,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    /// The DomainCommand JSON, e.g. `{"entity":"case","case":"C-1","command":{"command":"receive"}}`.
+    #[arg(long)]
+    pub command: String,
+    #[command(flatten)]
+    pub act: ActOptions,
 }

@@ -61,6 +61,12 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
         ClientCommand::Rectification(c) => super::evaluation::rectification(&mut p, c, out),
         ClientCommand::Complaint(c) => super::evaluation::complaint(&mut p, c, out),
         ClientCommand::Commission(c) => super::commission::commission(&mut p, c, out),
+        ClientCommand::Consultation(c) => consultation(&mut p, c, out),
+        ClientCommand::Act(a) => {
+            let command: DomainCommand = serde_json::from_str(&a.command)
+                .map_err(|e| CliError::Usage(format!("命令 JSON 无法解析：{e}")))?;
+            act_all(&mut p, vec![(command, vec![])], &a.act, vec![], out)
+        }
         ClientCommand::Queue(a) => queue(&p, a, out),
         ClientCommand::Trail(a) => trail(&p, a, out),
         ClientCommand::Document(a) => document(&p, a, out),
@@ -267,6 +273,49 @@ pub(super) fn act_all(
         Err(CliError::Checked)
     } else {
         Ok(())
+    }
+}
+
+fn consultation(p: &mut Profile, c: ConsultationCommand, out: &Output) -> Result<(), CliError> {
+    use permitdesk_domain::consultation::ConsultationId;
+    match c {
+        ConsultationCommand::List => {
+            let mut list = Vec::new();
+            for e in p.store().entities().map_err(client_err)? {
+                if let EntityRef::Consultation(id) = e
+                    && let Some(c) = p.store().consultation(&id).map_err(client_err)?
+                {
+                    list.push(c);
+                }
+            }
+            out.print(&list, || {
+                list.iter()
+                    .map(|c| format!("{} {:?}\n", c.id, c.state))
+                    .collect::<String>()
+            })
+        }
+        ConsultationCommand::Show { consultation } => {
+            let id = ConsultationId::new(consultation.trim());
+            let c = p
+                .store()
+                .consultation(&id)
+                .map_err(client_err)?
+                .ok_or_else(|| CliError::Invalid(format!("本地没有策划记录“{id}”，请先同步")))?;
+            out.print(&c, || format!("{} {:?}\n", c.id, c.state))
+        }
+        ConsultationCommand::Act {
+            consultation,
+            command,
+            act,
+        } => {
+            let command = serde_json::from_str(&command)
+                .map_err(|e| CliError::Usage(format!("会商命令 JSON 无法解析：{e}")))?;
+            let cmd = DomainCommand::Consultation {
+                consultation: ConsultationId::new(consultation.trim()),
+                command,
+            };
+            act_all(p, vec![(cmd, vec![])], &act, vec![], out)
+        }
     }
 }
 
