@@ -8,117 +8,26 @@
 //! records an overdue warning once. Runs on the backend PERMITDESK_TEST_DATABASE selects.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use permitdesk_domain::ids::{AttachmentId, CaseId, ItemCode, OrganisationId, ProjectId, UserId};
 use permitdesk_domain::intermediary::*;
-use permitdesk_domain::time::{from_local, parse_local, to_local};
+use permitdesk_domain::time::to_local;
 use permitdesk_protocol::commission::{MarketResponse, draw_for};
-use permitdesk_protocol::{
-    CommandEnvelope, CommandOutcome, DomainCommand, DomainEvent, PushRequest, Refusal, paths,
-};
+use permitdesk_protocol::{CommandOutcome, DomainCommand, DomainEvent, Refusal, paths};
 use permitdesk_server::attachments::sha256_hex;
-use permitdesk_server::clock::ManualClock;
 use permitdesk_server::store::PushEnv;
+use permitdesk_server::testing::ApiClient;
 use permitdesk_server::testing::fixtures::*;
-use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
-use std::collections::HashMap;
-use std::sync::Arc;
 
 const LONGHUAN: &str = "91230100MA1AHJ7K0N";
 const HUAQING: &str = "91230100MA1K5P7QX4";
 const JIENENG: &str = "91230100MA1CDE3F05";
 
-fn t(s: &str) -> DateTime<Utc> {
-    from_local(parse_local(s).unwrap())
-}
+mod http_world;
 
-struct World {
-    server: TestServer,
-    clock: Arc<ManualClock>,
-    clients: HashMap<String, (ApiClient, u64)>,
-}
+use http_world::World;
 
 impl World {
-    async fn start() -> World {
-        // Monday 2 March 2026, 09:00 Beijing time.
-        let clock = Arc::new(ManualClock::new(t("2026-03-02T09:00")));
-        let server = TestServer::start_with(
-            Backend::from_env(),
-            TestOptions {
-                clock: clock.clone(),
-                ..TestOptions::default()
-            },
-        )
-        .await
-        .unwrap();
-        World {
-            server,
-            clock,
-            clients: HashMap::new(),
-        }
-    }
-
-    fn now(&self) -> DateTime<Utc> {
-        self.clock.advance(Duration::minutes(1));
-        permitdesk_server::clock::Clock::now(self.clock.as_ref())
-    }
-
-    async fn client(&mut self, who: &str) -> &mut (ApiClient, u64) {
-        if !self.clients.contains_key(who) {
-            let c = self.server.login(who).await.unwrap();
-            self.clients.insert(who.to_owned(), (c, 0));
-        }
-        self.clients.get_mut(who).unwrap()
-    }
-
-    async fn push_with(
-        &mut self,
-        who: &str,
-        command: DomainCommand,
-        attachments: Vec<AttachmentId>,
-    ) -> CommandOutcome {
-        let at = self.now();
-        let (c, m) = self.client(who).await;
-        *m += 1;
-        let r = c
-            .push(&PushRequest {
-                client_id: format!("pc-{who}"),
-                commands: vec![CommandEnvelope {
-                    mutation_id: *m,
-                    command,
-                    acted_at: at,
-                    opinion: None,
-                    attachments,
-                    base_version: 0,
-                }],
-            })
-            .await
-            .unwrap();
-        r.results[0].outcome.clone()
-    }
-
-    async fn ok(&mut self, who: &str, command: DomainCommand) -> Vec<u64> {
-        match self.push_with(who, command, vec![]).await {
-            CommandOutcome::Applied { server_seqs } => server_seqs,
-            other => panic!("{who}: not applied: {other:?}"),
-        }
-    }
-
-    /// Refused, and nothing was stored.
-    async fn refused(&mut self, who: &str, command: DomainCommand) -> Refusal {
-        let before = self.server.state.store.max_server_seq().await.unwrap();
-        let o = self.push_with(who, command, vec![]).await;
-        assert_eq!(
-            self.server.state.store.max_server_seq().await.unwrap(),
-            before,
-            "{who}: a refusal changed something"
-        );
-        match o {
-            CommandOutcome::Refused { refusal } => refusal,
-            other => panic!("{who}: expected a refusal, got {other:?}"),
-        }
-    }
-
     /// The commission keys `who` pulls (from the start).
     async fn sees(&mut self, who: &str) -> Vec<String> {
         let (c, _) = self.client(who).await;
