@@ -25,6 +25,11 @@ app=target/release/permitdesk-desktop
 
 data=target/demo-server
 listen="${PERMITDESK_LISTEN:-127.0.0.1:8443}"
+# Port taken (another server running)? Let the system pick a free one; the address is printed.
+if [ -z "${PERMITDESK_LISTEN:-}" ] && (echo > /dev/tcp/127.0.0.1/8443) 2>/dev/null; then
+  echo "127.0.0.1:8443 已被占用，改用系统分配的空闲端口"
+  listen="127.0.0.1:0"
+fi
 if [ ! -f "$data/users.json" ]; then
   rm -rf "$data"
   "$bin" server init --data "$data"
