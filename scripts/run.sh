@@ -65,4 +65,4 @@ if [ -z "${DISPLAY:-}" ]; then
   echo "（没有显示器：桌面程序运行在虚拟显示 :77 上）"
 fi
 profile="${PERMITDESK_PROFILE:-target/demo-profiles/default}"
-"$app" --profile "$profile"
+"$app" --profile "$profile" --server "$url" --fingerprint "$fingerprint"

@@ -62,7 +62,8 @@ pub struct SessionInfo {
 
 #[tauri::command]
 pub async fn session_info(state: State<'_, AppState>) -> Answer<SessionInfo> {
-    with_profile(&state, |p| {
+    let defaults = state.login_defaults.clone();
+    with_profile(&state, move |p| {
         let s = p.store().sync_state()?;
         let has_token = p.credentials().get(p.id(), Secret::Token)?.is_some();
         let expired = s.token_expires_at.is_some_and(|at| at <= p.clock().now());
@@ -70,8 +71,8 @@ pub async fn session_info(state: State<'_, AppState>) -> Answer<SessionInfo> {
             logged_in: has_token && s.user.is_some() && !expired,
             remembered_user: s.user.as_ref().map(|u| u.id.to_string()),
             user: s.user,
-            server_url: s.server_url,
-            fingerprint: s.fingerprint,
+            server_url: s.server_url.or(defaults.server),
+            fingerprint: s.fingerprint.or(defaults.fingerprint),
         })
     })
     .await

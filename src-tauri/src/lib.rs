@@ -24,15 +24,20 @@ pub fn command_names() -> &'static [&'static str] {
     &COMMANDS
 }
 
-/// `--profile DIR` from the arguments, then `$PERMITDESK_PROFILE`.
-fn profile_dir_from_args() -> Option<PathBuf> {
-    let mut args = std::env::args_os().skip(1);
+/// The value after `--name` in the arguments, then the environment variable `env`.
+fn arg_or_env(name: &str, env: &str) -> Option<String> {
+    let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--profile" {
-            return args.next().map(PathBuf::from);
+        if a == name {
+            return args.next();
         }
     }
-    std::env::var_os("PERMITDESK_PROFILE").map(PathBuf::from)
+    std::env::var(env).ok().filter(|v| !v.is_empty())
+}
+
+/// `--profile DIR` from the arguments, then `$PERMITDESK_PROFILE`.
+fn profile_dir_from_args() -> Option<PathBuf> {
+    arg_or_env("--profile", "PERMITDESK_PROFILE").map(PathBuf::from)
 }
 
 /// Register every command on a builder (shared by the app and the tests).
@@ -99,7 +104,14 @@ pub fn run() -> std::process::ExitCode {
             None => app.path().app_data_dir()?.join("profile"),
         };
         let profile = Profile::open(&dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock))?;
-        app.manage(AppState::new(profile).map_err(|e| e.message)?);
+        let mut state = AppState::new(profile).map_err(|e| e.message)?;
+        // What the login form offers on a profile that never logged in (scripts/run.sh passes
+        // its demo server): `--server URL --fingerprint SHA256`.
+        state.login_defaults = state::LoginDefaults {
+            server: arg_or_env("--server", "PERMITDESK_SERVER"),
+            fingerprint: arg_or_env("--fingerprint", "PERMITDESK_FINGERPRINT"),
+        };
+        app.manage(state);
         sync_loop::start(app.handle().clone());
         Ok(())
     });

@@ -20,8 +20,16 @@ pub struct SyncState {
     pub message: Option<String>,
 }
 
+/// The server and fingerprint the login form offers before a first login.
+#[derive(Debug, Clone, Default)]
+pub struct LoginDefaults {
+    pub server: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
 /// Shared by every command and the background sync loop.
 pub struct AppState {
+    pub login_defaults: LoginDefaults,
     pub profile: Arc<Mutex<Profile>>,
     pub drafts: Arc<Mutex<Drafts>>,
     pub sync: Arc<Mutex<SyncState>>,
@@ -33,6 +41,7 @@ impl AppState {
     pub fn new(profile: Profile) -> Result<AppState, UiError> {
         let drafts = profile.open_drafts()?;
         Ok(AppState {
+            login_defaults: LoginDefaults::default(),
             profile: Arc::new(Mutex::new(profile)),
             drafts: Arc::new(Mutex::new(drafts)),
             sync: Arc::new(Mutex::new(SyncState::default())),
