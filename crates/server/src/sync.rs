@@ -15,7 +15,7 @@ use permitdesk_domain::case::{
 };
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
-use permitdesk_domain::consultation::{Consultation, ConsultationEvent, ConsultationId};
+use permitdesk_domain::consultation::{Consultation, ConsultationId};
 use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
 use permitdesk_domain::project::{
     Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
@@ -215,41 +215,21 @@ pub(crate) fn corrupt(key: &str) -> Refusal {
     invalid("服务器上该对象的记录无法重建，请联系系统管理员")
 }
 
-fn beijing(t: DateTime<Utc>) -> String {
-    format_minute(to_local(t))
-}
-
-fn case_events(key: &str, events: &[DomainEvent]) -> Result<Vec<CaseEvent>, Refusal> {
-    events
-        .iter()
-        .map(|e| match e {
-            DomainEvent::Case(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
-        .collect()
-}
-
-fn project_events(key: &str, events: &[DomainEvent]) -> Result<Vec<ProjectEvent>, Refusal> {
-    events
-        .iter()
-        .map(|e| match e {
-            DomainEvent::Project(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
-        .collect()
-}
-
-fn consultation_events(
+/// The domain events of one entity's stored trail, all of the kind `pick` accepts: an event of
+/// another kind means the stored trail is corrupt.
+pub(crate) fn events_of<E: Clone>(
     key: &str,
     events: &[DomainEvent],
-) -> Result<Vec<ConsultationEvent>, Refusal> {
+    pick: impl Fn(&DomainEvent) -> Option<&Sealed<E>>,
+) -> Result<Vec<E>, Refusal> {
     events
         .iter()
-        .map(|e| match e {
-            DomainEvent::Consultation(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
+        .map(|e| pick(e).map(|s| s.event.clone()).ok_or_else(|| corrupt(key)))
         .collect()
+}
+
+fn beijing(t: DateTime<Utc>) -> String {
+    format_minute(to_local(t))
 }
 
 /// Replays a stored planning record (None if it has no events).
@@ -261,7 +241,10 @@ pub fn replay_consultation(
     if l.events.is_empty() {
         return Ok(None);
     }
-    let events = consultation_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Consultation(s) => Some(s),
+        _ => None,
+    })?;
     Consultation::replay(events.iter())
         .map(Some)
         .map_err(|_| corrupt(key))
@@ -346,7 +329,10 @@ pub fn replay_project(
     loaded: Option<&LoadedEntity>,
 ) -> Result<Option<Project>, Refusal> {
     let Some(l) = loaded else { return Ok(None) };
-    let events = project_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Project(s) => Some(s),
+        _ => None,
+    })?;
     Project::replay(events.iter()).map_err(|_| corrupt(key))
 }
 
@@ -359,7 +345,10 @@ pub fn replay_case(
     if l.events.is_empty() {
         return Ok(None);
     }
-    let events = case_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Case(s) => Some(s),
+        _ => None,
+    })?;
     let case = Case::replay(events.iter()).map_err(|_| corrupt(key))?;
     Ok(Some((case, events)))
 }

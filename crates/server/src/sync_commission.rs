@@ -22,14 +22,13 @@
 
 use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
 use crate::sync::{
-    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, invalid, seal, snake,
+    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, events_of, invalid, seal, snake,
 };
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::case::Acting;
 use permitdesk_domain::ids::{DepartmentCode, ProjectId};
 use permitdesk_domain::intermediary::{
-    Commission, CommissionCommand, CommissionEvent, CommissionId, CommissionState, MarketCatalogue,
-    SelectionRule,
+    Commission, CommissionCommand, CommissionId, CommissionState, MarketCatalogue, SelectionRule,
 };
 use permitdesk_domain::time::to_local;
 use permitdesk_protocol::{CommandEnvelope, DomainEvent, Refusal};
@@ -104,16 +103,6 @@ pub fn commission_scope_project(id: &CommissionId) -> ProjectId {
     ProjectId::new(format!("commission:{id}"))
 }
 
-fn commission_events(key: &str, events: &[DomainEvent]) -> Result<Vec<CommissionEvent>, Refusal> {
-    events
-        .iter()
-        .map(|e| match e {
-            DomainEvent::Commission(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
-        .collect()
-}
-
 /// Replays a stored commission (None if it has no events).
 pub fn replay_commission(
     key: &str,
@@ -122,7 +111,10 @@ pub fn replay_commission(
     let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
         return Ok(None);
     };
-    let events = commission_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Commission(s) => Some(s),
+        _ => None,
+    })?;
     Commission::replay(events.iter())
         .map(Some)
         .map_err(|_| corrupt(key))

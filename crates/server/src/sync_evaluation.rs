@@ -11,13 +11,14 @@
 
 use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
 use crate::sync::{
-    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, invalid, replay_case, seal, snake,
+    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, events_of, invalid, replay_case,
+    seal, snake,
 };
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::evaluation::{
-    Complaint, ComplaintCommand, ComplaintEvent, ComplaintId, Evaluation, EvaluationCommand,
-    EvaluationEvent, EvaluationId, EvaluationPolicy, RatingSubject,
+    Complaint, ComplaintCommand, ComplaintId, Evaluation, EvaluationCommand, EvaluationId,
+    EvaluationPolicy, RatingSubject,
 };
 use permitdesk_domain::ids::{OrganisationId, ProjectId};
 use permitdesk_protocol::{CommandEnvelope, DomainEvent, Refusal};
@@ -69,26 +70,6 @@ pub fn complaint_scope(c: &Complaint) -> EntityScope {
     }
 }
 
-fn evaluation_events(key: &str, events: &[DomainEvent]) -> Result<Vec<EvaluationEvent>, Refusal> {
-    events
-        .iter()
-        .map(|e| match e {
-            DomainEvent::Evaluation(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
-        .collect()
-}
-
-fn complaint_events(key: &str, events: &[DomainEvent]) -> Result<Vec<ComplaintEvent>, Refusal> {
-    events
-        .iter()
-        .map(|e| match e {
-            DomainEvent::Complaint(s) => Ok(s.event.clone()),
-            _ => Err(corrupt(key)),
-        })
-        .collect()
-}
-
 /// Replays a stored rating (None if it has no events).
 pub fn replay_evaluation(
     key: &str,
@@ -97,7 +78,10 @@ pub fn replay_evaluation(
     let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
         return Ok(None);
     };
-    let events = evaluation_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Evaluation(s) => Some(s),
+        _ => None,
+    })?;
     Evaluation::replay(events.iter())
         .map(Some)
         .map_err(|_| corrupt(key))
@@ -111,7 +95,10 @@ pub fn replay_complaint(
     let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
         return Ok(None);
     };
-    let events = complaint_events(key, &l.events)?;
+    let events = events_of(key, &l.events, |e| match e {
+        DomainEvent::Complaint(s) => Some(s),
+        _ => None,
+    })?;
     Complaint::replay(events.iter())
         .map(Some)
         .map_err(|_| corrupt(key))
