@@ -300,8 +300,14 @@ impl WorkingCalendar {
     }
 
     /// `date` moved forward by `n` working days: the n-th working day after it (`date` itself for
-    /// n = 0). Used for whole-day deadlines such as "reply within n working days".
-    pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+    /// n = 0). Used for whole-day deadlines such as "reply within n working days". Days of a
+    /// year without a table are counted Monday to Friday; the second value lists those years
+    /// (empty: the date is final, not provisional).
+    pub fn add_working_days(
+        &self,
+        date: NaiveDate,
+        n: u32,
+    ) -> Result<(NaiveDate, Vec<i32>), CalendarError> {
         let mut cursor = DayCursor::new(self);
         let mut day = date.num_days_from_ce();
         let mut left = n;
@@ -313,7 +319,9 @@ impl WorkingCalendar {
                 left -= 1;
             }
         }
-        NaiveDate::from_num_days_from_ce_opt(day).ok_or(CalendarError::NoDataForYear(date.year()))
+        let end = NaiveDate::from_num_days_from_ce_opt(day)
+            .ok_or(CalendarError::NoDataForYear(date.year()))?;
+        Ok((end, cursor.provisional_years().to_vec()))
     }
 
     /// The calendar as a holiday file, in the shape `from_toml` reads back.
@@ -371,9 +379,15 @@ fn toml_string(s: &str) -> String {
 }
 
 /// Walks days in order, keeping the current year's table at hand.
+///
+/// A year without a table is never refused: its days are counted Monday to Friday (暂定) and
+/// the year is remembered in [`DayCursor::provisional_years`], so whoever reads a result says
+/// that it is provisional until the State Council's table for that year is imported.
 pub(crate) struct DayCursor<'a> {
     calendar: &'a WorkingCalendar,
     table: Option<&'a YearTable>,
+    /// Years walked that had no table, ascending, no repeats.
+    provisional: Vec<i32>,
 }
 
 impl<'a> DayCursor<'a> {
@@ -381,12 +395,18 @@ impl<'a> DayCursor<'a> {
         Self {
             calendar,
             table: None,
+            provisional: Vec::new(),
         }
     }
 
     /// The kind of the day with number `day` (`NaiveDate::num_days_from_ce`).
     pub(crate) fn kind(&mut self, day: i32) -> Result<DayKind<'a>, CalendarError> {
         Ok(self.run(day)?.0)
+    }
+
+    /// Years counted Monday to Friday for want of a table.
+    pub(crate) fn provisional_years(&self) -> &[i32] {
+        &self.provisional
     }
 
     /// The kind of day `day` and the number of the first day after the run of equal days that
@@ -398,16 +418,33 @@ impl<'a> DayCursor<'a> {
         }
         let date = NaiveDate::from_num_days_from_ce_opt(day)
             .ok_or(CalendarError::NoDataForYear(i32::MAX))?;
-        let table = self
-            .calendar
-            .years
-            .get(&date.year())
-            .ok_or(CalendarError::NoDataForYear(date.year()))?;
+        let Some(table) = self.calendar.years.get(&date.year()) else {
+            self.table = None;
+            if let Err(i) = self.provisional.binary_search(&date.year()) {
+                self.provisional.insert(i, date.year());
+            }
+            return Ok(weekday_run(date));
+        };
         self.table = Some(table);
         table
             .run_of_day_number(day)
             .ok_or(CalendarError::NoDataForYear(date.year()))
     }
+}
+
+/// The run holding `date` in a year without a table: Monday-Friday are working days, Saturday
+/// and Sunday are not; a run never crosses into the next year (which may have a table).
+fn weekday_run(date: NaiveDate) -> (DayKind<'static>, i32) {
+    let weekday = i32::try_from(date.weekday().num_days_from_monday()).unwrap_or(0);
+    let (kind, days_left) = if weekday < 5 {
+        (DayKind::Workday, 5 - weekday)
+    } else {
+        (DayKind::Weekend, 7 - weekday)
+    };
+    let day = date.num_days_from_ce();
+    let next_year = NaiveDate::from_ymd_opt(date.year().saturating_add(1), 1, 1)
+        .map_or(i32::MAX, |d| d.num_days_from_ce());
+    (kind, (day + days_left).min(next_year))
 }
 
 /// 1-based line of a byte offset.
@@ -726,9 +763,14 @@ mod tests {
             Err(CalendarError::NoDataForYear(2021))
         );
         assert_eq!(cal.workdays(2027), Err(CalendarError::NoDataForYear(2027)));
+        // Counting is never refused: 2027 is counted Monday to Friday and said to be provisional.
         assert_eq!(
             cal.add_working_days(d(2026, 12, 30), 2),
-            Err(CalendarError::NoDataForYear(2027))
+            Ok((d(2027, 1, 1), vec![2027]))
+        );
+        assert_eq!(
+            cal.add_working_days(d(2026, 12, 30), 5),
+            Ok((d(2027, 1, 6), vec![2027]))
         );
         assert!(
             CalendarError::NoDataForYear(2027)
@@ -743,15 +785,15 @@ mod tests {
         // 2024-09-27 Fri: 9/29 Sun (调休) is the 1st, 9/30 the 2nd, 10/8 the 3rd.
         assert_eq!(
             cal.add_working_days(d(2024, 9, 27), 1).unwrap(),
-            d(2024, 9, 29)
+            (d(2024, 9, 29), vec![])
         );
         assert_eq!(
             cal.add_working_days(d(2024, 9, 27), 3).unwrap(),
-            d(2024, 10, 8)
+            (d(2024, 10, 8), vec![])
         );
         assert_eq!(
             cal.add_working_days(d(2024, 10, 3), 0).unwrap(),
-            d(2024, 10, 3)
+            (d(2024, 10, 3), vec![])
         );
     }
 

@@ -102,7 +102,9 @@ impl OfficeHours {
 /// Why the clock could not be read. Each message tells the user what to correct.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClockError {
-    /// The computation needs a year whose holiday table is missing: never guessed.
+    /// A date outside every year a calendar can describe (before 1949 or after 9999). A year
+    /// merely missing its holiday table is not an error: it is counted Monday to Friday and the
+    /// reading is marked provisional ([`ClockReading::provisional_years`]).
     #[error("缺少 {0} 年的节假日安排数据，无法计算时限；请导入国务院办公厅公布的 {0} 年节假日安排")]
     NoDataForYear(i32),
     #[error("暂停或特别程序的结束时间 {to} 早于开始时间 {from}")]
@@ -247,9 +249,32 @@ pub struct ClockReading {
     pub level: WarningLevel,
     /// From acceptance to as-of, coalesced.
     pub explain: Vec<ExplainSpan>,
+    /// Years the reading walked that have no holiday table: their days were counted Monday to
+    /// Friday, so the deadline (and the days used and left) are provisional (暂定) until the
+    /// State Council's table for those years is imported. Empty: the reading is final.
+    pub provisional_years: Vec<i32>,
+}
+
+/// The mark shown beside a provisional deadline: "暂定：缺少 2027 年节假日安排".
+pub fn provisional_note(years: &[i32]) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let years: Vec<String> = years.iter().map(|y| format!("{y} 年")).collect();
+    Some(format!("暂定：缺少 {}节假日安排", years.join("、")))
 }
 
 impl ClockReading {
+    /// Whether the reading counted a year without a holiday table Monday to Friday.
+    pub fn is_provisional(&self) -> bool {
+        !self.provisional_years.is_empty()
+    }
+
+    /// "暂定：缺少 2027 年节假日安排", or None for a final reading.
+    pub fn provisional_note(&self) -> Option<String> {
+        provisional_note(&self.provisional_years)
+    }
+
     pub fn limit_minutes(&self) -> i64 {
         i64::from(self.limit_working_days) * self.minutes_per_working_day
     }
@@ -281,6 +306,10 @@ impl Serialize for ClockReading {
             used_minutes: i64,
             limit_minutes: i64,
             explain: &'a [ExplainSpan],
+            /// Years counted Monday to Friday for want of a holiday table.
+            provisional_years: &'a [i32],
+            /// "暂定：缺少 2027 年节假日安排", or null when final.
+            provisional: Option<String>,
         }
         Json {
             deadline: self.deadline.map(crate::time::format_minute),
@@ -290,6 +319,8 @@ impl Serialize for ClockReading {
             used_minutes: self.used_minutes,
             limit_minutes: self.limit_minutes(),
             explain: &self.explain,
+            provisional_years: &self.provisional_years,
+            provisional: self.provisional_note(),
         }
         .serialize(serializer)
     }
@@ -465,6 +496,27 @@ impl<'a> LegalClock<'a> {
             .ok_or(ClockError::OutOfRange)
     }
 
+    /// [`LegalClock::deadline`] for what cannot be undone (the system's deemed consent): a
+    /// deadline counted Monday to Friday for want of a year's holiday table is not final, so it
+    /// is refused naming that year, and the action waits until the table is imported.
+    pub fn final_deadline(
+        &self,
+        start: LocalTime,
+        limit_working_days: u32,
+    ) -> Result<LocalTime, ClockError> {
+        let input = ClockInput {
+            accepted_at: start,
+            limit_working_days,
+            stopped: Vec::new(),
+            ended_at: None,
+        };
+        let reading = self.evaluate(&input, start)?;
+        if let Some(year) = reading.provisional_years.first() {
+            return Err(ClockError::NoDataForYear(*year));
+        }
+        reading.deadline.ok_or(ClockError::OutOfRange)
+    }
+
     /// Read the clock of `input` as it stood at `as_of`.
     ///
     /// What was not yet known at as-of is left out: an end after as-of, stops starting after it;
@@ -544,6 +596,7 @@ impl<'a> LegalClock<'a> {
             minutes_per_working_day: per_day,
             used_minutes: used,
             level,
+            provisional_years: cursor.provisional_years().to_vec(),
             explain: {
                 let mut dates = DateCache::default();
                 let mut explain = Vec::with_capacity(spans.len());

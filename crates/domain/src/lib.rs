@@ -16,6 +16,7 @@ pub mod exchange;
 pub mod ids;
 pub mod intermediary;
 pub mod procedure;
+pub mod reference;
 pub mod project;
 pub mod statistics;
 pub mod time;

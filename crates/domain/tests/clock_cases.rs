@@ -22,11 +22,13 @@ const NOTICE: StopReason = StopReason::UntimedProcedure(SpecialProcedureKind::Pu
 const HEARING: StopReason = StopReason::UntimedProcedure(SpecialProcedureKind::Hearing);
 
 enum Expect {
-    /// deadline, used minutes, level
+    /// deadline, used minutes, level (final: every year walked has its table)
     Reading(Option<&'static str>, i64, WarningLevel),
+    /// The same, counted Monday to Friday in these years for want of their table (暂定).
+    Provisional(Option<&'static str>, i64, WarningLevel, &'static [i32]),
     Error(ClockError),
 }
-use Expect::{Error, Reading};
+use Expect::{Error, Provisional, Reading};
 
 struct Case {
     name: &'static str,
@@ -272,19 +274,41 @@ fn cases() -> Vec<Case> {
         // 12/31 Thu (1): due before the year without data is needed.
         Case { name: "2026 deadline on the last day with data", accepted: "2026-12-30T10:00", limit: 1, stops: &[], ended: None,
                as_of: "2026-12-31T17:00", expect: Reading(Some("2026-12-31T17:00"), 480, DueSoon) },
-        // ---------------------------------------------------------------- no data, bad input
-        // Reading into 2027-01-01 needs 2027's table.
+        // ---------------------------------------------------------------- provisional: no 2027 table
+        // A year without a table is counted Monday to Friday and the reading says so (暂定).
+        // 12/31 (1) is the deadline; as-of 2027-01-01 Fri 10:00 counts 1/1 09:00-10:00 as a
+        // provisional working day: 480 + 60.
         Case { name: "as-of in 2027", accepted: "2026-12-30T10:00", limit: 1, stops: &[], ended: None,
-               as_of: "2027-01-01T10:00", expect: Error(ClockError::NoDataForYear(2027)) },
-        // 12/21-12/31 give 9 working days; the 10th is in 2027.
+               as_of: "2027-01-01T10:00", expect: Provisional(Some("2026-12-31T17:00"), 540, Overdue, &[2027]) },
+        // 12/21-12/31 give 9 working days; the 10th is 2027-01-01, a Friday, provisionally worked.
         Case { name: "deadline in 2027", accepted: "2026-12-20T10:00", limit: 10, stops: &[], ended: None,
-               as_of: "2026-12-21T10:00", expect: Error(ClockError::NoDataForYear(2027)) },
-        // N = 0 must classify the acceptance day, 2021-12-31.
+               as_of: "2026-12-21T10:00", expect: Provisional(Some("2027-01-01T17:00"), 60, Normal, &[2027]) },
+        // Accepted Mon 12/28: 12/29 (1) 480, 12/30 09:00-10:00 60; paused until 2027-01-05 10:00,
+        // 1/5 10:00-17:00 420 (2 days in all); 1/6 (3) 1/7 (4) 1/8 Fri (5). Used to 1/6 12:00:
+        // 960 + 180 = 1140; 1260 left of 2400 -> normal.
+        Case { name: "pause across the turn of the year", accepted: "2026-12-28T10:00", limit: 5,
+               stops: &[("2026-12-30T10:00", Some("2027-01-05T10:00"), P)], ended: None,
+               as_of: "2027-01-06T12:00", expect: Provisional(Some("2027-01-08T17:00"), 1140, Normal, &[2027]) },
+        // Paused since 12/31 10:00 and still paused in 2027: no deadline; used 480 + 480 + 60.
+        Case { name: "pause still open in 2027", accepted: "2026-12-28T10:00", limit: 5,
+               stops: &[("2026-12-31T10:00", None, P)], ended: None,
+               as_of: "2027-01-04T10:00", expect: Provisional(None, 1020, Paused, &[2027]) },
+        // A hearing (untimed special procedure) over the new year, then the rest in 2027:
+        // 12/31 (1) 480, hearing 2027-01-04 09:00 to 1/6 09:00, so 1/1 (2), 1/6 (3) 1/7 (4).
+        Case { name: "hearing across the turn of the year", accepted: "2026-12-30T16:00", limit: 4,
+               stops: &[("2027-01-04T09:00", Some("2027-01-06T09:00"), HEARING)], ended: None,
+               as_of: "2027-01-06T09:00", expect: Provisional(Some("2027-01-07T17:00"), 960, Normal, &[2027]) },
+        // Finished in 2026: the deadline it had (in 2027) is still provisional.
+        Case { name: "ended in 2026, deadline in 2027", accepted: "2026-12-28T10:00", limit: 5, stops: &[],
+               ended: Some("2026-12-31T12:00"), as_of: "2027-02-01T10:00",
+               expect: Provisional(Some("2027-01-04T17:00"), 1140, Normal, &[2027]) },
+        // N = 0 classifies the acceptance day, 2021-12-31 (Fri, provisionally worked).
         Case { name: "即办 accepted in 2021", accepted: "2021-12-31T10:00", limit: 0, stops: &[], ended: None,
-               as_of: "2021-12-31T11:00", expect: Error(ClockError::NoDataForYear(2021)) },
-        // Counting starts 2021-12-31.
+               as_of: "2021-12-31T11:00", expect: Provisional(Some("2021-12-31T17:00"), 0, DueSoon, &[2021]) },
+        // Counting starts 2021-12-31 (Fri): 09:00-12:00 = 180.
         Case { name: "counting in 2021", accepted: "2021-12-30T10:00", limit: 1, stops: &[], ended: None,
-               as_of: "2021-12-31T12:00", expect: Error(ClockError::NoDataForYear(2021)) },
+               as_of: "2021-12-31T12:00", expect: Provisional(Some("2021-12-31T17:00"), 180, DueSoon, &[2021]) },
+        // ---------------------------------------------------------------- bad input
         Case { name: "stop ending before it starts", accepted: "2024-03-15T10:00", limit: 1,
                stops: &[("2024-03-18T12:00", Some("2024-03-18T11:00"), P)], ended: None, as_of: "2024-03-19T10:00",
                expect: Error(ClockError::StopEndsBeforeStart { from: t("2024-03-18T12:00"), to: t("2024-03-18T11:00") }) },
@@ -309,13 +333,22 @@ fn hand_computed_cases_around_every_holiday_2022_to_2026() {
         let got = clock.evaluate(&input(c), t(c.as_of));
         let ok = match (&got, &c.expect) {
             (Ok(r), Reading(deadline, used, level)) => {
-                r.deadline == deadline.map(t) && r.used_minutes == *used && r.level == *level
+                r.deadline == deadline.map(t)
+                    && r.used_minutes == *used
+                    && r.level == *level
+                    && r.provisional_years.is_empty()
+            }
+            (Ok(r), Provisional(deadline, used, level, years)) => {
+                r.deadline == deadline.map(t)
+                    && r.used_minutes == *used
+                    && r.level == *level
+                    && r.provisional_years == *years
             }
             (Err(e), Error(expected)) => e == expected,
             _ => false,
         };
         if !ok {
-            let got = got.map(|r| (r.deadline, r.used_minutes, r.level));
+            let got = got.map(|r| (r.deadline, r.used_minutes, r.level, r.provisional_years));
             failures.push(format!("{}: got {got:?}", c.name));
         }
     }
@@ -552,6 +585,41 @@ fn office_hours_are_configurable() {
         backwards,
         Err(ClockError::InvalidOfficeHours { .. })
     ));
+}
+
+/// When the 2027 table arrives, a provisional reading becomes final, recomputed from the same
+/// events: with 元旦 on Friday 1/1 the 10th working day after 12/20 moves from 1/1 to Monday 1/4.
+#[test]
+fn a_provisional_deadline_becomes_final_when_the_table_arrives() {
+    let mut calendar = WorkingCalendar::shipped();
+    let input = ClockInput {
+        accepted_at: t("2026-12-20T10:00"),
+        limit_working_days: 10,
+        stopped: vec![],
+        ended_at: None,
+    };
+    let before = LegalClock::new(&calendar, OfficeHours::default())
+        .evaluate(&input, t("2026-12-21T10:00"))
+        .unwrap();
+    assert_eq!(before.deadline, Some(t("2027-01-01T17:00")));
+    assert_eq!(before.provisional_note().as_deref(), Some("暂定：缺少 2027 年节假日安排"));
+    let json = serde_json::to_value(&before).unwrap();
+    assert_eq!(json["provisional"], "暂定：缺少 2027 年节假日安排");
+    assert_eq!(json["provisional_years"], serde_json::json!([2027]));
+
+    calendar.import(
+        WorkingCalendar::from_toml(
+            "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-01-01 } ]\n",
+        )
+        .unwrap(),
+    );
+    let after = LegalClock::new(&calendar, OfficeHours::default())
+        .evaluate(&input, t("2026-12-21T10:00"))
+        .unwrap();
+    assert_eq!(after.deadline, Some(t("2027-01-04T17:00")));
+    assert!(!after.is_provisional());
+    let json = serde_json::to_value(&after).unwrap();
+    assert!(json["provisional"].is_null());
 }
 
 #[test]

@@ -1,13 +1,32 @@
 //! The legal clock against a brute-force model: every minute from acceptance is checked on its
-//! own (working day? office hours? inside a stop?), for random cases across 2022-2026.
+//! own (working day? office hours? inside a stop?), for random cases across 2022-2026 and into
+//! 2027, a year without a holiday table: the model counts such a year Monday to Friday, and the
+//! clock must say that its reading is provisional exactly when it needed such a day.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 use permitdesk_domain::calendar::{CalendarError, WorkingCalendar};
 use permitdesk_domain::clock::{
     ClockError, ClockInput, LegalClock, OfficeHours, StopReason, StoppedSpan, WarningLevel,
 };
 use permitdesk_domain::procedure::SpecialProcedureKind;
 use proptest::prelude::*;
+
+/// Whether `date` is a working day: by its year's table, or Monday to Friday (暂定) without one.
+fn is_working_day(cal: &WorkingCalendar, date: NaiveDate) -> Result<bool, CalendarError> {
+    match cal.table(date.year()) {
+        Some(_) => cal.is_working_day(date),
+        None => Ok(date.weekday().num_days_from_monday() < 5),
+    }
+}
+
+/// The provisional rule: the clock needed a day of 2027 (no table) exactly when the time it
+/// looked at (as-of, or the end) or the deadline lies past the start of 2027.
+fn needs_2027(input: &ClockInput, as_of: NaiveDateTime, deadline: Option<NaiveDateTime>) -> bool {
+    let y2027 = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let ended = input.ended_at.filter(|e| *e <= as_of);
+    let until = ended.unwrap_or(as_of).with_second(0).unwrap_or_default();
+    until > y2027 || deadline.is_some_and(|d| d > y2027)
+}
 
 /// What the model computes: deadline, used minutes, level.
 type Outcome = (Option<NaiveDateTime>, i64, WarningLevel);
@@ -46,7 +65,7 @@ fn reference(
         let working = match day_cache {
             Some((d, w)) if d == m.date() => w,
             _ => {
-                let w = cal.is_working_day(m.date())?;
+                let w = is_working_day(cal, m.date())?;
                 day_cache = Some((m.date(), w));
                 w
             }
@@ -74,9 +93,9 @@ fn reference(
         };
         let before_close = input.accepted_at < close(acceptance_day);
         let mut day = acceptance_day;
-        if !(before_close && cal.is_working_day(day)?) {
+        if !(before_close && is_working_day(cal, day)?) {
             day += Duration::days(1);
-            while !cal.is_working_day(day)? {
+            while !is_working_day(cal, day)? {
                 day += Duration::days(1);
             }
         }
@@ -131,7 +150,8 @@ fn offset(max_days: i64) -> impl Strategy<Value = i64> {
 
 prop_compose! {
     fn case()(
-        day in 0_i64..(365 * 5),
+        // Days of 2022-2026, and often the turn of the year into 2027 (no table yet).
+        day in prop_oneof![3 => 0_i64..(365 * 5), 1 => (365 * 5 - 60_i64)..(365 * 5 + 30)],
         tod in time_of_day(),
         limit in prop_oneof![1 => Just(0_u32), 5 => 0_u32..=30],
         stops in prop::collection::vec((offset(60), prop::option::weighted(0.85, offset(15)), reason()), 0..6),
@@ -182,6 +202,8 @@ proptest! {
                 prop_assert_eq!(r.deadline, deadline, "deadline");
                 prop_assert_eq!(r.used_minutes, used, "used");
                 prop_assert_eq!(r.level, level, "level");
+                prop_assert_eq!(r.is_provisional(), needs_2027(&input, as_of, deadline), "provisional");
+                prop_assert!(r.provisional_years.iter().all(|y| *y == 2027), "{:?}", r.provisional_years);
                 // The explanation covers acceptance to as-of without gaps and adds up to `used`.
                 let mut at = input.accepted_at.with_second(0).unwrap_or_default();
                 for (i, span) in r.explain.iter().enumerate() {

@@ -8,7 +8,7 @@ use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::Acting;
 use permitdesk_domain::catalogue::Catalogue;
-use permitdesk_domain::clock::{LegalClock, OfficeHours};
+use permitdesk_domain::clock::{ClockError, LegalClock, OfficeHours};
 use permitdesk_domain::consultation::*;
 use permitdesk_domain::ids::*;
 use permitdesk_domain::time::{Timestamp, from_local, parse_local};
@@ -795,19 +795,60 @@ fn silence_at_the_deadline_is_consent_recorded_once_by_the_system_at_the_deadlin
 fn no_deemed_consent_before_the_deadline_or_when_the_year_has_no_holiday_table() {
     let calendar = WorkingCalendar::shipped();
     let clock = LegalClock::new(&calendar, OfficeHours::default());
-    // 2026-12-28 + 10 working days runs into 2027, which has no table: refused at the start.
+    // 2026-12-28 + 10 working days runs into 2027, which has no table yet: the consultation
+    // starts (its deadline is provisional, counted Monday to Friday), but the system never
+    // deems consent on a provisional deadline; once the table arrives, it does.
     let mut r = Run::reviewed(&clock, t("2026-12-28T10:00"));
+    r.ok(
+        &reviewer("ZGJ"),
+        "2026-12-28T10:00",
+        ConsultationCommand::StartConsultation {
+            departments: vec![DepartmentCode::new("STHJ")],
+            deadline_working_days: 10,
+        },
+    );
+    // 12/29-12/31 (3), 1/1 1/4-1/8 (4-9), 1/11 (10), Monday to Friday.
+    assert_eq!(r.c().deadline(&clock).unwrap(), Some(t("2027-01-11T17:00")));
+    assert_eq!(
+        r.c().final_deadline(&clock),
+        Err(ClockError::NoDataForYear(2027))
+    );
+    assert!(
+        due_system_actions(r.c(), &clock, t("2027-03-01T09:00"))
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         r.refused(
-            &reviewer("ZGJ"),
-            "2026-12-28T10:00",
-            ConsultationCommand::StartConsultation {
-                departments: vec![DepartmentCode::new("STHJ")],
-                deadline_working_days: 10,
+            &Actor::system(),
+            "2027-03-01T09:00",
+            ConsultationCommand::DeemConsent {
+                department: DepartmentCode::new("STHJ")
             }
         ),
         ConsultationError::DeadlineUnknown { .. }
     ));
+    let mut with_2027 = calendar.clone();
+    with_2027.import(
+        WorkingCalendar::from_toml(
+            "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-01-01 } ]\n",
+        )
+        .unwrap(),
+    );
+    let clock_2027 = LegalClock::new(&with_2027, OfficeHours::default());
+    // 元旦 on 1/1: the 10th working day is 1/12.
+    assert_eq!(
+        r.c().final_deadline(&clock_2027),
+        Ok(Some(t("2027-01-12T17:00")))
+    );
+    assert_eq!(
+        due_system_actions(r.c(), &clock_2027, t("2027-03-01T09:00"))
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let mut r = Run::reviewed(&clock, t("2026-12-28T10:00"));
     r.ok(
         &reviewer("ZGJ"),
         "2026-12-28T10:00",

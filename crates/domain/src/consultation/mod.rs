@@ -607,8 +607,12 @@ pub fn due_system_actions(
     if consultation.state != ConsultationState::Consulting {
         return Ok(vec![]);
     }
-    let Some(deadline) = consultation.deadline(clock)? else {
-        return Ok(vec![]);
+    // Deemed consent cannot be undone: it waits while the deadline is provisional (a year
+    // without a holiday table), and runs once the table is imported.
+    let deadline = match consultation.final_deadline(clock) {
+        Ok(Some(deadline)) => deadline,
+        Ok(None) | Err(ClockError::NoDataForYear(_)) => return Ok(vec![]),
+        Err(e) => return Err(e),
     };
     if deadline > now {
         return Ok(vec![]);
@@ -636,6 +640,17 @@ impl Consultation {
             (Some(start), Some(days)) => {
                 Ok(Some(from_local(clock.deadline(to_local(start), days)?)))
             }
+            _ => Ok(None),
+        }
+    }
+
+    /// The deadline as [`Consultation::deadline`], refused (naming the year) while it is
+    /// provisional for want of a year's holiday table: what the system's deemed consent uses.
+    pub fn final_deadline(&self, clock: &LegalClock) -> Result<Option<Timestamp>, ClockError> {
+        match (self.consultation_started_at, self.deadline_working_days) {
+            (Some(start), Some(days)) => Ok(Some(from_local(
+                clock.final_deadline(to_local(start), days)?,
+            ))),
             _ => Ok(None),
         }
     }
@@ -925,7 +940,8 @@ impl Consultation {
                         max: MAX_CONSULTATION_DAYS,
                     });
                 }
-                // The deadline must be computable now, or the deemed-consent rule could not run.
+                // The deadline must be computable now (a year without a holiday table is counted
+                // Monday to Friday, provisionally; deemed consent waits until it is final).
                 clock
                     .deadline(to_local(at), *deadline_working_days)
                     .map_err(deadline_unknown)?;
@@ -1073,7 +1089,7 @@ impl Consultation {
     }
 
     fn deadline_or_refuse(&self, clock: &LegalClock) -> Result<Timestamp, ConsultationError> {
-        self.deadline(clock)
+        self.final_deadline(clock)
             .map_err(deadline_unknown)?
             .ok_or(ConsultationError::DeadlineUnknown {
                 message: "联合会商尚未发起".to_owned(),

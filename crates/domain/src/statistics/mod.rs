@@ -139,6 +139,12 @@ pub enum DataProblem {
     UnknownItem { case: CaseId, item: ItemCode },
     #[error("办件 {case} 无法计时（{error}），未纳入统计")]
     Clock { case: CaseId, error: ClockError },
+    /// Cases counted, but partly Monday to Friday for want of a year's holiday table (暂定).
+    #[error(
+        "{cases} 件办件的计时为暂定：缺少 {}节假日安排，按周一至周五计算；导入后自动更正",
+        years.iter().map(|y| format!("{y} 年")).collect::<Vec<_>>().join("、")
+    )]
+    ProvisionalClock { cases: usize, years: Vec<i32> },
 }
 
 /// 费用成本: what the catalogue's fee standard says an item costs. Standard fees are counted
@@ -365,6 +371,7 @@ impl<'a> Statistics<'a> {
         let projects: HashMap<&ProjectId, &Project> = projects.iter().map(|p| (&p.id, p)).collect();
         let mut figures = Vec::with_capacity(cases.len());
         let mut problems = Vec::new();
+        let (mut provisional_cases, mut provisional_years) = (0, Vec::<i32>::new());
         for case in cases {
             let Some(input) = case.clock_input() else {
                 continue;
@@ -396,6 +403,10 @@ impl<'a> Statistics<'a> {
                     continue;
                 }
             };
+            if reading.is_provisional() {
+                provisional_cases += 1;
+                provisional_years.extend(&reading.provisional_years);
+            }
             let accepted_at = input.accepted_at;
             let ended_at = input.ended_at.filter(|&e| e <= as_of);
             let until = ended_at.unwrap_or(as_of);
@@ -440,6 +451,14 @@ impl<'a> Statistics<'a> {
                 parallel: false,
                 counted,
                 lifetime: (spans::minute_of(accepted_at), spans::minute_of(until)),
+            });
+        }
+        if provisional_cases > 0 {
+            provisional_years.sort_unstable();
+            provisional_years.dedup();
+            problems.push(DataProblem::ProvisionalClock {
+                cases: provisional_cases,
+                years: provisional_years,
             });
         }
         mark_parallel(&mut figures);
