@@ -127,11 +127,15 @@ pub fn run(args: ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<(),
         })?;
     out.print(&reading, || {
         let mut s = format!(
-            "办理期限：{}\n已用：{:.2} 个工作日\n剩余：{:.2} 个工作日\n预警：{}\n计时说明：\n",
+            "办理期限：{}{}\n已用：{:.2} 个工作日\n剩余：{:.2} 个工作日\n预警：{}\n计时说明：\n",
             reading
                 .deadline
                 .map(format_minute)
                 .unwrap_or_else(|| "暂停中，待恢复后计算".into()),
+            reading
+                .provisional_note()
+                .map(|n| format!("（{n}，按周一至周五计算，导入后自动更正）"))
+                .unwrap_or_default(),
             reading.used_working_days(),
             reading.remaining_working_days(),
             level_label(reading.level),

@@ -195,7 +195,24 @@ fn bad_input_gets_one_line_and_exit_2() {
 }
 
 #[test]
-fn a_year_without_holiday_data_is_named_not_guessed() {
+fn a_year_without_holiday_data_gives_a_provisional_deadline_never_a_refusal() {
+    // The issue's own example: a 20-working-day case accepted in December 2026.
+    let out = permitdesk(&[
+        "clock",
+        "--accepted",
+        "2026-12-04T10:00",
+        "--limit",
+        "20",
+        "--as-of",
+        "2026-12-05T12:00",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    // 12/7-12/31: 19 working days; the 20th is 2027-01-01 (a Friday, counted provisionally).
+    assert_eq!(v["deadline"], "2027-01-01T17:00");
+    assert_eq!(v["provisional"], "暂定：缺少 2027 年节假日安排");
+    assert_eq!(v["provisional_years"], serde_json::json!([2027]));
     let out = permitdesk(&[
         "clock",
         "--accepted",
@@ -205,8 +222,13 @@ fn a_year_without_holiday_data_is_named_not_guessed() {
         "--as-of",
         "2027-03-05T10:00",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("2027"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("办理期限：2027-03-08T17:00（暂定：缺少 2027 年节假日安排"),
+        "{text}"
+    );
+    // Asking for the working days of a year without a table is still named, not guessed.
     let out = permitdesk(&["calendar", "workdays", "--year", "2021"]);
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("2021"));
@@ -348,6 +370,7 @@ fn calendar_lists_workdays_and_imports_a_new_year() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["deadline"], "2027-03-08T17:00");
+    assert!(json(&out)["provisional"].is_null());
 }
 
 #[test]

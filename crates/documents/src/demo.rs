@@ -436,6 +436,7 @@ pub fn acceptance_receipt() -> AcceptanceReceiptView {
         // Accepted Fri 27 Sep; the day of acceptance is not counted; 30 Sep, then the National
         // Day holiday (1-7 Oct), 8 and 9 Oct: due at the close of Tue 8 Oct.
         deadline: at(2024, 10, 8, 17, 0),
+        deadline_note: None,
         commitment: false,
         materials: vec![
             ReceivedMaterialView {
@@ -555,6 +556,7 @@ pub fn completion_notice() -> CompletionNoticeView {
         result_text: "已核发建筑工程施工许可证（电子证照）。".into(),
         time_limit_days: 3,
         working_days_used: 2,
+        used_note: None,
         certificate_number: Some("230109202410080101".into()),
         issuer: IssuerView {
             organisation: "哈尔滨市住房和城乡建设局".into(),

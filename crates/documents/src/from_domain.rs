@@ -329,6 +329,7 @@ pub fn acceptance_receipt(
         accepted_at: to_local(accepted_at),
         time_limit_days: case.limit_working_days().unwrap_or(0),
         deadline,
+        deadline_note: reading.provisional_note(),
         commitment: case.commitment_based,
         materials,
         issuer,
@@ -493,6 +494,7 @@ pub fn completion_notice(
         result_text,
         time_limit_days: case.limit_working_days().unwrap_or(0),
         working_days_used: days_used,
+        used_note: reading.provisional_note(),
         certificate_number,
         issuer,
     })

@@ -18,6 +18,15 @@ fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// A deadline as printed: with its provisional mark when a year's holiday table was missing
+/// ("…（暂定：缺少 2027 年节假日安排，以国务院公布的节假日安排为准）").
+fn deadline_text(t: LocalTime, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{}（{note}，以国务院公布的节假日安排为准）", cn_time(t)),
+        None => cn_time(t),
+    }
+}
+
 fn cn_time(t: LocalTime) -> String {
     t.format("%Y年%m月%d日 %H:%M").to_string()
 }
@@ -626,7 +635,7 @@ pub fn render_acceptance_receipt(v: &AcceptanceReceiptView) -> Result<Vec<u8>, R
                         ""
                     },
                     days(v.time_limit_days),
-                    cn_time(v.deadline)
+                    deadline_text(v.deadline, v.deadline_note.as_deref())
                 ),
             )?;
             doc.table(&case_table(
@@ -635,7 +644,10 @@ pub fn render_acceptance_receipt(v: &AcceptanceReceiptView) -> Result<Vec<u8>, R
                     ("接件时间".into(), cn_time(v.received_at)),
                     ("受理时间".into(), cn_time(v.accepted_at)),
                     ("法定时限".into(), days(v.time_limit_days)),
-                    ("办结期限".into(), cn_time(v.deadline)),
+                    (
+                        "办结期限".into(),
+                        deadline_text(v.deadline, v.deadline_note.as_deref()),
+                    ),
                 ],
             ))?;
             doc.gap(6.0);
@@ -793,7 +805,10 @@ pub fn render_completion_notice(v: &CompletionNoticeView) -> Result<Vec<u8>, Ren
                 ("法定时限".to_string(), days(v.time_limit_days)),
                 (
                     "实际用时".to_string(),
-                    format!("{}个工作日", v.working_days_used),
+                    match &v.used_note {
+                        Some(note) => format!("{}个工作日（{note}）", v.working_days_used),
+                        None => format!("{}个工作日", v.working_days_used),
+                    },
                 ),
                 ("办理结果".to_string(), v.outcome.clone()),
             ];

@@ -242,6 +242,9 @@ pub struct AcceptanceReceiptView {
     pub time_limit_days: u32,
     /// 办结期限 computed by the legal clock.
     pub deadline: LocalTime,
+    /// "暂定：缺少 2027 年节假日安排" when the deadline was counted Monday to Friday for want
+    /// of a year's holiday table; printed beside the deadline.
+    pub deadline_note: Option<String>,
     pub commitment: bool,
     pub materials: Vec<ReceivedMaterialView>,
     pub issuer: IssuerView,
@@ -308,6 +311,8 @@ pub struct CompletionNoticeView {
     pub time_limit_days: u32,
     /// 实际用时 counted by the legal clock (working days).
     pub working_days_used: u32,
+    /// Set when the time used was counted provisionally (a year without a holiday table).
+    pub used_note: Option<String>,
     pub certificate_number: Option<String>,
     pub issuer: IssuerView,
 }
