@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod commission;
+pub mod reference;
 pub mod statistics;
 
 use chrono::{DateTime, Utc};
@@ -62,6 +63,9 @@ pub mod paths {
     /// `GET /api/v1/market`: the 中介服务超市 catalogue the server decides commissions with
     /// (agencies and services; see [`crate::commission::MarketResponse`]).
     pub const MARKET: &str = "/api/v1/market";
+    /// `GET /api/v1/reference?have=calendar:3,...` and `POST /api/v1/reference/{kind}`: the
+    /// reference data the server decides with (see [`crate::reference`]).
+    pub const REFERENCE: &str = "/api/v1/reference";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,6 +206,10 @@ pub struct PushRequest {
     /// A stable id of this installation (not secret).
     pub client_id: String,
     pub commands: Vec<CommandEnvelope>,
+    /// The reference versions the client decided these commands with (see [`reference`]);
+    /// absent = the bootstrap data (version 0 of every kind).
+    #[serde(default)]
+    pub reference: reference::ReferenceVersions,
 }
 
 /// What became of one pushed command.
@@ -457,6 +465,9 @@ pub enum ErrorCode {
     Invalid,
     /// 500: the server failed; nothing was changed.
     Internal,
+    /// 409: the client decided with older reference data (catalogue, calendar, market) than
+    /// the server holds: it syncs them, re-decides its queued commands and pushes again.
+    StaleReference,
 }
 
 impl ErrorCode {
@@ -470,7 +481,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::StaleReference => 409,
             ErrorCode::UnsupportedType => 415,
             ErrorCode::Invalid => 422,
             ErrorCode::Internal => 500,
