@@ -48,6 +48,42 @@ fn clock(c: &mut Criterion) {
     c.bench_function("clock/evaluate_10_pauses", |b| {
         b.iter(|| clock.evaluate(black_box(&input), black_box(as_of)))
     });
+    // The same case two years later, with 2025 and 2026 tables missing: every day of those
+    // years is counted Monday to Friday (provisional), no table lookups at all.
+    let only_2024 = {
+        let mut cal = WorkingCalendar::default();
+        let text = WorkingCalendar::shipped().to_toml();
+        cal.import(
+            WorkingCalendar::from_toml(
+                &text
+                    .split("\n[[year]]")
+                    .filter(|y| y.contains("year = 2024"))
+                    .map(|y| format!("[[year]]{y}"))
+                    .collect::<String>(),
+            )
+            .unwrap(),
+        );
+        cal
+    };
+    assert_eq!(only_2024.years(), [2024]);
+    let provisional = LegalClock::new(&only_2024, OfficeHours::default());
+    assert!(
+        provisional
+            .evaluate(&input, as_of)
+            .unwrap()
+            .is_provisional()
+    );
+    c.bench_function("clock/evaluate_10_pauses_provisional_2025", |b| {
+        b.iter(|| provisional.evaluate(black_box(&input), black_box(as_of)))
+    });
+}
+
+/// Parse and validate the four kinds of reference data a fresh install starts from (calendar,
+/// catalogue, market, zones): what a client pays when it opens its profile cold.
+fn reference(c: &mut Criterion) {
+    c.bench_function("reference/bootstrap_set", |b| {
+        b.iter(|| permitdesk_domain::reference::ReferenceSet::bootstrap().is_ok())
+    });
 }
 
 /// Load and validate the shipped Harbin demo catalogue (goal: under 5 ms).
@@ -344,6 +380,7 @@ criterion_group!(
     benches,
     clock,
     catalogue,
+    reference,
     projection,
     statistics,
     statistics_city_year

@@ -540,6 +540,8 @@ pub enum CaseError {
     ProcedureExists { procedure: u32 },
     #[error("没有进行中的特别程序 {procedure}")]
     NoSuchProcedure { procedure: u32 },
+    #[error("没有进行中的特别程序")]
+    NoOpenProcedure,
     #[error("没有名为“{material}”的已上传材料")]
     NoSuchMaterial { material: String },
     #[error("{field}不能为空")]
@@ -552,6 +554,16 @@ pub enum CaseError {
     NoReviewLevels,
     #[error("操作时间 {at} 早于本办件上一条记录的时间 {last}")]
     TimeBeforeLastEvent { at: Timestamp, last: Timestamp },
+}
+
+/// 可办理的操作: one action of an entity's workflow, and whether a user may take it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionAvailability {
+    pub action: CaseAction,
+    /// The action's Chinese name, e.g. 受理.
+    pub label: String,
+    /// None: allowed now. Otherwise the sentence the domain would refuse it with.
+    pub refusal: Option<String>,
 }
 
 /// A special procedure on the case (特别程序), open or closed.
@@ -709,8 +721,8 @@ impl Case {
                 last: case.last_event_at,
             });
         }
+        case.state_gate(action)?;
         let state = case.state;
-        let wrong_state = || CaseError::InvalidTransition { action, state };
         use CaseState as S;
         let change = match cmd {
             CaseCommand::Create { .. } => return Err(CaseError::AlreadyExists),
@@ -718,13 +730,6 @@ impl Case {
                 material,
                 attachment,
             } => {
-                if !matches!(state, S::Draft | S::CorrectionRequested) {
-                    return Err(if state.is_terminal() {
-                        wrong_state()
-                    } else {
-                        CaseError::MaterialsLocked
-                    });
-                }
                 non_empty(material, "材料名称")?;
                 return Ok(vec![event(
                     CaseChange::MaterialAttached {
@@ -735,13 +740,6 @@ impl Case {
                 )]);
             }
             CaseCommand::DetachMaterial { material } => {
-                if !matches!(state, S::Draft | S::CorrectionRequested) {
-                    return Err(if state.is_terminal() {
-                        wrong_state()
-                    } else {
-                        CaseError::MaterialsLocked
-                    });
-                }
                 if !case.materials.iter().any(|(m, _)| m == material.trim()) {
                     return Err(CaseError::NoSuchMaterial {
                         material: material.clone(),
@@ -752,9 +750,6 @@ impl Case {
                 }
             }
             CaseCommand::Submit { stamped_form } => {
-                if !matches!(state, S::Draft | S::CorrectionRequested) {
-                    return Err(wrong_state());
-                }
                 return Ok(vec![event(
                     CaseChange::Submitted {
                         stamped_form: stamped_form.clone(),
@@ -763,45 +758,23 @@ impl Case {
                     vec![stamped_form.clone()],
                 )]);
             }
-            CaseCommand::Receive => {
-                if state != S::Submitted {
-                    return Err(wrong_state());
-                }
-                CaseChange::Received
-            }
+            CaseCommand::Receive => CaseChange::Received,
             CaseCommand::RequestCommitmentConfirmation => {
-                if state != S::Received {
-                    return Err(wrong_state());
-                }
-                if !case.commitment_allowed {
-                    return Err(CaseError::CommitmentNotAllowed);
-                }
                 CaseChange::CommitmentConfirmationRequested
             }
-            CaseCommand::ConfirmCommitment | CaseCommand::DeclineCommitment { .. } => {
-                if state != S::Received {
-                    return Err(wrong_state());
-                }
-                if case.commitment != CommitmentStatus::Requested {
-                    return Err(CaseError::CommitmentNotRequested);
-                }
-                match cmd {
-                    CaseCommand::DeclineCommitment { reason } => {
-                        non_empty(reason, "不同意的理由")?;
-                        CaseChange::CommitmentDeclined {
-                            reason: reason.trim().to_owned(),
-                        }
+            CaseCommand::ConfirmCommitment | CaseCommand::DeclineCommitment { .. } => match cmd {
+                CaseCommand::DeclineCommitment { reason } => {
+                    non_empty(reason, "不同意的理由")?;
+                    CaseChange::CommitmentDeclined {
+                        reason: reason.trim().to_owned(),
                     }
-                    _ => CaseChange::CommitmentConfirmed,
                 }
-            }
+                _ => CaseChange::CommitmentConfirmed,
+            },
             CaseCommand::Accept {
                 terms,
                 commitment_based,
             } => {
-                if state != S::Received {
-                    return Err(wrong_state());
-                }
                 if *commitment_based && case.commitment != CommitmentStatus::Confirmed {
                     return Err(CaseError::CommitmentNotConfirmed {
                         status: case.commitment,
@@ -816,72 +789,47 @@ impl Case {
                 }
             }
             CaseCommand::RequestCorrection { points } => {
-                if state != S::Received {
-                    return Err(wrong_state());
-                }
                 check_points(points)?;
                 CaseChange::CorrectionRequested {
                     points: points.clone(),
                 }
             }
             CaseCommand::RefuseAcceptance { reasons } => {
-                if state != S::Received {
-                    return Err(wrong_state());
-                }
                 check_reasons(reasons, "不予受理的理由")?;
                 CaseChange::AcceptanceRefused {
                     reasons: reasons.clone(),
                 }
             }
-            CaseCommand::SignOff { level } => {
-                if state != S::InReview {
-                    return Err(wrong_state());
+            CaseCommand::SignOff { level } => match case.next_level() {
+                None => return Err(CaseError::AllLevelsSigned),
+                Some(expected) if expected != level.trim() => {
+                    return Err(CaseError::WrongReviewLevel {
+                        expected: expected.to_owned(),
+                        requested: level.clone(),
+                    });
                 }
-                match case.next_level() {
-                    None => return Err(CaseError::AllLevelsSigned),
-                    Some(expected) if expected != level.trim() => {
-                        return Err(CaseError::WrongReviewLevel {
-                            expected: expected.to_owned(),
-                            requested: level.clone(),
-                        });
-                    }
-                    Some(_) => CaseChange::SignedOff {
-                        level: level.trim().to_owned(),
-                    },
-                }
-            }
+                Some(_) => CaseChange::SignedOff {
+                    level: level.trim().to_owned(),
+                },
+            },
             CaseCommand::Pause { points } => {
-                if state != S::InReview {
-                    return Err(wrong_state());
-                }
                 check_points(points)?;
                 CaseChange::Paused {
                     points: points.clone(),
                 }
             }
             CaseCommand::SubmitRectification { note } => {
-                if state != S::Paused {
-                    return Err(wrong_state());
-                }
                 non_empty(note, "整改说明")?;
                 CaseChange::RectificationSubmitted {
                     note: note.trim().to_owned(),
                 }
             }
-            CaseCommand::Resume => {
-                if state != S::Paused {
-                    return Err(wrong_state());
-                }
-                CaseChange::Resumed
-            }
+            CaseCommand::Resume => CaseChange::Resumed,
             CaseCommand::StartSpecialProcedure {
                 procedure,
                 kind,
                 timed,
             } => {
-                if state != S::InReview {
-                    return Err(wrong_state());
-                }
                 if case.procedures.iter().any(|p| p.procedure == *procedure) {
                     return Err(CaseError::ProcedureExists {
                         procedure: *procedure,
@@ -894,9 +842,6 @@ impl Case {
                 }
             }
             CaseCommand::EndSpecialProcedure { procedure, summary } => {
-                if !matches!(state, S::InReview | S::Paused) {
-                    return Err(wrong_state());
-                }
                 if !case
                     .procedures
                     .iter()
@@ -917,9 +862,6 @@ impl Case {
                 reason,
                 approved_by,
             } => {
-                if !matches!(state, S::InReview | S::Paused) {
-                    return Err(wrong_state());
-                }
                 if *days == 0 || *days > MAX_EXTENSION_DAYS {
                     return Err(CaseError::ExtensionOutOfRange {
                         days: *days,
@@ -935,37 +877,18 @@ impl Case {
                 }
             }
             CaseCommand::Return { reasons } => {
-                if !matches!(state, S::InReview | S::Paused) {
-                    return Err(wrong_state());
-                }
                 check_reasons(reasons, "退件理由")?;
                 CaseChange::Returned {
                     reasons: reasons.clone(),
                 }
             }
             CaseCommand::Withdraw { reason } => {
-                if state.is_terminal() {
-                    return Err(wrong_state());
-                }
                 non_empty(reason, "撤回理由")?;
                 CaseChange::Withdrawn {
                     reason: reason.trim().to_owned(),
                 }
             }
             CaseCommand::Complete { decision } => {
-                if state != S::InReview {
-                    return Err(wrong_state());
-                }
-                if let Some(open) = case.procedures.iter().find(|p| p.ended_at.is_none()) {
-                    return Err(CaseError::ProcedureOpen {
-                        procedure: open.procedure,
-                        action,
-                    });
-                }
-                let missing = case.missing_levels();
-                if !missing.is_empty() {
-                    return Err(CaseError::LevelsMissing { missing });
-                }
                 match decision {
                     Decision::Granted { certificate } => {
                         non_empty(certificate.number.as_str(), "证照编号")?;
@@ -986,6 +909,113 @@ impl Case {
             }
         };
         Ok(vec![event(change, vec![])])
+    }
+
+    /// Whether `actor` may take `action` on this case now, and if not, why: the role, the scope
+    /// (own organisation, own department) and the state with what it implies (levels signed,
+    /// procedures open, commitment confirmed...). The content of a command (reasons, points,
+    /// the level named) is checked by [`Case::decide`], which applies this same gate first, so
+    /// the buttons a screen offers and the refusals it gets come from one rule.
+    pub fn may(&self, action: CaseAction, actor: &Actor) -> Result<(), CaseError> {
+        if !action.allowed_roles().contains(&actor.role) {
+            return Err(CaseError::RoleNotAllowed {
+                action,
+                role: actor.role,
+            });
+        }
+        if action == CaseAction::Create {
+            return Err(CaseError::AlreadyExists);
+        }
+        self.check_scope(actor)?;
+        self.state_gate(action)
+    }
+
+    /// 可办理的操作: every action of the case workflow (but 新建, which needs no case) with
+    /// whether `actor` may take it now and, if not, the reason the domain would refuse it with.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<ActionAvailability> {
+        CaseAction::ALL
+            .into_iter()
+            .filter(|a| *a != CaseAction::Create)
+            .map(|action| ActionAvailability {
+                action,
+                label: action.label().to_owned(),
+                refusal: self.may(action, actor).err().map(|e| e.to_string()),
+            })
+            .collect()
+    }
+
+    /// The state preconditions of `action` (see [`Case::may`]).
+    fn state_gate(&self, action: CaseAction) -> Result<(), CaseError> {
+        use CaseAction as A;
+        use CaseState as S;
+        let state = self.state;
+        let wrong_state = || CaseError::InvalidTransition { action, state };
+        let need = |ok: bool| if ok { Ok(()) } else { Err(wrong_state()) };
+        match action {
+            A::Create => Err(CaseError::AlreadyExists),
+            A::AttachMaterial | A::DetachMaterial => {
+                if matches!(state, S::Draft | S::CorrectionRequested) {
+                    Ok(())
+                } else if state.is_terminal() {
+                    Err(wrong_state())
+                } else {
+                    Err(CaseError::MaterialsLocked)
+                }
+            }
+            A::Submit => need(matches!(state, S::Draft | S::CorrectionRequested)),
+            A::Receive => need(state == S::Submitted),
+            A::RequestCommitmentConfirmation => {
+                need(state == S::Received)?;
+                if self.commitment_allowed {
+                    Ok(())
+                } else {
+                    Err(CaseError::CommitmentNotAllowed)
+                }
+            }
+            A::ConfirmCommitment | A::DeclineCommitment => {
+                need(state == S::Received)?;
+                if self.commitment == CommitmentStatus::Requested {
+                    Ok(())
+                } else {
+                    Err(CaseError::CommitmentNotRequested)
+                }
+            }
+            A::Accept | A::RequestCorrection | A::RefuseAcceptance => need(state == S::Received),
+            A::SignOff => {
+                need(state == S::InReview)?;
+                match self.next_level() {
+                    Some(_) => Ok(()),
+                    None => Err(CaseError::AllLevelsSigned),
+                }
+            }
+            A::Pause | A::StartSpecialProcedure => need(state == S::InReview),
+            A::SubmitRectification | A::Resume => need(state == S::Paused),
+            A::EndSpecialProcedure => {
+                need(matches!(state, S::InReview | S::Paused))?;
+                if self.procedures.iter().any(|p| p.ended_at.is_none()) {
+                    Ok(())
+                } else {
+                    Err(CaseError::NoOpenProcedure)
+                }
+            }
+            A::Extend | A::Return => need(matches!(state, S::InReview | S::Paused)),
+            A::Withdraw => need(!state.is_terminal()),
+            A::Complete => {
+                need(state == S::InReview)?;
+                if let Some(open) = self.procedures.iter().find(|p| p.ended_at.is_none()) {
+                    return Err(CaseError::ProcedureOpen {
+                        procedure: open.procedure,
+                        action,
+                    });
+                }
+                let missing = self.missing_levels();
+                if missing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(CaseError::LevelsMissing { missing })
+                }
+            }
+        }
     }
 
     /// Who may act on this case beyond the role: an applicant only on its own organisation's
@@ -1206,27 +1236,14 @@ impl Case {
         cmd: &CaseCommand,
         acting: &Acting,
     ) -> Result<(Case, Vec<CaseEvent>), CaseError> {
-        let events = Case::decide(case.as_ref(), id, cmd, acting)?;
-        let mut state = case;
-        for e in &events {
-            // Events just decided against this state always apply.
-            state = Some(Case::apply(state, e).map_err(|_| CaseError::NoSuchCase)?);
-        }
-        match state {
-            Some(c) => Ok((c, events)),
-            None => Err(CaseError::NoSuchCase),
-        }
+        crate::entity::execute(case, id, cmd, acting, &())
     }
 
     /// Rebuild a case from its events (the projection the server and every client run).
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a CaseEvent>,
     ) -> Result<Case, ReplayError> {
-        let mut state = None;
-        for e in events {
-            state = Some(Case::apply(state, e)?);
-        }
-        state.ok_or(ReplayError::Empty)
+        crate::entity::replay(events)?.ok_or(ReplayError::Empty)
     }
 
     /// The next review level to sign, in the department's order.
@@ -1330,4 +1347,32 @@ fn check_reasons(reasons: &[String], field: &'static str) -> Result<(), CaseErro
         });
     }
     Ok(())
+}
+
+impl crate::entity::Entity for Case {
+    type Id = CaseId;
+    type Command = CaseCommand;
+    type Event = CaseEvent;
+    type Error = CaseError;
+    type ReplayError = ReplayError;
+    type Context<'c> = ();
+    const KIND: &'static str = "case";
+
+    fn decide(
+        state: Option<&Self>,
+        id: &CaseId,
+        cmd: &CaseCommand,
+        acting: &Acting,
+        _: &(),
+    ) -> Result<Vec<CaseEvent>, CaseError> {
+        Case::decide(state, id, cmd, acting)
+    }
+
+    fn apply(state: Option<Self>, event: &CaseEvent) -> Result<Self, ReplayError> {
+        Case::apply(state, event)
+    }
+
+    fn missing() -> CaseError {
+        CaseError::NoSuchCase
+    }
 }

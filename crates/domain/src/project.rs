@@ -972,8 +972,37 @@ impl Project {
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a ProjectEvent>,
     ) -> Result<Option<Project>, ProjectReplayError> {
-        events
-            .into_iter()
-            .try_fold(None, |state, e| Self::apply(state, e).map(Some))
+        crate::entity::replay(events)
+    }
+}
+
+impl crate::entity::Entity for Project {
+    type Id = ProjectId;
+    type Command = ProjectCommand;
+    type Event = ProjectEvent;
+    type Error = ProjectError;
+    type ReplayError = ProjectReplayError;
+    type Context<'c> = ();
+    const KIND: &'static str = "project";
+
+    /// A project's id travels in its registration command (and is the state's afterwards).
+    fn decide(
+        state: Option<&Self>,
+        _: &ProjectId,
+        cmd: &ProjectCommand,
+        acting: &crate::case::Acting,
+        _: &(),
+    ) -> Result<Vec<ProjectEvent>, ProjectError> {
+        Project::decide(state, cmd, &acting.actor, acting.at)
+    }
+
+    fn apply(state: Option<Self>, event: &ProjectEvent) -> Result<Self, ProjectReplayError> {
+        Project::apply(state, event)
+    }
+
+    fn missing() -> ProjectError {
+        ProjectError::NotRegistered {
+            action: ProjectAction::Edit,
+        }
     }
 }

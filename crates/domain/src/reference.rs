@@ -93,7 +93,7 @@ pub struct ReferenceError {
 #[derive(Debug, Clone)]
 pub enum ReferenceData {
     Calendar(WorkingCalendar),
-    Catalogue(Catalogue),
+    Catalogue(Box<Catalogue>),
     Market(MarketCatalogue),
     Zones(Vec<PlanningZone>),
 }
@@ -131,7 +131,7 @@ impl ReferenceData {
     pub fn parse(kind: ReferenceKind, text: &str) -> Result<ReferenceData, ReferenceError> {
         Ok(match kind {
             ReferenceKind::Calendar => ReferenceData::Calendar(parse_calendar(text)?),
-            ReferenceKind::Catalogue => ReferenceData::Catalogue(parse_catalogue(text)?),
+            ReferenceKind::Catalogue => ReferenceData::Catalogue(Box::new(parse_catalogue(text)?)),
             ReferenceKind::Market => ReferenceData::Market(parse_market(text)?),
             ReferenceKind::Zones => ReferenceData::Zones(parse_zones(text)?),
         })
@@ -216,26 +216,41 @@ fn calendar_diff(a: &WorkingCalendar, b: &WorkingCalendar) -> Vec<String> {
             (Some(x), Some(y)) if x != y => {
                 for h in x.holidays() {
                     if !y.holidays().contains(h) {
-                        out.push(format!("{year} 年：删除假期 {} {} 至 {}", h.name, h.from, h.to));
+                        out.push(format!(
+                            "{year} 年：删除假期 {} {} 至 {}",
+                            h.name, h.from, h.to
+                        ));
                     }
                 }
                 for h in y.holidays() {
                     if !x.holidays().contains(h) {
-                        out.push(format!("{year} 年：新增假期 {} {} 至 {}", h.name, h.from, h.to));
+                        out.push(format!(
+                            "{year} 年：新增假期 {} {} 至 {}",
+                            h.name, h.from, h.to
+                        ));
                     }
                 }
                 for w in x.adjusted_workdays() {
                     if !y.adjusted_workdays().contains(w) {
-                        out.push(format!("{year} 年：删除调休上班日 {}（{}）", w.date, w.serves));
+                        out.push(format!(
+                            "{year} 年：删除调休上班日 {}（{}）",
+                            w.date, w.serves
+                        ));
                     }
                 }
                 for w in y.adjusted_workdays() {
                     if !x.adjusted_workdays().contains(w) {
-                        out.push(format!("{year} 年：新增调休上班日 {}（{}）", w.date, w.serves));
+                        out.push(format!(
+                            "{year} 年：新增调休上班日 {}（{}）",
+                            w.date, w.serves
+                        ));
                     }
                 }
                 if x.source() != y.source() {
-                    out.push(format!("{year} 年：依据改为 {}", y.source().unwrap_or("（未注明）")));
+                    out.push(format!(
+                        "{year} 年：依据改为 {}",
+                        y.source().unwrap_or("（未注明）")
+                    ));
                 }
             }
             _ => {}
@@ -273,7 +288,10 @@ fn catalogue_diff(a: &Catalogue, b: &Catalogue) -> Vec<String> {
                     || n.kind != item.kind
                     || n.stage != item.stage
                 {
-                    out.push(format!("事项 {}：办理部门、类型、阶段或告知承诺设置有变化", item.name));
+                    out.push(format!(
+                        "事项 {}：办理部门、类型、阶段或告知承诺设置有变化",
+                        item.name
+                    ));
                 }
             }
             Some(_) => {}
@@ -302,7 +320,9 @@ fn catalogue_diff(a: &Catalogue, b: &Catalogue) -> Vec<String> {
     for dept in &a.departments {
         match b.department(&dept.code) {
             None => out.push(format!("删除部门 {}", dept.name)),
-            Some(n) if n != dept => out.push(format!("部门 {} 有变化（审核层级或名称）", dept.name)),
+            Some(n) if n != dept => {
+                out.push(format!("部门 {} 有变化（审核层级或名称）", dept.name))
+            }
             Some(_) => {}
         }
     }
@@ -395,7 +415,7 @@ impl ReferenceSet {
         let kind = data.kind();
         match data {
             ReferenceData::Calendar(c) => self.calendar = Arc::new(c),
-            ReferenceData::Catalogue(c) => self.catalogue = Arc::new(c),
+            ReferenceData::Catalogue(c) => self.catalogue = Arc::new(*c),
             ReferenceData::Market(m) => self.market = Arc::new(m),
             ReferenceData::Zones(z) => self.zones = Arc::new(z),
         }
@@ -463,8 +483,11 @@ mod tests {
 
     #[test]
     fn a_malformed_text_is_refused_with_its_line() {
-        let e = ReferenceData::parse(ReferenceKind::Calendar, "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-13-01 } ]\n")
-            .unwrap_err();
+        let e = ReferenceData::parse(
+            ReferenceKind::Calendar,
+            "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-13-01 } ]\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("工作日历无效："), "{e}");
         assert!(e.to_string().contains("第 3 行"), "{e}");
     }
@@ -481,7 +504,10 @@ mod tests {
         assert!(m.changed.is_empty());
         assert_eq!(m.merged.years(), [2022, 2023, 2024, 2025, 2026, 2027]);
         let diff = calendar_diff(&stored, &m.merged);
-        assert_eq!(diff, ["新增 2027 年节假日安排：假期 1 个（元旦），调休上班日 0 天"]);
+        assert_eq!(
+            diff,
+            ["新增 2027 年节假日安排：假期 1 个（元旦），调休上班日 0 天"]
+        );
 
         let y2026 = WorkingCalendar::from_toml(
             "[[year]]\nyear = 2026\nholidays = [ { name = \"元旦\", from = 2026-01-01 } ]\n",
@@ -490,7 +516,10 @@ mod tests {
         let m = merge_calendar(&stored, &y2026);
         assert_eq!(m.changed, [2026]);
         let diff = calendar_diff(&stored, &m.merged);
-        assert!(diff.iter().any(|l| l.starts_with("2026 年：删除假期 春节")), "{diff:?}");
+        assert!(
+            diff.iter().any(|l| l.starts_with("2026 年：删除假期 春节")),
+            "{diff:?}"
+        );
     }
 
     #[test]
@@ -500,8 +529,8 @@ mod tests {
         assert_eq!(calendar_missing_warning(&cal, d(10, 31)), None);
         let w = calendar_missing_warning(&cal, d(11, 1)).unwrap();
         assert!(w.contains("2027 年"), "{w}");
-        let w = calendar_missing_warning(&cal, NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
-            .unwrap();
+        let w =
+            calendar_missing_warning(&cal, NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()).unwrap();
         assert!(w.starts_with("缺少 2027 年"), "{w}");
     }
 

@@ -602,7 +602,10 @@ fn a_provisional_deadline_becomes_final_when_the_table_arrives() {
         .evaluate(&input, t("2026-12-21T10:00"))
         .unwrap();
     assert_eq!(before.deadline, Some(t("2027-01-01T17:00")));
-    assert_eq!(before.provisional_note().as_deref(), Some("暂定：缺少 2027 年节假日安排"));
+    assert_eq!(
+        before.provisional_note().as_deref(),
+        Some("暂定：缺少 2027 年节假日安排")
+    );
     let json = serde_json::to_value(&before).unwrap();
     assert_eq!(json["provisional"], "暂定：缺少 2027 年节假日安排");
     assert_eq!(json["provisional_years"], serde_json::json!([2027]));

@@ -22,7 +22,10 @@ fn is_working_day(cal: &WorkingCalendar, date: NaiveDate) -> Result<bool, Calend
 /// The provisional rule: the clock needed a day of 2027 (no table) exactly when the time it
 /// looked at (as-of, or the end) or the deadline lies past the start of 2027.
 fn needs_2027(input: &ClockInput, as_of: NaiveDateTime, deadline: Option<NaiveDateTime>) -> bool {
-    let y2027 = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let y2027 = NaiveDate::from_ymd_opt(2027, 1, 1)
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
     let ended = input.ended_at.filter(|e| *e <= as_of);
     let until = ended.unwrap_or(as_of).with_second(0).unwrap_or_default();
     until > y2027 || deadline.is_some_and(|d| d > y2027)

@@ -1089,11 +1089,11 @@ impl Consultation {
     }
 
     fn deadline_or_refuse(&self, clock: &LegalClock) -> Result<Timestamp, ConsultationError> {
-        self.final_deadline(clock)
-            .map_err(deadline_unknown)?
-            .ok_or(ConsultationError::DeadlineUnknown {
+        self.final_deadline(clock).map_err(deadline_unknown)?.ok_or(
+            ConsultationError::DeadlineUnknown {
                 message: "联合会商尚未发起".to_owned(),
-            })
+            },
+        )
     }
 
     fn locked_or(&self, otherwise: ConsultationError) -> ConsultationError {
@@ -1268,27 +1268,14 @@ impl Consultation {
         acting: &Acting,
         clock: &LegalClock,
     ) -> Result<(Consultation, Vec<ConsultationEvent>), ConsultationError> {
-        let events = Consultation::decide(consultation.as_ref(), id, cmd, acting, clock)?;
-        let mut state = consultation;
-        for e in &events {
-            // Events just decided against this state always apply.
-            state =
-                Some(Consultation::apply(state, e).map_err(|_| ConsultationError::NotRegistered)?);
-        }
-        state
-            .map(|c| (c, events))
-            .ok_or(ConsultationError::NotRegistered)
+        crate::entity::execute(consultation, id, cmd, acting, clock)
     }
 
     /// Rebuild a record from its events (the projection the server and every client run).
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a ConsultationEvent>,
     ) -> Result<Consultation, ConsultationReplayError> {
-        let mut state = None;
-        for e in events {
-            state = Some(Consultation::apply(state, e)?);
-        }
-        state.ok_or(ConsultationReplayError::Empty)
+        crate::entity::replay(events)?.ok_or(ConsultationReplayError::Empty)
     }
 }
 
@@ -1339,4 +1326,35 @@ fn non_empty_list(items: &[String], field: &'static str) -> Result<(), Consultat
         });
     }
     Ok(())
+}
+
+impl crate::entity::Entity for Consultation {
+    type Id = ConsultationId;
+    type Command = ConsultationCommand;
+    type Event = ConsultationEvent;
+    type Error = ConsultationError;
+    type ReplayError = ConsultationReplayError;
+    type Context<'c> = LegalClock<'c>;
+    const KIND: &'static str = "consultation";
+
+    fn decide(
+        state: Option<&Self>,
+        id: &ConsultationId,
+        cmd: &ConsultationCommand,
+        acting: &Acting,
+        clock: &LegalClock<'_>,
+    ) -> Result<Vec<ConsultationEvent>, ConsultationError> {
+        Consultation::decide(state, id, cmd, acting, clock)
+    }
+
+    fn apply(
+        state: Option<Self>,
+        event: &ConsultationEvent,
+    ) -> Result<Self, ConsultationReplayError> {
+        Consultation::apply(state, event)
+    }
+
+    fn missing() -> ConsultationError {
+        ConsultationError::NotRegistered
+    }
 }

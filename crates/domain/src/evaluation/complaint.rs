@@ -473,25 +473,14 @@ impl Complaint {
         actor: &Actor,
         at: Timestamp,
     ) -> Result<(Complaint, Vec<ComplaintEvent>), ComplaintError> {
-        let events = Complaint::decide(state.as_ref(), id, cmd, actor, at)?;
-        let mut state = state;
-        for e in &events {
-            // Events just decided against this state always apply.
-            state = Some(Complaint::apply(state, e).map_err(|_| ComplaintError::NoSuchComplaint)?);
-        }
-        state
-            .map(|s| (s, events))
-            .ok_or(ComplaintError::NoSuchComplaint)
+        let acting = crate::case::Acting::new(actor.clone(), at);
+        crate::entity::execute(state, id, cmd, &acting, &())
     }
 
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a ComplaintEvent>,
     ) -> Result<Complaint, ComplaintReplayError> {
-        let mut state = None;
-        for e in events {
-            state = Some(Complaint::apply(state, e)?);
-        }
-        state.ok_or(ComplaintReplayError::Empty)
+        crate::entity::replay(events)?.ok_or(ComplaintReplayError::Empty)
     }
 
     /// 承办部门: the current assignment's department.
@@ -524,5 +513,33 @@ impl Complaint {
         } else {
             Err(ComplaintError::NotVisible)
         }
+    }
+}
+
+impl crate::entity::Entity for Complaint {
+    type Id = ComplaintId;
+    type Command = ComplaintCommand;
+    type Event = ComplaintEvent;
+    type Error = ComplaintError;
+    type ReplayError = ComplaintReplayError;
+    type Context<'c> = ();
+    const KIND: &'static str = "complaint";
+
+    fn decide(
+        state: Option<&Self>,
+        id: &ComplaintId,
+        cmd: &ComplaintCommand,
+        acting: &crate::case::Acting,
+        _: &(),
+    ) -> Result<Vec<ComplaintEvent>, ComplaintError> {
+        Complaint::decide(state, id, cmd, &acting.actor, acting.at)
+    }
+
+    fn apply(state: Option<Self>, event: &ComplaintEvent) -> Result<Self, ComplaintReplayError> {
+        Complaint::apply(state, event)
+    }
+
+    fn missing() -> ComplaintError {
+        ComplaintError::NoSuchComplaint
     }
 }

@@ -991,27 +991,15 @@ impl Evaluation {
         at: Timestamp,
         policy: &EvaluationPolicy,
     ) -> Result<(Evaluation, Vec<EvaluationEvent>), EvaluationError> {
-        let events = Evaluation::decide(state.as_ref(), id, cmd, actor, at, policy)?;
-        let mut state = state;
-        for e in &events {
-            // Events just decided against this state always apply.
-            state =
-                Some(Evaluation::apply(state, e).map_err(|_| EvaluationError::NoSuchEvaluation)?);
-        }
-        state
-            .map(|s| (s, events))
-            .ok_or(EvaluationError::NoSuchEvaluation)
+        let acting = crate::case::Acting::new(actor.clone(), at);
+        crate::entity::execute(state, id, cmd, &acting, policy)
     }
 
     /// Rebuild an evaluation from its events.
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a EvaluationEvent>,
     ) -> Result<Evaluation, EvaluationReplayError> {
-        let mut state = None;
-        for e in events {
-            state = Some(Evaluation::apply(state, e)?);
-        }
-        state.ok_or(EvaluationReplayError::Empty)
+        crate::entity::replay(events)?.ok_or(EvaluationReplayError::Empty)
     }
 
     /// 差评.
@@ -1029,5 +1017,33 @@ impl Evaluation {
 
     pub fn channel(&self) -> Channel {
         self.subject.channel()
+    }
+}
+
+impl crate::entity::Entity for Evaluation {
+    type Id = EvaluationId;
+    type Command = EvaluationCommand;
+    type Event = EvaluationEvent;
+    type Error = EvaluationError;
+    type ReplayError = EvaluationReplayError;
+    type Context<'c> = EvaluationPolicy;
+    const KIND: &'static str = "evaluation";
+
+    fn decide(
+        state: Option<&Self>,
+        id: &EvaluationId,
+        cmd: &EvaluationCommand,
+        acting: &crate::case::Acting,
+        policy: &EvaluationPolicy,
+    ) -> Result<Vec<EvaluationEvent>, EvaluationError> {
+        Evaluation::decide(state, id, cmd, &acting.actor, acting.at, policy)
+    }
+
+    fn apply(state: Option<Self>, event: &EvaluationEvent) -> Result<Self, EvaluationReplayError> {
+        Evaluation::apply(state, event)
+    }
+
+    fn missing() -> EvaluationError {
+        EvaluationError::NoSuchEvaluation
     }
 }

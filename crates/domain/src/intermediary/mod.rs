@@ -1082,27 +1082,14 @@ impl Commission {
         acting: &Acting,
         market: &MarketCatalogue,
     ) -> Result<(Commission, Vec<CommissionEvent>), CommissionError> {
-        let events = Commission::decide(commission.as_ref(), id, cmd, acting, market)?;
-        let mut state = commission;
-        for e in &events {
-            // Events just decided against this state always apply.
-            state =
-                Some(Commission::apply(state, e).map_err(|_| CommissionError::NoSuchCommission)?);
-        }
-        state
-            .map(|c| (c, events))
-            .ok_or(CommissionError::NoSuchCommission)
+        crate::entity::execute(commission, id, cmd, acting, market)
     }
 
     /// Rebuild a commission from its events.
     pub fn replay<'a>(
         events: impl IntoIterator<Item = &'a CommissionEvent>,
     ) -> Result<Commission, CommissionReplayError> {
-        let mut state = None;
-        for e in events {
-            state = Some(Commission::apply(state, e)?);
-        }
-        state.ok_or(CommissionReplayError::Empty)
+        crate::entity::replay(events)?.ok_or(CommissionReplayError::Empty)
     }
 }
 
@@ -1132,6 +1119,34 @@ fn non_empty(s: &str, field: &'static str) -> Result<(), CommissionError> {
         })
     } else {
         Ok(())
+    }
+}
+
+impl crate::entity::Entity for Commission {
+    type Id = CommissionId;
+    type Command = CommissionCommand;
+    type Event = CommissionEvent;
+    type Error = CommissionError;
+    type ReplayError = CommissionReplayError;
+    type Context<'c> = MarketCatalogue;
+    const KIND: &'static str = "commission";
+
+    fn decide(
+        state: Option<&Self>,
+        id: &CommissionId,
+        cmd: &CommissionCommand,
+        acting: &Acting,
+        market: &MarketCatalogue,
+    ) -> Result<Vec<CommissionEvent>, CommissionError> {
+        Commission::decide(state, id, cmd, acting, market)
+    }
+
+    fn apply(state: Option<Self>, event: &CommissionEvent) -> Result<Self, CommissionReplayError> {
+        Commission::apply(state, event)
+    }
+
+    fn missing() -> CommissionError {
+        CommissionError::NoSuchCommission
     }
 }
 
