@@ -12,21 +12,19 @@ pub mod statistics;
 
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
-use permitdesk_domain::case::{CaseCommand, CaseError, CaseEvent};
-use permitdesk_domain::consultation::{
-    ConsultationCommand, ConsultationError, ConsultationEvent, ConsultationId,
-};
+use permitdesk_domain::case::Case;
+use permitdesk_domain::case::CaseError;
+use permitdesk_domain::consultation::Consultation;
+use permitdesk_domain::consultation::ConsultationError;
+use permitdesk_domain::entity::Entity;
+use permitdesk_domain::evaluation::{Complaint, Evaluation};
 use permitdesk_domain::evaluation::{
-    ComplaintCommand, ComplaintError, ComplaintEvent, ComplaintId, ComplaintStatistics,
-    EvaluationCommand, EvaluationError, EvaluationEvent, EvaluationId, EvaluationStatistics,
+    ComplaintError, ComplaintStatistics, EvaluationError, EvaluationStatistics,
 };
-use permitdesk_domain::ids::{
-    AttachmentId, CaseId, DepartmentCode, OrganisationId, ProjectId, UserId,
-};
-use permitdesk_domain::intermediary::{
-    CommissionCommand, CommissionError, CommissionEvent, CommissionId,
-};
-use permitdesk_domain::project::{ProjectCommand, ProjectEvent};
+use permitdesk_domain::ids::{AttachmentId, DepartmentCode, OrganisationId, UserId};
+use permitdesk_domain::intermediary::Commission;
+use permitdesk_domain::intermediary::CommissionError;
+use permitdesk_domain::project::{Project, ProjectCommand};
 use permitdesk_domain::trail::Sealed;
 use serde::{Deserialize, Serialize};
 
@@ -101,87 +99,112 @@ pub struct LoginResponse {
 // ---------------------------------------------------------------------------------------------
 // Push: commands up
 
-/// A command on one entity of the domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "entity", rename_all = "snake_case")]
-pub enum DomainCommand {
-    Case {
-        case: CaseId,
-        command: CaseCommand,
-    },
-    Project {
-        project: ProjectId,
-        command: ProjectCommand,
-    },
+/// The entities on the wire, listed once: each line names the variant, the field that carries
+/// its id in a command, and the domain type (whose [`Entity`] gives the id, command and event
+/// types and the key prefix). [`DomainCommand`], [`EntityRef`] and [`DomainEvent`] with their
+/// key and sequence helpers are generated from this list, so adding an entity is one line here.
+macro_rules! wire_entities {
+    ($( $(#[$doc:meta])* $variant:ident { $field:ident: $entity:ty } ),* $(,)?) => {
+        /// A command on one entity of the domain.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "entity", rename_all = "snake_case")]
+        pub enum DomainCommand {
+            $( $(#[$doc])* $variant {
+                $field: <$entity as Entity>::Id,
+                command: <$entity as Entity>::Command,
+            }, )*
+        }
+
+        /// Which entity an event or command is about.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+        pub enum EntityRef {
+            $( $(#[$doc])* $variant(<$entity as Entity>::Id), )*
+        }
+
+        impl EntityRef {
+            /// The key the entity's trail is sealed under, e.g. `case:C-1`.
+            pub fn key(&self) -> String {
+                match self {
+                    $( EntityRef::$variant(id) => format!("{}:{id}", <$entity as Entity>::KIND), )*
+                }
+            }
+
+            /// `case:C-1` back to the reference; None for an unknown kind.
+            pub fn from_key(key: &str) -> Option<EntityRef> {
+                let (kind, id) = key.split_once(':')?;
+                $( if kind == <$entity as Entity>::KIND {
+                    return Some(EntityRef::$variant(<$entity as Entity>::Id::new(id)));
+                } )*
+                None
+            }
+
+            /// The kind prefix of the key: `case`, `project`...
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $( EntityRef::$variant(_) => <$entity as Entity>::KIND, )*
+                }
+            }
+        }
+
+        impl DomainCommand {
+            /// The entity the command names in its id field.
+            fn named_entity(&self) -> EntityRef {
+                match self {
+                    $( DomainCommand::$variant { $field, .. } => EntityRef::$variant($field.clone()), )*
+                }
+            }
+        }
+
+        /// An event of one entity, as sealed in its hash chain.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "entity", content = "sealed", rename_all = "snake_case")]
+        pub enum DomainEvent {
+            $( $(#[$doc])* $variant(Sealed<<$entity as Entity>::Event>), )*
+        }
+
+        impl DomainEvent {
+            pub fn entity_key(&self) -> &str {
+                match self {
+                    $( DomainEvent::$variant(s) => &s.entity, )*
+                }
+            }
+
+            pub fn entity_seq(&self) -> u64 {
+                match self {
+                    $( DomainEvent::$variant(s) => s.seq, )*
+                }
+            }
+        }
+    };
+}
+
+wire_entities! {
+    /// 办件.
+    Case { case: Case },
+    /// 工程建设项目 and its registration.
+    Project { project: Project },
     /// 策划生成 and 联合会商 (issue 6).
-    Consultation {
-        consultation: ConsultationId,
-        command: ConsultationCommand,
-    },
-    /// 好差评 with its rectification, callback and appeal (issue 7).
-    Evaluation {
-        evaluation: EvaluationId,
-        command: EvaluationCommand,
-    },
+    Consultation { consultation: Consultation },
+    /// 好差评 with its rectification, callback and appeal (issue 7); id `case/C-1` or `visit/V-1`.
+    Evaluation { evaluation: Evaluation },
     /// 建议投诉 (issue 7).
-    Complaint {
-        complaint: ComplaintId,
-        command: ComplaintCommand,
-    },
-    /// 中介服务委托 (issue 6, seed 9).
-    Commission {
-        commission: CommissionId,
-        command: CommissionCommand,
-    },
+    Complaint { complaint: Complaint },
+    /// 中介服务委托 (issue 6, seed 9), e.g. `commission:W-1`.
+    Commission { commission: Commission },
 }
 
 impl DomainCommand {
+    /// The entity the command acts on (a project's registration names its new id inside).
     pub fn entity(&self) -> EntityRef {
         match self {
-            DomainCommand::Case { case, .. } => EntityRef::Case(case.clone()),
-            DomainCommand::Project { project, command } => match command {
-                ProjectCommand::RegisterOnline { id, .. }
-                | ProjectCommand::RegisterOnSite { id, .. } => EntityRef::Project(id.clone()),
-                _ => EntityRef::Project(project.clone()),
-            },
-            DomainCommand::Consultation { consultation, .. } => {
-                EntityRef::Consultation(consultation.clone())
-            }
-            DomainCommand::Evaluation { evaluation, .. } => {
-                EntityRef::Evaluation(evaluation.clone())
-            }
-            DomainCommand::Complaint { complaint, .. } => EntityRef::Complaint(complaint.clone()),
-            DomainCommand::Commission { commission, .. } => {
-                EntityRef::Commission(commission.clone())
-            }
-        }
-    }
-}
-
-/// Which entity an event or command is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
-pub enum EntityRef {
-    Case(CaseId),
-    Project(ProjectId),
-    Consultation(ConsultationId),
-    /// A rating (id `case/C-1` or `visit/V-1`) with its rectification.
-    Evaluation(EvaluationId),
-    Complaint(ComplaintId),
-    /// 中介服务委托 (`commission:W-1`).
-    Commission(CommissionId),
-}
-
-impl EntityRef {
-    /// The key the entity's trail is sealed under, e.g. `case:C-1`.
-    pub fn key(&self) -> String {
-        match self {
-            EntityRef::Case(id) => format!("case:{id}"),
-            EntityRef::Project(id) => format!("project:{id}"),
-            EntityRef::Consultation(id) => format!("consultation:{id}"),
-            EntityRef::Evaluation(id) => format!("evaluation:{id}"),
-            EntityRef::Complaint(id) => format!("complaint:{id}"),
-            EntityRef::Commission(id) => format!("commission:{id}"),
+            DomainCommand::Project {
+                command:
+                    ProjectCommand::RegisterOnline { id, .. }
+                    | ProjectCommand::RegisterOnSite { id, .. },
+                ..
+            } => EntityRef::Project(id.clone()),
+            other => other.named_entity(),
         }
     }
 }
@@ -294,42 +317,6 @@ pub struct PushResponse {
 
 // ---------------------------------------------------------------------------------------------
 // Pull: events down
-
-/// An event of one entity, as sealed in its hash chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "entity", content = "sealed", rename_all = "snake_case")]
-pub enum DomainEvent {
-    Case(Sealed<CaseEvent>),
-    Project(Sealed<ProjectEvent>),
-    Consultation(Sealed<ConsultationEvent>),
-    Evaluation(Sealed<EvaluationEvent>),
-    Complaint(Sealed<ComplaintEvent>),
-    Commission(Sealed<CommissionEvent>),
-}
-
-impl DomainEvent {
-    pub fn entity_key(&self) -> &str {
-        match self {
-            DomainEvent::Case(s) => &s.entity,
-            DomainEvent::Project(s) => &s.entity,
-            DomainEvent::Consultation(s) => &s.entity,
-            DomainEvent::Evaluation(s) => &s.entity,
-            DomainEvent::Complaint(s) => &s.entity,
-            DomainEvent::Commission(s) => &s.entity,
-        }
-    }
-
-    pub fn entity_seq(&self) -> u64 {
-        match self {
-            DomainEvent::Case(s) => s.seq,
-            DomainEvent::Project(s) => s.seq,
-            DomainEvent::Consultation(s) => s.seq,
-            DomainEvent::Evaluation(s) => s.seq,
-            DomainEvent::Complaint(s) => s.seq,
-            DomainEvent::Commission(s) => s.seq,
-        }
-    }
-}
 
 /// An event with its place in the server's global order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -513,6 +500,7 @@ impl ApiError {
 mod tests {
     use super::*;
     use permitdesk_domain::case::CaseCommand;
+    use permitdesk_domain::ids::CaseId;
 
     #[test]
     fn a_command_envelope_has_a_stable_json_shape() {
@@ -553,6 +541,44 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&r).unwrap(),
             serde_json::json!({"mutation_id": 3, "outcome": "duplicate"})
+        );
+    }
+
+    /// Every entity's key reads back to its reference, and the wire shapes the list generates
+    /// are the ones clients of protocol version 1 speak.
+    #[test]
+    fn entity_keys_round_trip_and_shapes_are_stable() {
+        use permitdesk_domain::consultation::ConsultationId;
+        use permitdesk_domain::evaluation::{ComplaintId, EvaluationId};
+        use permitdesk_domain::ids::ProjectId;
+        use permitdesk_domain::intermediary::CommissionId;
+        let refs = [
+            EntityRef::Case(CaseId::new("C-1")),
+            EntityRef::Project(ProjectId::new("P-1")),
+            EntityRef::Consultation(ConsultationId::new("K-1")),
+            EntityRef::Evaluation(EvaluationId::new("case/C-1")),
+            EntityRef::Complaint(ComplaintId::new("T-1")),
+            EntityRef::Commission(CommissionId::new("W-1")),
+        ];
+        let keys: Vec<String> = refs.iter().map(EntityRef::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "case:C-1",
+                "project:P-1",
+                "consultation:K-1",
+                "evaluation:case/C-1",
+                "complaint:T-1",
+                "commission:W-1"
+            ]
+        );
+        for (r, k) in refs.iter().zip(&keys) {
+            assert_eq!(EntityRef::from_key(k).as_ref(), Some(r));
+        }
+        assert_eq!(EntityRef::from_key("nothing:X"), None);
+        assert_eq!(
+            serde_json::to_value(&refs[5]).unwrap(),
+            serde_json::json!({"kind": "commission", "id": "W-1"})
         );
     }
 }
