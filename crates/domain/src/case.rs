@@ -3,6 +3,7 @@
 
 use crate::actor::{Actor, Role};
 use crate::clock::{ClockInput, StopReason, StoppedSpan};
+use crate::entity::{Availability, availability};
 use crate::ids::{
     ApplicationId, AttachmentId, CaseId, CertificateNumber, DepartmentCode, ItemCode,
     OrganisationId, ProjectId, WorksId,
@@ -556,15 +557,8 @@ pub enum CaseError {
     TimeBeforeLastEvent { at: Timestamp, last: Timestamp },
 }
 
-/// 可办理的操作: one action of an entity's workflow, and whether a user may take it now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionAvailability {
-    pub action: CaseAction,
-    /// The action's Chinese name, e.g. 受理.
-    pub label: String,
-    /// None: allowed now. Otherwise the sentence the domain would refuse it with.
-    pub refusal: Option<String>,
-}
+/// 可办理的操作 of a case (the shared [`Availability`] for [`CaseAction`]).
+pub type ActionAvailability = Availability<CaseAction>;
 
 /// A special procedure on the case (特别程序), open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -933,15 +927,13 @@ impl Case {
     /// 可办理的操作: every action of the case workflow (but 新建, which needs no case) with
     /// whether `actor` may take it now and, if not, the reason the domain would refuse it with.
     pub fn available_actions(&self, actor: &Actor) -> Vec<ActionAvailability> {
-        CaseAction::ALL
-            .into_iter()
-            .filter(|a| *a != CaseAction::Create)
-            .map(|action| ActionAvailability {
-                action,
-                label: action.label().to_owned(),
-                refusal: self.may(action, actor).err().map(|e| e.to_string()),
-            })
-            .collect()
+        availability(
+            CaseAction::ALL
+                .into_iter()
+                .filter(|a| *a != CaseAction::Create),
+            CaseAction::label,
+            |action| self.may(action, actor),
+        )
     }
 
     /// The state preconditions of `action` (see [`Case::may`]).
@@ -1356,6 +1348,7 @@ impl crate::entity::Entity for Case {
     type Error = CaseError;
     type ReplayError = ReplayError;
     type Context<'c> = ();
+    type Action = CaseAction;
     const KIND: &'static str = "case";
 
     fn decide(
@@ -1374,5 +1367,9 @@ impl crate::entity::Entity for Case {
 
     fn missing() -> CaseError {
         CaseError::NoSuchCase
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<ActionAvailability> {
+        Case::available_actions(self, actor)
     }
 }

@@ -5,7 +5,10 @@
 //! complaint, 中介服务委托 commission) implement [`Entity`]; replaying a trail and executing a
 //! command are written once here, for all of them.
 
+use crate::actor::Actor;
 use crate::case::Acting;
+use serde::{Deserialize, Serialize};
+use std::fmt::Display;
 
 /// One entity of the domain.
 pub trait Entity: Sized {
@@ -19,6 +22,8 @@ pub trait Entity: Sized {
     /// What the entity decides with besides itself: the legal clock (consultation), the market
     /// (commission), the rating policy (evaluation); `()` for the others.
     type Context<'c>;
+    /// What a command is (its kind, without its content), e.g. [`crate::case::CaseAction`].
+    type Action: Copy;
     /// The prefix of the entity's key in trails and on the wire: `case`, `project`...
     const KIND: &'static str;
 
@@ -37,6 +42,46 @@ pub trait Entity: Sized {
 
     /// The refusal for "no such entity" (a command on an entity that does not exist).
     fn missing() -> Self::Error;
+
+    /// 可办理的操作: every action on this entity (but the one that creates it) with whether
+    /// `actor` may take it now and, if not, the sentence `decide` would refuse it with. Built on
+    /// the entity's `may`, the gate its `decide` runs, so the answer and the refusals agree:
+    /// what `decide` accepts is offered, and what is offered is refused only for the content
+    /// of the command (an empty reason, a wrong number) or its time.
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<Self::Action>>;
+}
+
+/// 可办理的操作: one action of an entity's workflow, and whether a user may take it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Availability<A> {
+    pub action: A,
+    /// The action's Chinese name, e.g. 受理.
+    pub label: String,
+    /// None: allowed now. Otherwise the sentence the domain would refuse it with.
+    pub refusal: Option<String>,
+}
+
+impl<A> Availability<A> {
+    /// Whether the action is allowed now.
+    pub fn is_allowed(&self) -> bool {
+        self.refusal.is_none()
+    }
+}
+
+/// The answer for `actions` in order: each with its label and `may`'s refusal, if any.
+pub fn availability<A: Copy, E: Display>(
+    actions: impl IntoIterator<Item = A>,
+    label: impl Fn(A) -> &'static str,
+    may: impl Fn(A) -> Result<(), E>,
+) -> Vec<Availability<A>> {
+    actions
+        .into_iter()
+        .map(|action| Availability {
+            action,
+            label: label(action).to_owned(),
+            refusal: may(action).err().map(|e| e.to_string()),
+        })
+        .collect()
 }
 
 /// The state a trail folds to (None for an empty trail).

@@ -8,6 +8,7 @@
 
 use crate::actor::{Actor, Role};
 use crate::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+use crate::entity::{Availability, availability};
 use crate::ids::{CategoryCode, FlowCode, OrganisationId, ProjectId, WorksId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -725,6 +726,17 @@ fn roles_for(action: ProjectAction) -> &'static [Role] {
     }
 }
 
+fn check_role(action: ProjectAction, actor: &Actor) -> Result<(), ProjectError> {
+    if roles_for(action).contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(ProjectError::NotAllowedForRole {
+            role: actor.role,
+            action,
+        })
+    }
+}
+
 /// The states in which `role` may take `action` on an existing project.
 fn allowed_in(role: Role, action: ProjectAction, state: RegistrationState) -> bool {
     use ProjectAction as A;
@@ -755,12 +767,7 @@ impl Project {
         at: Timestamp,
     ) -> Result<Vec<ProjectEvent>, ProjectError> {
         let action = cmd.action();
-        if !roles_for(action).contains(&actor.role) {
-            return Err(ProjectError::NotAllowedForRole {
-                role: actor.role,
-                action,
-            });
-        }
+        check_role(action, actor)?;
         let actor_ = actor.clone();
         let project = match (state, cmd) {
             (
@@ -786,15 +793,7 @@ impl Project {
             (None, _) => return Err(ProjectError::NotRegistered { action }),
             (Some(p), _) => p,
         };
-        if actor.role == Role::Applicant && actor.organisation.as_ref() != Some(&project.owner) {
-            return Err(ProjectError::NotOwner { action });
-        }
-        if !allowed_in(actor.role, action, project.state) {
-            return Err(ProjectError::WrongState {
-                state: project.state,
-                action,
-            });
-        }
+        project.gate(action, actor)?;
         if at < project.last_event_at {
             return Err(ProjectError::TimeBeforeLastEvent {
                 last: project.last_event_at,
@@ -874,6 +873,52 @@ impl Project {
             }
         };
         Ok(vec![event])
+    }
+
+    /// Whether `actor` may take `action` on this project now, and if not, why: the role, the
+    /// owner (an applicant only on its own organisation's project) and the state. The content
+    /// of a command (the form, the problems, the flow's category) is checked by
+    /// [`Project::decide`], which runs this same gate first.
+    pub fn may(&self, action: ProjectAction, actor: &Actor) -> Result<(), ProjectError> {
+        check_role(action, actor)?;
+        if matches!(
+            action,
+            ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite
+        ) {
+            return Err(ProjectError::AlreadyRegistered {
+                id: self.id.clone(),
+            });
+        }
+        self.gate(action, actor)
+    }
+
+    /// 可办理的操作: every action but the two registrations, with whether `actor` may take it
+    /// now and, if not, the sentence the domain would refuse it with.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<Availability<ProjectAction>> {
+        availability(
+            ProjectAction::ALL.into_iter().filter(|a| {
+                !matches!(
+                    a,
+                    ProjectAction::RegisterOnline | ProjectAction::RegisterOnSite
+                )
+            }),
+            ProjectAction::label,
+            |action| self.may(action, actor),
+        )
+    }
+
+    /// The owner and state preconditions of `action` on this project (see [`Project::may`]).
+    fn gate(&self, action: ProjectAction, actor: &Actor) -> Result<(), ProjectError> {
+        if actor.role == Role::Applicant && actor.organisation.as_ref() != Some(&self.owner) {
+            return Err(ProjectError::NotOwner { action });
+        }
+        if !allowed_in(actor.role, action, self.state) {
+            return Err(ProjectError::WrongState {
+                state: self.state,
+                action,
+            });
+        }
+        Ok(())
     }
 
     fn register(
@@ -983,6 +1028,7 @@ impl crate::entity::Entity for Project {
     type Error = ProjectError;
     type ReplayError = ProjectReplayError;
     type Context<'c> = ();
+    type Action = ProjectAction;
     const KIND: &'static str = "project";
 
     /// A project's id travels in its registration command (and is the state's afterwards).
@@ -1004,5 +1050,9 @@ impl crate::entity::Entity for Project {
         ProjectError::NotRegistered {
             action: ProjectAction::Edit,
         }
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<ProjectAction>> {
+        Project::available_actions(self, actor)
     }
 }

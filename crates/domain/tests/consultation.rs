@@ -1154,3 +1154,329 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Available actions: what each user may do with a planning record now, and why not the rest.
+
+/// The record after `path` (steps with their actors, a minute apart from 2025-03-03 09:00).
+fn consultation_after(clock: &LegalClock, path: &[(Step, Who)]) -> Consultation {
+    let id = ConsultationId::new("CH");
+    let mut now = t("2025-03-03T09:00");
+    let mut state = None;
+    for (step, who) in path {
+        now += Duration::minutes(1);
+        let acting = Acting::new(actor_of(*who), now);
+        let (next, _) = Consultation::execute(state, &id, &command_of(*step), &acting, clock)
+            .unwrap_or_else(|e| panic!("{step:?} by {who:?}: {e}"));
+        state = Some(next);
+    }
+    state.unwrap()
+}
+
+/// Named paths through the planning workflow.
+fn consultation_path(name: &str) -> Vec<(Step, Who)> {
+    let registered = vec![(Step::Register(true), Who::Fgw)];
+    let placed = [registered.clone(), vec![(Step::Place, Who::Zgj)]].concat();
+    let reviewed = [placed.clone(), vec![(Step::Review(true), Who::Zgj)]].concat();
+    let consulting = [reviewed.clone(), vec![(Step::Start, Who::Zgj)]].concat();
+    let one = [
+        consulting.clone(),
+        vec![(Step::Answer(0, false), Who::Dept(0))],
+    ]
+    .concat();
+    let all = [
+        one.clone(),
+        vec![
+            (Step::Answer(1, false), Who::Dept(1)),
+            (Step::Answer(2, false), Who::Dept(2)),
+        ],
+    ]
+    .concat();
+    let summarised = [all.clone(), vec![(Step::Summarise, Who::Zgj)]].concat();
+    let generated = [summarised.clone(), vec![(Step::Conclude(true), Who::Zgj)]].concat();
+    match name {
+        "registered" => registered,
+        "placed" => placed,
+        "non_compliant" => [placed, vec![(Step::Review(false), Who::Zgj)]].concat(),
+        "reviewed" => reviewed,
+        "consulting" => consulting,
+        "one_answered" => one,
+        "all_answered" => all,
+        "summarised" => summarised,
+        "generated" => generated,
+        "linked" => [generated, vec![(Step::Link, Who::Window)]].concat(),
+        "not_generated" => [summarised, vec![(Step::Conclude(false), Who::Zgj)]].concat(),
+        "closed" => [registered, vec![(Step::Close, Who::Fgw)]].concat(),
+        other => panic!("unknown path {other}"),
+    }
+}
+
+const CONSULTATION_PATHS: [&str; 12] = [
+    "registered",
+    "placed",
+    "non_compliant",
+    "reviewed",
+    "consulting",
+    "one_answered",
+    "all_answered",
+    "summarised",
+    "generated",
+    "linked",
+    "not_generated",
+    "closed",
+];
+
+const EVERYONE: [Who; 7] = [
+    Who::Fgw,
+    Who::Zgj,
+    Who::Dept(0),
+    Who::Dept(1),
+    Who::Dept(2),
+    Who::Window,
+    Who::System,
+];
+
+#[test]
+fn available_actions_per_state_and_role() {
+    use ConsultationAction as A;
+    let calendar = WorkingCalendar::shipped();
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let table: Vec<(&str, Who, Vec<ConsultationAction>)> = vec![
+        (
+            "registered",
+            Who::Fgw,
+            vec![A::AttachMaterial, A::DetachMaterial, A::Close],
+        ),
+        (
+            "registered",
+            Who::Zgj,
+            vec![A::AttachMaterial, A::DetachMaterial, A::PlaceSite, A::Close],
+        ),
+        ("registered", Who::Dept(0), vec![]),
+        ("registered", Who::Window, vec![]),
+        ("registered", Who::System, vec![]),
+        (
+            "placed",
+            Who::Zgj,
+            vec![
+                A::AttachMaterial,
+                A::DetachMaterial,
+                A::PlaceSite,
+                A::RecordCompliance,
+                A::Close,
+            ],
+        ),
+        (
+            "non_compliant",
+            Who::Zgj,
+            vec![A::AttachMaterial, A::DetachMaterial, A::PlaceSite, A::Close],
+        ),
+        (
+            "reviewed",
+            Who::Zgj,
+            vec![
+                A::AttachMaterial,
+                A::DetachMaterial,
+                A::PlaceSite,
+                A::StartConsultation,
+                A::Close,
+            ],
+        ),
+        (
+            "reviewed",
+            Who::Fgw,
+            vec![A::AttachMaterial, A::DetachMaterial, A::Close],
+        ),
+        // The materials are locked; the summary waits for every reply.
+        ("consulting", Who::Zgj, vec![A::Close]),
+        ("consulting", Who::Fgw, vec![A::Close]),
+        ("consulting", Who::Dept(0), vec![A::Answer]),
+        ("consulting", Who::Dept(2), vec![A::Answer]),
+        ("consulting", Who::Window, vec![]),
+        ("consulting", Who::System, vec![A::DeemConsent]),
+        // A department answers its own invitation, once.
+        ("one_answered", Who::Dept(0), vec![]),
+        ("one_answered", Who::Dept(1), vec![A::Answer]),
+        ("one_answered", Who::System, vec![A::DeemConsent]),
+        ("all_answered", Who::Zgj, vec![A::Summarise, A::Close]),
+        ("all_answered", Who::Dept(1), vec![]),
+        ("all_answered", Who::System, vec![]),
+        ("summarised", Who::Zgj, vec![A::Conclude, A::Close]),
+        ("summarised", Who::Fgw, vec![A::Close]),
+        ("generated", Who::Window, vec![A::LinkProject]),
+        ("generated", Who::Zgj, vec![]),
+        ("linked", Who::Window, vec![]),
+        ("not_generated", Who::Zgj, vec![]),
+        ("not_generated", Who::Window, vec![]),
+        ("closed", Who::Fgw, vec![]),
+        ("closed", Who::Zgj, vec![]),
+    ];
+    for (path, who, expected) in table {
+        let c = consultation_after(&clock, &consultation_path(path));
+        let actor = actor_of(who);
+        let answer = c.available_actions(&actor);
+        let allowed: Vec<ConsultationAction> = answer
+            .iter()
+            .filter(|a| a.refusal.is_none())
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(allowed, expected, "{path} as {who:?}");
+        assert_eq!(
+            answer.len(),
+            ConsultationAction::ALL.len() - 1,
+            "all but 登记"
+        );
+        assert!(answer.iter().all(|a| a.action != A::Register));
+        assert_eq!(
+            <Consultation as permitdesk_domain::entity::Entity>::available_actions(&c, &actor),
+            answer
+        );
+        for a in &answer {
+            assert_eq!(a.label, a.action.label());
+            assert_eq!(
+                a.refusal,
+                c.may(a.action, &actor).err().map(|e| e.to_string())
+            );
+        }
+    }
+    let refusal = |path: &str, actor: &Actor, action: ConsultationAction| {
+        consultation_after(&clock, &consultation_path(path))
+            .available_actions(actor)
+            .into_iter()
+            .find(|a| a.action == action)
+            .and_then(|a| a.refusal)
+            .unwrap()
+    };
+    assert_eq!(
+        refusal("consulting", &reviewer("ZGJ"), A::AttachMaterial),
+        "联合会商已发起，不能再修改策划材料"
+    );
+    assert_eq!(
+        refusal("consulting", &reviewer("ZGJ"), A::Summarise),
+        "以下部门尚未回复，不能汇总意见：STHJ、RFB、JTJ"
+    );
+    assert_eq!(
+        refusal("consulting", &reviewer("FGW"), A::PlaceSite),
+        "只有牵头部门（ZGJ）能地图落位，本部门为 FGW"
+    );
+    assert_eq!(
+        refusal("consulting", &reviewer("WSJ"), A::Answer),
+        "WSJ 未被邀请参加本次联合会商"
+    );
+    assert_eq!(
+        refusal("one_answered", &reviewer("STHJ"), A::Answer),
+        "STHJ 已有会商意见，不能重复提交"
+    );
+    let no_department = Actor {
+        department: None,
+        ..reviewer("STHJ")
+    };
+    assert_eq!(
+        refusal("consulting", &no_department, A::Answer),
+        "账号所属部门不能为空"
+    );
+    assert_eq!(
+        refusal("all_answered", &Actor::system(), A::DeemConsent),
+        "JTJ 已有会商意见，不能重复提交"
+    );
+    assert_eq!(
+        refusal("linked", &window(), A::LinkProject),
+        "策划成果已关联审批项目 P"
+    );
+    assert_eq!(
+        refusal("generated", &reviewer("ZGJ"), A::Close),
+        "策划项目处于“策划生成完成”状态，不能撤销策划项目"
+    );
+}
+
+/// Along every path, for every step and every user: what `decide` accepts is offered; what
+/// is offered is refused by `decide` only for the content of the command, its time against
+/// the consultation's deadline, or the department it names when that is not the actor's own;
+/// and when the command is the actor's own, a gate refusal is `decide`'s refusal.
+#[test]
+fn available_actions_agree_with_decide() {
+    use ConsultationError as E;
+    let calendar = WorkingCalendar::shipped();
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let mut steps = vec![
+        Step::Register(true),
+        Step::Attach,
+        Step::Place,
+        Step::Review(true),
+        Step::Review(false),
+        Step::Start,
+        Step::Summarise,
+        Step::Conclude(true),
+        Step::Conclude(false),
+        Step::Link,
+        Step::Close,
+    ];
+    for d in 0..3 {
+        steps.extend([Step::Answer(d, false), Step::Deem(d)]);
+    }
+    let id = ConsultationId::new("CH");
+    let mut accepted = 0;
+    for path in CONSULTATION_PATHS {
+        let c = consultation_after(&clock, &consultation_path(path));
+        for step in &steps {
+            for who in EVERYONE {
+                // A deemed consent comes at the deadline, anything else a minute later.
+                let at = match (step, c.deadline(&clock).unwrap()) {
+                    (Step::Deem(_), Some(d)) if d >= c.last_event_at => d,
+                    _ => c.last_event_at + Duration::minutes(1),
+                };
+                let cmd = command_of(*step);
+                let actor = actor_of(who);
+                let decided = Consultation::decide(
+                    Some(&c),
+                    &id,
+                    &cmd,
+                    &Acting::new(actor.clone(), at),
+                    &clock,
+                );
+                let offered = c.may(cmd.action(), &actor);
+                // The command names the actor's own department, or names none.
+                let own = match step {
+                    Step::Answer(d, _) => matches!(who, Who::Dept(x) if x == *d),
+                    Step::Deem(_) => false,
+                    _ => true,
+                };
+                match (&offered, &decided) {
+                    (Ok(()), Ok(_)) => accepted += 1,
+                    (Err(gate), Ok(_)) => {
+                        panic!("{path} + {step:?} by {who:?}: decided but not offered: {gate}")
+                    }
+                    (Err(gate), Err(e)) => {
+                        if own {
+                            assert_eq!(gate, e, "{path} + {step:?} by {who:?}");
+                        }
+                    }
+                    (Ok(()), Err(e)) => {
+                        let gate_refusal = matches!(
+                            e,
+                            E::RoleNotAllowed { .. }
+                                | E::InvalidTransition { .. }
+                                | E::NotLeadDepartment { .. }
+                                | E::MaterialsLocked
+                                | E::RepliesMissing { .. }
+                                | E::AlreadyLinked { .. }
+                                | E::AlreadyRegistered
+                                | E::NotRegistered
+                        ) || (own
+                            && matches!(
+                                e,
+                                E::OtherDepartment { .. }
+                                    | E::NotInvited { .. }
+                                    | E::AlreadyAnswered { .. }
+                            ));
+                        assert!(
+                            !gate_refusal,
+                            "{path} + {step:?} by {who:?}: offered but refused by the gate: {e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(accepted > 30, "too few accepted commands: {accepted}");
+}

@@ -1226,3 +1226,344 @@ fn complaint_statistics_count_answers_on_time_and_late() {
     );
     assert_eq!((sep.suggestions, sep.complaints), (0, 0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Available actions: what each user may do with a rating or a complaint now, and why not.
+
+/// A rating of case C after `path`: a bad one unless the path says `good`; the department's
+/// steps by its reviewer, the appeal decisions by the reform office, a minute apart.
+fn ev_after(path: &str) -> Evaluation {
+    let policy = EvaluationPolicy::default();
+    let start = Utc.with_ymd_and_hms(2024, 10, 8, 1, 0, 0).unwrap();
+    let id = case_subject("C").evaluation_id();
+    let mut steps = vec![];
+    for word in path.split_whitespace() {
+        steps.push(match word {
+            "good" => (
+                EvStep::Rate {
+                    level: 1,
+                    reason: true,
+                },
+                applicant(),
+            ),
+            "bad" => (
+                EvStep::Rate {
+                    level: 3,
+                    reason: true,
+                },
+                applicant(),
+            ),
+            "start" => (EvStep::Start, reviewer()),
+            "complete" => (EvStep::Complete, reviewer()),
+            "cannot" => (EvStep::Cannot, reviewer()),
+            "callback" => (EvStep::Callback, reviewer()),
+            "appeal" => (EvStep::Appeal, reviewer()),
+            "upheld" => (EvStep::Decide(true), office()),
+            "rejected" => (EvStep::Decide(false), office()),
+            other => panic!("unknown step {other}"),
+        });
+    }
+    let mut state = None;
+    for (i, (step, who)) in steps.into_iter().enumerate() {
+        let t = start + Duration::minutes(i as i64);
+        let (next, _) = Evaluation::execute(state, &id, &ev_command(step), &who, t, &policy)
+            .unwrap_or_else(|e| panic!("{path}: {step:?}: {e}"));
+        state = Some(next);
+    }
+    state.unwrap()
+}
+
+const EV_PATHS: [&str; 10] = [
+    "good",
+    "bad",
+    "bad start",
+    "bad start complete",
+    "bad start complete callback",
+    "bad cannot",
+    "bad appeal",
+    "bad appeal rejected",
+    "bad start appeal upheld",
+    "bad appeal rejected start",
+];
+
+#[test]
+fn evaluation_available_actions_per_state_and_role() {
+    use EvaluationAction as A;
+    let other_reviewer = || person(Role::DepartmentReviewer, Some("ZGJ"), None);
+    let hall = || person(Role::WindowOperator, Some("ZJJ"), None);
+    let table: Vec<(&str, Actor, Vec<EvaluationAction>)> = vec![
+        ("good", reviewer(), vec![]),
+        ("good", office(), vec![]),
+        (
+            "bad",
+            reviewer(),
+            vec![A::StartRectification, A::DeclareCannotRectify, A::Appeal],
+        ),
+        (
+            "bad",
+            hall(),
+            vec![A::StartRectification, A::DeclareCannotRectify, A::Appeal],
+        ),
+        ("bad", other_reviewer(), vec![]),
+        ("bad", office(), vec![]),
+        ("bad", applicant(), vec![]),
+        (
+            "bad start",
+            reviewer(),
+            vec![A::CompleteRectification, A::DeclareCannotRectify, A::Appeal],
+        ),
+        ("bad start complete", reviewer(), vec![A::RecordCallback]),
+        ("bad start complete", office(), vec![A::RecordCallback]),
+        ("bad start complete callback", reviewer(), vec![]),
+        ("bad start complete callback", office(), vec![]),
+        ("bad cannot", reviewer(), vec![A::RecordCallback]),
+        ("bad appeal", reviewer(), vec![]),
+        ("bad appeal", office(), vec![A::DecideAppeal]),
+        (
+            "bad appeal rejected",
+            reviewer(),
+            vec![A::StartRectification, A::DeclareCannotRectify],
+        ),
+        ("bad appeal rejected", office(), vec![]),
+        ("bad start appeal upheld", reviewer(), vec![]),
+        ("bad start appeal upheld", office(), vec![]),
+        (
+            "bad appeal rejected start",
+            reviewer(),
+            vec![A::CompleteRectification, A::DeclareCannotRectify],
+        ),
+    ];
+    for (path, who, expected) in table {
+        let ev = ev_after(path);
+        let answer = ev.available_actions(&who);
+        let allowed: Vec<EvaluationAction> = answer
+            .iter()
+            .filter(|a| a.refusal.is_none())
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(allowed, expected, "{path} as {:?}", who.role);
+        assert_eq!(
+            answer.len(),
+            EvaluationAction::ALL.len() - 1,
+            "all but 评价"
+        );
+        assert!(answer.iter().all(|a| a.action != A::Rate));
+        assert_eq!(
+            <Evaluation as permitdesk_domain::entity::Entity>::available_actions(&ev, &who),
+            answer
+        );
+        for a in &answer {
+            assert_eq!(a.label, a.action.label());
+            assert_eq!(
+                a.refusal,
+                ev.may(a.action, &who).err().map(|e| e.to_string())
+            );
+        }
+    }
+    let refusal = |path: &str, who: &Actor, action: EvaluationAction| {
+        ev_after(path)
+            .available_actions(who)
+            .into_iter()
+            .find(|a| a.action == action)
+            .and_then(|a| a.refusal)
+            .unwrap()
+    };
+    assert_eq!(
+        refusal("good", &reviewer(), A::StartRectification),
+        "该评价不是差评，无需整改或申诉"
+    );
+    assert_eq!(
+        refusal("bad", &other_reviewer(), A::StartRectification),
+        "该评价针对ZJJ，本部门（ZGJ）不能办理"
+    );
+    assert_eq!(
+        refusal("bad appeal", &reviewer(), A::StartRectification),
+        "差评申诉正在复核，复核前不能开始整改"
+    );
+    assert_eq!(
+        refusal("bad", &reviewer(), A::RecordCallback),
+        "整改处于“待整改”状态，不能登记回访"
+    );
+    assert_eq!(
+        refusal("bad", &applicant(), A::Appeal),
+        "角色“申请人”不能申诉"
+    );
+}
+
+/// Along every path, for every step, role and scope: what `decide` accepts is offered; what
+/// the gate refuses, `decide` refuses the same way; what is offered is refused by `decide`
+/// only for the content of the command.
+#[test]
+fn evaluation_available_actions_agree_with_decide() {
+    let steps = [
+        EvStep::Rate {
+            level: 3,
+            reason: true,
+        },
+        EvStep::Start,
+        EvStep::Complete,
+        EvStep::Cannot,
+        EvStep::Callback,
+        EvStep::Appeal,
+        EvStep::Decide(true),
+        EvStep::Decide(false),
+    ];
+    let mut accepted = 0;
+    for path in EV_PATHS {
+        let ev = ev_after(path);
+        let t = ev.last_event_at + Duration::minutes(1);
+        for step in steps {
+            for role in Role::ALL {
+                for in_scope in [true, false] {
+                    let who = scoped(role, in_scope);
+                    let cmd = ev_command(step);
+                    let decided = Evaluation::decide(
+                        Some(&ev),
+                        &ev.id,
+                        &cmd,
+                        &who,
+                        t,
+                        &EvaluationPolicy::default(),
+                    );
+                    match (ev.may(cmd.action(), &who), decided) {
+                        (Ok(()), Ok(_)) => accepted += 1,
+                        (Err(gate), Err(e)) => assert_eq!(gate, e, "{path} {step:?} {who:?}"),
+                        (Err(gate), Ok(_)) => {
+                            panic!("{path} + {step:?} by {who:?}: decided but not offered: {gate}")
+                        }
+                        (Ok(()), Err(e)) => assert!(
+                            matches!(e, EvaluationError::Empty { .. }),
+                            "{path} + {step:?} by {who:?}: offered but refused: {e}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    assert!(accepted > 15, "too few accepted commands: {accepted}");
+}
+
+fn complaint_after(path: &str) -> Complaint {
+    let mut steps = vec![(applicant(), submit(), "2024-10-21 09:00")];
+    for (i, word) in path.split_whitespace().enumerate() {
+        let t = ["2024-10-21 10:00", "2024-10-22 10:00", "2024-10-23 10:00"][i];
+        steps.push(match word {
+            "assign" => (office(), assign("ZJJ", 5), t),
+            "reassign" => (office(), assign("ZGJ", 5), t),
+            "answer" => (reviewer(), ts_command(TsStep::Answer), t),
+            "dismiss" => (office(), ts_command(TsStep::Dismiss), t),
+            other => panic!("unknown step {other}"),
+        });
+    }
+    play_complaint(&steps)
+}
+
+#[test]
+fn complaint_available_actions_per_state_and_role() {
+    use ComplaintAction as A;
+    let other_reviewer = || person(Role::DepartmentReviewer, Some("ZGJ"), None);
+    let hall = || person(Role::WindowOperator, Some("ZJJ"), None);
+    let table: Vec<(&str, Actor, Vec<ComplaintAction>)> = vec![
+        ("", office(), vec![A::Assign, A::Dismiss]),
+        ("", reviewer(), vec![]),
+        ("", applicant(), vec![]),
+        ("assign", office(), vec![A::Assign]),
+        ("assign", reviewer(), vec![A::Answer]),
+        ("assign", hall(), vec![A::Answer]),
+        ("assign", other_reviewer(), vec![]),
+        ("assign", applicant(), vec![]),
+        ("reassign", other_reviewer(), vec![A::Answer]),
+        ("reassign", reviewer(), vec![]),
+        ("reassign assign", reviewer(), vec![A::Answer]),
+        ("assign answer", office(), vec![]),
+        ("assign answer", reviewer(), vec![]),
+        ("dismiss", office(), vec![]),
+    ];
+    for (path, who, expected) in table {
+        let c = complaint_after(path);
+        let answer = c.available_actions(&who);
+        let allowed: Vec<ComplaintAction> = answer
+            .iter()
+            .filter(|a| a.refusal.is_none())
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(allowed, expected, "{path:?} as {:?}", who.role);
+        let actions: Vec<ComplaintAction> = answer.iter().map(|a| a.action).collect();
+        assert_eq!(actions, [A::Assign, A::Answer, A::Dismiss]);
+        assert_eq!(
+            <Complaint as permitdesk_domain::entity::Entity>::available_actions(&c, &who),
+            answer
+        );
+        for a in &answer {
+            assert_eq!(a.label, a.action.label());
+            assert_eq!(
+                a.refusal,
+                c.may(a.action, &who).err().map(|e| e.to_string())
+            );
+        }
+    }
+    let refusal = |path: &str, who: &Actor, action: ComplaintAction| {
+        complaint_after(path)
+            .available_actions(who)
+            .into_iter()
+            .find(|a| a.action == action)
+            .and_then(|a| a.refusal)
+            .unwrap()
+    };
+    assert_eq!(
+        refusal("assign", &other_reviewer(), A::Answer),
+        "该建议投诉已分办给ZJJ，本部门（ZGJ）不能答复"
+    );
+    assert_eq!(
+        refusal("", &reviewer(), A::Answer),
+        "建议投诉处于“待分办”状态，不能答复"
+    );
+    assert_eq!(
+        refusal("assign", &office(), A::Dismiss),
+        "建议投诉处于“办理中”状态，不能不予受理"
+    );
+    assert_eq!(refusal("", &applicant(), A::Assign), "角色“申请人”不能分办");
+}
+
+#[test]
+fn complaint_available_actions_agree_with_decide() {
+    let steps = [
+        TsStep::Submit,
+        TsStep::Assign(5),
+        TsStep::Assign(0),
+        TsStep::Answer,
+        TsStep::Dismiss,
+    ];
+    let mut accepted = 0;
+    for path in ["", "assign", "reassign", "assign answer", "dismiss"] {
+        let c = complaint_after(path);
+        let t = c.last_event_at + Duration::minutes(1);
+        for step in steps {
+            for role in Role::ALL {
+                for in_scope in [true, false] {
+                    let who = scoped(role, in_scope);
+                    let cmd = ts_command(step);
+                    let decided = Complaint::decide(Some(&c), &c.id, &cmd, &who, t);
+                    match (c.may(cmd.action(), &who), decided) {
+                        (Ok(()), Ok(_)) => accepted += 1,
+                        (Err(gate), Err(e)) => assert_eq!(gate, e, "{path:?} {step:?} {who:?}"),
+                        (Err(gate), Ok(_)) => {
+                            panic!(
+                                "{path:?} + {step:?} by {who:?}: decided but not offered: {gate}"
+                            )
+                        }
+                        (Ok(()), Err(e)) => assert!(
+                            matches!(
+                                e,
+                                ComplaintError::Empty { .. }
+                                    | ComplaintError::LimitOutOfRange { .. }
+                            ),
+                            "{path:?} + {step:?} by {who:?}: offered but refused: {e}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    assert!(accepted > 5, "too few accepted commands: {accepted}");
+}

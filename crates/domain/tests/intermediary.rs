@@ -863,3 +863,310 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Available actions: what each user may do with a commission now, and why not the rest.
+
+/// The commission after `path` (steps with their actors, a minute apart from 2026-03-02 09:00).
+fn commission_after(path: &[(Step, Who)]) -> Commission {
+    let m = market();
+    let id = CommissionId::new("WT");
+    let mut now = t("2026-03-02T09:00");
+    let mut state = None;
+    for (step, who) in path {
+        now += Duration::minutes(1);
+        let acting = Acting::new(actor_of(*who), now);
+        let (next, _) = Commission::execute(state, &id, &command_of(*step), &acting, &m)
+            .unwrap_or_else(|e| panic!("{step:?} by {who:?}: {e}"));
+        state = Some(next);
+    }
+    state.unwrap()
+}
+
+/// Named paths through the three ways a commission starts and the report loop.
+fn commission_path(name: &str) -> Vec<(Step, Who)> {
+    let own = Who::Applicant(true);
+    let published = vec![(Step::Publish, own)];
+    let quoted = [
+        published.clone(),
+        vec![
+            (Step::Quote(2000), Who::Agency(0)),
+            (Step::Quote(1000), Who::Agency(1)),
+        ],
+    ]
+    .concat();
+    let direct = vec![(Step::Direct(1), own)];
+    let in_service = [direct.clone(), vec![(Step::Accept, Who::Agency(1))]].concat();
+    let delivered = [in_service.clone(), vec![(Step::Deliver, Who::Agency(1))]].concat();
+    match name {
+        "published" => published,
+        "quoted" => quoted,
+        "selected" => [quoted, vec![(Step::Select(Rule::Lowest), own)]].concat(),
+        "direct" => direct,
+        "by_department" => vec![(Step::ByDepartment(0), Who::Department(true))],
+        "in_service" => in_service,
+        "delivered" => delivered,
+        "in_revision" => [delivered, vec![(Step::Revise, own)]].concat(),
+        "completed" => [delivered, vec![(Step::Confirm, own)]].concat(),
+        "shared" => [
+            delivered,
+            vec![(Step::Confirm, own), (Step::Share(0), Who::Window)],
+        ]
+        .concat(),
+        "declined" => [direct, vec![(Step::Decline, Who::Agency(1))]].concat(),
+        "cancelled" => [direct, vec![(Step::Cancel, own)]].concat(),
+        other => panic!("unknown path {other}"),
+    }
+}
+
+const COMMISSION_PATHS: [&str; 12] = [
+    "published",
+    "quoted",
+    "selected",
+    "direct",
+    "by_department",
+    "in_service",
+    "delivered",
+    "in_revision",
+    "completed",
+    "shared",
+    "declined",
+    "cancelled",
+];
+
+const EVERYONE: [Who; 10] = [
+    Who::Applicant(true),
+    Who::Applicant(false),
+    Who::Agency(0),
+    Who::Agency(1),
+    Who::Agency(2),
+    Who::Department(true),
+    Who::Department(false),
+    Who::Window,
+    Who::Reform,
+    Who::System,
+];
+
+#[test]
+fn available_actions_per_state_and_role() {
+    use CommissionAction as A;
+    let own = Who::Applicant(true);
+    let table: Vec<(&str, Who, Vec<CommissionAction>)> = vec![
+        // No quotes yet: nothing to select from.
+        ("published", own, vec![A::Cancel]),
+        ("published", Who::Applicant(false), vec![]),
+        ("published", Who::Agency(0), vec![A::SubmitQuote]),
+        ("published", Who::Agency(1), vec![A::SubmitQuote]),
+        ("published", Who::Department(true), vec![]),
+        ("published", Who::Window, vec![]),
+        ("quoted", own, vec![A::Select, A::Cancel]),
+        // One quote per agency.
+        ("quoted", Who::Agency(0), vec![]),
+        // The lowest price, 北方 (agency 1), was chosen: it alone accepts or declines.
+        ("selected", Who::Agency(1), vec![A::Accept, A::Decline]),
+        ("selected", Who::Agency(0), vec![]),
+        ("selected", own, vec![A::Cancel]),
+        ("direct", Who::Agency(1), vec![A::Accept, A::Decline]),
+        ("direct", Who::Agency(0), vec![]),
+        ("direct", own, vec![A::Cancel]),
+        ("direct", Who::Department(true), vec![]),
+        // Government-paid: the competent department cancels, not the applicant.
+        ("by_department", Who::Department(true), vec![A::Cancel]),
+        ("by_department", Who::Department(false), vec![]),
+        ("by_department", own, vec![]),
+        ("by_department", Who::Agency(0), vec![A::Accept, A::Decline]),
+        ("in_service", Who::Agency(1), vec![A::Deliver]),
+        ("in_service", own, vec![]),
+        ("delivered", own, vec![A::Confirm, A::RequestRevision]),
+        (
+            "delivered",
+            Who::Department(true),
+            vec![A::RecordExpertReview],
+        ),
+        ("delivered", Who::Department(false), vec![]),
+        ("delivered", Who::Agency(1), vec![]),
+        ("in_revision", Who::Agency(1), vec![A::Deliver]),
+        ("in_revision", own, vec![]),
+        ("completed", own, vec![A::ShareResult]),
+        ("completed", Who::Window, vec![A::ShareResult]),
+        ("completed", Who::Applicant(false), vec![]),
+        ("completed", Who::Reform, vec![]),
+        // Shared once with a case, it may still be shared with another.
+        ("shared", Who::Window, vec![A::ShareResult]),
+        ("declined", own, vec![]),
+        ("declined", Who::Agency(1), vec![]),
+        ("cancelled", own, vec![]),
+        ("cancelled", Who::System, vec![]),
+    ];
+    let m = market();
+    for (path, who, expected) in table {
+        let c = commission_after(&commission_path(path));
+        let actor = actor_of(who);
+        let answer = c.available_actions(&actor);
+        let allowed: Vec<CommissionAction> = answer
+            .iter()
+            .filter(|a| a.refusal.is_none())
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(allowed, expected, "{path} as {who:?}");
+        let actions: Vec<CommissionAction> = answer.iter().map(|a| a.action).collect();
+        assert_eq!(
+            actions,
+            [
+                A::SubmitQuote,
+                A::Select,
+                A::Accept,
+                A::Decline,
+                A::Deliver,
+                A::Confirm,
+                A::RecordExpertReview,
+                A::RequestRevision,
+                A::ShareResult,
+                A::Cancel
+            ]
+        );
+        assert_eq!(
+            <Commission as permitdesk_domain::entity::Entity>::available_actions(&c, &actor),
+            answer
+        );
+        // The market changes nothing for qualified agencies and everyone else.
+        let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(c.available_actions_in_market(&actor, &m, on), answer);
+        for a in &answer {
+            assert_eq!(a.label, a.action.label());
+            assert_eq!(
+                a.refusal,
+                c.may(a.action, &actor).err().map(|e| e.to_string())
+            );
+        }
+    }
+    // A surveyor is not qualified for 环评: only the market knows, so only the market-aware
+    // answer refuses its quote (an agency sees an open request only if it may quote on it).
+    let published = commission_after(&commission_path("published"));
+    let surveyor = actor_of(Who::Agency(2));
+    let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    assert_eq!(published.may(A::SubmitQuote, &surveyor), Ok(()));
+    assert_eq!(
+        published.may_in_market(A::SubmitQuote, &surveyor, &market(), on),
+        Err(CommissionError::AgencyNotEligible {
+            agency: OrganisationId::new(SURVEYOR),
+            service: ItemCode::new("ZJ-01"),
+        })
+    );
+    let refusal = |path: &str, who: Who, action: CommissionAction| {
+        commission_after(&commission_path(path))
+            .available_actions(&actor_of(who))
+            .into_iter()
+            .find(|a| a.action == action)
+            .and_then(|a| a.refusal)
+            .unwrap()
+    };
+    assert_eq!(
+        refusal("published", own, A::Select),
+        "尚无有效报价，不能选取"
+    );
+    assert_eq!(
+        refusal("quoted", Who::Agency(0), A::SubmitQuote),
+        "本机构已报价，不能重复报价"
+    );
+    assert_eq!(
+        refusal("direct", Who::Agency(0), A::Accept),
+        "该委托不是委托给本机构的，不能办理"
+    );
+    assert_eq!(
+        refusal("by_department", own, A::Cancel),
+        "政府采购的委托只能由主管部门取消"
+    );
+    assert_eq!(
+        refusal("direct", Who::Department(true), A::Cancel),
+        "角色“审批部门”不能取消委托"
+    );
+    assert_eq!(
+        refusal("delivered", Who::Department(false), A::RecordExpertReview),
+        "该事项的主管部门为 STHJ，本部门（ZGJ）不能记录专家审查结论"
+    );
+    assert_eq!(
+        refusal("completed", Who::Applicant(false), A::ShareResult),
+        "该委托属于其他申请单位，不能办理"
+    );
+    assert_eq!(
+        refusal("in_service", Who::Agency(1), A::Confirm),
+        "角色“中介服务机构”不能认可成果"
+    );
+    assert_eq!(
+        refusal("declined", Who::Agency(1), A::Accept),
+        "委托处于“机构不接受委托”状态，不能接受委托"
+    );
+}
+
+/// Along every path, for every step and every user: what `decide` accepts is offered; a gate
+/// refusal (with the market) is `decide`'s refusal; what is offered is refused by `decide`
+/// only for the content of the command (a zero price, an agency that did not quote, a result
+/// already shared with that case); without the market, the only difference is qualification.
+#[test]
+fn available_actions_agree_with_decide() {
+    use CommissionError as E;
+    let m = market();
+    let mut steps = vec![
+        Step::Publish,
+        Step::Quote(0),
+        Step::Quote(1000),
+        Step::Select(Rule::Lowest),
+        Step::Select(Rule::Draw(7)),
+        Step::Accept,
+        Step::Decline,
+        Step::Deliver,
+        Step::Confirm,
+        Step::Expert(true),
+        Step::Expert(false),
+        Step::Revise,
+        Step::Share(0),
+        Step::Share(1),
+        Step::Cancel,
+    ];
+    for a in 0..3 {
+        steps.extend([
+            Step::ByDepartment(a),
+            Step::Direct(a),
+            Step::Select(Rule::Direct(a)),
+        ]);
+    }
+    let id = CommissionId::new("WT");
+    let mut accepted = 0;
+    for path in COMMISSION_PATHS {
+        let c = commission_after(&commission_path(path));
+        let at = c.last_event_at + Duration::minutes(1);
+        let on = permitdesk_domain::time::to_local(at).date();
+        for step in &steps {
+            for who in EVERYONE {
+                let cmd = command_of(*step);
+                let actor = actor_of(who);
+                let decided =
+                    Commission::decide(Some(&c), &id, &cmd, &Acting::new(actor.clone(), at), &m);
+                let offered = c.may_in_market(cmd.action(), &actor, &m, on);
+                match (&offered, &decided) {
+                    (Ok(()), Ok(_)) => accepted += 1,
+                    (Err(gate), Ok(_)) => {
+                        panic!("{path} + {step:?} by {who:?}: decided but not offered: {gate}")
+                    }
+                    (Err(gate), Err(e)) => assert_eq!(gate, e, "{path} + {step:?} by {who:?}"),
+                    (Ok(()), Err(e)) => assert!(
+                        matches!(
+                            e,
+                            E::ZeroPrice
+                                | E::NoQuoteFrom { .. }
+                                | E::AlreadyShared { .. }
+                                | E::Empty { .. }
+                        ),
+                        "{path} + {step:?} by {who:?}: offered but refused: {e}"
+                    ),
+                }
+                match (c.may(cmd.action(), &actor), offered) {
+                    (Ok(()), Err(E::AgencyNotEligible { .. })) => {}
+                    (without, with) => assert_eq!(without, with, "{path} + {step:?} by {who:?}"),
+                }
+            }
+        }
+    }
+    assert!(accepted > 15, "too few accepted commands: {accepted}");
+}

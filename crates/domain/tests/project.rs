@@ -936,3 +936,163 @@ proptest! {
         prop_assert_eq!(back, log);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Available actions: what each user may do with a project now, and why not the rest.
+
+fn allowed(p: &Project, who: &Actor) -> Vec<ProjectAction> {
+    p.available_actions(who)
+        .into_iter()
+        .filter(|a| a.refusal.is_none())
+        .map(|a| a.action)
+        .collect()
+}
+
+#[test]
+fn available_actions_per_state_and_role() {
+    use ProjectAction as A;
+    use RegistrationState as S;
+    let table: Vec<(S, Actor, Vec<ProjectAction>)> = vec![
+        (
+            S::Draft,
+            applicant(),
+            vec![A::Edit, A::Submit, A::AddWorks, A::Close],
+        ),
+        (S::Draft, other_applicant(), vec![]),
+        (S::Draft, window(), vec![A::AddWorks, A::Close]),
+        (S::Draft, reviewer(), vec![]),
+        (S::Draft, reform_office(), vec![A::Close]),
+        (S::SubmittedToWindow, applicant(), vec![A::AddWorks]),
+        (
+            S::SubmittedToWindow,
+            window(),
+            vec![
+                A::Edit,
+                A::RequestCorrection,
+                A::ChooseFlow,
+                A::AddWorks,
+                A::Close,
+            ],
+        ),
+        (S::SubmittedToWindow, reform_office(), vec![A::Close]),
+        (
+            S::CorrectionRequested,
+            applicant(),
+            vec![A::Edit, A::Submit, A::AddWorks],
+        ),
+        (
+            S::CorrectionRequested,
+            window(),
+            vec![A::AddWorks, A::Close],
+        ),
+        (S::FlowChosen, applicant(), vec![A::AddWorks]),
+        (S::FlowChosen, window(), vec![A::AddWorks, A::Close]),
+        (S::FlowChosen, reviewer(), vec![]),
+        (S::FlowChosen, reform_office(), vec![A::Close]),
+        (S::Closed, applicant(), vec![]),
+        (S::Closed, window(), vec![]),
+        (S::Closed, reform_office(), vec![]),
+    ];
+    for (state, who, expected) in table {
+        let p = project_in(state);
+        assert_eq!(allowed(&p, &who), expected, "{state:?} as {:?}", who.role);
+        let answer = p.available_actions(&who);
+        // Every action but the two registrations, in the enum's order.
+        let actions: Vec<ProjectAction> = answer.iter().map(|a| a.action).collect();
+        assert_eq!(
+            actions,
+            [
+                A::Edit,
+                A::Submit,
+                A::RequestCorrection,
+                A::ChooseFlow,
+                A::AddWorks,
+                A::Close
+            ]
+        );
+        // The same answer through the trait every entity implements.
+        assert_eq!(
+            <Project as permitdesk_domain::entity::Entity>::available_actions(&p, &who),
+            answer
+        );
+        for a in &answer {
+            assert_eq!(a.label, a.action.label());
+            assert_eq!(
+                a.refusal,
+                p.may(a.action, &who).err().map(|e| e.to_string()),
+                "{state:?} {:?}",
+                a.action
+            );
+        }
+    }
+    // Why not: the role, the owner, the state, each in the sentence decide refuses with.
+    let refusal = |p: &Project, who: &Actor, action: ProjectAction| {
+        p.available_actions(who)
+            .into_iter()
+            .find(|a| a.action == action)
+            .and_then(|a| a.refusal)
+            .unwrap()
+    };
+    let draft = project_in(S::Draft);
+    assert_eq!(
+        refusal(&draft, &other_applicant(), A::Submit),
+        "只有项目所属单位的申请人才能提交综合窗口"
+    );
+    assert_eq!(
+        refusal(&draft, &reviewer(), A::AddWorks),
+        "审批部门无权添加工程"
+    );
+    assert_eq!(
+        refusal(&draft, &window(), A::ChooseFlow),
+        "项目当前状态为“草稿”，不能选择审批流程"
+    );
+    assert_eq!(
+        refusal(&project_in(S::SubmittedToWindow), &applicant(), A::Close),
+        "项目当前状态为“已提交综合窗口”，不能关闭项目"
+    );
+    // Registering again is never offered; asked anyway, it is refused as decide refuses it.
+    assert_eq!(
+        draft.may(A::RegisterOnline, &applicant()),
+        Err(ProjectError::AlreadyRegistered {
+            id: ProjectId::new("P1")
+        })
+    );
+}
+
+/// The answer agrees with `decide`: in every state, for every user and every action, what
+/// `decide` accepts is offered; what is refused by the gate is refused by `decide` with the
+/// same refusal; and what is offered is refused by `decide` only for the content of the
+/// command, never for the role, the owner or the state.
+#[test]
+fn available_actions_agree_with_decide() {
+    let mut checked = 0;
+    for state in RegistrationState::ALL {
+        let p = project_in(state);
+        let at = p.last_event_at + Duration::minutes(1);
+        for who in actors() {
+            for action in ProjectAction::ALL {
+                let decided = Project::decide(Some(&p), &command(action, 99), &who, at);
+                let offered = p.may(action, &who);
+                match (&offered, &decided) {
+                    (Ok(()), Ok(_)) => checked += 1,
+                    (Err(gate), Err(e)) => assert_eq!(gate, e, "{state:?} {action:?} {who:?}"),
+                    (Err(gate), Ok(_)) => {
+                        panic!("{state:?} {action:?} by {who:?}: decided but not offered: {gate}")
+                    }
+                    (Ok(()), Err(e)) => assert!(
+                        !matches!(
+                            e,
+                            ProjectError::NotAllowedForRole { .. }
+                                | ProjectError::NotOwner { .. }
+                                | ProjectError::WrongState { .. }
+                                | ProjectError::AlreadyRegistered { .. }
+                                | ProjectError::NotRegistered { .. }
+                        ),
+                        "{state:?} {action:?} by {who:?}: offered but refused by the gate: {e}"
+                    ),
+                }
+            }
+        }
+    }
+    assert!(checked > 10, "too few accepted commands: {checked}");
+}

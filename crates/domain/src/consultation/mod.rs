@@ -25,6 +25,7 @@ use crate::actor::{Actor, Role};
 use crate::case::Acting;
 use crate::catalogue::{Catalogue, Stage};
 use crate::clock::{ClockError, ClockInput, LegalClock};
+use crate::entity::{Availability, availability};
 use crate::ids::{AttachmentId, DepartmentCode, ItemCode, ProjectId};
 use crate::time::{Timestamp, from_local, to_local};
 use serde::{Deserialize, Serialize};
@@ -780,15 +781,9 @@ impl Consultation {
         clock: &LegalClock,
     ) -> Result<Vec<ConsultationEvent>, ConsultationError> {
         use ConsultationCommand as C;
-        use ConsultationState as S;
         let (actor, at) = (&acting.actor, acting.at);
         let action = cmd.action();
-        if !action.allowed_roles().contains(&actor.role) {
-            return Err(ConsultationError::RoleNotAllowed {
-                action,
-                role: actor.role,
-            });
-        }
+        check_role(action, actor)?;
         let opinion = acting
             .opinion
             .as_ref()
@@ -848,23 +843,17 @@ impl Consultation {
                 last: c.last_event_at,
             });
         }
-        let state = c.state;
-        let wrong_state = || ConsultationError::InvalidTransition { action, state };
-        let bureau = &c.leads.natural_resources;
-        let editable = matches!(
-            state,
-            S::Registered | S::Placed | S::NonCompliant | S::Reviewed
-        );
+        let named = match cmd {
+            C::Answer { department, .. } | C::DeemConsent { department } => Some(department),
+            _ => None,
+        };
+        c.gate(action, actor, named)?;
         let change = match cmd {
             C::Register { .. } => return Err(ConsultationError::AlreadyRegistered),
             C::AttachMaterial {
                 material,
                 attachment,
             } => {
-                c.require_either_lead(actor, action)?;
-                if !editable {
-                    return Err(c.locked_or(wrong_state()));
-                }
                 non_empty(material, "材料名称")?;
                 return Ok(event(
                     ConsultationChange::MaterialAttached {
@@ -875,10 +864,6 @@ impl Consultation {
                 ));
             }
             C::DetachMaterial { material } => {
-                c.require_either_lead(actor, action)?;
-                if !editable {
-                    return Err(c.locked_or(wrong_state()));
-                }
                 if !c.materials.iter().any(|(m, _)| m == material.trim()) {
                     return Err(ConsultationError::NoSuchMaterial {
                         material: material.clone(),
@@ -889,10 +874,6 @@ impl Consultation {
                 }
             }
             C::PlaceSite { site } => {
-                require_department(actor, bureau, action)?;
-                if !editable {
-                    return Err(wrong_state());
-                }
                 site.validate().map_err(ConsultationError::Site)?;
                 ConsultationChange::SitePlaced { site: site.clone() }
             }
@@ -900,10 +881,6 @@ impl Consultation {
                 findings,
                 conclusion,
             } => {
-                require_department(actor, bureau, action)?;
-                if state != S::Placed {
-                    return Err(wrong_state());
-                }
                 for f in findings {
                     non_empty(&f.zone, "规划分区编码")?;
                 }
@@ -919,10 +896,6 @@ impl Consultation {
                 departments,
                 deadline_working_days,
             } => {
-                require_department(actor, bureau, action)?;
-                if state != S::Reviewed {
-                    return Err(wrong_state());
-                }
                 if departments.is_empty() {
                     return Err(ConsultationError::NoDepartments);
                 }
@@ -951,16 +924,6 @@ impl Consultation {
                 }
             }
             C::Answer { department, answer } => {
-                if actor.department.as_ref() != Some(department) {
-                    return Err(ConsultationError::OtherDepartment {
-                        department: department.clone(),
-                        actor_department: department_name(actor),
-                    });
-                }
-                if state != S::Consulting {
-                    return Err(wrong_state());
-                }
-                c.require_unanswered(department)?;
                 let deadline = c.deadline_or_refuse(clock)?;
                 if at > deadline {
                     return Err(ConsultationError::AnswerAfterDeadline { deadline });
@@ -993,10 +956,6 @@ impl Consultation {
                 }
             }
             C::DeemConsent { department } => {
-                if state != S::Consulting {
-                    return Err(wrong_state());
-                }
-                c.require_unanswered(department)?;
                 let deadline = c.deadline_or_refuse(clock)?;
                 if at != deadline {
                     return Err(ConsultationError::NotAtDeadline { deadline, at });
@@ -1006,26 +965,12 @@ impl Consultation {
                 }
             }
             C::Summarise { summary } => {
-                require_department(actor, bureau, action)?;
-                if state != S::Consulting {
-                    return Err(wrong_state());
-                }
-                let missing = c.opinion_summary().unanswered;
-                if !missing.is_empty() {
-                    return Err(ConsultationError::RepliesMissing {
-                        departments: missing,
-                    });
-                }
                 non_empty(summary, "汇总意见")?;
                 ConsultationChange::Summarised {
                     summary: summary.trim().to_owned(),
                 }
             }
             C::Conclude { outcome } => {
-                require_department(actor, bureau, action)?;
-                if state != S::Summarised {
-                    return Err(wrong_state());
-                }
                 if let PlanningOutcome::NotGenerated { reasons } = outcome {
                     non_empty_list(reasons, "不予生成的理由")?;
                 }
@@ -1034,24 +979,12 @@ impl Consultation {
                 }
             }
             C::LinkProject { project } => {
-                if state != S::Generated {
-                    return Err(wrong_state());
-                }
-                if let Some(linked) = &c.linked_project {
-                    return Err(ConsultationError::AlreadyLinked {
-                        project: linked.clone(),
-                    });
-                }
                 non_empty(project.as_str(), "审批项目编号")?;
                 ConsultationChange::ProjectLinked {
                     project: project.clone(),
                 }
             }
             C::Close { reason } => {
-                c.require_either_lead(actor, action)?;
-                if state.is_terminal() || state == S::Generated {
-                    return Err(wrong_state());
-                }
                 non_empty(reason, "撤销理由")?;
                 ConsultationChange::Closed {
                     reason: reason.trim().to_owned(),
@@ -1059,6 +992,133 @@ impl Consultation {
             }
         };
         Ok(event(change, vec![]))
+    }
+
+    /// Whether `actor` may take `action` on this record now, and if not, why: the role, the
+    /// department (a lead department for the lead's steps; a department answers only its own
+    /// invitation, once) and the state with what it implies (replies all in before the summary,
+    /// a result linked once). The content of a command and the consultation's deadline (a late
+    /// answer, a deemed consent before the deadline: they need the clock and the time of the
+    /// action) are checked by [`Consultation::decide`], which runs this same gate first.
+    pub fn may(&self, action: ConsultationAction, actor: &Actor) -> Result<(), ConsultationError> {
+        check_role(action, actor)?;
+        self.gate(action, actor, None)
+    }
+
+    /// 可办理的操作: every action but registration, with whether `actor` may take it now and,
+    /// if not, the sentence the domain would refuse it with.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<Availability<ConsultationAction>> {
+        availability(
+            ConsultationAction::ALL
+                .into_iter()
+                .filter(|a| *a != ConsultationAction::Register),
+            ConsultationAction::label,
+            |action| self.may(action, actor),
+        )
+    }
+
+    /// The department and state preconditions of `action` (see [`Consultation::may`]).
+    /// `named`: the department an answer or a deemed consent names; None when asking whether
+    /// the action is open at all (an answer for the actor's own department, a deemed consent
+    /// for any department still silent).
+    fn gate(
+        &self,
+        action: ConsultationAction,
+        actor: &Actor,
+        named: Option<&DepartmentCode>,
+    ) -> Result<(), ConsultationError> {
+        use ConsultationAction as A;
+        use ConsultationState as S;
+        let state = self.state;
+        let wrong_state = || ConsultationError::InvalidTransition { action, state };
+        let need = |ok: bool| if ok { Ok(()) } else { Err(wrong_state()) };
+        let bureau = &self.leads.natural_resources;
+        let editable = matches!(
+            state,
+            S::Registered | S::Placed | S::NonCompliant | S::Reviewed
+        );
+        match action {
+            A::Register => Err(ConsultationError::AlreadyRegistered),
+            A::AttachMaterial | A::DetachMaterial => {
+                self.require_either_lead(actor, action)?;
+                if editable {
+                    Ok(())
+                } else {
+                    Err(self.locked_or(wrong_state()))
+                }
+            }
+            A::PlaceSite => {
+                require_department(actor, bureau, action)?;
+                need(editable)
+            }
+            A::RecordCompliance => {
+                require_department(actor, bureau, action)?;
+                need(state == S::Placed)
+            }
+            A::StartConsultation => {
+                require_department(actor, bureau, action)?;
+                need(state == S::Reviewed)
+            }
+            A::Answer => {
+                let own = actor.department.as_ref();
+                let department = match named {
+                    Some(d) if own == Some(d) => d,
+                    Some(d) => {
+                        return Err(ConsultationError::OtherDepartment {
+                            department: d.clone(),
+                            actor_department: department_name(actor),
+                        });
+                    }
+                    None => own.ok_or(ConsultationError::Empty {
+                        field: Cow::Borrowed("账号所属部门"),
+                    })?,
+                };
+                need(state == S::Consulting)?;
+                self.require_unanswered(department)
+            }
+            A::DeemConsent => {
+                need(state == S::Consulting)?;
+                match named {
+                    Some(d) => self.require_unanswered(d),
+                    None if self.invitations.iter().any(|i| i.reply.is_none()) => Ok(()),
+                    None => match self.invitations.last() {
+                        Some(i) => Err(ConsultationError::AlreadyAnswered {
+                            department: i.department.clone(),
+                        }),
+                        None => Err(wrong_state()),
+                    },
+                }
+            }
+            A::Summarise => {
+                require_department(actor, bureau, action)?;
+                need(state == S::Consulting)?;
+                let missing = self.opinion_summary().unanswered;
+                if missing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(ConsultationError::RepliesMissing {
+                        departments: missing,
+                    })
+                }
+            }
+            A::Conclude => {
+                require_department(actor, bureau, action)?;
+                need(state == S::Summarised)
+            }
+            A::LinkProject => {
+                need(state == S::Generated)?;
+                match &self.linked_project {
+                    Some(linked) => Err(ConsultationError::AlreadyLinked {
+                        project: linked.clone(),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            A::Close => {
+                self.require_either_lead(actor, action)?;
+                need(!state.is_terminal() && state != S::Generated)
+            }
+        }
     }
 
     fn require_either_lead(
@@ -1279,6 +1339,17 @@ impl Consultation {
     }
 }
 
+fn check_role(action: ConsultationAction, actor: &Actor) -> Result<(), ConsultationError> {
+    if action.allowed_roles().contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(ConsultationError::RoleNotAllowed {
+            action,
+            role: actor.role,
+        })
+    }
+}
+
 fn department_name(actor: &Actor) -> String {
     actor
         .department
@@ -1335,6 +1406,7 @@ impl crate::entity::Entity for Consultation {
     type Error = ConsultationError;
     type ReplayError = ConsultationReplayError;
     type Context<'c> = LegalClock<'c>;
+    type Action = ConsultationAction;
     const KIND: &'static str = "consultation";
 
     fn decide(
@@ -1356,5 +1428,9 @@ impl crate::entity::Entity for Consultation {
 
     fn missing() -> ConsultationError {
         ConsultationError::NotRegistered
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<ConsultationAction>> {
+        Consultation::available_actions(self, actor)
     }
 }

@@ -4,6 +4,7 @@
 use super::string_id;
 use crate::actor::{Actor, Role};
 use crate::clock::{ClockError, LegalClock};
+use crate::entity::{Availability, availability};
 use crate::ids::{DepartmentCode, OrganisationId, ProjectId};
 use crate::time::{LocalTime, Timestamp, to_local};
 use serde::{Deserialize, Serialize};
@@ -265,6 +266,17 @@ pub enum ComplaintReplayError {
     },
 }
 
+fn check_role(action: ComplaintAction, actor: &Actor) -> Result<(), ComplaintError> {
+    if action.allowed_roles().contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(ComplaintError::RoleNotAllowed {
+            action,
+            role: actor.role,
+        })
+    }
+}
+
 fn non_empty(s: &str, field: &'static str) -> Result<String, ComplaintError> {
     let t = s.trim();
     if t.is_empty() {
@@ -285,12 +297,7 @@ impl Complaint {
         at: Timestamp,
     ) -> Result<Vec<ComplaintEvent>, ComplaintError> {
         let action = cmd.action();
-        if !action.allowed_roles().contains(&actor.role) {
-            return Err(ComplaintError::RoleNotAllowed {
-                action,
-                role: actor.role,
-            });
-        }
+        check_role(action, actor)?;
         let event = |change| ComplaintEvent {
             complaint: id.clone(),
             at,
@@ -330,22 +337,13 @@ impl Complaint {
                 last: c.last_event_at,
             });
         }
-        let wrong = || ComplaintError::InvalidTransition {
-            action,
-            state: c.state,
-        };
+        c.gate(action, actor)?;
         let change = match cmd {
             ComplaintCommand::Submit { .. } => return Err(ComplaintError::AlreadyExists),
             ComplaintCommand::Assign {
                 department,
                 limit_working_days,
             } => {
-                if !matches!(
-                    c.state,
-                    ComplaintState::Submitted | ComplaintState::Assigned
-                ) {
-                    return Err(wrong());
-                }
                 non_empty(department.as_str(), "承办部门")?;
                 if *limit_working_days == 0 || *limit_working_days > MAX_ANSWER_WORKING_DAYS {
                     return Err(ComplaintError::LimitOutOfRange {
@@ -358,35 +356,69 @@ impl Complaint {
                     limit_working_days: *limit_working_days,
                 }
             }
-            ComplaintCommand::Answer { answer } => {
-                if c.state != ComplaintState::Assigned {
-                    return Err(wrong());
-                }
-                if let Some(assigned) = c.department()
-                    && actor.department.as_ref() != Some(assigned)
-                {
-                    return Err(ComplaintError::NotAssignedToYou {
-                        assigned: assigned.clone(),
-                        actor_department: actor
-                            .department
-                            .as_ref()
-                            .map_or_else(|| "无".to_owned(), ToString::to_string),
-                    });
-                }
-                ComplaintChange::Answered {
-                    answer: non_empty(answer, "答复内容")?,
-                }
-            }
-            ComplaintCommand::Dismiss { reason } => {
-                if c.state != ComplaintState::Submitted {
-                    return Err(wrong());
-                }
-                ComplaintChange::Dismissed {
-                    reason: non_empty(reason, "不予受理的理由")?,
-                }
-            }
+            ComplaintCommand::Answer { answer } => ComplaintChange::Answered {
+                answer: non_empty(answer, "答复内容")?,
+            },
+            ComplaintCommand::Dismiss { reason } => ComplaintChange::Dismissed {
+                reason: non_empty(reason, "不予受理的理由")?,
+            },
         };
         Ok(vec![event(change)])
+    }
+
+    /// Whether `actor` may take `action` on this suggestion or complaint now, and if not, why:
+    /// the role, the state and, for the answer, the department it is assigned to. The content
+    /// of a command is checked by [`Complaint::decide`], which runs this same gate first.
+    pub fn may(&self, action: ComplaintAction, actor: &Actor) -> Result<(), ComplaintError> {
+        check_role(action, actor)?;
+        self.gate(action, actor)
+    }
+
+    /// 可办理的操作: every action but the submission, with whether `actor` may take it now
+    /// and, if not, the sentence the domain would refuse it with.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<Availability<ComplaintAction>> {
+        availability(
+            ComplaintAction::ALL
+                .into_iter()
+                .filter(|a| *a != ComplaintAction::Submit),
+            ComplaintAction::label,
+            |action| self.may(action, actor),
+        )
+    }
+
+    /// The state and department preconditions of `action` (see [`Complaint::may`]).
+    fn gate(&self, action: ComplaintAction, actor: &Actor) -> Result<(), ComplaintError> {
+        use ComplaintState as S;
+        let need = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ComplaintError::InvalidTransition {
+                    action,
+                    state: self.state,
+                })
+            }
+        };
+        match action {
+            ComplaintAction::Submit => Err(ComplaintError::AlreadyExists),
+            ComplaintAction::Assign => need(matches!(self.state, S::Submitted | S::Assigned)),
+            ComplaintAction::Answer => {
+                need(self.state == S::Assigned)?;
+                match self.department() {
+                    Some(assigned) if actor.department.as_ref() != Some(assigned) => {
+                        Err(ComplaintError::NotAssignedToYou {
+                            assigned: assigned.clone(),
+                            actor_department: actor
+                                .department
+                                .as_ref()
+                                .map_or_else(|| "无".to_owned(), ToString::to_string),
+                        })
+                    }
+                    _ => Ok(()),
+                }
+            }
+            ComplaintAction::Dismiss => need(self.state == S::Submitted),
+        }
     }
 
     pub fn apply(
@@ -523,6 +555,7 @@ impl crate::entity::Entity for Complaint {
     type Error = ComplaintError;
     type ReplayError = ComplaintReplayError;
     type Context<'c> = ();
+    type Action = ComplaintAction;
     const KIND: &'static str = "complaint";
 
     fn decide(
@@ -541,5 +574,9 @@ impl crate::entity::Entity for Complaint {
 
     fn missing() -> ComplaintError {
         ComplaintError::NoSuchComplaint
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<ComplaintAction>> {
+        Complaint::available_actions(self, actor)
     }
 }

@@ -22,6 +22,7 @@ pub use stats::{
 use crate::actor::{Actor, Role};
 use crate::case::{Case, CaseState};
 use crate::clock::{ClockError, LegalClock};
+use crate::entity::{Availability, availability};
 use crate::ids::{CaseId, DepartmentCode, ItemCode, OrganisationId};
 use crate::time::{LocalTime, Timestamp, to_local};
 use serde::{Deserialize, Serialize};
@@ -666,6 +667,17 @@ pub enum EvaluationReplayError {
     NoRectification(&'static str),
 }
 
+fn check_role(action: EvaluationAction, actor: &Actor) -> Result<(), EvaluationError> {
+    if action.allowed_roles().contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(EvaluationError::RoleNotAllowed {
+            action,
+            role: actor.role,
+        })
+    }
+}
+
 fn non_empty(s: &str, field: &'static str) -> Result<String, EvaluationError> {
     let t = s.trim();
     if t.is_empty() {
@@ -689,12 +701,7 @@ impl Evaluation {
         policy: &EvaluationPolicy,
     ) -> Result<Vec<EvaluationEvent>, EvaluationError> {
         let action = cmd.action();
-        if !action.allowed_roles().contains(&actor.role) {
-            return Err(EvaluationError::RoleNotAllowed {
-                action,
-                role: actor.role,
-            });
-        }
+        check_role(action, actor)?;
         let event = |change| EvaluationEvent {
             evaluation: id.clone(),
             at,
@@ -767,56 +774,20 @@ impl Evaluation {
                 last: ev.last_event_at,
             });
         }
-        if actor.role != Role::ReformOffice
-            && actor.department.as_ref() != Some(ev.subject.department())
-        {
-            return Err(EvaluationError::OtherDepartment {
-                rated: ev.subject.department().clone(),
-                actor_department: actor
-                    .department
-                    .as_ref()
-                    .map_or_else(|| "无".to_owned(), ToString::to_string),
-            });
-        }
-        let Some(rect) = &ev.rectification else {
-            return Err(EvaluationError::NotBad);
-        };
-        let appeal_pending = ev.appeal.as_ref().is_some_and(|a| a.decision.is_none());
-        let wrong = || EvaluationError::WrongStatus {
-            action,
-            status: rect.status,
-        };
+        ev.gate(action, actor)?;
         let change = match cmd {
             EvaluationCommand::Rate { .. } => return Err(EvaluationError::AlreadyRated),
             EvaluationCommand::StartRectification { plan } => {
-                if rect.status != RectificationStatus::Pending {
-                    return Err(wrong());
-                }
-                if appeal_pending {
-                    return Err(EvaluationError::AppealPending { action });
-                }
                 EvaluationChange::RectificationStarted {
                     plan: non_empty(plan, "整改方案")?,
                 }
             }
             EvaluationCommand::CompleteRectification { result } => {
-                if rect.status != RectificationStatus::Rectifying {
-                    return Err(wrong());
-                }
-                if appeal_pending {
-                    return Err(EvaluationError::AppealPending { action });
-                }
                 EvaluationChange::RectificationCompleted {
                     result: non_empty(result, "整改结果")?,
                 }
             }
             EvaluationCommand::DeclareCannotRectify { reason } => {
-                if !rect.status.is_open() {
-                    return Err(wrong());
-                }
-                if appeal_pending {
-                    return Err(EvaluationError::AppealPending { action });
-                }
                 EvaluationChange::RectificationImpossible {
                     reason: non_empty(reason, "无法整改的理由")?,
                 }
@@ -824,43 +795,117 @@ impl Evaluation {
             EvaluationCommand::RecordCallback {
                 applicant_satisfied,
                 note,
-            } => {
-                if !matches!(
+            } => EvaluationChange::CalledBack {
+                applicant_satisfied: *applicant_satisfied,
+                note: non_empty(note, "回访情况")?,
+            },
+            EvaluationCommand::Appeal { reason } => EvaluationChange::Appealed {
+                reason: non_empty(reason, "申诉理由")?,
+            },
+            EvaluationCommand::DecideAppeal { upheld, reason } => EvaluationChange::AppealDecided {
+                upheld: *upheld,
+                reason: non_empty(reason, "复核意见")?,
+            },
+        };
+        Ok(vec![event(change)])
+    }
+
+    /// Whether `actor` may take `action` on this rating now, and if not, why: the role, the
+    /// department (the rated department's own staff; the reform office for any) and the state
+    /// of the rectification and the appeal. The content of a command (a plan, a reason) is
+    /// checked by [`Evaluation::decide`], which runs this same gate first.
+    pub fn may(&self, action: EvaluationAction, actor: &Actor) -> Result<(), EvaluationError> {
+        check_role(action, actor)?;
+        self.gate(action, actor)
+    }
+
+    /// 可办理的操作: every action but the rating itself, with whether `actor` may take it now
+    /// and, if not, the sentence the domain would refuse it with.
+    pub fn available_actions(&self, actor: &Actor) -> Vec<Availability<EvaluationAction>> {
+        availability(
+            EvaluationAction::ALL
+                .into_iter()
+                .filter(|a| *a != EvaluationAction::Rate),
+            EvaluationAction::label,
+            |action| self.may(action, actor),
+        )
+    }
+
+    /// The department and state preconditions of `action` (see [`Evaluation::may`]).
+    fn gate(&self, action: EvaluationAction, actor: &Actor) -> Result<(), EvaluationError> {
+        if action == EvaluationAction::Rate {
+            return Err(EvaluationError::AlreadyRated);
+        }
+        if actor.role != Role::ReformOffice
+            && actor.department.as_ref() != Some(self.subject.department())
+        {
+            return Err(EvaluationError::OtherDepartment {
+                rated: self.subject.department().clone(),
+                actor_department: actor
+                    .department
+                    .as_ref()
+                    .map_or_else(|| "无".to_owned(), ToString::to_string),
+            });
+        }
+        let Some(rect) = &self.rectification else {
+            return Err(EvaluationError::NotBad);
+        };
+        let appeal_pending = self.appeal.as_ref().is_some_and(|a| a.decision.is_none());
+        let status = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(EvaluationError::WrongStatus {
+                    action,
+                    status: rect.status,
+                })
+            }
+        };
+        let no_appeal_pending = || {
+            if appeal_pending {
+                Err(EvaluationError::AppealPending { action })
+            } else {
+                Ok(())
+            }
+        };
+        match action {
+            EvaluationAction::Rate => Err(EvaluationError::AlreadyRated),
+            EvaluationAction::StartRectification => {
+                status(rect.status == RectificationStatus::Pending)?;
+                no_appeal_pending()
+            }
+            EvaluationAction::CompleteRectification => {
+                status(rect.status == RectificationStatus::Rectifying)?;
+                no_appeal_pending()
+            }
+            EvaluationAction::DeclareCannotRectify => {
+                status(rect.status.is_open())?;
+                no_appeal_pending()
+            }
+            EvaluationAction::RecordCallback => {
+                status(matches!(
                     rect.status,
                     RectificationStatus::Done | RectificationStatus::CannotRectify
-                ) {
-                    return Err(wrong());
-                }
+                ))?;
                 if rect.callback.is_some() {
                     return Err(EvaluationError::AlreadyCalledBack);
                 }
-                EvaluationChange::CalledBack {
-                    applicant_satisfied: *applicant_satisfied,
-                    note: non_empty(note, "回访情况")?,
-                }
+                Ok(())
             }
-            EvaluationCommand::Appeal { reason } => {
-                if ev.appeal.is_some() {
+            EvaluationAction::Appeal => {
+                if self.appeal.is_some() {
                     return Err(EvaluationError::AlreadyAppealed);
                 }
-                if !rect.status.is_open() {
-                    return Err(wrong());
-                }
-                EvaluationChange::Appealed {
-                    reason: non_empty(reason, "申诉理由")?,
+                status(rect.status.is_open())
+            }
+            EvaluationAction::DecideAppeal => {
+                if appeal_pending {
+                    Ok(())
+                } else {
+                    Err(EvaluationError::NoPendingAppeal)
                 }
             }
-            EvaluationCommand::DecideAppeal { upheld, reason } => {
-                if !appeal_pending {
-                    return Err(EvaluationError::NoPendingAppeal);
-                }
-                EvaluationChange::AppealDecided {
-                    upheld: *upheld,
-                    reason: non_empty(reason, "复核意见")?,
-                }
-            }
-        };
-        Ok(vec![event(change)])
+        }
     }
 
     /// Fold one event into the state.
@@ -1027,6 +1072,7 @@ impl crate::entity::Entity for Evaluation {
     type Error = EvaluationError;
     type ReplayError = EvaluationReplayError;
     type Context<'c> = EvaluationPolicy;
+    type Action = EvaluationAction;
     const KIND: &'static str = "evaluation";
 
     fn decide(
@@ -1045,5 +1091,9 @@ impl crate::entity::Entity for Evaluation {
 
     fn missing() -> EvaluationError {
         EvaluationError::NoSuchEvaluation
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<EvaluationAction>> {
+        Evaluation::available_actions(self, actor)
     }
 }

@@ -17,8 +17,10 @@ pub use market::{
 use crate::actor::{Actor, Role};
 use crate::case::Acting;
 use crate::clock::{ClockInput, StopReason, StoppedSpan};
+use crate::entity::{Availability, availability};
 use crate::ids::{AttachmentId, CaseId, DepartmentCode, ItemCode, OrganisationId, ProjectId};
 use crate::time::{Timestamp, to_local};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -570,15 +572,9 @@ impl Commission {
         market: &MarketCatalogue,
     ) -> Result<Vec<CommissionEvent>, CommissionError> {
         use CommissionCommand as C;
-        use CommissionState as S;
         let (actor, at) = (&acting.actor, acting.at);
         let action = cmd.action();
-        if !action.allowed_roles().contains(&actor.role) {
-            return Err(CommissionError::RoleNotAllowed {
-                action,
-                role: actor.role,
-            });
-        }
+        check_role(action, actor)?;
         let today = to_local(at).date();
         let opinion = acting
             .opinion
@@ -617,16 +613,8 @@ impl Commission {
                     service: service.clone(),
                 })
         };
-        let eligible = |agency: &OrganisationId, service: &ItemCode| {
-            if market.eligible(agency, service, today) {
-                Ok(())
-            } else {
-                Err(CommissionError::AgencyNotEligible {
-                    agency: agency.clone(),
-                    service: service.clone(),
-                })
-            }
-        };
+        let eligible =
+            |agency: &OrganisationId, service: &ItemCode| qualified(market, agency, service, today);
         let own_organisation = || {
             actor
                 .organisation
@@ -698,23 +686,19 @@ impl Commission {
             };
             return Ok(event(change, vec![]));
         };
-        if matches!(
-            cmd,
-            C::CommissionByDepartment { .. }
-                | C::CommissionDirect { .. }
-                | C::PublishRequest { .. }
-        ) {
+        if is_creation(action) {
             return Err(CommissionError::AlreadyExists);
         }
-        c.check_scope(actor, cmd)?;
+        c.check_scope(actor, action)?;
         if at < c.last_event_at {
             return Err(CommissionError::TimeBeforeLastEvent {
                 at,
                 last: c.last_event_at,
             });
         }
-        let state = c.state;
-        let wrong_state = || CommissionError::InvalidTransition { action, state };
+        c.state_gate(action, actor, &|agency: &OrganisationId| {
+            eligible(agency, &c.terms.item)
+        })?;
         let change = match cmd {
             C::CommissionByDepartment { .. }
             | C::CommissionDirect { .. }
@@ -722,14 +706,7 @@ impl Commission {
                 return Err(CommissionError::AlreadyExists);
             }
             C::SubmitQuote { price_fen, note } => {
-                if state != S::Requested {
-                    return Err(wrong_state());
-                }
                 let agency = own_organisation()?;
-                eligible(&agency, &c.terms.item)?;
-                if c.quotes.iter().any(|q| q.agency == agency) {
-                    return Err(CommissionError::AlreadyQuoted);
-                }
                 if *price_fen == 0 {
                     return Err(CommissionError::ZeroPrice);
                 }
@@ -740,13 +717,7 @@ impl Commission {
                 }
             }
             C::Select { rule } => {
-                if state != S::Requested {
-                    return Err(wrong_state());
-                }
                 let quotes = c.open_quotes();
-                if quotes.is_empty() {
-                    return Err(CommissionError::NoQuotes);
-                }
                 let chosen = match rule {
                     SelectionRule::LowestPrice => {
                         quotes.iter().min_by_key(|q| (q.price_fen, q.at)).copied()
@@ -776,25 +747,14 @@ impl Commission {
                     price_fen: chosen.price_fen,
                 }
             }
-            C::Accept => {
-                if state != S::AwaitingAcceptance {
-                    return Err(wrong_state());
-                }
-                CommissionChange::Accepted
-            }
+            C::Accept => CommissionChange::Accepted,
             C::Decline { reason } => {
-                if state != S::AwaitingAcceptance {
-                    return Err(wrong_state());
-                }
                 non_empty(reason, "不接受委托的理由")?;
                 CommissionChange::Declined {
                     reason: reason.trim().to_owned(),
                 }
             }
             C::Deliver { report, summary } => {
-                if !matches!(state, S::InService | S::InRevision) {
-                    return Err(wrong_state());
-                }
                 non_empty(report.as_str(), "成果报告")?;
                 non_empty(summary, "成果摘要")?;
                 return Ok(event(
@@ -805,16 +765,8 @@ impl Commission {
                     vec![report.clone()],
                 ));
             }
-            C::Confirm => {
-                if state != S::Delivered {
-                    return Err(wrong_state());
-                }
-                CommissionChange::Confirmed
-            }
+            C::Confirm => CommissionChange::Confirmed,
             C::RecordExpertReview { passed, conclusion } => {
-                if state != S::Delivered {
-                    return Err(wrong_state());
-                }
                 non_empty(conclusion, "专家审查结论")?;
                 CommissionChange::ExpertReviewed {
                     passed: *passed,
@@ -822,9 +774,6 @@ impl Commission {
                 }
             }
             C::RequestRevision { points } => {
-                if state != S::Delivered {
-                    return Err(wrong_state());
-                }
                 if points.is_empty() || points.iter().any(|p| p.trim().is_empty()) {
                     return Err(CommissionError::Empty {
                         field: Cow::Borrowed("修改意见"),
@@ -835,9 +784,6 @@ impl Commission {
                 }
             }
             C::ShareResult { case, item } => {
-                if state != S::Completed {
-                    return Err(wrong_state());
-                }
                 non_empty(case.as_str(), "办件编号")?;
                 non_empty(item.as_str(), "事项编码")?;
                 if c.shares.iter().any(|s| &s.case == case && &s.item == item) {
@@ -852,9 +798,6 @@ impl Commission {
                 }
             }
             C::Cancel { reason } => {
-                if !matches!(state, S::Requested | S::AwaitingAcceptance) {
-                    return Err(wrong_state());
-                }
                 non_empty(reason, "取消理由")?;
                 CommissionChange::Cancelled {
                     reason: reason.trim().to_owned(),
@@ -864,24 +807,143 @@ impl Commission {
         Ok(event(change, vec![]))
     }
 
+    /// Whether `actor` may take `action` on this commission now, and if not, why: the role,
+    /// whose commission it is (the applicant's own, the chosen agency, the competent
+    /// department, the payer cancels) and the state with what it implies (quotes to select
+    /// from, one quote per agency). The content of a command is checked by
+    /// [`Commission::decide`], which runs this same gate first; so is the agency's
+    /// qualification to quote, which needs the market and the day of the quote (see
+    /// [`Commission::may_in_market`]).
+    pub fn may(&self, action: CommissionAction, actor: &Actor) -> Result<(), CommissionError> {
+        self.may_with(action, actor, &|_: &OrganisationId| Ok(()))
+    }
+
+    /// [`Commission::may`] with the market's answer too: whether an agency that would quote is
+    /// qualified for the service on `on` (the day of the quote), as [`Commission::decide`]
+    /// checks it.
+    pub fn may_in_market(
+        &self,
+        action: CommissionAction,
+        actor: &Actor,
+        market: &MarketCatalogue,
+        on: NaiveDate,
+    ) -> Result<(), CommissionError> {
+        self.may_with(action, actor, &|agency: &OrganisationId| {
+            qualified(market, agency, &self.terms.item, on)
+        })
+    }
+
+    /// The role, scope and state gate, in `decide`'s order, with `qualified` for a quote.
+    fn may_with(
+        &self,
+        action: CommissionAction,
+        actor: &Actor,
+        qualified: &dyn Fn(&OrganisationId) -> Result<(), CommissionError>,
+    ) -> Result<(), CommissionError> {
+        check_role(action, actor)?;
+        if is_creation(action) {
+            return Err(CommissionError::AlreadyExists);
+        }
+        self.check_scope(actor, action)?;
+        self.state_gate(action, actor, qualified)
+    }
+
+    /// 可办理的操作: every action but the three that create a commission, with whether `actor`
+    /// may take it now and, if not, the sentence the domain would refuse it with (the
+    /// qualification to quote is not known without the market: see
+    /// [`Commission::available_actions_in_market`]).
+    pub fn available_actions(&self, actor: &Actor) -> Vec<Availability<CommissionAction>> {
+        availability(
+            CommissionAction::ALL
+                .into_iter()
+                .filter(|a| !is_creation(*a)),
+            CommissionAction::label,
+            |action| self.may(action, actor),
+        )
+    }
+
+    /// [`Commission::available_actions`] with the market's answer on qualification on `on`.
+    pub fn available_actions_in_market(
+        &self,
+        actor: &Actor,
+        market: &MarketCatalogue,
+        on: NaiveDate,
+    ) -> Vec<Availability<CommissionAction>> {
+        availability(
+            CommissionAction::ALL
+                .into_iter()
+                .filter(|a| !is_creation(*a)),
+            CommissionAction::label,
+            |action| self.may_in_market(action, actor, market, on),
+        )
+    }
+
+    /// The state preconditions of `action` (see [`Commission::may`]). `qualified` checks an
+    /// agency's qualification for the service when it quotes (the market's answer in
+    /// `decide`; assumed in `may`, which has no market).
+    fn state_gate(
+        &self,
+        action: CommissionAction,
+        actor: &Actor,
+        qualified: &dyn Fn(&OrganisationId) -> Result<(), CommissionError>,
+    ) -> Result<(), CommissionError> {
+        use CommissionAction as A;
+        use CommissionState as S;
+        let state = self.state;
+        let need = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(CommissionError::InvalidTransition { action, state })
+            }
+        };
+        match action {
+            A::CommissionByDepartment | A::CommissionDirect | A::PublishRequest => {
+                Err(CommissionError::AlreadyExists)
+            }
+            A::SubmitQuote => {
+                need(state == S::Requested)?;
+                let agency = actor
+                    .organisation
+                    .as_ref()
+                    .ok_or(CommissionError::NoOrganisation { action })?;
+                qualified(agency)?;
+                if self.quotes.iter().any(|q| &q.agency == agency) {
+                    return Err(CommissionError::AlreadyQuoted);
+                }
+                Ok(())
+            }
+            A::Select => {
+                need(state == S::Requested)?;
+                if self.open_quotes().is_empty() {
+                    return Err(CommissionError::NoQuotes);
+                }
+                Ok(())
+            }
+            A::Accept | A::Decline => need(state == S::AwaitingAcceptance),
+            A::Deliver => need(matches!(state, S::InService | S::InRevision)),
+            A::Confirm | A::RecordExpertReview | A::RequestRevision => need(state == S::Delivered),
+            A::ShareResult => need(state == S::Completed),
+            A::Cancel => need(matches!(state, S::Requested | S::AwaitingAcceptance)),
+        }
+    }
+
     /// Whose commission it is, beyond the role: an applicant's own; the chosen agency only
     /// (any qualified agency may quote on an open request); the competent department; the
     /// payer cancels.
-    fn check_scope(&self, actor: &Actor, cmd: &CommissionCommand) -> Result<(), CommissionError> {
+    fn check_scope(&self, actor: &Actor, action: CommissionAction) -> Result<(), CommissionError> {
         match actor.role {
             Role::Applicant => {
                 if actor.organisation.as_ref() != Some(&self.applicant) {
                     return Err(CommissionError::OtherApplicant);
                 }
-                if matches!(cmd, CommissionCommand::Cancel { .. })
-                    && self.payer == Payer::Government
-                {
+                if action == CommissionAction::Cancel && self.payer == Payer::Government {
                     return Err(CommissionError::GovernmentPaid);
                 }
                 Ok(())
             }
             Role::IntermediaryAgency => {
-                let quoting = matches!(cmd, CommissionCommand::SubmitQuote { .. });
+                let quoting = action == CommissionAction::SubmitQuote;
                 if quoting || (self.agency.is_some() && actor.organisation == self.agency) {
                     Ok(())
                 } else {
@@ -889,12 +951,10 @@ impl Commission {
                 }
             }
             Role::DepartmentReviewer => {
-                require_competent(actor, &self.terms.competent_department, cmd.action())?;
-                if matches!(cmd, CommissionCommand::Cancel { .. })
-                    && self.payer != Payer::Government
-                {
+                require_competent(actor, &self.terms.competent_department, action)?;
+                if action == CommissionAction::Cancel && self.payer != Payer::Government {
                     return Err(CommissionError::RoleNotAllowed {
-                        action: cmd.action(),
+                        action,
                         role: actor.role,
                     });
                 }
@@ -1093,6 +1153,44 @@ impl Commission {
     }
 }
 
+/// Whether `agency` is qualified on the market for `service` on `on`.
+fn qualified(
+    market: &MarketCatalogue,
+    agency: &OrganisationId,
+    service: &ItemCode,
+    on: NaiveDate,
+) -> Result<(), CommissionError> {
+    if market.eligible(agency, service, on) {
+        Ok(())
+    } else {
+        Err(CommissionError::AgencyNotEligible {
+            agency: agency.clone(),
+            service: service.clone(),
+        })
+    }
+}
+
+/// The actions that create a commission (one of the three ways it starts).
+fn is_creation(action: CommissionAction) -> bool {
+    matches!(
+        action,
+        CommissionAction::CommissionByDepartment
+            | CommissionAction::CommissionDirect
+            | CommissionAction::PublishRequest
+    )
+}
+
+fn check_role(action: CommissionAction, actor: &Actor) -> Result<(), CommissionError> {
+    if action.allowed_roles().contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(CommissionError::RoleNotAllowed {
+            action,
+            role: actor.role,
+        })
+    }
+}
+
 fn require_competent(
     actor: &Actor,
     competent: &DepartmentCode,
@@ -1129,6 +1227,7 @@ impl crate::entity::Entity for Commission {
     type Error = CommissionError;
     type ReplayError = CommissionReplayError;
     type Context<'c> = MarketCatalogue;
+    type Action = CommissionAction;
     const KIND: &'static str = "commission";
 
     fn decide(
@@ -1147,6 +1246,10 @@ impl crate::entity::Entity for Commission {
 
     fn missing() -> CommissionError {
         CommissionError::NoSuchCommission
+    }
+
+    fn available_actions(&self, actor: &Actor) -> Vec<Availability<CommissionAction>> {
+        Commission::available_actions(self, actor)
     }
 }
 
