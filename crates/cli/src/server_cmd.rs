@@ -5,10 +5,13 @@ use crate::output::{CliError, Output};
 use clap::{Args, Subcommand};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
+use permitdesk_domain::reference::ReferenceKind;
+use permitdesk_protocol::reference::ReferenceImportReport;
 use permitdesk_server::admin::{self, DataDir};
 use permitdesk_server::auth::{self, PasswordCost};
 use permitdesk_server::config::ServerConfig;
-use permitdesk_server::store::{Store, UserRecord};
+use permitdesk_server::reference;
+use permitdesk_server::store::{ReferenceChange, Store, UserRecord};
 use serde::Serialize;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -23,7 +26,7 @@ pub enum ServerTop {
     /// 演示数据: load the demo catalogue and demo users.
     #[command(subcommand)]
     Demo(DemoCommand),
-    /// 管理: accounts of the server.
+    /// 管理: accounts and reference data (calendar, catalogue, market, zones) of the server.
     #[command(subcommand)]
     Admin(AdminCommand),
 }
@@ -70,6 +73,51 @@ pub enum DemoCommand {
 pub enum AdminCommand {
     #[command(subcommand)]
     User(UserCommand),
+    /// 工作日历: import a holiday table (new years are added; changed years need --replace).
+    #[command(subcommand)]
+    Calendar(ImportCommand),
+    /// 审批事项目录: import a new catalogue (open cases keep the version they were accepted under).
+    #[command(subcommand)]
+    Catalogue(ImportCommand),
+    /// 中介服务超市目录: import a new market catalogue.
+    #[command(subcommand)]
+    Market(ImportCommand),
+    /// 规划分区: import new planning zones (GeoJSON).
+    #[command(subcommand)]
+    Zones(ImportCommand),
+    /// 参考数据: the recorded versions (who, when, what changed).
+    #[command(subcommand)]
+    Reference(ReferenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import FILE as the next version; every server on this database uses it from its next request.
+    Import {
+        #[command(flatten)]
+        at: Location,
+        /// The file (TOML, or GeoJSON for zones), in the format `permitdesk` already reads.
+        file: PathBuf,
+        /// Show what would change (deadlines that move, items open cases still use); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace stored holiday years the file changes.
+        #[arg(long)]
+        replace: bool,
+        /// The account recorded as having made the change (login name); default: the command line administrator.
+        #[arg(long, value_name = "USER")]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferenceCommand {
+    /// Every recorded version, oldest first, of KIND (calendar, catalogue, market, zones) or of all kinds.
+    History {
+        #[command(flatten)]
+        at: Location,
+        kind: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -229,7 +277,166 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             let rt = runtime()?;
             rt.block_on(user_command(uc, out))
         }
+        ServerTop::Admin(AdminCommand::Calendar(ic)) => {
+            import_command(ReferenceKind::Calendar, ic, out)
+        }
+        ServerTop::Admin(AdminCommand::Catalogue(ic)) => {
+            import_command(ReferenceKind::Catalogue, ic, out)
+        }
+        ServerTop::Admin(AdminCommand::Market(ic)) => {
+            import_command(ReferenceKind::Market, ic, out)
+        }
+        ServerTop::Admin(AdminCommand::Zones(ic)) => import_command(ReferenceKind::Zones, ic, out),
+        ServerTop::Admin(AdminCommand::Reference(ReferenceCommand::History { at, kind })) => {
+            let kind = kind
+                .map(|k| {
+                    ReferenceKind::parse(&k).ok_or_else(|| {
+                        CliError::usage(format!(
+                            "未知参考数据种类 {k}：应为 calendar、catalogue、market 或 zones"
+                        ))
+                    })
+                })
+                .transpose()?;
+            let rt = runtime()?;
+            let history = rt.block_on(async {
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                    .await
+                    .map_err(fail)?;
+                store.reference_history(kind).await.map_err(fail)
+            })?;
+            out.print(&history, || history_text(&history))
+        }
     }
+}
+
+/// Who the change is recorded as: the named account's 姓名, or the command line administrator.
+async fn importer(store: &dyn Store, by: Option<&str>) -> Result<String, CliError> {
+    match by {
+        None => Ok("系统管理员（命令行）".to_owned()),
+        Some(id) => match store.user(&UserId::new(id)).await.map_err(fail)? {
+            Some(u) => Ok(u.name),
+            None => Err(CliError::usage(format!("没有用户 {id}"))),
+        },
+    }
+}
+
+fn import_command(kind: ReferenceKind, ic: ImportCommand, out: &Output) -> Result<(), CliError> {
+    let ImportCommand::Import {
+        at,
+        file,
+        dry_run,
+        replace,
+        by,
+    } = ic;
+    let content = std::fs::read_to_string(&file).map_err(|e| CliError::io(&file, e))?;
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+            .await
+            .map_err(fail)?;
+        let by = importer(store.as_ref(), by.as_deref()).await?;
+        let now = chrono::Utc::now();
+        reference::adopt_legacy_catalogue(store.as_ref(), now)
+            .await
+            .map_err(fail)?;
+        let current = reference::load(store.as_ref()).await.map_err(fail)?;
+        reference::import(
+            store.as_ref(),
+            &current,
+            reference::ImportRequest {
+                kind,
+                content: &content,
+                by: &by,
+                now,
+                dry_run,
+                replace,
+                instance: "cli",
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            reference::ImportError::Malformed(e) => {
+                CliError::Invalid(format!("{}：{e}", file.display()))
+            }
+            other => fail(other),
+        })
+    })?;
+    out.print(&report, || report_text(&report))?;
+    if !report.applied && !report.dry_run && !report.needs_replace.is_empty() {
+        return Err(CliError::Checked);
+    }
+    Ok(())
+}
+
+fn report_text(r: &ReferenceImportReport) -> String {
+    let label = r.kind.label();
+    let mut s = String::new();
+    if r.changes.is_empty() {
+        return format!("{label}与已存储的第 {} 版相同，未作更改", r.from_version);
+    }
+    if r.applied {
+        s.push_str(&format!(
+            "{label}：第 {} 版 → 第 {} 版（已导入）\n",
+            r.from_version, r.to_version
+        ));
+    } else {
+        s.push_str(&format!("{label}：当前第 {} 版\n", r.from_version));
+    }
+    s.push_str("变化：\n");
+    for line in &r.changes {
+        s.push_str(&format!("  {line}\n"));
+    }
+    if !r.deadlines_moved.is_empty() {
+        s.push_str(&format!(
+            "办理期限变化的在办件（{} 件）：\n",
+            r.deadlines_moved.len()
+        ));
+        for m in &r.deadlines_moved {
+            s.push_str(&format!("  {}：{}\n", m.case, reference::move_message(m)));
+        }
+    }
+    if !r.still_used.is_empty() {
+        s.push_str("仍有在办件使用的被删除内容（新目录仅适用于新办件）：\n");
+        for line in &r.still_used {
+            s.push_str(&format!("  {line}\n"));
+        }
+    }
+    if !r.needs_replace.is_empty() && !r.applied {
+        let years: Vec<String> = r.needs_replace.iter().map(|y| format!("{y} 年")).collect();
+        s.push_str(&format!(
+            "已存储的 {} 节假日安排与文件不同：确认替换请加 --replace\n",
+            years.join("、")
+        ));
+    }
+    if r.applied && r.notified > 0 {
+        s.push_str(&format!("已通知 {} 件办件的相关人员\n", r.notified));
+    }
+    if r.dry_run {
+        s.push_str("（演练，未作任何更改）\n");
+    } else if !r.applied {
+        s.push_str("未作任何更改\n");
+    }
+    s
+}
+
+fn history_text(history: &[ReferenceChange]) -> String {
+    if history.is_empty() {
+        return "尚未导入任何参考数据（使用程序自带的第 0 版）".to_owned();
+    }
+    let mut s = String::new();
+    for h in history {
+        s.push_str(&format!(
+            "{} 第 {} 版  {}  {}\n",
+            h.kind.label(),
+            h.version,
+            permitdesk_domain::time::to_local(h.changed_at).format("%Y-%m-%d %H:%M"),
+            h.changed_by
+        ));
+        for line in &h.changes {
+            s.push_str(&format!("  {line}\n"));
+        }
+    }
+    s
 }
 
 async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {

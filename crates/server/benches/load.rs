@@ -41,7 +41,7 @@ impl Report {
 
 fn env_of(server: &TestServer) -> PushEnv {
     PushEnv {
-        catalogue: server.state.catalogue.clone(),
+        reference: server.state.reference(),
         rules: server.state.config.push_rules,
         clock: server.state.clock.clone(),
     }

@@ -116,12 +116,13 @@ pub async fn get_statistics(
         }
     }
     let now = s.clock.now();
-    let clock = LegalClock::new(&s.calendar, OfficeHours::default());
+    let reference = s.refreshed_reference().await?;
+    let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let as_of = to_local(now);
     Ok(Json(EvaluationStatisticsResponse {
         evaluations: evaluation_statistics(
             &evaluations,
-            &s.catalogue,
+            &reference.catalogue,
             &clock,
             as_of,
             period,
@@ -129,7 +130,7 @@ pub async fn get_statistics(
         ),
         complaints: complaint_statistics(
             &complaints,
-            &s.catalogue,
+            &reference.catalogue,
             &clock,
             as_of,
             period,

@@ -22,9 +22,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Extension, Json, Router};
 use chrono::{DateTime, Utc};
-use permitdesk_domain::calendar::WorkingCalendar;
-use permitdesk_domain::catalogue::Catalogue;
+use permitdesk_domain::actor::Role;
 use permitdesk_domain::ids::UserId;
+use permitdesk_domain::reference::{ReferenceKind, ReferenceSet};
+use permitdesk_protocol::reference::{
+    ReferenceImportReport, ReferenceImportRequest, ReferenceQuery, ReferenceResponse, decode_have,
+};
 use permitdesk_protocol::{
     ErrorCode, LoginRequest, LoginResponse, Notification, NotificationsResponse, PROTOCOL_HEADER,
     PROTOCOL_VERSION, PullQuery, PushRequest, PushResponse, RefusalsResponse,
@@ -46,8 +49,10 @@ pub struct Inner {
     pub metrics: Metrics,
     pub limiter: LoginLimiter,
     pub tokens: auth::TokenCache,
-    pub catalogue: Arc<Catalogue>,
-    pub calendar: Arc<WorkingCalendar>,
+    /// The reference data in force (calendar, catalogue, market, zones, each at a version):
+    /// swapped whole when an import is noticed, never held across an await
+    /// ([`AppState::reference`], [`AppState::refreshed_reference`]).
+    reference: std::sync::RwLock<Arc<ReferenceSet>>,
     /// The replayed projects and cases the statistics are computed over (`crate::statistics`).
     pub statistics: crate::statistics::StatisticsCache,
 }
@@ -59,8 +64,9 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// The settings key of the catalogue TOML loaded by `demo seed` or an administrator.
-pub const CATALOGUE_SETTING: &str = "catalogue_toml";
+/// The settings key of the catalogue TOML loaded by `demo seed` before issue 11 (adopted as
+/// a catalogue version at start, see [`crate::reference::adopt_legacy_catalogue`]).
+pub const CATALOGUE_SETTING: &str = crate::reference::LEGACY_CATALOGUE_SETTING;
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +75,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("事项目录无效：{0}")]
     Catalogue(String),
+    #[error("参考数据无法载入：{0}")]
+    Reference(#[from] crate::reference::ImportError),
     #[error("{0}")]
     Tls(#[from] crate::tls::TlsError),
     #[error("无法监听地址：{0}")]
@@ -76,18 +84,15 @@ pub enum StartError {
 }
 
 impl AppState {
-    /// The state of a server on `store`: the catalogue is the one stored in the database, or
-    /// the shipped demo catalogue if none was loaded.
+    /// The state of a server on `store`: the reference data is the latest stored version of
+    /// each kind, the bootstrap data for kinds never imported.
     pub async fn new(
         store: Arc<dyn Store>,
         config: ServerConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<AppState, StartError> {
-        let catalogue = match store.setting(CATALOGUE_SETTING).await? {
-            Some(toml) => Catalogue::from_toml_str(&toml),
-            None => Catalogue::demo(),
-        }
-        .map_err(|e| StartError::Catalogue(e.to_string()))?;
+        crate::reference::adopt_legacy_catalogue(store.as_ref(), clock.now()).await?;
+        let reference = crate::reference::load(store.as_ref()).await?;
         let limiter = LoginLimiter::new(config.login_max_failures, config.login_window);
         let tokens = auth::TokenCache::new(config.token_cache_ttl);
         Ok(AppState(Arc::new(Inner {
@@ -97,15 +102,62 @@ impl AppState {
             metrics: Metrics::default(),
             limiter,
             tokens,
-            catalogue: Arc::new(catalogue),
-            calendar: Arc::new(WorkingCalendar::shipped()),
+            reference: std::sync::RwLock::new(Arc::new(reference)),
             statistics: Default::default(),
         })))
     }
 
-    fn push_env(&self) -> PushEnv {
+    /// The reference set in force, as this process last loaded it.
+    pub fn reference(&self) -> Arc<ReferenceSet> {
+        self.reference
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The reference set in force after checking the store's versions (an import by the CLI
+    /// or another server process is noticed here): the changed kinds are reloaded and swapped in.
+    pub async fn refreshed_reference(&self) -> Result<Arc<ReferenceSet>, ApiFailure> {
+        Ok(self.reference_in_force().await?)
+    }
+
+    /// [`AppState::refreshed_reference`] for the scheduler and other storage-level callers.
+    pub async fn reference_in_force(&self) -> Result<Arc<ReferenceSet>, StoreError> {
+        let current = self.reference();
+        match crate::reference::refresh(self.store.as_ref(), &current).await {
+            Ok(None) => Ok(current),
+            Ok(Some(set)) => Ok(self.install_reference(set)),
+            Err(crate::reference::ImportError::Store(e)) => Err(e),
+            Err(e) => {
+                tracing::error!(error = %e, "stored reference data does not load; the set in force is kept");
+                Ok(current)
+            }
+        }
+    }
+
+    /// Puts `set` in force unless a newer one already is (per kind); returns the set in force.
+    fn install_reference(&self, set: ReferenceSet) -> Arc<ReferenceSet> {
+        let mut slot = self.reference.write().unwrap_or_else(|e| e.into_inner());
+        let newer = ReferenceKind::ALL
+            .into_iter()
+            .any(|k| set.version(k) > slot.version(k));
+        let older = ReferenceKind::ALL
+            .into_iter()
+            .any(|k| set.version(k) < slot.version(k));
+        if newer && !older {
+            *slot = Arc::new(set);
+        }
+        slot.clone()
+    }
+
+    /// What push decides with: the reference set in force, the rules, the clock.
+    pub fn push_env(&self) -> PushEnv {
+        self.push_env_with(self.reference())
+    }
+
+    pub fn push_env_with(&self, reference: Arc<ReferenceSet>) -> PushEnv {
         PushEnv {
-            catalogue: self.catalogue.clone(),
+            reference,
             rules: self.config.push_rules,
             clock: self.clock.clone(),
         }
@@ -146,6 +198,8 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::EvaluationStatistics => get(crate::evaluation_stats::get_statistics),
         RouteId::Statistics => get(crate::statistics::statistics),
         RouteId::Market => get(crate::sync_commission::get_market),
+        RouteId::Reference => get(get_reference),
+        RouteId::ReferenceImport => post(import_reference),
     }
 }
 
@@ -440,9 +494,18 @@ async fn push(
     if req.commands.iter().any(|c| c.mutation_id == 0) {
         return Err(ApiFailure::invalid("mutation_id 从 1 开始"));
     }
+    let reference = s.refreshed_reference().await?;
+    if !req.commands.is_empty() {
+        stale_check(&reference, &req.reference)?;
+    }
     let result = s
         .store
-        .push(&s.push_env(), &a.user, &req.client_id, &req.commands)
+        .push(
+            &s.push_env_with(reference),
+            &a.user,
+            &req.client_id,
+            &req.commands,
+        )
         .await?;
     Metrics::add(&s.metrics.commands_pushed, req.commands.len() as u64);
     for r in &result.results {
@@ -546,6 +609,111 @@ async fn refusals(
         .refusals(&q.client_id, &a.user.id, q.after.unwrap_or(0))
         .await?;
     Ok(Json(RefusalsResponse { refusals }))
+}
+
+/// The kinds a push is decided with: a client holding an older calendar, catalogue or market
+/// than the server's is told to sync first (409 `stale_reference`), and nothing is applied.
+const DECIDING_KINDS: [ReferenceKind; 3] = [
+    ReferenceKind::Calendar,
+    ReferenceKind::Catalogue,
+    ReferenceKind::Market,
+];
+
+fn stale_check(
+    set: &ReferenceSet,
+    client: &permitdesk_protocol::reference::ReferenceVersions,
+) -> Result<(), ApiFailure> {
+    let stale: Vec<String> = set
+        .newer_than(client)
+        .into_iter()
+        .filter(|k| DECIDING_KINDS.contains(k))
+        .map(|k| format!("{}第 {} 版", k.label(), set.version(k)))
+        .collect();
+    if stale.is_empty() {
+        return Ok(());
+    }
+    Err(ApiFailure::new(
+        ErrorCode::StaleReference,
+        format!("参考数据已更新（{}），请先同步后再提交", stale.join("、")),
+    ))
+}
+
+/// `GET /api/v1/reference?have=calendar:1,catalogue:0`: every kind's version in force and the
+/// kinds newer than the client's in full; the calendar warning from 1 November.
+async fn get_reference(
+    State(s): State<AppState>,
+    _a: Authed,
+    ApiQuery(q): ApiQuery<ReferenceQuery>,
+) -> Result<Json<ReferenceResponse>, ApiFailure> {
+    let have = decode_have(q.have.as_deref().unwrap_or("")).ok_or_else(|| {
+        ApiFailure::malformed("have 应写作 kind:版本,…，如 calendar:3,catalogue:1")
+    })?;
+    let set = s.refreshed_reference().await?;
+    let mut versions = set.versions().clone();
+    let mut changed = Vec::new();
+    for kind in set.newer_than(&have) {
+        if let Some(doc) = s.store.reference_latest(kind).await? {
+            versions.insert(kind, doc.version);
+            changed.push(doc);
+        }
+    }
+    let today = permitdesk_domain::time::to_local(s.clock.now()).date();
+    Ok(Json(ReferenceResponse {
+        versions,
+        changed,
+        calendar_warning: permitdesk_domain::reference::calendar_missing_warning(
+            &set.calendar,
+            today,
+        ),
+    }))
+}
+
+/// `POST /api/v1/reference/{kind}`: 市工改办 imports a new version (or a dry run).
+async fn import_reference(
+    State(s): State<AppState>,
+    a: Authed,
+    Path(kind): Path<String>,
+    ApiJson(req): ApiJson<ReferenceImportRequest>,
+) -> Result<Json<ReferenceImportReport>, ApiFailure> {
+    let kind = ReferenceKind::parse(&kind).ok_or_else(|| {
+        ApiFailure::new(
+            ErrorCode::NotFound,
+            format!("没有参考数据种类 {kind}：应为 calendar、catalogue、market 或 zones"),
+        )
+    })?;
+    if a.user.role != Role::ReformOffice {
+        return Err(ApiFailure::new(
+            ErrorCode::Forbidden,
+            "只有市工改办可以导入参考数据",
+        ));
+    }
+    let current = s.refreshed_reference().await?;
+    let report = crate::reference::import(
+        s.store.as_ref(),
+        &current,
+        crate::reference::ImportRequest {
+            kind,
+            content: &req.content,
+            by: &a.user.name,
+            now: s.clock.now(),
+            dry_run: req.dry_run,
+            replace: req.replace,
+            instance: &s.config.instance,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        crate::reference::ImportError::Malformed(e) => ApiFailure::invalid(e.to_string()),
+        crate::reference::ImportError::Store(e) => e.into(),
+        other => {
+            tracing::error!(error = %other, "stored reference data does not load");
+            ApiFailure::internal()
+        }
+    })?;
+    if report.applied {
+        s.refreshed_reference().await?;
+    }
+    Ok(Json(report))
 }
 
 #[derive(Debug, Deserialize)]

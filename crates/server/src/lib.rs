@@ -12,6 +12,7 @@ pub mod evaluation_stats;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod reference;
 pub mod scheduler;
 pub mod scheduler_commission;
 pub mod scheduler_evaluation;

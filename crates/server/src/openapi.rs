@@ -6,6 +6,7 @@ use chrono::{TimeZone, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::CaseCommand;
 use permitdesk_domain::ids::{AttachmentId, CaseId, DepartmentCode, UserId};
+use permitdesk_domain::reference::ReferenceKind;
 use permitdesk_protocol::{
     ApiError, CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, ErrorCode,
     LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PushRequest, PushResponse,
@@ -35,6 +36,10 @@ pub enum RouteId {
     Statistics,
     /// 中介服务超市 catalogue (issue 6, `crate::sync_commission::get_market`).
     Market,
+    /// 参考数据: versions and the kinds newer than the client's (issue 11).
+    Reference,
+    /// 参考数据导入 by 市工改办 (issue 11, `crate::reference::import`).
+    ReferenceImport,
 }
 
 /// One endpoint.
@@ -54,6 +59,7 @@ pub struct Route {
 
 pub const ATTACHMENT: &str = "/api/v1/attachments/{sha256}";
 pub const ATTACHMENT_STATUS: &str = "/api/v1/attachments/{sha256}/status";
+pub const REFERENCE_IMPORT: &str = "/api/v1/reference/{kind}";
 
 /// Every route of the server.
 pub const ROUTES: &[Route] = &[
@@ -115,10 +121,10 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::Push,
         method: "post",
         path: paths::PUSH,
-        summary: "上传命令（每条命令一个事务，按客户端变更号幂等）",
+        summary: "上传命令（每条命令一个事务，按客户端变更号幂等；参考数据版本落后时 409 stale_reference，不作任何处理）",
         auth: true,
         query: &[],
-        errors: &[400, 413, 422],
+        errors: &[400, 409, 413, 422],
     },
     Route {
         id: RouteId::Pull,
@@ -213,6 +219,28 @@ pub const ROUTES: &[Route] = &[
         errors: &[],
     },
     Route {
+        id: RouteId::Reference,
+        method: "get",
+        path: paths::REFERENCE,
+        summary: "参考数据（工作日历、事项目录、中介服务超市目录、规划分区）：各类当前版本，及比客户端新的各类全文",
+        auth: true,
+        query: &[(
+            "have",
+            "客户端持有的版本，如 calendar:3,catalogue:1（缺省的种类按第 0 版）",
+            false,
+        )],
+        errors: &[400],
+    },
+    Route {
+        id: RouteId::ReferenceImport,
+        method: "post",
+        path: REFERENCE_IMPORT,
+        summary: "导入参考数据的新版本（仅市工改办；dry_run 只显示将发生的变化；改动已有年份的节假日安排需 replace）",
+        auth: true,
+        query: &[],
+        errors: &[400, 403, 404, 409, 413, 422],
+    },
+    Route {
         id: RouteId::UploadChunk,
         method: "put",
         path: ATTACHMENT,
@@ -291,6 +319,7 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
         RouteId::Me => (None, to_json(&user)),
         RouteId::Push => (
             Some(to_json(&PushRequest {
+                reference: Default::default(),
                 client_id: "pc-7f3a".to_owned(),
                 commands: vec![envelope],
             })),
@@ -325,6 +354,58 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
                 content_type: None,
             }),
         ),
+        RouteId::Reference => (
+            None,
+            to_json(&permitdesk_protocol::reference::ReferenceResponse {
+                versions: [
+                    (ReferenceKind::Calendar, 2),
+                    (ReferenceKind::Catalogue, 1),
+                    (ReferenceKind::Market, 0),
+                    (ReferenceKind::Zones, 0),
+                ]
+                .into_iter()
+                .collect(),
+                changed: vec![permitdesk_protocol::reference::ReferenceDoc {
+                    kind: ReferenceKind::Calendar,
+                    version: 2,
+                    content: "[[year]]\nyear = 2027\n…".to_owned(),
+                    sha256: "<64 hex>".to_owned(),
+                    changed_at: example_time(),
+                    changed_by: "市工改办".to_owned(),
+                    changes: vec![
+                        "新增 2027 年节假日安排：假期 7 个（…），调休上班日 6 天".to_owned(),
+                    ],
+                }],
+                calendar_warning: None,
+            }),
+        ),
+        RouteId::ReferenceImport => (
+            Some(to_json(
+                &permitdesk_protocol::reference::ReferenceImportRequest {
+                    content: "[[year]]\nyear = 2027\n…".to_owned(),
+                    dry_run: true,
+                    replace: false,
+                },
+            )),
+            to_json(&permitdesk_protocol::reference::ReferenceImportReport {
+                kind: ReferenceKind::Calendar,
+                from_version: 1,
+                to_version: 1,
+                dry_run: true,
+                applied: false,
+                changes: vec!["新增 2027 年节假日安排：假期 7 个（…），调休上班日 6 天".to_owned()],
+                deadlines_moved: vec![permitdesk_protocol::reference::DeadlineMove {
+                    case: "C-2026-0001".to_owned(),
+                    from: Some("2027-01-04 17:00".to_owned()),
+                    to: Some("2027-01-05 17:00".to_owned()),
+                    was_provisional: true,
+                    now_provisional: false,
+                }],
+                still_used: vec![],
+                needs_replace: vec![],
+                notified: 0,
+            }),
+        ),
         RouteId::Health => (
             None,
             json!({"status": "ok", "backend": "sqlite", "protocol_version": PROTOCOL_VERSION}),
@@ -342,6 +423,9 @@ pub fn document() -> Value {
             .iter()
             .map(|(name, desc, required)| json!({"name": name, "in": "query", "required": required, "description": desc, "schema": {"type": "string"}}))
             .collect();
+        if r.path.contains("{kind}") {
+            params.push(json!({"name": "kind", "in": "path", "required": true, "description": "参考数据种类", "schema": {"type": "string", "enum": ["calendar", "catalogue", "market", "zones"]}}));
+        }
         if r.path.contains("{sha256}") {
             params.push(json!({"name": "sha256", "in": "path", "required": true, "description": "文件内容的 SHA-256（64 位小写十六进制）", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}));
         }
@@ -396,6 +480,7 @@ pub fn document() -> Value {
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::Conflict,
+        ErrorCode::StaleReference,
         ErrorCode::UnsupportedType,
         ErrorCode::Invalid,
         ErrorCode::Internal,

@@ -14,7 +14,7 @@
 use crate::error::StoreError;
 use crate::http::AppState;
 use crate::metrics::Metrics;
-use crate::store::{PushEnv, ScheduledAction, UserRecord};
+use crate::store::{ScheduledAction, UserRecord};
 use crate::sync;
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::case::Case;
@@ -53,12 +53,9 @@ fn system_user() -> UserRecord {
 /// transaction. Returns how many consents this call recorded.
 pub async fn deemed_consent_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
-    let clock = sync::legal_clock();
-    let env = PushEnv {
-        catalogue: state.catalogue.clone(),
-        rules: state.config.push_rules,
-        clock: state.clock.clone(),
-    };
+    let reference = state.reference_in_force().await?;
+    let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
+    let env = state.push_env_with(reference.clone());
     let user = system_user();
     let mut ran = 0;
     for events in state.store.consultations_consulting().await? {
@@ -152,7 +149,8 @@ pub async fn deemed_consent_pass(state: &AppState) -> Result<usize, StoreError> 
 /// Warning levels of every case whose clock runs.
 async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
-    let clock = LegalClock::new(&state.calendar, OfficeHours::default());
+    let reference = state.reference_in_force().await?;
+    let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let mut ran = 0;
     for events in state.store.cases_under_clock().await? {
         let case = match Case::replay(events.iter()) {

@@ -22,7 +22,8 @@ use serde_json::json;
 /// call recorded.
 pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
-    let clock = LegalClock::new(&state.calendar, OfficeHours::default());
+    let reference = state.reference_in_force().await?;
+    let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let mut ran = 0;
     for trail in state
         .store

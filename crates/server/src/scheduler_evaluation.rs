@@ -51,7 +51,8 @@ struct Owed {
 /// this call recorded.
 pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
-    let clock = LegalClock::new(&state.calendar, OfficeHours::default());
+    let reference = state.reference_in_force().await?;
+    let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let mut owed = Vec::new();
     for trail in state
         .store

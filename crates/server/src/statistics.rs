@@ -366,10 +366,12 @@ pub async fn statistics(
 ) -> Result<Response, ApiFailure> {
     let asked = nonempty(&query.department).map(DepartmentCode::new);
     let department = department_for(a.user.role, a.user.department.as_ref(), asked)?;
+    let reference = s.refreshed_reference().await?;
     let compiled_by = department.as_ref().map_or_else(
         || REFORM_OFFICE.to_owned(),
         |d| {
-            s.catalogue
+            reference
+                .catalogue
                 .department(d)
                 .map_or_else(|| d.to_string(), |d| d.name.clone())
         },
@@ -381,7 +383,7 @@ pub async fn statistics(
         compiled_by,
     };
     let data = s.statistics.snapshot(s.store.as_ref()).await?;
-    let (catalogue, calendar) = (s.catalogue.clone(), s.calendar.clone());
+    let (catalogue, calendar) = (reference.catalogue.clone(), reference.calendar.clone());
     let answer =
         tokio::task::spawn_blocking(move || compute(&data, &catalogue, &calendar, &request))
             .await

@@ -20,6 +20,7 @@ use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
 use permitdesk_domain::project::{
     Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
 };
+use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_domain::trail::{self, Sealed};
 use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, Refusal};
@@ -118,13 +119,15 @@ pub struct Decided {
     pub see: Vec<(ProjectId, DepartmentCode)>,
 }
 
-/// The shipped holiday table, parsed once: the consultation deadline is counted on it.
+/// The shipped holiday table (reference version 0), parsed once. Decisions use the calendar
+/// of the reference set in force ([`crate::store::PushEnv::reference`]); this is for tests
+/// and tools that compare with the bootstrap data.
 pub fn shipped_calendar() -> &'static WorkingCalendar {
     static CALENDAR: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
     CALENDAR.get_or_init(WorkingCalendar::shipped)
 }
 
-/// The legal clock on the shipped calendar and the default office hours.
+/// The legal clock on the shipped calendar (version 0) and the default office hours.
 pub fn legal_clock() -> LegalClock<'static> {
     LegalClock::new(shipped_calendar(), OfficeHours::default())
 }
@@ -382,10 +385,12 @@ pub fn decide(
     user: &UserRecord,
     env: &CommandEnvelope,
     loaded: &Loaded,
-    catalogue: &Catalogue,
+    reference: &ReferenceSet,
     rules: &PushRules,
     now: DateTime<Utc>,
 ) -> Result<Decided, Refusal> {
+    // Every decision uses the reference data in force (catalogue, market, calendar).
+    let catalogue: &Catalogue = &reference.catalogue;
     let entity = env.command.entity();
     let key = entity.key();
     let (id_text, kind) = match &env.command {
@@ -708,7 +713,15 @@ pub fn decide(
             commission: id,
             command,
         } => crate::sync_commission::decide_commission(
-            &viewer, &actor, env, loaded, id, command, kind, head,
+            &viewer,
+            &actor,
+            env,
+            loaded,
+            &reference.market,
+            id,
+            command,
+            kind,
+            head,
         ),
         DomainCommand::Consultation {
             consultation: id,
@@ -734,7 +747,7 @@ pub fn decide(
                 opinion: env.opinion.clone(),
                 attachments: env.attachments.clone(),
             };
-            let clock = legal_clock();
+            let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
             let (new, events) = Consultation::execute(current, id, command, &acting, &clock)
                 .map_err(|e| Refusal::Consultation {
                     message: e.to_string(),

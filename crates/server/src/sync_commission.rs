@@ -16,8 +16,9 @@
 //! - sharing a result names a case the server has, of the commission's project, that the user
 //!   may see; the case's department then sees the commission (its `dept:` audience entry).
 //!
-//! The market catalogue is the shipped demo market of the domain crate ([`shipped_market`]),
-//! the same data every client holds, so a client decides offline exactly as the server does.
+//! The market catalogue is the one in force in the server's reference data (issue 11: version 0
+//! is the shipped demo market, [`shipped_market`]; the reform office imports newer ones), the
+//! same data every synced client holds, so a client decides offline exactly as the server does.
 //! Scope: see [`crate::scope::EntityKind::Commission`] and [`commission_audience`].
 
 use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
@@ -167,14 +168,12 @@ pub(crate) fn decide_commission(
     actor: &Actor,
     env: &CommandEnvelope,
     loaded: &Loaded,
+    market: &MarketCatalogue,
     id: &CommissionId,
     command: &CommissionCommand,
     kind: CommandKind,
     head: Option<(u64, String)>,
 ) -> Result<Decided, Refusal> {
-    let Some(market) = shipped_market() else {
-        return Err(invalid("中介服务超市目录无法加载，请联系系统管理员"));
-    };
     let key = format!("commission:{id}");
     let current = replay_commission(&key, loaded.entity.as_ref())?;
     let stored_audience = loaded
@@ -266,14 +265,13 @@ pub(crate) fn decide_commission(
 
 /// `GET /api/v1/market`: the market catalogue, for every logged-in user (it is public).
 pub async fn get_market(
+    axum::extract::State(s): axum::extract::State<crate::http::AppState>,
     _a: crate::http::Authed,
 ) -> Result<axum::Json<permitdesk_protocol::commission::MarketResponse>, crate::error::ApiFailure> {
-    let market = shipped_market().ok_or_else(|| {
-        crate::error::ApiFailure::invalid("中介服务超市目录无法加载，请联系系统管理员")
-    })?;
+    let reference = s.refreshed_reference().await?;
     Ok(axum::Json(
         permitdesk_protocol::commission::MarketResponse {
-            market: market.clone(),
+            market: reference.market.as_ref().clone(),
         },
     ))
 }

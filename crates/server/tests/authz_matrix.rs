@@ -240,7 +240,7 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
     let server = TestServer::start(Backend::from_env()).await.unwrap();
     let store = server.state.store.clone();
     let env = permitdesk_server::store::PushEnv {
-        catalogue: server.state.catalogue.clone(),
+        reference: server.state.reference(),
         rules: server.state.config.push_rules,
         clock: server.state.clock.clone(),
     };
@@ -411,6 +411,7 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
             let env = envelope((n + 1) as u64, cmd, Utc::now());
             let r = c
                 .push(&PushRequest {
+                    reference: Default::default(),
                     client_id: format!("matrix-{u}"),
                     commands: vec![env],
                 })

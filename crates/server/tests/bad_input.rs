@@ -67,6 +67,7 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
     );
     let r = c
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc".into(),
             commands: vec![good.clone()],
         })
@@ -144,6 +145,7 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
     );
     let r = c
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc".into(),
             commands: vec![forged, replay, stale, other_org],
         })

@@ -84,7 +84,7 @@ impl World {
     async fn project_with_case(&mut self) {
         let store = self.server.state.store.clone();
         let env = PushEnv {
-            catalogue: self.server.state.catalogue.clone(),
+            reference: self.server.state.reference(),
             rules: self.server.state.config.push_rules,
             clock: self.server.state.clock.clone(),
         };

@@ -86,7 +86,7 @@ impl World {
 
     fn env(&self) -> PushEnv {
         PushEnv {
-            catalogue: self.state.catalogue.clone(),
+            reference: self.state.reference(),
             rules: self.state.config.push_rules,
             clock: self.state.clock.clone(),
         }

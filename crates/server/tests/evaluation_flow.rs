@@ -79,7 +79,7 @@ impl World {
     async fn finished_case(&mut self) {
         let store = self.server.state.store.clone();
         let env = PushEnv {
-            catalogue: self.server.state.catalogue.clone(),
+            reference: self.server.state.reference(),
             rules: self.server.state.config.push_rules,
             clock: self.server.state.clock.clone(),
         };
@@ -114,7 +114,7 @@ impl World {
             .await
             .unwrap();
         let levels = permitdesk_server::sync::catalogue_terms(
-            &self.server.state.catalogue,
+            &self.server.state.reference().catalogue,
             &ItemCode::new(ITEM),
         )
         .unwrap()

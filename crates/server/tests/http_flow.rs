@@ -55,6 +55,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
     ];
     let r = applicant
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc-applicant".into(),
             commands: a_cmds,
         })
@@ -91,6 +92,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
     ];
     let r = window
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc-window".into(),
             commands: w_cmds,
         })
@@ -117,6 +119,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
     ];
     let r = applicant
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc-applicant".into(),
             commands: a2,
         })
@@ -145,6 +148,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
     ];
     let r = window
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc-window".into(),
             commands: w2,
         })

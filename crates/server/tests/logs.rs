@@ -64,6 +64,7 @@ async fn logs_never_contain_passwords_tokens_or_personal_numbers() {
     );
     let r = c
         .push(&PushRequest {
+            reference: Default::default(),
             client_id: "pc".into(),
             commands: vec![cmd],
         })

@@ -67,7 +67,7 @@ async fn world() -> (TestServer, Arc<ManualClock>) {
         .unwrap()
         .unwrap();
     let env = PushEnv {
-        catalogue: server.state.catalogue.clone(),
+        reference: server.state.reference(),
         rules: server.state.config.push_rules,
         clock: clock.clone(),
     };
@@ -86,6 +86,7 @@ async fn world() -> (TestServer, Arc<ManualClock>) {
         .unwrap();
     let level = server
         .state
+        .reference()
         .catalogue
         .department(&DepartmentCode::new("ZGJ"))
         .unwrap()
@@ -160,8 +161,9 @@ async fn figures_are_the_domains_for_the_stored_cases_and_departments_see_their_
     let reform = server.login("reform").await.unwrap();
     let (projects, cases) = pulled(&reform).await;
     assert_eq!((projects.len(), cases.len()), (2, 3));
-    let catalogue = server.state.catalogue.clone();
-    let legal = LegalClock::new(&server.state.calendar, OfficeHours::default());
+    let reference = server.state.reference();
+    let catalogue = reference.catalogue.clone();
+    let legal = LegalClock::new(&reference.calendar, OfficeHours::default());
     let as_of = to_local(clock.now());
     let s = Statistics::compute(&catalogue, &projects, &cases, &legal, as_of).unwrap();
 
@@ -385,7 +387,7 @@ async fn spreadsheets_and_pdfs_are_real_files_and_new_cases_are_counted() {
     let window = store.user(&"window".into()).await.unwrap().unwrap();
     let form = AttachmentId::new(sha256_hex(&pdf("statistics form")));
     let env = PushEnv {
-        catalogue: server.state.catalogue.clone(),
+        reference: server.state.reference(),
         rules: server.state.config.push_rules,
         clock: clock.clone(),
     };

@@ -812,3 +812,97 @@ async fn group_commit_keeps_each_command_all_or_nothing() {
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn reference_versions_are_recorded_in_order_and_a_stale_writer_is_refused() {
+    use permitdesk_domain::reference::ReferenceKind as K;
+    let w = World::new().await;
+    let s = w.store();
+    let v = s.reference_versions().await.unwrap();
+    assert_eq!(v.len(), 4, "every kind is listed");
+    assert!(v.values().all(|&n| n == 0), "{v:?}");
+    assert!(s.reference_latest(K::Calendar).await.unwrap().is_none());
+    let changes = vec!["新增 2027 年节假日安排".to_owned()];
+    let n = s
+        .reference_put(K::Calendar, 0, "a", "sha-a", "市工改办", w.now(), &changes)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    // Someone who still thinks the calendar is at version 0 is refused: nothing is written.
+    let stale = s
+        .reference_put(K::Calendar, 0, "b", "sha-b", "另一人", w.now(), &[])
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(permitdesk_server::error::StoreError::Conflict(_))
+        ),
+        "{stale:?}"
+    );
+    let n = s
+        .reference_put(K::Calendar, 1, "c", "sha-c", "市工改办", w.now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    s.reference_put(K::Market, 0, "m", "sha-m", "市工改办", w.now(), &[])
+        .await
+        .unwrap();
+    let v = s.reference_versions().await.unwrap();
+    assert_eq!(
+        (
+            v[&K::Calendar],
+            v[&K::Catalogue],
+            v[&K::Market],
+            v[&K::Zones]
+        ),
+        (2, 0, 1, 0)
+    );
+    let latest = s.reference_latest(K::Calendar).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            latest.version,
+            latest.content.as_str(),
+            latest.sha256.as_str()
+        ),
+        (2, "c", "sha-c")
+    );
+    let history = s.reference_history(Some(K::Calendar)).await.unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(history[0].changes, changes);
+    assert_eq!(history[0].changed_by, "市工改办");
+    assert_eq!(history[0].changed_at, w.now());
+    assert_eq!(s.reference_history(None).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn concurrent_reference_imports_of_the_same_version_make_exactly_one_new_version() {
+    use permitdesk_domain::reference::ReferenceKind as K;
+    let w = World::new().await;
+    let other = w.db.second_store().await.unwrap();
+    let (a, b) = tokio::join!(
+        w.store()
+            .reference_put(K::Catalogue, 0, "a", "x", "甲", w.now(), &[]),
+        other.reference_put(K::Catalogue, 0, "b", "y", "乙", w.now(), &[])
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    assert_eq!(
+        w.store().reference_versions().await.unwrap()[&K::Catalogue],
+        1
+    );
+}
+
+#[tokio::test]
+async fn open_cases_are_every_unfinished_case() {
+    let w = World::new().await;
+    w.case_in_review("P-1", "C-1").await;
+    let open = w.store().open_cases().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(w.store().cases_under_clock().await.unwrap().len(), 1);
+}

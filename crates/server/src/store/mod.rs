@@ -23,7 +23,9 @@ use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::{DepartmentCode, OrganisationId, UserId};
+use permitdesk_domain::reference::{ReferenceKind, ReferenceSet, ReferenceVersions};
 pub use permitdesk_protocol::RefusalRecord;
+use permitdesk_protocol::reference::ReferenceDoc;
 use permitdesk_protocol::{CommandEnvelope, CommandResult, EntityRef, UploadStatus, UserInfo};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -96,12 +98,30 @@ pub struct Organisation {
     pub name: String,
 }
 
-/// Everything push needs besides the commands: the catalogue, the time rules, the clock.
+/// Everything push needs besides the commands: the reference data in force (catalogue,
+/// calendar, market), the time rules, the clock.
 #[derive(Debug, Clone)]
 pub struct PushEnv {
-    pub catalogue: Arc<Catalogue>,
+    pub reference: Arc<ReferenceSet>,
     pub rules: PushRules,
     pub clock: Arc<dyn Clock>,
+}
+
+impl PushEnv {
+    /// The catalogue in force.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.reference.catalogue
+    }
+}
+
+/// One recorded version of a kind of reference data: who imported it, when, what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceChange {
+    pub kind: ReferenceKind,
+    pub version: u64,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+    pub changes: Vec<String>,
 }
 
 /// What became of a pushed batch.
@@ -329,6 +349,62 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> Result<Vec<NotificationRecord>, StoreError>;
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError>;
+    /// The events of every case not yet finished (draft to paused: not returned, refused,
+    /// withdrawn or decided): what a catalogue change must not leave without its item.
+    async fn open_cases(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
+
+    // --- reference data (参考数据), versioned per kind
+    /// Records `content` as the next version of `kind` if the current version is
+    /// `expected_current` (0: none recorded), atomically; `Conflict` otherwise (someone else
+    /// imported meanwhile). Returns the new version.
+    #[allow(clippy::too_many_arguments)]
+    async fn reference_put(
+        &self,
+        kind: ReferenceKind,
+        expected_current: u64,
+        content: &str,
+        sha256: &str,
+        changed_by: &str,
+        changed_at: DateTime<Utc>,
+        changes: &[String],
+    ) -> Result<u64, StoreError>;
+    /// The latest recorded version of `kind`, if any.
+    async fn reference_latest(
+        &self,
+        kind: ReferenceKind,
+    ) -> Result<Option<ReferenceDoc>, StoreError>;
+    /// The current version of every kind (0 for kinds never imported).
+    async fn reference_versions(&self) -> Result<ReferenceVersions, StoreError>;
+    /// Every recorded version of `kind` (all kinds if None), oldest first, without content.
+    async fn reference_history(
+        &self,
+        kind: Option<ReferenceKind>,
+    ) -> Result<Vec<ReferenceChange>, StoreError>;
+}
+
+/// The states of a case that is not finished (see [`Store::open_cases`]).
+pub(crate) const OPEN_CASES_SQL: &str = "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('draft', 'submitted', 'received', 'correction_requested', 'in_review', 'paused') ORDER BY entity_key";
+
+/// The versions map with every kind present (0 where nothing is recorded).
+pub(crate) fn all_versions(rows: impl IntoIterator<Item = (String, i64)>) -> ReferenceVersions {
+    let mut out: ReferenceVersions = ReferenceKind::ALL.into_iter().map(|k| (k, 0)).collect();
+    for (kind, v) in rows {
+        if let Some(k) = ReferenceKind::parse(&kind) {
+            out.insert(k, v.max(0) as u64);
+        }
+    }
+    out
+}
+
+pub(crate) fn parse_kind(s: &str) -> Result<ReferenceKind, StoreError> {
+    ReferenceKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("reference kind {s}")))
+}
+
+pub(crate) fn stale_reference(kind: ReferenceKind, expected: u64) -> StoreError {
+    StoreError::Conflict(format!(
+        "{}已被他人更新（不再是第 {expected} 版），请重新导入",
+        kind.label()
+    ))
 }
 
 /// The time format stored in SQLite text columns: fixed width, so text order is time order.

@@ -22,7 +22,8 @@ use std::collections::{HashMap, HashSet};
 use tokio_postgres::{NoTls, Row};
 
 /// Versioned migrations, recorded in `schema_migrations`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE users (
@@ -131,7 +132,20 @@ CREATE TABLE notifications (
     payload TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE reference_versions (
+    kind TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TIMESTAMPTZ NOT NULL,
+    changes TEXT NOT NULL,
+    PRIMARY KEY (kind, version)
+);
+"#,
+];
 
 /// Any fixed number: the advisory lock that keeps two processes from migrating at once.
 const MIGRATION_LOCK: i64 = 0x5044_4d49_4752;
@@ -935,7 +949,7 @@ impl Store for PostgresStore {
             let needs = sync::needs(cmd);
             let loaded = load_for(&tx, &needs, user).await?;
             let mutation = cmd.mutation_id as i64;
-            let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+            let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
                 Ok(d) => CommandOutcome::Applied {
                     server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now).await?,
                 },
@@ -1460,7 +1474,7 @@ impl Store for PostgresStore {
             }
             let needs = sync::needs(cmd);
             let loaded = load_for(&tx, &needs, user).await?;
-            let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+            let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
                 Ok(d) => {
                     let server_seqs = write_decided(&tx, &d, "system", 0, now).await?;
                     pg_execute(&tx,
@@ -1534,6 +1548,110 @@ impl Store for PostgresStore {
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let c = self.pool.get().await?;
         load_scope(&c, entity_key).await
+    }
+
+    async fn open_cases(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
+        let c = self.pool.get().await?;
+        trails_where(&c, super::OPEN_CASES_SQL, super::case_event).await
+    }
+
+    async fn reference_put(
+        &self,
+        kind: ReferenceKind,
+        expected_current: u64,
+        content: &str,
+        sha256: &str,
+        changed_by: &str,
+        changed_at: DateTime<Utc>,
+        changes: &[String],
+    ) -> Result<u64, StoreError> {
+        let changes = serde_json::to_string(changes)?;
+        let expected = expected_current as i64;
+        let version = expected + 1;
+        let c = self.pool.get().await?;
+        // One statement: the row is written only if the current version is the expected one;
+        // two concurrent imports both reading the same current version meet at the primary
+        // key, and the second one finds it taken (0 rows): a conflict, never two versions N+1.
+        let n = pg_execute(
+            &c,
+            "INSERT INTO reference_versions (kind, version, content, sha256, changed_by, changed_at, changes) \
+             SELECT $1, $2, $3, $4, $5, $6, $7 \
+             WHERE (SELECT COALESCE(MAX(version), 0) FROM reference_versions WHERE kind = $1) = $8 \
+             ON CONFLICT (kind, version) DO NOTHING",
+            &[&kind.as_str(), &version, &content, &sha256, &changed_by, &changed_at, &changes, &expected],
+        )
+        .await?;
+        if n == 1 {
+            Ok(version as u64)
+        } else {
+            Err(super::stale_reference(kind, expected_current))
+        }
+    }
+
+    async fn reference_latest(
+        &self,
+        kind: ReferenceKind,
+    ) -> Result<Option<ReferenceDoc>, StoreError> {
+        let c = self.pool.get().await?;
+        let row = pg_query_opt(
+            &c,
+            "SELECT version, content, sha256, changed_by, changed_at, changes FROM reference_versions WHERE kind = $1 ORDER BY version DESC LIMIT 1",
+            &[&kind.as_str()],
+        )
+        .await?;
+        row.map(|r| {
+            let changes: String = r.try_get(5)?;
+            Ok(ReferenceDoc {
+                kind,
+                version: r.try_get::<_, i64>(0)? as u64,
+                content: r.try_get(1)?,
+                sha256: r.try_get(2)?,
+                changed_by: r.try_get(3)?,
+                changed_at: r.try_get(4)?,
+                changes: serde_json::from_str(&changes)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn reference_versions(&self) -> Result<ReferenceVersions, StoreError> {
+        let c = self.pool.get().await?;
+        let rows = pg_query(
+            &c,
+            "SELECT kind, MAX(version) FROM reference_versions GROUP BY kind",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<_, String>(0)?, r.try_get::<_, i64>(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(super::all_versions(rows))
+    }
+
+    async fn reference_history(
+        &self,
+        kind: Option<ReferenceKind>,
+    ) -> Result<Vec<ReferenceChange>, StoreError> {
+        let c = self.pool.get().await?;
+        let kind = kind.map(|k| k.as_str());
+        pg_query(
+            &c,
+            "SELECT kind, version, changed_by, changed_at, changes FROM reference_versions WHERE $1::TEXT IS NULL OR kind = $1 ORDER BY kind, version",
+            &[&kind],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let changes: String = r.try_get(4)?;
+            Ok(ReferenceChange {
+                kind: super::parse_kind(&r.try_get::<_, String>(0)?)?,
+                version: r.try_get::<_, i64>(1)? as u64,
+                changed_by: r.try_get(2)?,
+                changed_at: r.try_get(3)?,
+                changes: serde_json::from_str(&changes)?,
+            })
+        })
+        .collect()
     }
 }
 

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Versioned migrations: `PRAGMA user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE users (
@@ -127,7 +128,20 @@ CREATE TABLE notifications (
     payload TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE reference_versions (
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    PRIMARY KEY (kind, version)
+);
+"#,
+];
 
 /// The SQLite backend.
 #[derive(Debug, Clone)]
@@ -527,7 +541,7 @@ fn apply_one(
     let now = env.clock.now();
     let needs = sync::needs(cmd);
     let loaded = load_for(conn, &needs, user)?;
-    let outcome = match sync::decide(user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+    let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
         Ok(d) => CommandOutcome::Applied {
             server_seqs: write_decided(conn, &d, client_id, cmd.mutation_id, now)?,
         },
@@ -1447,7 +1461,7 @@ impl Store for SqliteStore {
                 }
                 let needs = sync::needs(cmd);
                 let loaded = load_for(&tx, &needs, &user)?;
-                let outcome = match sync::decide(&user, cmd, &loaded, &env.catalogue, &env.rules, now) {
+                let outcome = match sync::decide(&user, cmd, &loaded, &env.reference, &env.rules, now) {
                     Ok(d) => {
                         let server_seqs = write_decided(&tx, &d, "system", 0, now)?;
                         tx.execute(
@@ -1512,5 +1526,120 @@ impl Store for SqliteStore {
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let key = entity_key.to_owned();
         self.read(move |c| load_scope(c, &key)).await
+    }
+
+    async fn open_cases(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
+        self.read(|c| trails_where(c, super::OPEN_CASES_SQL, super::case_event))
+            .await
+    }
+
+    async fn reference_put(
+        &self,
+        kind: ReferenceKind,
+        expected_current: u64,
+        content: &str,
+        sha256: &str,
+        changed_by: &str,
+        changed_at: DateTime<Utc>,
+        changes: &[String],
+    ) -> Result<u64, StoreError> {
+        let changes = serde_json::to_string(changes)?;
+        let (content, sha256, changed_by) =
+            (content.to_owned(), sha256.to_owned(), changed_by.to_owned());
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let current: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM reference_versions WHERE kind = ?1",
+                params![kind.as_str()],
+                |r| r.get(0),
+            )?;
+            if current != expected_current as i64 {
+                return Err(super::stale_reference(kind, expected_current));
+            }
+            let version = current + 1;
+            tx.execute(
+                "INSERT INTO reference_versions (kind, version, content, sha256, changed_by, changed_at, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![kind.as_str(), version, content, sha256, changed_by, fmt_time(changed_at), changes],
+            )?;
+            tx.commit()?;
+            Ok(version as u64)
+        })
+        .await
+    }
+
+    async fn reference_latest(
+        &self,
+        kind: ReferenceKind,
+    ) -> Result<Option<ReferenceDoc>, StoreError> {
+        self.read(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT version, content, sha256, changed_by, changed_at, changes FROM reference_versions WHERE kind = ?1 ORDER BY version DESC LIMIT 1",
+                    params![kind.as_str()],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, String>(5)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            row.map(|(version, content, sha256, changed_by, at, changes)| {
+                Ok(ReferenceDoc {
+                    kind,
+                    version: version as u64,
+                    content,
+                    sha256,
+                    changed_at: parse_time(&at)?,
+                    changed_by,
+                    changes: serde_json::from_str(&changes)?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn reference_versions(&self) -> Result<ReferenceVersions, StoreError> {
+        self.read(|c| {
+            let rows: Vec<(String, i64)> = c
+                .prepare_cached("SELECT kind, MAX(version) FROM reference_versions GROUP BY kind")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            Ok(super::all_versions(rows))
+        })
+        .await
+    }
+
+    async fn reference_history(
+        &self,
+        kind: Option<ReferenceKind>,
+    ) -> Result<Vec<ReferenceChange>, StoreError> {
+        self.read(move |c| {
+            let rows: Vec<(String, i64, String, String, String)> = c
+                .prepare(
+                    "SELECT kind, version, changed_by, changed_at, changes FROM reference_versions WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, version",
+                )?
+                .query_map(params![kind.map(|k| k.as_str())], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(kind, version, changed_by, at, changes)| {
+                    Ok(ReferenceChange {
+                        kind: super::parse_kind(&kind)?,
+                        version: version as u64,
+                        changed_by,
+                        changed_at: parse_time(&at)?,
+                        changes: serde_json::from_str(&changes)?,
+                    })
+                })
+                .collect()
+        })
+        .await
     }
 }

@@ -3,8 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Utc};
-use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::{AttachmentId, UserId};
+use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_server::auth::PasswordCost;
 use permitdesk_server::clock::ManualClock;
 use permitdesk_server::demo;
@@ -35,7 +35,7 @@ impl World {
         .unwrap();
         let clock = Arc::new(ManualClock::new(t0()));
         let env = PushEnv {
-            catalogue: Arc::new(Catalogue::demo().unwrap()),
+            reference: Arc::new(ReferenceSet::bootstrap().unwrap()),
             rules: PushRules::default(),
             clock: clock.clone(),
         };

@@ -66,6 +66,7 @@ impl World {
         *m += 1;
         let r = c
             .push(&PushRequest {
+                reference: Default::default(),
                 client_id: format!("pc-{who}"),
                 commands: vec![CommandEnvelope {
                     mutation_id: *m,

@@ -1,0 +1,156 @@
+//! `permitdesk admin calendar|catalogue|market|zones import` and `admin reference history` as
+//! processes on a server data directory (PERMITDESK_TEST_DATABASE=postgres://... runs them on
+//! PostgreSQL): a dry run changes nothing, a malformed file is refused with its line and exit 1,
+//! an import is recorded with who and what, a changed stored year needs --replace.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use permitdesk_server::testing::{Backend, TestDatabase};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
+
+const HOLIDAYS_2027: &str = r#"
+[[year]]
+year = 2027
+source = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
+holidays = [
+  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
+  { name = "春节", from = 2027-02-06, to = 2027-02-14 },
+]
+workdays = [
+  { date = 2027-02-20, serves = "春节" },
+]
+"#;
+
+struct Admin {
+    data: String,
+    database: Option<String>,
+}
+
+impl Admin {
+    fn run(&self, args: &[&str]) -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--data", self.data.as_str()]);
+        if let Some(db) = &self.database {
+            all.extend(["--database", db.as_str()]);
+        }
+        Command::new(BIN).args(&all).output().unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> (Option<i32>, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code(), v)
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn admin_calendar_import_dry_runs_refuses_bad_files_records_who_and_needs_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let backend = Backend::from_env();
+    let pg = match &backend {
+        Backend::Postgres(_) => Some(TestDatabase::create(&backend).await.unwrap()),
+        Backend::Sqlite => None,
+    };
+    let out = Command::new(BIN)
+        .args(["server", "init", "--data", data.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let admin = Admin {
+        data: data.to_str().unwrap().to_owned(),
+        database: pg.as_ref().and_then(|d| d.url.clone()),
+    };
+    assert_eq!(admin.run(&["demo", "seed"]).status.code(), Some(0));
+    let y2027 = write(dir.path(), "2027.toml", HOLIDAYS_2027);
+
+    // Dry run: what would change, and nothing recorded.
+    let (code, r) = admin.json(&["admin", "calendar", "import", &y2027, "--dry-run"]);
+    assert_eq!(code, Some(0), "{r}");
+    assert_eq!(
+        (r["dry_run"].as_bool(), r["applied"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert!(
+        r["changes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("新增 2027 年节假日安排：假期 2 个（元旦、春节）"),
+        "{r}"
+    );
+    let out = admin.run(&["admin", "calendar", "import", &y2027, "--dry-run"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("新增 2027 年节假日安排"), "{text}");
+    assert!(text.contains("（演练，未作任何更改）"), "{text}");
+    let (code, h) = admin.json(&["admin", "reference", "history"]);
+    assert_eq!((code, h), (Some(0), serde_json::json!([])));
+
+    // Malformed: exit 1, the file and its line, nothing recorded.
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-13-01 } ]\n",
+    );
+    let out = admin.run(&["admin", "calendar", "import", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("第 3 行"), "{err}");
+    let (_, h) = admin.json(&["admin", "reference", "history", "calendar"]);
+    assert_eq!(h, serde_json::json!([]));
+
+    // Imported, recorded as the reform office's.
+    let (code, r) = admin.json(&["admin", "calendar", "import", &y2027, "--by", "reform"]);
+    assert_eq!(code, Some(0), "{r}");
+    assert_eq!(
+        (r["applied"].as_bool(), r["to_version"].as_u64()),
+        (Some(true), Some(1))
+    );
+    let (_, h) = admin.json(&["admin", "reference", "history", "calendar"]);
+    assert_eq!(h.as_array().unwrap().len(), 1, "{h}");
+    assert_eq!(h[0]["version"], 1);
+    assert_eq!(h[0]["changed_by"], "市工改办");
+    assert_eq!(h[0]["changes"], r["changes"]);
+    let out = admin.run(&["admin", "reference", "history"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("工作日历 第 1 版") && text.contains("市工改办"),
+        "{text}"
+    );
+
+    // A stored year the file changes: refused (exit 1) until --replace.
+    let y2026 = write(
+        dir.path(),
+        "2026.toml",
+        "[[year]]\nyear = 2026\nholidays = [ { name = \"元旦\", from = 2026-01-01, to = 2026-01-03 } ]\n",
+    );
+    let (code, r) = admin.json(&["admin", "calendar", "import", &y2026]);
+    assert_eq!(code, Some(1), "{r}");
+    assert_eq!(r["needs_replace"], serde_json::json!([2026]));
+    assert_eq!(r["applied"], false);
+    let out = admin.run(&["admin", "calendar", "import", &y2026]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--replace"));
+    let (code, r) = admin.json(&["admin", "calendar", "import", &y2026, "--replace"]);
+    assert_eq!(code, Some(0), "{r}");
+    assert_eq!(r["to_version"], 2);
+
+    // An unknown account for --by is a usage error.
+    let out = admin.run(&["admin", "market", "import", &y2027, "--by", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+}
