@@ -4,7 +4,8 @@
 use crate::clock::SystemClock;
 use crate::config::ServerConfig;
 use crate::error::StoreError;
-use crate::http::{AppState, StartError, app};
+use crate::http::app;
+use crate::state::{AppState, StartError};
 use crate::store::{PostgresStore, SqliteStore, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 
 use crate::auth::{PasswordCost, PasswordError, hash_password};
 use crate::error::StoreError;
-use crate::http::CATALOGUE_SETTING;
+use crate::state::CATALOGUE_SETTING;
 use crate::store::{Organisation, Store, UserRecord};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;

@@ -7,8 +7,9 @@
 //! another one is refused; applicants and agencies get no statistics.
 
 use crate::error::ApiFailure;
-use crate::http::{ApiQuery, AppState, Authed};
+use crate::extract::{ApiQuery, Authed};
 use crate::scope::EntityKind;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;

@@ -12,8 +12,8 @@
 //! server that was down at the deadline records it on its first pass back, at the deadline.
 
 use crate::error::StoreError;
-use crate::http::AppState;
 use crate::metrics::Metrics;
+use crate::state::AppState;
 use crate::store::{ScheduledAction, UserRecord};
 use crate::sync;
 use permitdesk_domain::actor::Actor;

@@ -8,9 +8,9 @@
 //! one level at one deadline is recorded once however many server processes run.
 
 use crate::error::StoreError;
-use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::scope::EntityKind;
+use crate::state::AppState;
 use crate::store::ScheduledAction;
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::intermediary::{Commission, CommissionEvent};

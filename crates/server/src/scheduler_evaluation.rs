@@ -7,9 +7,9 @@
 //! re-assignment with a new deadline makes a new key.
 
 use crate::error::StoreError;
-use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::scope::EntityKind;
+use crate::state::AppState;
 use crate::store::ScheduledAction;
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
 use permitdesk_domain::evaluation::{Complaint, ComplaintEvent, Evaluation, EvaluationEvent};

@@ -14,7 +14,8 @@
 //! sequence numbers are allocated in commit order, so none is skipped), then computes.
 
 use crate::error::{ApiFailure, StoreError};
-use crate::http::{ApiQuery, AppState, Authed};
+use crate::extract::{ApiQuery, Authed};
+use crate::state::AppState;
 use crate::store::{Store, StoredEvent};
 use axum::extract::State;
 use axum::http::header;

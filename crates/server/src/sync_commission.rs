@@ -265,8 +265,8 @@ pub(crate) fn decide_commission(
 
 /// `GET /api/v1/market`: the market catalogue, for every logged-in user (it is public).
 pub async fn get_market(
-    axum::extract::State(s): axum::extract::State<crate::http::AppState>,
-    _a: crate::http::Authed,
+    axum::extract::State(s): axum::extract::State<crate::state::AppState>,
+    _a: crate::extract::Authed,
 ) -> Result<axum::Json<permitdesk_protocol::commission::MarketResponse>, crate::error::ApiFailure> {
     let reference = s.refreshed_reference().await?;
     Ok(axum::Json(

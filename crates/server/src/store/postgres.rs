@@ -1029,7 +1029,7 @@ impl Store for PostgresStore {
             let scopes = load_scopes(&c, &held).await?;
             for k in held {
                 if !scopes.get(&k).is_some_and(|s| may_see(&viewer, s)) {
-                    if let Some(r) = super::sqlite::entity_ref(&k) {
+                    if let Some(r) = EntityRef::from_key(&k) {
                         removals.push(r);
                     }
                     removed.insert(k);

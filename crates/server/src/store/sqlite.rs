@@ -727,7 +727,7 @@ fn pull_scan(
         for k in held {
             let visible = load_scope(conn, &k)?.is_some_and(|s| crate::scope::may_see(&viewer, &s));
             if !visible {
-                if let Some(r) = entity_ref(&k) {
+                if let Some(r) = EntityRef::from_key(&k) {
                     removals.push(r);
                 }
                 removed.insert(k);
@@ -834,30 +834,6 @@ fn stored(
         received_at: parse_time(received)?,
         json,
     })
-}
-
-/// `case:C-1` back to an entity reference.
-pub(crate) fn entity_ref(key: &str) -> Option<EntityRef> {
-    let (kind, id) = key.split_once(':')?;
-    match kind {
-        "case" => Some(EntityRef::Case(permitdesk_domain::ids::CaseId::new(id))),
-        "project" => Some(EntityRef::Project(permitdesk_domain::ids::ProjectId::new(
-            id,
-        ))),
-        "consultation" => Some(EntityRef::Consultation(
-            permitdesk_domain::consultation::ConsultationId::new(id),
-        )),
-        "evaluation" => Some(EntityRef::Evaluation(
-            permitdesk_domain::evaluation::EvaluationId::new(id),
-        )),
-        "complaint" => Some(EntityRef::Complaint(
-            permitdesk_domain::evaluation::ComplaintId::new(id),
-        )),
-        "commission" => Some(EntityRef::Commission(
-            permitdesk_domain::intermediary::CommissionId::new(id),
-        )),
-        _ => None,
-    }
 }
 
 fn upload_status(

@@ -1,0 +1,78 @@
+//! `/api/v1/login`, `/api/v1/logout`, `/api/v1/me`.
+
+use crate::auth::{self};
+use crate::error::{ApiFailure, StoreError};
+use crate::metrics::Metrics;
+use crate::tls::PeerAddr;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use permitdesk_domain::ids::UserId;
+use permitdesk_protocol::{ErrorCode, LoginRequest, LoginResponse};
+
+use crate::extract::*;
+use crate::state::AppState;
+
+pub(crate) async fn login(
+    State(s): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiFailure> {
+    let ip = peer.map(|Extension(PeerAddr(a))| a.ip());
+    let now = s.clock.now();
+    let name = req.user.trim().to_owned();
+    if let Some(until) = s.limiter.blocked_until(&name, ip, now) {
+        let minutes = (until - now).num_minutes().max(1);
+        return Err(ApiFailure::new(
+            ErrorCode::RateLimited,
+            format!("登录失败次数过多，请在 {minutes} 分钟后重试"),
+        ));
+    }
+    let user = if name.is_empty() || name.len() > 128 {
+        None
+    } else {
+        s.store.user(&UserId::new(name.clone())).await?
+    };
+    let verified = match user {
+        Some(u) if !u.disabled => {
+            let (password, phc) = (req.password, u.password_hash.clone());
+            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+                .await
+                .map_err(StoreError::from)?;
+            ok.then_some(u)
+        }
+        _ => None,
+    };
+    let Some(user) = verified else {
+        s.limiter.record_failure(&name, ip, now);
+        Metrics::add(&s.metrics.logins_failed, 1);
+        tracing::info!(target: "permitdesk::auth", "login failed");
+        return Err(ApiFailure::new(
+            ErrorCode::BadCredentials,
+            "用户名或密码错误，或账号已停用",
+        ));
+    };
+    s.limiter.record_success(&name, ip);
+    let (token, hash) = auth::new_token().map_err(|_| ApiFailure::internal())?;
+    let expires_at = now + s.config.token_ttl;
+    s.store
+        .insert_token(&hash, &user.id, now, expires_at)
+        .await?;
+    tracing::info!(target: "permitdesk::auth", user = %user.id, "login");
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        user: user.info(),
+        server_time: now,
+    }))
+}
+
+pub(crate) async fn logout(State(s): State<AppState>, a: Authed) -> Result<StatusCode, ApiFailure> {
+    s.store.revoke_token(&a.token_hash).await?;
+    s.tokens.evict(&a.token_hash);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn me(a: Authed) -> Json<permitdesk_protocol::UserInfo> {
+    Json(a.user.info())
+}
