@@ -5,8 +5,9 @@
 //! The applicant fills and submits an application while the server is down (queued), the
 //! server comes back and it syncs; the window operator receives and accepts it and the receipt
 //! opens in the preview; a reviewer signs it off at every level, pauses and resumes it, and
-//! completes it with an e-certificate; the applicant sees the certificate. A PNG of each main
-//! screen is written to `target/e2e-screens/` (README: "Screens").
+//! completes it with an e-certificate; the applicant sees the certificate. The reform office
+//! opens 参考数据 and previews next year's holiday table (a dry run). A PNG of each main screen
+//! is written to `target/e2e-screens/` (README: "Screens").
 //!
 //! Needs: `tauri-driver` (cargo install tauri-driver), `WebKitWebDriver` (webkit2gtk-driver),
 //! a display (scripts/test.sh runs the tests under `xvfb-run`), and the `permitdesk` binary
@@ -187,8 +188,29 @@ fn write_pdf(dir: &Path, name: &str) -> PathBuf {
     p
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_case_from_offline_application_to_e_certificate_in_the_real_desktop_app() {
+/// The desktop tests run one at a time: each drives its own app window, server and
+/// tauri-driver, and two at once on a small machine only make both slow.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Run one desktop test body on its own runtime, after any other desktop test has finished.
+fn serially(body: impl std::future::Future<Output = ()>) {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(body);
+}
+
+#[test]
+fn a_case_from_offline_application_to_e_certificate_in_the_real_desktop_app() {
+    serially(a_case_from_offline_application_to_e_certificate());
+}
+
+async fn a_case_from_offline_application_to_e_certificate() {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "the desktop end-to-end test needs a display: run it under xvfb-run (scripts/test.sh does)"
@@ -516,4 +538,67 @@ async fn a_case_from_offline_application_to_e_certificate_in_the_real_desktop_ap
     assert_eq!(shown["sign_offs"][0]["opinion"], "材料齐全，同意受理");
     let verified = ok(&["--profile", pa, "--json", "trail", &case, "--verify"]);
     assert_eq!(verified["broken"], Value::Null);
+}
+
+#[test]
+fn the_reform_office_previews_next_years_holiday_table_in_the_real_desktop_app() {
+    serially(the_reform_office_previews_next_years_holiday_table());
+}
+
+/// 参考数据 (issue 11): the reform office sees the four kinds with their versions and the
+/// calendar years, picks next year's holiday table and previews the import (预览变更 is a dry
+/// run: nothing changes on the server). Saves `reference.png`.
+async fn the_reform_office_previews_next_years_holiday_table() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the desktop end-to-end test needs a display: run it under xvfb-run (scripts/test.sh does)"
+    );
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let d = data.to_str().unwrap();
+    ok(&["--json", "server", "init", "--data", d]);
+    let users = ok(&["--json", "demo", "seed", "--data", d]);
+    let password = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "reform")
+        .unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let (_server, url, fp) = Server::start(&data, &listen);
+    let driver = Driver::start();
+    let reform = Desk::open(&driver, "reform", &tmp.path().join("reform-pc")).await;
+    reform.login(&url, &fp, "reform", &password).await;
+    reform.click("menu-reference").await;
+    reform.find("reference-table").await;
+    let years = reform
+        .wait_attr("reference-years", "data-years", |v| v.contains("2026"))
+        .await;
+    assert!(!years.contains("2027"), "no 2027 table yet: {years}");
+    let table_2027 = tmp.path().join("holidays-2027.toml");
+    std::fs::write(
+        &table_2027,
+        "[[year]]\nyear = 2027\nholidays = [ { name = \"元旦\", from = 2027-01-01 } ]\n",
+    )
+    .unwrap();
+    reform.file("reference-file", &table_2027).await;
+    reform.find("reference-file-name").await;
+    reform.click("reference-dry-run").await;
+    reform.wait_text("reference-changes", "2027").await;
+    reform.shot("reference").await;
+    // A dry run changes nothing: the calendar still ends in 2026.
+    reform.click("menu-overview").await;
+    reform.click("menu-reference").await;
+    let years = reform
+        .wait_attr("reference-years", "data-years", |v| v.contains("2026"))
+        .await;
+    assert!(
+        !years.contains("2027"),
+        "a dry run imported nothing: {years}"
+    );
+    reform.close().await;
 }

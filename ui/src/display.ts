@@ -2,7 +2,7 @@
 // line of a case by state, attachment names instead of hashes, the builder instead of the
 // credit code, and network failures in plain Chinese.
 import type { Case, CaseState, ClockView, LibraryEntry, Project } from './api/types'
-import { t } from './i18n'
+import { t, fmt } from './i18n'
 import { formatTime, isNetworkError } from './util'
 
 /** States before acceptance (受理): the statutory clock has not started. */
@@ -20,6 +20,9 @@ export interface DeadlineFact {
   text: string
   /** Whether the remaining days and the warning level mean anything (the clock runs or is paused). */
   live: boolean
+  /** Set when the deadline shown is provisional: the clock's note, "暂定：缺少 2027 年节假日安排"
+   * (a year without a holiday table, counted Monday to Friday). Absent when final. */
+  provisional?: string
 }
 
 export function deadlinePhase(c: Pick<Case, 'state' | 'accepted_at'>): DeadlinePhase {
@@ -43,7 +46,9 @@ export function deadlineFact(
       return { phase, label: m.deadline, text: m.pausedClock, live: true }
     case 'running': {
       const deadline = clock?.reading?.deadline
-      return { phase, label: m.deadline, text: deadline ? formatTime(deadline) : (clock?.note ?? '—'), live: true }
+      const text = deadline ? formatTime(deadline) : (clock?.note ?? '—')
+      const note = deadline ? provisionalNote(clock) : null
+      return note ? { phase, label: m.deadline, text, live: true, provisional: note } : { phase, label: m.deadline, text, live: true }
     }
     case 'completed':
     case 'terminated': {
@@ -52,6 +57,17 @@ export function deadlineFact(
       return { phase, label, text: at || '—', live: false }
     }
   }
+}
+
+/** The clock's provisional note ("暂定：缺少 2027 年节假日安排"), or null when the reading is final.
+ * A reading with provisional years but no note still counts as provisional. */
+export function provisionalNote(clock: ClockView | null | undefined): string | null {
+  const r = clock?.reading
+  if (!r) return null
+  if (typeof r.provisional === 'string' && r.provisional) return r.provisional
+  if (clock?.provisional) return clock.provisional
+  const years = r.provisional_years ?? []
+  return years.length ? fmt(t().caseView.provisionalMissing, { years: years.join(t().app.listSep) }) : null
 }
 
 /** "f9553178…453d0": a hash shortened for a narrow cell (the full id goes in a tooltip). */

@@ -68,6 +68,7 @@ export function menuFor(role: Role | undefined): MenuEntry[] {
         { path: '/consultations', label: 'consultations', testid: 'menu-consultations' },
         { path: '/market', label: 'market', testid: 'menu-market' },
         { path: '/commissions', label: 'commissions', testid: 'menu-commissions' },
+        { path: '/reference', label: 'reference', testid: 'menu-reference' },
       ]
     default:
       return []
@@ -99,6 +100,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'intake', name: 'intake', component: () => import('./views/window/IntakeQueue.vue') },
       { path: 'queue', name: 'queue', component: () => import('./views/reviewer/ReviewQueue.vue') },
       { path: 'overview', name: 'overview', component: () => import('./views/reform/Overview.vue') },
+      { path: 'reference', name: 'reference', component: () => import('./views/reform/ReferenceData.vue') },
       { path: 'statistics', name: 'statistics', component: () => import('./views/reform/Statistics.vue') },
       { path: 'evaluations', name: 'evaluations', component: () => import('./views/applicant/MyEvaluations.vue') },
       { path: 'rectifications', name: 'rectifications', component: () => import('./views/reviewer/Rectifications.vue') },

@@ -143,6 +143,13 @@ export const commissions = () => call<T.Commission[]>('commissions')
 /** 规划分区 (shipped data). */
 export const planningZones = () => call<T.PlanningZone[]>('planning_zones')
 
+// ---------------------------------------------------------------- 参考数据 (reform office; needs the server)
+/** The reference data in force: a version per kind, the calendar years covered, the warning. */
+export const referenceShow = () => call<T.ReferenceShow>('reference_show')
+/** Import a new version of one kind; `dry_run` shows what would change and changes nothing. */
+export const referenceImport = (req: T.ReferenceImportRequest) =>
+  call<T.ReferenceImportOutcome>('reference_import', req)
+
 // ---------------------------------------------------------------- helpers
 
 /** Read a browser File as base64 (for `add_attachment`). */

@@ -403,6 +403,11 @@ export interface ClockReading {
   used_minutes: number
   limit_minutes: number
   explain: ClockSpan[]
+  /** "暂定：缺少 2027 年节假日安排" when a year of the reckoning had no holiday table (counted
+   * Monday to Friday); null when the deadline is final. */
+  provisional?: string | null
+  /** The years counted Monday to Friday for want of a table. */
+  provisional_years?: number[]
   [k: string]: unknown
 }
 
@@ -411,6 +416,8 @@ export interface ClockView {
   reading: ClockReading | null
   used_working_days: number | null
   remaining_working_days: number | null
+  /** 暂定：缺少 2027 年节假日安排 while the deadline is provisional (also in `reading.provisional`). */
+  provisional?: string | null
   note: string | null
 }
 
@@ -468,6 +475,8 @@ export interface QueueEntry {
   remaining_working_days: number | null
   clock_error: string | null
   pending_local: boolean
+  /** "暂定：缺少 2027 年节假日安排" when the deadline is provisional; null (or absent) when final. */
+  provisional?: string | null
 }
 
 export interface OverviewLine {
@@ -1060,3 +1069,80 @@ export interface PlanningZone {
   datum: 'wgs84' | 'cgcs2000'
   polygons: { rings: Position[][] }[]
 }
+
+// ---------------------------------------------------------------- 参考数据 (issue 11)
+
+/** The kinds of reference data the server owns (domain `ReferenceKind`). */
+export type ReferenceKind = 'calendar' | 'catalogue' | 'market' | 'zones'
+
+/** One kind's version in force, with who changed it, when, and what changed. */
+export interface ReferenceKindInfo {
+  kind: ReferenceKind
+  /** The name a user reads (工作日历, ...). */
+  label?: string
+  /** 0: the bootstrap data shipped with the program (never synced). */
+  version: number
+  sha256?: string | null
+  changed_at?: string | null
+  /** Who imported it on the server. */
+  changed_by?: string | null
+  /** What changed against the version before. */
+  changes?: string[]
+}
+
+/** `reference_show` (client::reference::ReferenceView): the versions this profile decides with,
+ * the calendar years covered, the November warning. */
+export interface ReferenceShow {
+  versions: Partial<Record<ReferenceKind, number>>
+  calendar_years: number[]
+  catalogue_version?: string
+  catalogue_items?: number
+  market_version?: string
+  /** Number of planning zones. */
+  zones?: number
+  last_sync_at?: string | null
+  /** From 1 November while next year's holiday table is missing. */
+  warning: string | null
+  /** The protocol's name for the same sentence (ReferenceResponse.calendar_warning). */
+  calendar_warning?: string | null
+  /** Per kind: who changed it, when, and what changed (when the shell knows it). */
+  kinds?: ReferenceKindInfo[]
+  /** The protocol's ReferenceDoc list (kind, version, changed_at, changed_by, changes). */
+  changed?: ReferenceKindInfo[]
+  [k: string]: unknown
+}
+
+/** `reference_import` (protocol ReferenceImportRequest + its kind). */
+export interface ReferenceImportRequest {
+  kind: ReferenceKind
+  content: string
+  dry_run: boolean
+  replace: boolean
+}
+
+/** A deadline that moves because the calendar changes (protocol DeadlineMove). */
+export interface DeadlineMove {
+  case: string
+  from: string | null
+  to: string | null
+  was_provisional: boolean
+  now_provisional: boolean
+}
+
+/** What an import did or, on a dry run, would do (protocol ReferenceImportReport). */
+export interface ReferenceImportReport {
+  kind: ReferenceKind
+  from_version: number
+  to_version: number
+  dry_run: boolean
+  applied: boolean
+  changes: string[]
+  deadlines_moved: DeadlineMove[]
+  still_used: string[]
+  needs_replace: number[]
+  notified: number
+}
+
+/** `reference_import` answers the report (flattened) and, after an applied import, the
+ * profile's reference sync (client::reference::ImportOutcome). */
+export type ReferenceImportOutcome = ReferenceImportReport & { synced?: unknown }
