@@ -328,6 +328,7 @@ impl Pusher<'_> {
             .push(
                 &self.token,
                 &PushRequest {
+                    reference: Default::default(),
                     client_id: self.client.clone(),
                     commands,
                 },

@@ -14,6 +14,7 @@ use permitdesk_client::ops::{self, ActOutcome, ApplyRequest, CaseAction, Registe
 use permitdesk_client::papers::{self, PaperKind};
 use permitdesk_client::profile::{LoginOutcome, new_id};
 use permitdesk_client::reads::{self, QueueEntry, Status, TrailView};
+use permitdesk_client::reference::{ImportOutcome, ImportRequest, ReferenceView};
 use permitdesk_client::store::RefusalEntry;
 use permitdesk_client::transport::pin::ServerTrust;
 use permitdesk_client::{ClientError, Profile};
@@ -28,6 +29,7 @@ use permitdesk_domain::time::to_local;
 use permitdesk_protocol::{DomainCommand, EntityRef, UserInfo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tauri::{AppHandle, State};
 
 type Answer<T> = Result<T, UiError>;
@@ -185,7 +187,11 @@ pub struct StatusView {
 #[tauri::command]
 pub async fn status(state: State<'_, AppState>) -> Answer<StatusView> {
     let s = lock(&state.sync)?.clone();
-    let status = with_profile(&state, |p| Ok(reads::status(p.store())?)).await?;
+    let status = with_profile(&state, |p| {
+        let now = p.corrected_now()?;
+        Ok(reads::status_at(p.store(), now)?)
+    })
+    .await?;
     Ok(StatusView {
         status,
         online: s.online,
@@ -293,9 +299,15 @@ pub async fn validate(req: ValidateRequest) -> Answer<Validation> {
 // ------------------------------------------------------------------------------------------
 // Catalogue, projects
 
+/// The catalogue this profile decides with (synced from the server).
 #[tauri::command]
-pub async fn catalogue() -> Answer<Catalogue> {
-    Ok(ops::catalogue()?)
+pub async fn catalogue(state: State<'_, AppState>) -> Answer<Catalogue> {
+    with_profile(&state, |p| Ok(ops::catalogue(p)?.as_ref().clone())).await
+}
+
+/// The profile's catalogue, read on a blocking thread.
+async fn profile_catalogue(state: &State<'_, AppState>) -> Answer<Arc<Catalogue>> {
+    with_profile(state, |p| Ok(ops::catalogue(p)?)).await
 }
 
 #[tauri::command]
@@ -351,7 +363,8 @@ pub async fn register_project(
     state: State<'_, AppState>,
     req: RegisterRequest,
 ) -> Answer<ActOutcome> {
-    let (id, command) = ops::register_command(&req, || new_id("P")).map_err(|e| UiError {
+    let cat = profile_catalogue(&state).await?;
+    let (id, command) = ops::register_command(&req, &cat, || new_id("P")).map_err(|e| UiError {
         code: "invalid",
         message: e.message,
         field: Some(e.field.to_owned()),
@@ -426,8 +439,8 @@ pub async fn choose_flow(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
+    let cat = profile_catalogue(&state).await?;
     project_act(app, state, req, |r| {
-        let cat = ops::catalogue()?;
         let code = FlowCode::new(r.flow.as_deref().unwrap_or_default().trim());
         let flow = cat.flow(&code).ok_or_else(|| {
             UiError::invalid(format!("事项目录中没有审批流程“{code}”")).on("flow")
@@ -547,7 +560,10 @@ pub struct ClockView {
     pub reading: Option<ClockReading>,
     pub used_working_days: Option<f64>,
     pub remaining_working_days: Option<f64>,
-    /// Why there is no reading (not accepted yet, a year without a holiday table ...).
+    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday for want of a
+    /// holiday table (also in `reading.provisional`); None when final.
+    pub provisional: Option<String>,
+    /// Why there is no reading (not accepted yet, a date outside any calendar).
     pub note: Option<String>,
 }
 
@@ -557,15 +573,17 @@ fn clock_view(p: &Profile, case: &Case) -> Answer<ClockView> {
             reading: None,
             used_working_days: None,
             remaining_working_days: None,
+            provisional: None,
             note: Some("办件尚未受理，法定时限自受理之日的次日起计算".to_owned()),
         });
     };
-    let calendar = WorkingCalendar::shipped();
+    let calendar = p.reference()?.calendar;
     let clock = LegalClock::new(&calendar, OfficeHours::default());
     Ok(match clock.evaluate(&input, to_local(p.corrected_now()?)) {
         Ok(r) => ClockView {
             used_working_days: Some(r.used_working_days()),
             remaining_working_days: Some(r.remaining_working_days()),
+            provisional: r.provisional_note(),
             reading: Some(r),
             note: None,
         },
@@ -573,6 +591,7 @@ fn clock_view(p: &Profile, case: &Case) -> Answer<ClockView> {
             reading: None,
             used_working_days: None,
             remaining_working_days: None,
+            provisional: None,
             note: Some(e.to_string()),
         },
     })
@@ -598,7 +617,7 @@ pub async fn case_detail(state: State<'_, AppState>, req: IdRequest) -> Answer<C
             what: "办件",
             id: id.to_string(),
         })?;
-        let cat = ops::catalogue()?;
+        let cat = ops::catalogue(p)?;
         let trail = reads::trail(p.store(), &EntityRef::Case(id.clone()))?;
         let clock = clock_view(p, &case)?;
         let user = p.store().sync_state()?.user;
@@ -720,10 +739,10 @@ pub struct Overview {
 pub fn overview_of(
     cases: &[Case],
     cat: &Catalogue,
+    calendar: &WorkingCalendar,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Overview {
-    let calendar = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let clock = LegalClock::new(calendar, OfficeHours::default());
     let mut stages: BTreeMap<String, OverviewLine> = BTreeMap::new();
     let mut depts: BTreeMap<String, OverviewLine> = BTreeMap::new();
     let mut total = OverviewLine {
@@ -792,8 +811,13 @@ pub fn overview_of(
 #[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> Answer<Overview> {
     with_profile(&state, |p| {
-        let cat = ops::catalogue()?;
-        Ok(overview_of(&p.store().cases()?, &cat, p.corrected_now()?))
+        let refs = p.reference()?;
+        Ok(overview_of(
+            &p.store().cases()?,
+            &refs.catalogue,
+            &refs.calendar,
+            p.corrected_now()?,
+        ))
     })
     .await
 }
@@ -1174,11 +1198,15 @@ pub async fn statistics(
     .await
 }
 
-/// 中介服务超市: agencies and services, browsable offline (the shipped market catalogue).
+/// 中介服务超市: agencies and services, browsable offline (the version this profile holds).
 #[tauri::command]
-pub async fn market() -> Answer<permitdesk_domain::intermediary::market::MarketCatalogue> {
-    permitdesk_domain::intermediary::market::MarketCatalogue::demo()
-        .map_err(|e| UiError::internal(format!("中介服务目录无法加载：{e}")))
+pub async fn market(
+    state: State<'_, AppState>,
+) -> Answer<permitdesk_domain::intermediary::market::MarketCatalogue> {
+    with_profile(&state, |p| {
+        Ok(permitdesk_client::market::market(p)?.as_ref().clone())
+    })
+    .await
 }
 
 /// 中介服务委托: the commissions this user may see (an agency: only its own and the requests it
@@ -1190,10 +1218,48 @@ pub async fn commissions(
     with_profile(&state, |p| Ok(p.store().commissions()?)).await
 }
 
-/// 规划分区: the shipped planning zones the compliance review checks a site against.
+/// 规划分区: the planning zones the compliance review checks a site against (the version this
+/// profile holds).
 #[tauri::command]
-pub async fn planning_zones()
--> Answer<Vec<permitdesk_domain::consultation::compliance::PlanningZone>> {
-    permitdesk_domain::consultation::compliance::PlanningZone::demo()
-        .map_err(|e| UiError::internal(format!("规划分区数据无法加载：{e}")))
+pub async fn planning_zones(
+    state: State<'_, AppState>,
+) -> Answer<Vec<permitdesk_domain::consultation::compliance::PlanningZone>> {
+    with_profile(&state, |p| Ok(p.reference()?.zones.as_ref().clone())).await
+}
+
+// ------------------------------------------------------------------------------------------
+// 参考数据 (issue 11): the versions this profile decides with, and the reform office's import
+
+/// The reference data this profile holds: versions, who changed them when, the calendar's
+/// years, the catalogue's version, and the warning that next year's holiday table is missing.
+#[tauri::command]
+pub async fn reference_show(state: State<'_, AppState>) -> Answer<ReferenceView> {
+    with_profile(&state, |p| Ok(permitdesk_client::reference::show(p)?)).await
+}
+
+/// Import a new version on the server (市工改办); `dry_run` shows what would change. After an
+/// applied import this profile syncs its reference data, and the UI is told data changed.
+#[tauri::command]
+pub async fn reference_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: ImportRequest,
+) -> Answer<ImportOutcome> {
+    if req.content.trim().is_empty() {
+        return Err(UiError::invalid("请选择要导入的文件").on("content"));
+    }
+    let outcome = with_profile(&state, move |p| {
+        permitdesk_client::reference::import(p, &req).map_err(|e| match e {
+            ClientError::Invalid(_) => UiError::from(e).on("content"),
+            other => UiError::from(other),
+        })
+    })
+    .await?;
+    if outcome.report.applied {
+        use tauri::Emitter as _;
+        sync_loop::publish(&app, &state);
+        // Deadlines, items and agencies may read differently with the new version.
+        let _ = app.emit("data-changed", serde_json::json!({}));
+    }
+    Ok(outcome)
 }

@@ -59,7 +59,9 @@ impl From<ClientError> for UiError {
             ClientError::Io { .. } => "io",
             ClientError::Credentials(_) => "credentials",
             ClientError::Pinning(_) => "pinning",
-            ClientError::Api(_) | ClientError::Protocol(_) => "server",
+            ClientError::Api(_) | ClientError::Protocol(_) | ClientError::BadReference { .. } => {
+                "server"
+            }
             ClientError::Store(_)
             | ClientError::WrongKey { .. }
             | ClientError::Corrupt(_)

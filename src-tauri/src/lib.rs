@@ -92,6 +92,8 @@ macro_rules! with_commands {
             $crate::commands::market,
             $crate::commands::commissions,
             $crate::commands::planning_zones,
+            $crate::commands::reference_show,
+            $crate::commands::reference_import,
         ])
     };
 }

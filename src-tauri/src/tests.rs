@@ -175,7 +175,8 @@ fn the_overview_counts_cases_by_stage_and_department_with_the_legal_clock() {
         case(&cat, "C-3", "ZGJ-04", "2026-01-05T09:30", true),
         case(&cat, "C-4", "ZJJ-02", "2026-01-05T09:30", false),
     ];
-    let o = overview_of(&cases, &cat, now);
+    let calendar = permitdesk_domain::calendar::WorkingCalendar::shipped();
+    let o = overview_of(&cases, &cat, &calendar, now);
     assert_eq!(
         (
             o.total.cases,

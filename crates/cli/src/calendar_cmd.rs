@@ -18,6 +18,10 @@ pub enum CalendarCommand {
     Import { file: PathBuf },
     /// Print the calendar in use (shipped plus imported) as a holiday table file.
     Export,
+    /// The calendar decided with: with a profile (`--profile DIR` or $PERMITDESK_PROFILE) the
+    /// version the server sent it (its years, when it changed, the warning that next year's
+    /// table is missing); without one, the shipped tables plus those imported here.
+    Show,
 }
 
 const IMPORTED_FILE: &str = "calendar/imported-holidays.toml";
@@ -58,8 +62,77 @@ struct Imported {
     stored_in: String,
 }
 
-pub fn run(cmd: CalendarCommand, data_dir: Option<&Path>, out: &Output) -> Result<(), CliError> {
+#[derive(Serialize)]
+struct Shown {
+    version: u64,
+    years: Vec<i32>,
+    changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    changed_by: Option<String>,
+    warning: Option<String>,
+    /// Where the calendar comes from: `profile` or `local`.
+    source: &'static str,
+}
+
+fn show(data_dir: Option<&Path>, profile: Option<&Path>, out: &Output) -> Result<(), CliError> {
+    let shown = match crate::client::profile_dir(profile) {
+        Some(dir) => {
+            let p = crate::client::open(Some(&dir))?;
+            let v = permitdesk_client::reference::calendar(&p)
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            Shown {
+                version: v.version,
+                years: v.years,
+                changed_at: v.changed_at,
+                changed_by: v.changed_by,
+                warning: v.warning,
+                source: "profile",
+            }
+        }
+        None => {
+            let calendar = load(data_dir)?;
+            let today = permitdesk_domain::time::to_local(chrono::Utc::now()).date();
+            Shown {
+                version: 0,
+                years: calendar.years(),
+                changed_at: None,
+                changed_by: None,
+                warning: permitdesk_domain::reference::calendar_missing_warning(&calendar, today),
+                source: "local",
+            }
+        }
+    };
+    out.print(&shown, || {
+        let mut s = format!(
+            "工作日历版本 {}，覆盖 {}\n",
+            shown.version,
+            shown
+                .years
+                .iter()
+                .map(|y| format!("{y} 年"))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        if let (Some(at), Some(by)) = (&shown.changed_at, &shown.changed_by) {
+            s.push_str(&format!(
+                "由 {by} 于 {} 更新\n",
+                permitdesk_domain::time::format_minute(permitdesk_domain::time::to_local(*at))
+            ));
+        }
+        if let Some(w) = &shown.warning {
+            s.push_str(&format!("提醒：{w}\n"));
+        }
+        s
+    })
+}
+
+pub fn run(
+    cmd: CalendarCommand,
+    data_dir: Option<&Path>,
+    profile: Option<&Path>,
+    out: &Output,
+) -> Result<(), CliError> {
     match cmd {
+        CalendarCommand::Show => show(data_dir, profile, out),
         CalendarCommand::Workdays { year } => {
             let calendar = load(data_dir)?;
             let days = calendar.workdays(year).map_err(CliError::usage)?;

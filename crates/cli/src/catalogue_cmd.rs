@@ -10,7 +10,9 @@ use std::path::PathBuf;
 pub enum CatalogueCommand {
     /// Validate a catalogue file (TOML); prints every error with its line, exit 1 if any.
     Check { file: PathBuf },
-    /// Show a catalogue (the shipped Harbin demo catalogue unless FILE is given).
+    /// Show a catalogue: FILE; or, with a profile (`--profile DIR` or $PERMITDESK_PROFILE), the
+    /// version it decides with (reference version, the catalogue's version, item count); or the
+    /// shipped Harbin demo catalogue.
     Show { file: Option<PathBuf> },
 }
 
@@ -24,7 +26,11 @@ fn load(file: &PathBuf) -> Result<Catalogue, CliError> {
         .map_err(|errors| CliError::Invalid(format!("目录有 {} 处错误：\n{errors}", errors.len())))
 }
 
-pub fn run(cmd: CatalogueCommand, out: &Output) -> Result<(), CliError> {
+pub fn run(
+    cmd: CatalogueCommand,
+    profile: Option<&std::path::Path>,
+    out: &Output,
+) -> Result<(), CliError> {
     match cmd {
         CatalogueCommand::Check { file } => {
             let catalogue = load(&file)?;
@@ -44,6 +50,22 @@ pub fn run(cmd: CatalogueCommand, out: &Output) -> Result<(), CliError> {
                     catalogue.items.len(),
                     catalogue.categories.len(),
                     catalogue.flows.len()
+                )
+            })
+        }
+        CatalogueCommand::Show { file: None } if crate::client::profile_dir(profile).is_some() => {
+            let p = crate::client::open(profile)?;
+            let v = permitdesk_client::reference::catalogue(&p)
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            let catalogue = permitdesk_client::ops::catalogue(&p)
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            out.print(&v, || {
+                format!(
+                    "本配置目录使用的事项目录：参考数据版本 {}，目录版本 {}，{} 个事项\n\n{}",
+                    v.version,
+                    v.catalogue_version,
+                    v.items,
+                    describe(&catalogue)
                 )
             })
         }

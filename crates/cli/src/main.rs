@@ -59,7 +59,8 @@ enum Command {
     Exchange(exchange_cmd::ExchangeCommand),
     /// 审批统计: seed-11 tables, monthly and quarterly reports from the server (--profile).
     Stats(stats_cmd::StatsArgs),
-    /// 中介服务超市: browse the agencies and services (shipped data, offline).
+    /// 中介服务超市: browse the agencies and services (the profile's version, or the shipped
+    /// data without a profile; offline).
     #[command(subcommand)]
     Market(client::MarketCommand),
     #[command(flatten)]
@@ -93,13 +94,15 @@ fn main() -> ExitCode {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".permitdesk")));
     let result = match cli.command {
         Command::Clock(args) => clock_cmd::run(args, data_dir.as_deref(), &out),
-        Command::Catalogue(cmd) => catalogue_cmd::run(cmd, &out),
+        Command::Catalogue(cmd) => catalogue_cmd::run(cmd, cli.profile.as_deref(), &out),
         Command::Code(cmd) => code_cmd::run(cmd, &out),
-        Command::Calendar(cmd) => calendar_cmd::run(cmd, data_dir.as_deref(), &out),
+        Command::Calendar(cmd) => {
+            calendar_cmd::run(cmd, data_dir.as_deref(), cli.profile.as_deref(), &out)
+        }
         Command::Documents(cmd) => documents_cmd::run(cmd, &out),
         Command::Exchange(cmd) => exchange_cmd::run(cmd, &out),
         Command::Stats(args) => stats_cmd::run(args, cli.profile.as_deref(), &out),
-        Command::Market(cmd) => client::market_cmd(cmd, &out),
+        Command::Market(cmd) => client::market_cmd(cmd, cli.profile.as_deref(), &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

@@ -123,6 +123,7 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
         })
         .collect();
     let batch = PushRequest {
+        reference: Default::default(),
         client_id: "pc-batch".into(),
         commands,
     };

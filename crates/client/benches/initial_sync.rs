@@ -75,6 +75,7 @@ impl Pusher<'_> {
             .push(
                 &self.token,
                 &PushRequest {
+                    reference: Default::default(),
                     client_id: self.client.clone(),
                     commands,
                 },

@@ -1,6 +1,11 @@
-//! The sync engine: uploads, then push of the outbox in batches (retry-safe: the server skips
-//! mutation ids it has processed), then pull until the server has nothing more, each page
-//! verified and applied with the pending commands rebased on top.
+//! The sync engine: first the reference data (holiday calendar, catalogue, market, zones: only
+//! the kinds newer than this profile's, each verified and parsed before it is kept; queued
+//! commands are re-decided with a new version), then uploads, then push of the outbox in
+//! batches (retry-safe: the server skips mutation ids it has processed; each push carries the
+//! reference versions its commands were decided with, and a server holding newer ones answers
+//! 409 `stale_reference`: the engine pulls the reference data, re-decides and pushes again once),
+//! then pull until the server has nothing more, each page verified and applied with the pending
+//! commands rebased on top.
 
 use crate::clock::{Clock, measure_offset};
 use crate::error::{ClientError, Result};
@@ -8,6 +13,7 @@ use crate::store::{IngestReport, Store, UploadState};
 use crate::transport::{Transport, TransportError};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::ids::AttachmentId;
+use permitdesk_domain::reference::ReferenceKind;
 use permitdesk_protocol::{
     CommandOutcome, ErrorCode, LoginRequest, LoginResponse, PullQuery, PushRequest, UploadStatus,
 };
@@ -54,6 +60,15 @@ pub struct SyncReport {
     pub complete: bool,
     /// Set when the server could not be reached part way: what was done is kept.
     pub offline: Option<String>,
+    /// Kinds of reference data a newer version of which was received and put in force.
+    pub reference_updated: Vec<ReferenceKind>,
+    /// Reference data the server sent that did not verify or parse (not used; one sentence each).
+    pub reference_errors: Vec<String>,
+    /// Queued commands rebuilt with new reference data (e.g. acceptance terms from a new
+    /// catalogue).
+    pub redecided: u64,
+    /// Pushes the server refused as decided with older reference data (then pushed again).
+    pub stale_reference: u64,
 }
 
 /// Log in: the server's answer, and the clock offset measured from its `server_time`.
@@ -104,7 +119,7 @@ pub fn sync(
     opts: SyncOptions,
 ) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let steps: [StepFn; 3] = [upload_all, push_all, pull_all];
+    let steps: [StepFn; 4] = [pull_reference, upload_all, push_all, pull_all];
     for step in steps {
         let outcome = step(store, transport, clock, token, opts, &mut report);
         // Whatever happened, the projections of what was pulled are written.
@@ -119,6 +134,67 @@ pub fn sync(
     report.complete = true;
     store.record_sync_complete(clock.now() + store.sync_state()?.clock_offset())?;
     Ok(report)
+}
+
+/// Only the first step of a sync: bring the reference data up to date (after an import, or to
+/// see the server's versions without pushing anything).
+pub fn sync_reference(
+    store: &mut Store,
+    transport: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let outcome = pull_reference(
+        store,
+        transport,
+        clock,
+        token,
+        SyncOptions::default(),
+        &mut report,
+    );
+    store.flush_projections()?;
+    if let Step::Offline(m) = outcome? {
+        report.offline = Some(m);
+    }
+    report.pending = store.pending_count()?;
+    Ok(report)
+}
+
+/// Fetch the reference data newer than this profile's and put it in force; queued commands are
+/// re-decided with it. A version that does not verify is reported and not used.
+fn pull_reference(
+    store: &mut Store,
+    t: &dyn Transport,
+    _clock: &dyn Clock,
+    token: &str,
+    _opts: SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Step> {
+    let have = store.reference_set()?.versions().clone();
+    let resp = match offline_or(t.reference(token, &have))? {
+        Ok(r) => r,
+        Err(m) => return Ok(Step::Offline(m)),
+    };
+    let mut updated = false;
+    for doc in &resp.changed {
+        match store.put_reference(doc) {
+            Ok(()) => {
+                updated = true;
+                if !report.reference_updated.contains(&doc.kind) {
+                    report.reference_updated.push(doc.kind);
+                }
+            }
+            Err(e @ ClientError::BadReference { .. }) => {
+                report.reference_errors.push(e.to_string())
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if updated && store.pending_count()? > 0 {
+        report.redecided += store.redecide_pending()?;
+    }
+    Ok(Step::Done)
 }
 
 fn upload_all(
@@ -256,6 +332,7 @@ fn push_all(
     if let Step::Offline(m) = settle(store, t, &client_id, token, now, report)? {
         return Ok(Step::Offline(m));
     }
+    let mut stale_retried = false;
     for _ in 0..opts.max_rounds {
         let batch = store.pending(opts.push_batch)?;
         if batch.is_empty() {
@@ -263,15 +340,32 @@ fn push_all(
         }
         let ids: Vec<u64> = batch.iter().map(|c| c.mutation_id).collect();
         let sent = clock.now();
-        let resp = match offline_or(t.push(
+        let reference = store.reference_set()?.versions().clone();
+        let pushed = t.push(
             token,
             &PushRequest {
+                reference,
                 client_id: client_id.clone(),
                 commands: batch,
             },
-        ))? {
+        );
+        let resp = match pushed {
             Ok(r) => r,
-            Err(m) => return Ok(Step::Offline(m)),
+            Err(TransportError::Unreachable(m)) => return Ok(Step::Offline(m)),
+            // Decided with older reference data than the server's: nothing was applied. Take
+            // the new data, re-decide the queued commands with it and push again (once).
+            Err(TransportError::Api { error, .. })
+                if error.code == ErrorCode::StaleReference && !stale_retried =>
+            {
+                stale_retried = true;
+                report.stale_reference += 1;
+                if let Step::Offline(m) = pull_reference(store, t, clock, token, opts, report)? {
+                    return Ok(Step::Offline(m));
+                }
+                report.redecided += store.redecide_pending()?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
         };
         let received = clock.now();
         store.record_contact(measure_offset(sent, received, resp.server_time), received)?;

@@ -643,3 +643,141 @@ fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
         1
     );
 }
+
+/// The demo catalogue with ZJJ-01 at 20 working days instead of 10, version 2026.9.
+fn catalogue_zjj01_20_days() -> String {
+    let text = permitdesk_domain::DEMO_CATALOGUE_TOML;
+    let at = text.find("code = \"ZJJ-01\"").unwrap();
+    let (head, tail) = text.split_at(at);
+    let tail = tail.replacen(
+        "time_limit_working_days = 10",
+        "time_limit_working_days = 20",
+        1,
+    );
+    let version = permitdesk_domain::catalogue::Catalogue::demo()
+        .unwrap()
+        .version;
+    format!("{head}{tail}").replacen(
+        &format!("version = \"{version}\""),
+        "version = \"2026.9\"",
+        1,
+    )
+}
+
+#[test]
+fn a_push_decided_with_older_reference_data_is_redecided_with_the_new_and_pushed_again() {
+    use crate::ops::{CaseAction, case_command};
+    use permitdesk_domain::reference::ReferenceKind as K;
+    let server = FakeServer::new(t0(), users());
+    {
+        let u = users();
+        let mut inner = server.inner.lock().unwrap();
+        let steps = [
+            (0, create("C-1")),
+            (
+                0,
+                case_cmd(
+                    "C-1",
+                    CaseCommand::Submit {
+                        stamped_form: AttachmentId::new("f".repeat(64)),
+                    },
+                ),
+            ),
+            (1, case_cmd("C-1", CaseCommand::Receive)),
+        ];
+        for (who, command) in steps {
+            let env = CommandEnvelope {
+                mutation_id: 0,
+                command,
+                acted_at: server.now,
+                opinion: None,
+                attachments: vec![],
+                base_version: 0,
+            };
+            FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, server.now);
+        }
+    }
+    let mut w = client(&server, "win", Duration::zero());
+    w.profile.sync_with(&server, opts()).unwrap();
+    // The window accepts offline: the terms come from the catalogue it holds (10 days).
+    let (cmd, files) = case_command(
+        &w.profile,
+        &CaseId::new("C-1"),
+        CaseAction::Accept { commitment: false },
+    )
+    .unwrap();
+    let CaseCommand::Accept { terms, .. } = (match &cmd {
+        DomainCommand::Case { command, .. } => command.clone(),
+        _ => unreachable!(),
+    }) else {
+        unreachable!()
+    };
+    assert_eq!(terms.time_limit_working_days, 10);
+    w.profile
+        .act(cmd, Some("材料齐全，予以受理".into()), files)
+        .unwrap();
+    // The reform office imports a catalogue with ZJJ-01 at 20 days after this client fetched
+    // the reference data and before its push arrives: the server refuses the push whole.
+    server.inner.lock().unwrap().import_before_next_push =
+        Some((K::Catalogue, catalogue_zjj01_20_days()));
+    let report = w.profile.sync_with(&server, opts()).unwrap();
+    assert!(report.complete, "{report:?}");
+    assert_eq!(report.stale_reference, 1);
+    assert_eq!(report.reference_updated, [K::Catalogue]);
+    assert_eq!(report.redecided, 1, "the acceptance terms were rebuilt");
+    assert_eq!(
+        (report.applied, report.refused, report.pending),
+        (1, 0, 0),
+        "nothing lost, nothing refused"
+    );
+    {
+        let inner = server.inner.lock().unwrap();
+        assert_eq!(inner.stale_refusals, 1);
+        assert_eq!(inner.pushed_with.len(), 2, "pushed again once");
+        assert_eq!(inner.pushed_with[0].get(&K::Catalogue), Some(&0));
+        assert_eq!(inner.pushed_with[1].get(&K::Catalogue), Some(&1));
+        let (case, _) = &inner.cases["case:C-1"];
+        let terms = case.terms.as_ref().unwrap();
+        assert_eq!(terms.time_limit_working_days, 20);
+        assert_eq!(terms.catalogue_version, "2026.9");
+    }
+    // The client decides with the new catalogue from now on, and holds the accepted case.
+    let set = w.profile.reference().unwrap();
+    assert_eq!(set.version(K::Catalogue), 1);
+    let c = w
+        .profile
+        .store()
+        .case(&CaseId::new("C-1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.state, CaseState::InReview);
+    assert_eq!(c.terms.unwrap().time_limit_working_days, 20);
+    assert!(w.profile.store().refusals().unwrap().is_empty());
+}
+
+#[test]
+fn a_second_stale_answer_keeps_the_commands_queued_and_says_why() {
+    use permitdesk_domain::reference::ReferenceKind as K;
+    let server = FakeServer::new(t0(), users());
+    let mut a = client(&server, "app", Duration::zero());
+    a.profile.act(create("C-7"), None, vec![]).unwrap();
+    // The server's calendar is newer, but the version it sends does not verify: the client
+    // cannot catch up, so the push is refused twice and the command stays queued.
+    {
+        let mut inner = server.inner.lock().unwrap();
+        inner.import(K::Calendar, permitdesk_domain::SHIPPED_HOLIDAYS_TOML, t0());
+        inner.reference[0].sha256 = "0".repeat(64);
+    }
+    let err = a.profile.sync_with(&server, opts()).unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Api(e) if e.code == permitdesk_protocol::ErrorCode::StaleReference),
+        "{err:?}"
+    );
+    assert_eq!(
+        a.profile.store().pending_count().unwrap(),
+        1,
+        "nothing lost"
+    );
+    assert_eq!(server.inner.lock().unwrap().stale_refusals, 2);
+    assert_eq!(a.profile.reference().unwrap().version(K::Calendar), 0);
+}

@@ -53,6 +53,14 @@ pub enum ClientError {
     /// Wrong input from the caller.
     #[error("{0}")]
     Invalid(String),
+    /// Reference data from the server (holiday table, catalogue, market, zones) that does not
+    /// verify or parse: it was not stored, the client keeps deciding with what it had.
+    #[error("从服务器取得的{label}（版本 {version}）未通过校验，未采用：{message}")]
+    BadReference {
+        label: &'static str,
+        version: u64,
+        message: String,
+    },
 }
 
 impl ClientError {

@@ -8,6 +8,11 @@ use permitdesk_domain::actor::Actor;
 use permitdesk_domain::case::{Acting, Case, CaseEvent};
 use permitdesk_domain::ids::AttachmentId;
 use permitdesk_domain::trail::{Sealed, seal_all};
+use permitdesk_protocol::reference::{
+    ReferenceDoc, ReferenceImportReport, ReferenceImportRequest, ReferenceKind, ReferenceResponse,
+    ReferenceVersions,
+};
+use permitdesk_protocol::{ApiError, ErrorCode};
 use permitdesk_protocol::{
     CommandEnvelope, CommandOutcome, CommandResult, DomainCommand, DomainEvent, EntityRef,
     LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest, PushResponse, Refusal,
@@ -30,6 +35,49 @@ pub struct Inner {
     pub down: bool,
     pub removals: Vec<EntityRef>,
     pub applied: u64,
+    /// The reference data in force (latest version of each kind imported; none: bootstrap).
+    pub reference: Vec<ReferenceDoc>,
+    /// Pushes refused with 409 stale_reference.
+    pub stale_refusals: u64,
+    /// The reference versions each push carried.
+    pub pushed_with: Vec<ReferenceVersions>,
+    /// An import that happens just before the next push arrives (after the client fetched the
+    /// reference data).
+    pub import_before_next_push: Option<(ReferenceKind, String)>,
+}
+
+impl Inner {
+    pub fn reference_versions(&self) -> ReferenceVersions {
+        ReferenceKind::ALL
+            .into_iter()
+            .map(|k| {
+                let v = self
+                    .reference
+                    .iter()
+                    .filter(|d| d.kind == k)
+                    .map(|d| d.version)
+                    .max()
+                    .unwrap_or(0);
+                (k, v)
+            })
+            .collect()
+    }
+
+    /// Put a new version of `kind` in force, as an import on the server would.
+    pub fn import(&mut self, kind: ReferenceKind, content: &str, now: DateTime<Utc>) -> u64 {
+        let version = self.reference_versions().get(&kind).copied().unwrap_or(0) + 1;
+        self.reference.retain(|d| d.kind != kind);
+        self.reference.push(ReferenceDoc {
+            kind,
+            version,
+            content: content.to_owned(),
+            sha256: crate::store::sha256_hex(content.as_bytes()),
+            changed_at: now,
+            changed_by: "市工改办".into(),
+            changes: vec![format!("{} 更新为版本 {version}", kind.label())],
+        });
+        version
+    }
 }
 
 pub struct FakeServer {
@@ -154,6 +202,25 @@ impl Transport for FakeServer {
             return Err(TransportError::Unreachable("down".into()));
         }
         let actor = Self::actor(&inner, token)?;
+        inner.pushed_with.push(req.reference.clone());
+        if let Some((kind, content)) = inner.import_before_next_push.take() {
+            inner.import(kind, &content, self.now);
+        }
+        // Like the real server: a push decided with older reference data is refused whole.
+        let server = inner.reference_versions();
+        if server
+            .iter()
+            .any(|(k, v)| *v > req.reference.get(k).copied().unwrap_or(0))
+        {
+            inner.stale_refusals += 1;
+            return Err(TransportError::Api {
+                status: 409,
+                error: ApiError::new(
+                    ErrorCode::StaleReference,
+                    "参考数据已更新，请先同步参考数据后重新提交",
+                ),
+            });
+        }
         let mut results = Vec::new();
         for env in &req.commands {
             let k = (req.client_id.clone(), env.mutation_id);
@@ -281,5 +348,59 @@ impl Transport for FakeServer {
 
     fn download(&self, _: &str, _: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         Err(TransportError::Unreachable("not in the fake".into()))
+    }
+
+    fn reference(
+        &self,
+        _token: &str,
+        have: &ReferenceVersions,
+    ) -> Result<ReferenceResponse, TransportError> {
+        let inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
+        if inner.down {
+            return Err(TransportError::Unreachable("down".into()));
+        }
+        Ok(ReferenceResponse {
+            versions: inner.reference_versions(),
+            changed: inner
+                .reference
+                .iter()
+                .filter(|d| d.version > have.get(&d.kind).copied().unwrap_or(0))
+                .cloned()
+                .collect(),
+            calendar_warning: None,
+        })
+    }
+
+    fn import_reference(
+        &self,
+        _token: &str,
+        kind: ReferenceKind,
+        req: &ReferenceImportRequest,
+    ) -> Result<ReferenceImportReport, TransportError> {
+        let mut inner = self
+            .inner
+            .lock()
+            .map_err(|e| TransportError::Protocol(e.to_string()))?;
+        let from = inner.reference_versions().get(&kind).copied().unwrap_or(0);
+        let to = if req.dry_run {
+            from
+        } else {
+            inner.import(kind, &req.content, self.now)
+        };
+        Ok(ReferenceImportReport {
+            kind,
+            from_version: from,
+            to_version: to,
+            dry_run: req.dry_run,
+            applied: !req.dry_run,
+            changes: vec![],
+            deadlines_moved: vec![],
+            still_used: vec![],
+            needs_replace: vec![],
+            notified: 0,
+        })
     }
 }

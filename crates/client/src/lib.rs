@@ -13,6 +13,7 @@ pub mod ops;
 pub mod papers;
 pub mod profile;
 pub mod reads;
+pub mod reference;
 pub mod statistics;
 pub mod store;
 pub mod transport;

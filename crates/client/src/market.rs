@@ -1,26 +1,19 @@
-//! 中介服务超市 catalogue on the client (issue 6, seed 9).
-//!
-//! The market is shipped data of the domain crate (`data/intermediary/harbin-demo.toml`), the
-//! same file the server decides commissions with (`permitdesk_server::sync_commission`), like
-//! the holiday table: applicants browse it offline without ever syncing, and the client decides
-//! queued commission commands exactly as the server will. The server also serves it
-//! (`GET /api/v1/market`) so that a client can check it holds the server's version
-//! ([`same_as_server`]).
+//! 中介服务超市 catalogue on the client (issue 6, seed 9): the version in force in the profile's
+//! reference data (synced from the server like the holiday calendar and the catalogue; the
+//! shipped one until the first sync). Applicants browse it offline, and the client decides
+//! queued commission commands with it exactly as the server will.
 
-use crate::error::{ClientError, Result};
+use crate::error::Result;
+use crate::profile::Profile;
 use permitdesk_domain::intermediary::MarketCatalogue;
+use std::sync::Arc;
 
-/// The shipped market, parsed once.
-pub fn shipped() -> Result<&'static MarketCatalogue> {
-    static MARKET: std::sync::OnceLock<std::result::Result<MarketCatalogue, String>> =
-        std::sync::OnceLock::new();
-    MARKET
-        .get_or_init(|| MarketCatalogue::demo().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| ClientError::Corrupt(format!("中介服务超市目录无法加载：{e}")))
+/// The market this profile decides with.
+pub fn market(p: &Profile) -> Result<Arc<MarketCatalogue>> {
+    Ok(p.reference()?.market)
 }
 
-/// Whether the server's market (as `GET /api/v1/market` answers) is the one this client ships.
-pub fn same_as_server(server: &MarketCatalogue) -> Result<bool> {
-    Ok(shipped()? == server)
+/// The shipped market (version 0), for browsing without a profile.
+pub fn bootstrap() -> Result<Arc<MarketCatalogue>> {
+    Ok(crate::store::bootstrap_reference()?.market)
 }

@@ -8,7 +8,7 @@
 use crate::engine::SyncOptions;
 use crate::error::{ClientError, Result};
 use crate::profile::{Profile, new_id};
-use crate::store::{RefusalEntry, action_name};
+use crate::store::{RefusalEntry, acceptance_terms, action_name};
 use permitdesk_domain::case::{
     AcceptanceTerms, CaseCommand as Cmd, CertificateRecord, CorrectionPoint, Decision,
 };
@@ -21,10 +21,12 @@ use permitdesk_domain::procedure::SpecialProcedureKind;
 use permitdesk_domain::time::to_local;
 use permitdesk_protocol::DomainCommand;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-/// The built-in catalogue (事项目录) every client decides with.
-pub fn catalogue() -> Result<Catalogue> {
-    Catalogue::demo().map_err(|e| ClientError::Invalid(format!("内置事项目录无法加载：{e}")))
+/// The catalogue (事项目录) this profile decides with: the version in force in its reference
+/// data (synced from the server; the shipped one until the first sync).
+pub fn catalogue(p: &Profile) -> Result<Arc<Catalogue>> {
+    Ok(p.reference()?.catalogue)
 }
 
 /// An action on one case (办件操作), as a user picks it.
@@ -143,19 +145,11 @@ pub fn case_command(
         CaseAction::DeclineCommitment { reason } => Cmd::DeclineCommitment { reason },
         CaseAction::Accept { commitment } => {
             let c = local_case(p, case)?;
-            let cat = catalogue()?;
-            let item = cat
-                .item(&c.item)
+            let cat = catalogue(p)?;
+            let terms: AcceptanceTerms = acceptance_terms(&cat, &c.item)
                 .ok_or_else(|| ClientError::Invalid(format!("事项目录中没有事项 {}", c.item)))?;
             Cmd::Accept {
-                terms: AcceptanceTerms {
-                    catalogue_version: cat.version.clone(),
-                    time_limit_working_days: item.time_limit_working_days,
-                    review_levels: cat
-                        .review_levels_for_item(&c.item)
-                        .map(<[String]>::to_vec)
-                        .unwrap_or_default(),
-                },
+                terms,
                 commitment_based: commitment,
             }
         }
@@ -302,7 +296,7 @@ pub fn apply_commands(
     if req.items.is_empty() {
         return Err(ClientError::Invalid("请至少选择一个申报事项".to_owned()));
     }
-    let cat = catalogue()?;
+    let cat = catalogue(p)?;
     let actor = p.actor()?;
     let applicant = req
         .applicant
@@ -494,10 +488,11 @@ fn or_zero(s: &str) -> &str {
     if s.trim().is_empty() { "0" } else { s.trim() }
 }
 
-/// The registration command, every field checked by the domain's own parsers; the first wrong
-/// field is named.
+/// The registration command, every field checked by the domain's own parsers (the category
+/// against `cat`, the profile's catalogue); the first wrong field is named.
 pub fn register_command(
     req: &RegisterRequest,
+    cat: &Catalogue,
     new_project_id: impl FnOnce() -> Result<String>,
 ) -> std::result::Result<(ProjectId, DomainCommand), InputError> {
     use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
@@ -526,7 +521,6 @@ pub fn register_command(
     if req.builder.trim().is_empty() {
         return Err(input("builder", "请填写建设单位名称"));
     }
-    let cat = catalogue().map_err(|e| input("category", e))?;
     let category = CategoryCode::new(req.category.trim());
     if !cat.categories.iter().any(|c| c.code == category) {
         return Err(input(

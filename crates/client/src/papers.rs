@@ -7,7 +7,6 @@
 //! record later.
 
 use crate::error::{ClientError, Result};
-use crate::ops::catalogue;
 use crate::profile::Profile;
 use permitdesk_documents as docs;
 use permitdesk_documents::from_domain::{self, FormPaper, NoticePaper};
@@ -193,10 +192,9 @@ fn case_of(p: &Profile, id: &CaseId) -> Result<Case> {
     })
 }
 
-/// The legal clock read at `at` (the paper's moment), with the shipped calendar.
-fn read_clock(case: &Case, at: Timestamp) -> Result<ClockReading> {
-    let calendar = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&calendar, OfficeHours::default());
+/// The legal clock read at `at` (the paper's moment), with the profile's calendar.
+fn read_clock(calendar: &WorkingCalendar, case: &Case, at: Timestamp) -> Result<ClockReading> {
+    let clock = LegalClock::new(calendar, OfficeHours::default());
     let input = case
         .clock_input()
         .ok_or_else(|| ClientError::Invalid("办件尚未受理，没有办理期限".to_owned()))?;
@@ -205,7 +203,8 @@ fn read_clock(case: &Case, at: Timestamp) -> Result<ClockReading> {
 
 /// Render the paper `kind` of the record `id`.
 pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
-    let cat = catalogue()?;
+    let refs = p.reference()?;
+    let cat = refs.catalogue.clone();
     let id = id.trim();
     let (pdf, code, number_id) = match kind {
         PaperKind::OneTimeNotice => {
@@ -291,7 +290,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                     let accepted_at = case
                         .accepted_at
                         .ok_or_else(|| ClientError::Invalid("办件尚未受理".into()))?;
-                    let reading = read_clock(&case, accepted_at)?;
+                    let reading = read_clock(&refs.calendar, &case, accepted_at)?;
                     let ev = last_by(&events, |c| matches!(c, CaseChange::Accepted { .. }));
                     let view = from_domain::acceptance_receipt(
                         &case,
@@ -365,7 +364,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                 }
                 PaperKind::CompletionNotice => {
                     let at = case.ended_at.unwrap_or(case.last_event_at);
-                    let reading = read_clock(&case, at)?;
+                    let reading = read_clock(&refs.calendar, &case, at)?;
                     let view = from_domain::completion_notice(
                         &case,
                         &project,

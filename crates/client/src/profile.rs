@@ -130,6 +130,12 @@ impl Profile {
         self.creds.clone()
     }
 
+    /// The reference data this profile decides with (holiday calendar, catalogue, market,
+    /// zones), each at the version the last sync brought (the shipped data before the first).
+    pub fn reference(&self) -> Result<permitdesk_domain::reference::ReferenceSet> {
+        self.store.reference_set()
+    }
+
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
@@ -231,6 +237,17 @@ impl Profile {
     pub fn sync_with(&mut self, t: &dyn Transport, opts: SyncOptions) -> Result<SyncReport> {
         let token = self.token()?;
         engine::sync(&mut self.store, t, self.clock.as_ref(), &token, opts)
+    }
+
+    /// Bring only the reference data up to date (the first step of a sync).
+    pub fn sync_reference(&mut self) -> Result<SyncReport> {
+        let t = self.transport()?;
+        self.sync_reference_with(&t)
+    }
+
+    pub fn sync_reference_with(&mut self, t: &dyn Transport) -> Result<SyncReport> {
+        let token = self.token()?;
+        engine::sync_reference(&mut self.store, t, self.clock.as_ref(), &token)
     }
 
     /// Take an action: checked against the local state by the domain code, applied to the

@@ -5,11 +5,11 @@ use crate::error::{ClientError, Result};
 use crate::store::{OutboxEntry, RefusalEntry, Store, StoredEvent, UploadEntry};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
-use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{Case, CaseState, CommitmentStatus};
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::project::Project;
+use permitdesk_domain::reference::{ReferenceVersions, calendar_missing_warning};
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_domain::trail::{self, Sealed};
 use permitdesk_protocol::{DomainEvent, EntityRef, UserInfo};
@@ -30,7 +30,10 @@ pub struct QueueEntry {
     pub deadline: Option<String>,
     pub level: Option<WarningLevel>,
     pub remaining_working_days: Option<f64>,
-    /// Why the clock could not be read (a missing holiday table), if so.
+    /// 暂定：缺少 2027 年节假日安排 when the deadline falls in a year without a holiday table
+    /// (counted Monday to Friday until the table arrives); None when final.
+    pub provisional: Option<String>,
+    /// Why the clock could not be read at all (a date outside any calendar), if so.
     pub clock_error: Option<String>,
     /// Commands of this user on the case not yet synced.
     pub pending_local: bool,
@@ -83,8 +86,8 @@ fn level_rank(level: Option<WarningLevel>) -> u8 {
 /// The user's work queue at `as_of`: the cases waiting for this user's role, most urgent
 /// first (overdue, due soon, by deadline; then paused; then cases whose clock has not started).
 pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec<QueueEntry>> {
-    let calendar = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    let refs = store.reference_set()?;
+    let clock = LegalClock::new(&refs.calendar, OfficeHours::default());
     let pending: std::collections::HashSet<String> = store
         .outbox()?
         .into_iter()
@@ -96,13 +99,15 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
         let Some(next_action) = in_queue(user, &c) else {
             continue;
         };
-        let (mut deadline, mut level, mut remaining, mut clock_error) = (None, None, None, None);
+        let (mut deadline, mut level, mut remaining, mut provisional, mut clock_error) =
+            (None, None, None, None, None);
         if let Some(input) = c.clock_input() {
             match clock.evaluate(&input, to_local(as_of)) {
                 Ok(r) => {
                     deadline = r.deadline;
                     level = Some(r.level);
                     remaining = Some(r.remaining_working_days());
+                    provisional = r.provisional_note();
                 }
                 Err(e) => clock_error = Some(e.to_string()),
             }
@@ -121,6 +126,7 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
                 deadline: deadline.map(format_minute),
                 level,
                 remaining_working_days: remaining,
+                provisional,
                 clock_error,
             },
         ));
@@ -136,6 +142,58 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
         ))
     });
     Ok(out.into_iter().map(|(_, e)| e).collect())
+}
+
+/// A case as the user sees it, with its legal clock read at a moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    /// 办理期限 (Beijing time, `YYYY-MM-DDTHH:MM`); None before acceptance or while paused.
+    pub deadline: Option<String>,
+    pub level: Option<WarningLevel>,
+    pub used_working_days: Option<f64>,
+    pub remaining_working_days: Option<f64>,
+    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday for want of a
+    /// holiday table; None when final.
+    pub provisional: Option<String>,
+    pub provisional_years: Vec<i32>,
+    /// Why the clock could not be read at all, if so.
+    pub clock_error: Option<String>,
+}
+
+/// One local case with its clock read at `as_of`, with the profile's calendar.
+pub fn case_view(store: &Store, id: &CaseId, as_of: DateTime<Utc>) -> Result<CaseView> {
+    let case = store.case(id)?.ok_or_else(|| ClientError::NotFound {
+        what: "办件",
+        id: id.to_string(),
+    })?;
+    let refs = store.reference_set()?;
+    let clock = LegalClock::new(&refs.calendar, OfficeHours::default());
+    let mut view = CaseView {
+        deadline: None,
+        level: None,
+        used_working_days: None,
+        remaining_working_days: None,
+        provisional: None,
+        provisional_years: Vec::new(),
+        clock_error: None,
+        case,
+    };
+    if let Some(input) = view.case.clock_input() {
+        match clock.evaluate(&input, to_local(as_of)) {
+            Ok(r) => {
+                view.deadline = r.deadline.map(format_minute);
+                view.level = Some(r.level);
+                view.used_working_days = Some(r.used_working_days());
+                view.remaining_working_days = Some(r.remaining_working_days());
+                view.provisional = r.provisional_note();
+                view.provisional_years = r.provisional_years;
+            }
+            Err(e) => view.clock_error = Some(e.to_string()),
+        }
+    }
+    Ok(view)
 }
 
 /// An entity's trail and whether its hash chain verifies.
@@ -235,11 +293,25 @@ pub struct Status {
     pub last_contact_at: Option<DateTime<Utc>>,
     pub last_sync_at: Option<DateTime<Utc>>,
     pub events: u64,
+    /// The version of each kind of reference data this profile decides with (0: shipped).
+    pub reference: ReferenceVersions,
+    /// From 1 November while next year's holiday table is missing (or whenever this year's is).
+    pub calendar_warning: Option<String>,
 }
 
+/// The status now (the machine's clock corrected by the offset measured at the last contact).
 pub fn status(store: &Store) -> Result<Status> {
+    let now = Utc::now() + store.sync_state()?.clock_offset();
+    status_at(store, now)
+}
+
+/// The status with the calendar warning for `now` (the server's time as the client knows it).
+pub fn status_at(store: &Store, now: DateTime<Utc>) -> Result<Status> {
     let s = store.sync_state()?;
+    let refs = store.reference_set()?;
     Ok(Status {
+        reference: refs.versions().clone(),
+        calendar_warning: calendar_missing_warning(&refs.calendar, to_local(now).date()),
         server_url: s.server_url,
         user: s.user,
         pending: store.pending_count()?,

@@ -27,7 +27,7 @@ fn wc(command: CommissionCommand) -> DomainCommand {
 #[test]
 fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     // Offline browsing: the shipped market, no server.
-    let market = permitdesk_client::market::shipped().unwrap();
+    let market = permitdesk_client::market::bootstrap().unwrap();
     let menu = market.agencies_for(
         &ItemCode::new("ZJ-01"),
         chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),

@@ -324,6 +324,21 @@ impl Transport for CutAfter<'_> {
     fn download(&self, t: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         self.inner.download(t, id)
     }
+    fn reference(
+        &self,
+        t: &str,
+        have: &permitdesk_protocol::reference::ReferenceVersions,
+    ) -> Result<permitdesk_protocol::reference::ReferenceResponse, TransportError> {
+        self.inner.reference(t, have)
+    }
+    fn import_reference(
+        &self,
+        t: &str,
+        kind: permitdesk_protocol::reference::ReferenceKind,
+        req: &permitdesk_protocol::reference::ReferenceImportRequest,
+    ) -> Result<permitdesk_protocol::reference::ReferenceImportReport, TransportError> {
+        self.inner.import_reference(t, kind, req)
+    }
 }
 
 #[test]

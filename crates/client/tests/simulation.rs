@@ -159,6 +159,25 @@ impl Transport for Faulty<'_> {
     fn download(&self, t: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         self.inner.download(t, id)
     }
+    fn reference(
+        &self,
+        t: &str,
+        have: &permitdesk_protocol::reference::ReferenceVersions,
+    ) -> Result<permitdesk_protocol::reference::ReferenceResponse, TransportError> {
+        if self.roll() < 10 {
+            self.cut()
+        } else {
+            self.inner.reference(t, have)
+        }
+    }
+    fn import_reference(
+        &self,
+        t: &str,
+        kind: permitdesk_protocol::reference::ReferenceKind,
+        req: &permitdesk_protocol::reference::ReferenceImportRequest,
+    ) -> Result<permitdesk_protocol::reference::ReferenceImportReport, TransportError> {
+        self.inner.import_reference(t, kind, req)
+    }
 }
 
 const CASES: [&str; 3] = ["C-s1", "C-s2", "C-s3"];

@@ -13,8 +13,13 @@ pub enum ClientCommand {
     Logout,
     /// 同步: upload files, push queued commands, pull what changed.
     Sync,
-    /// 状态: queued commands, refusals, uploads, last sync.
+    /// 状态: queued commands, refusals, uploads, last sync, reference versions and the warning
+    /// that next year's holiday table is missing.
     Status,
+    /// 参考数据: show the versions this profile decides with, or import a new version on the
+    /// server (市工改办).
+    #[command(subcommand)]
+    Reference(super::reference::ReferenceCommand),
     /// 工程建设项目: register, submit, choose the flow, ...
     #[command(subcommand)]
     Project(ProjectCommand),

@@ -18,6 +18,7 @@ use permitdesk_domain::intermediary::{
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_protocol::DomainCommand;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `permitdesk market ...`: the public catalogue of the intermediary-service market.
 #[derive(Debug, Subcommand)]
@@ -156,8 +157,15 @@ pub enum CommissionCommand {
     Show { commission: String },
 }
 
-fn market() -> Result<&'static MarketCatalogue, CliError> {
-    permitdesk_client::market::shipped().map_err(client_err)
+/// The profile's market (`--profile DIR` or $PERMITDESK_PROFILE), or the shipped one.
+fn market(profile: Option<&std::path::Path>) -> Result<Arc<MarketCatalogue>, CliError> {
+    match super::run::profile_dir(profile) {
+        Some(dir) => {
+            let p = super::run::open(Some(&dir))?;
+            permitdesk_client::market::market(&p).map_err(client_err)
+        }
+        None => permitdesk_client::market::bootstrap().map_err(client_err),
+    }
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -176,9 +184,13 @@ struct AgencyLine {
     name: String,
 }
 
-/// `permitdesk market ...` (no profile needed: the market is shipped data).
-pub fn market_cmd(cmd: MarketCommand, out: &Output) -> Result<(), CliError> {
-    let m = market()?;
+/// `permitdesk market ...` (no profile needed: without one, the shipped market).
+pub fn market_cmd(
+    cmd: MarketCommand,
+    profile: Option<&std::path::Path>,
+    out: &Output,
+) -> Result<(), CliError> {
+    let m = market(profile)?;
     match cmd {
         MarketCommand::List { service } => {
             let lines: Vec<ServiceLine> = m
@@ -326,13 +338,14 @@ struct CommissionView<'a> {
     /// 服务期限 (Beijing time), once the agency has accepted and while no report waits.
     deadline: Option<String>,
     warning: Option<permitdesk_domain::clock::WarningLevel>,
-    /// Why the service clock cannot be read (e.g. a year without a holiday table).
+    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday.
+    provisional: Option<String>,
+    /// Why the service clock cannot be read at all, if so.
     clock_error: Option<String>,
 }
 
-fn view(c: &Commission) -> CommissionView<'_> {
-    let calendar = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&calendar, OfficeHours::default());
+fn view<'a>(c: &'a Commission, calendar: &WorkingCalendar) -> CommissionView<'a> {
+    let clock = LegalClock::new(calendar, OfficeHours::default());
     let now = to_local(chrono::Utc::now());
     let reading = c
         .clock_input()
@@ -344,6 +357,7 @@ fn view(c: &Commission) -> CommissionView<'_> {
     };
     CommissionView {
         commission: c,
+        provisional: reading.as_ref().and_then(|r| r.provisional_note()),
         deadline: reading.as_ref().and_then(|r| r.deadline).map(format_minute),
         warning: reading.map(|r| r.level),
         clock_error,
@@ -364,6 +378,7 @@ struct CommissionLine {
 /// `permitdesk commission ...`.
 pub fn commission(p: &mut Profile, c: CommissionCommand, out: &Output) -> Result<(), CliError> {
     let id_of = |s: &str| CommissionId::new(s.trim());
+    let calendar = p.reference().map_err(client_err)?.calendar;
     let (id, command, act, attachments, created) = match c {
         CommissionCommand::List => {
             let all = p.store().commissions().map_err(client_err)?;
@@ -376,7 +391,7 @@ pub fn commission(p: &mut Profile, c: CommissionCommand, out: &Output) -> Result
                     agency: c.agency.as_ref().map(ToString::to_string),
                     price_yuan: c.price_fen.map(yuan),
                     quotes: c.quotes.len(),
-                    deadline: view(c).deadline,
+                    deadline: view(c, &calendar).deadline,
                 })
                 .collect();
             return out.print(&list, || {
@@ -408,7 +423,7 @@ pub fn commission(p: &mut Profile, c: CommissionCommand, out: &Output) -> Result
                 .commission(&id)
                 .map_err(client_err)?
                 .ok_or_else(|| CliError::Invalid(format!("本地没有中介服务委托 {id}")))?;
-            let v = view(&c);
+            let v = view(&c, &calendar);
             return out.print(&v, || {
                 let mut s = format!(
                     "{} {} {} {}\n项目：{} 申请单位：{} 主管部门：{}\n",
@@ -446,7 +461,11 @@ pub fn commission(p: &mut Profile, c: CommissionCommand, out: &Output) -> Result
                     s.push_str(&format!("中介机构：{a}\n"));
                 }
                 if let Some(d) = &v.deadline {
-                    s.push_str(&format!("服务期限：{d}\n"));
+                    s.push_str(&format!("服务期限：{d}"));
+                    if let Some(n) = &v.provisional {
+                        s.push_str(&format!("（{n}）"));
+                    }
+                    s.push('\n');
                 }
                 if let Some(e) = &v.clock_error {
                     s.push_str(&format!("服务期限无法计算：{e}\n"));

@@ -4,8 +4,9 @@
 mod args;
 mod commission;
 mod evaluation;
+mod reference;
 mod run;
 
 pub use args::ClientCommand;
 pub use commission::{MarketCommand, market_cmd};
-pub use run::run;
+pub use run::{open, profile_dir, run};

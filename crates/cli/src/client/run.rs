@@ -29,15 +29,18 @@ pub(super) fn client_err(e: ClientError) -> CliError {
     }
 }
 
-fn open(profile: Option<&Path>) -> Result<Profile, CliError> {
-    let dir = profile
+/// The profile directory: `--profile DIR`, or $PERMITDESK_PROFILE.
+pub fn profile_dir(profile: Option<&Path>) -> Option<std::path::PathBuf> {
+    profile
         .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("PERMITDESK_PROFILE").map(Into::into))
-        .ok_or_else(|| {
-            CliError::Usage(
-                "需要指定配置目录：--profile DIR（或设置 PERMITDESK_PROFILE）".to_owned(),
-            )
-        })?;
+}
+
+/// Open the profile; a command that needs one says so when none is given.
+pub fn open(profile: Option<&Path>) -> Result<Profile, CliError> {
+    let dir = profile_dir(profile).ok_or_else(|| {
+        CliError::Usage("需要指定配置目录：--profile DIR（或设置 PERMITDESK_PROFILE）".to_owned())
+    })?;
     Profile::open(&dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock)).map_err(client_err)
 }
 
@@ -53,6 +56,7 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
             })
         }
         ClientCommand::Sync => sync(&mut p, out),
+        ClientCommand::Reference(c) => super::reference::run(&mut p, c, out),
         ClientCommand::Status => status(&p, out),
         ClientCommand::Project(c) => project(&mut p, c, out),
         ClientCommand::Apply(a) => apply(&mut p, a, out),
@@ -189,7 +193,8 @@ fn refusals_text(list: &[RefusalEntry]) -> String {
 }
 
 fn status(p: &Profile, out: &Output) -> Result<(), CliError> {
-    let s = reads::status(p.store()).map_err(client_err)?;
+    let now = p.corrected_now().map_err(client_err)?;
+    let s = reads::status_at(p.store(), now).map_err(client_err)?;
     out.print(&s, || {
         let mut t = String::new();
         t.push_str(&format!(
@@ -223,6 +228,17 @@ fn status(p: &Profile, out: &Output) -> Result<(), CliError> {
                 .map(|x| format_minute(to_local(x)))
                 .unwrap_or_else(|| "从未".to_owned())
         ));
+        t.push_str(&format!(
+            "参考数据版本：{}\n",
+            s.reference
+                .iter()
+                .map(|(k, v)| format!("{} {v}", k.label()))
+                .collect::<Vec<_>>()
+                .join("，")
+        ));
+        if let Some(w) = &s.calendar_warning {
+            t.push_str(&format!("提醒：{w}\n"));
+        }
         if !s.refusals.is_empty() {
             t.push_str(&refusals_text(&s.refusals));
         }
@@ -354,8 +370,9 @@ fn document(p: &Profile, a: DocumentArgs, out: &Output) -> Result<(), CliError> 
     })
 }
 
-fn catalogue() -> Result<Catalogue, CliError> {
-    Catalogue::demo().map_err(|e| CliError::Invalid(format!("内置事项目录无法加载：{e}")))
+/// The catalogue the profile decides with.
+fn catalogue(p: &Profile) -> Result<std::sync::Arc<Catalogue>, CliError> {
+    ops::catalogue(p).map_err(client_err)
 }
 
 fn case_id(s: &str) -> CaseId {
@@ -388,11 +405,16 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
     use permitdesk_client::ops::CaseAction as A;
     let (case, action, opts) = match c {
         CaseCommand::Show { case } => {
-            let found = p.store().case(&case_id(&case)).map_err(client_err)?;
-            let c = found
-                .ok_or_else(|| CliError::Invalid(format!("本地没有办件“{case}”，请先同步")))?;
-            return out.print(&c, || {
-                format!(
+            let now = p.corrected_now().map_err(client_err)?;
+            let v = match reads::case_view(p.store(), &case_id(&case), now) {
+                Err(ClientError::NotFound { .. }) => {
+                    return Err(CliError::Invalid(format!("本地没有办件“{case}”，请先同步")));
+                }
+                other => other.map_err(client_err)?,
+            };
+            return out.print(&v, || {
+                let c = &v.case;
+                let mut s = format!(
                     "办件 {}：{}（事项 {}，部门 {}，项目 {}）\n已签署层级：{}\n",
                     c.id,
                     c.state.label(),
@@ -404,7 +426,18 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
                         .map(|s| s.level.as_str())
                         .collect::<Vec<_>>()
                         .join("、")
-                )
+                );
+                if let Some(d) = &v.deadline {
+                    s.push_str(&format!("办理期限：{d}"));
+                    if let Some(note) = &v.provisional {
+                        s.push_str(&format!("（{note}）"));
+                    }
+                    s.push('\n');
+                }
+                if let Some(e) = &v.clock_error {
+                    s.push_str(&format!("期限无法计算：{e}\n"));
+                }
+                s
             });
         }
         CaseCommand::Receive { case, act } => (case, A::Receive, act),
@@ -662,7 +695,8 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
                     .collect::<Result<_, _>>()?,
                 owner: a.owner.clone(),
             };
-            let (id, command) = ops::register_command(&req, || new_id("P"))
+            let cat = catalogue(p)?;
+            let (id, command) = ops::register_command(&req, &cat, || new_id("P"))
                 .map_err(|e| CliError::Usage(e.message))?;
             (vec![(command, vec![])], a.act.clone(), vec![id.to_string()])
         }
@@ -677,7 +711,7 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
             vec![],
         ),
         ProjectCommand::ChooseFlow { project, flow, act } => {
-            let cat = catalogue()?;
+            let cat = catalogue(p)?;
             let flow = FlowCode::new(flow.trim());
             let f = cat
                 .flow(&flow)
@@ -741,12 +775,16 @@ fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
         list.iter()
             .map(|e| {
                 format!(
-                    "{} {} {} {} 期限 {} {}{}\n",
+                    "{} {} {} {} 期限 {}{} {}{}\n",
                     e.case,
                     e.item,
                     e.state_label,
                     e.next_action,
                     e.deadline.as_deref().unwrap_or("—"),
+                    e.provisional
+                        .as_deref()
+                        .map(|n| format!("（{n}）"))
+                        .unwrap_or_default(),
                     e.level.map(|l| format!("{l:?}")).unwrap_or_default(),
                     if e.pending_local {
                         "（有未同步操作）"

@@ -6,7 +6,6 @@ use super::{Store, parse_ts, to_u64};
 use crate::error::{ClientError, Result};
 use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Actor;
-use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{Acting, Case};
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
 use permitdesk_domain::consultation::{Consultation, ConsultationId};
@@ -16,6 +15,7 @@ use permitdesk_domain::evaluation::{
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::intermediary::{Commission, CommissionCommand, CommissionId, SelectionRule};
 use permitdesk_domain::project::Project;
+use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_domain::trail::GENESIS_HASH;
 use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, EntityRef};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -90,6 +90,7 @@ impl EntityState {
         &self,
         env: &CommandEnvelope,
         actor: &Actor,
+        refs: &ReferenceSet,
     ) -> std::result::Result<EntityState, String> {
         match (self, &env.command) {
             (EntityState::Case(state), DomainCommand::Case { case, command }) => {
@@ -119,9 +120,9 @@ impl EntityState {
                     command,
                 },
             ) => {
-                // Whether an answer is late is the legal clock's call, as on the server.
-                let calendar = WorkingCalendar::shipped();
-                let clock = LegalClock::new(&calendar, OfficeHours::default());
+                // Whether an answer is late is the legal clock's call, as on the server, with
+                // the calendar in force.
+                let clock = LegalClock::new(&refs.calendar, OfficeHours::default());
                 let acting = Acting {
                     actor: actor.clone(),
                     at: env.acted_at,
@@ -163,7 +164,7 @@ impl EntityState {
                     command,
                 },
             ) => {
-                let market = crate::market::shipped().map_err(|e| e.to_string())?;
+                let market = refs.market.as_ref();
                 // As on the server: a random draw is derived from the request and its quotes.
                 let mut command = command.clone();
                 if let (
@@ -502,14 +503,19 @@ fn live_commands(conn: &Connection, key: &str) -> Result<Vec<(u64, CommandEnvelo
 /// Recompute an entity's view: its confirmed state with every live outbox command re-decided
 /// on top (the rebase). A command the new state refuses stays queued (the server has the last
 /// word) and is marked with the local reason, which `status` shows.
-pub(crate) fn recompute_view(conn: &Connection, entity: &EntityRef) -> Result<EntityState> {
+pub(crate) fn recompute_view(
+    conn: &Connection,
+    refs: &ReferenceSet,
+    entity: &EntityRef,
+) -> Result<EntityState> {
     let confirmed = load_confirmed(conn, entity)?;
-    rebase(conn, entity, confirmed)
+    rebase(conn, refs, entity, confirmed)
 }
 
 /// Write `confirmed` and the view rebuilt on it from the live outbox commands.
 pub(crate) fn rebase(
     conn: &Connection,
+    refs: &ReferenceSet,
     entity: &EntityRef,
     confirmed: Confirmed,
 ) -> Result<EntityState> {
@@ -521,7 +527,7 @@ pub(crate) fn rebase(
     }
     let mut view = confirmed.state.clone();
     for (id, env, actor) in live {
-        let conflict = match view.execute(&env, &actor) {
+        let conflict = match view.execute(&env, &actor, refs) {
             Ok(next) => {
                 view = next;
                 None

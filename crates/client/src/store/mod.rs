@@ -7,6 +7,7 @@ mod codec;
 mod entities;
 mod outbox;
 mod pull;
+mod reference;
 mod schema;
 
 pub use attachments::{CachedAttachment, UploadEntry, UploadState, sha256_hex, sniff_type};
@@ -15,6 +16,7 @@ pub use outbox::{
     CommandLogEntry, NewCommand, OutboxEntry, OutboxStatus, RefusalEntry, action_name,
 };
 pub use pull::IngestReport;
+pub use reference::{StoredReference, acceptance_terms, bootstrap_reference};
 
 use crate::error::{ClientError, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -29,6 +31,9 @@ pub struct Store {
     /// Confirmed states advanced by the pages of a pull whose projections are written once,
     /// at its end (see `pull.rs`); the events and chain heads are already committed.
     pull_cache: pull::PullCache,
+    /// The reference data in force (bootstrap plus what was synced), built on first use and
+    /// kept until a sync stores a new version.
+    reference: std::cell::RefCell<Option<permitdesk_domain::reference::ReferenceSet>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -123,6 +128,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             pull_cache: Default::default(),
+            reference: Default::default(),
         };
         schema::migrate(&mut store.conn)?;
         store.ensure_sync_state()?;

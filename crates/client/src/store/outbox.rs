@@ -115,6 +115,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<CommandEnvelope> {
         self.flush_projections()?;
+        let refs = self.reference_set()?;
         let entity = cmd.command.entity();
         let tx = self.conn.transaction()?;
         let next: i64 = tx.query_row(
@@ -141,7 +142,7 @@ impl Store {
             attachments: cmd.attachments,
             base_version: view.version(),
         };
-        view.execute(&envelope, actor)
+        view.execute(&envelope, actor, &refs)
             .map_err(ClientError::Refused)?;
         tx.execute(
             "INSERT INTO outbox (mutation_id, entity, envelope, actor, status, queued_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
@@ -151,7 +152,7 @@ impl Store {
             "UPDATE sync_state SET next_mutation_id = ?1 WHERE id = 1",
             params![to_i64(envelope.mutation_id + 1)],
         )?;
-        entities::recompute_view(&tx, &entity)?;
+        entities::recompute_view(&tx, &refs, &entity)?;
         tx.commit()?;
         Ok(envelope)
     }
@@ -215,6 +216,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.flush_projections()?;
+        let refs = self.reference_set()?;
         let tx = self.conn.transaction()?;
         let mut touched = Vec::new();
         for r in results {
@@ -288,7 +290,7 @@ impl Store {
         touched.sort();
         touched.dedup();
         for e in &touched {
-            entities::recompute_view(&tx, e)?;
+            entities::recompute_view(&tx, &refs, e)?;
         }
         tx.commit()?;
         Ok(())
@@ -313,6 +315,7 @@ impl Store {
     /// first time (their events come with the pull). One transaction.
     pub fn settle(&mut self, records: &[RefusalRecord], now: DateTime<Utc>) -> Result<u64> {
         self.flush_projections()?;
+        let refs = self.reference_set()?;
         let tx = self.conn.transaction()?;
         let mut moved = 0;
         let mut touched = Vec::new();
@@ -361,7 +364,7 @@ impl Store {
         touched.sort();
         touched.dedup();
         for e in &touched {
-            entities::recompute_view(&tx, e)?;
+            entities::recompute_view(&tx, &refs, e)?;
         }
         tx.commit()?;
         Ok(moved)

@@ -5,6 +5,7 @@
 use super::entities::{self, Confirmed, entity_of_key};
 use super::{Store, to_i64, to_u64, ts};
 use crate::error::{ClientError, Result};
+use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_protocol::{DomainEvent, EntityRef, PullResponse};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -66,6 +67,7 @@ impl Store {
     /// next `flush_projections` (at the end of every sync, and when the store opens) rebuilds
     /// them from the stored events.
     pub fn ingest(&mut self, page: &PullResponse) -> Result<IngestReport> {
+        let refs = self.reference_set()?;
         let mut cache = std::mem::take(&mut self.pull_cache);
         let tx = self.conn.transaction()?;
         let mut report = IngestReport::default();
@@ -200,17 +202,17 @@ impl Store {
             rows.collect::<std::result::Result<_, _>>()?
         };
         for e in &touched {
-            live_or_touched(&mut cache, &tx, e)?;
+            live_or_touched(&mut cache, &tx, &refs, e)?;
         }
         report.touched = advanced.len() as u64;
         for key in advanced.iter().filter(|k| live.contains(*k)) {
             if let Some((entity, confirmed)) = cache.remove(key) {
-                entities::rebase(&tx, &entity, confirmed)?;
+                entities::rebase(&tx, &refs, &entity, confirmed)?;
             }
         }
         if !page.has_more {
             for (_, (entity, confirmed)) in cache.drain() {
-                entities::rebase(&tx, &entity, confirmed)?;
+                entities::rebase(&tx, &refs, &entity, confirmed)?;
             }
         }
         tx.commit()?;
@@ -231,15 +233,16 @@ impl Store {
         if cache.is_empty() && stale.is_empty() {
             return Ok(());
         }
+        let refs = self.reference_set()?;
         let tx = self.conn.transaction()?;
         let mut done = std::collections::HashSet::new();
         for (key, (entity, confirmed)) in cache {
-            entities::rebase(&tx, &entity, confirmed)?;
+            entities::rebase(&tx, &refs, &entity, confirmed)?;
             done.insert(key);
         }
         for key in stale.iter().filter(|k| !done.contains(*k)) {
             if let Some(entity) = entity_of_key(key) {
-                entities::recompute_view(&tx, &entity)?;
+                entities::recompute_view(&tx, &refs, &entity)?;
             }
         }
         tx.commit()?;
@@ -257,13 +260,18 @@ impl Store {
 }
 
 /// Rebase an entity the outbox cleanup or a removal touched, from the cache if it is there.
-fn live_or_touched(cache: &mut PullCache, tx: &rusqlite::Connection, e: &EntityRef) -> Result<()> {
+fn live_or_touched(
+    cache: &mut PullCache,
+    tx: &rusqlite::Connection,
+    refs: &ReferenceSet,
+    e: &EntityRef,
+) -> Result<()> {
     match cache.remove(&e.key()) {
         Some((entity, confirmed)) => {
-            entities::rebase(tx, &entity, confirmed)?;
+            entities::rebase(tx, refs, &entity, confirmed)?;
         }
         None => {
-            entities::recompute_view(tx, e)?;
+            entities::recompute_view(tx, refs, e)?;
         }
     }
     Ok(())

@@ -137,6 +137,17 @@ const MIGRATIONS: &[&str] = &[
         view TEXT
     );
     CREATE INDEX commissions_state ON commissions(state);",
+    // 5: 参考数据 (issue 11): the reference data the server decides with, one version per kind
+    // (a kind absent here is the bootstrap data shipped with the program, version 0).
+    "CREATE TABLE reference_data (
+        kind TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changes TEXT NOT NULL DEFAULT '[]'
+    );",
 ];
 
 /// The schema version this build writes.

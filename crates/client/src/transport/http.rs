@@ -4,6 +4,10 @@
 use super::pin::{ServerTrust, TlsSetupError, client_config};
 use super::{Transport, TransportError};
 use permitdesk_domain::ids::AttachmentId;
+use permitdesk_protocol::reference::{
+    ReferenceImportReport, ReferenceImportRequest, ReferenceKind, ReferenceResponse,
+    ReferenceVersions, encode_have,
+};
 use permitdesk_protocol::{
     ApiError, LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuery,
     PullResponse, PushRequest, PushResponse, RefusalsResponse, UploadStatus, paths,
@@ -214,6 +218,31 @@ impl Transport for HttpTransport {
 
     fn concurrent(&self) -> Option<&(dyn Transport + Sync)> {
         Some(self)
+    }
+
+    fn reference(
+        &self,
+        token: &str,
+        have: &ReferenceVersions,
+    ) -> Result<ReferenceResponse, TransportError> {
+        let resp = self.send(
+            self.client
+                .get(self.url(paths::REFERENCE))
+                .bearer_auth(token)
+                .query(&[("have", encode_have(have))]),
+        )?;
+        self.json(resp)
+    }
+
+    fn import_reference(
+        &self,
+        token: &str,
+        kind: ReferenceKind,
+        req: &ReferenceImportRequest,
+    ) -> Result<ReferenceImportReport, TransportError> {
+        let url = self.url(&format!("{}/{}", paths::REFERENCE, kind.as_str()));
+        let resp = self.send(self.client.post(url).bearer_auth(token).json(req))?;
+        self.json(resp)
     }
 
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {

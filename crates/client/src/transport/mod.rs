@@ -7,6 +7,10 @@ pub mod pin;
 
 use crate::error::ClientError;
 use permitdesk_domain::ids::AttachmentId;
+use permitdesk_protocol::reference::{
+    ReferenceImportReport, ReferenceImportRequest, ReferenceKind, ReferenceResponse,
+    ReferenceVersions,
+};
 use permitdesk_protocol::{
     ApiError, ErrorCode, LoginRequest, LoginResponse, PullQuery, PullResponse, PushRequest,
     PushResponse, RefusalsResponse, UploadStatus,
@@ -83,6 +87,21 @@ pub trait Transport {
         chunk: &[u8],
     ) -> Result<UploadStatus, TransportError>;
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError>;
+    /// `GET /api/v1/reference`: the server's reference versions, and in full every kind newer
+    /// than `have`.
+    fn reference(
+        &self,
+        token: &str,
+        have: &ReferenceVersions,
+    ) -> Result<ReferenceResponse, TransportError>;
+    /// `POST /api/v1/reference/{kind}`: import a new version (市工改办 only; `dry_run` changes
+    /// nothing).
+    fn import_reference(
+        &self,
+        token: &str,
+        kind: ReferenceKind,
+        req: &ReferenceImportRequest,
+    ) -> Result<ReferenceImportReport, TransportError>;
 
     /// This transport, if it may be used from a second thread: the engine then fetches the
     /// next pull page while it stores the current one.
@@ -129,6 +148,21 @@ impl<T: Transport + ?Sized> Transport for &T {
     }
     fn download(&self, token: &str, id: &AttachmentId) -> Result<Vec<u8>, TransportError> {
         (**self).download(token, id)
+    }
+    fn reference(
+        &self,
+        token: &str,
+        have: &ReferenceVersions,
+    ) -> Result<ReferenceResponse, TransportError> {
+        (**self).reference(token, have)
+    }
+    fn import_reference(
+        &self,
+        token: &str,
+        kind: ReferenceKind,
+        req: &ReferenceImportRequest,
+    ) -> Result<ReferenceImportReport, TransportError> {
+        (**self).import_reference(token, kind, req)
     }
     fn concurrent(&self) -> Option<&(dyn Transport + Sync)> {
         (**self).concurrent()

@@ -1,0 +1,154 @@
+//! 参考数据 with real processes (issue 11): a `permitdesk server run` process; the reform office
+//! imports a 2027 holiday table with `permitdesk reference import` (a dry run and a malformed
+//! file change nothing, a window may not import); the window's headless client syncs, and its
+//! `calendar show --json` shows 2027 at version 1, `reference show` and `status` the versions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const HOLIDAYS_2027: &str = r#"
+[[year]]
+year = 2027
+source = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
+holidays = [
+  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
+  { name = "春节", from = 2027-02-06, to = 2027-02-14 },
+]
+workdays = [
+  { date = 2027-02-20, serves = "春节" },
+]
+"#;
+
+fn years(v: &Value) -> Vec<i64> {
+    v["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_reform_office_imports_2027_and_a_synced_window_decides_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    let init = run(
+        &["--json", "server", "init", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(init.status.code(), Some(0));
+    let seed = run(
+        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(seed.status.code(), Some(0));
+    let users = json(&seed);
+    let password = |id: &str| -> String {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["password"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (server, fp) = Server::start(&data, "127.0.0.1:0");
+    let pc = |name: &str| Pc {
+        dir: tmp.path().join(name),
+    };
+    let (reform, window) = (pc("reform-pc"), pc("window-pc"));
+    reform.login(&server.url, &fp, "reform", &password("reform"));
+    window.login(&server.url, &fp, "window", &password("window"));
+    let table = tmp.path().join("holidays-2027.toml");
+    std::fs::write(&table, HOLIDAYS_2027).unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = 2027-13-01 }]\n",
+    )
+    .unwrap();
+    let table = table.to_str().unwrap();
+
+    // Before: the shipped calendar at version 0.
+    let before = window.ok(&["calendar", "show"]);
+    assert_eq!(before["version"], 0, "{before}");
+    assert!(!years(&before).contains(&2027));
+    assert_eq!(before["changed_at"], Value::Null);
+
+    // A dry run, a malformed file and a window's import change nothing.
+    let dry = reform.ok(&["reference", "import", "calendar", table, "--dry-run"]);
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["applied"].as_bool()),
+        (Some(true), Some(false))
+    );
+    let out = reform.cmd(&["reference", "import", "calendar", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("工作日历"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = window.cmd(&["reference", "import", "calendar", table]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("市工改办"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let synced = window.ok(&["sync"]);
+    assert_eq!(
+        synced["reference_updated"],
+        serde_json::json!([]),
+        "{synced}"
+    );
+
+    // The import; the reform office's client has it at once, the window after its sync.
+    let done = reform.ok(&["reference", "import", "calendar", table]);
+    assert_eq!(done["applied"], true, "{done}");
+    assert_eq!(
+        (done["from_version"].as_u64(), done["to_version"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        done["synced"]["reference_updated"],
+        serde_json::json!(["calendar"])
+    );
+    let synced = window.ok(&["sync"]);
+    assert_eq!(
+        synced["reference_updated"],
+        serde_json::json!(["calendar"]),
+        "{synced}"
+    );
+    let after = window.ok(&["calendar", "show"]);
+    assert_eq!(after["version"], 1, "{after}");
+    assert_eq!(years(&after), [2022, 2023, 2024, 2025, 2026, 2027]);
+    assert!(after["changed_at"].is_string());
+    assert_eq!(after["source"], "profile");
+
+    let cat = window.ok(&["catalogue", "show"]);
+    assert_eq!(cat["version"], 0, "{cat}");
+    assert_eq!(cat["catalogue_version"], "2026.1");
+    assert!(cat["items"].as_u64().unwrap() > 10);
+
+    let shown = window.ok(&["reference", "show"]);
+    assert_eq!(shown["versions"]["calendar"], 1, "{shown}");
+    assert_eq!(shown["versions"]["catalogue"], 0);
+    let cal = shown["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "calendar")
+        .unwrap();
+    assert_eq!(cal["changed_by"], "市工改办", "{shown}");
+
+    let status = window.ok(&["status"]);
+    assert_eq!(status["reference"]["calendar"], 1, "{status}");
+    // 2027 is there now: no warning until 1 November 2027.
+    assert_eq!(status["calendar_warning"], Value::Null, "{status}");
+    drop(server);
+}

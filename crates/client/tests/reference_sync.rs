@@ -1,0 +1,222 @@
+//! 参考数据 reaches clients by sync (issue 11), against the real server in process on the
+//! backend PERMITDESK_TEST_DATABASE selects: the reform office imports a catalogue (ZGJ-04 at 20
+//! working days) and a 2027 holiday table through its own client; a window's client syncs, decides
+//! its acceptance with the new catalogue (the server accepts it), and the deadline of the case
+//! accepted on 4 December 2026 turns from provisional (暂定：缺少 2027 年节假日安排) to final.
+//! A dry run and a malformed file change nothing; only the reform office may import.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::{DateTime, Utc};
+use permitdesk_client::clock::ManualClock;
+use permitdesk_client::ops::{CaseAction, case_command};
+use permitdesk_client::reads;
+use permitdesk_client::reference::{self, ImportRequest};
+use permitdesk_client::{ClientError, Profile};
+use permitdesk_domain::case::CaseCommand;
+use permitdesk_domain::ids::CaseId;
+use permitdesk_domain::reference::ReferenceKind as K;
+use permitdesk_domain::time::{from_local, parse_local};
+use permitdesk_protocol::ErrorCode;
+use permitdesk_server::testing::{TestOptions, fixtures};
+use std::sync::Arc;
+use support::*;
+
+const HOLIDAYS_2027: &str = r#"
+[[year]]
+year = 2027
+source = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
+holidays = [
+  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
+  { name = "春节", from = 2027-02-06, to = 2027-02-14 },
+]
+workdays = [
+  { date = 2027-02-20, serves = "春节" },
+]
+"#;
+
+fn at(s: &str) -> DateTime<Utc> {
+    from_local(parse_local(s).unwrap())
+}
+
+/// The demo catalogue with ZGJ-04 (建设工程规划许可证核发) at 20 working days, version 2026.2.
+fn catalogue_20_days() -> String {
+    let text = permitdesk_domain::DEMO_CATALOGUE_TOML;
+    let i = text.find("code = \"ZGJ-04\"").unwrap();
+    let (head, tail) = text.split_at(i);
+    let tail = tail.replacen(
+        "time_limit_working_days = 10",
+        "time_limit_working_days = 20",
+        1,
+    );
+    format!("{head}{tail}").replacen("version = \"2026.1\"", "version = \"2026.2\"", 1)
+}
+
+fn import(p: &mut Profile, kind: &str, content: &str, dry_run: bool) -> reference::ImportOutcome {
+    reference::import(
+        p,
+        &ImportRequest {
+            kind: kind.into(),
+            content: content.into(),
+            dry_run,
+            replace: false,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_2027_table_imported_on_the_server_reaches_a_window_whose_provisional_deadline_becomes_final() {
+    let clock = Arc::new(ManualClock::new(at("2026-12-04T09:00")));
+    let h = Harness::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    let mut reform = client_with_clock(&h, "reform", clock.clone());
+    let mut applicant = client_with_clock(&h, "applicant", clock.clone());
+    let mut window = client_with_clock(&h, "window", clock.clone());
+
+    // A dry run shows what would change and changes nothing.
+    let dry = import(&mut reform.profile, "catalogue", &catalogue_20_days(), true);
+    assert!(dry.report.dry_run && !dry.report.applied, "{dry:?}");
+    assert!(dry.synced.is_none());
+    assert_eq!(reform.profile.reference().unwrap().version(K::Catalogue), 0);
+
+    // The catalogue with ZGJ-04 at 20 working days; the reform office's own client has it at once.
+    let done = import(
+        &mut reform.profile,
+        "catalogue",
+        &catalogue_20_days(),
+        false,
+    );
+    assert!(done.report.applied, "{done:?}");
+    assert_eq!(done.report.to_version, 1);
+    assert_eq!(
+        done.synced.as_ref().unwrap().reference_updated,
+        [K::Catalogue]
+    );
+    assert_eq!(
+        reform.profile.reference().unwrap().catalogue.version,
+        "2026.2"
+    );
+
+    // Only the reform office may import.
+    let err = reference::import(
+        &mut window.profile,
+        &ImportRequest {
+            kind: "calendar".into(),
+            content: HOLIDAYS_2027.into(),
+            dry_run: false,
+            replace: false,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Api(e) if e.code == ErrorCode::Forbidden),
+        "{err:?}"
+    );
+
+    // A case of ZGJ-04 is applied for and accepted on 4 December 2026 at 10:00.
+    ready_project(&h, &mut applicant, &mut window, "P-ref");
+    let org = fixtures::builder_org().unwrap();
+    let form = applicant
+        .profile
+        .attach_file(&write_pdf(applicant.dir.path(), "form"))
+        .unwrap();
+    applicant
+        .profile
+        .act(
+            case("C-ref", fixtures::create_case("P-ref", org)),
+            None,
+            vec![],
+        )
+        .unwrap();
+    applicant
+        .profile
+        .act(
+            case("C-ref", CaseCommand::Submit { stamped_form: form }),
+            None,
+            vec![],
+        )
+        .unwrap();
+    assert_synced(&mut applicant, &h);
+    clock.set(at("2026-12-04T10:00"));
+    window.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert_eq!(window.profile.reference().unwrap().version(K::Catalogue), 1);
+    let id = CaseId::new("C-ref");
+    window
+        .profile
+        .act(case("C-ref", CaseCommand::Receive), None, vec![])
+        .unwrap();
+    let (accept, files) = case_command(
+        &window.profile,
+        &id,
+        CaseAction::Accept { commitment: false },
+    )
+    .unwrap();
+    window.profile.act(accept, None, files).unwrap();
+    assert_synced(&mut window, &h);
+    let accepted = window.profile.store().case(&id).unwrap().unwrap();
+    let terms = accepted.terms.as_ref().unwrap();
+    assert_eq!(
+        (
+            terms.time_limit_working_days,
+            terms.catalogue_version.as_str()
+        ),
+        (20, "2026.2"),
+        "decided with the synced catalogue, and the server accepted it"
+    );
+
+    // Without the 2027 table the deadline is counted Monday to Friday and marked provisional.
+    let before = reads::case_view(window.profile.store(), &id, at("2026-12-05T12:00")).unwrap();
+    assert_eq!(
+        before.provisional.as_deref(),
+        Some("暂定：缺少 2027 年节假日安排"),
+        "{before:?}"
+    );
+    assert_eq!(before.provisional_years, [2027]);
+    assert!(before.deadline.as_deref().unwrap().starts_with("2027-01"));
+    let status = reads::status_at(window.profile.store(), at("2026-12-05T12:00")).unwrap();
+    assert!(
+        status.calendar_warning.as_deref().unwrap().contains("2027"),
+        "{status:?}"
+    );
+
+    // A malformed table is refused with its line and changes nothing.
+    let err = reference::import(
+        &mut reform.profile,
+        &ImportRequest {
+            kind: "calendar".into(),
+            content: "[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = 2027-13-01 }]\n"
+                .into(),
+            dry_run: false,
+            replace: false,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, ClientError::Invalid(_)), "{err:?}");
+    let r = window.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert!(r.reference_updated.is_empty(), "{r:?}");
+
+    // The reform office imports 2027; the window syncs and the deadline is final.
+    let done = import(&mut reform.profile, "calendar", HOLIDAYS_2027, false);
+    assert!(done.report.applied, "{done:?}");
+    let r = window.profile.sync_with(&h.transport(), opts()).unwrap();
+    assert_eq!(r.reference_updated, [K::Calendar], "{r:?}");
+    assert!(r.reference_errors.is_empty(), "{r:?}");
+    let cal = reference::calendar(&window.profile).unwrap();
+    assert_eq!(cal.version, 1);
+    assert_eq!(cal.years, [2022, 2023, 2024, 2025, 2026, 2027]);
+    assert!(cal.changed_by.is_some() && cal.changed_at.is_some());
+    let after = reads::case_view(window.profile.store(), &id, at("2026-12-05T12:00")).unwrap();
+    assert_eq!(after.provisional, None, "{after:?}");
+    assert!(after.provisional_years.is_empty());
+    assert!(after.deadline.is_some());
+    let status = reads::status_at(window.profile.store(), at("2026-12-05T12:00")).unwrap();
+    assert_eq!(status.calendar_warning, None);
+    assert_eq!(status.reference.get(&K::Calendar), Some(&1));
+    assert_eq!(status.reference.get(&K::Catalogue), Some(&1));
+    let shown = reference::show(&window.profile).unwrap();
+    assert_eq!(shown.catalogue_version, "2026.2");
+}
