@@ -607,6 +607,9 @@ pub struct CaseDetail {
     pub project_name: Option<String>,
     /// What this user can do next, as the queue says.
     pub next_action: Option<String>,
+    /// 可办理的操作: the domain's answer for this user (`reads::available_actions`); the case
+    /// page offers exactly the allowed ones.
+    pub available_actions: Vec<permitdesk_domain::case::ActionAvailability>,
 }
 
 #[tauri::command]
@@ -629,7 +632,9 @@ pub async fn case_detail(state: State<'_, AppState>, req: IdRequest) -> Answer<C
                 .map(|q| q.next_action),
             None => None,
         };
+        let available_actions = reads::available_actions(p.store(), &case)?;
         Ok(CaseDetail {
+            available_actions,
             item_name: cat
                 .item(&case.item)
                 .map_or_else(|| case.item.to_string(), |i| i.name.clone()),

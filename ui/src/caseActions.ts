@@ -1,7 +1,7 @@
-// Which actions a user may take on a case, with their shortcuts and the document printed after.
-// The domain decides in the end (a refusal comes back with its reason); this only offers the
-// buttons that make sense for the role and state, narrowed by the shell's `next_actions`.
-import type { Case, CaseActionType, DocumentKind, Role } from './api/types'
+// The buttons of the actions a user may take on a case, with their shortcuts and the document
+// printed after. Which actions are offered is the domain's answer (`available_actions`), never
+// decided here.
+import type { Availability, Case, CaseActionType, DocumentKind, DomainCaseAction } from './api/types'
 
 export interface ActionSpec {
   /** Key of the action (a CaseAction type, or 'accept_commitment' for accept with commitment). */
@@ -25,54 +25,41 @@ const A = (key: ActionSpec['key'], dialog = false, doc?: DocumentKind): Spec => 
   doc,
 })
 
-function candidates(role: Role | undefined, c: Case): Spec[] {
-  const s = c.state
-  switch (role) {
-    case 'window_operator':
-      if (s === 'submitted') return [A('receive')]
-      if (s === 'received') {
-        const out: Spec[] = []
-        if (c.commitment_allowed && c.commitment === 'not_requested') out.push(A('request_commitment'))
-        out.push(A('accept', false, 'acceptance_receipt'))
-        if (c.commitment === 'confirmed') out.push(A('accept_commitment', false, 'acceptance_receipt'))
-        out.push(A('request_correction', true, 'correction_notice'))
-        out.push(A('refuse', true, 'refusal_notice'))
-        return out
-      }
-      return []
-    case 'department_reviewer':
-    case 'utility_unit':
-      if (s === 'received' && c.commitment === 'requested')
-        return [A('confirm_commitment'), A('decline_commitment', true)]
-      if (s === 'in_review')
-        return [
-          A('sign_off'),
-          A('pause', true),
-          A('start_special', true),
-          A('end_special', true),
-          A('extend', true),
-          A('return', true, 'return_notice'),
-          A('complete_granted', true, 'certificate'),
-          A('complete_denied', true, 'completion_notice'),
-        ]
-      if (s === 'paused') return [A('resume'), A('return', true, 'return_notice')]
-      return []
-    case 'applicant':
-      if (s === 'draft') return [A('attach_material', true), A('submit', true), A('withdraw', true)]
-      if (s === 'correction_requested') return [A('attach_material', true), A('submit', true), A('withdraw', true)]
-      if (s === 'paused') return [A('attach_material', true), A('submit_rectification', true)]
-      if (s === 'submitted' || s === 'received' || s === 'in_review') return [A('withdraw', true)]
-      return []
-    default:
-      return []
-  }
+/** The buttons of each action of the domain's case workflow (`CaseAction`), in its order. */
+const BUTTONS: Record<DomainCaseAction, Spec[]> = {
+  create: [],
+  attach_material: [A('attach_material', true)],
+  detach_material: [],
+  submit: [A('submit', true)],
+  receive: [A('receive')],
+  request_commitment_confirmation: [A('request_commitment')],
+  confirm_commitment: [A('confirm_commitment')],
+  decline_commitment: [A('decline_commitment', true)],
+  accept: [A('accept', false, 'acceptance_receipt'), A('accept_commitment', false, 'acceptance_receipt')],
+  request_correction: [A('request_correction', true, 'correction_notice')],
+  refuse_acceptance: [A('refuse', true, 'refusal_notice')],
+  sign_off: [A('sign_off')],
+  pause: [A('pause', true)],
+  submit_rectification: [A('submit_rectification', true)],
+  resume: [A('resume')],
+  start_special_procedure: [A('start_special', true)],
+  end_special_procedure: [A('end_special', true)],
+  extend: [A('extend', true)],
+  return: [A('return', true, 'return_notice')],
+  withdraw: [A('withdraw', true)],
+  complete: [A('complete_granted', true, 'certificate'), A('complete_denied', true, 'completion_notice')],
 }
 
-/** The actions to offer, numbered Alt+1..9 in order. */
-export function availableActions(role: Role | undefined, c: Case, nextActions: string[] = []): ActionSpec[] {
-  let list = candidates(role, c)
-  // When the shell names the next actions by their type, keep only those.
-  const known = nextActions.filter((n) => list.some((a) => a.type === n))
-  if (known.length) list = list.filter((a) => known.includes(a.type))
+/**
+ * The buttons to offer, numbered Alt+1..9 in order: exactly the actions the domain says this
+ * user may take now (`available_actions` of the case detail, the same answer the CLI prints);
+ * nothing about roles or states is decided here. 按告知承诺制受理 appears beside 受理 once the
+ * department has confirmed the commitment (the case's own record says so).
+ */
+export function availableActions(offered: readonly Availability[] | undefined, c: Case): ActionSpec[] {
+  const list = (offered ?? [])
+    .filter((a) => a.refusal === null)
+    .flatMap((a) => BUTTONS[a.action] ?? [])
+    .filter((b) => b.key !== 'accept_commitment' || c.commitment === 'confirmed')
   return list.map((a, i) => ({ ...a, shortcut: `Alt+${i + 1}` }))
 }

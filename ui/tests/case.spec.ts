@@ -15,14 +15,31 @@ import clock from './fixtures/clock.json'
 import actResult from './fixtures/act-result.json'
 import library from './fixtures/material-library.json'
 import projectView from './fixtures/project-view.json'
-import type { Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
+// The domain's own answer (crates/domain/tests/case_workflow.rs writes it; a stale copy fails there).
+import offeredByDomain from './fixtures/available-actions.json'
+import type { Availability, Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
 
 const inReview = caseShow as unknown as Case
 const submitted: Case = { ...inReview, state: 'submitted', accepted_at: null, terms: null, sign_offs: [], pauses: [], procedures: [] }
 const received: Case = { ...submitted, state: 'received' }
 
+/** The domain's available actions for a case in this state, as the logged-in user. */
+function offered(c: Case, role = session.user?.role): Availability[] {
+  const commitment =
+    c.commitment === 'requested'
+      ? '_commitment_requested'
+      : c.commitment === 'confirmed'
+        ? '_commitment_confirmed'
+        : c.state === 'received' && c.commitment_allowed
+          ? '_commitment_allowed'
+          : ''
+  const table = offeredByDomain as unknown as Record<string, Availability[]>
+  return table[`${c.state}${commitment}/${role}`] ?? []
+}
+
 function detail(c: Case, withClock = true): CaseDetail {
   return {
+    available_actions: offered(c),
     case: c,
     trail: trail as unknown as CaseDetail['trail'],
     clock: withClock ? (clock as unknown as CaseDetail['clock']) : { reading: null, used_working_days: null, remaining_working_days: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
@@ -279,16 +296,19 @@ describe('case facts in words', () => {
 })
 
 describe('available actions', () => {
-  it('follow role and state', () => {
-    expect(availableActions('window_operator', { ...received, commitment_allowed: true }).map((a) => a.key)).toEqual([
+  it('are the domain\'s answer, turned into buttons in its order', () => {
+    const keys = (u: UserInfo, c: Case) => availableActions(offered(c, u.role), c).map((a) => a.key)
+    expect(keys(WINDOW, { ...received, commitment_allowed: true })).toEqual([
       'request_commitment', 'accept', 'request_correction', 'refuse',
     ])
-    const keys = (u: UserInfo, c: Case) => availableActions(u.role, c).map((a) => a.key)
     expect(keys(WINDOW, inReview)).toEqual([])
     expect(keys(REVIEWER, submitted)).toEqual([])
-    expect(keys(REVIEWER, { ...inReview, state: 'paused' })).toEqual(['resume', 'return'])
+    // Paused: resume, and the extension and return the domain allows while paused.
+    expect(keys(REVIEWER, { ...inReview, state: 'paused' })).toEqual(['resume', 'extend', 'return'])
     expect(keys(REVIEWER, { ...received, commitment: 'requested' })).toEqual(['confirm_commitment', 'decline_commitment'])
     expect(keys(APPLICANT, { ...inReview, state: 'correction_requested' })).toEqual(['attach_material', 'submit', 'withdraw'])
     expect(keys(WINDOW, { ...received, commitment: 'confirmed', commitment_allowed: true })).toEqual(['accept', 'accept_commitment', 'request_correction', 'refuse'])
+    // Nothing is offered without the domain's answer.
+    expect(availableActions(undefined, received)).toEqual([])
   })
 })

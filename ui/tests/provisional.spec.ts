@@ -77,6 +77,7 @@ describe('provisional deadlines on the case page', () => {
       department_name: '哈尔滨市发展和改革委员会',
       project_name: '哈尔滨新区智能制造厂房',
       next_action: null,
+      available_actions: [],
     }
   }
 

@@ -183,6 +183,33 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     reviewer.offline(&["case", "sign-off", &case]);
     let st = reviewer.ok(&["status"]);
     assert_eq!(st["pending"], 2);
+    // 可办理的操作: the domain's answer, offline, the same list the desktop app offers.
+    let allowed = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["refusal"].is_null())
+            .map(|a| a["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let actions = reviewer.ok(&["case", "actions", &case]);
+    assert!(
+        allowed(&actions).contains(&"sign_off".to_owned()),
+        "{actions}"
+    );
+    assert!(
+        !allowed(&actions).contains(&"accept".to_owned()),
+        "{actions}"
+    );
+    let accept = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "accept")
+        .unwrap();
+    assert_eq!(accept["refusal"], "角色“审批部门”不能受理", "{accept}");
+    let window_view = window.ok(&["case", "actions", &case]);
+    assert!(allowed(&window_view).is_empty(), "{window_view}");
     assert_eq!(
         reviewer.ok(&["case", "show", &case])["sign_offs"]
             .as_array()

@@ -4,8 +4,8 @@
 use crate::error::{ClientError, Result};
 use crate::store::{OutboxEntry, RefusalEntry, Store, StoredEvent, UploadEntry};
 use chrono::{DateTime, Utc};
-use permitdesk_domain::actor::Role;
-use permitdesk_domain::case::{Case, CaseState, CommitmentStatus};
+use permitdesk_domain::actor::{Actor, Role};
+use permitdesk_domain::case::{ActionAvailability, Case, CaseState, CommitmentStatus};
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::project::Project;
@@ -160,6 +160,24 @@ pub struct CaseView {
     pub provisional_years: Vec<i32>,
     /// Why the clock could not be read at all, if so.
     pub clock_error: Option<String>,
+    /// 可办理的操作: every action of the workflow with the domain's reason where the logged-in
+    /// user may not take it now (empty when nobody is logged in).
+    pub available_actions: Vec<ActionAvailability>,
+}
+
+/// What the logged-in user may do with `case` now, and why not the rest: the domain's answer
+/// (`Case::available_actions`), shown as it is by the app and the CLI.
+pub fn available_actions(store: &Store, case: &Case) -> Result<Vec<ActionAvailability>> {
+    Ok(match store.sync_state()?.user {
+        Some(user) => case.available_actions(&Actor {
+            user: user.id,
+            name: user.name,
+            role: user.role,
+            department: user.department,
+            organisation: user.organisation,
+        }),
+        None => Vec::new(),
+    })
 }
 
 /// One local case with its clock read at `as_of`, with the profile's calendar.
@@ -178,8 +196,10 @@ pub fn case_view(store: &Store, id: &CaseId, as_of: DateTime<Utc>) -> Result<Cas
         provisional: None,
         provisional_years: Vec::new(),
         clock_error: None,
+        available_actions: Vec::new(),
         case,
     };
+    view.available_actions = available_actions(store, &view.case)?;
     if let Some(input) = view.case.clock_input() {
         match clock.evaluate(&input, to_local(as_of)) {
             Ok(r) => {

@@ -340,11 +340,20 @@ fn a_provisional_deadline_is_printed_as_provisional() {
     let mut v = demo::acceptance_receipt();
     v.deadline = v.accepted_at + chrono::Duration::days(100);
     v.deadline_note = Some("暂定：缺少 2027 年节假日安排".into());
-    let text = text_of(&render_acceptance_receipt(&v).unwrap(), "receipt-provisional.pdf");
+    let text = text_of(
+        &render_acceptance_receipt(&v).unwrap(),
+        "receipt-provisional.pdf",
+    );
     let mark = squeeze("暂定：缺少 2027 年节假日安排，以国务院公布的节假日安排为准");
     assert_eq!(text.matches(&mark).count(), 2, "{text}");
     let mut c = demo::completion_notice();
     c.used_note = Some("暂定：缺少 2027 年节假日安排".into());
-    let text = text_of(&render_completion_notice(&c).unwrap(), "completion-provisional.pdf");
-    assert!(text.contains(&squeeze("2个工作日（暂定：缺少 2027 年节假日安排）")), "{text}");
+    let text = text_of(
+        &render_completion_notice(&c).unwrap(),
+        "completion-provisional.pdf",
+    );
+    assert!(
+        text.contains(&squeeze("2个工作日（暂定：缺少 2027 年节假日安排）")),
+        "{text}"
+    );
 }

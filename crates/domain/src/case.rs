@@ -110,6 +110,17 @@ pub enum CommitmentStatus {
     Declined,
 }
 
+impl CommitmentStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentStatus::NotRequested => "未发起",
+            CommitmentStatus::Requested => "待部门确认",
+            CommitmentStatus::Confirmed => "部门已确认",
+            CommitmentStatus::Declined => "部门不同意",
+        }
+    }
+}
+
 /// What the case was accepted under; fixed at 受理 so later catalogue edits do not change it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptanceTerms {
@@ -529,6 +540,8 @@ pub enum CaseError {
     CommitmentNotConfirmed { status: CommitmentStatus },
     #[error("尚未发起告知承诺确认")]
     CommitmentNotRequested,
+    #[error("告知承诺确认已发起（{}），不能重复发起", status.label())]
+    CommitmentAlreadyRequested { status: CommitmentStatus },
     #[error("应由“{expected}”签署，不能由“{requested}”签署")]
     WrongReviewLevel { expected: String, requested: String },
     #[error("层级审批已全部签署，无需再签")]
@@ -958,10 +971,14 @@ impl Case {
             A::Receive => need(state == S::Submitted),
             A::RequestCommitmentConfirmation => {
                 need(state == S::Received)?;
-                if self.commitment_allowed {
-                    Ok(())
-                } else {
+                if !self.commitment_allowed {
                     Err(CaseError::CommitmentNotAllowed)
+                } else if self.commitment != CommitmentStatus::NotRequested {
+                    Err(CaseError::CommitmentAlreadyRequested {
+                        status: self.commitment,
+                    })
+                } else {
+                    Ok(())
                 }
             }
             A::ConfirmCommitment | A::DeclineCommitment => {

@@ -87,6 +87,7 @@ fn step(name: &str) -> (Role, CaseCommand) {
     use CaseCommand as C;
     match name {
         "create" => (Role::Applicant, create(true)),
+        "create_plain" => (Role::Applicant, create(false)),
         "attach" => (
             Role::Applicant,
             C::AttachMaterial {
@@ -1063,4 +1064,81 @@ fn available_actions_agree_with_decide() {
             }
         }
     }
+}
+
+/// The desktop UI's tests are given the domain's own answer, not a copy of its rules:
+/// `ui/tests/fixtures/available-actions.json` is this table. Regenerate it with
+/// `UPDATE_FIXTURES=1 cargo test -p permitdesk-domain --test case_workflow`; the test fails
+/// while the file is stale.
+#[test]
+fn the_ui_fixture_of_available_actions_is_the_domains_answer() {
+    let entries: [(&str, &str, Role); 12] = [
+        ("draft/applicant", DRAFT, Role::Applicant),
+        ("submitted/window_operator", SUBMITTED, Role::WindowOperator),
+        (
+            "submitted/department_reviewer",
+            SUBMITTED,
+            Role::DepartmentReviewer,
+        ),
+        (
+            "received/window_operator",
+            "create_plain attach submit receive",
+            Role::WindowOperator,
+        ),
+        (
+            "received_commitment_allowed/window_operator",
+            RECEIVED,
+            Role::WindowOperator,
+        ),
+        (
+            "received_commitment_requested/department_reviewer",
+            "create attach submit receive ask_commitment",
+            Role::DepartmentReviewer,
+        ),
+        (
+            "received_commitment_confirmed/window_operator",
+            "create attach submit receive ask_commitment confirm_commitment",
+            Role::WindowOperator,
+        ),
+        (
+            "in_review/department_reviewer",
+            IN_REVIEW,
+            Role::DepartmentReviewer,
+        ),
+        ("in_review/window_operator", IN_REVIEW, Role::WindowOperator),
+        (
+            "paused/department_reviewer",
+            "create attach submit receive accept pause",
+            Role::DepartmentReviewer,
+        ),
+        (
+            "correction_requested/applicant",
+            "create attach submit receive correction",
+            Role::Applicant,
+        ),
+        (
+            "granted/applicant",
+            "create attach submit receive accept sign1 sign2 sign3 grant",
+            Role::Applicant,
+        ),
+    ];
+    let table: std::collections::BTreeMap<&str, Vec<ActionAvailability>> = entries
+        .iter()
+        .map(|(key, path, role)| {
+            let (case, _, _) = run(path);
+            (*key, case.unwrap().available_actions(&actor(*role)))
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&table).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../ui/tests/fixtures/available-actions.json");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == json,
+        "{} is stale: run UPDATE_FIXTURES=1 cargo test -p permitdesk-domain --test case_workflow",
+        path.display()
+    );
 }

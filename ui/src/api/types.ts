@@ -430,6 +430,41 @@ export interface CaseDetail {
   project_name: string | null
   /** What this user is expected to do next, as the queue says. */
   next_action: string | null
+  /** 可办理的操作: every action of the workflow, with the domain's reason where this user may not take it now. */
+  available_actions: Availability[]
+}
+
+/** The actions of the domain's case workflow (`CaseAction` in crates/domain/src/case.rs). */
+export type DomainCaseAction =
+  | 'create'
+  | 'attach_material'
+  | 'detach_material'
+  | 'submit'
+  | 'receive'
+  | 'request_commitment_confirmation'
+  | 'confirm_commitment'
+  | 'decline_commitment'
+  | 'accept'
+  | 'request_correction'
+  | 'refuse_acceptance'
+  | 'sign_off'
+  | 'pause'
+  | 'submit_rectification'
+  | 'resume'
+  | 'start_special_procedure'
+  | 'end_special_procedure'
+  | 'extend'
+  | 'return'
+  | 'withdraw'
+  | 'complete'
+
+/** One action and whether this user may take it now (the domain's `Availability`). */
+export interface Availability {
+  action: DomainCaseAction
+  /** Its Chinese name, e.g. 受理. */
+  label: string
+  /** null: allowed now; otherwise the sentence the domain would refuse it with. */
+  refusal: string | null
 }
 
 export type CaseAction =

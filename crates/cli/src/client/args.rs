@@ -370,6 +370,9 @@ pub enum CaseCommand {
     },
     /// Show a case as the local store has it.
     Show { case: String },
+    /// 可办理的操作: what the logged-in user may do with the case now, and why not the rest
+    /// (the domain's answer, the same list the desktop app offers).
+    Actions { case: String },
 }
 
 #[derive(Debug, Args)]

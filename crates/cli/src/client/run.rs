@@ -404,6 +404,32 @@ fn attach_files(
 fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
     use permitdesk_client::ops::CaseAction as A;
     let (case, action, opts) = match c {
+        CaseCommand::Actions { case } => {
+            let now = p.corrected_now().map_err(client_err)?;
+            let v = match reads::case_view(p.store(), &case_id(&case), now) {
+                Err(ClientError::NotFound { .. }) => {
+                    return Err(CliError::Invalid(format!("本地没有办件“{case}”，请先同步")));
+                }
+                other => other.map_err(client_err)?,
+            };
+            let actions = v.available_actions;
+            return out.print(&actions, || {
+                let mut s = format!(
+                    "办件 {}（{}）可办理的操作：\n",
+                    v.case.id,
+                    v.case.state.label()
+                );
+                for a in actions.iter().filter(|a| a.refusal.is_none()) {
+                    s.push_str(&format!("  ✓ {}\n", a.label));
+                }
+                for a in &actions {
+                    if let Some(why) = &a.refusal {
+                        s.push_str(&format!("  ✗ {}：{why}\n", a.label));
+                    }
+                }
+                s
+            });
+        }
         CaseCommand::Show { case } => {
             let now = p.corrected_now().map_err(client_err)?;
             let v = match reads::case_view(p.store(), &case_id(&case), now) {
