@@ -1268,3 +1268,33 @@ pub async fn reference_import(
     }
     Ok(outcome)
 }
+
+#[derive(Debug, Deserialize)]
+pub struct NotificationsRequest {
+    #[serde(default)]
+    pub after: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotificationsAnswer {
+    pub notifications: Vec<permitdesk_client::notifications::NotificationView>,
+    pub cursor: u64,
+}
+
+/// 系统通知 for this user (online): deadline warnings, deadlines moved by a new holiday table,
+/// deemed consent; the same sentences `permitdesk notifications` prints.
+#[tauri::command]
+pub async fn notifications(
+    state: State<'_, AppState>,
+    req: NotificationsRequest,
+) -> Answer<NotificationsAnswer> {
+    with_profile(&state, move |p| {
+        let (notifications, cursor) =
+            permitdesk_client::notifications::notifications(p, req.after)?;
+        Ok(NotificationsAnswer {
+            notifications,
+            cursor,
+        })
+    })
+    .await
+}

@@ -94,6 +94,7 @@ macro_rules! with_commands {
             $crate::commands::planning_zones,
             $crate::commands::reference_show,
             $crate::commands::reference_import,
+            $crate::commands::notifications,
         ])
     };
 }

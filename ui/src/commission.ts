@@ -4,6 +4,7 @@
 // user may take on a commission (mirrors CommissionAction::allowed_roles and the states of
 // Commission::decide). Pure, tested.
 import type { Commission, CommissionCommand, CommissionState, DomainCommand, SelectionRule, UserInfo } from './api/types'
+import { t } from './i18n'
 
 export function commissionCommand(id: string, command: CommissionCommand): DomainCommand {
   return { entity: 'commission', commission: id.trim(), command }
@@ -66,15 +67,14 @@ export function fenToYuan(fen: number): string {
 }
 
 /** The announced 选取方式 line of a competitive request (written into 服务需求 when published). */
-export const RULE_LINE: Record<'lowest_price' | 'random_draw', string> = {
-  lowest_price: '选取方式：最低价',
-  random_draw: '选取方式：随机抽取',
+export function ruleLine(rule: 'lowest_price' | 'random_draw'): string {
+  return t().commission.ruleLine[rule]
 }
 
 export function announcedRule(requirements: string | null): 'lowest_price' | 'random_draw' | null {
   if (!requirements) return null
-  if (requirements.includes(RULE_LINE.random_draw)) return 'random_draw'
-  if (requirements.includes(RULE_LINE.lowest_price)) return 'lowest_price'
+  if (requirements.includes(ruleLine('random_draw'))) return 'random_draw'
+  if (requirements.includes(ruleLine('lowest_price'))) return 'lowest_price'
   return null
 }
 

@@ -3,6 +3,7 @@
 // domain's `decide` allows a user in each state (mirrored here so buttons show only then), and
 // the GeoJSON import of a site (site.rs `Polygon::from_geojson`).
 import type { Consultation, ConsultationState, DomainCommand, Site, UserInfo, ZoneFinding } from './api/types'
+import { fmt, t } from './i18n'
 
 export type PlanningChannel = 'reserve_library' | 'implementation_library' | 'multi_plan_platform'
 export type Datum = 'wgs84' | 'cgcs2000'
@@ -125,8 +126,11 @@ export function leadActions(
 
 export class GeoJsonError extends Error {}
 
+const geoMsg = () => t().consultation.geojson
+const malformed = (detail: string) => new GeoJsonError(fmt(geoMsg().malformed, { detail }))
+
 function position(p: unknown): { lon_e7: number; lat_e7: number } {
-  const bad = () => new GeoJsonError(`“${JSON.stringify(p)}”不是有效的经纬度坐标`)
+  const bad = () => new GeoJsonError(fmt(geoMsg().badPosition, { position: JSON.stringify(p) }))
   if (!Array.isArray(p) || p.length < 2) throw bad()
   const [lon, lat] = p
   if (typeof lon !== 'number' || typeof lat !== 'number' || !isFinite(lon) || !isFinite(lat)) throw bad()
@@ -138,17 +142,17 @@ function geometryOf(v: Record<string, unknown>): Record<string, unknown> {
   const type = v.type
   if (type === 'FeatureCollection') {
     const features = Array.isArray(v.features) ? (v.features as Record<string, unknown>[]) : []
-    if (features.length !== 1) throw new GeoJsonError(`GeoJSON 格式有误：应只含一个项目红线要素，实际为 ${features.length} 个`)
+    if (features.length !== 1) throw malformed(fmt(geoMsg().oneFeature, { count: features.length }))
     return geometryOf(features[0] ?? {})
   }
   if (type === 'Feature') {
     const g = v.geometry
-    if (!g || typeof g !== 'object') throw new GeoJsonError('GeoJSON 格式有误：Feature 缺少 geometry')
+    if (!g || typeof g !== 'object') throw malformed(geoMsg().noGeometry)
     return geometryOf(g as Record<string, unknown>)
   }
   if (type === 'Polygon') return v
-  if (typeof type !== 'string') throw new GeoJsonError('GeoJSON 格式有误：缺少 type')
-  throw new GeoJsonError(`GeoJSON 格式有误：项目红线应为 Polygon（面），实际为 ${type}`)
+  if (typeof type !== 'string') throw malformed(geoMsg().noType)
+  throw malformed(fmt(geoMsg().notPolygon, { type }))
 }
 
 /**
@@ -162,19 +166,19 @@ export function siteFromGeoJson(text: string, datum: Datum): Site {
   try {
     v = JSON.parse(text)
   } catch (e) {
-    throw new GeoJsonError(`GeoJSON 格式有误：${(e as Error).message}`)
+    throw malformed((e as Error).message)
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new GeoJsonError('GeoJSON 格式有误：应为对象')
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw malformed(geoMsg().notObject)
   const g = geometryOf(v as Record<string, unknown>)
-  if (!Array.isArray(g.coordinates)) throw new GeoJsonError('GeoJSON 格式有误：缺少 coordinates')
+  if (!Array.isArray(g.coordinates)) throw malformed(geoMsg().noCoordinates)
   const rings = (g.coordinates as unknown[]).map((ring, r) => {
-    if (!Array.isArray(ring)) throw new GeoJsonError('GeoJSON 格式有误：坐标环应为坐标数组')
+    if (!Array.isArray(ring)) throw malformed(geoMsg().ringNotArray)
     const ps = ring.map(position)
-    if (ps.length < 4) throw new GeoJsonError(`第 ${r + 1} 个坐标环只有 ${ps.length} 个点，至少需要 4 个点（首尾相同）`)
+    if (ps.length < 4) throw new GeoJsonError(fmt(geoMsg().ringTooShort, { ring: r + 1, count: ps.length }))
     const [a, b] = [ps[0]!, ps[ps.length - 1]!]
-    if (a.lon_e7 !== b.lon_e7 || a.lat_e7 !== b.lat_e7) throw new GeoJsonError(`第 ${r + 1} 个坐标环未闭合：最后一个点应与第一个点相同`)
+    if (a.lon_e7 !== b.lon_e7 || a.lat_e7 !== b.lat_e7) throw new GeoJsonError(fmt(geoMsg().ringNotClosed, { ring: r + 1 }))
     return ps
   })
-  if (!rings.length) throw new GeoJsonError('图形没有任何坐标环')
+  if (!rings.length) throw new GeoJsonError(geoMsg().noRings)
   return { datum, polygon: { rings } }
 }

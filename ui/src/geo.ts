@@ -1,6 +1,7 @@
 // The site polygon on a plain offline map: an equirectangular projection around the polygon's
 // centroid (x east, y north, metres), fitted into an SVG viewport; a scale bar of a round length.
 import type { Position } from './api/types'
+import { fmt, t } from './i18n'
 
 export const EARTH_RADIUS_M = 6_371_008.8
 
@@ -67,7 +68,7 @@ export function layout(rings: Position[][], width: number, height: number, margi
   return {
     rings: projected.map((r) => r.map((p) => ({ x: cx + p.x * unitsPerMetre, y: cy - p.y * unitsPerMetre }))),
     metresPerUnit,
-    scaleBar: { metres, length: metres * unitsPerMetre, label: metres >= 1000 ? `${metres / 1000} 千米` : `${metres} 米` },
+    scaleBar: { metres, length: metres * unitsPerMetre, label: metres >= 1000 ? fmt(t().consultation.scaleKm, { n: metres / 1000 }) : fmt(t().consultation.scaleM, { n: metres }) },
     origin,
   }
 }
@@ -87,15 +88,13 @@ export function placeRings(l: MapLayout, rings: Position[][], width: number, hei
 
 export type ZoneKind = 'residential' | 'commercial' | 'industrial' | 'ecological' | 'farmland' | 'education' | 'other'
 
+/** The kinds told by keywords, in the order they are tried. */
+const ZONE_ORDER = ['ecological', 'farmland', 'residential', 'commercial', 'industrial', 'education'] as const
+
 /** The kind of a planning zone from its 用地性质 / 管控类型 (land_use), for the fill colour. */
 export function zoneKind(landUse: string): ZoneKind {
-  if (/生态|红线|绿地|G1/.test(landUse)) return 'ecological'
-  if (/农田|耕地/.test(landUse)) return 'farmland'
-  if (/居住|R\d/.test(landUse)) return 'residential'
-  if (/商业|商务|B\d/.test(landUse)) return 'commercial'
-  if (/工业|仓储|M\d|W\d/.test(landUse)) return 'industrial'
-  if (/教育|学校|A3/.test(landUse)) return 'education'
-  return 'other'
+  const words = t().consultation.zoneKeywords
+  return ZONE_ORDER.find((k) => new RegExp(words[k]).test(landUse)) ?? 'other'
 }
 
 /** Light fills by zone kind (the site stays on top in blue). */

@@ -1,6 +1,7 @@
 // Helpers of the statistics screens: cells as the documents crate prints them, the seed's
 // grouped column headers, periods, working time in words.
 import type { Cell, Cost, WorkingTime, StatisticsReport } from './api/types'
+import { fmt, t } from './i18n'
 export { TABLE_COLUMNS } from './statsColumns'
 
 /** statistics::Cell::display. */
@@ -19,7 +20,7 @@ export function cellText(c: Cell | null | undefined): string {
       // NaiveDateTime "2024-10-08T09:30:00" -> "2024-10-08 09:30"
       return c.value.replace('T', ' ').slice(0, 16)
     case 'yes_no':
-      return c.value ? '是' : '否'
+      return c.value ? t().app.yes : t().app.no
   }
 }
 
@@ -93,14 +94,14 @@ export function workingDays(w: WorkingTime | null | undefined): number {
 
 /** "4.38个工作日". */
 export function workingTimeText(w: WorkingTime | null | undefined): string {
-  return `${workingDays(w).toFixed(2)}个工作日`
+  return fmt(t().statistics.workingTime, { days: workingDays(w).toFixed(2) })
 }
 
 /** Cost's Display: "300.00元（另有1项市场调节价）". */
 export function costText(c: Cost | null | undefined): string {
   if (!c) return ''
-  const s = `${Math.floor(c.fen / 100)}.${p2(c.fen % 100)}元`
-  return c.market_priced > 0 ? `${s}（另有${c.market_priced}项市场调节价）` : s
+  const s = fmt(t().statistics.yuan, { yuan: `${Math.floor(c.fen / 100)}.${p2(c.fen % 100)}` })
+  return c.market_priced > 0 ? fmt(t().statistics.marketPriced, { cost: s, count: c.market_priced }) : s
 }
 
 /** "37.5%". */

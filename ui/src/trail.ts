@@ -1,7 +1,7 @@
 // Reading trail events generically: a case event is {at, actor, opinion, change: {change}},
 // a project event is {type, actor, at, ...}; both are sealed in {entity, sealed: {seq, event}}.
 import type { StoredEvent } from './api/types'
-import { t } from './i18n'
+import { fmt, t } from './i18n'
 import { itemName, departmentName, flowName, catalogueRef } from './stores/catalogue'
 
 export interface TrailLine {
@@ -50,64 +50,69 @@ const shortHash = (v: unknown): string => {
   return s.length > 16 ? `${s.slice(0, 8)}…` : s
 }
 
+/** "名称：值". */
+const kv = (label: string, value: string): string => fmt(t().app.labelled, { label, value })
+const sep = (): string => t().app.semicolon
+
 /** One field of an event as "名称：值" in Chinese; null when it is not worth showing. */
 function field(key: string, v: unknown): string | null {
   const m = t().trailFields
   const o = obj(v)
   switch (key) {
     case 'item':
-      return `${m.item}：${itemName(str(v))}`
+      return kv(m.item, itemName(str(v)))
     case 'department':
-      return `${m.department}：${departmentName(str(v))}`
+      return kv(m.department, departmentName(str(v)))
     case 'applicant':
-      return `${m.applicant}：${str(v)}`
+      return kv(m.applicant, str(v))
     case 'owner':
-      return `${m.owner}：${str(v)}`
+      return kv(m.owner, str(v))
     case 'material':
-      return `${m.material}：${str(v)}`
+      return kv(m.material, str(v))
     case 'attachment':
     case 'stamped_form':
     case 'file':
-      return `${m.file}：${shortHash(v)}`
+      return kv(m.file, shortHash(v))
     case 'level':
-      return `${m.level}：${str(v)}`
+      return kv(m.level, str(v))
     case 'kind':
-      return `${m.kind}：${t().specialKinds[str(v)] ?? str(v)}`
+      return kv(m.kind, t().specialKinds[str(v)] ?? str(v))
     case 'summary':
-      return `${m.summary}：${str(v)}`
+      return kv(m.summary, str(v))
     case 'reason':
     case 'note':
-      return `${m.reason}：${str(v)}`
+      return kv(m.reason, str(v))
     case 'reasons':
     case 'problems':
-      return `${m.reason}：${(Array.isArray(v) ? v : [v]).map(str).join('；')}`
+      return kv(m.reason, (Array.isArray(v) ? v : [v]).map(str).join(sep()))
     case 'points':
-      return `${m.points}：${(Array.isArray(v) ? v : []).map((p) => `${str(obj(p).material)}（${str(obj(p).reason)}）`).join('；')}`
+      return kv(m.points, (Array.isArray(v) ? v : []).map((p) => fmt(t().app.aside, { text: str(obj(p).material), aside: str(obj(p).reason) })).join(sep()))
     case 'days':
-      return `${m.days}：${str(v)} ${t().application.workingDays}`
+      return kv(m.days, `${str(v)} ${t().application.workingDays}`)
     case 'approved_by':
-      return `${m.approvedBy}：${str(v)}`
+      return kv(m.approvedBy, str(v))
     case 'flow':
-      return `${m.flow}：${flowName(str(v))}`
+      return kv(m.flow, flowName(str(v)))
     case 'category':
-      return `${m.category}：${catalogueRef.value?.categories.find((c) => c.code === str(v))?.name ?? str(v)}`
+      return kv(m.category, catalogueRef.value?.categories.find((c) => c.code === str(v))?.name ?? str(v))
     case 'terms': {
       const levels = Array.isArray(o.review_levels) ? (o.review_levels as unknown[]).map(str) : []
       const days = Number(o.time_limit_working_days)
-      const parts = [days > 0 ? `${m.timeLimit} ${days} ${t().application.workingDays}` : '', levels.length ? `${m.levels}：${levels.join(' → ')}` : '']
-      return parts.filter(Boolean).join('；') || null
+      const parts = [days > 0 ? `${m.timeLimit} ${days} ${t().application.workingDays}` : '', levels.length ? kv(m.levels, levels.join(' → ')) : '']
+      return parts.filter(Boolean).join(sep()) || null
     }
     case 'decision': {
       const d = str(o.decision)
       const cert = obj(o.certificate)
       const head = d === 'granted' ? m.granted : d === 'denied' ? m.denied : d
-      const c = cert.name ? `；${m.certificate}：${str(cert.name)}（${str(cert.number)}）${cert.valid_until ? `，${m.validUntil} ${str(cert.valid_until)}` : ''}` : ''
+      const validUntil = cert.valid_until ? `${t().app.comma}${m.validUntil} ${str(cert.valid_until)}` : ''
+      const c = cert.name ? sep() + kv(m.certificate, fmt(t().app.aside, { text: str(cert.name), aside: str(cert.number) })) + validUntil : ''
       return `${head}${c}`
     }
     case 'details':
-      return o.name ? `${m.project}：${str(o.name)}（${str(o.code)}）` : null
+      return o.name ? kv(m.project, fmt(t().app.aside, { text: str(o.name), aside: str(o.code) })) : null
     case 'works':
-      return typeof v === 'object' && o.name ? `${m.works}：${str(o.name)}` : null
+      return typeof v === 'object' && o.name ? kv(m.works, str(o.name)) : null
     case 'commitment_allowed':
     case 'commitment_based':
       return v === true ? m.commitment : null
@@ -117,7 +122,7 @@ function field(key: string, v: unknown): string | null {
       return v === false ? m.untimed : m.timed
     default:
       if (SILENT.has(key)) return null
-      return `${key}：${typeof v === 'object' ? JSON.stringify(v) : str(v)}`
+      return kv(key, typeof v === 'object' ? JSON.stringify(v) : str(v))
   }
 }
 
@@ -127,5 +132,5 @@ export function detailsText(rest: Record<string, unknown>): string {
     .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
     .map(([k, v]) => field(k, v))
     .filter((x): x is string => !!x)
-    .join('；')
+    .join(sep())
 }

@@ -6,13 +6,13 @@ import { t, fmt } from './i18n'
 export function actOutcome(r: ActResult): { ok: boolean; message: string } {
   const refused = r.refused ?? []
   if (refused.length) {
-    return { ok: false, message: t().errors.refusedPrefix + refused.map((x) => x.message).join('；') }
+    return { ok: false, message: t().errors.refusedPrefix + refused.map((x) => x.message).join(t().app.semicolon) }
   }
   if (r.offline) return { ok: true, message: t().errors.offlineQueued }
   if (r.synced) return { ok: true, message: t().errors.synced }
   if (r.sync_error) {
     // A network failure is said in words; another sync error is shown as the shell gave it.
-    const message = isNetworkError(r.sync_error) ? t().errors.offlineQueued : `${t().errors.queued}（${r.sync_error}）`
+    const message = isNetworkError(r.sync_error) ? t().errors.offlineQueued : fmt(t().app.aside, { text: t().errors.queued, aside: r.sync_error })
     return { ok: true, message }
   }
   return { ok: true, message: t().errors.queued }

@@ -9,6 +9,7 @@ pub use error::{ClientError, Result};
 pub mod drafts;
 pub mod engine;
 pub mod market;
+pub mod notifications;
 pub mod ops;
 pub mod papers;
 pub mod profile;

@@ -219,4 +219,21 @@ fn a_2027_table_imported_on_the_server_reaches_a_window_whose_provisional_deadli
     assert_eq!(status.reference.get(&K::Catalogue), Some(&1));
     let shown = reference::show(&window.profile).unwrap();
     assert_eq!(shown.catalogue_version, "2026.2");
+
+    // Whoever may see the case is told its deadline moved, from what to what.
+    let (notes, cursor) =
+        permitdesk_client::notifications::notifications(&window.profile, 0).unwrap();
+    let moved: Vec<_> = notes
+        .iter()
+        .filter(|n| n.kind == "deadline_moved" && n.entity == format!("case:{id}"))
+        .collect();
+    assert_eq!(moved.len(), 1, "{notes:?}");
+    assert!(
+        moved[0].message.contains("（暂定） 调整为") && moved[0].message.contains("节假日安排更新"),
+        "{}",
+        moved[0].message
+    );
+    let (again, _) =
+        permitdesk_client::notifications::notifications(&window.profile, cursor).unwrap();
+    assert!(again.is_empty(), "{again:?}");
 }

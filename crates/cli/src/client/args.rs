@@ -16,6 +16,13 @@ pub enum ClientCommand {
     /// 状态: queued commands, refusals, uploads, last sync, reference versions and the warning
     /// that next year's holiday table is missing.
     Status,
+    /// 系统通知: deadline warnings, deadlines moved by a new holiday table (from what to what),
+    /// deemed consent — for the entities this user may see (online).
+    Notifications {
+        /// Only those after this notice id (the `cursor` of the previous answer).
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+    },
     /// 参考数据: show the versions this profile decides with, or import a new version on the
     /// server (市工改办).
     #[command(subcommand)]

@@ -58,6 +58,21 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
         ClientCommand::Sync => sync(&mut p, out),
         ClientCommand::Reference(c) => super::reference::run(&mut p, c, out),
         ClientCommand::Status => status(&p, out),
+        ClientCommand::Notifications { after } => {
+            let (list, cursor) =
+                permitdesk_client::notifications::notifications(&p, after).map_err(client_err)?;
+            out.print(
+                &serde_json::json!({ "notifications": list, "cursor": cursor }),
+                || {
+                    if list.is_empty() {
+                        return "没有新的通知".to_owned();
+                    }
+                    list.iter()
+                        .map(|n| format!("{}  {}\n", n.at, n.message))
+                        .collect()
+                },
+            )
+        }
         ClientCommand::Project(c) => project(&mut p, c, out),
         ClientCommand::Apply(a) => apply(&mut p, a, out),
         ClientCommand::Case(c) => case(&mut p, c, out),

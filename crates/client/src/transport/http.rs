@@ -105,6 +105,23 @@ fn api_error(status: u16, body: &[u8]) -> TransportError {
 }
 
 impl HttpTransport {
+    /// `GET /api/v1/notifications?after=ID`: what the server announced about entities this
+    /// user may see (deadline warnings, deadlines moved by a new holiday table, deemed consent).
+    pub fn notifications(
+        &self,
+        token: &str,
+        after: u64,
+    ) -> Result<permitdesk_protocol::NotificationsResponse, TransportError> {
+        let q = [("after", after.to_string())];
+        let resp = self.send(
+            self.client
+                .get(self.url(paths::NOTIFICATIONS))
+                .bearer_auth(token)
+                .query(&q),
+        )?;
+        self.json(resp)
+    }
+
     /// `GET /api/v1/statistics`: the answer's bytes (the domain's JSON, or xlsx/CSV/PDF).
     pub fn statistics(
         &self,

@@ -1,0 +1,131 @@
+//! 系统通知: what the server announced about the entities this user may see: deadlines that
+//! turn yellow or red, deadlines moved by a new holiday table (from what to what), deemed
+//! consent. Read online; each notice is put in one Chinese sentence here, so the CLI and the
+//! desktop app say the same.
+
+use crate::error::Result;
+use crate::profile::Profile;
+use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_protocol::Notification;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One notice as a user reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotificationView {
+    pub id: u64,
+    /// `case:C-1`, `consultation:K-1`...
+    pub entity: String,
+    /// `deadline_moved`, `warning`, `deemed_consent`...
+    pub kind: String,
+    /// The sentence shown, e.g. 办件 C-1：办理期限由 2027-01-01T17:00（暂定） 调整为 2027-01-04T17:00（节假日安排更新）.
+    pub message: String,
+    /// Beijing time, `YYYY-MM-DDTHH:MM`.
+    pub at: String,
+    pub payload: Value,
+}
+
+/// The notices after `after` (0: all), oldest first, and the cursor to pass next time.
+pub fn notifications(p: &Profile, after: u64) -> Result<(Vec<NotificationView>, u64)> {
+    let t = p.transport()?;
+    let token = p.token()?;
+    let answer = t.notifications(&token, after)?;
+    Ok((
+        answer.notifications.iter().map(view).collect(),
+        answer.cursor,
+    ))
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(|x| match x {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    })
+}
+
+fn level_label(level: Option<String>) -> &'static str {
+    match level.as_deref() {
+        Some("due_soon") => "即将到期",
+        Some("overdue") => "已超期",
+        _ => "时限提醒",
+    }
+}
+
+/// The sentence of one notice.
+pub fn view(n: &Notification) -> NotificationView {
+    let p = &n.payload;
+    let what = match n.entity.kind() {
+        "case" => "办件",
+        "consultation" => "联合会商",
+        "commission" => "中介服务委托",
+        "evaluation" => "差评整改",
+        "complaint" => "投诉",
+        _ => "事项",
+    };
+    let id = n.entity.key();
+    let id = id.split_once(':').map_or(id.as_str(), |(_, i)| i);
+    let message = match n.kind.as_str() {
+        "deadline_moved" => format!(
+            "{what} {id}：{}",
+            text(p, "message").unwrap_or_else(|| "办理期限已随节假日安排更新".to_owned())
+        ),
+        "warning" => format!(
+            "{what} {id}{}，期限 {}",
+            level_label(text(p, "level")),
+            text(p, "deadline").unwrap_or_else(|| "—".to_owned())
+        ),
+        "deemed_consent" => format!(
+            "{what} {id}：{} 逾期未回复，视为同意（期限 {}）",
+            text(p, "department").unwrap_or_default(),
+            text(p, "deadline").unwrap_or_default()
+        ),
+        other => format!("{what} {id}：{other}"),
+    };
+    NotificationView {
+        id: n.id,
+        entity: n.entity.key(),
+        kind: n.kind.clone(),
+        message,
+        at: format_minute(to_local(n.created_at)),
+        payload: n.payload.clone(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use permitdesk_domain::ids::CaseId;
+    use permitdesk_protocol::EntityRef;
+
+    fn n(kind: &str, payload: Value) -> Notification {
+        Notification {
+            id: 7,
+            entity: EntityRef::Case(CaseId::new("C-1")),
+            kind: kind.to_owned(),
+            payload,
+            created_at: DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn each_kind_reads_as_one_chinese_sentence() {
+        let moved = view(&n(
+            "deadline_moved",
+            serde_json::json!({"message": "办理期限由 2027-01-01T17:00（暂定） 调整为 2027-01-04T17:00（节假日安排更新）"}),
+        ));
+        assert_eq!(
+            moved.message,
+            "办件 C-1：办理期限由 2027-01-01T17:00（暂定） 调整为 2027-01-04T17:00（节假日安排更新）"
+        );
+        assert_eq!(moved.entity, "case:C-1");
+        let warning = view(&n(
+            "warning",
+            serde_json::json!({"level": "overdue", "deadline": "2027-01-04T17:00"}),
+        ));
+        assert_eq!(warning.message, "办件 C-1已超期，期限 2027-01-04T17:00");
+        assert_eq!(warning.at, "2027-01-15T16:00");
+    }
+}
