@@ -20,7 +20,7 @@ const REGEX_AFTER = new Set('(,=:[!&|?{};+-*%<>~^'.split(''))
 const REGEX_KEYWORDS = /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|delete|void|throw|new|yield|await)$/
 
 /** Strip `//` and `/* *\/` comments from TypeScript/JavaScript, leaving strings intact. */
-export function stripScriptComments(src: string): string {
+function stripScriptComments(src: string): string {
   let out = ''
   let i = 0
   const n = src.length
@@ -133,7 +133,7 @@ export function stripScriptComments(src: string): string {
 }
 
 /** Strip comments from a single-file component: script comments, `<!-- -->`, CSS comments. */
-export function stripVueComments(src: string): string {
+function stripVueComments(src: string): string {
   let out = ''
   let i = 0
   const block = /<(script|style)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi
@@ -141,7 +141,7 @@ export function stripVueComments(src: string): string {
   const markup = (s: string) => s.replace(/<!--[\s\S]*?-->/g, blank)
   while ((m = block.exec(src))) {
     out += markup(src.slice(i, m.index))
-    const open = m[0].slice(0, m[0].length - m[2].length - `</${m[1]}>`.length)
+    const open = m[0].slice(0, m[0].indexOf('>') + 1)
     const close = m[0].slice(open.length + m[2].length)
     const body = m[1].toLowerCase() === 'script' ? stripScriptComments(m[2]) : m[2].replace(/\/\*[\s\S]*?\*\//g, blank)
     out += open + body + close
