@@ -146,6 +146,8 @@ export const planningZones = () => call<T.PlanningZone[]>('planning_zones')
 // ---------------------------------------------------------------- 参考数据 (reform office; needs the server)
 /** The reference data in force: a version per kind, the calendar years covered, the warning. */
 export const referenceShow = () => call<T.ReferenceShow>('reference_show')
+/** 系统通知 for this user (online): `after` is the cursor of the previous answer. */
+export const notifications = (after = 0) => call<T.NotificationsAnswer>('notifications', { after })
 /** Import a new version of one kind; `dry_run` shows what would change and changes nothing. */
 export const referenceImport = (req: T.ReferenceImportRequest) =>
   call<T.ReferenceImportOutcome>('reference_import', req)

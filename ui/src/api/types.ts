@@ -1181,3 +1181,21 @@ export interface ReferenceImportReport {
 /** `reference_import` answers the report (flattened) and, after an applied import, the
  * profile's reference sync (client::reference::ImportOutcome). */
 export type ReferenceImportOutcome = ReferenceImportReport & { synced?: unknown }
+
+/** One 系统通知 as the shell words it (`permitdesk_client::notifications::NotificationView`). */
+export interface NotificationView {
+  id: number
+  /** `case:C-1`, `consultation:K-1`... */
+  entity: string
+  /** `deadline_moved`, `warning`, `deemed_consent`... */
+  kind: string
+  message: string
+  /** Beijing time, `YYYY-MM-DDTHH:MM`. */
+  at: string
+  payload: unknown
+}
+
+export interface NotificationsAnswer {
+  notifications: NotificationView[]
+  cursor: number
+}

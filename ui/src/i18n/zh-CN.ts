@@ -1,6 +1,13 @@
 // Every user-visible string of the UI. Another language is another object of type `Messages`.
 
 const zhCN = {
+  notifications: {
+    button: '通知',
+    title: '系统通知',
+    empty: '暂无通知',
+    offline: '离线时无法获取通知，联网后再试',
+    refresh: '刷新',
+  },
   app: {
     title: '哈尔滨市工程建设项目审批管理系统',
     emblem: '哈',
