@@ -193,7 +193,8 @@ fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Opti
         }
         Step::AskCommitment => {
             n.commitment = CommitmentStatus::Requested;
-            s == S::Received
+            // Asked once: a second request is refused whatever the department answered.
+            s == S::Received && m.commitment == CommitmentStatus::NotRequested
         }
         Step::ConfirmCommitment => {
             n.commitment = CommitmentStatus::Confirmed;
