@@ -9,18 +9,11 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-const HOLIDAYS_2027: &str = r#"
-[[year]]
-year = 2027
-source = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
-holidays = [
-  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
-  { name = "春节", from = 2027-02-06, to = 2027-02-14 },
-]
-workdays = [
-  { date = 2027-02-20, serves = "春节" },
-]
-"#;
+/// A 2027 holiday table for tests (one file, `tests/fixtures/holidays-2027.toml`).
+const HOLIDAYS_2027: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/holidays-2027.toml"
+));
 
 fn years(v: &Value) -> Vec<i64> {
     v["years"]

@@ -24,18 +24,11 @@ use permitdesk_server::attachments::sha256_hex;
 use permitdesk_server::testing::fixtures::{Driver, pdf, project_cmd, project_details};
 use permitdesk_server::testing::{ApiCallError, ApiClient};
 
-const HOLIDAYS_2027: &str = r#"
-[[year]]
-year = 2027
-source = "国务院办公厅关于2027年部分节假日安排的通知（测试用）"
-holidays = [
-  { name = "元旦", from = 2027-01-01, to = 2027-01-03 },
-  { name = "春节", from = 2027-02-06, to = 2027-02-14 },
-]
-workdays = [
-  { date = 2027-02-20, serves = "春节" },
-]
-"#;
+/// A 2027 holiday table for tests (one file, `tests/fixtures/holidays-2027.toml`).
+const HOLIDAYS_2027: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/holidays-2027.toml"
+));
 
 /// The demo catalogue with ZGJ-04 (建设工程规划许可证核发) at 20 working days, version 2026.2.
 fn catalogue_20_days() -> String {
