@@ -1,7 +1,58 @@
 //! 材料文件: which file types are accepted, decided by content (magic bytes), never by the
 //! name or the declared type, and the SHA-256 that names every file (stored once).
 
+use crate::store::{UploadError, UploadLimits};
 use sha2::{Digest, Sha256};
+
+/// The upload rules, once for both stores: may this chunk be taken, given the upload in
+/// progress for (file, user) (`existing`: its declared size and the bytes received so far)?
+/// The answer is the byte after the chunk. A file over the limit, a size that differs from the
+/// one declared first, a chunk at another offset than the next expected byte, or one past the
+/// end are refused and change nothing.
+pub fn check_chunk(
+    existing: Option<(u64, u64)>,
+    offset: u64,
+    total: u64,
+    len: u64,
+    limits: UploadLimits,
+) -> Result<u64, UploadError> {
+    if total > limits.max_file_size {
+        return Err(UploadError::TooLarge {
+            size: total,
+            max: limits.max_file_size,
+        });
+    }
+    let received = match existing {
+        Some((size, _)) if size != total => {
+            return Err(UploadError::SizeMismatch {
+                expected: size,
+                found: total,
+            });
+        }
+        Some((_, received)) => received,
+        None => 0,
+    };
+    if offset != received {
+        return Err(UploadError::WrongOffset {
+            expected: received,
+            found: offset,
+        });
+    }
+    let end = offset.saturating_add(len);
+    if end > total {
+        return Err(UploadError::BeyondEnd);
+    }
+    Ok(end)
+}
+
+/// The verdict on a complete upload: its type, or why it is refused (content that does not
+/// hash to the declared id, or a type not accepted). Either way the upload is over.
+pub fn verdict(content: &[u8], sha256: &str) -> Result<&'static str, UploadError> {
+    if sha256_hex(content) != sha256 {
+        return Err(UploadError::HashMismatch);
+    }
+    detect_type(content).ok_or(UploadError::UnsupportedType)
+}
 
 /// The types PermitDesk accepts (seed 4.6: electronic materials as PDF or OFD, scans as images).
 pub const ALLOWED_TYPES: [&str; 4] = ["pdf", "ofd", "jpeg", "png"];
@@ -52,6 +103,74 @@ mod tests {
         for (content, expected) in cases {
             assert_eq!(detect_type(content), *expected, "{content:?}");
         }
+    }
+
+    #[test]
+    fn chunks_are_taken_in_order_within_the_declared_size_and_the_limit() {
+        let limits = UploadLimits { max_file_size: 100 };
+        let table: &[(Option<(u64, u64)>, u64, u64, u64, Result<u64, UploadError>)] = &[
+            (None, 0, 50, 20, Ok(20)),
+            (Some((50, 20)), 20, 50, 30, Ok(50)),
+            (
+                None,
+                0,
+                101,
+                1,
+                Err(UploadError::TooLarge {
+                    size: 101,
+                    max: 100,
+                }),
+            ),
+            (
+                Some((50, 20)),
+                20,
+                60,
+                1,
+                Err(UploadError::SizeMismatch {
+                    expected: 50,
+                    found: 60,
+                }),
+            ),
+            (
+                Some((50, 20)),
+                0,
+                50,
+                1,
+                Err(UploadError::WrongOffset {
+                    expected: 20,
+                    found: 0,
+                }),
+            ),
+            (
+                None,
+                5,
+                50,
+                1,
+                Err(UploadError::WrongOffset {
+                    expected: 0,
+                    found: 5,
+                }),
+            ),
+            (Some((50, 20)), 20, 50, 31, Err(UploadError::BeyondEnd)),
+        ];
+        for (existing, offset, total, len, expected) in table {
+            assert_eq!(
+                check_chunk(*existing, *offset, *total, *len, limits),
+                *expected,
+                "{existing:?} {offset} {total} {len}"
+            );
+        }
+        let pdf = b"%PDF-1.7 x";
+        assert_eq!(verdict(pdf, &sha256_hex(pdf)), Ok("pdf"));
+        assert_eq!(
+            verdict(pdf, &sha256_hex(b"other")),
+            Err(UploadError::HashMismatch)
+        );
+        let exe = b"MZ an exe";
+        assert_eq!(
+            verdict(exe, &sha256_hex(exe)),
+            Err(UploadError::UnsupportedType)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! writer at a time, which push's per-command transactions keep short.
 
 use super::*;
-use crate::attachments::{detect_type, sha256_hex};
+use crate::attachments::{check_chunk, verdict};
 use crate::scope::{EntityKind, may_see, may_use_attachment};
 use crate::sync::{self, AttachmentAccess, Decided, Loaded, LoadedEntity, Needs};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -1293,12 +1293,6 @@ impl Store for PostgresStore {
         limits: UploadLimits,
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
-        if total > limits.max_file_size {
-            return Ok(Err(UploadError::TooLarge {
-                size: total,
-                max: limits.max_file_size,
-            }));
-        }
         let uid = user.id.as_str();
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
@@ -1308,29 +1302,17 @@ impl Store for PostgresStore {
             &[&sha, &uid],
         )
         .await?;
-        let received = match &upload {
-            Some(r) => {
-                let size: i64 = r.try_get(0)?;
-                if size as u64 != total {
-                    return Ok(Err(UploadError::SizeMismatch {
-                        expected: size as u64,
-                        found: total,
-                    }));
-                }
-                r.try_get::<_, i64>(1)? as u64
-            }
-            None => 0,
+        let existing = match &upload {
+            Some(r) => Some((
+                r.try_get::<_, i64>(0)? as u64,
+                r.try_get::<_, i64>(1)? as u64,
+            )),
+            None => None,
         };
-        if offset != received {
-            return Ok(Err(UploadError::WrongOffset {
-                expected: received,
-                found: offset,
-            }));
-        }
-        let end = offset + data.len() as u64;
-        if end > total {
-            return Ok(Err(UploadError::BeyondEnd));
-        }
+        let end = match check_chunk(existing, offset, total, data.len() as u64, limits) {
+            Ok(end) => end,
+            Err(e) => return Ok(Err(e)),
+        };
         let (total_i, end_i, offset_i) = (total as i64, end as i64, offset as i64);
         if upload.is_none() {
             let n = pg_execute(&tx, "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
@@ -1375,12 +1357,7 @@ impl Store for PostgresStore {
             &[&sha, &uid],
         )
         .await?;
-        let verdict = if sha256_hex(&content) != sha {
-            Err(UploadError::HashMismatch)
-        } else {
-            detect_type(&content).ok_or(UploadError::UnsupportedType)
-        };
-        let kind = match verdict {
+        let kind = match verdict(&content, sha) {
             Ok(k) => k,
             Err(e) => {
                 tx.commit().await?;

@@ -7,7 +7,7 @@
 //! thousands of transactions per second push needs.
 
 use super::*;
-use crate::attachments::{detect_type, sha256_hex};
+use crate::attachments::{check_chunk, verdict};
 use crate::scope::{EntityKind, may_use_attachment};
 use crate::sync::{self, AttachmentAccess, Decided, Loaded, LoadedEntity, Needs};
 use permitdesk_domain::case::CaseEvent;
@@ -865,12 +865,6 @@ fn put_chunk_blocking(
     limits: UploadLimits,
     now: DateTime<Utc>,
 ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
-    if total > limits.max_file_size {
-        return Ok(Err(UploadError::TooLarge {
-            size: total,
-            max: limits.max_file_size,
-        }));
-    }
     let uid = user.id.as_str();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let upload: Option<(i64, i64)> = tx
@@ -880,28 +874,11 @@ fn put_chunk_blocking(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let received = match upload {
-        Some((size, received)) => {
-            if size as u64 != total {
-                return Ok(Err(UploadError::SizeMismatch {
-                    expected: size as u64,
-                    found: total,
-                }));
-            }
-            received as u64
-        }
-        None => 0,
+    let existing = upload.map(|(size, received)| (size as u64, received as u64));
+    let end = match check_chunk(existing, offset, total, data.len() as u64, limits) {
+        Ok(end) => end,
+        Err(e) => return Ok(Err(e)),
     };
-    if offset != received {
-        return Ok(Err(UploadError::WrongOffset {
-            expected: received,
-            found: offset,
-        }));
-    }
-    let end = offset + data.len() as u64;
-    if end > total {
-        return Ok(Err(UploadError::BeyondEnd));
-    }
     if upload.is_none() {
         tx.execute(
             "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES (?1, ?2, ?3, 0, ?4)",
@@ -948,12 +925,7 @@ fn put_chunk_blocking(
         "DELETE FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
         params![sha, uid],
     )?;
-    let verdict = if sha256_hex(&content) != sha {
-        Err(UploadError::HashMismatch)
-    } else {
-        detect_type(&content).ok_or(UploadError::UnsupportedType)
-    };
-    let kind = match verdict {
+    let kind = match verdict(&content, sha) {
         Ok(k) => k,
         Err(e) => {
             tx.commit()?;
