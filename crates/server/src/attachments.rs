@@ -108,7 +108,9 @@ mod tests {
     #[test]
     fn chunks_are_taken_in_order_within_the_declared_size_and_the_limit() {
         let limits = UploadLimits { max_file_size: 100 };
-        let table: &[(Option<(u64, u64)>, u64, u64, u64, Result<u64, UploadError>)] = &[
+        // (upload in progress: size and received, offset, declared size, chunk length) -> answer
+        type Row = (Option<(u64, u64)>, u64, u64, u64, Result<u64, UploadError>);
+        let table: &[Row] = &[
             (None, 0, 50, 20, Ok(20)),
             (Some((50, 20)), 20, 50, 30, Ok(50)),
             (
