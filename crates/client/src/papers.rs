@@ -384,7 +384,8 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                     let mut content = vec![("建设地址".to_owned(), d.location.address.clone())];
                     if let Some(w) = project.works.iter().find(|w| w.id == case.works) {
                         content.push(("工程名称".to_owned(), w.name.clone()));
-                        content.push(("建设规模".to_owned(), format!("{}平方米", w.building_area)));
+                        // `Area` prints with its unit (…平方米).
+                        content.push(("建设规模".to_owned(), w.building_area.to_string()));
                     }
                     let view = from_domain::certificate(
                         &case,

@@ -58,16 +58,36 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
         category: catalogue
             .category(&d.category)
             .map_or_else(|| d.category.to_string(), |c| c.name.clone()),
-        location: format!(
-            "{}{}",
-            d.location.district.division().full_name(),
-            d.location.address
+        location: full_address(
+            &d.location.district.division().full_name(),
+            &d.location.address,
         ),
         investment_wan_yuan: d.investment_amount.fen() as f64 / 1_000_000.0,
         land_area_m2: d.land_area.hundredths() as f64 / 100.0,
         floor_area_m2: d.building_area.hundredths() as f64 / 100.0,
         scale,
     }
+}
+
+/// 建设地点 as printed: the district's full name, then the address, without the district
+/// twice when the applicant typed it (哈尔滨市道里区友谊路 1 号 under 道里区 reads
+/// 黑龙江省哈尔滨市道里区友谊路 1 号, never 黑龙江省哈尔滨市道里区哈尔滨市道里区…).
+pub fn full_address(district: &str, address: &str) -> String {
+    let address = address.trim();
+    // The longest tail of the district's full name, cut after a level (省, 市, 地区, 州, 盟,
+    // 县), that the address starts with: 黑龙江省哈尔滨市道里区, 哈尔滨市道里区, 道里区.
+    let tails = std::iter::once(district).chain(
+        district
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '省' | '市' | '区' | '州' | '盟' | '县'))
+            .map(|(i, c)| &district[i + c.len_utf8()..])
+            .filter(|tail| !tail.is_empty()),
+    );
+    let rest = tails
+        .into_iter()
+        .find(|tail| address.starts_with(tail))
+        .map_or(address, |tail| &address[tail.len()..]);
+    format!("{district}{rest}")
 }
 
 fn works<'a>(project: &'a Project, id: &WorksId) -> Result<&'a Works, ViewError> {
@@ -534,4 +554,29 @@ pub fn certificate(
             "注：本证照为电子证照打印件，与纸质证照具有同等法律效力，可扫描二维码核验。".into(),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_address;
+
+    #[test]
+    fn the_district_is_printed_once() {
+        let d = "黑龙江省哈尔滨市道里区";
+        for (address, expected) in [
+            ("友谊路 1 号", "黑龙江省哈尔滨市道里区友谊路 1 号"),
+            (
+                "哈尔滨市道里区友谊路 1 号",
+                "黑龙江省哈尔滨市道里区友谊路 1 号",
+            ),
+            ("道里区友谊路 1 号", "黑龙江省哈尔滨市道里区友谊路 1 号"),
+            (
+                "黑龙江省哈尔滨市道里区友谊路 1 号",
+                "黑龙江省哈尔滨市道里区友谊路 1 号",
+            ),
+            ("  区政府旁 ", "黑龙江省哈尔滨市道里区区政府旁"),
+        ] {
+            assert_eq!(full_address(d, address), expected, "{address}");
+        }
+    }
 }
