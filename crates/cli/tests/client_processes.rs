@@ -294,7 +294,11 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
             assert!(text.contains(e), "{kind}: {e} not in {text}");
         }
         // Every entered value once: no unit or district printed twice.
-        for twice in ["平方米平方米", "哈尔滨市道里区哈尔滨市道里区", "道里区道里区"] {
+        for twice in [
+            "平方米平方米",
+            "哈尔滨市道里区哈尔滨市道里区",
+            "道里区道里区",
+        ] {
             assert!(!text.contains(twice), "{kind}: {twice} in {text}");
         }
         assert!(text.contains(written["verification_code"].as_str().unwrap()));
