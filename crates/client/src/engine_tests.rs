@@ -781,3 +781,24 @@ fn a_second_stale_answer_keeps_the_commands_queued_and_says_why() {
     assert_eq!(server.inner.lock().unwrap().stale_refusals, 2);
     assert_eq!(a.profile.reference().unwrap().version(K::Calendar), 0);
 }
+
+/// A careless 2,001-character opinion is refused before it is queued (the domain's limit, the
+/// same the server applies), so it can never block the outbox; within the limit it goes.
+#[test]
+fn an_overlong_opinion_is_refused_before_it_is_queued() {
+    let server = FakeServer::new(t0(), users());
+    let mut a = client(&server, "app", Duration::zero());
+    let err = a
+        .profile
+        .act(create("C-1"), Some("意".repeat(2001)), vec![])
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Invalid(m) if m.contains("2000")),
+        "{err:?}"
+    );
+    assert_eq!(a.profile.store().pending_count().unwrap(), 0);
+    a.profile
+        .act(create("C-1"), Some("意".repeat(2000)), vec![])
+        .unwrap();
+    assert_eq!(a.profile.store().pending_count().unwrap(), 1);
+}

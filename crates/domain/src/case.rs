@@ -403,6 +403,17 @@ pub struct Acting {
     pub attachments: Vec<AttachmentId>,
 }
 
+/// The longest 意见 an action may carry, in characters: an opinion is a few lines; a longer text
+/// belongs in an attached file.
+pub const MAX_OPINION_CHARS: usize = 2000;
+
+/// The sentence for an opinion over [`MAX_OPINION_CHARS`], or None if it is within it: checked
+/// where a command is queued (the client) and where it arrives (the server).
+pub fn opinion_too_long(opinion: Option<&str>) -> Option<String> {
+    let n = opinion?.chars().count();
+    (n > MAX_OPINION_CHARS).then(|| format!("意见不得超过 {MAX_OPINION_CHARS} 字（现为 {n} 字）"))
+}
+
 impl Acting {
     pub fn new(actor: Actor, at: Timestamp) -> Self {
         Acting {

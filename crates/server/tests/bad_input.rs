@@ -129,6 +129,19 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
     )
     .await;
     expect_error(&c, push().body(r#"{"client_id": "pc", "commands": [{"mutation_id": 0, "command": {"entity": "project", "project": "P", "command": {"type": "submit"}}, "acted_at": "2026-01-01T00:00:00Z", "opinion": null, "attachments": [], "base_version": 0}]}"#), 422, ErrorCode::Invalid, "mutation id 0").await;
+    // 2^63 would be stored negative and processed again on a retry: refused as a whole.
+    expect_error(&c, push().body(r#"{"client_id": "pc", "commands": [{"mutation_id": 9223372036854775808, "command": {"entity": "project", "project": "P", "command": {"type": "submit"}}, "acted_at": "2026-01-01T00:00:00Z", "opinion": null, "attachments": [], "base_version": 0}]}"#), 422, ErrorCode::Invalid, "mutation id 2^63").await;
+    // An opinion of 2,001 characters is refused; nothing is applied.
+    let long = serde_json::json!({"client_id": "pc", "commands": [{"mutation_id": 9, "command": {"entity": "project", "project": "P-1", "command": {"type": "submit"}}, "acted_at": now, "opinion": "意".repeat(2001), "attachments": [], "base_version": 0}]});
+    let e = expect_error(
+        &c,
+        push().body(long.to_string()),
+        422,
+        ErrorCode::Invalid,
+        "long opinion",
+    )
+    .await;
+    assert!(e.message.contains("2000"), "{}", e.message);
 
     // Forged ids, a replay, a stale action: refused per command with a reason, nothing applied.
     let forged = envelope(2, case_cmd("../../etc/passwd", CaseCommand::Receive), now);

@@ -114,6 +114,9 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CommandEnvelope> {
+        if let Some(message) = permitdesk_domain::case::opinion_too_long(cmd.opinion.as_deref()) {
+            return Err(ClientError::Invalid(message));
+        }
         self.flush_projections()?;
         let refs = self.reference_set()?;
         let entity = cmd.command.entity();

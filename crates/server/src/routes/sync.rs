@@ -19,6 +19,10 @@ use crate::extract::*;
 use crate::routes::reference::stale_check;
 use crate::state::AppState;
 
+/// Mutation ids are stored as signed 64-bit integers in both stores: a larger one would wrap
+/// negative and be processed again on a retry.
+pub const MAX_MUTATION_ID: u64 = i64::MAX as u64;
+
 pub(crate) fn valid_client_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
 }
@@ -41,6 +45,20 @@ pub(crate) async fn push(
     }
     if req.commands.iter().any(|c| c.mutation_id == 0) {
         return Err(ApiFailure::invalid("mutation_id 从 1 开始"));
+    }
+    if req.commands.iter().any(|c| c.mutation_id > MAX_MUTATION_ID) {
+        return Err(ApiFailure::invalid(format!(
+            "mutation_id 超出范围（最大 {MAX_MUTATION_ID}）"
+        )));
+    }
+    // The domain's limit (a megabyte of opinion would be pulled by every client that sees the
+    // entity); an honest client never sends one, since it checks before queueing.
+    if let Some(message) = req
+        .commands
+        .iter()
+        .find_map(|c| permitdesk_domain::case::opinion_too_long(c.opinion.as_deref()))
+    {
+        return Err(ApiFailure::invalid(message));
     }
     let reference = s.refreshed_reference().await?;
     if !req.commands.is_empty() {
