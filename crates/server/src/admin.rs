@@ -49,6 +49,19 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> AdminError + '_ {
     }
 }
 
+/// Restricts `path` to its owner (`mode`, e.g. 0o600); nothing to do where there are no Unix
+/// permissions.
+fn owner_only(path: &Path, mode: u32) -> Result<(), AdminError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 /// What `server init` did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InitReport {
@@ -81,6 +94,10 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
     let tls_dir = dir.0.join("tls");
     std::fs::create_dir_all(&tls_dir).map_err(io(&tls_dir))?;
     SqliteStore::open(&dir.db_path())?;
+    // The database holds password hashes and every trail: readable by its owner only (SQLite
+    // gives its -wal and -shm files the database file's permissions).
+    owner_only(&dir.db_path(), 0o600)?;
+    owner_only(&dir.0, 0o700)?;
     let (cert_path, key_path) = (dir.cert_path(), dir.key_path());
     let created = !cert_path.exists() || !key_path.exists();
     if created {
@@ -210,5 +227,26 @@ pub fn init_logging() {
         .finish();
     if tracing::subscriber::set_global_default(subscriber).is_err() {
         tracing::debug!("a logger was already installed");
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The database (password hashes, every trail) and the key are readable by their owner only.
+    #[cfg(unix)]
+    #[test]
+    fn init_keeps_the_database_and_key_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("permitdesk-init-{}", std::process::id()));
+        let dir = DataDir(root.join("srv"));
+        init(&dir, &[]).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.db_path()), 0o600);
+        assert_eq!(mode(&dir.key_path()), 0o600);
+        assert_eq!(mode(&dir.0), 0o700);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -30,13 +30,35 @@ pub enum TlsError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
 
-/// A fresh self-signed certificate for `localhost` and `127.0.0.1` (PEM certificate, PEM key).
+/// How long a generated certificate is valid: ten years from the day before it is made (the
+/// day before, so that a client whose clock is a little behind still accepts it). Clients pin
+/// the key, not the certificate, so re-issuing with the same key keeps them working.
+pub const CERTIFICATE_YEARS: i32 = 10;
+
+/// A fresh self-signed certificate for `localhost` and `127.0.0.1` (PEM certificate, PEM key),
+/// valid from yesterday for [`CERTIFICATE_YEARS`] years.
 pub fn generate_self_signed(extra_names: &[String]) -> Result<(String, String), TlsError> {
+    use chrono::Datelike;
     let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
     names.extend(extra_names.iter().cloned());
-    let ck =
-        rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
-    Ok((ck.cert.pem(), ck.signing_key.serialize_pem()))
+    let fail = |e: rcgen::Error| TlsError::Generate(e.to_string());
+    let mut params = rcgen::CertificateParams::new(names).map_err(fail)?;
+    let from = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let ymd = |d: chrono::NaiveDate| {
+        rcgen::date_time_ymd(
+            d.year(),
+            u8::try_from(d.month()).unwrap_or(1),
+            u8::try_from(d.day()).unwrap_or(1),
+        )
+    };
+    params.not_before = ymd(from);
+    // The 28th: a day every month has.
+    let until = chrono::NaiveDate::from_ymd_opt(from.year() + CERTIFICATE_YEARS, from.month(), 28)
+        .unwrap_or(from);
+    params.not_after = ymd(until);
+    let key = rcgen::KeyPair::generate().map_err(fail)?;
+    let cert = params.self_signed(&key).map_err(fail)?;
+    Ok((cert.pem(), key.serialize_pem()))
 }
 
 /// SHA-256 (lower-case hex) of the DER SubjectPublicKeyInfo of a certificate: the pin a
@@ -176,6 +198,39 @@ pub async fn serve(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The (notBefore, notAfter) of a DER certificate, as the UTCTime/GeneralizedTime text.
+    fn validity(cert: &[u8]) -> (String, String) {
+        let tbs = der_content(der_content(cert).unwrap()).unwrap();
+        let mut rest = tbs;
+        if rest[0] == 0xA0 {
+            rest = der_split(rest).unwrap().1;
+        }
+        for _ in 0..3 {
+            rest = der_split(rest).unwrap().1; // serial, signature, issuer
+        }
+        let v = der_content(der_split(rest).unwrap().0).unwrap();
+        let (a, b) = der_split(v).unwrap();
+        let text = |t: &[u8]| String::from_utf8(der_content(t).unwrap().to_vec()).unwrap();
+        (text(a), text(der_split(b).unwrap().0))
+    }
+
+    /// Valid from yesterday for ten years: not from 1975 to 4096.
+    #[test]
+    fn a_generated_certificate_is_valid_for_ten_years_from_yesterday() {
+        use chrono::Datelike;
+        let (cert, _) = generate_self_signed(&[]).unwrap();
+        let der = CertificateDer::pem_slice_iter(cert.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap();
+        let (from, until) = validity(&der);
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+        // UTCTime: YYMMDDHHMMSSZ.
+        assert_eq!(&from[..6], yesterday.format("%y%m%d").to_string(), "{from}");
+        let until_year: i32 = 2000 + until[..2].parse::<i32>().unwrap();
+        assert_eq!(until_year, yesterday.year() + 10, "{until}");
+    }
 
     #[test]
     fn the_fingerprint_is_the_hash_of_the_public_key_info() {
