@@ -31,28 +31,8 @@ fn browse_the_market_and_run_a_competitive_commission_headless() {
 
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
-    let init = run(
-        &["--json", "server", "init", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(init.status.code(), Some(0));
-    let seed = run(
-        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(seed.status.code(), Some(0));
-    let users = json(&seed);
-    let password = |id: &str| -> String {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == id)
-            .unwrap()["password"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let passwords = init_and_seed(&data);
+    let password = |id: &str| passwords.of(id);
     let (server, fp) = Server::start(&data, "127.0.0.1:0");
     let url = server.url.clone();
     let pc = |name: &str| Pc {

@@ -28,28 +28,8 @@ fn years(v: &Value) -> Vec<i64> {
 fn the_reform_office_imports_2027_and_a_synced_window_decides_with_it() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
-    let init = run(
-        &["--json", "server", "init", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(init.status.code(), Some(0));
-    let seed = run(
-        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(seed.status.code(), Some(0));
-    let users = json(&seed);
-    let password = |id: &str| -> String {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == id)
-            .unwrap()["password"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let passwords = init_and_seed(&data);
+    let password = |id: &str| passwords.of(id);
     let (server, fp) = Server::start(&data, "127.0.0.1:0");
     let pc = |name: &str| Pc {
         dir: tmp.path().join(name),

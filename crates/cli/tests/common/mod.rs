@@ -41,6 +41,38 @@ pub fn json(out: &Output) -> Value {
     })
 }
 
+/// The demo users' passwords, as `demo seed --json` printed them.
+pub struct Passwords(Value);
+
+impl Passwords {
+    pub fn of(&self, id: &str) -> String {
+        self.0
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap_or_else(|| panic!("no demo user {id}"))["password"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// `server init` and `demo seed` into `data`: the demo users' passwords.
+pub fn init_and_seed(data: &Path) -> Passwords {
+    let d = data.to_str().unwrap();
+    let init = run(&["--json", "server", "init", "--data", d], None);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    let seed = run(&["--json", "demo", "seed", "--data", d], None);
+    assert_eq!(
+        seed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    Passwords(json(&seed))
+}
+
 /// One headless client: a profile directory.
 pub struct Pc {
     pub dir: PathBuf,
