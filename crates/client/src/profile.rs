@@ -148,18 +148,7 @@ impl Profile {
 
     /// The logged-in user, as the actor recorded on events.
     pub fn actor(&self) -> Result<Actor> {
-        let user = self
-            .store
-            .sync_state()?
-            .user
-            .ok_or(ClientError::NotLoggedIn)?;
-        Ok(Actor {
-            user: user.id,
-            name: user.name,
-            role: user.role,
-            department: user.department,
-            organisation: user.organisation,
-        })
+        self.store.actor()?.ok_or(ClientError::NotLoggedIn)
     }
 
     pub(crate) fn token(&self) -> Result<String> {

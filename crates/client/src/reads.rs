@@ -4,7 +4,7 @@
 use crate::error::{ClientError, Result};
 use crate::store::{OutboxEntry, RefusalEntry, Store, StoredEvent, UploadEntry};
 use chrono::{DateTime, Utc};
-use permitdesk_domain::actor::{Actor, Role};
+use permitdesk_domain::actor::Role;
 use permitdesk_domain::case::{ActionAvailability, Case, CaseState, CommitmentStatus};
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::ids::{CaseId, ProjectId};
@@ -168,16 +168,10 @@ pub struct CaseView {
 /// What the logged-in user may do with `case` now, and why not the rest: the domain's answer
 /// (`Case::available_actions`), shown as it is by the app and the CLI.
 pub fn available_actions(store: &Store, case: &Case) -> Result<Vec<ActionAvailability>> {
-    Ok(match store.sync_state()?.user {
-        Some(user) => case.available_actions(&Actor {
-            user: user.id,
-            name: user.name,
-            role: user.role,
-            department: user.department,
-            organisation: user.organisation,
-        }),
-        None => Vec::new(),
-    })
+    Ok(store
+        .actor()?
+        .map(|actor| case.available_actions(&actor))
+        .unwrap_or_default())
 }
 
 /// One local case with its clock read at `as_of`, with the profile's calendar.

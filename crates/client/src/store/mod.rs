@@ -163,6 +163,20 @@ impl Store {
         Ok(())
     }
 
+    /// The logged-in user as the domain records actors (None before the first login).
+    pub fn actor(&self) -> Result<Option<permitdesk_domain::actor::Actor>> {
+        Ok(self
+            .sync_state()?
+            .user
+            .map(|user| permitdesk_domain::actor::Actor {
+                user: user.id,
+                name: user.name,
+                role: user.role,
+                department: user.department,
+                organisation: user.organisation,
+            }))
+    }
+
     pub fn sync_state(&self) -> Result<SyncState> {
         let row = self.conn.query_row(
             "SELECT client_id, server_url, fingerprint, ca_file, user_json, token_expires_at, cursor, last_mutation_acked,
