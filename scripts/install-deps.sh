@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Installs what building and testing PermitDesk needs on a fresh Debian machine (idempotent:
-# it only calls apt-get when a package is missing). Run as root, or with sudo available.
+# Installs what building and running PermitDesk needs on a fresh Debian machine, and with
+# `--test` also what only the tests need (idempotent: it only calls apt-get when a package is
+# missing). Run as root, or with sudo available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=false
+[ "${1:-}" = "--test" ] && for_tests=true
 
 packages=(
   build-essential pkg-config
-  poppler-utils        # pdftotext, pdffonts, pdftoppm: the document tests read and render PDFs
   libssl-dev           # rusqlite bundled-sqlcipher links libcrypto
-  postgresql-client    # pg_isready: the test script waits for PostgreSQL
-  # The desktop app (Tauri 2 on WebKitGTK) and its end-to-end tests in a real window:
+  # The desktop app (Tauri 2 on WebKitGTK):
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev file
-  webkit2gtk-driver    # WebKitWebDriver, driven through tauri-driver
-  xvfb xauth           # a display for the window under test
+  xvfb xauth           # a virtual display when the machine has none
   fonts-wqy-microhei   # a CJK font for the webview (Chinese is boxes without one)
-  nodejs npm           # builds and tests the UI (ui/); the machine's own Node.js is used if present
+  nodejs npm           # builds the UI (ui/); the machine's own Node.js is used if present
 )
+if $for_tests; then
+  packages+=(
+    poppler-utils      # pdftotext, pdffonts, pdftoppm: the document tests read and render PDFs
+    postgresql-client  # pg_isready: the test script waits for PostgreSQL
+    webkit2gtk-driver  # WebKitWebDriver, driven through tauri-driver in the desktop tests
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -38,7 +45,7 @@ cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 # tauri-driver: the WebDriver front of the desktop app (a crate; about 30 s to build once).
-if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+if $for_tests && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   cargo install tauri-driver --version 2.1.0 --locked
 fi
 

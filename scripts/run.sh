@@ -2,11 +2,12 @@
 # Builds PermitDesk and runs it on the demo data: the README's run command.
 #
 # With no arguments: builds the UI, the `permitdesk` command and the desktop app (release),
-# starts a local server with the Harbin demo catalogue and one demo user per role (data in
-# target/demo-server, kept between runs), prints the server address, its certificate
-# fingerprint and the demo users' passwords, and opens the desktop app against it. Closing the
-# app stops the server. Without a display it starts a virtual one (Xvfb) so that the app still
-# runs (e.g. on a headless CI machine: look at it with a screenshot tool).
+# starts a local server with the Harbin demo catalogue, one demo user per role and a month of
+# demo work (`permitdesk demo month`; data in target/demo-server, kept between runs), prints
+# the server address, its certificate fingerprint and the demo users' passwords, and opens the
+# desktop app against it. Closing the app stops the server. Without a display it starts a
+# virtual one (Xvfb) so that the app still runs (e.g. on a headless CI machine: look at it
+# with a screenshot tool).
 #
 # With arguments: runs `permitdesk` with them (e.g. `scripts/run.sh code check project ...`).
 set -euo pipefail
@@ -34,6 +35,8 @@ if [ ! -f "$data/users.json" ]; then
   rm -rf "$data"
   "$bin" server init --data "$data"
   "$bin" --json demo seed --data "$data" > "$data/users.json.tmp"
+  # A month of a district hall's work up to now, so that every queue, chart and table has content.
+  "$bin" demo month --data "$data"
   mv "$data/users.json.tmp" "$data/users.json"
 fi
 
@@ -59,7 +62,7 @@ echo "   每个角色各用一个配置目录：PERMITDESK_PROFILE=target/demo-p
 echo
 
 if [ -z "${DISPLAY:-}" ]; then
-  Xvfb :77 -screen 0 1280x800x24 >/dev/null 2>&1 &
+  Xvfb :77 -screen 0 1366x768x24 >/dev/null 2>&1 &
   xvfb_pid=$!
   export DISPLAY=:77
   echo "（没有显示器：桌面程序运行在虚拟显示 :77 上）"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 
 # Incremental caches are useless on a fresh CI machine and double the target directory.
 export CARGO_INCREMENTAL=0
@@ -31,17 +31,24 @@ cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== TypeScript bindings: ui/src/api/generated/bindings.ts matches the Rust types"
+# Fails when a Rust type the UI reads changed and the file was not regenerated with
+# `UPDATE_BINDINGS=1 cargo test -p permitdesk-desktop --lib ts_bindings`. The same package
+# selection and features as the run below, so nothing is compiled twice.
+cargo test --workspace --locked --lib ts_bindings
+
 echo "== cargo test (SQLite backend; the desktop end-to-end test in a window under Xvfb)"
 # Screens of the end-to-end test land in target/e2e-screens/.
 rm -rf target/e2e-screens
-xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
+xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace --locked
 
 echo "== cargo test: server and client suites on PostgreSQL"
 # The same package selection as above (`--workspace`), so cargo reuses every compiled crate
 # instead of building a second feature set; only the test targets that talk to a store run.
 PG_TESTS=(store_suite concurrency http_flow deemed_consent authz_matrix bad_input logs api_doc
   real_server simulation consultation server_kill statistics evaluation_flow evaluation_sync
-  commission_flow commission_sync reference_flow admin_reference reference_sync)
+  commission_flow commission_sync reference_flow admin_reference reference_sync hardening
+  sign_off admin_users demo_month)
 PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --workspace --locked \
   $(printf -- '--test %s ' "${PG_TESTS[@]}")
 

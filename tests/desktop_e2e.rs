@@ -4,8 +4,8 @@
 //!
 //! The applicant fills and submits an application while the server is down (queued), the
 //! server comes back and it syncs; the window operator receives and accepts it and the receipt
-//! opens in the preview; a reviewer signs it off at every level, pauses and resumes it, and
-//! completes it with an e-certificate; the applicant sees the certificate. The reform office
+//! opens in the preview; four reviewers sign it off, one level each (the first also pauses
+//! and resumes it), and the last completes it with an e-certificate; the applicant sees the certificate. The reform office
 //! opens 参考数据 and previews next year's holiday table (a dry run). A PNG of each main screen
 //! is written to `target/e2e-screens/` (README: "Screens").
 //!
@@ -441,7 +441,8 @@ async fn a_case_from_offline_application_to_e_certificate() {
         .await;
     window.close().await;
 
-    // ---- Reviewer: signs every level, pauses and resumes, completes with the certificate.
+    // ---- Reviewers: the first level, a pause and resume; the others sign their own level and
+    // the last completes with the certificate.
     let reviewer = Desk::open(&driver, "reviewer", &prof("reviewer-pc")).await;
     reviewer
         .login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"))
@@ -477,12 +478,33 @@ async fn a_case_from_offline_application_to_e_certificate() {
         .wait_attr("case-state", "data-state", |v| v == "in_review")
         .await;
 
-    for _ in 0..3 {
-        let before = reviewer.find_css("[data-testid=\"trail-event\"]").await;
-        drop(before);
-        reviewer.act("sign_off", false).await;
-        tokio::time::sleep(Duration::from_millis(800)).await;
+    reviewer
+        .wait_attr("status-pending", "data-count", |v| v == "0")
+        .await;
+    reviewer.close().await;
+
+    // The next levels, one person per level (层级权限 from the directory): reviewer-zgj-2..4,
+    // each on their own PC; the last one completes the case.
+    let mut reviewer = None;
+    for (i, name) in [(2, "reviewer-2"), (3, "reviewer-3"), (4, "reviewer-4")] {
+        let r = Desk::open(&driver, name, &prof(&format!("reviewer-pc-{i}"))).await;
+        let user = format!("reviewer-zgj-{i}");
+        r.login(&url, &fp, &user, &password(&user)).await;
+        r.click("menu-queue").await;
+        r.click_css(&format!(
+            "[data-testid=\"queue-row\"][data-case=\"{case}\"]"
+        ))
+        .await;
+        r.find("case-page").await;
+        r.act("sign_off", false).await;
+        r.wait_attr("status-pending", "data-count", |v| v == "0")
+            .await;
+        match i {
+            4 => reviewer = Some(r),
+            _ => r.close().await,
+        }
     }
+    let reviewer = reviewer.unwrap();
     reviewer.click("case-action-complete_granted").await;
     reviewer.fill("act-cert-number", "GH-2026-0088").await;
     reviewer.fill("act-cert-name", "建设工程规划许可证").await;

@@ -1,7 +1,10 @@
 //! The Tauri commands: thin adapters over `permitdesk-client`. Each takes at most one argument,
 //! `req`, runs its blocking work off the UI thread, and answers JSON or a [`UiError`].
-//! No business rule lives here: the domain decides, `client::ops` builds commands, `client::reads`
-//! and `client::papers` read.
+//! No business rule lives here: the domain decides, `client::ops` builds commands and acts,
+//! `client::reads` and `client::papers` read; the CLI calls the same functions.
+//!
+//! The profile is a [`Session`]: a command holds its lock only while it touches the store, and
+//! nothing holds it while a request is on the network, so no read waits for a sync.
 
 use crate::error::UiError;
 use crate::state::{AppState, lock};
@@ -10,50 +13,57 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use permitdesk_client::credentials::Secret;
 use permitdesk_client::engine::{SyncOptions, SyncReport};
-use permitdesk_client::ops::{self, ActOutcome, ApplyRequest, CaseAction, RegisterRequest};
+use permitdesk_client::ops::{
+    self, ActOutcome, ApplyRequest, AttachmentInfo, CaseAction, Commands, ProjectAction as PA,
+    RegisterRequest, Validation,
+};
 use permitdesk_client::papers::{self, PaperKind};
 use permitdesk_client::profile::{LoginOutcome, new_id};
-use permitdesk_client::reads::{self, QueueEntry, Status, TrailView};
+use permitdesk_client::reads::{
+    self, CaseDetail, ClockView, LibraryEntry, Overview, QueueEntry, Status, TrailView,
+};
 use permitdesk_client::reference::{ImportOutcome, ImportRequest, ReferenceView};
 use permitdesk_client::store::RefusalEntry;
 use permitdesk_client::transport::pin::ServerTrust;
-use permitdesk_client::{ClientError, Profile};
-use permitdesk_domain::calendar::WorkingCalendar;
-use permitdesk_domain::case::{Case, CaseState};
+use permitdesk_client::{ClientError, Profile, Session};
+use permitdesk_domain::case::Case;
 use permitdesk_domain::catalogue::Catalogue;
-use permitdesk_domain::clock::{ClockReading, LegalClock, OfficeHours, WarningLevel};
-use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode};
-use permitdesk_domain::ids::{AttachmentId, CaseId, FlowCode, ProjectId, WorksId};
-use permitdesk_domain::project::{Area, Project, ProjectCommand as PCmd, Works};
-use permitdesk_domain::time::to_local;
-use permitdesk_protocol::{DomainCommand, EntityRef, UserInfo};
+use permitdesk_domain::ids::{AttachmentId, CaseId, ProjectId};
+use permitdesk_domain::project::Project;
+use permitdesk_protocol::{DomainCommand, UserInfo};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
 
 type Answer<T> = Result<T, UiError>;
 
-/// Run `f` with the profile on a blocking thread (the UI thread never waits on the disk or the
+/// Run `f` with the session on a blocking thread (the UI thread never waits on the disk or the
 /// network).
+async fn blocking<T, F>(state: &State<'_, AppState>, f: F) -> Answer<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Session) -> Answer<T> + Send + 'static,
+{
+    let session = state.session.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&session))
+        .await
+        .map_err(|e| UiError::internal(format!("后台任务失败：{e}")))?
+}
+
+/// Local work on the profile (a read, a file kept), on a blocking thread.
 async fn with_profile<T, F>(state: &State<'_, AppState>, f: F) -> Answer<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut Profile) -> Answer<T> + Send + 'static,
 {
-    let profile = state.profile.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut p = lock(&profile)?;
-        f(&mut p)
-    })
-    .await
-    .map_err(|e| UiError::internal(format!("后台任务失败：{e}")))?
+    blocking(state, move |s| s.with(f)).await
 }
 
 // ------------------------------------------------------------------------------------------
 // Session
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SessionInfo {
     pub logged_in: bool,
     pub user: Option<UserInfo>,
@@ -81,11 +91,13 @@ pub async fn session_info(state: State<'_, AppState>) -> Answer<SessionInfo> {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LoginRequest {
     pub server: String,
     pub fingerprint: String,
     pub user: String,
     pub password: String,
+    #[cfg_attr(test, ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub remember: bool,
 }
@@ -112,14 +124,10 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(UiError::invalid("请输入密码").on("password"));
     }
-    let outcome = with_profile(&state, move |p| {
-        let out = p
-            .login(
-                req.server.trim(),
-                &ServerTrust::Pinned(fp),
-                req.user.trim(),
-                &req.password,
-            )
+    let outcome = blocking(&state, move |s| {
+        let trust = ServerTrust::Pinned(fp);
+        let out = s
+            .login(req.server.trim(), &trust, req.user.trim(), &req.password)
             .map_err(|e| {
                 let field = match &e {
                     ClientError::Pinning(_) => "fingerprint",
@@ -128,12 +136,14 @@ pub async fn login(
                 };
                 UiError::from(e).on(field)
             })?;
-        let creds = p.credentials();
-        if req.remember {
-            creds.set(p.id(), Secret::Password, &req.password)?;
-        } else {
-            creds.delete(p.id(), Secret::Password)?;
-        }
+        s.with(|p| {
+            let creds = p.credentials();
+            if req.remember {
+                creds.set(p.id(), Secret::Password, &req.password)
+            } else {
+                creds.delete(p.id(), Secret::Password)
+            }
+        })?;
         Ok(out)
     })
     .await?;
@@ -156,6 +166,7 @@ pub async fn logout(state: State<'_, AppState>) -> Answer<()> {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub version: &'static str,
     pub profile_dir: String,
@@ -176,6 +187,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Answer<AppInfo> {
 // Sync and status
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatusView {
     #[serde(flatten)]
     pub status: Status,
@@ -188,8 +200,7 @@ pub struct StatusView {
 pub async fn status(state: State<'_, AppState>) -> Answer<StatusView> {
     let s = lock(&state.sync)?.clone();
     let status = with_profile(&state, |p| {
-        let now = p.corrected_now()?;
-        Ok(reads::status_at(p.store(), now)?)
+        Ok(reads::status_at(p.store(), p.corrected_now()?)?)
     })
     .await?;
     Ok(StatusView {
@@ -202,8 +213,7 @@ pub async fn status(state: State<'_, AppState>) -> Answer<StatusView> {
 
 #[tauri::command]
 pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Answer<SyncReport> {
-    let report = sync_loop::sync_once(&app, &state).await?;
-    Ok(report)
+    sync_loop::sync_once(&app, &state).await
 }
 
 /// 离线工作: stop syncing until `go_online`.
@@ -233,6 +243,7 @@ pub async fn refusals(state: State<'_, AppState>) -> Answer<Vec<RefusalEntry>> {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MutationRef {
     pub mutation_id: u64,
 }
@@ -255,45 +266,15 @@ pub async fn dismiss_refusal(
 // Validation as the user types: the domain's own parsers and messages
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ValidateRequest {
     pub kind: String,
     pub value: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct Validation {
-    pub ok: bool,
-    pub message: Option<String>,
-    pub normalized: Option<String>,
-}
-
-pub fn validate_value(kind: &str, value: &str) -> Answer<Validation> {
-    fn answer<T, E: std::fmt::Display>(r: Result<T, E>, show: impl Fn(&T) -> String) -> Validation {
-        match r {
-            Ok(v) => Validation {
-                ok: true,
-                message: None,
-                normalized: Some(show(&v)),
-            },
-            Err(e) => Validation {
-                ok: false,
-                message: Some(e.to_string()),
-                normalized: None,
-            },
-        }
-    }
-    Ok(match kind {
-        "project_code" => answer(ProjectCode::parse(value), |c| c.as_str().to_owned()),
-        "credit_code" => answer(CreditCode::parse(value), |c| c.as_str().to_owned()),
-        "phone" => answer(PhoneNumber::parse(value), |c| c.as_str().to_owned()),
-        "area" => answer(Area::parse(value.trim()), |a| a.to_string()),
-        other => return Err(UiError::invalid(format!("未知的校验类型“{other}”"))),
-    })
-}
-
 #[tauri::command]
 pub async fn validate(req: ValidateRequest) -> Answer<Validation> {
-    validate_value(&req.kind, &req.value)
+    Ok(ops::validate(&req.kind, &req.value)?)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -316,6 +297,7 @@ pub async fn projects(state: State<'_, AppState>) -> Answer<Vec<Project>> {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct IdRequest {
     pub id: String,
 }
@@ -333,19 +315,19 @@ pub async fn cases(state: State<'_, AppState>) -> Answer<Vec<Case>> {
     with_profile(&state, |p| Ok(p.store().cases()?)).await
 }
 
-/// Queue the commands of one user action and sync right away unless working offline.
+/// Queue the commands of one user action and sync right away unless working offline: queued
+/// first (a refusal by the domain changes nothing); no network: the work stays in the outbox
+/// and the answer says so.
 async fn act(
     app: &AppHandle,
     state: &State<'_, AppState>,
-    commands: Vec<(DomainCommand, Vec<AttachmentId>)>,
+    commands: Commands,
     opinion: Option<String>,
     created: Vec<String>,
 ) -> Answer<ActOutcome> {
-    // Queued first (a refusal by the domain changes nothing); then pushed at once unless the
-    // user works offline. No network: the work stays in the outbox and the answer says so.
     let offline = state.offline_mode();
-    let outcome = with_profile(state, move |p| {
-        Ok(ops::act_all(p, commands, opinion, offline, created)?)
+    let outcome = blocking(state, move |s| {
+        Ok(s.act(commands, opinion, offline, created)?)
     })
     .await?;
     if !offline && let Ok(mut s) = state.sync.lock() {
@@ -364,38 +346,38 @@ pub async fn register_project(
     req: RegisterRequest,
 ) -> Answer<ActOutcome> {
     let cat = profile_catalogue(&state).await?;
-    let (id, command) = ops::register_command(&req, &cat, || new_id("P")).map_err(|e| UiError {
-        code: "invalid",
-        message: e.message,
-        field: Some(e.field.to_owned()),
-    })?;
-    act(
-        &app,
-        &state,
-        vec![(command, vec![])],
-        None,
-        vec![id.to_string()],
-    )
-    .await
+    let (id, command) = ops::register_command(&req, &cat, || new_id("P"))?;
+    let created = vec![id.to_string()];
+    act(&app, &state, vec![(command, vec![])], None, created).await
 }
 
+/// The request of every project action (the command says which); unused fields are ignored.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProjectAction {
     pub project: String,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub flow: Option<String>,
+    #[cfg_attr(test, ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub problems: Vec<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub reason: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub works_id: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub name: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub description: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub area: Option<String>,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub opinion: Option<String>,
 }
@@ -404,24 +386,12 @@ async fn project_act(
     app: AppHandle,
     state: State<'_, AppState>,
     req: ProjectAction,
-    command: impl FnOnce(&ProjectAction) -> Answer<PCmd>,
+    action: impl FnOnce(ProjectAction) -> PA,
 ) -> Answer<ActOutcome> {
-    let cmd = command(&req)?;
-    let project = ProjectId::new(req.project.trim());
-    act(
-        &app,
-        &state,
-        vec![(
-            DomainCommand::Project {
-                project,
-                command: cmd,
-            },
-            vec![],
-        )],
-        req.opinion.clone(),
-        vec![],
-    )
-    .await
+    let (project, opinion) = (req.project.clone(), req.opinion.clone());
+    let cat = profile_catalogue(&state).await?;
+    let command = ops::project_command(&cat, &project, action(req))?;
+    act(&app, &state, vec![(command, vec![])], opinion, vec![]).await
 }
 
 #[tauri::command]
@@ -430,7 +400,7 @@ pub async fn submit_project(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
-    project_act(app, state, req, |_| Ok(PCmd::Submit)).await
+    project_act(app, state, req, |_| PA::Submit).await
 }
 
 #[tauri::command]
@@ -439,16 +409,8 @@ pub async fn choose_flow(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
-    let cat = profile_catalogue(&state).await?;
-    project_act(app, state, req, |r| {
-        let code = FlowCode::new(r.flow.as_deref().unwrap_or_default().trim());
-        let flow = cat.flow(&code).ok_or_else(|| {
-            UiError::invalid(format!("事项目录中没有审批流程“{code}”")).on("flow")
-        })?;
-        Ok(PCmd::ChooseFlow {
-            flow: code.clone(),
-            category: flow.category.clone(),
-        })
+    project_act(app, state, req, |r| PA::ChooseFlow {
+        flow: r.flow.unwrap_or_default(),
     })
     .await
 }
@@ -459,10 +421,8 @@ pub async fn request_project_correction(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
-    project_act(app, state, req, |r| {
-        Ok(PCmd::RequestCorrection {
-            problems: r.problems.clone(),
-        })
+    project_act(app, state, req, |r| PA::RequestCorrection {
+        problems: r.problems,
     })
     .await
 }
@@ -473,17 +433,11 @@ pub async fn add_works(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
-    project_act(app, state, req, |r| {
-        let area = r.area.as_deref().map(str::trim).filter(|a| !a.is_empty());
-        Ok(PCmd::AddWorks {
-            works: Works {
-                id: WorksId::new(r.works_id.as_deref().unwrap_or_default().trim()),
-                name: r.name.clone().unwrap_or_default(),
-                description: r.description.clone().unwrap_or_default(),
-                building_area: Area::parse(area.unwrap_or("0"))
-                    .map_err(|e| UiError::invalid(e.to_string()).on("area"))?,
-            },
-        })
+    project_act(app, state, req, |r| PA::AddWorks {
+        works_id: r.works_id.unwrap_or_default(),
+        name: r.name.unwrap_or_default(),
+        description: r.description.unwrap_or_default(),
+        area: r.area.unwrap_or_default(),
     })
     .await
 }
@@ -494,10 +448,8 @@ pub async fn close_project(
     state: State<'_, AppState>,
     req: ProjectAction,
 ) -> Answer<ActOutcome> {
-    project_act(app, state, req, |r| {
-        Ok(PCmd::Close {
-            reason: r.reason.clone().unwrap_or_default(),
-        })
+    project_act(app, state, req, |r| PA::Close {
+        reason: r.reason.unwrap_or_default(),
     })
     .await
 }
@@ -511,24 +463,19 @@ pub async fn apply(
     state: State<'_, AppState>,
     req: ApplyRequest,
 ) -> Answer<ActOutcome> {
-    let (application, cases, commands) = {
-        let profile = state.profile.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let p = lock(&profile)?;
-            Ok::<_, UiError>(ops::apply_commands(&p, &req)?)
-        })
-        .await
-        .map_err(|e| UiError::internal(e.to_string()))??
-    };
+    let (application, cases, commands) =
+        with_profile(&state, move |p| Ok(ops::apply_commands(p, &req)?)).await?;
     let mut created = vec![application.to_string()];
     created.extend(cases.iter().map(ToString::to_string));
     act(&app, &state, commands, None, created).await
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CaseActRequest {
     pub case: String,
     pub action: CaseAction,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub opinion: Option<String>,
 }
@@ -541,130 +488,30 @@ pub async fn case_act(
 ) -> Answer<ActOutcome> {
     let case = CaseId::new(req.case.trim());
     let action = req.action;
-    let command = {
-        let profile = state.profile.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let p = lock(&profile)?;
-            Ok::<_, UiError>(ops::case_command(&p, &case, action)?)
-        })
-        .await
-        .map_err(|e| UiError::internal(e.to_string()))??
-    };
+    let command = with_profile(&state, move |p| Ok(ops::case_command(p, &case, action)?)).await?;
     let opinion = req.opinion.filter(|o| !o.trim().is_empty());
     act(&app, &state, vec![command], opinion, vec![]).await
-}
-
-/// How a case's deadline is reckoned (期限如何计算), read now.
-#[derive(Debug, Serialize)]
-pub struct ClockView {
-    pub reading: Option<ClockReading>,
-    pub used_working_days: Option<f64>,
-    pub remaining_working_days: Option<f64>,
-    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday for want of a
-    /// holiday table (also in `reading.provisional`); None when final.
-    pub provisional: Option<String>,
-    /// Why there is no reading (not accepted yet, a date outside any calendar).
-    pub note: Option<String>,
-}
-
-fn clock_view(p: &Profile, case: &Case) -> Answer<ClockView> {
-    let Some(input) = case.clock_input() else {
-        return Ok(ClockView {
-            reading: None,
-            used_working_days: None,
-            remaining_working_days: None,
-            provisional: None,
-            note: Some("办件尚未受理，法定时限自受理之日的次日起计算".to_owned()),
-        });
-    };
-    let calendar = p.reference()?.calendar;
-    let clock = LegalClock::new(&calendar, OfficeHours::default());
-    Ok(match clock.evaluate(&input, to_local(p.corrected_now()?)) {
-        Ok(r) => ClockView {
-            used_working_days: Some(r.used_working_days()),
-            remaining_working_days: Some(r.remaining_working_days()),
-            provisional: r.provisional_note(),
-            reading: Some(r),
-            note: None,
-        },
-        Err(e) => ClockView {
-            reading: None,
-            used_working_days: None,
-            remaining_working_days: None,
-            provisional: None,
-            note: Some(e.to_string()),
-        },
-    })
-}
-
-#[derive(Debug, Serialize)]
-pub struct CaseDetail {
-    pub case: Case,
-    pub trail: TrailView,
-    pub clock: ClockView,
-    pub item_name: String,
-    pub department_name: String,
-    pub project_name: Option<String>,
-    /// What this user can do next, as the queue says.
-    pub next_action: Option<String>,
-    /// 可办理的操作: the domain's answer for this user (`reads::available_actions`); the case
-    /// page offers exactly the allowed ones.
-    pub available_actions: Vec<permitdesk_domain::case::ActionAvailability>,
 }
 
 #[tauri::command]
 pub async fn case_detail(state: State<'_, AppState>, req: IdRequest) -> Answer<CaseDetail> {
     with_profile(&state, move |p| {
-        let id = CaseId::new(req.id.trim());
-        let case = p.store().case(&id)?.ok_or_else(|| ClientError::NotFound {
-            what: "办件",
-            id: id.to_string(),
-        })?;
-        let cat = ops::catalogue(p)?;
-        let trail = reads::trail(p.store(), &EntityRef::Case(id.clone()))?;
-        let clock = clock_view(p, &case)?;
-        let user = p.store().sync_state()?.user;
-        let now = p.corrected_now()?;
-        let next_action = match user {
-            Some(u) => reads::queue(p.store(), &u, now)?
-                .into_iter()
-                .find(|q| q.case == id)
-                .map(|q| q.next_action),
-            None => None,
-        };
-        let available_actions = reads::available_actions(p.store(), &case)?;
-        Ok(CaseDetail {
-            available_actions,
-            item_name: cat
-                .item(&case.item)
-                .map_or_else(|| case.item.to_string(), |i| i.name.clone()),
-            department_name: cat
-                .department(&case.department)
-                .map_or_else(|| case.department.to_string(), |d| d.name.clone()),
-            project_name: p.store().project(&case.project)?.map(|pr| pr.details.name),
-            case,
-            trail,
-            clock,
-            next_action,
-        })
+        Ok(reads::case_detail(p, &CaseId::new(req.id.trim()))?)
     })
     .await
 }
 
+/// How a case's deadline is reckoned (期限如何计算), read now.
 #[tauri::command]
 pub async fn clock_explanation(state: State<'_, AppState>, req: IdRequest) -> Answer<ClockView> {
     with_profile(&state, move |p| {
-        let id = CaseId::new(req.id.trim());
-        let case = p.store().case(&id)?.ok_or_else(|| ClientError::NotFound {
-            what: "办件",
-            id: id.to_string(),
-        })?;
-        clock_view(p, &case)
+        Ok(reads::case_clock(p, &CaseId::new(req.id.trim()))?)
     })
     .await
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TrailRequest {
     /// `case`, `project` or `consultation`.
     pub entity: String,
@@ -674,15 +521,7 @@ pub struct TrailRequest {
 #[tauri::command]
 pub async fn trail(state: State<'_, AppState>, req: TrailRequest) -> Answer<TrailView> {
     with_profile(&state, move |p| {
-        let id = req.id.trim();
-        let entity = match req.entity.as_str() {
-            "case" => EntityRef::Case(CaseId::new(id)),
-            "project" => EntityRef::Project(ProjectId::new(id)),
-            "consultation" => {
-                EntityRef::Consultation(permitdesk_domain::consultation::ConsultationId::new(id))
-            }
-            other => return Err(UiError::invalid(format!("未知的记录类型“{other}”"))),
-        };
+        let entity = reads::entity_ref(&req.entity, &req.id)?;
         Ok(reads::trail(p.store(), &entity)?)
     })
     .await
@@ -692,160 +531,29 @@ pub async fn trail(state: State<'_, AppState>, req: TrailRequest) -> Answer<Trai
 pub async fn consultations(
     state: State<'_, AppState>,
 ) -> Answer<Vec<permitdesk_domain::consultation::Consultation>> {
-    with_profile(&state, |p| {
-        let mut out = Vec::new();
-        for e in p.store().entities()? {
-            if let EntityRef::Consultation(id) = e
-                && let Some(c) = p.store().consultation(&id)?
-            {
-                out.push(c);
-            }
-        }
-        Ok(out)
-    })
-    .await
+    with_profile(&state, |p| Ok(reads::consultations(p.store())?)).await
 }
 
 #[tauri::command]
 pub async fn queue(state: State<'_, AppState>) -> Answer<Vec<QueueEntry>> {
-    with_profile(&state, |p| {
-        let user = p
-            .store()
-            .sync_state()?
-            .user
-            .ok_or(ClientError::NotLoggedIn)?;
-        let now = p.corrected_now()?;
-        Ok(reads::queue(p.store(), &user, now)?)
-    })
-    .await
+    with_profile(&state, |p| Ok(reads::my_queue(p, None)?)).await
 }
 
-/// One line of the reform office's overview.
-#[derive(Debug, Default, Clone, Serialize, PartialEq)]
-pub struct OverviewLine {
-    pub key: String,
-    pub name: String,
-    pub cases: u64,
-    pub in_review: u64,
-    pub paused: u64,
-    pub completed: u64,
-    pub due_soon: u64,
-    pub overdue: u64,
-}
-
-#[derive(Debug, Serialize, PartialEq)]
-pub struct Overview {
-    pub total: OverviewLine,
-    pub by_stage: Vec<OverviewLine>,
-    pub by_department: Vec<OverviewLine>,
-}
-
-/// Every local case by stage and department, with the legal clock's warning level read now.
-pub fn overview_of(
-    cases: &[Case],
-    cat: &Catalogue,
-    calendar: &WorkingCalendar,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Overview {
-    let clock = LegalClock::new(calendar, OfficeHours::default());
-    let mut stages: BTreeMap<String, OverviewLine> = BTreeMap::new();
-    let mut depts: BTreeMap<String, OverviewLine> = BTreeMap::new();
-    let mut total = OverviewLine {
-        key: "total".into(),
-        name: "合计".into(),
-        ..Default::default()
-    };
-    for c in cases {
-        let level = c
-            .clock_input()
-            .and_then(|i| clock.evaluate(&i, to_local(now)).ok())
-            .map(|r| r.level);
-        let open = matches!(c.state, CaseState::InReview | CaseState::Paused);
-        let item = cat.item(&c.item);
-        let (stage_key, stage_name) = item.map_or(("9".to_owned(), "其他".to_owned()), |i| {
-            (i.stage.number().to_string(), i.stage.label().to_owned())
-        });
-        let dept_name = cat
-            .department(&c.department)
-            .map_or_else(|| c.department.to_string(), |d| d.name.clone());
-        let bump = |l: &mut OverviewLine| {
-            l.cases += 1;
-            match c.state {
-                CaseState::InReview => l.in_review += 1,
-                CaseState::Paused => l.paused += 1,
-                CaseState::Granted | CaseState::Denied => l.completed += 1,
-                _ => {}
-            }
-            if open {
-                match level {
-                    Some(WarningLevel::Overdue) => l.overdue += 1,
-                    Some(WarningLevel::DueSoon) => l.due_soon += 1,
-                    _ => {}
-                }
-            }
-        };
-        bump(
-            stages
-                .entry(stage_key.clone())
-                .or_insert_with(|| OverviewLine {
-                    key: stage_key,
-                    name: stage_name,
-                    ..Default::default()
-                }),
-        );
-        bump(
-            depts
-                .entry(c.department.to_string())
-                .or_insert_with(|| OverviewLine {
-                    key: c.department.to_string(),
-                    name: dept_name,
-                    ..Default::default()
-                }),
-        );
-        bump(&mut total);
-    }
-    let mut by_department: Vec<OverviewLine> = depts.into_values().collect();
-    by_department.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.key.cmp(&b.key)));
-    Overview {
-        total,
-        by_stage: stages.into_values().collect(),
-        by_department,
-    }
-}
-
+/// Every local case by stage and department (the reform office's overview).
 #[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> Answer<Overview> {
-    with_profile(&state, |p| {
-        let refs = p.reference()?;
-        Ok(overview_of(
-            &p.store().cases()?,
-            &refs.catalogue,
-            &refs.calendar,
-            p.corrected_now()?,
-        ))
-    })
-    .await
+    with_profile(&state, |p| Ok(reads::overview(p)?)).await
 }
 
 // ------------------------------------------------------------------------------------------
 // Materials
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AddAttachment {
     pub name: String,
     pub bytes_base64: String,
 }
-
-#[derive(Debug, Serialize)]
-pub struct AttachmentInfo {
-    pub id: AttachmentId,
-    pub name: Option<String>,
-    pub size: u64,
-    pub mime: Option<String>,
-}
-
-/// Largest file accepted from the page (a scanned drawing set fits; a video does not).
-const MAX_ATTACHMENT: usize = 64 * 1024 * 1024;
 
 #[tauri::command]
 pub async fn add_attachment(
@@ -855,36 +563,14 @@ pub async fn add_attachment(
     let bytes = B64
         .decode(req.bytes_base64.as_bytes())
         .map_err(|e| UiError::invalid(format!("文件内容无法解码：{e}")))?;
-    if bytes.is_empty() {
-        return Err(UiError::invalid("文件为空"));
-    }
-    if bytes.len() > MAX_ATTACHMENT {
-        return Err(UiError::invalid(format!(
-            "文件过大（{} MB），单个文件不超过 64 MB",
-            bytes.len() / 1024 / 1024
-        )));
-    }
     with_profile(&state, move |p| {
-        let size = bytes.len() as u64;
-        let mime = permitdesk_client::store::sniff_type(&bytes).map(str::to_owned);
-        let name = req.name.trim().to_owned();
-        let now = p.clock().now();
-        let id = p.store_mut().add_attachment(
-            &bytes,
-            Some(name.as_str()).filter(|n| !n.is_empty()),
-            now,
-        )?;
-        Ok(AttachmentInfo {
-            id,
-            name: Some(name),
-            size,
-            mime,
-        })
+        Ok(ops::attach_bytes(p, &req.name, &bytes)?)
     })
     .await
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PathRequest {
     pub path: String,
 }
@@ -895,60 +581,19 @@ pub async fn add_attachment_path(
     req: PathRequest,
 ) -> Answer<AttachmentInfo> {
     with_profile(&state, move |p| {
-        let path = std::path::PathBuf::from(req.path.trim());
-        let id = p.attach_file(&path)?;
-        let cached = p.store().attachment(&id)?;
-        Ok(AttachmentInfo {
-            id,
-            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-            size: cached.as_ref().map_or(0, |c| c.size),
-            mime: cached.and_then(|c| c.content_type),
-        })
+        Ok(ops::attach_path(p, std::path::Path::new(req.path.trim()))?)
     })
     .await
 }
 
 /// 材料库: every file this profile has, with the material names it was given as.
-#[derive(Debug, Serialize)]
-pub struct LibraryEntry {
-    pub id: AttachmentId,
-    pub name: Option<String>,
-    pub size: u64,
-    pub mime: Option<String>,
-    pub added_at: Option<String>,
-    pub used_as: Vec<String>,
-}
-
 #[tauri::command]
 pub async fn material_library(state: State<'_, AppState>) -> Answer<Vec<LibraryEntry>> {
-    with_profile(&state, |p| {
-        let mut used: BTreeMap<AttachmentId, Vec<String>> = BTreeMap::new();
-        for c in p.store().cases()? {
-            for (name, att) in &c.materials {
-                let names = used.entry(att.clone()).or_default();
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for up in p.store().uploads(true)? {
-            let cached = p.store().attachment(&up.id)?;
-            out.push(LibraryEntry {
-                used_as: used.remove(&up.id).unwrap_or_default(),
-                name: cached.as_ref().and_then(|c| c.name.clone()),
-                size: cached.as_ref().map_or(0, |c| c.size),
-                mime: cached.as_ref().and_then(|c| c.content_type.clone()),
-                added_at: Some(up.queued_at.to_rfc3339()),
-                id: up.id,
-            });
-        }
-        Ok(out)
-    })
-    .await
+    with_profile(&state, |p| Ok(reads::material_library(p.store())?)).await
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AttachmentBytes {
     pub name: Option<String>,
     pub mime: Option<String>,
@@ -957,10 +602,10 @@ pub struct AttachmentBytes {
 
 #[tauri::command]
 pub async fn attachment(state: State<'_, AppState>, req: IdRequest) -> Answer<AttachmentBytes> {
-    with_profile(&state, move |p| {
+    blocking(&state, move |s| {
         let id = AttachmentId::new(req.id.trim());
-        let cached = p.store().attachment(&id)?;
-        let bytes = p.fetch_attachment(&id)?;
+        let bytes = s.fetch_attachment(&id)?;
+        let cached = s.with(|p| p.store().attachment(&id))?;
         Ok(AttachmentBytes {
             name: cached.as_ref().and_then(|c| c.name.clone()),
             mime: cached
@@ -976,14 +621,17 @@ pub async fn attachment(state: State<'_, AppState>, req: IdRequest) -> Answer<At
 // Documents
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DocumentRequest {
     pub kind: String,
     pub id: String,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub path: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DocumentAnswer {
     pub title: String,
     pub file_name: String,
@@ -1011,26 +659,26 @@ pub async fn document(state: State<'_, AppState>, req: DocumentRequest) -> Answe
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Saved {
     pub path: String,
+}
+
+/// A path the user typed, if any.
+fn target_path(path: Option<&str>) -> Option<std::path::PathBuf> {
+    path.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(std::path::PathBuf::from)
 }
 
 #[tauri::command]
 pub async fn save_document(state: State<'_, AppState>, req: DocumentRequest) -> Answer<Saved> {
     let kind = paper_kind(&req.kind)?;
-    let target = req
-        .path
-        .clone()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+    let target = target_path(req.path.as_deref())
         .ok_or_else(|| UiError::invalid("请填写保存位置").on("path"))?;
     with_profile(&state, move |p| {
         let paper = papers::render(p, kind, &req.id)?;
-        let mut path = std::path::PathBuf::from(&target);
-        if path.is_dir() {
-            path = path.join(&paper.file_name);
-        }
-        std::fs::write(&path, &paper.pdf).map_err(|e| ClientError::io(&path, e))?;
+        let path = ops::save_file(&target, &paper.file_name, &paper.pdf)?;
         Ok(Saved {
             path: path.display().to_string(),
         })
@@ -1042,8 +690,10 @@ pub async fn save_document(state: State<'_, AppState>, req: DocumentRequest) -> 
 // Drafts: saved on every change, on their own connection (never behind a running sync)
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DraftRequest {
     pub key: String,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub data: Option<serde_json::Value>,
 }
@@ -1100,10 +750,13 @@ pub fn sync_options() -> SyncOptions {
 // Other entities (好差评, 建议投诉, 联合会商): the command as the domain defines it
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CommandRequest {
     pub command: DomainCommand,
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub opinion: Option<String>,
+    #[cfg_attr(test, ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub attachments: Vec<AttachmentId>,
 }
@@ -1117,14 +770,8 @@ pub async fn act_command(
     req: CommandRequest,
 ) -> Answer<ActOutcome> {
     let opinion = req.opinion.filter(|o| !o.trim().is_empty());
-    act(
-        &app,
-        &state,
-        vec![(req.command, req.attachments)],
-        opinion,
-        vec![],
-    )
-    .await
+    let commands = vec![(req.command, req.attachments)];
+    act(&app, &state, commands, opinion, vec![]).await
 }
 
 #[tauri::command]
@@ -1145,15 +792,18 @@ pub async fn complaints(
 // Statistics (computed by the server: a department sees its own, the reform office all)
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatisticsRequest {
     #[serde(flatten)]
     pub query: permitdesk_protocol::statistics::StatisticsQuery,
     /// Where to save xlsx/csv/pdf (a file or a directory); JSON is answered, not saved.
+    #[cfg_attr(test, ts(optional))]
     #[serde(default)]
     pub path: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StatisticsAnswer {
     /// The tables as JSON (format `json`).
     pub json: Option<serde_json::Value>,
@@ -1168,8 +818,8 @@ pub async fn statistics(
     req: StatisticsRequest,
 ) -> Answer<StatisticsAnswer> {
     use permitdesk_protocol::statistics::StatisticsFormat;
-    with_profile(&state, move |p| {
-        let bytes = p.statistics(&req.query)?;
+    blocking(&state, move |s| {
+        let bytes = s.online(|t, token| Ok(t.statistics(token, &req.query)?))?;
         if req.query.format == StatisticsFormat::Json {
             let json = serde_json::from_slice(&bytes)
                 .map_err(|e| UiError::internal(format!("统计结果无法解析：{e}")))?;
@@ -1179,19 +829,17 @@ pub async fn statistics(
                 saved: None,
             });
         }
-        let saved = match req.path.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(target) => {
-                let mut path = std::path::PathBuf::from(target);
-                if path.is_dir() {
-                    path = path.join(format!(
-                        "{}.{}",
-                        req.query.report.as_str(),
-                        req.query.format.as_str()
-                    ));
-                }
-                std::fs::write(&path, &bytes).map_err(|e| ClientError::io(&path, e))?;
-                Some(path.display().to_string())
-            }
+        let name = format!(
+            "{}.{}",
+            req.query.report.as_str(),
+            req.query.format.as_str()
+        );
+        let saved = match target_path(req.path.as_deref()) {
+            Some(target) => Some(
+                ops::save_file(&target, &name, &bytes)?
+                    .display()
+                    .to_string(),
+            ),
             None => None,
         };
         Ok(StatisticsAnswer {
@@ -1217,10 +865,12 @@ pub async fn market(
 /// 中介服务委托: the commissions this user may see (an agency: only its own and the requests it
 /// may quote on).
 #[tauri::command]
-pub async fn commissions(
-    state: State<'_, AppState>,
-) -> Answer<Vec<permitdesk_domain::intermediary::Commission>> {
-    with_profile(&state, |p| Ok(p.store().commissions()?)).await
+pub async fn commissions(state: State<'_, AppState>) -> Answer<Vec<reads::CommissionView>> {
+    with_profile(&state, |p| {
+        let now = p.corrected_now()?;
+        Ok(reads::commissions(p.store(), now)?)
+    })
+    .await
 }
 
 /// 规划分区: the planning zones the compliance review checks a site against (the version this
@@ -1253,8 +903,8 @@ pub async fn reference_import(
     if req.content.trim().is_empty() {
         return Err(UiError::invalid("请选择要导入的文件").on("content"));
     }
-    let outcome = with_profile(&state, move |p| {
-        permitdesk_client::reference::import(p, &req).map_err(|e| match e {
+    let outcome = blocking(&state, move |s| {
+        permitdesk_client::reference::import_shared(s, &req).map_err(|e| match e {
             ClientError::Invalid(_) => UiError::from(e).on("content"),
             other => UiError::from(other),
         })
@@ -1270,12 +920,15 @@ pub async fn reference_import(
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NotificationsRequest {
+    #[cfg_attr(test, ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub after: u64,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NotificationsAnswer {
     pub notifications: Vec<permitdesk_client::notifications::NotificationView>,
     pub cursor: u64,
@@ -1288,9 +941,9 @@ pub async fn notifications(
     state: State<'_, AppState>,
     req: NotificationsRequest,
 ) -> Answer<NotificationsAnswer> {
-    with_profile(&state, move |p| {
+    blocking(&state, move |s| {
         let (notifications, cursor) =
-            permitdesk_client::notifications::notifications(p, req.after)?;
+            s.online(|t, token| permitdesk_client::notifications::fetch(t, token, req.after))?;
         Ok(NotificationsAnswer {
             notifications,
             cursor,

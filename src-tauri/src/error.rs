@@ -5,12 +5,32 @@ use permitdesk_client::ClientError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct UiError {
     /// `offline`, `refused`, `invalid`, `not_logged_in`, `not_found`, `io`, `credentials`,
     /// `pinning`, `server`, `internal`.
+    #[cfg_attr(test, ts(as = "ErrorCode"))]
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+}
+
+/// The values of [`UiError::code`], for the UI's TypeScript (`ErrorCode`).
+#[cfg(test)]
+#[derive(ts_rs::TS)]
+#[ts(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ErrorCode {
+    Offline,
+    Refused,
+    Invalid,
+    NotLoggedIn,
+    NotFound,
+    Io,
+    Credentials,
+    Pinning,
+    Server,
+    Internal,
 }
 
 impl UiError {
@@ -45,6 +65,13 @@ impl std::fmt::Display for UiError {
 impl From<permitdesk_client::credentials::CredentialError> for UiError {
     fn from(e: permitdesk_client::credentials::CredentialError) -> Self {
         UiError::from(ClientError::from(e))
+    }
+}
+
+/// A wrong value in a form, shown next to its field.
+impl From<permitdesk_client::ops::InputError> for UiError {
+    fn from(e: permitdesk_client::ops::InputError) -> Self {
+        UiError::invalid(e.message).on(e.field)
     }
 }
 

@@ -129,3 +129,5 @@ pub fn run() -> std::process::ExitCode {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod ts_bindings;

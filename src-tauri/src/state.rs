@@ -1,14 +1,16 @@
-//! The shell's state: the open profile (behind a mutex shared by the commands and the sync
-//! loop), the drafts database, and what the status bar shows.
+//! The shell's state: the open profile (a [`Session`] shared by the commands and the sync
+//! loop, never locked across a request to the server), the drafts database, and what the
+//! status bar shows.
 
 use crate::error::UiError;
-use permitdesk_client::Profile;
 use permitdesk_client::drafts::Drafts;
+use permitdesk_client::{Profile, Session};
 use serde::Serialize;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// What the status bar shows; sent as the `sync-state` event.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncState {
     pub online: bool,
     pub syncing: bool,
@@ -30,7 +32,7 @@ pub struct LoginDefaults {
 /// Shared by every command and the background sync loop.
 pub struct AppState {
     pub login_defaults: LoginDefaults,
-    pub profile: Arc<Mutex<Profile>>,
+    pub session: Arc<Session>,
     pub drafts: Arc<Mutex<Drafts>>,
     pub sync: Arc<Mutex<SyncState>>,
     /// Wakes the sync loop early (after an action, on "同步", on going online).
@@ -42,7 +44,7 @@ impl AppState {
         let drafts = profile.open_drafts()?;
         Ok(AppState {
             login_defaults: LoginDefaults::default(),
-            profile: Arc::new(Mutex::new(profile)),
+            session: Arc::new(Session::new(profile)),
             drafts: Arc::new(Mutex::new(drafts)),
             sync: Arc::new(Mutex::new(SyncState::default())),
             wake: Arc::new((Mutex::new(false), Condvar::new())),

@@ -1,9 +1,11 @@
 //! The background sync: every 15 s (or at once when woken by an action, "同步" or going
 //! online) upload files, push the outbox and pull, on a blocking thread; the UI hears about it
-//! through the `sync-state`, `sync-progress` and `data-changed` events.
+//! through the `sync-state`, `sync-progress` and `data-changed` events. The sync goes through
+//! the [`permitdesk_client::Session`]: the profile is locked for each local step only, so the
+//! commands' reads go on while it waits for the server.
 
 use crate::error::UiError;
-use crate::state::{AppState, SyncState, lock};
+use crate::state::{AppState, SyncState};
 use permitdesk_client::engine::SyncReport;
 use permitdesk_client::reads;
 use serde::Serialize;
@@ -14,7 +16,10 @@ use tauri::{AppHandle, Emitter, Manager, State};
 pub const INTERVAL: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone, Serialize)]
-struct Progress {
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SyncProgress"))]
+pub(crate) struct Progress {
+    /// `upload`, `push` or `pull`.
+    #[cfg_attr(test, ts(type = "\"upload\" | \"push\" | \"pull\""))]
     phase: &'static str,
     done: u64,
     total: u64,
@@ -22,7 +27,7 @@ struct Progress {
 
 /// Refresh the counts of the status bar from the store and send `sync-state`.
 pub fn publish(app: &AppHandle, state: &AppState) {
-    let counts = state.profile.try_lock().ok().and_then(|p| {
+    let counts = state.session.with(|p| {
         let s = reads::status(p.store()).ok()?;
         Some((s.pending, s.refusals.len() as u64, s.last_sync_at))
     });
@@ -52,7 +57,7 @@ pub async fn sync_once(
     state: &State<'_, AppState>,
 ) -> Result<SyncReport, UiError> {
     let app2 = app.clone();
-    let profile = state.profile.clone();
+    let session = state.session.clone();
     set(state, |s| s.syncing = true);
     publish(app, state);
     let result = tauri::async_runtime::spawn_blocking(move || {
@@ -64,8 +69,7 @@ pub async fn sync_once(
                 total: 1,
             },
         );
-        let mut p = lock(&profile)?;
-        let r = p.sync(crate::commands::sync_options());
+        let r = session.sync(crate::commands::sync_options());
         let _ = app2.emit(
             "sync-progress",
             Progress {
@@ -120,10 +124,8 @@ pub fn start(app: AppHandle) {
         loop {
             let state = app.state::<AppState>();
             let logged_in = state
-                .profile
-                .lock()
-                .ok()
-                .and_then(|p| p.store().sync_state().ok())
+                .session
+                .with(|p| p.store().sync_state().ok())
                 .is_some_and(|s| s.user.is_some() && s.server_url.is_some());
             if logged_in && !state.offline_mode() {
                 set(&state, |s| s.syncing = true);
@@ -136,10 +138,7 @@ pub fn start(app: AppHandle) {
                         total: 1,
                     },
                 );
-                let result = match state.profile.lock() {
-                    Ok(mut p) => p.sync(crate::commands::sync_options()),
-                    Err(_) => return,
-                };
+                let result = state.session.sync(crate::commands::sync_options());
                 let _ = app.emit(
                     "sync-progress",
                     Progress {

@@ -2,7 +2,9 @@
 //! are validated with the domain's messages; the reform office's overview counts right.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::commands::{overview_of, validate_value};
+use crate::error::UiError;
+use permitdesk_client::ops::{Validation, validate};
+use permitdesk_client::reads::overview_of;
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::case::{AcceptanceTerms, Acting, Case, CaseCommand, CorrectionPoint};
 use permitdesk_domain::catalogue::Catalogue;
@@ -78,6 +80,8 @@ fn values_are_validated_with_the_domains_rules_and_messages() {
         ("area", "12000.5", true, None),
         ("area", "-3", false, None),
     ];
+    let validate_value =
+        |kind: &str, value: &str| -> Result<Validation, UiError> { Ok(validate(kind, value)?) };
     for (kind, value, ok, needle) in cases {
         let v = validate_value(kind, value).unwrap();
         assert_eq!(v.ok, ok, "{kind} {value}: {:?}", v.message);
@@ -98,6 +102,7 @@ fn actor(role: Role, department: Option<&str>) -> Actor {
         role,
         department: department.map(DepartmentCode::new),
         organisation: (role == Role::Applicant).then(|| OrganisationId::new("91230102MA1C4K7P5Y")),
+        levels: vec![],
     }
 }
 

@@ -1,9 +1,9 @@
 // Small helpers shared by views: result messages, formatting.
-import type { ActResult, ApiError } from './api/types'
+import type { ActOutcome, UiError } from './api/types'
 import { t, fmt } from './i18n'
 
-/** What to tell the user about an ActResult; a refusal is an error shown next to the form. */
-export function actOutcome(r: ActResult): { ok: boolean; message: string } {
+/** What to tell the user about an ActOutcome; a refusal is an error shown next to the form. */
+export function actOutcome(r: ActOutcome): { ok: boolean; message: string } {
   const refused = r.refused ?? []
   if (refused.length) {
     return { ok: false, message: t().errors.refusedPrefix + refused.map((x) => x.message).join(t().app.semicolon) }
@@ -25,8 +25,8 @@ export function isNetworkError(message: string): boolean {
   )
 }
 
-/** An ApiError as a line of text (refusals say so). */
-export function errorText(e: ApiError): string {
+/** An UiError as a line of text (refusals say so). */
+export function errorText(e: UiError): string {
   return e.code === 'refused' ? t().errors.refusedPrefix + e.message : e.message
 }
 

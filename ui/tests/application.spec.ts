@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import NewApplication from '../src/views/applicant/NewApplication.vue'
+import NewApplication from '../src/features/projects/NewApplication.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { fakeIpc, mountWith, tid, typeInto, inputOf, pickOption } from './helpers'
@@ -38,7 +38,7 @@ async function check(root: ParentNode, item: string) {
 
 describe('new application form', () => {
   beforeEach(() => {
-    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
     catalogueRef.value = catalogue as unknown as Catalogue
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
   })

@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import CasePage from '../src/views/CasePage.vue'
+import CasePage from '../src/features/cases/CasePage.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { preview } from '../src/stores/preview'
 import { installShortcutHandler } from '../src/shortcuts'
-import { availableActions } from '../src/caseActions'
+import { availableActions } from '../src/features/cases/caseActions'
 import { fakeIpc, mountWith, tid, typeInto, inputOf } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import caseShow from './fixtures/case-show.json'
@@ -17,14 +17,14 @@ import library from './fixtures/material-library.json'
 import projectView from './fixtures/project-view.json'
 // The domain's own answer (crates/domain/tests/case_workflow.rs writes it; a stale copy fails there).
 import offeredByDomain from './fixtures/available-actions.json'
-import type { Availability, Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
+import type { ActionAvailability, Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
 
 const inReview = caseShow as unknown as Case
 const submitted: Case = { ...inReview, state: 'submitted', accepted_at: null, terms: null, sign_offs: [], pauses: [], procedures: [] }
 const received: Case = { ...submitted, state: 'received' }
 
 /** The domain's available actions for a case in this state, as the logged-in user. */
-function offered(c: Case, role = session.user?.role): Availability[] {
+function offered(c: Case, role = session.user?.role): ActionAvailability[] {
   const commitment =
     c.commitment === 'requested'
       ? '_commitment_requested'
@@ -33,7 +33,7 @@ function offered(c: Case, role = session.user?.role): Availability[] {
         : c.state === 'received' && c.commitment_allowed
           ? '_commitment_allowed'
           : ''
-  const table = offeredByDomain as unknown as Record<string, Availability[]>
+  const table = offeredByDomain as unknown as Record<string, ActionAvailability[]>
   return table[`${c.state}${commitment}/${role}`] ?? []
 }
 
@@ -42,17 +42,21 @@ function detail(c: Case, withClock = true): CaseDetail {
     available_actions: offered(c),
     case: c,
     trail: trail as unknown as CaseDetail['trail'],
-    clock: withClock ? (clock as unknown as CaseDetail['clock']) : { reading: null, used_working_days: null, remaining_working_days: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
+    clock: withClock ? (clock as unknown as CaseDetail['clock']) : { reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
     item_name: '企业投资项目备案',
     department_name: '哈尔滨市发展和改革委员会',
     project_name: '哈尔滨新区智能制造厂房',
     next_action: null,
+    // The shell's RatingSubject::of_case: set once the case is finished.
+    rating_subject: ['granted', 'denied', 'returned', 'not_accepted', 'withdrawn'].includes(c.state)
+      ? { subject: 'case', case: c.id, item: c.item, department: c.department, applicant: c.applicant }
+      : null,
   }
 }
 
-const WINDOW: UserInfo = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
-const REVIEWER: UserInfo = { id: 'reviewer-fgw-3', name: '复核员（市发改委）', role: 'department_reviewer', department: 'FGW', organisation: null }
-const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+const WINDOW: UserInfo = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
+const REVIEWER: UserInfo = { id: 'reviewer-fgw-3', name: '复核员（市发改委）', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }
+const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
 
 function common(c: Case, extra: Record<string, (req: Record<string, unknown>) => unknown> = {}, withClock = true) {
   return fakeIpc({

@@ -2,12 +2,12 @@
 // who sees which action, the page's flows, and the planning zones under the site map.
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Commissions from '../src/views/Commissions.vue'
-import Market from '../src/views/Market.vue'
-import SiteMap from '../src/components/SiteMap.vue'
+import Commissions from '../src/features/market/Commissions.vue'
+import Market from '../src/features/market/Market.vue'
+import SiteMap from '../src/features/consultation/SiteMap.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
-import { newId } from '../src/commands'
+import { newId } from '../src/features/evaluation/commands'
 import {
   acceptCommission,
   actionsFor,
@@ -28,8 +28,8 @@ import {
   shareResult,
   submitQuote,
   yuanToFen,
-} from '../src/commission'
-import { zoneKind } from '../src/geo'
+} from '../src/features/market/commission'
+import { zoneKind } from '../src/features/consultation/geo'
 import { mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { fakeIpc, mountWith, pickOption, testRouter, tid, typeInto } from './helpers'
@@ -37,17 +37,17 @@ import fixtures from './fixtures/commission-commands.json'
 import catalogue from './fixtures/catalogue.json'
 import market from './fixtures/market.json'
 import actResult from './fixtures/act-result.json'
-import type { Catalogue, Commission, CommissionState, PlanningZone, Site, UserInfo } from '../src/api/types'
+import type { Availability, Catalogue, CommissionAction, CommissionState, CommissionView, PlanningZone, Site, UserInfo } from '../src/api/types'
 
 const F = fixtures as unknown as Record<string, unknown>
 const W = 'W-00112233aabbccdd'
 const AG1 = '91230100MA1AHJ7K0N' // 龙环: ZJ-01, ZJ-03
 const AG2 = '91230100MA1K5P7QX4' // 华清: ZJ-01
 const APPLICANT_ORG = '91230102MA1C4K7P5Y'
-const APPLICANT: UserInfo = { id: 'a', name: '张建设', role: 'applicant', department: null, organisation: APPLICANT_ORG }
-const AGENCY: UserInfo = { id: 'g', name: '龙环', role: 'intermediary_agency', department: null, organisation: AG1 }
-const STHJ: UserInfo = { id: 's', name: '生态环境局审查员', role: 'department_reviewer', department: 'STHJ', organisation: null }
-const OFFICE: UserInfo = { id: 'o', name: '工改办', role: 'reform_office', department: null, organisation: null }
+const APPLICANT: UserInfo = { id: 'a', name: '张建设', role: 'applicant', department: null, organisation: APPLICANT_ORG, levels: [] }
+const AGENCY: UserInfo = { id: 'g', name: '龙环', role: 'intermediary_agency', department: null, organisation: AG1, levels: [] }
+const STHJ: UserInfo = { id: 's', name: '生态环境局审查员', role: 'department_reviewer', department: 'STHJ', organisation: null, levels: [] }
+const OFFICE: UserInfo = { id: 'o', name: '工改办', role: 'reform_office', department: null, organisation: null, levels: [] }
 const synced = { ...actResult, refused: [], synced: true, offline: null }
 
 const click = async (id: string) => {
@@ -57,8 +57,20 @@ const click = async (id: string) => {
   await flushPromises()
 }
 
-function commission(state: CommissionState, over: Partial<Commission> = {}): Commission {
+/** The domain's answer as the shell sends it (`available_actions`): `allowed` allowed, the rest
+ * refused with a sentence. */
+function offered(...allowed: CommissionAction[]): Availability<CommissionAction>[] {
+  const all: CommissionAction[] = ['submit_quote', 'select', 'accept', 'decline', 'deliver', 'confirm', 'record_expert_review', 'request_revision', 'share_result', 'cancel']
+  return all.map((action) => ({ action, label: action, refusal: allowed.includes(action) ? null : '当前不可办理' }))
+}
+
+function commission(state: CommissionState, over: Partial<CommissionView> = {}): CommissionView {
   return {
+    deadline: null,
+    warning: null,
+    provisional: null,
+    clock_error: null,
+    available_actions: [],
     id: 'W-1',
     mode: 'competitive',
     payer: 'applicant',
@@ -139,35 +151,21 @@ describe('commission command builders match the serde form of the Rust types', (
   })
 })
 
-describe('who may do what', () => {
-  const quoted = { agency: AG1, price_fen: 100, note: '', at: '2026-11-03T02:00:00Z', declined: false }
-  it('the agency sees a quote form only on an open request it has not quoted on', () => {
-    const table: [Commission, boolean][] = [
-      [commission('requested'), true],
-      [commission('requested', { quotes: [quoted] }), false],
-      [commission('awaiting_acceptance', { agency: AG1 }), false],
-      [commission('in_service', { agency: AG1 }), false],
-      [commission('completed', { agency: AG1 }), false],
-      [commission('cancelled'), false],
-    ]
-    for (const [c, expected] of table) expect(canQuote(c, AGENCY), c.state).toBe(expected)
-    expect(canQuote(commission('requested'), APPLICANT)).toBe(false)
-    expect(canQuote(commission('requested'), { ...AGENCY, organisation: null })).toBe(false)
+describe('who may do what: the domain decides', () => {
+  it('offers exactly the actions the domain allows, under the UI names', () => {
+    expect(actionsFor(commission('requested', { available_actions: offered('select', 'cancel') }))).toEqual(['select', 'cancel'])
+    expect(actionsFor(commission('awaiting_acceptance', { available_actions: offered('accept', 'decline') }))).toEqual(['accept', 'decline'])
+    expect(actionsFor(commission('delivered', { available_actions: offered('confirm', 'request_revision') }))).toEqual(['confirm', 'revise'])
+    expect(actionsFor(commission('delivered', { available_actions: offered('record_expert_review') }))).toEqual(['review'])
+    expect(actionsFor(commission('in_revision', { available_actions: offered('deliver') }))).toEqual(['deliver'])
+    expect(actionsFor(commission('delivered', { available_actions: offered() }))).toEqual([])
+    // share_result has no button on this page.
+    expect(actionsFor(commission('completed', { available_actions: offered('share_result') }))).toEqual([])
   })
 
-  it('actions by role, ownership and state', () => {
-    expect(actionsFor(commission('requested', { quotes: [quoted] }), APPLICANT)).toEqual(['select', 'cancel'])
-    expect(actionsFor(commission('requested'), APPLICANT)).toEqual(['cancel'])
-    expect(actionsFor(commission('requested', { applicant: 'OTHER' }), APPLICANT)).toEqual([])
-    expect(actionsFor(commission('delivered', { agency: AG1 }), APPLICANT)).toEqual(['confirm', 'revise'])
-    expect(actionsFor(commission('awaiting_acceptance', { agency: AG1 }), AGENCY)).toEqual(['accept', 'decline'])
-    expect(actionsFor(commission('awaiting_acceptance', { agency: AG2 }), AGENCY)).toEqual([])
-    expect(actionsFor(commission('in_revision', { agency: AG1 }), AGENCY)).toEqual(['deliver'])
-    expect(actionsFor(commission('delivered', { agency: AG1, payer: 'government', mode: 'by_department' }), STHJ)).toEqual(['review'])
-    expect(actionsFor(commission('delivered'), { ...STHJ, department: 'ZGJ' })).toEqual([])
-    // Government-paid: only the department cancels.
-    expect(actionsFor(commission('awaiting_acceptance', { payer: 'government', mode: 'by_department', agency: AG1 }), APPLICANT)).toEqual([])
-    expect(actionsFor(commission('delivered'), OFFICE)).toEqual([])
+  it('the agency sees a quote form only when the domain lets it quote', () => {
+    expect(canQuote(commission('requested', { available_actions: offered('submit_quote') }))).toBe(true)
+    expect(canQuote(commission('requested', { available_actions: offered('cancel') }))).toBe(false)
   })
 })
 
@@ -176,7 +174,7 @@ describe('中介服务委托 page', () => {
     catalogueRef.value = catalogue as unknown as Catalogue
   })
 
-  const base = (list: Commission[]) => ({
+  const base = (list: CommissionView[]) => ({
     catalogue: () => catalogue,
     market: () => market,
     projects: () => [],
@@ -186,8 +184,8 @@ describe('中介服务委托 page', () => {
 
   it('lists with state, service, agency, price; the agency quotes on an open request', async () => {
     session.user = AGENCY
-    const open = commission('requested')
-    const mine = commission('in_service', { id: 'W-2', agency: AG1, price_fen: 6500000, accepted_at: '2026-11-04T02:00:00Z' })
+    const open = commission('requested', { available_actions: offered('submit_quote') })
+    const mine = commission('in_service', { id: 'W-2', agency: AG1, price_fen: 6500000, accepted_at: '2026-11-04T02:00:00Z', deadline: '2026-12-16T17:00', available_actions: offered('deliver') })
     const calls = fakeIpc(base([open, mine]))
     const { w } = await mountWith(Commissions)
     const rows = Array.from(document.querySelectorAll(tid('commission-row'))).map((e) => [e.getAttribute('data-commission'), e.getAttribute('data-state')])
@@ -196,6 +194,8 @@ describe('中介服务委托 page', () => {
       ['W-2', 'in_service'],
     ])
     expect(document.querySelector(tid('commissions-table'))?.textContent).toContain('65000.00')
+    // 服务期限: the service clock's deadline as the client computed it.
+    expect(document.querySelector(tid('commissions-table'))?.textContent).toContain('2026-12-16 17:00 前')
     expect(document.querySelector(tid('commissions-table'))?.textContent).toContain('黑龙江龙环环境科技咨询有限公司')
     // The service in progress: no quote form, the delivery form instead.
     ;(document.querySelectorAll(tid('commission-row'))[1] as HTMLElement).click()
@@ -224,12 +224,13 @@ describe('中介服务委托 page', () => {
       { agency: AG2, price_fen: 5000000, note: '', at: '2026-11-03T02:00:00Z', declined: false },
       { agency: AG1, price_fen: 4800000, note: '', at: '2026-11-03T03:00:00Z', declined: false },
     ]
-    const req = commission('requested', { quotes })
+    const req = commission('requested', { quotes, available_actions: offered('select', 'cancel') })
     const done = commission('delivered', {
       id: 'W-3',
       agency: AG1,
       selection: { rule: 'random_draw', draw: 7 },
       deliveries: [{ report: 'A-9', summary: '报告表', at: '2026-11-20T02:00:00Z', outcome: null }],
+      available_actions: offered('confirm', 'request_revision'),
     })
     const calls = fakeIpc(base([req, done]))
     const { w } = await mountWith(Commissions)
@@ -252,7 +253,7 @@ describe('中介服务委托 page', () => {
 
   it('the agency delivers: upload first, then the command with the attachment id', async () => {
     session.user = AGENCY
-    const calls = fakeIpc({ ...base([commission('in_service', { agency: AG1 })]), add_attachment: () => ({ id: 'A-9', name: 'r.pdf', size: 3, mime: null }) })
+    const calls = fakeIpc({ ...base([commission('in_service', { agency: AG1, available_actions: offered('deliver') })]), add_attachment: () => ({ id: 'A-9', name: 'r.pdf', size: 3, mime: null }) })
     const { w } = await mountWith(Commissions)
     await click('commission-row')
     const input = document.querySelector(tid('commission-deliver-file')) as HTMLInputElement

@@ -2,8 +2,8 @@
 // state/action table mirroring Consultation::decide, the GeoJSON import, and the pages.
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import ConsultationPage from '../src/views/consultation/ConsultationPage.vue'
-import Consultations from '../src/views/consultation/Consultations.vue'
+import ConsultationPage from '../src/features/consultation/ConsultationPage.vue'
+import Consultations from '../src/features/consultation/Consultations.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import {
@@ -21,14 +21,14 @@ import {
   startConsultationCommand,
   summariseCommand,
   type LeadAction,
-} from '../src/consultation'
+} from '../src/features/consultation/consultation'
 import { fakeIpc, mountWith, tid, typeInto } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import fx from './fixtures/consultation-commands.json'
 import actResult from './fixtures/act-result.json'
 import type { Catalogue, Consultation, ConsultationState, Role, Site, UserInfo } from '../src/api/types'
 
-const user = (role: Role, department: string | null): UserInfo => ({ id: 'u', name: '用户', role, department, organisation: null })
+const user = (role: Role, department: string | null): UserInfo => ({ id: 'u', name: '用户', role, department, organisation: null, levels: [] })
 const ZGJ = user('department_reviewer', 'ZGJ')
 const FGW = user('department_reviewer', 'FGW')
 const STHJ = user('department_reviewer', 'STHJ')

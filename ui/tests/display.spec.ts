@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach } from 'vitest'
-import { deadlineFact, deadlinePhase, attachmentLabel, applicantName, friendlyError, shortId } from '../src/display'
+import { deadlineFact, deadlinePhase, attachmentLabel, applicantName, friendlyError, shortId } from '../src/features/cases/display'
 import { actOutcome, isNetworkError } from '../src/util'
 import { catalogueRef, itemName, departmentName, departmentShortName, flowName } from '../src/stores/catalogue'
-import type { Case, CaseState, ClockView, Catalogue, LibraryEntry, Project, ActResult } from '../src/api/types'
+import type { Case, CaseState, ClockView, Catalogue, LibraryEntry, Project, ActOutcome } from '../src/api/types'
 import caseShow from './fixtures/case-show.json'
 import caseGranted from './fixtures/case-granted.json'
 import clock from './fixtures/clock.json'
@@ -48,7 +48,7 @@ describe('办理期限 by case state', () => {
   })
 
   it('in review without a reading shows the shell note; an ended case without ended_at falls back to its last event', () => {
-    expect(deadlineFact(at('in_review', ACCEPTED), { reading: null, used_working_days: null, remaining_working_days: null, note: '节假日数据缺失' }).text).toBe('节假日数据缺失')
+    expect(deadlineFact(at('in_review', ACCEPTED), { reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '节假日数据缺失' }).text).toBe('节假日数据缺失')
     expect(deadlineFact({ ...at('granted', ACCEPTED), last_event_at: '2026-11-26T02:00:00Z' }, null).text).toBe('2026-11-26 10:00')
     expect(deadlineFact(granted, running)).toMatchObject({ phase: 'completed', label: '办结时间', text: '2026-11-26 18:44' })
   })
@@ -105,7 +105,7 @@ describe('network failures in words', () => {
   })
 
   it('an action queued because the server is unreachable says so in Chinese', () => {
-    const r = { ...(actResult as unknown as ActResult), synced: false, offline: null, refused: [] }
+    const r = { ...(actResult as unknown as ActOutcome), synced: false, offline: null, refused: [] }
     expect(actOutcome({ ...r, sync_error: reqwest }).message).toBe('当前离线，操作已保存，联网后自动发送')
     expect(actOutcome({ ...r, sync_error: '服务器内部错误' }).message).toBe('操作已保存，等待同步（服务器内部错误）')
   })

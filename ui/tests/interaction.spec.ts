@@ -1,10 +1,10 @@
 // 好差评, 差评整改 and 建议投诉: the exact domain commands the UI sends with act_command.
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import RatingBox from '../src/components/RatingBox.vue'
-import CasePage from '../src/views/CasePage.vue'
-import Rectifications from '../src/views/reviewer/Rectifications.vue'
-import Complaints from '../src/views/Complaints.vue'
+import RatingBox from '../src/features/evaluation/RatingBox.vue'
+import CasePage from '../src/features/cases/CasePage.vue'
+import Rectifications from '../src/features/evaluation/Rectifications.vue'
+import Complaints from '../src/features/evaluation/Complaints.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import {
@@ -13,19 +13,21 @@ import {
   rateCommand,
   rectificationCommand,
   submitComplaintCommand,
-} from '../src/commands'
+} from '../src/features/evaluation/commands'
 import { fakeIpc, mountWith, tid, typeInto, pickOption } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import commands from './fixtures/commands.json'
 import caseGranted from './fixtures/case-granted.json'
 import trail from './fixtures/trail.json'
 import actResult from './fixtures/act-result.json'
-import type { Case, Catalogue, Complaint, Evaluation, UserInfo } from '../src/api/types'
+import type { Case, Catalogue, Complaint, Evaluation, RatingSubject, UserInfo } from '../src/api/types'
 
 const granted = caseGranted as unknown as Case
-const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
-const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null }
-const OFFICE: UserInfo = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null }
+/** The shell's `rating_subject` of the granted case (RatingSubject::of_case). */
+const grantedSubject: RatingSubject = { subject: 'case', case: granted.id, item: granted.item, department: granted.department, applicant: granted.applicant }
+const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
+const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }
+const OFFICE: UserInfo = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null, levels: [] }
 const synced = { ...actResult, refused: [], synced: true, offline: null }
 
 const click = async (id: string) => {
@@ -62,7 +64,7 @@ describe('rating a finished case', () => {
     session.user = APPLICANT
     const evaluations: Evaluation[] = []
     const calls = fakeIpc({
-      case_detail: () => ({ case: granted, trail, clock: { reading: null, used_working_days: 3, remaining_working_days: null, note: null }, item_name: '企业投资项目备案', department_name: '市发改委', project_name: 'X', next_action: null, available_actions: [] }),
+      case_detail: () => ({ case: granted, trail, clock: { reading: null, used_working_days: 3, remaining_working_days: null, note: null }, item_name: '企业投资项目备案', department_name: '市发改委', project_name: 'X', next_action: null, available_actions: [], rating_subject: grantedSubject }),
       material_library: () => [],
       catalogue: () => catalogue,
       project: () => ({ project: null }),
@@ -111,14 +113,14 @@ describe('rating a finished case', () => {
       dimensions: [],
       comment: '',
       rated_at: '2026-11-26T02:00:00Z',
-      rater: { user: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' },
+      rater: { user: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] },
       rectification: null,
       appeal: null,
       last_event_at: '2026-11-26T02:00:00Z',
       version: 1,
     }
     fakeIpc({ evaluations: () => [rated] })
-    const { w } = await mountWith(RatingBox, { props: { case: granted } })
+    const { w } = await mountWith(RatingBox, { props: { subject: grantedSubject } })
     expect(w.find(tid('rating-existing')).attributes('data-level')).toBe('satisfied')
     expect(w.find(tid('rating-submit')).exists()).toBe(false)
     w.unmount()
@@ -127,7 +129,7 @@ describe('rating a finished case', () => {
       evaluations: () => [],
       act_command: () => ({ ...synced, synced: false, refused: [{ mutation_id: 1, entity: 'evaluation', envelope: null, refusal: null, message: '已经评价过，每件办件、每次窗口服务只能评价一次', refused_at: '' }] }),
     })
-    const m2 = await mountWith(RatingBox, { props: { case: granted } })
+    const m2 = await mountWith(RatingBox, { props: { subject: grantedSubject } })
     await click('rating-level-satisfied')
     await typeInto(document, 'rating-comment', '好')
     await click('rating-submit')
@@ -145,7 +147,7 @@ function badRating(status: 'pending' | 'rectifying' | 'done', department = 'FGW'
     dimensions: [{ dimension: 'efficiency', level: 'very_dissatisfied' }],
     comment: '太慢',
     rated_at: '2026-11-20T02:00:00Z',
-    rater: { user: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' },
+    rater: { user: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] },
     rectification: {
       department,
       limit_working_days: 15,
@@ -196,7 +198,7 @@ describe('差评整改', () => {
     session.user = OFFICE
     const appealed: Evaluation = {
       ...badRating('pending'),
-      appeal: { reason: '申请人材料不全', at: '2026-11-21T02:00:00Z', by: { user: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null }, decision: null },
+      appeal: { reason: '申请人材料不全', at: '2026-11-21T02:00:00Z', by: { user: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }, decision: null },
     }
     const calls = fakeIpc({ catalogue: () => catalogue, evaluations: () => [appealed], act_command: () => synced })
     const { w } = await mountWith(Rectifications)
@@ -233,7 +235,7 @@ describe('建议投诉', () => {
     last_event_at: '2026-11-20T02:00:00Z',
     version: 1,
   }
-  const office = { user: 'office', name: '李工改', role: 'reform_office' as const, department: null, organisation: null }
+  const office = { user: 'office', name: '李工改', role: 'reform_office' as const, department: null, organisation: null, levels: [] }
 
   it('the applicant submits and sees the answer', async () => {
     session.user = APPLICANT

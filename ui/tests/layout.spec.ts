@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest'
-import Layout from '../src/views/Layout.vue'
+import Layout from '../src/shell/Layout.vue'
 import { session } from '../src/stores/session'
 import { resetCatalogue } from '../src/stores/catalogue'
 import type { UserInfo } from '../src/api/types'
@@ -7,7 +7,7 @@ import { fakeIpc, mountWith, tid } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import status from './fixtures/status.json'
 
-const REVIEWER: UserInfo = { id: 'reviewer-zgj-1', name: '受理员（市资规局）', role: 'department_reviewer', department: 'ZGJ', organisation: null }
+const REVIEWER: UserInfo = { id: 'reviewer-zgj-1', name: '受理员（市资规局）', role: 'department_reviewer', department: 'ZGJ', organisation: null, levels: [] }
 
 describe('header', () => {
   beforeEach(() => {
@@ -42,7 +42,7 @@ describe('header', () => {
   })
 
   it('shows no department for a role without one', async () => {
-    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
     fakeIpc({ status: () => status, catalogue: () => catalogue })
     const { w } = await mountWith(Layout)
     expect(w.find(tid('header-user-department')).exists()).toBe(false)

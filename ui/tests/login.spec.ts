@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Login from '../src/views/Login.vue'
+import Login from '../src/features/session/Login.vue'
 import { session } from '../src/stores/session'
 import { comboOf, handleKeydown, registerShortcuts } from '../src/shortcuts'
 import { fakeIpc, mountWith, tid, typeInto, inputOf } from './helpers'

@@ -1,13 +1,13 @@
 // 中介服务超市 search and detail; the site map's projection; the consultation page.
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Market from '../src/views/Market.vue'
-import SiteMap from '../src/components/SiteMap.vue'
-import ConsultationPage from '../src/views/consultation/ConsultationPage.vue'
+import Market from '../src/features/market/Market.vue'
+import SiteMap from '../src/features/consultation/SiteMap.vue'
+import ConsultationPage from '../src/features/consultation/ConsultationPage.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
-import { searchServices, searchAgencies, agenciesFor } from '../src/market'
-import { layout, project, centroid, niceLength } from '../src/geo'
+import { searchServices, searchAgencies, agenciesFor } from '../src/features/market/market'
+import { layout, project, centroid, niceLength } from '../src/features/consultation/geo'
 import { fakeIpc, mountWith, tid, typeInto } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import market from './fixtures/market.json'
@@ -37,7 +37,7 @@ describe('market search', () => {
 
   it('the page filters as one types and opens a service in the drawer', async () => {
     catalogueRef.value = catalogue as unknown as Catalogue
-    session.user = { id: 'a', name: '张', role: 'applicant', department: null, organisation: null }
+    session.user = { id: 'a', name: '张', role: 'applicant', department: null, organisation: null, levels: [] }
     const calls = fakeIpc({ market: () => market, catalogue: () => catalogue })
     const { w } = await mountWith(Market)
     expect(calls.callsOf('market')).toHaveLength(1)
@@ -106,8 +106,8 @@ describe('site map projection', () => {
 })
 
 describe('consultation page', () => {
-  const sys = { user: 'system', name: '系统', role: 'system' as const, department: null, organisation: null }
-  const zgj = { user: 'r', name: '规划审查员', role: 'department_reviewer' as const, department: 'ZGJ', organisation: null }
+  const sys = { user: 'system', name: '系统', role: 'system' as const, department: null, organisation: null, levels: [] }
+  const zgj = { user: 'r', name: '规划审查员', role: 'department_reviewer' as const, department: 'ZGJ', organisation: null, levels: [] }
   const C: Consultation = {
     id: 'Q-1',
     channel: 'reserve_library',
@@ -151,7 +151,7 @@ describe('consultation page', () => {
   })
 
   it('shows the replies (视为同意 by 系统), the compliance result, and lets an invited department answer', async () => {
-    session.user = { id: 'f', name: '发改审查员', role: 'department_reviewer', department: 'FGW', organisation: null } as UserInfo
+    session.user = { id: 'f', name: '发改审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] } as UserInfo
     const calls = fakeIpc({
       catalogue: () => catalogue,
       consultations: () => [C],
@@ -187,7 +187,7 @@ describe('consultation page', () => {
   })
 
   it('offers no answer form to a department that already replied', async () => {
-    session.user = { id: 'r', name: '规划审查员', role: 'department_reviewer', department: 'ZGJ', organisation: null } as UserInfo
+    session.user = { id: 'r', name: '规划审查员', role: 'department_reviewer', department: 'ZGJ', organisation: null, levels: [] } as UserInfo
     fakeIpc({ catalogue: () => catalogue, consultations: () => [C], trail: () => ({ entity: 'x', events: [], broken: null }) })
     const { w } = await mountWith(ConsultationPage, { props: { id: 'Q-1' } })
     expect(w.find(tid('consultation-answer')).exists()).toBe(false)

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Layout from '../src/views/Layout.vue'
+import Layout from '../src/shell/Layout.vue'
 import { session } from '../src/stores/session'
 import { resetCatalogue } from '../src/stores/catalogue'
 import type { NotificationsAnswer } from '../src/api/types'
@@ -25,7 +25,7 @@ const moved: NotificationsAnswer = {
 describe('系统通知', () => {
   beforeEach(() => {
     resetCatalogue()
-    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
   })
 
   it('counts what arrived and lists it, newest first, with the sentence the shell gives', async () => {

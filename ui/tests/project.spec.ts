@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import ProjectPage from '../src/views/applicant/ProjectPage.vue'
-import Overview from '../src/views/reform/Overview.vue'
-import MyProjects from '../src/views/applicant/MyProjects.vue'
+import ProjectPage from '../src/features/projects/ProjectPage.vue'
+import Overview from '../src/features/statistics/Overview.vue'
+import MyProjects from '../src/features/projects/MyProjects.vue'
 import projects from './fixtures/projects.json'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
@@ -25,7 +25,7 @@ describe('project page', () => {
   })
 
   it('the window chooses the flow (its category first) and the one-time notice opens', async () => {
-    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
     const ipc = fakeIpc({ project: () => submitted, catalogue: () => catalogue, choose_flow: () => actResult })
     const { w } = await mountWith(ProjectPage, { props: { id: PID } })
     expect(w.get(tid('project-state')).attributes('data-state')).toBe('submitted_to_window')
@@ -40,7 +40,7 @@ describe('project page', () => {
   })
 
   it('the window sends the registration back with one list of problems; a refusal shows next to it', async () => {
-    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
     const ipc = fakeIpc({
       project: () => submitted,
       catalogue: () => catalogue,
@@ -58,7 +58,7 @@ describe('project page', () => {
   })
 
   it('shows the project, its cases and its trail to the applicant', async () => {
-    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
     fakeIpc({ project: () => projectView, catalogue: () => catalogue })
     const { w } = await mountWith(ProjectPage, { props: { id: PID } })
     expect(w.get(tid('project-code')).text()).toBe(projectView.project.details.code)
@@ -71,7 +71,7 @@ describe('project page', () => {
 
 describe('reform office overview', () => {
   it('shows cases by stage and department with overdue counts', async () => {
-    session.user = { id: 'reform', name: '市工改办', role: 'reform_office', department: null, organisation: null }
+    session.user = { id: 'reform', name: '市工改办', role: 'reform_office', department: null, organisation: null, levels: [] }
     fakeIpc({ overview: () => overview })
     const { w } = await mountWith(Overview)
     expect(w.get(tid('overview-total-overdue')).text()).toBe('1')
@@ -86,7 +86,7 @@ describe('reform office overview', () => {
 describe('project lists', () => {
   it('name the approval flow instead of its code, in the list and on the project page', async () => {
     catalogueRef.value = catalogue as unknown as Catalogue
-    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
     fakeIpc({ projects: () => projects, catalogue: () => catalogue, project: () => projectView, material_library: () => [] })
     const list = (await mountWith(MyProjects)).w
     const table = list.get(tid('projects-table')).text()

@@ -1,9 +1,9 @@
 // Issue 11: a deadline in a year without a holiday table is counted Monday to Friday and marked
 // 暂定 wherever it is shown (queue, case page, 期限如何计算).
 import { describe, it, expect, beforeEach } from 'vitest'
-import QueueTable from '../src/components/QueueTable.vue'
-import CasePage from '../src/views/CasePage.vue'
-import { deadlineFact, provisionalNote } from '../src/display'
+import QueueTable from '../src/features/queue/QueueTable.vue'
+import CasePage from '../src/features/cases/CasePage.vue'
+import { deadlineFact, provisionalNote } from '../src/features/cases/display'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import type { Case, CaseDetail, Catalogue, ClockView, QueueEntry } from '../src/api/types'
@@ -65,7 +65,7 @@ describe('provisional deadlines in deadlineFact', () => {
 describe('provisional deadlines on the case page', () => {
   beforeEach(() => {
     catalogueRef.value = catalogue as unknown as Catalogue
-    session.user = { id: 'reviewer-fgw-3', name: '复核员（市发改委）', role: 'department_reviewer', department: 'FGW', organisation: null }
+    session.user = { id: 'reviewer-fgw-3', name: '复核员（市发改委）', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }
   })
 
   function detail(c: ClockView): CaseDetail {
@@ -78,6 +78,7 @@ describe('provisional deadlines on the case page', () => {
       project_name: '哈尔滨新区智能制造厂房',
       next_action: null,
       available_actions: [],
+      rating_subject: null,
     }
   }
 

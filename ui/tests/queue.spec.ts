@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import QueueTable from '../src/components/QueueTable.vue'
-import { sortQueue, LEVEL_COLOURS, daysUsed } from '../src/queue'
+import QueueTable from '../src/features/queue/QueueTable.vue'
+import { LEVEL_COLOURS } from '../src/features/queue/queue'
 import type { QueueEntry, WarningLevel } from '../src/api/types'
 import { mountWith, tid, typeInto } from './helpers'
 import { catalogueRef } from '../src/stores/catalogue'
@@ -22,38 +22,9 @@ function rgb(hex: string): string {
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`
 }
 
-describe('queue ordering', () => {
-  it('puts overdue first, then due soon, then normal by deadline, then paused, then unclocked', () => {
-    const rows = [
-      entry(1, null, null, null),
-      entry(2, 'normal', '2026-12-10T17:00'),
-      entry(3, 'paused', null),
-      entry(4, 'overdue', '2026-11-20T17:00', -3),
-      entry(5, 'normal', '2026-12-01T17:00'),
-      entry(6, 'due_soon', '2026-11-27T17:00', 0.5),
-      entry(7, 'overdue', '2026-11-10T17:00', -9),
-    ]
-    expect(sortQueue(rows).map((r) => r.case)).toEqual([
-      'C-000007', 'C-000004', 'C-000006', 'C-000005', 'C-000002', 'C-000003', 'C-000001',
-    ])
-  })
-
-  it('keeps the real window queue (unclocked, submitted) ordered by case id', () => {
-    const sorted = sortQueue(windowQueue as QueueEntry[])
-    expect(sorted.map((r) => r.case)).toEqual([...windowQueue.map((r) => r.case)].sort())
-    expect(sorted.every((r) => r.level === null && r.deadline === null)).toBe(true)
-  })
-
-  it('computes time used from the item limit', () => {
-    expect(daysUsed(entry(1, 'normal', 'x', 6.88), 20)).toBe(13.1)
-    expect(daysUsed(entry(1, null, null, null), 20)).toBeNull()
-    expect(daysUsed(entry(1, 'normal', 'x', 3), undefined)).toBeNull()
-  })
-})
-
 describe('queue table', () => {
   it('shows a real queue entry with its colour, deadline and time left', async () => {
-    const { w } = await mountWith(QueueTable, { props: { rows: [real], limits: { 'FGW-01': 3 } } })
+    const { w } = await mountWith(QueueTable, { props: { rows: [real] } })
     const row = w.get(tid('queue-row'))
     expect(row.attributes('data-case')).toBe('C-e953416185615c41')
     expect(row.attributes('data-level')).toBe('due_soon')
@@ -79,7 +50,8 @@ describe('queue table', () => {
       normal: rgb('#2e7d32'),
       paused: rgb('#8c8c8c'),
     })
-    expect(w.findAll(tid('queue-row')).map((r) => r.attributes('data-level'))).toEqual(['overdue', 'due_soon', 'normal', 'paused'])
+    // In the client's order (reads::queue sorts by urgency); the table does not re-sort.
+    expect(w.findAll(tid('queue-row')).map((r) => r.attributes('data-level'))).toEqual(['normal', 'due_soon', 'overdue', 'paused'])
     w.unmount()
   })
 
@@ -98,8 +70,8 @@ describe('queue table', () => {
     const shown = () => w.findAll(tid('queue-row'))
     // 400 px / 40 px = 10 rows in view, plus 6 below (overscan); never thousands.
     expect(shown().length).toBe(16)
-    // The most urgent first: the first row is overdue.
-    expect(shown()[0].attributes('data-level')).toBe('overdue')
+    // The first row is the client's first (the table keeps the order it is given).
+    expect(shown()[0].attributes('data-level')).toBe('normal')
     expect(shown()[0].attributes('data-index')).toBe('0')
 
     // Scroll to row 5,000.

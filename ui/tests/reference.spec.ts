@@ -2,18 +2,18 @@
 // warning, and importing a new version (预览变更 = dry run, 替换已有年份, 确认导入).
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import ReferenceData from '../src/views/reform/ReferenceData.vue'
-import Overview from '../src/views/reform/Overview.vue'
+import ReferenceData from '../src/features/reference/ReferenceData.vue'
+import Overview from '../src/features/statistics/Overview.vue'
 import { session } from '../src/stores/session'
 import { menuFor } from '../src/router'
-import type { ReferenceImportReport, ReferenceShow } from '../src/api/types'
+import type { ImportOutcome, ReferenceView } from '../src/api/types'
 import { fakeIpc, mountWith, tid, pickOption } from './helpers'
 import overview from './fixtures/overview.json'
 
 const WARNING = '2027 年节假日安排尚未导入：11 月起请导入国务院办公厅公布的下一年度节假日安排'
 
 // The shape of client::reference::ReferenceView (src-tauri `reference_show`).
-const show: ReferenceShow = {
+const show: ReferenceView = {
   versions: { calendar: 2, catalogue: 1, market: 0, zones: 0 },
   kinds: [
     { kind: 'calendar', label: '工作日历', version: 2, sha256: 'ab12', changed_by: '李工改', changed_at: '2026-11-03T02:00:00Z', changes: ['2026 年：新增调休上班日 2026-10-10'] },
@@ -32,7 +32,7 @@ const show: ReferenceShow = {
 
 const TABLE_2027 = '[[years]]\nyear = 2027\nholidays = ["2027-01-01"]\n'
 
-const dryRun: ReferenceImportReport = {
+const dryRun: ImportOutcome = {
   kind: 'calendar',
   from_version: 2,
   to_version: 2,
@@ -46,6 +46,7 @@ const dryRun: ReferenceImportReport = {
   still_used: [],
   needs_replace: [],
   notified: 0,
+  synced: null,
 }
 
 async function chooseFile(text: string, name = 'holidays-2027.toml') {
@@ -66,7 +67,7 @@ async function click(id: string) {
 
 describe('参考数据 (reform office)', () => {
   beforeEach(() => {
-    session.user = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null }
+    session.user = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null, levels: [] }
   })
 
   it('is in the reform office menu only', () => {
@@ -140,7 +141,7 @@ describe('参考数据 (reform office)', () => {
   })
 
   it('a stored year that differs needs 替换已有年份 before it can be imported', async () => {
-    const differs: ReferenceImportReport = { ...dryRun, changes: ['2026 年：10 月 10 日由调休上班改为休息'], deadlines_moved: [], needs_replace: [2026] }
+    const differs: ImportOutcome = { ...dryRun, changes: ['2026 年：10 月 10 日由调休上班改为休息'], deadlines_moved: [], needs_replace: [2026] }
     const ipc = fakeIpc({
       reference_show: () => show,
       reference_import: (req) => (req.dry_run ? differs : { ...differs, dry_run: false, applied: true, to_version: 3 }),
@@ -162,7 +163,7 @@ describe('参考数据 (reform office)', () => {
   })
 
   it('a catalogue whose dropped items open cases still use says so', async () => {
-    const report: ReferenceImportReport = { ...dryRun, kind: 'catalogue', from_version: 1, to_version: 1, changes: ['删除事项 ZGJ-09'], deadlines_moved: [], still_used: ['ZGJ-09 建设工程竣工规划核实：在办件 2 件'] }
+    const report: ImportOutcome = { ...dryRun, kind: 'catalogue', from_version: 1, to_version: 1, changes: ['删除事项 ZGJ-09'], deadlines_moved: [], still_used: ['ZGJ-09 建设工程竣工规划核实：在办件 2 件'] }
     const ipc = fakeIpc({ reference_show: () => show, reference_import: () => report })
     const { w } = await mountWith(ReferenceData)
     await pickOption('reference-kind-catalogue')
@@ -195,7 +196,7 @@ describe('参考数据 (reform office)', () => {
 
 describe('the November warning on the overview', () => {
   beforeEach(() => {
-    session.user = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null }
+    session.user = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null, levels: [] }
   })
 
   it('shows the warning when next year\'s table is missing', async () => {

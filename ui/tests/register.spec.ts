@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import RegisterProject from '../src/views/applicant/RegisterProject.vue'
+import RegisterProject from '../src/features/projects/RegisterProject.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { fakeIpc, mountWith, tid, typeInto, inputOf, pickOption } from './helpers'
@@ -45,7 +45,7 @@ async function fillValid(root: ParentNode) {
 
 describe('project registration form', () => {
   beforeEach(() => {
-    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y' }
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
     catalogueRef.value = catalogue as unknown as Catalogue
   })
 
@@ -146,7 +146,7 @@ describe('project registration form', () => {
   })
 
   it('the window registers on site for an owner organisation', async () => {
-    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null }
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
     const ipc = baseIpc({ register_project: () => ({ ...actResult, created: ['P-1'] }) })
     const { w } = await mountWith(RegisterProject)
     await fillValid(w.element)

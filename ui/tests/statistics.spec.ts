@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Statistics from '../src/views/reform/Statistics.vue'
+import Statistics from '../src/features/statistics/Statistics.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { preview } from '../src/stores/preview'
@@ -9,12 +9,12 @@ import catalogue from './fixtures/catalogue.json'
 import table1 from './fixtures/stats-table1.json'
 import monthly from './fixtures/stats-monthly.json'
 import type { Catalogue, MonthlyReport, UserInfo } from '../src/api/types'
-import { TABLE_COLUMNS } from '../src/statsColumns'
-import { cellText, headerColumns, lastMonths, monthRange, workingDays, beijingToday } from '../src/stats'
-import { timePerStage, overdueByDepartment, monthFigures } from '../src/charts'
+import { TABLE_COLUMNS } from '../src/features/statistics/statsColumns'
+import { cellText, headerColumns, lastMonths, monthRange, workingDays, beijingToday } from '../src/features/statistics/stats'
+import { timePerStage, overdueByDepartment, monthFigures } from '../src/features/statistics/charts'
 
-const OFFICE: UserInfo = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null }
-const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_reviewer', department: 'ZGJ', organisation: null }
+const OFFICE: UserInfo = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null, levels: [] }
+const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_reviewer', department: 'ZGJ', organisation: null, levels: [] }
 
 const stubs = { global: { stubs: { StatCharts: true } } }
 

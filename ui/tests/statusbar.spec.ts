@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { emit } from '@tauri-apps/api/event'
-import StatusBar from '../src/components/StatusBar.vue'
+import StatusBar from '../src/shell/StatusBar.vue'
 import { syncState } from '../src/stores/sync'
 import { fakeIpc, mountWith, tid } from './helpers'
 import status from './fixtures/status.json'

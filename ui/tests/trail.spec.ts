@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest'
-import { trailLine, detailsText } from '../src/trail'
+import { trailLine, detailsText } from '../src/features/cases/trail'
 import { catalogueRef } from '../src/stores/catalogue'
 import type { Catalogue, StoredEvent } from '../src/api/types'
 import catalogue from './fixtures/catalogue.json'

@@ -51,6 +51,14 @@ pub enum ServerCommand {
         #[arg(long = "name", value_name = "HOST")]
         names: Vec<String>,
     },
+    /// Re-issue the certificate with the same key (the fingerprint clients pinned stays).
+    RenewCert {
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Host names or addresses for the certificate (default: those given at init).
+        #[arg(long = "name", value_name = "HOST")]
+        names: Vec<String>,
+    },
     /// Serve HTTPS until Ctrl-C.
     Run {
         #[command(flatten)]
@@ -66,6 +74,18 @@ pub enum DemoCommand {
     Seed {
         #[command(flatten)]
         at: Location,
+    },
+    /// 演示月: a month of a district hall's work (projects, cases in every state, certificates,
+    /// ratings, complaints) through the server's own rules, as the demo users; after `demo seed`, once.
+    Month {
+        #[command(flatten)]
+        at: Location,
+        /// The month's last day (YYYY-MM-DD, Beijing time; default: now).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        end: Option<String>,
+        /// The random seed: the same seed and end give the same month.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
     },
 }
 
@@ -140,8 +160,20 @@ pub enum UserCommand {
         /// Organisation id (统一社会信用代码).
         #[arg(long)]
         organisation: Option<String>,
+        /// 层级权限: the review levels of the department this reviewer may sign, e.g. 审核,复核.
+        #[arg(long, value_name = "LEVELS")]
+        levels: Option<String>,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// 层级权限: set the review levels USER may sign (e.g. 审核,复核; "" for none), checked against the department's levels in the catalogue in force.
+    Levels {
+        #[command(flatten)]
+        at: Location,
+        /// Login name.
+        user: String,
+        /// Comma-separated levels of the user's department, in any order.
+        levels: String,
     },
     /// Disable an account and revoke its tokens.
     Disable {
@@ -215,6 +247,17 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 )
             })
         }
+        ServerTop::Server(ServerCommand::RenewCert { data, names }) => {
+            let report = admin::renew_cert(&DataDir(data), &names).map_err(fail)?;
+            out.print(&report, || {
+                format!(
+                    "证书已更新：{}\n有效期：自昨日起 {} 天\n证书公钥指纹（SHA-256，未变）：{}\n重启服务后生效。",
+                    report.certificate.display(),
+                    report.valid_days,
+                    report.fingerprint
+                )
+            })
+        }
         ServerTop::Server(ServerCommand::Run { at, listen }) => {
             admin::init_logging();
             let rt = runtime()?;
@@ -246,7 +289,7 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             let rows: Vec<serde_json::Value> = created
                 .iter()
                 .map(|(u, p)| {
-                    serde_json::json!({"id": u.id, "name": u.name, "role": u.role, "department": u.department, "organisation": u.organisation, "password": p})
+                    serde_json::json!({"id": u.id, "name": u.name, "role": u.role, "department": u.department, "organisation": u.organisation, "levels": u.level.iter().collect::<Vec<_>>(), "password": p})
                 })
                 .collect();
             out.print(&rows, || {
@@ -272,6 +315,23 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 }
                 s
             })
+        }
+        ServerTop::Demo(DemoCommand::Month { at, end, seed }) => {
+            let now = chrono::Utc::now();
+            let end = month_end(end.as_deref(), now)?;
+            let seed = seed.unwrap_or(permitdesk_server::demo_month::DEFAULT_SEED);
+            let rt = runtime()?;
+            let report = rt.block_on(async {
+                // Group commit: the month is a few thousand commands.
+                let store =
+                    admin::open_store_grouped(&DataDir(at.data), at.database.as_deref(), 64)
+                        .await
+                        .map_err(fail)?;
+                permitdesk_server::demo_month::seed_month(store.as_ref(), end, seed)
+                    .await
+                    .map_err(fail)
+            })?;
+            out.print(&report, || report.text())
         }
         ServerTop::Admin(AdminCommand::User(uc)) => {
             let rt = runtime()?;
@@ -307,6 +367,29 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             out.print(&history, || history_text(&history))
         }
     }
+}
+
+/// The end of the demo month: now, or the given day (Beijing) after office hours; never later
+/// than now (the server refuses actions before an entity's last event, so the demo must not
+/// lie in the future).
+fn month_end(
+    day: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, CliError> {
+    use permitdesk_domain::time::{from_local, to_local};
+    let Some(day) = day else {
+        return Ok(now);
+    };
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| CliError::usage(format!("结束日期“{day}”格式不正确，应为 YYYY-MM-DD")))?;
+    let today = to_local(now).date();
+    if date > today {
+        return Err(CliError::usage(format!(
+            "结束日期 {date} 晚于今天（{today}）：演示数据不能发生在将来"
+        )));
+    }
+    let evening = chrono::NaiveTime::from_hms_opt(18, 0, 0).unwrap_or_default();
+    Ok(from_local(date.and_time(evening)).min(now))
 }
 
 /// Who the change is recorded as: the named account's 姓名, or the command line administrator.
@@ -448,14 +531,26 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
             role,
             department,
             organisation,
+            levels,
             password_stdin,
         } => {
             let role = parse_role(&role)?;
+            let department = department.map(DepartmentCode::new);
+            let levels = permitdesk_server::levels::parse(levels.as_deref().unwrap_or(""));
             let (password, generated) = read_password(password_stdin)?;
             let hash = auth::hash_password(&password, PasswordCost::PRODUCTION).map_err(fail)?;
             let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
                 .await
                 .map_err(fail)?;
+            let levels = if levels.is_empty() {
+                levels
+            } else {
+                let catalogue = permitdesk_server::levels::catalogue_in_force(store.as_ref())
+                    .await
+                    .map_err(fail)?;
+                permitdesk_server::levels::validate(&catalogue, role, department.as_ref(), &levels)
+                    .map_err(fail)?
+            };
             let org = organisation.map(OrganisationId::new);
             let known = store.organisations().await.map_err(fail)?;
             if let Some(o) = &org
@@ -472,10 +567,11 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                 id: UserId::new(id.clone()),
                 name,
                 role,
-                department: department.map(DepartmentCode::new),
+                department,
                 organisation: org,
                 password_hash: hash,
                 disabled: false,
+                levels,
             };
             store
                 .create_user(&user, chrono::Utc::now())
@@ -491,6 +587,29 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                 || match shown {
                     Some(p) => format!("已创建用户 {id}，初始密码：{p}"),
                     None => format!("已创建用户 {id}"),
+                },
+            )
+        }
+        UserCommand::Levels { at, user, levels } => {
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                .await
+                .map_err(fail)?;
+            let wanted = permitdesk_server::levels::parse(&levels);
+            let stored =
+                permitdesk_server::levels::set(store.as_ref(), &UserId::new(user.clone()), &wanted)
+                    .await
+                    .map_err(fail)?;
+            out.print(
+                &serde_json::json!({"id": user, "department": stored.department, "levels": stored.levels}),
+                || {
+                    if stored.levels.is_empty() {
+                        format!("用户 {user} 不再持有任何审批层级（不能签署层级审批）")
+                    } else {
+                        format!(
+                            "用户 {user} 的审批层级：{}（已登录的客户端重新登录后生效）",
+                            stored.levels.join("、")
+                        )
+                    }
                 },
             )
         }

@@ -57,6 +57,16 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     applicant.login(&url, &fp, "applicant", &password("applicant"));
     window.login(&url, &fp, "window", &password("window"));
     reviewer.login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"));
+    // One person per level (层级权限): reviewer-zgj-N holds the N-th level of 市资规局.
+    let others: Vec<Pc> = (2..=4)
+        .map(|i| {
+            let r = pc(&format!("reviewer-pc-{i}"));
+            let user = format!("reviewer-zgj-{i}");
+            r.login(&url, &fp, &user, &password(&user));
+            r
+        })
+        .collect();
+    let (auditor, checker, signer) = (&others[0], &others[1], &others[2]);
 
     // A wrong fingerprint is refused (and nothing is stored in that profile).
     let bad = pc("bad-pc");
@@ -166,23 +176,33 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     window.online(&["case", "receive", &case]);
     window.online(&["case", "accept", &case]);
 
-    // The reviewer signs the first level online, the next two while the server is down.
+    // The first reviewer signs the first level online; the second signs the next level while
+    // the server is down, and may not sign another one (same person, two levels).
     reviewer.ok(&["sync"]);
     let queue = reviewer.ok(&["queue"]);
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     assert!(queue[0]["deadline"].is_string(), "{queue}");
     reviewer.online(&["case", "sign-off", &case, "--opinion", "同意受理"]);
+    auditor.ok(&["sync"]);
     server.kill();
-    reviewer.offline(&[
+    auditor.offline(&[
         "case",
         "sign-off",
         &case,
         "--opinion",
         "离线审核：符合规划条件",
     ]);
-    reviewer.offline(&["case", "sign-off", &case]);
-    let st = reviewer.ok(&["status"]);
-    assert_eq!(st["pending"], 2);
+    let twice = auditor.cmd(&["case", "sign-off", &case]);
+    assert_ne!(twice.status.code(), Some(0), "{twice:?}");
+    let said = String::from_utf8_lossy(&twice.stdout).to_string()
+        + &String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        said.contains("同一人不能签署两个层级")
+            && said.contains("“复核”应由持有该层级的其他审批人员签署"),
+        "{said}"
+    );
+    let st = auditor.ok(&["status"]);
+    assert_eq!(st["pending"], 1);
     // 可办理的操作: the domain's answer, offline, the same list the desktop app offers.
     let allowed = |v: &Value| -> Vec<String> {
         v.as_array()
@@ -192,10 +212,23 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
             .map(|a| a["action"].as_str().unwrap().to_owned())
             .collect()
     };
-    let actions = reviewer.ok(&["case", "actions", &case]);
+    let actions = auditor.ok(&["case", "actions", &case]);
     assert!(
-        allowed(&actions).contains(&"sign_off".to_owned()),
+        !allowed(&actions).contains(&"sign_off".to_owned()),
         "{actions}"
+    );
+    let sign_off = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "sign_off")
+        .unwrap();
+    assert!(
+        sign_off["refusal"]
+            .as_str()
+            .unwrap()
+            .starts_with("本办件的“审核”已由审核员（市资规局）签署"),
+        "{sign_off}"
     );
     assert!(
         !allowed(&actions).contains(&"accept".to_owned()),
@@ -211,19 +244,22 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     let window_view = window.ok(&["case", "actions", &case]);
     assert!(allowed(&window_view).is_empty(), "{window_view}");
     assert_eq!(
-        reviewer.ok(&["case", "show", &case])["sign_offs"]
+        auditor.ok(&["case", "show", &case])["sign_offs"]
             .as_array()
             .unwrap()
             .len(),
-        3,
+        2,
         "the local view shows the offline work"
     );
-    reviewer.ok(&["trail", &case, "--verify"]);
+    auditor.ok(&["trail", &case, "--verify"]);
 
     let (_server, _) = Server::start(&data, &listen);
-    reviewer.ok(&["sync"]);
-    reviewer.online(&["case", "sign-off", &case]);
-    reviewer.online(&[
+    auditor.ok(&["sync"]);
+    checker.ok(&["sync"]);
+    checker.online(&["case", "sign-off", &case]);
+    signer.ok(&["sync"]);
+    signer.online(&["case", "sign-off", &case]);
+    signer.online(&[
         "case",
         "complete",
         &case,
@@ -236,7 +272,7 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
 
     // Everyone converges on the same verified trail.
     let mut heads = Vec::new();
-    for c in [&applicant, &window, &reviewer] {
+    for c in [&applicant, &window, &reviewer, auditor, signer] {
         c.ok(&["sync"]);
         let shown = c.ok(&["case", "show", &case]);
         assert_eq!(shown["state"], "granted", "{}", c.dir.display());

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use permitdesk_client::Profile;
 use permitdesk_client::clock::SystemClock;
 use permitdesk_client::credentials::MemoryCredentials;
 use permitdesk_client::engine::SyncOptions;
@@ -12,6 +11,7 @@ use permitdesk_client::store::Store;
 use permitdesk_client::transport::Transport;
 use permitdesk_client::transport::http::HttpTransport;
 use permitdesk_client::transport::pin::ServerTrust;
+use permitdesk_client::{Profile, Session, reads};
 use permitdesk_domain::case::{AcceptanceTerms, CaseCommand, CertificateRecord, Decision};
 use permitdesk_domain::ids::*;
 use permitdesk_domain::project::ProjectCommand;
@@ -103,7 +103,10 @@ fn seed(server: &TestServer) -> HttpTransport {
     .unwrap();
     let mut applicant = Pusher::new(&t, "applicant");
     let mut window = Pusher::new(&t, "window");
-    let mut reviewer = Pusher::new(&t, "reviewer-zgj-1");
+    // The demo directory grants each of ZGJ's four levels to one reviewer (层级权限).
+    let mut signers: Vec<Pusher> = (1..=4)
+        .map(|n| Pusher::new(&t, &format!("reviewer-zgj-{n}")))
+        .collect();
     let form = fixtures::pdf("bench-form");
     let form_id = AttachmentId::new(permitdesk_client::store::sha256_hex(&form));
     t.upload_chunk(&applicant.token, &form_id, 0, form.len() as u64, &form)
@@ -175,18 +178,17 @@ fn seed(server: &TestServer) -> HttpTransport {
         );
     }
     window.flush();
-    for i in 0..CASES {
-        for level in ["受理", "审核", "复核", "签批"] {
-            reviewer.add(
-                case(
-                    i,
-                    CaseCommand::SignOff {
-                        level: level.into(),
-                    },
-                ),
-                vec![],
-            );
+    for (signer, level) in signers.iter_mut().zip(["受理", "审核", "复核", "签批"]) {
+        for i in 0..CASES {
+            let command = CaseCommand::SignOff {
+                level: level.into(),
+            };
+            signer.add(case(i, command), vec![]);
         }
+        signer.flush();
+    }
+    let reviewer = &mut signers[3];
+    for i in 0..CASES {
         reviewer.add(
             case(
                 i,
@@ -227,13 +229,25 @@ fn synthetic_pages() -> Vec<PullResponse> {
         role,
         department: dept.map(DepartmentCode::new),
         organisation: org,
+        levels: vec![],
     };
     let org = fixtures::builder_org().unwrap();
-    let (app, win, rev) = (
+    let (app, win) = (
         actor(Role::Applicant, None, Some(org.clone())),
         actor(Role::WindowOperator, None, None),
-        actor(Role::DepartmentReviewer, Some("ZGJ"), None),
     );
+    let signers: Vec<(Actor, &str)> = ["受理", "审核", "复核", "签批"]
+        .into_iter()
+        .map(|level| {
+            let a = Actor {
+                user: UserId::new(format!("reviewer-{level}")),
+                levels: vec![level.to_owned()],
+                ..actor(Role::DepartmentReviewer, Some("ZGJ"), None)
+            };
+            (a, level)
+        })
+        .collect();
+    let rev = &signers[3].0;
     let terms = AcceptanceTerms {
         catalogue_version: "2026.1".into(),
         time_limit_working_days: 20,
@@ -259,16 +273,16 @@ fn synthetic_pages() -> Vec<PullResponse> {
                 },
             ),
         ];
-        for level in ["受理", "审核", "复核", "签批"] {
+        for (signer, level) in &signers {
             steps.push((
-                &rev,
+                signer,
                 CaseCommand::SignOff {
-                    level: level.into(),
+                    level: (*level).into(),
                 },
             ));
         }
         steps.push((
-            &rev,
+            rev,
             CaseCommand::Extend {
                 days: 5,
                 reason: "专家评审".into(),
@@ -283,7 +297,7 @@ fn synthetic_pages() -> Vec<PullResponse> {
             file: None,
         };
         steps.push((
-            &rev,
+            rev,
             CaseCommand::Complete {
                 decision: Decision::Granted { certificate },
             },
@@ -326,6 +340,9 @@ fn synthetic_pages() -> Vec<PullResponse> {
 }
 
 fn bench_ingest(c: &mut Criterion) {
+    if only_reads() {
+        return;
+    }
     let pages = synthetic_pages();
     let events: u64 = pages.iter().map(|p| p.events.len() as u64).sum();
     let mut g = c.benchmark_group("client");
@@ -350,8 +367,13 @@ fn bench_ingest(c: &mut Criterion) {
     g.finish();
 }
 
+/// `-- reads_during_sync`: only that measurement.
+fn only_reads() -> bool {
+    std::env::args().any(|a| a == "reads_during_sync")
+}
+
 fn bench(c: &mut Criterion) {
-    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() {
+    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() || only_reads() {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -455,5 +477,81 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_ingest, bench);
+/// Latency of a read (`reads::status`, what the status bar asks) while the same profile runs
+/// an initial sync of the department from the real server, read every 2 ms by a second thread:
+/// through the [`Session`] (the store is locked for each local step only) and, for comparison,
+/// with the profile locked across the whole sync (as the desktop shell did before). Printed,
+/// not a criterion measurement: `cargo bench -p permitdesk-client --bench initial_sync --
+/// reads_during_sync`.
+fn reads_during_sync(c: &mut Criterion) {
+    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() || !only_reads() {
+        return;
+    }
+    let _ = c;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(TestServer::start(Backend::from_env())).unwrap();
+    seed(&server);
+    let opts = SyncOptions::default();
+    for locked_across in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::open(
+            dir.path(),
+            Arc::new(MemoryCredentials::default()),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        session
+            .login(
+                &server.base_url,
+                &ServerTrust::Pinned(server.fingerprint.clone()),
+                "reviewer-zgj-1",
+                DEMO_PASSWORD,
+            )
+            .unwrap();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let started = std::time::Instant::now();
+        let mut waits: Vec<f64> = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut waits = Vec::new();
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let t = std::time::Instant::now();
+                    session.with(|p| reads::status(p.store())).unwrap();
+                    waits.push(t.elapsed().as_secs_f64() * 1000.0);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                waits
+            });
+            let r = if locked_across {
+                session.with(|p| p.sync(opts))
+            } else {
+                session.sync(opts)
+            }
+            .unwrap();
+            assert!(r.complete, "{r:?}");
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            reader.join().unwrap()
+        });
+        waits.sort_by(f64::total_cmp);
+        let at = |q: f64| waits[((waits.len() - 1) as f64 * q).round() as usize];
+        eprintln!(
+            "reads during a {:.2} s initial sync ({}): {} reads, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            started.elapsed().as_secs_f64(),
+            if locked_across {
+                "profile locked across the sync"
+            } else {
+                "session: locked per local step"
+            },
+            waits.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
+}
+
+criterion_group!(benches, bench_ingest, bench, reads_during_sync);
 criterion_main!(benches);

@@ -21,6 +21,7 @@ impl std::fmt::Debug for Drafts {
 
 /// One saved draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DraftEntry {
     pub key: String,
     pub updated_at: DateTime<Utc>,

@@ -45,6 +45,7 @@ impl Default for SyncOptions {
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub uploads_completed: u64,
     pub uploads_failed: u64,
@@ -96,8 +97,42 @@ enum Step {
     Offline(String),
 }
 
-type StepFn =
-    fn(&mut Store, &dyn Transport, &dyn Clock, &str, SyncOptions, &mut SyncReport) -> Result<Step>;
+/// How the engine reaches the local store: for one local step at a time (read what to send,
+/// store what came back), never across a call to the server. The desktop shell shares its
+/// profile behind a lock through this, so its reads never wait for the network.
+pub trait StoreAccess {
+    fn with<R>(&self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R>;
+}
+
+/// Sole use of a store (the command line, tests): every step simply borrows it.
+pub struct Exclusive<'a>(std::cell::RefCell<&'a mut Store>);
+
+impl<'a> Exclusive<'a> {
+    pub fn new(store: &'a mut Store) -> Self {
+        Exclusive(std::cell::RefCell::new(store))
+    }
+}
+
+impl StoreAccess for Exclusive<'_> {
+    fn with<R>(&self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R> {
+        let mut store = self
+            .0
+            .try_borrow_mut()
+            .map_err(|_| ClientError::Invalid("本地数据库正被另一步骤使用".to_owned()))?;
+        f(&mut store)
+    }
+}
+
+/// What every step of a sync works with.
+struct Ctx<'a, D> {
+    db: &'a D,
+    t: &'a dyn Transport,
+    clock: &'a dyn Clock,
+    token: &'a str,
+    opts: SyncOptions,
+}
+
+type StepFn<D> = fn(&Ctx<'_, D>, &mut SyncReport) -> Result<Step>;
 
 fn offline_or<T>(
     r: std::result::Result<T, TransportError>,
@@ -118,21 +153,42 @@ pub fn sync(
     token: &str,
     opts: SyncOptions,
 ) -> Result<SyncReport> {
+    sync_shared(&Exclusive::new(store), transport, clock, token, opts)
+}
+
+/// [`sync`] over a store reached through `db` one local step at a time: nothing holds the
+/// store while a request is on the network.
+pub fn sync_shared<D: StoreAccess>(
+    db: &D,
+    transport: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+    opts: SyncOptions,
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let steps: [StepFn; 4] = [pull_reference, upload_all, push_all, pull_all];
+    let cx = Ctx {
+        db,
+        t: transport,
+        clock,
+        token,
+        opts,
+    };
+    let steps: [StepFn<D>; 4] = [pull_reference, upload_all, push_all, pull_all];
     for step in steps {
-        let outcome = step(store, transport, clock, token, opts, &mut report);
+        let outcome = step(&cx, &mut report);
         // Whatever happened, the projections of what was pulled are written.
-        store.flush_projections()?;
+        db.with(|s| s.flush_projections())?;
         if let Step::Offline(m) = outcome? {
             report.offline = Some(m);
-            report.pending = store.pending_count()?;
+            report.pending = db.with(|s| s.pending_count())?;
             return Ok(report);
         }
     }
-    report.pending = store.pending_count()?;
+    report.pending = db.with(|s| {
+        s.record_sync_complete(clock.now() + s.sync_state()?.clock_offset())?;
+        s.pending_count()
+    })?;
     report.complete = true;
-    store.record_sync_complete(clock.now() + store.sync_state()?.clock_offset())?;
     Ok(report)
 }
 
@@ -144,69 +200,71 @@ pub fn sync_reference(
     clock: &dyn Clock,
     token: &str,
 ) -> Result<SyncReport> {
+    sync_reference_shared(&Exclusive::new(store), transport, clock, token)
+}
+
+/// [`sync_reference`] over a shared store.
+pub fn sync_reference_shared<D: StoreAccess>(
+    db: &D,
+    transport: &dyn Transport,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let outcome = pull_reference(
-        store,
-        transport,
+    let cx = Ctx {
+        db,
+        t: transport,
         clock,
         token,
-        SyncOptions::default(),
-        &mut report,
-    );
-    store.flush_projections()?;
+        opts: SyncOptions::default(),
+    };
+    let outcome = pull_reference(&cx, &mut report);
+    db.with(|s| s.flush_projections())?;
     if let Step::Offline(m) = outcome? {
         report.offline = Some(m);
     }
-    report.pending = store.pending_count()?;
+    report.pending = db.with(|s| s.pending_count())?;
     Ok(report)
 }
 
 /// Fetch the reference data newer than this profile's and put it in force; queued commands are
 /// re-decided with it. A version that does not verify is reported and not used.
-fn pull_reference(
-    store: &mut Store,
-    t: &dyn Transport,
-    _clock: &dyn Clock,
-    token: &str,
-    _opts: SyncOptions,
-    report: &mut SyncReport,
-) -> Result<Step> {
-    let have = store.reference_set()?.versions().clone();
+fn pull_reference<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<Step> {
+    let &Ctx { db, t, token, .. } = cx;
+    let have = db.with(|s| Ok(s.reference_set()?.versions().clone()))?;
     let resp = match offline_or(t.reference(token, &have))? {
         Ok(r) => r,
         Err(m) => return Ok(Step::Offline(m)),
     };
-    let mut updated = false;
-    for doc in &resp.changed {
-        match store.put_reference(doc) {
-            Ok(()) => {
-                updated = true;
-                if !report.reference_updated.contains(&doc.kind) {
-                    report.reference_updated.push(doc.kind);
+    db.with(|store| {
+        let mut updated = false;
+        for doc in &resp.changed {
+            match store.put_reference(doc) {
+                Ok(()) => {
+                    updated = true;
+                    if !report.reference_updated.contains(&doc.kind) {
+                        report.reference_updated.push(doc.kind);
+                    }
                 }
+                Err(e @ ClientError::BadReference { .. }) => {
+                    report.reference_errors.push(e.to_string())
+                }
+                Err(e) => return Err(e),
             }
-            Err(e @ ClientError::BadReference { .. }) => {
-                report.reference_errors.push(e.to_string())
-            }
-            Err(e) => return Err(e),
         }
-    }
-    if updated && store.pending_count()? > 0 {
-        report.redecided += store.redecide_pending()?;
-    }
-    Ok(Step::Done)
+        if updated && store.pending_count()? > 0 {
+            report.redecided += store.redecide_pending()?;
+        }
+        Ok(Step::Done)
+    })
 }
 
-fn upload_all(
-    store: &mut Store,
-    t: &dyn Transport,
-    _clock: &dyn Clock,
-    token: &str,
-    opts: SyncOptions,
-    report: &mut SyncReport,
-) -> Result<Step> {
-    for up in store.uploads(false)? {
-        match upload_one(store, t, token, &up.id, opts)? {
+fn upload_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<Step> {
+    let &Ctx {
+        db, t, token, opts, ..
+    } = cx;
+    for up in db.with(|s| s.uploads(false))? {
+        match upload_one(db, t, token, &up.id, opts)? {
             Ok(UploadState::Complete) => report.uploads_completed += 1,
             Ok(UploadState::Failed) => report.uploads_failed += 1,
             Ok(_) => {}
@@ -239,15 +297,18 @@ fn status_or_new(
 
 /// Upload one file, resuming after what the server already has (asked first, so a cut
 /// connection costs at most one chunk).
-pub fn upload_one(
-    store: &Store,
+pub fn upload_one<D: StoreAccess>(
+    db: &D,
     t: &dyn Transport,
     token: &str,
     id: &AttachmentId,
     opts: SyncOptions,
 ) -> Result<std::result::Result<UploadState, String>> {
-    let Some(file) = store.attachment(id)? else {
-        store.set_upload(id, 0, UploadState::Failed, Some("本地缓存中没有该文件"))?;
+    let set = |received: u64, state: UploadState, error: Option<&str>| {
+        db.with(|s| s.set_upload(id, received, state, error))
+    };
+    let Some(file) = db.with(|s| s.attachment(id))? else {
+        set(0, UploadState::Failed, Some("本地缓存中没有该文件"))?;
         return Ok(Ok(UploadState::Failed));
     };
     let size = file.data.len() as u64;
@@ -257,7 +318,7 @@ pub fn upload_one(
     };
     for _ in 0..opts.max_rounds {
         if status.complete {
-            store.set_upload(id, size, UploadState::Complete, None)?;
+            set(size, UploadState::Complete, None)?;
             return Ok(Ok(UploadState::Complete));
         }
         let from = usize::try_from(status.received)
@@ -267,7 +328,7 @@ pub fn upload_one(
         let result = t.upload_chunk(token, id, from as u64, size, &file.data[from..to]);
         status = match result {
             Ok(s) => {
-                store.set_upload(id, s.received, UploadState::Partial, None)?;
+                set(s.received, UploadState::Partial, None)?;
                 s
             }
             Err(TransportError::Unreachable(m)) => return Ok(Err(m)),
@@ -284,7 +345,7 @@ pub fn upload_one(
                     ErrorCode::UnsupportedType | ErrorCode::TooLarge | ErrorCode::Invalid
                 ) =>
             {
-                store.set_upload(id, 0, UploadState::Failed, Some(&error.message))?;
+                set(0, UploadState::Failed, Some(&error.message))?;
                 return Ok(Ok(UploadState::Failed));
             }
             Err(e) => return Err(e.into()),
@@ -297,15 +358,14 @@ pub fn upload_one(
 
 /// A retry whose first answer was lost gets only `duplicate`: ask the server's refusal records
 /// what became of such commands (also of those left from an earlier, interrupted sync).
-fn settle(
-    store: &mut Store,
-    t: &dyn Transport,
+fn settle<D: StoreAccess>(
+    cx: &Ctx<'_, D>,
     client_id: &str,
-    token: &str,
     now: DateTime<Utc>,
     report: &mut SyncReport,
 ) -> Result<Step> {
-    let unsettled = store.unsettled()?;
+    let &Ctx { db, t, token, .. } = cx;
+    let unsettled = db.with(|s| s.unsettled())?;
     let Some(first) = unsettled.first() else {
         return Ok(Step::Done);
     };
@@ -313,34 +373,41 @@ fn settle(
         Ok(r) => r.refusals,
         Err(m) => return Ok(Step::Offline(m)),
     };
-    let moved = store.settle(&records, now)?;
+    let moved = db.with(|s| s.settle(&records, now))?;
     report.refused += moved;
     report.duplicates = report.duplicates.saturating_sub(moved);
     Ok(Step::Done)
 }
 
-fn push_all(
-    store: &mut Store,
-    t: &dyn Transport,
-    clock: &dyn Clock,
-    token: &str,
-    opts: SyncOptions,
-    report: &mut SyncReport,
-) -> Result<Step> {
-    let client_id = store.sync_state()?.client_id;
-    let now = clock.now() + store.sync_state()?.clock_offset();
-    if let Step::Offline(m) = settle(store, t, &client_id, token, now, report)? {
+fn push_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<Step> {
+    let &Ctx {
+        db,
+        t,
+        clock,
+        token,
+        opts,
+    } = cx;
+    let (client_id, now) = db.with(|s| {
+        let state = s.sync_state()?;
+        let now = clock.now() + state.clock_offset();
+        Ok((state.client_id, now))
+    })?;
+    if let Step::Offline(m) = settle(cx, &client_id, now, report)? {
         return Ok(Step::Offline(m));
     }
     let mut stale_retried = false;
     for _ in 0..opts.max_rounds {
-        let batch = store.pending(opts.push_batch)?;
+        let (batch, reference) = db.with(|s| {
+            Ok((
+                s.pending(opts.push_batch)?,
+                s.reference_set()?.versions().clone(),
+            ))
+        })?;
         if batch.is_empty() {
             return Ok(Step::Done);
         }
         let ids: Vec<u64> = batch.iter().map(|c| c.mutation_id).collect();
         let sent = clock.now();
-        let reference = store.reference_set()?.versions().clone();
         let pushed = t.push(
             token,
             &PushRequest {
@@ -359,16 +426,15 @@ fn push_all(
             {
                 stale_retried = true;
                 report.stale_reference += 1;
-                if let Step::Offline(m) = pull_reference(store, t, clock, token, opts, report)? {
+                if let Step::Offline(m) = pull_reference(cx, report)? {
                     return Ok(Step::Offline(m));
                 }
-                report.redecided += store.redecide_pending()?;
+                report.redecided += db.with(|s| s.redecide_pending())?;
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
         let received = clock.now();
-        store.record_contact(measure_offset(sent, received, resp.server_time), received)?;
         report.pushed += ids.len() as u64;
         for r in &resp.results {
             match r.outcome {
@@ -377,9 +443,13 @@ fn push_all(
                 CommandOutcome::Duplicate => report.duplicates += 1,
             }
         }
-        let now = received + store.sync_state()?.clock_offset();
-        store.record_push(&resp.results, resp.last_mutation_id, now)?;
-        if let Step::Offline(m) = settle(store, t, &client_id, token, now, report)? {
+        let now = db.with(|s| {
+            s.record_contact(measure_offset(sent, received, resp.server_time), received)?;
+            let now = received + s.sync_state()?.clock_offset();
+            s.record_push(&resp.results, resp.last_mutation_id, now)?;
+            Ok(now)
+        })?;
+        if let Step::Offline(m) = settle(cx, &client_id, now, report)? {
             return Ok(Step::Offline(m));
         }
         if !resp.results.iter().any(|r| ids.contains(&r.mutation_id)) {
@@ -391,16 +461,15 @@ fn push_all(
     Err(ClientError::Protocol("推送轮数超过上限".to_owned()))
 }
 
-fn pull_all(
-    store: &mut Store,
-    t: &dyn Transport,
-    clock: &dyn Clock,
-    token: &str,
-    opts: SyncOptions,
-    report: &mut SyncReport,
-) -> Result<Step> {
-    let client_id = store.sync_state()?.client_id;
-    let start = store.cursor()?;
+fn pull_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<Step> {
+    let &Ctx {
+        db,
+        t,
+        clock,
+        token,
+        opts,
+    } = cx;
+    let (client_id, start) = db.with(|s| Ok((s.sync_state()?.client_id, s.cursor()?)))?;
     match t.concurrent() {
         Some(ct) => std::thread::scope(|scope| {
             // One page in flight while the previous one is verified and stored.
@@ -412,7 +481,7 @@ fn pull_all(
                 })
             });
             for (sent, received, page) in rx {
-                match store_page(store, clock, sent, received, page, report)? {
+                match store_page(db, sent, received, page, report)? {
                     Some(step) => return Ok(step),
                     None => continue,
                 }
@@ -425,7 +494,7 @@ fn pull_all(
             let mut out = None;
             fetch_pages(t, clock, token, &client_id, start, opts, |item| {
                 let (sent, received, page) = item;
-                match store_page(store, clock, sent, received, page, report) {
+                match store_page(db, sent, received, page, report) {
                     Ok(None) => true,
                     other => {
                         out = Some(other);
@@ -484,9 +553,8 @@ fn fetch_pages<T: Transport + ?Sized>(
 }
 
 /// Verify and store one fetched page; `Some` ends the pull.
-fn store_page(
-    store: &mut Store,
-    _clock: &dyn Clock,
+fn store_page<D: StoreAccess>(
+    db: &D,
     sent: DateTime<Utc>,
     received: DateTime<Utc>,
     page: std::result::Result<permitdesk_protocol::PullResponse, TransportError>,
@@ -496,9 +564,11 @@ fn store_page(
         Ok(p) => p,
         Err(m) => return Ok(Some(Step::Offline(m))),
     };
-    let after = store.cursor()?;
-    store.record_contact(measure_offset(sent, received, page.server_time), received)?;
-    let r = store.ingest(&page)?;
+    let (after, r) = db.with(|store| {
+        let after = store.cursor()?;
+        store.record_contact(measure_offset(sent, received, page.server_time), received)?;
+        Ok((after, store.ingest(&page)?))
+    })?;
     report.pull_pages += 1;
     report.pulled.events += r.events;
     report.pulled.duplicates += r.duplicates;
@@ -516,15 +586,15 @@ fn store_page(
 }
 
 /// A file from the cache, or downloaded (and checked against its hash) and cached. A file
-/// outside the user's scope is reported as such.
-pub fn fetch_attachment(
-    store: &Store,
+/// outside the user's scope is reported as such. The store is not held during the download.
+pub fn fetch_attachment<D: StoreAccess>(
+    db: &D,
     t: &dyn Transport,
     clock: &dyn Clock,
     token: &str,
     id: &AttachmentId,
 ) -> Result<Vec<u8>> {
-    if let Some(f) = store.attachment(id)? {
+    if let Some(f) = db.with(|s| s.attachment(id))? {
         return Ok(f.data);
     }
     let data = match t.download(token, id) {
@@ -544,6 +614,6 @@ pub fn fetch_attachment(
             "下载的附件内容与其编号 {id} 不符"
         )));
     }
-    store.cache_attachment(id, &data, clock.now())?;
+    db.with(|s| s.cache_attachment(id, &data, clock.now()))?;
     Ok(data)
 }

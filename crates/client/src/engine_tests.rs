@@ -27,6 +27,7 @@ fn user(id: &str, role: Role, dept: Option<&str>, org: Option<&str>) -> UserInfo
         role,
         department: dept.map(DepartmentCode::new),
         organisation: org.map(OrganisationId::new),
+        levels: vec![],
     }
 }
 
@@ -34,8 +35,15 @@ fn users() -> Vec<UserInfo> {
     vec![
         user("app", Role::Applicant, None, Some("ORG1")),
         user("win", Role::WindowOperator, None, None),
-        user("rev1", Role::DepartmentReviewer, Some("ZJJ"), None),
-        user("rev2", Role::DepartmentReviewer, Some("ZJJ"), None),
+        // Both hold the first level (层级权限), so either may sign it.
+        UserInfo {
+            levels: vec!["受理".into()],
+            ..user("rev1", Role::DepartmentReviewer, Some("ZJJ"), None)
+        },
+        UserInfo {
+            levels: vec!["受理".into()],
+            ..user("rev2", Role::DepartmentReviewer, Some("ZJJ"), None)
+        },
     ]
 }
 
@@ -46,6 +54,7 @@ fn actor_of(u: &UserInfo) -> Actor {
         role: u.role,
         department: u.department.clone(),
         organisation: u.organisation.clone(),
+        levels: u.levels.clone(),
     }
 }
 
@@ -801,4 +810,37 @@ fn an_overlong_opinion_is_refused_before_it_is_queued() {
         .act(create("C-1"), Some("意".repeat(2000)), vec![])
         .unwrap();
     assert_eq!(a.profile.store().pending_count().unwrap(), 1);
+}
+
+#[test]
+fn reads_and_actions_go_on_while_a_sync_waits_for_the_server() {
+    use crate::Session;
+    let server = FakeServer::new(t0(), users());
+    let Client { _dir, profile, .. } = client(&server, "app", Duration::zero());
+    let session = Session::new(profile);
+    session
+        .with(|p| p.act(create("C-1"), None, vec![]))
+        .unwrap();
+    let (entered_tx, entered) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    *server.hold_next_push.lock().unwrap() = Some((entered_tx, release_rx));
+    std::thread::scope(|scope| {
+        let sync = scope.spawn(|| session.sync_with(&server, SyncOptions::default()));
+        // The sync is now inside the push, waiting for the "network".
+        entered.recv().unwrap();
+        // A read completes (it would wait forever if the sync held the profile)...
+        let status = session.with(|p| crate::reads::status(p.store())).unwrap();
+        assert_eq!(status.pending, 1);
+        let case = session.with(|p| p.store().case(&CaseId::new("C-1")));
+        assert!(case.unwrap().is_some());
+        // ...and so does an action: queued locally, pushed by the same sync after the first.
+        session
+            .with(|p| p.act(create("C-2"), None, vec![]))
+            .unwrap();
+        release.send(()).unwrap();
+        let report = sync.join().unwrap().unwrap();
+        assert!(report.complete, "{report:?}");
+        assert_eq!((report.applied, report.pending), (2, 0), "{report:?}");
+    });
+    assert_eq!(session.with(|p| p.store().cases()).unwrap().len(), 2);
 }

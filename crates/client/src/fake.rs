@@ -20,6 +20,7 @@ use permitdesk_protocol::{
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, Sender};
 
 #[derive(Default)]
 pub struct Inner {
@@ -83,6 +84,9 @@ impl Inner {
 pub struct FakeServer {
     pub inner: Mutex<Inner>,
     pub now: DateTime<Utc>,
+    /// The next push says so on the first channel, then waits for the second (a request stuck
+    /// on a slow network).
+    pub hold_next_push: Mutex<Option<(Sender<()>, Receiver<()>)>>,
 }
 
 impl FakeServer {
@@ -94,6 +98,7 @@ impl FakeServer {
         FakeServer {
             inner: Mutex::new(inner),
             now,
+            hold_next_push: Mutex::new(None),
         }
     }
 
@@ -109,6 +114,7 @@ impl FakeServer {
             role: user.role,
             department: user.department.clone(),
             organisation: user.organisation.clone(),
+            levels: user.levels.clone(),
         })
     }
 
@@ -194,6 +200,11 @@ impl Transport for FakeServer {
     }
 
     fn push(&self, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        let hold = self.hold_next_push.lock().ok().and_then(|mut h| h.take());
+        if let Some((entered, release)) = hold {
+            let _ = entered.send(());
+            let _ = release.recv();
+        }
         let mut inner = self
             .inner
             .lock()

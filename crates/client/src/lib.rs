@@ -15,11 +15,13 @@ pub mod papers;
 pub mod profile;
 pub mod reads;
 pub mod reference;
+pub mod session;
 pub mod statistics;
 pub mod store;
 pub mod transport;
 
 pub use profile::Profile;
+pub use session::Session;
 
 #[cfg(test)]
 mod engine_tests;

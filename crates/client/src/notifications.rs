@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// One notice as a user reads it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotificationView {
     pub id: u64,
     /// `case:C-1`, `consultation:K-1`...
@@ -27,9 +28,17 @@ pub struct NotificationView {
 
 /// The notices after `after` (0: all), oldest first, and the cursor to pass next time.
 pub fn notifications(p: &Profile, after: u64) -> Result<(Vec<NotificationView>, u64)> {
-    let t = p.transport()?;
-    let token = p.token()?;
-    let answer = t.notifications(&token, after)?;
+    fetch(&p.transport()?, &p.token()?, after)
+}
+
+/// [`notifications`] through a transport and token already at hand (the desktop's session
+/// asks without holding the profile).
+pub fn fetch(
+    t: &crate::transport::http::HttpTransport,
+    token: &str,
+    after: u64,
+) -> Result<(Vec<NotificationView>, u64)> {
+    let answer = t.notifications(token, after)?;
     Ok((
         answer.notifications.iter().map(view).collect(),
         answer.cursor,

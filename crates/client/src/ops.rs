@@ -31,6 +31,7 @@ pub fn catalogue(p: &Profile) -> Result<Arc<Catalogue>> {
 
 /// An action on one case (办件操作), as a user picks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseAction {
     /// 接件.
@@ -43,6 +44,7 @@ pub enum CaseAction {
     },
     /// 受理: terms (time limit, review levels, catalogue version) from the catalogue.
     Accept {
+        #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
         #[serde(default)]
         commitment: bool,
     },
@@ -56,6 +58,7 @@ pub enum CaseAction {
     },
     /// 层级审批; the next level when none is named.
     SignOff {
+        #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         level: Option<String>,
     },
@@ -66,6 +69,7 @@ pub enum CaseAction {
     /// 提交整改材料.
     SubmitRectification {
         note: String,
+        #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
         #[serde(default)]
         files: Vec<AttachmentId>,
     },
@@ -74,8 +78,10 @@ pub enum CaseAction {
     /// 特别程序开始; the procedure number is the next free one when not given.
     StartSpecial {
         kind: String,
+        #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         timed: Option<bool>,
+        #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         procedure: Option<u32>,
     },
@@ -83,6 +89,7 @@ pub enum CaseAction {
     EndSpecial {
         procedure: u32,
         summary: String,
+        #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
         #[serde(default)]
         result: Vec<AttachmentId>,
     },
@@ -113,8 +120,10 @@ pub enum CaseAction {
         certificate_number: String,
         certificate_name: String,
         /// `YYYY-MM-DD`.
+        #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         valid_until: Option<String>,
+        #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         file: Option<AttachmentId>,
     },
@@ -263,23 +272,28 @@ pub fn case_command(
 /// A new application 申报: several items of one works at once, with the materials given once
 /// and shared by every item that asks for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplyRequest {
     pub project: ProjectId,
     pub works: WorksId,
     pub items: Vec<ItemCode>,
     /// (material name, attachment) pairs; each is attached to every item that lists it, or to
     /// every item when no item of the catalogue names it.
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub materials: Vec<MaterialGiven>,
     /// The applicant organisation when the window applies on its behalf (代为申报).
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub applicant: Option<OrganisationId>,
     /// The stamped application form (盖章申请表); the cases are submitted when it is given.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub stamped_form: Option<AttachmentId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaterialGiven {
     pub name: String,
     pub attachment: AttachmentId,
@@ -357,6 +371,7 @@ pub fn apply_commands(
 
 /// One queued command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acted {
     pub mutation_id: u64,
     pub entity: String,
@@ -365,6 +380,7 @@ pub struct Acted {
 
 /// What became of a user's action: queued locally, then synced or kept for later.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActOutcome {
     pub commands: Vec<Acted>,
     /// Ids of what the action created (cases, projects).
@@ -382,11 +398,22 @@ pub struct ActOutcome {
 /// stops here), then sync unless `offline`.
 pub fn act_all(
     p: &mut Profile,
-    commands: Vec<(DomainCommand, Vec<AttachmentId>)>,
+    commands: Commands,
     opinion: Option<String>,
     offline: bool,
     created: Vec<String>,
 ) -> Result<ActOutcome> {
+    let acted = enqueue_all(p, commands, opinion)?;
+    let synced = (!offline).then(|| p.sync(SyncOptions::default()));
+    act_outcome(p, acted, created, synced)
+}
+
+/// The first half of [`act_all`]: queue the commands, each decided locally first.
+pub fn enqueue_all(
+    p: &mut Profile,
+    commands: Commands,
+    opinion: Option<String>,
+) -> Result<Vec<Acted>> {
     let mut acted = Vec::new();
     for (command, attachments) in commands {
         let env = p.act(command, opinion.clone(), attachments)?;
@@ -396,16 +423,24 @@ pub fn act_all(
             action: action_name(&env.command),
         });
     }
-    let (mut synced, mut offline_reason, mut sync_error) = (false, None, None);
-    if offline {
-        offline_reason = Some("仅保存在本地".to_owned());
-    } else {
-        match p.sync(SyncOptions::default()) {
-            Ok(r) if r.offline.is_some() => offline_reason = r.offline,
-            Ok(_) => synced = true,
-            Err(e) if e.is_offline() => offline_reason = Some(e.to_string()),
-            Err(e) => sync_error = Some(e.to_string()),
-        }
+    Ok(acted)
+}
+
+/// The second half of [`act_all`]: what became of the queued commands after the sync that
+/// followed them (`None`: the user works offline, nothing was sent).
+pub fn act_outcome(
+    p: &Profile,
+    acted: Vec<Acted>,
+    created: Vec<String>,
+    synced: Option<Result<crate::engine::SyncReport>>,
+) -> Result<ActOutcome> {
+    let (mut ok, mut offline_reason, mut sync_error) = (false, None, None);
+    match synced {
+        None => offline_reason = Some("仅保存在本地".to_owned()),
+        Some(Ok(r)) if r.offline.is_some() => offline_reason = r.offline,
+        Some(Ok(_)) => ok = true,
+        Some(Err(e)) if e.is_offline() => offline_reason = Some(e.to_string()),
+        Some(Err(e)) => sync_error = Some(e.to_string()),
     }
     let ids: Vec<u64> = acted.iter().map(|a| a.mutation_id).collect();
     let refused = p
@@ -417,7 +452,7 @@ pub fn act_all(
     Ok(ActOutcome {
         commands: acted,
         created,
-        synced,
+        synced: ok,
         offline: offline_reason,
         sync_error,
         pending: p.store().pending_count()?,
@@ -427,6 +462,7 @@ pub fn act_all(
 
 /// A wrong value in a form, with the field it is about (the desktop app shows it there).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct InputError {
     pub field: &'static str,
@@ -442,17 +478,21 @@ fn input(field: &'static str, e: impl std::fmt::Display) -> InputError {
 
 /// One contact person on a registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContactInput {
     pub name: String,
     pub phone: String,
     /// `legal_representative`, `project_lead`, `liaison` (default) or `agent`.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub role: Option<String>,
 }
 
 /// 项目登记: online by the applicant, or on site by the window for `owner` (现场登记).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub id: Option<String>,
     /// 项目代码.
@@ -470,16 +510,21 @@ pub struct RegisterRequest {
     /// 行政区划代码 (6 digits).
     pub district: String,
     /// 总投资（万元）.
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub investment_wan: String,
     /// 用地面积（平方米）.
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub land_area: String,
     /// 建筑面积（平方米）.
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub building_area: String,
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<_>"))]
     #[serde(default)]
     pub contacts: Vec<ContactInput>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub owner: Option<String>,
 }
@@ -588,4 +633,171 @@ pub fn register_command(
             command,
         },
     ))
+}
+
+/// An action on a project (项目), as a user picks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectAction {
+    /// 提交登记.
+    Submit,
+    /// 退回补正, with the problems found.
+    RequestCorrection { problems: Vec<String> },
+    /// 选择审批流程 (the category comes from the catalogue's flow).
+    ChooseFlow { flow: String },
+    /// 增加单体工程; an empty area is 0.
+    AddWorks {
+        works_id: String,
+        name: String,
+        description: String,
+        area: String,
+    },
+    /// 项目终止.
+    Close { reason: String },
+}
+
+/// The domain command of an action on `project`, checked against `cat` (the profile's
+/// catalogue); a wrong value names its field.
+pub fn project_command(
+    cat: &Catalogue,
+    project: &str,
+    action: ProjectAction,
+) -> std::result::Result<DomainCommand, InputError> {
+    use permitdesk_domain::ids::FlowCode;
+    use permitdesk_domain::project::{Area, ProjectCommand as PCmd, Works};
+    let command = match action {
+        ProjectAction::Submit => PCmd::Submit,
+        ProjectAction::RequestCorrection { problems } => PCmd::RequestCorrection { problems },
+        ProjectAction::ChooseFlow { flow } => {
+            let code = FlowCode::new(flow.trim());
+            let found = cat
+                .flow(&code)
+                .ok_or_else(|| input("flow", format!("事项目录中没有审批流程“{code}”")))?;
+            PCmd::ChooseFlow {
+                category: found.category.clone(),
+                flow: code,
+            }
+        }
+        ProjectAction::AddWorks {
+            works_id,
+            name,
+            description,
+            area,
+        } => PCmd::AddWorks {
+            works: Works {
+                id: WorksId::new(works_id.trim()),
+                name,
+                description,
+                building_area: Area::parse(or_zero(&area)).map_err(|e| input("area", e))?,
+            },
+        },
+        ProjectAction::Close { reason } => PCmd::Close { reason },
+    };
+    Ok(DomainCommand::Project {
+        project: ProjectId::new(project.trim()),
+        command,
+    })
+}
+
+/// The answer to a value checked as the user types.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Validation {
+    pub ok: bool,
+    pub message: Option<String>,
+    pub normalized: Option<String>,
+}
+
+/// Check one value with the domain's own parser and message: `project_code`, `credit_code`,
+/// `phone` or `area`.
+pub fn validate(kind: &str, value: &str) -> Result<Validation> {
+    use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode};
+    use permitdesk_domain::project::Area;
+    fn answer<T, E: std::fmt::Display>(
+        r: std::result::Result<T, E>,
+        show: impl Fn(&T) -> String,
+    ) -> Validation {
+        match r {
+            Ok(v) => Validation {
+                ok: true,
+                message: None,
+                normalized: Some(show(&v)),
+            },
+            Err(e) => Validation {
+                ok: false,
+                message: Some(e.to_string()),
+                normalized: None,
+            },
+        }
+    }
+    Ok(match kind {
+        "project_code" => answer(ProjectCode::parse(value), |c| c.as_str().to_owned()),
+        "credit_code" => answer(CreditCode::parse(value), |c| c.as_str().to_owned()),
+        "phone" => answer(PhoneNumber::parse(value), |c| c.as_str().to_owned()),
+        "area" => answer(Area::parse(value.trim()), |a| a.to_string()),
+        other => return Err(ClientError::Invalid(format!("未知的校验类型“{other}”"))),
+    })
+}
+
+/// A file kept in the profile's encrypted cache (queued for upload).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AttachmentInfo {
+    pub id: AttachmentId,
+    pub name: Option<String>,
+    pub size: u64,
+    pub mime: Option<String>,
+}
+
+/// Largest file accepted from the app's page (a scanned drawing set fits; a video does not).
+pub const MAX_ATTACHMENT: usize = 64 * 1024 * 1024;
+
+/// Keep the bytes of a file given by the app (named `name`) and queue its upload.
+pub fn attach_bytes(p: &mut Profile, name: &str, bytes: &[u8]) -> Result<AttachmentInfo> {
+    if bytes.is_empty() {
+        return Err(ClientError::Invalid("文件为空".to_owned()));
+    }
+    if bytes.len() > MAX_ATTACHMENT {
+        return Err(ClientError::Invalid(format!(
+            "文件过大（{} MB），单个文件不超过 64 MB",
+            bytes.len() / 1024 / 1024
+        )));
+    }
+    let name = name.trim().to_owned();
+    let now = p.clock().now();
+    let id =
+        p.store_mut()
+            .add_attachment(bytes, Some(name.as_str()).filter(|n| !n.is_empty()), now)?;
+    Ok(AttachmentInfo {
+        id,
+        name: Some(name),
+        size: bytes.len() as u64,
+        mime: crate::store::sniff_type(bytes).map(str::to_owned),
+    })
+}
+
+/// Keep a file from the disk and queue its upload.
+pub fn attach_path(p: &mut Profile, path: &std::path::Path) -> Result<AttachmentInfo> {
+    let id = p.attach_file(path)?;
+    let cached = p.store().attachment(&id)?;
+    Ok(AttachmentInfo {
+        id,
+        name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        size: cached.as_ref().map_or(0, |c| c.size),
+        mime: cached.and_then(|c| c.content_type),
+    })
+}
+
+/// Write `bytes` to `target`, or into it under `file_name` when it is a directory; the path
+/// written.
+pub fn save_file(
+    target: &std::path::Path,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<std::path::PathBuf> {
+    let mut path = target.to_path_buf();
+    if path.is_dir() {
+        path = path.join(file_name);
+    }
+    std::fs::write(&path, bytes).map_err(|e| ClientError::io(&path, e))?;
+    Ok(path)
 }

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 /// Which paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PaperKind {
     /// 工程建设项目审批事项申请表 (id: an application or one of its cases).
@@ -97,6 +98,7 @@ impl PaperKind {
 
 /// A rendered paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Paper {
     pub kind: PaperKind,
     pub title: String,

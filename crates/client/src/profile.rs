@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::credentials::{CredentialStore, Secret, random_hex};
-use crate::engine::{self, SyncOptions, SyncReport};
+use crate::engine::{self, StoreAccess, SyncOptions, SyncReport};
 use crate::error::{ClientError, Result};
 use crate::store::{NewCommand, Store};
 use crate::transport::Transport;
@@ -47,6 +47,7 @@ impl std::fmt::Debug for Profile {
 
 /// The answer to a successful login.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginOutcome {
     pub user: UserInfo,
     pub expires_at: DateTime<Utc>,
@@ -140,6 +141,11 @@ impl Profile {
         self.clock.as_ref()
     }
 
+    /// The clock, to be used without the profile (a sync run outside its lock).
+    pub fn clock_handle(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// Now by the server's clock, as well as the client knows it (local clock + offset
     /// measured at the last contact).
     pub fn corrected_now(&self) -> Result<DateTime<Utc>> {
@@ -151,7 +157,8 @@ impl Profile {
         self.store.actor()?.ok_or(ClientError::NotLoggedIn)
     }
 
-    pub(crate) fn token(&self) -> Result<String> {
+    /// The session token (from the keyring).
+    pub fn token(&self) -> Result<String> {
         self.creds
             .get(&self.id, Secret::Token)?
             .ok_or(ClientError::NotLoggedIn)
@@ -166,7 +173,7 @@ impl Profile {
             (None, Some(ca)) => ServerTrust::CaFile(PathBuf::from(ca)),
             (None, None) => return Err(ClientError::NotLoggedIn),
         };
-        HttpTransport::new(&url, &trust).map_err(|e| ClientError::Invalid(e.to_string()))
+        https_to(&url, &trust)
     }
 
     /// Log in over HTTPS (the certificate checked before anything is sent) and keep the token
@@ -178,9 +185,19 @@ impl Profile {
         user: &str,
         password: &str,
     ) -> Result<LoginOutcome> {
-        let t = HttpTransport::new(server_url, trust)
-            .map_err(|e| ClientError::Invalid(e.to_string()))?;
-        let outcome = self.login_with(&t, user, password)?;
+        let t = https_to(server_url, trust)?;
+        let answer = engine::login(&t, self.clock.as_ref(), user, password)?;
+        self.record_server_login(server_url, trust, answer)
+    }
+
+    /// Keep a login's answer and the server it came from (and how that server is trusted).
+    pub fn record_server_login(
+        &mut self,
+        server_url: &str,
+        trust: &ServerTrust,
+        answer: (permitdesk_protocol::LoginResponse, Duration, DateTime<Utc>),
+    ) -> Result<LoginOutcome> {
+        let outcome = self.record_login(answer)?;
         let (fp, ca) = match trust {
             ServerTrust::Pinned(fp) => (Some(fp.trim().to_ascii_lowercase()), None),
             ServerTrust::CaFile(p) => (None, Some(p.display().to_string())),
@@ -200,7 +217,15 @@ impl Profile {
         user: &str,
         password: &str,
     ) -> Result<LoginOutcome> {
-        let (resp, offset, at) = engine::login(t, self.clock.as_ref(), user, password)?;
+        let answer = engine::login(t, self.clock.as_ref(), user, password)?;
+        self.record_login(answer)
+    }
+
+    /// Keep what a login answered (the user, the token in the keyring, the clock offset).
+    pub fn record_login(
+        &mut self,
+        (resp, offset, at): (permitdesk_protocol::LoginResponse, Duration, DateTime<Utc>),
+    ) -> Result<LoginOutcome> {
         self.store.set_user(&resp.user, resp.expires_at)?;
         self.creds.set(&self.id, Secret::Token, &resp.token)?;
         self.store.record_contact(offset, at)?;
@@ -282,7 +307,8 @@ impl Profile {
     pub fn fetch_attachment(&mut self, id: &AttachmentId) -> Result<Vec<u8>> {
         let t = self.transport()?;
         let token = self.token()?;
-        engine::fetch_attachment(&self.store, &t, self.clock.as_ref(), &token, id)
+        let db = engine::Exclusive::new(&mut self.store);
+        engine::fetch_attachment(&db, &t, self.clock.as_ref(), &token, id)
     }
 
     /// Upload now (outside a full sync).
@@ -298,12 +324,18 @@ impl Profile {
         let t = self.transport()?;
         let token = self.token()?;
         let mut out = Vec::new();
-        for up in self.store.uploads(false)? {
-            let r = engine::upload_one(&self.store, &t, &token, &up.id, opts)?;
+        let db = engine::Exclusive::new(&mut self.store);
+        for up in db.with(|s| s.uploads(false))? {
+            let r = engine::upload_one(&db, &t, &token, &up.id, opts)?;
             out.push((up.id, r));
         }
         Ok(out)
     }
+}
+
+/// The HTTPS transport to `server_url`, trusted as `trust`.
+pub fn https_to(server_url: &str, trust: &ServerTrust) -> Result<HttpTransport> {
+    HttpTransport::new(server_url, trust).map_err(|e| ClientError::Invalid(e.to_string()))
 }
 
 /// A new random id for something created offline (`C-…`, `P-…`, `A-…`).

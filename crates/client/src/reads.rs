@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// One line of a work queue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueEntry {
     pub case: CaseId,
     pub project: ProjectId,
@@ -29,6 +30,8 @@ pub struct QueueEntry {
     /// 办理期限 (Beijing time, `YYYY-MM-DDTHH:MM`); None before acceptance or while paused.
     pub deadline: Option<String>,
     pub level: Option<WarningLevel>,
+    /// Working days used and left (the legal clock's, to hundredths; negative once overdue).
+    pub used_working_days: Option<f64>,
     pub remaining_working_days: Option<f64>,
     /// 暂定：缺少 2027 年节假日安排 when the deadline falls in a year without a holiday table
     /// (counted Monday to Friday until the table arrives); None when final.
@@ -99,13 +102,14 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
         let Some(next_action) = in_queue(user, &c) else {
             continue;
         };
-        let (mut deadline, mut level, mut remaining, mut provisional, mut clock_error) =
-            (None, None, None, None, None);
+        let (mut deadline, mut level, mut used, mut remaining, mut provisional, mut clock_error) =
+            (None, None, None, None, None, None);
         if let Some(input) = c.clock_input() {
             match clock.evaluate(&input, to_local(as_of)) {
                 Ok(r) => {
                     deadline = r.deadline;
                     level = Some(r.level);
+                    used = Some(r.used_working_days());
                     remaining = Some(r.remaining_working_days());
                     provisional = r.provisional_note();
                 }
@@ -125,6 +129,7 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
                 next_action,
                 deadline: deadline.map(format_minute),
                 level,
+                used_working_days: used,
                 remaining_working_days: remaining,
                 provisional,
                 clock_error,
@@ -146,6 +151,7 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
 
 /// A case as the user sees it, with its legal clock read at a moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseView {
     #[serde(flatten)]
     pub case: Case,
@@ -212,6 +218,7 @@ pub fn case_view(store: &Store, id: &CaseId, as_of: DateTime<Utc>) -> Result<Cas
 
 /// An entity's trail and whether its hash chain verifies.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrailView {
     pub entity: String,
     pub events: Vec<StoredEvent>,
@@ -274,6 +281,7 @@ pub fn trail(store: &Store, entity: &EntityRef) -> Result<TrailView> {
 
 /// A project with its cases and its trail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectView {
     pub project: Project,
     pub cases: Vec<Case>,
@@ -294,6 +302,7 @@ pub fn project(store: &Store, id: &ProjectId) -> Result<ProjectView> {
 
 /// Where the profile stands: what waits to be sent, what was refused, when it last synced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     pub server_url: Option<String>,
     pub user: Option<UserInfo>,
@@ -339,4 +348,362 @@ pub fn status_at(store: &Store, now: DateTime<Utc>) -> Result<Status> {
         last_sync_at: s.last_sync_at,
         events: store.event_count()?,
     })
+}
+
+/// The user's work queue read now (or at `as_of`): the desktop's 待办 and `permitdesk queue`.
+pub fn my_queue(p: &crate::Profile, as_of: Option<DateTime<Utc>>) -> Result<Vec<QueueEntry>> {
+    let user = p
+        .store()
+        .sync_state()?
+        .user
+        .ok_or(ClientError::NotLoggedIn)?;
+    let as_of = match as_of {
+        Some(t) => t,
+        None => p.corrected_now()?,
+    };
+    queue(p.store(), &user, as_of)
+}
+
+/// An entity named as the app and the CLI name it: `case`, `project` or `consultation`.
+pub fn entity_ref(kind: &str, id: &str) -> Result<EntityRef> {
+    let id = id.trim();
+    Ok(match kind {
+        "case" => EntityRef::Case(CaseId::new(id)),
+        "project" => EntityRef::Project(ProjectId::new(id)),
+        "consultation" => {
+            EntityRef::Consultation(permitdesk_domain::consultation::ConsultationId::new(id))
+        }
+        other => return Err(ClientError::Invalid(format!("未知的记录类型“{other}”"))),
+    })
+}
+
+/// The 策划生成 consultations in the local store.
+pub fn consultations(store: &Store) -> Result<Vec<permitdesk_domain::consultation::Consultation>> {
+    let mut out = Vec::new();
+    for e in store.entities()? {
+        if let EntityRef::Consultation(id) = e
+            && let Some(c) = store.consultation(&id)?
+        {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// How a case's deadline is reckoned (期限如何计算), read now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClockView {
+    pub reading: Option<permitdesk_domain::clock::ClockReading>,
+    pub used_working_days: Option<f64>,
+    pub remaining_working_days: Option<f64>,
+    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday for want of a
+    /// holiday table (also in `reading.provisional`); None when final.
+    pub provisional: Option<String>,
+    /// Why there is no reading (not accepted yet, a date outside any calendar).
+    pub note: Option<String>,
+}
+
+impl ClockView {
+    fn note(note: String) -> ClockView {
+        ClockView {
+            reading: None,
+            used_working_days: None,
+            remaining_working_days: None,
+            provisional: None,
+            note: Some(note),
+        }
+    }
+}
+
+/// The legal clock of `case` read at `now`, with the profile's calendar.
+pub fn clock_view(store: &Store, case: &Case, now: DateTime<Utc>) -> Result<ClockView> {
+    let Some(input) = case.clock_input() else {
+        return Ok(ClockView::note(
+            "办件尚未受理，法定时限自受理之日的次日起计算".to_owned(),
+        ));
+    };
+    let calendar = store.reference_set()?.calendar;
+    let clock = LegalClock::new(&calendar, OfficeHours::default());
+    Ok(match clock.evaluate(&input, to_local(now)) {
+        Ok(r) => ClockView {
+            used_working_days: Some(r.used_working_days()),
+            remaining_working_days: Some(r.remaining_working_days()),
+            provisional: r.provisional_note(),
+            reading: Some(r),
+            note: None,
+        },
+        Err(e) => ClockView::note(e.to_string()),
+    })
+}
+
+fn local_case(store: &Store, id: &CaseId) -> Result<Case> {
+    store.case(id)?.ok_or_else(|| ClientError::NotFound {
+        what: "办件",
+        id: id.to_string(),
+    })
+}
+
+/// [`clock_view`] of a local case, read now.
+pub fn case_clock(p: &crate::Profile, id: &CaseId) -> Result<ClockView> {
+    let case = local_case(p.store(), id)?;
+    clock_view(p.store(), &case, p.corrected_now()?)
+}
+
+/// A case page: the case, its trail and clock, names from the catalogue, and what this user
+/// may do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CaseDetail {
+    pub case: Case,
+    pub trail: TrailView,
+    pub clock: ClockView,
+    pub item_name: String,
+    pub department_name: String,
+    pub project_name: Option<String>,
+    /// What this user can do next, as the queue says.
+    pub next_action: Option<String>,
+    /// 可办理的操作: the domain's answer for this user ([`available_actions`]); the case page
+    /// offers exactly the allowed ones.
+    pub available_actions: Vec<ActionAvailability>,
+    /// What the applicant rates once the case is finished (`RatingSubject::of_case`, 一事一评);
+    /// None while it is in progress.
+    pub rating_subject: Option<permitdesk_domain::evaluation::RatingSubject>,
+}
+
+pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
+    let store = p.store();
+    let case = local_case(store, id)?;
+    let cat = store.reference_set()?.catalogue;
+    let trail = trail(store, &EntityRef::Case(id.clone()))?;
+    let now = p.corrected_now()?;
+    let clock = clock_view(store, &case, now)?;
+    let next_action = match store.sync_state()?.user {
+        Some(u) => queue(store, &u, now)?
+            .into_iter()
+            .find(|q| q.case == *id)
+            .map(|q| q.next_action),
+        None => None,
+    };
+    Ok(CaseDetail {
+        available_actions: available_actions(store, &case)?,
+        rating_subject: permitdesk_domain::evaluation::RatingSubject::of_case(&case).ok(),
+        item_name: cat
+            .item(&case.item)
+            .map_or_else(|| case.item.to_string(), |i| i.name.clone()),
+        department_name: cat
+            .department(&case.department)
+            .map_or_else(|| case.department.to_string(), |d| d.name.clone()),
+        project_name: store.project(&case.project)?.map(|pr| pr.details.name),
+        case,
+        trail,
+        clock,
+        next_action,
+    })
+}
+
+/// One line of the reform office's overview.
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OverviewLine {
+    pub key: String,
+    pub name: String,
+    pub cases: u64,
+    pub in_review: u64,
+    pub paused: u64,
+    pub completed: u64,
+    pub due_soon: u64,
+    pub overdue: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Overview {
+    pub total: OverviewLine,
+    pub by_stage: Vec<OverviewLine>,
+    pub by_department: Vec<OverviewLine>,
+}
+
+/// Every local case by stage and department, with the legal clock's warning level read now.
+pub fn overview_of(
+    cases: &[Case],
+    cat: &permitdesk_domain::catalogue::Catalogue,
+    calendar: &permitdesk_domain::calendar::WorkingCalendar,
+    now: DateTime<Utc>,
+) -> Overview {
+    use std::collections::BTreeMap;
+    let clock = LegalClock::new(calendar, OfficeHours::default());
+    let mut stages: BTreeMap<String, OverviewLine> = BTreeMap::new();
+    let mut depts: BTreeMap<String, OverviewLine> = BTreeMap::new();
+    let mut total = OverviewLine {
+        key: "total".into(),
+        name: "合计".into(),
+        ..Default::default()
+    };
+    for c in cases {
+        let level = c
+            .clock_input()
+            .and_then(|i| clock.evaluate(&i, to_local(now)).ok())
+            .map(|r| r.level);
+        let open = matches!(c.state, CaseState::InReview | CaseState::Paused);
+        let item = cat.item(&c.item);
+        let (stage_key, stage_name) = item.map_or(("9".to_owned(), "其他".to_owned()), |i| {
+            (i.stage.number().to_string(), i.stage.label().to_owned())
+        });
+        let dept_name = cat
+            .department(&c.department)
+            .map_or_else(|| c.department.to_string(), |d| d.name.clone());
+        let bump = |l: &mut OverviewLine| {
+            l.cases += 1;
+            match c.state {
+                CaseState::InReview => l.in_review += 1,
+                CaseState::Paused => l.paused += 1,
+                CaseState::Granted | CaseState::Denied => l.completed += 1,
+                _ => {}
+            }
+            if open {
+                match level {
+                    Some(WarningLevel::Overdue) => l.overdue += 1,
+                    Some(WarningLevel::DueSoon) => l.due_soon += 1,
+                    _ => {}
+                }
+            }
+        };
+        let line = |key: String, name: String| OverviewLine {
+            key,
+            name,
+            ..Default::default()
+        };
+        bump(
+            stages
+                .entry(stage_key.clone())
+                .or_insert_with(|| line(stage_key, stage_name)),
+        );
+        bump(
+            depts
+                .entry(c.department.to_string())
+                .or_insert_with(|| line(c.department.to_string(), dept_name)),
+        );
+        bump(&mut total);
+    }
+    let mut by_department: Vec<OverviewLine> = depts.into_values().collect();
+    by_department.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.key.cmp(&b.key)));
+    Overview {
+        total,
+        by_stage: stages.into_values().collect(),
+        by_department,
+    }
+}
+
+/// [`overview_of`] every local case, now.
+pub fn overview(p: &crate::Profile) -> Result<Overview> {
+    let refs = p.reference()?;
+    Ok(overview_of(
+        &p.store().cases()?,
+        &refs.catalogue,
+        &refs.calendar,
+        p.corrected_now()?,
+    ))
+}
+
+/// 材料库: one file this profile has, with the material names it was given as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LibraryEntry {
+    pub id: permitdesk_domain::ids::AttachmentId,
+    pub name: Option<String>,
+    pub size: u64,
+    pub mime: Option<String>,
+    pub added_at: Option<String>,
+    pub used_as: Vec<String>,
+}
+
+pub fn material_library(store: &Store) -> Result<Vec<LibraryEntry>> {
+    let mut used: std::collections::BTreeMap<_, Vec<String>> = Default::default();
+    for c in store.cases()? {
+        for (name, att) in &c.materials {
+            let names = used.entry(att.clone()).or_default();
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for up in store.uploads(true)? {
+        let cached = store.attachment(&up.id)?;
+        out.push(LibraryEntry {
+            used_as: used.remove(&up.id).unwrap_or_default(),
+            name: cached.as_ref().and_then(|c| c.name.clone()),
+            size: cached.as_ref().map_or(0, |c| c.size),
+            mime: cached.as_ref().and_then(|c| c.content_type.clone()),
+            added_at: Some(up.queued_at.to_rfc3339()),
+            id: up.id,
+        });
+    }
+    Ok(out)
+}
+
+/// 中介服务委托 as the user sees it: the fold plus its service clock read at a moment (the same
+/// rules as a case's legal clock: working days, holidays, the provisional mark).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CommissionView {
+    #[serde(flatten)]
+    pub commission: permitdesk_domain::intermediary::Commission,
+    /// 服务期限 (Beijing time, `YYYY-MM-DDTHH:MM`), once the agency has accepted and while no
+    /// report waits for the applicant.
+    pub deadline: Option<String>,
+    pub warning: Option<WarningLevel>,
+    /// 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday.
+    pub provisional: Option<String>,
+    /// Why the service clock cannot be read at all, if so.
+    pub clock_error: Option<String>,
+    /// 可办理的操作: the domain's answer for the logged-in user, with the market's answer on
+    /// qualification (`Commission::available_actions_in_market`); empty when nobody is logged in.
+    pub available_actions: Vec<
+        permitdesk_domain::entity::Availability<permitdesk_domain::intermediary::CommissionAction>,
+    >,
+}
+
+/// One commission with its service clock read at `as_of`, with `calendar`, and what `actor`
+/// may do with it in `market`.
+pub fn commission_view(
+    commission: permitdesk_domain::intermediary::Commission,
+    calendar: &permitdesk_domain::calendar::WorkingCalendar,
+    market: &permitdesk_domain::intermediary::market::MarketCatalogue,
+    actor: Option<&permitdesk_domain::actor::Actor>,
+    as_of: DateTime<Utc>,
+) -> CommissionView {
+    let clock = LegalClock::new(calendar, OfficeHours::default());
+    let now = to_local(as_of);
+    let reading = commission
+        .clock_input()
+        .map(|input| clock.evaluate(&input, now.max(input.accepted_at)));
+    let (reading, clock_error) = match reading {
+        Some(Ok(r)) => (Some(r), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let available_actions = actor
+        .map(|a| commission.available_actions_in_market(a, market, now.date()))
+        .unwrap_or_default();
+    CommissionView {
+        commission,
+        available_actions,
+        provisional: reading.as_ref().and_then(|r| r.provisional_note()),
+        deadline: reading.as_ref().and_then(|r| r.deadline).map(format_minute),
+        warning: reading.map(|r| r.level),
+        clock_error,
+    }
+}
+
+/// The commissions this profile holds, each with its service clock read at `as_of`.
+pub fn commissions(store: &Store, as_of: DateTime<Utc>) -> Result<Vec<CommissionView>> {
+    let refs = store.reference_set()?;
+    let actor = store.actor()?;
+    Ok(store
+        .commissions()?
+        .into_iter()
+        .map(|c| commission_view(c, &refs.calendar, &refs.market, actor.as_ref(), as_of))
+        .collect())
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// The reference data a profile holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceView {
     /// The version of each kind (0: the shipped data, never synced).
     pub versions: ReferenceVersions,
@@ -38,6 +39,7 @@ pub struct ReferenceView {
 
 /// The calendar a profile decides with (`permitdesk calendar show`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CalendarView {
     pub version: u64,
     pub years: Vec<i32>,
@@ -49,6 +51,7 @@ pub struct CalendarView {
 
 /// The catalogue a profile decides with (`permitdesk catalogue show`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogueView {
     /// The reference version (0: the shipped catalogue).
     pub version: u64,
@@ -115,6 +118,7 @@ pub fn catalogue(p: &Profile) -> Result<CatalogueView> {
 /// An import as the reform office asks for it (the file's text, not its path: the desktop app
 /// reads the file the user picked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRequest {
     /// `calendar`, `catalogue`, `market` or `zones`.
     pub kind: String,
@@ -127,6 +131,7 @@ pub struct ImportRequest {
 
 /// What an import did, and the profile's reference data brought up to date after it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportOutcome {
     #[serde(flatten)]
     pub report: ReferenceImportReport,
@@ -148,24 +153,41 @@ pub fn parse_kind(s: &str) -> Result<ReferenceKind> {
 /// same domain code (a malformed file is refused with its line before anything is sent), the
 /// server decides; after an applied import this profile syncs its reference data.
 pub fn import(p: &mut Profile, req: &ImportRequest) -> Result<ImportOutcome> {
-    let kind = parse_kind(&req.kind)?;
-    ReferenceData::parse(kind, &req.content)
-        .map_err(|e| ClientError::Invalid(format!("{e}；未导入，服务器上的数据没有变化")))?;
+    let (kind, request) = import_request(req)?;
     let t = p.transport()?;
-    let token = p.token()?;
-    let report = t.import_reference(
-        &token,
-        kind,
-        &ReferenceImportRequest {
-            content: req.content.clone(),
-            dry_run: req.dry_run,
-            replace: req.replace,
-        },
-    )?;
+    let report = t.import_reference(&p.token()?, kind, &request)?;
     let synced = if report.applied {
         Some(p.sync_reference_with(&t)?)
     } else {
         None
     };
     Ok(ImportOutcome { report, synced })
+}
+
+/// [`import`] through a shared session: the profile is not held while the server decides.
+pub fn import_shared(s: &crate::Session, req: &ImportRequest) -> Result<ImportOutcome> {
+    let (kind, request) = import_request(req)?;
+    let report = s.online(|t, token| Ok(t.import_reference(token, kind, &request)?))?;
+    let synced = if report.applied {
+        Some(s.sync_reference()?)
+    } else {
+        None
+    };
+    Ok(ImportOutcome { report, synced })
+}
+
+/// The import checked locally with the domain's parser first (a malformed file is refused
+/// with its line before anything is sent).
+fn import_request(req: &ImportRequest) -> Result<(ReferenceKind, ReferenceImportRequest)> {
+    let kind = parse_kind(&req.kind)?;
+    ReferenceData::parse(kind, &req.content)
+        .map_err(|e| ClientError::Invalid(format!("{e}；未导入，服务器上的数据没有变化")))?;
+    Ok((
+        kind,
+        ReferenceImportRequest {
+            content: req.content.clone(),
+            dry_run: req.dry_run,
+            replace: req.replace,
+        },
+    ))
 }

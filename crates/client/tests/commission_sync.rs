@@ -40,18 +40,11 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     let mut huaqing = client(&h, "agency-huaqing", Duration::zero());
     let mut beifang = client(&h, "agency-beifang", Duration::zero());
 
-    applicant
-        .profile
-        .act(
-            wc(CommissionCommand::PublishRequest {
-                service: ItemCode::new("ZJ-01"),
-                project: ProjectId::new("P-client-1"),
-                requirements: "编制环境影响报告表".into(),
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    applicant.act(wc(CommissionCommand::PublishRequest {
+        service: ItemCode::new("ZJ-01"),
+        project: ProjectId::new("P-client-1"),
+        requirements: "编制环境影响报告表".into(),
+    }));
     let local = applicant
         .profile
         .store()
@@ -64,36 +57,22 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
 
     // The qualified agencies quote offline, then sync.
     for (agency, yuan) in [(&mut longhuan, 90_000u64), (&mut huaqing, 65_000)] {
-        agency.profile.sync_with(&h.transport(), opts()).unwrap();
+        agency.sync(&h);
         assert_eq!(agency.profile.store().commissions().unwrap().len(), 1);
-        agency
-            .profile
-            .act(
-                wc(CommissionCommand::SubmitQuote {
-                    price_fen: yuan * 100,
-                    note: "二十个工作日内完成".into(),
-                }),
-                None,
-                vec![],
-            )
-            .unwrap();
+        agency.act(wc(CommissionCommand::SubmitQuote {
+            price_fen: yuan * 100,
+            note: "二十个工作日内完成".into(),
+        }));
         assert_synced(agency, &h);
     }
-    beifang.profile.sync_with(&h.transport(), opts()).unwrap();
+    beifang.sync(&h);
     assert!(beifang.profile.store().commissions().unwrap().is_empty());
 
     // The applicant picks the lowest price; the local view agrees with the server's.
-    applicant.profile.sync_with(&h.transport(), opts()).unwrap();
-    applicant
-        .profile
-        .act(
-            wc(CommissionCommand::Select {
-                rule: SelectionRule::LowestPrice,
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    applicant.sync(&h);
+    applicant.act(wc(CommissionCommand::Select {
+        rule: SelectionRule::LowestPrice,
+    }));
     let picked = applicant
         .profile
         .store()
@@ -107,26 +86,16 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     assert_synced(&mut applicant, &h);
 
     // The chosen agency accepts and delivers its report; the other one may not accept.
-    huaqing.profile.sync_with(&h.transport(), opts()).unwrap();
-    huaqing
-        .profile
-        .act(wc(CommissionCommand::Accept), None, vec![])
-        .unwrap();
+    huaqing.sync(&h);
+    huaqing.act(wc(CommissionCommand::Accept));
     let file = write_pdf(huaqing.dir.path(), "eia-report");
     let report = huaqing.profile.attach_file(&file).unwrap();
-    huaqing
-        .profile
-        .act(
-            wc(CommissionCommand::Deliver {
-                report,
-                summary: "环境影响报告表（报批稿）".into(),
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    huaqing.act(wc(CommissionCommand::Deliver {
+        report,
+        summary: "环境影响报告表（报批稿）".into(),
+    }));
     assert_synced(&mut huaqing, &h);
-    longhuan.profile.sync_with(&h.transport(), opts()).unwrap();
+    longhuan.sync(&h);
     // Refused locally by the same domain rule the server applies; nothing is queued.
     let refused = longhuan
         .profile
@@ -137,11 +106,8 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     );
     assert_eq!(reads::status(longhuan.profile.store()).unwrap().pending, 0);
 
-    applicant.profile.sync_with(&h.transport(), opts()).unwrap();
-    applicant
-        .profile
-        .act(wc(CommissionCommand::Confirm), None, vec![])
-        .unwrap();
+    applicant.sync(&h);
+    applicant.act(wc(CommissionCommand::Confirm));
     assert_synced(&mut applicant, &h);
     let done = applicant
         .profile
@@ -153,7 +119,7 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     assert!(done.result().is_some());
 
     for c in [&mut applicant, &mut huaqing, &mut longhuan] {
-        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        c.sync(&h);
         let t = reads::trail(
             c.profile.store(),
             &EntityRef::Commission(CommissionId::new(W)),
@@ -162,6 +128,6 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
         assert_eq!(t.broken, None, "{}", c.user);
         assert_eq!(t.events.len(), 7, "{}", c.user);
     }
-    beifang.profile.sync_with(&h.transport(), opts()).unwrap();
+    beifang.sync(&h);
     assert!(beifang.profile.store().commissions().unwrap().is_empty());
 }

@@ -30,21 +30,15 @@ fn a_joint_consultation_travels_between_department_clients() {
     let mut zgj = client(&h, "reviewer-zgj-1", Duration::zero());
     let mut zjj = client(&h, "reviewer-zjj-1", Duration::zero());
 
-    fgw.profile
-        .act(
-            cmd(ConsultationCommand::Register {
-                channel: PlanningChannel::ImplementationLibrary,
-                leads,
-                name: "哈尔滨市群力新区第二中学新建工程".into(),
-                description: "新建教学楼、体育馆，总建筑面积 3.2 万平方米".into(),
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
-    fgw.profile.sync_with(&h.transport(), opts()).unwrap();
+    fgw.act(cmd(ConsultationCommand::Register {
+        channel: PlanningChannel::ImplementationLibrary,
+        leads,
+        name: "哈尔滨市群力新区第二中学新建工程".into(),
+        description: "新建教学楼、体育馆，总建筑面积 3.2 万平方米".into(),
+    }));
+    fgw.sync(&h);
 
-    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zgj.sync(&h);
     let registered = zgj
         .profile
         .store()
@@ -81,16 +75,16 @@ fn a_joint_consultation_travels_between_department_clients() {
             deadline_working_days: 3,
         },
     ] {
-        zgj.profile.act(cmd(c), None, vec![]).unwrap();
+        zgj.act(cmd(c));
     }
-    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zgj.sync(&h);
     assert!(
         reads::status(zgj.profile.store()).unwrap().pending == 0,
         "everything pushed"
     );
 
     // The invited department pulls it and answers; the answer waits in its outbox until it syncs.
-    zjj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zjj.sync(&h);
     let consulting = zjj
         .profile
         .store()
@@ -112,11 +106,11 @@ fn a_joint_consultation_travels_between_department_clients() {
         )
         .unwrap();
     assert_eq!(reads::status(zjj.profile.store()).unwrap().pending, 1);
-    zjj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zjj.sync(&h);
 
     // Every client converges on the same verified trail.
     for c in [&mut fgw, &mut zgj, &mut zjj] {
-        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        c.sync(&h);
         let t = reads::trail(
             c.profile.store(),
             &EntityRef::Consultation(ConsultationId::new(ID)),

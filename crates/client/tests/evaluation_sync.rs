@@ -40,40 +40,26 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
     let mut zjj = client(&h, "reviewer-zjj-1", Duration::zero());
 
     // Offline first: the local view already has the rectification the bad rating opens.
-    applicant
-        .profile
-        .act(
-            ev(EvaluationCommand::Rate {
-                subject: RatingSubject::WindowVisit {
-                    visit: VisitId::new("V-client-1"),
-                    department: DepartmentCode::new("ZGJ"),
-                    applicant: fixtures::builder_org().unwrap(),
-                },
-                level: Level::Dissatisfied,
-                dimensions: vec![DimensionScore {
-                    dimension: Dimension::ServiceAttitude,
-                    level: Level::VeryDissatisfied,
-                }],
-                comment: "窗口解释不清".into(),
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
-    applicant
-        .profile
-        .act(
-            kc(ComplaintCommand::Submit {
-                kind: ComplaintKind::Complaint,
-                title: "规划窗口解释不清".into(),
-                content: "同一问题三次得到不同答复".into(),
-                project: None,
-                department: Some(DepartmentCode::new("ZGJ")),
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    applicant.act(ev(EvaluationCommand::Rate {
+        subject: RatingSubject::WindowVisit {
+            visit: VisitId::new("V-client-1"),
+            department: DepartmentCode::new("ZGJ"),
+            applicant: fixtures::builder_org().unwrap(),
+        },
+        level: Level::Dissatisfied,
+        dimensions: vec![DimensionScore {
+            dimension: Dimension::ServiceAttitude,
+            level: Level::VeryDissatisfied,
+        }],
+        comment: "窗口解释不清".into(),
+    }));
+    applicant.act(kc(ComplaintCommand::Submit {
+        kind: ComplaintKind::Complaint,
+        title: "规划窗口解释不清".into(),
+        content: "同一问题三次得到不同答复".into(),
+        project: None,
+        department: Some(DepartmentCode::new("ZGJ")),
+    }));
     let local = applicant
         .profile
         .store()
@@ -88,7 +74,7 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
     assert_synced(&mut applicant, &h);
 
     // Before assignment the department sees the rating (its own) but not the complaint.
-    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zgj.sync(&h);
     assert!(
         zgj.profile
             .store()
@@ -98,22 +84,15 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
     );
     assert_eq!(zgj.profile.store().evaluations().unwrap().len(), 1);
 
-    reform.profile.sync_with(&h.transport(), opts()).unwrap();
-    reform
-        .profile
-        .act(
-            kc(ComplaintCommand::Assign {
-                department: DepartmentCode::new("ZGJ"),
-                limit_working_days: 5,
-            }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    reform.sync(&h);
+    reform.act(kc(ComplaintCommand::Assign {
+        department: DepartmentCode::new("ZGJ"),
+        limit_working_days: 5,
+    }));
     assert_synced(&mut reform, &h);
 
     // 市资规局 works offline, then syncs.
-    zgj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zgj.sync(&h);
     let assigned = zgj
         .profile
         .store()
@@ -136,13 +115,13 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
             answer: "已统一答复口径并编制手册".into(),
         }),
     ] {
-        zgj.profile.act(c, None, vec![]).unwrap();
+        zgj.act(c);
     }
     assert_eq!(reads::status(zgj.profile.store()).unwrap().pending, 4);
     assert_synced(&mut zgj, &h);
 
     // The applicant sees the answer and the finished rectification; ZJJ sees neither.
-    applicant.profile.sync_with(&h.transport(), opts()).unwrap();
+    applicant.sync(&h);
     let answered = applicant
         .profile
         .store()
@@ -160,13 +139,13 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
     let rect = rated.rectification.unwrap();
     assert_eq!(rect.status, RectificationStatus::Done);
     assert!(rect.callback.unwrap().applicant_satisfied);
-    zjj.profile.sync_with(&h.transport(), opts()).unwrap();
+    zjj.sync(&h);
     assert!(zjj.profile.store().evaluations().unwrap().is_empty());
     assert!(zjj.profile.store().complaints().unwrap().is_empty());
 
     // Every client that sees them holds the same verified trails.
     for c in [&mut applicant, &mut reform, &mut zgj] {
-        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        c.sync(&h);
         let t = reads::trail(
             c.profile.store(),
             &EntityRef::Evaluation(EvaluationId::new(VISIT)),

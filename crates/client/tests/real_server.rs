@@ -41,57 +41,26 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
         .attach_file(&write_pdf(applicant.dir.path(), "material"))
         .unwrap();
     let org = fixtures::builder_org().unwrap();
-    applicant
-        .profile
-        .act(
-            case("C-flow", fixtures::create_case("P-flow", org)),
-            None,
-            vec![],
-        )
-        .unwrap();
-    applicant
-        .profile
-        .act(
-            case(
-                "C-flow",
-                CaseCommand::AttachMaterial {
-                    material: "建设工程规划许可申请表".into(),
-                    attachment: material,
-                },
-            ),
-            None,
-            vec![],
-        )
-        .unwrap();
-    applicant
-        .profile
-        .act(
-            case("C-flow", CaseCommand::Submit { stamped_form: form }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    applicant.act(case("C-flow", fixtures::create_case("P-flow", org)));
+    applicant.act(case(
+        "C-flow",
+        CaseCommand::AttachMaterial {
+            material: "建设工程规划许可申请表".into(),
+            attachment: material,
+        },
+    ));
+    applicant.act(case("C-flow", CaseCommand::Submit { stamped_form: form }));
     assert_synced(&mut applicant, &h);
 
-    window.profile.sync_with(&h.transport(), opts()).unwrap();
-    window
-        .profile
-        .act(case("C-flow", CaseCommand::Receive), None, vec![])
-        .unwrap();
-    window
-        .profile
-        .act(
-            case(
-                "C-flow",
-                CaseCommand::Accept {
-                    terms: terms(fixtures::ITEM),
-                    commitment_based: false,
-                },
-            ),
-            None,
-            vec![],
-        )
-        .unwrap();
+    window.sync(&h);
+    window.act(case("C-flow", CaseCommand::Receive));
+    window.act(case(
+        "C-flow",
+        CaseCommand::Accept {
+            terms: terms(fixtures::ITEM),
+            commitment_based: false,
+        },
+    ));
     assert_synced(&mut window, &h);
 
     // Four reviewers of 市资规局 sign their levels; the second one is offline while signing.
@@ -101,7 +70,7 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
         .collect();
     for (i, level) in levels.iter().enumerate() {
         let r = &mut reviewers[i];
-        r.profile.sync_with(&h.transport(), opts()).unwrap();
+        r.sync(&h);
         if i == 1 {
             let q = reads::queue(
                 r.profile.store(),
@@ -144,18 +113,12 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
                 None
             );
         } else {
-            r.profile
-                .act(
-                    case(
-                        "C-flow",
-                        CaseCommand::SignOff {
-                            level: level.clone(),
-                        },
-                    ),
-                    None,
-                    vec![],
-                )
-                .unwrap();
+            r.act(case(
+                "C-flow",
+                CaseCommand::SignOff {
+                    level: level.clone(),
+                },
+            ));
         }
         assert_synced(r, &h);
     }
@@ -169,13 +132,7 @@ fn a_case_goes_from_registration_to_completion_while_a_reviewer_works_offline() 
             file: None,
         },
     };
-    last.profile
-        .act(
-            case("C-flow", CaseCommand::Complete { decision }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    last.act(case("C-flow", CaseCommand::Complete { decision }));
     assert_synced(last, &h);
 
     // Everyone converges on the server's state.
@@ -361,7 +318,9 @@ fn a_cut_upload_resumes_where_the_server_stopped_and_downloads_respect_scope() {
         chunks_left: std::cell::Cell::new(2),
     };
     let token = token_of(&applicant);
-    let first = engine::upload_one(applicant.profile.store(), &cut, &token, &id, small).unwrap();
+    let db = engine::Exclusive::new(applicant.profile.store_mut());
+    let first = engine::upload_one(&db, &cut, &token, &id, small).unwrap();
+    drop(db);
     assert!(first.is_err(), "the connection was cut");
     let up = applicant.profile.store().uploads(false).unwrap();
     assert_eq!((up[0].state, up[0].uploaded), (UploadState::Partial, 2048));
@@ -375,8 +334,9 @@ fn a_cut_upload_resumes_where_the_server_stopped_and_downloads_respect_scope() {
         inner: &http,
         chunks_left: std::cell::Cell::new(3),
     };
-    let second =
-        engine::upload_one(applicant.profile.store(), &resumed, &token, &id, small).unwrap();
+    let db = engine::Exclusive::new(applicant.profile.store_mut());
+    let second = engine::upload_one(&db, &resumed, &token, &id, small).unwrap();
+    drop(db);
     assert_eq!(second, Ok(UploadState::Complete));
     assert_eq!(
         resumed.chunks_left.get(),
@@ -411,17 +371,10 @@ fn local_reads_work_offline_and_actions_queue_with_the_corrected_time() {
         "measured offset {offset}"
     );
     let before = chrono::Utc::now();
-    let env = applicant
-        .profile
-        .act(
-            case(
-                "C-off",
-                fixtures::create_case("P-off", fixtures::builder_org().unwrap()),
-            ),
-            None,
-            vec![],
-        )
-        .unwrap();
+    let env = applicant.act(case(
+        "C-off",
+        fixtures::create_case("P-off", fixtures::builder_org().unwrap()),
+    ));
     assert!(
         (env.acted_at - before).num_seconds().abs() < 60,
         "acted_at {} is server time",

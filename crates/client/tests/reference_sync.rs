@@ -117,31 +117,14 @@ fn a_2027_table_imported_on_the_server_reaches_a_window_whose_provisional_deadli
         .profile
         .attach_file(&write_pdf(applicant.dir.path(), "form"))
         .unwrap();
-    applicant
-        .profile
-        .act(
-            case("C-ref", fixtures::create_case("P-ref", org)),
-            None,
-            vec![],
-        )
-        .unwrap();
-    applicant
-        .profile
-        .act(
-            case("C-ref", CaseCommand::Submit { stamped_form: form }),
-            None,
-            vec![],
-        )
-        .unwrap();
+    applicant.act(case("C-ref", fixtures::create_case("P-ref", org)));
+    applicant.act(case("C-ref", CaseCommand::Submit { stamped_form: form }));
     assert_synced(&mut applicant, &h);
     clock.set(at("2026-12-04T10:00"));
-    window.profile.sync_with(&h.transport(), opts()).unwrap();
+    window.sync(&h);
     assert_eq!(window.profile.reference().unwrap().version(K::Catalogue), 1);
     let id = CaseId::new("C-ref");
-    window
-        .profile
-        .act(case("C-ref", CaseCommand::Receive), None, vec![])
-        .unwrap();
+    window.act(case("C-ref", CaseCommand::Receive));
     let (accept, files) = case_command(
         &window.profile,
         &id,
@@ -189,13 +172,13 @@ fn a_2027_table_imported_on_the_server_reaches_a_window_whose_provisional_deadli
     )
     .unwrap_err();
     assert!(matches!(err, ClientError::Invalid(_)), "{err:?}");
-    let r = window.profile.sync_with(&h.transport(), opts()).unwrap();
+    let r = window.sync(&h);
     assert!(r.reference_updated.is_empty(), "{r:?}");
 
     // The reform office imports 2027; the window syncs and the deadline is final.
     let done = import(&mut reform.profile, "calendar", HOLIDAYS_2027, false);
     assert!(done.report.applied, "{done:?}");
-    let r = window.profile.sync_with(&h.transport(), opts()).unwrap();
+    let r = window.sync(&h);
     assert_eq!(r.reference_updated, [K::Calendar], "{r:?}");
     assert!(r.reference_errors.is_empty(), "{r:?}");
     let cal = reference::calendar(&window.profile).unwrap();

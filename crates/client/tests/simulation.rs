@@ -278,49 +278,25 @@ fn run_seed(seed: u64) {
         .unwrap();
     let org = fixtures::builder_org().unwrap();
     for id in CASES {
-        applicant
-            .profile
-            .act(
-                case(id, fixtures::create_case("P-sim", org.clone())),
-                None,
-                vec![],
-            )
-            .unwrap();
-        applicant
-            .profile
-            .act(
-                case(
-                    id,
-                    CaseCommand::Submit {
-                        stamped_form: form.clone(),
-                    },
-                ),
-                None,
-                vec![],
-            )
-            .unwrap();
+        applicant.act(case(id, fixtures::create_case("P-sim", org.clone())));
+        applicant.act(case(
+            id,
+            CaseCommand::Submit {
+                stamped_form: form.clone(),
+            },
+        ));
     }
     assert_synced(&mut applicant, &h);
-    window.profile.sync_with(&h.transport(), opts()).unwrap();
+    window.sync(&h);
     for id in CASES {
-        window
-            .profile
-            .act(case(id, CaseCommand::Receive), None, vec![])
-            .unwrap();
-        window
-            .profile
-            .act(
-                case(
-                    id,
-                    CaseCommand::Accept {
-                        terms: terms(fixtures::ITEM),
-                        commitment_based: false,
-                    },
-                ),
-                None,
-                vec![],
-            )
-            .unwrap();
+        window.act(case(id, CaseCommand::Receive));
+        window.act(case(
+            id,
+            CaseCommand::Accept {
+                terms: terms(fixtures::ITEM),
+                commitment_based: false,
+            },
+        ));
     }
     assert_synced(&mut window, &h);
 
@@ -339,10 +315,10 @@ fn run_seed(seed: u64) {
     let setup_applied = applicant.profile.store().command_log().unwrap().len() as u64;
     clients.push(applicant);
     for c in &mut clients {
-        c.profile.sync_with(&h.transport(), opts()).unwrap();
+        c.sync(&h);
     }
     let mut reform = client_with_clock(&h, "reform", pc(0));
-    reform.profile.sync_with(&h.transport(), opts()).unwrap();
+    reform.sync(&h);
     let setup_events = reform.profile.store().event_count().unwrap();
 
     let rng = RefCell::new(rng);
@@ -537,28 +513,6 @@ fn run_seed(seed: u64) {
     eprintln!(
         "seed {seed}: {sim_applied} applied, {refused} refused with a reason, {restarts} server restarts, {server_events} events"
     );
-}
-
-fn client_on(server: &TestServer, user: &str, clock: Arc<dyn Clock>) -> TestClient {
-    let dir = tempfile::tempdir().unwrap();
-    let creds = std::sync::Arc::new(permitdesk_client::credentials::MemoryCredentials::default());
-    let mut profile =
-        permitdesk_client::Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
-    profile
-        .login(
-            &server.base_url,
-            &ServerTrust::Pinned(server.fingerprint.clone()),
-            user,
-            permitdesk_server::testing::DEMO_PASSWORD,
-        )
-        .unwrap();
-    TestClient {
-        dir,
-        profile,
-        creds,
-        clock,
-        user: user.to_owned(),
-    }
 }
 
 #[test]

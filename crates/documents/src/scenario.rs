@@ -66,6 +66,7 @@ fn actor(role: Role, name: &str, department: Option<&str>) -> Actor {
         role,
         department: department.map(DepartmentCode::new),
         organisation: (role == Role::Applicant).then(|| OrganisationId::new(ORGANISATION)),
+        levels: vec![],
     }
 }
 
@@ -231,6 +232,14 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
     // 施工许可: accepted Friday 27 Sep 2024, just before 国庆节, paused a day for a missing seal.
     let zjj = actor(Role::DepartmentReviewer, "赵明", Some("ZJJ"));
     let levels = terms(&catalogue, "ZJJ-03")?.review_levels;
+    // One person per level (层级权限): 赵明 signs the first, his colleagues the others.
+    let signers: Vec<Actor> = levels
+        .iter()
+        .zip(["赵明", "钱丽", "孙伟", "李强", "周敏", "吴刚"].iter().cycle())
+        .map(|(level, name)| {
+            actor(Role::DepartmentReviewer, name, Some("ZJJ")).with_levels([level.as_str()])
+        })
+        .collect();
     let mut steps = vec![(
         &applicant,
         create(&catalogue, "ZJJ-03")?,
@@ -273,9 +282,9 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
         None,
     ));
     steps.push((&zjj, CaseCommand::Resume, t(2024, 9, 30, 9, 30), None));
-    for (i, level) in levels.iter().enumerate() {
+    for (i, (level, signer)) in levels.iter().zip(&signers).enumerate() {
         steps.push((
-            &zjj,
+            signer,
             CaseCommand::SignOff {
                 level: level.clone(),
             },

@@ -106,6 +106,7 @@ fn case_events(n: usize, start: permitdesk_domain::time::Timestamp) -> Vec<CaseE
         role,
         department: Some(DepartmentCode::new("ZJJ")),
         organisation: Some(OrganisationId::new("ORG")),
+        levels: vec![],
     };
     let point = || {
         vec![CorrectionPoint {
@@ -227,10 +228,15 @@ fn case_events(n: usize, start: permitdesk_domain::time::Timestamp) -> Vec<CaseE
     let mut case = None;
     let mut events = Vec::with_capacity(steps.len());
     for (i, (role, cmd)) in steps.into_iter().enumerate() {
-        let acting = Acting::new(
-            actor(role),
-            start + chrono::Duration::minutes(i as i64 * 30),
-        );
+        // A sign-off is taken by the holder of its level, one person per level.
+        let who = match &cmd {
+            CaseCommand::SignOff { level } => Actor {
+                user: UserId::new(format!("{role:?}-{level}")),
+                ..actor(role).with_levels([level.as_str()])
+            },
+            _ => actor(role),
+        };
+        let acting = Acting::new(who, start + chrono::Duration::minutes(i as i64 * 30));
         match Case::execute(case, &id, &cmd, &acting) {
             Ok((c, evs)) => {
                 case = Some(c);

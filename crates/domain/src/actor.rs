@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// 角色: what a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 申请人 / 建设单位
@@ -50,6 +51,7 @@ impl Role {
 
 /// The person (or the system) behind a command, as recorded on its events.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Actor {
     pub user: UserId,
     /// Display name (姓名), recorded for the trail (seed 7.4: 审批人姓名).
@@ -59,6 +61,11 @@ pub struct Actor {
     pub department: Option<DepartmentCode>,
     /// The organisation an applicant or agency acts for.
     pub organisation: Option<OrganisationId>,
+    /// 层级权限: the review levels (e.g. 审核, 复核) the user directory grants this reviewer in
+    /// its department; a sign-off at any other level is refused. Empty for every other role,
+    /// and then not written, so events recorded before levels existed hash as they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
 }
 
 impl Actor {
@@ -70,6 +77,18 @@ impl Actor {
             role: Role::System,
             department: None,
             organisation: None,
+            levels: vec![],
         }
+    }
+
+    /// The same actor holding `levels` (层级权限).
+    pub fn with_levels<S: Into<String>>(mut self, levels: impl IntoIterator<Item = S>) -> Self {
+        self.levels = levels.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether the directory grants this actor the review level `level`.
+    pub fn holds_level(&self, level: &str) -> bool {
+        self.levels.iter().any(|l| l == level)
     }
 }

@@ -20,6 +20,7 @@ pub const MAX_EXTENSION_DAYS: u32 = 15;
 
 /// 办件状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// 草稿: the applicant is still filling in the form.
@@ -100,6 +101,7 @@ impl fmt::Display for CaseState {
 
 /// 告知承诺制 status of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentStatus {
     #[default]
@@ -123,6 +125,7 @@ impl CommitmentStatus {
 
 /// What the case was accepted under; fixed at 受理 so later catalogue edits do not change it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AcceptanceTerms {
     /// 目录版本.
     pub catalogue_version: String,
@@ -134,6 +137,7 @@ pub struct AcceptanceTerms {
 
 /// One point of a one-time correction notice (补正告知): which material, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CorrectionPoint {
     pub material: String,
     pub reason: String,
@@ -141,6 +145,7 @@ pub struct CorrectionPoint {
 
 /// 电子证照 record issued at a granted completion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CertificateRecord {
     pub number: CertificateNumber,
     /// 证照名称, e.g. 建筑工程施工许可证.
@@ -153,6 +158,7 @@ pub struct CertificateRecord {
 
 /// A user's command on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum CaseCommand {
     /// Open a draft case for one item of an application (applicant online, or the window on site).
@@ -244,6 +250,7 @@ pub enum CaseCommand {
 
 /// The result of a completed case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "decision")]
 pub enum Decision {
     Granted { certificate: CertificateRecord },
@@ -252,6 +259,7 @@ pub enum Decision {
 
 /// What a command is, for messages and for role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DomainCaseAction"))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseAction {
     Create,
@@ -393,6 +401,7 @@ impl CaseCommand {
 /// Who acts, when, with what opinion and attachments: everything a command carries besides
 /// what it asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acting {
     pub actor: Actor,
     /// When the action was taken (offline actions keep their own time).
@@ -437,6 +446,7 @@ impl Acting {
 
 /// One recorded change of a case: who, when, what, with opinion and attachments (seed 7.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseEvent {
     pub case: CaseId,
     pub at: Timestamp,
@@ -450,6 +460,7 @@ pub struct CaseEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum CaseChange {
     Created {
@@ -525,6 +536,7 @@ pub enum CaseChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum CaseError {
     #[error("办件尚未建立，只能先新建申请")]
@@ -557,7 +569,27 @@ pub enum CaseError {
     WrongReviewLevel { expected: String, requested: String },
     #[error("层级审批已全部签署，无需再签")]
     AllLevelsSigned,
-    #[error("层级审批尚未完成，还需：{}", missing.join("、"))]
+    /// The signer does not hold the level (层级权限, from the user directory).
+    #[error("{}", level_not_held(level, name, held))]
+    LevelNotHeld {
+        level: String,
+        name: String,
+        held: Vec<String>,
+    },
+    /// The signer already signed another level of this case.
+    #[error(
+        "本办件的“{signed}”已由{name}签署，同一人不能签署两个层级；“{level}”应由持有该层级的其他审批人员签署"
+    )]
+    SameSignerTwice {
+        signed: String,
+        name: String,
+        level: String,
+    },
+    #[error(
+        "层级审批尚未完成，还需：{}；各层级（直至最高一级“{}”）均签署后方可办结",
+        missing.join("、"),
+        missing.last().map(String::as_str).unwrap_or("")
+    )]
     LevelsMissing { missing: Vec<String> },
     #[error("特别程序 {procedure} 尚未结束，不能{action}")]
     ProcedureOpen { procedure: u32, action: CaseAction },
@@ -581,11 +613,23 @@ pub enum CaseError {
     TimeBeforeLastEvent { at: Timestamp, last: Timestamp },
 }
 
+fn level_not_held(level: &str, name: &str, held: &[String]) -> String {
+    let held = if held.is_empty() {
+        "未被授予任何审批层级".to_owned()
+    } else {
+        format!("持有的层级为“{}”", held.join("、"))
+    };
+    format!(
+        "“{level}”须由持有该层级权限的审批人员签署：{name}{held}；请由持有“{level}”层级的人员签署，或由管理员在用户目录中为其设置该层级"
+    )
+}
+
 /// 可办理的操作 of a case (the shared [`Availability`] for [`CaseAction`]).
 pub type ActionAvailability = Availability<CaseAction>;
 
 /// A special procedure on the case (特别程序), open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProcedureRecord {
     pub procedure: u32,
     pub kind: SpecialProcedureKind,
@@ -597,8 +641,10 @@ pub struct ProcedureRecord {
     pub results: Vec<AttachmentId>,
 }
 
-/// A level sign-off (层级审批留痕).
+/// A level sign-off (层级审批留痕, seed 7.4): the level, who signed it (`by.user` the signer's id,
+/// `by.name` the 审批人姓名), when, and the content (意见).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignOffRecord {
     pub level: String,
     pub by: Actor,
@@ -608,6 +654,7 @@ pub struct SignOffRecord {
 
 /// A pause (暂停整改) span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PauseRecord {
     pub from: Timestamp,
     pub to: Option<Timestamp>,
@@ -616,6 +663,7 @@ pub struct PauseRecord {
 
 /// An approved extension (延期).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExtensionRecord {
     pub days: u32,
     pub reason: String,
@@ -625,6 +673,7 @@ pub struct ExtensionRecord {
 
 /// The current state of a case: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     pub id: CaseId,
     pub application: ApplicationId,
@@ -826,9 +875,14 @@ impl Case {
                         requested: level.clone(),
                     });
                 }
-                Some(_) => CaseChange::SignedOff {
-                    level: level.trim().to_owned(),
-                },
+                Some(_) => {
+                    // The level asked for is the next one; now who may sign it (the same gate
+                    // `may` runs, checked after the level so a wrong level is named as such).
+                    case.signer_gate(action, actor)?;
+                    CaseChange::SignedOff {
+                        level: level.trim().to_owned(),
+                    }
+                }
             },
             CaseCommand::Pause { points } => {
                 check_points(points)?;
@@ -945,7 +999,34 @@ impl Case {
             return Err(CaseError::AlreadyExists);
         }
         self.check_scope(actor)?;
-        self.state_gate(action)
+        self.state_gate(action)?;
+        self.signer_gate(action, actor)
+    }
+
+    /// 层级审批 bound to the directory (seed 7.4): the next level is signed only by someone who
+    /// holds it, and by no one who signed another level of this case already.
+    fn signer_gate(&self, action: CaseAction, actor: &Actor) -> Result<(), CaseError> {
+        if action != CaseAction::SignOff {
+            return Ok(());
+        }
+        let Some(level) = self.next_level() else {
+            return Err(CaseError::AllLevelsSigned);
+        };
+        if let Some(prev) = self.sign_offs.iter().find(|s| s.by.user == actor.user) {
+            return Err(CaseError::SameSignerTwice {
+                signed: prev.level.clone(),
+                name: prev.by.name.clone(),
+                level: level.to_owned(),
+            });
+        }
+        if !actor.holds_level(level) {
+            return Err(CaseError::LevelNotHeld {
+                level: level.to_owned(),
+                name: actor.name.clone(),
+                held: actor.levels.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// 可办理的操作: every action of the case workflow (but 新建, which needs no case) with

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// 办公时间: the counted hours of a working day (default 09:00-17:00, 8 h = 1 working day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OfficeHours {
     pub open: NaiveTime,
     pub close: NaiveTime,
@@ -17,6 +18,7 @@ pub struct OfficeHours {
 
 /// Why the clock was stopped for a span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "procedure")]
 pub enum StopReason {
     /// 暂停整改
@@ -27,6 +29,7 @@ pub enum StopReason {
 
 /// A span in which the clock does not run; `to: None` means still open at as-of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoppedSpan {
     pub from: LocalTime,
     pub to: Option<LocalTime>,
@@ -36,6 +39,7 @@ pub struct StoppedSpan {
 /// Everything the clock needs to know about one case (or one utility service, commission,
 /// consultation: they share the rules).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockInput {
     /// 受理时间 (Beijing time). The acceptance day itself is not counted.
     pub accepted_at: LocalTime,
@@ -49,6 +53,7 @@ pub struct ClockInput {
 
 /// 预警等级.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningLevel {
     Normal,
@@ -196,6 +201,7 @@ impl SpanKind {
 
 /// One line of the explanation: `[from, to)` and the minutes it counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "ExplainSpanJson<'static>"))]
 pub struct ExplainSpan {
     pub from: LocalTime,
     pub to: LocalTime,
@@ -203,20 +209,42 @@ pub struct ExplainSpan {
     pub counted_minutes: i64,
 }
 
+/// The JSON form of an [`ExplainSpan`] (and its TypeScript type, under the `ts` feature).
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ExplainSpan", optional_fields))]
+struct ExplainSpanJson<'a> {
+    from: String,
+    to: String,
+    #[cfg_attr(feature = "ts", ts(as = "SpanKindCode"))]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    procedure: Option<SpecialProcedureKind>,
+    counted_minutes: i64,
+    label: String,
+}
+
+/// The codes of [`SpanKind`] as the JSON says them (`SpanKind::code`).
+#[cfg(feature = "ts")]
+#[derive(ts_rs::TS)]
+#[ts(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SpanKindCode {
+    Counted,
+    AdjustedWorkday,
+    AcceptanceDay,
+    Weekend,
+    Holiday,
+    Pause,
+    UntimedProcedure,
+    AfterEnd,
+}
+
 impl Serialize for ExplainSpan {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Json<'a> {
-            from: String,
-            to: String,
-            kind: &'static str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            name: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            procedure: Option<SpecialProcedureKind>,
-            counted_minutes: i64,
-            label: String,
-        }
+        type Json<'a> = ExplainSpanJson<'a>;
         let (name, procedure) = match &self.kind {
             SpanKind::AdjustedWorkday { serves } => (Some(serves.as_str()), None),
             SpanKind::Holiday { name } => (Some(name.as_str()), None),
@@ -238,6 +266,11 @@ impl Serialize for ExplainSpan {
 
 /// 计时结果: the clock of one case as it stood at as-of.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(as = "ClockReadingJson<'static>")
+)]
 pub struct ClockReading {
     /// 办理期限; None while paused (the resumption, hence the deadline, is unknown).
     pub deadline: Option<LocalTime>,
@@ -295,23 +328,27 @@ impl ClockReading {
     }
 }
 
+/// The JSON form of a [`ClockReading`] (and its TypeScript type, under the `ts` feature).
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ClockReading"))]
+struct ClockReadingJson<'a> {
+    /// 办理期限 in Beijing time (`YYYY-MM-DDTHH:MM`); null while paused.
+    deadline: Option<String>,
+    used_working_days: f64,
+    remaining_working_days: f64,
+    level: WarningLevel,
+    used_minutes: i64,
+    limit_minutes: i64,
+    explain: &'a [ExplainSpan],
+    /// Years counted Monday to Friday for want of a holiday table.
+    provisional_years: &'a [i32],
+    /// "暂定：缺少 2027 年节假日安排", or null when final.
+    provisional: Option<String>,
+}
+
 impl Serialize for ClockReading {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Json<'a> {
-            deadline: Option<String>,
-            used_working_days: f64,
-            remaining_working_days: f64,
-            level: WarningLevel,
-            used_minutes: i64,
-            limit_minutes: i64,
-            explain: &'a [ExplainSpan],
-            /// Years counted Monday to Friday for want of a holiday table.
-            provisional_years: &'a [i32],
-            /// "暂定：缺少 2027 年节假日安排", or null when final.
-            provisional: Option<String>,
-        }
-        Json {
+        ClockReadingJson {
             deadline: self.deadline.map(crate::time::format_minute),
             used_working_days: self.used_working_days(),
             remaining_working_days: self.remaining_working_days(),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// 特别程序种类.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialProcedureKind {
     /// 公示 (untimed)

@@ -103,6 +103,7 @@ fn format_scaled(v: i64, scale: u32, min: u32) -> String {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -157,6 +158,7 @@ impl fmt::Display for Money {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Area(i64);
 
@@ -200,6 +202,7 @@ impl fmt::Display for Area {
 
 /// 投资类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InvestmentType {
     /// 政府投资
@@ -219,6 +222,7 @@ impl InvestmentType {
 
 /// 建设单位.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Builder {
     pub name: String,
     pub credit_code: CreditCode,
@@ -226,6 +230,7 @@ pub struct Builder {
 
 /// 建设地点.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// 详细地址
     pub address: String,
@@ -235,6 +240,7 @@ pub struct Location {
 
 /// What a contact person is to the project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactRole {
     /// 法定代表人
@@ -260,6 +266,7 @@ impl ContactRole {
 
 /// 联系人.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
     pub name: String,
     pub phone: PhoneNumber,
@@ -268,6 +275,7 @@ pub struct Contact {
 
 /// 工程: one building or section of a project; items are applied for per works.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Works {
     pub id: WorksId,
     pub name: String,
@@ -277,6 +285,7 @@ pub struct Works {
 
 /// 工程建设项目登记表: what the applicant (or the window) fills in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectDetails {
     /// 项目代码 from the provincial investment platform.
     pub code: ProjectCode,
@@ -301,6 +310,7 @@ pub struct ProjectDetails {
 
 /// How the project came to the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationChannel {
     /// 网上登记 by the applicant (seed 6.6.2)
@@ -311,6 +321,7 @@ pub enum RegistrationChannel {
 
 /// 登记状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationState {
     /// 草稿: the applicant is still filling it in.
@@ -353,6 +364,7 @@ impl fmt::Display for RegistrationState {
 
 /// 工程建设项目, as the projection of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Project {
     pub id: ProjectId,
     /// The organisation whose applicants may edit and submit it.
@@ -379,6 +391,7 @@ pub struct Project {
 
 /// What someone asks to do with a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProjectCommand {
     /// 网上登记: the applicant starts a draft for its own organisation.
@@ -412,6 +425,7 @@ pub enum ProjectCommand {
 
 /// The kind of a command, as named in refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectAction {
     RegisterOnline,
@@ -473,6 +487,7 @@ impl ProjectCommand {
 
 /// What happened to a project. Each event records who did it, in which role, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProjectEvent {
     Registered {
@@ -565,6 +580,7 @@ impl ProjectEvent {
 
 /// Which amount was negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AmountField {
     InvestmentAmount,

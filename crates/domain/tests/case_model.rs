@@ -266,6 +266,20 @@ fn actor(role: Role, in_scope: bool) -> Actor {
         department: matches!(role, Role::DepartmentReviewer | Role::UtilityUnit)
             .then(|| DepartmentCode::new(format!("D{tag}"))),
         organisation: (role == Role::Applicant).then(|| OrganisationId::new(format!("ORG{tag}"))),
+        levels: vec![],
+    }
+}
+
+/// The actor of a step: a sign-off at level i is taken by the holder of that level (one
+/// person per level, as the directory grants them).
+fn actor_for(step: Step, role: Role, in_scope: bool) -> Actor {
+    let a = actor(role, in_scope);
+    match step {
+        Step::SignOff(i) => Actor {
+            user: UserId::new(format!("u-{role:?}-{i}")),
+            ..a.with_levels([LEVELS[i]])
+        },
+        _ => a,
     }
 }
 
@@ -295,7 +309,7 @@ proptest! {
         let mut model: Option<Model> = None;
         let mut events: Vec<CaseEvent> = vec![];
         for (i, (step, role, in_scope)) in script.into_iter().enumerate() {
-            let acting = Acting::new(actor(role, in_scope), start + Duration::minutes(i as i64));
+            let acting = Acting::new(actor_for(step, role, in_scope), start + Duration::minutes(i as i64));
             let before = case.clone();
             let expected = model_step(model.as_ref(), step, role, in_scope);
             match Case::execute(case.clone(), &id, &command(step), &acting) {

@@ -20,12 +20,39 @@ fn actor(role: Role) -> Actor {
         Role::DepartmentReviewer | Role::UtilityUnit => (Some(DepartmentCode::new("ZJJ")), None),
         _ => (None, None),
     };
+    // The department's generic reviewer holds every level (层级权限) but signs none in the
+    // paths below: each sign-off step is signed by its own holder (`actor_for`).
+    let levels = match role {
+        Role::DepartmentReviewer | Role::UtilityUnit => terms().review_levels,
+        _ => vec![],
+    };
     Actor {
         user: UserId::new(format!("{role:?}")),
         name: format!("{}甲", role.label()),
         role,
         department,
         organisation,
+        levels,
+    }
+}
+
+/// The reviewer of ZJJ who holds only `level`, one person per level.
+fn signer(level: &str) -> Actor {
+    Actor {
+        user: UserId::new(format!("signer-{level}")),
+        name: format!("{level}人"),
+        levels: vec![level.to_owned()],
+        ..actor(Role::DepartmentReviewer)
+    }
+}
+
+/// Who takes the named step: the holder of the level for a sign-off, else the role's user.
+fn actor_for(name: &str, role: Role) -> Actor {
+    match name {
+        "sign1" => signer("受理"),
+        "sign2" => signer("审核"),
+        "sign3" => signer("签批"),
+        _ => actor(role),
     }
 }
 
@@ -222,7 +249,7 @@ fn run(path: &str) -> (Option<Case>, Vec<CaseEvent>, Timestamp) {
     for name in path.split_whitespace() {
         let (role, cmd) = step(name);
         at += Duration::minutes(1);
-        let (c, evs) = Case::execute(case, &id, &cmd, &Acting::new(actor(role), at))
+        let (c, evs) = Case::execute(case, &id, &cmd, &Acting::new(actor_for(name, role), at))
             .unwrap_or_else(|e| panic!("step {name} of '{path}' refused: {e}"));
         case = Some(c);
         events.extend(evs);
@@ -598,7 +625,7 @@ fn every_transition_in_the_table_does_what_it_says() {
     for (path, name, expected) in table {
         let (before, _, at) = run(path);
         let (role, cmd) = step(name);
-        let acting = Acting::new(actor(role), at + Duration::minutes(1));
+        let acting = Acting::new(actor_for(name, role), at + Duration::minutes(1));
         let result = Case::execute(before.clone(), &id, &cmd, &acting);
         match (expected, result) {
             (Ok(state), Ok((after, events))) => {
@@ -1040,9 +1067,9 @@ fn available_actions_agree_with_decide() {
                 Some(&case),
                 &CaseId::new("C1"),
                 &cmd,
-                &Acting::new(actor(role), at + Duration::minutes(1)),
+                &Acting::new(actor_for(name, role), at + Duration::minutes(1)),
             );
-            let offered = case.may(cmd.action(), &actor(role));
+            let offered = case.may(cmd.action(), &actor_for(name, role));
             if decided.is_ok() {
                 assert!(
                     offered.is_ok(),

@@ -33,6 +33,7 @@ fn reviewer(department: &str) -> Actor {
         role: Role::DepartmentReviewer,
         department: Some(DepartmentCode::new(department)),
         organisation: None,
+        levels: vec![],
     }
 }
 
@@ -43,6 +44,7 @@ fn window() -> Actor {
         role: Role::WindowOperator,
         department: None,
         organisation: None,
+        levels: vec![],
     }
 }
 

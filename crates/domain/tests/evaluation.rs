@@ -30,6 +30,7 @@ fn person(role: Role, department: Option<&str>, organisation: Option<&str>) -> A
         role,
         department: department.map(DepartmentCode::new),
         organisation: organisation.map(OrganisationId::new),
+        levels: vec![],
     }
 }
 

@@ -237,6 +237,7 @@ fn event(case: &str, t: &str, name: &str, opinion: Option<&str>, change: CaseCha
             role: Role::WindowOperator,
             department: None,
             organisation: None,
+            levels: vec![],
         },
         opinion: opinion.map(str::to_owned),
         attachments: Vec::new(),

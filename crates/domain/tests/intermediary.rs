@@ -36,6 +36,7 @@ fn applicant(org: &str) -> Actor {
         role: Role::Applicant,
         department: None,
         organisation: Some(OrganisationId::new(org)),
+        levels: vec![],
     }
 }
 
@@ -46,6 +47,7 @@ fn agency(org: &str) -> Actor {
         role: Role::IntermediaryAgency,
         department: None,
         organisation: Some(OrganisationId::new(org)),
+        levels: vec![],
     }
 }
 
@@ -56,6 +58,7 @@ fn reviewer(department: &str) -> Actor {
         role: Role::DepartmentReviewer,
         department: Some(DepartmentCode::new(department)),
         organisation: None,
+        levels: vec![],
     }
 }
 
@@ -66,6 +69,7 @@ fn window() -> Actor {
         role: Role::WindowOperator,
         department: None,
         organisation: None,
+        levels: vec![],
     }
 }
 

@@ -28,6 +28,7 @@ fn actor(role: Role, org: Option<&str>) -> Actor {
         role,
         department: None,
         organisation: org.map(OrganisationId::new),
+        levels: vec![],
     }
 }
 

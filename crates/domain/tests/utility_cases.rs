@@ -25,6 +25,7 @@ fn window() -> Actor {
         role: Role::WindowOperator,
         department: None,
         organisation: None,
+        levels: vec![],
     }
 }
 
@@ -35,6 +36,7 @@ fn unit(code: &DepartmentCode) -> Actor {
         role: Role::UtilityUnit,
         department: Some(code.clone()),
         organisation: None,
+        levels: vec![],
     }
 }
 
@@ -186,8 +188,13 @@ fn every_utility_item_runs_as_a_case_of_its_unit_with_the_catalogue_time_limit()
             .review_levels_for_item(&item.code)
             .unwrap()
             .to_vec();
+        // One person of the unit per level (层级权限 from the directory).
+        let holder = |level: &str| Actor {
+            user: UserId::new(format!("{}-{level}", me.user)),
+            ..me.clone().with_levels([level])
+        };
         d.run(
-            &me,
+            &holder(&levels[0]),
             CaseCommand::SignOff {
                 level: levels[0].clone(),
             },
@@ -212,7 +219,7 @@ fn every_utility_item_runs_as_a_case_of_its_unit_with_the_catalogue_time_limit()
         );
         for level in &levels[1..] {
             d.run(
-                &me,
+                &holder(level),
                 CaseCommand::SignOff {
                     level: level.clone(),
                 },

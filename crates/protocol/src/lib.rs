@@ -70,6 +70,7 @@ pub mod paths {
 // Accounts
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginRequest {
     pub user: String,
     pub password: String,
@@ -77,6 +78,7 @@ pub struct LoginRequest {
 
 /// Who is logged in, and what the server knows of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserInfo {
     pub id: UserId,
     /// 姓名.
@@ -84,9 +86,14 @@ pub struct UserInfo {
     pub role: Role,
     pub department: Option<DepartmentCode>,
     pub organisation: Option<OrganisationId>,
+    /// 层级权限: the review levels the directory grants this reviewer (the client decides
+    /// sign-offs offline with them, as the server does). Absent from older servers: none.
+    #[serde(default)]
+    pub levels: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginResponse {
     /// Opaque bearer token; the server keeps only its hash.
     pub token: String,
@@ -107,6 +114,7 @@ macro_rules! wire_entities {
     ($( $(#[$doc:meta])* $variant:ident { $field:ident: $entity:ty } ),* $(,)?) => {
         /// A command on one entity of the domain.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "entity", rename_all = "snake_case")]
         pub enum DomainCommand {
             $( $(#[$doc])* $variant {
@@ -117,6 +125,7 @@ macro_rules! wire_entities {
 
         /// Which entity an event or command is about.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
         pub enum EntityRef {
             $( $(#[$doc])* $variant(<$entity as Entity>::Id), )*
@@ -158,6 +167,7 @@ macro_rules! wire_entities {
 
         /// An event of one entity, as sealed in its hash chain.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "entity", content = "sealed", rename_all = "snake_case")]
         pub enum DomainEvent {
             $( $(#[$doc])* $variant(Sealed<<$entity as Entity>::Event>), )*
@@ -176,7 +186,29 @@ macro_rules! wire_entities {
                 }
             }
         }
+
+        $( impl WireEntity for $entity {
+            fn sealed(e: &DomainEvent) -> Option<&Sealed<<$entity as Entity>::Event>> {
+                match e {
+                    DomainEvent::$variant(s) => Some(s),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+
+            fn wrap(s: Sealed<<$entity as Entity>::Event>) -> DomainEvent {
+                DomainEvent::$variant(s)
+            }
+        } )*
     };
+}
+
+/// An entity on the wire: its sealed events in and out of [`DomainEvent`] (implemented for
+/// every entity by `wire_entities!`), so code generic over [`Entity`] reads and writes trails.
+pub trait WireEntity: Entity {
+    /// The event, if it is one of this entity's.
+    fn sealed(e: &DomainEvent) -> Option<&Sealed<Self::Event>>;
+    fn wrap(s: Sealed<Self::Event>) -> DomainEvent;
 }
 
 wire_entities! {
@@ -211,6 +243,7 @@ impl DomainCommand {
 
 /// One command as the client queued it in its outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandEnvelope {
     /// Per client, ever increasing; the server skips ids it has already processed.
     pub mutation_id: u64,
@@ -225,6 +258,7 @@ pub struct CommandEnvelope {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushRequest {
     /// A stable id of this installation (not secret).
     pub client_id: String,
@@ -237,6 +271,7 @@ pub struct PushRequest {
 
 /// What became of one pushed command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CommandOutcome {
     /// Applied: these events were appended, with these server sequence numbers.
@@ -249,6 +284,7 @@ pub enum CommandOutcome {
 
 /// Why the server refused a command: the domain's own reason, or an access or time rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
     /// The case workflow refused it (wrong state, wrong level, ...).
@@ -301,6 +337,7 @@ impl Refusal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandResult {
     pub mutation_id: u64,
     #[serde(flatten)]
@@ -308,6 +345,7 @@ pub struct CommandResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushResponse {
     pub results: Vec<CommandResult>,
     /// The highest mutation id of this client the server has processed.
@@ -320,6 +358,7 @@ pub struct PushResponse {
 
 /// An event with its place in the server's global order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncEvent {
     /// Server sequence number: a pull cursor never skips a committed one.
     pub server_seq: u64,
@@ -330,6 +369,7 @@ pub struct SyncEvent {
 
 /// `GET /api/v1/pull?after=CURSOR&limit=N&client_id=ID`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullQuery {
     pub after: u64,
     pub limit: Option<u32>,
@@ -337,6 +377,7 @@ pub struct PullQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullResponse {
     pub events: Vec<SyncEvent>,
     /// Entities the user may no longer see: the client deletes its local copies.
@@ -355,6 +396,7 @@ pub struct PullResponse {
 
 /// `GET /api/v1/attachments/{sha256}/status`: how much of an upload the server already has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UploadStatus {
     pub id: AttachmentId,
     pub size: u64,
@@ -370,6 +412,7 @@ pub struct UploadStatus {
 
 /// A refusal as the server recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusalRecord {
     pub mutation_id: u64,
     pub refusal: Refusal,
@@ -377,12 +420,14 @@ pub struct RefusalRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusalsResponse {
     pub refusals: Vec<RefusalRecord>,
 }
 
 /// A notification the server's scheduler recorded once (e.g. a case became due soon).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     pub id: u64,
     pub entity: EntityRef,
@@ -394,6 +439,7 @@ pub struct Notification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotificationsResponse {
     pub notifications: Vec<Notification>,
     /// Pass as `after` next time.
@@ -405,6 +451,7 @@ pub struct NotificationsResponse {
 
 /// `GET /api/v1/evaluation-statistics`: the domain's own tables, computed on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationStatisticsResponse {
     /// The department the figures were limited to (always the caller's own for a department).
     pub department: Option<DepartmentCode>,
@@ -419,6 +466,7 @@ pub struct EvaluationStatisticsResponse {
 
 /// Every error answer has this body; `code` is stable, `message` is for people (Chinese).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -426,6 +474,7 @@ pub struct ApiError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 426: the client speaks another protocol version: update it.
@@ -444,6 +493,10 @@ pub enum ErrorCode {
     Forbidden,
     /// 404.
     NotFound,
+    /// 405: the address exists but not for this method.
+    MethodNotAllowed,
+    /// 408: the request was not received in time (a slow or stalled client).
+    RequestTimeout,
     /// 409: e.g. an upload chunk at the wrong offset.
     Conflict,
     /// 415: a file type that is not allowed.
@@ -468,6 +521,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::Conflict | ErrorCode::StaleReference => 409,
             ErrorCode::UnsupportedType => 415,
             ErrorCode::Invalid => 422,

@@ -37,6 +37,7 @@ pub fn decode_have(s: &str) -> Option<ReferenceVersions> {
 
 /// One version of one kind, as the administrator imported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceDoc {
     pub kind: ReferenceKind,
     /// Assigned by the server, 1, 2, 3... (0 is the bootstrap data every install ships).
@@ -53,11 +54,13 @@ pub struct ReferenceDoc {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceQuery {
     pub have: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceResponse {
     /// Every kind's version in force on the server.
     pub versions: ReferenceVersions,
@@ -69,6 +72,7 @@ pub struct ReferenceResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceImportRequest {
     pub content: String,
     /// Show what would change; change nothing.
@@ -81,6 +85,7 @@ pub struct ReferenceImportRequest {
 
 /// A deadline that moves because the calendar changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeadlineMove {
     /// 办件编号.
     pub case: String,
@@ -94,6 +99,7 @@ pub struct DeadlineMove {
 
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceImportReport {
     pub kind: ReferenceKind,
     /// The version before; the version after (equal when nothing changed or on a dry run).

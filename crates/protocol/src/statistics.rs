@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which statistics (seed 11 tables, seed 12 monthly report, seed 13 quarterly summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StatisticsReport {
     Table1,
@@ -43,6 +44,7 @@ impl StatisticsReport {
 
 /// The answer's format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StatisticsFormat {
     #[default]
@@ -84,6 +86,7 @@ impl StatisticsFormat {
 /// - `department`: a department's own users always get their own department (asking for
 ///   another is refused with 403); the reform office may name any or none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatisticsQuery {
     pub report: StatisticsReport,
     #[serde(default, skip_serializing_if = "Option::is_none")]

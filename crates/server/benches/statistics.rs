@@ -164,10 +164,12 @@ fn main() {
         let tls = permitdesk_server::tls::server_config(&cert, &key).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let limits = permitdesk_server::tls::ConnectionLimits::of(&state.config);
         tokio::spawn(permitdesk_server::tls::serve(
             listener,
             app(state),
             tls,
+            limits,
             std::future::pending(),
         ));
         let login = |user: &'static str| {

@@ -22,6 +22,11 @@ impl DataDir {
     pub fn cert_path(&self) -> PathBuf {
         self.0.join("tls").join("cert.pem")
     }
+    /// The extra host names of the certificate, one a line (kept for `renew-cert`).
+    pub fn names_path(&self) -> PathBuf {
+        self.0.join("tls").join("names.txt")
+    }
+
     pub fn key_path(&self) -> PathBuf {
         self.0.join("tls").join("key.pem")
     }
@@ -104,6 +109,8 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
         let (cert, key) = crate::tls::generate_self_signed(extra_names)?;
         write_private(&key_path, &key)?;
         std::fs::write(&cert_path, cert).map_err(io(&cert_path))?;
+        let names_path = dir.names_path();
+        std::fs::write(&names_path, extra_names.join("\n")).map_err(io(&names_path))?;
     }
     let cert = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
     Ok(InitReport {
@@ -112,6 +119,52 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
         certificate: cert_path,
         certificate_created: created,
         fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
+    })
+}
+
+/// What `server renew-cert` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RenewReport {
+    pub certificate: PathBuf,
+    /// Unchanged: the same key.
+    pub fingerprint: String,
+    /// The host names besides localhost and 127.0.0.1.
+    pub names: Vec<String>,
+    pub valid_days: u64,
+}
+
+/// Re-issues the certificate of an initialised data directory with its existing key, so the
+/// fingerprint clients pinned stays the same. The host names are those given at `init` (or
+/// the last renewal) unless `extra_names` is not empty. A running server reads the new
+/// certificate when restarted.
+pub fn renew_cert(dir: &DataDir, extra_names: &[String]) -> Result<RenewReport, AdminError> {
+    let (cert_path, key_path) = (dir.cert_path(), dir.key_path());
+    if !key_path.exists() {
+        return Err(AdminError::NotInitialised(dir.0.display().to_string()));
+    }
+    let key = std::fs::read_to_string(&key_path).map_err(io(&key_path))?;
+    let names_path = dir.names_path();
+    let names: Vec<String> = if extra_names.is_empty() {
+        std::fs::read_to_string(&names_path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    } else {
+        extra_names.to_vec()
+    };
+    let cert = crate::tls::renew_self_signed(&key, &names)?;
+    let tmp = cert_path.with_extension("pem.new");
+    std::fs::write(&tmp, &cert).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &cert_path).map_err(io(&cert_path))?;
+    std::fs::write(&names_path, names.join("\n")).map_err(io(&names_path))?;
+    Ok(RenewReport {
+        certificate: cert_path,
+        fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
+        names,
+        valid_days: crate::tls::CERTIFICATE_DAYS,
     })
 }
 
@@ -179,7 +232,8 @@ pub async fn run(
         backend,
     });
     let scheduler = crate::scheduler::spawn(state.clone());
-    crate::tls::serve(listener, app(state), tls, shutdown_signal()).await;
+    let limits = crate::tls::ConnectionLimits::of(&state.config);
+    crate::tls::serve(listener, app(state), tls, limits, shutdown_signal()).await;
     scheduler.abort();
     tracing::info!("server stopped");
     Ok(())

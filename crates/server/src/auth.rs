@@ -1,5 +1,5 @@
 //! 账号与会话: argon2id password hashes, opaque bearer tokens (32 random bytes, only their
-//! SHA-256 stored), and the failed-login limiter (per user and address).
+//! SHA-256 stored), and the failed-login limiter (per user and address, and per address; bounded).
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -147,58 +147,150 @@ impl TokenCache {
 }
 
 /// A lower-cased user name and the address it came from.
+/// The longest user name the server looks at (用户名最长 64 个字符): a longer one is refused
+/// before any lookup, hashing or bookkeeping.
+pub const MAX_USER_NAME_CHARS: usize = 64;
+
+/// The longest password the server hashes: a longer one is refused before hashing.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// How many (user, address) pairs the limiter remembers at most. Each key holds at most
+/// [`MAX_USER_NAME_CHARS`] characters, so the limiter's memory is bounded (a few MiB) whatever
+/// is submitted; past the cap the oldest entries are forgotten first.
+pub const LIMITER_MAX_ENTRIES: usize = 50_000;
+
 type FailureKey = (String, Option<IpAddr>);
 
-/// Failed logins per (user, address): after `max_failures` within `window`, further attempts
-/// are refused until the window has passed since the first failure. Kept in memory: a restart
-/// forgets it, which only gives an attacker one more small window.
+#[derive(Debug, Default)]
+struct Failures {
+    /// Failed attempts per (user, address): (count, first failure).
+    by_user: HashMap<FailureKey, (u32, DateTime<Utc>)>,
+    /// Failed attempts per address across every user name (password spraying).
+    by_address: HashMap<Option<IpAddr>, (u32, DateTime<Utc>)>,
+}
+
+/// Failed logins per (user, address) and per address: after `max_failures` for one user
+/// within `window`, or `max_per_address` for any names from one address, further attempts
+/// are refused until the window has passed since the first failure. Kept in memory and
+/// bounded ([`LIMITER_MAX_ENTRIES`]); a restart forgets it, which only gives an attacker one
+/// more small window.
 #[derive(Debug)]
 pub struct LoginLimiter {
     pub max_failures: u32,
+    pub max_per_address: u32,
     pub window: Duration,
-    failures: Mutex<HashMap<FailureKey, (u32, DateTime<Utc>)>>,
+    failures: Mutex<Failures>,
+}
+
+/// The key a user name is counted under: trimmed, lower case, at most
+/// [`MAX_USER_NAME_CHARS`] characters.
+fn user_key(user: &str) -> String {
+    user.trim()
+        .chars()
+        .take(MAX_USER_NAME_CHARS)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 impl LoginLimiter {
     pub fn new(max_failures: u32, window: Duration) -> Self {
         LoginLimiter {
             max_failures,
+            max_per_address: max_failures.saturating_mul(6),
             window,
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(Failures::default()),
         }
     }
 
-    /// Some(when the block ends) if this user+address is blocked now.
+    /// Some(when the block ends) if this user+address, or this address as a whole, is blocked
+    /// now.
     pub fn blocked_until(
         &self,
         user: &str,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let map = self.failures.lock().ok()?;
-        let (count, first) = map.get(&(user.to_lowercase(), ip))?;
-        let until = *first + self.window;
-        (*count >= self.max_failures && now < until).then_some(until)
+        let f = self.failures.lock().ok()?;
+        let blocked = |(count, first): (u32, DateTime<Utc>), max: u32| {
+            let until = first + self.window;
+            (count >= max && now < until).then_some(until)
+        };
+        let by_user = f
+            .by_user
+            .get(&(user_key(user), ip))
+            .and_then(|e| blocked(*e, self.max_failures));
+        let by_address = f
+            .by_address
+            .get(&ip)
+            .and_then(|e| blocked(*e, self.max_per_address));
+        by_user.into_iter().chain(by_address).max()
     }
 
     pub fn record_failure(&self, user: &str, ip: Option<IpAddr>, now: DateTime<Utc>) {
-        if let Ok(mut map) = self.failures.lock() {
-            if map.len() > 100_000 {
-                map.retain(|_, (_, first)| now < *first + self.window);
-            }
-            let entry = map.entry((user.to_lowercase(), ip)).or_insert((0, now));
-            if now >= entry.1 + self.window {
+        let Ok(mut f) = self.failures.lock() else {
+            return;
+        };
+        let window = self.window;
+        let bump = |entry: &mut (u32, DateTime<Utc>)| {
+            if now >= entry.1 + window {
                 *entry = (0, now);
             }
-            entry.0 += 1;
+            entry.0 = entry.0.saturating_add(1);
+        };
+        let key = (user_key(user), ip);
+        if !f.by_user.contains_key(&key) && f.by_user.len() >= LIMITER_MAX_ENTRIES {
+            f.by_user.retain(|_, (_, first)| now < *first + window);
+            evict_oldest(&mut f.by_user);
+        }
+        bump(f.by_user.entry(key).or_insert((0, now)));
+        if !f.by_address.contains_key(&ip) && f.by_address.len() >= LIMITER_MAX_ENTRIES {
+            f.by_address.retain(|_, (_, first)| now < *first + window);
+            evict_oldest(&mut f.by_address);
+        }
+        bump(f.by_address.entry(ip).or_insert((0, now)));
+    }
+
+    /// A successful login clears that user's count at that address (not the address's budget:
+    /// one known password must not reset a spray of guesses at other names).
+    pub fn record_success(&self, user: &str, ip: Option<IpAddr>) {
+        if let Ok(mut f) = self.failures.lock() {
+            f.by_user.remove(&(user_key(user), ip));
         }
     }
 
-    pub fn record_success(&self, user: &str, ip: Option<IpAddr>) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(&(user.to_lowercase(), ip));
-        }
+    /// How many entries the limiter holds (for the memory benchmark and tests).
+    pub fn len(&self) -> usize {
+        self.failures
+            .lock()
+            .map(|f| f.by_user.len() + f.by_address.len())
+            .unwrap_or(0)
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Make room for one entry when the map is still full after dropping expired ones: forget
+/// the oldest tenth (by first failure), so a flood costs one scan per 5,000 new names.
+fn evict_oldest<K: Clone + Eq + std::hash::Hash>(map: &mut HashMap<K, (u32, DateTime<Utc>)>) {
+    if map.len() < LIMITER_MAX_ENTRIES {
+        return;
+    }
+    let mut firsts: Vec<DateTime<Utc>> = map.values().map(|(_, first)| *first).collect();
+    let cut = firsts.len() / 10;
+    let (_, nth, _) = firsts.select_nth_unstable(cut);
+    let nth = *nth;
+    map.retain(|_, (_, first)| *first > nth);
+}
+
+/// A password hash of the configured cost for no one, verified when the user name is unknown
+/// or disabled so that such a login takes as long as a known user's (no user enumeration by
+/// timing).
+pub fn decoy_hash(cost: PasswordCost) -> Result<String, PasswordError> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    hash_password(&hex::encode(bytes), cost)
 }
 
 #[cfg(test)]
@@ -241,6 +333,7 @@ mod tests {
             organisation: None,
             password_hash: String::new(),
             disabled: false,
+            levels: vec![],
         };
         cache.put("h", &user, t0);
         assert!(cache.get("h", t0 + Duration::seconds(4)).is_some());
@@ -283,5 +376,46 @@ mod tests {
             l.blocked_until("alice", ip, t0 + Duration::minutes(1)),
             None
         );
+    }
+
+    #[test]
+    fn one_address_spraying_many_names_is_blocked_too() {
+        let l = LoginLimiter::new(5, Duration::minutes(15));
+        let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
+        let ip = Some("10.1.1.1".parse().unwrap());
+        for i in 0..l.max_per_address {
+            assert_eq!(l.blocked_until(&format!("u{i}"), ip, t0), None);
+            l.record_failure(&format!("u{i}"), ip, t0);
+        }
+        // A name never tried is blocked from that address, not from another.
+        assert!(l.blocked_until("fresh", ip, t0).is_some());
+        assert_eq!(
+            l.blocked_until("fresh", Some("10.1.1.2".parse().unwrap()), t0),
+            None
+        );
+        // A success at one name does not reset the address's budget.
+        l.record_success("u0", ip);
+        assert!(l.blocked_until("fresh", ip, t0).is_some());
+    }
+
+    #[test]
+    fn the_limiter_stays_bounded_under_a_flood_of_long_names() {
+        let l = LoginLimiter::new(5, Duration::minutes(15));
+        let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
+        let long = "x".repeat(10_000);
+        for i in 0..(LIMITER_MAX_ENTRIES + 20_000) {
+            let ip = Some(std::net::IpAddr::from([10, (i >> 16) as u8, (i >> 8) as u8, i as u8]));
+            l.record_failure(&format!("{i}{long}"), ip, t0 + Duration::milliseconds(i as i64));
+        }
+        assert!(l.len() <= 2 * LIMITER_MAX_ENTRIES, "{}", l.len());
+        let f = l.failures.lock().unwrap();
+        assert!(f.by_user.keys().all(|(k, _)| k.chars().count() <= MAX_USER_NAME_CHARS));
+    }
+
+    #[test]
+    fn a_decoy_hash_verifies_nothing_a_user_types() {
+        let h = decoy_hash(PasswordCost::TEST).unwrap();
+        assert!(!verify_password("password", &h));
+        assert!(!verify_password("", &h));
     }
 }

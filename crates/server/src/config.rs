@@ -30,6 +30,15 @@ pub struct ServerConfig {
     pub sqlite_group_commit: usize,
     /// How long a checked token is trusted without asking the database again (0: never).
     pub token_cache_ttl: Duration,
+    /// How long one request may take, body included (408 after).
+    pub request_timeout: std::time::Duration,
+    /// How long the TLS handshake may take.
+    pub handshake_timeout: std::time::Duration,
+    /// How long a connection may wait for a request's headers, and so how long an idle
+    /// keep-alive connection is kept.
+    pub header_timeout: std::time::Duration,
+    /// Most connections open at once; past it new ones wait in the kernel's backlog.
+    pub max_connections: usize,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +59,10 @@ impl Default for ServerConfig {
             instance: format!("server-{}", std::process::id()),
             sqlite_group_commit: 64,
             token_cache_ttl: Duration::seconds(5),
+            request_timeout: std::time::Duration::from_secs(120),
+            handshake_timeout: std::time::Duration::from_secs(10),
+            header_timeout: std::time::Duration::from_secs(30),
+            max_connections: 4096,
         }
     }
 }

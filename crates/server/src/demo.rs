@@ -33,7 +33,8 @@ pub const OTHER_BUILDER_ORG8: &str = "MA2D5L8Q";
 pub const AGENCY_NAME: &str = "哈尔滨示范工程咨询有限公司";
 pub const AGENCY_ORG8: &str = "MA3E6M9R";
 
-/// The departments whose reviewers are seeded, one account per review level.
+/// The departments whose reviewers are seeded, one account per review level: each holds
+/// exactly that level, so a case is signed by as many people as its department has levels.
 pub const REVIEW_DEPARTMENTS: [&str; 3] = ["ZGJ", "ZJJ", "FGW"];
 
 /// One demo account (without its password).
@@ -44,7 +45,7 @@ pub struct DemoUser {
     pub role: Role,
     pub department: Option<String>,
     pub organisation: Option<String>,
-    /// For reviewers: the level they usually sign.
+    /// For reviewers and utility units: the one level they hold (层级权限) and sign.
     pub level: Option<String>,
 }
 
@@ -126,14 +127,25 @@ pub fn users(
             });
         }
     }
-    out.push(DemoUser {
-        id: "utility-gsjt".into(),
-        name: "供水受理员".into(),
-        role: Role::UtilityUnit,
-        department: Some("GSJT".into()),
-        organisation: None,
-        level: None,
-    });
+    // The water company's staff, one per level: `utility-gsjt` holds the first (受理),
+    // `utility-gsjt-2`... the next ones.
+    let gsjt = catalogue
+        .department(&DepartmentCode::new("GSJT"))
+        .ok_or_else(|| SeedError::Data("目录中没有部门 GSJT".to_owned()))?;
+    for (i, level) in gsjt.review_levels.iter().enumerate() {
+        out.push(DemoUser {
+            id: if i == 0 {
+                "utility-gsjt".into()
+            } else {
+                format!("utility-gsjt-{}", i + 1)
+            },
+            name: format!("供水{level}员"),
+            role: Role::UtilityUnit,
+            department: Some("GSJT".into()),
+            organisation: None,
+            level: Some(level.clone()),
+        });
+    }
     out.push(DemoUser {
         id: "agency".into(),
         name: "赵中介".into(),
@@ -231,6 +243,7 @@ pub async fn seed(
             organisation: u.organisation.clone().map(OrganisationId::new),
             password_hash: hash_password(&password, cost)?,
             disabled: false,
+            levels: u.level.iter().cloned().collect(),
         };
         store.create_user(&record, now).await?;
         created.push((u, password));

@@ -8,7 +8,7 @@
 
 use crate::error::ApiFailure;
 use crate::extract::{ApiQuery, Authed};
-use crate::scope::EntityKind;
+use crate::scheduler::stored_entities;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -16,13 +16,12 @@ use chrono::NaiveDate;
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
 use permitdesk_domain::evaluation::{
-    Complaint, ComplaintEvent, Evaluation, EvaluationEvent, complaint_statistics,
-    evaluation_statistics,
+    Complaint, Evaluation, complaint_statistics, evaluation_statistics,
 };
 use permitdesk_domain::ids::DepartmentCode;
 use permitdesk_domain::statistics::Period;
 use permitdesk_domain::time::to_local;
-use permitdesk_protocol::{DomainEvent, ErrorCode, EvaluationStatisticsResponse};
+use permitdesk_protocol::{ErrorCode, EvaluationStatisticsResponse};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -80,42 +79,8 @@ pub async fn get_statistics(
         .map(DepartmentCode::new);
     let department = department_for(a.user.role, a.user.department.as_ref(), asked)?;
     let period = period(&q)?;
-    let mut evaluations = Vec::new();
-    for trail in s
-        .store
-        .interaction_trails(EntityKind::Evaluation, false)
-        .await?
-    {
-        let events: Vec<EvaluationEvent> = trail
-            .into_iter()
-            .filter_map(|e| match e {
-                DomainEvent::Evaluation(s) => Some(s.event),
-                _ => None,
-            })
-            .collect();
-        match Evaluation::replay(events.iter()) {
-            Ok(e) => evaluations.push(e),
-            Err(e) => tracing::warn!(error = %e, "a stored rating does not replay; left out"),
-        }
-    }
-    let mut complaints = Vec::new();
-    for trail in s
-        .store
-        .interaction_trails(EntityKind::Complaint, false)
-        .await?
-    {
-        let events: Vec<ComplaintEvent> = trail
-            .into_iter()
-            .filter_map(|e| match e {
-                DomainEvent::Complaint(s) => Some(s.event),
-                _ => None,
-            })
-            .collect();
-        match Complaint::replay(events.iter()) {
-            Ok(c) => complaints.push(c),
-            Err(e) => tracing::warn!(error = %e, "a stored complaint does not replay; left out"),
-        }
-    }
+    let evaluations = stored_entities::<Evaluation>(&s, false).await?;
+    let complaints = stored_entities::<Complaint>(&s, false).await?;
     let now = s.clock.now();
     let reference = s.refreshed_reference().await?;
     let clock = LegalClock::new(&reference.calendar, OfficeHours::default());

@@ -1,5 +1,5 @@
 //! The HTTP API (axum): the router built from [`crate::openapi::ROUTES`] over the handlers of
-//! [`crate::routes`], and the edge middleware (protocol version, counters, one log line).
+//! [`crate::routes`], and the edge middleware (protocol version, request timeout, HSTS, counters, one log line).
 
 use crate::config::ServerConfig;
 use crate::error::ApiFailure;
@@ -37,7 +37,8 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::Health => get(health),
         RouteId::Metrics => get(metrics),
         RouteId::OpenApi => get(openapi),
-        RouteId::Login => post(login),
+        // A login is a name and a password: a few hundred bytes, never megabytes.
+        RouteId::Login => post(login).layer(DefaultBodyLimit::max(LOGIN_BODY_BYTES)),
         RouteId::Logout => post(logout),
         RouteId::Me => get(me),
         RouteId::Push => post(push),
@@ -62,7 +63,27 @@ async fn not_found() -> ApiFailure {
 }
 
 async fn method_not_allowed() -> ApiFailure {
-    ApiFailure::new(ErrorCode::NotFound, "该地址不支持此请求方法")
+    ApiFailure::new(ErrorCode::MethodNotAllowed, "该地址不支持此请求方法")
+}
+
+/// The largest login body: a user name of 64 characters and a password of 256 fit many times.
+pub const LOGIN_BODY_BYTES: usize = 16 * 1024;
+
+/// `Strict-Transport-Security`: the server speaks HTTPS only, and a browser that once reached
+/// it must never try plain HTTP (a year).
+pub const HSTS: &str = "max-age=31536000";
+
+/// The request (its body included: handlers read it) within the configured time; a client that
+/// stalls while sending gets 408 and its connection is freed.
+async fn within_time(s: &AppState, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(s.config.request_timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiFailure::new(
+            ErrorCode::RequestTimeout,
+            "请求在规定时间内未传完，请检查网络后重试",
+        )
+        .into_response(),
+    }
 }
 
 /// Every request passes here: the protocol-version check of `/api/v1`, counters, and one log
@@ -91,7 +112,7 @@ async fn edge(State(s): State<AppState>, req: Request, next: Next) -> Response {
             .collect();
         let found = (!values.is_empty()).then(|| values.join(","));
         if values.len() == 1 && found.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str()) {
-            next.run(req).await
+            within_time(&s, req, next).await
         } else {
             ApiFailure(permitdesk_protocol::ApiError::protocol_version(
                 found.as_deref(),
@@ -99,8 +120,13 @@ async fn edge(State(s): State<AppState>, req: Request, next: Next) -> Response {
             .into_response()
         }
     } else {
-        next.run(req).await
+        within_time(&s, req, next).await
     };
+    let mut response = response;
+    response.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static(HSTS),
+    );
     let status = response.status().as_u16();
     let counter = match status {
         200..=399 => &s.metrics.responses_2xx,

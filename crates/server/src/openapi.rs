@@ -76,10 +76,10 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::Metrics,
         method: "get",
         path: paths::METRICS,
-        summary: "Prometheus 指标",
-        auth: false,
+        summary: "Prometheus 指标（仅市工改办）",
+        auth: true,
         query: &[],
-        errors: &[],
+        errors: &[403],
     },
     Route {
         id: RouteId::OpenApi,
@@ -289,6 +289,7 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
         role: Role::DepartmentReviewer,
         department: Some(DepartmentCode::new("ZGJ")),
         organisation: None,
+        levels: vec!["审核".to_owned()],
     };
     let envelope = CommandEnvelope {
         mutation_id: 42,

@@ -15,11 +15,12 @@ use crate::error::StoreError;
 use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::store::{ScheduledAction, UserRecord};
-use crate::sync;
+use crate::sync::{self, Pushed};
 use permitdesk_domain::actor::Actor;
 use permitdesk_domain::case::Case;
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::consultation::{Consultation, due_system_actions};
+use permitdesk_domain::entity;
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_protocol::{CommandEnvelope, CommandOutcome, DomainCommand};
 use serde_json::json;
@@ -45,6 +46,7 @@ fn system_user() -> UserRecord {
         organisation: a.organisation,
         password_hash: String::new(),
         disabled: true,
+        levels: a.levels,
     }
 }
 
@@ -170,10 +172,8 @@ async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
                 continue;
             }
         };
-        let level = match reading.level {
-            WarningLevel::DueSoon => "due_soon",
-            WarningLevel::Overdue => "overdue",
-            WarningLevel::Normal | WarningLevel::Paused => continue,
+        let Some(level) = level_name(reading.level) else {
+            continue;
         };
         let action = ScheduledAction {
             key: format!(
@@ -190,17 +190,73 @@ async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
                 "remaining_working_days": reading.remaining_working_days(),
             }),
         };
-        if state
-            .store
-            .run_once(&action, now, &state.config.instance)
-            .await?
-        {
-            Metrics::add(&state.metrics.scheduled_actions, 1);
-            tracing::info!(case = %case.id, level, "warning level recorded");
-            ran += 1;
-        }
+        ran += record_warning(state, &action, now).await?;
     }
     Ok(ran)
+}
+
+/// The name of a warning level worth recording (`due_soon`, `overdue`), the same for every
+/// clock the schedulers read.
+pub(crate) fn level_name(level: WarningLevel) -> Option<&'static str> {
+    match level {
+        WarningLevel::DueSoon => Some("due_soon"),
+        WarningLevel::Overdue => Some("overdue"),
+        WarningLevel::Normal | WarningLevel::Paused => None,
+    }
+}
+
+/// Records a warning once (`Store::run_once`, on the exactly-once key table); 1 if this
+/// call recorded it.
+pub(crate) async fn record_warning(
+    state: &AppState,
+    action: &ScheduledAction,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StoreError> {
+    if state
+        .store
+        .run_once(action, now, &state.config.instance)
+        .await?
+    {
+        Metrics::add(&state.metrics.scheduled_actions, 1);
+        tracing::info!(entity = %action.entity_key, key = %action.key, "warning level recorded");
+        Ok(1)
+    } else {
+        Ok(0)
+    }
+}
+
+/// Every stored entity of one kind (ratings, complaints, commissions), or only those whose
+/// clock runs (`open_only`, `Store::interaction_trails`), replayed; a trail that does not
+/// replay is left out with a warning.
+pub(crate) async fn stored_entities<E>(
+    state: &AppState,
+    open_only: bool,
+) -> Result<Vec<E>, StoreError>
+where
+    E: Pushed,
+    E::Event: Clone,
+    E::ReplayError: std::fmt::Display,
+{
+    let mut out = Vec::new();
+    for trail in state
+        .store
+        .interaction_trails(E::SCOPE_KIND, open_only)
+        .await?
+    {
+        let events: Vec<E::Event> = trail
+            .iter()
+            .filter_map(E::sealed)
+            .map(|s| s.event.clone())
+            .collect();
+        match entity::replay::<E>(events.iter()) {
+            Ok(Some(e)) => out.push(e),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(kind = E::KIND, error = %e, "a stored trail does not replay; left out");
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Runs [`tick`] every `config.scheduler_interval` until the task is aborted.

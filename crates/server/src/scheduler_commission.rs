@@ -8,14 +8,12 @@
 //! one level at one deadline is recorded once however many server processes run.
 
 use crate::error::StoreError;
-use crate::metrics::Metrics;
-use crate::scope::EntityKind;
+use crate::scheduler::{level_name, record_warning, stored_entities};
 use crate::state::AppState;
 use crate::store::ScheduledAction;
-use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
-use permitdesk_domain::intermediary::{Commission, CommissionEvent};
+use permitdesk_domain::clock::{LegalClock, OfficeHours};
+use permitdesk_domain::intermediary::Commission;
 use permitdesk_domain::time::{format_minute, to_local};
-use permitdesk_protocol::DomainEvent;
 use serde_json::json;
 
 /// One pass over the commissions in service or in revision. Returns how many warnings this
@@ -25,22 +23,7 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
     let reference = state.reference_in_force().await?;
     let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let mut ran = 0;
-    for trail in state
-        .store
-        .interaction_trails(EntityKind::Commission, true)
-        .await?
-    {
-        let events: Vec<CommissionEvent> = trail
-            .into_iter()
-            .filter_map(|e| match e {
-                DomainEvent::Commission(s) => Some(s.event),
-                _ => None,
-            })
-            .collect();
-        let Ok(c) = Commission::replay(events.iter()) else {
-            tracing::warn!("a stored commission does not replay; skipped by the scheduler");
-            continue;
-        };
+    for c in stored_entities::<Commission>(state, true).await? {
         let Some(input) = c.clock_input() else {
             continue;
         };
@@ -51,10 +34,8 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
                 continue;
             }
         };
-        let level = match reading.level {
-            WarningLevel::DueSoon => "due_soon",
-            WarningLevel::Overdue => "overdue",
-            WarningLevel::Normal | WarningLevel::Paused => continue,
+        let Some(level) = level_name(reading.level) else {
+            continue;
         };
         let Some(deadline) = reading.deadline.map(format_minute) else {
             continue;
@@ -72,15 +53,7 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
                 "deadline": deadline,
             }),
         };
-        if state
-            .store
-            .run_once(&action, now, &state.config.instance)
-            .await?
-        {
-            Metrics::add(&state.metrics.scheduled_actions, 1);
-            tracing::info!(entity = %entity_key, level, "warning level recorded");
-            ran += 1;
-        }
+        ran += record_warning(state, &action, now).await?;
     }
     Ok(ran)
 }

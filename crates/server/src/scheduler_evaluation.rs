@@ -7,15 +7,13 @@
 //! re-assignment with a new deadline makes a new key.
 
 use crate::error::StoreError;
-use crate::metrics::Metrics;
-use crate::scope::EntityKind;
+use crate::scheduler::{record_warning, stored_entities};
 use crate::state::AppState;
 use crate::store::ScheduledAction;
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
-use permitdesk_domain::evaluation::{Complaint, ComplaintEvent, Evaluation, EvaluationEvent};
+use permitdesk_domain::evaluation::{Complaint, Evaluation};
 use permitdesk_domain::ids::DepartmentCode;
 use permitdesk_domain::time::{LocalTime, Timestamp, format_minute, to_local};
-use permitdesk_protocol::DomainEvent;
 use serde_json::json;
 
 /// The warning level at `now` of something opened at `opened` with `limit` working days.
@@ -54,22 +52,7 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
     let reference = state.reference_in_force().await?;
     let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
     let mut owed = Vec::new();
-    for trail in state
-        .store
-        .interaction_trails(EntityKind::Evaluation, true)
-        .await?
-    {
-        let events: Vec<EvaluationEvent> = trail
-            .into_iter()
-            .filter_map(|e| match e {
-                DomainEvent::Evaluation(s) => Some(s.event),
-                _ => None,
-            })
-            .collect();
-        let Ok(e) = Evaluation::replay(events.iter()) else {
-            tracing::warn!("a stored rating does not replay; skipped by the scheduler");
-            continue;
-        };
+    for e in stored_entities::<Evaluation>(state, true).await? {
         // An appeal under review does not stop the rectification clock.
         if let Some(r) = e.rectification.as_ref().filter(|r| r.status.is_open()) {
             owed.push(Owed {
@@ -81,22 +64,7 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
             });
         }
     }
-    for trail in state
-        .store
-        .interaction_trails(EntityKind::Complaint, true)
-        .await?
-    {
-        let events: Vec<ComplaintEvent> = trail
-            .into_iter()
-            .filter_map(|e| match e {
-                DomainEvent::Complaint(s) => Some(s.event),
-                _ => None,
-            })
-            .collect();
-        let Ok(c) = Complaint::replay(events.iter()) else {
-            tracing::warn!("a stored complaint does not replay; skipped by the scheduler");
-            continue;
-        };
+    for c in stored_entities::<Complaint>(state, true).await? {
         if let Some(a) = c.assignments.last() {
             owed.push(Owed {
                 entity_key: format!("complaint:{}", c.id),
@@ -124,15 +92,7 @@ pub async fn overdue_pass(state: &AppState) -> Result<usize, StoreError> {
                 "deadline": deadline,
             }),
         };
-        if state
-            .store
-            .run_once(&action, now, &state.config.instance)
-            .await?
-        {
-            Metrics::add(&state.metrics.scheduled_actions, 1);
-            tracing::info!(entity = %o.entity_key, level = lvl, "warning level recorded");
-            ran += 1;
-        }
+        ran += record_warning(state, &action, now).await?;
     }
     Ok(ran)
 }

@@ -22,6 +22,10 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     pub metrics: Metrics,
     pub limiter: LoginLimiter,
+    /// A hash of the configured cost for no one: verified when a login names an unknown or
+    /// disabled user, so every failed login costs the same time ([`auth::decoy_hash`]); made
+    /// at the first such login.
+    decoy_hash: std::sync::OnceLock<String>,
     pub tokens: auth::TokenCache,
     /// The reference data in force (calendar, catalogue, market, zones, each at a version):
     /// swapped whole when an import is noticed, never held across an await
@@ -75,10 +79,18 @@ impl AppState {
             clock,
             metrics: Metrics::default(),
             limiter,
+            decoy_hash: std::sync::OnceLock::new(),
             tokens,
             reference: std::sync::RwLock::new(Arc::new(reference)),
             statistics: Default::default(),
         })))
+    }
+
+    /// The decoy password hash (made on first use; blocking: call from a blocking thread). If
+    /// it cannot be made (no randomness), an empty string, which verifies nothing.
+    pub fn decoy_hash(&self) -> &str {
+        self.decoy_hash
+            .get_or_init(|| auth::decoy_hash(self.config.password_cost).unwrap_or_default())
     }
 
     /// The reference set in force, as this process last loaded it.

@@ -196,6 +196,32 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The longest code a statistics filter takes.
+pub const MAX_FILTER_CHARS: usize = 64;
+
+/// A filter of the statistics (项目, 项目分类, 部门) is a code: letters, digits and `-_.`, at
+/// most [`MAX_FILTER_CHARS`]. Anything else (a control character, an emoji, a paragraph) is
+/// refused with 422 before any work, so it never reaches a report or a file name.
+pub fn check_filters(q: &StatisticsQuery) -> Result<(), ApiFailure> {
+    for (label, value) in [
+        ("部门", &q.department),
+        ("项目", &q.project),
+        ("项目分类", &q.category),
+    ] {
+        let Some(v) = nonempty(value) else { continue };
+        let ok = v.chars().count() <= MAX_FILTER_CHARS
+            && v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !ok {
+            return Err(ApiFailure::invalid(format!(
+                "筛选条件“{label}”应为代码（字母、数字和 - _ .，不超过 {MAX_FILTER_CHARS} 个字符）"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn invalid(e: StatisticsError) -> ApiFailure {
     ApiFailure::invalid(e.to_string())
 }
@@ -365,6 +391,7 @@ pub async fn statistics(
     a: Authed,
     ApiQuery(query): ApiQuery<StatisticsQuery>,
 ) -> Result<Response, ApiFailure> {
+    check_filters(&query)?;
     let asked = nonempty(&query.department).map(DepartmentCode::new);
     let department = department_for(a.user.role, a.user.department.as_ref(), asked)?;
     let reference = s.refreshed_reference().await?;

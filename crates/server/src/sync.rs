@@ -1,29 +1,39 @@
 //! 同步: the rules of push as pure functions, shared by both storage backends.
 //!
-//! A backend runs each pushed command in one transaction: it skips mutation ids already
-//! processed, asks [`needs`] what to load, loads it, calls [`decide`], and writes either the
-//! sealed events and the new entity head, or the refusal. Nothing here touches storage, so
-//! both backends refuse and seal identically.
+//! The store's pipeline (`store::rules::push_one`) runs each pushed command in one
+//! transaction: it skips mutation ids already processed, asks [`needs`] what to load, loads
+//! it, calls [`decide`], and writes either the sealed events and the new entity head, or the
+//! refusal. [`decide`] is one pipeline for the six entities (time rules, then per entity:
+//! replay, scope, role, common checks, the entity's own checks, the domain's decision, seal),
+//! over the [`Pushed`] trait each entity implements. Nothing here touches storage, so both
+//! backends refuse and seal identically.
 
-use crate::scope::{CommandKind, EntityKind, EntityScope, Target, may_push};
+use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
 use crate::store::UserRecord;
 use chrono::{DateTime, Duration, Utc};
-use permitdesk_domain::actor::Role;
+use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::{
     AcceptanceTerms, Acting, Case, CaseCommand, CaseEvent, CaseState, Decision,
 };
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::clock::{LegalClock, OfficeHours};
-use permitdesk_domain::consultation::{Consultation, ConsultationId};
-use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
+use permitdesk_domain::consultation::{
+    Consultation, ConsultationCommand, ConsultationEvent, ConsultationId,
+};
+use permitdesk_domain::entity;
+use permitdesk_domain::evaluation::{Complaint, Evaluation};
+use permitdesk_domain::ids::{AttachmentId, DepartmentCode, OrganisationId, ProjectId};
+use permitdesk_domain::intermediary::Commission;
 use permitdesk_domain::project::{
     Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
 };
 use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_domain::time::{format_minute, to_local};
 use permitdesk_domain::trail::{self, Sealed};
-use permitdesk_protocol::{CommandEnvelope, DomainCommand, DomainEvent, Refusal};
+use permitdesk_protocol::{
+    CommandEnvelope, DomainCommand, DomainEvent, EntityRef, Refusal, WireEntity,
+};
 
 /// Limits on the time an action claims to have happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,9 +123,8 @@ pub struct Decided {
     pub head: Head,
     /// Attachments referenced by the new events (for scoped downloads).
     pub links: Vec<AttachmentId>,
-    /// A case left draft: its department now shares the project.
-    pub share: Option<(ProjectId, DepartmentCode)>,
-    /// Departments that now see a planning record, stored under its scope's pseudo project.
+    /// Departments that now see the entity, stored under its scope's (pseudo) project: a
+    /// case's department once it left draft, a planning record's or a commission's audience.
     pub see: Vec<(ProjectId, DepartmentCode)>,
 }
 
@@ -235,22 +244,223 @@ fn beijing(t: DateTime<Utc>) -> String {
     format_minute(to_local(t))
 }
 
-/// Replays a stored planning record (None if it has no events).
-pub fn replay_consultation(
+fn forbidden(d: crate::scope::PushDenied) -> Refusal {
+    Refusal::Forbidden {
+        message: d.to_string(),
+    }
+}
+
+/// What the push pipeline needs of an entity besides the domain's [`Entity`]: how its events
+/// travel in [`DomainEvent`], who may see it ([`EntityScope`]), what its head row says, and
+/// the server's own checks of its commands. The six entities implement it (cases, projects
+/// and planning records here, ratings and complaints in [`crate::sync_evaluation`],
+/// commissions in [`crate::sync_commission`]); [`decide`] runs one pipeline for all of them.
+pub(crate) trait Pushed: WireEntity {
+    /// The kind of its scope and head row.
+    const SCOPE_KIND: EntityKind;
+    /// The refusal when a command carries attachments and this entity takes none.
+    const NO_ATTACHMENTS: Option<&'static str> = None;
+
+    fn event_at(e: &Self::Event) -> DateTime<Utc>;
+    /// The files an event references (scoped downloads).
+    fn event_attachments(_e: &Self::Event) -> Vec<AttachmentId> {
+        vec![]
+    }
+    fn command_kind(cmd: &Self::Command) -> CommandKind;
+    fn refused(e: Self::Error) -> Refusal;
+    /// Runs `f` with what the entity decides with, from the reference data in force.
+    fn with_context<R>(reference: &ReferenceSet, f: impl FnOnce(&Self::Context<'_>) -> R) -> R;
+
+    /// The number of events folded (`head_fields!`).
+    fn version(&self) -> u64;
+    fn last_event_at(&self) -> DateTime<Utc>;
+    fn id_text(&self) -> String;
+    /// The state's name kept in the head row (the schedulers select on it).
+    fn state_name(&self) -> String;
+    /// Who may see it: `first` is its trail's first event, `departments` the audience stored
+    /// under its scope's project (with what the command just added).
+    fn scope(&self, first: Option<&Self::Event>, departments: Vec<DepartmentCode>) -> EntityScope;
+    /// The owner a creating command names (checked against the pushing user).
+    fn new_owner(_cmd: &Self::Command) -> Option<&OrganisationId> {
+        None
+    }
+    /// The server's own checks of a command against what is stored and the reference data,
+    /// and what it fills in itself (acceptance terms, the random draw). Returns departments
+    /// the command names for the audience (a commission's result shared with a case).
+    fn prepare(
+        _cx: &Cx<'_>,
+        _current: Option<&Self>,
+        _cmd: &mut Self::Command,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        Ok(vec![])
+    }
+    /// The departments that see the entity after the command, to record under its scope's
+    /// project (`named`: what [`Pushed::prepare`] returned).
+    fn audience(
+        &self,
+        _named: Vec<DepartmentCode>,
+        _reference: &ReferenceSet,
+    ) -> Vec<DepartmentCode> {
+        vec![]
+    }
+}
+
+/// [`Pushed::version`], [`Pushed::last_event_at`] and [`Pushed::id_text`] of an entity whose
+/// state has the fields `version`, `last_event_at` and `id`, as every entity's has.
+macro_rules! head_fields {
+    () => {
+        fn version(&self) -> u64 {
+            self.version
+        }
+        fn last_event_at(&self) -> chrono::DateTime<chrono::Utc> {
+            self.last_event_at
+        }
+        fn id_text(&self) -> String {
+            self.id.to_string()
+        }
+    };
+}
+pub(crate) use head_fields;
+
+/// What one command is decided with besides itself.
+pub(crate) struct Cx<'a> {
+    pub viewer: &'a Viewer<'a>,
+    pub actor: &'a Actor,
+    pub env: &'a CommandEnvelope,
+    pub loaded: &'a Loaded,
+    pub reference: &'a ReferenceSet,
+}
+
+impl Cx<'_> {
+    pub(crate) fn catalogue(&self) -> &Catalogue {
+        &self.reference.catalogue
+    }
+}
+
+/// A stored entity replayed, with its trail (None if it has no events).
+#[allow(clippy::type_complexity)]
+pub(crate) fn replay<E: Pushed>(
     key: &str,
     loaded: Option<&LoadedEntity>,
-) -> Result<Option<Consultation>, Refusal> {
-    let Some(l) = loaded else { return Ok(None) };
-    if l.events.is_empty() {
+) -> Result<Option<(E, Vec<E::Event>)>, Refusal>
+where
+    E::Event: Clone,
+{
+    let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
         return Ok(None);
+    };
+    let events = events_of(key, &l.events, E::sealed)?;
+    let state = entity::replay::<E>(events.iter()).map_err(|_| corrupt(key))?;
+    Ok(state.map(|s| (s, events)))
+}
+
+/// The scope of a stored entity as the user would see it (the case a rating or a shared
+/// result names): None if there is none or the user may not see it.
+pub(crate) fn visible<E: Pushed>(
+    cx: &Cx<'_>,
+    key: &str,
+    loaded: Option<&LoadedEntity>,
+) -> Result<Option<E>, Refusal>
+where
+    E::Event: Clone,
+{
+    let Some((e, events)) = replay::<E>(key, loaded)? else {
+        return Ok(None);
+    };
+    let departments = loaded
+        .map(|l| l.project_departments.clone())
+        .unwrap_or_default();
+    let scope = e.scope(events.first(), departments);
+    Ok(crate::scope::may_see(cx.viewer, &scope).then_some(e))
+}
+
+/// The push pipeline of one entity: replay, scope, role and scope check, the common checks,
+/// the entity's own checks, the domain's decision, seal, the new head and audience.
+fn decide_as<E: Pushed>(
+    cx: &Cx<'_>,
+    key: String,
+    id: &E::Id,
+    command: &E::Command,
+) -> Result<Decided, Refusal>
+where
+    E::Event: Clone + serde::Serialize,
+    E::Command: Clone,
+{
+    let stored = cx.loaded.entity.as_ref();
+    let (current, trail) = match replay::<E>(&key, stored)? {
+        Some((e, t)) => (Some(e), t),
+        None => (None, vec![]),
+    };
+    let head = stored
+        .and_then(|l| l.events.last())
+        .and_then(E::sealed)
+        .map(|s| (s.seq, s.hash.clone()));
+    let departments = stored
+        .map(|l| l.project_departments.clone())
+        .unwrap_or_default();
+    let scope = current
+        .as_ref()
+        .map(|c| c.scope(trail.first(), departments.clone()));
+    let target = match &scope {
+        Some(s) => Target::Existing(s),
+        None => Target::New {
+            owner: E::new_owner(command),
+        },
+    };
+    may_push(cx.viewer, E::command_kind(command), target).map_err(forbidden)?;
+    check_common(
+        cx.env,
+        current.as_ref().map(|c| (c.version(), c.last_event_at())),
+        &cx.loaded.attachments,
+    )?;
+    if let Some(message) = E::NO_ATTACHMENTS
+        && !cx.env.attachments.is_empty()
+    {
+        return Err(invalid(message));
     }
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Consultation(s) => Some(s),
-        _ => None,
-    })?;
-    Consultation::replay(events.iter())
-        .map(Some)
-        .map_err(|_| corrupt(key))
+    let mut command = command.clone();
+    let named = E::prepare(cx, current.as_ref(), &mut command)?;
+    let acting = Acting {
+        actor: cx.actor.clone(),
+        at: cx.env.acted_at,
+        opinion: cx.env.opinion.clone(),
+        attachments: cx.env.attachments.clone(),
+    };
+    let (new, events) = E::with_context(cx.reference, |ctx| {
+        entity::execute::<E>(current, id, &command, &acting, ctx)
+    })
+    .map_err(E::refused)?;
+    let links = events.iter().flat_map(E::event_attachments).collect();
+    let first = trail.first().or(events.first()).cloned();
+    let sealed = seal(&key, head.as_ref(), events, E::wrap, E::event_at)?;
+    let gained = new.audience(named, cx.reference);
+    let mut departments = departments;
+    for d in &gained {
+        if !departments.contains(d) {
+            departments.push(d.clone());
+        }
+    }
+    let scope = new.scope(first.as_ref(), departments);
+    let see = gained
+        .into_iter()
+        .map(|d| (scope.project.clone(), d))
+        .collect();
+    let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
+    Ok(Decided {
+        head: Head {
+            entity_key: key,
+            kind: E::SCOPE_KIND,
+            entity_id: new.id_text(),
+            version: new.version(),
+            hash: last,
+            state: new.state_name(),
+            last_event_at: new.last_event_at(),
+            scope,
+        },
+        events: sealed,
+        links,
+        see,
+    })
 }
 
 /// The pseudo project a planning record's visible departments are stored under.
@@ -326,47 +536,6 @@ pub(crate) fn snake<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
-/// Replays a stored project (None if it has no events).
-pub fn replay_project(
-    key: &str,
-    loaded: Option<&LoadedEntity>,
-) -> Result<Option<Project>, Refusal> {
-    let Some(l) = loaded else { return Ok(None) };
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Project(s) => Some(s),
-        _ => None,
-    })?;
-    Project::replay(events.iter()).map_err(|_| corrupt(key))
-}
-
-/// Replays a stored case (None if it has no events).
-pub fn replay_case(
-    key: &str,
-    loaded: Option<&LoadedEntity>,
-) -> Result<Option<(Case, Vec<CaseEvent>)>, Refusal> {
-    let Some(l) = loaded else { return Ok(None) };
-    if l.events.is_empty() {
-        return Ok(None);
-    }
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Case(s) => Some(s),
-        _ => None,
-    })?;
-    let case = Case::replay(events.iter()).map_err(|_| corrupt(key))?;
-    Ok(Some((case, events)))
-}
-
-fn chain_head(l: Option<&LoadedEntity>) -> Option<(u64, String)> {
-    l.and_then(|l| l.events.last()).map(|e| match e {
-        DomainEvent::Case(s) => (s.seq, s.hash.clone()),
-        DomainEvent::Project(s) => (s.seq, s.hash.clone()),
-        DomainEvent::Consultation(s) => (s.seq, s.hash.clone()),
-        DomainEvent::Evaluation(s) => (s.seq, s.hash.clone()),
-        DomainEvent::Complaint(s) => (s.seq, s.hash.clone()),
-        DomainEvent::Commission(s) => (s.seq, s.hash.clone()),
-    })
-}
-
 /// The catalogue's acceptance terms of an item.
 pub fn catalogue_terms(
     catalogue: &Catalogue,
@@ -389,70 +558,23 @@ pub fn decide(
     rules: &PushRules,
     now: DateTime<Utc>,
 ) -> Result<Decided, Refusal> {
-    // Every decision uses the reference data in force (catalogue, market, calendar).
-    let catalogue: &Catalogue = &reference.catalogue;
     let entity = env.command.entity();
     let key = entity.key();
-    let (id_text, kind) = match &env.command {
-        DomainCommand::Case { case, command } => {
-            (case.as_str(), CommandKind::Case(command.action()))
-        }
-        DomainCommand::Project { command, .. } => {
-            let id = match &entity {
-                permitdesk_protocol::EntityRef::Project(p) => p.as_str(),
-                permitdesk_protocol::EntityRef::Case(c) => c.as_str(),
-                permitdesk_protocol::EntityRef::Consultation(c) => c.as_str(),
-                permitdesk_protocol::EntityRef::Evaluation(c) => c.as_str(),
-                permitdesk_protocol::EntityRef::Complaint(c) => c.as_str(),
-                permitdesk_protocol::EntityRef::Commission(c) => c.as_str(),
-            };
-            (id, CommandKind::Project(command.action()))
-        }
-        DomainCommand::Consultation {
-            consultation,
-            command,
-        } => (
-            consultation.as_str(),
-            CommandKind::Consultation(command.action()),
-        ),
-        DomainCommand::Evaluation {
-            evaluation,
-            command,
-        } => (
-            // `case/C-1`, `visit/V-1`: the subject's own id is checked like any other.
-            evaluation
-                .as_str()
-                .split_once('/')
-                .filter(|(k, _)| matches!(*k, "case" | "visit"))
-                .map_or("", |(_, rest)| rest),
-            CommandKind::Evaluation(command.action()),
-        ),
-        DomainCommand::Complaint { complaint, command } => {
-            (complaint.as_str(), CommandKind::Complaint(command.action()))
-        }
-        DomainCommand::Commission {
-            commission,
-            command,
-        } => (
-            commission.as_str(),
-            CommandKind::Commission(command.action()),
-        ),
+    let own_id = key.split_once(':').map_or("", |(_, id)| id);
+    let id_text = match &entity {
+        // `case/C-1`, `visit/V-1`: the subject's own id is checked like any other.
+        EntityRef::Evaluation(_) => own_id
+            .split_once('/')
+            .filter(|(k, _)| matches!(*k, "case" | "visit"))
+            .map_or("", |(_, rest)| rest),
+        _ => own_id,
     };
     if !valid_id(id_text) {
         return Err(invalid(
             "编号格式不正确：只能由 1 至 64 个字母、数字、“-”、“_”、“.”组成",
         ));
     }
-    let viewer = user.viewer();
-    let actor = user.actor();
     let at = env.acted_at;
-    let project_departments = loaded
-        .entity
-        .as_ref()
-        .map(|l| l.project_departments.clone())
-        .unwrap_or_default();
-    let head = chain_head(loaded.entity.as_ref());
-
     // The time rules come before the domain, so that the refusal names the clock.
     if at > now + rules.future_tolerance {
         return Err(Refusal::Time {
@@ -474,320 +596,237 @@ pub fn decide(
             ),
         });
     }
-
-    match &env.command {
-        DomainCommand::Case { case: id, command } => {
-            let current = replay_case(&key, loaded.entity.as_ref())?;
-            let scope = current
-                .as_ref()
-                .map(|(c, evs)| case_scope(c, evs.first(), project_departments.clone()));
-            let target = match &scope {
-                Some(s) => Target::Existing(s),
-                None => Target::New {
-                    owner: match command {
-                        CaseCommand::Create { applicant, .. } => Some(applicant),
-                        _ => None,
-                    },
-                },
-            };
-            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
-                message: d.to_string(),
-            })?;
-            let case = current.as_ref().map(|(c, _)| c);
-            check_common(
-                env,
-                case.map(|c| (c.version, c.last_event_at)),
-                &loaded.attachments,
-            )?;
-
-            let mut command = command.clone();
-            match &mut command {
-                CaseCommand::Create {
-                    project,
-                    works,
-                    item,
-                    department,
-                    applicant,
-                    commitment_allowed,
-                    ..
-                } => {
-                    let p = replay_project(&format!("project:{project}"), loaded.project.as_ref())?;
-                    let p_scope = p.as_ref().map(|p| {
-                        project_scope(
-                            p,
-                            loaded
-                                .project
-                                .as_ref()
-                                .map(|l| l.project_departments.clone())
-                                .unwrap_or_default(),
-                        )
-                    });
-                    let p = match (p, p_scope) {
-                        (Some(p), Some(s)) if crate::scope::may_see(&viewer, &s) => p,
-                        _ => {
-                            return Err(invalid(format!(
-                                "项目 {project} 不存在或不在您的权限范围内"
-                            )));
-                        }
-                    };
-                    if &p.owner != applicant {
-                        return Err(invalid("办件的申请单位与项目所属单位不一致"));
-                    }
-                    if p.state != RegistrationState::FlowChosen {
-                        return Err(invalid(format!(
-                            "项目处于“{}”状态，选择审批流程后才能申请事项",
-                            p.state
-                        )));
-                    }
-                    if !p.works.iter().any(|w| &w.id == works) {
-                        return Err(invalid(format!("项目中没有编号为 {works} 的工程")));
-                    }
-                    let Some(it) = catalogue.item(item) else {
-                        return Err(invalid(format!(
-                            "事项目录（{}）中没有事项 {item}",
-                            catalogue.version
-                        )));
-                    };
-                    if &it.department != department {
-                        return Err(invalid(format!(
-                            "事项 {item} 由 {} 办理，不是 {department}",
-                            it.department
-                        )));
-                    }
-                    // The catalogue, not the client, says whether commitment-based handling applies.
-                    *commitment_allowed = it.commitment_allowed;
-                }
-                CaseCommand::Accept { terms, .. } => {
-                    let Some(c) = case else {
-                        return Err(invalid("办件不存在"));
-                    };
-                    let Some(expected) = catalogue_terms(catalogue, &c.item) else {
-                        return Err(invalid(format!(
-                            "事项目录（{}）中没有事项 {}",
-                            catalogue.version, c.item
-                        )));
-                    };
-                    if terms.catalogue_version.is_empty() && terms.review_levels.is_empty() {
-                        // A client without the catalogue lets the server fill the terms in.
-                        *terms = expected;
-                    } else if *terms != expected {
-                        return Err(invalid(format!(
-                            "受理条件与事项目录不一致：应为目录版本 {}，时限 {} 个工作日，审批层级 {}",
-                            expected.catalogue_version,
-                            expected.time_limit_working_days,
-                            expected.review_levels.join("、")
-                        )));
-                    }
-                }
-                _ => {}
-            }
-
-            let acting = Acting {
-                actor,
-                at,
-                opinion: env.opinion.clone(),
-                attachments: env.attachments.clone(),
-            };
-            let events = Case::decide(case, id, &command, &acting).map_err(|e| Refusal::Case {
-                message: e.to_string(),
-                error: e,
-            })?;
-            let mut state = case.cloned();
-            for e in &events {
-                state = Some(Case::apply(state, e).map_err(|_| corrupt(&key))?);
-            }
-            let Some(new_case) = state else {
-                return Err(corrupt(&key));
-            };
-            let links: Vec<AttachmentId> = events
-                .iter()
-                .flat_map(|e| e.attachments.iter().cloned())
-                .collect();
-            let first = current
-                .as_ref()
-                .and_then(|(_, evs)| evs.first().cloned())
-                .or_else(|| events.first().cloned());
-            let sealed = seal(&key, head.as_ref(), events, DomainEvent::Case, |e| e.at)?;
-            let share = (new_case.state != CaseState::Draft)
-                .then(|| (new_case.project.clone(), new_case.department.clone()));
-            let mut departments = project_departments;
-            if let Some((_, d)) = &share
-                && !departments.contains(d)
-            {
-                departments.push(d.clone());
-            }
-            let scope = case_scope(&new_case, first.as_ref(), departments);
-            let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-            Ok(Decided {
-                head: Head {
-                    entity_key: key,
-                    kind: EntityKind::Case,
-                    entity_id: id.to_string(),
-                    version: new_case.version,
-                    hash: last,
-                    state: snake(&new_case.state),
-                    last_event_at: new_case.last_event_at,
-                    scope,
-                },
-                events: sealed,
-                links,
-                share,
-                see: vec![],
-            })
+    // Every decision uses the reference data in force (catalogue, market, calendar).
+    let (viewer, actor) = (user.viewer(), user.actor());
+    let cx = Cx {
+        viewer: &viewer,
+        actor: &actor,
+        env,
+        loaded,
+        reference,
+    };
+    match (&env.command, &entity) {
+        (DomainCommand::Case { case, command }, _) => decide_as::<Case>(&cx, key, case, command),
+        (DomainCommand::Project { command, .. }, EntityRef::Project(id)) => {
+            decide_as::<Project>(&cx, key, id, command)
         }
-        DomainCommand::Project { command, .. } => {
-            let current = replay_project(&key, loaded.entity.as_ref())?;
-            let scope = current
-                .as_ref()
-                .map(|p| project_scope(p, project_departments.clone()));
-            let target = match &scope {
-                Some(s) => Target::Existing(s),
-                None => Target::New {
-                    owner: match command {
-                        ProjectCommand::RegisterOnSite { owner, .. } => Some(owner),
-                        _ => None,
-                    },
-                },
-            };
-            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
-                message: d.to_string(),
-            })?;
-            check_common(
-                env,
-                current.as_ref().map(|p| (p.version, p.last_event_at)),
-                &loaded.attachments,
-            )?;
-            if !env.attachments.is_empty() {
-                return Err(invalid("项目登记操作不能附带材料，请在办件中上传"));
-            }
-            let events = Project::decide(current.as_ref(), command, &actor, at).map_err(|e| {
-                Refusal::Project {
-                    message: e.to_string(),
+        (DomainCommand::Project { .. }, _) => Err(corrupt(&key)),
+        (
+            DomainCommand::Consultation {
+                consultation,
+                command,
+            },
+            _,
+        ) => decide_as::<Consultation>(&cx, key, consultation, command),
+        (
+            DomainCommand::Evaluation {
+                evaluation,
+                command,
+            },
+            _,
+        ) => decide_as::<Evaluation>(&cx, key, evaluation, command),
+        (DomainCommand::Complaint { complaint, command }, _) => {
+            decide_as::<Complaint>(&cx, key, complaint, command)
+        }
+        (
+            DomainCommand::Commission {
+                commission,
+                command,
+            },
+            _,
+        ) => decide_as::<Commission>(&cx, key, commission, command),
+    }
+}
+
+impl Pushed for Case {
+    const SCOPE_KIND: EntityKind = EntityKind::Case;
+
+    fn event_at(e: &CaseEvent) -> DateTime<Utc> {
+        e.at
+    }
+    fn event_attachments(e: &CaseEvent) -> Vec<AttachmentId> {
+        e.attachments.clone()
+    }
+    fn command_kind(cmd: &CaseCommand) -> CommandKind {
+        CommandKind::Case(cmd.action())
+    }
+    fn refused(e: permitdesk_domain::case::CaseError) -> Refusal {
+        Refusal::Case {
+            message: e.to_string(),
+            error: e,
+        }
+    }
+    fn with_context<R>(_: &ReferenceSet, f: impl FnOnce(&()) -> R) -> R {
+        f(&())
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        snake(&self.state)
+    }
+    fn scope(&self, first: Option<&CaseEvent>, departments: Vec<DepartmentCode>) -> EntityScope {
+        case_scope(self, first, departments)
+    }
+    fn new_owner(cmd: &CaseCommand) -> Option<&OrganisationId> {
+        match cmd {
+            CaseCommand::Create { applicant, .. } => Some(applicant),
+            _ => None,
+        }
+    }
+    /// A new case names a project the user sees, ready for cases, with the works and a
+    /// catalogue item of the case's department; acceptance takes the catalogue's terms.
+    fn prepare(
+        cx: &Cx<'_>,
+        case: Option<&Case>,
+        command: &mut CaseCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        let catalogue = cx.catalogue();
+        match command {
+            CaseCommand::Create {
+                project,
+                works,
+                item,
+                department,
+                applicant,
+                commitment_allowed,
+                ..
+            } => {
+                let key = EntityRef::Project(project.clone()).key();
+                let Some(p) = visible::<Project>(cx, &key, cx.loaded.project.as_ref())? else {
+                    return Err(invalid(format!(
+                        "项目 {project} 不存在或不在您的权限范围内"
+                    )));
+                };
+                if &p.owner != applicant {
+                    return Err(invalid("办件的申请单位与项目所属单位不一致"));
                 }
-            })?;
-            let mut state = current;
-            for e in &events {
-                state = Some(Project::apply(state, e).map_err(|_| corrupt(&key))?);
+                if p.state != RegistrationState::FlowChosen {
+                    return Err(invalid(format!(
+                        "项目处于“{}”状态，选择审批流程后才能申请事项",
+                        p.state
+                    )));
+                }
+                if !p.works.iter().any(|w| &w.id == works) {
+                    return Err(invalid(format!("项目中没有编号为 {works} 的工程")));
+                }
+                let Some(it) = catalogue.item(item) else {
+                    return Err(invalid(format!(
+                        "事项目录（{}）中没有事项 {item}",
+                        catalogue.version
+                    )));
+                };
+                if &it.department != department {
+                    return Err(invalid(format!(
+                        "事项 {item} 由 {} 办理，不是 {department}",
+                        it.department
+                    )));
+                }
+                // The catalogue, not the client, says whether commitment-based handling applies.
+                *commitment_allowed = it.commitment_allowed;
             }
-            let Some(p) = state else {
-                return Err(corrupt(&key));
-            };
-            let sealed = seal(
-                &key,
-                head.as_ref(),
-                events,
-                DomainEvent::Project,
-                ProjectEvent::at,
-            )?;
-            let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-            Ok(Decided {
-                head: Head {
-                    entity_key: key,
-                    kind: EntityKind::Project,
-                    entity_id: p.id.to_string(),
-                    version: p.version,
-                    hash: last,
-                    state: snake(&p.state),
-                    last_event_at: p.last_event_at,
-                    scope: project_scope(&p, project_departments),
-                },
-                events: sealed,
-                links: vec![],
-                share: None,
-                see: vec![],
-            })
+            CaseCommand::Accept { terms, .. } => {
+                let Some(c) = case else {
+                    return Err(invalid("办件不存在"));
+                };
+                let Some(expected) = catalogue_terms(catalogue, &c.item) else {
+                    return Err(invalid(format!(
+                        "事项目录（{}）中没有事项 {}",
+                        catalogue.version, c.item
+                    )));
+                };
+                if terms.catalogue_version.is_empty() && terms.review_levels.is_empty() {
+                    // A client without the catalogue lets the server fill the terms in.
+                    *terms = expected;
+                } else if *terms != expected {
+                    return Err(invalid(format!(
+                        "受理条件与事项目录不一致：应为目录版本 {}，时限 {} 个工作日，审批层级 {}",
+                        expected.catalogue_version,
+                        expected.time_limit_working_days,
+                        expected.review_levels.join("、")
+                    )));
+                }
+            }
+            _ => {}
         }
-        DomainCommand::Evaluation {
-            evaluation: id,
-            command,
-        } => crate::sync_evaluation::decide_evaluation(
-            &viewer, &actor, env, loaded, catalogue, id, command, kind, head,
-        ),
-        DomainCommand::Complaint {
-            complaint: id,
-            command,
-        } => crate::sync_evaluation::decide_complaint(
-            &viewer, &actor, env, loaded, catalogue, id, command, kind, head,
-        ),
-        DomainCommand::Commission {
-            commission: id,
-            command,
-        } => crate::sync_commission::decide_commission(
-            &viewer,
-            &actor,
-            env,
-            loaded,
-            &reference.market,
-            id,
-            command,
-            kind,
-            head,
-        ),
-        DomainCommand::Consultation {
-            consultation: id,
-            command,
-        } => {
-            let current = replay_consultation(&key, loaded.entity.as_ref())?;
-            let scope = current.as_ref().map(consultation_scope);
-            let target = match &scope {
-                Some(s) => Target::Existing(s),
-                None => Target::New { owner: None },
-            };
-            may_push(&viewer, kind, target).map_err(|d| Refusal::Forbidden {
-                message: d.to_string(),
-            })?;
-            check_common(
-                env,
-                current.as_ref().map(|c| (c.version, c.last_event_at)),
-                &loaded.attachments,
-            )?;
-            let acting = Acting {
-                actor,
-                at,
-                opinion: env.opinion.clone(),
-                attachments: env.attachments.clone(),
-            };
-            let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
-            let (new, events) = Consultation::execute(current, id, command, &acting, &clock)
-                .map_err(|e| Refusal::Consultation {
-                    message: e.to_string(),
-                    error: e,
-                })?;
-            let links: Vec<AttachmentId> = events
-                .iter()
-                .flat_map(|e| e.attachments.iter().cloned())
-                .collect();
-            let sealed = seal(
-                &key,
-                head.as_ref(),
-                events,
-                DomainEvent::Consultation,
-                |e| e.at,
-            )?;
-            let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-            let scope = consultation_scope(&new);
-            let see = scope
-                .project_departments
-                .iter()
-                .map(|d| (scope.project.clone(), d.clone()))
-                .collect();
-            Ok(Decided {
-                head: Head {
-                    entity_key: key,
-                    kind: EntityKind::Consultation,
-                    entity_id: new.id.to_string(),
-                    version: new.version,
-                    hash: last,
-                    state: snake(&new.state),
-                    last_event_at: new.last_event_at,
-                    scope,
-                },
-                events: sealed,
-                links,
-                share: None,
-                see,
-            })
+        Ok(vec![])
+    }
+    /// A case left draft: its department now shares the project.
+    fn audience(&self, _: Vec<DepartmentCode>, _: &ReferenceSet) -> Vec<DepartmentCode> {
+        if self.state == CaseState::Draft {
+            vec![]
+        } else {
+            vec![self.department.clone()]
         }
+    }
+}
+
+impl Pushed for Project {
+    const SCOPE_KIND: EntityKind = EntityKind::Project;
+    const NO_ATTACHMENTS: Option<&'static str> = Some("项目登记操作不能附带材料，请在办件中上传");
+
+    fn event_at(e: &ProjectEvent) -> DateTime<Utc> {
+        e.at()
+    }
+    fn command_kind(cmd: &ProjectCommand) -> CommandKind {
+        CommandKind::Project(cmd.action())
+    }
+    fn refused(e: permitdesk_domain::project::ProjectError) -> Refusal {
+        Refusal::Project {
+            message: e.to_string(),
+        }
+    }
+    fn with_context<R>(_: &ReferenceSet, f: impl FnOnce(&()) -> R) -> R {
+        f(&())
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        snake(&self.state)
+    }
+    fn scope(&self, _: Option<&ProjectEvent>, departments: Vec<DepartmentCode>) -> EntityScope {
+        project_scope(self, departments)
+    }
+    fn new_owner(cmd: &ProjectCommand) -> Option<&OrganisationId> {
+        match cmd {
+            ProjectCommand::RegisterOnSite { owner, .. } => Some(owner),
+            _ => None,
+        }
+    }
+}
+
+impl Pushed for Consultation {
+    const SCOPE_KIND: EntityKind = EntityKind::Consultation;
+
+    fn event_at(e: &ConsultationEvent) -> DateTime<Utc> {
+        e.at
+    }
+    fn event_attachments(e: &ConsultationEvent) -> Vec<AttachmentId> {
+        e.attachments.clone()
+    }
+    fn command_kind(cmd: &ConsultationCommand) -> CommandKind {
+        CommandKind::Consultation(cmd.action())
+    }
+    fn refused(e: permitdesk_domain::consultation::ConsultationError) -> Refusal {
+        Refusal::Consultation {
+            message: e.to_string(),
+            error: e,
+        }
+    }
+    /// The legal clock on the calendar in force.
+    fn with_context<R>(reference: &ReferenceSet, f: impl FnOnce(&LegalClock<'_>) -> R) -> R {
+        f(&LegalClock::new(
+            &reference.calendar,
+            OfficeHours::default(),
+        ))
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        snake(&self.state)
+    }
+    fn scope(&self, _: Option<&ConsultationEvent>, _: Vec<DepartmentCode>) -> EntityScope {
+        consultation_scope(self)
+    }
+    /// Both leads and every invited department see it.
+    fn audience(&self, _: Vec<DepartmentCode>, _: &ReferenceSet) -> Vec<DepartmentCode> {
+        consultation_departments(self)
     }
 }
 

@@ -1,6 +1,6 @@
-//! 中介服务超市 on the server (issue 6, seed 9): the push rules of commissions 服务委托, beside
-//! [`crate::sync`] and in its style: pure functions that replay the commission with the domain,
-//! check scope and time, decide against the market catalogue, and seal.
+//! 中介服务超市 on the server (issue 6, seed 9): what the push pipeline of [`crate::sync`]
+//! needs of commissions 服务委托 ([`crate::sync::Pushed`]): their scope and audience, decided
+//! against the market catalogue in force, and the server's own rules below.
 //!
 //! Who does what is the domain's (`CommissionAction::allowed_roles`, `Commission::decide`): the
 //! applicant publishes a request or chooses from the menu, the competent department commissions
@@ -21,18 +21,18 @@
 //! same data every synced client holds, so a client decides offline exactly as the server does.
 //! Scope: see [`crate::scope::EntityKind::Commission`] and [`commission_audience`].
 
-use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
-use crate::sync::{
-    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, events_of, invalid, seal, snake,
-};
-use permitdesk_domain::actor::Actor;
-use permitdesk_domain::case::Acting;
-use permitdesk_domain::ids::{DepartmentCode, ProjectId};
+use crate::scope::{CommandKind, EntityKind, EntityScope};
+use crate::sync::{Cx, Pushed, head_fields, invalid, snake, visible};
+use chrono::{DateTime, Utc};
+use permitdesk_domain::case::Case;
+use permitdesk_domain::ids::{AttachmentId, DepartmentCode, ProjectId};
 use permitdesk_domain::intermediary::{
-    Commission, CommissionCommand, CommissionId, CommissionState, MarketCatalogue, SelectionRule,
+    Commission, CommissionCommand, CommissionError, CommissionEvent, CommissionId, CommissionState,
+    MarketCatalogue, SelectionRule,
 };
+use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_domain::time::to_local;
-use permitdesk_protocol::{CommandEnvelope, DomainEvent, Refusal};
+use permitdesk_protocol::Refusal;
 
 /// The market the server decides with: the domain crate's shipped demo market, parsed once
 /// (None only if the shipped file were broken, which the domain's tests rule out).
@@ -104,54 +104,17 @@ pub fn commission_scope_project(id: &CommissionId) -> ProjectId {
     ProjectId::new(format!("commission:{id}"))
 }
 
-/// Replays a stored commission (None if it has no events).
-pub fn replay_commission(
-    key: &str,
-    loaded: Option<&LoadedEntity>,
-) -> Result<Option<Commission>, Refusal> {
-    let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
-        return Ok(None);
-    };
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Commission(s) => Some(s),
-        _ => None,
-    })?;
-    Commission::replay(events.iter())
-        .map(Some)
-        .map_err(|_| corrupt(key))
-}
-
-fn forbidden(d: crate::scope::PushDenied) -> Refusal {
-    Refusal::Forbidden {
-        message: d.to_string(),
-    }
-}
-
 /// The case a result is shared with must be one the server has, of the commission's project,
 /// visible to the user; returns its department.
 fn shared_case_department(
-    viewer: &Viewer<'_>,
-    loaded: &Loaded,
+    cx: &Cx<'_>,
     commission: &Commission,
     case: &permitdesk_domain::ids::CaseId,
 ) -> Result<DepartmentCode, Refusal> {
     let key = format!("case:{case}");
-    let found = crate::sync::replay_case(&key, loaded.project.as_ref())?;
-    let Some((c, events)) = found else {
+    let Some(c) = visible::<Case>(cx, &key, cx.loaded.project.as_ref())? else {
         return Err(invalid(format!("办件 {case} 不存在或不在您的权限范围内")));
     };
-    let scope = crate::sync::case_scope(
-        &c,
-        events.first(),
-        loaded
-            .project
-            .as_ref()
-            .map(|l| l.project_departments.clone())
-            .unwrap_or_default(),
-    );
-    if !crate::scope::may_see(viewer, &scope) {
-        return Err(invalid(format!("办件 {case} 不存在或不在您的权限范围内")));
-    }
     if c.project != commission.project {
         return Err(invalid(format!(
             "办件 {case} 属于项目 {}，不是本委托的项目 {}",
@@ -161,106 +124,66 @@ fn shared_case_department(
     Ok(c.department)
 }
 
-/// Decides one 中介服务委托 command (see the module documentation).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn decide_commission(
-    viewer: &Viewer<'_>,
-    actor: &Actor,
-    env: &CommandEnvelope,
-    loaded: &Loaded,
-    market: &MarketCatalogue,
-    id: &CommissionId,
-    command: &CommissionCommand,
-    kind: CommandKind,
-    head: Option<(u64, String)>,
-) -> Result<Decided, Refusal> {
-    let key = format!("commission:{id}");
-    let current = replay_commission(&key, loaded.entity.as_ref())?;
-    let stored_audience = loaded
-        .entity
-        .as_ref()
-        .map(|l| l.project_departments.clone())
-        .unwrap_or_default();
-    let scope = current
-        .as_ref()
-        .map(|c| commission_scope(c, stored_audience.clone()));
-    let target = match &scope {
-        Some(s) => Target::Existing(s),
-        None => Target::New { owner: None },
-    };
-    may_push(viewer, kind, target).map_err(forbidden)?;
-    check_common(
-        env,
-        current.as_ref().map(|c| (c.version, c.last_event_at)),
-        &loaded.attachments,
-    )?;
-    let mut command = command.clone();
-    let mut shared = Vec::new();
-    match (&mut command, current.as_ref()) {
-        (
-            CommissionCommand::Select {
-                rule: SelectionRule::RandomDraw { draw },
-            },
-            Some(c),
-        ) => {
-            // The server's draw, derived from what is stored: the client's number is ignored.
-            *draw = permitdesk_protocol::commission::draw_for(c);
-        }
-        (CommissionCommand::ShareResult { case, .. }, Some(c)) => {
-            shared.push(shared_case_department(viewer, loaded, c, case)?);
-        }
-        _ => {}
-    }
-    let acting = Acting {
-        actor: actor.clone(),
-        at: env.acted_at,
-        opinion: env.opinion.clone(),
-        attachments: env.attachments.clone(),
-    };
-    let (new, events) =
-        Commission::execute(current, id, &command, &acting, market).map_err(|e| {
-            Refusal::Commission {
-                message: e.to_string(),
-                error: e,
-            }
-        })?;
-    let links = events
-        .iter()
-        .flat_map(|e| e.attachments.iter().cloned())
-        .collect();
-    let sealed = seal(&key, head.as_ref(), events, DomainEvent::Commission, |e| {
+/// 中介服务委托 (see the module documentation).
+impl Pushed for Commission {
+    const SCOPE_KIND: EntityKind = EntityKind::Commission;
+
+    fn event_at(e: &CommissionEvent) -> DateTime<Utc> {
         e.at
-    })?;
-    let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-    let fresh = commission_audience(&new, market, &shared);
-    let mut audience = stored_audience;
-    for d in fresh {
-        if !audience.contains(&d) {
-            audience.push(d);
+    }
+    fn event_attachments(e: &CommissionEvent) -> Vec<AttachmentId> {
+        e.attachments.clone()
+    }
+    fn command_kind(cmd: &CommissionCommand) -> CommandKind {
+        CommandKind::Commission(cmd.action())
+    }
+    fn refused(e: CommissionError) -> Refusal {
+        Refusal::Commission {
+            message: e.to_string(),
+            error: e,
         }
     }
-    let scope = commission_scope(&new, audience);
-    let see = scope
-        .project_departments
-        .iter()
-        .map(|d| (scope.project.clone(), d.clone()))
-        .collect();
-    Ok(Decided {
-        head: Head {
-            entity_key: key,
-            kind: EntityKind::Commission,
-            entity_id: new.id.to_string(),
-            version: new.version,
-            hash: last,
-            state: snake(&new.state),
-            last_event_at: new.last_event_at,
-            scope,
-        },
-        events: sealed,
-        links,
-        share: None,
-        see,
-    })
+    /// The market in force.
+    fn with_context<R>(reference: &ReferenceSet, f: impl FnOnce(&MarketCatalogue) -> R) -> R {
+        f(&reference.market)
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        snake(&self.state)
+    }
+    fn scope(&self, _: Option<&CommissionEvent>, audience: Vec<DepartmentCode>) -> EntityScope {
+        commission_scope(self, audience)
+    }
+    /// The server's draw replaces the client's number; a shared result names its case.
+    fn prepare(
+        cx: &Cx<'_>,
+        current: Option<&Commission>,
+        command: &mut CommissionCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        match (command, current) {
+            (
+                CommissionCommand::Select {
+                    rule: SelectionRule::RandomDraw { draw },
+                },
+                Some(c),
+            ) => {
+                // The server's draw, derived from what is stored: the client's number is ignored.
+                *draw = permitdesk_protocol::commission::draw_for(c);
+                Ok(vec![])
+            }
+            (CommissionCommand::ShareResult { case, .. }, Some(c)) => {
+                Ok(vec![shared_case_department(cx, c, case)?])
+            }
+            _ => Ok(vec![]),
+        }
+    }
+    fn audience(
+        &self,
+        shared: Vec<DepartmentCode>,
+        reference: &ReferenceSet,
+    ) -> Vec<DepartmentCode> {
+        commission_audience(self, &reference.market, &shared)
+    }
 }
 
 /// `GET /api/v1/market`: the market catalogue, for every logged-in user (it is public).
@@ -280,7 +203,9 @@ pub async fn get_market(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use permitdesk_domain::actor::Role;
+    use crate::scope::Viewer;
+    use permitdesk_domain::actor::{Actor, Role};
+    use permitdesk_domain::case::Acting;
     use permitdesk_domain::ids::{ItemCode, OrganisationId};
 
     #[test]
@@ -292,6 +217,7 @@ mod tests {
             role: Role::Applicant,
             department: None,
             organisation: Some(OrganisationId::new("APPLICANT")),
+            levels: vec![],
         };
         let at = permitdesk_domain::time::from_local(
             permitdesk_domain::time::parse_local("2026-03-02T10:00").unwrap(),

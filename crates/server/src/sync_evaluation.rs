@@ -1,6 +1,7 @@
-//! 网上互动 on the server (issue 7): the push rules of 好差评 (with rectification, callback and
-//! appeal) and of 建议投诉, beside [`crate::sync`] and in its style: pure functions that
-//! replay the entity with the domain, check scope, time and subject, decide, and seal.
+//! 网上互动 on the server (issue 7): what the push pipeline of [`crate::sync`] needs of 好差评
+//! (with rectification, callback and appeal) and of 建议投诉 ([`crate::sync::Pushed`]): their
+//! scopes, head states and the server's own checks of a rating's subject and of a named
+//! department.
 //!
 //! A rating of a case is checked against the stored case: the case must exist, be finished,
 //! and the subject (item, department, applicant) must be the case's own, so that a client
@@ -9,19 +10,17 @@
 //! (`evaluation:ID`, `complaint:ID`); their scope is the owner organisation and the rated or
 //! assigned department ([`crate::scope::may_see`]).
 
-use crate::scope::{CommandKind, EntityKind, EntityScope, Target, Viewer, may_push};
-use crate::sync::{
-    Decided, Head, Loaded, LoadedEntity, check_common, corrupt, events_of, invalid, replay_case,
-    seal, snake,
-};
-use permitdesk_domain::actor::Actor;
-use permitdesk_domain::catalogue::Catalogue;
+use crate::scope::{CommandKind, EntityKind, EntityScope};
+use crate::sync::{Cx, Pushed, head_fields, invalid, replay, snake};
+use chrono::{DateTime, Utc};
+use permitdesk_domain::case::Case;
 use permitdesk_domain::evaluation::{
-    Complaint, ComplaintCommand, ComplaintId, Evaluation, EvaluationCommand, EvaluationId,
-    EvaluationPolicy, RatingSubject,
+    Complaint, ComplaintCommand, ComplaintError, ComplaintEvent, Evaluation, EvaluationCommand,
+    EvaluationError, EvaluationEvent, EvaluationPolicy, RatingSubject,
 };
-use permitdesk_domain::ids::{OrganisationId, ProjectId};
-use permitdesk_protocol::{CommandEnvelope, DomainEvent, Refusal};
+use permitdesk_domain::ids::{DepartmentCode, OrganisationId, ProjectId};
+use permitdesk_domain::reference::ReferenceSet;
+use permitdesk_protocol::Refusal;
 
 /// The city's evaluation rules (差评整改时限). One value for the server and every client, so
 /// a client's local view of a bad rating opens the same rectification as the server's.
@@ -70,63 +69,17 @@ pub fn complaint_scope(c: &Complaint) -> EntityScope {
     }
 }
 
-/// Replays a stored rating (None if it has no events).
-pub fn replay_evaluation(
-    key: &str,
-    loaded: Option<&LoadedEntity>,
-) -> Result<Option<Evaluation>, Refusal> {
-    let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
-        return Ok(None);
-    };
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Evaluation(s) => Some(s),
-        _ => None,
-    })?;
-    Evaluation::replay(events.iter())
-        .map(Some)
-        .map_err(|_| corrupt(key))
-}
-
-/// Replays a stored complaint (None if it has no events).
-pub fn replay_complaint(
-    key: &str,
-    loaded: Option<&LoadedEntity>,
-) -> Result<Option<Complaint>, Refusal> {
-    let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
-        return Ok(None);
-    };
-    let events = events_of(key, &l.events, |e| match e {
-        DomainEvent::Complaint(s) => Some(s),
-        _ => None,
-    })?;
-    Complaint::replay(events.iter())
-        .map(Some)
-        .map_err(|_| corrupt(key))
-}
-
-fn forbidden(d: crate::scope::PushDenied) -> Refusal {
-    Refusal::Forbidden {
-        message: d.to_string(),
-    }
-}
-
 /// The subject of a new rating must be what the server knows: a finished case with exactly
 /// this item, department and applicant, or a window visit of a catalogue department.
-fn check_subject(
-    subject: &RatingSubject,
-    loaded: &Loaded,
-    catalogue: &Catalogue,
-) -> Result<(), Refusal> {
+fn check_subject(subject: &RatingSubject, cx: &Cx<'_>) -> Result<(), Refusal> {
+    let catalogue = cx.catalogue();
     match subject {
         RatingSubject::Case { case, .. } => {
             let key = format!("case:{case}");
-            let Some((c, _)) = replay_case(&key, loaded.project.as_ref())? else {
+            let Some((c, _)) = replay::<Case>(&key, cx.loaded.project.as_ref())? else {
                 return Err(invalid(format!("办件 {case} 不存在或不在您的权限范围内")));
             };
-            let actual = RatingSubject::of_case(&c).map_err(|e| Refusal::Evaluation {
-                message: e.to_string(),
-                error: e,
-            })?;
+            let actual = RatingSubject::of_case(&c).map_err(Evaluation::refused)?;
             if &actual != subject {
                 return Err(invalid(format!(
                     "评价对象与办件 {case} 不符：该办件由 {} 办理",
@@ -147,144 +100,98 @@ fn check_subject(
     }
 }
 
-/// Decides one 好差评 command (see the module documentation).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn decide_evaluation(
-    viewer: &Viewer<'_>,
-    actor: &Actor,
-    env: &CommandEnvelope,
-    loaded: &Loaded,
-    catalogue: &Catalogue,
-    id: &EvaluationId,
-    command: &EvaluationCommand,
-    kind: CommandKind,
-    head: Option<(u64, String)>,
-) -> Result<Decided, Refusal> {
-    let key = format!("evaluation:{id}");
-    let current = replay_evaluation(&key, loaded.entity.as_ref())?;
-    let scope = current.as_ref().map(evaluation_scope);
-    let new_owner: Option<&OrganisationId> = match command {
-        EvaluationCommand::Rate { subject, .. } => Some(subject.applicant()),
-        _ => None,
-    };
-    let target = match &scope {
-        Some(s) => Target::Existing(s),
-        None => Target::New { owner: new_owner },
-    };
-    may_push(viewer, kind, target).map_err(forbidden)?;
-    check_common(
-        env,
-        current.as_ref().map(|e| (e.version, e.last_event_at)),
-        &loaded.attachments,
-    )?;
-    if !env.attachments.is_empty() {
-        return Err(invalid("评价与整改操作不能附带材料"));
-    }
-    if let (None, EvaluationCommand::Rate { subject, .. }) = (&current, command) {
-        check_subject(subject, loaded, catalogue)?;
-    }
-    let (new, events) = Evaluation::execute(
-        current,
-        id,
-        command,
-        actor,
-        env.acted_at,
-        &evaluation_policy(),
-    )
-    .map_err(|e| Refusal::Evaluation {
-        message: e.to_string(),
-        error: e,
-    })?;
-    let sealed = seal(&key, head.as_ref(), events, DomainEvent::Evaluation, |e| {
+/// 好差评 (see the module documentation).
+impl Pushed for Evaluation {
+    const SCOPE_KIND: EntityKind = EntityKind::Evaluation;
+    const NO_ATTACHMENTS: Option<&'static str> = Some("评价与整改操作不能附带材料");
+
+    fn event_at(e: &EvaluationEvent) -> DateTime<Utc> {
         e.at
-    })?;
-    let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-    Ok(Decided {
-        head: Head {
-            entity_key: key,
-            kind: EntityKind::Evaluation,
-            entity_id: new.id.to_string(),
-            version: new.version,
-            hash: last,
-            state: evaluation_state(&new),
-            last_event_at: new.last_event_at,
-            scope: evaluation_scope(&new),
-        },
-        events: sealed,
-        links: vec![],
-        share: None,
-        see: vec![],
-    })
+    }
+    fn command_kind(cmd: &EvaluationCommand) -> CommandKind {
+        CommandKind::Evaluation(cmd.action())
+    }
+    fn refused(e: EvaluationError) -> Refusal {
+        Refusal::Evaluation {
+            message: e.to_string(),
+            error: e,
+        }
+    }
+    fn with_context<R>(_: &ReferenceSet, f: impl FnOnce(&EvaluationPolicy) -> R) -> R {
+        f(&evaluation_policy())
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        evaluation_state(self)
+    }
+    fn scope(&self, _: Option<&EvaluationEvent>, _: Vec<DepartmentCode>) -> EntityScope {
+        evaluation_scope(self)
+    }
+    fn new_owner(cmd: &EvaluationCommand) -> Option<&OrganisationId> {
+        match cmd {
+            EvaluationCommand::Rate { subject, .. } => Some(subject.applicant()),
+            _ => None,
+        }
+    }
+    fn prepare(
+        cx: &Cx<'_>,
+        current: Option<&Evaluation>,
+        command: &mut EvaluationCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        if let (None, EvaluationCommand::Rate { subject, .. }) = (current, &*command) {
+            check_subject(subject, cx)?;
+        }
+        Ok(vec![])
+    }
 }
 
-/// Decides one 建议投诉 command.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn decide_complaint(
-    viewer: &Viewer<'_>,
-    actor: &Actor,
-    env: &CommandEnvelope,
-    loaded: &Loaded,
-    catalogue: &Catalogue,
-    id: &ComplaintId,
-    command: &ComplaintCommand,
-    kind: CommandKind,
-    head: Option<(u64, String)>,
-) -> Result<Decided, Refusal> {
-    let key = format!("complaint:{id}");
-    let current = replay_complaint(&key, loaded.entity.as_ref())?;
-    let scope = current.as_ref().map(complaint_scope);
-    let target = match &scope {
-        Some(s) => Target::Existing(s),
-        None => Target::New { owner: None },
-    };
-    may_push(viewer, kind, target).map_err(forbidden)?;
-    check_common(
-        env,
-        current.as_ref().map(|c| (c.version, c.last_event_at)),
-        &loaded.attachments,
-    )?;
-    if !env.attachments.is_empty() {
-        return Err(invalid("建议投诉操作不能附带材料"));
-    }
-    // A department named by the submitter or the reform office must exist.
-    let named = match command {
-        ComplaintCommand::Submit { department, .. } => department.as_ref(),
-        ComplaintCommand::Assign { department, .. } => Some(department),
-        _ => None,
-    };
-    if let Some(d) = named
-        && catalogue.department(d).is_none()
-    {
-        return Err(invalid(format!(
-            "事项目录（{}）中没有部门 {d}",
-            catalogue.version
-        )));
-    }
-    let (new, events) =
-        Complaint::execute(current, id, command, actor, env.acted_at).map_err(|e| {
-            Refusal::Complaint {
-                message: e.to_string(),
-                error: e,
-            }
-        })?;
-    let sealed = seal(&key, head.as_ref(), events, DomainEvent::Complaint, |e| {
+/// 建议投诉.
+impl Pushed for Complaint {
+    const SCOPE_KIND: EntityKind = EntityKind::Complaint;
+    const NO_ATTACHMENTS: Option<&'static str> = Some("建议投诉操作不能附带材料");
+
+    fn event_at(e: &ComplaintEvent) -> DateTime<Utc> {
         e.at
-    })?;
-    let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-    Ok(Decided {
-        head: Head {
-            entity_key: key,
-            kind: EntityKind::Complaint,
-            entity_id: new.id.to_string(),
-            version: new.version,
-            hash: last,
-            state: snake(&new.state),
-            last_event_at: new.last_event_at,
-            scope: complaint_scope(&new),
-        },
-        events: sealed,
-        links: vec![],
-        share: None,
-        see: vec![],
-    })
+    }
+    fn command_kind(cmd: &ComplaintCommand) -> CommandKind {
+        CommandKind::Complaint(cmd.action())
+    }
+    fn refused(e: ComplaintError) -> Refusal {
+        Refusal::Complaint {
+            message: e.to_string(),
+            error: e,
+        }
+    }
+    fn with_context<R>(_: &ReferenceSet, f: impl FnOnce(&()) -> R) -> R {
+        f(&())
+    }
+    head_fields!();
+    fn state_name(&self) -> String {
+        snake(&self.state)
+    }
+    fn scope(&self, _: Option<&ComplaintEvent>, _: Vec<DepartmentCode>) -> EntityScope {
+        complaint_scope(self)
+    }
+    /// A department named by the submitter or the reform office must exist.
+    fn prepare(
+        cx: &Cx<'_>,
+        _: Option<&Complaint>,
+        command: &mut ComplaintCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        let named = match &*command {
+            ComplaintCommand::Submit { department, .. } => department.as_ref(),
+            ComplaintCommand::Assign { department, .. } => Some(department),
+            _ => None,
+        };
+        let catalogue = cx.catalogue();
+        if let Some(d) = named
+            && catalogue.department(d).is_none()
+        {
+            return Err(invalid(format!(
+                "事项目录（{}）中没有部门 {d}",
+                catalogue.version
+            )));
+        }
+        Ok(vec![])
+    }
 }

@@ -1,16 +1,23 @@
 //! HTTPS only: the self-signed certificate made at `server init`, its public-key fingerprint
-//! (what clients pin), the rustls configuration (TLS 1.2 and 1.3 only) and the accept loop.
+//! (what clients pin), the rustls configuration (TLS 1.2 and 1.3 only) and the accept loop with
+//! its connection limits (handshake, header and idle timeouts; a connection cap).
 
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 /// Why TLS could not be set up.
@@ -30,20 +37,40 @@ pub enum TlsError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
 
-/// How long a generated certificate is valid: ten years from the day before it is made (the
-/// day before, so that a client whose clock is a little behind still accepts it). Clients pin
-/// the key, not the certificate, so re-issuing with the same key keeps them working.
-pub const CERTIFICATE_YEARS: i32 = 10;
+/// How long a generated certificate is valid: 825 days (the CA/Browser Forum's former limit,
+/// the most clients accept for a server certificate) from the day before it is made (the day
+/// before, so that a client whose clock is a little behind still accepts it). Clients pin the
+/// key, not the certificate, so `permitdesk server renew-cert` re-issues it with the same key
+/// and every client keeps working.
+pub const CERTIFICATE_DAYS: u64 = 825;
 
-/// A fresh self-signed certificate for `localhost` and `127.0.0.1` (PEM certificate, PEM key),
-/// valid from yesterday for [`CERTIFICATE_YEARS`] years.
+/// A fresh self-signed certificate for `localhost` and `127.0.0.1` (plus `extra_names`) with a
+/// fresh key (PEM certificate, PEM key), valid from yesterday for [`CERTIFICATE_DAYS`] days.
 pub fn generate_self_signed(extra_names: &[String]) -> Result<(String, String), TlsError> {
+    let key = rcgen::KeyPair::generate().map_err(|e| TlsError::Generate(e.to_string()))?;
+    let cert = issue(&key, extra_names)?;
+    Ok((cert, key.serialize_pem()))
+}
+
+/// A new certificate for the existing key `key_pem` (so the pinned fingerprint is kept),
+/// valid from yesterday for [`CERTIFICATE_DAYS`] days.
+pub fn renew_self_signed(key_pem: &str, extra_names: &[String]) -> Result<String, TlsError> {
+    let key = rcgen::KeyPair::from_pem(key_pem).map_err(|e| TlsError::Pem(e.to_string()))?;
+    issue(&key, extra_names)
+}
+
+fn issue(key: &rcgen::KeyPair, extra_names: &[String]) -> Result<String, TlsError> {
     use chrono::Datelike;
     let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-    names.extend(extra_names.iter().cloned());
+    for n in extra_names {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
     let fail = |e: rcgen::Error| TlsError::Generate(e.to_string());
     let mut params = rcgen::CertificateParams::new(names).map_err(fail)?;
     let from = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let until = from + chrono::Days::new(CERTIFICATE_DAYS - 1);
     let ymd = |d: chrono::NaiveDate| {
         rcgen::date_time_ymd(
             d.year(),
@@ -52,13 +79,9 @@ pub fn generate_self_signed(extra_names: &[String]) -> Result<(String, String), 
         )
     };
     params.not_before = ymd(from);
-    // The 28th: a day every month has.
-    let until = chrono::NaiveDate::from_ymd_opt(from.year() + CERTIFICATE_YEARS, from.month(), 28)
-        .unwrap_or(from);
     params.not_after = ymd(until);
-    let key = rcgen::KeyPair::generate().map_err(fail)?;
-    let cert = params.self_signed(&key).map_err(fail)?;
-    Ok((cert.pem(), key.serialize_pem()))
+    let cert = params.self_signed(key).map_err(fail)?;
+    Ok(cert.pem())
 }
 
 /// SHA-256 (lower-case hex) of the DER SubjectPublicKeyInfo of a certificate: the pin a
@@ -141,17 +164,104 @@ pub fn server_config(cert_pem: &str, key_pem: &str) -> Result<Arc<rustls::Server
     Ok(Arc::new(config))
 }
 
+/// What a connection may cost the server: the time of each phase and how many at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// The TLS handshake.
+    pub handshake: Duration,
+    /// Reading a request's headers.
+    pub header: Duration,
+    /// A connection with nothing read or written for this long is closed (between requests:
+    /// an idle keep-alive connection; a request in progress is finished first).
+    pub idle: Duration,
+    /// Connections open at once; past it new ones wait in the kernel's backlog.
+    pub max_connections: usize,
+}
+
+impl ConnectionLimits {
+    pub fn of(config: &crate::config::ServerConfig) -> Self {
+        ConnectionLimits {
+            handshake: config.handshake_timeout,
+            header: config.header_timeout,
+            idle: config.header_timeout,
+            max_connections: config.max_connections.max(1),
+        }
+    }
+}
+
+/// A stream that notes when it last read or wrote anything (milliseconds since `epoch`).
+struct Activity<S> {
+    inner: S,
+    last: Arc<AtomicU64>,
+    epoch: Instant,
+}
+
+impl<S> Activity<S> {
+    fn touch(&self) {
+        let ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(ms, Ordering::Relaxed);
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Activity<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.touch();
+        }
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Activity<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, data);
+        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        r
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 /// Serves `router` over TLS on `listener` until `shutdown` completes. Each connection runs on
-/// its own task; a failed handshake only ends that connection.
+/// its own task within `limits`: a handshake, a request's headers or an idle spell that takes
+/// too long ends only that connection; at most `max_connections` are served at once.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     tls: Arc<rustls::ServerConfig>,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
     let acceptor = TlsAcceptor::from(tls);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
     tokio::pin!(shutdown);
     loop {
+        // A free slot first: past the cap, new connections wait in the backlog.
+        let permit = tokio::select! {
+            _ = &mut shutdown => break,
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
         let (tcp, peer) = tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
@@ -167,9 +277,8 @@ pub async fn serve(
         let acceptor = acceptor.clone();
         let router = router.clone();
         tokio::spawn(async move {
-            let handshake =
-                tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(tcp))
-                    .await;
+            let _permit = permit;
+            let handshake = tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await;
             let stream = match handshake {
                 Ok(Ok(s)) => s,
                 Ok(Err(e)) => {
@@ -185,10 +294,39 @@ pub async fn serve(
                     req
                 },
             );
+            let last = Arc::new(AtomicU64::new(0));
+            let stream = Activity {
+                inner: stream,
+                last: last.clone(),
+                epoch: Instant::now(),
+            };
+            let epoch = stream.epoch;
             let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header)
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            tokio::pin!(conn);
+            let tick = (limits.idle / 4).max(Duration::from_millis(50));
+            let mut closing = false;
+            loop {
+                tokio::select! {
+                    r = conn.as_mut() => {
+                        if let Err(e) = r {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    _ = tokio::time::sleep(tick), if !closing => {
+                        let idle_ms = u64::try_from(epoch.elapsed().as_millis())
+                            .unwrap_or(u64::MAX)
+                            .saturating_sub(last.load(Ordering::Relaxed));
+                        if Duration::from_millis(idle_ms) >= limits.idle {
+                            // Ends an idle connection at once; a request in flight is answered.
+                            conn.as_mut().graceful_shutdown();
+                            closing = true;
+                        }
+                    }
+                }
             }
         });
     }
@@ -215,10 +353,9 @@ mod tests {
         (text(a), text(der_split(b).unwrap().0))
     }
 
-    /// Valid from yesterday for ten years: not from 1975 to 4096.
+    /// Valid from yesterday for 825 days: not from 1975 to 4096, nor ten years.
     #[test]
-    fn a_generated_certificate_is_valid_for_ten_years_from_yesterday() {
-        use chrono::Datelike;
+    fn a_generated_certificate_is_valid_for_825_days_from_yesterday() {
         let (cert, _) = generate_self_signed(&[]).unwrap();
         let der = CertificateDer::pem_slice_iter(cert.as_bytes())
             .next()
@@ -228,8 +365,22 @@ mod tests {
         let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
         // UTCTime: YYMMDDHHMMSSZ.
         assert_eq!(&from[..6], yesterday.format("%y%m%d").to_string(), "{from}");
-        let until_year: i32 = 2000 + until[..2].parse::<i32>().unwrap();
-        assert_eq!(until_year, yesterday.year() + 10, "{until}");
+        let last = yesterday + chrono::Days::new(CERTIFICATE_DAYS - 1);
+        assert_eq!(&until[..6], last.format("%y%m%d").to_string(), "{until}");
+    }
+
+    /// Renewing keeps the key, hence the fingerprint clients pinned.
+    #[test]
+    fn a_renewed_certificate_keeps_the_key_and_its_fingerprint() {
+        let (cert, key) = generate_self_signed(&["hall.example".to_owned()]).unwrap();
+        let renewed = renew_self_signed(&key, &["hall.example".to_owned()]).unwrap();
+        assert_ne!(cert, renewed);
+        assert_eq!(
+            spki_fingerprint_pem(&cert).unwrap(),
+            spki_fingerprint_pem(&renewed).unwrap()
+        );
+        assert!(server_config(&renewed, &key).is_ok());
+        assert!(renew_self_signed("not a key", &[]).is_err());
     }
 
     #[test]

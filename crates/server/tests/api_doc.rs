@@ -1,5 +1,6 @@
 //! The router in-process (`app(state)` with `oneshot`, no socket): the OpenAPI document lists
-//! every route the router serves, and health and metrics answer without a token.
+//! every route the router serves; health answers without a token, metrics only to the reform
+//! office.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::body::Body;
@@ -84,7 +85,7 @@ async fn every_route_of_the_router_is_in_the_openapi_document_and_answers() {
 }
 
 #[tokio::test]
-async fn health_and_metrics_need_no_token_and_count_requests() {
+async fn health_needs_no_token_and_metrics_count_requests_for_the_reform_office() {
     let (_db, state) = state().await;
     let (status, body) = call(&state, "GET", paths::HEALTH).await;
     assert_eq!(status, StatusCode::OK);
@@ -95,12 +96,44 @@ async fn health_and_metrics_need_no_token_and_count_requests() {
     );
     let (status, _) = call(&state, "POST", paths::PUSH).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = call(&state, "GET", paths::METRICS).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(&state, "GET", paths::METRICS).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The reform office's token reads them.
+    let now = chrono::Utc::now();
+    let reform = permitdesk_server::store::UserRecord {
+        id: permitdesk_domain::ids::UserId::new("reform"),
+        name: "市工改办".into(),
+        role: permitdesk_domain::actor::Role::ReformOffice,
+        department: None,
+        organisation: None,
+        password_hash: String::new(),
+        disabled: false,
+        levels: vec![],
+    };
+    state.store.create_user(&reform, now).await.unwrap();
+    let (token, hash) = permitdesk_server::auth::new_token().unwrap();
+    state
+        .store
+        .insert_token(&hash, &reform.id, now, now + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    let req = Request::builder()
+        .method("GET")
+        .uri(paths::METRICS)
+        .header(PROTOCOL_HEADER, "1")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap()
+        .to_vec();
     let text = String::from_utf8(body).unwrap();
     for name in [
-        "permitdesk_http_requests_total 3",
-        "permitdesk_http_responses_4xx_total 1",
+        "permitdesk_http_requests_total 4",
+        "permitdesk_http_responses_4xx_total 2",
         "permitdesk_push_commands_total 0",
         "permitdesk_push_refusals_total 0",
     ] {

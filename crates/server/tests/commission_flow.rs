@@ -9,13 +9,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Duration;
-use permitdesk_domain::ids::{AttachmentId, CaseId, ItemCode, OrganisationId, ProjectId, UserId};
+use permitdesk_domain::ids::{CaseId, ItemCode, OrganisationId, ProjectId};
 use permitdesk_domain::intermediary::*;
 use permitdesk_domain::time::to_local;
 use permitdesk_protocol::commission::{MarketResponse, draw_for};
 use permitdesk_protocol::{CommandOutcome, DomainCommand, DomainEvent, Refusal, paths};
-use permitdesk_server::attachments::sha256_hex;
-use permitdesk_server::store::PushEnv;
 use permitdesk_server::testing::ApiClient;
 use permitdesk_server::testing::fixtures::*;
 
@@ -30,17 +28,7 @@ use http_world::World;
 impl World {
     /// The commission keys `who` pulls (from the start).
     async fn sees(&mut self, who: &str) -> Vec<String> {
-        let (c, _) = self.client(who).await;
-        let p = c.pull(0, None, None).await.unwrap();
-        let mut keys: Vec<String> = p
-            .events
-            .iter()
-            .map(|e| e.event.entity_key().to_owned())
-            .filter(|k| k.starts_with("commission:"))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
+        self.sees_prefixed(who, &["commission:"]).await
     }
 
     async fn commission(&self, id: &str) -> Commission {
@@ -49,60 +37,11 @@ impl World {
     }
 
     async fn trail(&self, id: &str) -> Vec<CommissionEvent> {
-        self.server
-            .state
-            .store
-            .entity_events(&format!("commission:{id}"))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| match serde_json::from_str(&e.json).unwrap() {
-                DomainEvent::Commission(s) => s.event,
-                other => panic!("{other:?}"),
-            })
-            .collect()
-    }
-
-    async fn upload(&mut self, who: &str, tag: &str) -> AttachmentId {
-        let (c, _) = self.client(who).await;
-        let content = pdf(tag);
-        let sha = sha256_hex(&content);
-        let url = format!(
-            "{}/{sha}?offset=0&size={}",
-            paths::ATTACHMENTS,
-            content.len()
-        );
-        let st: permitdesk_protocol::UploadStatus =
-            ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content))
-                .await
-                .unwrap();
-        assert!(st.complete);
-        st.id
-    }
-
-    /// Project P-1 of the demo builder with case C-1 of 市资规局 (ZGJ) accepted.
-    async fn project_with_case(&mut self) {
-        let store = self.server.state.store.clone();
-        let env = PushEnv {
-            reference: self.server.state.reference(),
-            rules: self.server.state.config.push_rules,
-            clock: self.server.state.clock.clone(),
-        };
-        let applicant = store
-            .user(&UserId::new("applicant"))
-            .await
-            .unwrap()
-            .unwrap();
-        let window = store.user(&UserId::new("window")).await.unwrap().unwrap();
-        let form = self.upload("applicant", "stamped form").await;
-        let at = self.now();
-        let mut d = Driver::new(store.as_ref(), env);
-        d.project_ready("P-1", &applicant, &window, at)
-            .await
-            .unwrap();
-        d.case_in_review("C-1", "P-1", &applicant, &window, &form, at)
-            .await
-            .unwrap();
+        self.stored(&format!("commission:{id}"), |e| match e {
+            DomainEvent::Commission(s) => Some(s.event),
+            _ => None,
+        })
+        .await
     }
 }
 

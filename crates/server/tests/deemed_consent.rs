@@ -33,6 +33,7 @@ fn user(id: &str, role: Role, department: Option<&str>, org: Option<&str>) -> Us
         organisation: org.map(OrganisationId::new),
         password_hash: String::new(),
         disabled: false,
+        levels: vec![],
     }
 }
 

@@ -8,14 +8,11 @@
 
 use permitdesk_domain::case::{CaseCommand, Decision};
 use permitdesk_domain::evaluation::*;
-use permitdesk_domain::ids::{CaseId, DepartmentCode, ItemCode, UserId};
+use permitdesk_domain::ids::{CaseId, DepartmentCode, ItemCode};
 use permitdesk_domain::time::{parse_local, to_local};
 use permitdesk_protocol::{
     DomainCommand, DomainEvent, EvaluationStatisticsResponse, Refusal, paths,
 };
-use permitdesk_server::attachments::sha256_hex;
-use permitdesk_server::store::PushEnv;
-use permitdesk_server::testing::ApiClient;
 use permitdesk_server::testing::fixtures::*;
 
 mod http_world;
@@ -25,33 +22,17 @@ use http_world::{World, t};
 impl World {
     /// The entity keys `who` pulls (from the start).
     async fn sees(&mut self, who: &str) -> Vec<String> {
-        let (c, _) = self.client(who).await;
-        let p = c.pull(0, None, None).await.unwrap();
-        let mut keys: Vec<String> = p
-            .events
-            .iter()
-            .map(|e| e.event.entity_key().to_owned())
-            .filter(|k| k.starts_with("evaluation:") || k.starts_with("complaint:"))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
+        self.sees_prefixed(who, &["evaluation:", "complaint:"])
+            .await
     }
 
     async fn evaluation(&self, id: &str) -> Evaluation {
         let events: Vec<EvaluationEvent> = self
-            .server
-            .state
-            .store
-            .entity_events(&format!("evaluation:{id}"))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| match serde_json::from_str(&e.json).unwrap() {
-                DomainEvent::Evaluation(s) => s.event,
-                other => panic!("{other:?}"),
+            .stored(&format!("evaluation:{id}"), |e| match e {
+                DomainEvent::Evaluation(s) => Some(s.event),
+                _ => None,
             })
-            .collect();
+            .await;
         Evaluation::replay(events.iter()).unwrap()
     }
 
@@ -77,42 +58,9 @@ impl World {
 
     /// Case C-1 of 市资规局 (ZGJ), accepted, signed at every level and completed (denied).
     async fn finished_case(&mut self) {
-        let store = self.server.state.store.clone();
-        let env = PushEnv {
-            reference: self.server.state.reference(),
-            rules: self.server.state.config.push_rules,
-            clock: self.server.state.clock.clone(),
-        };
-        let user = |id: &str| {
-            let store = store.clone();
-            let id = id.to_owned();
-            async move { store.user(&UserId::new(id)).await.unwrap().unwrap() }
-        };
-        let (applicant, window) = (user("applicant").await, user("window").await);
-        let form = {
-            let (c, _) = self.client("applicant").await;
-            let content = pdf("stamped form");
-            let sha = sha256_hex(&content);
-            let url = format!(
-                "{}/{sha}?offset=0&size={}",
-                paths::ATTACHMENTS,
-                content.len()
-            );
-            let st: permitdesk_protocol::UploadStatus =
-                ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content))
-                    .await
-                    .unwrap();
-            assert!(st.complete);
-            st.id
-        };
+        self.project_with_case().await;
         let at = self.now();
-        let mut d = Driver::new(store.as_ref(), env);
-        d.project_ready("P-1", &applicant, &window, at)
-            .await
-            .unwrap();
-        d.case_in_review("C-1", "P-1", &applicant, &window, &form, at)
-            .await
-            .unwrap();
+        let mut d = self.driver();
         let levels = permitdesk_server::sync::catalogue_terms(
             &self.server.state.reference().catalogue,
             &ItemCode::new(ITEM),
@@ -120,7 +68,7 @@ impl World {
         .unwrap()
         .review_levels;
         for (i, level) in levels.iter().enumerate() {
-            let r = user(&format!("reviewer-zgj-{}", i + 1)).await;
+            let r = self.user(&format!("reviewer-zgj-{}", i + 1)).await;
             d.apply(
                 &r,
                 case_cmd(
@@ -134,7 +82,7 @@ impl World {
             .await
             .unwrap();
         }
-        let last = user(&format!("reviewer-zgj-{}", levels.len())).await;
+        let last = self.user(&format!("reviewer-zgj-{}", levels.len())).await;
         d.apply(
             &last,
             case_cmd(

@@ -4,27 +4,15 @@
 
 use chrono::Utc;
 use permitdesk_domain::case::CaseCommand;
-use permitdesk_domain::ids::{AttachmentId, CategoryCode, FlowCode, ProjectId};
+use permitdesk_domain::ids::{CategoryCode, FlowCode, ProjectId};
 use permitdesk_domain::project::ProjectCommand;
-use permitdesk_protocol::{CommandOutcome, DomainEvent, PushRequest, paths};
-use permitdesk_server::attachments::sha256_hex;
+use permitdesk_protocol::{DomainEvent, paths};
 use permitdesk_server::testing::fixtures::*;
-use permitdesk_server::testing::{ApiClient, Backend, TestServer};
+use permitdesk_server::testing::{Backend, TestServer};
 
-async fn upload(c: &ApiClient, content: &[u8]) -> AttachmentId {
-    let sha = sha256_hex(content);
-    let url = format!(
-        "{}/{sha}?offset=0&size={}",
-        paths::ATTACHMENTS,
-        content.len()
-    );
-    let st: permitdesk_protocol::UploadStatus =
-        ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content.to_vec()))
-            .await
-            .unwrap();
-    assert!(st.complete);
-    AttachmentId::new(sha)
-}
+mod http_world;
+
+use http_world::{push_applied, upload};
 
 #[tokio::test]
 async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_its_share() {
@@ -53,20 +41,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
         ),
         envelope(2, project_cmd("P-1", ProjectCommand::Submit), now),
     ];
-    let r = applicant
-        .push(&PushRequest {
-            reference: Default::default(),
-            client_id: "pc-applicant".into(),
-            commands: a_cmds,
-        })
-        .await
-        .unwrap();
-    assert!(
-        r.results
-            .iter()
-            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
-        "{r:?}"
-    );
+    push_applied(&applicant, "pc-applicant", a_cmds).await;
     let w_cmds = vec![
         envelope(
             1,
@@ -90,20 +65,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
             now,
         ),
     ];
-    let r = window
-        .push(&PushRequest {
-            reference: Default::default(),
-            client_id: "pc-window".into(),
-            commands: w_cmds,
-        })
-        .await
-        .unwrap();
-    assert!(
-        r.results
-            .iter()
-            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
-        "{r:?}"
-    );
+    push_applied(&window, "pc-window", w_cmds).await;
     let a2 = vec![
         envelope(3, case_cmd("C-1", create_case("P-1", org)), now),
         envelope(
@@ -117,20 +79,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
             now,
         ),
     ];
-    let r = applicant
-        .push(&PushRequest {
-            reference: Default::default(),
-            client_id: "pc-applicant".into(),
-            commands: a2,
-        })
-        .await
-        .unwrap();
-    assert!(
-        r.results
-            .iter()
-            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
-        "{r:?}"
-    );
+    let r = push_applied(&applicant, "pc-applicant", a2).await;
     assert_eq!(r.last_mutation_id, 4);
     let w2 = vec![
         envelope(3, case_cmd("C-1", CaseCommand::Receive), now),
@@ -146,20 +95,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
             now,
         ),
     ];
-    let r = window
-        .push(&PushRequest {
-            reference: Default::default(),
-            client_id: "pc-window".into(),
-            commands: w2,
-        })
-        .await
-        .unwrap();
-    assert!(
-        r.results
-            .iter()
-            .all(|r| matches!(r.outcome, CommandOutcome::Applied { .. })),
-        "{r:?}"
-    );
+    push_applied(&window, "pc-window", w2).await;
 
     // The reviewer of ZGJ sees the case and its project; ZJJ and the other builder see nothing.
     let p = zgj.pull(0, None, Some("pc-zgj")).await.unwrap();

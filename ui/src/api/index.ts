@@ -7,8 +7,8 @@ import { t } from '../i18n'
 
 export type * from './types'
 
-/** Turn whatever a command rejected with into an `ApiError` (the shell sends one already). */
-export function toApiError(e: unknown): T.ApiError {
+/** Turn whatever a command rejected with into an `UiError` (the shell sends one already). */
+export function toApiError(e: unknown): T.UiError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const o = e as { code: T.ErrorCode; message: unknown; field?: unknown }
     return {
@@ -22,7 +22,7 @@ export function toApiError(e: unknown): T.ApiError {
   return { code: 'internal', message: t().errors.unknown, field: null }
 }
 
-export function isApiError(e: unknown): e is T.ApiError {
+export function isApiError(e: unknown): e is T.UiError {
   return !!e && typeof e === 'object' && 'code' in e && 'message' in e
 }
 
@@ -36,12 +36,12 @@ async function call<R>(cmd: string, req?: object): Promise<R> {
 
 // ---------------------------------------------------------------- session
 export const sessionInfo = () => call<T.SessionInfo>('session_info')
-export const login = (req: T.LoginRequest) => call<T.LoginResult>('login', req)
+export const login = (req: T.LoginRequest) => call<T.LoginOutcome>('login', req)
 export const rememberedPassword = () => call<string | null>('remembered_password')
 export const logout = () => call<null>('logout')
 
 // ---------------------------------------------------------------- sync / status
-export const status = () => call<T.Status>('status')
+export const status = () => call<T.StatusView>('status')
 export const syncNow = () => call<T.SyncReport>('sync_now')
 /** Work offline on purpose (the background sync pauses), and back. */
 export const goOffline = () => call<null>('go_offline')
@@ -56,16 +56,16 @@ export const EVENTS = {
   dataChanged: 'data-changed',
 } as const
 
-export const onSyncState = (f: (p: T.SyncStateEvent) => void): Promise<UnlistenFn> =>
-  listen<T.SyncStateEvent>(EVENTS.syncState, (e) => f(e.payload))
-export const onSyncProgress = (f: (p: T.SyncProgressEvent) => void): Promise<UnlistenFn> =>
-  listen<T.SyncProgressEvent>(EVENTS.syncProgress, (e) => f(e.payload))
+export const onSyncState = (f: (p: T.SyncState) => void): Promise<UnlistenFn> =>
+  listen<T.SyncState>(EVENTS.syncState, (e) => f(e.payload))
+export const onSyncProgress = (f: (p: T.SyncProgress) => void): Promise<UnlistenFn> =>
+  listen<T.SyncProgress>(EVENTS.syncProgress, (e) => f(e.payload))
 export const onDataChanged = (f: () => void): Promise<UnlistenFn> =>
   listen<Record<string, never>>(EVENTS.dataChanged, () => f())
 
 // ---------------------------------------------------------------- validation
 export const validate = (kind: T.ValidateKind, value: string) =>
-  call<T.ValidateResult>('validate', { kind, value })
+  call<T.Validation>('validate', { kind, value })
 
 // ---------------------------------------------------------------- catalogue
 export const catalogue = () => call<T.Catalogue>('catalogue')
@@ -74,34 +74,34 @@ export const catalogue = () => call<T.Catalogue>('catalogue')
 export const projects = () => call<T.Project[]>('projects')
 export const project = (id: string) => call<T.ProjectView>('project', { id })
 /** Registers a project; the new project's id is `created[0]`. */
-export const registerProject = (req: T.RegisterProjectRequest) =>
-  call<T.ActResult>('register_project', req)
+export const registerProject = (req: T.RegisterRequest) =>
+  call<T.ActOutcome>('register_project', req)
 export const submitProject = (project: string) =>
-  call<T.ActResult>('submit_project', { project })
+  call<T.ActOutcome>('submit_project', { project })
 export const chooseFlow = (project: string, flow: string) =>
-  call<T.ActResult>('choose_flow', { project, flow })
+  call<T.ActOutcome>('choose_flow', { project, flow })
 export const requestProjectCorrection = (project: string, problems: string[]) =>
-  call<T.ActResult>('request_project_correction', { project, problems })
+  call<T.ActOutcome>('request_project_correction', { project, problems })
 export const addWorks = (req: {
   project: string
   works_id: string
   name: string
   description: string
   area: string
-}) => call<T.ActResult>('add_works', req)
+}) => call<T.ActOutcome>('add_works', req)
 export const closeProject = (project: string, reason: string) =>
-  call<T.ActResult>('close_project', { project, reason })
+  call<T.ActOutcome>('close_project', { project, reason })
 
 // ---------------------------------------------------------------- applications and cases
 /** Creates the cases of an application; `created` = [application, ...cases]. */
-export const apply = (req: T.ApplyRequest) => call<T.ActResult>('apply', req)
+export const apply = (req: T.ApplyRequest) => call<T.ActOutcome>('apply', req)
 export const caseDetail = (id: string) => call<T.CaseDetail>('case_detail', { id })
 export const cases = () => call<T.Case[]>('cases')
 export const trail = (entity: 'case' | 'project' | 'consultation', id: string) =>
   call<T.TrailView>('trail', { entity, id })
 export const clockExplanation = (id: string) => call<T.ClockView>('clock_explanation', { id })
 export const caseAct = (id: string, action: T.CaseAction, opinion?: string) =>
-  call<T.ActResult>('case_act', opinion ? { case: id, action, opinion } : { case: id, action })
+  call<T.ActOutcome>('case_act', opinion ? { case: id, action, opinion } : { case: id, action })
 export const queue = () => call<T.QueueEntry[]>('queue')
 export const overview = () => call<T.Overview>('overview')
 
@@ -114,43 +114,46 @@ export const materialLibrary = () => call<T.LibraryEntry[]>('material_library')
 export const attachment = (id: string) => call<T.AttachmentBytes>('attachment', { id })
 
 // ---------------------------------------------------------------- documents
-export const documentPdf = (kind: T.DocumentKind, id: string) =>
-  call<T.DocumentPdf>('document', { kind, id })
-export const saveDocument = (kind: T.DocumentKind, id: string, path: string) =>
+export const documentPdf = (kind: T.PaperKind, id: string) =>
+  call<T.DocumentAnswer>('document', { kind, id })
+export const saveDocument = (kind: T.PaperKind, id: string, path: string) =>
   call<{ path: string }>('save_document', { kind, id, path })
 
 // ---------------------------------------------------------------- drafts
 export const saveDraft = (key: string, data: unknown) => call<null>('save_draft', { key, data })
 export const loadDraft = <D = unknown>(key: string) => call<D | null>('load_draft', { key })
-export const drafts = () => call<T.DraftInfo[]>('drafts')
+export const drafts = () => call<T.DraftEntry[]>('drafts')
 export const deleteDraft = (key: string) => call<boolean>('delete_draft', { key })
 
 // ---------------------------------------------------------------- other entities
-/** Any domain command (好差评, 整改, 建议投诉, 会商意见), decided locally first like every action. */
-export const actCommand = (req: T.CommandRequest) => call<T.ActResult>('act_command', req)
+/** The domain commands the UI sends as they are (好差评, 整改, 建议投诉, 会商, 中介服务委托),
+ * decided locally first like every action. Cases and projects have one way only: their typed
+ * actions above (`caseAct`, `submitProject`, ...), which the client turns into commands. */
+export const actCommand = (req: Omit<T.CommandRequest, 'command'> & { command: T.EntityCommand }) =>
+  call<T.ActOutcome>('act_command', req)
 export const evaluations = () => call<T.Evaluation[]>('evaluations')
 export const complaints = () => call<T.Complaint[]>('complaints')
 export const consultations = () => call<T.Consultation[]>('consultations')
 
 // ---------------------------------------------------------------- statistics (needs the server)
 export const statistics = <J = unknown>(req: T.StatisticsRequest) =>
-  call<T.StatisticsAnswer<J>>('statistics', req)
+  call<T.StatisticsAnswerOf<J>>('statistics', req)
 
 // ---------------------------------------------------------------- 中介服务超市 (offline)
 export const market = () => call<T.MarketCatalogue>('market')
 /** 中介服务委托 visible to this user. */
-export const commissions = () => call<T.Commission[]>('commissions')
+export const commissions = () => call<T.CommissionView[]>('commissions')
 /** 规划分区 (shipped data). */
 export const planningZones = () => call<T.PlanningZone[]>('planning_zones')
 
 // ---------------------------------------------------------------- 参考数据 (reform office; needs the server)
 /** The reference data in force: a version per kind, the calendar years covered, the warning. */
-export const referenceShow = () => call<T.ReferenceShow>('reference_show')
+export const referenceShow = () => call<T.ReferenceView>('reference_show')
 /** 系统通知 for this user (online): `after` is the cursor of the previous answer. */
 export const notifications = (after = 0) => call<T.NotificationsAnswer>('notifications', { after })
 /** Import a new version of one kind; `dry_run` shows what would change and changes nothing. */
-export const referenceImport = (req: T.ReferenceImportRequest) =>
-  call<T.ReferenceImportOutcome>('reference_import', req)
+export const referenceImport = (req: T.ImportRequest) =>
+  call<T.ImportOutcome>('reference_import', req)
 
 // ---------------------------------------------------------------- helpers
 

@@ -776,7 +776,8 @@ const zhCN = {
     rules: { lowest_price: '最低价', random_draw: '随机抽取', direct: '直接选择' } as Record<string, string>,
     /** The announced 选取方式 line written into 服务需求 when a competitive request is published. */
     ruleLine: { lowest_price: '选取方式：最低价', random_draw: '选取方式：随机抽取' },
-    deadlineFrom: '{from} 起 {days} 个工作日',
+    deadlineAt: '{at} 前',
+    deadlineProvisional: '{at} 前（暂定）',
     deadlineDays: '{days} 个工作日',
     badPrice: '报价应为大于零的金额（元，最多两位小数）',
     agencyRequired: '请选择中介机构',

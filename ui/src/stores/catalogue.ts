@@ -47,9 +47,3 @@ export function departmentShortName(code: string): string {
 export function flowName(code: string): string {
   return catalogueRef.value?.flows.find((f) => f.code === code)?.name ?? code
 }
-
-export function itemLimits(): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const i of catalogueRef.value?.items ?? []) out[i.code] = i.time_limit_working_days
-  return out
-}

@@ -1,7 +1,7 @@
 // One preview dialog for the whole app: a generated document (PDF from `document`), an
 // attachment (image or PDF from `attachment`), or PDF bytes already in hand (statistics).
 import { reactive } from 'vue'
-import type { DocumentKind } from '../api/types'
+import type { PaperKind } from '../api/types'
 
 export interface PdfSource {
   type: 'pdf'
@@ -15,13 +15,13 @@ export interface PdfSource {
 export const preview = reactive({
   open: false,
   source: null as
-    | { type: 'document'; kind: DocumentKind; id: string }
+    | { type: 'document'; kind: PaperKind; id: string }
     | { type: 'attachment'; id: string; name?: string }
     | PdfSource
     | null,
 })
 
-export function openDocument(kind: DocumentKind, id: string): void {
+export function openDocument(kind: PaperKind, id: string): void {
   preview.source = { type: 'document', kind, id }
   preview.open = true
 }

@@ -1,7 +1,7 @@
 // Sync state for the status bar: seeded from `status()`, then fed by the shell's events.
 import { reactive } from 'vue'
 import * as api from '../api'
-import type { SyncPhase, SyncStateEvent, SyncProgressEvent } from '../api/types'
+import type { SyncPhase, SyncState, SyncProgress } from '../api/types'
 
 export const syncState = reactive({
   online: false,
@@ -16,7 +16,7 @@ export const syncState = reactive({
   dataVersion: 0,
 })
 
-export function applySyncState(p: SyncStateEvent): void {
+export function applySyncState(p: SyncState): void {
   syncState.online = p.online
   syncState.syncing = p.syncing
   if (p.offline_mode !== undefined) syncState.offlineMode = p.offline_mode
@@ -27,7 +27,7 @@ export function applySyncState(p: SyncStateEvent): void {
   if (!p.syncing) syncState.progress = null
 }
 
-export function applyProgress(p: SyncProgressEvent): void {
+export function applyProgress(p: SyncProgress): void {
   syncState.progress = { phase: p.phase, done: p.done, total: p.total }
 }
 

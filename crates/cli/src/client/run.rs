@@ -15,9 +15,8 @@ use permitdesk_client::{ClientError, Profile};
 use permitdesk_domain::case::CorrectionPoint;
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::*;
-use permitdesk_domain::project::{Area, ProjectCommand as PCmd, Works};
 use permitdesk_domain::time::{format_minute, from_local, parse_local, to_local};
-use permitdesk_protocol::{DomainCommand, EntityRef};
+use permitdesk_protocol::DomainCommand;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -311,14 +310,7 @@ fn consultation(p: &mut Profile, c: ConsultationCommand, out: &Output) -> Result
     use permitdesk_domain::consultation::ConsultationId;
     match c {
         ConsultationCommand::List => {
-            let mut list = Vec::new();
-            for e in p.store().entities().map_err(client_err)? {
-                if let EntityRef::Consultation(id) = e
-                    && let Some(c) = p.store().consultation(&id).map_err(client_err)?
-                {
-                    list.push(c);
-                }
-            }
+            let list = reads::consultations(p.store()).map_err(client_err)?;
             out.print(&list, || {
                 list.iter()
                     .map(|c| format!("{} {:?}\n", c.id, c.state))
@@ -359,12 +351,8 @@ fn document(p: &Profile, a: DocumentArgs, out: &Output) -> Result<(), CliError> 
         ))
     })?;
     let paper = render(p, kind, &a.id).map_err(client_err)?;
-    let mut path = a.out.unwrap_or_else(|| std::path::PathBuf::from("."));
-    if path.is_dir() {
-        path = path.join(&paper.file_name);
-    }
-    std::fs::write(&path, &paper.pdf)
-        .map_err(|e| CliError::Io(format!("{}：{e}", path.display())))?;
+    let target = a.out.unwrap_or_else(|| std::path::PathBuf::from("."));
+    let path = ops::save_file(&target, &paper.file_name, &paper.pdf).map_err(client_err)?;
     #[derive(Serialize)]
     struct Written<'a> {
         #[serde(flatten)]
@@ -666,15 +654,12 @@ fn parse_contact(s: &str) -> Result<ops::ContactInput, CliError> {
 }
 
 fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliError> {
+    use ops::ProjectAction as PA;
     let pid = |s: &str| ProjectId::new(s.trim());
-    let on = |id: &str, command: PCmd| {
-        vec![(
-            DomainCommand::Project {
-                project: ProjectId::new(id.trim()),
-                command,
-            },
-            vec![],
-        )]
+    let on = |id: &str, action: PA| -> Result<ops::Commands, CliError> {
+        let command = ops::project_command(&*catalogue(p)?, id, action)
+            .map_err(|e| CliError::Usage(e.message))?;
+        Ok(vec![(command, vec![])])
     };
     let (commands, opts, created) = match c {
         ProjectCommand::Show { project } => {
@@ -741,33 +726,18 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
                 .map_err(|e| CliError::Usage(e.message))?;
             (vec![(command, vec![])], a.act.clone(), vec![id.to_string()])
         }
-        ProjectCommand::Submit { project, act } => (on(&project, PCmd::Submit), act, vec![]),
+        ProjectCommand::Submit { project, act } => (on(&project, PA::Submit)?, act, vec![]),
         ProjectCommand::RequestCorrection {
             project,
             problems,
             act,
         } => (
-            on(&project, PCmd::RequestCorrection { problems }),
+            on(&project, PA::RequestCorrection { problems })?,
             act,
             vec![],
         ),
         ProjectCommand::ChooseFlow { project, flow, act } => {
-            let cat = catalogue(p)?;
-            let flow = FlowCode::new(flow.trim());
-            let f = cat
-                .flow(&flow)
-                .ok_or_else(|| CliError::Usage(format!("事项目录中没有审批流程 {flow}")))?;
-            (
-                on(
-                    &project,
-                    PCmd::ChooseFlow {
-                        flow: flow.clone(),
-                        category: f.category.clone(),
-                    },
-                ),
-                act,
-                vec![],
-            )
+            (on(&project, PA::ChooseFlow { flow })?, act, vec![])
         }
         ProjectCommand::AddWorks {
             project,
@@ -777,38 +747,34 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
             area,
             act,
         } => {
-            let works = Works {
-                id: WorksId::new(works_id.trim()),
+            let action = PA::AddWorks {
+                works_id,
                 name,
                 description,
-                building_area: Area::parse(&area).map_err(CliError::usage)?,
+                area,
             };
-            (on(&project, PCmd::AddWorks { works }), act, vec![])
+            (on(&project, action)?, act, vec![])
         }
         ProjectCommand::Close {
             project,
             reason,
             act,
-        } => (on(&project, PCmd::Close { reason }), act, vec![]),
+        } => (on(&project, PA::Close { reason })?, act, vec![]),
     };
     act_all(p, commands, &opts, created, out)
 }
 
 fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
-    let user = p
-        .store()
-        .sync_state()
-        .map_err(client_err)?
-        .user
-        .ok_or_else(|| CliError::Usage("尚未登录".to_owned()))?;
     let as_of = match &a.as_of {
-        Some(s) => from_local(
-            parse_local(s)
-                .ok_or_else(|| CliError::Usage(format!("时间“{s}”应为 YYYY-MM-DDTHH:MM")))?,
-        ),
-        None => p.corrected_now().map_err(client_err)?,
+        Some(s) => Some(from_local(parse_local(s).ok_or_else(|| {
+            CliError::Usage(format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"))
+        })?)),
+        None => None,
     };
-    let list = reads::queue(p.store(), &user, as_of).map_err(client_err)?;
+    let list = reads::my_queue(p, as_of).map_err(|e| match e {
+        ClientError::NotLoggedIn => CliError::Usage("尚未登录".to_owned()),
+        other => client_err(other),
+    })?;
     out.print(&list, || {
         if list.is_empty() {
             return "没有待办办件".to_owned();
@@ -840,10 +806,11 @@ fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
 
 fn trail(p: &Profile, a: TrailArgs, out: &Output) -> Result<(), CliError> {
     let entity = match (&a.case, &a.project) {
-        (Some(c), _) => EntityRef::Case(case_id(c)),
-        (None, Some(pr)) => EntityRef::Project(ProjectId::new(pr.trim())),
+        (Some(c), _) => reads::entity_ref("case", c),
+        (None, Some(pr)) => reads::entity_ref("project", pr),
         (None, None) => return Err(CliError::Usage("需要办件编号或 --project".to_owned())),
-    };
+    }
+    .map_err(client_err)?;
     let t = reads::trail(p.store(), &entity).map_err(client_err)?;
     if t.events.is_empty() {
         return Err(CliError::Invalid(format!(
@@ -857,29 +824,11 @@ fn trail(p: &Profile, a: TrailArgs, out: &Output) -> Result<(), CliError> {
             let (seq, what) = match &e.event {
                 permitdesk_protocol::DomainEvent::Case(x) => (
                     x.seq,
-                    format!(
-                        "{} {}（{}）{}",
-                        format_minute(to_local(x.event.at)),
-                        x.event.actor.name,
-                        x.event.actor.role.label(),
-                        serde_json::to_value(&x.event.change)
-                            .ok()
-                            .and_then(|v| v["change"].as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    ),
+                    super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
                 ),
                 permitdesk_protocol::DomainEvent::Consultation(x) => (
                     x.seq,
-                    format!(
-                        "{} {}（{}）{}",
-                        format_minute(to_local(x.event.at)),
-                        x.event.actor.name,
-                        x.event.actor.role.label(),
-                        serde_json::to_value(&x.event.change)
-                            .ok()
-                            .and_then(|v| v["change"].as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    ),
+                    super::evaluation::trail_line(x.event.at, &x.event.actor, &x.event.change),
                 ),
                 permitdesk_protocol::DomainEvent::Evaluation(x) => (
                     x.seq,

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// A file kept locally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CachedAttachment {
     pub id: AttachmentId,
     pub size: u64,
@@ -22,6 +23,7 @@ pub struct CachedAttachment {
 
 /// Where an upload stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UploadState {
     Queued,
@@ -55,6 +57,7 @@ impl UploadState {
 
 /// One file of the upload queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UploadEntry {
     pub id: AttachmentId,
     pub size: u64,
@@ -159,20 +162,9 @@ impl Store {
         } else {
             "SELECT id, size, uploaded, state, error, queued_at FROM uploads WHERE state IN ('queued', 'partial') ORDER BY queued_at, id"
         };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
+        type Row = (String, i64, i64, String, Option<String>, String);
         let mut out = Vec::new();
-        for r in rows {
-            let (id, size, uploaded, state, error, at) = r?;
+        for (id, size, uploaded, state, error, at) in super::rows::<Row>(&self.conn, sql, [])? {
             out.push(UploadEntry {
                 id: AttachmentId::new(id),
                 size: to_u64(size),

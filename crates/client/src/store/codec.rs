@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 /// The same fields, in the same order, as the domain's canonical encoding.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct Canonical<'a, E> {
     entity: &'a str,
     seq: u64,

@@ -245,6 +245,7 @@ pub(crate) fn entity_of_key(key: &str) -> Option<EntityRef> {
 
 /// One event of a trail as stored locally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoredEvent {
     pub server_seq: u64,
     pub received_at: DateTime<Utc>,
@@ -498,6 +499,20 @@ fn live_commands(conn: &Connection, key: &str) -> Result<Vec<(u64, CommandEnvelo
         ));
     }
     Ok(out)
+}
+
+/// [`recompute_view`] of each entity once.
+pub(crate) fn recompute_views(
+    conn: &Connection,
+    refs: &ReferenceSet,
+    mut entities: Vec<EntityRef>,
+) -> Result<()> {
+    entities.sort();
+    entities.dedup();
+    for e in &entities {
+        recompute_view(conn, refs, e)?;
+    }
+    Ok(())
 }
 
 /// Recompute an entity's view: its confirmed state with every live outbox command re-decided

@@ -46,6 +46,7 @@ impl std::fmt::Debug for Store {
 
 /// Where the client stands with the server.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncState {
     /// A stable id of this installation (not secret), sent with every push.
     pub client_id: String,
@@ -95,6 +96,17 @@ pub(crate) fn to_i64(v: u64) -> i64 {
 
 pub(crate) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
+}
+
+/// Every row of `sql` as a tuple of SQL values; the caller turns each into its own type (where
+/// a value that does not decode is a [`ClientError`]).
+pub(crate) fn rows<T>(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<T>>
+where
+    T: for<'a> TryFrom<&'a rusqlite::Row<'a>, Error = rusqlite::Error>,
+{
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| T::try_from(r))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
 impl Store {
@@ -174,6 +186,7 @@ impl Store {
                 role: user.role,
                 department: user.department,
                 organisation: user.organisation,
+                levels: user.levels,
             }))
     }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 /// Where a queued command stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
     /// Not yet acknowledged by the server.
@@ -38,6 +39,7 @@ impl OutboxStatus {
 
 /// One row of the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutboxEntry {
     pub envelope: CommandEnvelope,
     pub entity: String,
@@ -49,6 +51,7 @@ pub struct OutboxEntry {
 
 /// A command the server refused, kept until the user dismisses it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusalEntry {
     pub mutation_id: u64,
     pub entity: String,
@@ -61,6 +64,7 @@ pub struct RefusalEntry {
 
 /// What became of a command, for `status` and for checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandLogEntry {
     pub mutation_id: u64,
     pub entity: String,
@@ -183,21 +187,10 @@ impl Store {
 
     /// The whole outbox, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT envelope, entity, status, local_conflict, queued_at FROM outbox ORDER BY mutation_id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
+        type Row = (String, String, String, Option<String>, String);
+        let sql = "SELECT envelope, entity, status, local_conflict, queued_at FROM outbox ORDER BY mutation_id";
         let mut out = Vec::new();
-        for r in rows {
-            let (env, entity, status, conflict, at) = r?;
+        for (env, entity, status, conflict, at) in super::rows::<Row>(&self.conn, sql, [])? {
             out.push(OutboxEntry {
                 envelope: serde_json::from_str(&env)?,
                 entity,
@@ -290,11 +283,7 @@ impl Store {
             "UPDATE sync_state SET last_mutation_acked = max(last_mutation_acked, ?1) WHERE id = 1",
             params![to_i64(last_mutation_id)],
         )?;
-        touched.sort();
-        touched.dedup();
-        for e in &touched {
-            entities::recompute_view(&tx, &refs, e)?;
-        }
+        entities::recompute_views(&tx, &refs, touched)?;
         tx.commit()?;
         Ok(())
     }
@@ -364,33 +353,17 @@ impl Store {
                 touched.push(e);
             }
         }
-        touched.sort();
-        touched.dedup();
-        for e in &touched {
-            entities::recompute_view(&tx, &refs, e)?;
-        }
+        entities::recompute_views(&tx, &refs, touched)?;
         tx.commit()?;
         Ok(moved)
     }
 
     /// Refusals the user has not dismissed, newest first.
     pub fn refusals(&self) -> Result<Vec<RefusalEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT mutation_id, entity, envelope, refusal, message, refused_at FROM refusals WHERE dismissed = 0 ORDER BY mutation_id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
+        type Row = (i64, String, String, String, String, String);
+        let sql = "SELECT mutation_id, entity, envelope, refusal, message, refused_at FROM refusals WHERE dismissed = 0 ORDER BY mutation_id DESC";
         let mut out = Vec::new();
-        for r in rows {
-            let (id, entity, env, refusal, message, at) = r?;
+        for (id, entity, env, refusal, message, at) in super::rows::<Row>(&self.conn, sql, [])? {
             out.push(RefusalEntry {
                 mutation_id: to_u64(id),
                 entity,
@@ -413,21 +386,10 @@ impl Store {
 
     /// The outcome of every command the server answered, oldest first.
     pub fn command_log(&self) -> Result<Vec<CommandLogEntry>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT mutation_id, entity, action, outcome, detail, at FROM command_log ORDER BY mutation_id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
+        type Row = (i64, String, String, String, Option<String>, String);
+        let sql = "SELECT mutation_id, entity, action, outcome, detail, at FROM command_log ORDER BY mutation_id";
         let mut out = Vec::new();
-        for r in rows {
-            let (id, entity, action, outcome, detail, at) = r?;
+        for (id, entity, action, outcome, detail, at) in super::rows::<Row>(&self.conn, sql, [])? {
             out.push(CommandLogEntry {
                 mutation_id: to_u64(id),
                 entity,

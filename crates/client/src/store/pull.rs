@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// What one page of a pull changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IngestReport {
     /// New events verified and stored.
     pub events: u64,

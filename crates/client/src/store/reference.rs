@@ -29,6 +29,7 @@ pub fn bootstrap_reference() -> Result<ReferenceSet> {
 
 /// What the store holds of one kind of reference data (without its text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoredReference {
     pub kind: ReferenceKind,
     /// The name a user reads (工作日历, 审批事项目录, ...).
@@ -210,11 +211,7 @@ impl Store {
                 entities_live.push(e);
             }
         }
-        entities_live.sort();
-        entities_live.dedup();
-        for e in &entities_live {
-            entities::recompute_view(&tx, &refs, e)?;
-        }
+        entities::recompute_views(&tx, &refs, entities_live)?;
         tx.commit()?;
         Ok(changed)
     }

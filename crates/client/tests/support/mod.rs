@@ -76,6 +76,16 @@ pub struct TestClient {
 }
 
 impl TestClient {
+    /// Act as this user (decided locally first); the test fails if the domain refuses.
+    pub fn act(&mut self, command: DomainCommand) -> permitdesk_protocol::CommandEnvelope {
+        self.profile.act(command, None, vec![]).unwrap()
+    }
+
+    /// Sync with the harness's server.
+    pub fn sync(&mut self, h: &Harness) -> permitdesk_client::engine::SyncReport {
+        self.profile.sync_with(&h.transport(), opts()).unwrap()
+    }
+
     pub fn reopen(&mut self) {
         let creds: Arc<dyn permitdesk_client::credentials::CredentialStore> = self.creds.clone();
         self.profile = Profile::open(self.dir.path(), creds, self.clock.clone()).unwrap();
@@ -87,13 +97,18 @@ pub fn client(h: &Harness, user: &str, skew: Duration) -> TestClient {
 }
 
 pub fn client_with_clock(h: &Harness, user: &str, clock: Arc<dyn Clock>) -> TestClient {
+    client_on(&h.server, user, clock)
+}
+
+/// A fresh profile logged in to `server` as `user`.
+pub fn client_on(server: &TestServer, user: &str, clock: Arc<dyn Clock>) -> TestClient {
     let dir = tempfile::tempdir().unwrap();
     let creds = Arc::new(MemoryCredentials::default());
     let mut profile = Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
     profile
         .login(
-            &h.server.base_url,
-            &ServerTrust::Pinned(h.server.fingerprint.clone()),
+            &server.base_url,
+            &ServerTrust::Pinned(server.fingerprint.clone()),
             user,
             DEMO_PASSWORD,
         )

@@ -24,6 +24,7 @@ pub const MAX_TIME_LIMIT_WORKING_DAYS: u32 = 365;
 /// Treat a loaded catalogue as read-only: lookups use indexes built on load (a lookup still
 /// answers correctly if the vectors were changed, only more slowly).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "CatalogueData")]
 pub struct Catalogue {
     /// 目录版本号, e.g. "2026.1". A case records it at acceptance 受理.
@@ -47,6 +48,7 @@ pub struct Catalogue {
 /// The plain data of a catalogue, without indexes. [`Catalogue::from_data`] validates it; this is
 /// also the shape of a catalogue in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogueData {
     pub version: String,
     pub province_code: String,
@@ -59,6 +61,7 @@ pub struct CatalogueData {
 
 /// 审批部门 / 市政公用服务单位 / 中介服务超市: whoever handles items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Department {
     /// 部门编码.
     pub code: DepartmentCode,
@@ -74,6 +77,7 @@ pub struct Department {
 
 /// 部门类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DepartmentKind {
     /// 政府部门 (审批部门).
@@ -86,6 +90,7 @@ pub enum DepartmentKind {
 
 /// 审批服务事项: one entry of the catalogue, as its 办事指南 describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CatalogueItem"))]
 pub struct Item {
     /// 事项编码.
     pub code: ItemCode,
@@ -113,6 +118,7 @@ pub struct Item {
 
 /// 事项类型 (seed 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// 行政审批 (行政许可).
@@ -150,6 +156,7 @@ impl ItemKind {
 
 /// 审批阶段. Numbers 0-4 and 5 (并行推进) follow the national SPGL tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// 0 策划生成 (seed 5).
@@ -224,6 +231,7 @@ impl fmt::Display for Stage {
 
 /// 申请材料 as the 办事指南 lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaterialRequirement {
     /// 材料名称.
     pub name: String,
@@ -242,6 +250,7 @@ pub struct MaterialRequirement {
 
 /// 必要性: 必要 or 情形要件.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Necessity {
     /// 必要.
@@ -252,6 +261,7 @@ pub enum Necessity {
 
 /// 材料形式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialForm {
     /// 原件.
@@ -264,6 +274,7 @@ pub enum MaterialForm {
 
 /// 材料载体.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Medium {
     /// 电子.
@@ -276,6 +287,7 @@ pub enum Medium {
 
 /// 收费标准.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Fee {
     /// 不收费.
@@ -288,6 +300,7 @@ pub enum Fee {
 
 /// 市政公用服务 (seed 8): which service, which phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UtilityService {
     pub service: UtilityKind,
     pub phase: UtilityPhase,
@@ -295,6 +308,7 @@ pub struct UtilityService {
 
 /// The seven 市政公用服务 of seed 8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UtilityKind {
     /// 供水.
@@ -339,6 +353,7 @@ impl UtilityKind {
 
 /// 市政公用服务的办理环节 (seed 8.1, 8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UtilityPhase {
     /// 报装受理.
@@ -358,6 +373,7 @@ impl UtilityPhase {
 
 /// 项目分类 (seed 12 lists five; the sixth is 社会投资小型低风险项目).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectCategory {
     /// 项目分类编码.
     pub code: CategoryCode,
@@ -369,6 +385,7 @@ pub struct ProjectCategory {
 
 /// 投资类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Investment {
     /// 政府投资.
@@ -380,6 +397,7 @@ pub enum Investment {
 /// 审批流程: the items of each stage for a project category. The window operator picks one
 /// when registering a project, and the one-time notice 一次性告知单 is printed from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalFlow {
     /// 审批流程编码.
     pub code: FlowCode,
@@ -391,6 +409,7 @@ pub struct ApprovalFlow {
 
 /// 流程阶段: the items of one stage of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FlowStage {
     pub stage: Stage,
     pub items: Vec<FlowItem>,
@@ -398,6 +417,7 @@ pub struct FlowStage {
 
 /// 流程事项: an item in a flow, required (必办) or conditional (情形办理).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FlowItem {
     pub item: ItemCode,
     pub required: bool,

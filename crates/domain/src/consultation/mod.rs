@@ -41,6 +41,7 @@ pub const DEEMED_CONSENT_OPINION: &str = "逾期未回复，视为同意";
 
 /// 策划生成项目编号: the id of a planning record (made outside the domain, like every id).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct ConsultationId(pub String);
 
@@ -61,6 +62,7 @@ impl fmt::Display for ConsultationId {
 
 /// Where the project was registered for planning (seed 5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanningChannel {
     /// 储备库, by 市发改委.
@@ -83,6 +85,7 @@ impl PlanningChannel {
 
 /// The two lead departments of stage 0 (seed 5.1), by code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanningLeads {
     /// 市发改委: registers into the reserve and implementation libraries.
     pub development: DepartmentCode,
@@ -112,6 +115,7 @@ impl PlanningLeads {
 
 /// 合规性审查结论.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "conclusion")]
 pub enum ComplianceConclusion {
     /// 符合规划.
@@ -122,6 +126,7 @@ pub enum ComplianceConclusion {
 
 /// A department's answer in the joint consultation (seed 5.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ConsultationAnswer"))]
 #[serde(rename_all = "snake_case", tag = "answer")]
 pub enum Answer {
     /// 同意, with the project's construction conditions 建设条件 and the intermediary or review
@@ -136,6 +141,7 @@ pub enum Answer {
 
 /// How an invited department's reply came about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ReplyKind {
     Answered {
@@ -161,6 +167,7 @@ impl ReplyKind {
 
 /// One department's reply, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reply {
     pub kind: ReplyKind,
     pub by: Actor,
@@ -171,6 +178,7 @@ pub struct Reply {
 
 /// 征求意见: one invited department and its reply, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Invitation {
     pub department: DepartmentCode,
     pub reply: Option<Reply>,
@@ -178,6 +186,7 @@ pub struct Invitation {
 
 /// The recorded compliance review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplianceRecord {
     pub findings: Vec<ZoneFinding>,
     pub conclusion: ComplianceConclusion,
@@ -190,6 +199,7 @@ pub struct ComplianceRecord {
 
 /// 策划生成结果.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum PlanningOutcome {
     /// 策划生成完成: pushed back to 多规合一 and the implementation library with the summarised
@@ -201,6 +211,7 @@ pub enum PlanningOutcome {
 
 /// 意见汇总 as computed from the replies.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpinionSummary {
     pub consented: Vec<DepartmentCode>,
     pub not_involved: Vec<DepartmentCode>,
@@ -214,6 +225,7 @@ pub struct OpinionSummary {
 
 /// 策划生成状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationState {
     /// 已登记.
@@ -268,6 +280,7 @@ impl fmt::Display for ConsultationState {
 
 /// A command on a planning record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ConsultationCommand {
     /// 登记项目 (seed 5.2).
@@ -329,6 +342,7 @@ pub enum ConsultationCommand {
 
 /// What a command is, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationAction {
     Register,
@@ -417,6 +431,7 @@ impl ConsultationCommand {
 
 /// One recorded change of a planning record: who, when, what, with opinion and attachments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsultationEvent {
     pub consultation: ConsultationId,
     pub at: Timestamp,
@@ -428,6 +443,7 @@ pub struct ConsultationEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum ConsultationChange {
     Registered {
@@ -478,6 +494,7 @@ pub enum ConsultationChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ConsultationError {
     #[error("策划项目尚未登记，只能先登记")]
@@ -555,6 +572,7 @@ pub enum ConsultationReplayError {
 
 /// A planning record: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consultation {
     pub id: ConsultationId,
     pub channel: PlanningChannel,

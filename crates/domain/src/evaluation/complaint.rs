@@ -21,6 +21,7 @@ string_id!(
 
 /// 建议 or 投诉.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintKind {
     /// 建议: how the reform could work better.
@@ -40,6 +41,7 @@ impl ComplaintKind {
 
 /// 办理状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintState {
     /// 待分办: waiting for the reform office.
@@ -71,6 +73,7 @@ impl fmt::Display for ComplaintState {
 
 /// What is asked of a suggestion or complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ComplaintCommand {
     /// 提交: by an applicant, for its organisation.
@@ -95,6 +98,7 @@ pub enum ComplaintCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintAction {
     Submit,
@@ -151,6 +155,7 @@ impl ComplaintCommand {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplaintEvent {
     pub complaint: ComplaintId,
     pub at: Timestamp,
@@ -159,6 +164,7 @@ pub struct ComplaintEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum ComplaintChange {
     Submitted {
@@ -183,6 +189,7 @@ pub enum ComplaintChange {
 
 /// 分办记录.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Assignment {
     pub department: DepartmentCode,
     pub limit_working_days: u32,
@@ -192,6 +199,7 @@ pub struct Assignment {
 
 /// 答复.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ComplaintAnswer"))]
 pub struct Answer {
     pub text: String,
     pub at: Timestamp,
@@ -200,6 +208,7 @@ pub struct Answer {
 
 /// A suggestion or complaint: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complaint {
     pub id: ComplaintId,
     pub kind: ComplaintKind,
@@ -220,6 +229,7 @@ pub struct Complaint {
 
 /// Why a complaint command was refused, or a read not allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ComplaintError {
     #[error("尚无该建议投诉，只能先提交")]

@@ -31,6 +31,7 @@ use std::fmt;
 
 /// 评价等级 (国办发〔2019〕51号; GB/T 39734-2020 7.3): five levels, the last two are 差评.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RatingLevel"))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// 非常满意 ★★★★★
@@ -93,6 +94,7 @@ impl fmt::Display for Level {
 
 /// 评价渠道: 网上服务“一事一评” and 现场服务“一次一评” (GB/T 39734-2020).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 一事一评: one rating per case handled online.
@@ -131,6 +133,7 @@ impl Channel {
 /// 评价指标: the national second-level indicators (线上: 办事效率, 办事指南精确度, 办事便捷度,
 /// 平台操作性; 线下: 服务效率, 服务水平, 服务态度), each rated on the five levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     /// 办事效率 (online).
@@ -193,6 +196,7 @@ impl fmt::Display for Dimension {
 
 /// One indicator's level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionScore {
     pub dimension: Dimension,
     pub level: Level,
@@ -202,6 +206,7 @@ macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -234,6 +239,7 @@ string_id!(
 
 /// 评价对象: a case (online) or a window visit, with the department that answers for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "subject")]
 pub enum RatingSubject {
     Case {
@@ -298,6 +304,7 @@ impl RatingSubject {
 
 /// Rules a city sets: how long a department has to rectify a bad rating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationPolicy {
     /// 差评整改时限, working days from the rating. Local rules differ (5 to 15 days).
     pub rectification_working_days: u32,
@@ -313,6 +320,7 @@ impl Default for EvaluationPolicy {
 
 /// What is asked of an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum EvaluationCommand {
     /// 评价: the overall level (整体满意度), indicators of the channel, and a comment.
@@ -341,6 +349,7 @@ pub enum EvaluationCommand {
 
 /// The kind of an evaluation command, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EvaluationAction {
     Rate,
@@ -427,6 +436,7 @@ impl EvaluationCommand {
 
 /// One recorded change of an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationEvent {
     pub evaluation: EvaluationId,
     pub at: Timestamp,
@@ -436,6 +446,7 @@ pub struct EvaluationEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum EvaluationChange {
     Rated {
@@ -473,6 +484,7 @@ pub enum EvaluationChange {
 
 /// 整改状态: pending -> rectifying -> done | cannot_rectify; an upheld appeal annuls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RectificationStatus {
     /// 待整改.
@@ -515,6 +527,7 @@ impl fmt::Display for RectificationStatus {
 
 /// 回访记录.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Callback {
     pub at: Timestamp,
     pub by: Actor,
@@ -524,6 +537,7 @@ pub struct Callback {
 
 /// 差评整改.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rectification {
     pub department: DepartmentCode,
     pub limit_working_days: u32,
@@ -559,6 +573,7 @@ impl Rectification {
 
 /// 申诉.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Appeal {
     pub reason: String,
     pub at: Timestamp,
@@ -568,6 +583,7 @@ pub struct Appeal {
 
 /// 申诉复核结果.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppealDecision {
     pub upheld: bool,
     pub reason: String,
@@ -577,6 +593,7 @@ pub struct AppealDecision {
 
 /// A rating and what followed it: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evaluation {
     pub id: EvaluationId,
     pub subject: RatingSubject,
@@ -594,6 +611,7 @@ pub struct Evaluation {
 
 /// Why an evaluation command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum EvaluationError {
     #[error("尚无该评价，只能先评价")]

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Ratings per level, in [`Level::ALL`] order (非常满意 first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LevelCounts {
     pub counts: [usize; 5],
 }
@@ -63,6 +64,7 @@ impl LevelCounts {
 
 /// Rectifications of a department's bad ratings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RectificationCounts {
     pub pending: usize,
     pub rectifying: usize,
@@ -82,6 +84,7 @@ pub struct RectificationCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepartmentRatings {
     pub department: DepartmentCode,
     pub name: String,
@@ -93,6 +96,7 @@ pub struct DepartmentRatings {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionRatings {
     pub dimension: Dimension,
     pub levels: LevelCounts,
@@ -100,6 +104,7 @@ pub struct DimensionRatings {
 
 /// 好差评统计.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationStatistics {
     pub period: Option<Period>,
     /// Valid ratings.
@@ -199,6 +204,7 @@ pub fn evaluation_statistics(
 
 /// Complaints of one department (by the current assignment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepartmentComplaints {
     pub department: DepartmentCode,
     pub name: String,
@@ -215,6 +221,7 @@ pub struct DepartmentComplaints {
 
 /// 建议投诉统计.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplaintStatistics {
     pub period: Option<Period>,
     pub suggestions: usize,

@@ -51,6 +51,7 @@ pub enum ExchangeError {
 
 /// The SPGL tables of one batch.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tables {
     #[serde(rename = "SPGL_XMJBXXB")]
     pub projects: Vec<ProjectRow>,
@@ -88,6 +89,7 @@ pub const TABLE_NAMES: [&str; 9] = [
 /// An incremental export: the rows touched after `since` (all rows when `None`), up to `up_to`,
 /// which the caller keeps as the `since` of the next export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Batch {
     pub since: Option<Timestamp>,
     pub up_to: Option<Timestamp>,
@@ -96,6 +98,7 @@ pub struct Batch {
 
 /// One case as the tables tell it: what an import reconstructs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseSummary {
     pub case: CaseId,
     pub project_code: String,

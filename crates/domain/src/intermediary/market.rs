@@ -12,6 +12,7 @@ pub const DEMO_MARKET_TOML: &str = include_str!("../../data/intermediary/harbin-
 
 /// 中介服务超市目录: one version of the public catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct MarketCatalogue {
     pub version: String,
@@ -21,6 +22,7 @@ pub struct MarketCatalogue {
 
 /// One intermediary service or technical review offered in the market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceListing {
     /// 事项编码, as in the approval catalogue.
@@ -40,6 +42,7 @@ pub struct ServiceListing {
 
 /// 中介服务机构.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// 统一社会信用代码; the agency's organisation id is this code.
@@ -51,6 +54,7 @@ pub struct Agency {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct AgencyContact {
     pub person: String,
@@ -59,6 +63,7 @@ pub struct AgencyContact {
 
 /// 资质: what it entitles the agency to take on, and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Qualification {
     pub name: String,

@@ -27,6 +27,7 @@ use std::fmt;
 
 /// 委托编号.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct CommissionId(pub String);
 
@@ -47,6 +48,7 @@ impl fmt::Display for CommissionId {
 
 /// Who pays, hence who commissions (seed 9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     /// 政府采购: the competent department commissions.
@@ -57,6 +59,7 @@ pub enum Payer {
 
 /// How the agency was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionMode {
     /// 主管部门委托.
@@ -69,6 +72,7 @@ pub enum CommissionMode {
 
 /// The service's terms fixed at commissioning, so later market edits do not change them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceTerms {
     pub market_version: String,
     pub item: ItemCode,
@@ -81,6 +85,7 @@ pub struct ServiceTerms {
 
 /// 选取规则 of a competitive selection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum SelectionRule {
     /// 最低价: ties go to the earlier quote.
@@ -104,6 +109,7 @@ impl SelectionRule {
 
 /// 报价.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quote {
     pub agency: OrganisationId,
     /// 报价, in fen.
@@ -116,6 +122,7 @@ pub struct Quote {
 
 /// How a delivered report was received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum DeliveryOutcome {
     /// 申请人认可.
@@ -130,6 +137,7 @@ pub enum DeliveryOutcome {
 
 /// 成果报告 as delivered, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Delivery {
     pub report: AttachmentId,
     pub summary: String,
@@ -139,6 +147,7 @@ pub struct Delivery {
 
 /// 成果应用: an approval case that uses the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultShare {
     pub case: CaseId,
     pub item: ItemCode,
@@ -148,6 +157,7 @@ pub struct ResultShare {
 
 /// 委托状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionState {
     /// 竞价中: the request is published; qualified agencies quote.
@@ -196,6 +206,7 @@ impl fmt::Display for CommissionState {
 
 /// A command on a commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum CommissionCommand {
     /// 政府采购: the competent department commissions an agency for the applicant.
@@ -245,6 +256,7 @@ pub enum CommissionCommand {
 
 /// What a command is, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionAction {
     CommissionByDepartment,
@@ -343,6 +355,7 @@ impl CommissionCommand {
 
 /// One recorded change of a commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommissionEvent {
     pub commission: CommissionId,
     pub at: Timestamp,
@@ -354,6 +367,7 @@ pub struct CommissionEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum CommissionChange {
     Commissioned {
@@ -403,6 +417,7 @@ pub enum CommissionChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum CommissionError {
     #[error("委托尚未建立")]
@@ -474,6 +489,7 @@ pub enum CommissionReplayError {
 
 /// A commission: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Commission {
     pub id: CommissionId,
     pub mode: CommissionMode,

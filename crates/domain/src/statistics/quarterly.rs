@@ -21,6 +21,7 @@ pub const TOP_STOP_ITEMS: usize = 5;
 
 /// 季度: a calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quarter {
     pub year: i32,
     /// 1 to 4.
@@ -82,6 +83,7 @@ impl Quarter {
 
 /// Cases of one stage group (or of the whole category) in the quarter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseCounts {
     /// 受理: accepted in the quarter.
     pub accepted: usize,
@@ -96,6 +98,7 @@ pub struct CaseCounts {
 /// One project category: its totals and the same per stage group of seed 12 (parallel and
 /// planning items count in the category's totals only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryTotals {
     pub category: CategoryCode,
     pub category_name: String,
@@ -107,6 +110,7 @@ pub struct CategoryTotals {
 /// 全流程用时 of the projects that finished in the quarter (every accepted case ended, the
 /// last one in the quarter).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WholeProcessTimes {
     pub projects: usize,
     /// Average counted time (minutes rounded half up).
@@ -119,6 +123,7 @@ pub struct WholeProcessTimes {
 
 /// The figures of one quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarterFigures {
     pub quarter: Quarter,
     pub period: Period,
@@ -145,6 +150,7 @@ pub struct QuarterFigures {
 
 /// One line of the comparison with the previous quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     pub label: &'static str,
     pub unit: ChangeUnit,
@@ -154,6 +160,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeUnit {
     /// 件.
@@ -195,6 +202,7 @@ impl fmt::Display for Change {
 
 /// 季度全流程在线审批情况报告.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarterlySummary {
     pub as_of: LocalTime,
     pub current: QuarterFigures,

@@ -139,7 +139,15 @@ fn actor(
         role,
         department: department.cloned(),
         organisation,
+        levels: vec![],
     }
+}
+
+/// The reviewer who holds `level` (one person per level, as the directory grants them).
+fn signer(reviewer: &Actor, level: &str) -> Actor {
+    let mut a = reviewer.clone().with_levels([level]);
+    a.user = UserId::new(format!("{}-{level}", reviewer.user));
+    a
 }
 
 fn window() -> Actor {
@@ -408,7 +416,7 @@ impl<'c> Script<'c> {
         if let Some(first) = self.levels.first().cloned() {
             self.push(
                 t + Duration::minutes(30),
-                self.reviewer.clone(),
+                signer(&self.reviewer, &first),
                 CaseCommand::SignOff { level: first },
             );
         }
@@ -482,7 +490,11 @@ impl<'c> Script<'c> {
     fn complete(mut self, at: &str, decision: Decision) -> Result<Self, SampleError> {
         let t = local(at)?;
         for level in self.levels.iter().skip(1).cloned().collect::<Vec<_>>() {
-            self.push(t, self.reviewer.clone(), CaseCommand::SignOff { level });
+            self.push(
+                t,
+                signer(&self.reviewer, &level),
+                CaseCommand::SignOff { level },
+            );
         }
         self.push(t, self.reviewer.clone(), CaseCommand::Complete { decision });
         Ok(self)

@@ -159,6 +159,7 @@ pub fn table_two_group(kind: SpecialProcedureKind) -> Option<usize> {
 
 /// One of the four tables of seed 11.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SeedTable {
     /// 表一 行政审批、备案类.
@@ -217,6 +218,7 @@ impl SeedTable {
 
 /// 筛选条件: every condition given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableFilter {
     /// Cases accepted (受理) within the period.
     pub period: Option<Period>,
@@ -244,6 +246,7 @@ impl TableFilter {
 
 /// A table's rows, in the seed's column order, and the notes printed under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableRows {
     pub table: SeedTable,
     /// 统计范围 as a reader sees it, e.g. "统计期间：2024-10-01 至 2024-10-31　部门：全部　…".

@@ -21,6 +21,19 @@ pub(crate) async fn login(
     let ip = peer.map(|Extension(PeerAddr(a))| a.ip());
     let now = s.clock.now();
     let name = req.user.trim().to_owned();
+    // Bounded before any work: no lookup, hashing or limiter entry for an oversized name.
+    if name.chars().count() > auth::MAX_USER_NAME_CHARS {
+        return Err(ApiFailure::new(
+            ErrorCode::Invalid,
+            format!("用户名不能超过 {} 个字符", auth::MAX_USER_NAME_CHARS),
+        ));
+    }
+    if req.password.chars().count() > auth::MAX_PASSWORD_CHARS {
+        return Err(ApiFailure::new(
+            ErrorCode::Invalid,
+            format!("密码不能超过 {} 个字符", auth::MAX_PASSWORD_CHARS),
+        ));
+    }
     if let Some(until) = s.limiter.blocked_until(&name, ip, now) {
         let minutes = (until - now).num_minutes().max(1);
         return Err(ApiFailure::new(
@@ -28,21 +41,29 @@ pub(crate) async fn login(
             format!("登录失败次数过多，请在 {minutes} 分钟后重试"),
         ));
     }
-    let user = if name.is_empty() || name.len() > 128 {
+    let user = if name.is_empty() {
         None
     } else {
         s.store.user(&UserId::new(name.clone())).await?
     };
-    let verified = match user {
+    // An unknown or disabled user is checked against the decoy hash, so that every failed
+    // login takes the time of a known user's (no enumeration of accounts by timing).
+    let (candidate, phc) = match user {
         Some(u) if !u.disabled => {
-            let (password, phc) = (req.password, u.password_hash.clone());
-            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-                .await
-                .map_err(StoreError::from)?;
-            ok.then_some(u)
+            let phc = u.password_hash.clone();
+            (Some(u), Some(phc))
         }
-        _ => None,
+        _ => (None, None),
     };
+    let password = req.password;
+    let state = s.clone();
+    let ok = tokio::task::spawn_blocking(move || {
+        let phc = phc.unwrap_or_else(|| state.decoy_hash().to_owned());
+        auth::verify_password(&password, &phc)
+    })
+    .await
+    .map_err(StoreError::from)?;
+    let verified = candidate.filter(|_| ok);
     let Some(user) = verified else {
         s.limiter.record_failure(&name, ip, now);
         Metrics::add(&s.metrics.logins_failed, 1);

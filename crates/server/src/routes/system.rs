@@ -1,11 +1,13 @@
-//! `/api/health`, `/api/metrics`, `/api/openapi.json`.
+//! `/api/health`, `/api/metrics` (市工改办 only), `/api/openapi.json`.
 
 use crate::error::ApiFailure;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use permitdesk_protocol::PROTOCOL_VERSION;
+use crate::extract::Authed;
+use permitdesk_domain::actor::Role;
+use permitdesk_protocol::{ErrorCode, PROTOCOL_VERSION};
 
 use crate::state::AppState;
 
@@ -23,7 +25,12 @@ pub(crate) async fn health(State(s): State<AppState>) -> Response {
     }
 }
 
-pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
+/// The counters are for the reform office's monitoring (市工改办) only: they tell an outsider
+/// how busy the server is and how many logins fail.
+pub(crate) async fn metrics(State(s): State<AppState>, a: Authed) -> Response {
+    if a.user.role != Role::ReformOffice {
+        return ApiFailure::new(ErrorCode::Forbidden, "运行指标仅对市工改办开放").into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -8,10 +8,13 @@
 //! costs SQLite only a thread hop.
 //!
 //! Every call is one transaction. The rules of push (what is refused, how events are sealed)
-//! live in [`crate::sync`] as pure functions; a backend only loads what they need and writes
-//! what they return, so both backends decide identically.
+//! live in [`crate::sync`] as pure functions; what the store does around them (the push
+//! pipeline, pull visibility, uploads, exactly-once actions, trails) lives once in [`rules`],
+//! over the SQL primitives ([`rules::Sql`]) each backend implements, so both backends decide,
+//! store and show identically.
 
 pub mod postgres;
+pub(crate) mod rules;
 pub mod sqlite;
 
 use crate::clock::Clock;
@@ -46,6 +49,9 @@ pub struct UserRecord {
     /// PHC string (argon2id).
     pub password_hash: String,
     pub disabled: bool,
+    /// 层级权限: the review levels of its department this reviewer may sign (migration 3),
+    /// in the department's order; empty for every other role.
+    pub levels: Vec<String>,
 }
 
 impl UserRecord {
@@ -64,6 +70,7 @@ impl UserRecord {
             role: self.role,
             department: self.department.clone(),
             organisation: self.organisation.clone(),
+            levels: self.levels.clone(),
         }
     }
 
@@ -74,6 +81,7 @@ impl UserRecord {
             role: self.role,
             department: self.department.clone(),
             organisation: self.organisation.clone(),
+            levels: self.levels.clone(),
         }
     }
 
@@ -228,6 +236,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<bool, StoreError>;
     /// Sets a new password hash and revokes all tokens. False if no such user.
     async fn set_password_hash(&self, id: &UserId, hash: &str) -> Result<bool, StoreError>;
+    /// Sets the user's 层级权限 (review levels, already validated against the catalogue by
+    /// `crate::levels`). False if no such user.
+    async fn set_user_levels(&self, id: &UserId, levels: &[String]) -> Result<bool, StoreError>;
     /// Changes role, department or organisation (scope changes lead to removals on pull).
     async fn update_user_scope(
         &self,
@@ -307,10 +318,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     // --- scheduler
+    /// The trails of the entities `selection` picks over the entity heads, in key order: the
+    /// one read behind the schedulers' and the statistics' selections below.
+    async fn trails(
+        &self,
+        selection: Selection,
+    ) -> Result<Vec<Vec<permitdesk_protocol::DomainEvent>>, StoreError>;
     /// The events of every case whose legal clock may be running (in review or paused).
     async fn cases_under_clock(
         &self,
-    ) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
+    ) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError> {
+        typed(self.trails(Selection::CasesUnderClock).await?, case_event)
+    }
     /// Runs `action` unless its key was already run (by this or another server process):
     /// records the key and the notification in one transaction. True if this call ran it.
     async fn run_once(
@@ -334,7 +353,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The events of every planning record in consultation (the deemed-consent scheduler).
     async fn consultations_consulting(
         &self,
-    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError>;
+    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
+        typed(
+            self.trails(Selection::Consulting).await?,
+            consultation_event,
+        )
+    }
     /// The trails of every rating (`EntityKind::Evaluation`) or complaint
     /// (`EntityKind::Complaint`), or only of those still owed by a department (open
     /// rectification, assigned complaint): the overdue scheduler and the statistics (issue 7).
@@ -342,7 +366,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         &self,
         kind: crate::scope::EntityKind,
         open_only: bool,
-    ) -> Result<Vec<Vec<permitdesk_protocol::DomainEvent>>, StoreError>;
+    ) -> Result<Vec<Vec<permitdesk_protocol::DomainEvent>>, StoreError> {
+        self.trails(Selection::Interaction { kind, open_only })
+            .await
+    }
     async fn notifications(
         &self,
         after: u64,
@@ -351,7 +378,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError>;
     /// The events of every case not yet finished (draft to paused: not returned, refused,
     /// withdrawn or decided): what a catalogue change must not leave without its item.
-    async fn open_cases(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError>;
+    async fn open_cases(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError> {
+        typed(self.trails(Selection::OpenCases).await?, case_event)
+    }
 
     // --- reference data (参考数据), versioned per kind
     /// Records `content` as the next version of `kind` if the current version is
@@ -382,8 +411,57 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<ReferenceChange>, StoreError>;
 }
 
-/// The states of a case that is not finished (see [`Store::open_cases`]).
-pub(crate) const OPEN_CASES_SQL: &str = "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('draft', 'submitted', 'received', 'correction_requested', 'in_review', 'paused') ORDER BY entity_key";
+/// Which trails [`Store::trails`] reads: a selection over the entity heads' kind and state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Cases whose legal clock may be running (in review or paused).
+    CasesUnderClock,
+    /// Cases not finished (draft to paused).
+    OpenCases,
+    /// Planning records in consultation.
+    Consulting,
+    /// Ratings, complaints or commissions: all, or only those whose clock runs.
+    Interaction {
+        kind: crate::scope::EntityKind,
+        open_only: bool,
+    },
+}
+
+impl Selection {
+    /// The selection's SQL (constants only, no input; the same on both backends).
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            Selection::CasesUnderClock => {
+                "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key"
+            }
+            Selection::OpenCases => {
+                "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('draft', 'submitted', 'received', 'correction_requested', 'in_review', 'paused') ORDER BY entity_key"
+            }
+            Selection::Consulting => {
+                "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key"
+            }
+            Selection::Interaction { kind, open_only } => interaction_sql(kind, open_only),
+        }
+    }
+}
+
+/// Trails with every event picked by `pick`: an event of another kind means a stored trail
+/// is corrupt.
+fn typed<E>(
+    trails: Vec<Vec<permitdesk_protocol::DomainEvent>>,
+    pick: fn(permitdesk_protocol::DomainEvent) -> Option<E>,
+) -> Result<Vec<Vec<E>>, StoreError> {
+    trails
+        .into_iter()
+        .map(|t| {
+            let key = t
+                .first()
+                .map(|e| e.entity_key().to_owned())
+                .unwrap_or_default();
+            events_of_kind(&key, t, pick)
+        })
+        .collect()
+}
 
 /// The versions map with every kind present (0 where nothing is recorded).
 pub(crate) fn all_versions(rows: impl IntoIterator<Item = (String, i64)>) -> ReferenceVersions {
@@ -405,6 +483,15 @@ pub(crate) fn stale_reference(kind: ReferenceKind, expected: u64) -> StoreError 
         "{}已被他人更新（不再是第 {expected} 版），请重新导入",
         kind.label()
     ))
+}
+
+/// The `users.levels` column (migration 3): the levels as a JSON array of strings.
+pub(crate) fn levels_json(levels: &[String]) -> Result<String, StoreError> {
+    Ok(serde_json::to_string(levels)?)
+}
+
+pub(crate) fn parse_levels(s: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("users.levels {s}: {e}")))
 }
 
 /// The time format stored in SQLite text columns: fixed width, so text order is time order.
@@ -433,7 +520,7 @@ pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
 
 /// The events of one entity's trail, all of the kind `pick` accepts; an event of another kind
 /// means the stored trail is corrupt.
-pub(crate) fn events_of_kind<E>(
+fn events_of_kind<E>(
     key: &str,
     events: Vec<permitdesk_protocol::DomainEvent>,
     pick: fn(permitdesk_protocol::DomainEvent) -> Option<E>,
@@ -457,7 +544,7 @@ pub(crate) fn case_event(
 }
 
 /// The `entity_heads` selection of [`Store::interaction_trails`] (constants only, no input).
-pub(crate) fn interaction_sql(kind: crate::scope::EntityKind, open_only: bool) -> &'static str {
+fn interaction_sql(kind: crate::scope::EntityKind, open_only: bool) -> &'static str {
     use crate::scope::EntityKind;
     match (kind, open_only) {
         (EntityKind::Evaluation, true) => {
@@ -482,13 +569,6 @@ pub(crate) fn interaction_sql(kind: crate::scope::EntityKind, open_only: bool) -
         // Other kinds have their own selections.
         _ => "SELECT entity_key FROM entity_heads WHERE 1 = 0",
     }
-}
-
-/// Picks any event (the caller checks the kind when it replays).
-pub(crate) fn any_event(
-    e: permitdesk_protocol::DomainEvent,
-) -> Option<permitdesk_protocol::DomainEvent> {
-    Some(e)
 }
 
 /// Picks a consultation event.

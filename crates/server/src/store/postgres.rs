@@ -1,5 +1,6 @@
-//! PostgreSQL backend (tokio-postgres + deadpool): the same tables and the same rules as the
-//! SQLite backend, for installations that outgrow one machine or run several server processes.
+//! PostgreSQL backend (tokio-postgres + deadpool): the same tables as the SQLite backend and
+//! the same rules (`super::rules`, over this file's SQL primitives), for installations that
+//! outgrow one machine or run several server processes.
 //!
 //! Server sequence numbers never leave a hole a cursor could skip: every push transaction
 //! starts by locking the one row of `sync_counter` (`SELECT ... FOR UPDATE`) and allocates its
@@ -10,14 +11,11 @@
 //! entity, so two pushes on one case cannot both seal onto the same head. The price is one
 //! writer at a time, which push's per-command transactions keep short.
 
+use super::rules::{self, Sql};
 use super::*;
-use crate::attachments::{check_chunk, verdict};
-use crate::scope::{EntityKind, may_see, may_use_attachment};
-use crate::sync::{self, AttachmentAccess, Decided, Loaded, LoadedEntity, Needs};
+use crate::sync;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
-use permitdesk_domain::case::CaseEvent;
-use permitdesk_domain::ids::ProjectId;
-use permitdesk_protocol::{CommandOutcome, DomainEvent};
+use permitdesk_protocol::{CommandOutcome, DomainEvent, Refusal};
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::{NoTls, Row};
 
@@ -144,6 +142,10 @@ CREATE TABLE reference_versions (
     changes TEXT NOT NULL,
     PRIMARY KEY (kind, version)
 );
+"#,
+    // 3: 层级权限, the review levels each reviewer may sign (issue 14).
+    r#"
+ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
 "#,
 ];
 
@@ -323,10 +325,12 @@ fn to_user(r: &Row) -> Result<UserRecord, StoreError> {
         organisation: r.try_get::<_, Option<String>>(4)?.map(OrganisationId::new),
         password_hash: r.try_get(5)?,
         disabled: r.try_get(6)?,
+        levels: super::parse_levels(&r.try_get::<_, String>(7)?)?,
     })
 }
 
-const USER_COLUMNS: &str = "id, name, role, department, organisation, password_hash, disabled";
+const USER_COLUMNS: &str =
+    "id, name, role, department, organisation, password_hash, disabled, levels";
 
 fn stored_row(r: &Row) -> Result<StoredEvent, StoreError> {
     Ok(StoredEvent {
@@ -338,387 +342,521 @@ fn stored_row(r: &Row) -> Result<StoredEvent, StoreError> {
     })
 }
 
-async fn project_departments_many<C: GenericClient>(
-    c: &C,
-    projects: &[String],
-) -> Result<HashMap<String, Vec<DepartmentCode>>, StoreError> {
-    let mut out: HashMap<String, Vec<DepartmentCode>> = HashMap::new();
-    if projects.is_empty() {
-        return Ok(out);
-    }
-    let rows = pg_query(c, "SELECT project, department FROM project_departments WHERE project = ANY($1) ORDER BY project, department", &[&projects])
-        .await?;
-    for r in rows {
-        out.entry(r.try_get(0)?)
-            .or_default()
-            .push(DepartmentCode::new(r.try_get::<_, String>(1)?));
-    }
-    Ok(out)
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-/// Scopes of many entities in two queries.
-async fn load_scopes<C: GenericClient>(
-    c: &C,
-    keys: &[String],
-) -> Result<HashMap<String, EntityScope>, StoreError> {
-    let mut out = HashMap::new();
-    if keys.is_empty() {
-        return Ok(out);
-    }
-    let rows = pg_query(c, "SELECT entity_key, kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ANY($1)",
-            &[&keys],
-        )
-        .await?;
-    let projects: Vec<String> = rows
-        .iter()
-        .map(|r| r.try_get::<_, String>(4))
-        .collect::<Result<HashSet<_>, _>>()?
-        .into_iter()
-        .collect();
-    let departments = project_departments_many(c, &projects).await?;
-    for r in rows {
-        let kind: String = r.try_get(1)?;
-        let project: String = r.try_get(4)?;
-        out.insert(
-            r.try_get(0)?,
-            EntityScope {
-                kind: EntityKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?,
-                owner: OrganisationId::new(r.try_get::<_, String>(2)?),
-                department: r.try_get::<_, Option<String>>(3)?.map(DepartmentCode::new),
-                project_departments: departments.get(&project).cloned().unwrap_or_default(),
-                project: ProjectId::new(project),
-                draft: r.try_get(5)?,
-                granted: r.try_get(6)?,
-                created_by_window: r.try_get(7)?,
-            },
-        );
-    }
-    Ok(out)
+fn u(v: i64) -> u64 {
+    v.max(0) as u64
 }
 
-async fn load_scope<C: GenericClient>(c: &C, key: &str) -> Result<Option<EntityScope>, StoreError> {
-    Ok(load_scopes(c, &[key.to_owned()]).await?.remove(key))
+fn strings(rows: Vec<Row>) -> Result<Vec<String>, StoreError> {
+    rows.iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect::<Result<_, StoreError>>()
 }
 
-/// The trails of the entities a query over `entity_heads` selects, in key order.
-async fn trails_where<C: GenericClient, E>(
-    c: &C,
-    sql: &str,
-    pick: fn(DomainEvent) -> Option<E>,
-) -> Result<Vec<Vec<E>>, StoreError> {
-    let keys: Vec<String> = pg_query(c, sql, &[])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        if let Some(l) = load_entity(c, &k).await? {
-            out.push(super::events_of_kind(&k, l.events, pick)?);
-        }
-    }
-    Ok(out)
-}
-
-async fn load_entity<C: GenericClient>(
-    c: &C,
-    key: &str,
-) -> Result<Option<LoadedEntity>, StoreError> {
-    let rows = pg_query(
-        c,
-        "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
-        &[&key],
-    )
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let events = rows
-        .iter()
-        .map(|r| {
-            Ok(serde_json::from_str::<DomainEvent>(
-                &r.try_get::<_, String>(0)?,
-            )?)
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let project: Option<String> = pg_query_opt(
-        c,
-        "SELECT project FROM entity_heads WHERE entity_key = $1",
-        &[&key],
-    )
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?;
-    let project_departments = match project {
-        Some(p) => project_departments_many(c, std::slice::from_ref(&p))
-            .await?
-            .remove(&p)
-            .unwrap_or_default(),
-        None => vec![],
-    };
-    Ok(Some(LoadedEntity {
-        events,
-        project_departments,
-    }))
-}
-
-async fn uploader_and_links<C: GenericClient>(
-    c: &C,
-    sha: &str,
-    user: &UserRecord,
-) -> Result<(bool, Vec<EntityScope>), StoreError> {
-    let uploaded = pg_query_opt(
-        c,
-        "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
-        &[&sha, &user.id.as_str()],
-    )
-    .await?
-    .is_some();
-    let keys: Vec<String> = pg_query(
-        c,
-        "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
-        &[&sha],
-    )
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
-    Ok((
-        uploaded,
-        load_scopes(c, &keys).await?.into_values().collect(),
-    ))
-}
-
-async fn load_for<C: GenericClient>(
-    c: &C,
-    needs: &Needs,
-    user: &UserRecord,
-) -> Result<Loaded, StoreError> {
-    let entity = load_entity(c, &needs.entity_key).await?;
-    let project = match &needs.project_key {
-        Some(k) => load_entity(c, k).await?,
-        None => None,
-    };
-    let mut attachments = Vec::new();
-    for a in &needs.attachments {
-        let sha = a.as_str();
-        let access = if !sync::valid_sha256(sha)
-            || pg_query_opt(c, "SELECT 1 FROM attachments WHERE sha256 = $1", &[&sha])
-                .await?
-                .is_none()
-        {
-            AttachmentAccess::Missing
-        } else {
-            let (uploaded, linked) = uploader_and_links(c, sha, user).await?;
-            if may_use_attachment(&user.viewer(), uploaded, &linked) {
-                AttachmentAccess::Usable
-            } else {
-                AttachmentAccess::NotYours
-            }
-        };
-        attachments.push((a.clone(), access));
-    }
-    Ok(Loaded {
-        entity,
-        project,
-        attachments,
+fn client_row(r: &Row) -> Result<rules::ClientRow, StoreError> {
+    Ok(rules::ClientRow {
+        last_mutation_id: u(r.try_get(0)?),
+        scope_fingerprint: r.try_get(1)?,
     })
 }
 
-async fn last_mutation<C: GenericClient>(c: &C, client_id: &str) -> Result<u64, StoreError> {
-    let v: Option<i64> = pg_query_opt(
-        c,
-        "SELECT last_mutation_id FROM clients WHERE client_id = $1",
-        &[&client_id],
-    )
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?;
-    Ok(v.unwrap_or(0).max(0) as u64)
-}
+const SCAN: &str = "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2";
+const CLIENT: &str = "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1";
 
-async fn write_decided<C: GenericClient>(
-    c: &C,
-    d: &Decided,
-    client_id: &str,
-    mutation_id: u64,
-    now: DateTime<Utc>,
-) -> Result<Vec<u64>, StoreError> {
-    let n = d.events.len() as i64;
-    let end: i64 = pg_query_one(
-        c,
-        "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
-        &[&n],
-    )
-    .await?
-    .try_get(0)?;
-    let insert = c
-        .prepare_cached(
-            "INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+/// The SQL primitives of [`rules::Sql`] on one PostgreSQL connection or transaction.
+struct Pg<'c, C>(&'c C);
+
+impl<C: GenericClient> rules::Sql for Pg<'_, C> {
+    async fn trail_json(&self, key: &str) -> Result<Vec<String>, StoreError> {
+        strings(
+            pg_query(
+                self.0,
+                "SELECT event FROM events WHERE entity_key = $1 ORDER BY entity_seq",
+                &[&key],
+            )
+            .await?,
+        )
+    }
+
+    async fn head_project(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(pg_query_opt(
+            self.0,
+            "SELECT project FROM entity_heads WHERE entity_key = $1",
+            &[&key],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?)
+    }
+
+    async fn project_departments(
+        &self,
+        projects: &[String],
+    ) -> Result<HashMap<String, Vec<DepartmentCode>>, StoreError> {
+        let mut out: HashMap<String, Vec<DepartmentCode>> = HashMap::new();
+        if projects.is_empty() {
+            return Ok(out);
+        }
+        let rows = pg_query(self.0, "SELECT project, department FROM project_departments WHERE project = ANY($1) ORDER BY project, department", &[&projects])
+            .await?;
+        for r in rows {
+            out.entry(r.try_get(0)?)
+                .or_default()
+                .push(DepartmentCode::new(r.try_get::<_, String>(1)?));
+        }
+        Ok(out)
+    }
+
+    async fn scope_rows(&self, keys: &[String]) -> Result<Vec<rules::ScopeRow>, StoreError> {
+        pg_query(self.0, "SELECT entity_key, kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ANY($1)",
+            &[&keys],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(rules::ScopeRow {
+                entity_key: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                owner: r.try_get(2)?,
+                department: r.try_get(3)?,
+                project: r.try_get(4)?,
+                draft: r.try_get(5)?,
+                granted: r.try_get(6)?,
+                created_by_window: r.try_get(7)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn keys_where(&self, sql: &'static str) -> Result<Vec<String>, StoreError> {
+        strings(pg_query(self.0, sql, &[]).await?)
+    }
+
+    async fn project_case_keys(&self, project: &str) -> Result<Vec<String>, StoreError> {
+        strings(pg_query(self.0, "SELECT entity_key FROM entity_heads WHERE project = $1 AND kind = 'case' ORDER BY entity_key", &[&project]).await?)
+    }
+
+    async fn stored_attachment(&self, sha: &str) -> Result<Option<(u64, String)>, StoreError> {
+        pg_query_opt(
+            self.0,
+            "SELECT size, content_type FROM attachments WHERE sha256 = $1",
+            &[&sha],
+        )
+        .await?
+        .map(|r| Ok((u(r.try_get(0)?), r.try_get(1)?)))
+        .transpose()
+    }
+
+    async fn uploaded_by(&self, sha: &str, user: &str) -> Result<bool, StoreError> {
+        Ok(pg_query_opt(
+            self.0,
+            "SELECT 1 FROM attachment_uploaders WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user],
+        )
+        .await?
+        .is_some())
+    }
+
+    async fn linked_keys(&self, sha: &str) -> Result<Vec<String>, StoreError> {
+        strings(
+            pg_query(
+                self.0,
+                "SELECT entity_key FROM attachment_links WHERE sha256 = $1",
+                &[&sha],
+            )
+            .await?,
+        )
+    }
+
+    async fn upload_progress(
+        &self,
+        sha: &str,
+        user: &str,
+        lock: bool,
+    ) -> Result<Option<(u64, u64)>, StoreError> {
+        let sql = if lock {
+            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE"
+        } else {
+            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2"
+        };
+        pg_query_opt(self.0, sql, &[&sha, &user])
+            .await?
+            .map(|r| Ok((u(r.try_get(0)?), u(r.try_get(1)?))))
+            .transpose()
+    }
+
+    async fn start_upload(
+        &self,
+        sha: &str,
+        user: &str,
+        total: u64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = pg_execute(self.0, "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+            &[&sha, &user, &i(total), &now],
         )
         .await?;
-    let mut seqs = Vec::with_capacity(d.events.len());
-    let mutation = mutation_id as i64;
-    for (i, e) in d.events.iter().enumerate() {
-        let seq = end - n + 1 + i as i64;
-        let entity_seq = e.entity_seq as i64;
-        c.execute(
-            &insert,
+        Ok(n == 1)
+    }
+
+    async fn add_part(
+        &self,
+        sha: &str,
+        user: &str,
+        offset: u64,
+        data: &[u8],
+    ) -> Result<(), StoreError> {
+        pg_execute(self.0, "INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &user, &i(offset), &data])
+            .await?;
+        Ok(())
+    }
+
+    async fn set_received(&self, sha: &str, user: &str, end: u64) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user, &i(end)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn upload_content(&self, sha: &str, user: &str) -> Result<Vec<u8>, StoreError> {
+        let mut content = Vec::new();
+        for r in pg_query(self.0, "SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &user]).await? {
+            content.extend_from_slice(r.try_get::<_, &[u8]>(0)?);
+        }
+        Ok(content)
+    }
+
+    async fn end_upload(&self, sha: &str, user: &str) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user],
+        )
+        .await?;
+        pg_execute(
+            self.0,
+            "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn keep_attachment(
+        &self,
+        sha: &str,
+        user: &str,
+        content_type: &str,
+        content: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let size = content.len() as i64;
+        pg_execute(self.0,
+            "INSERT INTO attachments (sha256, size, content_type, content, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &[&sha, &size, &content_type, &content, &now],
+        )
+        .await?;
+        pg_execute(self.0, "INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &user]).await?;
+        Ok(())
+    }
+
+    async fn lock_writers(&self) -> Result<(), StoreError> {
+        // See the module documentation.
+        pg_query_one(
+            self.0,
+            "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
+            &[],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn client(&self, client_id: &str) -> Result<Option<rules::ClientRow>, StoreError> {
+        pg_query_opt(self.0, CLIENT, &[&client_id])
+            .await?
+            .as_ref()
+            .map(client_row)
+            .transpose()
+    }
+
+    async fn allocate_seqs(&self, n: u64) -> Result<u64, StoreError> {
+        let end: i64 = pg_query_one(
+            self.0,
+            "UPDATE sync_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+            &[&i(n)],
+        )
+        .await?
+        .try_get(0)?;
+        Ok(u(end))
+    }
+
+    async fn insert_event(
+        &self,
+        server_seq: u64,
+        entity_key: &str,
+        e: &sync::NewEvent,
+        received_at: DateTime<Utc>,
+        client_id: &str,
+        mutation_id: u64,
+    ) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
-                &seq,
-                &d.head.entity_key,
-                &entity_seq,
+                &i(server_seq),
+                &entity_key,
+                &i(e.entity_seq),
                 &e.json,
                 &e.hash,
                 &e.prev_hash,
                 &e.acted_at,
-                &now,
+                &received_at,
                 &client_id,
-                &mutation,
+                &i(mutation_id),
             ],
         )
         .await?;
-        seqs.push(seq as u64);
-    }
-    let h = &d.head;
-    let version = h.version as i64;
-    pg_execute(c,
-        "INSERT INTO entity_heads (entity_key, kind, entity_id, version, hash, state, owner, department, project, draft, granted, created_by_window, last_event_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (entity_key) DO UPDATE SET version = excluded.version, hash = excluded.hash, state = excluded.state,
-           owner = excluded.owner, department = excluded.department, project = excluded.project, draft = excluded.draft,
-           granted = excluded.granted, created_by_window = excluded.created_by_window, last_event_at = excluded.last_event_at",
-        &[
-            &h.entity_key,
-            &h.kind.as_str(),
-            &h.entity_id,
-            &version,
-            &h.hash,
-            &h.state,
-            &h.scope.owner.as_str(),
-            &h.scope.department.as_ref().map(|d| d.as_str()),
-            &h.scope.project.as_str(),
-            &h.scope.draft,
-            &h.scope.granted,
-            &h.scope.created_by_window,
-            &h.last_event_at,
-        ],
-    )
-    .await?;
-    for a in &d.links {
-        pg_execute(c, "INSERT INTO attachment_links (sha256, entity_key) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&a.as_str(), &h.entity_key]).await?;
-    }
-    if let Some((p, dept)) = &d.share {
-        pg_execute(c, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
-            .await?;
-    }
-    for (p, dept) in &d.see {
-        pg_execute(c, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&p.as_str(), &dept.as_str()])
-            .await?;
-    }
-    Ok(seqs)
-}
-
-fn upload_status(
-    sha: &str,
-    size: i64,
-    received: i64,
-    complete: bool,
-    content_type: Option<String>,
-) -> UploadStatus {
-    UploadStatus {
-        id: permitdesk_domain::ids::AttachmentId::new(sha),
-        size: size.max(0) as u64,
-        received: received.max(0) as u64,
-        complete,
-        content_type,
-    }
-}
-
-/// What one pull has learnt about the client's copies, and the page it is building (see the
-/// SQLite backend's `Gain` for the rules).
-struct Gain<'a> {
-    viewer: &'a crate::scope::Viewer<'a>,
-    client_id: &'a str,
-    removed: &'a HashSet<String>,
-    held: &'a mut HashMap<String, bool>,
-    delivered: &'a mut Vec<String>,
-    events: &'a mut Vec<StoredEvent>,
-}
-
-impl Gain<'_> {
-    async fn holds<C: GenericClient>(&mut self, c: &C, key: &str) -> Result<bool, StoreError> {
-        if let Some(h) = self.held.get(key) {
-            return Ok(*h);
-        }
-        let h = !self.removed.contains(key)
-            && pg_query_opt(
-                c,
-                "SELECT 1 FROM client_entities WHERE client_id = $1 AND entity_key = $2",
-                &[&self.client_id, &key],
-            )
-            .await?
-            .is_some();
-        self.held.insert(key.to_owned(), h);
-        Ok(h)
-    }
-
-    async fn history<C: GenericClient>(
-        &mut self,
-        c: &C,
-        key: &str,
-        before: i64,
-    ) -> Result<(), StoreError> {
-        let rows = pg_query(c, "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
-                &[&key, &before],
-            )
-            .await?;
-        for r in &rows {
-            self.events.push(stored_row(r)?);
-        }
         Ok(())
     }
 
-    async fn gain<C: GenericClient>(
-        &mut self,
-        c: &C,
-        key: &str,
-        scope: &EntityScope,
-        seq: i64,
-        catch_up: bool,
+    async fn upsert_head(&self, h: &sync::Head) -> Result<(), StoreError> {
+        pg_execute(self.0,
+            "INSERT INTO entity_heads (entity_key, kind, entity_id, version, hash, state, owner, department, project, draft, granted, created_by_window, last_event_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (entity_key) DO UPDATE SET version = excluded.version, hash = excluded.hash, state = excluded.state,
+               owner = excluded.owner, department = excluded.department, project = excluded.project, draft = excluded.draft,
+               granted = excluded.granted, created_by_window = excluded.created_by_window, last_event_at = excluded.last_event_at",
+            &[
+                &h.entity_key,
+                &h.kind.as_str(),
+                &h.entity_id,
+                &i(h.version),
+                &h.hash,
+                &h.state,
+                &h.scope.owner.as_str(),
+                &h.scope.department.as_ref().map(|d| d.as_str()),
+                &h.scope.project.as_str(),
+                &h.scope.draft,
+                &h.scope.granted,
+                &h.scope.created_by_window,
+                &h.last_event_at,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn link_attachment(&self, sha: &str, entity_key: &str) -> Result<(), StoreError> {
+        pg_execute(self.0, "INSERT INTO attachment_links (sha256, entity_key) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &entity_key]).await?;
+        Ok(())
+    }
+
+    async fn share_project(&self, project: &str, department: &str) -> Result<(), StoreError> {
+        pg_execute(self.0, "INSERT INTO project_departments (project, department) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&project, &department])
+            .await?;
+        Ok(())
+    }
+
+    async fn record_refusal(
+        &self,
+        client_id: &str,
+        mutation_id: u64,
+        user: &str,
+        refusal: &Refusal,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.held.insert(key.to_owned(), true);
-        self.delivered.push(key.to_owned());
-        if !catch_up {
-            return Ok(());
+        pg_execute(self.0,
+            "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&client_id, &i(mutation_id), &user, &serde_json::to_string(refusal)?, &now],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn record_mutation(
+        &self,
+        client_id: &str,
+        user: &str,
+        mutation_id: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        pg_execute(self.0,
+            "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
+            &[&client_id, &user, &i(mutation_id), &now],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_action(
+        &self,
+        a: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        // The primary key decides: a concurrent insert of the same key waits for this
+        // transaction and then finds the key taken.
+        let n = pg_execute(self.0, "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+            &[&a.key, &a.kind, &a.entity_key, &now, &by],
+        )
+        .await?;
+        Ok(n == 1)
+    }
+
+    async fn release_action(&self, key: &str) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "DELETE FROM scheduled_actions WHERE key = $1",
+            &[&key],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_notification(
+        &self,
+        a: &ScheduledAction,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        pg_execute(self.0,
+            "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&a.key, &a.entity_key, &a.kind, &a.notification.to_string(), &now],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn notifications(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        pg_query(self.0, "SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > $1 ORDER BY id LIMIT $2", &[&i(after), &i64::from(limit)])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(NotificationRecord {
+                    id: u(r.try_get(0)?),
+                    entity_key: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    payload: serde_json::from_str(&r.try_get::<_, String>(3)?)?,
+                    created_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn client_and_scan(
+        &self,
+        client_id: &str,
+        after: u64,
+        batch: u32,
+    ) -> Result<(Option<rules::ClientRow>, Vec<StoredEvent>), StoreError> {
+        // Independent: sent at once (tokio-postgres pipelines queries on one connection),
+        // saving a round trip per poll.
+        let (from, limit) = (i(after), i64::from(batch));
+        let client_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&client_id];
+        let scan_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&from, &limit];
+        let (client, first) = tokio::try_join!(
+            pg_query_opt(self.0, CLIENT, &client_params),
+            pg_query(self.0, SCAN, &scan_params),
+        )?;
+        Ok((
+            client.as_ref().map(client_row).transpose()?,
+            first.iter().map(stored_row).collect::<Result<_, _>>()?,
+        ))
+    }
+
+    async fn scan(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        pg_query(self.0, SCAN, &[&i(after), &i64::from(limit)])
+            .await?
+            .iter()
+            .map(stored_row)
+            .collect()
+    }
+
+    async fn history(&self, key: &str, before: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        pg_query(self.0, "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 AND server_seq < $2 ORDER BY entity_seq",
+            &[&key, &i(before)],
+        )
+        .await?
+        .iter()
+        .map(stored_row)
+        .collect()
+    }
+
+    async fn any_event_after(&self, after: u64) -> Result<bool, StoreError> {
+        Ok(pg_query_opt(
+            self.0,
+            "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1",
+            &[&i(after)],
+        )
+        .await?
+        .is_some())
+    }
+
+    async fn held_keys(&self, client_id: &str) -> Result<Vec<String>, StoreError> {
+        strings(
+            pg_query(
+                self.0,
+                "SELECT entity_key FROM client_entities WHERE client_id = $1",
+                &[&client_id],
+            )
+            .await?,
+        )
+    }
+
+    async fn held_among(
+        &self,
+        client_id: &str,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        Ok(strings(pg_query(self.0, "SELECT entity_key FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)", &[&client_id, &keys])
+            .await?)?
+            .into_iter()
+            .collect())
+    }
+
+    async fn record_client_view(
+        &self,
+        client_id: &str,
+        user: &str,
+        fingerprint: &str,
+        removed: &[String],
+        delivered: &[String],
+    ) -> Result<(), StoreError> {
+        pg_execute(self.0,
+            "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES ($1, $2, 0, $3, now())
+             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
+            &[&client_id, &user, &fingerprint],
+        )
+        .await?;
+        if !removed.is_empty() {
+            pg_execute(
+                self.0,
+                "DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)",
+                &[&client_id, &removed],
+            )
+            .await?;
         }
-        let mut related: Vec<String> = Vec::new();
-        if scope.kind == EntityKind::Case {
-            related.push(format!("project:{}", scope.project));
+        if !delivered.is_empty() {
+            pg_execute(self.0,
+                "INSERT INTO client_entities (client_id, entity_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+                &[&client_id, &delivered],
+            )
+            .await?;
         }
-        for r in pg_query(c, "SELECT entity_key FROM entity_heads WHERE project = $1 AND kind = 'case' ORDER BY entity_key", &[&scope.project.as_str()]).await? {
-            related.push(r.try_get(0)?);
-        }
-        for k in related {
-            if k == key || self.holds(c, &k).await? {
-                continue;
-            }
-            if load_scope(c, &k)
-                .await?
-                .is_some_and(|s| may_see(self.viewer, &s))
-            {
-                self.held.insert(k.clone(), true);
-                self.delivered.push(k.clone());
-                self.history(c, &k, seq).await?;
-            }
-        }
-        self.history(c, key, seq).await
+        Ok(())
     }
 }
-
-const SCAN_BATCH: i64 = 1000;
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -766,8 +904,8 @@ impl Store for PostgresStore {
 
     async fn create_user(&self, u: &UserRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
         let c = self.pool.get().await?;
-        let n = pg_execute(&c, "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        let n = pg_execute(&c, "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at, levels)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
                 &[
                     &u.id.as_str(),
                     &u.name,
@@ -777,6 +915,7 @@ impl Store for PostgresStore {
                     &u.password_hash,
                     &u.disabled,
                     &now,
+                    &levels_json(&u.levels)?,
                 ],
             )
             .await?;
@@ -850,6 +989,17 @@ impl Store for PostgresStore {
         Ok(n > 0)
     }
 
+    async fn set_user_levels(&self, id: &UserId, levels: &[String]) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        let n = pg_execute(
+            &c,
+            "UPDATE users SET levels = $2 WHERE id = $1",
+            &[&id.as_str(), &levels_json(levels)?],
+        )
+        .await?;
+        Ok(n > 0)
+    }
+
     async fn update_user_scope(
         &self,
         id: &UserId,
@@ -897,7 +1047,7 @@ impl Store for PostgresStore {
         let c = self.pool.get().await?;
         pg_query_opt(
             &c,
-            "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled
+            "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled, u.levels
              FROM tokens t JOIN users u ON u.id = t.user_id
              WHERE t.hash = $1 AND NOT t.revoked AND t.expires_at > $2 AND NOT u.disabled",
             &[&hash, &now],
@@ -930,44 +1080,7 @@ impl Store for PostgresStore {
         let mut results = Vec::with_capacity(commands.len());
         for cmd in commands {
             let tx = c.transaction().await?;
-            // The writers' lock: see the module documentation.
-            pg_query_one(
-                &tx,
-                "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
-                &[],
-            )
-            .await?;
-            if cmd.mutation_id <= last_mutation(&tx, client_id).await? {
-                tx.rollback().await?;
-                results.push(CommandResult {
-                    mutation_id: cmd.mutation_id,
-                    outcome: CommandOutcome::Duplicate,
-                });
-                continue;
-            }
-            let now = env.clock.now();
-            let needs = sync::needs(cmd);
-            let loaded = load_for(&tx, &needs, user).await?;
-            let mutation = cmd.mutation_id as i64;
-            let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
-                Ok(d) => CommandOutcome::Applied {
-                    server_seqs: write_decided(&tx, &d, client_id, cmd.mutation_id, now).await?,
-                },
-                Err(refusal) => {
-                    pg_execute(&tx,
-                        "INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES ($1, $2, $3, $4, $5)",
-                        &[&client_id, &mutation, &user.id.as_str(), &serde_json::to_string(&refusal)?, &now],
-                    )
-                    .await?;
-                    CommandOutcome::Refused { refusal }
-                }
-            };
-            pg_execute(&tx,
-                "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
-                &[&client_id, &user.id.as_str(), &mutation, &now],
-            )
-            .await?;
+            let outcome = rules::push_one(&Pg(&tx), env, user, client_id, cmd).await?;
             tx.commit().await?;
             results.push(CommandResult {
                 mutation_id: cmd.mutation_id,
@@ -976,7 +1089,7 @@ impl Store for PostgresStore {
         }
         Ok(PushResult {
             results,
-            last_mutation_id: last_mutation(&c, client_id).await?,
+            last_mutation_id: rules::last_mutation(&Pg(&c), client_id).await?,
         })
     }
 
@@ -988,194 +1101,18 @@ impl Store for PostgresStore {
         limit: u32,
     ) -> Result<PullPage, StoreError> {
         let mut c = self.pool.get().await?;
-        const SCAN: &str = "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2";
-        // The client's record and the first batch are independent: send both at once
-        // (tokio-postgres pipelines queries on one connection), saving a round trip per poll.
-        let first_from = after as i64;
-        let client_params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&client_id];
-        let scan_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
-            [&first_from, &SCAN_BATCH];
-        let (client, first) = tokio::try_join!(
-            pg_query_opt(
-                &c,
-                "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = $1",
-                &client_params
-            ),
-            pg_query(&c, SCAN, &scan_params),
-        )?;
-        let mut prefetched = Some(first);
-        let last_mutation_id = match &client {
-            Some(r) => r.try_get::<_, i64>(0)?.max(0) as u64,
-            None => 0,
-        };
-        let stored_fp: Option<String> = match &client {
-            Some(r) => r.try_get(1)?,
-            None => None,
-        };
-        let fingerprint = user.scope_fingerprint();
-        let viewer = user.viewer();
-        let mut removals = Vec::new();
-        let mut removed: HashSet<String> = HashSet::new();
-        if stored_fp.as_deref().is_some_and(|fp| fp != fingerprint) {
-            let held: Vec<String> = pg_query(
-                &c,
-                "SELECT entity_key FROM client_entities WHERE client_id = $1",
-                &[&client_id],
-            )
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-            let scopes = load_scopes(&c, &held).await?;
-            for k in held {
-                if !scopes.get(&k).is_some_and(|s| may_see(&viewer, s)) {
-                    if let Some(r) = EntityRef::from_key(&k) {
-                        removals.push(r);
-                    }
-                    removed.insert(k);
-                }
-            }
-        }
-        let mut scopes: HashMap<String, Option<EntityScope>> = HashMap::new();
-        let mut held: HashMap<String, bool> = HashMap::new();
-        let mut delivered = Vec::new();
-        let mut events = Vec::new();
-        let mut cursor = after;
-        let budget = (limit as usize).saturating_mul(4).clamp(1000, 40_000);
-        let mut scanned = 0usize;
-        let mut exhausted = false;
-        'outer: while scanned < budget {
-            let from = cursor as i64;
-            let rows = match prefetched.take() {
-                Some(rows) => rows,
-                None => pg_query(&c, SCAN, &[&from, &SCAN_BATCH]).await?,
-            };
-            if rows.is_empty() {
-                exhausted = true;
-                break;
-            }
-            let short = (rows.len() as i64) < SCAN_BATCH;
-            let batch: Vec<StoredEvent> = rows.iter().map(stored_row).collect::<Result<_, _>>()?;
-            let unknown: Vec<String> = batch
-                .iter()
-                .map(|e| e.entity_key.clone())
-                .filter(|k| !scopes.contains_key(k))
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            let mut found = load_scopes(&c, &unknown).await?;
-            for k in unknown {
-                let s = found.remove(&k);
-                scopes.insert(k, s);
-            }
-            let visible_new: Vec<String> = batch
-                .iter()
-                .filter(|e| {
-                    !held.contains_key(&e.entity_key)
-                        && scopes
-                            .get(&e.entity_key)
-                            .and_then(|s| s.as_ref())
-                            .is_some_and(|s| may_see(&viewer, s))
-                })
-                .map(|e| e.entity_key.clone())
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            if !visible_new.is_empty() {
-                let have: HashSet<String> = pg_query(&c, "SELECT entity_key FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)", &[&client_id, &visible_new])
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get(0))
-                    .collect::<Result<_, _>>()?;
-                for k in visible_new {
-                    let h = have.contains(&k) && !removed.contains(&k);
-                    held.insert(k, h);
-                }
-            }
-            for e in batch {
-                scanned += 1;
-                let visible = scopes
-                    .get(&e.entity_key)
-                    .and_then(|s| s.as_ref())
-                    .is_some_and(|s| may_see(&viewer, s));
-                let seq = e.server_seq;
-                if visible {
-                    if held.get(&e.entity_key) == Some(&false)
-                        && let Some(Some(sc)) = scopes.get(&e.entity_key)
-                    {
-                        let mut g = Gain {
-                            viewer: &viewer,
-                            client_id,
-                            removed: &removed,
-                            held: &mut held,
-                            delivered: &mut delivered,
-                            events: &mut events,
-                        };
-                        g.gain(&c, &e.entity_key, sc, seq as i64, after > 0).await?;
-                    }
-                    events.push(e);
-                }
-                cursor = seq;
-                if events.len() >= limit as usize || scanned >= budget {
-                    break 'outer;
-                }
-            }
-            if short {
-                exhausted = true;
-                break;
-            }
-        }
-        let from = cursor as i64;
-        // A short last batch read to its end: nothing more, no need to ask.
-        let has_more = !exhausted
-            && pg_query_opt(
-                &c,
-                "SELECT 1 FROM events WHERE server_seq > $1 LIMIT 1",
-                &[&from],
-            )
-            .await?
-            .is_some();
-        if stored_fp.as_deref() != Some(fingerprint.as_str())
-            || !delivered.is_empty()
-            || !removals.is_empty()
-        {
+        let scan = rules::pull_scan(&Pg(&c), user, client_id, after, limit).await?;
+        if scan.update_client {
             let tx = c.transaction().await?;
-            pg_execute(&tx,
-                "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES ($1, $2, 0, $3, now())
-                 ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
-                &[&client_id, &user.id.as_str(), &fingerprint],
-            )
-            .await?;
-            let removed_keys: Vec<String> = removals.iter().map(|r| r.key()).collect();
-            if !removed_keys.is_empty() {
-                pg_execute(
-                    &tx,
-                    "DELETE FROM client_entities WHERE client_id = $1 AND entity_key = ANY($2)",
-                    &[&client_id, &removed_keys],
-                )
-                .await?;
-            }
-            if !delivered.is_empty() {
-                pg_execute(&tx,
-                    "INSERT INTO client_entities (client_id, entity_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
-                    &[&client_id, &delivered],
-                )
-                .await?;
-            }
+            scan.record(&Pg(&tx), user, client_id).await?;
             tx.commit().await?;
         }
-        Ok(PullPage {
-            events,
-            removals,
-            cursor,
-            has_more,
-            last_mutation_id,
-        })
+        Ok(scan.page)
     }
 
     async fn last_mutation_id(&self, client_id: &str) -> Result<u64, StoreError> {
         let c = self.pool.get().await?;
-        last_mutation(&c, client_id).await
+        rules::last_mutation(&Pg(&c), client_id).await
     }
 
     async fn refusals(
@@ -1204,15 +1141,7 @@ impl Store for PostgresStore {
 
     async fn events_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
         let c = self.pool.get().await?;
-        pg_query(
-            &c,
-            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
-            &[&(after as i64), &i64::from(limit)],
-        )
-        .await?
-        .iter()
-        .map(stored_row)
-        .collect()
+        Pg(&c).scan(after, limit).await
     }
 
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
@@ -1227,14 +1156,7 @@ impl Store for PostgresStore {
 
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let c = self.pool.get().await?;
-        pg_query(&c,
-            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = $1 ORDER BY entity_seq",
-            &[&entity_key],
-        )
-        .await?
-        .iter()
-        .map(stored_row)
-        .collect()
+        Pg(&c).history(entity_key, i64::MAX as u64).await
     }
 
     async fn attachment_info(
@@ -1243,43 +1165,7 @@ impl Store for PostgresStore {
         user: &UserRecord,
     ) -> Result<Option<AttachmentInfo>, StoreError> {
         let c = self.pool.get().await?;
-        let stored = pg_query_opt(
-            &c,
-            "SELECT size, content_type FROM attachments WHERE sha256 = $1",
-            &[&sha256],
-        )
-        .await?;
-        let upload = pg_query_opt(
-            &c,
-            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2",
-            &[&sha256, &user.id.as_str()],
-        )
-        .await?;
-        if stored.is_none() && upload.is_none() {
-            return Ok(None);
-        }
-        let (uploaded_by_user, linked) = uploader_and_links(&c, sha256, user).await?;
-        Ok(Some(AttachmentInfo {
-            stored: match stored {
-                Some(r) => {
-                    let size: i64 = r.try_get(0)?;
-                    Some(upload_status(sha256, size, size, true, Some(r.try_get(1)?)))
-                }
-                None => None,
-            },
-            upload: match upload {
-                Some(r) => Some(upload_status(
-                    sha256,
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    false,
-                    None,
-                )),
-                None => None,
-            },
-            uploaded_by_user,
-            linked,
-        }))
+        rules::attachment_info(&Pg(&c), sha256, user).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1293,91 +1179,11 @@ impl Store for PostgresStore {
         limits: UploadLimits,
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
-        let uid = user.id.as_str();
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let upload = pg_query_opt(
-            &tx,
-            "SELECT size, received FROM uploads WHERE sha256 = $1 AND user_id = $2 FOR UPDATE",
-            &[&sha, &uid],
-        )
-        .await?;
-        let existing = match &upload {
-            Some(r) => Some((
-                r.try_get::<_, i64>(0)? as u64,
-                r.try_get::<_, i64>(1)? as u64,
-            )),
-            None => None,
-        };
-        let end = match check_chunk(existing, offset, total, data.len() as u64, limits) {
-            Ok(end) => end,
-            Err(e) => return Ok(Err(e)),
-        };
-        let (total_i, end_i, offset_i) = (total as i64, end as i64, offset as i64);
-        if upload.is_none() {
-            let n = pg_execute(&tx, "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
-                    &[&sha, &uid, &total_i, &now],
-                )
-                .await?;
-            if n == 0 {
-                // The same user's parallel first chunk won the race.
-                return Ok(Err(UploadError::WrongOffset {
-                    expected: 0,
-                    found: offset,
-                }));
-            }
-        }
-        if !data.is_empty() {
-            pg_execute(&tx, "INSERT INTO attachment_parts (sha256, user_id, \"offset\", data) VALUES ($1, $2, $3, $4)", &[&sha, &uid, &offset_i, &data])
-                .await?;
-        }
-        pg_execute(
-            &tx,
-            "UPDATE uploads SET received = $3 WHERE sha256 = $1 AND user_id = $2",
-            &[&sha, &uid, &end_i],
-        )
-        .await?;
-        if end < total {
-            tx.commit().await?;
-            return Ok(Ok(upload_status(sha, total_i, end_i, false, None)));
-        }
-        let mut content = Vec::with_capacity(total as usize);
-        for r in pg_query(&tx, "SELECT data FROM attachment_parts WHERE sha256 = $1 AND user_id = $2 ORDER BY \"offset\"", &[&sha, &uid]).await? {
-            content.extend_from_slice(r.try_get::<_, &[u8]>(0)?);
-        }
-        pg_execute(
-            &tx,
-            "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
-            &[&sha, &uid],
-        )
-        .await?;
-        pg_execute(
-            &tx,
-            "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2",
-            &[&sha, &uid],
-        )
-        .await?;
-        let kind = match verdict(&content, sha) {
-            Ok(k) => k,
-            Err(e) => {
-                tx.commit().await?;
-                return Ok(Err(e));
-            }
-        };
-        pg_execute(&tx,
-            "INSERT INTO attachments (sha256, size, content_type, content, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            &[&sha, &total_i, &kind, &content, &now],
-        )
-        .await?;
-        pg_execute(&tx, "INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &uid]).await?;
+        let out = rules::put_chunk(&Pg(&tx), sha, offset, total, data, user, limits, now).await?;
         tx.commit().await?;
-        Ok(Ok(upload_status(
-            sha,
-            total_i,
-            total_i,
-            true,
-            Some(kind.to_owned()),
-        )))
+        Ok(out)
     }
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -1392,9 +1198,9 @@ impl Store for PostgresStore {
         .transpose()?)
     }
 
-    async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
+    async fn trails(&self, selection: Selection) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
         let c = self.pool.get().await?;
-        trails_where(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", super::case_event).await
+        rules::trails(&Pg(&c), selection).await
     }
 
     async fn run_once(
@@ -1405,21 +1211,9 @@ impl Store for PostgresStore {
     ) -> Result<bool, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        // The primary key decides: a concurrent insert of the same key waits for this
-        // transaction and then finds the key taken.
-        let n = pg_execute(&tx, "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
-                &[&a.key, &a.kind, &a.entity_key, &now, &by],
-            )
-            .await?;
-        if n == 1 {
-            pg_execute(&tx,
-                "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-                &[&a.key, &a.entity_key, &a.kind, &a.notification.to_string(), &now],
-            )
-            .await?;
-        }
+        let ran = rules::run_once(&Pg(&tx), a, now, by).await?;
         tx.commit().await?;
-        Ok(n == 1)
+        Ok(ran)
     }
 
     async fn run_system_commands(
@@ -1431,73 +1225,9 @@ impl Store for PostgresStore {
     ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        // The writers' lock first (as push): a second process waits here, then finds the keys.
-        pg_query_one(
-            &tx,
-            "SELECT value FROM sync_counter WHERE id = 1 FOR UPDATE",
-            &[],
-        )
-        .await?;
-        let now = env.clock.now();
-        let mut out = Vec::with_capacity(actions.len());
-        for (a, cmd) in actions {
-            let n = pg_execute(&tx, "INSERT INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
-                &[&a.key, &a.kind, &a.entity_key, &now, &by],
-            )
-            .await?;
-            if n == 0 {
-                out.push(None);
-                continue;
-            }
-            let needs = sync::needs(cmd);
-            let loaded = load_for(&tx, &needs, user).await?;
-            let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
-                Ok(d) => {
-                    let server_seqs = write_decided(&tx, &d, "system", 0, now).await?;
-                    pg_execute(&tx,
-                        "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-                        &[&a.key, &a.entity_key, &a.kind, &a.notification.to_string(), &now],
-                    )
-                    .await?;
-                    CommandOutcome::Applied { server_seqs }
-                }
-                Err(refusal) => {
-                    if !sync::system_action_done(&refusal) {
-                        pg_execute(
-                            &tx,
-                            "DELETE FROM scheduled_actions WHERE key = $1",
-                            &[&a.key],
-                        )
-                        .await?;
-                    }
-                    CommandOutcome::Refused { refusal }
-                }
-            };
-            out.push(Some(outcome));
-        }
+        let out = rules::run_system_commands(&Pg(&tx), env, user, actions, by).await?;
         tx.commit().await?;
         Ok(out)
-    }
-
-    async fn consultations_consulting(
-        &self,
-    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
-        let c = self.pool.get().await?;
-        trails_where(&c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event).await
-    }
-
-    async fn interaction_trails(
-        &self,
-        kind: EntityKind,
-        open_only: bool,
-    ) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
-        let c = self.pool.get().await?;
-        trails_where(
-            &c,
-            super::interaction_sql(kind, open_only),
-            super::any_event,
-        )
-        .await
     }
 
     async fn notifications(
@@ -1506,30 +1236,12 @@ impl Store for PostgresStore {
         limit: u32,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
         let c = self.pool.get().await?;
-        let (after, limit) = (after as i64, i64::from(limit));
-        pg_query(&c, "SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &limit])
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(NotificationRecord {
-                    id: r.try_get::<_, i64>(0)? as u64,
-                    entity_key: r.try_get(1)?,
-                    kind: r.try_get(2)?,
-                    payload: serde_json::from_str(&r.try_get::<_, String>(3)?)?,
-                    created_at: r.try_get(4)?,
-                })
-            })
-            .collect()
+        Pg(&c).notifications(after, limit).await
     }
 
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let c = self.pool.get().await?;
-        load_scope(&c, entity_key).await
-    }
-
-    async fn open_cases(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
-        let c = self.pool.get().await?;
-        trails_where(&c, super::OPEN_CASES_SQL, super::case_event).await
+        rules::scope(&Pg(&c), entity_key).await
     }
 
     async fn reference_put(

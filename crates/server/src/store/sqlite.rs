@@ -6,12 +6,10 @@
 //! OS cache), and only a power cut can lose the last ones — the usual WAL trade for the
 //! thousands of transactions per second push needs.
 
+use super::rules::{self, Sql};
 use super::*;
-use crate::attachments::{check_chunk, verdict};
-use crate::scope::{EntityKind, may_use_attachment};
-use crate::sync::{self, AttachmentAccess, Decided, Loaded, LoadedEntity, Needs};
-use permitdesk_domain::case::CaseEvent;
-use permitdesk_protocol::{CommandOutcome, DomainEvent};
+use crate::sync;
+use permitdesk_protocol::{CommandOutcome, DomainEvent, Refusal};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -141,6 +139,10 @@ CREATE TABLE reference_versions (
     PRIMARY KEY (kind, version)
 );
 "#,
+    // 3: 层级权限, the review levels each reviewer may sign (issue 14).
+    r#"
+ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
+"#,
 ];
 
 /// The SQLite backend.
@@ -154,8 +156,6 @@ pub struct SqliteStore {
 }
 
 const MAX_IDLE_READERS: usize = 8;
-/// Rows read per scan query of pull.
-const SCAN_BATCH: usize = 1000;
 
 fn open_conn(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
@@ -254,6 +254,7 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
         r.get(4)?,
         r.get(5)?,
         r.get(6)?,
+        r.get(7)?,
     ))
 }
 
@@ -265,10 +266,11 @@ type UserRow = (
     Option<String>,
     String,
     bool,
+    String,
 );
 
 fn to_user(row: UserRow) -> Result<UserRecord, StoreError> {
-    let (id, name, role, department, organisation, password_hash, disabled) = row;
+    let (id, name, role, department, organisation, password_hash, disabled, levels) = row;
     Ok(UserRecord {
         id: UserId::new(id),
         name,
@@ -277,286 +279,499 @@ fn to_user(row: UserRow) -> Result<UserRecord, StoreError> {
         organisation: organisation.map(OrganisationId::new),
         password_hash,
         disabled,
+        levels: super::parse_levels(&levels)?,
     })
 }
 
-const USER_COLUMNS: &str = "id, name, role, department, organisation, password_hash, disabled";
+const USER_COLUMNS: &str =
+    "id, name, role, department, organisation, password_hash, disabled, levels";
 
-fn parse_event(json: &str) -> Result<DomainEvent, StoreError> {
-    Ok(serde_json::from_str(json)?)
+fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, i64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-/// The trails of the entities a query over `entity_heads` selects, in key order.
-fn trails_where<E>(
-    c: &Connection,
-    sql: &str,
-    pick: fn(DomainEvent) -> Option<E>,
-) -> Result<Vec<Vec<E>>, StoreError> {
-    let keys: Vec<String> = c
-        .prepare(sql)?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        if let Some(l) = load_entity(c, &k)? {
-            out.push(super::events_of_kind(&k, l.events, pick)?);
+fn stored(
+    (seq, key, entity_seq, json, received): (i64, String, i64, String, String),
+) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        server_seq: seq as u64,
+        entity_key: key,
+        entity_seq: entity_seq as u64,
+        received_at: parse_time(&received)?,
+        json,
+    })
+}
+
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn u(v: i64) -> u64 {
+    v.max(0) as u64
+}
+
+/// The SQL primitives of [`rules::Sql`] on one SQLite connection, transaction or savepoint.
+/// Nothing here waits: [`rules::finish`] drives the rules over it on the blocking thread.
+struct Lite<'c>(&'c Connection);
+
+impl Lite<'_> {
+    /// Runs one statement (prepared once per connection).
+    fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<(), StoreError> {
+        self.0.prepare_cached(sql)?.execute(p)?;
+        Ok(())
+    }
+
+    fn strings(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(sql)?
+            .query_map(p, |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn events(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows: Vec<_> = self
+            .0
+            .prepare_cached(sql)?
+            .query_map(p, stored_from)?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter().map(stored).collect()
+    }
+}
+
+impl rules::Sql for Lite<'_> {
+    async fn trail_json(&self, key: &str) -> Result<Vec<String>, StoreError> {
+        self.strings(
+            "SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq",
+            params![key],
+        )
+    }
+
+    async fn head_project(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT project FROM entity_heads WHERE entity_key = ?1")?
+            .query_row(params![key], |r| r.get(0))
+            .optional()?)
+    }
+
+    async fn project_departments(
+        &self,
+        projects: &[String],
+    ) -> Result<HashMap<String, Vec<DepartmentCode>>, StoreError> {
+        let mut out = HashMap::new();
+        for p in projects {
+            let departments = self.strings(
+                "SELECT department FROM project_departments WHERE project = ?1 ORDER BY department",
+                params![p],
+            )?;
+            out.insert(
+                p.clone(),
+                departments.into_iter().map(DepartmentCode::new).collect(),
+            );
         }
+        Ok(out)
     }
-    Ok(out)
-}
 
-fn load_entity(conn: &Connection, key: &str) -> Result<Option<LoadedEntity>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq")?;
-    let events = stmt
-        .query_map(params![key], |r| r.get::<_, String>(0))?
-        .map(|j| parse_event(&j?))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    if events.is_empty() {
-        return Ok(None);
-    }
-    let project: Option<String> = conn
-        .prepare_cached("SELECT project FROM entity_heads WHERE entity_key = ?1")?
-        .query_row(params![key], |r| r.get(0))
-        .optional()?;
-    let project_departments = match project {
-        Some(p) => project_departments(conn, &p)?,
-        None => vec![],
-    };
-    Ok(Some(LoadedEntity {
-        events,
-        project_departments,
-    }))
-}
-
-fn project_departments(
-    conn: &Connection,
-    project: &str,
-) -> Result<Vec<DepartmentCode>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT department FROM project_departments WHERE project = ?1 ORDER BY department",
-    )?;
-    let rows = stmt.query_map(params![project], |r| r.get::<_, String>(0))?;
-    Ok(rows
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(DepartmentCode::new)
-        .collect())
-}
-
-fn load_scope(conn: &Connection, key: &str) -> Result<Option<EntityScope>, StoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ?1",
-        )?
-        .query_row(params![key], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, bool>(5)?,
-                r.get::<_, bool>(6)?,
-            ))
-        })
-        .optional()?;
-    let Some((kind, owner, department, project, draft, granted, created_by_window)) = row else {
-        return Ok(None);
-    };
-    let kind = EntityKind::parse(&kind)
-        .ok_or_else(|| StoreError::Corrupt(format!("entity kind {kind}")))?;
-    let project_departments = project_departments(conn, &project)?;
-    Ok(Some(EntityScope {
-        kind,
-        owner: OrganisationId::new(owner),
-        department: department.map(DepartmentCode::new),
-        project: permitdesk_domain::ids::ProjectId::new(project),
-        draft,
-        granted,
-        created_by_window,
-        project_departments,
-    }))
-}
-
-fn attachment_access(
-    conn: &Connection,
-    sha: &str,
-    user: &UserRecord,
-) -> Result<AttachmentAccess, StoreError> {
-    let stored = conn
-        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?
-        .exists(params![sha])?;
-    if !stored {
-        return Ok(AttachmentAccess::Missing);
-    }
-    let (uploaded, linked) = uploader_and_links(conn, sha, user)?;
-    Ok(if may_use_attachment(&user.viewer(), uploaded, &linked) {
-        AttachmentAccess::Usable
-    } else {
-        AttachmentAccess::NotYours
-    })
-}
-
-fn uploader_and_links(
-    conn: &Connection,
-    sha: &str,
-    user: &UserRecord,
-) -> Result<(bool, Vec<EntityScope>), StoreError> {
-    let uploaded = conn
-        .prepare_cached("SELECT 1 FROM attachment_uploaders WHERE sha256 = ?1 AND user_id = ?2")?
-        .exists(params![sha, user.id.as_str()])?;
-    let keys: Vec<String> = conn
-        .prepare_cached("SELECT entity_key FROM attachment_links WHERE sha256 = ?1")?
-        .query_map(params![sha], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut linked = Vec::new();
-    for k in keys {
-        if let Some(s) = load_scope(conn, &k)? {
-            linked.push(s);
+    async fn scope_rows(&self, keys: &[String]) -> Result<Vec<rules::ScopeRow>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT entity_key, kind, owner, department, project, draft, granted, created_by_window FROM entity_heads WHERE entity_key = ?1",
+        )?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let row = stmt
+                .query_row(params![k], |r| {
+                    Ok(rules::ScopeRow {
+                        entity_key: r.get(0)?,
+                        kind: r.get(1)?,
+                        owner: r.get(2)?,
+                        department: r.get(3)?,
+                        project: r.get(4)?,
+                        draft: r.get(5)?,
+                        granted: r.get(6)?,
+                        created_by_window: r.get(7)?,
+                    })
+                })
+                .optional()?;
+            out.extend(row);
         }
+        Ok(out)
     }
-    Ok((uploaded, linked))
-}
 
-fn load_for(conn: &Connection, needs: &Needs, user: &UserRecord) -> Result<Loaded, StoreError> {
-    let entity = load_entity(conn, &needs.entity_key)?;
-    let project = match &needs.project_key {
-        Some(k) => load_entity(conn, k)?,
-        None => None,
-    };
-    let mut attachments = Vec::new();
-    for a in &needs.attachments {
-        let access = if sync::valid_sha256(a.as_str()) {
-            attachment_access(conn, a.as_str(), user)?
-        } else {
-            AttachmentAccess::Missing
-        };
-        attachments.push((a.clone(), access));
+    async fn keys_where(&self, sql: &'static str) -> Result<Vec<String>, StoreError> {
+        self.strings(sql, [])
     }
-    Ok(Loaded {
-        entity,
-        project,
-        attachments,
-    })
-}
 
-fn last_mutation(conn: &Connection, client_id: &str) -> Result<u64, StoreError> {
-    let v: Option<i64> = conn
-        .prepare_cached("SELECT last_mutation_id FROM clients WHERE client_id = ?1")?
-        .query_row(params![client_id], |r| r.get(0))
-        .optional()?;
-    Ok(v.unwrap_or(0).max(0) as u64)
-}
-
-fn write_decided(
-    conn: &Connection,
-    d: &Decided,
-    client_id: &str,
-    mutation_id: u64,
-    now: DateTime<Utc>,
-) -> Result<Vec<u64>, StoreError> {
-    let n = d.events.len() as i64;
-    let end: i64 = conn
-        .prepare_cached("UPDATE sync_counter SET value = value + ?1 WHERE id = 1 RETURNING value")?
-        .query_row(params![n], |r| r.get(0))?;
-    let mut seqs = Vec::with_capacity(d.events.len());
-    let received = fmt_time(now);
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for (i, e) in d.events.iter().enumerate() {
-        let seq = end - n + 1 + i as i64;
-        insert.execute(params![
-            seq,
-            d.head.entity_key,
-            e.entity_seq as i64,
-            e.json,
-            e.hash,
-            e.prev_hash,
-            fmt_time(e.acted_at),
-            received,
-            client_id,
-            mutation_id as i64
-        ])?;
-        seqs.push(seq as u64);
+    async fn project_case_keys(&self, project: &str) -> Result<Vec<String>, StoreError> {
+        self.strings(
+            "SELECT entity_key FROM entity_heads WHERE project = ?1 AND kind = 'case' ORDER BY entity_key",
+            params![project],
+        )
     }
-    let h = &d.head;
-    conn.prepare_cached(
-        "INSERT INTO entity_heads (entity_key, kind, entity_id, version, hash, state, owner, department, project, draft, granted, created_by_window, last_event_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (entity_key) DO UPDATE SET version = excluded.version, hash = excluded.hash, state = excluded.state,
-           owner = excluded.owner, department = excluded.department, project = excluded.project, draft = excluded.draft,
-           granted = excluded.granted, created_by_window = excluded.created_by_window, last_event_at = excluded.last_event_at",
-    )?
-    .execute(params![
-        h.entity_key,
-        h.kind.as_str(),
-        h.entity_id,
-        h.version as i64,
-        h.hash,
-        h.state,
-        h.scope.owner.as_str(),
-        h.scope.department.as_ref().map(|d| d.as_str()),
-        h.scope.project.as_str(),
-        h.scope.draft,
-        h.scope.granted,
-        h.scope.created_by_window,
-        fmt_time(h.last_event_at)
-    ])?;
-    for a in &d.links {
-        conn.prepare_cached(
+
+    async fn stored_attachment(&self, sha: &str) -> Result<Option<(u64, String)>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT size, content_type FROM attachments WHERE sha256 = ?1")?
+            .query_row(params![sha], |r| Ok((u(r.get(0)?), r.get(1)?)))
+            .optional()?)
+    }
+
+    async fn uploaded_by(&self, sha: &str, user: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT 1 FROM attachment_uploaders WHERE sha256 = ?1 AND user_id = ?2",
+            )?
+            .exists(params![sha, user])?)
+    }
+
+    async fn linked_keys(&self, sha: &str) -> Result<Vec<String>, StoreError> {
+        self.strings(
+            "SELECT entity_key FROM attachment_links WHERE sha256 = ?1",
+            params![sha],
+        )
+    }
+
+    async fn upload_progress(
+        &self,
+        sha: &str,
+        user: &str,
+        _lock: bool,
+    ) -> Result<Option<(u64, u64)>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
+            )?
+            .query_row(params![sha, user], |r| Ok((u(r.get(0)?), u(r.get(1)?))))
+            .optional()?)
+    }
+
+    async fn start_upload(
+        &self,
+        sha: &str,
+        user: &str,
+        total: u64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        // The one writer: no parallel first chunk can have come in between.
+        self.0.execute(
+            "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES (?1, ?2, ?3, 0, ?4)",
+            params![sha, user, i(total), fmt_time(now)],
+        )?;
+        Ok(true)
+    }
+
+    async fn add_part(
+        &self,
+        sha: &str,
+        user: &str,
+        offset: u64,
+        data: &[u8],
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO attachment_parts (sha256, user_id, offset, data) VALUES (?1, ?2, ?3, ?4)",
+            params![sha, user, i(offset), data],
+        )
+    }
+
+    async fn set_received(&self, sha: &str, user: &str, end: u64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE uploads SET received = ?3 WHERE sha256 = ?1 AND user_id = ?2",
+            params![sha, user, i(end)],
+        )
+    }
+
+    async fn upload_content(&self, sha: &str, user: &str) -> Result<Vec<u8>, StoreError> {
+        let mut content = Vec::new();
+        let mut stmt = self.0.prepare(
+            "SELECT data FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2 ORDER BY offset",
+        )?;
+        let mut rows = stmt.query(params![sha, user])?;
+        while let Some(r) = rows.next()? {
+            let part: Vec<u8> = r.get(0)?;
+            content.extend_from_slice(&part);
+        }
+        Ok(content)
+    }
+
+    async fn end_upload(&self, sha: &str, user: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "DELETE FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2",
+            params![sha, user],
+        )?;
+        self.exec(
+            "DELETE FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
+            params![sha, user],
+        )
+    }
+
+    async fn keep_attachment(
+        &self,
+        sha: &str,
+        user: &str,
+        content_type: &str,
+        content: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT OR IGNORE INTO attachments (sha256, size, content_type, content, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sha, content.len() as i64, content_type, content, fmt_time(now)],
+        )?;
+        self.exec(
+            "INSERT OR IGNORE INTO attachment_uploaders (sha256, user_id) VALUES (?1, ?2)",
+            params![sha, user],
+        )
+    }
+
+    async fn lock_writers(&self) -> Result<(), StoreError> {
+        // Every write runs on the one writer connection in an IMMEDIATE transaction.
+        Ok(())
+    }
+
+    async fn client(&self, client_id: &str) -> Result<Option<rules::ClientRow>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = ?1",
+            )?
+            .query_row(params![client_id], |r| {
+                Ok(rules::ClientRow {
+                    last_mutation_id: u(r.get(0)?),
+                    scope_fingerprint: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    async fn allocate_seqs(&self, n: u64) -> Result<u64, StoreError> {
+        let end: i64 = self
+            .0
+            .prepare_cached(
+                "UPDATE sync_counter SET value = value + ?1 WHERE id = 1 RETURNING value",
+            )?
+            .query_row(params![i(n)], |r| r.get(0))?;
+        Ok(u(end))
+    }
+
+    async fn insert_event(
+        &self,
+        server_seq: u64,
+        entity_key: &str,
+        e: &sync::NewEvent,
+        received_at: DateTime<Utc>,
+        client_id: &str,
+        mutation_id: u64,
+    ) -> Result<(), StoreError> {
+        self.exec("INSERT INTO events (server_seq, entity_key, entity_seq, event, hash, prev_hash, acted_at, received_at, client_id, mutation_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", params![
+                i(server_seq),
+                entity_key,
+                i(e.entity_seq),
+                e.json,
+                e.hash,
+                e.prev_hash,
+                fmt_time(e.acted_at),
+                fmt_time(received_at),
+                client_id,
+                i(mutation_id)
+            ])
+    }
+
+    async fn upsert_head(&self, h: &sync::Head) -> Result<(), StoreError> {
+        self.exec("INSERT INTO entity_heads (entity_key, kind, entity_id, version, hash, state, owner, department, project, draft, granted, created_by_window, last_event_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (entity_key) DO UPDATE SET version = excluded.version, hash = excluded.hash, state = excluded.state,
+               owner = excluded.owner, department = excluded.department, project = excluded.project, draft = excluded.draft,
+               granted = excluded.granted, created_by_window = excluded.created_by_window, last_event_at = excluded.last_event_at", params![
+            h.entity_key,
+            h.kind.as_str(),
+            h.entity_id,
+            i(h.version),
+            h.hash,
+            h.state,
+            h.scope.owner.as_str(),
+            h.scope.department.as_ref().map(|d| d.as_str()),
+            h.scope.project.as_str(),
+            h.scope.draft,
+            h.scope.granted,
+            h.scope.created_by_window,
+            fmt_time(h.last_event_at)
+        ])
+    }
+
+    async fn link_attachment(&self, sha: &str, entity_key: &str) -> Result<(), StoreError> {
+        self.exec(
             "INSERT OR IGNORE INTO attachment_links (sha256, entity_key) VALUES (?1, ?2)",
-        )?
-        .execute(params![a.as_str(), h.entity_key])?;
+            params![sha, entity_key],
+        )
     }
-    if let Some((p, dept)) = &d.share {
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)",
-        )?
-        .execute(params![p.as_str(), dept.as_str()])?;
-    }
-    for (p, dept) in &d.see {
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)",
-        )?
-        .execute(params![p.as_str(), dept.as_str()])?;
-    }
-    Ok(seqs)
-}
 
-/// One command, inside the caller's transaction or savepoint: the duplicate check, the
-/// decision, and its writes (events and head, or the refusal), and the client's mutation id.
-fn apply_one(
-    conn: &Connection,
-    env: &PushEnv,
-    user: &UserRecord,
-    client_id: &str,
-    cmd: &CommandEnvelope,
-) -> Result<CommandOutcome, StoreError> {
-    if cmd.mutation_id <= last_mutation(conn, client_id)? {
-        return Ok(CommandOutcome::Duplicate);
+    async fn share_project(&self, project: &str, department: &str) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT OR IGNORE INTO project_departments (project, department) VALUES (?1, ?2)",
+            params![project, department],
+        )
     }
-    let now = env.clock.now();
-    let needs = sync::needs(cmd);
-    let loaded = load_for(conn, &needs, user)?;
-    let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
-        Ok(d) => CommandOutcome::Applied {
-            server_seqs: write_decided(conn, &d, client_id, cmd.mutation_id, now)?,
-        },
-        Err(refusal) => {
-            conn.prepare_cached("INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                .execute(params![client_id, cmd.mutation_id as i64, user.id.as_str(), serde_json::to_string(&refusal)?, fmt_time(now)])?;
-            CommandOutcome::Refused { refusal }
+
+    async fn record_refusal(
+        &self,
+        client_id: &str,
+        mutation_id: u64,
+        user: &str,
+        refusal: &Refusal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec("INSERT INTO refusals (client_id, mutation_id, user_id, reason, refused_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![client_id, i(mutation_id), user, serde_json::to_string(refusal)?, fmt_time(now)])
+    }
+
+    async fn record_mutation(
+        &self,
+        client_id: &str,
+        user: &str,
+        mutation_id: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec("INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at", params![client_id, user, i(mutation_id), fmt_time(now)])
+    }
+
+    async fn claim_action(
+        &self,
+        a: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self.0.execute(
+            "INSERT OR IGNORE INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![a.key, a.kind, a.entity_key, fmt_time(now), by],
+        )?;
+        Ok(n == 1)
+    }
+
+    async fn release_action(&self, key: &str) -> Result<(), StoreError> {
+        self.exec("DELETE FROM scheduled_actions WHERE key = ?1", params![key])
+    }
+
+    async fn insert_notification(
+        &self,
+        a: &ScheduledAction,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec("INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![a.key, a.entity_key, a.kind, a.notification.to_string(), fmt_time(now)])
+    }
+
+    async fn notifications(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows: Vec<(i64, String, String, String, String)> = stmt
+            .query_map(params![i(after), i64::from(limit)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, entity_key, kind, payload, at)| {
+                Ok(NotificationRecord {
+                    id: u(id),
+                    entity_key,
+                    kind,
+                    payload: serde_json::from_str(&payload)?,
+                    created_at: parse_time(&at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn client_and_scan(
+        &self,
+        client_id: &str,
+        after: u64,
+        batch: u32,
+    ) -> Result<(Option<rules::ClientRow>, Vec<StoredEvent>), StoreError> {
+        Ok((
+            self.client(client_id).await?,
+            self.scan(after, batch).await?,
+        ))
+    }
+
+    async fn scan(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        self.events(
+            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
+            params![i(after), i64::from(limit)],
+        )
+    }
+
+    async fn history(&self, key: &str, before: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        self.events(
+            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = ?1 AND server_seq < ?2 ORDER BY entity_seq",
+            params![key, i(before)],
+        )
+    }
+
+    async fn any_event_after(&self, after: u64) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?
+            .query_row(params![i(after)], |r| r.get::<_, bool>(0))?)
+    }
+
+    async fn held_keys(&self, client_id: &str) -> Result<Vec<String>, StoreError> {
+        self.strings(
+            "SELECT entity_key FROM client_entities WHERE client_id = ?1",
+            params![client_id],
+        )
+    }
+
+    async fn held_among(
+        &self,
+        client_id: &str,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2",
+        )?;
+        let mut out = HashSet::new();
+        for k in keys {
+            if stmt.exists(params![client_id, k])? {
+                out.insert(k.clone());
+            }
         }
-    };
-    conn.prepare_cached(
-        "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
-    )?
-    .execute(params![client_id, user.id.as_str(), cmd.mutation_id as i64, fmt_time(now)])?;
-    Ok(outcome)
+        Ok(out)
+    }
+
+    async fn record_client_view(
+        &self,
+        client_id: &str,
+        user: &str,
+        fingerprint: &str,
+        removed: &[String],
+        delivered: &[String],
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES (?1, ?2, 0, ?3, ?4)
+             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
+            params![client_id, user, fingerprint, fmt_time(Utc::now())],
+        )?;
+        for k in removed {
+            self.0.execute(
+                "DELETE FROM client_entities WHERE client_id = ?1 AND entity_key = ?2",
+                params![client_id, k],
+            )?;
+        }
+        for k in delivered {
+            self.0.execute(
+                "INSERT OR IGNORE INTO client_entities (client_id, entity_key) VALUES (?1, ?2)",
+                params![client_id, k],
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Each command in its own transaction; with `group > 1`, up to `group` commands share one
@@ -577,10 +792,10 @@ fn push_blocking(
         let mut outcomes = Vec::with_capacity(chunk.len());
         for cmd in chunk {
             let outcome = if group <= 1 {
-                apply_one(&tx, env, user, client_id, cmd)?
+                rules::finish(rules::push_one(&Lite(&tx), env, user, client_id, cmd))?
             } else {
                 let sp = tx.savepoint()?;
-                let o = apply_one(&sp, env, user, client_id, cmd)?;
+                let o = rules::finish(rules::push_one(&Lite(&sp), env, user, client_id, cmd))?;
                 sp.commit()?;
                 o
             };
@@ -594,360 +809,34 @@ fn push_blocking(
     }
     Ok(PushResult {
         results,
-        last_mutation_id: last_mutation(conn, client_id)?,
+        last_mutation_id: rules::finish(rules::last_mutation(&Lite(conn), client_id))?,
     })
 }
 
-/// What one pull has learnt about the client's copies, and the page it is building.
-struct Gain<'a> {
-    conn: &'a Connection,
-    viewer: &'a crate::scope::Viewer<'a>,
-    client_id: &'a str,
-    removed: &'a HashSet<String>,
-    held: &'a mut HashMap<String, bool>,
-    delivered: &'a mut Vec<String>,
-    events: &'a mut Vec<StoredEvent>,
-}
-
-impl Gain<'_> {
-    fn holds(&mut self, key: &str) -> Result<bool, StoreError> {
-        if let Some(h) = self.held.get(key) {
-            return Ok(*h);
-        }
-        let h = !self.removed.contains(key)
-            && self
-                .conn
-                .prepare_cached(
-                    "SELECT 1 FROM client_entities WHERE client_id = ?1 AND entity_key = ?2",
-                )?
-                .exists(params![self.client_id, key])?;
-        self.held.insert(key.to_owned(), h);
-        Ok(h)
-    }
-
-    fn history(&mut self, key: &str, before: i64) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = ?1 AND server_seq < ?2 ORDER BY entity_seq",
-        )?;
-        let rows = stmt.query_map(params![key, before], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (s, k, es, j, rcv) = row?;
-            self.events.push(stored(s, k, es, j, &rcv)?);
-        }
-        Ok(())
-    }
-
-    /// The client starts holding `key` (visible, not held) at event `seq`. Access gained
-    /// after the cursor passed the entity's first events brings its earlier history along
-    /// (below the cursor); a case that made its project shared also brings the project and
-    /// the project's other cases now visible (granted ones), which have no new event to carry
-    /// them. `catch_up` is false on a first pull from 0, where nothing can have been passed.
-    fn gain(
-        &mut self,
-        key: &str,
-        scope: &EntityScope,
-        seq: i64,
-        catch_up: bool,
-    ) -> Result<(), StoreError> {
-        self.held.insert(key.to_owned(), true);
-        self.delivered.push(key.to_owned());
-        if !catch_up {
-            return Ok(());
-        }
-        let mut related: Vec<String> = Vec::new();
-        if scope.kind == EntityKind::Case {
-            related.push(format!("project:{}", scope.project));
-        }
-        let cases: Vec<String> = self
-            .conn
-            .prepare_cached("SELECT entity_key FROM entity_heads WHERE project = ?1 AND kind = 'case' ORDER BY entity_key")?
-            .query_map(params![scope.project.as_str()], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        related.extend(cases);
-        for k in related {
-            if k == key || self.holds(&k)? {
-                continue;
-            }
-            if load_scope(self.conn, &k)?.is_some_and(|s| crate::scope::may_see(self.viewer, &s)) {
-                self.held.insert(k.clone(), true);
-                self.delivered.push(k.clone());
-                self.history(&k, seq)?;
-            }
-        }
-        self.history(key, seq)
-    }
-}
-
-/// What a pull read, and what it must record about the client afterwards.
-struct PullScan {
-    page: PullPage,
-    delivered: Vec<String>,
-    update_client: bool,
-    fingerprint: String,
-}
-
-/// Upper bound of rows one pull scans (invisible rows included), so a pull stays short.
-fn scan_budget(limit: u32) -> usize {
-    (limit as usize).saturating_mul(4).clamp(1000, 40_000)
-}
-
-fn pull_scan(
-    conn: &Connection,
-    user: &UserRecord,
-    client_id: &str,
-    after: u64,
-    limit: u32,
-) -> Result<PullScan, StoreError> {
-    let client: Option<(i64, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT last_mutation_id, scope_fingerprint FROM clients WHERE client_id = ?1",
-        )?
-        .query_row(params![client_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let last_mutation_id = client.as_ref().map(|c| c.0.max(0) as u64).unwrap_or(0);
-    let stored_fp = client.and_then(|c| c.1);
-    let fingerprint = user.scope_fingerprint();
-    let viewer = user.viewer();
-    let mut scopes: HashMap<String, Option<EntityScope>> = HashMap::new();
-    let mut removals = Vec::new();
-    let mut removed: HashSet<String> = HashSet::new();
-    if stored_fp.as_deref().is_some_and(|fp| fp != fingerprint) {
-        let held: Vec<String> = conn
-            .prepare_cached("SELECT entity_key FROM client_entities WHERE client_id = ?1")?
-            .query_map(params![client_id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for k in held {
-            let visible = load_scope(conn, &k)?.is_some_and(|s| crate::scope::may_see(&viewer, &s));
-            if !visible {
-                if let Some(r) = EntityRef::from_key(&k) {
-                    removals.push(r);
-                }
-                removed.insert(k);
-            }
-        }
-    }
-    let mut events = Vec::new();
-    let mut delivered_new: Vec<String> = Vec::new();
-    let mut held: HashMap<String, bool> = HashMap::new();
-    let mut cursor = after;
-    let budget = scan_budget(limit);
-    let mut scanned = 0usize;
-    let mut scan = conn.prepare_cached(
-        "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
-    )?;
-    let mut exhausted = false;
-    'outer: while scanned < budget {
-        let rows: Vec<(i64, String, i64, String, String)> = scan
-            .query_map(params![cursor as i64, SCAN_BATCH as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        if rows.is_empty() {
-            exhausted = true;
-            break;
-        }
-        let short = rows.len() < SCAN_BATCH;
-        for (seq, key, entity_seq, json, received) in rows {
-            scanned += 1;
-            let scope = match scopes.get(&key) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = load_scope(conn, &key)?;
-                    scopes.insert(key.clone(), s.clone());
-                    s
-                }
-            };
-            if scope
-                .as_ref()
-                .is_some_and(|s| crate::scope::may_see(&viewer, s))
-            {
-                let mut g = Gain {
-                    conn,
-                    viewer: &viewer,
-                    client_id,
-                    removed: &removed,
-                    held: &mut held,
-                    delivered: &mut delivered_new,
-                    events: &mut events,
-                };
-                if !g.holds(&key)?
-                    && let Some(sc) = scope.as_ref()
-                {
-                    g.gain(&key, sc, seq, after > 0)?;
-                }
-                events.push(stored(seq, key, entity_seq, json, &received)?);
-            }
-            cursor = seq as u64;
-            if events.len() >= limit as usize {
-                break 'outer;
-            }
-            if scanned >= budget {
-                break 'outer;
-            }
-        }
-        if short {
-            exhausted = true;
-            break;
-        }
-    }
-    // A short last batch read to its end: nothing more, no need to ask.
-    let has_more = !exhausted
-        && conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE server_seq > ?1)")?
-            .query_row(params![cursor as i64], |r| r.get::<_, bool>(0))?;
-    let update_client = stored_fp.as_deref() != Some(fingerprint.as_str())
-        || !delivered_new.is_empty()
-        || !removals.is_empty();
-    Ok(PullScan {
-        page: PullPage {
-            events,
-            removals,
-            cursor,
-            has_more,
-            last_mutation_id,
-        },
-        delivered: delivered_new,
-        update_client,
-        fingerprint,
-    })
-}
-
-fn stored(
-    seq: i64,
-    key: String,
-    entity_seq: i64,
-    json: String,
-    received: &str,
-) -> Result<StoredEvent, StoreError> {
-    Ok(StoredEvent {
-        server_seq: seq as u64,
-        entity_key: key,
-        entity_seq: entity_seq as u64,
-        received_at: parse_time(received)?,
-        json,
-    })
-}
-
-fn upload_status(
-    sha: &str,
-    size: i64,
-    received: i64,
-    complete: bool,
-    content_type: Option<String>,
-) -> UploadStatus {
-    UploadStatus {
-        id: permitdesk_domain::ids::AttachmentId::new(sha),
-        size: size.max(0) as u64,
-        received: received.max(0) as u64,
-        complete,
-        content_type,
-    }
-}
-
-/// Uploads are kept per (file, user) until complete: a user gains access to a stored file only
-/// by sending its whole content, never by knowing its hash.
-#[allow(clippy::too_many_arguments)]
-fn put_chunk_blocking(
-    conn: &mut Connection,
-    sha: &str,
-    offset: u64,
-    total: u64,
-    data: &[u8],
-    user: &UserRecord,
-    limits: UploadLimits,
-    now: DateTime<Utc>,
-) -> Result<Result<UploadStatus, UploadError>, StoreError> {
-    let uid = user.id.as_str();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let upload: Option<(i64, i64)> = tx
-        .query_row(
-            "SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
-            params![sha, uid],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let existing = upload.map(|(size, received)| (size as u64, received as u64));
-    let end = match check_chunk(existing, offset, total, data.len() as u64, limits) {
-        Ok(end) => end,
-        Err(e) => return Ok(Err(e)),
-    };
-    if upload.is_none() {
-        tx.execute(
-            "INSERT INTO uploads (sha256, user_id, size, received, created_at) VALUES (?1, ?2, ?3, 0, ?4)",
-            params![sha, uid, total as i64, fmt_time(now)],
-        )?;
-    }
-    if !data.is_empty() {
-        tx.execute(
-            "INSERT INTO attachment_parts (sha256, user_id, offset, data) VALUES (?1, ?2, ?3, ?4)",
-            params![sha, uid, offset as i64, data],
-        )?;
-    }
-    tx.execute(
-        "UPDATE uploads SET received = ?3 WHERE sha256 = ?1 AND user_id = ?2",
-        params![sha, uid, end as i64],
-    )?;
-    if end < total {
-        tx.commit()?;
-        return Ok(Ok(upload_status(
-            sha,
-            total as i64,
-            end as i64,
-            false,
-            None,
-        )));
-    }
-    let mut content = Vec::with_capacity(total as usize);
+impl SqliteStore {
+    /// Runs `f` over the primitives on a reader connection.
+    async fn read_with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&Lite<'c>) -> Result<T, StoreError> + Send + 'static,
     {
-        let mut stmt = tx.prepare(
-            "SELECT data FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2 ORDER BY offset",
-        )?;
-        let mut rows = stmt.query(params![sha, uid])?;
-        while let Some(r) = rows.next()? {
-            let part: Vec<u8> = r.get(0)?;
-            content.extend_from_slice(&part);
-        }
+        self.read(move |c| f(&Lite(c))).await
     }
-    // Complete or rejected, the upload is over: the next attempt starts clean.
-    tx.execute(
-        "DELETE FROM attachment_parts WHERE sha256 = ?1 AND user_id = ?2",
-        params![sha, uid],
-    )?;
-    tx.execute(
-        "DELETE FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
-        params![sha, uid],
-    )?;
-    let kind = match verdict(&content, sha) {
-        Ok(k) => k,
-        Err(e) => {
+
+    /// Runs `f` over the primitives in one IMMEDIATE transaction of the writer.
+    async fn write_with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&Lite<'c>) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&Lite(&tx))?;
             tx.commit()?;
-            return Ok(Err(e));
-        }
-    };
-    tx.execute(
-        "INSERT OR IGNORE INTO attachments (sha256, size, content_type, content, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![sha, total as i64, kind, content, fmt_time(now)],
-    )?;
-    tx.execute(
-        "INSERT OR IGNORE INTO attachment_uploaders (sha256, user_id) VALUES (?1, ?2)",
-        params![sha, uid],
-    )?;
-    tx.commit()?;
-    Ok(Ok(upload_status(
-        sha,
-        total as i64,
-        total as i64,
-        true,
-        Some(kind.to_owned()),
-    )))
+            Ok(out)
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -1010,13 +899,14 @@ impl Store for SqliteStore {
     async fn create_user(&self, user: &UserRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
         let u = user.clone();
         let role = role_str(u.role)?;
+        let levels = levels_json(&u.levels)?;
         self.write(move |c| {
             let exists = c.prepare("SELECT 1 FROM users WHERE id = ?1")?.exists(params![u.id.as_str()])?;
             if exists {
                 return Err(StoreError::Conflict(format!("用户 {} 已存在", u.id)));
             }
             c.execute(
-                "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO users (id, name, role, department, organisation, password_hash, disabled, created_at, levels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     u.id.as_str(),
                     u.name,
@@ -1025,7 +915,8 @@ impl Store for SqliteStore {
                     u.organisation.as_ref().map(|o| o.as_str()),
                     u.password_hash,
                     u.disabled,
-                    fmt_time(now)
+                    fmt_time(now),
+                    levels
                 ],
             )?;
             Ok(())
@@ -1097,6 +988,18 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn set_user_levels(&self, id: &UserId, levels: &[String]) -> Result<bool, StoreError> {
+        let (id, levels) = (id.to_string(), levels_json(levels)?);
+        self.write(move |c| {
+            let n = c.execute(
+                "UPDATE users SET levels = ?2 WHERE id = ?1",
+                params![id, levels],
+            )?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
     async fn update_user_scope(
         &self,
         id: &UserId,
@@ -1144,7 +1047,7 @@ impl Store for SqliteStore {
         self.read(move |c| {
             let row = c
                 .query_row(
-                    "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled
+                    "SELECT u.id, u.name, u.role, u.department, u.organisation, u.password_hash, u.disabled, u.levels
                      FROM tokens t JOIN users u ON u.id = t.user_id
                      WHERE t.hash = ?1 AND t.revoked = 0 AND t.expires_at > ?2 AND u.disabled = 0",
                     params![hash, fmt_time(now)],
@@ -1195,36 +1098,23 @@ impl Store for SqliteStore {
     ) -> Result<PullPage, StoreError> {
         let (u, cid) = (user.clone(), client_id.to_owned());
         let scan = self
-            .read(move |c| pull_scan(c, &u, &cid, after, limit))
+            .read_with(move |l| rules::finish(rules::pull_scan(l, &u, &cid, after, limit)))
             .await?;
-        if scan.update_client {
-            let (user_id, cid) = (user.id.to_string(), client_id.to_owned());
-            let (delivered, fingerprint) = (scan.delivered.clone(), scan.fingerprint.clone());
-            let removed: Vec<String> = scan.page.removals.iter().map(|r| r.key()).collect();
-            self.write(move |c| {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                tx.execute(
-                    "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES (?1, ?2, 0, ?3, ?4)
-                     ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
-                    params![cid, user_id, fingerprint, fmt_time(Utc::now())],
-                )?;
-                for k in &removed {
-                    tx.execute("DELETE FROM client_entities WHERE client_id = ?1 AND entity_key = ?2", params![cid, k])?;
-                }
-                for k in &delivered {
-                    tx.execute("INSERT OR IGNORE INTO client_entities (client_id, entity_key) VALUES (?1, ?2)", params![cid, k])?;
-                }
-                tx.commit()?;
-                Ok(())
-            })
-            .await?;
+        if !scan.update_client {
+            return Ok(scan.page);
         }
-        Ok(scan.page)
+        let (u, cid) = (user.clone(), client_id.to_owned());
+        self.write_with(move |l| {
+            rules::finish(scan.record(l, &u, &cid))?;
+            Ok(scan.page)
+        })
+        .await
     }
 
     async fn last_mutation_id(&self, client_id: &str) -> Result<u64, StoreError> {
         let cid = client_id.to_owned();
-        self.read(move |c| last_mutation(c, &cid)).await
+        self.read_with(move |l| rules::finish(rules::last_mutation(l, &cid)))
+            .await
     }
 
     async fn refusals(
@@ -1250,20 +1140,8 @@ impl Store for SqliteStore {
     }
 
     async fn events_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        self.read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
-            )?;
-            let rows: Vec<(i64, String, i64, String, String)> = stmt
-                .query_map(params![after as i64, i64::from(limit)], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            rows.into_iter()
-                .map(|(s, k, es, j, rcv)| stored(s, k, es, j, &rcv))
-                .collect()
-        })
-        .await
+        self.read_with(move |l| rules::finish(l.scan(after, limit)))
+            .await
     }
 
     async fn max_server_seq(&self) -> Result<u64, StoreError> {
@@ -1280,15 +1158,8 @@ impl Store for SqliteStore {
 
     async fn entity_events(&self, entity_key: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let key = entity_key.to_owned();
-        self.read(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT server_seq, entity_key, entity_seq, event, received_at FROM events WHERE entity_key = ?1 ORDER BY entity_seq",
-            )?;
-            let rows: Vec<(i64, String, i64, String, String)> =
-                stmt.query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<Result<_, _>>()?;
-            rows.into_iter().map(|(s, k, es, j, rcv)| stored(s, k, es, j, &rcv)).collect()
-        })
-        .await
+        self.read_with(move |l| rules::finish(l.history(&key, i64::MAX as u64)))
+            .await
     }
 
     async fn attachment_info(
@@ -1297,34 +1168,8 @@ impl Store for SqliteStore {
         user: &UserRecord,
     ) -> Result<Option<AttachmentInfo>, StoreError> {
         let (sha, user) = (sha256.to_owned(), user.clone());
-        self.read(move |c| {
-            let stored: Option<(i64, String)> = c
-                .query_row(
-                    "SELECT size, content_type FROM attachments WHERE sha256 = ?1",
-                    params![sha],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let upload: Option<(i64, i64)> = c
-                .query_row(
-                    "SELECT size, received FROM uploads WHERE sha256 = ?1 AND user_id = ?2",
-                    params![sha, user.id.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if stored.is_none() && upload.is_none() {
-                return Ok(None);
-            }
-            let (uploaded_by_user, linked) = uploader_and_links(c, &sha, &user)?;
-            Ok(Some(AttachmentInfo {
-                stored: stored.map(|(size, ct)| upload_status(&sha, size, size, true, Some(ct))),
-                upload: upload
-                    .map(|(size, received)| upload_status(&sha, size, received, false, None)),
-                uploaded_by_user,
-                linked,
-            }))
-        })
-        .await
+        self.read_with(move |l| rules::finish(rules::attachment_info(l, &sha, &user)))
+            .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1339,8 +1184,12 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError> {
         let (sha, data, user) = (sha256.to_owned(), data.to_vec(), user.clone());
-        self.write(move |c| put_chunk_blocking(c, &sha, offset, total, &data, &user, limits, now))
-            .await
+        self.write_with(move |l| {
+            rules::finish(rules::put_chunk(
+                l, &sha, offset, total, &data, &user, limits, now,
+            ))
+        })
+        .await
     }
 
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -1356,9 +1205,9 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn cases_under_clock(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
-        self.read(|c| trails_where(c, "SELECT entity_key FROM entity_heads WHERE kind = 'case' AND state IN ('in_review', 'paused') ORDER BY entity_key", super::case_event))
-        .await
+    async fn trails(&self, selection: Selection) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
+        self.read_with(move |l| rules::finish(rules::trails(l, selection)))
+            .await
     }
 
     async fn run_once(
@@ -1368,22 +1217,8 @@ impl Store for SqliteStore {
         by: &str,
     ) -> Result<bool, StoreError> {
         let (a, by) = (action.clone(), by.to_owned());
-        self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let n = tx.execute(
-                "INSERT OR IGNORE INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![a.key, a.kind, a.entity_key, fmt_time(now), by],
-            )?;
-            if n == 1 {
-                tx.execute(
-                    "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![a.key, a.entity_key, a.kind, a.notification.to_string(), fmt_time(now)],
-                )?;
-            }
-            tx.commit()?;
-            Ok(n == 1)
-        })
-        .await
+        self.write_with(move |l| rules::finish(rules::run_once(l, &a, now, &by)))
+            .await
     }
 
     async fn run_system_commands(
@@ -1394,59 +1229,8 @@ impl Store for SqliteStore {
         by: &str,
     ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
         let (env, user, actions, by) = (env.clone(), user.clone(), actions.to_vec(), by.to_owned());
-        self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let now = env.clock.now();
-            let mut out = Vec::with_capacity(actions.len());
-            for (a, cmd) in &actions {
-                let n = tx.execute(
-                    "INSERT OR IGNORE INTO scheduled_actions (key, kind, entity_key, done_at, done_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![a.key, a.kind, a.entity_key, fmt_time(now), by],
-                )?;
-                if n == 0 {
-                    out.push(None);
-                    continue;
-                }
-                let needs = sync::needs(cmd);
-                let loaded = load_for(&tx, &needs, &user)?;
-                let outcome = match sync::decide(&user, cmd, &loaded, &env.reference, &env.rules, now) {
-                    Ok(d) => {
-                        let server_seqs = write_decided(&tx, &d, "system", 0, now)?;
-                        tx.execute(
-                            "INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![a.key, a.entity_key, a.kind, a.notification.to_string(), fmt_time(now)],
-                        )?;
-                        CommandOutcome::Applied { server_seqs }
-                    }
-                    Err(refusal) => {
-                        if !sync::system_action_done(&refusal) {
-                            tx.execute("DELETE FROM scheduled_actions WHERE key = ?1", params![a.key])?;
-                        }
-                        CommandOutcome::Refused { refusal }
-                    }
-                };
-                out.push(Some(outcome));
-            }
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
-    }
-
-    async fn consultations_consulting(
-        &self,
-    ) -> Result<Vec<Vec<permitdesk_domain::consultation::ConsultationEvent>>, StoreError> {
-        self.read(|c| trails_where(c, "SELECT entity_key FROM entity_heads WHERE kind = 'consultation' AND state = 'consulting' ORDER BY entity_key", super::consultation_event))
-        .await
-    }
-
-    async fn interaction_trails(
-        &self,
-        kind: EntityKind,
-        open_only: bool,
-    ) -> Result<Vec<Vec<DomainEvent>>, StoreError> {
-        self.read(move |c| {
-            trails_where(c, super::interaction_sql(kind, open_only), super::any_event)
+        self.write_with(move |l| {
+            rules::finish(rules::run_system_commands(l, &env, &user, &actions, &by))
         })
         .await
     }
@@ -1456,28 +1240,13 @@ impl Store for SqliteStore {
         after: u64,
         limit: u32,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
-        self.read(move |c| {
-            let mut stmt =
-                c.prepare("SELECT id, entity_key, kind, payload, created_at FROM notifications WHERE id > ?1 ORDER BY id LIMIT ?2")?;
-            let rows: Vec<(i64, String, String, String, String)> = stmt
-                .query_map(params![after as i64, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                .collect::<Result<_, _>>()?;
-            rows.into_iter()
-                .map(|(id, entity_key, kind, payload, at)| {
-                    Ok(NotificationRecord { id: id as u64, entity_key, kind, payload: serde_json::from_str(&payload)?, created_at: parse_time(&at)? })
-                })
-                .collect()
-        })
-        .await
+        self.read_with(move |l| rules::finish(l.notifications(after, limit)))
+            .await
     }
 
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let key = entity_key.to_owned();
-        self.read(move |c| load_scope(c, &key)).await
-    }
-
-    async fn open_cases(&self) -> Result<Vec<Vec<CaseEvent>>, StoreError> {
-        self.read(|c| trails_where(c, super::OPEN_CASES_SQL, super::case_event))
+        self.read_with(move |l| rules::finish(rules::scope(l, &key)))
             .await
     }
 

@@ -210,10 +210,12 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let router = app(state.clone());
+        let limits = crate::tls::ConnectionLimits::of(&state.config);
         let serve = tokio::spawn(crate::tls::serve(
             listener,
             router,
             tls,
+            limits,
             std::future::pending(),
         ));
         let scheduler = options

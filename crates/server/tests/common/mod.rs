@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use permitdesk_domain::ids::{AttachmentId, UserId};
 use permitdesk_domain::reference::ReferenceSet;
+use permitdesk_domain::trail;
+use permitdesk_protocol::DomainEvent;
 use permitdesk_server::auth::PasswordCost;
 use permitdesk_server::clock::ManualClock;
 use permitdesk_server::demo;
@@ -95,4 +97,46 @@ impl World {
             .await
             .unwrap();
     }
+
+    /// The stored trail of `key`.
+    pub async fn trail(&self, key: &str) -> Vec<DomainEvent> {
+        self.store()
+            .entity_events(key)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::from_str(&e.json).unwrap())
+            .collect()
+    }
+
+    /// Checks the hash chain of the stored trail of `key` (a case's or a project's).
+    pub async fn verify_trail(&self, key: &str) {
+        let events = self.trail(key).await;
+        match key.split(':').next() {
+            Some("case") => trail::verify(
+                key,
+                &sealed(events, |e| match e {
+                    DomainEvent::Case(s) => Some(s),
+                    _ => None,
+                }),
+            )
+            .unwrap(),
+            _ => trail::verify(
+                key,
+                &sealed(events, |e| match e {
+                    DomainEvent::Project(s) => Some(s),
+                    _ => None,
+                }),
+            )
+            .unwrap(),
+        }
+    }
+}
+
+/// Every event of a trail as `pick` sees it (another kind panics).
+pub fn sealed<T>(events: Vec<DomainEvent>, pick: fn(DomainEvent) -> Option<T>) -> Vec<T> {
+    events
+        .into_iter()
+        .map(|e| pick(e).expect("another kind of event"))
+        .collect()
 }

@@ -1,0 +1,279 @@
+//! The server against careless and hostile clients, over real TLS: oversized user names, a
+//! spray of names from one address, the metrics behind the reform office's role, HSTS, 405
+//! for a wrong method, and connections that stall (before the handshake, after it, halfway
+//! through the headers) while honest requests still answer. Each attack sits beside the honest
+//! request it must not disturb.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use permitdesk_protocol::{ApiError, ErrorCode, LoginRequest, paths};
+use permitdesk_server::testing::{
+    ApiClient, Backend, DEMO_PASSWORD, TestOptions, TestServer, pinned_client_config,
+};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn error_of(body: &[u8]) -> ApiError {
+    serde_json::from_slice(body).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(body)))
+}
+
+async fn login_raw(c: &ApiClient, user: &str, password: &str) -> (u16, Vec<u8>) {
+    let body = LoginRequest {
+        user: user.to_owned(),
+        password: password.to_owned(),
+    };
+    c.raw(c.request(reqwest::Method::POST, paths::LOGIN).json(&body))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn oversized_names_are_refused_before_any_work_and_the_limiter_keeps_nothing_of_them() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let c = server.client().unwrap();
+    // A 7 MB name: refused by the login route's body limit.
+    let (status, _) = login_raw(&c, &"x".repeat(7 * 1024 * 1024), "whatever1").await;
+    assert_eq!(status, 413);
+    // 65 characters: refused as too long, not counted as a failed login.
+    let (status, body) = login_raw(&c, &"名".repeat(65), "whatever1").await;
+    assert_eq!(status, 422);
+    assert!(error_of(&body).message.contains("64"), "{body:?}");
+    assert!(server.state.limiter.is_empty());
+    // The honest user beside it logs in.
+    let (status, _) = login_raw(&c, "applicant", DEMO_PASSWORD).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn one_address_spraying_many_names_is_stopped_and_other_addresses_are_not() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let c = server.client().unwrap();
+    let budget = server.state.limiter.max_per_address;
+    for i in 0..budget {
+        let (status, _) = login_raw(&c, &format!("guess{i}"), "wrong-password").await;
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    // A name never tried, even a real one with its right password, waits now from this address.
+    let (status, body) = login_raw(&c, "window", DEMO_PASSWORD).await;
+    assert_eq!(status, 429);
+    assert_eq!(error_of(&body).code, ErrorCode::RateLimited);
+    // Another address (the limiter's own view of one) is not affected.
+    let now = server.state.clock.now();
+    let other = Some("192.0.2.7".parse().unwrap());
+    assert_eq!(server.state.limiter.blocked_until("window", other, now), None);
+}
+
+#[tokio::test]
+async fn metrics_are_for_the_reform_office_and_every_answer_carries_hsts() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let anonymous = server.client().unwrap();
+    let resp = anonymous
+        .request(reqwest::Method::GET, paths::METRICS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    assert_eq!(
+        resp.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    let applicant = server.login("applicant").await.unwrap();
+    let (status, body) = applicant
+        .raw(applicant.request(reqwest::Method::GET, paths::METRICS))
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    assert!(error_of(&body).message.contains("市工改办"));
+    let reform = server.login("reform").await.unwrap();
+    let (status, body) = reform
+        .raw(reform.request(reqwest::Method::GET, paths::METRICS))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("permitdesk_http_requests_total"));
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_not_404() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let c = server.client().unwrap();
+    let (status, body) = c
+        .raw(c.request(reqwest::Method::DELETE, paths::LOGIN))
+        .await
+        .unwrap();
+    assert_eq!(status, 405);
+    assert_eq!(error_of(&body).code, ErrorCode::MethodNotAllowed);
+    let (status, _) = c
+        .raw(c.request(reqwest::Method::GET, "/api/v1/nowhere"))
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+}
+
+/// Whether the server closes `stream` (EOF or reset) within `within`.
+async fn closed_by_server<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, within: Duration) -> bool {
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            // A 408 or any bytes: keep reading until the close.
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn hundreds_of_stalled_connections_neither_block_honest_requests_nor_stay_open() {
+    let mut options = TestOptions::default();
+    options.config.handshake_timeout = Duration::from_secs(2);
+    options.config.header_timeout = Duration::from_secs(2);
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let addr = server.base_url.trim_start_matches("https://").to_owned();
+    // 300 connections that never start the handshake.
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    // 50 that finish the handshake and then say nothing, and 50 that send half a request.
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(
+        pinned_client_config(&server.fingerprint, &[&rustls::version::TLS13]).unwrap(),
+    ));
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut idle = Vec::new();
+    let mut slow = Vec::new();
+    for i in 0..100 {
+        let tcp = TcpStream::connect(&addr).await.unwrap();
+        let mut s = tls.connect(name.clone(), tcp).await.unwrap();
+        if i % 2 == 1 {
+            s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
+                .await
+                .unwrap();
+            s.flush().await.unwrap();
+            slow.push(s);
+        } else {
+            idle.push(s);
+        }
+    }
+    // The honest request answers while all 400 are open.
+    let honest = server.client().unwrap();
+    let started = std::time::Instant::now();
+    let (status, _) = tokio::time::timeout(
+        Duration::from_secs(20),
+        honest.raw(honest.request(reqwest::Method::GET, paths::HEALTH)),
+    )
+    .await
+    .expect("an honest request is not starved by stalled connections")
+    .unwrap();
+    assert_eq!(status, 200);
+    eprintln!(
+        "health with 400 stalled connections open: {} ms",
+        started.elapsed().as_millis()
+    );
+    // And the server lets go of every one of them.
+    for s in silent.iter_mut() {
+        assert!(closed_by_server(s, Duration::from_secs(15)).await, "silent");
+    }
+    for s in idle.iter_mut() {
+        assert!(closed_by_server(s, Duration::from_secs(15)).await, "idle after handshake");
+    }
+    for s in slow.iter_mut() {
+        assert!(closed_by_server(s, Duration::from_secs(15)).await, "half a request");
+    }
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_its_request() {
+    let mut options = TestOptions::default();
+    options.config.header_timeout = Duration::from_secs(1);
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let addr = server.base_url.trim_start_matches("https://").to_owned();
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(
+        pinned_client_config(&server.fingerprint, &[&rustls::version::TLS13]).unwrap(),
+    ));
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let tcp = TcpStream::connect(&addr).await.unwrap();
+    let mut s = tls.connect(name, tcp).await.unwrap();
+    s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    // Kept alive, then idle: closed by the server within a few idle periods.
+    assert!(closed_by_server(&mut s, Duration::from_secs(10)).await);
+}
+
+#[tokio::test]
+async fn past_the_connection_cap_new_connections_wait_and_are_then_served() {
+    let mut options = TestOptions::default();
+    options.config.max_connections = 20;
+    options.config.handshake_timeout = Duration::from_secs(1);
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let addr = server.base_url.trim_start_matches("https://").to_owned();
+    let mut silent = Vec::new();
+    for _ in 0..20 {
+        silent.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    // Every slot is held by a silent connection; the honest request is served once their
+    // handshake time runs out and frees the slots.
+    let honest = server.client().unwrap();
+    let (status, _) = tokio::time::timeout(
+        Duration::from_secs(20),
+        honest.raw(honest.request(reqwest::Method::GET, paths::HEALTH)),
+    )
+    .await
+    .expect("served after the slots free up")
+    .unwrap();
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_statistics_filter_with_a_control_character_or_an_emoji_is_refused_not_a_500() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let reform = server.login("reform").await.unwrap();
+    for (field, bad) in [
+        ("project", "P-1\u{7}"),
+        ("project", "项目😀"),
+        ("category", "\u{0}"),
+        ("department", "ZGJ\r\nX"),
+    ] {
+        let q = [
+            ("report", "table1"),
+            ("from", "2026-01-01"),
+            ("to", "2026-12-31"),
+            ("format", "pdf"),
+            (field, bad),
+        ];
+        let (status, body) = reform
+            .raw(reform.request(reqwest::Method::GET, paths::STATISTICS).query(&q))
+            .await
+            .unwrap();
+        assert_eq!(status, 422, "{field}={bad:?}: {}", String::from_utf8_lossy(&body));
+        assert!(error_of(&body).message.contains("筛选条件"));
+    }
+    // The honest filter beside it renders a PDF.
+    let q = [
+        ("report", "table1"),
+        ("from", "2026-01-01"),
+        ("to", "2026-12-31"),
+        ("format", "pdf"),
+        ("category", "GY"),
+    ];
+    let (status, body) = reform
+        .raw(reform.request(reqwest::Method::GET, paths::STATISTICS).query(&q))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(body.starts_with(b"%PDF"));
+}

@@ -1,0 +1,184 @@
+// 策划生成 (seed 5), the planning lead's side: the ConsultationCommand builders in their serde
+// form (crates/domain/src/consultation/mod.rs, `tag = "command"`, snake_case), which actions the
+// domain's `decide` allows a user in each state (mirrored here so buttons show only then), and
+// the GeoJSON import of a site (site.rs `Polygon::from_geojson`).
+import type { ComplianceConclusion, Consultation, ConsultationCommand, PlanningOutcome, ConsultationState, EntityCommand, Site, UserInfo, ZoneFinding } from '../../api/types'
+import { fmt, t } from '../../i18n'
+
+export type PlanningChannel = 'reserve_library' | 'implementation_library' | 'multi_plan_platform'
+export type Datum = 'wgs84' | 'cgcs2000'
+export interface PlanningLeads {
+  development: string
+  natural_resources: string
+}
+/** The two stage-0 leads of seed 5.1: 市发改委 and 市资规局 (catalogue codes). */
+export const DEFAULT_LEADS: PlanningLeads = { development: 'FGW', natural_resources: 'ZGJ' }
+/** mod.rs MAX_CONSULTATION_DAYS. */
+export const MAX_CONSULTATION_DAYS = 30
+
+export type LeadAction =
+  | 'place_site'
+  | 'record_compliance'
+  | 'start_consultation'
+  | 'summarise'
+  | 'conclude'
+  | 'link_project'
+  | 'close'
+
+const cmd = (id: string, command: ConsultationCommand): EntityCommand => ({
+  entity: 'consultation',
+  consultation: id,
+  command,
+})
+
+export function registerCommand(
+  id: string,
+  f: { channel: PlanningChannel; leads: PlanningLeads; name: string; description: string },
+): EntityCommand {
+  return cmd(id, {
+    command: 'register',
+    channel: f.channel,
+    leads: { development: f.leads.development, natural_resources: f.leads.natural_resources },
+    name: f.name.trim(),
+    description: f.description.trim(),
+  })
+}
+
+export function placeSiteCommand(id: string, site: Site): EntityCommand {
+  return cmd(id, { command: 'place_site', site: { datum: site.datum, polygon: { rings: site.polygon.rings } } })
+}
+
+/** 合规性审查: no problems = 符合规划; problems (one per entry) = 不符合规划. */
+export function recordComplianceCommand(id: string, findings: ZoneFinding[], problems: string[] | null): EntityCommand {
+  const conclusion: ComplianceConclusion = problems === null ? { conclusion: 'compliant' } : { conclusion: 'non_compliant', problems }
+  return cmd(id, {
+    command: 'record_compliance',
+    findings: findings.map((f) => ({ zone: f.zone, name: f.name, land_use: f.land_use, area_m2: f.area_m2, share_bp: f.share_bp })),
+    conclusion,
+  })
+}
+
+export function startConsultationCommand(id: string, departments: string[], days: number): EntityCommand {
+  return cmd(id, { command: 'start_consultation', departments: [...departments], deadline_working_days: days })
+}
+
+export function summariseCommand(id: string, summary: string): EntityCommand {
+  return cmd(id, { command: 'summarise', summary: summary.trim() })
+}
+
+/** 策划结论: reasons null = 策划生成完成; reasons = 不予生成. */
+export function concludeCommand(id: string, reasons: string[] | null): EntityCommand {
+  const outcome: PlanningOutcome = reasons === null ? { outcome: 'generated' } : { outcome: 'not_generated', reasons }
+  return cmd(id, { command: 'conclude', outcome })
+}
+
+export function linkProjectCommand(id: string, project: string): EntityCommand {
+  return cmd(id, { command: 'link_project', project: project.trim() })
+}
+
+export function closeCommand(id: string, reason: string): EntityCommand {
+  return cmd(id, { command: 'close', reason: reason.trim() })
+}
+
+/** Lines of a textarea, trimmed, empty ones dropped. */
+export const lines = (s: string): string[] => s.split('\n').map((x) => x.trim()).filter(Boolean)
+
+/** The channels a department may register into (decide: Register's registrar). */
+export function registerChannels(user: UserInfo | null, leads: PlanningLeads = DEFAULT_LEADS): PlanningChannel[] {
+  if (!user || user.role !== 'department_reviewer' || !user.department) return []
+  const out: PlanningChannel[] = []
+  if (user.department === leads.development) out.push('reserve_library', 'implementation_library')
+  if (user.department === leads.natural_resources) out.push('multi_plan_platform')
+  return out
+}
+
+const EDITABLE: ConsultationState[] = ['registered', 'placed', 'non_compliant', 'reviewed']
+
+/**
+ * What `user` may do to the record, mirroring `Consultation::decide`: role first
+ * (`allowed_roles`), then the department (资规局 = `leads.natural_resources` for the bureau's
+ * steps; either lead for 撤销), then the state.
+ */
+export function leadActions(
+  c: Pick<Consultation, 'state' | 'leads' | 'invitations' | 'linked_project'>,
+  user: UserInfo | null,
+): LeadAction[] {
+  if (!user) return []
+  const out: LeadAction[] = []
+  const s = c.state
+  if (user.role === 'window_operator') {
+    if (s === 'generated' && !c.linked_project) out.push('link_project')
+    return out
+  }
+  if (user.role !== 'department_reviewer' || !user.department) return out
+  const bureau = user.department === c.leads.natural_resources
+  const lead = bureau || user.department === c.leads.development
+  if (bureau) {
+    if (EDITABLE.includes(s)) out.push('place_site')
+    if (s === 'placed') out.push('record_compliance')
+    if (s === 'reviewed') out.push('start_consultation')
+    if (s === 'consulting' && c.invitations.every((i) => i.reply)) out.push('summarise')
+    if (s === 'summarised') out.push('conclude')
+  }
+  if (lead && !['not_generated', 'closed', 'generated'].includes(s)) out.push('close')
+  return out
+}
+
+export class GeoJsonError extends Error {}
+
+const geoMsg = () => t().consultation.geojson
+const malformed = (detail: string) => new GeoJsonError(fmt(geoMsg().malformed, { detail }))
+
+function position(p: unknown): { lon_e7: number; lat_e7: number } {
+  const bad = () => new GeoJsonError(fmt(geoMsg().badPosition, { position: JSON.stringify(p) }))
+  if (!Array.isArray(p) || p.length < 2) throw bad()
+  const [lon, lat] = p
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !isFinite(lon) || !isFinite(lat)) throw bad()
+  if (Math.abs(lon) > 180 || Math.abs(lat) > 90) throw bad()
+  return { lon_e7: Math.round(lon * 1e7), lat_e7: Math.round(lat * 1e7) }
+}
+
+function geometryOf(v: Record<string, unknown>): Record<string, unknown> {
+  const type = v.type
+  if (type === 'FeatureCollection') {
+    const features = Array.isArray(v.features) ? (v.features as Record<string, unknown>[]) : []
+    if (features.length !== 1) throw malformed(fmt(geoMsg().oneFeature, { count: features.length }))
+    return geometryOf(features[0] ?? {})
+  }
+  if (type === 'Feature') {
+    const g = v.geometry
+    if (!g || typeof g !== 'object') throw malformed(geoMsg().noGeometry)
+    return geometryOf(g as Record<string, unknown>)
+  }
+  if (type === 'Polygon') return v
+  if (typeof type !== 'string') throw malformed(geoMsg().noType)
+  throw malformed(fmt(geoMsg().notPolygon, { type }))
+}
+
+/**
+ * A site from GeoJSON text: a `Polygon`, a `Feature` of one, or a `FeatureCollection` with one
+ * such feature; positions rounded to 1e-7 degree as `Position::from_degrees` does. Rings must be
+ * closed with at least 4 positions; the rest (inside Heilongjiang, self-intersection) the domain
+ * checks. Throws GeoJsonError with a Chinese message.
+ */
+export function siteFromGeoJson(text: string, datum: Datum): Site {
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch (e) {
+    throw malformed((e as Error).message)
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw malformed(geoMsg().notObject)
+  const g = geometryOf(v as Record<string, unknown>)
+  if (!Array.isArray(g.coordinates)) throw malformed(geoMsg().noCoordinates)
+  const rings = (g.coordinates as unknown[]).map((ring, r) => {
+    if (!Array.isArray(ring)) throw malformed(geoMsg().ringNotArray)
+    const ps = ring.map(position)
+    if (ps.length < 4) throw new GeoJsonError(fmt(geoMsg().ringTooShort, { ring: r + 1, count: ps.length }))
+    const [a, b] = [ps[0]!, ps[ps.length - 1]!]
+    if (a.lon_e7 !== b.lon_e7 || a.lat_e7 !== b.lat_e7) throw new GeoJsonError(fmt(geoMsg().ringNotClosed, { ring: r + 1 }))
+    return ps
+  })
+  if (!rings.length) throw new GeoJsonError(geoMsg().noRings)
+  return { datum, polygon: { rings } }
+}
