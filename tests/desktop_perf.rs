@@ -288,6 +288,7 @@ impl Pusher<'_> {
             .login(&LoginRequest {
                 user: user.into(),
                 password: password.into(),
+                client_id: None,
             })
             .unwrap()
             .token;

@@ -37,6 +37,7 @@ impl Pusher<'_> {
             .login(&LoginRequest {
                 user: user.into(),
                 password: DEMO_PASSWORD.into(),
+                client_id: None,
             })
             .unwrap()
             .token;
@@ -399,6 +400,7 @@ fn bench(c: &mut Criterion) {
         .login(&LoginRequest {
             user: "reviewer-zgj-2".into(),
             password: DEMO_PASSWORD.into(),
+            client_id: None,
         })
         .unwrap()
         .token;

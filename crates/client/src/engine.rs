@@ -83,6 +83,7 @@ pub fn login(
     let resp = transport.login(&LoginRequest {
         user: user.to_owned(),
         password: password.to_owned(),
+        client_id: None,
     })?;
     let received = clock.now();
     Ok((

@@ -164,6 +164,7 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
         .login(&LoginRequest {
             user: "applicant".into(),
             password: DEMO_PASSWORD.into(),
+            client_id: None,
         })
         .unwrap_err();
     assert!(matches!(err, TransportError::Pinning(_)), "{err:?}");
@@ -206,6 +207,7 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
             .login(&LoginRequest {
                 user: "applicant".into(),
                 password: DEMO_PASSWORD.into()
+                client_id: None,
             })
             .is_ok()
     );
@@ -213,6 +215,7 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
     let r = by_ca.login(&LoginRequest {
         user: "applicant".into(),
         password: DEMO_PASSWORD.into(),
+        client_id: None,
     });
     // rcgen's certificate names 127.0.0.1 only if the server put it in; either way the CA path
     // must not be silently accepted with a wrong key.

@@ -569,6 +569,14 @@ pub enum CaseError {
     WrongReviewLevel { expected: String, requested: String },
     #[error("层级审批已全部签署，无需再签")]
     AllLevelsSigned,
+    /// The level was signed already (two reviewers at once: the loser is told who and when).
+    #[error("“{level}”已由{by}于 {at} 签署，无需再签")]
+    LevelAlreadySigned {
+        level: String,
+        by: String,
+        /// Beijing time to the minute.
+        at: String,
+    },
     /// The signer does not hold the level (层级权限, from the user directory).
     #[error("{}", level_not_held(level, name, held))]
     LevelNotHeld {
@@ -866,6 +874,20 @@ impl Case {
                 CaseChange::AcceptanceRefused {
                     reasons: reasons.clone(),
                 }
+            }
+            CaseCommand::SignOff { level } if case.signed(level.trim()).is_some() => {
+                let done = case.signed(level.trim());
+                return Err(CaseError::LevelAlreadySigned {
+                    level: level.trim().to_owned(),
+                    by: done.map(|s| s.by.name.clone()).unwrap_or_default(),
+                    at: done
+                        .map(|s| {
+                            crate::time::to_local(s.at)
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_default(),
+                });
             }
             CaseCommand::SignOff { level } => match case.next_level() {
                 None => return Err(CaseError::AllLevelsSigned),
@@ -1354,6 +1376,11 @@ impl Case {
     }
 
     /// Levels not yet signed.
+    /// The sign-off of `level`, if it has been signed.
+    pub fn signed(&self, level: &str) -> Option<&SignOffRecord> {
+        self.sign_offs.iter().find(|s| s.level == level)
+    }
+
     pub fn missing_levels(&self) -> Vec<String> {
         match &self.terms {
             Some(t) => t

@@ -427,7 +427,7 @@ fn every_transition_in_the_table_does_what_it_says() {
         (
             "create attach submit receive accept sign1",
             "sign1",
-            Err(|e| matches!(e, CaseError::WrongReviewLevel { .. })),
+            Err(|e| matches!(e, CaseError::LevelAlreadySigned { .. })),
         ),
         (
             SIGNED,

@@ -436,3 +436,27 @@ proptest! {
         }
     }
 }
+
+/// Two holders of 受理 sign at once: the server decides the second against the state the
+/// first left, and the loser is told who signed and when (Beijing time to the minute), not
+/// that the level is the wrong one.
+#[test]
+fn the_loser_of_a_race_is_told_who_signed_the_level_and_when() {
+    let (case, at) = after(&[("zhang", sign("受理"))]);
+    let err = Case::execute(
+        Some(case),
+        &CaseId::new("C"),
+        &sign("受理"),
+        &Acting::new(who("wang"), at + Duration::minutes(1)),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, CaseError::LevelAlreadySigned { level, by, .. } if level == "受理" && by == "张受理"),
+        "{err:?}"
+    );
+    // t0 is 09:00 Beijing; the sign-off came five minutes later.
+    assert_eq!(
+        err.to_string(),
+        "“受理”已由张受理于 2026-03-02 09:05 签署，无需再签"
+    );
+}

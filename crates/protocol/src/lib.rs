@@ -74,6 +74,11 @@ pub mod paths {
 pub struct LoginRequest {
     pub user: String,
     pub password: String,
+    /// 同步身份: the installation's client id, to be bound to this account and token. The
+    /// server keeps it if no other account holds it, else issues another
+    /// ([`LoginResponse::client_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// Who is logged in, and what the server knows of them.
@@ -101,6 +106,9 @@ pub struct LoginResponse {
     pub user: UserInfo,
     /// The server's clock when it answered, so the client can measure its offset.
     pub server_time: DateTime<Utc>,
+    /// The client id this token is bound to: pushes and pulls under any other are refused.
+    #[serde(default)]
+    pub client_id: String,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ async fn login_ms(c: &ApiClient, user: &str, password: &str) -> (u16, f64) {
     let body = LoginRequest {
         user: user.to_owned(),
         password: password.to_owned(),
+        client_id: None,
     };
     let start = Instant::now();
     let (status, _) = c
@@ -92,6 +93,7 @@ async fn main() {
         let body = LoginRequest {
             user: huge.clone(),
             password: "wrong-password".to_owned(),
+            client_id: None,
         };
         if let Ok((status, _)) = c
             .raw(c.request(reqwest::Method::POST, paths::LOGIN).json(&body))

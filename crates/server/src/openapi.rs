@@ -309,12 +309,14 @@ fn examples(id: RouteId) -> (Option<Value>, Value) {
             Some(to_json(&LoginRequest {
                 user: "reviewer-zgj-2".to_owned(),
                 password: "********".to_owned(),
+                client_id: None,
             })),
             to_json(&LoginResponse {
                 token: "<64 hex>".to_owned(),
                 expires_at: example_time(),
                 user,
                 server_time: example_time(),
+                client_id: "c-5d41402abc4b2a76b9719d911017c592".to_owned(),
             }),
         ),
         RouteId::Me => (None, to_json(&user)),

@@ -369,8 +369,8 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
     expect_error(
         &c,
         c.request(Method::DELETE, paths::PUSH),
-        404,
-        ErrorCode::NotFound,
+        405,
+        ErrorCode::MethodNotAllowed,
         "wrong method",
     )
     .await;

@@ -22,6 +22,7 @@ async fn login_raw(c: &ApiClient, user: &str, password: &str) -> (u16, Vec<u8>) 
     let body = LoginRequest {
         user: user.to_owned(),
         password: password.to_owned(),
+        client_id: None,
     };
     c.raw(c.request(reqwest::Method::POST, paths::LOGIN).json(&body))
         .await
@@ -276,4 +277,99 @@ async fn a_statistics_filter_with_a_control_character_or_an_emoji_is_refused_not
         .unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert!(body.starts_with(b"%PDF"));
+}
+
+async fn login_as(server: &TestServer, user: &str, client_id: Option<&str>) -> (ApiClient, String) {
+    let mut c = server.client().unwrap();
+    let body = LoginRequest {
+        user: user.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        client_id: client_id.map(str::to_owned),
+    };
+    let r: permitdesk_protocol::LoginResponse =
+        ApiClient::send(c.request(reqwest::Method::POST, paths::LOGIN).json(&body))
+            .await
+            .unwrap();
+    c.token = Some(r.token);
+    (c, r.client_id)
+}
+
+fn project_push(client_id: &str, mutation_id: u64, project: &str) -> permitdesk_protocol::PushRequest {
+    use permitdesk_server::testing::fixtures::*;
+    let details = project_details("同步身份项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
+    permitdesk_protocol::PushRequest {
+        reference: Default::default(),
+        client_id: client_id.to_owned(),
+        commands: vec![envelope(
+            mutation_id,
+            project_cmd(
+                project,
+                permitdesk_domain::project::ProjectCommand::RegisterOnline {
+                    id: permitdesk_domain::ids::ProjectId::new(project),
+                    details,
+                },
+            ),
+            chrono::Utc::now(),
+        )],
+    }
+}
+
+/// User B pushes under user A's client id with a huge mutation id: refused, and A's next
+/// commands are applied, not silently skipped; B cannot pull under A's id either; a login that
+/// offers A's id as B's gets another id.
+#[tokio::test]
+async fn a_client_id_is_bound_to_its_account_and_token() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let (a, a_id) = login_as(&server, "applicant", Some("pc-hall-a-0001")).await;
+    assert_eq!(a_id, "pc-hall-a-0001");
+    let (b, b_id) = login_as(&server, "applicant2", Some("pc-hall-a-0001")).await;
+    assert_ne!(b_id, a_id, "another account's id is never handed over");
+    assert!(b_id.starts_with("c-"));
+
+    // The attack: B pushes under A's id.
+    let (status, body) = b
+        .raw(
+            b.request(reqwest::Method::POST, paths::PUSH)
+                .json(&project_push(&a_id, 9_000_000_000, "P-EVIL")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    assert!(error_of(&body).message.contains("同步身份"));
+    // B pulling under A's id: refused too, nothing leaks.
+    let (status, _) = b
+        .raw(
+            b.request(reqwest::Method::GET, paths::PULL)
+                .query(&[("after", "0"), ("client_id", a_id.as_str())]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    // The honest user beside it: A's command 1 is applied, not skipped as already seen.
+    let r = a.push(&project_push(&a_id, 1, "P-HONEST")).await.unwrap();
+    assert!(
+        matches!(r.results[0].outcome, permitdesk_protocol::CommandOutcome::Applied { .. }),
+        "{r:?}"
+    );
+    assert_eq!(server.state.store.last_mutation_id(&a_id).await.unwrap(), 1);
+    // A's own token is bound to A's id: even A may not push under another of A's ids.
+    let (status, _) = a
+        .raw(
+            a.request(reqwest::Method::POST, paths::PUSH)
+                .json(&project_push("pc-hall-a-other", 1, "P-2")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    // And the owner of A's id is still A after all of it.
+    assert_eq!(
+        server
+            .state
+            .store
+            .claim_client(&a_id, &permitdesk_domain::ids::UserId::new("nobody"), chrono::Utc::now())
+            .await
+            .unwrap()
+            .as_str(),
+        "applicant"
+    );
 }

@@ -56,6 +56,7 @@ pub(crate) async fn login(
         _ => (None, None),
     };
     let password = req.password;
+    let req_client_id = req.client_id;
     let state = s.clone();
     let ok = tokio::task::spawn_blocking(move || {
         let phc = phc.unwrap_or_else(|| state.decoy_hash().to_owned());
@@ -79,12 +80,32 @@ pub(crate) async fn login(
     s.store
         .insert_token(&hash, &user.id, now, expires_at)
         .await?;
+    // 同步身份: the installation's own id if no other account holds it, else a fresh one; the
+    // token is bound to it when the client offered one (every PermitDesk client does). A
+    // login that offers none (a script, a test tool) gets a fresh id but an unbound token: its
+    // pushes and pulls are still held to ids its own account holds.
+    let offered = req_client_id.filter(|c| crate::routes::sync::valid_client_id(c));
+    let bind = offered.is_some();
+    let client_id = match offered {
+        Some(c) if s.store.claim_client(&c, &user.id, now).await? == user.id => c,
+        _ => loop {
+            let (fresh, _) = auth::new_token().map_err(|_| ApiFailure::internal())?;
+            let fresh = format!("c-{}", &fresh[..32]);
+            if s.store.claim_client(&fresh, &user.id, now).await? == user.id {
+                break fresh;
+            }
+        },
+    };
+    if bind {
+        s.store.bind_token_client(&hash, &client_id).await?;
+    }
     tracing::info!(target: "permitdesk::auth", user = %user.id, "login");
     Ok(Json(LoginResponse {
         token,
         expires_at,
         user: user.info(),
         server_time: now,
+        client_id,
     }))
 }
 

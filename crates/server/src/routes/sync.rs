@@ -27,6 +27,29 @@ pub(crate) fn valid_client_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
 }
 
+/// 同步身份: a push, pull or refusal list may use only the client id the token was bound to at
+/// login, and only one that no other account holds (claimed here on first use, never handed
+/// over). Otherwise 403 and nothing changes.
+pub(crate) async fn check_client(s: &AppState, a: &Authed, client_id: &str) -> Result<(), ApiFailure> {
+    if let Some(bound) = s.store.token_client(&a.token_hash).await? {
+        if bound != client_id {
+            return Err(ApiFailure::new(
+                ErrorCode::Forbidden,
+                "同步身份与本次登录不符：请在本机重新登录后再同步",
+            ));
+        }
+    }
+    let owner = s.store.claim_client(client_id, &a.user.id, s.clock.now()).await?;
+    if owner != a.user.id {
+        tracing::warn!(target: "permitdesk::auth", user = %a.user.id, "client id of another account refused");
+        return Err(ApiFailure::new(
+            ErrorCode::Forbidden,
+            "该同步身份属于另一账号，已拒绝：请用本机的登录重新同步",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) async fn push(
     State(s): State<AppState>,
     a: Authed,
@@ -37,6 +60,7 @@ pub(crate) async fn push(
             "client_id 应为 1 至 128 个可见 ASCII 字符",
         ));
     }
+    check_client(&s, &a, &req.client_id).await?;
     if req.commands.len() > s.config.max_batch {
         return Err(ApiFailure::new(
             ErrorCode::TooLarge,
@@ -123,8 +147,12 @@ pub(crate) async fn pull(
                 "client_id 应为 1 至 128 个可见 ASCII 字符",
             ));
         }
-        None => format!("user:{}", a.user.id),
+        None => match s.store.token_client(&a.token_hash).await? {
+            Some(bound) => bound,
+            None => format!("user:{}", a.user.id),
+        },
     };
+    check_client(&s, &a, &client_id).await?;
     let limit = q
         .limit
         .unwrap_or(DEFAULT_PULL_LIMIT)
@@ -170,6 +198,7 @@ pub(crate) async fn refusals(
             "client_id 应为 1 至 128 个可见 ASCII 字符",
         ));
     }
+    check_client(&s, &a, &q.client_id).await?;
     let refusals = s
         .store
         .refusals(&q.client_id, &a.user.id, q.after.unwrap_or(0))

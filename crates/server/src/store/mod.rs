@@ -263,6 +263,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<Option<UserRecord>, StoreError>;
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError>;
+    /// 同步身份: claims `client_id` for `user` if no one holds it yet and answers who holds it
+    /// now. A client id once held is never handed to another account.
+    async fn claim_client(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError>;
+    /// Binds a token to the client id its login claimed.
+    async fn bind_token_client(&self, hash: &str, client_id: &str) -> Result<(), StoreError>;
+    /// The client id a token is bound to (None for a token issued before binding existed).
+    async fn token_client(&self, hash: &str) -> Result<Option<String>, StoreError>;
 
     // --- sync
     /// Applies each command in its own transaction (see [`crate::sync`]).

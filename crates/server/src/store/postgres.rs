@@ -147,6 +147,10 @@ CREATE TABLE reference_versions (
     r#"
 ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
 "#,
+    // 4: the sync identity: a token is bound to the client id its login claimed (issue 15).
+    r#"
+ALTER TABLE tokens ADD COLUMN client_id TEXT;
+"#,
 ];
 
 /// Any fixed number: the advisory lock that keeps two processes from migrating at once.
@@ -689,7 +693,7 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
     ) -> Result<(), StoreError> {
         pg_execute(self.0,
             "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
+             ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
             &[&client_id, &user, &i(mutation_id), &now],
         )
         .await?;
@@ -835,7 +839,7 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
     ) -> Result<(), StoreError> {
         pg_execute(self.0,
             "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES ($1, $2, 0, $3, now())
-             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
+             ON CONFLICT (client_id) DO UPDATE SET scope_fingerprint = excluded.scope_fingerprint",
             &[&client_id, &user, &fingerprint],
         )
         .await?;
@@ -1056,6 +1060,48 @@ impl Store for PostgresStore {
         .as_ref()
         .map(to_user)
         .transpose()
+    }
+
+    async fn claim_client(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
+        let c = self.pool.get().await?;
+        pg_execute(
+            &c,
+            "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, 0, $3)
+             ON CONFLICT (client_id) DO NOTHING",
+            &[&client_id, &user.as_str(), &now],
+        )
+        .await?;
+        let row = c
+            .query_one(
+                "SELECT user_id FROM clients WHERE client_id = $1",
+                &[&client_id],
+            )
+            .await?;
+        Ok(UserId::new(row.get::<_, String>(0)))
+    }
+
+    async fn bind_token_client(&self, hash: &str, client_id: &str) -> Result<(), StoreError> {
+        let c = self.pool.get().await?;
+        pg_execute(
+            &c,
+            "UPDATE tokens SET client_id = $2 WHERE hash = $1",
+            &[&hash, &client_id],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn token_client(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        let c = self.pool.get().await?;
+        let row = c
+            .query_opt("SELECT client_id FROM tokens WHERE hash = $1", &[&hash])
+            .await?;
+        Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
     }
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {

@@ -143,6 +143,10 @@ CREATE TABLE reference_versions (
     r#"
 ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
 "#,
+    // 4: the sync identity: a token is bound to the client id its login claimed (issue 15).
+    r#"
+ALTER TABLE tokens ADD COLUMN client_id TEXT;
+"#,
 ];
 
 /// The SQLite backend.
@@ -634,7 +638,7 @@ impl rules::Sql for Lite<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.exec("INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at", params![client_id, user, i(mutation_id), fmt_time(now)])
+             ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at", params![client_id, user, i(mutation_id), fmt_time(now)])
     }
 
     async fn claim_action(
@@ -755,7 +759,7 @@ impl rules::Sql for Lite<'_> {
     ) -> Result<(), StoreError> {
         self.0.execute(
             "INSERT INTO clients (client_id, user_id, last_mutation_id, scope_fingerprint, updated_at) VALUES (?1, ?2, 0, ?3, ?4)
-             ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, scope_fingerprint = excluded.scope_fingerprint",
+             ON CONFLICT (client_id) DO UPDATE SET scope_fingerprint = excluded.scope_fingerprint",
             params![client_id, user, fingerprint, fmt_time(Utc::now())],
         )?;
         for k in removed {
@@ -1055,6 +1059,55 @@ impl Store for SqliteStore {
                 )
                 .optional()?;
             row.map(to_user).transpose()
+        })
+        .await
+    }
+
+    async fn claim_client(
+        &self,
+        client_id: &str,
+        user: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
+        let (client_id, user) = (client_id.to_owned(), user.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?1, ?2, 0, ?3)
+                 ON CONFLICT (client_id) DO NOTHING",
+                params![client_id, user, fmt_time(now)],
+            )?;
+            let owner: String = c.query_row(
+                "SELECT user_id FROM clients WHERE client_id = ?1",
+                params![client_id],
+                |r| r.get(0),
+            )?;
+            Ok(UserId::new(owner))
+        })
+        .await
+    }
+
+    async fn bind_token_client(&self, hash: &str, client_id: &str) -> Result<(), StoreError> {
+        let (hash, client_id) = (hash.to_owned(), client_id.to_owned());
+        self.write(move |c| {
+            c.execute(
+                "UPDATE tokens SET client_id = ?2 WHERE hash = ?1",
+                params![hash, client_id],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn token_client(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        let hash = hash.to_owned();
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT client_id FROM tokens WHERE hash = ?1",
+                params![hash],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
         })
         .await
     }

@@ -414,6 +414,7 @@ impl ApiClient {
         let body = permitdesk_protocol::LoginRequest {
             user: user.to_owned(),
             password: password.to_owned(),
+            client_id: None,
         };
         let r: LoginResponse = Self::send(
             self.request(reqwest::Method::POST, paths::LOGIN)
