@@ -297,7 +297,7 @@ fn two_offline_reviewers_sign_the_same_level_and_the_loser_sees_why() {
     let refusals = r2.profile.store().refusals().unwrap();
     assert_eq!(refusals.len(), 1);
     assert!(
-        refusals[0].message.contains("应由“审核”签署"),
+        refusals[0].message.contains("“受理”已由用户rev1于"),
         "{}",
         refusals[0].message
     );

@@ -29,7 +29,7 @@ use permitdesk_domain::project::{
     Project, ProjectCommand, ProjectEvent, RegistrationChannel, RegistrationState,
 };
 use permitdesk_domain::reference::ReferenceSet;
-use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_domain::time::to_local;
 use permitdesk_domain::trail::{self, Sealed};
 use permitdesk_protocol::{
     CommandEnvelope, DomainCommand, DomainEvent, EntityRef, Refusal, WireEntity,
@@ -43,13 +43,22 @@ pub struct PushRules {
     pub future_tolerance: Duration,
     /// The longest a client may have been offline: older actions are refused.
     pub max_offline: Duration,
+    /// 可信时间: no action may be dated before this (the client's last completed sync with
+    /// the server, less [`CONTACT_TOLERANCE`]): everything it had done before then was pushed in
+    /// that sync, so an older time is a back-dated one. Set per push by the route.
+    pub not_before: Option<DateTime<Utc>>,
 }
+
+/// How far before the client's last contact an action may still be dated: an action taken
+/// while a sync was running, pushed at the next one.
+pub const CONTACT_TOLERANCE: Duration = Duration::minutes(10);
 
 impl Default for PushRules {
     fn default() -> Self {
         PushRules {
-            future_tolerance: Duration::minutes(2),
+            future_tolerance: Duration::minutes(5),
             max_offline: Duration::days(7),
+            not_before: None,
         }
     }
 }
@@ -240,8 +249,9 @@ pub(crate) fn events_of<E: Clone>(
         .collect()
 }
 
+/// Beijing time to the minute, as a person reads it (`2026-03-02 09:05`).
 fn beijing(t: DateTime<Utc>) -> String {
-    format_minute(to_local(t))
+    to_local(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn forbidden(d: crate::scope::PushDenied) -> Refusal {
@@ -585,6 +595,17 @@ pub fn decide(
             ),
         });
     }
+    if let Some(limit) = rules.not_before.filter(|_| user.role != Role::System) {
+        if at < limit {
+            return Err(Refusal::Time {
+                message: format!(
+                    "操作时间 {} 早于本机上次与服务器同步的时间 {}，不能补记更早的操作；请按实际时间重新办理",
+                    beijing(at),
+                    beijing(limit + CONTACT_TOLERANCE)
+                ),
+            });
+        }
+    }
     // The system's own actions (deemed consent) carry their deadline as time, however long
     // the server was down.
     if user.role != Role::System && at < now - rules.max_offline {
@@ -596,6 +617,18 @@ pub fn decide(
             ),
         });
     }
+    // A clock a little fast (within the tolerance) is corrected, not refused: the action is
+    // recorded at the server's time.
+    let corrected;
+    let env = if at > now {
+        corrected = CommandEnvelope {
+            acted_at: now,
+            ..env.clone()
+        };
+        &corrected
+    } else {
+        env
+    };
     // Every decision uses the reference data in force (catalogue, market, calendar).
     let (viewer, actor) = (user.viewer(), user.actor());
     let cx = Cx {

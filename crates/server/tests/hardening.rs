@@ -62,7 +62,10 @@ async fn one_address_spraying_many_names_is_stopped_and_other_addresses_are_not(
     // Another address (the limiter's own view of one) is not affected.
     let now = server.state.clock.now();
     let other = Some("192.0.2.7".parse().unwrap());
-    assert_eq!(server.state.limiter.blocked_until("window", other, now), None);
+    assert_eq!(
+        server.state.limiter.blocked_until("window", other, now),
+        None
+    );
 }
 
 #[tokio::test]
@@ -94,7 +97,11 @@ async fn metrics_are_for_the_reform_office_and_every_answer_carries_hsts() {
         .await
         .unwrap();
     assert_eq!(status, 200);
-    assert!(String::from_utf8(body).unwrap().contains("permitdesk_http_requests_total"));
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("permitdesk_http_requests_total")
+    );
 }
 
 #[tokio::test]
@@ -115,7 +122,10 @@ async fn a_wrong_method_is_405_not_404() {
 }
 
 /// Whether the server closes `stream` (EOF or reset) within `within`.
-async fn closed_by_server<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, within: Duration) -> bool {
+async fn closed_by_server<S: tokio::io::AsyncRead + Unpin>(
+    stream: &mut S,
+    within: Duration,
+) -> bool {
     let mut buf = [0u8; 4096];
     let deadline = tokio::time::Instant::now() + within;
     loop {
@@ -182,10 +192,16 @@ async fn hundreds_of_stalled_connections_neither_block_honest_requests_nor_stay_
         assert!(closed_by_server(s, Duration::from_secs(15)).await, "silent");
     }
     for s in idle.iter_mut() {
-        assert!(closed_by_server(s, Duration::from_secs(15)).await, "idle after handshake");
+        assert!(
+            closed_by_server(s, Duration::from_secs(15)).await,
+            "idle after handshake"
+        );
     }
     for s in slow.iter_mut() {
-        assert!(closed_by_server(s, Duration::from_secs(15)).await, "half a request");
+        assert!(
+            closed_by_server(s, Duration::from_secs(15)).await,
+            "half a request"
+        );
     }
 }
 
@@ -257,10 +273,19 @@ async fn a_statistics_filter_with_a_control_character_or_an_emoji_is_refused_not
             (field, bad),
         ];
         let (status, body) = reform
-            .raw(reform.request(reqwest::Method::GET, paths::STATISTICS).query(&q))
+            .raw(
+                reform
+                    .request(reqwest::Method::GET, paths::STATISTICS)
+                    .query(&q),
+            )
             .await
             .unwrap();
-        assert_eq!(status, 422, "{field}={bad:?}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            status,
+            422,
+            "{field}={bad:?}: {}",
+            String::from_utf8_lossy(&body)
+        );
         assert!(error_of(&body).message.contains("筛选条件"));
     }
     // The honest filter beside it renders a PDF.
@@ -272,7 +297,11 @@ async fn a_statistics_filter_with_a_control_character_or_an_emoji_is_refused_not
         ("category", "GY"),
     ];
     let (status, body) = reform
-        .raw(reform.request(reqwest::Method::GET, paths::STATISTICS).query(&q))
+        .raw(
+            reform
+                .request(reqwest::Method::GET, paths::STATISTICS)
+                .query(&q),
+        )
         .await
         .unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
@@ -294,7 +323,11 @@ async fn login_as(server: &TestServer, user: &str, client_id: Option<&str>) -> (
     (c, r.client_id)
 }
 
-fn project_push(client_id: &str, mutation_id: u64, project: &str) -> permitdesk_protocol::PushRequest {
+fn project_push(
+    client_id: &str,
+    mutation_id: u64,
+    project: &str,
+) -> permitdesk_protocol::PushRequest {
     use permitdesk_server::testing::fixtures::*;
     let details = project_details("同步身份项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
     permitdesk_protocol::PushRequest {
@@ -348,7 +381,10 @@ async fn a_client_id_is_bound_to_its_account_and_token() {
     // The honest user beside it: A's command 1 is applied, not skipped as already seen.
     let r = a.push(&project_push(&a_id, 1, "P-HONEST")).await.unwrap();
     assert!(
-        matches!(r.results[0].outcome, permitdesk_protocol::CommandOutcome::Applied { .. }),
+        matches!(
+            r.results[0].outcome,
+            permitdesk_protocol::CommandOutcome::Applied { .. }
+        ),
         "{r:?}"
     );
     assert_eq!(server.state.store.last_mutation_id(&a_id).await.unwrap(), 1);
@@ -366,10 +402,106 @@ async fn a_client_id_is_bound_to_its_account_and_token() {
         server
             .state
             .store
-            .claim_client(&a_id, &permitdesk_domain::ids::UserId::new("nobody"), chrono::Utc::now())
+            .claim_client(
+                &a_id,
+                &permitdesk_domain::ids::UserId::new("nobody"),
+                chrono::Utc::now()
+            )
             .await
             .unwrap()
             .as_str(),
         "applicant"
+    );
+}
+
+fn dated(
+    mut req: permitdesk_protocol::PushRequest,
+    at: chrono::DateTime<chrono::Utc>,
+) -> permitdesk_protocol::PushRequest {
+    for c in &mut req.commands {
+        c.acted_at = at;
+    }
+    req
+}
+
+/// 可信时间: once a client has completed a sync, nothing it pushes may be dated before it (a
+/// back-dated acceptance), while an honest action of a clock a minute fast is corrected to
+/// the server's time, not refused.
+#[tokio::test]
+async fn an_action_cannot_be_dated_before_the_clients_last_sync_and_small_skews_are_corrected() {
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    let (a, id) = login_as(&server, "applicant", Some("pc-time-0001")).await;
+    // Before any completed sync, an offline action of yesterday is accepted (within the
+    // offline limit).
+    let now = chrono::Utc::now();
+    let r = a
+        .push(&dated(
+            project_push(&id, 1, "P-T1"),
+            now - chrono::Duration::days(1),
+        ))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            r.results[0].outcome,
+            permitdesk_protocol::CommandOutcome::Applied { .. }
+        ),
+        "{r:?}"
+    );
+    // A completed sync.
+    a.pull(0, None, Some(&id)).await.unwrap();
+    // The attacker's back-dated action: refused, and nothing is stored.
+    let r = a
+        .push(&dated(
+            project_push(&id, 2, "P-T2"),
+            now - chrono::Duration::days(2),
+        ))
+        .await
+        .unwrap();
+    match &r.results[0].outcome {
+        permitdesk_protocol::CommandOutcome::Refused {
+            refusal: permitdesk_protocol::Refusal::Time { message },
+        } => assert!(
+            message.contains("早于本机上次与服务器同步的时间"),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        server
+            .state
+            .store
+            .entity_events("project:P-T2")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The honest colleague whose clock runs a minute fast: applied at the server's time.
+    let fast = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let r = a
+        .push(&dated(project_push(&id, 3, "P-T3"), fast))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            r.results[0].outcome,
+            permitdesk_protocol::CommandOutcome::Applied { .. }
+        ),
+        "{r:?}"
+    );
+    let stored = server
+        .state
+        .store
+        .entity_events("project:P-T3")
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&stored[0].json).unwrap();
+    let at: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(json["sealed"]["event"]["at"].clone()).unwrap_or_else(|_| panic!("{json}"));
+    assert!(
+        at <= stored[0].received_at,
+        "{at} after {}",
+        stored[0].received_at
     );
 }

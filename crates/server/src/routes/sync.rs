@@ -88,10 +88,17 @@ pub(crate) async fn push(
     if !req.commands.is_empty() {
         stale_check(&reference, &req.reference)?;
     }
+    // 可信时间: nothing may be dated before this client's last completed sync.
+    let mut env = s.push_env_with(reference);
+    env.rules.not_before = s
+        .store
+        .last_contact(&req.client_id)
+        .await?
+        .map(|t| t - crate::sync::CONTACT_TOLERANCE);
     let result = s
         .store
         .push(
-            &s.push_env_with(reference),
+            &env,
             &a.user,
             &req.client_id,
             &req.commands,
@@ -157,7 +164,12 @@ pub(crate) async fn pull(
         .limit
         .unwrap_or(DEFAULT_PULL_LIMIT)
         .clamp(1, MAX_PULL_LIMIT);
+    let started = s.clock.now();
     let page = s.store.pull(&a.user, &client_id, q.after, limit).await?;
+    if !page.has_more {
+        // The sync is complete: whatever the client did before now has been pushed.
+        s.store.record_contact(&client_id, started).await?;
+    }
     let mut events = Vec::with_capacity(page.events.len());
     for e in &page.events {
         let raw: &serde_json::value::RawValue =

@@ -275,6 +275,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn bind_token_client(&self, hash: &str, client_id: &str) -> Result<(), StoreError>;
     /// The client id a token is bound to (None for a token issued before binding existed).
     async fn token_client(&self, hash: &str) -> Result<Option<String>, StoreError>;
+    /// 可信时间: records that the client completed a sync (its last pull page) at `at`.
+    async fn record_contact(&self, client_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// When the client last completed a sync, if ever.
+    async fn last_contact(&self, client_id: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
 
     // --- sync
     /// Applies each command in its own transaction (see [`crate::sync`]).

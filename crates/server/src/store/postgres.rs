@@ -150,6 +150,7 @@ ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
     // 4: the sync identity: a token is bound to the client id its login claimed (issue 15).
     r#"
 ALTER TABLE tokens ADD COLUMN client_id TEXT;
+ALTER TABLE clients ADD COLUMN last_contact_at TIMESTAMPTZ;
 "#,
 ];
 
@@ -1102,6 +1103,28 @@ impl Store for PostgresStore {
             .query_opt("SELECT client_id FROM tokens WHERE hash = $1", &[&hash])
             .await?;
         Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+
+    async fn record_contact(&self, client_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let c = self.pool.get().await?;
+        pg_execute(
+            &c,
+            "UPDATE clients SET last_contact_at = $2 WHERE client_id = $1",
+            &[&client_id, &at],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn last_contact(&self, client_id: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let c = self.pool.get().await?;
+        let row = c
+            .query_opt(
+                "SELECT last_contact_at FROM clients WHERE client_id = $1",
+                &[&client_id],
+            )
+            .await?;
+        Ok(row.and_then(|r| r.get::<_, Option<DateTime<Utc>>>(0)))
     }
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {

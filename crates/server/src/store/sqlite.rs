@@ -146,6 +146,7 @@ ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
     // 4: the sync identity: a token is bound to the client id its login claimed (issue 15).
     r#"
 ALTER TABLE tokens ADD COLUMN client_id TEXT;
+ALTER TABLE clients ADD COLUMN last_contact_at TEXT;
 "#,
 ];
 
@@ -1110,6 +1111,34 @@ impl Store for SqliteStore {
             .flatten())
         })
         .await
+    }
+
+    async fn record_contact(&self, client_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let client_id = client_id.to_owned();
+        self.write(move |c| {
+            c.execute(
+                "UPDATE clients SET last_contact_at = ?2 WHERE client_id = ?1",
+                params![client_id, fmt_time(at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn last_contact(&self, client_id: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let client_id = client_id.to_owned();
+        let text = self
+            .read(move |c| {
+                Ok(c.query_row(
+                    "SELECT last_contact_at FROM clients WHERE client_id = ?1",
+                    params![client_id],
+                    |r| r.get::<_, Option<String>>(0),
+                )
+                .optional()?
+                .flatten())
+            })
+            .await?;
+        text.as_deref().map(parse_time).transpose()
     }
 
     async fn revoke_token(&self, hash: &str) -> Result<(), StoreError> {
