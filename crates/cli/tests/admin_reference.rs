@@ -156,26 +156,56 @@ fn renewing_the_certificate_keeps_the_pinned_fingerprint_and_the_names() {
     let data = tmp.path().join("server");
     let d = data.to_str().unwrap();
     let init = plain(
-        &["--json", "server", "init", "--data", d, "--name", "hall.example"],
+        &[
+            "--json",
+            "server",
+            "init",
+            "--data",
+            d,
+            "--name",
+            "hall.example",
+        ],
         None,
     );
-    assert_eq!(init.status.code(), Some(0), "{}", String::from_utf8_lossy(&init.stderr));
+    assert_eq!(
+        init.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     let before = json_of(&init);
     let cert_before = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();
     let renew = plain(&["--json", "server", "renew-cert", "--data", d], None);
-    assert_eq!(renew.status.code(), Some(0), "{}", String::from_utf8_lossy(&renew.stderr));
+    assert_eq!(
+        renew.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&renew.stderr)
+    );
     let after = json_of(&renew);
     assert_eq!(after["fingerprint"], before["fingerprint"]);
     assert_eq!(after["names"], serde_json::json!(["hall.example"]));
     assert_eq!(after["valid_days"], 825);
-    assert_ne!(std::fs::read_to_string(data.join("tls/cert.pem")).unwrap(), cert_before);
+    assert_ne!(
+        std::fs::read_to_string(data.join("tls/cert.pem")).unwrap(),
+        cert_before
+    );
     // An uninitialised directory is told so, in Chinese.
     let none = plain(
-        &["server", "renew-cert", "--data", tmp.path().join("nowhere").to_str().unwrap()],
+        &[
+            "server",
+            "renew-cert",
+            "--data",
+            tmp.path().join("nowhere").to_str().unwrap(),
+        ],
         None,
     );
     assert_ne!(none.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&none.stderr).contains("server init"), "{}", String::from_utf8_lossy(&none.stderr));
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("server init"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
 }
 
 fn plain(args: &[&str], _stdin: Option<&str>) -> Output {

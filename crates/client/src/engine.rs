@@ -72,18 +72,20 @@ pub struct SyncReport {
     pub stale_reference: u64,
 }
 
-/// Log in: the server's answer, and the clock offset measured from its `server_time`.
+/// Log in offering this installation's client id (the server binds the token to it, or to
+/// another it issues): the server's answer, and the clock offset measured from its `server_time`.
 pub fn login(
     transport: &dyn Transport,
     clock: &dyn Clock,
     user: &str,
     password: &str,
+    client_id: &str,
 ) -> Result<(LoginResponse, chrono::Duration, DateTime<Utc>)> {
     let sent = clock.now();
     let resp = transport.login(&LoginRequest {
         user: user.to_owned(),
         password: password.to_owned(),
-        client_id: None,
+        client_id: Some(client_id.to_owned()),
     })?;
     let received = clock.now();
     Ok((

@@ -196,7 +196,10 @@ impl Transport for FakeServer {
             expires_at: self.now + chrono::Duration::days(1),
             user,
             server_time: self.now,
-            client_id: req.client_id.clone().unwrap_or_else(|| format!("c-{}", req.user)),
+            client_id: req
+                .client_id
+                .clone()
+                .unwrap_or_else(|| format!("c-{}", req.user)),
         })
     }
 

@@ -186,7 +186,8 @@ impl Profile {
         password: &str,
     ) -> Result<LoginOutcome> {
         let t = https_to(server_url, trust)?;
-        let answer = engine::login(&t, self.clock.as_ref(), user, password)?;
+        let client_id = self.store.sync_state()?.client_id;
+        let answer = engine::login(&t, self.clock.as_ref(), user, password, &client_id)?;
         self.record_server_login(server_url, trust, answer)
     }
 
@@ -217,7 +218,8 @@ impl Profile {
         user: &str,
         password: &str,
     ) -> Result<LoginOutcome> {
-        let answer = engine::login(t, self.clock.as_ref(), user, password)?;
+        let client_id = self.store.sync_state()?.client_id;
+        let answer = engine::login(t, self.clock.as_ref(), user, password, &client_id)?;
         self.record_login(answer)
     }
 
@@ -227,6 +229,7 @@ impl Profile {
         (resp, offset, at): (permitdesk_protocol::LoginResponse, Duration, DateTime<Utc>),
     ) -> Result<LoginOutcome> {
         self.store.set_user(&resp.user, resp.expires_at)?;
+        self.store.adopt_client_id(&resp.client_id)?;
         self.creds.set(&self.id, Secret::Token, &resp.token)?;
         self.store.record_contact(offset, at)?;
         Ok(LoginOutcome {

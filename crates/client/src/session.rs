@@ -118,7 +118,9 @@ impl Session {
     ) -> Result<LoginOutcome> {
         let t = crate::profile::https_to(server_url, trust)?;
         let clock = self.with(|p| p.clock_handle());
-        let answer = engine::login(&t, clock.as_ref(), user, password)?;
+        let client_id =
+            self.with(|p| Ok::<_, crate::ClientError>(p.store().sync_state()?.client_id))?;
+        let answer = engine::login(&t, clock.as_ref(), user, password, &client_id)?;
         self.with(|p| p.record_server_login(server_url, trust, answer))
     }
 

@@ -206,7 +206,7 @@ fn a_wrong_fingerprint_is_refused_before_any_request_reaches_the_server() {
         right
             .login(&LoginRequest {
                 user: "applicant".into(),
-                password: DEMO_PASSWORD.into()
+                password: DEMO_PASSWORD.into(),
                 client_id: None,
             })
             .is_ok()
@@ -321,9 +321,10 @@ fn a_cut_upload_resumes_where_the_server_stopped_and_downloads_respect_scope() {
         chunks_left: std::cell::Cell::new(2),
     };
     let token = token_of(&applicant);
-    let db = engine::Exclusive::new(applicant.profile.store_mut());
-    let first = engine::upload_one(&db, &cut, &token, &id, small).unwrap();
-    drop(db);
+    let first = {
+        let db = engine::Exclusive::new(applicant.profile.store_mut());
+        engine::upload_one(&db, &cut, &token, &id, small).unwrap()
+    };
     assert!(first.is_err(), "the connection was cut");
     let up = applicant.profile.store().uploads(false).unwrap();
     assert_eq!((up[0].state, up[0].uploaded), (UploadState::Partial, 2048));
@@ -337,9 +338,10 @@ fn a_cut_upload_resumes_where_the_server_stopped_and_downloads_respect_scope() {
         inner: &http,
         chunks_left: std::cell::Cell::new(3),
     };
-    let db = engine::Exclusive::new(applicant.profile.store_mut());
-    let second = engine::upload_one(&db, &resumed, &token, &id, small).unwrap();
-    drop(db);
+    let second = {
+        let db = engine::Exclusive::new(applicant.profile.store_mut());
+        engine::upload_one(&db, &resumed, &token, &id, small).unwrap()
+    };
     assert_eq!(second, Ok(UploadState::Complete));
     assert_eq!(
         resumed.chunks_left.get(),

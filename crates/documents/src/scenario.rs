@@ -235,7 +235,11 @@ pub fn scenario() -> Result<Scenario, ScenarioError> {
     // One person per level (层级权限): 赵明 signs the first, his colleagues the others.
     let signers: Vec<Actor> = levels
         .iter()
-        .zip(["赵明", "钱丽", "孙伟", "李强", "周敏", "吴刚"].iter().cycle())
+        .zip(
+            ["赵明", "钱丽", "孙伟", "李强", "周敏", "吴刚"]
+                .iter()
+                .cycle(),
+        )
         .map(|(level, name)| {
             actor(Role::DepartmentReviewer, name, Some("ZJJ")).with_levels([level.as_str()])
         })

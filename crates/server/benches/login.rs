@@ -66,7 +66,11 @@ async fn main() {
     for i in 0..rounds {
         known_ok.push(login_ms(&c, "window", DEMO_PASSWORD).await.1);
         known_bad.push(login_ms(&c, "window", "wrong-password").await.1);
-        unknown.push(login_ms(&c, &format!("nobody{i}"), "wrong-password").await.1);
+        unknown.push(
+            login_ms(&c, &format!("nobody{i}"), "wrong-password")
+                .await
+                .1,
+        );
     }
     println!(
         "login (production argon2id, median of {rounds}): known user right password {:.1} ms, known user wrong password {:.1} ms, unknown user {:.1} ms",

@@ -404,12 +404,25 @@ mod tests {
         let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
         let long = "x".repeat(10_000);
         for i in 0..(LIMITER_MAX_ENTRIES + 20_000) {
-            let ip = Some(std::net::IpAddr::from([10, (i >> 16) as u8, (i >> 8) as u8, i as u8]));
-            l.record_failure(&format!("{i}{long}"), ip, t0 + Duration::milliseconds(i as i64));
+            let ip = Some(std::net::IpAddr::from([
+                10,
+                (i >> 16) as u8,
+                (i >> 8) as u8,
+                i as u8,
+            ]));
+            l.record_failure(
+                &format!("{i}{long}"),
+                ip,
+                t0 + Duration::milliseconds(i as i64),
+            );
         }
         assert!(l.len() <= 2 * LIMITER_MAX_ENTRIES, "{}", l.len());
         let f = l.failures.lock().unwrap();
-        assert!(f.by_user.keys().all(|(k, _)| k.chars().count() <= MAX_USER_NAME_CHARS));
+        assert!(
+            f.by_user
+                .keys()
+                .all(|(k, _)| k.chars().count() <= MAX_USER_NAME_CHARS)
+        );
     }
 
     #[test]

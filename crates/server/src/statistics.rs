@@ -210,8 +210,7 @@ pub fn check_filters(q: &StatisticsQuery) -> Result<(), ApiFailure> {
     ] {
         let Some(v) = nonempty(value) else { continue };
         let ok = v.chars().count() <= MAX_FILTER_CHARS
-            && v
-                .chars()
+            && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !ok {
             return Err(ApiFailure::invalid(format!(

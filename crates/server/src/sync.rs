@@ -595,16 +595,16 @@ pub fn decide(
             ),
         });
     }
-    if let Some(limit) = rules.not_before.filter(|_| user.role != Role::System) {
-        if at < limit {
-            return Err(Refusal::Time {
-                message: format!(
-                    "操作时间 {} 早于本机上次与服务器同步的时间 {}，不能补记更早的操作；请按实际时间重新办理",
-                    beijing(at),
-                    beijing(limit + CONTACT_TOLERANCE)
-                ),
-            });
-        }
+    if let Some(limit) = rules.not_before.filter(|_| user.role != Role::System)
+        && at < limit
+    {
+        return Err(Refusal::Time {
+            message: format!(
+                "操作时间 {} 早于本机上次与服务器同步的时间 {}，不能补记更早的操作；请按实际时间重新办理",
+                beijing(at),
+                beijing(limit + CONTACT_TOLERANCE)
+            ),
+        });
     }
     // The system's own actions (deemed consent) carry their deadline as time, however long
     // the server was down.

@@ -161,7 +161,10 @@ async fn two_reviewers_signing_the_same_level_offline_one_wins_the_other_sees_wh
         } => {
             // The loser is told who signed and when, not that the level is the wrong one.
             assert_eq!((level.as_str(), by.as_str()), ("受理", r1.name.as_str()));
-            assert!(message.contains(&format!("已由{}于 {at} 签署", r1.name)), "{message}");
+            assert!(
+                message.contains(&format!("已由{}于 {at} 签署", r1.name)),
+                "{message}"
+            );
         }
         other => panic!("{other:?}"),
     }

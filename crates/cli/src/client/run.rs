@@ -161,7 +161,8 @@ fn sync(p: &mut Profile, out: &Output) -> Result<(), CliError> {
         },
         || sync_text(&report, &refusals),
     )?;
-    if report.offline.is_some() {
+    // Offline, or the server refused some of what was pushed: not a success (exit 1).
+    if report.offline.is_some() || report.refused > 0 {
         Err(CliError::Checked)
     } else {
         Ok(())

@@ -290,6 +290,20 @@ impl Store {
         Ok(())
     }
 
+    /// 同步身份: take the client id the server bound this login to. When it differs from ours
+    /// (another account holds ours, e.g. a profile used by a second user), everything is pulled
+    /// again under the new id.
+    pub fn adopt_client_id(&self, client_id: &str) -> Result<()> {
+        if client_id.is_empty() || self.sync_state()?.client_id == client_id {
+            return Ok(());
+        }
+        self.conn.execute(
+            "UPDATE sync_state SET client_id = ?1, cursor = 0 WHERE id = 1",
+            params![client_id],
+        )?;
+        Ok(())
+    }
+
     /// Record a contact with the server: its clock offset and when it happened.
     pub fn record_contact(&self, offset: Duration, at: DateTime<Utc>) -> Result<()> {
         self.conn.execute(

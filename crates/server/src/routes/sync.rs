@@ -30,16 +30,23 @@ pub(crate) fn valid_client_id(id: &str) -> bool {
 /// 同步身份: a push, pull or refusal list may use only the client id the token was bound to at
 /// login, and only one that no other account holds (claimed here on first use, never handed
 /// over). Otherwise 403 and nothing changes.
-pub(crate) async fn check_client(s: &AppState, a: &Authed, client_id: &str) -> Result<(), ApiFailure> {
-    if let Some(bound) = s.store.token_client(&a.token_hash).await? {
-        if bound != client_id {
-            return Err(ApiFailure::new(
-                ErrorCode::Forbidden,
-                "同步身份与本次登录不符：请在本机重新登录后再同步",
-            ));
-        }
+pub(crate) async fn check_client(
+    s: &AppState,
+    a: &Authed,
+    client_id: &str,
+) -> Result<(), ApiFailure> {
+    if let Some(bound) = s.store.token_client(&a.token_hash).await?
+        && bound != client_id
+    {
+        return Err(ApiFailure::new(
+            ErrorCode::Forbidden,
+            "同步身份与本次登录不符：请在本机重新登录后再同步",
+        ));
     }
-    let owner = s.store.claim_client(client_id, &a.user.id, s.clock.now()).await?;
+    let owner = s
+        .store
+        .claim_client(client_id, &a.user.id, s.clock.now())
+        .await?;
     if owner != a.user.id {
         tracing::warn!(target: "permitdesk::auth", user = %a.user.id, "client id of another account refused");
         return Err(ApiFailure::new(
@@ -97,12 +104,7 @@ pub(crate) async fn push(
         .map(|t| t - crate::sync::CONTACT_TOLERANCE);
     let result = s
         .store
-        .push(
-            &env,
-            &a.user,
-            &req.client_id,
-            &req.commands,
-        )
+        .push(&env, &a.user, &req.client_id, &req.commands)
         .await?;
     Metrics::add(&s.metrics.commands_pushed, req.commands.len() as u64);
     for r in &result.results {

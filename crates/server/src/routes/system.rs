@@ -1,11 +1,11 @@
 //! `/api/health`, `/api/metrics` (市工改办 only), `/api/openapi.json`.
 
 use crate::error::ApiFailure;
+use crate::extract::Authed;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use crate::extract::Authed;
 use permitdesk_domain::actor::Role;
 use permitdesk_protocol::{ErrorCode, PROTOCOL_VERSION};
 
