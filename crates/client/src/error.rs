@@ -27,7 +27,7 @@ pub enum ClientError {
     #[error("文件 {path}：{message}")]
     Io { path: String, message: String },
     /// The server could not be reached: the command stays queued.
-    #[error("无法连接服务器（{0}），当前为离线状态；操作已保存在本地，联网后执行“同步”")]
+    #[error("无法连接服务器，已离线保存（{0}）；联网后执行“同步”即可提交")]
     Offline(String),
     /// The server's certificate is not the pinned one: nothing was sent.
     #[error("服务器证书公钥指纹不符，已拒绝连接，未发送任何数据：{0}")]

@@ -82,16 +82,33 @@ impl HttpTransport {
     }
 }
 
+/// Why the server could not be reached, in words a person at a desk understands (never the
+/// transport's own error text, which is only classified here).
 fn describe(e: &reqwest::Error) -> String {
     use std::error::Error as _;
-    let mut s = e.to_string();
+    let mut detail = e.to_string();
     let mut source = e.source();
     while let Some(inner) = source {
-        s.push('：');
-        s.push_str(&inner.to_string());
+        detail.push_str(": ");
+        detail.push_str(&inner.to_string());
         source = inner.source();
     }
-    s
+    let lower = detail.to_lowercase();
+    if e.is_timeout() || lower.contains("timed out") {
+        "服务器响应超时".to_owned()
+    } else if lower.contains("dns")
+        || lower.contains("resolve")
+        || lower.contains("name or service")
+    {
+        "找不到服务器地址，请检查服务器地址或网络".to_owned()
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        "与服务器建立安全连接失败".to_owned()
+    } else if lower.contains("refused") {
+        "服务器未在运行或拒绝连接".to_owned()
+    } else {
+        "网络连接中断".to_owned()
+    }
 }
 
 fn api_error(status: u16, body: &[u8]) -> TransportError {
@@ -273,5 +290,41 @@ impl Transport for HttpTransport {
             return Err(api_error(status.as_u16(), &body));
         }
         Ok(body.to_vec())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// A server that is not running: the user reads a Chinese sentence, never the transport's
+    /// English error text.
+    #[test]
+    fn an_unreachable_server_is_described_in_chinese_without_transport_text() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let t = HttpTransport::new(
+            &format!("https://127.0.0.1:{port}"),
+            &ServerTrust::Pinned("00".repeat(32)),
+        )
+        .unwrap();
+        let err = t
+            .login(&LoginRequest {
+                user: "window".into(),
+                password: "password".into(),
+                client_id: None,
+            })
+            .unwrap_err();
+        let TransportError::Unreachable(m) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(!m.chars().any(|c| c.is_ascii_alphabetic()), "{m}");
+        let shown = crate::ClientError::from(err).to_string();
+        assert!(shown.starts_with("无法连接服务器，已离线保存"), "{shown}");
+        assert!(!shown.chars().any(|c| c.is_ascii_alphabetic()), "{shown}");
     }
 }
