@@ -43,6 +43,45 @@ fn days(n: u32) -> String {
     }
 }
 
+/// `text` centred across the printable width at `y`.
+fn centred(doc: &mut Doc, y: f32, text: &str, size: f32, bold: bool) {
+    let (l, w) = (doc.left, doc.content_width());
+    doc.text_aligned(l, w, y, text, size, bold, Align::Center);
+}
+
+/// A body-size line at `y`, right-aligned 4 mm inside the printable width.
+fn right_line(doc: &mut Doc, y: f32, text: &str) {
+    let (l, w) = (doc.left, doc.content_width());
+    doc.text_aligned(l, w - 4.0 * MM, y, text, BODY, false, Align::Right);
+}
+
+/// A dashed square of `side` at (`x`, `y`) where a red stamp goes, with `label` centred in it
+/// at `label_y`.
+fn stamp_box(doc: &mut Doc, x: f32, y: f32, side: f32, label_y: f32, label: &str) {
+    doc.dashed_box(x, y, side);
+    doc.text_aligned(x, side, label_y, label, 7.0, false, Align::Center);
+}
+
+/// A form row of two labelled values.
+fn pair(k1: &str, v1: impl Into<String>, k2: &str, v2: impl Into<String>) -> Vec<Cell> {
+    vec![
+        Cell::label(k1),
+        Cell::new(v1),
+        Cell::label(k2),
+        Cell::new(v2),
+    ]
+}
+
+/// A form row of one labelled value across the other three columns.
+fn wide(k: &str, v: impl Into<String>) -> Vec<Cell> {
+    vec![Cell::label(k), Cell::new(v).span(3)]
+}
+
+/// A row of label cells (a table's column names).
+fn labels(names: &[&str]) -> Vec<Cell> {
+    names.iter().map(|h| Cell::label(*h)).collect()
+}
+
 /// Centred bold title with an optional document number line under it, and the QR code with its
 /// verification code in the top-right corner.
 fn title_block(
@@ -72,27 +111,11 @@ fn title_block(
     }
     let size = 18.0;
     let y = doc.y + 4.0;
-    doc.text_aligned(
-        doc.left,
-        doc.content_width(),
-        y,
-        title,
-        size,
-        true,
-        Align::Center,
-    );
+    centred(doc, y, title, size, true);
     doc.y = y + size * 1.9;
     if !number.is_empty() {
         let y = doc.y;
-        doc.text_aligned(
-            doc.left,
-            doc.content_width(),
-            y,
-            number,
-            SMALL,
-            false,
-            Align::Center,
-        );
+        centred(doc, y, number, SMALL, false);
         doc.y += SMALL * 1.6;
     }
     // Leave the QR code room before the first table.
@@ -150,16 +173,7 @@ fn sign_block(
     let side = 20.0 * MM;
     let sx = l + half + (w - half - side) / 2.0;
     let sy = top + 7.0 * MM;
-    doc.dashed_box(sx, sy, side);
-    doc.text_aligned(
-        sx,
-        side,
-        sy + side / 2.0 - 4.0,
-        "（盖章处）",
-        7.0,
-        false,
-        Align::Center,
-    );
+    stamp_box(doc, sx, sy, side, sy + side / 2.0 - 4.0, "（盖章处）");
     doc.text_aligned(
         l + half,
         w - half - 6.0 * MM,
@@ -183,35 +197,10 @@ fn issuer_block(doc: &mut Doc, issuer: &IssuerView) -> Result<(), RenderError> {
     let top = doc.y + 4.0 * MM;
     let side = 26.0 * MM;
     let sx = doc.right - 6.0 * MM - side - 14.0 * MM;
-    doc.dashed_box(sx, top, side);
-    doc.text_aligned(
-        sx,
-        side,
-        top + 1.5 * MM,
-        "（印章）",
-        7.0,
-        false,
-        Align::Center,
-    );
-    let (r, w) = (doc.left, doc.content_width());
-    doc.text_aligned(
-        r,
-        w - 4.0 * MM,
-        top + 6.0 * MM,
-        &issuer.organisation,
-        BODY,
-        false,
-        Align::Right,
-    );
-    doc.text_aligned(
-        r,
-        w - 4.0 * MM,
-        top + 13.0 * MM,
-        &cn_date(issuer.issued_on),
-        BODY,
-        false,
-        Align::Right,
-    );
+    stamp_box(doc, sx, top, side, top + 1.5 * MM, "（印章）");
+    right_line(doc, top + 6.0 * MM, &issuer.organisation);
+    right_line(doc, top + 13.0 * MM, &cn_date(issuer.issued_on));
+    let r = doc.left;
     let contact = format!("经办人：{}　　联系电话：{}", issuer.operator, issuer.phone);
     doc.text(r, top + 20.0 * MM, &contact, SMALL, false);
     doc.y = top + side + 4.0 * MM;
@@ -232,23 +221,20 @@ fn addressee(doc: &mut Doc, name: &str) -> Result<(), RenderError> {
 
 fn case_table(case: &CaseRefView, extra: Vec<(String, String)>) -> Table {
     let mut rows = vec![
-        vec![
-            Cell::label("办件编号"),
-            Cell::new(&case.case_number),
-            Cell::label("项目代码"),
-            Cell::new(&case.project_code),
-        ],
-        vec![
-            Cell::label("项目名称"),
-            Cell::new(&case.project_name).span(3),
-        ],
-        vec![Cell::label("申请人"), Cell::new(&case.applicant).span(3)],
-        vec![Cell::label("工程名称"), Cell::new(&case.works_name).span(3)],
-        vec![
-            Cell::label("申请事项"),
-            Cell::new(format!("{}（{}）", case.item_name, case.item_code)).span(3),
-        ],
-        vec![Cell::label("审批部门"), Cell::new(&case.department).span(3)],
+        pair(
+            "办件编号",
+            &case.case_number,
+            "项目代码",
+            &case.project_code,
+        ),
+        wide("项目名称", &case.project_name),
+        wide("申请人", &case.applicant),
+        wide("工程名称", &case.works_name),
+        wide(
+            "申请事项",
+            format!("{}（{}）", case.item_name, case.item_code),
+        ),
+        wide("审批部门", &case.department),
     ];
     for pair in extra.chunks(2) {
         let mut row = Vec::new();
@@ -259,6 +245,19 @@ fn case_table(case: &CaseRefView, extra: Vec<(String, String)>) -> Table {
         rows.push(row);
     }
     form_table("办件信息", &[1.2, 2.3, 1.2, 2.3], rows)
+}
+
+/// The case's table with `extra` rows, then the closing paragraph `text`.
+fn case_and_closing(
+    doc: &mut Doc,
+    case: &CaseRefView,
+    extra: Vec<(String, String)>,
+    field: &str,
+    text: &str,
+) -> Result<(), RenderError> {
+    doc.table(&case_table(case, extra))?;
+    doc.gap(4.0);
+    body(doc, field, text)
 }
 
 fn new_doc(orientation: Orientation, header: &str) -> Result<Doc, RenderError> {
@@ -288,48 +287,38 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
         &w4,
         vec![
             section("一、项目信息", 4),
-            vec![Cell::label("项目名称"), Cell::new(&p.name).span(3)],
-            vec![
-                Cell::label("项目代码"),
-                Cell::new(&p.code),
-                Cell::label("项目分类"),
-                Cell::new(&p.category),
-            ],
-            vec![Cell::label("建设单位"), Cell::new(&p.builder).span(3)],
-            vec![
-                Cell::label("统一社会信用代码"),
-                Cell::new(&p.credit_code),
-                Cell::label("法定代表人"),
-                Cell::new(&p.legal_representative),
-            ],
-            vec![Cell::label("建设地点"), Cell::new(&p.location).span(3)],
-            vec![
-                Cell::label("投资类型"),
-                Cell::new(&p.investment_type),
-                Cell::label("总投资（万元）"),
-                Cell::new(amount(p.investment_wan_yuan)),
-            ],
-            vec![
-                Cell::label("用地面积（㎡）"),
-                Cell::new(amount(p.land_area_m2)),
-                Cell::label("总建筑面积（㎡）"),
-                Cell::new(amount(p.floor_area_m2)),
-            ],
-            vec![Cell::label("建设规模及内容"), Cell::new(&p.scale).span(3)],
+            wide("项目名称", &p.name),
+            pair("项目代码", &p.code, "项目分类", &p.category),
+            wide("建设单位", &p.builder),
+            pair(
+                "统一社会信用代码",
+                &p.credit_code,
+                "法定代表人",
+                &p.legal_representative,
+            ),
+            wide("建设地点", &p.location),
+            pair(
+                "投资类型",
+                &p.investment_type,
+                "总投资（万元）",
+                amount(p.investment_wan_yuan),
+            ),
+            pair(
+                "用地面积（㎡）",
+                amount(p.land_area_m2),
+                "总建筑面积（㎡）",
+                amount(p.floor_area_m2),
+            ),
+            wide("建设规模及内容", &p.scale),
             section("二、工程信息", 4),
-            vec![
-                Cell::label("工程名称"),
-                Cell::new(&v.works.name),
-                Cell::label("工程编号"),
-                Cell::new(&v.works.code),
-            ],
-            vec![
-                Cell::label("建筑面积（㎡）"),
-                Cell::new(amount(v.works.floor_area_m2)),
-                Cell::label("审批阶段"),
-                Cell::new(&v.stage),
-            ],
-            vec![Cell::label("建设内容"), Cell::new(&v.works.content).span(3)],
+            pair("工程名称", &v.works.name, "工程编号", &v.works.code),
+            pair(
+                "建筑面积（㎡）",
+                amount(v.works.floor_area_m2),
+                "审批阶段",
+                &v.stage,
+            ),
+            wide("建设内容", &v.works.content),
             section("三、联系人", 4),
             vec![
                 Cell::label("类别"),
@@ -354,7 +343,7 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
     doc.table(&form_table("联系人", &w4, contacts))?;
     let mut items = vec![
         section("四、申请事项", 7),
-        [
+        labels(&[
             "序号",
             "事项编码",
             "事项名称",
@@ -362,10 +351,7 @@ pub fn render_application_form(v: &ApplicationFormView) -> Result<Vec<u8>, Rende
             "事项类型",
             "法定时限",
             "告知承诺",
-        ]
-        .iter()
-        .map(|h| Cell::label(*h))
-        .collect(),
+        ]),
     ];
     for (i, it) in v.items.iter().enumerate() {
         items.push(vec![
@@ -434,15 +420,10 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
         "项目信息",
         &[1.2, 2.3, 1.2, 2.3],
         vec![
-            vec![Cell::label("项目名称"), Cell::new(&p.name).span(3)],
-            vec![
-                Cell::label("项目代码"),
-                Cell::new(&p.code),
-                Cell::label("项目分类"),
-                Cell::new(&p.category),
-            ],
-            vec![Cell::label("建设单位"), Cell::new(&p.builder).span(3)],
-            vec![Cell::label("审批流程"), Cell::new(&v.flow_name).span(3)],
+            wide("项目名称", &p.name),
+            pair("项目代码", &p.code, "项目分类", &p.category),
+            wide("建设单位", &p.builder),
+            wide("审批流程", &v.flow_name),
         ],
     ))?;
     doc.gap(6.0);
@@ -548,20 +529,10 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
         "综合窗口",
         &[1.2, 2.3, 1.2, 2.3],
         vec![
-            vec![Cell::label("综合窗口"), Cell::new(&v.window.name).span(3)],
-            vec![Cell::label("地址"), Cell::new(&v.window.address).span(3)],
-            vec![
-                Cell::label("咨询电话"),
-                Cell::new(&v.window.phone),
-                Cell::label("办公时间"),
-                Cell::new(&v.window.hours),
-            ],
-            vec![
-                Cell::label("经办人"),
-                Cell::new(&v.operator),
-                Cell::label("告知日期"),
-                Cell::new(cn_date(v.issued_on)),
-            ],
+            wide("综合窗口", &v.window.name),
+            wide("地址", &v.window.address),
+            pair("咨询电话", &v.window.phone, "办公时间", &v.window.hours),
+            pair("经办人", &v.operator, "告知日期", cn_date(v.issued_on)),
         ],
     ))?;
     doc.gap(4.0);
@@ -577,19 +548,56 @@ pub fn render_one_time_notice(v: &OneTimeNoticeView) -> Result<Vec<u8>, RenderEr
     )
 }
 
+/// The parts every notice's view has.
+trait NoticeParts {
+    fn number(&self) -> &str;
+    fn issuer(&self) -> &IssuerView;
+    fn case(&self) -> &CaseRefView;
+}
+
+macro_rules! notice_parts {
+    ($($view:ty),* $(,)?) => {$(
+        impl NoticeParts for $view {
+            fn number(&self) -> &str {
+                &self.notice_number
+            }
+            fn issuer(&self) -> &IssuerView {
+                &self.issuer
+            }
+            fn case(&self) -> &CaseRefView {
+                &self.case
+            }
+        }
+    )*};
+}
+
+notice_parts!(
+    AcceptanceReceiptView,
+    CorrectionNoticeView,
+    NotAcceptedNoticeView,
+    ReturnNoticeView,
+    CompletionNoticeView,
+);
+
+/// The notice `v` to its applicant: its title, the opening paragraph, what `draw` adds, then
+/// the issuer's block.
 fn notice(
+    v: &impl NoticeParts,
     title: &str,
-    number: &str,
-    issuer: &IssuerView,
+    opening: &str,
     draw: impl FnOnce(&mut Doc) -> Result<(), RenderError>,
 ) -> Result<Vec<u8>, RenderError> {
+    let (issuer, applicant) = (v.issuer(), &v.case().applicant);
+    let number = format!("编号：{}", v.number());
     let mut doc = new_doc(Orientation::Portrait, &format!("{SYSTEM}　{title}"))?;
     title_block(
         &mut doc,
         title,
-        number,
+        &number,
         Some((&issuer.qr_payload, &issuer.verification_code)),
     )?;
+    addressee(&mut doc, applicant)?;
+    body(&mut doc, "正文", opening)?;
     draw(&mut doc)?;
     issuer_block(&mut doc, issuer)?;
     doc.paragraph(
@@ -615,218 +623,150 @@ fn numbered(doc: &mut Doc, field: &str, lines: &[String]) -> Result<(), RenderEr
 
 /// 受理通知书.
 pub fn render_acceptance_receipt(v: &AcceptanceReceiptView) -> Result<Vec<u8>, RenderError> {
-    notice(
-        "受理通知书",
-        &format!("编号：{}", v.notice_number),
-        &v.issuer,
-        |doc| {
-            addressee(doc, &v.case.applicant)?;
-            body(
-                doc,
-                "正文",
-                &format!(
-                    "贵单位于{}提交的“{}”申请，经形式审查，申请材料齐全、符合法定形式，本窗口已于{}予以受理{}。法定办理时限为{}，办结期限为{}（不含依法不计入时限的特别程序及申请人补正材料时间）。",
-                    cn_time(v.received_at),
-                    v.case.item_name,
-                    cn_time(v.accepted_at),
-                    if v.commitment {
-                        "（告知承诺制）"
-                    } else {
-                        ""
-                    },
-                    days(v.time_limit_days),
-                    deadline_text(v.deadline, v.deadline_note.as_deref())
-                ),
-            )?;
-            doc.table(&case_table(
-                &v.case,
-                vec![
-                    ("接件时间".into(), cn_time(v.received_at)),
-                    ("受理时间".into(), cn_time(v.accepted_at)),
-                    ("法定时限".into(), days(v.time_limit_days)),
-                    (
-                        "办结期限".into(),
-                        deadline_text(v.deadline, v.deadline_note.as_deref()),
-                    ),
-                ],
-            ))?;
-            doc.gap(6.0);
-            let mut rows = vec![
-                ["序号", "已收材料", "形式", "份数"]
-                    .iter()
-                    .map(|h| Cell::label(*h))
-                    .collect::<Vec<_>>(),
-            ];
-            for (i, m) in v.materials.iter().enumerate() {
-                rows.push(vec![
-                    Cell::new((i + 1).to_string()).center(),
-                    Cell::new(&m.name),
-                    Cell::new(m.form.label()).center(),
-                    Cell::new(m.copies.to_string()).center(),
-                ]);
-            }
-            doc.table(&form_table("已收材料", &[0.6, 4.4, 1.2, 0.8], rows))?;
-            doc.gap(4.0);
-            body(
-                doc,
-                "正文",
-                "办理进度可登录工程审批系统，或扫描本通知书二维码查询。",
-            )
+    let opening = format!(
+        "贵单位于{}提交的“{}”申请，经形式审查，申请材料齐全、符合法定形式，本窗口已于{}予以受理{}。法定办理时限为{}，办结期限为{}（不含依法不计入时限的特别程序及申请人补正材料时间）。",
+        cn_time(v.received_at),
+        v.case.item_name,
+        cn_time(v.accepted_at),
+        if v.commitment {
+            "（告知承诺制）"
+        } else {
+            ""
         },
-    )
+        days(v.time_limit_days),
+        deadline_text(v.deadline, v.deadline_note.as_deref())
+    );
+    notice(v, "受理通知书", &opening, |doc| {
+        doc.table(&case_table(
+            &v.case,
+            vec![
+                ("接件时间".into(), cn_time(v.received_at)),
+                ("受理时间".into(), cn_time(v.accepted_at)),
+                ("法定时限".into(), days(v.time_limit_days)),
+                (
+                    "办结期限".into(),
+                    deadline_text(v.deadline, v.deadline_note.as_deref()),
+                ),
+            ],
+        ))?;
+        doc.gap(6.0);
+        let mut rows = vec![labels(&["序号", "已收材料", "形式", "份数"])];
+        for (i, m) in v.materials.iter().enumerate() {
+            rows.push(vec![
+                Cell::new((i + 1).to_string()).center(),
+                Cell::new(&m.name),
+                Cell::new(m.form.label()).center(),
+                Cell::new(m.copies.to_string()).center(),
+            ]);
+        }
+        doc.table(&form_table("已收材料", &[0.6, 4.4, 1.2, 0.8], rows))?;
+        doc.gap(4.0);
+        body(
+            doc,
+            "正文",
+            "办理进度可登录工程审批系统，或扫描本通知书二维码查询。",
+        )
+    })
 }
 
 /// 补正告知书.
 pub fn render_correction_notice(v: &CorrectionNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice(
-        "补正材料告知书",
-        &format!("编号：{}", v.notice_number),
-        &v.issuer,
-        |doc| {
-            addressee(doc, &v.case.applicant)?;
-            body(
-                doc,
-                "正文",
-                &format!(
-                    "贵单位申请的“{}”，经{}，申请材料存在下列问题，现一次性告知需补正的全部内容（共 {} 项）。{}。补正后请重新提交，逾期未补正的，视为撤回申请。",
-                    v.case.item_name,
-                    v.review,
-                    v.issues.len(),
-                    v.due_text
-                ),
-            )?;
-            doc.table(&case_table(&v.case, Vec::new()))?;
-            doc.gap(6.0);
-            let mut rows = vec![
-                ["序号", "材料名称", "问题", "补正要求及理由"]
-                    .iter()
-                    .map(|h| Cell::label(*h))
-                    .collect::<Vec<_>>(),
-            ];
-            for (i, it) in v.issues.iter().enumerate() {
-                rows.push(vec![
-                    Cell::new((i + 1).to_string()).center(),
-                    Cell::new(&it.material),
-                    Cell::new(&it.problem).center(),
-                    Cell::new(&it.reason),
-                ]);
-            }
-            doc.table(&form_table("补正清单", &[0.6, 2.4, 1.0, 3.6], rows))?;
-            doc.gap(4.0);
-            Ok(())
-        },
-    )
+    let opening = format!(
+        "贵单位申请的“{}”，经{}，申请材料存在下列问题，现一次性告知需补正的全部内容（共 {} 项）。{}。补正后请重新提交，逾期未补正的，视为撤回申请。",
+        v.case.item_name,
+        v.review,
+        v.issues.len(),
+        v.due_text
+    );
+    notice(v, "补正材料告知书", &opening, |doc| {
+        doc.table(&case_table(&v.case, Vec::new()))?;
+        doc.gap(6.0);
+        let mut rows = vec![labels(&["序号", "材料名称", "问题", "补正要求及理由"])];
+        for (i, it) in v.issues.iter().enumerate() {
+            rows.push(vec![
+                Cell::new((i + 1).to_string()).center(),
+                Cell::new(&it.material),
+                Cell::new(&it.problem).center(),
+                Cell::new(&it.reason),
+            ]);
+        }
+        doc.table(&form_table("补正清单", &[0.6, 2.4, 1.0, 3.6], rows))?;
+        doc.gap(4.0);
+        Ok(())
+    })
 }
 
 /// 不予受理通知书.
 pub fn render_not_accepted_notice(v: &NotAcceptedNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice(
-        "不予受理通知书",
-        &format!("编号：{}", v.notice_number),
-        &v.issuer,
-        |doc| {
-            addressee(doc, &v.case.applicant)?;
-            body(
-                doc,
-                "正文",
-                &format!(
-                    "贵单位于{}提交的“{}”申请，经审查，因下列原因，决定不予受理：",
-                    cn_time(v.received_at),
-                    v.case.item_name
-                ),
-            )?;
-            numbered(doc, "不予受理理由", &v.reasons)?;
-            body(doc, "依据", &format!("依据：{}", v.legal_basis))?;
-            doc.table(&case_table(
-                &v.case,
-                vec![("接件时间".into(), cn_time(v.received_at))],
-            ))?;
-            doc.gap(4.0);
-            body(doc, "救济途径", &v.remedy)
-        },
-    )
+    let opening = format!(
+        "贵单位于{}提交的“{}”申请，经审查，因下列原因，决定不予受理：",
+        cn_time(v.received_at),
+        v.case.item_name
+    );
+    notice(v, "不予受理通知书", &opening, |doc| {
+        numbered(doc, "不予受理理由", &v.reasons)?;
+        body(doc, "依据", &format!("依据：{}", v.legal_basis))?;
+        let received = vec![("接件时间".into(), cn_time(v.received_at))];
+        case_and_closing(doc, &v.case, received, "救济途径", &v.remedy)
+    })
 }
 
 /// 退件通知书.
 pub fn render_return_notice(v: &ReturnNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice(
-        "退件通知书",
-        &format!("编号：{}", v.notice_number),
-        &v.issuer,
-        |doc| {
-            addressee(doc, &v.case.applicant)?;
-            body(
-                doc,
-                "正文",
-                &format!(
-                    "贵单位申请的“{}”（受理时间：{}），经{}实质审查，存在下列问题，现予退件（退件时间：{}）：",
-                    v.case.item_name,
-                    cn_time(v.accepted_at),
-                    v.case.department,
-                    cn_time(v.returned_at)
-                ),
-            )?;
-            numbered(doc, "退件理由", &v.reasons)?;
-            doc.table(&case_table(
-                &v.case,
-                vec![
-                    ("受理时间".into(), cn_time(v.accepted_at)),
-                    ("退件时间".into(), cn_time(v.returned_at)),
-                ],
-            ))?;
-            doc.gap(4.0);
-            body(doc, "说明", &v.instructions)
-        },
-    )
+    let opening = format!(
+        "贵单位申请的“{}”（受理时间：{}），经{}实质审查，存在下列问题，现予退件（退件时间：{}）：",
+        v.case.item_name,
+        cn_time(v.accepted_at),
+        v.case.department,
+        cn_time(v.returned_at)
+    );
+    notice(v, "退件通知书", &opening, |doc| {
+        numbered(doc, "退件理由", &v.reasons)?;
+        let times = vec![
+            ("受理时间".into(), cn_time(v.accepted_at)),
+            ("退件时间".into(), cn_time(v.returned_at)),
+        ];
+        case_and_closing(doc, &v.case, times, "说明", &v.instructions)
+    })
 }
 
 /// 办结通知书.
 pub fn render_completion_notice(v: &CompletionNoticeView) -> Result<Vec<u8>, RenderError> {
-    notice(
-        "办结通知书",
-        &format!("编号：{}", v.notice_number),
-        &v.issuer,
-        |doc| {
-            addressee(doc, &v.case.applicant)?;
-            body(
-                doc,
-                "正文",
-                &format!(
-                    "贵单位申请的“{}”已于{}办结，办理结果：{}。{}",
-                    v.case.item_name,
-                    cn_time(v.completed_at),
-                    v.outcome,
-                    v.result_text
-                ),
-            )?;
-            let mut extra = vec![
-                ("受理时间".to_string(), cn_time(v.accepted_at)),
-                ("办结时间".to_string(), cn_time(v.completed_at)),
-                ("法定时限".to_string(), days(v.time_limit_days)),
-                (
-                    "实际用时".to_string(),
-                    match &v.used_note {
-                        Some(note) => format!("{}个工作日（{note}）", v.working_days_used),
-                        None => format!("{}个工作日", v.working_days_used),
-                    },
-                ),
-                ("办理结果".to_string(), v.outcome.clone()),
-            ];
-            extra.push((
-                "电子证照编号".to_string(),
-                v.certificate_number
-                    .clone()
-                    .unwrap_or_else(|| "无".to_string()),
-            ));
-            doc.table(&case_table(&v.case, extra))?;
-            doc.gap(4.0);
-            body(
-                doc,
-                "说明",
-                "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。",
-            )
-        },
-    )
+    let opening = format!(
+        "贵单位申请的“{}”已于{}办结，办理结果：{}。{}",
+        v.case.item_name,
+        cn_time(v.completed_at),
+        v.outcome,
+        v.result_text
+    );
+    notice(v, "办结通知书", &opening, |doc| {
+        let mut extra = vec![
+            ("受理时间".to_string(), cn_time(v.accepted_at)),
+            ("办结时间".to_string(), cn_time(v.completed_at)),
+            ("法定时限".to_string(), days(v.time_limit_days)),
+            (
+                "实际用时".to_string(),
+                match &v.used_note {
+                    Some(note) => format!("{}个工作日（{note}）", v.working_days_used),
+                    None => format!("{}个工作日", v.working_days_used),
+                },
+            ),
+            ("办理结果".to_string(), v.outcome.clone()),
+        ];
+        extra.push((
+            "电子证照编号".to_string(),
+            v.certificate_number
+                .clone()
+                .unwrap_or_else(|| "无".to_string()),
+        ));
+        case_and_closing(
+            doc,
+            &v.case,
+            extra,
+            "说明",
+            "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。",
+        )
+    })
 }
 
 /// 电子证照 printout.
@@ -851,39 +791,17 @@ pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
         Some(0.5),
     );
     doc.gap(6.0 * MM);
-    doc.text_aligned(
-        doc.left,
-        doc.content_width(),
-        doc.y,
-        "中华人民共和国",
-        14.0,
-        true,
-        Align::Center,
-    );
+    let y = doc.y;
+    centred(&mut doc, y, "中华人民共和国", 14.0, true);
     doc.gap(10.0 * MM);
     doc.check("证照名称", &v.title)?;
     let ty = doc.y;
-    doc.text_aligned(
-        doc.left,
-        doc.content_width(),
-        ty,
-        &v.title,
-        24.0,
-        true,
-        Align::Center,
-    );
+    centred(&mut doc, ty, &v.title, 24.0, true);
     doc.gap(14.0 * MM);
     doc.check("证照编号", &v.certificate_number)?;
+    let number = format!("编号：{}", v.certificate_number);
     let ny = doc.y;
-    doc.text_aligned(
-        doc.left,
-        doc.content_width(),
-        ny,
-        &format!("编号：{}", v.certificate_number),
-        BODY,
-        false,
-        Align::Center,
-    );
+    centred(&mut doc, ny, &number, BODY, false);
     doc.gap(10.0 * MM);
     let mut rows = vec![
         vec![Cell::label("持证单位"), Cell::new(&v.holder)],
@@ -922,35 +840,17 @@ pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
         false,
     );
     doc.check("发证机关", &v.issuer)?;
-    let (l, w) = (doc.left, doc.content_width());
-    doc.text_aligned(
-        l,
-        w - 4.0 * MM,
-        top + 6.0 * MM,
-        &format!("发证机关：{}", v.issuer),
-        BODY,
-        false,
-        Align::Right,
-    );
-    doc.text_aligned(
-        l,
-        w - 4.0 * MM,
-        top + 14.0 * MM,
-        &format!("发证日期：{}", cn_date(v.issued_on)),
-        BODY,
-        false,
-        Align::Right,
-    );
+    right_line(&mut doc, top + 6.0 * MM, &format!("发证机关：{}", v.issuer));
+    let issued = format!("发证日期：{}", cn_date(v.issued_on));
+    right_line(&mut doc, top + 14.0 * MM, &issued);
     let sx = doc.right - 4.0 * MM - side - 10.0 * MM;
-    doc.dashed_box(sx, top - 2.0 * MM, side);
-    doc.text_aligned(
+    stamp_box(
+        &mut doc,
         sx,
+        top - 2.0 * MM,
         side,
         top + 20.0 * MM,
         "（电子印章）",
-        7.0,
-        false,
-        Align::Center,
     );
     doc.finish(
         &format!("{} {}", v.title, v.certificate_number),
@@ -964,21 +864,12 @@ pub fn render_statistics_pdf(v: &StatisticsTableView) -> Result<Vec<u8>, RenderE
     let mut doc = new_doc(Orientation::Landscape, &format!("{SYSTEM}　{}", t.title()))?;
     doc.check("标题", t.title())?;
     let y = doc.y;
-    doc.text_aligned(
-        doc.left,
-        doc.content_width(),
-        y,
-        t.title(),
-        15.0,
-        true,
-        Align::Center,
-    );
+    centred(&mut doc, y, t.title(), 15.0, true);
     doc.y += 15.0 * 1.8;
+    let generated = v.generated_at.format("%Y-%m-%d %H:%M");
     let meta = format!(
-        "{}　　制表单位：{}　　制表时间：{}",
-        v.scope,
-        v.compiled_by,
-        v.generated_at.format("%Y-%m-%d %H:%M")
+        "{}　　制表单位：{}　　制表时间：{generated}",
+        v.scope, v.compiled_by
     );
     doc.paragraph("统计范围", &meta, SMALL, false, Align::Left)?;
     doc.gap(2.0);

@@ -14,12 +14,26 @@ use permitdesk_domain::time::parse_local;
 
 const OFFICE: &str = "哈尔滨市工程建设项目审批制度改革工作领导小组办公室";
 
+/// The statistics of the sample `d`, its clocks read on `cal` in the default office hours.
+fn statistics<'a>(d: &'a sample::SampleData, cal: &WorkingCalendar) -> Statistics<'a> {
+    let clock = LegalClock::new(cal, OfficeHours::default());
+    Statistics::compute(&d.catalogue, &d.projects, &d.cases, &clock, d.as_of).unwrap()
+}
+
+/// Every one of `known` copies out of `text` (the PDF `what`).
+fn assert_prints(text: &str, what: &str, known: &[&str]) {
+    for known in known {
+        assert!(
+            text.contains(&squeeze(known)),
+            "{what} lacks {known}\n{text}"
+        );
+    }
+}
+
 #[test]
 fn the_quarterly_report_prints_the_quarter_and_its_comparison() {
-    let d = sample::fixed().unwrap();
-    let cal = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&cal, OfficeHours::default());
-    let s = Statistics::compute(&d.catalogue, &d.projects, &d.cases, &clock, d.as_of).unwrap();
+    let (d, cal) = (sample::fixed().unwrap(), WorkingCalendar::shipped());
+    let s = statistics(&d, &cal);
     let summary = s.quarterly_summary(Quarter::new(2024, 4).unwrap()).unwrap();
     let generated = parse_local("2024-11-01 09:00").unwrap();
     let v = quarterly_view(&summary, OFFICE, generated);
@@ -43,29 +57,28 @@ fn the_quarterly_report_prints_the_quarter_and_its_comparison() {
     let pdf = render_quarterly_pdf(&v).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     let text = text_of(&pdf, "quarterly.pdf");
-    for known in [
-        "2024年第四季度工程建设项目全流程在线审批情况",
-        "统计期间：2024-10-01至2024-12-31",
-        "2024年第三季度",
-        "受理办件11件，上季度5件，增加6件。",
-        "项目全流程平均用时9.70个工作日，上季度无。",
-        "社会投资房地产项目",
-        "9.70个工作日",
-        "15.80天",
-        "4.50个工作日（道里区群力商业综合体）",
-        "20.63个工作日（松北区利民住宅小区一期）",
-        "国网黑龙江省电力有限公司哈尔滨供电公司",
-        "上级部门审批",
-        "涉路施工许可（公路）",
-        "七、优化建议",
-        "建议推行并联审批、减少层级。",
-        OFFICE,
-    ] {
-        assert!(
-            text.contains(&squeeze(known)),
-            "quarterly lacks {known}\n{text}"
-        );
-    }
+    assert_prints(
+        &text,
+        "quarterly",
+        &[
+            "2024年第四季度工程建设项目全流程在线审批情况",
+            "统计期间：2024-10-01至2024-12-31",
+            "2024年第三季度",
+            "受理办件11件，上季度5件，增加6件。",
+            "项目全流程平均用时9.70个工作日，上季度无。",
+            "社会投资房地产项目",
+            "9.70个工作日",
+            "15.80天",
+            "4.50个工作日（道里区群力商业综合体）",
+            "20.63个工作日（松北区利民住宅小区一期）",
+            "国网黑龙江省电力有限公司哈尔滨供电公司",
+            "上级部门审批",
+            "涉路施工许可（公路）",
+            "七、优化建议",
+            "建议推行并联审批、减少层级。",
+            OFFICE,
+        ],
+    );
     // Identical input, identical bytes.
     assert_eq!(pdf, render_quarterly_pdf(&v).unwrap());
     // The same figures as a spreadsheet list.
@@ -78,22 +91,19 @@ fn the_quarterly_report_prints_the_quarter_and_its_comparison() {
 
 #[test]
 fn the_monthly_report_prints_as_a_list() {
-    let d = sample::fixed().unwrap();
-    let cal = WorkingCalendar::shipped();
-    let clock = LegalClock::new(&cal, OfficeHours::default());
-    let s = Statistics::compute(&d.catalogue, &d.projects, &d.cases, &clock, d.as_of).unwrap();
+    let (d, cal) = (sample::fixed().unwrap(), WorkingCalendar::shipped());
+    let s = statistics(&d, &cal);
     let list = monthly_report_list(&s.monthly_report(Period::month(2024, 10).unwrap()));
     let pdf = render_list_pdf(&list, parse_local("2024-11-01 09:00").unwrap()).unwrap();
     let text = text_of(&pdf, "monthly.pdf");
-    for known in [
-        "工程建设项目全流程在线审批月度统计（2024-10-01至2024-10-31）",
-        "社会投资房地产项目",
-        "16.63个工作日（松北区利民住宅小区一期）",
-        "优化建议",
-    ] {
-        assert!(
-            text.contains(&squeeze(known)),
-            "monthly lacks {known}\n{text}"
-        );
-    }
+    assert_prints(
+        &text,
+        "monthly",
+        &[
+            "工程建设项目全流程在线审批月度统计（2024-10-01至2024-10-31）",
+            "社会投资房地产项目",
+            "16.63个工作日（松北区利民住宅小区一期）",
+            "优化建议",
+        ],
+    );
 }

@@ -273,11 +273,37 @@ fn projection(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every case's figures of `data`, its clocks read at its as-of.
+fn figures<'a>(
+    data: &'a permitdesk_domain::statistics::sample::SampleData,
+    clock: &LegalClock<'_>,
+) -> permitdesk_domain::statistics::Statistics<'a> {
+    permitdesk_domain::statistics::Statistics::compute(
+        &data.catalogue,
+        &data.projects,
+        &data.cases,
+        clock,
+        data.as_of,
+    )
+    .unwrap()
+}
+
+/// Table 1 and the monthly stage report of `month` from computed figures.
+fn table_one_and_report(
+    s: &permitdesk_domain::statistics::Statistics<'_>,
+    month: permitdesk_domain::statistics::Period,
+) -> (usize, usize) {
+    use permitdesk_domain::statistics::{SeedTable, TableFilter};
+    let table = s.table(SeedTable::One, &TableFilter::default());
+    let report = s.monthly_report(month);
+    black_box((table.rows.len(), report.stages.len()))
+}
+
 /// Statistics: read 20,000 generated cases (2,000 projects, a year of 2024) and build table 1
 /// and the monthly stage report of October, the server's work for one department-size query
 /// (goal for a city-year of 200,000 cases: a table under 1 s, the report under 2 s).
 fn statistics(c: &mut Criterion) {
-    use permitdesk_domain::statistics::{Period, SeedTable, Statistics, TableFilter, sample};
+    use permitdesk_domain::statistics::{Period, sample};
     let data = sample::generated(20_000).unwrap();
     let calendar = WorkingCalendar::shipped();
     let clock = LegalClock::new(&calendar, OfficeHours::default());
@@ -287,35 +313,15 @@ fn statistics(c: &mut Criterion) {
     group.throughput(Throughput::Elements(data.cases.len() as u64));
     group.bench_function("table_one_and_monthly_report_20k_cases", |b| {
         b.iter(|| {
-            let s = Statistics::compute(
-                &data.catalogue,
-                &data.projects,
-                &data.cases,
-                &clock,
-                data.as_of,
-            )
-            .unwrap();
-            let table = s.table(SeedTable::One, &TableFilter::default());
-            let report = s.monthly_report(october);
-            black_box((table.rows.len(), report.stages.len()))
+            let s = figures(&data, &clock);
+            table_one_and_report(&s, october)
         })
     });
     // The same without reading the clocks: what each further table or report costs once the
     // figures are computed.
-    let s = Statistics::compute(
-        &data.catalogue,
-        &data.projects,
-        &data.cases,
-        &clock,
-        data.as_of,
-    )
-    .unwrap();
+    let s = figures(&data, &clock);
     group.bench_function("table_one_and_monthly_report_from_figures_20k_cases", |b| {
-        b.iter(|| {
-            let table = s.table(SeedTable::One, &TableFilter::default());
-            let report = s.monthly_report(october);
-            black_box((table.rows.len(), report.stages.len()))
-        })
+        b.iter(|| table_one_and_report(&s, october))
     });
     group.finish();
 }
@@ -325,9 +331,7 @@ fn statistics(c: &mut Criterion) {
 /// report of October and the quarterly summary of Q4 (with Q3 to compare) from those figures.
 /// PERMITDESK_BENCH_CASES overrides the size for a quick run.
 fn statistics_city_year(c: &mut Criterion) {
-    use permitdesk_domain::statistics::{
-        Period, Quarter, SeedTable, Statistics, TableFilter, sample,
-    };
+    use permitdesk_domain::statistics::{Period, Quarter, SeedTable, TableFilter, sample};
     let cases: usize = std::env::var("PERMITDESK_BENCH_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -339,25 +343,11 @@ fn statistics_city_year(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("compute_figures", |b| {
         b.iter(|| {
-            let s = Statistics::compute(
-                &data.catalogue,
-                &data.projects,
-                &data.cases,
-                &clock,
-                data.as_of,
-            )
-            .unwrap();
+            let s = figures(&data, &clock);
             black_box(s.figures().len())
         })
     });
-    let s = Statistics::compute(
-        &data.catalogue,
-        &data.projects,
-        &data.cases,
-        &clock,
-        data.as_of,
-    )
-    .unwrap();
+    let s = figures(&data, &clock);
     let october = Period::month(2024, 10).unwrap();
     let in_october = TableFilter {
         period: Some(october),

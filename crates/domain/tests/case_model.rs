@@ -4,6 +4,9 @@
 //! verifies and any tampering with it is found.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use chrono::{Duration, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::case::*;
@@ -305,33 +308,21 @@ proptest! {
     ) {
         let id = CaseId::new("C");
         let start = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
-        let mut case: Option<Case> = None;
-        let mut model: Option<Model> = None;
-        let mut events: Vec<CaseEvent> = vec![];
+        let mut run: ModelRun<Case, Model> = ModelRun::new();
         for (i, (step, role, in_scope)) in script.into_iter().enumerate() {
             let acting = Acting::new(actor_for(step, role, in_scope), start + Duration::minutes(i as i64));
-            let before = case.clone();
-            let expected = model_step(model.as_ref(), step, role, in_scope);
-            match Case::execute(case.clone(), &id, &command(step), &acting) {
-                Ok((after, new_events)) => {
-                    prop_assert!(expected.is_some(), "accepted {step:?} by {role:?} in {:?}", before.map(|c| c.state));
-                    prop_assert!(!new_events.is_empty());
-                    let m = expected.unwrap();
-                    prop_assert_eq!(after.state, m.state);
-                    prop_assert_eq!(after.commitment, m.commitment);
-                    prop_assert_eq!(after.sign_offs.len(), m.signed);
-                    prop_assert_eq!(after.version, before.as_ref().map_or(0, |c| c.version) + new_events.len() as u64);
-                    events.extend(new_events);
-                    case = Some(after);
-                    model = Some(m);
-                }
-                Err(e) => {
-                    prop_assert!(expected.is_none(), "refused {step:?} by {role:?}: {e}");
-                    // A refusal is reported against the untouched state.
-                    prop_assert_eq!(&case, &before);
-                }
-            }
+            let expected = model_step(run.model.as_ref(), step, role, in_scope);
+            let outcome = Case::execute(run.live.clone(), &id, &command(step), &acting);
+            run.take(outcome, expected, &format!("{step:?} by {role:?}"), |after, m, before, new_events| {
+                prop_assert!(!new_events.is_empty());
+                prop_assert_eq!(after.state, m.state);
+                prop_assert_eq!(after.commitment, m.commitment);
+                prop_assert_eq!(after.sign_offs.len(), m.signed);
+                prop_assert_eq!(after.version, before.map_or(0, |c| c.version) + new_events.len() as u64);
+                Ok(())
+            })?;
         }
+        let ModelRun { live: case, events, .. } = run;
         if let Some(live) = &case {
             prop_assert_eq!(&Case::replay(&events).unwrap(), live);
             if live.state.is_terminal() {

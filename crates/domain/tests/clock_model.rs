@@ -191,15 +191,40 @@ fn hours(open: (u32, u32), close: (u32, u32)) -> OfficeHours {
     }
 }
 
+/// The shipped calendar, parsed once for all cases.
+static CAL: std::sync::LazyLock<WorkingCalendar> =
+    std::sync::LazyLock::new(WorkingCalendar::shipped);
+
+/// The clock's deadline, minutes used and level at `at` are the model's (office hours
+/// `open_min..close_min`), or both lack the same year's table.
+fn agrees(
+    clock: &LegalClock<'_>,
+    cal: &WorkingCalendar,
+    (open_min, close_min): (u32, u32),
+    input: &ClockInput,
+    at: NaiveDateTime,
+) -> Result<(), TestCaseError> {
+    let got = clock
+        .evaluate(input, at)
+        .map(|r| (r.deadline, r.used_minutes, r.level));
+    match (got, reference(cal, open_min, close_min, input, at)) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "at {}", at),
+        (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => {
+            prop_assert_eq!(y, z)
+        }
+        (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn clock_agrees_with_the_minute_by_minute_model((input, as_of) in case()) {
-        let cal = WorkingCalendar::shipped();
-        let clock = LegalClock::new(&cal, OfficeHours::default());
+        let clock = LegalClock::new(&CAL, OfficeHours::default());
         let got = clock.evaluate(&input, as_of);
-        let expected = reference(&cal, 9 * 60, 17 * 60, &input, as_of);
+        let expected = reference(&CAL, 9 * 60, 17 * 60, &input, as_of);
         match (got, expected) {
             (Ok(r), Ok((deadline, used, level))) => {
                 prop_assert_eq!(r.deadline, deadline, "deadline");
@@ -228,19 +253,12 @@ proptest! {
     /// 即办 (N = 0) around the close of every kind of day.
     #[test]
     fn same_day_items_agree_with_the_model(day in 0_i64..(365 * 5), tod in time_of_day(), later in 0_i64..(5 * 1440)) {
-        let cal = WorkingCalendar::shipped();
-        let clock = LegalClock::new(&cal, OfficeHours::default());
+        let clock = LegalClock::new(&CAL, OfficeHours::default());
         let base = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
         let accepted_at = base + Duration::days(day) + Duration::minutes(tod);
         let input = ClockInput { accepted_at, limit_working_days: 0, stopped: Vec::new(), ended_at: None };
         let as_of = accepted_at + Duration::minutes(later);
-        let got = clock.evaluate(&input, as_of).map(|r| (r.deadline, r.used_minutes, r.level));
-        let expected = reference(&cal, 9 * 60, 17 * 60, &input, as_of);
-        match (got, expected) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
-            (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
-        }
+        agrees(&clock, &CAL, (9 * 60, 17 * 60), &input, as_of)?;
     }
 }
 
@@ -251,31 +269,17 @@ proptest! {
     /// Read exactly at the deadline and one minute after it: the edge between due soon and overdue.
     #[test]
     fn clock_agrees_with_the_model_at_the_deadline((input, as_of) in case()) {
-        let cal = WorkingCalendar::shipped();
-        let clock = LegalClock::new(&cal, OfficeHours::default());
+        let clock = LegalClock::new(&CAL, OfficeHours::default());
         let Ok(Some(deadline)) = clock.evaluate(&input, as_of).map(|r| r.deadline) else { return Ok(()) };
         for at in [deadline, deadline + Duration::minutes(1)].into_iter().filter(|t| *t >= input.accepted_at) {
-            let got = clock.evaluate(&input, at).map(|r| (r.deadline, r.used_minutes, r.level));
-            let expected = reference(&cal, 9 * 60, 17 * 60, &input, at);
-            match (got, expected) {
-                (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "at {}", at),
-                (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
-                (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
-            }
+            agrees(&clock, &CAL, (9 * 60, 17 * 60), &input, at)?;
         }
     }
 
     /// Other office hours (08:30-12:00, 210 min a day) follow the same rules.
     #[test]
     fn clock_agrees_with_the_model_for_other_office_hours((input, as_of) in case()) {
-        let cal = WorkingCalendar::shipped();
-        let clock = LegalClock::new(&cal, hours((8, 30), (12, 0)));
-        let got = clock.evaluate(&input, as_of).map(|r| (r.deadline, r.used_minutes, r.level));
-        let expected = reference(&cal, 8 * 60 + 30, 12 * 60, &input, as_of);
-        match (got, expected) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(ClockError::NoDataForYear(y)), Err(CalendarError::NoDataForYear(z))) => prop_assert_eq!(y, z),
-            (got, expected) => prop_assert!(false, "clock {:?} but model {:?}", got, expected),
-        }
+        let clock = LegalClock::new(&CAL, hours((8, 30), (12, 0)));
+        agrees(&clock, &CAL, (8 * 60 + 30, 12 * 60), &input, as_of)?;
     }
 }

@@ -3,6 +3,9 @@
 //! command sequences against a small model.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use chrono::{Duration, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
@@ -14,6 +17,15 @@ use permitdesk_domain::ids::*;
 use permitdesk_domain::time::{Timestamp, from_local, parse_local};
 use permitdesk_domain::trail;
 use proptest::prelude::*;
+
+/// `r.refused(args)` (which checks that the refusal changed nothing) gives an error matching
+/// `pattern`.
+macro_rules! assert_refused {
+    ($r:expr, $actor:expr, $at:expr, $cmd:expr, $($pattern:tt)+) => {
+        let e = $r.refused($actor, $at, $cmd);
+        assert!(matches!(e, $($pattern)+), "{e:?}");
+    };
+}
 
 fn t(s: &str) -> Timestamp {
     from_local(parse_local(s).unwrap())
@@ -27,25 +39,17 @@ fn leads() -> PlanningLeads {
 }
 
 fn reviewer(department: &str) -> Actor {
-    Actor {
-        user: UserId::new(format!("r-{department}")),
-        name: format!("{department}审批人"),
-        role: Role::DepartmentReviewer,
-        department: Some(DepartmentCode::new(department)),
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor(
+        &format!("r-{department}"),
+        &format!("{department}审批人"),
+        Role::DepartmentReviewer,
+        Some(department),
+        None,
+    )
 }
 
 fn window() -> Actor {
-    Actor {
-        user: UserId::new("w"),
-        name: "综合录入窗口".into(),
-        role: Role::WindowOperator,
-        department: None,
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor("w", "综合录入窗口", Role::WindowOperator, None, None)
 }
 
 /// A rectangle in degrees as a closed ring.
@@ -422,22 +426,20 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
         description: "新建教学楼、体育馆".into(),
     };
     // Reserve/implementation libraries belong to 市发改委, the 多规合一 platform to 市资规局.
-    assert!(matches!(
-        r.refused(
-            &zgj,
-            "2025-03-03T09:00",
-            register(PlanningChannel::ReserveLibrary)
-        ),
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-03-03T09:00",
+        register(PlanningChannel::ReserveLibrary),
         ConsultationError::NotLeadDepartment { .. }
-    ));
-    assert!(matches!(
-        r.refused(
-            &window(),
-            "2025-03-03T09:00",
-            register(PlanningChannel::ReserveLibrary)
-        ),
+    );
+    assert_refused!(
+        r,
+        &window(),
+        "2025-03-03T09:00",
+        register(PlanningChannel::ReserveLibrary),
         ConsultationError::RoleNotAllowed { .. }
-    ));
+    );
     r.ok(
         &fgw,
         "2025-03-03T09:00",
@@ -452,24 +454,22 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
         },
     );
     // Placement, review and consultation are 市资规局's.
-    assert!(matches!(
-        r.refused(
-            &fgw,
-            "2025-03-04T09:00",
-            ConsultationCommand::PlaceSite { site: demo_site() }
-        ),
+    assert_refused!(
+        r,
+        &fgw,
+        "2025-03-04T09:00",
+        ConsultationCommand::PlaceSite { site: demo_site() },
         ConsultationError::NotLeadDepartment { .. }
-    ));
-    assert!(matches!(
-        r.refused(
-            &zgj,
-            "2025-03-04T09:00",
-            ConsultationCommand::PlaceSite {
-                site: site(vec![rect(116.39, 39.90, 116.40, 39.91)])
-            }
-        ),
+    );
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-03-04T09:00",
+        ConsultationCommand::PlaceSite {
+            site: site(vec![rect(116.39, 39.90, 116.40, 39.91)])
+        },
         ConsultationError::Site(SiteError::OutsideHeilongjiang { .. })
-    ));
+    );
     r.ok(
         &zgj,
         "2025-03-04T09:00",
@@ -530,14 +530,20 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
         r.refused(&zgj, "2025-03-05T11:00", start(&[], 5)),
         ConsultationError::NoDepartments
     );
-    assert!(matches!(
-        r.refused(&zgj, "2025-03-05T11:00", start(&["STHJ", "STHJ"], 5)),
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-03-05T11:00",
+        start(&["STHJ", "STHJ"], 5),
         ConsultationError::DuplicateDepartment { .. }
-    ));
-    assert!(matches!(
-        r.refused(&zgj, "2025-03-05T11:00", start(&["STHJ"], 0)),
+    );
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-03-05T11:00",
+        start(&["STHJ"], 0),
         ConsultationError::DeadlineOutOfRange { .. }
-    ));
+    );
     // Wednesday 11:00 + 5 working days: Thursday to the next Wednesday, 17:00.
     r.ok(
         &zgj,
@@ -557,35 +563,32 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
         ConsultationError::MaterialsLocked
     );
     // A department answers for itself only, once.
-    assert!(matches!(
-        r.refused(
-            &reviewer("RFB"),
-            "2025-03-06T09:00",
-            answer_consent("STHJ", &[], &[])
-        ),
+    assert_refused!(
+        r,
+        &reviewer("RFB"),
+        "2025-03-06T09:00",
+        answer_consent("STHJ", &[], &[]),
         ConsultationError::OtherDepartment { .. }
-    ));
-    assert!(matches!(
-        r.refused(
-            &reviewer("JTJ"),
-            "2025-03-06T09:00",
-            answer_consent("JTJ", &[], &[])
-        ),
+    );
+    assert_refused!(
+        r,
+        &reviewer("JTJ"),
+        "2025-03-06T09:00",
+        answer_consent("JTJ", &[], &[]),
         ConsultationError::NotInvited { .. }
-    ));
+    );
     r.ok(
         &reviewer("STHJ"),
         "2025-03-06T09:00",
         answer_consent("STHJ", &["施工期落实扬尘防治措施"], &["ZJ-01", "ZJ-01"]),
     );
-    assert!(matches!(
-        r.refused(
-            &reviewer("STHJ"),
-            "2025-03-06T10:00",
-            answer_consent("STHJ", &[], &[])
-        ),
+    assert_refused!(
+        r,
+        &reviewer("STHJ"),
+        "2025-03-06T10:00",
+        answer_consent("STHJ", &[], &[]),
         ConsultationError::AlreadyAnswered { .. }
-    ));
+    );
     r.ok(
         &reviewer("RFB"),
         "2025-03-07T09:00",
@@ -603,16 +606,15 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
         "2025-03-10T09:00",
         answer_consent("GSJT", &["从群力大道 DN600 管接入"], &["ZJ-03"]),
     );
-    assert!(matches!(
-        r.refused(
-            &zgj,
-            "2025-03-10T10:00",
-            ConsultationCommand::Summarise {
-                summary: "汇总".into()
-            }
-        ),
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-03-10T10:00",
+        ConsultationCommand::Summarise {
+            summary: "汇总".into()
+        },
         ConsultationError::RepliesMissing { .. }
-    ));
+    );
     // SWJ stays silent. The scheduler acts at the deadline, with the deadline as the time.
     let due = due_system_actions(r.c(), &clock, t("2025-03-12T16:59")).unwrap();
     assert!(due.is_empty());
@@ -653,15 +655,21 @@ fn planning_runs_from_registration_to_a_linked_approval_project() {
     let link = ConsultationCommand::LinkProject {
         project: ProjectId::new("P-2025-0001"),
     };
-    assert!(matches!(
-        r.refused(&zgj, "2025-04-01T09:00", link.clone()),
+    assert_refused!(
+        r,
+        &zgj,
+        "2025-04-01T09:00",
+        link.clone(),
         ConsultationError::RoleNotAllowed { .. }
-    ));
+    );
     r.ok(&window(), "2025-04-01T09:00", link.clone());
-    assert!(matches!(
-        r.refused(&window(), "2025-04-01T09:10", link),
+    assert_refused!(
+        r,
+        &window(),
+        "2025-04-01T09:10",
+        link,
         ConsultationError::AlreadyLinked { .. }
-    ));
+    );
     let reused: Vec<AttachmentId> = r
         .c()
         .reusable_materials()
@@ -820,16 +828,15 @@ fn no_deemed_consent_before_the_deadline_or_when_the_year_has_no_holiday_table()
             .unwrap()
             .is_empty()
     );
-    assert!(matches!(
-        r.refused(
-            &Actor::system(),
-            "2027-03-01T09:00",
-            ConsultationCommand::DeemConsent {
-                department: DepartmentCode::new("STHJ")
-            }
-        ),
+    assert_refused!(
+        r,
+        &Actor::system(),
+        "2027-03-01T09:00",
+        ConsultationCommand::DeemConsent {
+            department: DepartmentCode::new("STHJ")
+        },
         ConsultationError::DeadlineUnknown { .. }
-    ));
+    );
     let mut with_2027 = calendar.clone();
     with_2027.import(
         WorkingCalendar::from_toml(
@@ -1115,44 +1122,32 @@ proptest! {
         let clock = LegalClock::new(&calendar, OfficeHours::default());
         let id = ConsultationId::new("CH");
         let mut now = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
-        let mut live: Option<Consultation> = None;
-        let mut model: Option<Model> = None;
-        let mut events = vec![];
+        let mut run: ModelRun<Consultation, Model> = ModelRun::new();
         for (step, who) in script {
             // Ordinary steps come a minute apart; a deemed consent comes at the deadline and a
             // late answer a minute after it (the time then stays there).
-            let deadline = live.as_ref().and_then(|c| c.deadline(&clock).unwrap());
+            let deadline = run.live.as_ref().and_then(|c| c.deadline(&clock).unwrap());
             now = match (step, deadline) {
                 (Step::Deem(_), Some(d)) if d >= now => d,
                 (Step::Answer(_, true), Some(d)) if d >= now => d + Duration::minutes(1),
                 _ => now + Duration::minutes(1),
             };
             let passed = deadline.is_some_and(|d| now > d);
-            let expected = model_step(model.as_ref(), step, who, passed, deadline == Some(now));
-            let before = live.clone();
+            let expected = model_step(run.model.as_ref(), step, who, passed, deadline == Some(now));
             let acting = Acting::new(actor_of(who), now);
-            match Consultation::execute(live.clone(), &id, &command_of(step), &acting, &clock) {
-                Ok((after, new)) => {
-                    prop_assert!(expected.is_some(), "accepted {step:?} by {who:?} in {:?}", before.map(|c| c.state));
-                    let e = expected.unwrap();
-                    prop_assert_eq!(after.state, e.state);
-                    let replies: Vec<bool> = after.invitations.iter().map(|i| i.reply.is_some()).collect();
-                    if !replies.is_empty() {
-                        prop_assert_eq!(replies, e.replies.to_vec());
-                    }
-                    prop_assert_eq!(after.linked_project.is_some(), e.linked);
-                    events.extend(new);
-                    live = Some(after);
-                    model = Some(e);
+            let outcome = Consultation::execute(run.live.clone(), &id, &command_of(step), &acting, &clock);
+            run.take(outcome, expected, &format!("{step:?} by {who:?} at {now}"), |after, e, _, _| {
+                prop_assert_eq!(after.state, e.state);
+                let replies: Vec<bool> = after.invitations.iter().map(|i| i.reply.is_some()).collect();
+                if !replies.is_empty() {
+                    prop_assert_eq!(replies, e.replies.to_vec());
                 }
-                Err(err) => {
-                    prop_assert!(expected.is_none(), "refused {step:?} by {who:?} at {now}: {err}");
-                    prop_assert_eq!(&live, &before);
-                }
-            }
+                prop_assert_eq!(after.linked_project.is_some(), e.linked);
+                Ok(())
+            })?;
         }
-        if let Some(c) = &live {
-            prop_assert_eq!(&Consultation::replay(&events).unwrap(), c);
+        if let Some(c) = &run.live {
+            prop_assert_eq!(&Consultation::replay(&run.events).unwrap(), c);
         }
     }
 }
@@ -1317,37 +1312,20 @@ fn available_actions_per_state_and_role() {
         let c = consultation_after(&clock, &consultation_path(path));
         let actor = actor_of(who);
         let answer = c.available_actions(&actor);
-        let allowed: Vec<ConsultationAction> = answer
-            .iter()
-            .filter(|a| a.refusal.is_none())
-            .map(|a| a.action)
-            .collect();
-        assert_eq!(allowed, expected, "{path} as {who:?}");
+        assert_eq!(allowed_now(&answer), expected, "{path} as {who:?}");
         assert_eq!(
             answer.len(),
             ConsultationAction::ALL.len() - 1,
             "all but 登记"
         );
         assert!(answer.iter().all(|a| a.action != A::Register));
-        assert_eq!(
-            <Consultation as permitdesk_domain::entity::Entity>::available_actions(&c, &actor),
-            answer
-        );
-        for a in &answer {
-            assert_eq!(a.label, a.action.label());
-            assert_eq!(
-                a.refusal,
-                c.may(a.action, &actor).err().map(|e| e.to_string())
-            );
-        }
+        assert_answer_agrees(&c, &actor, &answer, &format!("{path} as {who:?}"));
     }
     let refusal = |path: &str, actor: &Actor, action: ConsultationAction| {
-        consultation_after(&clock, &consultation_path(path))
-            .available_actions(actor)
-            .into_iter()
-            .find(|a| a.action == action)
-            .and_then(|a| a.refusal)
-            .unwrap()
+        refusal_of(
+            consultation_after(&clock, &consultation_path(path)).available_actions(actor),
+            action,
+        )
     };
     assert_eq!(
         refusal("consulting", &reviewer("ZGJ"), A::AttachMaterial),

@@ -3,6 +3,9 @@
 //! statistics of both against hand counts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use chrono::{Duration, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
@@ -848,34 +851,22 @@ proptest! {
         let id = case_subject("C").evaluation_id();
         let start = Utc.with_ymd_and_hms(2024, 10, 8, 1, 0, 0).unwrap();
         let policy = EvaluationPolicy::default();
-        let mut state: Option<Evaluation> = None;
-        let mut model: Option<EvModel> = None;
-        let mut log = vec![];
+        let mut run: ModelRun<Evaluation, EvModel> = ModelRun::new();
         for (i, (step, role, in_scope)) in script.into_iter().enumerate() {
-            let expected = ev_model(model.as_ref(), step, role, in_scope);
-            let before = state.clone();
+            let expected = ev_model(run.model.as_ref(), step, role, in_scope);
             let t = start + Duration::minutes(i as i64);
-            match Evaluation::execute(state.clone(), &id, &ev_command(step), &scoped(role, in_scope), t, &policy) {
-                Ok((after, events)) => {
-                    prop_assert!(expected.is_some(), "accepted {step:?} by {role:?} ({in_scope})");
-                    let m = expected.unwrap();
-                    prop_assert_eq!(after.rectification.as_ref().map(|r| r.status), m.status);
-                    prop_assert_eq!(after.is_bad(), m.bad);
-                    prop_assert_eq!(after.rectification.as_ref().is_some_and(|r| r.callback.is_some()), m.called_back);
-                    prop_assert_eq!(after.is_annulled(), m.status == Some(RectificationStatus::Annulled));
-                    prop_assert_eq!(after.version, before.as_ref().map_or(0, |e| e.version) + events.len() as u64);
-                    log.extend(events);
-                    state = Some(after);
-                    model = Some(m);
-                }
-                Err(e) => {
-                    prop_assert!(expected.is_none(), "refused {step:?} by {role:?} ({in_scope}): {e}");
-                    prop_assert_eq!(&state, &before);
-                }
-            }
+            let outcome = Evaluation::execute(run.live.clone(), &id, &ev_command(step), &scoped(role, in_scope), t, &policy);
+            run.take(outcome, expected, &format!("{step:?} by {role:?} ({in_scope})"), |after, m, before, events| {
+                prop_assert_eq!(after.rectification.as_ref().map(|r| r.status), m.status);
+                prop_assert_eq!(after.is_bad(), m.bad);
+                prop_assert_eq!(after.rectification.as_ref().is_some_and(|r| r.callback.is_some()), m.called_back);
+                prop_assert_eq!(after.is_annulled(), m.status == Some(RectificationStatus::Annulled));
+                prop_assert_eq!(after.version, before.map_or(0, |e| e.version) + events.len() as u64);
+                Ok(())
+            })?;
         }
-        if let Some(live) = &state {
-            prop_assert_eq!(&Evaluation::replay(&log).unwrap(), live);
+        if let Some(live) = &run.live {
+            prop_assert_eq!(&Evaluation::replay(&run.events).unwrap(), live);
         }
     }
 
@@ -1337,37 +1328,17 @@ fn evaluation_available_actions_per_state_and_role() {
     for (path, who, expected) in table {
         let ev = ev_after(path);
         let answer = ev.available_actions(&who);
-        let allowed: Vec<EvaluationAction> = answer
-            .iter()
-            .filter(|a| a.refusal.is_none())
-            .map(|a| a.action)
-            .collect();
-        assert_eq!(allowed, expected, "{path} as {:?}", who.role);
+        assert_eq!(allowed_now(&answer), expected, "{path} as {:?}", who.role);
         assert_eq!(
             answer.len(),
             EvaluationAction::ALL.len() - 1,
             "all but 评价"
         );
         assert!(answer.iter().all(|a| a.action != A::Rate));
-        assert_eq!(
-            <Evaluation as permitdesk_domain::entity::Entity>::available_actions(&ev, &who),
-            answer
-        );
-        for a in &answer {
-            assert_eq!(a.label, a.action.label());
-            assert_eq!(
-                a.refusal,
-                ev.may(a.action, &who).err().map(|e| e.to_string())
-            );
-        }
+        assert_answer_agrees(&ev, &who, &answer, &format!("{path} as {:?}", who.role));
     }
     let refusal = |path: &str, who: &Actor, action: EvaluationAction| {
-        ev_after(path)
-            .available_actions(who)
-            .into_iter()
-            .find(|a| a.action == action)
-            .and_then(|a| a.refusal)
-            .unwrap()
+        refusal_of(ev_after(path).available_actions(who), action)
     };
     assert_eq!(
         refusal("good", &reviewer(), A::StartRectification),
@@ -1483,33 +1454,14 @@ fn complaint_available_actions_per_state_and_role() {
     for (path, who, expected) in table {
         let c = complaint_after(path);
         let answer = c.available_actions(&who);
-        let allowed: Vec<ComplaintAction> = answer
-            .iter()
-            .filter(|a| a.refusal.is_none())
-            .map(|a| a.action)
-            .collect();
-        assert_eq!(allowed, expected, "{path:?} as {:?}", who.role);
+        let context = format!("{path:?} as {:?}", who.role);
+        assert_eq!(allowed_now(&answer), expected, "{context}");
         let actions: Vec<ComplaintAction> = answer.iter().map(|a| a.action).collect();
         assert_eq!(actions, [A::Assign, A::Answer, A::Dismiss]);
-        assert_eq!(
-            <Complaint as permitdesk_domain::entity::Entity>::available_actions(&c, &who),
-            answer
-        );
-        for a in &answer {
-            assert_eq!(a.label, a.action.label());
-            assert_eq!(
-                a.refusal,
-                c.may(a.action, &who).err().map(|e| e.to_string())
-            );
-        }
+        assert_answer_agrees(&c, &who, &answer, &context);
     }
     let refusal = |path: &str, who: &Actor, action: ComplaintAction| {
-        complaint_after(path)
-            .available_actions(who)
-            .into_iter()
-            .find(|a| a.action == action)
-            .and_then(|a| a.refusal)
-            .unwrap()
+        refusal_of(complaint_after(path).available_actions(who), action)
     };
     assert_eq!(
         refusal("assign", &other_reviewer(), A::Answer),

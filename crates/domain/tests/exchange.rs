@@ -23,6 +23,11 @@ fn full(d: &SampleData) -> Batch {
     export_batch(&d.catalogue, &d.projects, &d.cases, &[], None).unwrap()
 }
 
+/// The rows of `rows` whose time (by `time`) is after `mid`, in order.
+fn after<T: Clone>(rows: &[T], mid: Timestamp, time: impl Fn(&T) -> Timestamp) -> Vec<T> {
+    rows.iter().filter(|r| time(r) > mid).cloned().collect()
+}
+
 fn at(s: &str) -> Timestamp {
     from_local(parse_local(s).unwrap())
 }
@@ -199,23 +204,11 @@ fn an_incremental_batch_has_only_the_rows_touched_since() {
     assert_eq!(inc.since, Some(mid));
     assert_eq!(inc.up_to, b.up_to);
     assert!(inc.tables.flows.is_empty() && inc.tables.stage_items.is_empty());
-    let new_details: Vec<_> = b
-        .tables
-        .handling_details
-        .iter()
-        .filter(|r| r.blsj > mid)
-        .cloned()
-        .collect();
+    let new_details = after(&b.tables.handling_details, mid, |r| r.blsj);
     assert!(!new_details.is_empty());
     assert!(new_details.len() < b.tables.handling_details.len());
     assert_eq!(inc.tables.handling_details, new_details);
-    let touched: Vec<_> = b
-        .tables
-        .handling
-        .iter()
-        .filter(|r| r.blsj > mid)
-        .cloned()
-        .collect();
+    let touched = after(&b.tables.handling, mid, |r| r.blsj);
     assert_eq!(inc.tables.handling, touched);
     assert!(inc.row_count() < b.row_count());
     // The receiving side after the first and the incremental batch holds the full picture.

@@ -2,6 +2,9 @@
 //! agencies' scope and the service clock; then random command sequences against a small model.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
@@ -30,47 +33,37 @@ fn t(s: &str) -> Timestamp {
 }
 
 fn applicant(org: &str) -> Actor {
-    Actor {
-        user: UserId::new(format!("u-{org}")),
-        name: "建设单位经办人".into(),
-        role: Role::Applicant,
-        department: None,
-        organisation: Some(OrganisationId::new(org)),
-        levels: vec![],
-    }
+    new_actor(
+        &format!("u-{org}"),
+        "建设单位经办人",
+        Role::Applicant,
+        None,
+        Some(org),
+    )
 }
 
 fn agency(org: &str) -> Actor {
-    Actor {
-        user: UserId::new(format!("a-{org}")),
-        name: "中介机构项目负责人".into(),
-        role: Role::IntermediaryAgency,
-        department: None,
-        organisation: Some(OrganisationId::new(org)),
-        levels: vec![],
-    }
+    new_actor(
+        &format!("a-{org}"),
+        "中介机构项目负责人",
+        Role::IntermediaryAgency,
+        None,
+        Some(org),
+    )
 }
 
 fn reviewer(department: &str) -> Actor {
-    Actor {
-        user: UserId::new(format!("r-{department}")),
-        name: "审批人".into(),
-        role: Role::DepartmentReviewer,
-        department: Some(DepartmentCode::new(department)),
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor(
+        &format!("r-{department}"),
+        "审批人",
+        Role::DepartmentReviewer,
+        Some(department),
+        None,
+    )
 }
 
 fn window() -> Actor {
-    Actor {
-        user: UserId::new("w"),
-        name: "综合窗口".into(),
-        role: Role::WindowOperator,
-        department: None,
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor("w", "综合窗口", Role::WindowOperator, None, None)
 }
 
 /// Runs commands in order; each time is one minute after the last.
@@ -830,32 +823,21 @@ proptest! {
         let m = market();
         let id = CommissionId::new("WT");
         let start = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
-        let mut live: Option<Commission> = None;
-        let mut model: Option<Model> = None;
-        let mut events: Vec<CommissionEvent> = vec![];
+        let mut run: ModelRun<Commission, Model> = ModelRun::new();
         for (i, (step, who)) in script.into_iter().enumerate() {
             let acting = Acting::new(actor_of(who), start + Duration::minutes(i as i64));
-            let expected = model_step(model.as_ref(), step, who, i);
-            let before = live.clone();
-            match Commission::execute(live.clone(), &id, &command_of(step), &acting, &m) {
-                Ok((after, new)) => {
-                    prop_assert!(expected.is_some(), "accepted {step:?} by {who:?} in {:?}", before.map(|c| c.state));
-                    let e = expected.unwrap();
-                    prop_assert_eq!(after.state, e.state);
-                    prop_assert_eq!(after.agency.clone(), e.agency.map(|a| OrganisationId::new(AGENCIES[a])));
-                    prop_assert_eq!(after.quotes.len(), e.quotes.len());
-                    prop_assert_eq!(after.shares.len(), e.shares.len());
-                    prop_assert_eq!(after.version, before.as_ref().map_or(0, |c| c.version) + new.len() as u64);
-                    events.extend(new);
-                    live = Some(after);
-                    model = Some(e);
-                }
-                Err(err) => {
-                    prop_assert!(expected.is_none(), "refused {step:?} by {who:?}: {err}");
-                    prop_assert_eq!(&live, &before);
-                }
-            }
+            let expected = model_step(run.model.as_ref(), step, who, i);
+            let outcome = Commission::execute(run.live.clone(), &id, &command_of(step), &acting, &m);
+            run.take(outcome, expected, &format!("{step:?} by {who:?}"), |after, e, before, new| {
+                prop_assert_eq!(after.state, e.state);
+                prop_assert_eq!(after.agency.clone(), e.agency.map(|a| OrganisationId::new(AGENCIES[a])));
+                prop_assert_eq!(after.quotes.len(), e.quotes.len());
+                prop_assert_eq!(after.shares.len(), e.shares.len());
+                prop_assert_eq!(after.version, before.map_or(0, |c| c.version) + new.len() as u64);
+                Ok(())
+            })?;
         }
+        let ModelRun { live, events, .. } = run;
         if let Some(c) = &live {
             prop_assert_eq!(&Commission::replay(&events).unwrap(), c);
             let sealed = trail::seal_all("WT", None, events).unwrap();
@@ -1007,12 +989,7 @@ fn available_actions_per_state_and_role() {
         let c = commission_after(&commission_path(path));
         let actor = actor_of(who);
         let answer = c.available_actions(&actor);
-        let allowed: Vec<CommissionAction> = answer
-            .iter()
-            .filter(|a| a.refusal.is_none())
-            .map(|a| a.action)
-            .collect();
-        assert_eq!(allowed, expected, "{path} as {who:?}");
+        assert_eq!(allowed_now(&answer), expected, "{path} as {who:?}");
         let actions: Vec<CommissionAction> = answer.iter().map(|a| a.action).collect();
         assert_eq!(
             actions,
@@ -1029,20 +1006,10 @@ fn available_actions_per_state_and_role() {
                 A::Cancel
             ]
         );
-        assert_eq!(
-            <Commission as permitdesk_domain::entity::Entity>::available_actions(&c, &actor),
-            answer
-        );
+        assert_answer_agrees(&c, &actor, &answer, &format!("{path} as {who:?}"));
         // The market changes nothing for qualified agencies and everyone else.
         let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(c.available_actions_in_market(&actor, &m, on), answer);
-        for a in &answer {
-            assert_eq!(a.label, a.action.label());
-            assert_eq!(
-                a.refusal,
-                c.may(a.action, &actor).err().map(|e| e.to_string())
-            );
-        }
     }
     // A surveyor is not qualified for 环评: only the market knows, so only the market-aware
     // answer refuses its quote (an agency sees an open request only if it may quote on it).
@@ -1058,12 +1025,10 @@ fn available_actions_per_state_and_role() {
         })
     );
     let refusal = |path: &str, who: Who, action: CommissionAction| {
-        commission_after(&commission_path(path))
-            .available_actions(&actor_of(who))
-            .into_iter()
-            .find(|a| a.action == action)
-            .and_then(|a| a.refusal)
-            .unwrap()
+        refusal_of(
+            commission_after(&commission_path(path)).available_actions(&actor_of(who)),
+            action,
+        )
     };
     assert_eq!(
         refusal("published", own, A::Select),

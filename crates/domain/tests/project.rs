@@ -2,6 +2,9 @@
 //! outcome expected, and random command sequences checked against a small model.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use chrono::{Duration, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
@@ -1012,27 +1015,11 @@ fn available_actions_per_state_and_role() {
             ]
         );
         // The same answer through the trait every entity implements.
-        assert_eq!(
-            <Project as permitdesk_domain::entity::Entity>::available_actions(&p, &who),
-            answer
-        );
-        for a in &answer {
-            assert_eq!(a.label, a.action.label());
-            assert_eq!(
-                a.refusal,
-                p.may(a.action, &who).err().map(|e| e.to_string()),
-                "{state:?} {:?}",
-                a.action
-            );
-        }
+        assert_answer_agrees(&p, &who, &answer, &format!("{state:?}"));
     }
     // Why not: the role, the owner, the state, each in the sentence decide refuses with.
     let refusal = |p: &Project, who: &Actor, action: ProjectAction| {
-        p.available_actions(who)
-            .into_iter()
-            .find(|a| a.action == action)
-            .and_then(|a| a.refusal)
-            .unwrap()
+        refusal_of(p.available_actions(who), action)
     };
     let draft = project_in(S::Draft);
     assert_eq!(

@@ -3,6 +3,9 @@
 //! completed — with the catalogue's time limit on the legal clock; another unit cannot touch it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::*;
+
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::calendar::WorkingCalendar;
 use permitdesk_domain::case::*;
@@ -19,25 +22,17 @@ fn t(s: &str) -> Timestamp {
 }
 
 fn window() -> Actor {
-    Actor {
-        user: UserId::new("w"),
-        name: "综合窗口".into(),
-        role: Role::WindowOperator,
-        department: None,
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor("w", "综合窗口", Role::WindowOperator, None, None)
 }
 
 fn unit(code: &DepartmentCode) -> Actor {
-    Actor {
-        user: UserId::new(format!("u-{code}")),
-        name: "市政公用服务单位经办人".into(),
-        role: Role::UtilityUnit,
-        department: Some(code.clone()),
-        organisation: None,
-        levels: vec![],
-    }
+    new_actor(
+        &format!("u-{code}"),
+        "市政公用服务单位经办人",
+        Role::UtilityUnit,
+        Some(code.as_str()),
+        None,
+    )
 }
 
 /// (item, accepted at, expected deadline by the catalogue's limit): both phases of all seven

@@ -321,17 +321,18 @@ impl<'c> Script<'c> {
         self.push(at, self.applicant.clone(), cmd);
     }
 
+    /// The applicant creates the case, attaches `materials` and submits it, all at `at`.
+    fn create_and_submit(&mut self, at: LocalTime, materials: &[(&str, &str)]) {
+        self.push(at, self.applicant.clone(), self.create.clone());
+        self.attach(at, materials);
+        self.submit(at);
+    }
+
     /// Apply and be accepted at `accepted`: submitted 60 minutes before, received 30 minutes
     /// before; the department's first level (its own 受理) signs 30 minutes after.
     fn apply(mut self, accepted: &str, materials: &[(&str, &str)]) -> Result<Self, SampleError> {
         let t = local(accepted)?;
-        self.push(
-            t - Duration::minutes(60),
-            self.applicant.clone(),
-            self.create.clone(),
-        );
-        self.attach(t - Duration::minutes(60), materials);
-        self.submit(t - Duration::minutes(60));
+        self.create_and_submit(t - Duration::minutes(60), materials);
         self.receive_and_accept(t, false)
     }
 
@@ -346,13 +347,7 @@ impl<'c> Script<'c> {
     ) -> Result<Self, SampleError> {
         let c = local(corrected)?;
         let t = local(accepted)?;
-        self.push(
-            c - Duration::minutes(60),
-            self.applicant.clone(),
-            self.create.clone(),
-        );
-        self.attach(c - Duration::minutes(60), materials);
-        self.submit(c - Duration::minutes(60));
+        self.create_and_submit(c - Duration::minutes(60), materials);
         self.push(c - Duration::minutes(30), window(), CaseCommand::Receive);
         self.push(
             c,
@@ -372,13 +367,7 @@ impl<'c> Script<'c> {
         materials: &[(&str, &str)],
     ) -> Result<Self, SampleError> {
         let t = local(accepted)?;
-        self.push(
-            t - Duration::minutes(60),
-            self.applicant.clone(),
-            self.create.clone(),
-        );
-        self.attach(t - Duration::minutes(60), materials);
-        self.submit(t - Duration::minutes(60));
+        self.create_and_submit(t - Duration::minutes(60), materials);
         self.receive_and_accept(t, true)
     }
 

@@ -25,16 +25,26 @@ const PROJECT_COLUMNS: [&str; 8] = [
     "事项名称",
 ];
 
+/// The eight project columns followed by `rest`: the leaf columns of tables 1-3.
+const fn after_project_columns<const M: usize, const N: usize>(
+    rest: [&'static str; M],
+) -> [&'static str; N] {
+    assert!(N == PROJECT_COLUMNS.len() + M);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < PROJECT_COLUMNS.len() {
+            PROJECT_COLUMNS[i]
+        } else {
+            rest[i - PROJECT_COLUMNS.len()]
+        };
+        i += 1;
+    }
+    out
+}
+
 /// 表一 leaf columns; a grouped column is named `组-子列`.
-pub const TABLE_ONE_COLUMNS: [&str; 18] = [
-    PROJECT_COLUMNS[0],
-    PROJECT_COLUMNS[1],
-    PROJECT_COLUMNS[2],
-    PROJECT_COLUMNS[3],
-    PROJECT_COLUMNS[4],
-    PROJECT_COLUMNS[5],
-    PROJECT_COLUMNS[6],
-    PROJECT_COLUMNS[7],
+pub const TABLE_ONE_COLUMNS: [&str; 18] = after_project_columns([
     "综合管理窗口接待时间",
     "部门确认告知承诺事项",
     "综合管理窗口发起时间",
@@ -45,7 +55,7 @@ pub const TABLE_ONE_COLUMNS: [&str; 18] = [
     "办理结果-电子证照",
     "办理结果-电子证照上传结果",
     "数据来源 (系统直办/系统对接)",
-];
+]);
 
 /// The procedure groups of 表二, in the seed's order (its "上门部门审批" is a typo for
 /// 上级部门审批).
@@ -60,15 +70,7 @@ pub const TABLE_TWO_GROUPS: [&str; 7] = [
 ];
 
 /// 表二 leaf columns: 8 project columns, 是否涉及, then 7 groups of 4.
-pub const TABLE_TWO_COLUMNS: [&str; 37] = [
-    PROJECT_COLUMNS[0],
-    PROJECT_COLUMNS[1],
-    PROJECT_COLUMNS[2],
-    PROJECT_COLUMNS[3],
-    PROJECT_COLUMNS[4],
-    PROJECT_COLUMNS[5],
-    PROJECT_COLUMNS[6],
-    PROJECT_COLUMNS[7],
+pub const TABLE_TWO_COLUMNS: [&str; 37] = after_project_columns([
     "是否涉及",
     "现场勘察-是否涉及",
     "现场勘察-开始时间",
@@ -98,18 +100,10 @@ pub const TABLE_TWO_COLUMNS: [&str; 37] = [
     "验收审查-开始时间",
     "验收审查-结束时间",
     "验收审查-成果材料是否上传系统",
-];
+]);
 
 /// 表三 leaf columns.
-pub const TABLE_THREE_COLUMNS: [&str; 16] = [
-    PROJECT_COLUMNS[0],
-    PROJECT_COLUMNS[1],
-    PROJECT_COLUMNS[2],
-    PROJECT_COLUMNS[3],
-    PROJECT_COLUMNS[4],
-    PROJECT_COLUMNS[5],
-    PROJECT_COLUMNS[6],
-    PROJECT_COLUMNS[7],
+pub const TABLE_THREE_COLUMNS: [&str; 16] = after_project_columns([
     "综合管理窗口接待时间",
     "综合管理窗口发起时间",
     "业务部门受理时间",
@@ -118,7 +112,7 @@ pub const TABLE_THREE_COLUMNS: [&str; 16] = [
     "办理结果-上传结果",
     "办理结果-电子证照",
     "数据来源 (系统直办/系统对接)",
-];
+]);
 
 /// 表四 leaf columns.
 pub const TABLE_FOUR_COLUMNS: [&str; 11] = [
