@@ -4,48 +4,16 @@
 //! an import is recorded with who and what, a changed stored year needs --replace.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use permitdesk_server::testing::{Backend, TestDatabase};
-use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
+mod common;
+use common::{Admin, run as plain, run_ok, test_database};
 
 /// A 2027 holiday table for tests (one file, `tests/fixtures/holidays-2027.toml`).
 const HOLIDAYS_2027: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/fixtures/holidays-2027.toml"
 ));
-
-struct Admin {
-    data: String,
-    database: Option<String>,
-}
-
-impl Admin {
-    fn run(&self, args: &[&str]) -> Output {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--data", self.data.as_str()]);
-        if let Some(db) = &self.database {
-            all.extend(["--database", db.as_str()]);
-        }
-        Command::new(BIN).args(&all).output().unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> (Option<i32>, Value) {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.run(&all);
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: not JSON ({e}): {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code(), v)
-    }
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -57,20 +25,8 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 async fn admin_calendar_import_dry_runs_refuses_bad_files_records_who_and_needs_replace() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let backend = Backend::from_env();
-    let pg = match &backend {
-        Backend::Postgres(_) => Some(TestDatabase::create(&backend).await.unwrap()),
-        Backend::Sqlite => None,
-    };
-    let out = Command::new(BIN)
-        .args(["server", "init", "--data", data.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let admin = Admin {
-        data: data.to_str().unwrap().to_owned(),
-        database: pg.as_ref().and_then(|d| d.url.clone()),
-    };
+    let (_pg, database) = test_database().await;
+    let admin = Admin::init(&data, database);
     assert_eq!(admin.run(&["demo", "seed"]).status.code(), Some(0));
     let y2027 = write(dir.path(), "2027.toml", HOLIDAYS_2027);
 
@@ -155,34 +111,17 @@ fn renewing_the_certificate_keeps_the_pinned_fingerprint_and_the_names() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
     let d = data.to_str().unwrap();
-    let init = plain(
-        &[
-            "--json",
-            "server",
-            "init",
-            "--data",
-            d,
-            "--name",
-            "hall.example",
-        ],
-        None,
-    );
-    assert_eq!(
-        init.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let before = json_of(&init);
+    let before = run_ok(&[
+        "--json",
+        "server",
+        "init",
+        "--data",
+        d,
+        "--name",
+        "hall.example",
+    ]);
     let cert_before = std::fs::read_to_string(data.join("tls/cert.pem")).unwrap();
-    let renew = plain(&["--json", "server", "renew-cert", "--data", d], None);
-    assert_eq!(
-        renew.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&renew.stderr)
-    );
-    let after = json_of(&renew);
+    let after = run_ok(&["--json", "server", "renew-cert", "--data", d]);
     assert_eq!(after["fingerprint"], before["fingerprint"]);
     assert_eq!(after["names"], serde_json::json!(["hall.example"]));
     assert_eq!(after["valid_days"], 825);
@@ -206,12 +145,4 @@ fn renewing_the_certificate_keeps_the_pinned_fingerprint_and_the_names() {
         "{}",
         String::from_utf8_lossy(&none.stderr)
     );
-}
-
-fn plain(args: &[&str], _stdin: Option<&str>) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -7,37 +7,16 @@
 
 use permitdesk_domain::ids::UserId;
 use permitdesk_server::admin::{DataDir, open_store};
-use permitdesk_server::testing::{Backend, TestDatabase};
-use serde_json::Value;
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
+mod common;
+use common::{Admin, test_database};
 
-struct Admin {
-    data: String,
-    database: Option<String>,
+/// What the store holds for a user: their review levels.
+trait Levels {
+    async fn levels_of(&self, id: &str) -> Option<Vec<String>>;
 }
 
-impl Admin {
-    /// `permitdesk --json ARGS --data DIR [--database URL]`: exit code and JSON answer.
-    fn json(&self, args: &[&str]) -> (Option<i32>, Value) {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        all.extend(["--data", self.data.as_str()]);
-        if let Some(db) = &self.database {
-            all.extend(["--database", db.as_str()]);
-        }
-        let out = Command::new(BIN).args(&all).output().unwrap();
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: not JSON ({e}): {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code(), v)
-    }
-
+impl Levels for Admin {
     async fn levels_of(&self, id: &str) -> Option<Vec<String>> {
         let store = open_store(&DataDir(self.data.clone().into()), self.database.as_deref())
             .await
@@ -54,20 +33,8 @@ impl Admin {
 async fn admin_sets_review_levels_checked_against_the_catalogue_in_force() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let backend = Backend::from_env();
-    let pg = match &backend {
-        Backend::Postgres(_) => Some(TestDatabase::create(&backend).await.unwrap()),
-        Backend::Sqlite => None,
-    };
-    let out = Command::new(BIN)
-        .args(["server", "init", "--data", data.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let admin = Admin {
-        data: data.to_str().unwrap().to_owned(),
-        database: pg.as_ref().and_then(|d| d.url.clone()),
-    };
+    let (pg, database) = test_database().await;
+    let admin = Admin::init(&data, database);
     let (code, seeded) = admin.json(&["demo", "seed"]);
     assert_eq!(code, Some(0), "{seeded}");
 

@@ -14,38 +14,8 @@ use serde_json::Value;
 fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_offline_spells() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
-    let init = run(
-        &["--json", "server", "init", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(
-        init.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let seed = run(
-        &["--json", "demo", "seed", "--data", data.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(
-        seed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&seed.stderr)
-    );
-    let users = json(&seed);
-    let password = |id: &str| -> String {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == id)
-            .unwrap()["password"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let passwords = init_and_seed(&data);
+    let password = |id: &str| passwords.of(id);
     let (server, fp) = Server::start(&data, "127.0.0.1:0");
     let url = server.url.clone();
     let listen = url.trim_start_matches("https://").to_owned();
@@ -53,10 +23,13 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     let pc = |name: &str| Pc {
         dir: tmp.path().join(name),
     };
-    let (applicant, window, reviewer) = (pc("applicant-pc"), pc("window-pc"), pc("reviewer-pc"));
-    applicant.login(&url, &fp, "applicant", &password("applicant"));
-    window.login(&url, &fp, "window", &password("window"));
-    reviewer.login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"));
+    let [applicant, window, reviewer] = logins(
+        tmp.path(),
+        &url,
+        &fp,
+        &passwords,
+        ["applicant", "window", "reviewer-zgj-1"],
+    );
     // One person per level (层级权限): reviewer-zgj-N holds the N-th level of 市资规局.
     let others: Vec<Pc> = (2..=4)
         .map(|i| {
@@ -212,17 +185,18 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
             .map(|a| a["action"].as_str().unwrap().to_owned())
             .collect()
     };
+    // An action listed but not allowed: its entry (with the refusal).
+    let refused = |actions: &Value, action: &str| -> Value {
+        assert!(!allowed(actions).contains(&action.to_owned()), "{actions}");
+        let found = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["action"] == action);
+        found.unwrap().clone()
+    };
     let actions = auditor.ok(&["case", "actions", &case]);
-    assert!(
-        !allowed(&actions).contains(&"sign_off".to_owned()),
-        "{actions}"
-    );
-    let sign_off = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["action"] == "sign_off")
-        .unwrap();
+    let sign_off = refused(&actions, "sign_off");
     assert!(
         sign_off["refusal"]
             .as_str()
@@ -230,16 +204,7 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
             .starts_with("本办件的“审核”已由审核员（市资规局）签署"),
         "{sign_off}"
     );
-    assert!(
-        !allowed(&actions).contains(&"accept".to_owned()),
-        "{actions}"
-    );
-    let accept = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["action"] == "accept")
-        .unwrap();
+    let accept = refused(&actions, "accept");
     assert_eq!(accept["refusal"], "角色“审批部门”不能受理", "{accept}");
     let window_view = window.ok(&["case", "actions", &case]);
     assert!(allowed(&window_view).is_empty(), "{window_view}");

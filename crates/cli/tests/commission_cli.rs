@@ -30,24 +30,15 @@ fn browse_the_market_and_run_a_competitive_commission_headless() {
     );
 
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    let passwords = init_and_seed(&data);
-    let password = |id: &str| passwords.of(id);
-    let (server, fp) = Server::start(&data, "127.0.0.1:0");
-    let url = server.url.clone();
-    let pc = |name: &str| Pc {
-        dir: tmp.path().join(name),
-    };
-    let (applicant, longhuan, huaqing, beifang) = (
-        pc("applicant-pc"),
-        pc("longhuan-pc"),
-        pc("huaqing-pc"),
-        pc("beifang-pc"),
+    let (server, [applicant, longhuan, huaqing, beifang]) = seeded_server(
+        tmp.path(),
+        [
+            "applicant",
+            "agency-longhuan",
+            "agency-huaqing",
+            "agency-beifang",
+        ],
     );
-    applicant.login(&url, &fp, "applicant", &password("applicant"));
-    longhuan.login(&url, &fp, "agency-longhuan", &password("agency-longhuan"));
-    huaqing.login(&url, &fp, "agency-huaqing", &password("agency-huaqing"));
-    beifang.login(&url, &fp, "agency-beifang", &password("agency-beifang"));
 
     let v = applicant.queue_only(&[
         "commission",

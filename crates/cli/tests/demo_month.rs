@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{json, run};
+use common::{run, run_ok};
 
 #[test]
 fn demo_month_runs_once_after_demo_seed() {
@@ -25,14 +25,7 @@ fn demo_month_runs_once_after_demo_seed() {
     assert_eq!(seed.status.code(), Some(0), "{seed:?}");
     let mut args = vec!["--json"];
     args.extend(month);
-    let out = run(&args, None);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = json(&out);
+    let report = run_ok(&args);
     assert!(report["projects"].as_u64().unwrap() >= 250, "{report}");
     assert!(report["cases"].as_u64().unwrap() >= 350, "{report}");
     assert_eq!(

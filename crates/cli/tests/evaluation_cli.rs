@@ -9,57 +9,42 @@ mod common;
 
 use common::*;
 
+/// `rate --visit V-1 --department ZGJ --level LEVEL MORE...`.
+fn rate<'a>(level: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "rate",
+        "--visit",
+        "V-1",
+        "--department",
+        "ZGJ",
+        "--level",
+        level,
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
 #[test]
 fn rate_rectify_and_complain_headless_with_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    let passwords = init_and_seed(&data);
-    let password = |id: &str| passwords.of(id);
-    let (server, fp) = Server::start(&data, "127.0.0.1:0");
-    let url = server.url.clone();
-    let pc = |name: &str| Pc {
-        dir: tmp.path().join(name),
-    };
-    let (applicant, reform, zgj) = (pc("applicant-pc"), pc("reform-pc"), pc("zgj-pc"));
-    applicant.login(&url, &fp, "applicant", &password("applicant"));
-    reform.login(&url, &fp, "reform", &password("reform"));
-    zgj.login(&url, &fp, "reviewer-zgj-1", &password("reviewer-zgj-1"));
+    let (server, [applicant, reform, zgj]) =
+        seeded_server(tmp.path(), ["applicant", "reform", "reviewer-zgj-1"]);
 
     // Bad input is a usage error (exit 2); a bad rating without a reason is refused locally (1).
-    let out = applicant.cmd(&[
-        "rate",
-        "--visit",
-        "V-1",
-        "--department",
-        "ZGJ",
-        "--level",
-        "一般",
-    ]);
+    let out = applicant.cmd(&rate("一般", &[]));
     assert_eq!(out.status.code(), Some(2));
-    let out = applicant.cmd(&[
-        "rate",
-        "--visit",
-        "V-1",
-        "--department",
-        "ZGJ",
-        "--level",
-        "不满意",
-    ]);
+    let out = applicant.cmd(&rate("不满意", &[]));
     assert_eq!(out.status.code(), Some(1));
 
-    let v = applicant.queue_only(&[
-        "rate",
-        "--visit",
-        "V-1",
-        "--department",
-        "ZGJ",
-        "--level",
+    let v = applicant.queue_only(&rate(
         "不满意",
-        "--dimension",
-        "服务态度=非常不满意",
-        "--comment",
-        "窗口解释不清",
-    ]);
+        &[
+            "--dimension",
+            "服务态度=非常不满意",
+            "--comment",
+            "窗口解释不清",
+        ],
+    ));
     assert_eq!(v["created"][0], "visit/V-1");
     let v = applicant.online(&[
         "complaint",

@@ -27,16 +27,7 @@ fn years(v: &Value) -> Vec<i64> {
 #[test]
 fn the_reform_office_imports_2027_and_a_synced_window_decides_with_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    let passwords = init_and_seed(&data);
-    let password = |id: &str| passwords.of(id);
-    let (server, fp) = Server::start(&data, "127.0.0.1:0");
-    let pc = |name: &str| Pc {
-        dir: tmp.path().join(name),
-    };
-    let (reform, window) = (pc("reform-pc"), pc("window-pc"));
-    reform.login(&server.url, &fp, "reform", &password("reform"));
-    window.login(&server.url, &fp, "window", &password("window"));
+    let (server, [reform, window]) = seeded_server(tmp.path(), ["reform", "window"]);
     let table = tmp.path().join("holidays-2027.toml");
     std::fs::write(&table, HOLIDAYS_2027).unwrap();
     let bad = tmp.path().join("bad.toml");

@@ -7,13 +7,16 @@
 use permitdesk_domain::ids::ProjectId;
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{CommandOutcome, PushRequest, paths};
+use permitdesk_server::testing::ApiClient;
 use permitdesk_server::testing::fixtures::{envelope, project_cmd, project_details};
-use permitdesk_server::testing::{ApiClient, Backend, TestDatabase};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+mod common;
+use common::{server_run_args, test_database};
 
 const BIN: &str = env!("CARGO_BIN_EXE_permitdesk");
 const COMMANDS: u64 = 1000;
@@ -30,15 +33,7 @@ fn run(args: &[&str]) -> String {
 
 /// Starts `permitdesk server run` on a free port; returns the child, its URL and its pin.
 async fn start(data: &Path, database: Option<&str>) -> (Child, String, String) {
-    let mut args = vec![
-        "--json",
-        "server",
-        "run",
-        "--data",
-        data.to_str().unwrap(),
-        "--listen",
-        "127.0.0.1:0",
-    ];
+    let mut args = server_run_args(data.to_str().unwrap(), "127.0.0.1:0");
     if let Some(db) = database {
         args.extend(["--database", db]);
     }
@@ -79,12 +74,7 @@ async fn server_seq(c: &ApiClient) -> Option<u64> {
 async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let backend = Backend::from_env();
-    let pg = match &backend {
-        Backend::Postgres(_) => Some(TestDatabase::create(&backend).await.unwrap()),
-        Backend::Sqlite => None,
-    };
-    let database = pg.as_ref().and_then(|d| d.url.clone());
+    let (_pg, database) = test_database().await;
     run(&["server", "init", "--data", data.to_str().unwrap()]);
     let mut seed = vec!["--json", "demo", "seed", "--data", data.to_str().unwrap()];
     if let Some(db) = &database {
@@ -109,17 +99,11 @@ async fn a_server_killed_during_a_push_of_1000_commands_loses_nothing_and_applie
                 permitdesk_server::demo::BUILDER_ORG8,
             )
             .unwrap();
-            envelope(
-                i,
-                project_cmd(
-                    &id,
-                    ProjectCommand::RegisterOnline {
-                        id: ProjectId::new(&id),
-                        details,
-                    },
-                ),
-                chrono::Utc::now(),
-            )
+            let command = ProjectCommand::RegisterOnline {
+                id: ProjectId::new(&id),
+                details,
+            };
+            envelope(i, project_cmd(&id, command), chrono::Utc::now())
         })
         .collect();
     let batch = PushRequest {

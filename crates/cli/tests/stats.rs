@@ -4,41 +4,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 
 mod common;
+use common::{Pc, run, seeded_server};
 
-use common::{BIN, json, run};
+/// A headless client profile asking `permitdesk stats`.
+struct Stats(Pc);
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Pc(PathBuf);
-
-impl Pc {
+impl Stats {
     fn stats(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--profile", self.0.to_str().unwrap(), "--json", "stats"];
+        let mut all = vec!["stats"];
         all.extend_from_slice(args);
-        run(&all, None)
+        self.0.cmd(&all)
     }
 
     fn ok(&self, args: &[&str]) -> Value {
-        let out = self.stats(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json(&out)
+        let mut all = vec!["stats"];
+        all.extend_from_slice(args);
+        self.0.ok(&all)
     }
 }
 
@@ -58,76 +43,8 @@ fn pdf_text(path: &Path) -> String {
 #[test]
 fn stats_come_from_the_server_in_every_format_and_departments_see_their_own() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    let d = data.to_str().unwrap();
-    assert_eq!(
-        run(&["--json", "server", "init", "--data", d], None)
-            .status
-            .code(),
-        Some(0)
-    );
-    let seed = run(&["--json", "demo", "seed", "--data", d], None);
-    assert_eq!(seed.status.code(), Some(0));
-    let users = json(&seed);
-    let password = |id: &str| -> String {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == id)
-            .unwrap()["password"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let mut child = Command::new(BIN)
-        .args([
-            "--json",
-            "server",
-            "run",
-            "--data",
-            d,
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _server = Server(child);
-    let v: Value = serde_json::from_str(&line).unwrap();
-    let (url, fp) = (
-        v["listening"].as_str().unwrap().to_owned(),
-        v["fingerprint"].as_str().unwrap().to_owned(),
-    );
-    let login = |name: &str, user: &str| -> Pc {
-        let dir = tmp.path().join(name);
-        let out = run(
-            &[
-                "--profile",
-                dir.to_str().unwrap(),
-                "--json",
-                "login",
-                "--server",
-                &url,
-                "--fingerprint",
-                &fp,
-                "--user",
-                user,
-                "--password-stdin",
-            ],
-            Some(&format!("{}\n", password(user))),
-        );
-        assert_eq!(out.status.code(), Some(0), "login {user}");
-        Pc(dir)
-    };
-    let reform = login("reform-pc", "reform");
-    let reviewer = login("reviewer-pc", "reviewer-zgj-1");
-    let applicant = login("applicant-pc", "applicant");
+    let (_server, pcs) = seeded_server(tmp.path(), ["reform", "reviewer-zgj-1", "applicant"]);
+    let [reform, reviewer, applicant] = pcs.map(Stats);
 
     // The reform office: every department, table by table, as the domain serialises them.
     for t in ["table1", "table2", "table3", "table4"] {

@@ -81,6 +81,13 @@ fn client(server: &FakeServer, login: &str, skew: Duration) -> Client {
     }
 }
 
+impl Client {
+    /// The local view of case `id`, if the client holds it.
+    fn case(&self, id: &str) -> Option<permitdesk_domain::case::Case> {
+        self.profile.store().case(&CaseId::new(id)).unwrap()
+    }
+}
+
 fn case_cmd(id: &str, command: CaseCommand) -> DomainCommand {
     DomainCommand::Case {
         case: CaseId::new(id),
@@ -105,7 +112,6 @@ fn create(id: &str) -> DomainCommand {
 
 /// Put a case into review directly on the server, as other clients would have.
 fn server_case_in_review(server: &FakeServer, id: &str) {
-    let u = users();
     let mut inner = server.inner.lock().unwrap();
     let steps = [
         (0, create(id)),
@@ -135,20 +141,81 @@ fn server_case_in_review(server: &FakeServer, id: &str) {
         ),
     ];
     for (who, command) in steps {
-        let env = CommandEnvelope {
-            mutation_id: 0,
-            command,
-            acted_at: server.now,
-            opinion: None,
-            attachments: vec![],
-            base_version: 0,
-        };
-        let outcome = FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, server.now);
-        assert!(
-            matches!(outcome, permitdesk_protocol::CommandOutcome::Applied { .. }),
-            "{outcome:?}"
-        );
+        applied_as(&mut inner, who, command, server.now);
     }
+}
+
+/// `command` as the `who`-th of `users()` pushed it at `at`, applied directly on the server (as
+/// another client would have): the server's outcome.
+fn apply_as(
+    inner: &mut crate::fake::Inner,
+    who: usize,
+    command: DomainCommand,
+    at: DateTime<Utc>,
+) -> permitdesk_protocol::CommandOutcome {
+    let env = CommandEnvelope {
+        mutation_id: 0,
+        command,
+        acted_at: at,
+        opinion: None,
+        attachments: vec![],
+        base_version: 0,
+    };
+    FakeServer::apply(inner, &actor_of(&users()[who]), &env, at)
+}
+
+/// [`apply_as`], and the server must have applied it.
+fn applied_as(
+    inner: &mut crate::fake::Inner,
+    who: usize,
+    command: DomainCommand,
+    at: DateTime<Utc>,
+) {
+    let o = apply_as(inner, who, command, at);
+    assert!(
+        matches!(o, permitdesk_protocol::CommandOutcome::Applied { .. }),
+        "{o:?}"
+    );
+}
+
+/// The sign-off of the first level (受理) of case `id`.
+fn sign_first_level(id: &str) -> DomainCommand {
+    case_cmd(
+        id,
+        CaseCommand::SignOff {
+            level: "受理".into(),
+        },
+    )
+}
+
+/// One page pulled straight from the server with `token`.
+fn pull_page(
+    server: &FakeServer,
+    token: &str,
+    after: u64,
+    limit: Option<u32>,
+) -> permitdesk_protocol::PullResponse {
+    let query = PullQuery {
+        after,
+        limit,
+        client_id: None,
+    };
+    crate::transport::Transport::pull(server, token, &query).unwrap()
+}
+
+/// A fake server with case C-1 in review, and a client of `login` synced with it.
+fn c1_in_review(login: &str) -> (FakeServer, Client) {
+    let server = FakeServer::new(t0(), users());
+    server_case_in_review(&server, "C-1");
+    let c = synced_client(&server, login);
+    (server, c)
+}
+
+/// A client logged in as `login` (no clock skew) that has synced once.
+fn synced_client(server: &FakeServer, login: &str) -> Client {
+    let mut c = client(server, login, Duration::zero());
+    c.profile.sync_with(server, opts()).unwrap();
+    c
 }
 
 fn opts() -> SyncOptions {
@@ -192,12 +259,7 @@ fn a_lost_push_answer_is_retried_and_each_command_is_applied_once() {
         "each command applied exactly once"
     );
     assert_eq!(a.profile.store().pending_count().unwrap(), 0);
-    let local = a
-        .profile
-        .store()
-        .case(&CaseId::new("C-1"))
-        .unwrap()
-        .unwrap();
+    let local = a.case("C-1").unwrap();
     assert_eq!(local.state, CaseState::Submitted);
     assert_eq!(
         a.profile
@@ -216,40 +278,14 @@ fn a_lost_push_answer_is_retried_and_each_command_is_applied_once() {
 
 #[test]
 fn a_refusal_whose_answer_was_lost_is_still_shown_to_the_user() {
-    let server = FakeServer::new(t0(), users());
-    server_case_in_review(&server, "C-1");
-    let mut r2 = client(&server, "rev2", Duration::zero());
-    r2.profile.sync_with(&server, opts()).unwrap();
+    let (server, mut r2) = c1_in_review("rev2");
     r2.profile
-        .act(
-            case_cmd(
-                "C-1",
-                CaseCommand::SignOff {
-                    level: "受理".into(),
-                },
-            ),
-            Some("同意".into()),
-            vec![],
-        )
+        .act(sign_first_level("C-1"), Some("同意".into()), vec![])
         .unwrap();
     // Someone else signed first; r2's push is refused, and the answer is lost.
     {
-        let u = users();
         let mut inner = server.inner.lock().unwrap();
-        let env = CommandEnvelope {
-            mutation_id: 0,
-            command: case_cmd(
-                "C-1",
-                CaseCommand::SignOff {
-                    level: "受理".into(),
-                },
-            ),
-            acted_at: server.now,
-            opinion: None,
-            attachments: vec![],
-            base_version: 0,
-        };
-        FakeServer::apply(&mut inner, &actor_of(&u[2]), &env, server.now);
+        apply_as(&mut inner, 2, sign_first_level("C-1"), server.now);
         inner.lose_next_push_answer = true;
     }
     assert!(
@@ -279,12 +315,7 @@ fn two_offline_reviewers_sign_the_same_level_and_the_loser_sees_why() {
     let mut r2 = client(&server, "rev2", Duration::zero());
     r1.profile.sync_with(&server, opts()).unwrap();
     r2.profile.sync_with(&server, opts()).unwrap();
-    let sign = case_cmd(
-        "C-1",
-        CaseCommand::SignOff {
-            level: "受理".into(),
-        },
-    );
+    let sign = sign_first_level("C-1");
     r1.profile
         .act(sign.clone(), Some("同意".into()), vec![])
         .unwrap();
@@ -306,69 +337,38 @@ fn two_offline_reviewers_sign_the_same_level_and_the_loser_sees_why() {
         Some("我的意见：材料齐全"),
         "what the user typed is kept"
     );
-    let c = r2
-        .profile
-        .store()
-        .case(&CaseId::new("C-1"))
-        .unwrap()
-        .unwrap();
+    let c = r2.case("C-1").unwrap();
     assert_eq!(c.sign_offs.len(), 1);
     assert_eq!(c.sign_offs[0].by.user.as_str(), "rev1");
 }
 
 #[test]
 fn pending_commands_are_rebased_on_top_of_pulled_events() {
-    let server = FakeServer::new(t0(), users());
-    server_case_in_review(&server, "C-1");
-    let mut r2 = client(&server, "rev2", Duration::zero());
-    r2.profile.sync_with(&server, opts()).unwrap();
+    let (server, mut r2) = c1_in_review("rev2");
     // rev2 signs the first level offline; meanwhile nothing conflicts but the case moves on
     // the server by an extension from rev1.
     r2.profile
-        .act(
-            case_cmd(
-                "C-1",
-                CaseCommand::SignOff {
-                    level: "受理".into(),
-                },
-            ),
-            None,
-            vec![],
-        )
+        .act(sign_first_level("C-1"), None, vec![])
         .unwrap();
-    {
-        let u = users();
-        let mut inner = server.inner.lock().unwrap();
-        let env = CommandEnvelope {
-            mutation_id: 0,
-            command: case_cmd(
-                "C-1",
-                CaseCommand::Extend {
-                    days: 5,
-                    reason: "专家评审".into(),
-                    approved_by: "局长".into(),
-                },
-            ),
-            acted_at: server.now,
-            opinion: None,
-            attachments: vec![],
-            base_version: 0,
-        };
-        FakeServer::apply(&mut inner, &actor_of(&u[2]), &env, server.now);
-    }
+    let extend = CaseCommand::Extend {
+        days: 5,
+        reason: "专家评审".into(),
+        approved_by: "局长".into(),
+    };
+    apply_as(
+        &mut server.inner.lock().unwrap(),
+        2,
+        case_cmd("C-1", extend),
+        server.now,
+    );
     // Pull only (as if the push had failed): the view is the new server state plus the
     // still-pending sign-off.
-    let token = "tok-rev2";
-    let page = crate::transport::Transport::pull(
+    let page = pull_page(
         &server,
-        token,
-        &PullQuery {
-            after: r2.profile.store().cursor().unwrap(),
-            limit: None,
-            client_id: None,
-        },
-    )
-    .unwrap();
+        "tok-rev2",
+        r2.profile.store().cursor().unwrap(),
+        None,
+    );
     r2.profile.store_mut().ingest(&page).unwrap();
     let id = EntityRef::Case(CaseId::new("C-1"));
     let confirmed = match r2.profile.store().confirmed(&id).unwrap() {
@@ -379,12 +379,7 @@ fn pending_commands_are_rebased_on_top_of_pulled_events() {
         (confirmed.extensions.len(), confirmed.sign_offs.len()),
         (1, 0)
     );
-    let view = r2
-        .profile
-        .store()
-        .case(&CaseId::new("C-1"))
-        .unwrap()
-        .unwrap();
+    let view = r2.case("C-1").unwrap();
     assert_eq!(
         (view.extensions.len(), view.sign_offs.len()),
         (1, 1),
@@ -401,16 +396,7 @@ fn a_tampered_event_is_refused_and_nothing_of_the_page_is_stored() {
     let server = FakeServer::new(t0(), users());
     server_case_in_review(&server, "C-1");
     let mut r1 = client(&server, "rev1", Duration::zero());
-    let mut page = crate::transport::Transport::pull(
-        &server,
-        "tok-rev1",
-        &PullQuery {
-            after: 0,
-            limit: None,
-            client_id: None,
-        },
-    )
-    .unwrap();
+    let mut page = pull_page(&server, "tok-rev1", 0, None);
     if let DomainEvent::Case(s) = &mut page.events[2].event {
         s.event.opinion = Some("篡改".into());
     }
@@ -419,32 +405,14 @@ fn a_tampered_event_is_refused_and_nothing_of_the_page_is_stored() {
     assert_eq!(r1.profile.store().event_count().unwrap(), 0);
     assert_eq!(r1.profile.store().cursor().unwrap(), 0);
     // A gap (an event missing) is refused too.
-    let mut gap = crate::transport::Transport::pull(
-        &server,
-        "tok-rev1",
-        &PullQuery {
-            after: 0,
-            limit: None,
-            client_id: None,
-        },
-    )
-    .unwrap();
+    let mut gap = pull_page(&server, "tok-rev1", 0, None);
     gap.events.remove(1);
     assert!(matches!(
         r1.profile.store_mut().ingest(&gap),
         Err(ClientError::TrailBroken { .. })
     ));
     // The genuine page goes in, and a repeated page is harmless.
-    let good = crate::transport::Transport::pull(
-        &server,
-        "tok-rev1",
-        &PullQuery {
-            after: 0,
-            limit: None,
-            client_id: None,
-        },
-    )
-    .unwrap();
+    let good = pull_page(&server, "tok-rev1", 0, None);
     r1.profile.store_mut().ingest(&good).unwrap();
     let again = r1.profile.store_mut().ingest(&good).unwrap();
     assert_eq!((again.events, again.duplicates), (0, 4));
@@ -458,17 +426,8 @@ fn a_tampered_event_is_refused_and_nothing_of_the_page_is_stored() {
 
 #[test]
 fn removals_delete_the_local_copy() {
-    let server = FakeServer::new(t0(), users());
-    server_case_in_review(&server, "C-1");
-    let mut r1 = client(&server, "rev1", Duration::zero());
-    r1.profile.sync_with(&server, opts()).unwrap();
-    assert!(
-        r1.profile
-            .store()
-            .case(&CaseId::new("C-1"))
-            .unwrap()
-            .is_some()
-    );
+    let (server, mut r1) = c1_in_review("rev1");
+    assert!(r1.case("C-1").is_some());
     server
         .inner
         .lock()
@@ -477,13 +436,7 @@ fn removals_delete_the_local_copy() {
         .push(EntityRef::Case(CaseId::new("C-1")));
     let report = r1.profile.sync_with(&server, opts()).unwrap();
     assert_eq!(report.pulled.removed, 1);
-    assert!(
-        r1.profile
-            .store()
-            .case(&CaseId::new("C-1"))
-            .unwrap()
-            .is_none()
-    );
+    assert!(r1.case("C-1").is_none());
     assert_eq!(r1.profile.store().event_count().unwrap(), 0);
 }
 
@@ -521,23 +474,10 @@ fn a_locally_refused_action_is_not_queued() {
 #[test]
 fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
     let server = FakeServer::new(t0(), users());
-    let u = users();
     {
         let mut inner = server.inner.lock().unwrap();
         let mut push = |who: usize, command: DomainCommand, at: DateTime<Utc>| {
-            let env = CommandEnvelope {
-                mutation_id: 0,
-                command,
-                acted_at: at,
-                opinion: None,
-                attachments: vec![],
-                base_version: 0,
-            };
-            let o = FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, at);
-            assert!(
-                matches!(o, permitdesk_protocol::CommandOutcome::Applied { .. }),
-                "{o:?}"
-            );
+            applied_as(&mut inner, who, command, at)
         };
         // C-late accepted a week after C-early; C-paused paused; C-draft not accepted yet.
         for (id, accepted) in [
@@ -585,8 +525,7 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
         );
         push(0, create("C-draft"), t0());
     }
-    let mut r = client(&server, "rev1", Duration::zero());
-    r.profile.sync_with(&server, opts()).unwrap();
+    let r = synced_client(&server, "rev1");
     let user = r.profile.store().sync_state().unwrap().user.unwrap();
     // As of 10 days after C-early's acceptance: C-early is overdue, C-late is not.
     let q = crate::reads::queue(r.profile.store(), &user, t0() + Duration::days(10)).unwrap();
@@ -603,9 +542,7 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
     );
     assert!(q[0].deadline.is_some() && q[2].deadline.is_none());
     // The window's queue holds what it must handle; the draft is nobody's but the applicant's.
-    let w = client(&server, "win", Duration::zero());
-    let mut w = w;
-    w.profile.sync_with(&server, opts()).unwrap();
+    let w = synced_client(&server, "win");
     let wuser = w.profile.store().sync_state().unwrap().user.unwrap();
     assert!(
         crate::reads::queue(w.profile.store(), &wuser, t0())
@@ -626,16 +563,7 @@ fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
     {
         let mut p = Profile::open(dir.path(), creds.clone(), clock.clone()).unwrap();
         p.login_with(&server, "rev1", "pw").unwrap();
-        let page = crate::transport::Transport::pull(
-            &server,
-            "tok-rev1",
-            &PullQuery {
-                after: 0,
-                limit: Some(5),
-                client_id: None,
-            },
-        )
-        .unwrap();
+        let page = pull_page(&server, "tok-rev1", 0, Some(5));
         assert!(page.has_more);
         p.store_mut().ingest(&page).unwrap();
         // The process dies here: the page's events are committed, its projections only in memory.
@@ -679,7 +607,6 @@ fn a_push_decided_with_older_reference_data_is_redecided_with_the_new_and_pushed
     use permitdesk_domain::reference::ReferenceKind as K;
     let server = FakeServer::new(t0(), users());
     {
-        let u = users();
         let mut inner = server.inner.lock().unwrap();
         let steps = [
             (0, create("C-1")),
@@ -695,19 +622,10 @@ fn a_push_decided_with_older_reference_data_is_redecided_with_the_new_and_pushed
             (1, case_cmd("C-1", CaseCommand::Receive)),
         ];
         for (who, command) in steps {
-            let env = CommandEnvelope {
-                mutation_id: 0,
-                command,
-                acted_at: server.now,
-                opinion: None,
-                attachments: vec![],
-                base_version: 0,
-            };
-            FakeServer::apply(&mut inner, &actor_of(&u[who]), &env, server.now);
+            apply_as(&mut inner, who, command, server.now);
         }
     }
-    let mut w = client(&server, "win", Duration::zero());
-    w.profile.sync_with(&server, opts()).unwrap();
+    let mut w = synced_client(&server, "win");
     // The window accepts offline: the terms come from the catalogue it holds (10 days).
     let (cmd, files) = case_command(
         &w.profile,
@@ -753,12 +671,7 @@ fn a_push_decided_with_older_reference_data_is_redecided_with_the_new_and_pushed
     // The client decides with the new catalogue from now on, and holds the accepted case.
     let set = w.profile.reference().unwrap();
     assert_eq!(set.version(K::Catalogue), 1);
-    let c = w
-        .profile
-        .store()
-        .case(&CaseId::new("C-1"))
-        .unwrap()
-        .unwrap();
+    let c = w.case("C-1").unwrap();
     assert_eq!(c.state, CaseState::InReview);
     assert_eq!(c.terms.unwrap().time_limit_working_days, 20);
     assert!(w.profile.store().refusals().unwrap().is_empty());

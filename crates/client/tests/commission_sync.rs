@@ -24,6 +24,15 @@ fn wc(command: CommissionCommand) -> DomainCommand {
     }
 }
 
+/// The client's local view of commission W.
+fn commission(c: &TestClient) -> Commission {
+    c.profile
+        .store()
+        .commission(&CommissionId::new(W))
+        .unwrap()
+        .unwrap()
+}
+
 #[test]
 fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     // Offline browsing: the shipped market, no server.
@@ -45,12 +54,7 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
         project: ProjectId::new("P-client-1"),
         requirements: "编制环境影响报告表".into(),
     }));
-    let local = applicant
-        .profile
-        .store()
-        .commission(&CommissionId::new(W))
-        .unwrap()
-        .unwrap();
+    let local = commission(&applicant);
     assert_eq!(local.state, CommissionState::Requested);
     assert_eq!(reads::status(applicant.profile.store()).unwrap().pending, 1);
     assert_synced(&mut applicant, &h);
@@ -73,12 +77,7 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     applicant.act(wc(CommissionCommand::Select {
         rule: SelectionRule::LowestPrice,
     }));
-    let picked = applicant
-        .profile
-        .store()
-        .commission(&CommissionId::new(W))
-        .unwrap()
-        .unwrap();
+    let picked = commission(&applicant);
     assert_eq!(
         picked.agency,
         Some(OrganisationId::new("91230100MA1K5P7QX4"))
@@ -109,24 +108,13 @@ fn a_competitive_commission_travels_between_applicant_and_agency_clients() {
     applicant.sync(&h);
     applicant.act(wc(CommissionCommand::Confirm));
     assert_synced(&mut applicant, &h);
-    let done = applicant
-        .profile
-        .store()
-        .commission(&CommissionId::new(W))
-        .unwrap()
-        .unwrap();
+    let done = commission(&applicant);
     assert_eq!(done.state, CommissionState::Completed);
     assert!(done.result().is_some());
 
     for c in [&mut applicant, &mut huaqing, &mut longhuan] {
         c.sync(&h);
-        let t = reads::trail(
-            c.profile.store(),
-            &EntityRef::Commission(CommissionId::new(W)),
-        )
-        .unwrap();
-        assert_eq!(t.broken, None, "{}", c.user);
-        assert_eq!(t.events.len(), 7, "{}", c.user);
+        c.assert_trail(EntityRef::Commission(CommissionId::new(W)), 7);
     }
     beifang.sync(&h);
     assert!(beifang.profile.store().commissions().unwrap().is_empty());

@@ -111,12 +111,6 @@ fn a_joint_consultation_travels_between_department_clients() {
     // Every client converges on the same verified trail.
     for c in [&mut fgw, &mut zgj, &mut zjj] {
         c.sync(&h);
-        let t = reads::trail(
-            c.profile.store(),
-            &EntityRef::Consultation(ConsultationId::new(ID)),
-        )
-        .unwrap();
-        assert_eq!(t.broken, None, "{}", c.user);
-        assert_eq!(t.events.len(), 5, "{}", c.user);
+        c.assert_trail(EntityRef::Consultation(ConsultationId::new(ID)), 5);
     }
 }

@@ -31,6 +31,18 @@ fn kc(command: ComplaintCommand) -> DomainCommand {
     }
 }
 
+/// The client's local view of complaint K.
+fn complaint(c: &TestClient) -> Complaint {
+    let id = ComplaintId::new(K);
+    c.profile.store().complaint(&id).unwrap().unwrap()
+}
+
+/// The client's local view of the rating of VISIT.
+fn evaluation(c: &TestClient) -> Evaluation {
+    let id = EvaluationId::new(VISIT);
+    c.profile.store().evaluation(&id).unwrap().unwrap()
+}
+
 #[test]
 fn ratings_and_complaints_travel_between_applicant_office_and_department_clients() {
     let h = Harness::start();
@@ -60,12 +72,7 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
         project: None,
         department: Some(DepartmentCode::new("ZGJ")),
     }));
-    let local = applicant
-        .profile
-        .store()
-        .evaluation(&EvaluationId::new(VISIT))
-        .unwrap()
-        .unwrap();
+    let local = evaluation(&applicant);
     assert_eq!(
         local.rectification.map(|r| r.status),
         Some(RectificationStatus::Pending)
@@ -93,12 +100,7 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
 
     // 市资规局 works offline, then syncs.
     zgj.sync(&h);
-    let assigned = zgj
-        .profile
-        .store()
-        .complaint(&ComplaintId::new(K))
-        .unwrap()
-        .unwrap();
+    let assigned = complaint(&zgj);
     assert_eq!(assigned.state, ComplaintState::Assigned);
     for c in [
         ev(EvaluationCommand::StartRectification {
@@ -122,20 +124,10 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
 
     // The applicant sees the answer and the finished rectification; ZJJ sees neither.
     applicant.sync(&h);
-    let answered = applicant
-        .profile
-        .store()
-        .complaint(&ComplaintId::new(K))
-        .unwrap()
-        .unwrap();
+    let answered = complaint(&applicant);
     assert_eq!(answered.state, ComplaintState::Answered);
     assert_eq!(answered.answer.unwrap().text, "已统一答复口径并编制手册");
-    let rated = applicant
-        .profile
-        .store()
-        .evaluation(&EvaluationId::new(VISIT))
-        .unwrap()
-        .unwrap();
+    let rated = evaluation(&applicant);
     let rect = rated.rectification.unwrap();
     assert_eq!(rect.status, RectificationStatus::Done);
     assert!(rect.callback.unwrap().applicant_satisfied);
@@ -146,19 +138,7 @@ fn ratings_and_complaints_travel_between_applicant_office_and_department_clients
     // Every client that sees them holds the same verified trails.
     for c in [&mut applicant, &mut reform, &mut zgj] {
         c.sync(&h);
-        let t = reads::trail(
-            c.profile.store(),
-            &EntityRef::Evaluation(EvaluationId::new(VISIT)),
-        )
-        .unwrap();
-        assert_eq!(t.broken, None, "{}", c.user);
-        assert_eq!(t.events.len(), 5, "{}", c.user);
-        let t = reads::trail(
-            c.profile.store(),
-            &EntityRef::Complaint(ComplaintId::new(K)),
-        )
-        .unwrap();
-        assert_eq!(t.broken, None, "{}", c.user);
-        assert_eq!(t.events.len(), 3, "{}", c.user);
+        c.assert_trail(EntityRef::Evaluation(EvaluationId::new(VISIT)), 5);
+        c.assert_trail(EntityRef::Complaint(ComplaintId::new(K)), 3);
     }
 }

@@ -14,12 +14,14 @@ use permitdesk_domain::ids::{
 use permitdesk_domain::procedure::SpecialProcedureKind;
 use permitdesk_domain::project::{ProjectAction, ProjectCommand};
 use permitdesk_protocol::{CommandOutcome, DomainCommand, PushRequest, Refusal, paths};
-use permitdesk_server::attachments::sha256_hex;
 use permitdesk_server::scope::CommandKind;
-use permitdesk_server::store::UploadLimits;
 use permitdesk_server::testing::fixtures::*;
 use permitdesk_server::testing::{ApiClient, Backend, TestServer};
 use std::collections::BTreeSet;
+
+#[path = "common/shared.rs"]
+mod shared;
+use shared::{put_file, stored_user};
 
 /// The users of the matrix: every role, in its own scope and outside it. The world holds the
 /// builder's project P-own with case C-own (ZGJ, in review) and C-zjj (ZJJ, in review), and
@@ -244,50 +246,20 @@ async fn every_role_and_command_kind_is_allowed_or_forbidden_as_the_table_says_o
         rules: server.state.config.push_rules,
         clock: server.state.clock.clone(),
     };
-    let user = |id: &str| {
-        let store = store.clone();
-        let id = id.to_owned();
-        async move { store.user(&id.as_str().into()).await.unwrap().unwrap() }
-    };
     let (applicant, applicant2, window) = (
-        user("applicant").await,
-        user("applicant2").await,
-        user("window").await,
+        stored_user(store.as_ref(), "applicant").await,
+        stored_user(store.as_ref(), "applicant2").await,
+        stored_user(store.as_ref(), "window").await,
     );
     let now = Utc::now();
-    let limits = UploadLimits {
-        max_file_size: 1 << 20,
-    };
-    let form_bytes = pdf("form of C-own");
-    let form = AttachmentId::new(sha256_hex(&form_bytes));
-    store
-        .put_chunk(
-            form.as_str(),
-            0,
-            form_bytes.len() as u64,
-            &form_bytes,
-            &applicant,
-            limits,
-            now,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let private = pdf("private file of applicant2");
-    let private_id = AttachmentId::new(sha256_hex(&private));
-    store
-        .put_chunk(
-            private_id.as_str(),
-            0,
-            private.len() as u64,
-            &private,
-            &applicant2,
-            limits,
-            now,
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let form = put_file(store.as_ref(), &pdf("form of C-own"), &applicant, now).await;
+    let private_id = put_file(
+        store.as_ref(),
+        &pdf("private file of applicant2"),
+        &applicant2,
+        now,
+    )
+    .await;
 
     let mut d = Driver::new(store.as_ref(), env);
     d.project_ready("P-own", &applicant, &window, now)

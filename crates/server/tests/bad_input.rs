@@ -4,7 +4,6 @@
 
 use chrono::Duration;
 use permitdesk_domain::case::CaseCommand;
-use permitdesk_domain::ids::ProjectId;
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{
     ApiError, CommandOutcome, ErrorCode, PROTOCOL_HEADER, PushRequest, Refusal, paths,
@@ -15,6 +14,10 @@ use permitdesk_server::testing::fixtures::*;
 use permitdesk_server::testing::{ApiClient, Backend, DEMO_PASSWORD, TestOptions, TestServer};
 use reqwest::Method;
 use std::sync::Arc;
+
+#[path = "common/shared.rs"]
+mod shared;
+use shared::register_online;
 
 async fn expect_error(
     c: &ApiClient,
@@ -54,17 +57,7 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
     let c = server.login("applicant").await.unwrap();
     let now = clock.now();
     let details = project_details("坏输入项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    let good = envelope(
-        1,
-        project_cmd(
-            "P-1",
-            ProjectCommand::RegisterOnline {
-                id: ProjectId::new("P-1"),
-                details,
-            },
-        ),
-        now,
-    );
+    let good = register_online(1, "P-1", details, now);
     let r = c
         .push(&PushRequest {
             reference: Default::default(),

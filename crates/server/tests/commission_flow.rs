@@ -71,6 +71,14 @@ fn builder() -> OrganisationId {
     builder_org().unwrap()
 }
 
+/// The domain's reason for a commission refusal (any other refusal fails the test).
+fn commission_error(r: Refusal) -> CommissionError {
+    match r {
+        Refusal::Commission { error, .. } => error,
+        other => panic!("not a commission refusal: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn competitive_selection_runs_end_to_end_with_scope_and_refusals() {
     let mut w = World::start().await;
@@ -108,73 +116,21 @@ async fn competitive_selection_runs_end_to_end_with_scope_and_refusals() {
     let r = w.refused("applicant", wc("W-1", quote(50_000))).await;
     assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
     let r = w.refused("agency-longhuan", wc("W-1", quote(0))).await;
-    assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::ZeroPrice,
-                ..
-            }
-        ),
-        "{r:?}"
-    );
-    let r = w
-        .refused(
-            "applicant2",
-            wc(
-                "W-1",
-                CommissionCommand::Select {
-                    rule: SelectionRule::LowestPrice,
-                },
-            ),
-        )
-        .await;
+    assert_eq!(commission_error(r), CommissionError::ZeroPrice);
+    let select = || {
+        let rule = SelectionRule::LowestPrice;
+        wc("W-1", CommissionCommand::Select { rule })
+    };
+    let r = w.refused("applicant2", select()).await;
     assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
-    let r = w
-        .refused(
-            "applicant",
-            wc(
-                "W-1",
-                CommissionCommand::Select {
-                    rule: SelectionRule::LowestPrice,
-                },
-            ),
-        )
-        .await;
-    assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::NoQuotes,
-                ..
-            }
-        ),
-        "{r:?}"
-    );
+    let r = w.refused("applicant", select()).await;
+    assert_eq!(commission_error(r), CommissionError::NoQuotes);
 
     w.ok("agency-longhuan", wc("W-1", quote(80_000))).await;
     w.ok("agency-huaqing", wc("W-1", quote(60_000))).await;
     let r = w.refused("agency-huaqing", wc("W-1", quote(55_000))).await;
-    assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::AlreadyQuoted,
-                ..
-            }
-        ),
-        "{r:?}"
-    );
-    w.ok(
-        "applicant",
-        wc(
-            "W-1",
-            CommissionCommand::Select {
-                rule: SelectionRule::LowestPrice,
-            },
-        ),
-    )
-    .await;
+    assert_eq!(commission_error(r), CommissionError::AlreadyQuoted);
+    w.ok("applicant", select()).await;
     let c = w.commission("W-1").await;
     assert_eq!(c.agency, Some(OrganisationId::new(HUAQING)));
     assert_eq!(c.price_fen, Some(6_000_000));
@@ -184,16 +140,7 @@ async fn competitive_selection_runs_end_to_end_with_scope_and_refusals() {
     let r = w
         .refused("agency-longhuan", wc("W-1", CommissionCommand::Accept))
         .await;
-    assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::NotYourCommission,
-                ..
-            }
-        ),
-        "{r:?}"
-    );
+    assert_eq!(commission_error(r), CommissionError::NotYourCommission);
     w.ok("agency-huaqing", wc("W-1", CommissionCommand::Accept))
         .await;
     let c = w.commission("W-1").await;
@@ -312,15 +259,10 @@ async fn a_department_commissions_when_the_government_pays_and_overdue_is_warned
     let r = w
         .refused("reviewer-zgj-1", wc("W-3", by_department("ZJ-02")))
         .await;
+    let e = commission_error(r);
     assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::NotCompetentDepartment { .. },
-                ..
-            }
-        ),
-        "{r:?}"
+        matches!(e, CommissionError::NotCompetentDepartment { .. }),
+        "{e:?}"
     );
     let r = w
         .refused("applicant", wc("W-3", by_department("ZJ-02")))
@@ -351,16 +293,7 @@ async fn a_department_commissions_when_the_government_pays_and_overdue_is_warned
             ),
         )
         .await;
-    assert!(
-        matches!(
-            r,
-            Refusal::Commission {
-                error: CommissionError::GovernmentPaid,
-                ..
-            }
-        ),
-        "{r:?}"
-    );
+    assert_eq!(commission_error(r), CommissionError::GovernmentPaid);
     w.ok("agency-jieneng", wc("W-3", CommissionCommand::Accept))
         .await;
     let state = w.server.state.clone();

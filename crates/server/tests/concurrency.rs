@@ -6,8 +6,7 @@
 mod common;
 
 use common::World;
-use permitdesk_domain::ids::ProjectId;
-use permitdesk_domain::project::ProjectCommand;
+use common::shared::register_online;
 use permitdesk_protocol::CommandOutcome;
 use permitdesk_server::config::ServerConfig;
 use permitdesk_server::http::AppState;
@@ -66,17 +65,7 @@ async fn a_concurrent_puller_sees_every_committed_event_once_and_in_order() {
             for i in 0..PER_WRITER {
                 let id = format!("P-{wi}-{i}");
                 let details = project_details(&id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
-                let cmd = envelope(
-                    i as u64 + 1,
-                    project_cmd(
-                        &id,
-                        ProjectCommand::RegisterOnline {
-                            id: ProjectId::new(&id),
-                            details,
-                        },
-                    ),
-                    at,
-                );
+                let cmd = register_online(i as u64 + 1, &id, details, at);
                 let r = store
                     .push(&env, &user, &format!("writer-{wi}"), &[cmd])
                     .await

@@ -8,13 +8,15 @@ use chrono::{DateTime, Utc};
 use permitdesk_domain::case::{Case, CaseEvent, CaseState};
 use permitdesk_domain::trail;
 use permitdesk_protocol::{DomainEvent, paths};
-use permitdesk_server::clock::ManualClock;
 use permitdesk_server::demo_month::{DEFAULT_SEED, MonthError, seed_month};
-use permitdesk_server::testing::{Backend, TestOptions, TestServer};
+use permitdesk_server::testing::TestServer;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Instant;
+
+#[path = "common/shared.rs"]
+mod shared;
+use shared::clocked_server;
 
 /// Tuesday 31 March 2026, 18:00 in Beijing: the month's office hours are all over.
 fn end() -> DateTime<Utc> {
@@ -104,16 +106,7 @@ async fn pulled_cases(server: &TestServer, user: &str) -> Vec<Case> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seeded_month_fills_every_queue_table_and_state() {
-    let clock = Arc::new(ManualClock::new(end()));
-    let server = TestServer::start_with(
-        Backend::from_env(),
-        TestOptions {
-            clock: clock.clone(),
-            ..TestOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (server, _clock) = clocked_server(end()).await;
     let store = server.state.store.clone();
 
     let started = Instant::now();

@@ -126,6 +126,38 @@ fn case_subject(
     }
 }
 
+/// A rating of window visit `visit` at `department` by `applicant`.
+fn visit_rating(
+    visit: &str,
+    department: &str,
+    applicant: permitdesk_domain::ids::OrganisationId,
+    level: Level,
+    comment: &str,
+) -> EvaluationCommand {
+    let subject = RatingSubject::WindowVisit {
+        visit: VisitId::new(visit),
+        department: DepartmentCode::new(department),
+        applicant,
+    };
+    EvaluationCommand::Rate {
+        subject,
+        level,
+        dimensions: vec![],
+        comment: comment.into(),
+    }
+}
+
+/// What a refusal must be.
+type IsRefusal = fn(&Refusal) -> bool;
+
+fn forbidden(r: &Refusal) -> bool {
+    matches!(r, Refusal::Forbidden { .. })
+}
+
+fn invalid(r: &Refusal) -> bool {
+    matches!(r, Refusal::Invalid { .. })
+}
+
 fn bad(subject: RatingSubject) -> EvaluationCommand {
     EvaluationCommand::Rate {
         subject,
@@ -149,42 +181,37 @@ async fn ratings_rectifications_appeals_and_complaints_run_end_to_end() {
     w.finished_case().await;
 
     // Refusals, each changing nothing: another builder, the wrong department, a reviewer.
-    let r = w
-        .refused(
+    let unknown_case = RatingSubject::Case {
+        case: CaseId::new("C-404"),
+        item: ItemCode::new(ITEM),
+        department: DepartmentCode::new("ZGJ"),
+        applicant: org.clone(),
+    };
+    let refusals: [(&str, &str, RatingSubject, IsRefusal); 4] = [
+        (
             "applicant2",
-            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
-        )
-        .await;
-    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
-    let r = w
-        .refused(
+            RATING,
+            case_subject("ZGJ", org.clone()),
+            forbidden,
+        ),
+        (
             "applicant",
-            ev(RATING, bad(case_subject("ZJJ", org.clone()))),
-        )
-        .await;
-    assert!(matches!(r, Refusal::Invalid { .. }), "{r:?}");
-    let r = w
-        .refused(
+            RATING,
+            case_subject("ZJJ", org.clone()),
+            invalid,
+        ),
+        (
             "reviewer-zgj-1",
-            ev(RATING, bad(case_subject("ZGJ", org.clone()))),
-        )
-        .await;
-    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
-    let r = w
-        .refused(
-            "applicant",
-            ev(
-                "case/C-404",
-                bad(RatingSubject::Case {
-                    case: CaseId::new("C-404"),
-                    item: ItemCode::new(ITEM),
-                    department: DepartmentCode::new("ZGJ"),
-                    applicant: org.clone(),
-                }),
-            ),
-        )
-        .await;
-    assert!(matches!(r, Refusal::Invalid { .. }), "{r:?}");
+            RATING,
+            case_subject("ZGJ", org.clone()),
+            forbidden,
+        ),
+        ("applicant", "case/C-404", unknown_case, invalid),
+    ];
+    for (who, id, subject, expected) in refusals {
+        let r = w.refused(who, ev(id, bad(subject))).await;
+        assert!(expected(&r), "{who} on {id}: {r:?}");
+    }
 
     // The bad rating opens the rectification for ZGJ, 15 working days by the legal clock.
     let seqs = w
@@ -228,25 +255,11 @@ async fn ratings_rectifications_appeals_and_complaints_run_end_to_end() {
     assert!(w.sees("applicant2").await.is_empty());
 
     // ZJJ cannot touch it; ZGJ cannot complete before starting.
-    let r = w
-        .refused(
-            "reviewer-zjj-1",
-            ev(
-                RATING,
-                EvaluationCommand::StartRectification { plan: "x".into() },
-            ),
-        )
-        .await;
-    assert!(matches!(r, Refusal::Forbidden { .. }), "{r:?}");
-    let r = w
-        .refused(
-            "reviewer-zgj-1",
-            ev(
-                RATING,
-                EvaluationCommand::CompleteRectification { result: "x".into() },
-            ),
-        )
-        .await;
+    let start = EvaluationCommand::StartRectification { plan: "x".into() };
+    let r = w.refused("reviewer-zjj-1", ev(RATING, start)).await;
+    assert!(forbidden(&r), "{r:?}");
+    let complete = EvaluationCommand::CompleteRectification { result: "x".into() };
+    let r = w.refused("reviewer-zgj-1", ev(RATING, complete)).await;
     assert!(
         matches!(
             r,
@@ -257,37 +270,28 @@ async fn ratings_rectifications_appeals_and_complaints_run_end_to_end() {
         ),
         "{r:?}"
     );
-    w.ok(
-        "reviewer-zgj-1",
-        ev(
-            RATING,
-            EvaluationCommand::StartRectification {
-                plan: "补正告知一次讲清，专人跟踪".into(),
-            },
+    let plan = "补正告知一次讲清，专人跟踪".into();
+    let result = "修订一次性告知单，增加材料示例".into();
+    let note = "电话回访，申请人表示满意".into();
+    for (who, command) in [
+        (
+            "reviewer-zgj-1",
+            EvaluationCommand::StartRectification { plan },
         ),
-    )
-    .await;
-    w.ok(
-        "reviewer-zgj-1",
-        ev(
-            RATING,
-            EvaluationCommand::CompleteRectification {
-                result: "修订一次性告知单，增加材料示例".into(),
-            },
+        (
+            "reviewer-zgj-1",
+            EvaluationCommand::CompleteRectification { result },
         ),
-    )
-    .await;
-    w.ok(
-        "reviewer-zgj-2",
-        ev(
-            RATING,
+        (
+            "reviewer-zgj-2",
             EvaluationCommand::RecordCallback {
                 applicant_satisfied: true,
-                note: "电话回访，申请人表示满意".into(),
+                note,
             },
         ),
-    )
-    .await;
+    ] {
+        w.ok(who, ev(RATING, command)).await;
+    }
     let e = w.evaluation(RATING).await;
     let rect = e.rectification.unwrap();
     assert_eq!(rect.status, RectificationStatus::Done);
@@ -299,16 +303,13 @@ async fn ratings_rectifications_appeals_and_complaints_run_end_to_end() {
         "applicant",
         ev(
             VISIT,
-            EvaluationCommand::Rate {
-                subject: RatingSubject::WindowVisit {
-                    visit: VisitId::new("V-20260302-007"),
-                    department: DepartmentCode::new("ZJJ"),
-                    applicant: org.clone(),
-                },
-                level: Level::VeryDissatisfied,
-                dimensions: vec![],
-                comment: "窗口人员态度差".into(),
-            },
+            visit_rating(
+                "V-20260302-007",
+                "ZJJ",
+                org.clone(),
+                Level::VeryDissatisfied,
+                "窗口人员态度差",
+            ),
         ),
     )
     .await;
@@ -436,16 +437,7 @@ async fn overdue_rectifications_and_answers_are_warned_once() {
         "applicant",
         ev(
             VISIT,
-            EvaluationCommand::Rate {
-                subject: RatingSubject::WindowVisit {
-                    visit: VisitId::new("V-9"),
-                    department: DepartmentCode::new("ZGJ"),
-                    applicant: org,
-                },
-                level: Level::Dissatisfied,
-                dimensions: vec![],
-                comment: "排队时间过长".into(),
-            },
+            visit_rating("V-9", "ZGJ", org, Level::Dissatisfied, "排队时间过长"),
         ),
     )
     .await;

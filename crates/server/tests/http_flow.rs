@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use permitdesk_domain::case::CaseCommand;
-use permitdesk_domain::ids::{CategoryCode, FlowCode, ProjectId};
+use permitdesk_domain::ids::{CategoryCode, FlowCode};
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{DomainEvent, paths};
 use permitdesk_server::testing::fixtures::*;
@@ -12,6 +12,7 @@ use permitdesk_server::testing::{Backend, TestServer};
 
 mod http_world;
 
+use http_world::shared::register_online;
 use http_world::{push_applied, upload};
 
 #[tokio::test]
@@ -28,17 +29,7 @@ async fn a_case_goes_from_registration_to_review_over_https_and_each_role_sees_i
 
     let details = project_details("示范厂房", permitdesk_server::demo::BUILDER_ORG8).unwrap();
     let a_cmds = vec![
-        envelope(
-            1,
-            project_cmd(
-                "P-1",
-                ProjectCommand::RegisterOnline {
-                    id: ProjectId::new("P-1"),
-                    details,
-                },
-            ),
-            now,
-        ),
+        register_online(1, "P-1", details, now),
         envelope(2, project_cmd("P-1", ProjectCommand::Submit), now),
     ];
     push_applied(&applicant, "pc-applicant", a_cmds).await;

@@ -2,13 +2,15 @@
 //! login, a failed login, a push carrying a phone number and a pull is captured and searched.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use permitdesk_domain::ids::ProjectId;
-use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{CommandOutcome, PushRequest};
 use permitdesk_server::testing::fixtures::*;
 use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestServer};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+
+#[path = "common/shared.rs"]
+mod shared;
+use shared::register_online;
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -51,17 +53,7 @@ async fn logs_never_contain_passwords_tokens_or_personal_numbers() {
     details.contacts[0].phone = permitdesk_domain::codes::PhoneNumber::parse(phone).unwrap();
     let id_card = "230102199001011234";
     details.contacts[0].name = format!("张三（身份证 {id_card}）");
-    let cmd = envelope(
-        1,
-        project_cmd(
-            "P-1",
-            ProjectCommand::RegisterOnline {
-                id: ProjectId::new("P-1"),
-                details,
-            },
-        ),
-        chrono::Utc::now(),
-    );
+    let cmd = register_online(1, "P-1", details, chrono::Utc::now());
     let r = c
         .push(&PushRequest {
             reference: Default::default(),

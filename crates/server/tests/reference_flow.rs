@@ -10,7 +10,7 @@
 mod http_world;
 
 use http_world::{World, t};
-use permitdesk_domain::ids::{DepartmentCode, ProjectId, UserId};
+use permitdesk_domain::ids::{DepartmentCode, ProjectId};
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_domain::reference::{ReferenceKind as K, ReferenceVersions};
 use permitdesk_protocol::reference::{
@@ -21,7 +21,7 @@ use permitdesk_protocol::{
     paths,
 };
 use permitdesk_server::attachments::sha256_hex;
-use permitdesk_server::testing::fixtures::{Driver, pdf, project_cmd, project_details};
+use permitdesk_server::testing::fixtures::{project_cmd, project_details};
 use permitdesk_server::testing::{ApiCallError, ApiClient};
 
 /// A 2027 holiday table for tests (one file, `tests/fixtures/holidays-2027.toml`).
@@ -92,41 +92,6 @@ fn api_error(
     }
 }
 
-/// Project P-1 ready and case C-1 (ZGJ-04) accepted now, through the store's push path with
-/// the reference data in force.
-async fn accepted_case(w: &mut World) {
-    let form = {
-        let (c, _) = w.client("applicant").await;
-        let content = pdf("stamped form");
-        let url = format!(
-            "{}/{}?offset=0&size={}",
-            paths::ATTACHMENTS,
-            sha256_hex(&content),
-            content.len()
-        );
-        let st: permitdesk_protocol::UploadStatus =
-            ApiClient::send(c.request(reqwest::Method::PUT, &url).body(content))
-                .await
-                .unwrap();
-        st.id
-    };
-    let store = w.server.state.store.clone();
-    let user = |id: &str| {
-        let store = store.clone();
-        let id = id.to_owned();
-        async move { store.user(&UserId::new(id)).await.unwrap().unwrap() }
-    };
-    let (applicant, window) = (user("applicant").await, user("window").await);
-    let at = w.now();
-    let mut d = Driver::new(store.as_ref(), w.server.state.push_env());
-    d.project_ready("P-1", &applicant, &window, at)
-        .await
-        .unwrap();
-    d.case_in_review("C-1", "P-1", &applicant, &window, &form, at)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_2027_table_turns_a_provisional_deadline_final_and_tells_everyone_who_sees_the_case() {
     let mut w = World::start().await;
@@ -145,7 +110,7 @@ async fn a_2027_table_turns_a_provisional_deadline_final_and_tells_everyone_who_
             .any(|l| l.contains("办理时限 10 个工作日改为 20 个工作日")),
         "{r:?}"
     );
-    accepted_case(&mut w).await;
+    w.project_with_case().await;
 
     // GET reference warns from 1 November that 2027 is missing.
     let seen = reference(&reform, &ReferenceVersions::new()).await;

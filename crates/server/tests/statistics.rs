@@ -13,12 +13,16 @@ use permitdesk_domain::time::to_local;
 use permitdesk_protocol::{DomainEvent, paths};
 use permitdesk_server::attachments::sha256_hex;
 use permitdesk_server::clock::{Clock, ManualClock};
-use permitdesk_server::store::{PushEnv, UploadLimits};
+use permitdesk_server::store::PushEnv;
 use permitdesk_server::testing::fixtures::{Driver, case_cmd, pdf};
-use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
+use permitdesk_server::testing::{ApiClient, TestServer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+#[path = "common/shared.rs"]
+mod shared;
+use shared::{clocked_server, put_file, stored_user};
 
 /// Monday 2 March 2026, 09:00 in Beijing.
 fn t0() -> DateTime<Utc> {
@@ -28,44 +32,14 @@ fn t0() -> DateTime<Utc> {
 /// A server with three ZGJ-04 cases (市资规局) on two projects: C-s1 accepted and signed once,
 /// C-s2 accepted a day later, C-s3 on the second project; read four working days on.
 async fn world() -> (TestServer, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(t0()));
-    let server = TestServer::start_with(
-        Backend::from_env(),
-        TestOptions {
-            clock: clock.clone(),
-            ..TestOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (server, clock) = clocked_server(t0()).await;
     let store = server.state.store.clone();
-    let user = |id: &str| {
-        let store = store.clone();
-        let id = id.to_owned();
-        async move { store.user(&id.as_str().into()).await.unwrap().unwrap() }
-    };
     let (applicant, window, zgj1) = (
-        user("applicant").await,
-        user("window").await,
-        user("reviewer-zgj-1").await,
+        stored_user(store.as_ref(), "applicant").await,
+        stored_user(store.as_ref(), "window").await,
+        stored_user(store.as_ref(), "reviewer-zgj-1").await,
     );
-    let form_bytes = pdf("statistics form");
-    let form = AttachmentId::new(sha256_hex(&form_bytes));
-    store
-        .put_chunk(
-            form.as_str(),
-            0,
-            form_bytes.len() as u64,
-            &form_bytes,
-            &applicant,
-            UploadLimits {
-                max_file_size: 1 << 20,
-            },
-            t0(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let form = put_file(store.as_ref(), &pdf("statistics form"), &applicant, t0()).await;
     let env = PushEnv {
         reference: server.state.reference(),
         rules: server.state.config.push_rules,
@@ -177,41 +151,17 @@ async fn figures_are_the_domains_for_the_stored_cases_and_departments_see_their_
             period: Some(Period::month(2026, 3).unwrap()),
             ..TableFilter::default()
         };
-        let got = get_json(
-            &reform,
-            &[
-                ("report", &report),
-                ("from", "2026-03-01"),
-                ("to", "2026-03-31"),
-            ],
-        )
-        .await;
+        let got = get_json(&reform, &between(&report, "2026-03-01", "2026-03-31")).await;
         assert_eq!(got, serde_json::to_value(s.table(table, &march)).unwrap());
     }
     let one = get_json(&reform, &[("report", "table1")]).await;
     assert_eq!(one["rows"].as_array().unwrap().len(), 3);
     // February holds none of them.
-    let feb = get_json(
-        &reform,
-        &[
-            ("report", "table1"),
-            ("from", "2026-02-01"),
-            ("to", "2026-02-28"),
-        ],
-    )
-    .await;
+    let feb = get_json(&reform, &between("table1", "2026-02-01", "2026-02-28")).await;
     assert!(feb["rows"].as_array().unwrap().is_empty());
 
     // The monthly report and the quarterly summary.
-    let got = get_json(
-        &reform,
-        &[
-            ("report", "monthly"),
-            ("from", "2026-03-01"),
-            ("to", "2026-03-31"),
-        ],
-    )
-    .await;
+    let got = get_json(&reform, &between("monthly", "2026-03-01", "2026-03-31")).await;
     let want = serde_json::to_value(s.monthly_report(Period::month(2026, 3).unwrap())).unwrap();
     assert_eq!(got, want);
     let got = get_json(&reform, &[("report", "quarterly"), ("from", "2026-03-01")]).await;
@@ -265,15 +215,7 @@ async fn figures_are_the_domains_for_the_stored_cases_and_departments_see_their_
             .unwrap()
             .contains("哈尔滨市住房和城乡建设局")
     );
-    let monthly = get_json(
-        &zjj,
-        &[
-            ("report", "monthly"),
-            ("from", "2026-03-01"),
-            ("to", "2026-03-31"),
-        ],
-    )
-    .await;
+    let monthly = get_json(&zjj, &between("monthly", "2026-03-01", "2026-03-31")).await;
     assert!(monthly["projects"].as_array().unwrap().is_empty());
     // The reform office may look at one department.
     let got = get_json(&reform, &[("report", "table1"), ("department", "ZGJ")]).await;
@@ -291,17 +233,14 @@ async fn figures_are_the_domains_for_the_stored_cases_and_departments_see_their_
     assert_eq!(status, 400);
     let (status, _) = get(&reform, &[("report", "table1"), ("from", "2026-03-01")]).await;
     assert_eq!(status, 400);
-    let (status, body) = get(
-        &reform,
-        &[
-            ("report", "table1"),
-            ("from", "2026-03-31"),
-            ("to", "2026-03-01"),
-        ],
-    )
-    .await;
+    let (status, body) = get(&reform, &between("table1", "2026-03-31", "2026-03-01")).await;
     assert_eq!(status, 422);
     assert!(String::from_utf8_lossy(&body).contains("晚于结束日期"));
+}
+
+/// The query for `report` from `from` to `to`.
+fn between<'a>(report: &'a str, from: &'a str, to: &'a str) -> [(&'a str, &'a str); 3] {
+    [("report", report), ("from", from), ("to", to)]
 }
 
 fn pdf_text(bytes: &[u8], name: &str) -> String {

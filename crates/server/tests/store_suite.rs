@@ -6,13 +6,22 @@
 mod common;
 
 use chrono::Duration;
+use common::shared::register_online;
 use common::{World, t0};
 use permitdesk_domain::case::{CaseCommand, CaseError, CorrectionPoint};
-use permitdesk_domain::ids::{DepartmentCode, ProjectId, UserId};
+use permitdesk_domain::ids::{DepartmentCode, UserId};
 use permitdesk_domain::project::ProjectCommand;
 use permitdesk_protocol::{CommandOutcome, DomainEvent, EntityRef, Refusal};
 use permitdesk_server::store::{UploadError, UploadLimits};
 use permitdesk_server::testing::fixtures::*;
+
+/// Why the command was refused, if it was.
+fn refusal(o: &CommandOutcome) -> Option<&Refusal> {
+    match o {
+        CommandOutcome::Refused { refusal } => Some(refusal),
+        _ => None,
+    }
+}
 
 fn applied(o: &CommandOutcome) -> bool {
     matches!(o, CommandOutcome::Applied { .. })
@@ -23,28 +32,12 @@ async fn the_same_mutation_id_twice_is_a_duplicate_and_applied_once() {
     let w = World::new().await;
     let applicant = w.user("applicant").await;
     let details = project_details("幂等项目", permitdesk_server::demo::BUILDER_ORG8).unwrap();
-    let cmd = envelope(
-        7,
-        project_cmd(
-            "P-1",
-            ProjectCommand::RegisterOnline {
-                id: ProjectId::new("P-1"),
-                details,
-            },
-        ),
-        w.now(),
-    );
-    let first = w
-        .store()
-        .push(&w.env, &applicant, "pc-1", std::slice::from_ref(&cmd))
-        .await
-        .unwrap();
+    let cmd = register_online(7, "P-1", details, w.now());
+    let first = w.push(&applicant, "pc-1", std::slice::from_ref(&cmd)).await;
     assert!(applied(&first.results[0].outcome));
     let again = w
-        .store()
-        .push(&w.env, &applicant, "pc-1", &[cmd.clone(), cmd.clone()])
-        .await
-        .unwrap();
+        .push(&applicant, "pc-1", &[cmd.clone(), cmd.clone()])
+        .await;
     assert!(
         again
             .results
@@ -57,12 +50,7 @@ async fn the_same_mutation_id_twice_is_a_duplicate_and_applied_once() {
     let mut older = cmd.clone();
     older.mutation_id = 3;
     assert_eq!(
-        w.store()
-            .push(&w.env, &applicant, "pc-1", &[older])
-            .await
-            .unwrap()
-            .results[0]
-            .outcome,
+        w.push_one(&applicant, "pc-1", older).await,
         CommandOutcome::Duplicate
     );
     assert_eq!(
@@ -79,11 +67,7 @@ async fn a_refusal_is_recorded_with_its_reason_and_advances_the_mutation_id() {
     let w = World::new().await;
     let applicant = w.user("applicant").await;
     let cmd = envelope(1, project_cmd("P-9", ProjectCommand::Submit), w.now());
-    let r = w
-        .store()
-        .push(&w.env, &applicant, "pc-1", std::slice::from_ref(&cmd))
-        .await
-        .unwrap();
+    let r = w.push(&applicant, "pc-1", std::slice::from_ref(&cmd)).await;
     let CommandOutcome::Refused { refusal } = &r.results[0].outcome else {
         panic!("{r:?}")
     };
@@ -101,12 +85,7 @@ async fn a_refusal_is_recorded_with_its_reason_and_advances_the_mutation_id() {
             .is_empty()
     );
     assert_eq!(
-        w.store()
-            .push(&w.env, &applicant, "pc-1", &[cmd])
-            .await
-            .unwrap()
-            .results[0]
-            .outcome,
+        w.push_one(&applicant, "pc-1", cmd).await,
         CommandOutcome::Duplicate
     );
     assert_eq!(
@@ -140,16 +119,8 @@ async fn two_reviewers_signing_the_same_level_offline_one_wins_the_other_sees_wh
         e
     };
     w.clock.advance(Duration::hours(2));
-    let a = w
-        .store()
-        .push(&w.env, &r1, "pc-r1", &[sign(1)])
-        .await
-        .unwrap();
-    let b = w
-        .store()
-        .push(&w.env, &r2, "pc-r2", &[sign(1)])
-        .await
-        .unwrap();
+    let a = w.push(&r1, "pc-r1", &[sign(1)]).await;
+    let b = w.push(&r2, "pc-r2", &[sign(1)]).await;
     assert!(applied(&a.results[0].outcome), "{a:?}");
     match &b.results[0].outcome {
         CommandOutcome::Refused {
@@ -196,16 +167,9 @@ async fn actions_in_the_future_too_old_or_before_the_last_event_are_refused_by_t
             ),
             *at,
         );
-        let out = w.store().push(&w.env, &r, "pc-r", &[e]).await.unwrap();
-        assert!(
-            matches!(
-                out.results[0].outcome,
-                CommandOutcome::Refused {
-                    refusal: Refusal::Time { .. }
-                }
-            ),
-            "{what}: {out:?}"
-        );
+        let out = w.push(&r, "pc-r", &[e]).await;
+        let time = matches!(refusal(&out.results[0].outcome), Some(Refusal::Time { .. }));
+        assert!(time, "{what}: {out:?}");
     }
     // Within the tolerance and after the last event: applied.
     let e = envelope(
@@ -218,14 +182,7 @@ async fn actions_in_the_future_too_old_or_before_the_last_event_are_refused_by_t
         ),
         now + Duration::seconds(30),
     );
-    assert!(applied(
-        &w.store()
-            .push(&w.env, &r, "pc-r", &[e])
-            .await
-            .unwrap()
-            .results[0]
-            .outcome
-    ));
+    assert!(applied(&w.push_one(&r, "pc-r", e).await));
 }
 
 #[tokio::test]
@@ -250,19 +207,10 @@ async fn forged_ids_and_versions_are_refused_as_invalid_and_change_nothing() {
         case_cmd("C 1; DROP TABLE events", CaseCommand::Receive),
         w.now(),
     );
-    let out = w
-        .store()
-        .push(&w.env, &r, "pc-r", &[e, bad_id])
-        .await
-        .unwrap();
+    let out = w.push(&r, "pc-r", &[e, bad_id]).await;
     for res in &out.results {
         assert!(
-            matches!(
-                res.outcome,
-                CommandOutcome::Refused {
-                    refusal: Refusal::Invalid { .. }
-                }
-            ),
+            matches!(refusal(&res.outcome), Some(Refusal::Invalid { .. })),
             "{res:?}"
         );
     }
@@ -279,20 +227,10 @@ async fn acceptance_terms_come_from_the_catalogue() {
         .await
         .unwrap();
     let org = builder_org().unwrap();
-    d.apply(
-        &applicant,
-        case_cmd("C-1", create_case("P-1", org)),
-        w.now(),
-    )
-    .await
-    .unwrap();
-    d.apply(
-        &applicant,
-        case_cmd("C-1", CaseCommand::Submit { stamped_form: form }),
-        w.now(),
-    )
-    .await
-    .unwrap();
+    let create = case_cmd("C-1", create_case("P-1", org));
+    d.apply(&applicant, create, w.now()).await.unwrap();
+    let submit = case_cmd("C-1", CaseCommand::Submit { stamped_form: form });
+    d.apply(&applicant, submit, w.now()).await.unwrap();
     d.apply(&window, case_cmd("C-1", CaseCommand::Receive), w.now())
         .await
         .unwrap();
@@ -370,12 +308,7 @@ async fn a_case_needs_a_ready_project_of_its_applicant_and_a_catalogue_item() {
         .await
         .unwrap();
     assert!(
-        matches!(
-            out,
-            CommandOutcome::Refused {
-                refusal: Refusal::Invalid { .. }
-            }
-        ),
+        matches!(refusal(&out), Some(Refusal::Invalid { .. })),
         "{out:?}"
     );
     d.project_ready("P-1", &applicant, &window, w.now())
@@ -395,22 +328,12 @@ async fn a_case_needs_a_ready_project_of_its_applicant_and_a_catalogue_item() {
             .await
             .unwrap();
         assert!(
-            matches!(
-                out,
-                CommandOutcome::Refused {
-                    refusal: Refusal::Invalid { .. }
-                }
-            ),
+            matches!(refusal(&out), Some(Refusal::Invalid { .. })),
             "{out:?}"
         );
     }
-    d.apply(
-        &applicant,
-        case_cmd("C-1", create_case("P-1", org)),
-        w.now(),
-    )
-    .await
-    .unwrap();
+    let create = case_cmd("C-1", create_case("P-1", org));
+    d.apply(&applicant, create, w.now()).await.unwrap();
 }
 
 #[tokio::test]
@@ -470,13 +393,8 @@ async fn gaining_access_brings_the_earlier_history_and_losing_it_brings_removals
     let page = w.store().pull(&reviewer, "pc-r", 0, 1000).await.unwrap();
     assert!(page.events.is_empty(), "{:?}", page.events);
     let rc = page.cursor;
-    d.apply(
-        &applicant,
-        case_cmd("C-1", CaseCommand::Submit { stamped_form: form }),
-        w.now(),
-    )
-    .await
-    .unwrap();
+    let submit = case_cmd("C-1", CaseCommand::Submit { stamped_form: form });
+    d.apply(&applicant, submit, w.now()).await.unwrap();
     // Submitted: both now receive the whole case, from its first event.
     let page = w.store().pull(&window, "pc-w", wc, 1000).await.unwrap();
     let seqs: Vec<u64> = page
@@ -728,17 +646,7 @@ async fn group_commit_keeps_each_command_all_or_nothing() {
         .unwrap();
     let register = |m: u64, id: &str| {
         let details = project_details(id, permitdesk_server::demo::BUILDER_ORG8).unwrap();
-        envelope(
-            m,
-            project_cmd(
-                id,
-                ProjectCommand::RegisterOnline {
-                    id: ProjectId::new(id),
-                    details,
-                },
-            ),
-            w.now(),
-        )
+        register_online(m, id, details, w.now())
     };
     let batch = vec![
         register(1, "P-1"),

@@ -13,7 +13,7 @@ use permitdesk_domain::case::{AcceptanceTerms, CaseCommand};
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::ids::*;
 use permitdesk_domain::project::ProjectCommand;
-use permitdesk_protocol::DomainCommand;
+use permitdesk_protocol::{DomainCommand, EntityRef};
 use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestOptions, TestServer, fixtures};
 use std::path::Path;
 use std::sync::Arc;
@@ -84,6 +84,13 @@ impl TestClient {
     /// Sync with the harness's server.
     pub fn sync(&mut self, h: &Harness) -> permitdesk_client::engine::SyncReport {
         self.profile.sync_with(&h.transport(), opts()).unwrap()
+    }
+
+    /// This client's trail of `entity` is unbroken and holds `events` events.
+    pub fn assert_trail(&self, entity: EntityRef, events: usize) {
+        let t = permitdesk_client::reads::trail(self.profile.store(), &entity).unwrap();
+        assert_eq!(t.broken, None, "{}", self.user);
+        assert_eq!(t.events.len(), events, "{}", self.user);
     }
 
     pub fn reopen(&mut self) {

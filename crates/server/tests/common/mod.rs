@@ -6,15 +6,17 @@ use chrono::{DateTime, Utc};
 use permitdesk_domain::ids::{AttachmentId, UserId};
 use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_domain::trail;
-use permitdesk_protocol::DomainEvent;
+use permitdesk_protocol::{CommandEnvelope, CommandOutcome, DomainEvent};
 use permitdesk_server::auth::PasswordCost;
 use permitdesk_server::clock::ManualClock;
 use permitdesk_server::demo;
-use permitdesk_server::store::{PushEnv, Store, UploadLimits, UserRecord};
+use permitdesk_server::store::{PushEnv, PushResult, Store, UploadLimits, UserRecord};
 use permitdesk_server::sync::PushRules;
 use permitdesk_server::testing::fixtures::Driver;
 use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestDatabase};
 use std::sync::Arc;
+
+pub mod shared;
 
 /// Monday 2 March 2026, 09:00 in Beijing.
 pub fn t0() -> DateTime<Utc> {
@@ -50,6 +52,30 @@ impl World {
 
     pub async fn user(&self, id: &str) -> UserRecord {
         self.store().user(&UserId::new(id)).await.unwrap().unwrap()
+    }
+
+    /// `commands` pushed as `user` from installation `client`: the store's answer.
+    pub async fn push(
+        &self,
+        user: &UserRecord,
+        client: &str,
+        commands: &[CommandEnvelope],
+    ) -> PushResult {
+        self.store()
+            .push(&self.env, user, client, commands)
+            .await
+            .unwrap()
+    }
+
+    /// One command pushed as `user` from installation `client`: its outcome.
+    pub async fn push_one(
+        &self,
+        user: &UserRecord,
+        client: &str,
+        command: CommandEnvelope,
+    ) -> CommandOutcome {
+        let mut r = self.push(user, client, &[command]).await;
+        r.results.remove(0).outcome
     }
 
     pub fn driver(&self) -> Driver<'_> {

@@ -14,9 +14,13 @@ use permitdesk_server::attachments::sha256_hex;
 use permitdesk_server::clock::ManualClock;
 use permitdesk_server::store::{PushEnv, UserRecord};
 use permitdesk_server::testing::fixtures::{Driver, pdf};
-use permitdesk_server::testing::{ApiClient, Backend, TestOptions, TestServer};
+use permitdesk_server::testing::{ApiClient, TestServer};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+#[path = "../common/shared.rs"]
+pub mod shared;
+use shared::clocked_server;
 
 pub fn t(s: &str) -> DateTime<Utc> {
     from_local(parse_local(s).unwrap())
@@ -31,16 +35,7 @@ pub struct World {
 impl World {
     pub async fn start() -> World {
         // Monday 2 March 2026, 09:00 Beijing time.
-        let clock = Arc::new(ManualClock::new(t("2026-03-02T09:00")));
-        let server = TestServer::start_with(
-            Backend::from_env(),
-            TestOptions {
-                clock: clock.clone(),
-                ..TestOptions::default()
-            },
-        )
-        .await
-        .unwrap();
+        let (server, clock) = clocked_server(t("2026-03-02T09:00")).await;
         World {
             server,
             clock,
