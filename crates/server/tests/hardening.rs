@@ -121,6 +121,19 @@ async fn a_wrong_method_is_405_not_404() {
     assert_eq!(status, 404);
 }
 
+/// A TLS connection to the server (its key pinned) that has sent nothing yet.
+async fn tls_connect(
+    server: &TestServer,
+    addr: &str,
+) -> tokio_rustls::client::TlsStream<TcpStream> {
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(
+        pinned_client_config(&server.fingerprint, &[&rustls::version::TLS13]).unwrap(),
+    ));
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    tls.connect(name, tcp).await.unwrap()
+}
+
 /// Whether the server closes `stream` (EOF or reset) within `within`.
 async fn closed_by_server<S: tokio::io::AsyncRead + Unpin>(
     stream: &mut S,
@@ -153,15 +166,10 @@ async fn hundreds_of_stalled_connections_neither_block_honest_requests_nor_stay_
         silent.push(TcpStream::connect(&addr).await.unwrap());
     }
     // 50 that finish the handshake and then say nothing, and 50 that send half a request.
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(
-        pinned_client_config(&server.fingerprint, &[&rustls::version::TLS13]).unwrap(),
-    ));
-    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
     let mut idle = Vec::new();
     let mut slow = Vec::new();
     for i in 0..100 {
-        let tcp = TcpStream::connect(&addr).await.unwrap();
-        let mut s = tls.connect(name.clone(), tcp).await.unwrap();
+        let mut s = tls_connect(&server, &addr).await;
         if i % 2 == 1 {
             s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
                 .await
@@ -213,12 +221,7 @@ async fn an_idle_keep_alive_connection_is_closed_after_its_request() {
         .await
         .unwrap();
     let addr = server.base_url.trim_start_matches("https://").to_owned();
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(
-        pinned_client_config(&server.fingerprint, &[&rustls::version::TLS13]).unwrap(),
-    ));
-    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-    let tcp = TcpStream::connect(&addr).await.unwrap();
-    let mut s = tls.connect(name, tcp).await.unwrap();
+    let mut s = tls_connect(&server, &addr).await;
     s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await
         .unwrap();
@@ -378,6 +381,19 @@ async fn a_client_id_is_bound_to_its_account_and_token() {
         .await
         .unwrap();
     assert_eq!(status, 403);
+    // A login that offered no id (a script) has an unbound token: still held to its own
+    // account's ids.
+    let script = server.login("applicant2").await.unwrap();
+    let (status, body) = script
+        .raw(
+            script
+                .request(reqwest::Method::POST, paths::PUSH)
+                .json(&project_push(&a_id, 9_000_000_000, "P-EVIL")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    assert!(error_of(&body).message.contains("另一账号"), "{body:?}");
     // The honest user beside it: A's command 1 is applied, not skipped as already seen.
     let r = a.push(&project_push(&a_id, 1, "P-HONEST")).await.unwrap();
     assert!(
