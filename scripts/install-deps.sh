@@ -53,3 +53,18 @@ fi
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm ci --prefix ui --no-audit --no-fund
 fi
+
+# schemathesis: the property-based fuzzer of scripts/fuzz.sh, from PyPI at a pinned version, in
+# a virtual environment of its own (the machine's python3; nothing installed system-wide).
+SCHEMATHESIS_VERSION=4.32.5 # keep in step with scripts/fuzz.sh
+st_venv="${PERMITDESK_FUZZ_VENV:-$HOME/.cache/permitdesk/schemathesis-$SCHEMATHESIS_VERSION}"
+if $for_tests && ! "$st_venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  command -v python3 >/dev/null || { echo "python3 is missing (the fuzzer needs it)" >&2; exit 1; }
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    [ "$(id -u)" -eq 0 ] && SUDO="" || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  rm -rf "$st_venv"
+  python3 -m venv "$st_venv"
+  "$st_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

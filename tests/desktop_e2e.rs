@@ -563,6 +563,158 @@ async fn a_case_from_offline_application_to_e_certificate() {
 }
 
 #[test]
+fn a_long_offline_spell_in_the_real_desktop_app() {
+    serially(a_long_offline_spell());
+}
+
+/// Issue 15 item 8: the applicant's PC was offline for eight days with a project registered and
+/// submitted. Its first sync meets an expired login (401): the status bar asks for a new login
+/// and the queue stays; after it the server sends both actions back as past the offline limit;
+/// the refusal dialog lists them together and 重新确认并提交 sends them again, each applied
+/// once. The server runs in this process, on a clock the test moves. Saves `login-expired.png`,
+/// `expired-actions.png` and `expired-reconfirmed.png`.
+async fn a_long_offline_spell() {
+    use permitdesk_client::clock::{Clock, ManualClock};
+    use permitdesk_server::testing::{Backend, DEMO_PASSWORD, TestOptions, TestServer};
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the desktop end-to-end test needs a display: run it under xvfb-run (scripts/test.sh does)"
+    );
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let clock = std::sync::Arc::new(ManualClock::new(chrono::Utc::now()));
+    let server = TestServer::start_with(
+        Backend::from_env(),
+        TestOptions {
+            clock: clock.clone(),
+            ..TestOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (url, fp) = (server.base_url.clone(), server.fingerprint.clone());
+    let tmp = tempfile::tempdir().unwrap();
+    let profile = tmp.path().join("applicant-pc");
+    let p = profile.to_str().unwrap();
+    // Queued headless in the app's own profile (the CLI is the same client, same keyring).
+    let out = run(
+        &[
+            "--profile",
+            p,
+            "login",
+            "--server",
+            &url,
+            "--fingerprint",
+            &fp,
+            "--user",
+            "applicant",
+            "--password-stdin",
+        ],
+        Some(&format!("{DEMO_PASSWORD}\n")),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    ok(&["--profile", p, "--json", "sync"]);
+    let org = ok(&["--profile", p, "--json", "status"])["user"]["organisation"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reg = ok(&[
+        "--profile",
+        p,
+        "--json",
+        "project",
+        "register",
+        "--offline",
+        "--code",
+        "2024-230102-48-01-123456",
+        "--name",
+        "离线八天的厂房",
+        "--builder",
+        "哈尔滨示范建设有限公司",
+        "--credit-code",
+        &org,
+        "--category",
+        "SH-CF",
+        "--address",
+        "哈尔滨市道里区示范路 1 号",
+        "--district",
+        "230102",
+        "--investment-wan",
+        "5000",
+        "--land-area",
+        "20000",
+        "--building-area",
+        "12000",
+        "--contact",
+        "张建设,13812345678,liaison",
+    ]);
+    let project = reg["created"][0].as_str().unwrap().to_owned();
+    ok(&[
+        "--profile",
+        p,
+        "--json",
+        "project",
+        "submit",
+        &project,
+        "--offline",
+    ]);
+    clock.advance(chrono::Duration::days(8));
+
+    let driver = Driver::start();
+    let desk = Desk::open(&driver, "applicant", &profile).await;
+    // The first sync: 401. Nothing is lost; a new login is asked for: in the status bar, or on
+    // the login page when the sync answered before the window opened.
+    let asked = desk
+        .find_css(&format!(
+            "{}, {}",
+            tid("status-relogin"),
+            tid("login-expired-notice")
+        ))
+        .await;
+    if asked.attr("data-testid").await.unwrap().as_deref() == Some("status-relogin") {
+        desk.wait_text("status-message", "登录已过期").await;
+        assert_eq!(
+            desk.attr("status-pending", "data-count").await.as_deref(),
+            Some("2")
+        );
+        desk.shot("login-expired-status").await;
+        desk.click("status-relogin").await;
+    }
+    desk.wait_text("login-expired-notice", "2 条操作已保留")
+        .await;
+    desk.shot("login-expired").await;
+    desk.login(&url, &fp, "applicant", DEMO_PASSWORD).await;
+    // After the login the push resumes: both come back, past the offline limit.
+    desk.wait_attr("status-refusals", "data-count", |v| v == "2")
+        .await;
+    desk.click("status-refusals").await;
+    desk.find("expired-panel").await;
+    desk.wait_text("expired-panel", "离线八天的厂房").await;
+    desk.shot("expired-actions").await;
+    desk.click("expired-reconfirm").await;
+    desk.wait_text("expired-done", "已重新确认并提交 2 项")
+        .await;
+    desk.wait_attr("status-refusals", "data-count", |v| v == "0")
+        .await;
+    desk.shot("expired-reconfirmed").await;
+    let key = format!("project:{project}");
+    let until = Instant::now() + WAIT;
+    loop {
+        let n = server.state.store.entity_events(&key).await.unwrap().len();
+        if n == 2 {
+            break;
+        }
+        assert!(n < 2, "each action once: {n} events");
+        assert!(
+            Instant::now() < until,
+            "the confirmed actions never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(clock.now() > chrono::Utc::now());
+    desk.close().await;
+}
+
+#[test]
 fn the_reform_office_previews_next_years_holiday_table_in_the_real_desktop_app() {
     serially(the_reform_office_previews_next_years_holiday_table());
 }

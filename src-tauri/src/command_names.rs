@@ -1,7 +1,7 @@
 // The Tauri commands of the shell, in one list: the build script generates a permission for each
 // (`allow-<name>`), `src-tauri/permissions/app.toml` grants them as one set, and a test checks
 // that this list, the permission set and the handler agree.
-const COMMANDS: [&str; 50] = [
+const COMMANDS: [&str; 54] = [
     "session_info",
     "login",
     "remembered_password",
@@ -10,6 +10,9 @@ const COMMANDS: [&str; 50] = [
     "sync_now",
     "refusals",
     "dismiss_refusal",
+    "expired_actions",
+    "reconfirm_expired",
+    "remove_profile",
     "validate",
     "catalogue",
     "projects",
@@ -41,6 +44,7 @@ const COMMANDS: [&str; 50] = [
     "go_offline",
     "go_online",
     "consultations",
+    "compliance_findings",
     "app_info",
     "act_command",
     "evaluations",

@@ -13,12 +13,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use permitdesk_client::credentials::Secret;
 use permitdesk_client::engine::{SyncOptions, SyncReport};
+use permitdesk_client::expired::{self, ExpiredAction, ReconfirmOutcome, Selection};
 use permitdesk_client::ops::{
     self, ActOutcome, ApplyRequest, AttachmentInfo, CaseAction, Commands, ProjectAction as PA,
     RegisterRequest, Validation,
 };
 use permitdesk_client::papers::{self, PaperKind};
-use permitdesk_client::profile::{LoginOutcome, new_id};
+use permitdesk_client::profile::{LoginOutcome, Removed, new_id};
 use permitdesk_client::reads::{
     self, CaseDetail, ClockView, LibraryEntry, Overview, QueueEntry, Status, TrailView,
 };
@@ -147,6 +148,10 @@ pub async fn login(
         Ok(out)
     })
     .await?;
+    if let Ok(mut s) = state.sync.lock() {
+        s.login_expired = false;
+        s.message = None;
+    }
     state.wake_sync();
     sync_loop::publish(&app, &state);
     Ok(outcome)
@@ -194,6 +199,10 @@ pub struct StatusView {
     pub online: bool,
     pub syncing: bool,
     pub offline_mode: bool,
+    /// The server no longer accepts the login: log in again (the queue is kept).
+    pub login_expired: bool,
+    /// What the last sync said (offline, login expired ...), if anything.
+    pub sync_message: Option<String>,
 }
 
 #[tauri::command]
@@ -208,6 +217,8 @@ pub async fn status(state: State<'_, AppState>) -> Answer<StatusView> {
         online: s.online,
         syncing: s.syncing,
         offline_mode: s.offline_mode,
+        login_expired: s.login_expired,
+        sync_message: s.message,
     })
 }
 
@@ -260,6 +271,84 @@ pub async fn dismiss_refusal(
     .await?;
     sync_loop::publish(&app, &state);
     Ok(done)
+}
+
+/// 超过离线时限的操作: what the server refused as older than the offline limit, in one list
+/// (the CLI's `refusals expired`).
+#[tauri::command]
+pub async fn expired_actions(state: State<'_, AppState>) -> Answer<Vec<ExpiredAction>> {
+    with_profile(&state, |p| Ok(expired::expired(p)?)).await
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReconfirmRequest {
+    /// The ones the user ticked (mutation ids); absent: all of the list.
+    #[cfg_attr(test, ts(optional, as = "Option<_>"))]
+    #[serde(default)]
+    pub mutation_ids: Option<Vec<u64>>,
+}
+
+/// 重新确认并提交: queue them again at the current time, each decided again by the domain, then
+/// sync unless working offline (the CLI's `refusals reconfirm`).
+#[tauri::command]
+pub async fn reconfirm_expired(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: ReconfirmRequest,
+) -> Answer<ReconfirmOutcome> {
+    let offline = state.offline_mode();
+    let selection = match req.mutation_ids {
+        Some(ids) => Selection::Only(ids),
+        None => Selection::All,
+    };
+    let outcome = blocking(&state, move |s| Ok(s.reconfirm(&selection, offline)?)).await?;
+    let o = &outcome.outcome;
+    if !offline
+        && !outcome.reconfirmed.is_empty()
+        && let Ok(mut s) = state.sync.lock()
+    {
+        s.online = o.offline.is_none();
+        s.message = o.offline.clone().or(o.sync_error.clone());
+    }
+    state.wake_sync();
+    sync_loop::publish(&app, &state);
+    Ok(outcome)
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RemoveProfileRequest {
+    /// Throw away the commands not yet synced (the user was told how many).
+    #[serde(default)]
+    pub discard_unsent: bool,
+}
+
+/// 删除本机数据: this profile's secrets in the keyring (token, database key, remembered
+/// password) and its files are deleted; the app goes on with a fresh, empty profile (the CLI's
+/// `profile remove`).
+#[tauri::command]
+pub async fn remove_profile(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: RemoveProfileRequest,
+) -> Answer<Removed> {
+    let drafts = state.drafts.clone();
+    let removed = blocking(&state, move |s| {
+        let mut d = lock(&drafts)?;
+        d.close()?;
+        let removed = s.remove_profile(req.discard_unsent);
+        // The drafts of the profile now open: the fresh one's, or the old one's if it was kept.
+        *d = s.with(|p| p.open_drafts())?;
+        Ok(removed?)
+    })
+    .await?;
+    if let Ok(mut s) = state.sync.lock() {
+        s.login_expired = false;
+        s.message = None;
+    }
+    sync_loop::publish(&app, &state);
+    Ok(removed)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -532,6 +621,19 @@ pub async fn consultations(
     state: State<'_, AppState>,
 ) -> Answer<Vec<permitdesk_domain::consultation::Consultation>> {
     with_profile(&state, |p| Ok(reads::consultations(p.store())?)).await
+}
+
+/// 合规性审查 measured by the system for a consultation (shown before the reviewer concludes).
+#[tauri::command]
+pub async fn compliance_findings(
+    state: State<'_, AppState>,
+    req: IdRequest,
+) -> Answer<Vec<permitdesk_domain::consultation::ZoneFinding>> {
+    let id = permitdesk_domain::consultation::ConsultationId::new(req.id.trim());
+    with_profile(&state, move |p| {
+        Ok(reads::compliance_findings(p.store(), &id)?)
+    })
+    .await
 }
 
 #[tauri::command]

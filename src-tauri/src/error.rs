@@ -81,7 +81,7 @@ impl From<ClientError> for UiError {
             ClientError::Offline(_) => "offline",
             ClientError::Refused(_) => "refused",
             ClientError::Invalid(_) => "invalid",
-            ClientError::NotLoggedIn => "not_logged_in",
+            ClientError::NotLoggedIn | ClientError::LoginExpired { .. } => "not_logged_in",
             ClientError::NotFound { .. } => "not_found",
             ClientError::Io { .. } => "io",
             ClientError::Credentials(_) => "credentials",

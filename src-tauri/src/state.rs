@@ -20,6 +20,9 @@ pub struct SyncState {
     pub refusals: u64,
     pub last_sync_at: Option<String>,
     pub message: Option<String>,
+    /// The server no longer accepts the login (token expired): no automatic sync until the
+    /// user logs in again; what is queued stays queued.
+    pub login_expired: bool,
 }
 
 /// The server and fingerprint the login form offers before a first login.

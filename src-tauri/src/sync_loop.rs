@@ -6,6 +6,7 @@
 
 use crate::error::UiError;
 use crate::state::{AppState, SyncState};
+use permitdesk_client::ClientError;
 use permitdesk_client::engine::SyncReport;
 use permitdesk_client::reads;
 use serde::Serialize;
@@ -98,6 +99,7 @@ fn record(
             let changed = r.pulled.events > 0 || r.refused > 0;
             set(state, |s| {
                 s.syncing = false;
+                s.login_expired = false;
                 s.online = r.offline.is_none();
                 s.message = r.offline.clone();
             });
@@ -107,10 +109,15 @@ fn record(
             Ok(r)
         }
         Err(e) => {
+            let expired = matches!(
+                e,
+                ClientError::LoginExpired { .. } | ClientError::NotLoggedIn
+            );
             let ui = UiError::from(e);
             set(state, |s| {
                 s.syncing = false;
                 s.online = false;
+                s.login_expired = expired;
                 s.message = Some(ui.message.clone());
             });
             Err(ui)
@@ -127,7 +134,10 @@ pub fn start(app: AppHandle) {
                 .session
                 .with(|p| p.store().sync_state().ok())
                 .is_some_and(|s| s.user.is_some() && s.server_url.is_some());
-            if logged_in && !state.offline_mode() {
+            // After a 401 only a new login (which clears the mark) syncs again: the message
+            // asking for it stays on the status bar meanwhile.
+            let expired = state.sync.lock().map(|s| s.login_expired).unwrap_or(false);
+            if logged_in && !expired && !state.offline_mode() {
                 set(&state, |s| s.syncing = true);
                 publish(&app, &state);
                 let _ = app.emit(

@@ -109,10 +109,15 @@ fn collect() -> Collector {
     k.root::<c::StatisticsAnswer>();
     k.root::<c::NotificationsRequest>();
     k.root::<c::NotificationsAnswer>();
+    k.root::<c::ReconfirmRequest>();
+    k.root::<c::RemoveProfileRequest>();
     // What the commands answer straight from the client, the protocol and the domain.
     k.root::<client::profile::LoginOutcome>();
     k.root::<client::engine::SyncReport>();
     k.root::<client::store::RefusalEntry>();
+    k.root::<client::expired::ExpiredAction>();
+    k.root::<client::expired::ReconfirmOutcome>();
+    k.root::<client::profile::Removed>();
     k.root::<client::ops::Validation>();
     k.root::<client::reads::ClockView>();
     k.root::<client::reads::CaseDetail>();

@@ -43,7 +43,7 @@ function shaped<T>(value: Json<T>): Json<T> {
 }
 
 // The shell's status adds what the sync loop knows to the client's status.
-type StatusJson = Omit<T.StatusView, 'online' | 'syncing' | 'offline_mode'>
+type StatusJson = Omit<T.StatusView, 'online' | 'syncing' | 'offline_mode' | 'login_expired' | 'sync_message'>
 
 const checked = {
   actResult: shaped<T.ActOutcome>(actResult),

@@ -47,6 +47,11 @@ function detail(c: Case, withClock = true): CaseDetail {
     department_name: '哈尔滨市发展和改革委员会',
     project_name: '哈尔滨新区智能制造厂房',
     next_action: null,
+    // reads::special_procedures (the domain's SpecialProcedureKind::is_timed, seed 3).
+    special_procedures: [
+      { kind: 'public_notice', label: '公示', timed: false },
+      { kind: 'expert_review', label: '专家审查', timed: true },
+    ],
     // The shell's RatingSubject::of_case: set once the case is finished.
     rating_subject: ['granted', 'denied', 'returned', 'not_accepted', 'withdrawn'].includes(c.state)
       ? { subject: 'case', case: c.id, item: c.item, department: c.department, applicant: c.applicant }
@@ -143,6 +148,33 @@ describe('case page', () => {
       ],
     })
     expect(preview.source).toEqual({ type: 'document', kind: 'correction_notice', id: inReview.id })
+    w.unmount()
+  })
+
+  it('a special procedure is started without a timed choice: the law says, and the dialog shows it', async () => {
+    session.user = REVIEWER
+    const ipc = common(inReview, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    await w.get(tid('case-action-start_special')).trigger('click')
+    await flushPromises()
+    expect(document.querySelector(tid('act-timed'))?.textContent?.trim()).toBe('计入办理时限（依细则第三条）')
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('case_act')[0].action).toEqual({ type: 'start_special', kind: 'expert_review' })
+    w.unmount()
+  })
+
+  it('an extension names no approver: the head who grants it is the signed-in user', async () => {
+    session.user = REVIEWER
+    const ipc = common(inReview, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    await w.get(tid('case-action-extend')).trigger('click')
+    await flushPromises()
+    expect(document.querySelector(tid('act-approved-by'))?.textContent?.trim()).toBe('本人（部门负责人，每件限延期一次）')
+    await typeInto(document.body, 'act-reason', '需组织专家论证')
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('case_act')[0].action).toEqual({ type: 'extend', days: 10, reason: '需组织专家论证' })
     w.unmount()
   })
 

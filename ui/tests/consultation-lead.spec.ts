@@ -51,10 +51,9 @@ describe('consultation command builders match the serde form of ConsultationComm
       registerCommand('CH-1', { channel: 'multi_plan_platform', leads: DEFAULT_LEADS, name: ' 松北区学校新建工程 ', description: '新建教学楼 2 栋，总投资 1.2 亿元\n' }),
     ).toEqual(fx.register)
     expect(placeSiteCommand('CH-1', siteFromGeoJson(fx.place_site_geojson, 'cgcs2000'))).toEqual(fx.place_site)
-    expect(
-      recordComplianceCommand('CH-1', [{ zone: 'SB-01', name: '松北教育用地', land_use: 'A33 中小学用地', area_m2: 12345, share_bp: 9876 }], null),
-    ).toEqual(fx.compliance_ok)
-    expect(recordComplianceCommand('CH-1', [], ['占用生态保护红线'])).toEqual(fx.compliance_bad)
+    // The findings are measured by the client and the server, never sent by the reviewer.
+    expect(recordComplianceCommand('CH-1', null)).toEqual(fx.compliance_ok)
+    expect(recordComplianceCommand('CH-1', ['占用生态保护红线'])).toEqual(fx.compliance_bad)
     expect(startConsultationCommand('CH-1', ['STHJ', 'ZJJ'], 10)).toEqual(fx.start)
     expect(summariseCommand('CH-1', ' 各部门同意 ')).toEqual(fx.summarise)
     expect(concludeCommand('CH-1', null)).toEqual(fx.conclude_generated)
@@ -252,10 +251,12 @@ describe('the pages', () => {
     w2.unmount()
   })
 
+  const MEASURED = [{ zone: 'SB-01', name: '松北教育用地', land_use: 'A33 中小学用地', area_m2: 12345, share_bp: 9876 }]
   const page = async (c: Consultation, zones: unknown[] = []) => {
     const calls = fakeIpc({
       catalogue: () => catalogue,
       consultations: () => [c],
+      compliance_findings: () => MEASURED,
       planning_zones: () => zones,
       trail: () => ({ entity: 'consultation:CH-1', events: [], broken: null }),
       act_command: ok,
@@ -268,6 +269,13 @@ describe('the pages', () => {
     session.user = ZGJ
     const { w, calls } = await page({ ...base, state: 'placed', site })
     expect(w.find(tid('consultation-lead')).attributes('data-actions')).toBe('place_site record_compliance close')
+    // The system's measurement is shown; nothing of it is typed.
+    expect(calls.callsOf('compliance_findings')).toEqual([{ id: 'CH-1' }])
+    const table = w.get(tid('lead-compliance-findings')).text()
+    expect(table).toContain('松北教育用地')
+    expect(table).toContain('12345')
+    expect(table).toContain('98.76%')
+    expect(w.find(tid('lead-compliance-zone')).exists()).toBe(false)
     await click('lead-compliance-compliant')
     await typeInto(document, 'lead-compliance-problems', '占用生态保护红线\n\n')
     await click('lead-compliance-submit')

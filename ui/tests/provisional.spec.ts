@@ -78,6 +78,7 @@ describe('provisional deadlines on the case page', () => {
       project_name: '哈尔滨新区智能制造厂房',
       next_action: null,
       available_actions: [],
+      special_procedures: [],
       rating_subject: null,
     }
   }

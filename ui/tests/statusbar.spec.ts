@@ -107,6 +107,7 @@ describe('status bar', () => {
     const ipc = fakeIpc({
       status: () => ({ ...status, online: true, syncing: false, pending: 0, refusals: current }),
       refusals: () => current,
+      expired_actions: () => [],
       dismiss_refusal: (req) => {
         current = current.filter((r) => r.mutation_id !== req.mutation_id)
         return true

@@ -59,6 +59,16 @@ pub enum ServerCommand {
         #[arg(long = "name", value_name = "HOST")]
         names: Vec<String>,
     },
+    /// Delete unfinished uploads (rows and the parts received) started more than the given
+    /// hours ago (default: the server's 24); complete files stay. The running server does the
+    /// same at every scheduler pass.
+    ExpireUploads {
+        #[command(flatten)]
+        at: Location,
+        /// Age in hours from the upload's first chunk.
+        #[arg(long, value_name = "HOURS")]
+        older_than_hours: Option<u32>,
+    },
     /// Serve HTTPS until Ctrl-C.
     Run {
         #[command(flatten)]
@@ -270,6 +280,36 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 }
             }))
             .map_err(fail)
+        }
+        ServerTop::Server(ServerCommand::ExpireUploads {
+            at,
+            older_than_hours,
+        }) => {
+            let max_age = match older_than_hours {
+                Some(h) => chrono::Duration::hours(i64::from(h)),
+                None => ServerConfig::default().upload_expiry,
+            };
+            let rt = runtime()?;
+            let expired = rt.block_on(async {
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                    .await
+                    .map_err(fail)?;
+                permitdesk_server::attachments::expire_unfinished(
+                    store.as_ref(),
+                    chrono::Utc::now(),
+                    max_age,
+                )
+                .await
+                .map_err(fail)
+            })?;
+            out.print(&expired, || {
+                format!(
+                    "已删除 {} 个超过 {} 小时未传完的上传（共 {}）；已传完的文件不受影响",
+                    expired.uploads,
+                    max_age.num_hours(),
+                    permitdesk_server::store::human_bytes(&expired.bytes)
+                )
+            })
         }
         ServerTop::Demo(DemoCommand::Seed { at }) => {
             let rt = runtime()?;

@@ -196,7 +196,6 @@ fn seed(server: &TestServer) -> HttpTransport {
                 CaseCommand::Extend {
                     days: 5,
                     reason: "专家评审".into(),
-                    approved_by: "局长".into(),
                 },
             ),
             vec![],
@@ -287,7 +286,6 @@ fn synthetic_pages() -> Vec<PullResponse> {
             CaseCommand::Extend {
                 days: 5,
                 reason: "专家评审".into(),
-                approved_by: "局长".into(),
             },
         ));
         let certificate = CertificateRecord {

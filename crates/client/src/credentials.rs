@@ -30,6 +30,9 @@ pub enum Secret {
 }
 
 impl Secret {
+    /// Every secret a profile may have in the keyring (what removing the profile deletes).
+    pub const ALL: [Secret; 3] = [Secret::Token, Secret::DatabaseKey, Secret::Password];
+
     fn name(self) -> &'static str {
         match self {
             Secret::Token => "token",
@@ -44,6 +47,15 @@ pub trait CredentialStore: Send + Sync {
     fn get(&self, profile: &str, secret: Secret) -> Result<Option<String>, CredentialError>;
     fn set(&self, profile: &str, secret: Secret, value: &str) -> Result<(), CredentialError>;
     fn delete(&self, profile: &str, secret: Secret) -> Result<(), CredentialError>;
+}
+
+/// Delete every secret of `profile` (token, database key, remembered password): what removing
+/// the profile leaves nothing of. Logging out deletes the token only.
+pub fn forget_all(store: &dyn CredentialStore, profile: &str) -> Result<(), CredentialError> {
+    for secret in Secret::ALL {
+        store.delete(profile, secret)?;
+    }
+    Ok(())
 }
 
 /// The operating system's keyring, through the `keyring` crate.
@@ -246,5 +258,20 @@ mod tests {
         );
         store.delete(&profile, Secret::Token).unwrap();
         assert_eq!(store.get(&profile, Secret::Token).unwrap(), None);
+    }
+
+    #[test]
+    fn forgetting_a_profile_leaves_none_of_its_secrets_in_the_os_keyring() {
+        let store = OsKeyring::default();
+        let profile = format!("unit-{}", random_hex(8).unwrap());
+        for secret in Secret::ALL {
+            store.set(&profile, secret, "geheim").unwrap();
+        }
+        forget_all(&store, &profile).unwrap();
+        for secret in Secret::ALL {
+            assert_eq!(store.get(&profile, secret).unwrap(), None, "{secret:?}");
+        }
+        // Nothing left to delete is no error.
+        forget_all(&store, &profile).unwrap();
     }
 }

@@ -54,6 +54,13 @@ impl Drafts {
         Ok(Drafts { conn })
     }
 
+    /// Close the drafts file (before the profile's files are deleted); every later call fails.
+    pub fn close(&mut self) -> Result<()> {
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| e)?;
+        Ok(())
+    }
+
     /// Save (replace) the draft `key`; `data` is the form's JSON.
     pub fn save(&self, key: &str, data: &serde_json::Value, now: DateTime<Utc>) -> Result<()> {
         let key = key.trim();

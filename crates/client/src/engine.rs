@@ -181,7 +181,7 @@ pub fn sync_shared<D: StoreAccess>(
         let outcome = step(&cx, &mut report);
         // Whatever happened, the projections of what was pulled are written.
         db.with(|s| s.flush_projections())?;
-        if let Step::Offline(m) = outcome? {
+        if let Step::Offline(m) = login_expired(db, outcome)? {
             report.offline = Some(m);
             report.pending = db.with(|s| s.pending_count())?;
             return Ok(report);
@@ -223,11 +223,23 @@ pub fn sync_reference_shared<D: StoreAccess>(
     };
     let outcome = pull_reference(&cx, &mut report);
     db.with(|s| s.flush_projections())?;
-    if let Step::Offline(m) = outcome? {
+    if let Step::Offline(m) = login_expired(db, outcome)? {
         report.offline = Some(m);
     }
     report.pending = db.with(|s| s.pending_count())?;
     Ok(report)
+}
+
+/// The server answered 401 part way (the token expired or was revoked): nothing of what is
+/// queued was sent in that request, so the outbox stays as it is, neither lost nor refused;
+/// the caller is told how much waits for the next login.
+fn login_expired<D: StoreAccess>(db: &D, outcome: Result<Step>) -> Result<Step> {
+    match outcome {
+        Err(ClientError::NotLoggedIn) => Err(ClientError::LoginExpired {
+            pending: db.with(|s| s.pending_count())?,
+        }),
+        other => other,
+    }
 }
 
 /// Fetch the reference data newer than this profile's and put it in force; queued commands are

@@ -44,6 +44,11 @@ fn users() -> Vec<UserInfo> {
             levels: vec!["受理".into()],
             ..user("rev2", Role::DepartmentReviewer, Some("ZJJ"), None)
         },
+        // The department's head: holds the top level, so grants extensions (延期).
+        UserInfo {
+            levels: vec!["审核".into()],
+            ..user("head", Role::DepartmentReviewer, Some("ZJJ"), None)
+        },
     ]
 }
 
@@ -346,18 +351,17 @@ fn two_offline_reviewers_sign_the_same_level_and_the_loser_sees_why() {
 fn pending_commands_are_rebased_on_top_of_pulled_events() {
     let (server, mut r2) = c1_in_review("rev2");
     // rev2 signs the first level offline; meanwhile nothing conflicts but the case moves on
-    // the server by an extension from rev1.
+    // the server by an extension from the head.
     r2.profile
         .act(sign_first_level("C-1"), None, vec![])
         .unwrap();
     let extend = CaseCommand::Extend {
         days: 5,
         reason: "专家评审".into(),
-        approved_by: "局长".into(),
     };
-    apply_as(
+    applied_as(
         &mut server.inner.lock().unwrap(),
-        2,
+        4,
         case_cmd("C-1", extend),
         server.now,
     );

@@ -39,8 +39,13 @@ pub enum ClientError {
     #[error("服务器响应无法解析：{0}")]
     Protocol(String),
     /// Not logged in, or the token expired.
-    #[error("尚未登录或登录已过期，请先执行 login")]
+    #[error("尚未登录或登录已过期，请先登录")]
     NotLoggedIn,
+    /// The server no longer accepts the session token (expired or revoked) during a sync: the
+    /// token is forgotten, nothing queued was lost or refused, and the sync resumes after the
+    /// user logs in again.
+    #[error("{}", login_expired(*pending))]
+    LoginExpired { pending: u64 },
     /// The local domain code refused the action (nothing was queued).
     #[error("{0}")]
     Refused(String),
@@ -78,6 +83,16 @@ impl ClientError {
     /// Whether the failure is the network (the work is kept and retried at the next sync).
     pub fn is_offline(&self) -> bool {
         matches!(self, ClientError::Offline(_))
+    }
+}
+
+fn login_expired(pending: u64) -> String {
+    if pending == 0 {
+        "登录已过期，请重新登录".to_owned()
+    } else {
+        format!(
+            "登录已过期，请重新登录；本机 {pending} 条待同步的操作已保留（未提交，也未被拒绝），重新登录后将自动继续提交"
+        )
     }
 }
 

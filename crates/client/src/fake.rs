@@ -45,6 +45,10 @@ pub struct Inner {
     /// An import that happens just before the next push arrives (after the client fetched the
     /// reference data).
     pub import_before_next_push: Option<(ReferenceKind, String)>,
+    /// How far the server's clock has moved on since `FakeServer::now`.
+    pub elapsed: chrono::Duration,
+    /// Like the real server's `PushRules::max_offline` (None: no limit in the fake).
+    pub max_offline: Option<chrono::Duration>,
 }
 
 impl Inner {
@@ -102,12 +106,33 @@ impl FakeServer {
         }
     }
 
+    /// The server's time now.
+    pub fn current(&self, inner: &Inner) -> DateTime<Utc> {
+        self.now + inner.elapsed
+    }
+
+    /// Like the real server: a token it does not know (expired, revoked) gets 401.
+    fn unauthenticated() -> TransportError {
+        TransportError::Api {
+            status: 401,
+            error: ApiError::new(ErrorCode::Unauthenticated, "登录已过期，请重新登录"),
+        }
+    }
+
+    fn check_token(inner: &Inner, token: &str) -> Result<(), TransportError> {
+        if inner.tokens.contains_key(token) {
+            Ok(())
+        } else {
+            Err(Self::unauthenticated())
+        }
+    }
+
     fn actor(inner: &Inner, token: &str) -> Result<Actor, TransportError> {
         let user = inner
             .tokens
             .get(token)
             .and_then(|u| inner.users.get(u))
-            .ok_or_else(|| TransportError::Unreachable("unknown token".into()))?;
+            .ok_or_else(Self::unauthenticated)?;
         Ok(Actor {
             user: user.id.clone(),
             name: user.name.clone(),
@@ -191,11 +216,12 @@ impl Transport for FakeServer {
             .ok_or_else(|| TransportError::Protocol("no user".into()))?;
         let token = format!("tok-{}", req.user);
         inner.tokens.insert(token.clone(), req.user.clone());
+        let now = self.current(&inner);
         Ok(LoginResponse {
             token,
-            expires_at: self.now + chrono::Duration::days(1),
+            expires_at: now + chrono::Duration::days(1),
             user,
-            server_time: self.now,
+            server_time: now,
             client_id: req
                 .client_id
                 .clone()
@@ -236,6 +262,7 @@ impl Transport for FakeServer {
                 ),
             });
         }
+        let now = self.current(&inner);
         let mut results = Vec::new();
         for env in &req.commands {
             let k = (req.client_id.clone(), env.mutation_id);
@@ -244,7 +271,14 @@ impl Transport for FakeServer {
                 // Like the real server: a retry gets a bare `duplicate`.
                 CommandOutcome::Duplicate
             } else {
-                let o = Self::apply(&mut inner, &actor, env, self.now);
+                let o = match inner.max_offline {
+                    Some(limit) if env.acted_at < now - limit => CommandOutcome::Refused {
+                        refusal: Refusal::Expired {
+                            message: "操作时间距今超过允许的离线时长".into(),
+                        },
+                    },
+                    _ => Self::apply(&mut inner, &actor, env, now),
+                };
                 inner.outcomes.insert(k, o.clone());
                 inner
                     .last_mid
@@ -264,11 +298,11 @@ impl Transport for FakeServer {
         Ok(PushResponse {
             results,
             last_mutation_id,
-            server_time: self.now,
+            server_time: now,
         })
     }
 
-    fn pull(&self, _token: &str, q: &PullQuery) -> Result<PullResponse, TransportError> {
+    fn pull(&self, token: &str, q: &PullQuery) -> Result<PullResponse, TransportError> {
         let inner = self
             .inner
             .lock()
@@ -276,6 +310,7 @@ impl Transport for FakeServer {
         if inner.down {
             return Err(TransportError::Unreachable("down".into()));
         }
+        Self::check_token(&inner, token)?;
         let limit = q.limit.unwrap_or(1000) as usize;
         let events: Vec<SyncEvent> = inner
             .events
@@ -298,7 +333,7 @@ impl Transport for FakeServer {
             removals: inner.removals.clone(),
             cursor,
             last_mutation_id,
-            server_time: self.now,
+            server_time: self.current(&inner),
         })
     }
 
@@ -367,7 +402,7 @@ impl Transport for FakeServer {
 
     fn reference(
         &self,
-        _token: &str,
+        token: &str,
         have: &ReferenceVersions,
     ) -> Result<ReferenceResponse, TransportError> {
         let inner = self
@@ -377,6 +412,7 @@ impl Transport for FakeServer {
         if inner.down {
             return Err(TransportError::Unreachable("down".into()));
         }
+        Self::check_token(&inner, token)?;
         Ok(ReferenceResponse {
             versions: inner.reference_versions(),
             changed: inner

@@ -8,6 +8,7 @@ pub mod error;
 pub use error::{ClientError, Result};
 pub mod drafts;
 pub mod engine;
+pub mod expired;
 pub mod market;
 pub mod notifications;
 pub mod ops;
@@ -25,5 +26,7 @@ pub use session::Session;
 
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod expired_tests;
 #[cfg(test)]
 mod fake;

@@ -75,12 +75,10 @@ pub enum CaseAction {
     },
     /// 恢复.
     Resume,
-    /// 特别程序开始; the procedure number is the next free one when not given.
+    /// 特别程序开始; the procedure number is the next free one when not given. Whether it is
+    /// timed is the law's (seed 3), decided by the domain from the kind.
     StartSpecial {
         kind: String,
-        #[cfg_attr(feature = "ts", ts(optional))]
-        #[serde(default)]
-        timed: Option<bool>,
         #[cfg_attr(feature = "ts", ts(optional))]
         #[serde(default)]
         procedure: Option<u32>,
@@ -93,11 +91,10 @@ pub enum CaseAction {
         #[serde(default)]
         result: Vec<AttachmentId>,
     },
-    /// 延期.
+    /// 延期: granted by the signed-in head of the department (the approver is the actor).
     Extend {
         days: u32,
         reason: String,
-        approved_by: String,
     },
     /// 退件.
     Return {
@@ -180,11 +177,7 @@ pub fn case_command(
             Cmd::SubmitRectification { note }
         }
         CaseAction::Resume => Cmd::Resume,
-        CaseAction::StartSpecial {
-            kind,
-            timed,
-            procedure,
-        } => {
+        CaseAction::StartSpecial { kind, procedure } => {
             let kind = SpecialProcedureKind::parse(&kind)
                 .ok_or_else(|| ClientError::Invalid(format!("未知的特别程序类型“{kind}”")))?;
             let procedure = match procedure {
@@ -198,11 +191,7 @@ pub fn case_command(
                         .map_or(1, |n| n + 1)
                 }
             };
-            Cmd::StartSpecialProcedure {
-                procedure,
-                kind,
-                timed,
-            }
+            Cmd::StartSpecialProcedure { procedure, kind }
         }
         CaseAction::EndSpecial {
             procedure,
@@ -212,15 +201,7 @@ pub fn case_command(
             files = result;
             Cmd::EndSpecialProcedure { procedure, summary }
         }
-        CaseAction::Extend {
-            days,
-            reason,
-            approved_by,
-        } => Cmd::Extend {
-            days,
-            reason,
-            approved_by,
-        },
+        CaseAction::Extend { days, reason } => Cmd::Extend { days, reason },
         CaseAction::Return { reasons } => Cmd::Return { reasons },
         CaseAction::Withdraw { reason } => Cmd::Withdraw { reason },
         CaseAction::AttachMaterial {

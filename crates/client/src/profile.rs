@@ -239,10 +239,30 @@ impl Profile {
         })
     }
 
-    /// Forget the token (the local data stays, encrypted).
+    /// Forget the token (the local data stays, encrypted, and so does its database key: the
+    /// next login opens the same data).
     pub fn logout(&mut self) -> Result<()> {
         self.creds.delete(&self.id, Secret::Token)?;
         Ok(())
+    }
+
+    /// Delete this profile for good: every secret of it in the keyring (token, database key,
+    /// remembered password), then its files. Commands not yet synced would be lost with it: then
+    /// it is refused unless `discard_unsent`. The profile is closed and unusable afterwards.
+    pub fn remove(&mut self, discard_unsent: bool) -> Result<Removed> {
+        let pending = self.store.pending_count()?;
+        if pending > 0 && !discard_unsent {
+            return Err(ClientError::Invalid(format!(
+                "本机还有 {pending} 条操作尚未同步到服务器，删除本机数据会将其一并丢弃；请先同步，或确认丢弃后再删除"
+            )));
+        }
+        crate::credentials::forget_all(self.creds.as_ref(), &self.id)?;
+        self.store.close()?;
+        remove_files(&self.dir)?;
+        Ok(Removed {
+            dir: self.dir.display().to_string(),
+            discarded: pending,
+        })
     }
 
     /// Sync with the server this profile logged in to.
@@ -253,7 +273,18 @@ impl Profile {
 
     pub fn sync_with(&mut self, t: &dyn Transport, opts: SyncOptions) -> Result<SyncReport> {
         let token = self.token()?;
-        engine::sync(&mut self.store, t, self.clock.as_ref(), &token, opts)
+        let r = engine::sync(&mut self.store, t, self.clock.as_ref(), &token, opts);
+        self.after_sync(r)
+    }
+
+    /// What a sync's outcome means for the session: a token the server no longer accepts is
+    /// forgotten (the user logs in again; the queued commands wait in the outbox meanwhile).
+    pub fn after_sync<T>(&self, r: Result<T>) -> Result<T> {
+        if let Err(ClientError::LoginExpired { .. }) = &r {
+            // Should the keyring fail here, the next sync meets the same 401 and says the same.
+            let _ = self.creds.delete(&self.id, Secret::Token);
+        }
+        r
     }
 
     /// Bring only the reference data up to date (the first step of a sync).
@@ -264,7 +295,8 @@ impl Profile {
 
     pub fn sync_reference_with(&mut self, t: &dyn Transport) -> Result<SyncReport> {
         let token = self.token()?;
-        engine::sync_reference(&mut self.store, t, self.clock.as_ref(), &token)
+        let r = engine::sync_reference(&mut self.store, t, self.clock.as_ref(), &token);
+        self.after_sync(r)
     }
 
     /// Take an action: checked against the local state by the domain code, applied to the
@@ -275,18 +307,36 @@ impl Profile {
         opinion: Option<String>,
         attachments: Vec<AttachmentId>,
     ) -> Result<CommandEnvelope> {
+        self.act_replacing(command, opinion, attachments, None)
+    }
+
+    /// [`Profile::act`] for a command the server refused (`replaces`, its mutation id) and the
+    /// user confirms again: decided anew at the current time, and in the same transaction the
+    /// old refusal leaves the list (so it is confirmed at most once).
+    pub fn act_replacing(
+        &mut self,
+        command: DomainCommand,
+        opinion: Option<String>,
+        attachments: Vec<AttachmentId>,
+        replaces: Option<u64>,
+    ) -> Result<CommandEnvelope> {
         let actor = self.actor()?;
-        let mut at = self.corrected_now()?;
-        // A few seconds of clock error left after the correction must not make an action
-        // look older than the entity's last event.
-        if let Some(last) = self.store.view(&command.entity())?.last_event_at()
-            && at < last
-            && last - at <= MAX_CLAMP
+        let mut command = command;
+        // 合规性审查 findings are measured from the local site and zones, as the server will.
+        if let DomainCommand::Consultation {
+            consultation,
+            command: cmd,
+        } = &mut command
         {
-            at = last;
+            let current = self.store.consultation(consultation)?;
+            let zones = self.store.reference_set()?.zones;
+            permitdesk_domain::consultation::measure_compliance(current.as_ref(), cmd, &zones)
+                .map_err(|e| ClientError::Refused(e.to_string()))?;
         }
+        let last = self.store.view(&command.entity())?.last_event_at();
+        let at = action_time(self.corrected_now()?, last);
         let now = self.clock.now();
-        self.store.enqueue(
+        self.store.enqueue_replacing(
             NewCommand {
                 command,
                 acted_at: at,
@@ -295,6 +345,7 @@ impl Profile {
             },
             &actor,
             now,
+            replaces,
         )
     }
 
@@ -333,6 +384,78 @@ impl Profile {
             out.push((up.id, r));
         }
         Ok(out)
+    }
+}
+
+/// What removing a profile did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Removed {
+    /// The profile directory (its PermitDesk files are gone; the directory too when empty).
+    pub dir: String,
+    /// Commands never synced that were thrown away with it.
+    pub discarded: u64,
+}
+
+/// Remove the profile in `dir` (see [`Profile::remove`]), also one whose database key is already
+/// gone from the keyring (its data can no longer be read: only cleared away).
+pub fn remove(
+    dir: &Path,
+    creds: Arc<dyn CredentialStore>,
+    clock: Arc<dyn Clock>,
+    discard_unsent: bool,
+) -> Result<Removed> {
+    let id_path = dir.join(ID_FILE);
+    let id = match std::fs::read_to_string(&id_path) {
+        Ok(s) => s.trim().to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ClientError::Invalid(format!(
+                "{} 不是 PermitDesk 配置目录（其中没有配置标识文件）",
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(ClientError::io(&id_path, e)),
+    };
+    match Profile::open(dir, creds.clone(), clock) {
+        Ok(mut p) => p.remove(discard_unsent),
+        Err(ClientError::WrongKey { .. }) => {
+            crate::credentials::forget_all(creds.as_ref(), &id)?;
+            remove_files(dir)?;
+            Ok(Removed {
+                dir: dir.display().to_string(),
+                discarded: 0,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Delete the files a profile keeps in `dir` (the databases with their WAL files, the id last,
+/// so that an interrupted removal can be run again), then the directory if nothing else is in
+/// it.
+fn remove_files(dir: &Path) -> Result<()> {
+    for base in [DB_FILE, DRAFTS_FILE, ID_FILE] {
+        for suffix in ["-wal", "-shm", "-journal", ""] {
+            let path = dir.join(format!("{base}{suffix}"));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ClientError::io(&path, e)),
+            }
+        }
+    }
+    // Something else of the user's in it: the directory stays.
+    let _ = std::fs::remove_dir(dir);
+    Ok(())
+}
+
+/// The time an action taken now is recorded with: the server-corrected `now`, moved forward to
+/// the entity's last event when only the few seconds of clock error left after the correction
+/// would make it look older.
+pub fn action_time(now: DateTime<Utc>, last_event: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    match last_event {
+        Some(last) if now < last && last - now <= MAX_CLAMP => last,
+        _ => now,
     }
 }
 

@@ -390,6 +390,29 @@ pub fn consultations(store: &Store) -> Result<Vec<permitdesk_domain::consultatio
     Ok(out)
 }
 
+/// 合规性审查 as the system measures it (the domain's `compliance_findings` of the
+/// consultation's site against the planning zones in force): what the reviewer sees before
+/// concluding, and exactly what the server records with the conclusion.
+pub fn compliance_findings(
+    store: &Store,
+    id: &permitdesk_domain::consultation::ConsultationId,
+) -> Result<Vec<permitdesk_domain::consultation::ZoneFinding>> {
+    let c = store
+        .consultation(id)?
+        .ok_or_else(|| ClientError::NotFound {
+            what: "策划记录",
+            id: id.to_string(),
+        })?;
+    let Some(site) = c.site.as_ref() else {
+        return Err(ClientError::Invalid(
+            "尚未标注项目红线，无法测算与规划分区的关系；请先标注红线".to_owned(),
+        ));
+    };
+    let zones = store.reference_set()?.zones;
+    permitdesk_domain::consultation::compliance_findings(site, &zones)
+        .map_err(|e| ClientError::Invalid(format!("项目红线有误：{e}")))
+}
+
 /// How a case's deadline is reckoned (期限如何计算), read now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -469,6 +492,32 @@ pub struct CaseDetail {
     /// What the applicant rates once the case is finished (`RatingSubject::of_case`, 一事一评);
     /// None while it is in progress.
     pub rating_subject: Option<permitdesk_domain::evaluation::RatingSubject>,
+    /// 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
+    /// the case page shows it, nobody chooses it.
+    pub special_procedures: Vec<SpecialProcedureOption>,
+}
+
+/// One kind of 特别程序 as the start dialog lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SpecialProcedureOption {
+    pub kind: permitdesk_domain::procedure::SpecialProcedureKind,
+    /// 公示, 听证, …
+    pub label: String,
+    /// 计时 (counts against the legal limit) or 不计时.
+    pub timed: bool,
+}
+
+/// Every kind of 特别程序, in the seed's order.
+pub fn special_procedures() -> Vec<SpecialProcedureOption> {
+    permitdesk_domain::procedure::SpecialProcedureKind::ALL
+        .into_iter()
+        .map(|kind| SpecialProcedureOption {
+            kind,
+            label: kind.label().to_owned(),
+            timed: kind.is_timed(),
+        })
+        .collect()
 }
 
 pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
@@ -488,6 +537,7 @@ pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
     Ok(CaseDetail {
         available_actions: available_actions(store, &case)?,
         rating_subject: permitdesk_domain::evaluation::RatingSubject::of_case(&case).ok(),
+        special_procedures: special_procedures(),
         item_name: cat
             .item(&case.item)
             .map_or_else(|| case.item.to_string(), |i| i.name.clone()),

@@ -6,13 +6,15 @@
 use crate::clock::Clock;
 use crate::engine::{self, StoreAccess, SyncOptions, SyncReport};
 use crate::error::Result;
+use crate::expired::{self, ReconfirmOutcome, Selection};
 use crate::ops::{self, ActOutcome, Commands};
-use crate::profile::{LoginOutcome, Profile};
+use crate::profile::{LoginOutcome, Profile, Removed};
 use crate::store::Store;
 use crate::transport::Transport;
 use crate::transport::http::HttpTransport;
 use crate::transport::pin::ServerTrust;
 use permitdesk_domain::ids::AttachmentId;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// An open profile, shared.
@@ -82,7 +84,8 @@ impl Session {
     pub fn sync_with(&self, t: &dyn Transport, opts: SyncOptions) -> Result<SyncReport> {
         let _gate = lock(&self.sync_gate);
         let (token, clock) = self.token_and_clock()?;
-        engine::sync_shared(&Locked(&self.profile), t, clock.as_ref(), &token, opts)
+        let r = engine::sync_shared(&Locked(&self.profile), t, clock.as_ref(), &token, opts);
+        self.with(|p| p.after_sync(r))
     }
 
     /// Bring only the reference data up to date.
@@ -90,7 +93,8 @@ impl Session {
         let t = self.with(|p| p.transport())?;
         let _gate = lock(&self.sync_gate);
         let (token, clock) = self.token_and_clock()?;
-        engine::sync_reference_shared(&Locked(&self.profile), &t, clock.as_ref(), &token)
+        let r = engine::sync_reference_shared(&Locked(&self.profile), &t, clock.as_ref(), &token);
+        self.with(|p| p.after_sync(r))
     }
 
     /// A user's action: queued (decided locally first), then synced unless `offline`; the
@@ -105,6 +109,25 @@ impl Session {
         let acted = self.with(|p| ops::enqueue_all(p, commands, opinion))?;
         let synced = (!offline).then(|| self.sync(SyncOptions::default()));
         self.with(|p| ops::act_outcome(p, acted, created, synced))
+    }
+
+    /// 重新确认并提交 the actions that came back past the offline limit (see
+    /// [`expired::reconfirm`]), with the lock released during the sync.
+    pub fn reconfirm(&self, selection: &Selection, offline: bool) -> Result<ReconfirmOutcome> {
+        let requeued = self.with(|p| expired::reconfirm_enqueue(p, selection))?;
+        let synced = (!offline && !requeued.reconfirmed.is_empty())
+            .then(|| self.sync(SyncOptions::default()));
+        self.with(|p| expired::reconfirm_outcome(p, requeued, synced))
+    }
+
+    /// Remove this profile (see [`Profile::remove`]: its secrets in the keyring and its files)
+    /// and go on with a fresh, empty one in the same directory.
+    pub fn remove_profile(&self, discard_unsent: bool) -> Result<Removed> {
+        let _gate = lock(&self.sync_gate);
+        let mut p = lock(&self.profile);
+        let removed = p.remove(discard_unsent)?;
+        *p = Profile::open(Path::new(&removed.dir), p.credentials(), p.clock_handle())?;
+        Ok(removed)
     }
 
     /// Log in over HTTPS (see [`Profile::login`]); the profile is not locked while the server

@@ -49,23 +49,30 @@ fn a_joint_consultation_travels_between_department_clients() {
         Some(ConsultationState::Registered),
         "市资规局 sees the record"
     );
+    // Straddles two demo zones of 松北区 (居住 and 商业).
     let ring: Vec<Position> = [
-        (126.550, 45.720),
-        (126.554, 45.720),
-        (126.554, 45.723),
-        (126.550, 45.723),
-        (126.550, 45.720),
+        (126.565, 45.832),
+        (126.575, 45.832),
+        (126.575, 45.836),
+        (126.565, 45.836),
+        (126.565, 45.832),
     ]
     .iter()
     .map(|&(lon, lat)| Position::from_degrees(lon, lat).unwrap())
     .collect();
-    for c in [
-        ConsultationCommand::PlaceSite {
-            site: Site {
-                datum: Datum::Cgcs2000,
-                polygon: Polygon { rings: vec![ring] },
-            },
+    zgj.act(cmd(ConsultationCommand::PlaceSite {
+        site: Site {
+            datum: Datum::Cgcs2000,
+            polygon: Polygon { rings: vec![ring] },
         },
+    }));
+    // 合规性审查 measured by the system, before the reviewer concludes.
+    let measured =
+        reads::compliance_findings(zgj.profile.store(), &ConsultationId::new(ID)).unwrap();
+    let mut zones: Vec<&str> = measured.iter().map(|f| f.zone.as_str()).collect();
+    zones.sort_unstable();
+    assert_eq!(zones, ["HRB-SB-B1-0102", "HRB-SB-R2-0101"]);
+    for c in [
         ConsultationCommand::RecordCompliance {
             findings: vec![],
             conclusion: ComplianceConclusion::Compliant,
@@ -92,6 +99,11 @@ fn a_joint_consultation_travels_between_department_clients() {
         .unwrap()
         .unwrap();
     assert_eq!(consulting.state, ConsultationState::Consulting);
+    assert_eq!(
+        consulting.compliance.map(|r| r.findings),
+        Some(measured),
+        "the server recorded what the reviewer was shown"
+    );
     zjj.profile
         .act(
             cmd(ConsultationCommand::Answer {

@@ -233,7 +233,6 @@ fn random_action(rng: &mut Rng, c: &mut TestClient) {
             (CaseState::InReview | CaseState::Paused, 7) => CaseCommand::Extend {
                 days: 1 + rng.below(3) as u32,
                 reason: "专家论证".into(),
-                approved_by: "分管局长".into(),
             },
             (CaseState::Paused, _) => CaseCommand::Resume,
             _ => return,

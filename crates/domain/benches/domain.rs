@@ -188,7 +188,6 @@ fn case_events(n: usize, start: permitdesk_domain::time::Timestamp) -> Vec<CaseE
             CaseCommand::StartSpecialProcedure {
                 procedure: 1,
                 kind: SpecialProcedureKind::PublicNotice,
-                timed: None,
             },
         ),
         (

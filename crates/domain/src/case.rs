@@ -20,6 +20,7 @@ pub const MAX_EXTENSION_DAYS: u32 = 15;
 
 /// 办件状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
@@ -75,22 +76,6 @@ impl CaseState {
                 | CaseState::Denied
         )
     }
-
-    /// The national handling-state code (SPGL 办理状态) this state reports as.
-    pub fn national_code(self) -> Option<u8> {
-        match self {
-            CaseState::Draft | CaseState::Submitted => None,
-            CaseState::Received => Some(1),
-            CaseState::CorrectionRequested => Some(6),
-            CaseState::InReview => Some(8),
-            CaseState::Paused => Some(6),
-            CaseState::Returned => Some(4),
-            CaseState::NotAccepted => Some(5),
-            CaseState::Withdrawn => Some(14),
-            CaseState::Granted => Some(11),
-            CaseState::Denied => Some(13),
-        }
-    }
 }
 
 impl fmt::Display for CaseState {
@@ -101,6 +86,7 @@ impl fmt::Display for CaseState {
 
 /// 告知承诺制 status of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentStatus {
@@ -125,6 +111,7 @@ impl CommitmentStatus {
 
 /// What the case was accepted under; fixed at 受理 so later catalogue edits do not change it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AcceptanceTerms {
     /// 目录版本.
@@ -137,6 +124,7 @@ pub struct AcceptanceTerms {
 
 /// One point of a one-time correction notice (补正告知): which material, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CorrectionPoint {
     pub material: String,
@@ -145,6 +133,7 @@ pub struct CorrectionPoint {
 
 /// 电子证照 record issued at a granted completion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CertificateRecord {
     pub number: CertificateNumber,
@@ -158,6 +147,7 @@ pub struct CertificateRecord {
 
 /// A user's command on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum CaseCommand {
@@ -219,20 +209,22 @@ pub enum CaseCommand {
     },
     /// 恢复.
     Resume,
+    /// 特别程序开始. Whether it counts against the legal limit is the law's (seed 3:
+    /// [`SpecialProcedureKind::is_timed`]), never the client's choice.
     StartSpecialProcedure {
         procedure: u32,
         kind: SpecialProcedureKind,
-        timed: Option<bool>,
     },
     EndSpecialProcedure {
         procedure: u32,
         summary: String,
     },
-    /// 延期: approved extra working days.
+    /// 延期: extra working days, once per case, granted by the department's head (the holder of
+    /// the case's top review level, e.g. 签批), who is the one issuing it: the approver is the
+    /// signed-in user, never a typed name.
     Extend {
         days: u32,
         reason: String,
-        approved_by: String,
     },
     /// 退件.
     Return {
@@ -250,6 +242,7 @@ pub enum CaseCommand {
 
 /// The result of a completed case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "decision")]
 pub enum Decision {
@@ -259,6 +252,11 @@ pub enum Decision {
 
 /// What a command is, for messages and for role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "DomainCaseAction")
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DomainCaseAction"))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseAction {
@@ -401,6 +399,7 @@ impl CaseCommand {
 /// Who acts, when, with what opinion and attachments: everything a command carries besides
 /// what it asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acting {
     pub actor: Actor,
@@ -418,9 +417,11 @@ pub const MAX_OPINION_CHARS: usize = 2000;
 
 /// The sentence for an opinion over [`MAX_OPINION_CHARS`], or None if it is within it: checked
 /// where a command is queued (the client) and where it arrives (the server).
+/// (The rule itself is [`crate::limits::check_opinion`], part of the limits on every text.)
 pub fn opinion_too_long(opinion: Option<&str>) -> Option<String> {
-    let n = opinion?.chars().count();
-    (n > MAX_OPINION_CHARS).then(|| format!("意见不得超过 {MAX_OPINION_CHARS} 字（现为 {n} 字）"))
+    crate::limits::check_opinion(opinion)
+        .err()
+        .map(|e| e.to_string())
 }
 
 impl Acting {
@@ -446,6 +447,7 @@ impl Acting {
 
 /// One recorded change of a case: who, when, what, with opinion and attachments (seed 7.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseEvent {
     pub case: CaseId,
@@ -460,6 +462,7 @@ pub struct CaseEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum CaseChange {
@@ -536,6 +539,7 @@ pub enum CaseChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum CaseError {
@@ -613,12 +617,25 @@ pub enum CaseError {
     Empty { field: Cow<'static, str> },
     #[error("延期天数应为 1 至 {max} 个工作日，实际为 {days}")]
     ExtensionOutOfRange { days: u32, max: u32 },
+    /// 延期 once per case (行政许可法 §42: 可以延长一次).
+    #[error("本办件已于 {at} 经{by}批准延期 {days} 个工作日，依法只能延期一次")]
+    AlreadyExtended { days: u32, by: String, at: String },
+    /// Only the department's head (the holder of the top review level) grants an extension.
+    #[error("延期须经本部门负责人批准：应由持有“{level}”层级权限的人员办理，{name}未持有该层级")]
+    ExtensionNotAuthorised { level: String, name: String },
     #[error("办件已受理，不能再修改申报材料")]
     MaterialsLocked,
     #[error("层级审批至少需要一级")]
     NoReviewLevels,
     #[error("操作时间 {at} 早于本办件上一条记录的时间 {last}")]
     TimeBeforeLastEvent { at: Timestamp, last: Timestamp },
+}
+
+/// A time as a person reads it in a message: Beijing time to the minute.
+fn minute_text(at: Timestamp) -> String {
+    crate::time::to_local(at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn level_not_held(level: &str, name: &str, held: &[String]) -> String {
@@ -637,6 +654,7 @@ pub type ActionAvailability = Availability<CaseAction>;
 
 /// A special procedure on the case (特别程序), open or closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProcedureRecord {
     pub procedure: u32,
@@ -652,6 +670,7 @@ pub struct ProcedureRecord {
 /// A level sign-off (层级审批留痕, seed 7.4): the level, who signed it (`by.user` the signer's id,
 /// `by.name` the 审批人姓名), when, and the content (意见).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignOffRecord {
     pub level: String,
@@ -662,6 +681,7 @@ pub struct SignOffRecord {
 
 /// A pause (暂停整改) span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PauseRecord {
     pub from: Timestamp,
@@ -671,6 +691,7 @@ pub struct PauseRecord {
 
 /// An approved extension (延期).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExtensionRecord {
     pub days: u32,
@@ -681,6 +702,7 @@ pub struct ExtensionRecord {
 
 /// The current state of a case: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     pub id: CaseId,
@@ -880,13 +902,7 @@ impl Case {
                 return Err(CaseError::LevelAlreadySigned {
                     level: level.trim().to_owned(),
                     by: done.map(|s| s.by.name.clone()).unwrap_or_default(),
-                    at: done
-                        .map(|s| {
-                            crate::time::to_local(s.at)
-                                .format("%Y-%m-%d %H:%M")
-                                .to_string()
-                        })
-                        .unwrap_or_default(),
+                    at: done.map(|s| minute_text(s.at)).unwrap_or_default(),
                 });
             }
             CaseCommand::SignOff { level } => match case.next_level() {
@@ -919,11 +935,7 @@ impl Case {
                 }
             }
             CaseCommand::Resume => CaseChange::Resumed,
-            CaseCommand::StartSpecialProcedure {
-                procedure,
-                kind,
-                timed,
-            } => {
+            CaseCommand::StartSpecialProcedure { procedure, kind } => {
                 if case.procedures.iter().any(|p| p.procedure == *procedure) {
                     return Err(CaseError::ProcedureExists {
                         procedure: *procedure,
@@ -932,7 +944,7 @@ impl Case {
                 CaseChange::SpecialProcedureStarted {
                     procedure: *procedure,
                     kind: *kind,
-                    timed: timed.unwrap_or(kind.is_timed_by_default()),
+                    timed: kind.is_timed(),
                 }
             }
             CaseCommand::EndSpecialProcedure { procedure, summary } => {
@@ -951,11 +963,8 @@ impl Case {
                     summary: summary.trim().to_owned(),
                 }
             }
-            CaseCommand::Extend {
-                days,
-                reason,
-                approved_by,
-            } => {
+            CaseCommand::Extend { days, reason } => {
+                case.extension_gate(actor)?;
                 if *days == 0 || *days > MAX_EXTENSION_DAYS {
                     return Err(CaseError::ExtensionOutOfRange {
                         days: *days,
@@ -963,11 +972,10 @@ impl Case {
                     });
                 }
                 non_empty(reason, "延期理由")?;
-                non_empty(approved_by, "批准人")?;
                 CaseChange::Extended {
                     days: *days,
                     reason: reason.trim().to_owned(),
-                    approved_by: approved_by.trim().to_owned(),
+                    approved_by: acting.actor.name.clone(),
                 }
             }
             CaseCommand::Return { reasons } => {
@@ -1028,6 +1036,9 @@ impl Case {
     /// 层级审批 bound to the directory (seed 7.4): the next level is signed only by someone who
     /// holds it, and by no one who signed another level of this case already.
     fn signer_gate(&self, action: CaseAction, actor: &Actor) -> Result<(), CaseError> {
+        if action == CaseAction::Extend {
+            return self.extension_gate(actor);
+        }
         if action != CaseAction::SignOff {
             return Ok(());
         }
@@ -1049,6 +1060,21 @@ impl Case {
             });
         }
         Ok(())
+    }
+
+    /// 延期 is granted by the department's head: whoever holds the case's top review level.
+    fn extension_gate(&self, actor: &Actor) -> Result<(), CaseError> {
+        let Some(top) = self.terms.as_ref().and_then(|t| t.review_levels.last()) else {
+            return Err(CaseError::NoReviewLevels);
+        };
+        if actor.holds_level(top) {
+            Ok(())
+        } else {
+            Err(CaseError::ExtensionNotAuthorised {
+                level: top.clone(),
+                name: actor.name.clone(),
+            })
+        }
     }
 
     /// 可办理的操作: every action of the case workflow (but 新建, which needs no case) with
@@ -1121,7 +1147,18 @@ impl Case {
                     Err(CaseError::NoOpenProcedure)
                 }
             }
-            A::Extend | A::Return => need(matches!(state, S::InReview | S::Paused)),
+            A::Extend => {
+                need(matches!(state, S::InReview | S::Paused))?;
+                match self.extensions.first() {
+                    Some(done) => Err(CaseError::AlreadyExtended {
+                        days: done.days,
+                        by: done.approved_by.clone(),
+                        at: minute_text(done.at),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            A::Return => need(matches!(state, S::InReview | S::Paused)),
             A::Withdraw => need(!state.is_terminal()),
             A::Complete => {
                 need(state == S::InReview)?;

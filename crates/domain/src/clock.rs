@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// 办公时间: the counted hours of a working day (default 09:00-17:00, 8 h = 1 working day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OfficeHours {
     pub open: NaiveTime,
@@ -18,6 +19,7 @@ pub struct OfficeHours {
 
 /// Why the clock was stopped for a span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "procedure")]
 pub enum StopReason {
@@ -29,6 +31,7 @@ pub enum StopReason {
 
 /// A span in which the clock does not run; `to: None` means still open at as-of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoppedSpan {
     pub from: LocalTime,
@@ -39,6 +42,7 @@ pub struct StoppedSpan {
 /// Everything the clock needs to know about one case (or one utility service, commission,
 /// consultation: they share the rules).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockInput {
     /// 受理时间 (Beijing time). The acceptance day itself is not counted.
@@ -53,6 +57,7 @@ pub struct ClockInput {
 
 /// 预警等级.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningLevel {
@@ -211,6 +216,7 @@ pub struct ExplainSpan {
 
 /// The JSON form of an [`ExplainSpan`] (and its TypeScript type, under the `ts` feature).
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "ExplainSpan", optional_fields))]
 struct ExplainSpanJson<'a> {

@@ -53,6 +53,7 @@ pub trait Entity: Sized {
 
 /// 可办理的操作: one action of an entity's workflow, and whether a user may take it now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Availability<A> {
     pub action: A,

@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod exchange;
 pub mod ids;
 pub mod intermediary;
+pub mod limits;
 pub mod procedure;
 pub mod project;
 pub mod reference;

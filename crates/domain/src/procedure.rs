@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// 特别程序种类.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialProcedureKind {
@@ -78,7 +79,7 @@ impl SpecialProcedureKind {
 
     /// Whether the legal clock keeps counting while it runs. Seed 3: 公示、公告、听证、检验、监测
     /// 不计时; table 2 marks 勘察 and 监测 不计时. Everything else is timed.
-    pub fn is_timed_by_default(self) -> bool {
+    pub fn is_timed(self) -> bool {
         !matches!(
             self,
             Self::PublicNotice
@@ -112,7 +113,7 @@ mod tests {
     fn seed_untimed_procedures_are_untimed() {
         let untimed: Vec<_> = SpecialProcedureKind::ALL
             .into_iter()
-            .filter(|k| !k.is_timed_by_default())
+            .filter(|k| !k.is_timed())
             .map(|k| k.label())
             .collect();
         assert_eq!(untimed, ["公示", "公告", "听证", "检验", "监测", "勘察"]);

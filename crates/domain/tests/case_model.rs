@@ -117,7 +117,6 @@ fn command(step: Step) -> CaseCommand {
         Step::ProcStart(n) => C::StartSpecialProcedure {
             procedure: n,
             kind: SpecialProcedureKind::ExpertReview,
-            timed: None,
         },
         Step::ProcEnd(n) => C::EndSpecialProcedure {
             procedure: n,
@@ -126,7 +125,6 @@ fn command(step: Step) -> CaseCommand {
         Step::Extend => C::Extend {
             days: 3,
             reason: "复杂".into(),
-            approved_by: "局长".into(),
         },
         Step::Return => C::Return {
             reasons: vec!["问题较多".into()],

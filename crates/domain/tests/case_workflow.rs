@@ -195,7 +195,6 @@ fn step(name: &str) -> (Role, CaseCommand) {
             C::StartSpecialProcedure {
                 procedure: 1,
                 kind: SpecialProcedureKind::PublicNotice,
-                timed: None,
             },
         ),
         "proc_end" => (
@@ -210,7 +209,6 @@ fn step(name: &str) -> (Role, CaseCommand) {
             C::Extend {
                 days: 10,
                 reason: "需组织专家论证".into(),
-                approved_by: "王局长".into(),
             },
         ),
         "return" => (
@@ -776,7 +774,6 @@ fn refusals_for_empty_or_out_of_range_input() {
             CaseCommand::Extend {
                 days: 0,
                 reason: "x".into(),
-                approved_by: "y".into(),
             },
             CaseError::ExtensionOutOfRange {
                 days: 0,
@@ -787,7 +784,6 @@ fn refusals_for_empty_or_out_of_range_input() {
             CaseCommand::Extend {
                 days: 16,
                 reason: "x".into(),
-                approved_by: "y".into(),
             },
             CaseError::ExtensionOutOfRange {
                 days: 16,
@@ -798,7 +794,6 @@ fn refusals_for_empty_or_out_of_range_input() {
             CaseCommand::Extend {
                 days: 5,
                 reason: "".into(),
-                approved_by: "y".into(),
             },
             CaseError::Empty {
                 field: "延期理由".into(),
@@ -1140,4 +1135,124 @@ fn the_ui_fixture_of_available_actions_is_the_domains_answer() {
         "{} is stale: run UPDATE_FIXTURES=1 cargo test -p permitdesk-domain --test case_workflow",
         path.display()
     );
+}
+
+/// 延期 (行政许可法 §42, seed 7): once per case, within the limit, granted by the holder of the
+/// case's top review level, who is recorded as the approver (no typed name).
+#[test]
+fn an_extension_is_granted_once_by_the_head_and_records_who_granted_it() {
+    let id = CaseId::new("C1");
+    let (case, _, at) = run(IN_REVIEW);
+    let case = case.expect("in review");
+    let extend = |days| CaseCommand::Extend {
+        days,
+        reason: "需组织专家论证".into(),
+    };
+    // (who, days, expected refusal text or None for granted)
+    let table: Vec<(Actor, u32, Option<&str>)> = vec![
+        (
+            signer("审核"),
+            5,
+            Some("延期须经本部门负责人批准：应由持有“签批”层级权限的人员办理，审核人未持有该层级"),
+        ),
+        (actor(Role::WindowOperator), 5, Some("综合窗口")),
+        (
+            signer("签批"),
+            16,
+            Some("延期天数应为 1 至 15 个工作日，实际为 16"),
+        ),
+        (signer("签批"), 10, None),
+    ];
+    for (who, days, expected) in table {
+        let r = Case::execute(
+            Some(case.clone()),
+            &id,
+            &extend(days),
+            &Acting::new(who.clone(), at + Duration::minutes(1)),
+        );
+        match (expected, r) {
+            (None, Ok((c, _))) => {
+                assert_eq!(c.extensions.len(), 1);
+                assert_eq!(c.extensions[0].approved_by, "签批人");
+                assert_eq!(
+                    c.limit_working_days(),
+                    Some(terms().time_limit_working_days + 10)
+                );
+                // A second extension, by anyone, is refused with the first one named.
+                let again = Case::execute(
+                    Some(c.clone()),
+                    &id,
+                    &extend(3),
+                    &Acting::new(who.clone(), at + Duration::minutes(2)),
+                )
+                .expect_err("second extension");
+                assert_eq!(
+                    again.to_string(),
+                    "本办件已于 2024-09-27 10:06 经签批人批准延期 10 个工作日，依法只能延期一次"
+                );
+                let offered = c.available_actions(&who);
+                let ext = offered
+                    .iter()
+                    .find(|a| a.action == CaseAction::Extend)
+                    .expect("extend listed");
+                assert!(
+                    ext.refusal
+                        .as_deref()
+                        .is_some_and(|r| r.contains("只能延期一次"))
+                );
+            }
+            (Some(text), Err(e)) => assert!(
+                e.to_string().contains(text),
+                "{} extending {days}: {e}",
+                who.name
+            ),
+            (exp, r) => panic!("{} extending {days}: expected {exp:?}, got {r:?}", who.name),
+        }
+    }
+}
+
+/// Seed 3: 公示、公告、听证、检验、监测 (and table 2's 勘察) are not timed, every other special
+/// procedure is; the command carries no choice, so no client can make one timed or untimed.
+#[test]
+fn whether_a_special_procedure_is_timed_is_the_laws_not_the_clients() {
+    use SpecialProcedureKind as K;
+    let id = CaseId::new("C1");
+    let (case, _, at) = run(IN_REVIEW);
+    let case = case.expect("in review");
+    let untimed = [
+        K::PublicNotice,
+        K::Announcement,
+        K::Hearing,
+        K::Inspection,
+        K::Monitoring,
+        K::Investigation,
+    ];
+    for kind in K::ALL {
+        let (c, _) = Case::execute(
+            Some(case.clone()),
+            &id,
+            &CaseCommand::StartSpecialProcedure { procedure: 1, kind },
+            &Acting::new(actor(Role::DepartmentReviewer), at + Duration::minutes(1)),
+        )
+        .expect("started");
+        assert_eq!(
+            c.procedures[0].timed,
+            !untimed.contains(&kind),
+            "{}",
+            kind.label()
+        );
+    }
+    // A client that still sends `timed` is not listened to.
+    let cmd: CaseCommand = serde_json::from_value(serde_json::json!({
+        "command": "start_special_procedure", "procedure": 1, "kind": "public_notice", "timed": true
+    }))
+    .expect("parses");
+    let (c, _) = Case::execute(
+        Some(case),
+        &id,
+        &cmd,
+        &Acting::new(actor(Role::DepartmentReviewer), at + Duration::minutes(1)),
+    )
+    .expect("started");
+    assert!(!c.procedures[0].timed);
 }

@@ -200,7 +200,6 @@ fn every_utility_item_runs_as_a_case_of_its_unit_with_the_catalogue_time_limit()
             CaseCommand::StartSpecialProcedure {
                 procedure: 1,
                 kind: SpecialProcedureKind::SiteSurvey,
-                timed: None,
             },
             vec![],
         );

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 /// `GET /api/v1/market`: the market the server decides commissions with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MarketResponse {
     pub market: MarketCatalogue,

@@ -70,6 +70,7 @@ pub mod paths {
 // Accounts
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginRequest {
     pub user: String,
@@ -83,6 +84,7 @@ pub struct LoginRequest {
 
 /// Who is logged in, and what the server knows of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserInfo {
     pub id: UserId,
@@ -98,6 +100,7 @@ pub struct UserInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginResponse {
     /// Opaque bearer token; the server keeps only its hash.
@@ -122,6 +125,7 @@ macro_rules! wire_entities {
     ($( $(#[$doc:meta])* $variant:ident { $field:ident: $entity:ty } ),* $(,)?) => {
         /// A command on one entity of the domain.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "entity", rename_all = "snake_case")]
         pub enum DomainCommand {
@@ -133,6 +137,7 @@ macro_rules! wire_entities {
 
         /// Which entity an event or command is about.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
         pub enum EntityRef {
@@ -175,6 +180,7 @@ macro_rules! wire_entities {
 
         /// An event of one entity, as sealed in its hash chain.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "entity", content = "sealed", rename_all = "snake_case")]
         pub enum DomainEvent {
@@ -251,9 +257,14 @@ impl DomainCommand {
 
 /// One command as the client queued it in its outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandEnvelope {
     /// Per client, ever increasing; the server skips ids it has already processed.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(range(min = 1, max = 9_223_372_036_854_775_807u64))
+    )]
     pub mutation_id: u64,
     pub command: DomainCommand,
     /// When the user acted, by the client's clock corrected with its measured offset.
@@ -266,9 +277,11 @@ pub struct CommandEnvelope {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushRequest {
     /// A stable id of this installation (not secret).
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[!-~]{1,128}$")))]
     pub client_id: String,
     pub commands: Vec<CommandEnvelope>,
     /// The reference versions the client decided these commands with (see [`reference`]);
@@ -279,6 +292,7 @@ pub struct PushRequest {
 
 /// What became of one pushed command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CommandOutcome {
@@ -292,6 +306,7 @@ pub enum CommandOutcome {
 
 /// Why the server refused a command: the domain's own reason, or an access or time rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
@@ -321,9 +336,11 @@ pub enum Refusal {
     },
     /// Outside the user's scope (another organisation's project, another department's case).
     Forbidden { message: String },
-    /// The action's time is in the future, before the entity's last event, or older than the
-    /// longest allowed offline period.
+    /// The action's time is in the future or before the entity's last event.
     Time { message: String },
+    /// The action is older than the longest allowed offline period. Nothing is wrong with the
+    /// action itself: the user may review it and submit it again at the current time.
+    Expired { message: String },
     /// The command refers to something the server does not have (unknown item, attachment).
     Invalid { message: String },
 }
@@ -339,12 +356,14 @@ impl Refusal {
             | Refusal::Project { message }
             | Refusal::Forbidden { message }
             | Refusal::Time { message }
+            | Refusal::Expired { message }
             | Refusal::Invalid { message } => message,
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommandResult {
     pub mutation_id: u64,
@@ -353,6 +372,7 @@ pub struct CommandResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushResponse {
     pub results: Vec<CommandResult>,
@@ -366,6 +386,7 @@ pub struct PushResponse {
 
 /// An event with its place in the server's global order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncEvent {
     /// Server sequence number: a pull cursor never skips a committed one.
@@ -377,14 +398,17 @@ pub struct SyncEvent {
 
 /// `GET /api/v1/pull?after=CURSOR&limit=N&client_id=ID`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullQuery {
     pub after: u64,
     pub limit: Option<u32>,
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[!-~]{1,128}$")))]
     pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullResponse {
     pub events: Vec<SyncEvent>,
@@ -404,6 +428,7 @@ pub struct PullResponse {
 
 /// `GET /api/v1/attachments/{sha256}/status`: how much of an upload the server already has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UploadStatus {
     pub id: AttachmentId,
@@ -420,6 +445,7 @@ pub struct UploadStatus {
 
 /// A refusal as the server recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusalRecord {
     pub mutation_id: u64,
@@ -428,6 +454,7 @@ pub struct RefusalRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusalsResponse {
     pub refusals: Vec<RefusalRecord>,
@@ -435,6 +462,7 @@ pub struct RefusalsResponse {
 
 /// A notification the server's scheduler recorded once (e.g. a case became due soon).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     pub id: u64,
@@ -447,6 +475,7 @@ pub struct Notification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotificationsResponse {
     pub notifications: Vec<Notification>,
@@ -459,6 +488,7 @@ pub struct NotificationsResponse {
 
 /// `GET /api/v1/evaluation-statistics`: the domain's own tables, computed on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationStatisticsResponse {
     /// The department the figures were limited to (always the caller's own for a department).
@@ -474,6 +504,7 @@ pub struct EvaluationStatisticsResponse {
 
 /// Every error answer has this body; `code` is stable, `message` is for people (Chinese).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct ApiError {
@@ -482,6 +513,7 @@ pub struct ApiError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

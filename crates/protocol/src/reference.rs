@@ -37,6 +37,7 @@ pub fn decode_have(s: &str) -> Option<ReferenceVersions> {
 
 /// One version of one kind, as the administrator imported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceDoc {
     pub kind: ReferenceKind,
@@ -54,12 +55,20 @@ pub struct ReferenceDoc {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceQuery {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(
+            pattern = r"^((calendar|catalogue|market|zones):[0-9]{1,19})?(,((calendar|catalogue|market|zones):[0-9]{1,19})?)*$"
+        ))
+    )]
     pub have: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceResponse {
     /// Every kind's version in force on the server.
@@ -72,6 +81,7 @@ pub struct ReferenceResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceImportRequest {
     pub content: String,
@@ -85,6 +95,7 @@ pub struct ReferenceImportRequest {
 
 /// A deadline that moves because the calendar changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeadlineMove {
     /// 办件编号.
@@ -99,6 +110,7 @@ pub struct DeadlineMove {
 
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferenceImportReport {
     pub kind: ReferenceKind,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which statistics (seed 11 tables, seed 12 monthly report, seed 13 quarterly summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StatisticsReport {
@@ -44,6 +45,7 @@ impl StatisticsReport {
 
 /// The answer's format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StatisticsFormat {
@@ -86,6 +88,7 @@ impl StatisticsFormat {
 /// - `department`: a department's own users always get their own department (asking for
 ///   another is refused with 403); the reform office may name any or none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatisticsQuery {
     pub report: StatisticsReport,
@@ -94,10 +97,22 @@ pub struct StatisticsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^ *[A-Za-z0-9._-]{0,64} *$"))
+    )]
     pub department: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^ *[A-Za-z0-9._-]{0,64} *$"))
+    )]
     pub project: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^ *[A-Za-z0-9._-]{0,64} *$"))
+    )]
     pub category: Option<String>,
     #[serde(default)]
     pub format: StatisticsFormat,

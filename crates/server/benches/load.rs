@@ -205,6 +205,7 @@ async fn department_world(server: &TestServer, events: usize) -> usize {
             &applicant,
             UploadLimits {
                 max_file_size: 1 << 20,
+                per_user_quota: u64::MAX,
             },
             Utc::now(),
         )

@@ -1,7 +1,9 @@
 //! 材料文件: which file types are accepted, decided by content (magic bytes), never by the
 //! name or the declared type, and the SHA-256 that names every file (stored once).
 
-use crate::store::{UploadError, UploadLimits};
+use crate::error::StoreError;
+use crate::store::{ExpiredUploads, Store, UploadError, UploadLimits};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 /// The upload rules, once for both stores: may this chunk be taken, given the upload in
@@ -45,6 +47,40 @@ pub fn check_chunk(
     Ok(end)
 }
 
+/// 每个账号的上传空间: may a new upload of `size` bytes start, given the user's `used` bytes
+/// (stored files it uploaded and the declared sizes of its unfinished uploads)? Past the
+/// quota it is refused, saying what is used and what the limit is.
+pub fn check_quota(used: u64, size: u64, limits: UploadLimits) -> Result<(), UploadError> {
+    if used.saturating_add(size) > limits.per_user_quota {
+        return Err(UploadError::QuotaExceeded {
+            used,
+            quota: limits.per_user_quota,
+            size,
+        });
+    }
+    Ok(())
+}
+
+/// Deletes every unfinished upload started more than `max_age` before `now` (its row and
+/// the parts received), batch by batch: what the scheduler runs each pass
+/// (`config.upload_expiry`) and `permitdesk server expire-uploads`. Complete files stay.
+pub async fn expire_unfinished(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    max_age: chrono::Duration,
+) -> Result<ExpiredUploads, StoreError> {
+    let before = now - max_age;
+    let mut total = ExpiredUploads::default();
+    loop {
+        let batch = store.expire_uploads(before).await?;
+        total.uploads += batch.uploads;
+        total.bytes = total.bytes.saturating_add(batch.bytes);
+        if batch.uploads < u64::from(crate::store::rules::EXPIRE_BATCH) {
+            return Ok(total);
+        }
+    }
+}
+
 /// The verdict on a complete upload: its type, or why it is refused (content that does not
 /// hash to the declared id, or a type not accepted). Either way the upload is over.
 pub fn verdict(content: &[u8], sha256: &str) -> Result<&'static str, UploadError> {
@@ -82,6 +118,7 @@ pub fn sha256_hex(content: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -107,7 +144,10 @@ mod tests {
 
     #[test]
     fn chunks_are_taken_in_order_within_the_declared_size_and_the_limit() {
-        let limits = UploadLimits { max_file_size: 100 };
+        let limits = UploadLimits {
+            max_file_size: 100,
+            per_user_quota: 1000,
+        };
         // (upload in progress: size and received, offset, declared size, chunk length) -> answer
         type Row = (Option<(u64, u64)>, u64, u64, u64, Result<u64, UploadError>);
         let table: &[Row] = &[
@@ -172,6 +212,30 @@ mod tests {
         assert_eq!(
             verdict(exe, &sha256_hex(exe)),
             Err(UploadError::UnsupportedType)
+        );
+    }
+
+    #[test]
+    fn a_new_upload_past_the_users_quota_is_refused_saying_what_is_used() {
+        let limits = UploadLimits {
+            max_file_size: 10 * 1024 * 1024,
+            per_user_quota: 2 * 1024 * 1024 * 1024,
+        };
+        let gib = 1024 * 1024 * 1024;
+        assert_eq!(check_quota(gib, gib, limits), Ok(()));
+        let e = check_quota(gib + 1, gib, limits).unwrap_err();
+        assert_eq!(
+            e,
+            UploadError::QuotaExceeded {
+                used: gib + 1,
+                quota: 2 * gib,
+                size: gib
+            }
+        );
+        let m = e.to_string();
+        assert!(
+            m.contains("已用 1.0 GiB") && m.contains("上限 2.0 GiB"),
+            "{m}"
         );
     }
 

@@ -1,6 +1,9 @@
 //! 账号与会话: argon2id password hashes, opaque bearer tokens (32 random bytes, only their
-//! SHA-256 stored), and the failed-login limiter (per user and address, and per address; bounded).
+//! SHA-256 stored), and the failed-login limiter (per user and address, and per address; its
+//! counts kept in the database, shared by every server process).
 
+use crate::error::StoreError;
+use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -146,7 +149,6 @@ impl TokenCache {
     }
 }
 
-/// A lower-cased user name and the address it came from.
 /// The longest user name the server looks at (用户名最长 64 个字符): a longer one is refused
 /// before any lookup, hashing or bookkeeping.
 pub const MAX_USER_NAME_CHARS: usize = 64;
@@ -154,42 +156,59 @@ pub const MAX_USER_NAME_CHARS: usize = 64;
 /// The longest password the server hashes: a longer one is refused before hashing.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-/// How many (user, address) pairs the limiter remembers at most. Each key holds at most
-/// [`MAX_USER_NAME_CHARS`] characters, so the limiter's memory is bounded (a few MiB) whatever
-/// is submitted; past the cap the oldest entries are forgotten first.
+/// How many rows each table of failed logins keeps at most (per (name, address) and per
+/// address): past it the scheduler's pass deletes the oldest. Rows exist only for failures
+/// within the window, each key at most [`MAX_USER_NAME_CHARS`] characters plus an address.
 pub const LIMITER_MAX_ENTRIES: usize = 50_000;
 
-type FailureKey = (String, Option<IpAddr>);
-
-#[derive(Debug, Default)]
-struct Failures {
-    /// Failed attempts per (user, address): (count, first failure).
-    by_user: HashMap<FailureKey, (u32, DateTime<Utc>)>,
-    /// Failed attempts per address across every user name (password spraying).
-    by_address: HashMap<Option<IpAddr>, (u32, DateTime<Utc>)>,
+/// Failed logins recorded so far for one (name, address) and for the address: each the count
+/// and the start of its window. Read from the store, shared by every server process on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailureCounts {
+    pub by_name: Option<(u32, DateTime<Utc>)>,
+    pub by_address: Option<(u32, DateTime<Utc>)>,
 }
 
 /// Failed logins per (user, address) and per address: after `max_failures` for one user
 /// within `window`, or `max_per_address` for any names from one address, further attempts
-/// are refused until the window has passed since the first failure. Kept in memory and
-/// bounded ([`LIMITER_MAX_ENTRIES`]); a restart forgets it, which only gives an attacker one
-/// more small window.
-#[derive(Debug)]
+/// are refused until the window has passed since the first failure. The counts are kept in
+/// the database (`login_failures`, `login_failures_by_address`, migration 5 of both
+/// backends), so that every server process on one database shares them and a restart
+/// forgets nothing; rows exist only for failures and the scheduler deletes expired ones
+/// ([`crate::store::Store::expire_login_failures`]), so neither the process's memory nor
+/// the tables grow with what is tried. An honest login costs one indexed read more.
+#[derive(Debug, Clone)]
 pub struct LoginLimiter {
     pub max_failures: u32,
     pub max_per_address: u32,
     pub window: Duration,
-    failures: Mutex<Failures>,
 }
 
 /// The key a user name is counted under: trimmed, lower case, at most
 /// [`MAX_USER_NAME_CHARS`] characters.
-fn user_key(user: &str) -> String {
+pub fn user_key(user: &str) -> String {
     user.trim()
         .chars()
         .take(MAX_USER_NAME_CHARS)
         .collect::<String>()
         .to_lowercase()
+}
+
+/// The key an address is counted under: an IPv4 address as is (also when mapped into IPv6),
+/// an IPv6 address by its /64 network (one subscriber's prefix: its 2^64 addresses share one
+/// budget), `-` when unknown.
+pub fn address_key(ip: Option<IpAddr>) -> String {
+    match ip {
+        None => "-".to_owned(),
+        Some(IpAddr::V4(a)) => a.to_string(),
+        Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = a.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 impl LoginLimiter {
@@ -198,90 +217,81 @@ impl LoginLimiter {
             max_failures,
             max_per_address: max_failures.saturating_mul(6),
             window,
-            failures: Mutex::new(Failures::default()),
         }
     }
 
-    /// Some(when the block ends) if this user+address, or this address as a whole, is blocked
-    /// now.
+    /// When the block of these counts ends, if they block a login at `now`.
     pub fn blocked_until(
         &self,
-        user: &str,
-        ip: Option<IpAddr>,
+        counts: &FailureCounts,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let f = self.failures.lock().ok()?;
         let blocked = |(count, first): (u32, DateTime<Utc>), max: u32| {
             let until = first + self.window;
             (count >= max && now < until).then_some(until)
         };
-        let by_user = f
-            .by_user
-            .get(&(user_key(user), ip))
-            .and_then(|e| blocked(*e, self.max_failures));
-        let by_address = f
+        let by_name = counts.by_name.and_then(|e| blocked(e, self.max_failures));
+        let by_address = counts
             .by_address
-            .get(&ip)
-            .and_then(|e| blocked(*e, self.max_per_address));
-        by_user.into_iter().chain(by_address).max()
+            .and_then(|e| blocked(e, self.max_per_address));
+        by_name.into_iter().chain(by_address).max()
     }
 
-    pub fn record_failure(&self, user: &str, ip: Option<IpAddr>, now: DateTime<Utc>) {
-        let Ok(mut f) = self.failures.lock() else {
-            return;
-        };
-        let window = self.window;
-        let bump = |entry: &mut (u32, DateTime<Utc>)| {
-            if now >= entry.1 + window {
-                *entry = (0, now);
-            }
-            entry.0 = entry.0.saturating_add(1);
-        };
-        let key = (user_key(user), ip);
-        if !f.by_user.contains_key(&key) && f.by_user.len() >= LIMITER_MAX_ENTRIES {
-            f.by_user.retain(|_, (_, first)| now < *first + window);
-            evict_oldest(&mut f.by_user);
-        }
-        bump(f.by_user.entry(key).or_insert((0, now)));
-        if !f.by_address.contains_key(&ip) && f.by_address.len() >= LIMITER_MAX_ENTRIES {
-            f.by_address.retain(|_, (_, first)| now < *first + window);
-            evict_oldest(&mut f.by_address);
-        }
-        bump(f.by_address.entry(ip).or_insert((0, now)));
+    /// The counts of `user` at `ip` as stored.
+    pub async fn counts(
+        &self,
+        store: &dyn Store,
+        user: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<FailureCounts, StoreError> {
+        store
+            .login_failures(&user_key(user), &address_key(ip))
+            .await
+    }
+
+    /// Some(when the block ends) if this user+address, or this address as a whole, is blocked
+    /// now.
+    pub async fn blocked(
+        &self,
+        store: &dyn Store,
+        user: &str,
+        ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self.blocked_until(&self.counts(store, user, ip).await?, now))
+    }
+
+    /// Counts one failure of `user` at `ip` and one of the address (a count whose window has
+    /// passed starts again at one).
+    pub async fn record_failure(
+        &self,
+        store: &dyn Store,
+        user: &str,
+        ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        store
+            .record_login_failure(&user_key(user), &address_key(ip), now, self.window)
+            .await
     }
 
     /// A successful login clears that user's count at that address (not the address's budget:
-    /// one known password must not reset a spray of guesses at other names).
-    pub fn record_success(&self, user: &str, ip: Option<IpAddr>) {
-        if let Ok(mut f) = self.failures.lock() {
-            f.by_user.remove(&(user_key(user), ip));
+    /// one known password must not reset a spray of guesses at other names). `counts` is what
+    /// the login read before: nothing to clear, no write.
+    pub async fn record_success(
+        &self,
+        store: &dyn Store,
+        user: &str,
+        ip: Option<IpAddr>,
+        counts: &FailureCounts,
+    ) -> Result<(), StoreError> {
+        if counts.by_name.is_none() {
+            return Ok(());
         }
+        store
+            .clear_login_failures(&user_key(user), &address_key(ip))
+            .await
     }
-
-    /// How many entries the limiter holds (for the memory benchmark and tests).
-    pub fn len(&self) -> usize {
-        self.failures
-            .lock()
-            .map(|f| f.by_user.len() + f.by_address.len())
-            .unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Make room for one entry when the map is still full after dropping expired ones: forget
-/// the oldest tenth (by first failure), so a flood costs one scan per 5,000 new names.
-fn evict_oldest<K: Clone + Eq + std::hash::Hash>(map: &mut HashMap<K, (u32, DateTime<Utc>)>) {
-    if map.len() < LIMITER_MAX_ENTRIES {
-        return;
-    }
-    let mut firsts: Vec<DateTime<Utc>> = map.values().map(|(_, first)| *first).collect();
-    let cut = firsts.len() / 10;
-    let (_, nth, _) = firsts.select_nth_unstable(cut);
-    let nth = *nth;
-    map.retain(|_, (_, first)| *first > nth);
 }
 
 /// A password hash of the configured cost for no one, verified when the user name is unknown
@@ -353,76 +363,57 @@ mod tests {
     fn the_limiter_blocks_after_repeated_failures_and_forgets_after_the_window() {
         let l = LoginLimiter::new(3, Duration::minutes(15));
         let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
-        let ip = Some("127.0.0.1".parse().unwrap());
-        for i in 0..3 {
-            assert_eq!(l.blocked_until("Alice", ip, t0), None, "attempt {i}");
-            l.record_failure("alice", ip, t0);
-        }
-        assert!(
-            l.blocked_until("alice", ip, t0 + Duration::minutes(1))
-                .is_some()
-        );
-        // Another address of the same user is not blocked, nor is the user after the window.
+        let counts = |n: u32| FailureCounts {
+            by_name: Some((n, t0)),
+            by_address: Some((n, t0)),
+        };
+        assert_eq!(l.blocked_until(&FailureCounts::default(), t0), None);
+        assert_eq!(l.blocked_until(&counts(2), t0), None);
         assert_eq!(
-            l.blocked_until("alice", Some("10.0.0.1".parse().unwrap()), t0),
-            None
+            l.blocked_until(&counts(3), t0 + Duration::minutes(1)),
+            Some(t0 + Duration::minutes(15))
         );
+        // After the window, nothing blocks.
         assert_eq!(
-            l.blocked_until("alice", ip, t0 + Duration::minutes(16)),
-            None
-        );
-        l.record_success("alice", ip);
-        assert_eq!(
-            l.blocked_until("alice", ip, t0 + Duration::minutes(1)),
+            l.blocked_until(&counts(3), t0 + Duration::minutes(15)),
             None
         );
     }
 
     #[test]
-    fn one_address_spraying_many_names_is_blocked_too() {
+    fn one_address_spraying_many_names_is_blocked_by_its_own_budget() {
         let l = LoginLimiter::new(5, Duration::minutes(15));
         let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
-        let ip = Some("10.1.1.1".parse().unwrap());
-        for i in 0..l.max_per_address {
-            assert_eq!(l.blocked_until(&format!("u{i}"), ip, t0), None);
-            l.record_failure(&format!("u{i}"), ip, t0);
-        }
-        // A name never tried is blocked from that address, not from another.
-        assert!(l.blocked_until("fresh", ip, t0).is_some());
-        assert_eq!(
-            l.blocked_until("fresh", Some("10.1.1.2".parse().unwrap()), t0),
-            None
-        );
-        // A success at one name does not reset the address's budget.
-        l.record_success("u0", ip);
-        assert!(l.blocked_until("fresh", ip, t0).is_some());
+        // A name never tried, from an address that used its budget on other names.
+        let sprayed = FailureCounts {
+            by_name: None,
+            by_address: Some((l.max_per_address, t0)),
+        };
+        assert!(l.blocked_until(&sprayed, t0).is_some());
+        let almost = FailureCounts {
+            by_name: None,
+            by_address: Some((l.max_per_address - 1, t0)),
+        };
+        assert_eq!(l.blocked_until(&almost, t0), None);
     }
 
     #[test]
-    fn the_limiter_stays_bounded_under_a_flood_of_long_names() {
-        let l = LoginLimiter::new(5, Duration::minutes(15));
-        let t0: DateTime<Utc> = "2026-01-05T01:00:00Z".parse().unwrap();
-        let long = "x".repeat(10_000);
-        for i in 0..(LIMITER_MAX_ENTRIES + 20_000) {
-            let ip = Some(std::net::IpAddr::from([
-                10,
-                (i >> 16) as u8,
-                (i >> 8) as u8,
-                i as u8,
-            ]));
-            l.record_failure(
-                &format!("{i}{long}"),
-                ip,
-                t0 + Duration::milliseconds(i as i64),
-            );
-        }
-        assert!(l.len() <= 2 * LIMITER_MAX_ENTRIES, "{}", l.len());
-        let f = l.failures.lock().unwrap();
-        assert!(
-            f.by_user
-                .keys()
-                .all(|(k, _)| k.chars().count() <= MAX_USER_NAME_CHARS)
+    fn names_and_addresses_are_counted_under_bounded_keys() {
+        assert_eq!(user_key("  Alice "), "alice");
+        assert_eq!(
+            user_key(&"X".repeat(10_000)).chars().count(),
+            MAX_USER_NAME_CHARS
         );
+        let v4: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(address_key(Some(v4)), "203.0.113.9");
+        let mapped: IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert_eq!(address_key(Some(mapped)), "203.0.113.9");
+        // Every address of one /64 shares its budget.
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        assert_eq!(address_key(Some(a)), "2001:db8:1:2::/64");
+        assert_eq!(address_key(Some(a)), address_key(Some(b)));
+        assert_eq!(address_key(None), "-");
     }
 
     #[test]

@@ -10,11 +10,21 @@ use chrono::Duration;
 pub struct ServerConfig {
     /// How long a login token lives.
     pub token_ttl: Duration,
-    /// Largest JSON request body.
+    /// Largest request body of any route, and of routes without a limit of their own (see
+    /// `crate::http::body_limit` for each route's).
     pub max_body_bytes: usize,
     /// Largest upload chunk (one PUT).
     pub max_chunk_bytes: usize,
+    /// Largest push body: a client's batch of commands (200 at a time, every string bounded
+    /// by the domain's limits).
+    pub max_push_bytes: usize,
+    /// Largest reference-data import body (a calendar, catalogue, market or zones file as
+    /// JSON); a bigger file goes through `permitdesk admin … import` on the server.
+    pub max_reference_bytes: usize,
     pub upload: UploadLimits,
+    /// Unfinished uploads older than this (from their first chunk) are deleted, rows and
+    /// parts, by the scheduler and by `permitdesk server expire-uploads`.
+    pub upload_expiry: Duration,
     pub push_rules: PushRules,
     /// Most commands in one push.
     pub max_batch: usize,
@@ -47,9 +57,13 @@ impl Default for ServerConfig {
             token_ttl: Duration::hours(12),
             max_body_bytes: 8 * 1024 * 1024,
             max_chunk_bytes: 8 * 1024 * 1024,
+            max_push_bytes: 4 * 1024 * 1024,
+            max_reference_bytes: 4 * 1024 * 1024,
             upload: UploadLimits {
                 max_file_size: 200 * 1024 * 1024,
+                per_user_quota: 2 * 1024 * 1024 * 1024,
             },
+            upload_expiry: Duration::hours(24),
             push_rules: PushRules::default(),
             max_batch: 5000,
             password_cost: PasswordCost::PRODUCTION,

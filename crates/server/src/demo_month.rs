@@ -961,7 +961,8 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    /// A fate's item: any item of a department with all its signers; a case left in review
+    /// A fate's item: an item of the project's flow, of a department with all its signers; a
+    /// case left in review
     /// needs a limit long enough to be read (and, overdue, short enough to have run out).
     fn item_for(&mut self, fate: Fate, project: &ProjectPlan) -> Option<&'a Item> {
         let days = u32::try_from(self.line.days.len()).unwrap_or(0);
@@ -989,11 +990,8 @@ impl<'a> Planner<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        if !in_flow.is_empty() && self.rng.chance(85) {
-            return self.rng.pick(&in_flow).copied();
-        }
-        let any: Vec<&'a Item> = self.items.iter().copied().filter(|i| fits(i)).collect();
-        self.rng.pick(&any).copied()
+        // Only the items of the project's flow: the server refuses any other (seed 6.2).
+        self.rng.pick(&in_flow).copied()
     }
 
     fn plan_cases(&mut self) -> Result<(), MonthError> {
@@ -1038,13 +1036,23 @@ impl<'a> Planner<'a> {
                     self.rng.range(DAY, end.saturating_sub(review).max(DAY + 1))
                 }
             };
-            // A project ready in time for it: this one if it is, else the latest that is.
+            // A project ready in time for it: this one if it is, else another one that is, whose
+            // flow has the item too.
             let need = want.saturating_sub(DAY);
             let project = if project.ready < need {
                 project
             } else {
-                let ready: Vec<&ProjectPlan> =
-                    self.projects.iter().filter(|p| p.ready < need).collect();
+                let catalogue = self.catalogue;
+                let ready: Vec<&ProjectPlan> = self
+                    .projects
+                    .iter()
+                    .filter(|p| {
+                        p.ready < need
+                            && catalogue
+                                .flow(&p.flow)
+                                .is_some_and(|f| f.has_item(&item.code))
+                    })
+                    .collect();
                 match self.rng.pick(&ready) {
                     Some(p) => (*p).clone(),
                     None => project,
@@ -1354,7 +1362,6 @@ impl<'a> Planner<'a> {
                     c(CaseCommand::Extend {
                         days: 5,
                         reason: "需组织专家论证，经批准延长办理时限".into(),
-                        approved_by: "分管局领导".into(),
                     }),
                 ));
             }
@@ -1518,11 +1525,7 @@ impl<'a> Planner<'a> {
             reviewer,
             case_cmd(
                 id,
-                CaseCommand::StartSpecialProcedure {
-                    procedure: 1,
-                    kind,
-                    timed: None,
-                },
+                CaseCommand::StartSpecialProcedure { procedure: 1, kind },
             ),
         ));
         if close {
@@ -1764,6 +1767,7 @@ async fn play(
 ) -> Result<(usize, usize), MonthError> {
     let limits = UploadLimits {
         max_file_size: 1 << 20,
+        per_user_quota: u64::MAX,
     };
     for (t, user, bytes) in &script.uploads {
         let sha = sha256_hex(bytes);

@@ -24,7 +24,7 @@ use permitdesk_domain::time::to_local;
 use permitdesk_protocol::{ErrorCode, EvaluationStatisticsResponse};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct StatisticsQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

@@ -70,6 +70,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     }
 }
 
+/// A path parameter; one that does not decode (e.g. `%FF`, not UTF-8) gives 400
+/// `malformed_request`.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| ApiPath(p))
+            .map_err(|_| ApiFailure::malformed("路径参数无效"))
+    }
+}
+
 /// The `{sha256}` path parameter, checked to be 64 lower-case hex characters.
 #[derive(Debug)]
 pub struct Sha256Param(pub String);

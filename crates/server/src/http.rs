@@ -37,26 +37,49 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::Health => get(health),
         RouteId::Metrics => get(metrics),
         RouteId::OpenApi => get(openapi),
-        // A login is a name and a password: a few hundred bytes, never megabytes.
-        RouteId::Login => post(login).layer(DefaultBodyLimit::max(LOGIN_BODY_BYTES)),
-        RouteId::Logout => post(logout),
+        RouteId::Login => post(login).layer(body_limit(r.id, config)),
+        RouteId::Logout => post(logout).layer(body_limit(r.id, config)),
         RouteId::Me => get(me),
-        RouteId::Push => post(push),
+        RouteId::Push => post(push).layer(body_limit(r.id, config)),
         RouteId::Pull => get(pull),
         RouteId::Refusals => get(refusals),
         RouteId::Notifications => get(notifications),
-        RouteId::UploadChunk => {
-            put(upload_chunk).layer(DefaultBodyLimit::max(config.max_chunk_bytes))
-        }
+        RouteId::UploadChunk => put(upload_chunk).layer(body_limit(r.id, config)),
         RouteId::UploadStatus => get(upload_status),
         RouteId::Download => get(download),
         RouteId::EvaluationStatistics => get(crate::evaluation_stats::get_statistics),
         RouteId::Statistics => get(crate::statistics::statistics),
         RouteId::Market => get(crate::sync_commission::get_market),
         RouteId::Reference => get(get_reference),
-        RouteId::ReferenceImport => post(import_reference),
+        RouteId::ReferenceImport => post(import_reference).layer(body_limit(r.id, config)),
     }
 }
+
+/// The largest body each route reads; past it the answer is 413 `too_large` and the body
+/// is not read further. Never more than `max_body_bytes`, the ceiling of every route:
+///
+/// | route | limit | why |
+/// |---|---|---|
+/// | `POST /api/v1/login` | [`LOGIN_BODY_BYTES`] 16 KiB | a name of 64 characters and a password of 256 fit many times |
+/// | `POST /api/v1/logout` | [`EMPTY_BODY_BYTES`] 1 KiB | takes no body |
+/// | `POST /api/v1/push` | `max_push_bytes` 4 MiB | a client pushes 200 commands at a time, each string bounded by the domain's limits (2,000 characters of free text): about 20 KiB a command |
+/// | `PUT /api/v1/attachments/{sha256}` | `max_chunk_bytes` 8 MiB | one chunk of a resumable upload (the client sends 256 KiB) |
+/// | `POST /api/v1/reference/{kind}` | `max_reference_bytes` 4 MiB | a holiday table is 5 KiB and the demo catalogue 76 KiB; a bigger file (a city's zoning) is imported on the server with `permitdesk admin … import` |
+/// | every `GET` | `max_body_bytes` 8 MiB (never read) | the handlers take no body |
+pub fn body_limit(route: RouteId, config: &ServerConfig) -> DefaultBodyLimit {
+    let own = match route {
+        RouteId::Login => LOGIN_BODY_BYTES,
+        RouteId::Logout => EMPTY_BODY_BYTES,
+        RouteId::Push => config.max_push_bytes,
+        RouteId::UploadChunk => config.max_chunk_bytes,
+        RouteId::ReferenceImport => config.max_reference_bytes,
+        _ => config.max_body_bytes,
+    };
+    DefaultBodyLimit::max(own.min(config.max_body_bytes))
+}
+
+/// The body limit of a route that takes none.
+pub const EMPTY_BODY_BYTES: usize = 1024;
 
 async fn not_found() -> ApiFailure {
     ApiFailure::not_found()

@@ -1,6 +1,8 @@
 //! 定时任务: deadline-driven actions, each run exactly once even with several server
-//! processes on one database. For now: a case's warning level turning due-soon or overdue is
-//! recorded as a system notification; issue 6 adds deemed consent on the same key table.
+//! processes on one database, and the housekeeping of each pass (unfinished uploads past
+//! their time, expired failed-login counts: [`housekeeping_pass`]). For now: a case's warning
+//! level turning due-soon or overdue is recorded as a system notification; issue 6 adds
+//! deemed consent on the same key table.
 //!
 //! Exactly once comes from the `scheduled_actions` table: an action's key (e.g.
 //! `warning:case:C-1:due_soon:20`) is inserted in the same transaction as the action's effect,
@@ -29,10 +31,46 @@ use tokio::task::JoinHandle;
 /// One pass: warning levels of every case whose clock runs, then deemed consents. Returns
 /// how many actions this call ran.
 pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
+    housekeeping_pass(state).await?;
     let warnings = warning_pass(state).await?;
     let interactions = crate::scheduler_evaluation::overdue_pass(state).await?;
     let commissions = crate::scheduler_commission::overdue_pass(state).await?;
     Ok(warnings + interactions + commissions + deemed_consent_pass(state).await?)
+}
+
+/// What one housekeeping pass deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Housekeeping {
+    pub uploads: crate::store::ExpiredUploads,
+    pub login_failure_rows: u64,
+}
+
+/// 清理: unfinished uploads older than `config.upload_expiry` (rows and parts) and failed-login
+/// counts whose window has passed (and the oldest past the cap). Idempotent: any number of
+/// server processes may run it at once. Not counted among [`tick`]'s actions.
+pub async fn housekeeping_pass(state: &AppState) -> Result<Housekeeping, StoreError> {
+    let now = state.clock.now();
+    let uploads = crate::attachments::expire_unfinished(
+        state.store.as_ref(),
+        now,
+        state.config.upload_expiry,
+    )
+    .await?;
+    if uploads.uploads > 0 {
+        tracing::info!(
+            uploads = uploads.uploads,
+            bytes = uploads.bytes,
+            "unfinished uploads expired"
+        );
+    }
+    let login_failure_rows = state
+        .store
+        .expire_login_failures(now, state.limiter.window, crate::auth::LIMITER_MAX_ENTRIES)
+        .await?;
+    Ok(Housekeeping {
+        uploads,
+        login_failure_rows,
+    })
 }
 
 /// The system as a stored user, so that its commands take the push path unchanged.

@@ -170,13 +170,16 @@ pub fn needs(env: &CommandEnvelope) -> Needs {
             _ => {}
         }
     }
-    if let DomainCommand::Consultation {
-        command:
-            permitdesk_domain::consultation::ConsultationCommand::AttachMaterial { attachment, .. },
-        ..
-    } = &env.command
-    {
-        attachments.push(attachment.clone());
+    if let DomainCommand::Consultation { command, .. } = &env.command {
+        use permitdesk_domain::consultation::ConsultationCommand as K;
+        match command {
+            K::AttachMaterial { attachment, .. } => attachments.push(attachment.clone()),
+            // 关联审批项目: the project must exist and be the linking user's to see.
+            K::LinkProject { project } => {
+                project_key = Some(permitdesk_protocol::EntityRef::Project(project.clone()).key());
+            }
+            _ => {}
+        }
     }
     if let DomainCommand::Evaluation {
         command:
@@ -609,9 +612,9 @@ pub fn decide(
     // The system's own actions (deemed consent) carry their deadline as time, however long
     // the server was down.
     if user.role != Role::System && at < now - rules.max_offline {
-        return Err(Refusal::Time {
+        return Err(Refusal::Expired {
             message: format!(
-                "操作时间 {} 距今超过允许的离线时长（{} 小时），请联机后重新办理",
+                "操作时间 {} 距今超过允许的离线时长（{} 小时），请核对后重新确认提交",
                 beijing(at),
                 rules.max_offline.num_hours()
             ),
@@ -747,6 +750,15 @@ impl Pushed for Case {
                         catalogue.version
                     )));
                 };
+                // Only the items of the flow the window chose for the project (seed 6.2).
+                if let Some(flow) = p.flow.as_ref().and_then(|f| catalogue.flow(f))
+                    && !flow.has_item(item)
+                {
+                    return Err(invalid(format!(
+                        "事项“{}”不在本项目的审批流程“{}”中，请在该流程的事项中选择，或请综合窗口重新选择流程",
+                        it.name, flow.name
+                    )));
+                }
                 if &it.department != department {
                     return Err(invalid(format!(
                         "事项 {item} 由 {} 办理，不是 {department}",
@@ -823,6 +835,25 @@ impl Pushed for Project {
             _ => None,
         }
     }
+    /// 选择审批流程: the flow must be one of the catalogue's, and its category is the
+    /// catalogue's (the domain then checks it is the project's), not what the client sent.
+    fn prepare(
+        cx: &Cx<'_>,
+        _current: Option<&Project>,
+        command: &mut ProjectCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        if let ProjectCommand::ChooseFlow { flow, category } = command {
+            let catalogue = cx.catalogue();
+            let Some(f) = catalogue.flow(flow) else {
+                return Err(invalid(format!(
+                    "事项目录（{}）中没有审批流程 {flow}，请从目录的流程中选择",
+                    catalogue.version
+                )));
+            };
+            *category = f.category.clone();
+        }
+        Ok(vec![])
+    }
 }
 
 impl Pushed for Consultation {
@@ -860,6 +891,25 @@ impl Pushed for Consultation {
     /// Both leads and every invited department see it.
     fn audience(&self, _: Vec<DepartmentCode>, _: &ReferenceSet) -> Vec<DepartmentCode> {
         consultation_departments(self)
+    }
+    /// 合规性审查: the findings are measured from the site and the zones in force, not taken
+    /// from the client.
+    fn prepare(
+        cx: &Cx<'_>,
+        current: Option<&Consultation>,
+        command: &mut ConsultationCommand,
+    ) -> Result<Vec<DepartmentCode>, Refusal> {
+        permitdesk_domain::consultation::measure_compliance(current, command, &cx.reference.zones)
+            .map_err(Self::refused)?;
+        if let ConsultationCommand::LinkProject { project } = command {
+            let key = EntityRef::Project(project.clone()).key();
+            if visible::<Project>(cx, &key, cx.loaded.project.as_ref())?.is_none() {
+                return Err(invalid(format!(
+                    "审批项目 {project} 不存在或不在您的权限范围内，请核对项目编号后再关联"
+                )));
+            }
+        }
+        Ok(vec![])
     }
 }
 

@@ -165,7 +165,6 @@ fn sample(
             C::StartSpecialProcedure => case(CaseCommand::StartSpecialProcedure {
                 procedure: 1,
                 kind: SpecialProcedureKind::ExpertReview,
-                timed: None,
             }),
             C::EndSpecialProcedure => case(CaseCommand::EndSpecialProcedure {
                 procedure: 99,
@@ -174,7 +173,6 @@ fn sample(
             C::Extend => case(CaseCommand::Extend {
                 days: 0,
                 reason: "复杂".into(),
-                approved_by: "局长".into(),
             }),
             C::Return => case(CaseCommand::Return { reasons: vec![] }),
             C::Withdraw => case(CaseCommand::Withdraw {

@@ -171,7 +171,7 @@ async fn every_kind_of_bad_input_gets_a_typed_4xx_and_changes_nothing() {
         matches!(
             r.results[2].outcome,
             CommandOutcome::Refused {
-                refusal: Refusal::Time { .. }
+                refusal: Refusal::Expired { .. }
             }
         ),
         "{r:?}"

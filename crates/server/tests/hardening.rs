@@ -40,7 +40,7 @@ async fn oversized_names_are_refused_before_any_work_and_the_limiter_keeps_nothi
     let (status, body) = login_raw(&c, &"名".repeat(65), "whatever1").await;
     assert_eq!(status, 422);
     assert!(error_of(&body).message.contains("64"), "{body:?}");
-    assert!(server.state.limiter.is_empty());
+    assert_eq!(server.state.store.login_failure_rows().await.unwrap(), 0);
     // The honest user beside it logs in.
     let (status, _) = login_raw(&c, "applicant", DEMO_PASSWORD).await;
     assert_eq!(status, 200);
@@ -63,9 +63,67 @@ async fn one_address_spraying_many_names_is_stopped_and_other_addresses_are_not(
     let now = server.state.clock.now();
     let other = Some("192.0.2.7".parse().unwrap());
     assert_eq!(
-        server.state.limiter.blocked_until("window", other, now),
+        server
+            .state
+            .limiter
+            .blocked(server.state.store.as_ref(), "window", other, now)
+            .await
+            .unwrap(),
         None
     );
+}
+
+/// Two server processes on one database (PostgreSQL, or the same SQLite file): failed logins
+/// spread over both lock the name out on both, the counts live in the database, and the
+/// housekeeping pass deletes them once their window has passed.
+#[tokio::test]
+async fn failed_logins_spread_over_two_servers_lock_the_name_out_on_both() {
+    let a = TestServer::start(Backend::from_env()).await.unwrap();
+    let b = TestServer::start_on(
+        a.db.clone(),
+        TestOptions {
+            seed: false,
+            ..TestOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (ca, cb) = (a.client().unwrap(), b.client().unwrap());
+    let max = a.state.limiter.max_failures;
+    assert_eq!(max, 5);
+    // Three wrong passwords on one server, two on the other: five in all.
+    for i in 0..max {
+        let c = if i % 2 == 0 { &ca } else { &cb };
+        let (status, _) = login_raw(c, "window", "wrong-password").await;
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    // Now even the right password waits, on either server.
+    for (which, c) in [("a", &ca), ("b", &cb)] {
+        let (status, body) = login_raw(c, "window", DEMO_PASSWORD).await;
+        assert_eq!(status, 429, "server {which}");
+        let e = error_of(&body);
+        assert_eq!(e.code, ErrorCode::RateLimited);
+        assert!(e.message.contains("分钟后重试"), "{}", e.message);
+    }
+    // The honest user beside it (same address, another name) logs in on both.
+    for c in [&ca, &cb] {
+        let (status, _) = login_raw(c, "applicant", DEMO_PASSWORD).await;
+        assert_eq!(status, 200);
+    }
+    // One row for (window, address) and one for the address: nothing per attempt.
+    assert_eq!(a.state.store.login_failure_rows().await.unwrap(), 2);
+    // Past the window, the housekeeping pass of either server deletes them.
+    let later = a.state.clock.now() + a.state.limiter.window + chrono::Duration::seconds(1);
+    let deleted = b
+        .state
+        .store
+        .expire_login_failures(later, b.state.limiter.window, 50_000)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 2);
+    assert_eq!(a.state.store.login_failure_rows().await.unwrap(), 0);
+    let (status, _) = login_raw(&cb, "window", DEMO_PASSWORD).await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]
@@ -522,4 +580,247 @@ async fn an_action_cannot_be_dated_before_the_clients_last_sync_and_small_skews_
         "{at} vs sent {fast}"
     );
     assert!((at - stored[0].received_at).num_milliseconds().abs() < 1000);
+}
+
+/// A push whose opinion or whose project name is over the domain's limit is refused before
+/// any work (422 naming the field, or 413 when the push body itself is over the push route's
+/// limit), and nothing is stored; the honest push beside it is applied.
+#[tokio::test]
+async fn overlong_text_in_a_push_is_refused_before_any_work_and_stores_nothing() {
+    use permitdesk_server::testing::fixtures::*;
+    // A server whose push route takes 16 MiB, so that the domain's rule answers a 6 MB opinion.
+    let mut options = TestOptions::default();
+    options.config.max_body_bytes = 16 * 1024 * 1024;
+    options.config.max_push_bytes = 16 * 1024 * 1024;
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let (c, id) = login_as(&server, "applicant", Some("pc-text-0001")).await;
+    let seq = server.state.store.max_server_seq().await.unwrap();
+    let mut huge_opinion = project_push(&id, 1, "P-OPINION");
+    huge_opinion.commands[0].opinion = Some("意".repeat(2 * 1024 * 1024));
+    let long_name = {
+        let details =
+            project_details(&"名".repeat(300), permitdesk_server::demo::BUILDER_ORG8).unwrap();
+        permitdesk_protocol::PushRequest {
+            reference: Default::default(),
+            client_id: id.clone(),
+            commands: vec![envelope(
+                1,
+                project_cmd(
+                    "P-NAME",
+                    permitdesk_domain::project::ProjectCommand::RegisterOnline {
+                        id: permitdesk_domain::ids::ProjectId::new("P-NAME"),
+                        details,
+                    },
+                ),
+                chrono::Utc::now(),
+            )],
+        }
+    };
+    for (what, req, field, max, found) in [
+        ("6 MB opinion", &huge_opinion, "意见", 2000, 2 * 1024 * 1024),
+        (
+            "300-character project name",
+            &long_name,
+            "项目名称",
+            200,
+            300,
+        ),
+    ] {
+        let (status, body) = c
+            .raw(c.request(reqwest::Method::POST, paths::PUSH).json(req))
+            .await
+            .unwrap();
+        assert_eq!(status, 422, "{what}: {}", String::from_utf8_lossy(&body));
+        let e = error_of(&body);
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert_eq!(
+            e.message,
+            format!("{field}不得超过 {max} 字（现为 {found} 字）"),
+            "{what}"
+        );
+    }
+    assert_eq!(server.state.store.max_server_seq().await.unwrap(), seq);
+    assert_eq!(server.state.store.last_mutation_id(&id).await.unwrap(), 0);
+    for key in ["project:P-OPINION", "project:P-NAME"] {
+        assert!(
+            server
+                .state
+                .store
+                .entity_events(key)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    // The honest push beside them is applied.
+    let r = c.push(&project_push(&id, 1, "P-HONEST")).await.unwrap();
+    assert!(
+        matches!(
+            r.results[0].outcome,
+            permitdesk_protocol::CommandOutcome::Applied { .. }
+        ),
+        "{r:?}"
+    );
+
+    // With the default limits, the same 6 MB opinion never reaches the rule: the push route
+    // takes at most 4 MiB (below the 8 MiB of other bodies), 413.
+    let server = TestServer::start(Backend::from_env()).await.unwrap();
+    assert!(server.state.config.max_push_bytes < server.state.config.max_body_bytes);
+    let (c, id) = login_as(&server, "applicant", Some("pc-text-0002")).await;
+    let mut big = project_push(&id, 1, "P-BIG");
+    big.commands[0].opinion = Some("x".repeat(5 * 1024 * 1024));
+    let (status, body) = c
+        .raw(c.request(reqwest::Method::POST, paths::PUSH).json(&big))
+        .await
+        .unwrap();
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(error_of(&body).code, ErrorCode::TooLarge);
+    assert!(
+        server
+            .state
+            .store
+            .entity_events("project:P-BIG")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// PUTs one chunk of `content` (offset `from`, `len` bytes) of the file it names.
+async fn put_chunk(c: &ApiClient, content: &[u8], from: usize, len: usize) -> (u16, Vec<u8>) {
+    let sha = permitdesk_server::attachments::sha256_hex(content);
+    let to = (from + len).min(content.len());
+    c.raw(
+        c.request(
+            reqwest::Method::PUT,
+            &format!(
+                "{}/{sha}?offset={from}&size={}",
+                paths::ATTACHMENTS,
+                content.len()
+            ),
+        )
+        .body(content[from..to].to_vec()),
+    )
+    .await
+    .unwrap()
+}
+
+/// A PDF of exactly `n` bytes, distinct per `tag`.
+fn pdf_of(tag: &str, n: usize) -> Vec<u8> {
+    let mut v = format!("%PDF-1.4\n% {tag}\n").into_bytes();
+    v.resize(n, b' ');
+    v
+}
+
+/// 每个账号的上传空间: what a user has stored and what it has in progress count together; an
+/// upload that would pass the quota is refused at its first chunk (413 saying what is used and
+/// the limit) and nothing is kept; another user is not affected.
+#[tokio::test]
+async fn an_upload_past_the_users_quota_is_refused_and_nothing_is_stored() {
+    let mut options = TestOptions::default();
+    options.config.upload.per_user_quota = 1000;
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let store = server.state.store.clone();
+    let c = server.login("applicant").await.unwrap();
+    let user = store
+        .user(&permitdesk_domain::ids::UserId::new("applicant"))
+        .await
+        .unwrap()
+        .unwrap();
+    // 600 bytes stored, 300 in progress (100 received): 900 of 1000 used.
+    let stored = pdf_of("stored", 600);
+    assert_eq!(put_chunk(&c, &stored, 0, 600).await.0, 200);
+    let partial = pdf_of("partial", 300);
+    assert_eq!(put_chunk(&c, &partial, 0, 100).await.0, 200);
+    // A file of 200 would make 1100: refused, nothing kept.
+    let over = pdf_of("over", 200);
+    let (status, body) = put_chunk(&c, &over, 0, 200).await;
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
+    let e = error_of(&body);
+    assert_eq!(e.code, ErrorCode::TooLarge);
+    assert!(
+        e.message.contains("已用 900 字节") && e.message.contains("上限 1000 字节"),
+        "{}",
+        e.message
+    );
+    let over_sha = permitdesk_server::attachments::sha256_hex(&over);
+    assert_eq!(store.attachment_info(&over_sha, &user).await.unwrap(), None);
+    // Within what is left (100), and the unfinished one resumed: taken.
+    let small = pdf_of("small", 100);
+    assert_eq!(put_chunk(&c, &small, 0, 100).await.0, 200);
+    assert_eq!(put_chunk(&c, &partial, 100, 200).await.0, 200);
+    // Sending a file it already stored again costs nothing more.
+    assert_eq!(put_chunk(&c, &stored, 0, 600).await.0, 200);
+    // Another user has its own quota.
+    let other = server.login("applicant2").await.unwrap();
+    assert_eq!(put_chunk(&other, &over, 0, 200).await.0, 200);
+}
+
+/// 未传完的上传: a partial upload older than `upload_expiry` is deleted (row and parts) by the
+/// scheduler's housekeeping pass; a complete file and a recent partial upload stay; the old
+/// one, resumed, starts again from 0.
+#[tokio::test]
+async fn unfinished_uploads_past_their_time_are_deleted_and_the_rest_stays() {
+    let clock = Arc::new(permitdesk_server::clock::ManualClock::new(
+        chrono::Utc::now(),
+    ));
+    let mut options = TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    };
+    options.config.upload_expiry = chrono::Duration::hours(24);
+    let server = TestServer::start_with(Backend::from_env(), options)
+        .await
+        .unwrap();
+    let store = server.state.store.clone();
+    let c = server.login("applicant").await.unwrap();
+    let user = store
+        .user(&permitdesk_domain::ids::UserId::new("applicant"))
+        .await
+        .unwrap()
+        .unwrap();
+    let old = pdf_of("old partial", 3000);
+    let complete = pdf_of("complete", 2000);
+    assert_eq!(put_chunk(&c, &old, 0, 1000).await.0, 200);
+    assert_eq!(put_chunk(&c, &complete, 0, 2000).await.0, 200);
+    clock.advance(chrono::Duration::hours(25));
+    // A new day, a new login (tokens live 12 hours).
+    let c = server.login("applicant").await.unwrap();
+    let recent = pdf_of("recent partial", 3000);
+    assert_eq!(put_chunk(&c, &recent, 0, 500).await.0, 200);
+
+    let done = permitdesk_server::scheduler::housekeeping_pass(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(done.uploads.uploads, 1);
+    assert_eq!(done.uploads.bytes, 1000);
+    let sha = permitdesk_server::attachments::sha256_hex;
+    assert_eq!(
+        store.attachment_info(&sha(&old), &user).await.unwrap(),
+        None
+    );
+    let kept = store
+        .attachment_info(&sha(&complete), &user)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kept.stored.is_some_and(|s| s.complete && s.size == 2000));
+    let in_progress = store
+        .attachment_info(&sha(&recent), &user)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_progress.upload.map(|u| u.received), Some(500));
+    // A second pass finds nothing more; the old upload resumed is told to start again.
+    let again = permitdesk_server::scheduler::housekeeping_pass(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(again.uploads.uploads, 0);
+    let (status, body) = put_chunk(&c, &old, 1000, 1000).await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(put_chunk(&c, &old, 0, 3000).await.0, 200);
 }

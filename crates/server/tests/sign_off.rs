@@ -154,3 +154,68 @@ async fn a_level_not_held_or_a_second_level_by_the_same_person_is_refused_and_ap
     );
     w.verify_trail("case:C-1").await;
 }
+
+async fn push_cmd(w: &World, user: &UserRecord, m: u64, cmd: CaseCommand) -> CommandOutcome {
+    let client = format!("pc-{}", user.id);
+    let env = envelope(m, case_cmd("C-1", cmd), w.now());
+    let mut out = w.store().push(&w.env, user, &client, &[env]).await.unwrap();
+    out.results.remove(0).outcome
+}
+
+/// 延期 (issue 14): granted once, by the holder of the case's top level (the department's head),
+/// who is recorded as the approver; anyone else, or a second extension, is refused and appends
+/// nothing.
+#[tokio::test]
+async fn an_extension_is_granted_once_and_only_by_the_departments_head() {
+    let w = World::new().await;
+    w.case_in_review("P-1", "C-1").await;
+    w.clock.advance(Duration::minutes(5));
+    let extend = |days| CaseCommand::Extend {
+        days,
+        reason: "需组织专家论证".into(),
+    };
+    let zgj2 = w.user("reviewer-zgj-2").await;
+    let before = events(&w).await;
+
+    let (error, message) = refusal(push_cmd(&w, &zgj2, 1, extend(5)).await);
+    assert!(
+        matches!(error, CaseError::ExtensionNotAuthorised { .. }),
+        "{error:?}"
+    );
+    assert!(message.starts_with("延期须经本部门负责人批准"), "{message}");
+    assert_eq!(events(&w).await, before, "a refusal appends nothing");
+
+    // Whoever holds the top level grants it, and is the approver on the record.
+    let mut granted = None;
+    for u in w.store().users().await.unwrap() {
+        if u.department.as_ref().map(|d| d.as_str()) != Some("ZGJ") {
+            continue;
+        }
+        if let CommandOutcome::Applied { .. } = push_cmd(&w, &u, 2, extend(5)).await {
+            granted = Some(u);
+            break;
+        }
+    }
+    let head = granted.expect("the head of ZGJ may extend");
+    assert!(head.levels.len() == 1 && !zgj2.levels.contains(&head.levels[0]));
+    assert_eq!(events(&w).await, before + 1);
+    let approver = w.trail("case:C-1").await.into_iter().find_map(|e| match e {
+        DomainEvent::Case(s) => match &s.event.change {
+            permitdesk_domain::case::CaseChange::Extended { approved_by, .. } => {
+                Some(approved_by.clone())
+            }
+            _ => None,
+        },
+        _ => None,
+    });
+    assert_eq!(approver.as_deref(), Some(head.name.as_str()));
+
+    w.clock.advance(Duration::minutes(1));
+    let (error, message) = refusal(push_cmd(&w, &head, 3, extend(3)).await);
+    assert!(
+        matches!(error, CaseError::AlreadyExtended { days: 5, .. }),
+        "{error:?}"
+    );
+    assert!(message.ends_with("依法只能延期一次"), "{message}");
+    assert_eq!(events(&w).await, before + 1);
+}

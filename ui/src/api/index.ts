@@ -49,6 +49,14 @@ export const goOnline = () => call<null>('go_online')
 export const refusals = () => call<T.RefusalEntry[]>('refusals')
 export const dismissRefusal = (mutation_id: number) =>
   call<boolean>('dismiss_refusal', { mutation_id })
+/** 超过离线时限的操作, in one list. */
+export const expiredActions = () => call<T.ExpiredAction[]>('expired_actions')
+/** 重新确认并提交 the ticked ones (by mutation id), each decided again at the current time. */
+export const reconfirmExpired = (mutation_ids: number[]) =>
+  call<T.ReconfirmOutcome>('reconfirm_expired', { mutation_ids } satisfies T.ReconfirmRequest)
+/** 删除本机数据: this profile's files and its secrets in the keyring; a fresh profile follows. */
+export const removeProfile = (discard_unsent: boolean) =>
+  call<T.Removed>('remove_profile', { discard_unsent } satisfies T.RemoveProfileRequest)
 
 export const EVENTS = {
   syncState: 'sync-state',
@@ -134,6 +142,7 @@ export const actCommand = (req: Omit<T.CommandRequest, 'command'> & { command: T
 export const evaluations = () => call<T.Evaluation[]>('evaluations')
 export const complaints = () => call<T.Complaint[]>('complaints')
 export const consultations = () => call<T.Consultation[]>('consultations')
+export const complianceFindings = (id: string) => call<T.ZoneFinding[]>('compliance_findings', { id })
 
 // ---------------------------------------------------------------- statistics (needs the server)
 export const statistics = <J = unknown>(req: T.StatisticsRequest) =>

@@ -11,6 +11,8 @@ export const syncState = reactive({
   refusals: 0,
   lastSyncAt: null as string | null,
   message: null as string | null,
+  /** The server no longer accepts the login: the user logs in again, the queue is kept. */
+  loginExpired: false,
   progress: null as { phase: SyncPhase; done: number; total: number } | null,
   /** Bumped on every `data-changed` event: views watch it to reload. */
   dataVersion: 0,
@@ -24,6 +26,7 @@ export function applySyncState(p: SyncState): void {
   syncState.refusals = p.refusals
   syncState.lastSyncAt = p.last_sync_at
   syncState.message = p.message
+  syncState.loginExpired = !!p.login_expired
   if (!p.syncing) syncState.progress = null
 }
 
@@ -36,6 +39,8 @@ export async function refreshStatus(): Promise<void> {
   syncState.online = s.online
   syncState.syncing = s.syncing
   syncState.offlineMode = !!s.offline_mode
+  syncState.loginExpired = !!s.login_expired
+  if (s.sync_message !== undefined) syncState.message = s.sync_message
   syncState.pending = s.pending
   syncState.refusals = s.refusals.length
   syncState.lastSyncAt = s.last_sync_at

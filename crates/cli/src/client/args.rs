@@ -9,8 +9,11 @@ pub enum ClientCommand {
     /// 登录: connect to the server (its key pinned by fingerprint, or a CA file) and keep the
     /// session token in the OS keyring.
     Login(LoginArgs),
-    /// 退出登录: forget the token (local data stays, encrypted).
+    /// 退出登录: forget the token (local data stays, encrypted; its key stays in the keyring).
     Logout,
+    /// 本机配置: `profile remove DIR --yes` deletes a profile and its secrets in the keyring.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// 同步: upload files, push queued commands, pull what changed.
     Sync,
     /// 状态: queued commands, refusals, uploads, last sync, reference versions and the warning
@@ -44,7 +47,8 @@ pub enum ClientCommand {
     Attach(AttachArgs),
     /// 下载附件 into a file (from the cache or the server).
     Download(DownloadArgs),
-    /// 已拒绝的操作: list them, or `--dismiss ID` one that was read.
+    /// 已拒绝的操作: list them, or `--dismiss ID` one that was read; `refusals expired` lists
+    /// those past the offline limit, `refusals reconfirm` confirms them again in one action.
     Refusals(RefusalArgs),
     /// 好差评: rate a finished case or a window visit.
     Rate(super::evaluation::RateArgs),
@@ -310,9 +314,6 @@ pub enum CaseCommand {
         /// The kind (公示, 听证, ... or its code).
         #[arg(long)]
         kind: String,
-        /// Override whether the procedure counts toward the limit.
-        #[arg(long)]
-        timed: Option<bool>,
         #[command(flatten)]
         act: ActOptions,
     },
@@ -328,15 +329,14 @@ pub enum CaseCommand {
         #[command(flatten)]
         act: ActOptions,
     },
-    /// 延期.
+    /// 延期 (once per case; only the holder of the case's top review level, the department's
+    /// head, may grant it, and is recorded as its approver).
     Extend {
         case: String,
         #[arg(long)]
         days: u32,
         #[arg(long)]
         reason: String,
-        #[arg(long)]
-        approved_by: String,
         #[command(flatten)]
         act: ActOptions,
     },
@@ -443,10 +443,54 @@ pub struct DownloadArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RefusalArgs {
     /// Mark this refusal (by mutation id) as read.
     #[arg(long)]
     pub dismiss: Option<u64>,
+    #[command(subcommand)]
+    pub action: Option<RefusalAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RefusalAction {
+    /// 超过离线时限的操作: what the server refused as older than the longest allowed offline
+    /// period (and what it then refused on the same object), in one list: what, on which case or
+    /// project, when (Beijing time), and whether the domain would take it now.
+    Expired,
+    /// 重新确认并提交: queue them again at the current time, all (`--all`) or the given ones
+    /// (mutation ids from `refusals expired`), each decided again by the domain against the
+    /// current local state; those it refuses stay in the list with the reason. Then sync unless
+    /// `--offline`.
+    Reconfirm {
+        /// Every action of the list.
+        #[arg(long, conflicts_with = "mutations")]
+        all: bool,
+        /// Mutation ids of the list.
+        #[arg(required_unless_present = "all")]
+        mutations: Vec<u64>,
+        /// Queue only: do not try to sync afterwards.
+        #[arg(long)]
+        offline: bool,
+    },
+}
+
+/// 本机配置 (a profile directory: the encrypted local store, its secrets in the keyring).
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// 删除本机配置: delete the profile's token, database key and remembered password from the
+    /// OS keyring, then its files. Refused while commands wait to be synced, unless
+    /// `--discard-unsent`.
+    Remove {
+        /// The profile directory (default: --profile, or $PERMITDESK_PROFILE).
+        dir: Option<PathBuf>,
+        /// Confirm the removal (it cannot be undone).
+        #[arg(long)]
+        yes: bool,
+        /// Throw away the commands not yet synced.
+        #[arg(long)]
+        discard_unsent: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -455,6 +499,9 @@ pub enum ConsultationCommand {
     List,
     /// One consultation, with its invitations, answers and compliance findings.
     Show { consultation: String },
+    /// 合规性审查 as the system measures it: the planning zones the site overlaps, with area and
+    /// share (what is recorded with the reviewer's conclusion).
+    Findings { consultation: String },
     /// Act on a consultation: `--command` is the ConsultationCommand JSON (e.g.
     /// `{"command":"answer","department":"ZJJ","answer":{"answer":"not_involved"}}`).
     Act {

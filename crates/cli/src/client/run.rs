@@ -6,6 +6,7 @@ use crate::output::{CliError, Output};
 use permitdesk_client::clock::SystemClock;
 use permitdesk_client::credentials::OsKeyring;
 use permitdesk_client::engine::{SyncOptions, SyncReport};
+use permitdesk_client::expired::{self, ExpiredAction, Selection};
 use permitdesk_client::ops;
 use permitdesk_client::profile::new_id;
 use permitdesk_client::reads;
@@ -24,6 +25,9 @@ use std::sync::Arc;
 pub(super) fn client_err(e: ClientError) -> CliError {
     match e {
         ClientError::Io { .. } => CliError::Io(e.to_string()),
+        ClientError::LoginExpired { .. } => {
+            CliError::Invalid(format!("{e}（permitdesk login ... --password-stdin）"))
+        }
         _ => CliError::Invalid(e.to_string()),
     }
 }
@@ -45,8 +49,18 @@ pub fn open(profile: Option<&Path>) -> Result<Profile, CliError> {
 
 /// Run one headless client command.
 pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(), CliError> {
+    // Removing a profile must not open (and so create) it first.
+    let cmd = match cmd {
+        ClientCommand::Profile(ProfileCommand::Remove {
+            dir,
+            yes,
+            discard_unsent,
+        }) => return remove_profile(dir.as_deref().or(profile), yes, discard_unsent, out),
+        other => other,
+    };
     let mut p = open(profile)?;
     match cmd {
+        ClientCommand::Profile(_) => Ok(()),
         ClientCommand::Login(a) => login(&mut p, a, out),
         ClientCommand::Logout => {
             p.logout().map_err(client_err)?;
@@ -99,6 +113,35 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
                 || format!("已保存 {} 字节到 {}", data.len(), a.out.display()),
             )
         }
+        ClientCommand::Refusals(RefusalArgs {
+            action: Some(RefusalAction::Expired),
+            ..
+        }) => {
+            let list = expired::expired(&p).map_err(client_err)?;
+            out.print(&list, || expired_text(&list))
+        }
+        ClientCommand::Refusals(RefusalArgs {
+            action:
+                Some(RefusalAction::Reconfirm {
+                    all,
+                    mutations,
+                    offline,
+                }),
+            ..
+        }) => {
+            let selection = if all {
+                Selection::All
+            } else {
+                Selection::Only(mutations)
+            };
+            let r = expired::reconfirm(&mut p, &selection, offline).map_err(client_err)?;
+            out.print(&r, || reconfirm_text(&r))?;
+            if r.still_refused.is_empty() && r.outcome.refused.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::Checked)
+            }
+        }
         ClientCommand::Refusals(a) => {
             if let Some(id) = a.dismiss {
                 let found = p.store().dismiss_refusal(id).map_err(client_err)?;
@@ -110,6 +153,112 @@ pub fn run(cmd: ClientCommand, profile: Option<&Path>, out: &Output) -> Result<(
             out.print(&list, || refusals_text(&list))
         }
     }
+}
+
+fn remove_profile(
+    dir: Option<&Path>,
+    yes: bool,
+    discard_unsent: bool,
+    out: &Output,
+) -> Result<(), CliError> {
+    let dir = profile_dir(dir).ok_or_else(|| {
+        CliError::Usage("需要指定要删除的配置目录：profile remove DIR".to_owned())
+    })?;
+    if !yes {
+        return Err(CliError::Usage(format!(
+            "删除本机配置 {} 不可恢复（本地数据、系统钥匙串中的登录令牌和数据库密钥都将删除），请加 --yes 确认",
+            dir.display()
+        )));
+    }
+    let removed = permitdesk_client::profile::remove(
+        &dir,
+        Arc::new(OsKeyring::default()),
+        Arc::new(SystemClock),
+        discard_unsent,
+    )
+    .map_err(client_err)?;
+    out.print(&removed, || {
+        let mut s = format!(
+            "已删除本机配置 {}：本地数据及系统钥匙串中的登录令牌、数据库密钥均已删除",
+            removed.dir
+        );
+        if removed.discarded > 0 {
+            s.push_str(&format!("；丢弃未同步操作 {} 条", removed.discarded));
+        }
+        s
+    })
+}
+
+fn expired_line(e: &ExpiredAction) -> String {
+    let mut s = format!(
+        "  #{} {} {} {}\n",
+        e.mutation_id,
+        e.acted_at.replace('T', " "),
+        e.action,
+        e.target
+    );
+    if let Some(o) = &e.opinion {
+        s.push_str(&format!("      意见：{o}\n"));
+    }
+    if e.follows_expired {
+        s.push_str(&format!(
+            "      因同一对象之前的操作超时而被拒：{}\n",
+            e.message
+        ));
+    }
+    if let Some(m) = &e.local_refusal {
+        s.push_str(&format!("      按当前数据无法办理：{m}\n"));
+    }
+    s
+}
+
+fn expired_text(list: &[ExpiredAction]) -> String {
+    if list.is_empty() {
+        return "没有超过离线时限、待重新确认的操作".to_owned();
+    }
+    let mut s = format!(
+        "超过离线时限、被服务器退回的操作（{} 条，操作时间为北京时间）：\n",
+        list.len()
+    );
+    for e in list {
+        s.push_str(&expired_line(e));
+    }
+    s.push_str(
+        "核对无误后执行 permitdesk refusals reconfirm --all 重新确认并提交（或列出要提交的编号）\n",
+    );
+    s
+}
+
+fn reconfirm_text(r: &expired::ReconfirmOutcome) -> String {
+    let mut s = format!("已重新确认 {} 条操作", r.reconfirmed.len());
+    let o = &r.outcome;
+    if r.reconfirmed.is_empty() {
+        s.push('\n');
+    } else if let Some(m) = &o.offline {
+        s.push_str(&format!(
+            "，已保存在本地发件箱，联网后执行“同步”即可提交（{m}）\n"
+        ));
+    } else if let Some(e) = &o.sync_error {
+        s.push_str(&format!("，已保存在本地，但同步失败：{e}\n"));
+    } else {
+        s.push_str("，已按当前时间提交到服务器\n");
+    }
+    for d in &r.reconfirmed {
+        s.push_str(&format!("  {} {}\n", d.action, d.target));
+    }
+    if !r.still_refused.is_empty() {
+        s.push_str(&format!(
+            "仍无法办理、保留在列表中的操作（{} 条）：\n",
+            r.still_refused.len()
+        ));
+        for e in &r.still_refused {
+            s.push_str(&expired_line(e));
+        }
+    }
+    if !o.refused.is_empty() {
+        s.push_str(&refusals_text(&o.refused));
+    }
+    s
 }
 
 fn login(p: &mut Profile, a: LoginArgs, out: &Output) -> Result<(), CliError> {
@@ -327,6 +476,28 @@ fn consultation(p: &mut Profile, c: ConsultationCommand, out: &Output) -> Result
                 .ok_or_else(|| CliError::Invalid(format!("本地没有策划记录“{id}”，请先同步")))?;
             out.print(&c, || format!("{} {:?}\n", c.id, c.state))
         }
+        ConsultationCommand::Findings { consultation } => {
+            let id = ConsultationId::new(consultation.trim());
+            let findings = reads::compliance_findings(p.store(), &id).map_err(client_err)?;
+            out.print(&findings, || {
+                if findings.is_empty() {
+                    return "项目红线未涉及任何规划分区\n".to_owned();
+                }
+                findings
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} {}（{}）：{} 平方米，占红线面积 {:.2}%\n",
+                            f.zone,
+                            f.name,
+                            f.land_use,
+                            f.area_m2,
+                            f64::from(f.share_bp) / 100.0
+                        )
+                    })
+                    .collect()
+            })
+        }
         ConsultationCommand::Act {
             consultation,
             command,
@@ -514,13 +685,11 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             case,
             procedure,
             kind,
-            timed,
             act,
         } => (
             case,
             A::StartSpecial {
                 kind,
-                timed,
                 procedure: Some(procedure),
             },
             act,
@@ -547,17 +716,8 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
             case,
             days,
             reason,
-            approved_by,
             act,
-        } => (
-            case,
-            A::Extend {
-                days,
-                reason,
-                approved_by,
-            },
-            act,
-        ),
+        } => (case, A::Extend { days, reason }, act),
         CaseCommand::Return { case, reasons, act } => (case, A::Return { reasons }, act),
         CaseCommand::Withdraw { case, reason, act } => (case, A::Withdraw { reason }, act),
         CaseCommand::Complete(a) => {

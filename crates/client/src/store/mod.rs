@@ -153,6 +153,14 @@ impl Store {
         &self.path
     }
 
+    /// Close the database file (before the profile's files are deleted): the store is left on
+    /// an empty in-memory database, on which every read and write fails.
+    pub fn close(&mut self) -> Result<()> {
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| e)?;
+        Ok(())
+    }
+
     /// Write the WAL back into the main file (before a copy or a plaintext check).
     pub fn checkpoint(&self) -> Result<()> {
         self.conn

@@ -118,9 +118,23 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CommandEnvelope> {
-        if let Some(message) = permitdesk_domain::case::opinion_too_long(cmd.opinion.as_deref()) {
-            return Err(ClientError::Invalid(message));
-        }
+        self.enqueue_replacing(cmd, actor, now, None)
+    }
+
+    /// [`Store::enqueue`], confirming again the refused command `replaces` (its mutation id): in
+    /// the same transaction that refusal leaves the list (`dismissed = 2`, 已重新确认). A refusal
+    /// already confirmed again or dismissed is not queued a second time.
+    pub fn enqueue_replacing(
+        &mut self,
+        cmd: NewCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        replaces: Option<u64>,
+    ) -> Result<CommandEnvelope> {
+        // Every string of the command and its opinion within the domain's limits (the server
+        // checks the same rule): refused before anything is queued.
+        permitdesk_domain::limits::check_command_text(&cmd.command, cmd.opinion.as_deref())
+            .map_err(|e| ClientError::Invalid(e.to_string()))?;
         self.flush_projections()?;
         let refs = self.reference_set()?;
         let entity = cmd.command.entity();
@@ -159,6 +173,18 @@ impl Store {
             "UPDATE sync_state SET next_mutation_id = ?1 WHERE id = 1",
             params![to_i64(envelope.mutation_id + 1)],
         )?;
+        if let Some(old) = replaces {
+            let open = tx.execute(
+                "UPDATE refusals SET dismissed = 2 WHERE mutation_id = ?1 AND dismissed = 0",
+                params![to_i64(old)],
+            )?;
+            if open == 0 {
+                // Dropping the transaction undoes the queueing.
+                return Err(ClientError::Invalid(
+                    "该被拒操作已重新确认或已关闭，不再重复提交".to_owned(),
+                ));
+            }
+        }
         entities::recompute_view(&tx, &refs, &entity)?;
         tx.commit()?;
         Ok(envelope)
@@ -376,7 +402,8 @@ impl Store {
         Ok(out)
     }
 
-    /// The user has read a refusal (it stays in the log).
+    /// The user has read a refusal (it stays in the log). (`dismissed`: 0 open, 1 read, 2
+    /// confirmed again and queued anew, see [`Store::enqueue_replacing`].)
     pub fn dismiss_refusal(&self, mutation_id: u64) -> Result<bool> {
         Ok(self.conn.execute(
             "UPDATE refusals SET dismissed = 1 WHERE mutation_id = ?1",

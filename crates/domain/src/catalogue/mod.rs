@@ -24,6 +24,7 @@ pub const MAX_TIME_LIMIT_WORKING_DAYS: u32 = 365;
 /// Treat a loaded catalogue as read-only: lookups use indexes built on load (a lookup still
 /// answers correctly if the vectors were changed, only more slowly).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "CatalogueData")]
 pub struct Catalogue {
@@ -48,6 +49,7 @@ pub struct Catalogue {
 /// The plain data of a catalogue, without indexes. [`Catalogue::from_data`] validates it; this is
 /// also the shape of a catalogue in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogueData {
     pub version: String,
@@ -61,6 +63,7 @@ pub struct CatalogueData {
 
 /// 审批部门 / 市政公用服务单位 / 中介服务超市: whoever handles items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Department {
     /// 部门编码.
@@ -77,6 +80,7 @@ pub struct Department {
 
 /// 部门类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DepartmentKind {
@@ -90,6 +94,11 @@ pub enum DepartmentKind {
 
 /// 审批服务事项: one entry of the catalogue, as its 办事指南 describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "CatalogueItem")
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CatalogueItem"))]
 pub struct Item {
     /// 事项编码.
@@ -118,6 +127,7 @@ pub struct Item {
 
 /// 事项类型 (seed 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
@@ -156,6 +166,7 @@ impl ItemKind {
 
 /// 审批阶段. Numbers 0-4 and 5 (并行推进) follow the national SPGL tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -231,6 +242,7 @@ impl fmt::Display for Stage {
 
 /// 申请材料 as the 办事指南 lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaterialRequirement {
     /// 材料名称.
@@ -250,6 +262,7 @@ pub struct MaterialRequirement {
 
 /// 必要性: 必要 or 情形要件.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Necessity {
@@ -261,6 +274,7 @@ pub enum Necessity {
 
 /// 材料形式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialForm {
@@ -274,6 +288,7 @@ pub enum MaterialForm {
 
 /// 材料载体.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Medium {
@@ -287,6 +302,7 @@ pub enum Medium {
 
 /// 收费标准.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Fee {
@@ -300,6 +316,7 @@ pub enum Fee {
 
 /// 市政公用服务 (seed 8): which service, which phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UtilityService {
     pub service: UtilityKind,
@@ -308,6 +325,7 @@ pub struct UtilityService {
 
 /// The seven 市政公用服务 of seed 8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UtilityKind {
@@ -353,6 +371,7 @@ impl UtilityKind {
 
 /// 市政公用服务的办理环节 (seed 8.1, 8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UtilityPhase {
@@ -373,6 +392,7 @@ impl UtilityPhase {
 
 /// 项目分类 (seed 12 lists five; the sixth is 社会投资小型低风险项目).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectCategory {
     /// 项目分类编码.
@@ -385,6 +405,7 @@ pub struct ProjectCategory {
 
 /// 投资类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Investment {
@@ -397,6 +418,7 @@ pub enum Investment {
 /// 审批流程: the items of each stage for a project category. The window operator picks one
 /// when registering a project, and the one-time notice 一次性告知单 is printed from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalFlow {
     /// 审批流程编码.
@@ -407,8 +429,19 @@ pub struct ApprovalFlow {
     pub stages: Vec<FlowStage>,
 }
 
+impl ApprovalFlow {
+    /// Whether `item` is one of the flow's items (at any stage, required or conditional): a
+    /// project's applications are for its flow's items only.
+    pub fn has_item(&self, item: &ItemCode) -> bool {
+        self.stages
+            .iter()
+            .any(|s| s.items.iter().any(|i| &i.item == item))
+    }
+}
+
 /// 流程阶段: the items of one stage of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FlowStage {
     pub stage: Stage,
@@ -417,6 +450,7 @@ pub struct FlowStage {
 
 /// 流程事项: an item in a flow, required (必办) or conditional (情形办理).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FlowItem {
     pub item: ItemCode,

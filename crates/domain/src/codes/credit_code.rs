@@ -61,6 +61,7 @@ pub enum CreditCodeError {
 /// Lower-case input is accepted and stored upper-case, since people copy codes from documents
 /// in either case and the standard's alphabet has no case distinction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[serde(try_from = "String", into = "String")]
 pub struct CreditCode(String);

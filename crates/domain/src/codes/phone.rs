@@ -46,6 +46,7 @@ pub enum PhoneNumberError {
 /// Accepted input: spaces, hyphens and parentheses as separators, a `+86`/`0086` prefix, and
 /// an extension after `转`, `ext`, `#` or a third hyphen group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);

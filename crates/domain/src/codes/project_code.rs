@@ -17,6 +17,7 @@ const HYPHENS: [usize; 4] = [5, 12, 15, 18];
 
 /// The segments of `YYYY-AAAAAA-II-TT-RRRRRC`, as named in refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectCodeSegment {
@@ -92,6 +93,7 @@ pub enum ProjectCodeError {
 /// The check algorithm is not public, so the check character is not verified; everything
 /// else is, and the region must be a division of Heilongjiang in force in the year assigned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[serde(try_from = "String", into = "String")]
 pub struct ProjectCode {

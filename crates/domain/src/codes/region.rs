@@ -27,6 +27,7 @@ pub struct Division {
 
 /// The three levels of GB/T 2260.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DivisionLevel {
@@ -300,6 +301,7 @@ pub enum RegionCodeError {
 
 /// 行政区划代码: a known division of Heilongjiang, e.g. a project's district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(&'static Division);

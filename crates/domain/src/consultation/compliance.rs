@@ -23,6 +23,7 @@ pub const MIN_FINDING_M2: f64 = 1.0;
 
 /// 规划分区: one zone of the planning data (控规地块, 生态保护红线, 永久基本农田 ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanningZone {
     /// 分区编码 / 地块编码.
@@ -37,6 +38,7 @@ pub struct PlanningZone {
 
 /// What the review found for one zone, as recorded in the trail (integers only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ZoneFinding {
     pub zone: String,
@@ -50,6 +52,7 @@ pub struct ZoneFinding {
 
 /// Why zone data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ZoneError {

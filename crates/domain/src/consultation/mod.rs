@@ -41,6 +41,7 @@ pub const DEEMED_CONSENT_OPINION: &str = "逾期未回复，视为同意";
 
 /// 策划生成项目编号: the id of a planning record (made outside the domain, like every id).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct ConsultationId(pub String);
@@ -62,6 +63,7 @@ impl fmt::Display for ConsultationId {
 
 /// Where the project was registered for planning (seed 5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanningChannel {
@@ -85,6 +87,7 @@ impl PlanningChannel {
 
 /// The two lead departments of stage 0 (seed 5.1), by code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanningLeads {
     /// 市发改委: registers into the reserve and implementation libraries.
@@ -115,6 +118,7 @@ impl PlanningLeads {
 
 /// 合规性审查结论.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "conclusion")]
 pub enum ComplianceConclusion {
@@ -126,6 +130,11 @@ pub enum ComplianceConclusion {
 
 /// A department's answer in the joint consultation (seed 5.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "ConsultationAnswer")
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ConsultationAnswer"))]
 #[serde(rename_all = "snake_case", tag = "answer")]
 pub enum Answer {
@@ -141,6 +150,7 @@ pub enum Answer {
 
 /// How an invited department's reply came about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ReplyKind {
@@ -167,6 +177,7 @@ impl ReplyKind {
 
 /// One department's reply, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reply {
     pub kind: ReplyKind,
@@ -178,6 +189,7 @@ pub struct Reply {
 
 /// 征求意见: one invited department and its reply, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Invitation {
     pub department: DepartmentCode,
@@ -186,6 +198,7 @@ pub struct Invitation {
 
 /// The recorded compliance review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplianceRecord {
     pub findings: Vec<ZoneFinding>,
@@ -199,6 +212,7 @@ pub struct ComplianceRecord {
 
 /// 策划生成结果.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum PlanningOutcome {
@@ -211,6 +225,7 @@ pub enum PlanningOutcome {
 
 /// 意见汇总 as computed from the replies.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpinionSummary {
     pub consented: Vec<DepartmentCode>,
@@ -225,6 +240,7 @@ pub struct OpinionSummary {
 
 /// 策划生成状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationState {
@@ -280,6 +296,7 @@ impl fmt::Display for ConsultationState {
 
 /// A command on a planning record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ConsultationCommand {
@@ -342,6 +359,7 @@ pub enum ConsultationCommand {
 
 /// What a command is, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationAction {
@@ -431,6 +449,7 @@ impl ConsultationCommand {
 
 /// One recorded change of a planning record: who, when, what, with opinion and attachments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsultationEvent {
     pub consultation: ConsultationId,
@@ -443,6 +462,7 @@ pub struct ConsultationEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum ConsultationChange {
@@ -494,6 +514,7 @@ pub enum ConsultationChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ConsultationError {
@@ -572,6 +593,7 @@ pub enum ConsultationReplayError {
 
 /// A planning record: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consultation {
     pub id: ConsultationId,
@@ -647,6 +669,28 @@ pub fn due_system_actions(
             acting: Acting::new(Actor::system(), deadline).with_opinion(DEEMED_CONSENT_OPINION),
         })
         .collect())
+}
+
+/// 合规性审查 findings are measured, not typed: a `RecordCompliance` command gets the findings
+/// of the consultation's current site against the planning zones in force
+/// ([`compliance_findings`]), whatever the client sent; only the conclusion and the opinion are
+/// the reviewer's. The server applies it before deciding, and so does the client before it
+/// queues, so both record the same findings. Other commands are left as they are.
+pub fn measure_compliance(
+    current: Option<&Consultation>,
+    command: &mut ConsultationCommand,
+    zones: &[PlanningZone],
+) -> Result<(), ConsultationError> {
+    let ConsultationCommand::RecordCompliance { findings, .. } = command else {
+        return Ok(());
+    };
+    let Some(site) = current.and_then(|c| c.site.as_ref()) else {
+        // No site yet: the workflow refuses the command with its own reason.
+        findings.clear();
+        return Ok(());
+    };
+    *findings = compliance_findings(site, zones).map_err(ConsultationError::Site)?;
+    Ok(())
 }
 
 impl Consultation {

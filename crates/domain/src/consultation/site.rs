@@ -26,6 +26,7 @@ pub const HEILONGJIANG_BOUNDS: Bounds = Bounds {
 /// of a red line, so no transformation is applied between them; the datum is recorded so a
 /// reader knows what the surveyor delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Datum {
@@ -54,6 +55,7 @@ impl Datum {
 
 /// One position: longitude and latitude in 1e-7 degree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Position {
     pub lon_e7: i32,
@@ -85,6 +87,7 @@ impl Position {
 
 /// A bounding box in 1e-7 degree, edges included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bounds {
     pub min_lon_e7: i32,
@@ -129,6 +132,7 @@ impl Bounds {
 /// A polygon as GeoJSON has it: the exterior ring first, then holes (内环, e.g. land left out
 /// of the site). Each ring is closed: its last position repeats the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Polygon {
     pub rings: Vec<Vec<Position>>,
@@ -136,6 +140,7 @@ pub struct Polygon {
 
 /// 项目红线: the site of a project placed on the map (地图落位).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Site {
     pub datum: Datum,
@@ -145,6 +150,7 @@ pub struct Site {
 /// Why a site or a zone polygon was refused. Rings and positions count from 1, as a user reads
 /// them in a coordinate table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum SiteError {

@@ -21,6 +21,7 @@ string_id!(
 
 /// 建议 or 投诉.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintKind {
@@ -41,6 +42,7 @@ impl ComplaintKind {
 
 /// 办理状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintState {
@@ -73,6 +75,7 @@ impl fmt::Display for ComplaintState {
 
 /// What is asked of a suggestion or complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ComplaintCommand {
@@ -98,6 +101,7 @@ pub enum ComplaintCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintAction {
@@ -155,6 +159,7 @@ impl ComplaintCommand {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplaintEvent {
     pub complaint: ComplaintId,
@@ -164,6 +169,7 @@ pub struct ComplaintEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum ComplaintChange {
@@ -189,6 +195,7 @@ pub enum ComplaintChange {
 
 /// 分办记录.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Assignment {
     pub department: DepartmentCode,
@@ -199,6 +206,11 @@ pub struct Assignment {
 
 /// 答复.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "ComplaintAnswer")
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ComplaintAnswer"))]
 pub struct Answer {
     pub text: String,
@@ -208,6 +220,7 @@ pub struct Answer {
 
 /// A suggestion or complaint: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complaint {
     pub id: ComplaintId,
@@ -229,6 +242,7 @@ pub struct Complaint {
 
 /// Why a complaint command was refused, or a read not allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ComplaintError {

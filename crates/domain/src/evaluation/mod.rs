@@ -31,6 +31,11 @@ use std::fmt;
 
 /// 评价等级 (国办发〔2019〕51号; GB/T 39734-2020 7.3): five levels, the last two are 差评.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RatingLevel")
+)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "RatingLevel"))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -94,6 +99,7 @@ impl fmt::Display for Level {
 
 /// 评价渠道: 网上服务“一事一评” and 现场服务“一次一评” (GB/T 39734-2020).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -133,6 +139,7 @@ impl Channel {
 /// 评价指标: the national second-level indicators (线上: 办事效率, 办事指南精确度, 办事便捷度,
 /// 平台操作性; 线下: 服务效率, 服务水平, 服务态度), each rated on the five levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
@@ -196,6 +203,7 @@ impl fmt::Display for Dimension {
 
 /// One indicator's level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionScore {
     pub dimension: Dimension,
@@ -206,6 +214,7 @@ macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(transparent)]
         pub struct $name(pub String);
@@ -239,6 +248,7 @@ string_id!(
 
 /// 评价对象: a case (online) or a window visit, with the department that answers for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "subject")]
 pub enum RatingSubject {
@@ -304,6 +314,7 @@ impl RatingSubject {
 
 /// Rules a city sets: how long a department has to rectify a bad rating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationPolicy {
     /// 差评整改时限, working days from the rating. Local rules differ (5 to 15 days).
@@ -320,6 +331,7 @@ impl Default for EvaluationPolicy {
 
 /// What is asked of an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum EvaluationCommand {
@@ -349,6 +361,7 @@ pub enum EvaluationCommand {
 
 /// The kind of an evaluation command, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EvaluationAction {
@@ -436,6 +449,7 @@ impl EvaluationCommand {
 
 /// One recorded change of an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationEvent {
     pub evaluation: EvaluationId,
@@ -446,6 +460,7 @@ pub struct EvaluationEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum EvaluationChange {
@@ -484,6 +499,7 @@ pub enum EvaluationChange {
 
 /// 整改状态: pending -> rectifying -> done | cannot_rectify; an upheld appeal annuls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RectificationStatus {
@@ -527,6 +543,7 @@ impl fmt::Display for RectificationStatus {
 
 /// 回访记录.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Callback {
     pub at: Timestamp,
@@ -537,6 +554,7 @@ pub struct Callback {
 
 /// 差评整改.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rectification {
     pub department: DepartmentCode,
@@ -573,6 +591,7 @@ impl Rectification {
 
 /// 申诉.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Appeal {
     pub reason: String,
@@ -583,6 +602,7 @@ pub struct Appeal {
 
 /// 申诉复核结果.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppealDecision {
     pub upheld: bool,
@@ -593,6 +613,7 @@ pub struct AppealDecision {
 
 /// A rating and what followed it: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evaluation {
     pub id: EvaluationId,
@@ -611,6 +632,7 @@ pub struct Evaluation {
 
 /// Why an evaluation command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum EvaluationError {

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Ratings per level, in [`Level::ALL`] order (非常满意 first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LevelCounts {
     pub counts: [usize; 5],
@@ -64,6 +65,7 @@ impl LevelCounts {
 
 /// Rectifications of a department's bad ratings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RectificationCounts {
     pub pending: usize,
@@ -84,6 +86,7 @@ pub struct RectificationCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepartmentRatings {
     pub department: DepartmentCode,
@@ -96,6 +99,7 @@ pub struct DepartmentRatings {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionRatings {
     pub dimension: Dimension,
@@ -104,6 +108,7 @@ pub struct DimensionRatings {
 
 /// 好差评统计.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvaluationStatistics {
     pub period: Option<Period>,
@@ -204,6 +209,7 @@ pub fn evaluation_statistics(
 
 /// Complaints of one department (by the current assignment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepartmentComplaints {
     pub department: DepartmentCode,
@@ -221,6 +227,7 @@ pub struct DepartmentComplaints {
 
 /// 建议投诉统计.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComplaintStatistics {
     pub period: Option<Period>,

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 /// The window of a batch, as `batch.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct Window {
     since: Option<Timestamp>,

@@ -51,6 +51,7 @@ pub enum ExchangeError {
 
 /// The SPGL tables of one batch.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tables {
     #[serde(rename = "SPGL_XMJBXXB")]
@@ -89,6 +90,7 @@ pub const TABLE_NAMES: [&str; 9] = [
 /// An incremental export: the rows touched after `since` (all rows when `None`), up to `up_to`,
 /// which the caller keeps as the `since` of the next export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Batch {
     pub since: Option<Timestamp>,
@@ -98,6 +100,7 @@ pub struct Batch {
 
 /// One case as the tables tell it: what an import reconstructs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseSummary {
     pub case: CaseId,

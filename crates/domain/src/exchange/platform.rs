@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the provincial platform knows of a project (赋码信息), as it returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectRegistration {
     /// 项目代码.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// SPGL_XMJBXXB 项目基本信息表: one row per project.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct ProjectRow {
@@ -49,6 +50,7 @@ pub struct ProjectRow {
 
 /// SPGL_XMDWXXB 项目单位信息表: the builder of each project.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct UnitRow {
@@ -69,6 +71,7 @@ pub struct UnitRow {
 
 /// SPGL_DFXMSPLCXXB 地方项目审批流程信息表.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct FlowRow {
@@ -85,6 +88,7 @@ pub struct FlowRow {
 
 /// SPGL_DFXMSPLCJDXXB 地方项目审批流程阶段信息表: stages 1-4, 5 = 并行推进.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct StageRow {
@@ -100,6 +104,7 @@ pub struct StageRow {
 
 /// SPGL_DFXMSPLCJDSXXXB 地方项目审批流程阶段事项信息表.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct StageItemRow {
@@ -124,6 +129,7 @@ pub struct StageItemRow {
 
 /// SPGL_XMSPSXBLXXB 项目审批事项办理信息表: one row per case, with its current state.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct HandlingRow {
@@ -155,6 +161,7 @@ pub struct HandlingRow {
 
 /// SPGL_XMSPSXBLXXXXB 项目审批事项办理详细信息表: one row per handling step.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct HandlingDetailRow {
@@ -172,6 +179,7 @@ pub struct HandlingDetailRow {
 
 /// SPGL_XMSPSXPFWJXXB 项目审批事项批复文件信息表: the e-certificate of a granted case.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct ApprovalDocumentRow {
@@ -193,6 +201,7 @@ pub struct ApprovalDocumentRow {
 
 /// SPGL_XMSPSXTBCXXXB 特别程序信息表 (table name uncertain): one row per special procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub struct SpecialProcedureRow {

@@ -27,6 +27,7 @@ use std::fmt;
 
 /// 委托编号.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct CommissionId(pub String);
@@ -48,6 +49,7 @@ impl fmt::Display for CommissionId {
 
 /// Who pays, hence who commissions (seed 9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
@@ -59,6 +61,7 @@ pub enum Payer {
 
 /// How the agency was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionMode {
@@ -72,6 +75,7 @@ pub enum CommissionMode {
 
 /// The service's terms fixed at commissioning, so later market edits do not change them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceTerms {
     pub market_version: String,
@@ -85,6 +89,7 @@ pub struct ServiceTerms {
 
 /// 选取规则 of a competitive selection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum SelectionRule {
@@ -109,6 +114,7 @@ impl SelectionRule {
 
 /// 报价.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quote {
     pub agency: OrganisationId,
@@ -122,6 +128,7 @@ pub struct Quote {
 
 /// How a delivered report was received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum DeliveryOutcome {
@@ -137,6 +144,7 @@ pub enum DeliveryOutcome {
 
 /// 成果报告 as delivered, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Delivery {
     pub report: AttachmentId,
@@ -147,6 +155,7 @@ pub struct Delivery {
 
 /// 成果应用: an approval case that uses the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultShare {
     pub case: CaseId,
@@ -157,6 +166,7 @@ pub struct ResultShare {
 
 /// 委托状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionState {
@@ -206,6 +216,7 @@ impl fmt::Display for CommissionState {
 
 /// A command on a commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum CommissionCommand {
@@ -256,6 +267,7 @@ pub enum CommissionCommand {
 
 /// What a command is, for messages and role checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CommissionAction {
@@ -355,6 +367,7 @@ impl CommissionCommand {
 
 /// One recorded change of a commission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommissionEvent {
     pub commission: CommissionId,
@@ -367,6 +380,7 @@ pub struct CommissionEvent {
 
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum CommissionChange {
@@ -417,6 +431,7 @@ pub enum CommissionChange {
 
 /// Why a command was refused. Nothing changes when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum CommissionError {
@@ -489,6 +504,7 @@ pub enum CommissionReplayError {
 
 /// A commission: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Commission {
     pub id: CommissionId,

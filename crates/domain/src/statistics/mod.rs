@@ -38,6 +38,7 @@ use std::fmt;
 
 /// One cell of a statistics table, typed so that a spreadsheet keeps dates as dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "type", content = "value")]
 pub enum Cell {
@@ -73,6 +74,7 @@ impl From<&str> for Cell {
 
 /// 统计期间: whole days in Beijing time, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Period {
     from: NaiveDate,
@@ -153,6 +155,7 @@ pub enum DataProblem {
 /// at the rate the catalogue states (the catalogue does not know the quantity, e.g. the m² of
 /// a basement); market-priced intermediary services (市场调节价) have no figure and are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cost {
     /// 分.
@@ -197,6 +200,7 @@ impl fmt::Display for Cost {
 
 /// Time on the legal clock: counted office minutes, shown as working days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkingTime {
     pub minutes: i64,
@@ -231,6 +235,7 @@ impl fmt::Display for WorkingTime {
 /// The stage groups of seed 12: 12.1 covers stages 1 and 2 (lead 市资规局), 12.2 stage 3 and
 /// 12.3 stage 4 (lead 市住建局).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StageGroup {

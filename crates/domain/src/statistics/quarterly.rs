@@ -21,6 +21,7 @@ pub const TOP_STOP_ITEMS: usize = 5;
 
 /// 季度: a calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quarter {
     pub year: i32,
@@ -83,6 +84,7 @@ impl Quarter {
 
 /// Cases of one stage group (or of the whole category) in the quarter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseCounts {
     /// 受理: accepted in the quarter.
@@ -98,6 +100,7 @@ pub struct CaseCounts {
 /// One project category: its totals and the same per stage group of seed 12 (parallel and
 /// planning items count in the category's totals only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryTotals {
     pub category: CategoryCode,
@@ -110,6 +113,7 @@ pub struct CategoryTotals {
 /// 全流程用时 of the projects that finished in the quarter (every accepted case ended, the
 /// last one in the quarter).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WholeProcessTimes {
     pub projects: usize,
@@ -123,6 +127,7 @@ pub struct WholeProcessTimes {
 
 /// The figures of one quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarterFigures {
     pub quarter: Quarter,
@@ -150,6 +155,7 @@ pub struct QuarterFigures {
 
 /// One line of the comparison with the previous quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     pub label: &'static str,
@@ -160,6 +166,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeUnit {
@@ -202,6 +209,7 @@ impl fmt::Display for Change {
 
 /// 季度全流程在线审批情况报告.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarterlySummary {
     pub as_of: LocalTime,

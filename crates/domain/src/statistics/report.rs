@@ -20,6 +20,7 @@ pub const HOTSPOT_MIN_PERMILLE: u32 = 200;
 
 /// A figure and the project it comes from (ties: the smallest project code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Extreme<T> {
     pub value: T,
@@ -37,6 +38,7 @@ pub struct Extreme<T> {
 /// case of the set was in review (the applicant preparing the next application) are the
 /// applicant's time and are not counted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageTime {
     /// 计时用时: office minutes in which at least one of the cases had its clock running.
@@ -57,6 +59,7 @@ pub struct StageTime {
 
 /// One line of the seed-12 report: a project category and a stage group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageFigures {
     pub category: CategoryCode,
@@ -79,6 +82,7 @@ pub struct StageFigures {
 /// 全流程用时 of a project: per stage group and for the whole process (every accepted case of
 /// the project, parallel items included, counted once where they overlap).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectTime {
     pub project: ProjectId,
@@ -91,6 +95,7 @@ pub struct ProjectTime {
 
 /// Overdue cases of a department among the cases handled in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepartmentOverdue {
     pub department: DepartmentCode,
@@ -101,6 +106,7 @@ pub struct DepartmentOverdue {
 
 /// A share of the counted time of the period's cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeShare {
     /// Item or department code.
@@ -114,6 +120,7 @@ pub struct TimeShare {
 
 /// Time the clock did not run, or ran inside special procedures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProcedureTime {
     pub kind: SpecialProcedureKind,
@@ -123,6 +130,7 @@ pub struct ProcedureTime {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoppedTime {
     pub pauses: usize,
@@ -134,6 +142,7 @@ pub struct StoppedTime {
 
 /// An item whose cases keep being paused (暂停整改) or sent back (一次性补正告知).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RecurringStops {
     pub item: ItemCode,
@@ -148,6 +157,7 @@ pub struct RecurringStops {
 
 /// 优化建议: something the reform office can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Suggestion {
@@ -195,6 +205,7 @@ pub fn permille_label(permille: u32) -> String {
 
 /// 月度统计报告.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthlyReport {
     pub period: Period,

@@ -449,11 +449,7 @@ impl<'c> Script<'c> {
         self.push(
             f,
             self.reviewer.clone(),
-            CaseCommand::StartSpecialProcedure {
-                procedure: n,
-                kind,
-                timed: None,
-            },
+            CaseCommand::StartSpecialProcedure { procedure: n, kind },
         );
         if let Some(to) = to {
             let t = local(to)?;

@@ -153,6 +153,7 @@ pub fn table_two_group(kind: SpecialProcedureKind) -> Option<usize> {
 
 /// One of the four tables of seed 11.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SeedTable {
@@ -212,6 +213,7 @@ impl SeedTable {
 
 /// 筛选条件: every condition given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableFilter {
     /// Cases accepted (受理) within the period.
@@ -240,6 +242,7 @@ impl TableFilter {
 
 /// A table's rows, in the seed's column order, and the notes printed under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableRows {
     pub table: SeedTable,

@@ -34,7 +34,10 @@ pub(crate) async fn login(
             format!("密码不能超过 {} 个字符", auth::MAX_PASSWORD_CHARS),
         ));
     }
-    if let Some(until) = s.limiter.blocked_until(&name, ip, now) {
+    // The failed-login counts of this name and address, shared by every server process on
+    // the database (one indexed read).
+    let counts = s.limiter.counts(s.store.as_ref(), &name, ip).await?;
+    if let Some(until) = s.limiter.blocked_until(&counts, now) {
         let minutes = (until - now).num_minutes().max(1);
         return Err(ApiFailure::new(
             ErrorCode::RateLimited,
@@ -66,7 +69,9 @@ pub(crate) async fn login(
     .map_err(StoreError::from)?;
     let verified = candidate.filter(|_| ok);
     let Some(user) = verified else {
-        s.limiter.record_failure(&name, ip, now);
+        s.limiter
+            .record_failure(s.store.as_ref(), &name, ip, now)
+            .await?;
         Metrics::add(&s.metrics.logins_failed, 1);
         tracing::info!(target: "permitdesk::auth", "login failed");
         return Err(ApiFailure::new(
@@ -74,7 +79,9 @@ pub(crate) async fn login(
             "用户名或密码错误，或账号已停用",
         ));
     };
-    s.limiter.record_success(&name, ip);
+    s.limiter
+        .record_success(s.store.as_ref(), &name, ip, &counts)
+        .await?;
     let (token, hash) = auth::new_token().map_err(|_| ApiFailure::internal())?;
     let expires_at = now + s.config.token_ttl;
     s.store

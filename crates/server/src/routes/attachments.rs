@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::extract::*;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub(crate) struct ChunkQuery {
     offset: u64,
     size: u64,
@@ -42,7 +42,8 @@ pub(crate) async fn upload_chunk(
         .await?;
     result.map(Json).map_err(|e| {
         let code = match e {
-            UploadError::TooLarge { .. } => ErrorCode::TooLarge,
+            // 413 either way: the file, or the user's uploads with it, too large.
+            UploadError::TooLarge { .. } | UploadError::QuotaExceeded { .. } => ErrorCode::TooLarge,
             UploadError::SizeMismatch { .. } | UploadError::WrongOffset { .. } => {
                 ErrorCode::Conflict
             }

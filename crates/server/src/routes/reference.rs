@@ -3,7 +3,7 @@
 
 use crate::error::ApiFailure;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use permitdesk_domain::actor::Role;
 use permitdesk_domain::reference::{ReferenceKind, ReferenceSet};
 use permitdesk_protocol::ErrorCode;
@@ -75,7 +75,7 @@ pub(crate) async fn get_reference(
 pub(crate) async fn import_reference(
     State(s): State<AppState>,
     a: Authed,
-    Path(kind): Path<String>,
+    ApiPath(kind): ApiPath<String>,
     ApiJson(req): ApiJson<ReferenceImportRequest>,
 ) -> Result<Json<ReferenceImportReport>, ApiFailure> {
     let kind = ReferenceKind::parse(&kind).ok_or_else(|| {

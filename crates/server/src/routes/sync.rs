@@ -85,14 +85,12 @@ pub(crate) async fn push(
             "mutation_id 超出范围（最大 {MAX_MUTATION_ID}）"
         )));
     }
-    // The domain's limit (a megabyte of opinion would be pulled by every client that sees the
-    // entity); an honest client never sends one, since it checks before queueing.
-    if let Some(message) = req
-        .commands
-        .iter()
-        .find_map(|c| permitdesk_domain::case::opinion_too_long(c.opinion.as_deref()))
-    {
-        return Err(ApiFailure::invalid(message));
+    // The domain's limits on every string of a command and on its opinion (a megabyte of text
+    // would be pulled by every client that sees the entity), before any other work; an honest
+    // client never sends one, since it checks the same rule before queueing.
+    for c in &req.commands {
+        permitdesk_domain::limits::check_command_text(&c.command, c.opinion.as_deref())
+            .map_err(|e| ApiFailure::invalid(e.to_string()))?;
     }
     let reference = s.refreshed_reference().await?;
     if !req.commands.is_empty() {
@@ -199,8 +197,9 @@ pub(crate) async fn pull(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub(crate) struct RefusalsQuery {
+    #[schemars(regex(pattern = r"^[!-~]{1,128}$"))]
     client_id: String,
     after: Option<u64>,
 }
@@ -223,7 +222,7 @@ pub(crate) async fn refusals(
     Ok(Json(RefusalsResponse { refusals }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub(crate) struct NotificationsQuery {
     after: Option<u64>,
     limit: Option<u32>,

@@ -6,20 +6,35 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use permitdesk_domain::actor::Role;
 use permitdesk_protocol::{ErrorCode, PROTOCOL_VERSION};
+use serde::{Deserialize, Serialize};
 
 use crate::state::AppState;
 
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Health {
+    /// Always `ok` (a failing store answers 500).
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    pub protocol_version: u32,
+    /// The highest server sequence number stored.
+    pub server_seq: u64,
+    pub server_time: DateTime<Utc>,
+}
+
 pub(crate) async fn health(State(s): State<AppState>) -> Response {
     match s.store.max_server_seq().await {
-        Ok(seq) => Json(serde_json::json!({
-            "status": "ok",
-            "backend": s.store.backend(),
-            "protocol_version": PROTOCOL_VERSION,
-            "server_seq": seq,
-            "server_time": s.clock.now(),
-        }))
+        Ok(seq) => Json(Health {
+            status: "ok".to_owned(),
+            backend: s.store.backend().to_owned(),
+            protocol_version: PROTOCOL_VERSION,
+            server_seq: seq,
+            server_time: s.clock.now(),
+        })
         .into_response(),
         Err(e) => ApiFailure::from(e).into_response(),
     }

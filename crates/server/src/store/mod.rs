@@ -186,6 +186,30 @@ pub struct ScheduledAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadLimits {
     pub max_file_size: u64,
+    /// 每个账号的上传空间: the bytes one user may have stored (files it uploaded) and in
+    /// progress (the declared size of its unfinished uploads) together; an upload that would
+    /// pass it is refused at its first chunk, nothing stored.
+    pub per_user_quota: u64,
+}
+
+/// Sizes as a user reads them: 字节, KiB, MiB, GiB (one decimal).
+pub fn human_bytes(n: &u64) -> String {
+    const KIB: u64 = 1024;
+    match *n {
+        n if n < KIB => format!("{n} 字节"),
+        n if n < KIB * KIB => format!("{:.1} KiB", n as f64 / KIB as f64),
+        n if n < KIB * KIB * KIB => format!("{:.1} MiB", n as f64 / (KIB * KIB) as f64),
+        n => format!("{:.1} GiB", n as f64 / (KIB * KIB * KIB) as f64),
+    }
+}
+
+/// What one pass of expiring unfinished uploads deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ExpiredUploads {
+    /// Unfinished uploads deleted (rows and their parts).
+    pub uploads: u64,
+    /// Bytes of their parts.
+    pub bytes: u64,
 }
 
 /// Why an upload chunk was not taken.
@@ -203,6 +227,13 @@ pub enum UploadError {
     HashMismatch,
     #[error("不支持的文件类型：只接受 PDF、OFD、JPEG、PNG")]
     UnsupportedType,
+    #[error(
+        "超出每个账号的上传空间上限：已用 {}（含未传完的文件），上限 {}，本文件 {}；请先传完或放弃未完成的上传，或请管理员调整上限",
+        human_bytes(.used),
+        human_bytes(.quota),
+        human_bytes(.size)
+    )]
+    QuotaExceeded { used: u64, quota: u64, size: u64 },
 }
 
 /// An attachment as one user's access check and status call see it.
@@ -332,6 +363,42 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<Result<UploadStatus, UploadError>, StoreError>;
     async fn attachment_content(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Deletes every unfinished upload started before `started_before`, its row and the parts
+    /// received (`crate::attachments::expire_unfinished` runs it; complete files are never
+    /// touched).
+    async fn expire_uploads(
+        &self,
+        started_before: DateTime<Utc>,
+    ) -> Result<ExpiredUploads, StoreError>;
+
+    // --- failed logins (the limiter's counts, `crate::auth::LoginLimiter`)
+    /// The counts of a (name, address) and of the address (keys as `crate::auth` makes them).
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError>;
+    /// Counts one failure of the name at the address and one of the address, each restarting
+    /// at one when its window (`window`) has passed.
+    async fn record_login_failure(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<(), StoreError>;
+    /// Forgets the failures of the name at the address (a successful login).
+    async fn clear_login_failures(&self, name: &str, address: &str) -> Result<(), StoreError>;
+    /// Deletes the counts whose window has passed at `now`, then the oldest past `keep` rows
+    /// per table; returns how many rows were deleted.
+    async fn expire_login_failures(
+        &self,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        keep: usize,
+    ) -> Result<u64, StoreError>;
+    /// How many rows of failed logins are stored (tests, the login benchmark).
+    async fn login_failure_rows(&self) -> Result<u64, StoreError>;
 
     // --- scheduler
     /// The trails of the entities `selection` picks over the entity heads, in key order: the

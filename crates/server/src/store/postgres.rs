@@ -152,6 +152,27 @@ ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE tokens ADD COLUMN client_id TEXT;
 ALTER TABLE clients ADD COLUMN last_contact_at TIMESTAMPTZ;
 "#,
+    // 5: failed logins counted in the database (shared by every process), and what the upload
+    // quota and the expiry of unfinished uploads read by (issue 15).
+    r#"
+CREATE TABLE login_failures (
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    window_start TIMESTAMPTZ NOT NULL,
+    failures INTEGER NOT NULL,
+    PRIMARY KEY (name, address)
+);
+CREATE INDEX login_failures_start ON login_failures(window_start);
+CREATE TABLE login_failures_by_address (
+    address TEXT PRIMARY KEY,
+    window_start TIMESTAMPTZ NOT NULL,
+    failures INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_address_start ON login_failures_by_address(window_start);
+CREATE INDEX attachment_uploaders_user ON attachment_uploaders(user_id);
+CREATE INDEX uploads_user ON uploads(user_id);
+CREATE INDEX uploads_created ON uploads(created_at);
+"#,
 ];
 
 /// Any fixed number: the advisory lock that keeps two processes from migrating at once.
@@ -569,6 +590,178 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         .await?;
         pg_execute(self.0, "INSERT INTO attachment_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&sha, &user]).await?;
         Ok(())
+    }
+
+    async fn lock_user_uploads(&self, user: &str) -> Result<(), StoreError> {
+        pg_query_opt(
+            self.0,
+            "SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
+            &[&user],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn upload_usage(&self, user: &str) -> Result<(u64, u64), StoreError> {
+        let r = pg_query_one(
+            self.0,
+            "SELECT (SELECT COALESCE(SUM(a.size), 0)::BIGINT FROM attachment_uploaders u JOIN attachments a ON a.sha256 = u.sha256 WHERE u.user_id = $1), \
+             (SELECT COALESCE(SUM(size), 0)::BIGINT FROM uploads WHERE user_id = $1)",
+            &[&user],
+        )
+        .await?;
+        Ok((u(r.try_get(0)?), u(r.try_get(1)?)))
+    }
+
+    async fn uploads_started_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        pg_query(
+            self.0,
+            "SELECT sha256, user_id FROM uploads WHERE created_at < $1 ORDER BY created_at LIMIT $2",
+            &[&before, &i64::from(limit)],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+    }
+
+    async fn expire_upload(
+        &self,
+        sha: &str,
+        user: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Option<u64>, StoreError> {
+        // The row first: a chunk in flight holds it (`upload_progress` locks it), so this waits
+        // for the chunk's commit and then deletes its part too; a chunk after this finds no
+        // upload and starts again.
+        let Some(row) = pg_query_opt(
+            self.0,
+            "DELETE FROM uploads WHERE sha256 = $1 AND user_id = $2 AND created_at < $3 RETURNING received",
+            &[&sha, &user, &before],
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        pg_execute(
+            self.0,
+            "DELETE FROM attachment_parts WHERE sha256 = $1 AND user_id = $2",
+            &[&sha, &user],
+        )
+        .await?;
+        Ok(Some(u(row.try_get(0)?)))
+    }
+
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError> {
+        let rows = pg_query(
+            self.0,
+            "SELECT 'n', failures, window_start FROM login_failures WHERE name = $1 AND address = $2 \
+             UNION ALL SELECT 'a', failures, window_start FROM login_failures_by_address WHERE address = $2",
+            &[&name, &address],
+        )
+        .await?;
+        let mut out = crate::auth::FailureCounts::default();
+        for r in rows {
+            let which: String = r.try_get(0)?;
+            let n: i32 = r.try_get(1)?;
+            let entry = Some((u32::try_from(n.max(0)).unwrap_or(0), r.try_get(2)?));
+            if which == "n" {
+                out.by_name = entry;
+            } else {
+                out.by_address = entry;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn bump_login_failures(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        restart_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "INSERT INTO login_failures AS f (name, address, window_start, failures) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (name, address) DO UPDATE SET \
+             failures = CASE WHEN f.window_start <= $4 THEN 1 ELSE LEAST(f.failures, 1000000) + 1 END, \
+             window_start = CASE WHEN f.window_start <= $4 THEN $3 ELSE f.window_start END",
+            &[&name, &address, &now, &restart_before],
+        )
+        .await?;
+        pg_execute(
+            self.0,
+            "INSERT INTO login_failures_by_address AS f (address, window_start, failures) VALUES ($1, $2, 1) \
+             ON CONFLICT (address) DO UPDATE SET \
+             failures = CASE WHEN f.window_start <= $3 THEN 1 ELSE LEAST(f.failures, 1000000) + 1 END, \
+             window_start = CASE WHEN f.window_start <= $3 THEN $2 ELSE f.window_start END",
+            &[&address, &now, &restart_before],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failure(&self, name: &str, address: &str) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "DELETE FROM login_failures WHERE name = $1 AND address = $2",
+            &[&name, &address],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_login_failures_before(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let a = pg_execute(
+            self.0,
+            "DELETE FROM login_failures WHERE window_start <= $1",
+            &[&before],
+        )
+        .await?;
+        let b = pg_execute(
+            self.0,
+            "DELETE FROM login_failures_by_address WHERE window_start <= $1",
+            &[&before],
+        )
+        .await?;
+        Ok(a + b)
+    }
+
+    async fn trim_login_failures(&self, keep: u64) -> Result<u64, StoreError> {
+        let keep = i(keep);
+        let a = pg_execute(
+            self.0,
+            "DELETE FROM login_failures WHERE window_start < (SELECT window_start FROM login_failures ORDER BY window_start DESC LIMIT 1 OFFSET $1)",
+            &[&keep],
+        )
+        .await?;
+        let b = pg_execute(
+            self.0,
+            "DELETE FROM login_failures_by_address WHERE window_start < (SELECT window_start FROM login_failures_by_address ORDER BY window_start DESC LIMIT 1 OFFSET $1)",
+            &[&keep],
+        )
+        .await?;
+        Ok(a + b)
+    }
+
+    async fn login_failure_rows(&self) -> Result<u64, StoreError> {
+        let n: i64 = pg_query_one(
+            self.0,
+            "SELECT (SELECT COUNT(*) FROM login_failures) + (SELECT COUNT(*) FROM login_failures_by_address)",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+        Ok(u(n))
     }
 
     async fn lock_writers(&self) -> Result<(), StoreError> {
@@ -1265,6 +1458,63 @@ impl Store for PostgresStore {
         .await?
         .map(|r| r.try_get(0))
         .transpose()?)
+    }
+
+    async fn expire_uploads(
+        &self,
+        started_before: DateTime<Utc>,
+    ) -> Result<ExpiredUploads, StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        let out = rules::expire_uploads(&Pg(&tx), started_before).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).login_failures(name, address).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<(), StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        // A count lost in a crash costs nothing worth a disk flush on every failed login.
+        tx.batch_execute("SET LOCAL synchronous_commit TO OFF")
+            .await?;
+        rules::record_login_failure(&Pg(&tx), name, address, now, window).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, name: &str, address: &str) -> Result<(), StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).clear_login_failure(name, address).await
+    }
+
+    async fn expire_login_failures(
+        &self,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        keep: usize,
+    ) -> Result<u64, StoreError> {
+        let c = self.pool.get().await?;
+        rules::expire_login_failures(&Pg(&c), now, window, keep).await
+    }
+
+    async fn login_failure_rows(&self) -> Result<u64, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).login_failure_rows().await
     }
 
     async fn trails(&self, selection: Selection) -> Result<Vec<Vec<DomainEvent>>, StoreError> {

@@ -1,7 +1,8 @@
 //! The store's rules, written once above the backends: the push pipeline inside its
 //! transaction (duplicate check, load, decide, append or record the refusal), the pull
 //! visibility rules (what a client gains, what it loses on a scope change), the upload rules,
-//! the exactly-once scheduler actions and the trails the schedulers read.
+//! the upload quota and the expiry of unfinished uploads, the failed-login counts, the
+//! exactly-once scheduler actions and the trails the schedulers read.
 //!
 //! A backend only implements [`Sql`], a small set of primitives that each run one or two SQL
 //! statements on the transaction (or connection) it wraps, and chooses the transaction
@@ -13,7 +14,7 @@ use super::{
     AttachmentInfo, NotificationRecord, PullPage, PushEnv, ScheduledAction, StoredEvent,
     UploadError, UploadLimits, UserRecord,
 };
-use crate::attachments::{check_chunk, verdict};
+use crate::attachments::{check_chunk, check_quota, verdict};
 use crate::error::StoreError;
 use crate::scope::{EntityKind, EntityScope, may_see, may_use_attachment};
 use crate::sync::{self, AttachmentAccess, Decided, Head, Loaded, LoadedEntity, Needs, NewEvent};
@@ -110,6 +111,52 @@ pub(crate) trait Sql {
         content: &[u8],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
+    // --- upload quota and expiry
+    /// Serialises the starts of one user's uploads, so that two files started at once cannot
+    /// both pass the quota (PostgreSQL: the user's row locked; SQLite: its one writer already).
+    async fn lock_user_uploads(&self, user: &str) -> Result<(), StoreError>;
+    /// The bytes of the files the user uploaded (stored), and the declared sizes of its
+    /// unfinished uploads.
+    async fn upload_usage(&self, user: &str) -> Result<(u64, u64), StoreError>;
+    /// Unfinished uploads started before `before`, oldest first, at most `limit`: (file, user).
+    async fn uploads_started_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError>;
+    /// Deletes a user's unfinished upload if it was started before `before` (after a chunk in
+    /// flight), then its parts: the bytes it had received, None if there was none to delete.
+    async fn expire_upload(
+        &self,
+        sha: &str,
+        user: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Option<u64>, StoreError>;
+
+    // --- failed logins
+    /// The counts of a (name, address) and of the address.
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError>;
+    /// Adds one failure to the (name, address) row and to the address's row (created at one
+    /// with the window starting `now`); a row whose window started at or before
+    /// `restart_before` starts again at one from `now`.
+    async fn bump_login_failures(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        restart_before: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn clear_login_failure(&self, name: &str, address: &str) -> Result<(), StoreError>;
+    /// Deletes the rows of both tables whose window started at or before `before`.
+    async fn delete_login_failures_before(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Deletes the oldest rows of each table past the newest `keep`.
+    async fn trim_login_failures(&self, keep: u64) -> Result<u64, StoreError>;
+    async fn login_failure_rows(&self) -> Result<u64, StoreError>;
 
     // --- push
     /// Serialises writers (PostgreSQL: the counter row's lock; SQLite: its one writer already).
@@ -382,6 +429,15 @@ pub(crate) async fn put_chunk<S: Sql>(
         Ok(end) => end,
         Err(e) => return Ok(Err(e)),
     };
+    // 每个账号的上传空间: a new upload reserves its declared size against the user's quota
+    // (a file the user already stored costs nothing more).
+    if existing.is_none() && !s.uploaded_by(sha, uid).await? {
+        s.lock_user_uploads(uid).await?;
+        let (stored, in_progress) = s.upload_usage(uid).await?;
+        if let Err(e) = check_quota(stored.saturating_add(in_progress), total, limits) {
+            return Ok(Err(e));
+        }
+    }
     if existing.is_none() && !s.start_upload(sha, uid, total, now).await? {
         // The same user's parallel first chunk won the race.
         return Ok(Err(UploadError::WrongOffset {
@@ -411,6 +467,55 @@ pub(crate) async fn put_chunk<S: Sql>(
         true,
         Some(kind.to_owned()),
     )))
+}
+
+/// Unfinished uploads one [`expire_uploads`] call deletes at most (the next call, or the
+/// next scheduler pass, takes the rest).
+pub(crate) const EXPIRE_BATCH: u32 = 500;
+
+/// [`super::Store::expire_uploads`], inside the caller's transaction: unfinished uploads
+/// started before `before`, at most [`EXPIRE_BATCH`], with their parts. A complete file is
+/// never an upload any more, so it is never touched.
+pub(crate) async fn expire_uploads<S: Sql>(
+    s: &S,
+    before: DateTime<Utc>,
+) -> Result<super::ExpiredUploads, StoreError> {
+    let mut out = super::ExpiredUploads::default();
+    for (sha, user) in s.uploads_started_before(before, EXPIRE_BATCH).await? {
+        if let Some(bytes) = s.expire_upload(&sha, &user, before).await? {
+            out.uploads += 1;
+            out.bytes = out.bytes.saturating_add(bytes);
+        }
+    }
+    Ok(out)
+}
+
+// --- failed logins
+
+/// [`super::Store::record_login_failure`]: one more failure of the name at the address and of
+/// the address; a count whose window has passed starts again.
+pub(crate) async fn record_login_failure<S: Sql>(
+    s: &S,
+    name: &str,
+    address: &str,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+) -> Result<(), StoreError> {
+    s.bump_login_failures(name, address, now, now - window)
+        .await
+}
+
+/// [`super::Store::expire_login_failures`]: counts whose window has passed, then the oldest
+/// past `keep` rows per table.
+pub(crate) async fn expire_login_failures<S: Sql>(
+    s: &S,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+    keep: usize,
+) -> Result<u64, StoreError> {
+    let expired = s.delete_login_failures_before(now - window).await?;
+    let trimmed = s.trim_login_failures(keep as u64).await?;
+    Ok(expired + trimmed)
 }
 
 // --- push

@@ -148,6 +148,27 @@ ALTER TABLE users ADD COLUMN levels TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE tokens ADD COLUMN client_id TEXT;
 ALTER TABLE clients ADD COLUMN last_contact_at TEXT;
 "#,
+    // 5: failed logins counted in the database (shared by every process), and what the upload
+    // quota and the expiry of unfinished uploads read by (issue 15).
+    r#"
+CREATE TABLE login_failures (
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    window_start TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    PRIMARY KEY (name, address)
+);
+CREATE INDEX login_failures_start ON login_failures(window_start);
+CREATE TABLE login_failures_by_address (
+    address TEXT PRIMARY KEY,
+    window_start TEXT NOT NULL,
+    failures INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_address_start ON login_failures_by_address(window_start);
+CREATE INDEX attachment_uploaders_user ON attachment_uploaders(user_id);
+CREATE INDEX uploads_user ON uploads(user_id);
+CREATE INDEX uploads_created ON uploads(created_at);
+"#,
 ];
 
 /// The SQLite backend.
@@ -528,6 +549,158 @@ impl rules::Sql for Lite<'_> {
             "INSERT OR IGNORE INTO attachment_uploaders (sha256, user_id) VALUES (?1, ?2)",
             params![sha, user],
         )
+    }
+
+    async fn lock_user_uploads(&self, _user: &str) -> Result<(), StoreError> {
+        // Every write runs on the one writer connection in an IMMEDIATE transaction.
+        Ok(())
+    }
+
+    async fn upload_usage(&self, user: &str) -> Result<(u64, u64), StoreError> {
+        let stored: i64 = self
+            .0
+            .prepare_cached(
+                "SELECT COALESCE(SUM(a.size), 0) FROM attachment_uploaders u JOIN attachments a ON a.sha256 = u.sha256 WHERE u.user_id = ?1",
+            )?
+            .query_row(params![user], |r| r.get(0))?;
+        let in_progress: i64 = self
+            .0
+            .prepare_cached("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE user_id = ?1")?
+            .query_row(params![user], |r| r.get(0))?;
+        Ok((u(stored), u(in_progress)))
+    }
+
+    async fn uploads_started_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT sha256, user_id FROM uploads WHERE created_at < ?1 ORDER BY created_at LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fmt_time(before), limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    async fn expire_upload(
+        &self,
+        sha: &str,
+        user: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Option<u64>, StoreError> {
+        // The one writer: no chunk can come in between.
+        let received: Option<i64> = self
+            .0
+            .prepare_cached(
+                "SELECT received FROM uploads WHERE sha256 = ?1 AND user_id = ?2 AND created_at < ?3",
+            )?
+            .query_row(params![sha, user, fmt_time(before)], |r| r.get(0))
+            .optional()?;
+        let Some(received) = received else {
+            return Ok(None);
+        };
+        rules::Sql::end_upload(self, sha, user).await?;
+        Ok(Some(u(received)))
+    }
+
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT 'n', failures, window_start FROM login_failures WHERE name = ?1 AND address = ?2 \
+             UNION ALL SELECT 'a', failures, window_start FROM login_failures_by_address WHERE address = ?2",
+        )?;
+        let rows = stmt.query_map(params![name, address], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = crate::auth::FailureCounts::default();
+        for row in rows {
+            let (which, n, start) = row?;
+            let entry = Some((
+                u32::try_from(n.max(0)).unwrap_or(u32::MAX),
+                parse_time(&start)?,
+            ));
+            if which == "n" {
+                out.by_name = entry;
+            } else {
+                out.by_address = entry;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn bump_login_failures(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        restart_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (now, restart) = (fmt_time(now), fmt_time(restart_before));
+        self.exec(
+            "INSERT INTO login_failures (name, address, window_start, failures) VALUES (?1, ?2, ?3, 1) \
+             ON CONFLICT (name, address) DO UPDATE SET \
+             failures = CASE WHEN window_start <= ?4 THEN 1 ELSE MIN(failures, 1000000) + 1 END, \
+             window_start = CASE WHEN window_start <= ?4 THEN ?3 ELSE window_start END",
+            params![name, address, now, restart],
+        )?;
+        self.exec(
+            "INSERT INTO login_failures_by_address (address, window_start, failures) VALUES (?1, ?2, 1) \
+             ON CONFLICT (address) DO UPDATE SET \
+             failures = CASE WHEN window_start <= ?3 THEN 1 ELSE MIN(failures, 1000000) + 1 END, \
+             window_start = CASE WHEN window_start <= ?3 THEN ?2 ELSE window_start END",
+            params![address, now, restart],
+        )
+    }
+
+    async fn clear_login_failure(&self, name: &str, address: &str) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM login_failures WHERE name = ?1 AND address = ?2",
+            params![name, address],
+        )
+    }
+
+    async fn delete_login_failures_before(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let before = fmt_time(before);
+        let a = self.0.execute(
+            "DELETE FROM login_failures WHERE window_start <= ?1",
+            params![before],
+        )?;
+        let b = self.0.execute(
+            "DELETE FROM login_failures_by_address WHERE window_start <= ?1",
+            params![before],
+        )?;
+        Ok((a + b) as u64)
+    }
+
+    async fn trim_login_failures(&self, keep: u64) -> Result<u64, StoreError> {
+        let keep = i(keep);
+        let a = self.0.execute(
+            "DELETE FROM login_failures WHERE window_start < (SELECT window_start FROM login_failures ORDER BY window_start DESC LIMIT 1 OFFSET ?1)",
+            params![keep],
+        )?;
+        let b = self.0.execute(
+            "DELETE FROM login_failures_by_address WHERE window_start < (SELECT window_start FROM login_failures_by_address ORDER BY window_start DESC LIMIT 1 OFFSET ?1)",
+            params![keep],
+        )?;
+        Ok((a + b) as u64)
+    }
+
+    async fn login_failure_rows(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.0.query_row(
+            "SELECT (SELECT COUNT(*) FROM login_failures) + (SELECT COUNT(*) FROM login_failures_by_address)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(u(n))
     }
 
     async fn lock_writers(&self) -> Result<(), StoreError> {
@@ -1285,6 +1458,59 @@ impl Store for SqliteStore {
             .optional()?)
         })
         .await
+    }
+
+    async fn expire_uploads(
+        &self,
+        started_before: DateTime<Utc>,
+    ) -> Result<ExpiredUploads, StoreError> {
+        self.write_with(move |l| rules::finish(rules::expire_uploads(l, started_before)))
+            .await
+    }
+
+    async fn login_failures(
+        &self,
+        name: &str,
+        address: &str,
+    ) -> Result<crate::auth::FailureCounts, StoreError> {
+        let (name, address) = (name.to_owned(), address.to_owned());
+        self.read_with(move |l| rules::finish(rules::Sql::login_failures(l, &name, &address)))
+            .await
+    }
+
+    async fn record_login_failure(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<(), StoreError> {
+        let (name, address) = (name.to_owned(), address.to_owned());
+        self.write_with(move |l| {
+            rules::finish(rules::record_login_failure(l, &name, &address, now, window))
+        })
+        .await
+    }
+
+    async fn clear_login_failures(&self, name: &str, address: &str) -> Result<(), StoreError> {
+        let (name, address) = (name.to_owned(), address.to_owned());
+        self.write_with(move |l| rules::finish(l.clear_login_failure(&name, &address)))
+            .await
+    }
+
+    async fn expire_login_failures(
+        &self,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        keep: usize,
+    ) -> Result<u64, StoreError> {
+        self.write_with(move |l| rules::finish(rules::expire_login_failures(l, now, window, keep)))
+            .await
+    }
+
+    async fn login_failure_rows(&self) -> Result<u64, StoreError> {
+        self.read_with(|l| rules::finish(rules::Sql::login_failure_rows(l)))
+            .await
     }
 
     async fn trails(&self, selection: Selection) -> Result<Vec<Vec<DomainEvent>>, StoreError> {

@@ -99,6 +99,7 @@ impl World {
                 user,
                 UploadLimits {
                     max_file_size: 1 << 20,
+                    per_user_quota: u64::MAX,
                 },
                 self.now(),
             )

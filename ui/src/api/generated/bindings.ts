@@ -196,7 +196,7 @@ export type CaseActRequest = { case: string, action: CaseAction, opinion?: strin
 /**
  * An action on one case (办件操作), as a user picks it.
  */
-export type CaseAction = { "type": "receive" } | { "type": "request_commitment" } | { "type": "confirm_commitment" } | { "type": "decline_commitment", reason: string, } | { "type": "accept", commitment?: boolean, } | { "type": "request_correction", points: Array<CorrectionPoint>, } | { "type": "refuse", reasons: Array<string>, } | { "type": "sign_off", level?: string, } | { "type": "pause", points: Array<CorrectionPoint>, } | { "type": "submit_rectification", note: string, files?: Array<AttachmentId>, } | { "type": "resume" } | { "type": "start_special", kind: string, timed?: boolean, procedure?: number, } | { "type": "end_special", procedure: number, summary: string, result?: Array<AttachmentId>, } | { "type": "extend", days: number, reason: string, approved_by: string, } | { "type": "return", reasons: Array<string>, } | { "type": "withdraw", reason: string, } | { "type": "attach_material", material: string, attachment: AttachmentId, } | { "type": "submit", stamped_form: AttachmentId, } | { "type": "complete_granted", certificate_number: string, certificate_name: string, 
+export type CaseAction = { "type": "receive" } | { "type": "request_commitment" } | { "type": "confirm_commitment" } | { "type": "decline_commitment", reason: string, } | { "type": "accept", commitment?: boolean, } | { "type": "request_correction", points: Array<CorrectionPoint>, } | { "type": "refuse", reasons: Array<string>, } | { "type": "sign_off", level?: string, } | { "type": "pause", points: Array<CorrectionPoint>, } | { "type": "submit_rectification", note: string, files?: Array<AttachmentId>, } | { "type": "resume" } | { "type": "start_special", kind: string, procedure?: number, } | { "type": "end_special", procedure: number, summary: string, result?: Array<AttachmentId>, } | { "type": "extend", days: number, reason: string, } | { "type": "return", reasons: Array<string>, } | { "type": "withdraw", reason: string, } | { "type": "attach_material", material: string, attachment: AttachmentId, } | { "type": "submit", stamped_form: AttachmentId, } | { "type": "complete_granted", certificate_number: string, certificate_name: string, 
 /**
  * `YYYY-MM-DD`.
  */
@@ -214,7 +214,7 @@ export type CaseCommand = { "command": "create", application: ApplicationId, pro
 /**
  * Whether the catalogue allows 告知承诺制 for the item.
  */
-commitment_allowed: boolean, } | { "command": "attach_material", material: string, attachment: AttachmentId, } | { "command": "detach_material", material: string, } | { "command": "submit", stamped_form: AttachmentId, } | { "command": "receive" } | { "command": "request_commitment_confirmation" } | { "command": "confirm_commitment" } | { "command": "decline_commitment", reason: string, } | { "command": "accept", terms: AcceptanceTerms, commitment_based: boolean, } | { "command": "request_correction", points: Array<CorrectionPoint>, } | { "command": "refuse_acceptance", reasons: Array<string>, } | { "command": "sign_off", level: string, } | { "command": "pause", points: Array<CorrectionPoint>, } | { "command": "submit_rectification", note: string, } | { "command": "resume" } | { "command": "start_special_procedure", procedure: number, kind: SpecialProcedureKind, timed: boolean | null, } | { "command": "end_special_procedure", procedure: number, summary: string, } | { "command": "extend", days: number, reason: string, approved_by: string, } | { "command": "return", reasons: Array<string>, } | { "command": "withdraw", reason: string, } | { "command": "complete", decision: Decision, };
+commitment_allowed: boolean, } | { "command": "attach_material", material: string, attachment: AttachmentId, } | { "command": "detach_material", material: string, } | { "command": "submit", stamped_form: AttachmentId, } | { "command": "receive" } | { "command": "request_commitment_confirmation" } | { "command": "confirm_commitment" } | { "command": "decline_commitment", reason: string, } | { "command": "accept", terms: AcceptanceTerms, commitment_based: boolean, } | { "command": "request_correction", points: Array<CorrectionPoint>, } | { "command": "refuse_acceptance", reasons: Array<string>, } | { "command": "sign_off", level: string, } | { "command": "pause", points: Array<CorrectionPoint>, } | { "command": "submit_rectification", note: string, } | { "command": "resume" } | { "command": "start_special_procedure", procedure: number, kind: SpecialProcedureKind, } | { "command": "end_special_procedure", procedure: number, summary: string, } | { "command": "extend", days: number, reason: string, } | { "command": "return", reasons: Array<string>, } | { "command": "withdraw", reason: string, } | { "command": "complete", decision: Decision, };
 
 /**
  * Cases of one stage group (or of the whole category) in the quarter.
@@ -255,7 +255,12 @@ available_actions: Array<Availability<DomainCaseAction>>,
  * What the applicant rates once the case is finished (`RatingSubject::of_case`, 一事一评);
  * None while it is in progress.
  */
-rating_subject: RatingSubject | null, };
+rating_subject: RatingSubject | null, 
+/**
+ * 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
+ * the case page shows it, nobody chooses it.
+ */
+special_procedures: Array<SpecialProcedureOption>, };
 
 /**
  * Why a command was refused. Nothing changes when a command is refused.
@@ -264,7 +269,7 @@ export type CaseError = { "reason": "no_such_case" } | { "reason": "already_exis
 /**
  * Beijing time to the minute.
  */
-at: string, } | { "reason": "level_not_held", level: string, name: string, held: Array<string>, } | { "reason": "same_signer_twice", signed: string, name: string, level: string, } | { "reason": "levels_missing", missing: Array<string>, } | { "reason": "procedure_open", procedure: number, action: DomainCaseAction, } | { "reason": "procedure_exists", procedure: number, } | { "reason": "no_such_procedure", procedure: number, } | { "reason": "no_open_procedure" } | { "reason": "no_such_material", material: string, } | { "reason": "empty", field: string, } | { "reason": "extension_out_of_range", days: number, max: number, } | { "reason": "materials_locked" } | { "reason": "no_review_levels" } | { "reason": "time_before_last_event", at: string, last: string, };
+at: string, } | { "reason": "level_not_held", level: string, name: string, held: Array<string>, } | { "reason": "same_signer_twice", signed: string, name: string, level: string, } | { "reason": "levels_missing", missing: Array<string>, } | { "reason": "procedure_open", procedure: number, action: DomainCaseAction, } | { "reason": "procedure_exists", procedure: number, } | { "reason": "no_such_procedure", procedure: number, } | { "reason": "no_open_procedure" } | { "reason": "no_such_material", material: string, } | { "reason": "empty", field: string, } | { "reason": "extension_out_of_range", days: number, max: number, } | { "reason": "already_extended", days: number, by: string, at: string, } | { "reason": "extension_not_authorised", level: string, name: string, } | { "reason": "materials_locked" } | { "reason": "no_review_levels" } | { "reason": "time_before_last_event", at: string, last: string, };
 
 /**
  * One recorded change of a case: who, when, what, with opinion and attachments (seed 7.4).
@@ -930,6 +935,50 @@ export type EvaluationEvent = { evaluation: EvaluationId, at: string, actor: Act
 export type EvaluationId = string;
 
 /**
+ * One action that came back because it was older than the offline limit.
+ */
+export type ExpiredAction = { 
+/**
+ * The refused command (what `reconfirm` takes to choose it).
+ */
+mutation_id: number, 
+/**
+ * What was done, as the user names it (受理, 层级审批签署, 提交综合窗口 ...).
+ */
+action: string, 
+/**
+ * What it was done to, as the user knows it (办件 C-… with its item and project, a
+ * project by its name and 项目代码).
+ */
+target: string, 
+/**
+ * When the user did it, Beijing time to the minute (`YYYY-MM-DDTHH:MM`).
+ */
+acted_at: string, 
+/**
+ * When the server refused it, Beijing time to the minute.
+ */
+refused_at: string, 
+/**
+ * The 意见 typed with it.
+ */
+opinion: string | null, 
+/**
+ * The server's reason.
+ */
+message: string, 
+/**
+ * Refused for another reason because an earlier action on the same object had come back
+ * too old: it goes back together with that one.
+ */
+follows_expired: boolean, 
+/**
+ * Why the domain would refuse it now, against the current local state and after the
+ * earlier ones of this list (None: it can be confirmed again).
+ */
+local_refusal: string | null, };
+
+/**
  * One line of the explanation: `[from, to)` and the minutes it counted.
  */
 export type ExplainSpan = { from: string, to: string, kind: SpanKindCode, name?: string, procedure?: SpecialProcedureKind, counted_minutes: number, label: string, };
@@ -1567,6 +1616,35 @@ export type RatingSubject = { "subject": "case", case: CaseId, item: ItemCode, d
 department: DepartmentCode, applicant: OrganisationId, };
 
 /**
+ * What confirming again did: queued (then synced, as any action), or still refused by the
+ * domain (those stay in the list, with the reason).
+ */
+export type ReconfirmOutcome = { reconfirmed: Array<Reconfirmed>, still_refused: Array<ExpiredAction>, 
+/**
+ * The queued commands and the sync that followed, as for any action.
+ */
+outcome: ActOutcome, };
+
+export type ReconfirmRequest = { 
+/**
+ * The ones the user ticked (mutation ids); absent: all of the list.
+ */
+mutation_ids?: Array<number> | null, };
+
+/**
+ * One action confirmed again.
+ */
+export type Reconfirmed = { 
+/**
+ * The refused command it replaces.
+ */
+mutation_id: number, 
+/**
+ * The command queued in its place, at the current time.
+ */
+new_mutation_id: number, action: string, target: string, };
+
+/**
  * 差评整改.
  */
 export type Rectification = { department: DepartmentCode, limit_working_days: number, status: RectificationStatus, opened_at: string, plan: string | null, started_at: string | null, 
@@ -1626,7 +1704,7 @@ warning: string | null, last_sync_at: string | null, };
 /**
  * Why the server refused a command: the domain's own reason, or an access or time rule.
  */
-export type Refusal = { "kind": "case", error: CaseError, message: string, } | { "kind": "project", message: string, } | { "kind": "consultation", error: ConsultationError, message: string, } | { "kind": "evaluation", error: EvaluationError, message: string, } | { "kind": "complaint", error: ComplaintError, message: string, } | { "kind": "commission", error: CommissionError, message: string, } | { "kind": "forbidden", message: string, } | { "kind": "time", message: string, } | { "kind": "invalid", message: string, };
+export type Refusal = { "kind": "case", error: CaseError, message: string, } | { "kind": "project", message: string, } | { "kind": "consultation", error: ConsultationError, message: string, } | { "kind": "evaluation", error: EvaluationError, message: string, } | { "kind": "complaint", error: ComplaintError, message: string, } | { "kind": "commission", error: CommissionError, message: string, } | { "kind": "forbidden", message: string, } | { "kind": "time", message: string, } | { "kind": "expired", message: string, } | { "kind": "invalid", message: string, };
 
 /**
  * A command the server refused, kept until the user dismisses it.
@@ -1692,6 +1770,25 @@ export type RegistrationChannel = "online" | "on_site";
  * 登记状态.
  */
 export type RegistrationState = "draft" | "submitted_to_window" | "correction_requested" | "flow_chosen" | "closed";
+
+export type RemoveProfileRequest = { 
+/**
+ * Throw away the commands not yet synced (the user was told how many).
+ */
+discard_unsent: boolean, };
+
+/**
+ * What removing a profile did.
+ */
+export type Removed = { 
+/**
+ * The profile directory (its PermitDesk files are gone; the directory too when empty).
+ */
+dir: string, 
+/**
+ * Commands never synced that were thrown away with it.
+ */
+discarded: number, };
 
 /**
  * One department's reply, as recorded.
@@ -1802,6 +1899,19 @@ export type SpanKindCode = "counted" | "adjusted_workday" | "acceptance_day" | "
 export type SpecialProcedureKind = "public_notice" | "announcement" | "site_survey" | "higher_authority_approval" | "expert_review" | "consultation" | "meeting_review" | "hearing" | "inspection" | "monitoring" | "professional_review" | "site_verification" | "investigation" | "acceptance_review";
 
 /**
+ * One kind of 特别程序 as the start dialog lists it.
+ */
+export type SpecialProcedureOption = { kind: SpecialProcedureKind, 
+/**
+ * 公示, 听证, …
+ */
+label: string, 
+/**
+ * 计时 (counts against the legal limit) or 不计时.
+ */
+timed: boolean, };
+
+/**
  * 审批阶段. Numbers 0-4 and 5 (并行推进) follow the national SPGL tables.
  */
 export type Stage = "planning" | "project_approval" | "engineering_permit" | "construction_permit" | "completion_acceptance" | "parallel";
@@ -1883,7 +1993,15 @@ export type StatisticsRequest = {
  */
 path?: string, report: StatisticsReport, from?: string | null, to?: string | null, department?: string | null, project?: string | null, category?: string | null, format: StatisticsFormat, };
 
-export type StatusView = { online: boolean, syncing: boolean, offline_mode: boolean, server_url: string | null, user: UserInfo | null, pending: number, outbox: Array<OutboxEntry>, refusals: Array<RefusalEntry>, uploads: Array<UploadEntry>, cursor: number, last_mutation_acked: number, clock_offset_ms: number, last_contact_at: string | null, last_sync_at: string | null, events: number, 
+export type StatusView = { online: boolean, syncing: boolean, offline_mode: boolean, 
+/**
+ * The server no longer accepts the login: log in again (the queue is kept).
+ */
+login_expired: boolean, 
+/**
+ * What the last sync said (offline, login expired ...), if anything.
+ */
+sync_message: string | null, server_url: string | null, user: UserInfo | null, pending: number, outbox: Array<OutboxEntry>, refusals: Array<RefusalEntry>, uploads: Array<UploadEntry>, cursor: number, last_mutation_acked: number, clock_offset_ms: number, last_contact_at: string | null, last_sync_at: string | null, events: number, 
 /**
  * The version of each kind of reference data this profile decides with (0: shipped).
  */
@@ -1981,7 +2099,12 @@ export type SyncState = { online: boolean, syncing: boolean,
 /**
  * The user chose to work offline (离线工作): no automatic sync.
  */
-offline_mode: boolean, pending: number, refusals: number, last_sync_at: string | null, message: string | null, };
+offline_mode: boolean, pending: number, refusals: number, last_sync_at: string | null, message: string | null, 
+/**
+ * The server no longer accepts the login (token expired): no automatic sync until the
+ * user logs in again; what is queued stays queued.
+ */
+login_expired: boolean, };
 
 /**
  * A table's rows, in the seed's column order, and the notes printed under it.

@@ -14,9 +14,6 @@ export interface ActionSpec {
   shortcut: string
 }
 
-/** Untimed special procedures (seed 3 and table 2): their time is not counted. */
-export const UNTIMED_KINDS = ['public_notice', 'announcement', 'hearing', 'inspection', 'monitoring', 'investigation']
-
 type Spec = Omit<ActionSpec, 'shortcut'>
 const A = (key: ActionSpec['key'], dialog = false, doc?: PaperKind): Spec => ({
   key,

@@ -48,14 +48,12 @@ export function placeSiteCommand(id: string, site: Site): EntityCommand {
   return cmd(id, { command: 'place_site', site: { datum: site.datum, polygon: { rings: site.polygon.rings } } })
 }
 
-/** 合规性审查: no problems = 符合规划; problems (one per entry) = 不符合规划. */
-export function recordComplianceCommand(id: string, findings: ZoneFinding[], problems: string[] | null): EntityCommand {
+/** 合规性审查: no problems = 符合规划; problems (one per entry) = 不符合规划. The findings are
+ * not the reviewer's: the client and the server measure them from the site and the zones
+ * (`consultation::measure_compliance`), so none are sent. */
+export function recordComplianceCommand(id: string, problems: string[] | null): EntityCommand {
   const conclusion: ComplianceConclusion = problems === null ? { conclusion: 'compliant' } : { conclusion: 'non_compliant', problems }
-  return cmd(id, {
-    command: 'record_compliance',
-    findings: findings.map((f) => ({ zone: f.zone, name: f.name, land_use: f.land_use, area_m2: f.area_m2, share_bp: f.share_bp })),
-    conclusion,
-  })
+  return cmd(id, { command: 'record_compliance', findings: [], conclusion })
 }
 
 export function startConsultationCommand(id: string, departments: string[], days: number): EntityCommand {
