@@ -9,7 +9,7 @@
 //! | class | limit | fields |
 //! |---|---|---|
 //! | 长文字 free text | [`MAX_TEXT_CHARS`] = 2000 (as [`crate::case::MAX_OPINION_CHARS`]) | reasons, notes, summaries, descriptions, contents, answers, plans, results, conclusions, problems, points, conditions, requirements, comments |
-//! | 短文字 short text | [`MAX_SHORT_CHARS`] = 200 | names (project, builder, contact, works, certificate, zone), titles, material names, addresses, review levels, approvers, land uses |
+//! | 短文字 short text | [`MAX_SHORT_CHARS`] = 200 | names (project, builder, contact, works, certificate, zone), titles, material names, addresses, review levels, land uses |
 //! | 编号与代码 ids and codes | [`MAX_CODE_CHARS`] = 128 | entity ids, item, department, organisation, category and flow codes, 项目代码, credit codes, phone numbers, attachment hashes, dates, the tags of enums |
 //!
 //! A key the table does not name is short text (200): a new free-text field must be added to
@@ -175,7 +175,6 @@ fn label(parent: Option<&str>, key: &str) -> Option<String> {
         "material" => Some("材料名称"),
         "address" => Some("地址"),
         "level" | "review_levels" => Some("审批层级"),
-        "approved_by" => Some("批准人"),
         "land_use" => Some("用地性质"),
         "project" => Some("项目编号"),
         "case" => Some("办件编号"),
@@ -407,13 +406,13 @@ mod tests {
                 Some(("审批层级", 200)),
             ),
             (
-                "an extension's approver",
+                "a special procedure's summary",
                 wrapped(
                     "case",
                     "C-1",
-                    json!({ "command": "extend", "days": 5, "reason": ok(), "approved_by": long(201) }),
+                    json!({ "command": "end_special_procedure", "procedure": 1, "summary": long(2001) }),
                 ),
-                Some(("批准人", 200)),
+                Some(("摘要", 2000)),
             ),
             (
                 "a planning record's description of 2000",
