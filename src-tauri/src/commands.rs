@@ -311,6 +311,11 @@ pub async fn reconfirm_expired(
         s.online = o.offline.is_none();
         s.message = o.offline.clone().or(o.sync_error.clone());
     }
+    if !outcome.reconfirmed.is_empty() {
+        // The views behind the dialog show the actions again (and their new state).
+        use tauri::Emitter as _;
+        let _ = app.emit("data-changed", serde_json::json!({}));
+    }
     state.wake_sync();
     sync_loop::publish(&app, &state);
     Ok(outcome)
@@ -346,6 +351,10 @@ pub async fn remove_profile(
     if let Ok(mut s) = state.sync.lock() {
         s.login_expired = false;
         s.message = None;
+    }
+    {
+        use tauri::Emitter as _;
+        let _ = app.emit("data-changed", serde_json::json!({}));
     }
     sync_loop::publish(&app, &state);
     Ok(removed)

@@ -75,6 +75,12 @@ pub enum ServerCommand {
         at: Location,
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
+        /// 每个用户可占用的材料存储（MiB，已存文件与未完成上传合计；默认 2048）.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+        upload_quota_mib: Option<u64>,
+        /// 未完成的上传保留多少小时后清除（默认 24）.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=8760))]
+        upload_expiry_hours: Option<i64>,
     },
 }
 
@@ -268,10 +274,22 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 )
             })
         }
-        ServerTop::Server(ServerCommand::Run { at, listen }) => {
+        ServerTop::Server(ServerCommand::Run {
+            at,
+            listen,
+            upload_quota_mib,
+            upload_expiry_hours,
+        }) => {
             admin::init_logging();
             let rt = runtime()?;
-            rt.block_on(admin::run(&DataDir(at.data), listen, at.database.as_deref(), ServerConfig::default(), |l| {
+            let mut config = ServerConfig::default();
+            if let Some(mib) = upload_quota_mib {
+                config.upload.per_user_quota = mib.saturating_mul(1024 * 1024);
+            }
+            if let Some(hours) = upload_expiry_hours {
+                config.upload_expiry = chrono::Duration::hours(hours);
+            }
+            rt.block_on(admin::run(&DataDir(at.data), listen, at.database.as_deref(), config, |l| {
                 // Printed before serving: scripts read the URL and the pin from here.
                 if out.json {
                     println!("{}", serde_json::json!({ "listening": l.url, "fingerprint": l.fingerprint, "backend": l.backend }));
