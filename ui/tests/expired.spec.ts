@@ -151,7 +151,7 @@ describe('an expired login', () => {
     Object.assign(syncState, { loginExpired: true, pending: 3 })
     const ipc = fakeIpc({
       remembered_password: () => null,
-      status: () => ({ ...status, pending: 3, refusals: [] }),
+      status: () => ({ ...status, pending: 3, refusals: [], login_expired: true }),
       remove_profile: () => ({ dir: '/home/u/.local/share/permitdesk/profile', discarded: 3 }),
     })
     const { w } = await mountWith(Login)
