@@ -147,6 +147,8 @@ struct Model {
     commitment: CommitmentStatus,
     signed: usize,
     procs: Vec<(u32, bool)>, // (number, open)
+    /// 延期 granted (once per case).
+    extended: bool,
 }
 
 fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Option<Model> {
@@ -171,6 +173,7 @@ fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Opti
                 commitment: CommitmentStatus::NotRequested,
                 signed: 0,
                 procs: vec![],
+                extended: false,
             })
             .filter(|_| in_scope || role == Role::WindowOperator);
     };
@@ -236,7 +239,10 @@ fn model_step(m: Option<&Model>, step: Step, role: Role, in_scope: bool) -> Opti
             }
             matches!(s, S::InReview | S::Paused) && m.procs.contains(&(p, true))
         }
-        Step::Extend => matches!(s, S::InReview | S::Paused),
+        Step::Extend => {
+            n.extended = true;
+            matches!(s, S::InReview | S::Paused) && !m.extended
+        }
         Step::Return => {
             n.state = S::Returned;
             matches!(s, S::InReview | S::Paused)
@@ -279,6 +285,11 @@ fn actor_for(step: Step, role: Role, in_scope: bool) -> Actor {
         Step::SignOff(i) => Actor {
             user: UserId::new(format!("u-{role:?}-{i}")),
             ..a.with_levels([LEVELS[i]])
+        },
+        // 延期 by the department's head: the holder of the top level, who signs no other.
+        Step::Extend => Actor {
+            user: UserId::new(format!("u-{role:?}-head")),
+            ..a.with_levels([LEVELS[LEVELS.len() - 1]])
         },
         _ => a,
     }
