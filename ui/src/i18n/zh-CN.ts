@@ -305,7 +305,7 @@ const zhCN = {
     rowsRequired: '请至少填写一条材料与原因',
     reasonRequired: '请填写理由',
     numberRequired: '请填写证照编号和名称',
-    daysInvalid: '延长天数应为 1 至 30 的整数',
+    daysInvalid: '延长天数应为整数个工作日',
     dateInvalid: '日期格式应为 YYYY-MM-DD',
   },
   specialKinds: {
