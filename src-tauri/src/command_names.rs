@@ -1,7 +1,7 @@
 // The Tauri commands of the shell, in one list: the build script generates a permission for each
 // (`allow-<name>`), `src-tauri/permissions/app.toml` grants them as one set, and a test checks
 // that this list, the permission set and the handler agree.
-const COMMANDS: [&str; 54] = [
+const COMMANDS: [&str; 56] = [
     "session_info",
     "login",
     "remembered_password",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 54] = [
     "projects",
     "project",
     "register_project",
+    "edit_project",
     "submit_project",
     "choose_flow",
     "request_project_correction",
@@ -33,6 +34,7 @@ const COMMANDS: [&str; 54] = [
     "material_library",
     "attachment",
     "document",
+    "verify_certificate",
     "save_document",
     "save_draft",
     "load_draft",

@@ -437,6 +437,37 @@ async fn act(
     Ok(outcome)
 }
 
+/// The domain actions a typed shell command issues, for the reachability table
+/// (`src-tauri/src/reachability.rs`); `case_act` and `act_command` carry theirs in the request.
+pub enum Issued {
+    Case(&'static [permitdesk_domain::case::CaseAction]),
+    Project(&'static [permitdesk_domain::project::ProjectAction]),
+}
+
+/// Each shell command that issues domain commands of its own, and which.
+pub const ISSUES: &[(&str, Issued)] = {
+    use permitdesk_domain::case::CaseAction as C;
+    use permitdesk_domain::project::ProjectAction as P;
+    &[
+        // One case per item, with the materials attached (`ops::apply_commands`).
+        ("apply", Issued::Case(&[C::Create, C::AttachMaterial])),
+        // 网上登记 by an applicant, 现场登记 at the window (`ops::register_command`).
+        (
+            "register_project",
+            Issued::Project(&[P::RegisterOnline, P::RegisterOnSite]),
+        ),
+        ("edit_project", Issued::Project(&[P::Edit])),
+        ("submit_project", Issued::Project(&[P::Submit])),
+        ("choose_flow", Issued::Project(&[P::ChooseFlow])),
+        (
+            "request_project_correction",
+            Issued::Project(&[P::RequestCorrection]),
+        ),
+        ("add_works", Issued::Project(&[P::AddWorks])),
+        ("close_project", Issued::Project(&[P::Close])),
+    ]
+};
+
 #[tauri::command]
 pub async fn register_project(
     app: AppHandle,
@@ -447,6 +478,26 @@ pub async fn register_project(
     let (id, command) = ops::register_command(&req, &cat, || new_id("P"))?;
     let created = vec![id.to_string()];
     act(&app, &state, vec![(command, vec![])], None, created).await
+}
+
+/// 修改项目登记信息: the project and its whole registration form again.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EditProjectRequest {
+    pub project: String,
+    pub details: RegisterRequest,
+}
+
+#[tauri::command]
+pub async fn edit_project(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: EditProjectRequest,
+) -> Answer<ActOutcome> {
+    let cat = profile_catalogue(&state).await?;
+    let project = ProjectId::new(req.project.trim());
+    let command = ops::edit_command(&project, &req.details, &cat)?;
+    act(&app, &state, vec![(command, vec![])], None, vec![]).await
 }
 
 /// The request of every project action (the command says which); unused fields are ignored.
@@ -626,10 +677,8 @@ pub async fn trail(state: State<'_, AppState>, req: TrailRequest) -> Answer<Trai
 }
 
 #[tauri::command]
-pub async fn consultations(
-    state: State<'_, AppState>,
-) -> Answer<Vec<permitdesk_domain::consultation::Consultation>> {
-    with_profile(&state, |p| Ok(reads::consultations(p.store())?)).await
+pub async fn consultations(state: State<'_, AppState>) -> Answer<Vec<reads::ConsultationView>> {
+    with_profile(&state, |p| Ok(reads::consultation_views(p.store())?)).await
 }
 
 /// 合规性审查 measured by the system for a consultation (shown before the reviewer concludes).
@@ -645,9 +694,23 @@ pub async fn compliance_findings(
     .await
 }
 
+/// Which desk list `queue` answers (待办 when absent).
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QueueRequest {
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub list: Option<reads::DeskList>,
+}
+
+/// One of the desk's lists: 待办 (default), 已办, 全部.
 #[tauri::command]
-pub async fn queue(state: State<'_, AppState>) -> Answer<Vec<QueueEntry>> {
-    with_profile(&state, |p| Ok(reads::my_queue(p, None)?)).await
+pub async fn queue(
+    state: State<'_, AppState>,
+    req: Option<QueueRequest>,
+) -> Answer<Vec<QueueEntry>> {
+    let list = req.and_then(|r| r.list).unwrap_or_default();
+    with_profile(&state, move |p| Ok(reads::my_desk(p, None, list)?)).await
 }
 
 /// Every local case by stage and department (the reform office's overview).
@@ -1061,4 +1124,29 @@ pub async fn notifications(
         })
     })
     .await
+}
+
+// ------------------------------------------------------------------------------------------
+// 证照核验 (issue 14): a certificate PDF the user picked: its PAdES signature checked here, its
+// status asked from the server (the same check as `permitdesk certificate verify`).
+
+/// A picked file, as the UI read it.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VerifyCertificateRequest {
+    pub pdf_base64: String,
+}
+
+#[tauri::command]
+pub async fn verify_certificate(
+    state: State<'_, AppState>,
+    req: VerifyCertificateRequest,
+) -> Answer<permitdesk_client::certificates::CertificateVerdict> {
+    let pdf = B64
+        .decode(req.pdf_base64.trim())
+        .map_err(|_| UiError::invalid("所选文件无法读取，请重新选择 PDF 文件"))?;
+    if !pdf.starts_with(b"%PDF") {
+        return Err(UiError::invalid("所选文件不是 PDF 文件"));
+    }
+    with_profile(&state, move |p| Ok(p.verify_certificate(&pdf)?)).await
 }

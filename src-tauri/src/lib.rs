@@ -61,6 +61,7 @@ macro_rules! with_commands {
             $crate::commands::projects,
             $crate::commands::project,
             $crate::commands::register_project,
+            $crate::commands::edit_project,
             $crate::commands::submit_project,
             $crate::commands::choose_flow,
             $crate::commands::request_project_correction,
@@ -76,6 +77,7 @@ macro_rules! with_commands {
             $crate::commands::material_library,
             $crate::commands::attachment,
             $crate::commands::document,
+            $crate::commands::verify_certificate,
             $crate::commands::save_document,
             $crate::commands::save_draft,
             $crate::commands::load_draft,
@@ -131,6 +133,8 @@ pub fn run() -> std::process::ExitCode {
     }
 }
 
+#[cfg(test)]
+mod reachability;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -88,12 +88,16 @@ fn collect() -> Collector {
     k.root::<crate::state::SyncState>();
     k.root::<crate::sync_loop::Progress>();
     k.root::<c::SessionInfo>();
+    k.root::<c::VerifyCertificateRequest>();
+    k.root::<permitdesk_client::certificates::CertificateVerdict>();
     k.root::<c::LoginRequest>();
     k.root::<c::AppInfo>();
     k.root::<c::StatusView>();
     k.root::<c::MutationRef>();
     k.root::<c::ValidateRequest>();
     k.root::<c::IdRequest>();
+    k.root::<c::QueueRequest>();
+    k.root::<c::EditProjectRequest>();
     k.root::<c::ProjectAction>();
     k.root::<c::CaseActRequest>();
     k.root::<c::TrailRequest>();
@@ -127,6 +131,7 @@ fn collect() -> Collector {
     k.root::<client::reads::ProjectView>();
     k.root::<client::reads::CommissionView>();
     k.root::<client::reads::QueueEntry>();
+    k.root::<client::reads::DeskList>();
     k.root::<client::ops::ActOutcome>();
     k.root::<client::ops::RegisterRequest>();
     k.root::<client::ops::ApplyRequest>();
@@ -139,6 +144,7 @@ fn collect() -> Collector {
     k.root::<domain::project::Project>();
     k.root::<domain::case::Case>();
     k.root::<domain::consultation::Consultation>();
+    k.root::<client::reads::ConsultationView>();
     k.root::<domain::evaluation::Evaluation>();
     k.root::<domain::evaluation::Complaint>();
     k.root::<domain::intermediary::market::MarketCatalogue>();

@@ -93,6 +93,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'projects', name: 'projects', component: () => import('./features/projects/MyProjects.vue') },
       { path: 'projects/register', name: 'register', component: () => import('./features/projects/RegisterProject.vue') },
       { path: 'projects/:id', name: 'project', component: () => import('./features/projects/ProjectPage.vue'), props: true },
+      { path: 'projects/:id/edit', name: 'project-edit', component: () => import('./features/projects/RegisterProject.vue'), props: true },
       { path: 'apply', name: 'apply', component: () => import('./features/projects/NewApplication.vue') },
       { path: 'materials', name: 'materials', component: () => import('./features/projects/MaterialLibrary.vue') },
       { path: 'cases', name: 'cases', component: () => import('./features/cases/MyCases.vue') },

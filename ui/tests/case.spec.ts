@@ -47,6 +47,8 @@ function detail(c: Case, withClock = true): CaseDetail {
     department_name: '哈尔滨市发展和改革委员会',
     project_name: '哈尔滨新区智能制造厂房',
     next_action: null,
+    // reads::case_detail: the item's materials in the catalogue's order, then others attached.
+    materials_to_correct: ['企业投资项目备案申请表', '项目单位营业执照', '建设项目用地勘测定界图'],
     // reads::special_procedures (the domain's SpecialProcedureKind::is_timed, seed 3).
     special_procedures: [
       { kind: 'public_notice', label: '公示', timed: false },
@@ -148,6 +150,56 @@ describe('case page', () => {
       ],
     })
     expect(preview.source).toEqual({ type: 'document', kind: 'correction_notice', id: inReview.id })
+    w.unmount()
+  })
+
+  it('one-time correction by ticking the case materials, each with its reason', async () => {
+    session.user = WINDOW
+    const ipc = common(received, { case_act: () => actResult })
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    await w.get(tid('case-action-request_correction')).trigger('click')
+    await flushPromises()
+    const ticks = [...document.querySelectorAll('[data-testid^="act-tick-"][data-material]')].map((e) => e.getAttribute('data-material'))
+    expect(ticks).toEqual(['企业投资项目备案申请表', '项目单位营业执照', '建设项目用地勘测定界图'])
+    // Tick the second material: without a reason, the dialog names it and sends nothing.
+    ;(document.querySelector(`${tid('act-tick-1')} input`) as HTMLInputElement).click()
+    await flushPromises()
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(document.querySelector(tid('act-dialog-error'))?.textContent?.trim()).toBe('请填写“项目单位营业执照”需要补正的原因')
+    expect(ipc.callsOf('case_act')).toHaveLength(0)
+    await typeInto(document.body, 'act-tick-reason-1', '已超过有效期')
+    // And one material outside the list, in the free rows.
+    await typeInto(document.body, 'act-point-material-0', '授权委托书')
+    await typeInto(document.body, 'act-point-reason-0', '缺少签字或盖章')
+    ;(document.querySelector(tid('act-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('case_act')[0].action).toEqual({
+      type: 'request_correction',
+      points: [
+        { material: '项目单位营业执照', reason: '已超过有效期' },
+        { material: '授权委托书', reason: '缺少签字或盖章' },
+      ],
+    })
+    w.unmount()
+  })
+
+  it('the applicant on 待补正 sees exactly what to correct', async () => {
+    session.user = APPLICANT
+    const asked: Case = {
+      ...inReview,
+      state: 'correction_requested',
+      corrections: [
+        ['2026-11-20T02:00:00Z', [{ material: '旧材料', reason: '已处理' }]],
+        ['2026-11-24T03:30:00Z', [{ material: '项目单位营业执照', reason: '已超过有效期' }, { material: '授权委托书', reason: '缺少签字或盖章' }]],
+      ],
+    }
+    common(asked)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    const panel = w.get(tid('case-to-correct'))
+    expect(panel.text()).toContain('需要补正的材料')
+    expect(panel.text()).toContain('2026-11-24 11:30 告知，共 2 项')
+    expect(w.findAll(tid('case-to-correct-point')).map((p) => p.text())).toEqual(['项目单位营业执照：已超过有效期', '授权委托书：缺少签字或盖章'])
     w.unmount()
   })
 
@@ -342,7 +394,7 @@ describe('available actions', () => {
     // Paused: resume, and the extension and return the domain allows while paused.
     expect(keys(REVIEWER, { ...inReview, state: 'paused' })).toEqual(['resume', 'extend', 'return'])
     expect(keys(REVIEWER, { ...received, commitment: 'requested' })).toEqual(['confirm_commitment', 'decline_commitment'])
-    expect(keys(APPLICANT, { ...inReview, state: 'correction_requested' })).toEqual(['attach_material', 'submit', 'withdraw'])
+    expect(keys(APPLICANT, { ...inReview, state: 'correction_requested' })).toEqual(['attach_material', 'detach_material', 'submit', 'withdraw'])
     expect(keys(WINDOW, { ...received, commitment: 'confirmed', commitment_allowed: true })).toEqual(['accept', 'accept_commitment', 'request_correction', 'refuse'])
     // Nothing is offered without the domain's answer.
     expect(availableActions(undefined, received)).toEqual([])

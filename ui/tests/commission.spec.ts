@@ -159,8 +159,8 @@ describe('who may do what: the domain decides', () => {
     expect(actionsFor(commission('delivered', { available_actions: offered('record_expert_review') }))).toEqual(['review'])
     expect(actionsFor(commission('in_revision', { available_actions: offered('deliver') }))).toEqual(['deliver'])
     expect(actionsFor(commission('delivered', { available_actions: offered() }))).toEqual([])
-    // share_result has no button on this page.
-    expect(actionsFor(commission('completed', { available_actions: offered('share_result') }))).toEqual([])
+    // 共享成果 to a case of the project, once the result is confirmed.
+    expect(actionsFor(commission('completed', { available_actions: offered('share_result') }))).toEqual(['share'])
   })
 
   it('the agency sees a quote form only when the domain lets it quote', () => {

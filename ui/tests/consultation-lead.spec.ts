@@ -1,5 +1,5 @@
 // 策划生成, the planning lead's steps: command builders against the Rust serde output, the
-// state/action table mirroring Consultation::decide, the GeoJSON import, and the pages.
+// The lead's panel reads the domain's answer (available_actions), the GeoJSON import, and the pages.
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import ConsultationPage from '../src/features/consultation/ConsultationPage.vue'
@@ -20,13 +20,12 @@ import {
   siteFromGeoJson,
   startConsultationCommand,
   summariseCommand,
-  type LeadAction,
 } from '../src/features/consultation/consultation'
 import { fakeIpc, mountWith, tid, typeInto } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import fx from './fixtures/consultation-commands.json'
 import actResult from './fixtures/act-result.json'
-import type { Catalogue, Consultation, ConsultationState, Role, Site, UserInfo } from '../src/api/types'
+import type { Catalogue, Consultation, ConsultationView, Role, Site, UserInfo } from '../src/api/types'
 
 const user = (role: Role, department: string | null): UserInfo => ({ id: 'u', name: '用户', role, department, organisation: null, levels: [] })
 const ZGJ = user('department_reviewer', 'ZGJ')
@@ -102,42 +101,23 @@ describe('GeoJSON import of the site (Polygon::from_geojson)', () => {
   })
 })
 
-describe('which lead actions the domain allows (Consultation::decide)', () => {
-  const rec = (state: ConsultationState, replied = true, linked: string | null = null) => ({
-    state,
-    leads: DEFAULT_LEADS,
-    linked_project: linked,
-    invitations: [{ department: 'STHJ', reply: replied ? ({} as Consultation['invitations'][0]['reply']) : null }],
+describe('the lead actions are the domain answer, read as it is', () => {
+  const answer = (allowed: string[], refused: string[] = []) => ({
+    available_actions: [
+      ...refused.map((action) => ({ action, label: action, refusal: '不能' })),
+      ...allowed.map((action) => ({ action, label: action, refusal: null })),
+    ] as ConsultationView['available_actions'],
   })
-  const table: [ConsultationState, UserInfo, LeadAction[]][] = [
-    ['registered', ZGJ, ['place_site', 'close']],
-    ['registered', FGW, ['close']],
-    ['placed', ZGJ, ['place_site', 'record_compliance', 'close']],
-    ['non_compliant', ZGJ, ['place_site', 'close']],
-    ['reviewed', ZGJ, ['place_site', 'start_consultation', 'close']],
-    ['reviewed', FGW, ['close']],
-    ['consulting', ZGJ, ['summarise', 'close']],
-    ['summarised', ZGJ, ['conclude', 'close']],
-    ['summarised', FGW, ['close']],
-    ['generated', ZGJ, []],
-    ['generated', WINDOW, ['link_project']],
-    ['not_generated', ZGJ, []],
-    ['not_generated', WINDOW, []],
-    ['closed', ZGJ, []],
-    ['placed', STHJ, []],
-    ['consulting', STHJ, []],
-    ['placed', WINDOW, []],
-    ['summarised', OFFICE, []],
-    ['placed', UTILITY, []],
-  ]
-  it.each(table)('%s, %o → %o', (state, u, expected) => {
-    expect(leadActions(rec(state), u)).toEqual(expected)
+  it('keeps the allowed lead steps, in the panel order', () => {
+    expect(leadActions(answer(['close', 'place_site', 'attach_material']))).toEqual(['attach_material', 'place_site', 'close'])
   })
-  it('summarise waits for every reply; link only once; nobody logged in can do nothing', () => {
-    expect(leadActions(rec('consulting', false), ZGJ)).toEqual(['close'])
-    expect(leadActions(rec('generated', true, 'P-1'), WINDOW)).toEqual([])
-    expect(leadActions(rec('placed'), null)).toEqual([])
+  it('drops what the domain refuses, and the steps that are not the lead panel', () => {
+    expect(leadActions(answer(['answer', 'register'], ['summarise', 'close']))).toEqual([])
+    expect(leadActions(answer([]))).toEqual([])
   })
+})
+
+describe('register channels', () => {
   it('register channels by lead department', () => {
     expect(registerChannels(FGW)).toEqual(['reserve_library', 'implementation_library'])
     expect(registerChannels(ZGJ)).toEqual(['multi_plan_platform'])
@@ -174,6 +154,11 @@ describe('the pages', () => {
     version: 1,
   }
   const ok = () => ({ ...actResult, refused: [], synced: true, offline: null })
+  /** The record as the client answers it: with the domain's allowed actions for the user. */
+  const answered = (c: Consultation, allowed: string[]): ConsultationView => ({
+    ...c,
+    available_actions: allowed.map((action) => ({ action: action as ConsultationView['available_actions'][0]['action'], label: action, refusal: null })),
+  })
   beforeEach(() => {
     catalogueRef.value = catalogue as unknown as Catalogue
   })
@@ -205,7 +190,7 @@ describe('the pages', () => {
     session.user = ZGJ
     const calls = fakeIpc({
       catalogue: () => catalogue,
-      consultations: () => [base],
+      consultations: () => [answered(base, ['place_site', 'close'])],
       planning_zones: () => [],
       trail: () => ({ entity: 'consultation:CH-1', events: [], broken: null }),
       act_command: ok,
@@ -231,7 +216,7 @@ describe('the pages', () => {
     const reviewed: Consultation = { ...base, state: 'reviewed', site }
     const calls = fakeIpc({
       catalogue: () => catalogue,
-      consultations: () => [reviewed],
+      consultations: () => [answered(reviewed, session.user?.department === 'FGW' ? ['close'] : ['place_site', 'start_consultation', 'close'])],
       planning_zones: () => [],
       trail: () => ({ entity: 'consultation:CH-1', events: [], broken: null }),
       act_command: ok,
@@ -252,10 +237,10 @@ describe('the pages', () => {
   })
 
   const MEASURED = [{ zone: 'SB-01', name: '松北教育用地', land_use: 'A33 中小学用地', area_m2: 12345, share_bp: 9876 }]
-  const page = async (c: Consultation, zones: unknown[] = []) => {
+  const page = async (c: Consultation, allowed: string[], zones: unknown[] = []) => {
     const calls = fakeIpc({
       catalogue: () => catalogue,
-      consultations: () => [c],
+      consultations: () => [answered(c, allowed)],
       compliance_findings: () => MEASURED,
       planning_zones: () => zones,
       trail: () => ({ entity: 'consultation:CH-1', events: [], broken: null }),
@@ -267,7 +252,7 @@ describe('the pages', () => {
 
   it('资规局 records a non-compliant review with problems, one per line', async () => {
     session.user = ZGJ
-    const { w, calls } = await page({ ...base, state: 'placed', site })
+    const { w, calls } = await page({ ...base, state: 'placed', site }, ['place_site', 'record_compliance', 'close'])
     expect(w.find(tid('consultation-lead')).attributes('data-actions')).toBe('place_site record_compliance close')
     // The system's measurement is shown; nothing of it is typed.
     expect(calls.callsOf('compliance_findings')).toEqual([{ id: 'CH-1' }])
@@ -285,13 +270,13 @@ describe('the pages', () => {
 
   it('summarise, then conclude 不予生成 with reasons', async () => {
     session.user = ZGJ
-    const answered = { kind: { kind: 'deemed_consent' as const }, by: ZGJ as never, at: '2026-11-11T09:00:00Z', opinion: null, attachments: [] }
-    const { w, calls } = await page({ ...base, state: 'consulting', site, invitations: [{ department: 'STHJ', reply: answered }] })
+    const reply = { kind: { kind: 'deemed_consent' as const }, by: ZGJ as never, at: '2026-11-11T09:00:00Z', opinion: null, attachments: [] }
+    const { w, calls } = await page({ ...base, state: 'consulting', site, invitations: [{ department: 'STHJ', reply }] }, ['summarise', 'close'])
     await typeInto(document, 'lead-summary', '各部门同意')
     await click('lead-summarise-submit')
     expect(calls.callsOf('act_command')).toEqual([{ command: fx.summarise }])
     w.unmount()
-    const r = await page({ ...base, state: 'summarised', site })
+    const r = await page({ ...base, state: 'summarised', site }, ['conclude', 'close'])
     await click('lead-conclude-generated')
     await typeInto(document, 'lead-conclude-reasons', '不符合国土空间规划')
     await click('lead-conclude-submit')
@@ -301,11 +286,50 @@ describe('the pages', () => {
 
   it('the window links a generated record to its approval project', async () => {
     session.user = WINDOW
-    const { w, calls } = await page({ ...base, state: 'generated', site, outcome: { outcome: 'generated' } })
+    const { w, calls } = await page({ ...base, state: 'generated', site, outcome: { outcome: 'generated' } }, ['link_project'])
     expect(w.find(tid('consultation-lead')).attributes('data-actions')).toBe('link_project')
     await typeInto(document, 'lead-link-project', 'P-1')
     await click('lead-link-submit')
     expect(calls.callsOf('act_command')).toEqual([{ command: fx.link }])
+    w.unmount()
+  })
+})
+
+describe('the planning materials', () => {
+  it('the lead uploads a material and removes another, when the domain allows it', async () => {
+    session.user = ZGJ
+    catalogueRef.value = catalogue as unknown as Catalogue
+    const rec = {
+      id: 'CH-1', channel: 'multi_plan_platform', leads: DEFAULT_LEADS, name: '松北区学校新建工程', description: '新建教学楼', registered_by: 'ZGJ',
+      state: 'registered', materials: [['项目红线图', 'a'.repeat(64)]], site: null, placed_at: null, compliance: null, consultation_started_at: null,
+      deadline_working_days: null, invitations: [], summary: null, summarised_at: null, outcome: null, result_documents: [], concluded_at: null,
+      linked_project: null, closed_reason: null, registered_at: '2026-11-01T02:00:00Z', last_event_at: '2026-11-01T02:00:00Z', version: 2,
+      available_actions: ['attach_material', 'detach_material', 'place_site', 'close'].map((action) => ({ action, label: action, refusal: null })),
+    } as unknown as ConsultationView
+    const calls = fakeIpc({
+      catalogue: () => catalogue,
+      consultations: () => [rec],
+      planning_zones: () => [],
+      trail: () => ({ entity: 'consultation:CH-1', events: [], broken: null }),
+      add_attachment: () => ({ id: 'b'.repeat(64), name: '策划方案.pdf', size: 4 }),
+      act_command: () => ({ ...actResult, refused: [], synced: true, offline: null }),
+    })
+    const { w } = await mountWith(ConsultationPage, { props: { id: 'CH-1' } })
+    expect(w.findAll(tid('lead-material')).map((x) => x.attributes('data-material'))).toEqual(['项目红线图'])
+    await typeInto(document, 'lead-material-name', '策划方案')
+    const input = w.get(tid('lead-material-file')).element as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [new File(['%PDF'], '策划方案.pdf', { type: 'application/pdf' })] })
+    input.dispatchEvent(new Event('change'))
+    await click('lead-material-attach')
+    await flushPromises()
+    expect(calls.callsOf('act_command')[0]).toEqual({
+      command: { entity: 'consultation', consultation: 'CH-1', command: { command: 'attach_material', material: '策划方案', attachment: 'b'.repeat(64) } },
+      attachments: ['b'.repeat(64)],
+    })
+    await click('lead-material-detach-项目红线图')
+    expect(calls.callsOf('act_command')[1]).toEqual({
+      command: { entity: 'consultation', consultation: 'CH-1', command: { command: 'detach_material', material: '项目红线图' } },
+    })
     w.unmount()
   })
 })

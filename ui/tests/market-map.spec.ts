@@ -154,7 +154,7 @@ describe('consultation page', () => {
     session.user = { id: 'f', name: '发改审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] } as UserInfo
     const calls = fakeIpc({
       catalogue: () => catalogue,
-      consultations: () => [C],
+      consultations: () => [{ ...C, available_actions: [] }],
       trail: () => ({ entity: 'consultation:Q-1', events: [], broken: null }),
       act_command: () => ({ ...actResult, refused: [], synced: true, offline: null }),
     })
@@ -188,7 +188,7 @@ describe('consultation page', () => {
 
   it('offers no answer form to a department that already replied', async () => {
     session.user = { id: 'r', name: '规划审查员', role: 'department_reviewer', department: 'ZGJ', organisation: null, levels: [] } as UserInfo
-    fakeIpc({ catalogue: () => catalogue, consultations: () => [C], trail: () => ({ entity: 'x', events: [], broken: null }) })
+    fakeIpc({ catalogue: () => catalogue, consultations: () => [{ ...C, available_actions: [] }], trail: () => ({ entity: 'x', events: [], broken: null }) })
     const { w } = await mountWith(ConsultationPage, { props: { id: 'Q-1' } })
     expect(w.find(tid('consultation-answer')).exists()).toBe(false)
     w.unmount()

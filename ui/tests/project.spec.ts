@@ -15,7 +15,15 @@ import overview from './fixtures/overview.json'
 import type { Catalogue } from '../src/api/types'
 
 const PID = projectView.project.id
-const submitted = { ...projectView, project: { ...projectView.project, state: 'submitted_to_window', flow: null } }
+/** The domain's answer (`Project::available_actions`) as the client sends it: these allowed. */
+const allowing = (...allowed: string[]) =>
+  ['edit', 'submit', 'request_correction', 'choose_flow', 'add_works', 'close'].map((action) => ({ action, label: action, refusal: allowed.includes(action) ? null : '不能' }))
+// At the window's desk: the window may complete, send back, choose the flow, add works, close.
+const submitted = {
+  ...projectView,
+  project: { ...projectView.project, state: 'submitted_to_window', flow: null },
+  available_actions: allowing('edit', 'request_correction', 'choose_flow', 'add_works', 'close'),
+}
 
 describe('project page', () => {
   beforeEach(() => {
@@ -96,5 +104,43 @@ describe('project lists', () => {
     const page = (await mountWith(ProjectPage, { props: { id: PID } })).w
     expect(page.get(tid('project-page')).text()).toContain('社会投资厂房项目审批流程')
     page.unmount()
+  })
+
+  it('offers exactly what the domain allows: the applicant adds works, the window closes and edits', async () => {
+    session.user = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
+    const ipc = fakeIpc({ project: () => projectView, catalogue: () => catalogue, add_works: () => actResult })
+    const { w } = await mountWith(ProjectPage, { props: { id: PID } })
+    // The fixture's answer for the applicant: only 添加工程 is allowed.
+    expect(['project-submit', 'project-edit', 'project-close', 'project-choose-flow'].map((id) => w.find(tid(id)).exists())).toEqual([false, false, false, false])
+    await w.get(tid('project-add-works')).trigger('click')
+    await flushPromises()
+    ;(document.querySelector(tid('works-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(document.querySelector(tid('works-error'))?.textContent?.trim()).toBe('请填写单项工程名称')
+    await typeInto(document.body, 'works-name', '2 号厂房')
+    await typeInto(document.body, 'works-area', '8000')
+    ;(document.querySelector(tid('works-confirm')) as HTMLElement).click()
+    await flushPromises()
+    const taken = new Set(projectView.project.works.map((x) => x.id))
+    const sent = ipc.callsOf('add_works')[0] as { works_id: string; name: string; area: string }
+    expect(sent.name).toBe('2 号厂房')
+    expect(sent.area).toBe('8000')
+    expect(sent.works_id).toMatch(/^W-\d+$/)
+    expect(taken.has(sent.works_id)).toBe(false)
+    w.unmount()
+
+    session.user = { id: 'window', name: '王窗口', role: 'window_operator', department: null, organisation: null, levels: [] }
+    const ipc2 = fakeIpc({ project: () => submitted, catalogue: () => catalogue, close_project: () => actResult })
+    const { w: w2, router } = await mountWith(ProjectPage, { props: { id: PID } })
+    await w2.get(tid('project-close')).trigger('click')
+    await flushPromises()
+    await typeInto(document.body, 'close-reason', '建设单位申请终止')
+    ;(document.querySelector(tid('close-confirm')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc2.callsOf('close_project')).toEqual([{ project: PID, reason: '建设单位申请终止' }])
+    await w2.get(tid('project-edit')).trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe(`/projects/${PID}/edit`)
+    w2.unmount()
   })
 })

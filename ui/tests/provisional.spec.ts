@@ -79,6 +79,7 @@ describe('provisional deadlines on the case page', () => {
       next_action: null,
       available_actions: [],
       special_procedures: [],
+      materials_to_correct: [],
       rating_subject: null,
     }
   }

@@ -3,7 +3,8 @@ import { flushPromises } from '@vue/test-utils'
 import QueueTable from '../src/features/queue/QueueTable.vue'
 import { LEVEL_COLOURS } from '../src/features/queue/queue'
 import type { QueueEntry, WarningLevel } from '../src/api/types'
-import { mountWith, tid, typeInto } from './helpers'
+import { fakeIpc, mountWith, tid, typeInto } from './helpers'
+import DeskLists from '../src/features/queue/DeskLists.vue'
 import { catalogueRef } from '../src/stores/catalogue'
 import type { Catalogue } from '../src/api/types'
 import catalogue from './fixtures/catalogue.json'
@@ -99,6 +100,35 @@ describe('queue table', () => {
     w.unmount()
   })
 
+  it('shows the columns a hall uses: applicant, project, received', async () => {
+    const { w } = await mountWith(QueueTable, { props: { rows: windowQueue as QueueEntry[] } })
+    const row = w.get(tid('queue-row'))
+    expect(row.get(tid('queue-applicant')).text()).toBe('哈尔滨建设有限公司')
+    expect(row.get(tid('queue-project')).text()).toBe('哈尔滨新区智能制造厂房')
+    expect(row.get(tid('queue-received')).text()).toBe('2026-11-24 10:05')
+    // Filter by the applicant's or the project's name.
+    await typeInto(w.element, 'queue-filter', '智能制造')
+    expect(w.findAll(tid('queue-row'))).toHaveLength(2)
+    w.unmount()
+  })
+
+  it('says so when a list is empty, and not when only the filter hides every row', async () => {
+    const { w } = await mountWith(QueueTable, { props: { rows: [], emptyText: '暂无已办办件' } })
+    expect(w.get(tid('queue-empty')).text()).toBe('暂无已办办件')
+    w.unmount()
+    const { w: w2 } = await mountWith(QueueTable, { props: { rows: [real], emptyText: '暂无待办办件' } })
+    await typeInto(w2.element, 'queue-filter', '没有这个')
+    expect(w2.find(tid('queue-empty')).exists()).toBe(false)
+    expect(w2.findAll(tid('queue-row'))).toHaveLength(0)
+    w2.unmount()
+  })
+
+  it('takes the focus when it appears, so ↑/↓ work from the first key press', async () => {
+    const { w } = await mountWith(QueueTable, { props: { rows: [real] } })
+    expect(document.activeElement).toBe(w.get(tid('queue')).element)
+    w.unmount()
+  })
+
   it('filters and opens a case with the keyboard (↓ then Enter)', async () => {
     const rows = [entry(1, 'overdue', '2026-11-20T17:00'), entry(2, 'normal', '2026-12-01T17:00')]
     const { w } = await mountWith(QueueTable, { props: { rows } })
@@ -118,12 +148,12 @@ describe('queue table', () => {
     const row = w.get(`${tid('queue-row')}[data-case="C-zgj04"]`)
     const item = row.get(tid('queue-item'))
     expect(item.attributes('data-item')).toBe('ZGJ-04')
-    expect(item.text()).toBe('建设工程规划许可证核发ZGJ-04')
-    expect(item.get('.code-aside').text()).toBe('ZGJ-04')
-    expect(item.attributes('title')).toBe('建设工程规划许可证核发（ZGJ-04）')
+    // The item by name, its department's short name small beside; the full names on hover.
+    expect(item.text()).toBe('建设工程规划许可证核发市资规局')
+    expect(item.attributes('data-department')).toBe('ZGJ')
+    expect(item.attributes('title')).toBe('建设工程规划许可证核发（哈尔滨市自然资源和规划局）')
     const dept = row.get(tid('queue-department'))
-    expect(dept.text()).toBe('市资规局ZGJ')
-    expect(dept.attributes('title')).toBe('哈尔滨市自然资源和规划局（ZGJ）')
+    expect(dept.text()).toBe('市资规局')
     // No raw codes as the main text of any row.
     for (const r of w.findAll(tid('queue-item'))) expect(r.text().startsWith(r.attributes('data-item') as string)).toBe(false)
 
@@ -136,6 +166,28 @@ describe('queue table', () => {
     await typeInto(w.element, 'queue-filter', '资规局')
     expect(w.findAll(tid('queue-row')).length).toBe(rows.filter((r) => r.department === 'ZGJ').length)
     catalogueRef.value = null
+    w.unmount()
+  })
+})
+
+describe('desk lists (待办 / 已办 / 全部)', () => {
+  it('asks the client for the chosen list and shows its empty text', async () => {
+    const ipc = fakeIpc({
+      queue: (req) => (req.list === 'todo' ? reviewerQueue : []),
+      catalogue: () => catalogue,
+    })
+    const { w } = await mountWith(DeskLists)
+    expect(ipc.callsOf('queue')).toEqual([{ list: 'todo' }])
+    expect(w.findAll(tid('queue-row'))).toHaveLength(1)
+    expect(w.findAll('[data-testid^="desk-list-"] .el-radio-button__inner').map((b) => b.text())).toEqual(['待办', '已办', '全部'])
+    await w.get(`${tid('desk-list-done')} input`).setValue(true)
+    await flushPromises()
+    expect(ipc.callsOf('queue').at(-1)).toEqual({ list: 'done' })
+    expect(w.get(tid('queue-empty')).text()).toBe('暂无已办办件')
+    await w.get(`${tid('desk-list-all')} input`).setValue(true)
+    await flushPromises()
+    expect(ipc.callsOf('queue').at(-1)).toEqual({ list: 'all' })
+    expect(w.get(tid('queue-empty')).text()).toBe('本机暂无办件')
     w.unmount()
   })
 })

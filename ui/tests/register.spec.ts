@@ -9,6 +9,7 @@ import catalogue from './fixtures/catalogue.json'
 import actResult from './fixtures/act-result.json'
 import refusals from './fixtures/refusals.json'
 import type { Catalogue } from '../src/api/types'
+import projectView from './fixtures/project-view.json'
 
 type Kind = keyof typeof validateFixture
 const answers = validateFixture as Record<Kind, Record<string, { ok: boolean; message: string | null; normalized: string | null }>>
@@ -116,6 +117,27 @@ describe('project registration form', () => {
     })
     expect(req.owner).toBeUndefined()
     expect(router.currentRoute.value.fullPath).toBe('/projects/P-95389ad102d40213')
+    w.unmount()
+  })
+
+  it('修改项目登记信息: starts from the registration, sends the whole form again, back to the project', async () => {
+    const ipc = baseIpc({ project: () => projectView, edit_project: () => actResult })
+    const id = projectView.project.id
+    const { w, router } = await mountWith(RegisterProject, { props: { id } })
+    await flushPromises()
+    expect(w.get('h2').text()).toBe('修改项目登记信息')
+    expect(inputOf(w.element, 'register-name').value).toBe('哈尔滨新区智能制造厂房')
+    expect(inputOf(w.element, 'register-investment-wan').value).toBe('5000')
+    expect(inputOf(w.element, 'register-building-area').value).toBe('12000')
+    await typeInto(w.element, 'register-name', '哈尔滨新区智能制造厂房（二期）')
+    await flushPromises()
+    await w.get(tid('register-submit')).trigger('click')
+    await flushPromises()
+    const [req] = ipc.callsOf('edit_project') as { project: string; details: Record<string, unknown> }[]
+    expect(req.project).toBe(id)
+    expect(req.details).toMatchObject({ name: '哈尔滨新区智能制造厂房（二期）', credit_code: '91230102MA1C4K7P5Y', investment_wan: '5000', district: '230102' })
+    expect(ipc.callsOf('register_project')).toEqual([])
+    expect(router.currentRoute.value.fullPath).toBe(`/projects/${id}`)
     w.unmount()
   })
 

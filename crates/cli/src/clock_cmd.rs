@@ -157,7 +157,7 @@ pub fn run(args: ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<(),
     })
 }
 
-fn level_label(level: permitdesk_domain::clock::WarningLevel) -> &'static str {
+pub(crate) fn level_label(level: permitdesk_domain::clock::WarningLevel) -> &'static str {
     use permitdesk_domain::clock::WarningLevel as W;
     match level {
         W::Normal => "正常",

@@ -3,6 +3,7 @@
 
 mod calendar_cmd;
 mod catalogue_cmd;
+mod certificate_cmd;
 mod client;
 mod clock_cmd;
 mod code_cmd;
@@ -63,6 +64,9 @@ enum Command {
     /// data without a profile; offline).
     #[command(subcommand)]
     Market(client::MarketCommand),
+    /// 电子证照: verify a certificate PDF (signature and status).
+    #[command(subcommand)]
+    Certificate(certificate_cmd::CertificateCommand),
     #[command(flatten)]
     Client(client::ClientCommand),
     #[command(flatten)]
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         Command::Exchange(cmd) => exchange_cmd::run(cmd, &out),
         Command::Stats(args) => stats_cmd::run(args, cli.profile.as_deref(), &out),
         Command::Market(cmd) => client::market_cmd(cmd, cli.profile.as_deref(), &out),
+        Command::Certificate(cmd) => certificate_cmd::run(cmd, cli.profile.as_deref(), &out),
         Command::Client(cmd) => client::run(cmd, cli.profile.as_deref(), &out),
         Command::Server(cmd) => server_cmd::run(cmd, &out),
     };

@@ -81,7 +81,14 @@ pub enum ServerCommand {
         /// 未完成的上传保留多少小时后清除（默认 24）.
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..=8760))]
         upload_expiry_hours: Option<i64>,
+        /// 对外地址: the public https address of the certificates' verification page (their QR
+        /// codes), e.g. https://gcjs.example.cn; default: the address listened on.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
     },
+    /// 电子证照登记册: list the certificates issued, or revoke one.
+    #[command(subcommand)]
+    Certificate(crate::certificate_cmd::AdminCertificateCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,7 +257,7 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             let report = admin::init(&DataDir(data), &names).map_err(fail)?;
             out.print(&report, || {
                 format!(
-                    "数据目录：{}\n数据库：{}\n证书：{}{}\n证书公钥指纹（SHA-256）：{}",
+                    "数据目录：{}\n数据库：{}\n证书：{}{}\n证书公钥指纹（SHA-256）：{}\n电子印章证书：{}{}",
                     report.data_dir.display(),
                     report.database.display(),
                     report.certificate.display(),
@@ -259,9 +266,18 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                     } else {
                         "（沿用已有证书）"
                     },
-                    report.fingerprint
+                    report.fingerprint,
+                    report.seal_certificate.display(),
+                    if report.seal_created {
+                        "（新生成）"
+                    } else {
+                        "（沿用已有印章密钥）"
+                    }
                 )
             })
+        }
+        ServerTop::Server(ServerCommand::Certificate(cmd)) => {
+            crate::certificate_cmd::run_admin(cmd, out)
         }
         ServerTop::Server(ServerCommand::RenewCert { data, names }) => {
             let report = admin::renew_cert(&DataDir(data), &names).map_err(fail)?;
@@ -279,6 +295,7 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             listen,
             upload_quota_mib,
             upload_expiry_hours,
+            public_url,
         }) => {
             admin::init_logging();
             let rt = runtime()?;
@@ -288,6 +305,14 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             }
             if let Some(hours) = upload_expiry_hours {
                 config.upload_expiry = chrono::Duration::hours(hours);
+            }
+            if let Some(url) = public_url {
+                if !url.starts_with("https://") {
+                    return Err(CliError::Usage(
+                        "--public-url 须以 https:// 开头".to_owned(),
+                    ));
+                }
+                config.public_url = Some(url);
             }
             rt.block_on(admin::run(&DataDir(at.data), listen, at.database.as_deref(), config, |l| {
                 // Printed before serving: scripts read the URL and the pin from here.

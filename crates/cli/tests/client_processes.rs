@@ -97,7 +97,55 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         "张建设,13812345678,liaison",
     ]);
     let project = reg["created"][0].as_str().unwrap().to_owned();
+    // 修改项目登记信息 while it is a draft: the new name and investment are what the window sees.
+    let edit = |name: &str, wan: &str| -> Vec<String> {
+        [
+            "project",
+            "edit",
+            &project,
+            "--code",
+            "2024-230102-48-01-123456",
+            "--name",
+            name,
+            "--builder",
+            "哈尔滨示范建设有限公司",
+            "--credit-code",
+            &org,
+            "--category",
+            "SH-CF",
+            "--address",
+            "哈尔滨市道里区示范路 1 号",
+            "--district",
+            "230102",
+            "--investment-wan",
+            wan,
+            "--land-area",
+            "20000",
+            "--building-area",
+            "12000",
+            "--contact",
+            "张建设,13812345678,liaison",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let args = edit("示范厂房（进程测试，已修改）", "6000");
+    applicant.online(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let shown = applicant.ok(&["project", "show", &project]);
+    assert_eq!(
+        shown["project"]["details"]["name"], "示范厂房（进程测试，已修改）",
+        "{shown}"
+    );
     applicant.online(&["project", "submit", &project]);
+    // Submitted: the applicant may no longer change it (the domain says so, nothing changes).
+    let late = applicant.cmd(
+        &edit("再改一次", "7000")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_ne!(late.status.code(), Some(0), "{late:?}");
     window.ok(&["sync"]);
     window.online(&["project", "choose-flow", &project, "--flow", "LC-SH-CF"]);
     window.online(&[
@@ -155,7 +203,28 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
     let queue = reviewer.ok(&["queue"]);
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     assert!(queue[0]["deadline"].is_string(), "{queue}");
+    // The desk's columns: applicant and project by name, when the window received it.
+    assert!(
+        queue[0]["applicant_name"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+            && queue[0]["project_name"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+            && queue[0]["received_at"].is_string(),
+        "{queue}"
+    );
+    // 已办 of the window: the case it received and accepted; its 待办 is empty now.
+    let done = window.ok(&["queue", "--list", "done"]);
+    assert_eq!(done[0]["case"], case.as_str(), "{done}");
+    assert!(done[0]["next_action"].is_null(), "{done}");
+    assert_eq!(window.ok(&["queue"]).as_array().map(Vec::len), Some(0));
     reviewer.online(&["case", "sign-off", &case, "--opinion", "同意受理"]);
+    // Signed: off the reviewer's 待办, on its 已办.
+    assert_eq!(
+        reviewer.ok(&["queue", "--list", "done"])[0]["case"],
+        case.as_str()
+    );
     auditor.ok(&["sync"]);
     server.kill();
     auditor.offline(&[
@@ -229,8 +298,6 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         "complete",
         &case,
         "--grant",
-        "--certificate-number",
-        "JZ-2026-0001",
         "--certificate-name",
         "建设工程规划许可证",
     ]);
@@ -259,7 +326,13 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         "create, material, submit, receive, accept, four sign-offs, complete"
     );
 
-    // The papers of the case print from any local store, offline, and say what happened.
+    // The server numbered the certificate (issue 14): department, Beijing year, sequence.
+    let year = chrono::Datelike::year(
+        &chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()),
+    );
+    let number = format!("ZGJ-{year}-000001");
+    // The papers of the case print from any local store, offline, and say what happened
+    // (the e-certificate is the server's signed file).
     let papers = tempfile::tempdir().unwrap();
     let out = papers.path().to_str().unwrap();
     for (kind, who, expect) in [
@@ -271,12 +344,12 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         (
             "completion_notice",
             &applicant,
-            vec!["办结通知书", "准予许可", "JZ-2026-0001"],
+            vec!["办结通知书", "准予许可", number.as_str()],
         ),
         (
             "certificate",
             &applicant,
-            vec!["建设工程规划许可证", "JZ-2026-0001"],
+            vec!["建设工程规划许可证", number.as_str()],
         ),
         (
             "application_form",

@@ -358,6 +358,8 @@ fn bench_ingest(c: &mut Criterion) {
                 for p in &pages {
                     store.ingest(p).unwrap();
                 }
+                // The projections kept in memory by the pull, written as the sync writes them.
+                store.flush_projections().unwrap();
                 (dir, store)
             },
             BatchSize::PerIteration,
@@ -469,6 +471,8 @@ fn bench(c: &mut Criterion) {
                 for p in &pages {
                     store.ingest(p).unwrap();
                 }
+                // The projections kept in memory by the pull, written as the sync writes them.
+                store.flush_projections().unwrap();
                 (dir, store)
             },
             BatchSize::PerIteration,

@@ -30,6 +30,11 @@ pub struct SyncOptions {
     pub chunk_size: usize,
     /// Upper bound of requests of one kind in one sync (a guard against a looping server).
     pub max_rounds: usize,
+    /// Events stored per local step: a pulled page is stored in parts of this size, each in
+    /// its own transaction, so a read waits for one part at most.
+    pub store_chunk: usize,
+    /// Entities whose projection is written per local step at the end of a pull.
+    pub project_chunk: usize,
 }
 
 impl Default for SyncOptions {
@@ -39,6 +44,8 @@ impl Default for SyncOptions {
             pull_limit: 5000,
             chunk_size: 256 * 1024,
             max_rounds: 100_000,
+            store_chunk: 500,
+            project_chunk: 250,
         }
     }
 }
@@ -179,7 +186,9 @@ pub fn sync_shared<D: StoreAccess>(
     let steps: [StepFn<D>; 4] = [pull_reference, upload_all, push_all, pull_all];
     for step in steps {
         let outcome = step(&cx, &mut report);
-        // Whatever happened, the projections of what was pulled are written.
+        // Whatever happened, the projections of what was pulled are written: a few hundred
+        // entities per step, so that a read waits for one chunk, not for the whole sync.
+        while db.with(|s| s.flush_pulled_step(opts.project_chunk))? {}
         db.with(|s| s.flush_projections())?;
         if let Step::Offline(m) = login_expired(db, outcome)? {
             report.offline = Some(m);
@@ -496,7 +505,7 @@ fn pull_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<
                 })
             });
             for (sent, received, page) in rx {
-                match store_page(db, sent, received, page, report)? {
+                match store_page(db, opts.store_chunk, sent, received, page, report)? {
                     Some(step) => return Ok(step),
                     None => continue,
                 }
@@ -509,7 +518,7 @@ fn pull_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<
             let mut out = None;
             fetch_pages(t, clock, token, &client_id, start, opts, |item| {
                 let (sent, received, page) = item;
-                match store_page(db, sent, received, page, report) {
+                match store_page(db, opts.store_chunk, sent, received, page, report) {
                     Ok(None) => true,
                     other => {
                         out = Some(other);
@@ -567,9 +576,51 @@ fn fetch_pages<T: Transport + ?Sized>(
     }
 }
 
+/// A page cut into parts of at most `max` events that can each be stored on their own: every
+/// part but the last ends at its last event's server sequence (the cursor a restart resumes
+/// from) with `has_more`; the last part is the page's own end (cursor, removals, mutation id).
+/// A page whose events are not in strictly increasing server order is kept whole.
+pub(crate) fn split_page(
+    page: permitdesk_protocol::PullResponse,
+    max: usize,
+) -> Vec<permitdesk_protocol::PullResponse> {
+    let ordered = page
+        .events
+        .windows(2)
+        .all(|w| w[0].server_seq < w[1].server_seq);
+    if !ordered || page.events.len() <= max || max == 0 {
+        return vec![page];
+    }
+    let permitdesk_protocol::PullResponse {
+        events,
+        removals,
+        cursor,
+        has_more,
+        last_mutation_id,
+        server_time,
+    } = page;
+    let mut parts = Vec::with_capacity(events.len() / max + 1);
+    let mut rest = events.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<_> = rest.by_ref().take(max).collect();
+        let last = rest.peek().is_none();
+        let part_cursor = chunk.last().map_or(cursor, |e| e.server_seq);
+        parts.push(permitdesk_protocol::PullResponse {
+            events: chunk,
+            removals: if last { removals.clone() } else { Vec::new() },
+            cursor: if last { cursor } else { part_cursor },
+            has_more: if last { has_more } else { true },
+            last_mutation_id: if last { last_mutation_id } else { 0 },
+            server_time,
+        });
+    }
+    parts
+}
+
 /// Verify and store one fetched page; `Some` ends the pull.
 fn store_page<D: StoreAccess>(
     db: &D,
+    store_chunk: usize,
     sent: DateTime<Utc>,
     received: DateTime<Utc>,
     page: std::result::Result<permitdesk_protocol::PullResponse, TransportError>,
@@ -579,20 +630,26 @@ fn store_page<D: StoreAccess>(
         Ok(p) => p,
         Err(m) => return Ok(Some(Step::Offline(m))),
     };
-    let (after, r) = db.with(|store| {
+    let after = db.with(|store| {
         let after = store.cursor()?;
         store.record_contact(measure_offset(sent, received, page.server_time), received)?;
-        Ok((after, store.ingest(&page)?))
+        Ok(after)
     })?;
+    let (has_more, cursor) = (page.has_more, page.cursor);
+    // Stored part by part, each in its own local step (a read waits for one part at most);
+    // each part is all-or-nothing and moves the cursor only over what it stored.
+    for part in split_page(page, store_chunk) {
+        let r = db.with(|store| store.ingest(&part))?;
+        report.pulled.events += r.events;
+        report.pulled.duplicates += r.duplicates;
+        report.pulled.removed += r.removed;
+        report.pulled.touched += r.touched;
+    }
     report.pull_pages += 1;
-    report.pulled.events += r.events;
-    report.pulled.duplicates += r.duplicates;
-    report.pulled.removed += r.removed;
-    report.pulled.touched += r.touched;
-    if !page.has_more {
+    if !has_more {
         return Ok(Some(Step::Done));
     }
-    if page.cursor <= after {
+    if cursor <= after {
         return Err(ClientError::Protocol(format!(
             "服务器表示还有数据，但游标没有前进（{after}）"
         )));

@@ -556,6 +556,60 @@ fn the_reviewer_queue_puts_the_nearest_deadline_first_and_paused_cases_last() {
 }
 
 #[test]
+fn the_desk_lists_todo_done_and_all_by_who_acted() {
+    use crate::reads::{DeskList, desk};
+    let server = FakeServer::new(t0(), users());
+    server_case_in_review(&server, "C-1");
+    server_case_in_review(&server, "C-2");
+    // rev2 signs C-2 on the server; rev1 signs C-1 offline (still in the outbox).
+    applied_as(
+        &mut server.inner.lock().unwrap(),
+        3,
+        sign_first_level("C-2"),
+        t0(),
+    );
+    let mut r1 = synced_client(&server, "rev1");
+    r1.profile
+        .act(sign_first_level("C-1"), Some("同意".into()), vec![])
+        .unwrap();
+    let ids = |c: &Client, user: &str, list: DeskList| -> Vec<String> {
+        let u = users().into_iter().find(|u| u.id.as_str() == user).unwrap();
+        desk(c.profile.store(), &u, t0(), list)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.case.to_string())
+            .collect()
+    };
+    // 已办 of rev1: C-1, acted on offline; not C-2, signed by someone else.
+    assert_eq!(ids(&r1, "rev1", DeskList::Done), ["C-1"]);
+    assert_eq!(ids(&r1, "rev1", DeskList::All).len(), 2);
+    // rev2's 已办 comes from the synced trail.
+    let r2 = synced_client(&server, "rev2");
+    assert_eq!(ids(&r2, "rev2", DeskList::Done), ["C-2"]);
+    // The window received and accepted both: nothing left to do, both done, with the time
+    // they were received; no next action outside 待办.
+    let w = synced_client(&server, "win");
+    assert!(ids(&w, "win", DeskList::Todo).is_empty());
+    let done = desk(w.profile.store(), &users()[1], t0(), DeskList::Done).unwrap();
+    assert_eq!(done.len(), 2);
+    for e in &done {
+        assert_eq!(
+            e.received_at.as_deref(),
+            Some(
+                permitdesk_domain::time::format_minute(permitdesk_domain::time::to_local(t0()))
+                    .as_str()
+            )
+        );
+        assert_eq!(e.next_action, None);
+        assert_eq!(e.project_name, "", "the project is not in this store");
+    }
+    // The applicant who acted on nothing after submitting still finds the cases it submitted.
+    let a = synced_client(&server, "app");
+    assert_eq!(ids(&a, "app", DeskList::Done).len(), 2);
+    assert_eq!(ids(&a, "app", DeskList::Todo).len(), 0);
+}
+
+#[test]
 fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
     let server = FakeServer::new(t0(), users());
     server_case_in_review(&server, "C-1");
@@ -760,4 +814,115 @@ fn reads_and_actions_go_on_while_a_sync_waits_for_the_server() {
         assert_eq!((report.applied, report.pending), (2, 0), "{report:?}");
     });
     assert_eq!(session.with(|p| p.store().cases()).unwrap().len(), 2);
+}
+
+#[test]
+fn a_page_is_stored_in_parts_each_ending_where_a_restart_resumes() {
+    use crate::engine::split_page;
+    let server = FakeServer::new(t0(), users());
+    for i in 0..2 {
+        server_case_in_review(&server, &format!("C-{i}"));
+    }
+    let _logged_in = client(&server, "rev1", Duration::zero());
+    let mut page = pull_page(&server, "tok-rev1", 0, None);
+    assert_eq!(page.events.len(), 8);
+    page.removals = vec![EntityRef::Case(CaseId::new("C-gone"))];
+    page.last_mutation_id = 9;
+    let seqs: Vec<u64> = page.events.iter().map(|e| e.server_seq).collect();
+    let parts = split_page(page.clone(), 3);
+    assert_eq!(
+        parts.iter().map(|p| p.events.len()).collect::<Vec<_>>(),
+        [3, 3, 2]
+    );
+    assert_eq!(
+        parts.iter().map(|p| p.cursor).collect::<Vec<_>>(),
+        [seqs[2], seqs[5], page.cursor]
+    );
+    assert_eq!(
+        parts.iter().map(|p| p.has_more).collect::<Vec<_>>(),
+        [true, true, page.has_more]
+    );
+    // Removals and the acknowledged mutation come with the last part only.
+    assert!(
+        parts[..2]
+            .iter()
+            .all(|p| p.removals.is_empty() && p.last_mutation_id == 0)
+    );
+    assert_eq!((parts[2].removals.len(), parts[2].last_mutation_id), (1, 9));
+    // A page out of server order is kept whole.
+    let mut shuffled = page.clone();
+    shuffled.events.swap(0, 1);
+    assert_eq!(split_page(shuffled, 3).len(), 1);
+    assert_eq!(split_page(page, 100).len(), 1);
+}
+
+#[test]
+fn a_sync_stored_and_projected_in_small_steps_ends_as_a_whole_one() {
+    let server = FakeServer::new(t0(), users());
+    for i in 0..12 {
+        server_case_in_review(&server, &format!("C-{i:02}"));
+    }
+    let whole = synced_client(&server, "rev1");
+    let mut parts = client(&server, "rev1", Duration::zero());
+    let small = SyncOptions {
+        pull_limit: 100,
+        store_chunk: 5,
+        project_chunk: 2,
+        ..SyncOptions::default()
+    };
+    let report = parts.profile.sync_with(&server, small).unwrap();
+    assert!(report.complete);
+    assert_eq!(report.pulled.events, 48);
+    assert_eq!(report.pull_pages, 1, "one page, stored in ten parts");
+    let cases = |c: &Client| c.profile.store().cases().unwrap();
+    assert_eq!(cases(&parts), cases(&whole));
+    assert_eq!(cases(&parts).len(), 12);
+    assert!(
+        cases(&parts).iter().all(|c| c.version == 4),
+        "every projection written"
+    );
+    assert_eq!(
+        parts.profile.store().cursor().unwrap(),
+        whole.profile.store().cursor().unwrap()
+    );
+}
+
+#[test]
+fn the_applicant_takes_a_material_off_a_draft_and_the_server_agrees() {
+    use crate::ops::{CaseAction as UiCase, case_command};
+    let server = FakeServer::new(t0(), users());
+    let mut a = synced_client(&server, "app");
+    a.profile.act(create("C-1"), None, vec![]).unwrap();
+    let file = AttachmentId::new("a".repeat(64));
+    a.profile
+        .act(
+            case_cmd(
+                "C-1",
+                CaseCommand::AttachMaterial {
+                    material: "建设工程规划许可申请表".into(),
+                    attachment: file.clone(),
+                },
+            ),
+            None,
+            vec![file],
+        )
+        .unwrap();
+    assert_eq!(a.case("C-1").unwrap().materials.len(), 1);
+    let (command, files) = case_command(
+        &a.profile,
+        &CaseId::new("C-1"),
+        UiCase::DetachMaterial {
+            material: " 建设工程规划许可申请表 ".into(),
+        },
+    )
+    .unwrap();
+    assert!(files.is_empty());
+    a.profile.act(command, None, vec![]).unwrap();
+    assert!(a.case("C-1").unwrap().materials.is_empty(), "gone locally");
+    let report = a.profile.sync_with(&server, opts()).unwrap();
+    assert_eq!((report.applied, report.refused), (3, 0), "{report:?}");
+    assert!(
+        a.case("C-1").unwrap().materials.is_empty(),
+        "and on the server"
+    );
 }

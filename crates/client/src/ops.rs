@@ -108,13 +108,17 @@ pub enum CaseAction {
         material: String,
         attachment: AttachmentId,
     },
+    /// 移除材料: take an attached material off a case not yet submitted (or in correction).
+    DetachMaterial {
+        material: String,
+    },
     /// 提交 (or resubmit after correction) with the stamped form.
     Submit {
         stamped_form: AttachmentId,
     },
-    /// 办结（准予）with the e-certificate 电子证照.
+    /// 办结（准予）with the e-certificate 电子证照. Its number is assigned by the server when
+    /// it applies the completion (待分配 until then).
     CompleteGranted {
-        certificate_number: String,
         certificate_name: String,
         /// `YYYY-MM-DD`.
         #[cfg_attr(feature = "ts", ts(optional))]
@@ -128,6 +132,36 @@ pub enum CaseAction {
     CompleteDenied {
         reasons: Vec<String>,
     },
+}
+
+impl CaseAction {
+    /// The domain action this issues (the reachability table links a screen's action to the
+    /// domain's list with it).
+    pub fn domain_action(&self) -> permitdesk_domain::case::CaseAction {
+        use permitdesk_domain::case::CaseAction as D;
+        match self {
+            CaseAction::Receive => D::Receive,
+            CaseAction::RequestCommitment => D::RequestCommitmentConfirmation,
+            CaseAction::ConfirmCommitment => D::ConfirmCommitment,
+            CaseAction::DeclineCommitment { .. } => D::DeclineCommitment,
+            CaseAction::Accept { .. } => D::Accept,
+            CaseAction::RequestCorrection { .. } => D::RequestCorrection,
+            CaseAction::Refuse { .. } => D::RefuseAcceptance,
+            CaseAction::SignOff { .. } => D::SignOff,
+            CaseAction::Pause { .. } => D::Pause,
+            CaseAction::SubmitRectification { .. } => D::SubmitRectification,
+            CaseAction::Resume => D::Resume,
+            CaseAction::StartSpecial { .. } => D::StartSpecialProcedure,
+            CaseAction::EndSpecial { .. } => D::EndSpecialProcedure,
+            CaseAction::Extend { .. } => D::Extend,
+            CaseAction::Return { .. } => D::Return,
+            CaseAction::Withdraw { .. } => D::Withdraw,
+            CaseAction::AttachMaterial { .. } => D::AttachMaterial,
+            CaseAction::DetachMaterial { .. } => D::DetachMaterial,
+            CaseAction::Submit { .. } => D::Submit,
+            CaseAction::CompleteGranted { .. } | CaseAction::CompleteDenied { .. } => D::Complete,
+        }
+    }
 }
 
 fn local_case(p: &Profile, case: &CaseId) -> Result<permitdesk_domain::case::Case> {
@@ -211,9 +245,11 @@ pub fn case_command(
             material,
             attachment,
         },
+        CaseAction::DetachMaterial { material } => Cmd::DetachMaterial {
+            material: material.trim().to_owned(),
+        },
         CaseAction::Submit { stamped_form } => Cmd::Submit { stamped_form },
         CaseAction::CompleteGranted {
-            certificate_number,
             certificate_name,
             valid_until,
             file,
@@ -228,7 +264,8 @@ pub fn case_command(
             Cmd::Complete {
                 decision: Decision::Granted {
                     certificate: CertificateRecord {
-                        number: CertificateNumber::new(certificate_number.trim()),
+                        // 待分配: the server numbers it (issue 14).
+                        number: CertificateNumber::new(""),
                         name: certificate_name.trim().to_owned(),
                         issued_on: to_local(p.corrected_now()?).date(),
                         valid_until,
@@ -521,15 +558,62 @@ pub fn register_command(
     cat: &Catalogue,
     new_project_id: impl FnOnce() -> Result<String>,
 ) -> std::result::Result<(ProjectId, DomainCommand), InputError> {
-    use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
-    use permitdesk_domain::ids::CategoryCode;
-    use permitdesk_domain::project::{
-        Area, Builder, Contact, ContactRole, InvestmentType, Location, Money,
-        ProjectCommand as PCmd, ProjectDetails,
-    };
+    use permitdesk_domain::project::ProjectCommand as PCmd;
     let id = match req.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(i) => ProjectId::new(i),
         None => ProjectId::new(new_project_id().map_err(|e| input("id", e))?),
+    };
+    let details = project_details(req, cat)?;
+    let command = match req
+        .owner
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        Some(owner) => PCmd::RegisterOnSite {
+            id: id.clone(),
+            owner: OrganisationId::new(owner),
+            details,
+        },
+        None => PCmd::RegisterOnline {
+            id: id.clone(),
+            details,
+        },
+    };
+    Ok((
+        id.clone(),
+        DomainCommand::Project {
+            project: id,
+            command,
+        },
+    ))
+}
+
+/// 修改项目登记信息: the whole registration again, checked as at registration (the applicant
+/// while it is a draft or sent back, the window while it is at its desk: the domain decides).
+pub fn edit_command(
+    project: &ProjectId,
+    req: &RegisterRequest,
+    cat: &Catalogue,
+) -> std::result::Result<DomainCommand, InputError> {
+    Ok(DomainCommand::Project {
+        project: project.clone(),
+        command: permitdesk_domain::project::ProjectCommand::Edit {
+            details: project_details(req, cat)?,
+        },
+    })
+}
+
+/// The registration's details from the form, each field checked (code, credit code, district,
+/// phone numbers, amounts), the category from the catalogue.
+fn project_details(
+    req: &RegisterRequest,
+    cat: &Catalogue,
+) -> std::result::Result<permitdesk_domain::project::ProjectDetails, InputError> {
+    use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+    use permitdesk_domain::ids::CategoryCode;
+    use permitdesk_domain::project::{
+        Area, Builder, Contact, ContactRole, InvestmentType, Location, Money, ProjectDetails,
     };
     let investment = match req.investment.trim() {
         "social" | "社会投资" => InvestmentType::Social,
@@ -570,7 +654,7 @@ pub fn register_command(
             role,
         });
     }
-    let details = ProjectDetails {
+    Ok(ProjectDetails {
         code: ProjectCode::parse(&req.code).map_err(|e| input("code", e))?,
         name: req.name.trim().to_owned(),
         builder: Builder {
@@ -590,30 +674,7 @@ pub fn register_command(
         building_area: Area::parse(or_zero(&req.building_area))
             .map_err(|e| input("building_area", e))?,
         contacts,
-    };
-    let command = match req
-        .owner
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty())
-    {
-        Some(owner) => PCmd::RegisterOnSite {
-            id: id.clone(),
-            owner: OrganisationId::new(owner),
-            details,
-        },
-        None => PCmd::RegisterOnline {
-            id: id.clone(),
-            details,
-        },
-    };
-    Ok((
-        id.clone(),
-        DomainCommand::Project {
-            project: id,
-            command,
-        },
-    ))
+    })
 }
 
 /// An action on a project (项目), as a user picks it.

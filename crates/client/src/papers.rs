@@ -379,26 +379,27 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                     docs::render_completion_notice(&view)
                 }
                 PaperKind::Certificate => {
-                    if !matches!(case.decision, Some(Decision::Granted { .. })) {
+                    // The server's signed file (issue 14), never a local re-render.
+                    let Some(Decision::Granted { certificate }) = &case.decision else {
                         return Err(ClientError::Invalid("办件未准予许可，没有电子证照".into()));
+                    };
+                    if certificate.is_provisional() {
+                        return Err(ClientError::Invalid(
+                            "证照编号待分配：电子证照由服务器编号并签章，请联网同步后再下载".into(),
+                        ));
                     }
-                    let d = &project.details;
-                    let mut content = vec![("建设地址".to_owned(), d.location.address.clone())];
-                    if let Some(w) = project.works.iter().find(|w| w.id == case.works) {
-                        content.push(("工程名称".to_owned(), w.name.clone()));
-                        // `Area` prints with its unit (…平方米).
-                        content.push(("建设规模".to_owned(), w.building_area.to_string()));
-                    }
-                    let view = from_domain::certificate(
-                        &case,
-                        &project,
-                        &cat,
-                        content,
-                        code.clone(),
-                        format!("{VERIFY_URL}{code}"),
-                    )
-                    .map_err(view_err)?;
-                    docs::render_certificate(&view)
+                    let number = certificate.number.as_str().to_owned();
+                    let pdf = p.certificate_file(&number)?;
+                    let code = crate::certificates::check_file(&pdf)
+                        .code
+                        .unwrap_or_default();
+                    return Ok(Paper {
+                        kind,
+                        title: kind.title().to_owned(),
+                        file_name: format!("{}-{number}.pdf", kind.title()),
+                        verification_code: code,
+                        pdf,
+                    });
                 }
                 PaperKind::ApplicationForm | PaperKind::OneTimeNotice => {
                     return Err(ClientError::Invalid("内部错误：文书类型".into()));

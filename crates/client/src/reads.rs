@@ -21,12 +21,20 @@ use serde::Serialize;
 pub struct QueueEntry {
     pub case: CaseId,
     pub project: ProjectId,
+    /// 项目名称 (empty while the project is not in the local store).
+    pub project_name: String,
+    /// 申请人: the builder (建设单位) of the project.
+    pub applicant_name: String,
     pub item: String,
     pub department: String,
     pub state: CaseState,
     pub state_label: &'static str,
-    /// What this user is expected to do next.
-    pub next_action: String,
+    /// 收件时间 (Beijing time, `YYYY-MM-DDTHH:MM`): when the window received the case, or
+    /// else when it was submitted; None for a draft.
+    pub received_at: Option<String>,
+    /// What this user is expected to do next; None when the case waits for nobody at this desk
+    /// (the 已办 and 全部 lists).
+    pub next_action: Option<String>,
     /// 办理期限 (Beijing time, `YYYY-MM-DDTHH:MM`); None before acceptance or while paused.
     pub deadline: Option<String>,
     pub level: Option<WarningLevel>,
@@ -86,21 +94,82 @@ fn level_rank(level: Option<WarningLevel>) -> u8 {
     }
 }
 
+/// Which of the desk's lists: 待办, 已办 or 全部.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum DeskList {
+    /// 待办: the cases waiting for this user's role now.
+    #[default]
+    Todo,
+    /// 已办: the cases this user has acted on (a synced event of theirs, or a command of theirs
+    /// still in the outbox), whatever their state now.
+    Done,
+    /// 全部: every case this profile holds.
+    All,
+}
+
+impl DeskList {
+    pub const ALL: [DeskList; 3] = [DeskList::Todo, DeskList::Done, DeskList::All];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeskList::Todo => "待办",
+            DeskList::Done => "已办",
+            DeskList::All => "全部",
+        }
+    }
+}
+
 /// The user's work queue at `as_of`: the cases waiting for this user's role, most urgent
 /// first (overdue, due soon, by deadline; then paused; then cases whose clock has not started).
 pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec<QueueEntry>> {
+    desk(store, user, as_of, DeskList::Todo)
+}
+
+/// One of the desk's lists at `as_of`, in the queue's order (most urgent first), with the
+/// columns a hall uses: applicant, project, item, received, deadline, days used and left.
+pub fn desk(
+    store: &Store,
+    user: &UserInfo,
+    as_of: DateTime<Utc>,
+    list: DeskList,
+) -> Result<Vec<QueueEntry>> {
     let refs = store.reference_set()?;
     let clock = LegalClock::new(&refs.calendar, OfficeHours::default());
-    let pending: std::collections::HashSet<String> = store
-        .outbox()?
-        .into_iter()
+    let outbox = store.outbox()?;
+    let pending: std::collections::HashSet<String> = outbox
+        .iter()
         .filter(|o| o.local_conflict.is_none())
-        .map(|o| o.entity)
+        .map(|o| o.entity.clone())
         .collect();
+    let done: std::collections::HashSet<String> = match list {
+        DeskList::Done => {
+            let mut keys = store.entities_acted_by(&user.id, "case")?;
+            keys.extend(outbox.into_iter().map(|o| o.entity));
+            keys
+        }
+        _ => Default::default(),
+    };
+    let mut projects: std::collections::HashMap<ProjectId, Option<Project>> =
+        std::collections::HashMap::new();
     let mut out = Vec::new();
     for c in store.cases()? {
-        let Some(next_action) = in_queue(user, &c) else {
+        let next_action = in_queue(user, &c);
+        let wanted = match list {
+            DeskList::Todo => next_action.is_some(),
+            DeskList::Done => done.contains(&EntityRef::Case(c.id.clone()).key()),
+            DeskList::All => true,
+        };
+        if !wanted {
             continue;
+        }
+        if !projects.contains_key(&c.project) {
+            projects.insert(c.project.clone(), store.project(&c.project)?);
+        }
+        let (project_name, applicant_name) = match projects.get(&c.project) {
+            Some(Some(p)) => (p.details.name.clone(), p.details.builder.name.clone()),
+            _ => (String::new(), String::new()),
         };
         let (mut deadline, mut level, mut used, mut remaining, mut provisional, mut clock_error) =
             (None, None, None, None, None, None);
@@ -122,10 +191,16 @@ pub fn queue(store: &Store, user: &UserInfo, as_of: DateTime<Utc>) -> Result<Vec
                 pending_local: pending.contains(&EntityRef::Case(c.id.clone()).key()),
                 case: c.id,
                 project: c.project,
+                project_name,
+                applicant_name,
                 item: c.item.to_string(),
                 department: c.department.to_string(),
                 state: c.state,
                 state_label: c.state.label(),
+                received_at: c
+                    .received_at
+                    .or(c.submitted_at)
+                    .map(|t| format_minute(to_local(t))),
                 next_action,
                 deadline: deadline.map(format_minute),
                 level,
@@ -286,6 +361,10 @@ pub struct ProjectView {
     pub project: Project,
     pub cases: Vec<Case>,
     pub trail: TrailView,
+    /// 可办理的操作: the domain's answer for the logged-in user (`Project::available_actions`);
+    /// the project page offers exactly the allowed ones.
+    pub available_actions:
+        Vec<permitdesk_domain::entity::Availability<permitdesk_domain::project::ProjectAction>>,
 }
 
 pub fn project(store: &Store, id: &ProjectId) -> Result<ProjectView> {
@@ -294,6 +373,10 @@ pub fn project(store: &Store, id: &ProjectId) -> Result<ProjectView> {
         id: id.to_string(),
     })?;
     Ok(ProjectView {
+        available_actions: store
+            .actor()?
+            .map(|actor| project.available_actions(&actor))
+            .unwrap_or_default(),
         cases: store.cases_of_project(id)?,
         trail: trail(store, &EntityRef::Project(id.clone()))?,
         project,
@@ -352,6 +435,15 @@ pub fn status_at(store: &Store, now: DateTime<Utc>) -> Result<Status> {
 
 /// The user's work queue read now (or at `as_of`): the desktop's 待办 and `permitdesk queue`.
 pub fn my_queue(p: &crate::Profile, as_of: Option<DateTime<Utc>>) -> Result<Vec<QueueEntry>> {
+    my_desk(p, as_of, DeskList::Todo)
+}
+
+/// One of the logged-in user's desk lists (待办, 已办, 全部) at `as_of` (default: now).
+pub fn my_desk(
+    p: &crate::Profile,
+    as_of: Option<DateTime<Utc>>,
+    list: DeskList,
+) -> Result<Vec<QueueEntry>> {
     let user = p
         .store()
         .sync_state()?
@@ -361,7 +453,7 @@ pub fn my_queue(p: &crate::Profile, as_of: Option<DateTime<Utc>>) -> Result<Vec<
         Some(t) => t,
         None => p.corrected_now()?,
     };
-    queue(p.store(), &user, as_of)
+    desk(p.store(), &user, as_of, list)
 }
 
 /// An entity named as the app and the CLI name it: `case`, `project` or `consultation`.
@@ -375,6 +467,37 @@ pub fn entity_ref(kind: &str, id: &str) -> Result<EntityRef> {
         }
         other => return Err(ClientError::Invalid(format!("未知的记录类型“{other}”"))),
     })
+}
+
+/// A 策划生成 record with what the logged-in user may do with it now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsultationView {
+    #[serde(flatten)]
+    pub consultation: permitdesk_domain::consultation::Consultation,
+    /// 可办理的操作: the domain's answer (`Consultation::available_actions`); the lead's panel
+    /// offers exactly the allowed ones.
+    pub available_actions: Vec<
+        permitdesk_domain::entity::Availability<
+            permitdesk_domain::consultation::ConsultationAction,
+        >,
+    >,
+}
+
+/// The 策划生成 consultations in the local store, each with the domain's answer for the
+/// logged-in user (none when nobody is logged in).
+pub fn consultation_views(store: &Store) -> Result<Vec<ConsultationView>> {
+    let actor = store.actor()?;
+    Ok(consultations(store)?
+        .into_iter()
+        .map(|c| ConsultationView {
+            available_actions: actor
+                .as_ref()
+                .map(|a| c.available_actions(a))
+                .unwrap_or_default(),
+            consultation: c,
+        })
+        .collect())
 }
 
 /// The 策划生成 consultations in the local store.
@@ -495,6 +618,9 @@ pub struct CaseDetail {
     /// 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
     /// the case page shows it, nobody chooses it.
     pub special_procedures: Vec<SpecialProcedureOption>,
+    /// The materials a 一次性补正告知 or a 暂停整改 ticks: the item's materials in the
+    /// catalogue's order, then any other material attached to the case.
+    pub materials_to_correct: Vec<String>,
 }
 
 /// One kind of 特别程序 as the start dialog lists it.
@@ -528,13 +654,22 @@ pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
     let now = p.corrected_now()?;
     let clock = clock_view(store, &case, now)?;
     let next_action = match store.sync_state()?.user {
-        Some(u) => queue(store, &u, now)?
-            .into_iter()
-            .find(|q| q.case == *id)
-            .map(|q| q.next_action),
+        Some(u) => in_queue(&u, &case),
         None => None,
     };
+    // The item's materials in the catalogue's order, then any other attached: what a
+    // correction or a pause ticks.
+    let mut materials_to_correct: Vec<String> = cat
+        .item(&case.item)
+        .map(|i| i.materials.iter().map(|m| m.name.clone()).collect())
+        .unwrap_or_default();
+    for (name, _) in &case.materials {
+        if !materials_to_correct.contains(name) {
+            materials_to_correct.push(name.clone());
+        }
+    }
     Ok(CaseDetail {
+        materials_to_correct,
         available_actions: available_actions(store, &case)?,
         rating_subject: permitdesk_domain::evaluation::RatingSubject::of_case(&case).ok(),
         special_procedures: special_procedures(),

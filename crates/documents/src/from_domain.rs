@@ -491,7 +491,7 @@ pub fn completion_notice(
                 "已核发{}（电子证照），可在工程审批系统下载使用。",
                 certificate.name
             ),
-            Some(certificate.number.to_string()),
+            Some(certificate.number_label().to_owned()),
         ),
         Some(Decision::Denied { reasons }) => ("不予许可", reasons.join("；"), None),
         None => {

@@ -11,13 +11,14 @@ pub mod layout;
 pub use error::RenderError;
 mod canvas;
 mod render;
+mod seal;
 pub mod statistics;
 pub mod views;
 
 pub use render::{
     render_acceptance_receipt, render_application_form, render_certificate,
     render_completion_notice, render_correction_notice, render_not_accepted_notice,
-    render_one_time_notice, render_return_notice, render_statistics_pdf,
+    render_one_time_notice, render_return_notice, render_sealed_certificate, render_statistics_pdf,
 };
 pub mod demo;
 pub mod from_domain;

@@ -771,6 +771,19 @@ pub fn render_completion_notice(v: &CompletionNoticeView) -> Result<Vec<u8>, Ren
 
 /// 电子证照 printout.
 pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
+    certificate(v, None)
+}
+
+/// The e-certificate as the server issues it: the red round seal with `legend` (the issuing
+/// department's name) drawn where the printout leaves the seal's place, ready to be signed.
+pub fn render_sealed_certificate(
+    v: &CertificateView,
+    legend: &str,
+) -> Result<Vec<u8>, RenderError> {
+    certificate(v, Some(legend))
+}
+
+fn certificate(v: &CertificateView, seal: Option<&str>) -> Result<Vec<u8>, RenderError> {
     let mut doc = new_doc(
         Orientation::Portrait,
         &format!("电子证照　{}", v.certificate_number),
@@ -844,18 +857,33 @@ pub fn render_certificate(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
     let issued = format!("发证日期：{}", cn_date(v.issued_on));
     right_line(&mut doc, top + 14.0 * MM, &issued);
     let sx = doc.right - 4.0 * MM - side - 10.0 * MM;
-    stamp_box(
-        &mut doc,
-        sx,
-        top - 2.0 * MM,
-        side,
-        top + 20.0 * MM,
-        "（电子印章）",
-    );
-    doc.finish(
+    if seal.is_none() {
+        stamp_box(
+            &mut doc,
+            sx,
+            top - 2.0 * MM,
+            side,
+            top + 20.0 * MM,
+            "（电子印章）",
+        );
+    }
+    let pdf = doc.finish(
         &format!("{} {}", v.title, v.certificate_number),
         v.issued_on.and_time(chrono::NaiveTime::MIN),
-    )
+    )?;
+    match seal {
+        // Over the issuer's lines, as a stamped seal sits on the signature block.
+        Some(legend) => crate::seal::stamp(
+            &pdf,
+            crate::seal::SealPlace {
+                cx: sx + side / 2.0,
+                cy: top - 2.0 * MM + side / 2.0,
+                r: 20.0 * MM,
+            },
+            legend,
+        ),
+        None => Ok(pdf),
+    }
 }
 
 /// One statistics table of seed 11 as a landscape A4 PDF.

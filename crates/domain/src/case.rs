@@ -145,6 +145,25 @@ pub struct CertificateRecord {
     pub file: Option<AttachmentId>,
 }
 
+impl CertificateRecord {
+    /// What a screen or paper shows for the number: 待分配 until the server has numbered it.
+    pub const PROVISIONAL: &'static str = "待分配";
+
+    /// Whether the server has not numbered it yet (a client's own, offline decision).
+    pub fn is_provisional(&self) -> bool {
+        self.number.as_str().trim().is_empty()
+    }
+
+    /// The number, or 待分配.
+    pub fn number_label(&self) -> &str {
+        if self.is_provisional() {
+            Self::PROVISIONAL
+        } else {
+            self.number.as_str()
+        }
+    }
+}
+
 /// A user's command on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -992,10 +1011,8 @@ impl Case {
             }
             CaseCommand::Complete { decision } => {
                 match decision {
-                    Decision::Granted { certificate } => {
-                        non_empty(certificate.number.as_str(), "证照编号")?;
-                        non_empty(&certificate.name, "证照名称")?;
-                    }
+                    // The number is the server's to assign (empty until then: 待分配).
+                    Decision::Granted { certificate } => non_empty(&certificate.name, "证照名称")?,
                     Decision::Denied { reasons } => check_reasons(reasons, "不予许可的理由")?,
                 }
                 let attachments = match decision {

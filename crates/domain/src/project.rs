@@ -439,7 +439,7 @@ pub enum ProjectCommand {
 /// The kind of a command, as named in refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DomainProjectAction"))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectAction {
     RegisterOnline,
@@ -475,6 +475,11 @@ impl ProjectAction {
             Self::AddWorks => "添加工程",
             Self::Close => "关闭项目",
         }
+    }
+
+    /// The roles that may ever take this action, whatever the state.
+    pub fn allowed_roles(self) -> &'static [Role] {
+        roles_for(self)
     }
 }
 

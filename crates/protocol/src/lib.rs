@@ -5,6 +5,7 @@
 //! HTTP 426 and [`ErrorCode::ProtocolVersion`], so an old client says "please update" instead of
 //! misreading a newer shape.
 
+pub mod certificates;
 pub mod clock;
 pub mod commission;
 pub mod reference;

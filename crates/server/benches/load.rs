@@ -6,7 +6,11 @@
 //!   the same event rows measured in the same run;
 //! - pull: events delivered per second over HTTPS;
 //! - initial sync of a department holding 100,000 events;
-//! - 500 concurrent clients polling pull over HTTPS: p50/p99 latency, on both backends.
+//! - 500 concurrent clients polling pull over HTTPS: p50/p99 latency, on both backends;
+//! - push cost independent of history (issue 16), each as a ratio in one run beside its goal:
+//!   5,000 attach-material commands sharing one file against 5,000 with their own files,
+//!   push into cases holding 100 events against fresh cases, and seeding 10,000 cases of one
+//!   project (`PERMITDESK_BENCH_ONLY=history` runs these alone).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Utc;
@@ -185,6 +189,412 @@ async fn push_vs_raw(report: &mut Report) {
     );
 }
 
+/// A throw-away SQLite store with the demo users (group commit `group`, state cache of
+/// `cache` entities) in `dir`, and a push environment on the wall clock.
+async fn bench_store(
+    dir: &std::path::Path,
+    name: &str,
+    group: usize,
+    cache: usize,
+) -> permitdesk_server::store::SqliteStore {
+    let store = permitdesk_server::store::SqliteStore::open(&dir.join(name))
+        .unwrap()
+        .with_group_commit(group)
+        .with_state_cache(cache);
+    if store
+        .user(&UserId::new("applicant"))
+        .await
+        .unwrap()
+        .is_none()
+    {
+        permitdesk_server::demo::seed(
+            &store,
+            permitdesk_server::auth::PasswordCost::TEST,
+            Utc::now(),
+            |_| Ok("permitdesk-demo".into()),
+        )
+        .await
+        .unwrap();
+    }
+    store
+}
+
+fn wall_env() -> PushEnv {
+    PushEnv {
+        reference: std::sync::Arc::new(
+            permitdesk_domain::reference::ReferenceSet::bootstrap().unwrap(),
+        ),
+        rules: Default::default(),
+        clock: std::sync::Arc::new(permitdesk_server::clock::SystemClock),
+    }
+}
+
+fn bench_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("permitdesk-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn upload(store: &dyn Store, u: &UserRecord, tag: &str) -> AttachmentId {
+    let file = pdf(tag);
+    let sha = permitdesk_server::attachments::sha256_hex(&file);
+    store
+        .put_chunk(
+            &sha,
+            0,
+            file.len() as u64,
+            &file,
+            u,
+            UploadLimits {
+                max_file_size: 1 << 20,
+                per_user_quota: u64::MAX,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    AttachmentId::new(sha)
+}
+
+/// Pushes `cmds` in batches of 500 and answers the seconds it took.
+async fn timed(
+    store: &dyn Store,
+    env: &PushEnv,
+    u: &UserRecord,
+    client: &str,
+    cmds: Vec<CommandEnvelope>,
+) -> f64 {
+    let t = Instant::now();
+    push_all(store, env, u, client, cmds).await;
+    t.elapsed().as_secs_f64()
+}
+
+/// Ratios of issue 16, one run: (what, figure, goal, ratio).
+struct Ratios(Vec<(String, String, String, String)>);
+
+/// 5,000 attach-material commands (each on its own draft case) referencing one shared file,
+/// against 5,000 referencing a file each; the shared file attached by its uploader, and by a
+/// colleague of the same organisation (who may use it through the cases it is linked to).
+async fn shared_attachment(report: &mut Report, ratios: &mut Ratios) {
+    let dir = bench_dir("shared");
+    let store = bench_store(&dir, "server.db", 1, 8192).await;
+    let env = wall_env();
+    let applicant = user(&store, "applicant").await;
+    let window = user(&store, "window").await;
+    let mut colleague = applicant.clone();
+    colleague.id = UserId::new("applicant-colleague");
+    colleague.name = "赵同事".into();
+    store.create_user(&colleague, Utc::now()).await.unwrap();
+    let mut d = Driver::new(&store, env.clone());
+    d.project_ready("P-ATT", &applicant, &window, Utc::now())
+        .await
+        .unwrap();
+    let n = scaled(5000);
+    let org = applicant.organisation.clone().unwrap();
+    let mut m = 0u64;
+    let mut creates = Vec::new();
+    for i in 0..3 * n {
+        m += 1;
+        creates.push(envelope(
+            m,
+            case_cmd(&format!("C-A{i:06}"), create_case("P-ATT", org.clone())),
+            Utc::now(),
+        ));
+    }
+    push_all(&store, &env, &applicant, "bench-att", creates).await;
+    let mut own = Vec::new();
+    for i in 0..n {
+        own.push(upload(&store, &applicant, &format!("own-{i}")).await);
+    }
+    let shared = upload(&store, &applicant, "shared").await;
+    let attach = |i: usize, m: u64, file: &AttachmentId| {
+        envelope(
+            m,
+            case_cmd(
+                &format!("C-A{i:06}"),
+                CaseCommand::AttachMaterial {
+                    material: "营业执照".into(),
+                    attachment: file.clone(),
+                },
+            ),
+            Utc::now(),
+        )
+    };
+    let cmds: Vec<_> = (0..n)
+        .map(|i| {
+            m += 1;
+            attach(i, m, &own[i])
+        })
+        .collect();
+    let t_own = timed(&store, &env, &applicant, "bench-att", cmds).await;
+    let cmds: Vec<_> = (0..n)
+        .map(|i| {
+            m += 1;
+            attach(n + i, m, &shared)
+        })
+        .collect();
+    let t_shared = timed(&store, &env, &applicant, "bench-att", cmds).await;
+    let cmds: Vec<_> = (0..n)
+        .map(|i| {
+            envelope(
+                i as u64 + 1,
+                attach(2 * n + i, 0, &shared).command,
+                Utc::now(),
+            )
+        })
+        .collect();
+    let t_colleague = timed(&store, &env, &colleague, "bench-att-2", cmds).await;
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    report.add(
+        "attach-material, each command its own file",
+        format!("{:.2} s", t_own),
+        &format!("{n} commands, {:.0}/s", n as f64 / t_own),
+    );
+    report.add(
+        "attach-material, one file shared by all, attached by its uploader",
+        format!("{:.2} s", t_shared),
+        &format!("{n} commands, {:.0}/s", n as f64 / t_shared),
+    );
+    report.add(
+        "attach-material, the same shared file attached by a colleague (access through its links)",
+        format!("{:.2} s", t_colleague),
+        &format!("{n} more commands, {} links already", 2 * n),
+    );
+    let worst = t_shared.max(t_colleague);
+    ratios.0.push((
+        format!("{n} commands sharing one attachment vs {n} with their own"),
+        format!("{worst:.2} s vs {t_own:.2} s"),
+        "time ratio <= 1.5".into(),
+        format!("{:.2}", worst / t_own),
+    ));
+}
+
+/// Push into cases already holding 100 events against fresh cases (in review, 5 events), the
+/// same commands (pause and resume) on the same store; and the long cases once more through a
+/// store without the state cache (every command replays its trail, as before issue 16).
+async fn long_cases(report: &mut Report, ratios: &mut Ratios) {
+    let dir = bench_dir("long");
+    let store = bench_store(&dir, "server.db", 1, 8192).await;
+    let env = wall_env();
+    let (applicant, window, reviewer) = (
+        user(&store, "applicant").await,
+        user(&store, "window").await,
+        user(&store, "reviewer-zgj-1").await,
+    );
+    let form = upload(&store, &applicant, "long-form").await;
+    let cases = scaled(300);
+    let mut d = Driver::new(&store, env.clone());
+    for c in 0..2 * cases {
+        let project = format!("P-L{:04}", c / 20);
+        if c.is_multiple_of(20) {
+            d.project_ready(&project, &applicant, &window, Utc::now())
+                .await
+                .unwrap();
+        }
+        d.case_in_review(
+            &format!("C-L{c:06}"),
+            &project,
+            &applicant,
+            &window,
+            &form,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    let mut m = 0u64;
+    let pause_resume = |case: &str, k: usize, m: &mut u64| {
+        *m += 1;
+        if k.is_multiple_of(2) {
+            envelope(
+                *m,
+                case_cmd(
+                    case,
+                    CaseCommand::Pause {
+                        points: vec![CorrectionPoint {
+                            material: "图纸".into(),
+                            reason: format!("第 {k} 次整改"),
+                        }],
+                    },
+                ),
+                Utc::now(),
+            )
+        } else {
+            envelope(*m, case_cmd(case, CaseCommand::Resume), Utc::now())
+        }
+    };
+    // The first `cases` cases get 96 more events: 100 in all.
+    let mut grow = Vec::new();
+    for c in 0..cases {
+        for k in 0..96 {
+            grow.push(pause_resume(&format!("C-L{c:06}"), k, &mut m));
+        }
+    }
+    push_all(&store, &env, &reviewer, "bench-long", grow).await;
+    let per_case = 10;
+    let round = |from: usize, m: &mut u64| {
+        let mut cmds = Vec::new();
+        for c in from..from + cases {
+            for k in 0..per_case {
+                cmds.push(pause_resume(&format!("C-L{c:06}"), k, m));
+            }
+        }
+        cmds
+    };
+    let n = cases * per_case;
+    let t_fresh = timed(&store, &env, &reviewer, "bench-long", round(cases, &mut m)).await;
+    let t_long = timed(&store, &env, &reviewer, "bench-long", round(0, &mut m)).await;
+    drop(store);
+    // The same store file without the cache: the old cost.
+    let plain = bench_store(&dir, "server.db", 1, 0).await;
+    let t_plain = timed(&plain, &env, &reviewer, "bench-long", round(0, &mut m)).await;
+    drop(plain);
+    let _ = std::fs::remove_dir_all(&dir);
+    let (fresh, long, replayed) = (n as f64 / t_fresh, n as f64 / t_long, n as f64 / t_plain);
+    report.add(
+        "push into fresh cases (5 events, in review)",
+        format!("{fresh:.0} commands/s"),
+        &format!("{n} pause/resume commands on {cases} cases"),
+    );
+    report.add(
+        "push into cases holding 100 events (state cache)",
+        format!("{long:.0} commands/s"),
+        &format!("{n} pause/resume commands on {cases} cases"),
+    );
+    report.add(
+        "push into cases holding 110 events, no state cache (every command replays its trail)",
+        format!("{replayed:.0} commands/s"),
+        &format!("ratio to fresh {:.2}", replayed / fresh),
+    );
+    ratios.0.push((
+        "push into cases with 100 events vs fresh cases".into(),
+        format!("{long:.0} vs {fresh:.0} commands/s"),
+        "rate ratio >= 0.8".into(),
+        format!("{:.2}", long / fresh),
+    ));
+}
+
+/// 10,000 cases of one project, each created and submitted with one shared stamped form by
+/// the applicant, then received and accepted by the window, in pushes of 1,000 commands (the
+/// seeding of `tests/desktop_perf.rs`), on a store with group commit as `server run` has.
+async fn seeding(report: &mut Report, ratios: &mut Ratios) {
+    let dir = bench_dir("seeding");
+    let store = bench_store(&dir, "server.db", 64, 8192).await;
+    let env = wall_env();
+    let (applicant, window) = (
+        user(&store, "applicant").await,
+        user(&store, "window").await,
+    );
+    let form = upload(&store, &applicant, "seed-form").await;
+    let mut d = Driver::new(&store, env.clone());
+    d.project_ready("P-perf", &applicant, &window, Utc::now())
+        .await
+        .unwrap();
+    let n = scaled(10_000);
+    let org = applicant.organisation.clone().unwrap();
+    let before = store.max_server_seq().await.unwrap();
+    let t = Instant::now();
+    let (mut ma, mut mw) = (0u64, 0u64);
+    let mut batch = Vec::new();
+    for i in 0..n {
+        let case = format!("C-p{i:05}");
+        for c in [
+            create_case("P-perf", org.clone()),
+            CaseCommand::Submit {
+                stamped_form: form.clone(),
+            },
+        ] {
+            ma += 1;
+            batch.push(envelope(ma, case_cmd(&case, c), Utc::now()));
+        }
+        if batch.len() >= 1000 {
+            push_big(
+                &store,
+                &env,
+                &applicant,
+                "perf-applicant",
+                std::mem::take(&mut batch),
+            )
+            .await;
+        }
+    }
+    push_big(
+        &store,
+        &env,
+        &applicant,
+        "perf-applicant",
+        std::mem::take(&mut batch),
+    )
+    .await;
+    for i in 0..n {
+        let case = format!("C-p{i:05}");
+        for c in [
+            CaseCommand::Receive,
+            CaseCommand::Accept {
+                terms: empty_terms(),
+                commitment_based: false,
+            },
+        ] {
+            mw += 1;
+            batch.push(envelope(mw, case_cmd(&case, c), Utc::now()));
+        }
+        if batch.len() >= 1000 {
+            push_big(
+                &store,
+                &env,
+                &window,
+                "perf-window",
+                std::mem::take(&mut batch),
+            )
+            .await;
+        }
+    }
+    push_big(
+        &store,
+        &env,
+        &window,
+        "perf-window",
+        std::mem::take(&mut batch),
+    )
+    .await;
+    let took = t.elapsed().as_secs_f64();
+    let events = store.max_server_seq().await.unwrap() - before;
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    let rate = events as f64 / took;
+    report.add(
+        &format!("seeding {n} cases of one project (create, submit with one shared form, receive, accept)"),
+        format!("{rate:.0} events/s"),
+        &format!("{events} events in {took:.1} s, pushes of 1,000, group commit of 64"),
+    );
+    ratios.0.push((
+        format!("seeding {n} cases"),
+        format!("{rate:.0} events/s"),
+        ">= 2,000 events/s".into(),
+        format!("{:.2}", rate / 2000.0),
+    ));
+}
+
+/// One push of up to 1,000 commands, all applied.
+async fn push_big(
+    store: &dyn Store,
+    env: &PushEnv,
+    u: &UserRecord,
+    client: &str,
+    cmds: Vec<CommandEnvelope>,
+) {
+    if cmds.is_empty() {
+        return;
+    }
+    let r = store.push(env, u, client, &cmds).await.unwrap();
+    for x in &r.results {
+        assert!(matches!(x.outcome, CommandOutcome::Applied { .. }), "{x:?}");
+    }
+}
+
 /// A department with `events` events: cases of ZGJ in review with pause/resume cycles.
 async fn department_world(server: &TestServer, events: usize) -> usize {
     let store = server.state.store.clone();
@@ -349,18 +759,34 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         let mut report = Report(Vec::new());
-        // PERMITDESK_BENCH_ONLY=polling runs the polling part alone.
-        if std::env::var("PERMITDESK_BENCH_ONLY").as_deref() != Ok("polling") {
+        let mut ratios = Ratios(Vec::new());
+        // PERMITDESK_BENCH_ONLY=polling runs the polling part alone, =history the push cost
+        // independent of history (issue 16) alone.
+        let only = std::env::var("PERMITDESK_BENCH_ONLY").unwrap_or_default();
+        if only.is_empty() || only == "history" {
+            shared_attachment(&mut report, &mut ratios).await;
+            long_cases(&mut report, &mut ratios).await;
+            seeding(&mut report, &mut ratios).await;
+        }
+        if only.is_empty() {
             push_vs_raw(&mut report).await;
             pull_and_initial_sync(&mut report).await;
         }
-        polling(&mut report, Backend::Sqlite, "SQLite").await;
-        if let Backend::Postgres(url) = Backend::from_env() {
-            polling(&mut report, Backend::Postgres(url), "PostgreSQL").await;
+        if only.is_empty() || only == "polling" {
+            polling(&mut report, Backend::Sqlite, "SQLite").await;
+            if let Backend::Postgres(url) = Backend::from_env() {
+                polling(&mut report, Backend::Postgres(url), "PostgreSQL").await;
+            }
         }
         println!("| measure | figure | notes |\n|---|---|---|");
         for (a, b, c) in &report.0 {
             println!("| {a} | {b} | {c} |");
+        }
+        if !ratios.0.is_empty() {
+            println!("\n| goal (issue 16) | measured | goal | ratio |\n|---|---|---|---|");
+            for (a, b, c, d) in &ratios.0 {
+                println!("| {a} | {b} | {c} | {d} |");
+            }
         }
     });
 }

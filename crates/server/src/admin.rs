@@ -43,6 +43,8 @@ pub enum AdminError {
     Start(#[from] StartError),
     #[error("{0}")]
     Tls(#[from] crate::tls::TlsError),
+    #[error("{0}")]
+    Seal(#[from] crate::certificates::SealError),
     #[error("数据目录 {0} 尚未初始化：请先运行 permitdesk server init --data {0}")]
     NotInitialised(String),
 }
@@ -77,6 +79,12 @@ pub struct InitReport {
     pub certificate_created: bool,
     /// SHA-256 of the certificate's SubjectPublicKeyInfo, hex: what clients pin.
     pub fingerprint: String,
+    /// The e-certificates' seal certificate (`seal/seal-cert.pem`).
+    pub seal_certificate: PathBuf,
+    /// False if a seal key existed and was kept.
+    pub seal_created: bool,
+    /// SHA-256 of the seal certificate (DER), hex.
+    pub seal_fingerprint: String,
 }
 
 fn write_private(path: &Path, content: &str) -> Result<(), AdminError> {
@@ -113,12 +121,17 @@ pub fn init(dir: &DataDir, extra_names: &[String]) -> Result<InitReport, AdminEr
         std::fs::write(&names_path, extra_names.join("\n")).map_err(io(&names_path))?;
     }
     let cert = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
+    // The e-certificates' seal key (issue 14), made once and kept (also on a rerun).
+    let (seal, seal_created) = crate::certificates::SealKey::ensure(&dir.0)?;
     Ok(InitReport {
         data_dir: dir.0.clone(),
         database: dir.db_path(),
         certificate: cert_path,
         certificate_created: created,
         fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
+        seal_certificate: crate::certificates::seal_paths(&dir.0).0,
+        seal_created,
+        seal_fingerprint: seal.fingerprint(),
     })
 }
 
@@ -209,7 +222,7 @@ pub async fn run(
     dir: &DataDir,
     listen: SocketAddr,
     database: Option<&str>,
-    config: ServerConfig,
+    mut config: ServerConfig,
     on_listening: impl FnOnce(&Listening),
 ) -> Result<(), AdminError> {
     let (cert_path, key_path) = (dir.cert_path(), dir.key_path());
@@ -221,11 +234,17 @@ pub async fn run(
     let tls = crate::tls::server_config(&cert, &key)?;
     let store = open_store_grouped(dir, database, config.sqlite_group_commit).await?;
     let backend = store.backend();
-    let state = AppState::new(store, config, Arc::new(SystemClock)).await?;
+    // A data directory made before issue 14 gets its seal key here.
+    let (seal, _) = crate::certificates::SealKey::ensure(&dir.0)?;
+    config.seal = Some(Arc::new(seal));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(StartError::from)?;
     let addr = listener.local_addr().map_err(StartError::from)?;
+    if config.public_url.is_none() {
+        config.public_url = Some(format!("https://{addr}"));
+    }
+    let state = AppState::new(store, config, Arc::new(SystemClock)).await?;
     on_listening(&Listening {
         url: format!("https://{addr}"),
         fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,

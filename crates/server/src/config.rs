@@ -49,6 +49,24 @@ pub struct ServerConfig {
     pub header_timeout: std::time::Duration,
     /// Most connections open at once; past it new ones wait in the kernel's backlog.
     pub max_connections: usize,
+    /// 对外地址: where the public verification page of the e-certificates is reached (the
+    /// address in their QR codes), e.g. `https://gcjs.example.cn`; None: the https address
+    /// the server listens on (`server run --public-url`).
+    pub public_url: Option<String>,
+    /// The seal key that signs the e-certificates (`seal/` in the data directory); None: the
+    /// certificates are numbered and registered but their files wait for a key.
+    pub seal: crate::certificates::SharedSeal,
+}
+
+impl ServerConfig {
+    /// The public address (without a trailing slash).
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .as_deref()
+            .unwrap_or("https://127.0.0.1:8443")
+            .trim_end_matches('/')
+            .to_owned()
+    }
 }
 
 impl Default for ServerConfig {
@@ -77,6 +95,8 @@ impl Default for ServerConfig {
             handshake_timeout: std::time::Duration::from_secs(10),
             header_timeout: std::time::Duration::from_secs(30),
             max_connections: 4096,
+            public_url: None,
+            seal: None,
         }
     }
 }

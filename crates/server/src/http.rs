@@ -52,6 +52,9 @@ fn method_router(r: &Route, config: &ServerConfig) -> MethodRouter<AppState> {
         RouteId::Market => get(crate::sync_commission::get_market),
         RouteId::Reference => get(get_reference),
         RouteId::ReferenceImport => post(import_reference).layer(body_limit(r.id, config)),
+        RouteId::CertificateStatus => get(crate::routes::certificates::certificate_status),
+        RouteId::CertificateFile => get(crate::routes::certificates::certificate_file),
+        RouteId::VerifyPage => get(crate::routes::certificates::verify_page),
     }
 }
 

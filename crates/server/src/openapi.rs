@@ -49,6 +49,12 @@ pub enum RouteId {
     Reference,
     /// 参考数据导入 by 市工改办 (issue 11, `crate::reference::import`).
     ReferenceImport,
+    /// 电子证照状态 (public, issue 14, `crate::routes::certificates`).
+    CertificateStatus,
+    /// 电子证照文件 (signed PDF, scope-checked).
+    CertificateFile,
+    /// 电子证照核验页 (public HTML, the QR code's address).
+    VerifyPage,
 }
 
 /// A schema of a Rust type, generated into the document's generator.
@@ -109,6 +115,8 @@ pub enum Answer {
     File,
     /// 200, JSON or the xlsx, CSV or PDF of `format=`.
     Statistics,
+    /// 200 `text/html` (a page for people; its 404 is HTML too).
+    Html,
 }
 
 /// One endpoint.
@@ -134,6 +142,9 @@ pub struct Route {
 pub const ATTACHMENT: &str = "/api/v1/attachments/{sha256}";
 pub const ATTACHMENT_STATUS: &str = "/api/v1/attachments/{sha256}/status";
 pub const REFERENCE_IMPORT: &str = "/api/v1/reference/{kind}";
+pub const CERTIFICATE_STATUS: &str = "/api/v1/certificates/{number}/status";
+pub const CERTIFICATE_FILE: &str = "/api/v1/certificates/{number}/file";
+pub const VERIFY_PAGE: &str = "/verify/{number}";
 
 /// The media types of a downloaded file (`crate::routes::attachments::download`).
 pub const FILE_TYPES: [&str; 5] = [
@@ -396,6 +407,42 @@ pub const ROUTES: &[Route] = &[
         answer: Answer::File,
         errors: &[400, 404, 422],
     },
+    Route {
+        id: RouteId::CertificateStatus,
+        method: "get",
+        path: CERTIFICATE_STATUS,
+        summary: "电子证照状态（公开，无需登录；编号与核验码 h 相符时答复名称、发证部门、日期、状态；否则 404）",
+        auth: false,
+        query: Some(inline::<crate::routes::certificates::VerifyQuery>),
+        params: &[("h", "核验码（证照二维码与核验码处所印，16 位十六进制）")],
+        body: Body::None,
+        answer: Answer::Json(named::<permitdesk_protocol::certificates::CertificateStatusAnswer>),
+        errors: &[400, 404],
+    },
+    Route {
+        id: RouteId::CertificateFile,
+        method: "get",
+        path: CERTIFICATE_FILE,
+        summary: "下载服务器签章的电子证照（PDF，PAdES 签名；按办件的权限范围）",
+        auth: true,
+        query: None,
+        params: &[],
+        body: Body::None,
+        answer: Answer::File,
+        errors: &[404],
+    },
+    Route {
+        id: RouteId::VerifyPage,
+        method: "get",
+        path: VERIFY_PAGE,
+        summary: "电子证照核验页（公开，证照二维码所指的地址；中文网页；编号或核验码不符时 404 网页）",
+        auth: false,
+        query: Some(inline::<crate::routes::certificates::VerifyQuery>),
+        params: &[("h", "核验码（证照二维码与核验码处所印，16 位十六进制）")],
+        body: Body::None,
+        answer: Answer::Html,
+        errors: &[400],
+    },
 ];
 
 fn example_time() -> chrono::DateTime<Utc> {
@@ -546,6 +593,22 @@ pub fn examples(id: RouteId) -> (Option<Value>, Option<Value>) {
                 protocol_version: PROTOCOL_VERSION,
                 server_seq: 1001,
                 server_time: example_time(),
+            }),
+        ),
+        RouteId::CertificateStatus => (
+            None,
+            to_json(&permitdesk_protocol::certificates::CertificateStatusAnswer {
+                number: "ZJJ-2026-000001".to_owned(),
+                name: "建筑工程施工许可证".to_owned(),
+                issuer: "哈尔滨市住房和城乡建设局".to_owned(),
+                issued_on: "2026-03-02".to_owned(),
+                status: permitdesk_protocol::certificates::CertificateState::Valid,
+                status_label: "有效".to_owned(),
+                revocation_reason: None,
+                code_matches: true,
+                file_issued: true,
+                sha256: Some("9f2c".repeat(16)),
+                seal_fingerprint: "3a7e".repeat(16),
             }),
         ),
         _ => return (None, None),
@@ -758,6 +821,12 @@ fn success(g: &mut SchemaGenerator, r: &Route, example: Option<Value>) -> (Strin
                 json!({"description": "文件内容（Content-Disposition: attachment）", "content": content}),
             )
         }
+        Answer::Html => (
+            "200".to_owned(),
+            json!({"description": "中文网页", "content": {
+                "text/html": {"schema": {"type": "string"}},
+            }}),
+        ),
         Answer::Statistics => {
             let mut content = serde_json::Map::new();
             content.insert(
@@ -803,6 +872,9 @@ fn build() -> Value {
             let kind = g.subschema_for::<ReferenceKind>().to_value();
             params.push(json!({"name": "kind", "in": "path", "required": true, "description": "参考数据种类（其他值 404）", "schema": kind}));
         }
+        if r.path.contains("{number}") {
+            params.push(json!({"name": "number", "in": "path", "required": true, "description": "电子证照编号（如 ZJJ-2026-000001）", "schema": {"type": "string"}}));
+        }
         if r.path.contains("{sha256}") {
             params.push(json!({"name": "sha256", "in": "path", "required": true, "description": "文件内容的 SHA-256（64 位小写十六进制；其他值 422）", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}));
         }
@@ -818,6 +890,12 @@ fn build() -> Value {
             responses.insert(
                 code.to_string(),
                 json!({"$ref": format!("#/components/responses/Error{code}")}),
+            );
+        }
+        if matches!(r.answer, Answer::Html) {
+            responses.insert(
+                "404".to_owned(),
+                json!({"description": "未查到（编号或核验码不符）：中文网页", "content": {"text/html": {"schema": {"type": "string"}}}}),
             );
         }
         let mut op = json!({

@@ -67,6 +67,10 @@ pub async fn housekeeping_pass(state: &AppState) -> Result<Housekeeping, StoreEr
         .store
         .expire_login_failures(now, state.limiter.window, crate::auth::LIMITER_MAX_ENTRIES)
         .await?;
+    // 电子证照 whose file is still pending (rendering or signing failed after the push).
+    if let Err(e) = crate::certificates::issue_pending(state, 32).await {
+        tracing::warn!(error = %e, "pending certificates not issued; retried at the next pass");
+    }
     Ok(Housekeeping {
         uploads,
         login_failure_rows,

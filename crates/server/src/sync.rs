@@ -86,8 +86,12 @@ pub enum AttachmentAccess {
 /// An entity's stored events and the departments sharing its project.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoadedEntity {
+    /// The whole trail, in order; empty when `snapshot` stands for it.
     pub events: Vec<DomainEvent>,
     pub project_departments: Vec<DepartmentCode>,
+    /// The state the trail folds to, from the store's cache ([`crate::store::cache`]) after it
+    /// checked the stored head: then `events` are not read at all.
+    pub snapshot: Option<crate::store::cache::Snapshot>,
 }
 
 /// Everything [`decide`] looks at besides the command.
@@ -350,64 +354,98 @@ impl Cx<'_> {
     }
 }
 
-/// A stored entity replayed, with its trail (None if it has no events).
+/// What a replay of a stored entity gives besides its state: what the push pipeline needs of
+/// the trail (its first event, for the scope, and its chain head, to seal onto). Kept with the
+/// state in the store's cache ([`crate::store::cache::Snapshot`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Replayed<E: Pushed> {
+    pub state: E,
+    pub start: TrailEnds<E::Event>,
+}
+
+/// A trail's first event and its chain head (the last event's sequence number and hash).
+#[derive(Debug, Clone)]
+pub(crate) struct TrailEnds<Ev> {
+    pub first: Ev,
+    pub head: (u64, String),
+}
+
+/// A stored entity replayed (None if it has no events): its state, from the cached snapshot
+/// when the store found one for the stored head, or folded from the whole trail.
 #[allow(clippy::type_complexity)]
-pub(crate) fn replay<E: Pushed>(
+pub(crate) fn replay<E>(
     key: &str,
     loaded: Option<&LoadedEntity>,
-) -> Result<Option<(E, Vec<E::Event>)>, Refusal>
+) -> Result<Option<(E, TrailEnds<E::Event>)>, Refusal>
 where
-    E::Event: Clone,
+    E: Pushed + Clone + Send + Sync + 'static,
+    E::Event: Clone + Send + Sync + 'static,
 {
-    let Some(l) = loaded.filter(|l| !l.events.is_empty()) else {
+    let Some(l) = loaded else {
+        return Ok(None);
+    };
+    if let Some(snapshot) = &l.snapshot {
+        // The key names the entity, so the snapshot kept under it is of this kind.
+        let r = snapshot.get::<Replayed<E>>().ok_or_else(|| corrupt(key))?;
+        return Ok(Some((r.state.clone(), r.start.clone())));
+    }
+    let Some(head) = l
+        .events
+        .last()
+        .and_then(E::sealed)
+        .map(|s| (s.seq, s.hash.clone()))
+    else {
         return Ok(None);
     };
     let events = events_of(key, &l.events, E::sealed)?;
     let state = entity::replay::<E>(events.iter()).map_err(|_| corrupt(key))?;
-    Ok(state.map(|s| (s, events)))
+    let (Some(state), Some(first)) = (state, events.into_iter().next()) else {
+        return Ok(None);
+    };
+    Ok(Some((state, TrailEnds { first, head })))
 }
 
 /// The scope of a stored entity as the user would see it (the case a rating or a shared
 /// result names): None if there is none or the user may not see it.
-pub(crate) fn visible<E: Pushed>(
+pub(crate) fn visible<E>(
     cx: &Cx<'_>,
     key: &str,
     loaded: Option<&LoadedEntity>,
 ) -> Result<Option<E>, Refusal>
 where
-    E::Event: Clone,
+    E: Pushed + Clone + Send + Sync + 'static,
+    E::Event: Clone + Send + Sync + 'static,
 {
-    let Some((e, events)) = replay::<E>(key, loaded)? else {
+    let Some((e, replayed)) = replay::<E>(key, loaded)? else {
         return Ok(None);
     };
     let departments = loaded
         .map(|l| l.project_departments.clone())
         .unwrap_or_default();
-    let scope = e.scope(events.first(), departments);
+    let scope = e.scope(Some(&replayed.first), departments);
     Ok(crate::scope::may_see(cx.viewer, &scope).then_some(e))
 }
 
 /// The push pipeline of one entity: replay, scope, role and scope check, the common checks,
-/// the entity's own checks, the domain's decision, seal, the new head and audience.
-fn decide_as<E: Pushed>(
+/// the entity's own checks, the domain's decision, seal, the new head and audience. Also
+/// answers the state after the command, for the store's cache.
+fn decide_as<E>(
     cx: &Cx<'_>,
     key: String,
     id: &E::Id,
     command: &E::Command,
-) -> Result<Decided, Refusal>
+) -> Result<(Decided, Option<crate::store::cache::Snapshot>), Refusal>
 where
-    E::Event: Clone + serde::Serialize,
+    E: Pushed + Clone + Send + Sync + 'static,
+    E::Event: Clone + serde::Serialize + Send + Sync + 'static,
     E::Command: Clone,
 {
     let stored = cx.loaded.entity.as_ref();
-    let (current, trail) = match replay::<E>(&key, stored)? {
-        Some((e, t)) => (Some(e), t),
-        None => (None, vec![]),
+    let (current, first_stored, head) = match replay::<E>(&key, stored)? {
+        Some((e, r)) => (Some(e), Some(r.first), Some(r.head)),
+        None => (None, None, None),
     };
-    let head = stored
-        .and_then(|l| l.events.last())
-        .and_then(E::sealed)
-        .map(|s| (s.seq, s.hash.clone()));
+    let trail: Vec<E::Event> = first_stored.into_iter().collect();
     let departments = stored
         .map(|l| l.project_departments.clone())
         .unwrap_or_default();
@@ -459,7 +497,8 @@ where
         .map(|d| (scope.project.clone(), d))
         .collect();
     let last = sealed.last().map(|e| e.hash.clone()).unwrap_or_default();
-    Ok(Decided {
+    let chain_head = sealed.last().map(|e| (e.entity_seq, e.hash.clone()));
+    let decided = Decided {
         head: Head {
             entity_key: key,
             kind: E::SCOPE_KIND,
@@ -473,7 +512,15 @@ where
         events: sealed,
         links,
         see,
-    })
+    };
+    let snapshot = match (chain_head, first) {
+        (Some(head), Some(first)) => Some(crate::store::cache::Snapshot::new(Replayed::<E> {
+            state: new,
+            start: TrailEnds { first, head },
+        })),
+        _ => None,
+    };
+    Ok((decided, snapshot))
 }
 
 /// The pseudo project a planning record's visible departments are stored under.
@@ -571,6 +618,19 @@ pub fn decide(
     rules: &PushRules,
     now: DateTime<Utc>,
 ) -> Result<Decided, Refusal> {
+    decide_cached(user, env, loaded, reference, rules, now).map(|(d, _)| d)
+}
+
+/// [`decide`], with the entity's state after the command (None if no event was sealed) for the
+/// store's cache: valid for the head the decision writes ([`Head::version`], [`Head::hash`]).
+pub(crate) fn decide_cached(
+    user: &UserRecord,
+    env: &CommandEnvelope,
+    loaded: &Loaded,
+    reference: &ReferenceSet,
+    rules: &PushRules,
+    now: DateTime<Utc>,
+) -> Result<(Decided, Option<crate::store::cache::Snapshot>), Refusal> {
     let entity = env.command.entity();
     let key = entity.key();
     let own_id = key.split_once(':').map_or("", |(_, id)| id);

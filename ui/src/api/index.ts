@@ -84,6 +84,9 @@ export const project = (id: string) => call<T.ProjectView>('project', { id })
 /** Registers a project; the new project's id is `created[0]`. */
 export const registerProject = (req: T.RegisterRequest) =>
   call<T.ActOutcome>('register_project', req)
+/** 修改项目登记信息: the whole registration form again. */
+export const editProject = (project: string, details: T.RegisterRequest) =>
+  call<T.ActOutcome>('edit_project', { project, details } satisfies T.EditProjectRequest)
 export const submitProject = (project: string) =>
   call<T.ActOutcome>('submit_project', { project })
 export const chooseFlow = (project: string, flow: string) =>
@@ -110,7 +113,9 @@ export const trail = (entity: 'case' | 'project' | 'consultation', id: string) =
 export const clockExplanation = (id: string) => call<T.ClockView>('clock_explanation', { id })
 export const caseAct = (id: string, action: T.CaseAction, opinion?: string) =>
   call<T.ActOutcome>('case_act', opinion ? { case: id, action, opinion } : { case: id, action })
-export const queue = () => call<T.QueueEntry[]>('queue')
+/** One of the desk's lists: 待办 (default), 已办 (cases I acted on), 全部. */
+export const queue = (list: T.DeskList = 'todo') =>
+  call<T.QueueEntry[]>('queue', { list } satisfies T.QueueRequest)
 export const overview = () => call<T.Overview>('overview')
 
 // ---------------------------------------------------------------- materials
@@ -122,6 +127,9 @@ export const materialLibrary = () => call<T.LibraryEntry[]>('material_library')
 export const attachment = (id: string) => call<T.AttachmentBytes>('attachment', { id })
 
 // ---------------------------------------------------------------- documents
+/** 证照核验: a picked certificate PDF checked here (signature) and against the server (status). */
+export const verifyCertificate = (pdf_base64: string) =>
+  call<T.CertificateVerdict>('verify_certificate', { pdf_base64 })
 export const documentPdf = (kind: T.PaperKind, id: string) =>
   call<T.DocumentAnswer>('document', { kind, id })
 export const saveDocument = (kind: T.PaperKind, id: string, path: string) =>
@@ -141,7 +149,7 @@ export const actCommand = (req: Omit<T.CommandRequest, 'command'> & { command: T
   call<T.ActOutcome>('act_command', req)
 export const evaluations = () => call<T.Evaluation[]>('evaluations')
 export const complaints = () => call<T.Complaint[]>('complaints')
-export const consultations = () => call<T.Consultation[]>('consultations')
+export const consultations = () => call<T.ConsultationView[]>('consultations')
 export const complianceFindings = (id: string) => call<T.ZoneFinding[]>('compliance_findings', { id })
 
 // ---------------------------------------------------------------- statistics (needs the server)

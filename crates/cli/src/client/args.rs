@@ -118,6 +118,13 @@ pub struct ActOptions {
 pub enum ProjectCommand {
     /// 项目登记: online by an applicant, or on site by the window (`--owner`).
     Register(Box<RegisterArgs>),
+    /// 修改项目登记信息: the whole registration again, with the flags of `register` (the
+    /// applicant while it is a draft or sent back, the window while it is at its desk).
+    Edit {
+        project: String,
+        #[command(flatten)]
+        details: Box<RegisterArgs>,
+    },
     /// 提交综合窗口.
     Submit {
         project: String,
@@ -367,6 +374,14 @@ pub enum CaseCommand {
         #[command(flatten)]
         act: ActOptions,
     },
+    /// 移除材料 from a draft or a case under correction.
+    DetachMaterial {
+        case: String,
+        #[arg(long)]
+        material: String,
+        #[command(flatten)]
+        act: ActOptions,
+    },
     /// 提交 (or resubmit after correction) with the stamped form.
     Submit {
         case: String,
@@ -389,8 +404,9 @@ pub struct CompleteArgs {
     pub grant: bool,
     #[arg(long)]
     pub deny: bool,
-    /// 电子证照编号.
-    #[arg(long, required_if_eq("grant", "true"))]
+    /// Ignored: the server assigns the certificate number when it applies the completion
+    /// (kept so that old scripts still run; a notice says so).
+    #[arg(long, hide = true)]
     pub certificate_number: Option<String>,
     /// 证照名称.
     #[arg(long, required_if_eq("grant", "true"))]
@@ -413,6 +429,30 @@ pub struct QueueArgs {
     /// Read the clocks as of this Beijing time (YYYY-MM-DDTHH:MM); default now.
     #[arg(long)]
     pub as_of: Option<String>,
+    /// Which list: todo (待办, the default), done (已办: cases I acted on), all (全部).
+    #[arg(long, value_enum, default_value = "todo")]
+    pub list: DeskListArg,
+}
+
+/// 待办 / 已办 / 全部.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeskListArg {
+    /// 待办.
+    Todo,
+    /// 已办.
+    Done,
+    /// 全部.
+    All,
+}
+
+impl From<DeskListArg> for permitdesk_client::reads::DeskList {
+    fn from(a: DeskListArg) -> Self {
+        match a {
+            DeskListArg::Todo => Self::Todo,
+            DeskListArg::Done => Self::Done,
+            DeskListArg::All => Self::All,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -726,8 +726,12 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
                     Some(f) => Some(p.attach_file(f).map_err(client_err)?),
                     None => None,
                 };
+                if a.certificate_number.is_some() {
+                    eprintln!(
+                        "提示：证照编号由服务器在办结时统一分配，已忽略 --certificate-number。"
+                    );
+                }
                 A::CompleteGranted {
-                    certificate_number: a.certificate_number.clone().unwrap_or_default(),
                     certificate_name: a.certificate_name.clone().unwrap_or_default(),
                     valid_until: a.valid_until.clone(),
                     file,
@@ -755,6 +759,11 @@ fn case(p: &mut Profile, c: CaseCommand, out: &Output) -> Result<(), CliError> {
                 act,
             )
         }
+        CaseCommand::DetachMaterial {
+            case,
+            material,
+            act,
+        } => (case, A::DetachMaterial { material }, act),
         CaseCommand::Submit { case, form, act } => {
             let stamped_form = p.attach_file(&form).map_err(client_err)?;
             (case, A::Submit { stamped_form }, act)
@@ -862,30 +871,18 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
             });
         }
         ProjectCommand::Register(a) => {
-            let req = ops::RegisterRequest {
-                id: a.id.clone(),
-                code: a.code.clone(),
-                name: a.name.clone(),
-                builder: a.builder.clone(),
-                credit_code: a.credit_code.clone(),
-                investment: a.investment.clone(),
-                category: a.category.clone(),
-                address: a.address.clone(),
-                district: a.district.clone(),
-                investment_wan: a.investment_wan.clone(),
-                land_area: a.land_area.clone(),
-                building_area: a.building_area.clone(),
-                contacts: a
-                    .contacts
-                    .iter()
-                    .map(|c| parse_contact(c))
-                    .collect::<Result<_, _>>()?,
-                owner: a.owner.clone(),
-            };
+            let req = register_request(&a)?;
             let cat = catalogue(p)?;
             let (id, command) = ops::register_command(&req, &cat, || new_id("P"))
                 .map_err(|e| CliError::Usage(e.message))?;
             (vec![(command, vec![])], a.act.clone(), vec![id.to_string()])
+        }
+        ProjectCommand::Edit { project, details } => {
+            let req = register_request(&details)?;
+            let cat = catalogue(p)?;
+            let command = ops::edit_command(&ProjectId::new(project.trim()), &req, &cat)
+                .map_err(|e| CliError::Usage(e.message))?;
+            (vec![(command, vec![])], details.act.clone(), vec![])
         }
         ProjectCommand::Submit { project, act } => (on(&project, PA::Submit)?, act, vec![]),
         ProjectCommand::RequestCorrection {
@@ -925,6 +922,30 @@ fn project(p: &mut Profile, c: ProjectCommand, out: &Output) -> Result<(), CliEr
     act_all(p, commands, &opts, created, out)
 }
 
+/// The registration form of `register` and `edit`, as the client's operations take it.
+fn register_request(a: &super::args::RegisterArgs) -> Result<ops::RegisterRequest, CliError> {
+    Ok(ops::RegisterRequest {
+        id: a.id.clone(),
+        code: a.code.clone(),
+        name: a.name.clone(),
+        builder: a.builder.clone(),
+        credit_code: a.credit_code.clone(),
+        investment: a.investment.clone(),
+        category: a.category.clone(),
+        address: a.address.clone(),
+        district: a.district.clone(),
+        investment_wan: a.investment_wan.clone(),
+        land_area: a.land_area.clone(),
+        building_area: a.building_area.clone(),
+        contacts: a
+            .contacts
+            .iter()
+            .map(|c| parse_contact(c))
+            .collect::<Result<_, _>>()?,
+        owner: a.owner.clone(),
+    })
+}
+
 fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
     let as_of = match &a.as_of {
         Some(s) => Some(from_local(parse_local(s).ok_or_else(|| {
@@ -932,28 +953,42 @@ fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
         })?)),
         None => None,
     };
-    let list = reads::my_queue(p, as_of).map_err(|e| match e {
+    let which = reads::DeskList::from(a.list);
+    let list = reads::my_desk(p, as_of, which).map_err(|e| match e {
         ClientError::NotLoggedIn => CliError::Usage("尚未登录".to_owned()),
         other => client_err(other),
     })?;
     out.print(&list, || {
         if list.is_empty() {
-            return "没有待办办件".to_owned();
+            return format!("没有{}办件", which.label());
         }
         list.iter()
             .map(|e| {
                 format!(
-                    "{} {} {} {} 期限 {}{} {}{}\n",
+                    "{} {} {} {} {} {} 收件 {} 期限 {}{} {}{}\n",
                     e.case,
+                    if e.applicant_name.is_empty() {
+                        "—"
+                    } else {
+                        &e.applicant_name
+                    },
+                    if e.project_name.is_empty() {
+                        "—"
+                    } else {
+                        &e.project_name
+                    },
                     e.item,
                     e.state_label,
-                    e.next_action,
+                    e.next_action.as_deref().unwrap_or(""),
+                    e.received_at.as_deref().unwrap_or("—"),
                     e.deadline.as_deref().unwrap_or("—"),
                     e.provisional
                         .as_deref()
                         .map(|n| format!("（{n}）"))
                         .unwrap_or_default(),
-                    e.level.map(|l| format!("{l:?}")).unwrap_or_default(),
+                    e.level
+                        .map(crate::clock_cmd::level_label)
+                        .unwrap_or_default(),
                     if e.pending_local {
                         "（有未同步操作）"
                     } else {

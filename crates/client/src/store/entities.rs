@@ -707,6 +707,29 @@ impl Store {
         Ok(out)
     }
 
+    /// The keys (`case:…`) of the entities of one kind with a synced event acted by `user`:
+    /// the 已办 list. One pass over the stored events, reading each event's actor.
+    pub fn entities_acted_by(
+        &self,
+        user: &permitdesk_domain::ids::UserId,
+        kind: &str,
+    ) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT entity FROM events
+             WHERE entity >= ?1 AND entity < ?2 AND json_extract(body, '$.event.actor.user') = ?3",
+        )?;
+        // `kind:` up to `kind;` (the next character after ':'), a range the primary key serves.
+        let rows = stmt.query_map(
+            params![format!("{kind}:"), format!("{kind};"), user.as_str()],
+            |r| r.get::<_, String>(0),
+        )?;
+        let mut out = std::collections::HashSet::new();
+        for r in rows {
+            out.insert(r?);
+        }
+        Ok(out)
+    }
+
     /// Number of events stored (all entities).
     pub fn event_count(&self) -> Result<u64> {
         Ok(to_u64(self.conn.query_row(

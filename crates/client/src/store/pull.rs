@@ -211,14 +211,32 @@ impl Store {
                 entities::rebase(&tx, &refs, &entity, confirmed)?;
             }
         }
-        if !page.has_more {
-            for (_, (entity, confirmed)) in cache.drain() {
-                entities::rebase(&tx, &refs, &entity, confirmed)?;
-            }
-        }
         tx.commit()?;
         self.pull_cache = cache;
         Ok(report)
+    }
+
+    /// Write up to `max` of the projections a pull keeps in memory, in one transaction;
+    /// true while some are left. The sync calls it in a loop, one local step each, so that
+    /// the end of an initial sync (thousands of entities) never holds the store for long.
+    pub fn flush_pulled_step(&mut self, max: usize) -> Result<bool> {
+        if self.pull_cache.is_empty() {
+            return Ok(false);
+        }
+        let keys: Vec<String> = self.pull_cache.keys().take(max.max(1)).cloned().collect();
+        // Taken out first: should this step fail, their heads stay behind their events and
+        // `flush_projections` rebuilds them from the stored trail.
+        let chunk: Vec<(EntityRef, Confirmed)> = keys
+            .iter()
+            .filter_map(|k| self.pull_cache.remove(k))
+            .collect();
+        let refs = self.reference_set()?;
+        let tx = self.conn.transaction()?;
+        for (entity, confirmed) in chunk {
+            entities::rebase(&tx, &refs, &entity, confirmed)?;
+        }
+        tx.commit()?;
+        Ok(!self.pull_cache.is_empty())
     }
 
     /// Write the projections a pull left in memory or behind (after an interruption).

@@ -162,6 +162,40 @@ impl HttpTransport {
     }
 }
 
+impl HttpTransport {
+    /// `GET /api/v1/certificates/{number}/status?h=CODE` (public): what the server says about
+    /// an e-certificate.
+    pub fn certificate_status(
+        &self,
+        number: &str,
+        code: &str,
+    ) -> Result<permitdesk_protocol::certificates::CertificateStatusAnswer, TransportError> {
+        let url = self.url(&format!(
+            "{}/{number}/status",
+            permitdesk_protocol::certificates::CERTIFICATES
+        ));
+        let resp = self.send(self.client.get(url).query(&[("h", code)]))?;
+        self.json(resp)
+    }
+
+    /// `GET /api/v1/certificates/{number}/file`: the server's signed PDF.
+    pub fn certificate_file(&self, token: &str, number: &str) -> Result<Vec<u8>, TransportError> {
+        let url = self.url(&format!(
+            "{}/{number}/file",
+            permitdesk_protocol::certificates::CERTIFICATES
+        ));
+        let resp = self.send(self.client.get(url).bearer_auth(token))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .map_err(|e| TransportError::Unreachable(describe(&e)))?;
+        if !status.is_success() {
+            return Err(api_error(status.as_u16(), &body));
+        }
+        Ok(body.to_vec())
+    }
+}
+
 impl Transport for HttpTransport {
     fn login(&self, req: &LoginRequest) -> Result<LoginResponse, TransportError> {
         let resp = self.send(self.client.post(self.url(paths::LOGIN)).json(req))?;

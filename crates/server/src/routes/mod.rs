@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod certificates;
 pub mod reference;
 pub mod sync;
 pub mod system;

@@ -116,6 +116,16 @@ pub(crate) async fn push(
         };
         Metrics::add(c, 1);
     }
+    // 电子证照: a granted completion registered a certificate; render and sign it now, after
+    // the commit (the scheduler retries what fails here).
+    if req.commands.iter().any(crate::certificates::is_grant) {
+        let state = s.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::certificates::issue_pending(&state, 16).await {
+                tracing::warn!(error = %e, "certificates not issued after push; the scheduler retries");
+            }
+        });
+    }
     Ok(Json(PushResponse {
         results: result.results,
         last_mutation_id: result.last_mutation_id,

@@ -13,6 +13,7 @@
 //! over the SQL primitives ([`rules::Sql`]) each backend implements, so both backends decide,
 //! store and show identically.
 
+pub mod cache;
 pub mod postgres;
 pub(crate) mod rules;
 pub mod sqlite;
@@ -459,6 +460,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> Result<Vec<NotificationRecord>, StoreError>;
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError>;
+
+    // --- the e-certificate registry (issue 14, `crate::certificates`)
+    async fn certificates(
+        &self,
+        q: crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError>;
+    /// False if there is no such certificate.
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError>;
+    /// The signed file, once issued.
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// The events of every case not yet finished (draft to paused: not returned, refused,
     /// withdrawn or decided): what a catalogue change must not leave without its item.
     async fn open_cases(&self) -> Result<Vec<Vec<permitdesk_domain::case::CaseEvent>>, StoreError> {

@@ -173,6 +173,32 @@ CREATE INDEX attachment_uploaders_user ON attachment_uploaders(user_id);
 CREATE INDEX uploads_user ON uploads(user_id);
 CREATE INDEX uploads_created ON uploads(created_at);
 "#,
+    // 6: generic numbering series (certificate numbers now, case numbers later) and the
+    // registry of the e-certificates the server issues (issue 14, item 3). Dates are ISO text
+    // on both backends; `file` is the signed PDF once rendered (`file_state` = 'issued').
+    r#"
+CREATE TABLE numbering (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
+CREATE TABLE certificates (
+    number TEXT PRIMARY KEY,
+    entity_key TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    department TEXT NOT NULL,
+    name TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    revocation_reason TEXT,
+    changed_at TEXT,
+    file_state TEXT NOT NULL,
+    sha256 TEXT,
+    file BYTEA,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX certificates_case ON certificates(entity_key);
+CREATE INDEX certificates_file_state ON certificates(file_state);
+"#,
 ];
 
 /// Any fixed number: the advisory lock that keeps two processes from migrating at once.
@@ -182,6 +208,9 @@ const MIGRATION_LOCK: i64 = 0x5044_4d49_4752;
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// Replayed entity states of this process, checked against the stored head on every use
+    /// (`super::cache`): another process on the same database never makes them wrong.
+    cache: Arc<super::cache::StateCache>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -228,6 +257,13 @@ fn quoted(name: &str) -> Result<String, StoreError> {
 }
 
 impl PostgresStore {
+    /// Keeps the replayed states of at most `capacity` entities (0: none, every push
+    /// replays the trail).
+    pub fn with_state_cache(mut self, capacity: usize) -> PostgresStore {
+        self.cache = Arc::new(super::cache::StateCache::new(capacity));
+        self
+    }
+
     /// Connects (pool of 32) and applies pending migrations.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
         Self::connect_with(url, 32).await
@@ -246,7 +282,10 @@ impl PostgresStore {
             .max_size(pool_size)
             .build()
             .map_err(|e| StoreError::Pool(e.to_string()))?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            pool,
+            cache: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -407,6 +446,17 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         )
     }
 
+    async fn head_at(&self, key: &str) -> Result<Option<(u64, String, String)>, StoreError> {
+        pg_query_opt(
+            self.0,
+            "SELECT version, hash, project FROM entity_heads WHERE entity_key = $1",
+            &[&key],
+        )
+        .await?
+        .map(|r| Ok((u(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+    }
+
     async fn head_project(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(pg_query_opt(
             self.0,
@@ -484,6 +534,22 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         )
         .await?
         .is_some())
+    }
+
+    async fn linked_keys_after(
+        &self,
+        sha: &str,
+        after: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
+        strings(
+            pg_query(
+                self.0,
+                "SELECT entity_key FROM attachment_links WHERE sha256 = $1 AND entity_key > $2 ORDER BY entity_key LIMIT $3",
+                &[&sha, &after, &i64::from(limit)],
+            )
+            .await?,
+        )
     }
 
     async fn linked_keys(&self, sha: &str) -> Result<Vec<String>, StoreError> {
@@ -762,6 +828,110 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         .await?
         .try_get(0)?;
         Ok(u(n))
+    }
+
+    async fn number_last(&self, series: &str) -> Result<Option<u64>, StoreError> {
+        let row = pg_query_opt(
+            self.0,
+            "SELECT last FROM numbering WHERE series = $1",
+            &[&series],
+        )
+        .await?;
+        Ok(row.map(|r| r.try_get::<_, i64>(0)).transpose()?.map(u))
+    }
+
+    async fn set_number_last(&self, series: &str, last: u64) -> Result<(), StoreError> {
+        pg_execute(self.0, "INSERT INTO numbering (series, last) VALUES ($1, $2) ON CONFLICT (series) DO UPDATE SET last = excluded.last", &[&series, &i(last)])
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_certificate(
+        &self,
+        c: &crate::certificates::CertificateRow,
+    ) -> Result<(), StoreError> {
+        pg_execute(self.0,
+            "INSERT INTO certificates (number, entity_key, case_id, item, department, name, issued_on, issued_at, status, file_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[&c.number, &c.entity_key, &c.case_id, &c.item, &c.department, &c.name, &c.issued_on.to_string(), &fmt_time(c.issued_at), &c.status.as_str(), &c.file_state.as_str()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn certificates(
+        &self,
+        q: &crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError> {
+        use crate::certificates::CertificateQuery as Q;
+        let cols = crate::certificates::REGISTRY_COLUMNS;
+        let rows = match q {
+            Q::All => {
+                pg_query(self.0, &format!("SELECT {cols} FROM certificates ORDER BY issued_at, number"), &[]).await?
+            }
+            Q::Number(n) => {
+                pg_query(self.0, &format!("SELECT {cols} FROM certificates WHERE number = $1"), &[&n.as_str()]).await?
+            }
+            Q::Pending { limit } => {
+                pg_query(self.0, &format!("SELECT {cols} FROM certificates WHERE file_state = 'pending' ORDER BY issued_at, number LIMIT $1"), &[&i64::from(*limit)]).await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                crate::certificates::registry_row(crate::certificates::RegistryRow {
+                    number: r.try_get(0)?,
+                    entity_key: r.try_get(1)?,
+                    case_id: r.try_get(2)?,
+                    item: r.try_get(3)?,
+                    department: r.try_get(4)?,
+                    name: r.try_get(5)?,
+                    issued_on: r.try_get(6)?,
+                    issued_at: r.try_get(7)?,
+                    status: r.try_get(8)?,
+                    revocation_reason: r.try_get(9)?,
+                    changed_at: r.try_get(10)?,
+                    file_state: r.try_get(11)?,
+                    sha256: r.try_get(12)?,
+                    attempts: r.try_get(13)?,
+                    last_error: r.try_get(14)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: &crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError> {
+        use crate::certificates::CertificateUpdate as U;
+        let n = match u {
+            U::Issued { sha256, file } => pg_execute(self.0,
+                "UPDATE certificates SET file_state = 'issued', sha256 = $2, file = $3, last_error = NULL WHERE number = $1 AND file_state = 'pending'",
+                &[&number, sha256, file]).await?,
+            U::Failed { error } => pg_execute(self.0,
+                "UPDATE certificates SET attempts = attempts + 1, last_error = $2 WHERE number = $1",
+                &[&number, error]).await?,
+            U::Revoke { reason, at } => pg_execute(self.0,
+                "UPDATE certificates SET status = 'revoked', revocation_reason = $2, changed_at = $3 WHERE number = $1",
+                &[&number, reason, &fmt_time(*at)]).await?,
+            U::Supersede { at } => pg_execute(self.0,
+                "UPDATE certificates SET status = 'superseded', changed_at = $2 WHERE number = $1",
+                &[&number, &fmt_time(*at)]).await?,
+        };
+        Ok(n > 0)
+    }
+
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = pg_query_opt(
+            self.0,
+            "SELECT file FROM certificates WHERE number = $1",
+            &[&number],
+        )
+        .await?;
+        Ok(row
+            .map(|r| r.try_get::<_, Option<Vec<u8>>>(0))
+            .transpose()?
+            .flatten())
     }
 
     async fn lock_writers(&self) -> Result<(), StoreError> {
@@ -1342,7 +1512,7 @@ impl Store for PostgresStore {
         let mut results = Vec::with_capacity(commands.len());
         for cmd in commands {
             let tx = c.transaction().await?;
-            let outcome = rules::push_one(&Pg(&tx), env, user, client_id, cmd).await?;
+            let outcome = rules::push_one(&Pg(&tx), env, user, client_id, cmd, &self.cache).await?;
             tx.commit().await?;
             results.push(CommandResult {
                 mutation_id: cmd.mutation_id,
@@ -1544,7 +1714,7 @@ impl Store for PostgresStore {
     ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
         let mut c = self.pool.get().await?;
         let tx = c.transaction().await?;
-        let out = rules::run_system_commands(&Pg(&tx), env, user, actions, by).await?;
+        let out = rules::run_system_commands(&Pg(&tx), env, user, actions, by, &self.cache).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -1561,6 +1731,28 @@ impl Store for PostgresStore {
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let c = self.pool.get().await?;
         rules::scope(&Pg(&c), entity_key).await
+    }
+
+    async fn certificates(
+        &self,
+        q: crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).certificates(&q).await
+    }
+
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).update_certificate(number, &u).await
+    }
+
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).certificate_file(number).await
     }
 
     async fn reference_put(

@@ -10,6 +10,7 @@
 //! (rusqlite is blocking, on the backend's `spawn_blocking` thread) and are driven to their
 //! end by [`finish`], so both backends run the very same rules.
 
+use super::cache::StateCache;
 use super::{
     AttachmentInfo, NotificationRecord, PullPage, PushEnv, ScheduledAction, StoredEvent,
     UploadError, UploadLimits, UserRecord,
@@ -57,6 +58,8 @@ pub(crate) trait Sql {
     async fn trail_json(&self, key: &str) -> Result<Vec<String>, StoreError>;
     /// The project (or pseudo project) an entity's head names.
     async fn head_project(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// An entity's head: its version, its last hash and its (pseudo) project.
+    async fn head_at(&self, key: &str) -> Result<Option<(u64, String, String)>, StoreError>;
     /// The departments sharing each of `projects`, ordered by department.
     async fn project_departments(
         &self,
@@ -75,6 +78,13 @@ pub(crate) trait Sql {
     async fn uploaded_by(&self, sha: &str, user: &str) -> Result<bool, StoreError>;
     /// The entities whose events reference the file.
     async fn linked_keys(&self, sha: &str) -> Result<Vec<String>, StoreError>;
+    /// At most `limit` of them, in key order after `after` (the links' primary key).
+    async fn linked_keys_after(
+        &self,
+        sha: &str,
+        after: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError>;
     /// A user's upload in progress: its size and the bytes received (`lock`: for update).
     async fn upload_progress(
         &self,
@@ -193,6 +203,26 @@ pub(crate) trait Sql {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
+    // --- numbering and the certificate registry (issue 14, `crate::certificates`)
+    /// The last number used in `series` (None: none yet).
+    async fn number_last(&self, series: &str) -> Result<Option<u64>, StoreError>;
+    async fn set_number_last(&self, series: &str, last: u64) -> Result<(), StoreError>;
+    async fn insert_certificate(
+        &self,
+        row: &crate::certificates::CertificateRow,
+    ) -> Result<(), StoreError>;
+    async fn certificates(
+        &self,
+        q: &crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError>;
+    /// False if there is no such certificate.
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: &crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError>;
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
     // --- scheduler
     /// Inserts the action's exactly-once key; false if it was taken.
     async fn claim_action(
@@ -285,6 +315,48 @@ pub(crate) async fn load_entity<S: Sql>(
     Ok(Some(LoadedEntity {
         events,
         project_departments,
+        snapshot: None,
+    }))
+}
+
+/// The departments sharing a project.
+async fn departments_of<S: Sql>(s: &S, project: &str) -> Result<Vec<DepartmentCode>, StoreError> {
+    Ok(s.project_departments(&[project.to_owned()])
+        .await?
+        .remove(project)
+        .unwrap_or_default())
+}
+
+/// [`load_entity`] for a push: when the cache holds the state folded up to the stored head
+/// (same version and hash, read in this transaction), that state instead of the trail.
+async fn load_current<S: Sql>(
+    s: &S,
+    key: &str,
+    cache: &StateCache,
+) -> Result<Option<LoadedEntity>, StoreError> {
+    let Some((version, hash, project)) = s.head_at(key).await? else {
+        // No head, no events (every append writes both); read anyway, as before.
+        return load_entity(s, key).await;
+    };
+    if let Some(snapshot) = cache.get(key, version, &hash) {
+        return Ok(Some(LoadedEntity {
+            events: vec![],
+            project_departments: departments_of(s, &project).await?,
+            snapshot: Some(snapshot),
+        }));
+    }
+    let json = s.trail_json(key).await?;
+    if json.is_empty() {
+        return Ok(None);
+    }
+    let events = json
+        .iter()
+        .map(|j| Ok(serde_json::from_str::<DomainEvent>(j)?))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(LoadedEntity {
+        events,
+        project_departments: departments_of(s, &project).await?,
+        snapshot: None,
     }))
 }
 
@@ -357,6 +429,15 @@ async fn uploader_and_links<S: Sql>(
     Ok((uploaded, linked))
 }
 
+/// Links read by the first step of [`attachment_access`] (each later step reads four times
+/// more, up to [`LINK_PAGE_MAX`]): the first linked entity is usually one the user sees.
+const LINK_PAGE: u32 = 4;
+const LINK_PAGE_MAX: u32 = 256;
+
+/// Whether the user may reference the file in a command ([`may_use_attachment`]), reading no
+/// more than it needs: its uploader needs no link at all, anyone else the linked entities a
+/// page at a time until one it may see (a file shared by thousands of entities no longer
+/// costs each command the scopes of all of them).
 async fn attachment_access<S: Sql>(
     s: &S,
     sha: &str,
@@ -365,12 +446,26 @@ async fn attachment_access<S: Sql>(
     if !sync::valid_sha256(sha) || s.stored_attachment(sha).await?.is_none() {
         return Ok(AttachmentAccess::Missing);
     }
-    let (uploaded, linked) = uploader_and_links(s, sha, user).await?;
-    Ok(if may_use_attachment(&user.viewer(), uploaded, &linked) {
-        AttachmentAccess::Usable
-    } else {
-        AttachmentAccess::NotYours
-    })
+    let viewer = user.viewer();
+    if s.uploaded_by(sha, user.id.as_str()).await? {
+        return Ok(AttachmentAccess::Usable);
+    }
+    let (mut after, mut page) = (String::new(), LINK_PAGE);
+    loop {
+        let keys = s.linked_keys_after(sha, &after, page).await?;
+        let found = scopes(s, &keys).await?;
+        let linked: Vec<EntityScope> = found.into_values().collect();
+        if may_use_attachment(&viewer, false, &linked) {
+            return Ok(AttachmentAccess::Usable);
+        }
+        match keys.last() {
+            Some(last) if keys.len() >= page as usize => {
+                after = last.clone();
+                page = (page * 4).min(LINK_PAGE_MAX);
+            }
+            _ => return Ok(AttachmentAccess::NotYours),
+        }
+    }
 }
 
 pub(crate) fn upload_status(
@@ -520,11 +615,16 @@ pub(crate) async fn expire_login_failures<S: Sql>(
 
 // --- push
 
-/// What [`sync::decide`] needs for one command.
-async fn load_for<S: Sql>(s: &S, needs: &Needs, user: &UserRecord) -> Result<Loaded, StoreError> {
-    let entity = load_entity(s, &needs.entity_key).await?;
+/// What [`sync::decide`] needs for one command (states from `cache` where it holds them).
+async fn load_for<S: Sql>(
+    s: &S,
+    needs: &Needs,
+    user: &UserRecord,
+    cache: &StateCache,
+) -> Result<Loaded, StoreError> {
+    let entity = load_current(s, &needs.entity_key, cache).await?;
     let project = match &needs.project_key {
-        Some(k) => load_entity(s, k).await?,
+        Some(k) => load_current(s, k, cache).await?,
         None => None,
     };
     let mut attachments = Vec::with_capacity(needs.attachments.len());
@@ -570,6 +670,33 @@ pub(crate) async fn last_mutation<S: Sql>(s: &S, client_id: &str) -> Result<u64,
     Ok(s.client(client_id).await?.map_or(0, |c| c.last_mutation_id))
 }
 
+/// Decides one command ([`sync::decide`]) and appends it if applied; the state after it goes
+/// into the cache under the head just written (before the commit: an entry whose transaction
+/// rolls back never matches a stored head, see [`super::cache`]).
+#[allow(clippy::too_many_arguments)]
+async fn decide_and_append<S: Sql>(
+    s: &S,
+    env: &PushEnv,
+    user: &UserRecord,
+    cmd: &CommandEnvelope,
+    cache: &StateCache,
+    client_id: &str,
+    mutation_id: u64,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<u64>, Refusal>, StoreError> {
+    let loaded = load_for(s, &sync::needs(cmd), user, cache).await?;
+    match sync::decide_cached(user, cmd, &loaded, &env.reference, &env.rules, now) {
+        Ok((d, snapshot)) => {
+            let seqs = append(s, &d, client_id, mutation_id, now).await?;
+            if let Some(snapshot) = snapshot {
+                cache.put(&d.head.entity_key, d.head.version, &d.head.hash, snapshot);
+            }
+            Ok(Ok(seqs))
+        }
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
 /// One pushed command, inside the caller's transaction: the writers' lock, the duplicate
 /// check, the decision ([`sync::decide`]), its writes (events and head, or the refusal) and
 /// the client's mutation id.
@@ -579,17 +706,24 @@ pub(crate) async fn push_one<S: Sql>(
     user: &UserRecord,
     client_id: &str,
     cmd: &CommandEnvelope,
+    cache: &StateCache,
 ) -> Result<CommandOutcome, StoreError> {
     s.lock_writers().await?;
     if cmd.mutation_id <= last_mutation(s, client_id).await? {
         return Ok(CommandOutcome::Duplicate);
     }
     let now = env.clock.now();
-    let loaded = load_for(s, &sync::needs(cmd), user).await?;
-    let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
-        Ok(d) => CommandOutcome::Applied {
-            server_seqs: append(s, &d, client_id, cmd.mutation_id, now).await?,
-        },
+    // A granted completion is numbered by the server (issue 14): peeked here, consumed only
+    // if the command is applied.
+    let assigned = crate::certificates::assign(s, cmd, now).await?;
+    let cmd = assigned.as_ref().map_or(cmd, |a| &a.command);
+    let decided =
+        decide_and_append(s, env, user, cmd, cache, client_id, cmd.mutation_id, now).await?;
+    if let (Ok(_), Some(a)) = (&decided, &assigned) {
+        crate::certificates::record(s, a).await?;
+    }
+    let outcome = match decided {
+        Ok(server_seqs) => CommandOutcome::Applied { server_seqs },
         Err(refusal) => {
             s.record_refusal(client_id, cmd.mutation_id, user.id.as_str(), &refusal, now)
                 .await?;
@@ -624,6 +758,7 @@ pub(crate) async fn run_system_commands<S: Sql>(
     user: &UserRecord,
     actions: &[(ScheduledAction, CommandEnvelope)],
     by: &str,
+    cache: &StateCache,
 ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
     // The writers' lock first (as push): a second process waits here, then finds the keys.
     s.lock_writers().await?;
@@ -634,10 +769,8 @@ pub(crate) async fn run_system_commands<S: Sql>(
             out.push(None);
             continue;
         }
-        let loaded = load_for(s, &sync::needs(cmd), user).await?;
-        let outcome = match sync::decide(user, cmd, &loaded, &env.reference, &env.rules, now) {
-            Ok(d) => {
-                let server_seqs = append(s, &d, "system", 0, now).await?;
+        let outcome = match decide_and_append(s, env, user, cmd, cache, "system", 0, now).await? {
+            Ok(server_seqs) => {
                 s.insert_notification(a, now).await?;
                 CommandOutcome::Applied { server_seqs }
             }

@@ -169,6 +169,32 @@ CREATE INDEX attachment_uploaders_user ON attachment_uploaders(user_id);
 CREATE INDEX uploads_user ON uploads(user_id);
 CREATE INDEX uploads_created ON uploads(created_at);
 "#,
+    // 6: generic numbering series (certificate numbers now, case numbers later) and the
+    // registry of the e-certificates the server issues (issue 14, item 3). Dates are ISO text
+    // on both backends; `file` is the signed PDF once rendered (`file_state` = 'issued').
+    r#"
+CREATE TABLE numbering (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
+CREATE TABLE certificates (
+    number TEXT PRIMARY KEY,
+    entity_key TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    department TEXT NOT NULL,
+    name TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    revocation_reason TEXT,
+    changed_at TEXT,
+    file_state TEXT NOT NULL,
+    sha256 TEXT,
+    file BLOB,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX certificates_case ON certificates(entity_key);
+CREATE INDEX certificates_file_state ON certificates(file_state);
+"#,
 ];
 
 /// The SQLite backend.
@@ -179,6 +205,8 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Connection>>>,
     /// Commands per SQLite transaction in push (1: one transaction per command).
     group_commit: usize,
+    /// Replayed entity states, checked against the stored head on every use (`super::cache`).
+    cache: Arc<super::cache::StateCache>,
 }
 
 const MAX_IDLE_READERS: usize = 8;
@@ -206,7 +234,15 @@ impl SqliteStore {
             writer: Arc::new(Mutex::new(conn)),
             readers: Arc::new(Mutex::new(Vec::new())),
             group_commit: 1,
+            cache: Arc::default(),
         })
+    }
+
+    /// Keeps the replayed states of at most `capacity` entities (0: none, every push
+    /// replays the trail).
+    pub fn with_state_cache(mut self, capacity: usize) -> SqliteStore {
+        self.cache = Arc::new(super::cache::StateCache::new(capacity));
+        self
     }
 
     /// Lets up to `n` commands of one push share a transaction (see `push_blocking`).
@@ -336,6 +372,27 @@ fn u(v: i64) -> u64 {
     v.max(0) as u64
 }
 
+/// One registry row as read (see `crate::certificates::REGISTRY_COLUMNS`).
+fn lite_registry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<crate::certificates::RegistryRow> {
+    Ok(crate::certificates::RegistryRow {
+        number: r.get(0)?,
+        entity_key: r.get(1)?,
+        case_id: r.get(2)?,
+        item: r.get(3)?,
+        department: r.get(4)?,
+        name: r.get(5)?,
+        issued_on: r.get(6)?,
+        issued_at: r.get(7)?,
+        status: r.get(8)?,
+        revocation_reason: r.get(9)?,
+        changed_at: r.get(10)?,
+        file_state: r.get(11)?,
+        sha256: r.get(12)?,
+        attempts: r.get(13)?,
+        last_error: r.get(14)?,
+    })
+}
+
 /// The SQL primitives of [`rules::Sql`] on one SQLite connection, transaction or savepoint.
 /// Nothing here waits: [`rules::finish`] drives the rules over it on the blocking thread.
 struct Lite<'c>(&'c Connection);
@@ -371,6 +428,16 @@ impl rules::Sql for Lite<'_> {
             "SELECT event FROM events WHERE entity_key = ?1 ORDER BY entity_seq",
             params![key],
         )
+    }
+
+    async fn head_at(&self, key: &str) -> Result<Option<(u64, String, String)>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT version, hash, project FROM entity_heads WHERE entity_key = ?1",
+            )?
+            .query_row(params![key], |r| Ok((u(r.get(0)?), r.get(1)?, r.get(2)?)))
+            .optional()?)
     }
 
     async fn head_project(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -450,6 +517,18 @@ impl rules::Sql for Lite<'_> {
                 "SELECT 1 FROM attachment_uploaders WHERE sha256 = ?1 AND user_id = ?2",
             )?
             .exists(params![sha, user])?)
+    }
+
+    async fn linked_keys_after(
+        &self,
+        sha: &str,
+        after: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
+        self.strings(
+            "SELECT entity_key FROM attachment_links WHERE sha256 = ?1 AND entity_key > ?2 ORDER BY entity_key LIMIT ?3",
+            params![sha, after, limit],
+        )
     }
 
     async fn linked_keys(&self, sha: &str) -> Result<Vec<String>, StoreError> {
@@ -701,6 +780,103 @@ impl rules::Sql for Lite<'_> {
             |r| r.get(0),
         )?;
         Ok(u(n))
+    }
+
+    async fn number_last(&self, series: &str) -> Result<Option<u64>, StoreError> {
+        let last: Option<i64> = self
+            .0
+            .prepare_cached("SELECT last FROM numbering WHERE series = ?1")?
+            .query_row(params![series], |r| r.get(0))
+            .optional()?;
+        Ok(last.map(u))
+    }
+
+    async fn set_number_last(&self, series: &str, last: u64) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO numbering (series, last) VALUES (?1, ?2) ON CONFLICT (series) DO UPDATE SET last = excluded.last",
+            params![series, i(last)],
+        )
+    }
+
+    async fn insert_certificate(
+        &self,
+        c: &crate::certificates::CertificateRow,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO certificates (number, entity_key, case_id, item, department, name, issued_on, issued_at, status, file_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                c.number,
+                c.entity_key,
+                c.case_id,
+                c.item,
+                c.department,
+                c.name,
+                c.issued_on.to_string(),
+                fmt_time(c.issued_at),
+                c.status.as_str(),
+                c.file_state.as_str()
+            ],
+        )
+    }
+
+    async fn certificates(
+        &self,
+        q: &crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError> {
+        use crate::certificates::CertificateQuery as Q;
+        let cols = crate::certificates::REGISTRY_COLUMNS;
+        let rows: Vec<crate::certificates::RegistryRow> = match q {
+            Q::All => self
+                .0
+                .prepare_cached(&format!("SELECT {cols} FROM certificates ORDER BY issued_at, number"))?
+                .query_map([], lite_registry_row)?
+                .collect::<Result<_, _>>()?,
+            Q::Number(n) => self
+                .0
+                .prepare_cached(&format!("SELECT {cols} FROM certificates WHERE number = ?1"))?
+                .query_map(params![n], lite_registry_row)?
+                .collect::<Result<_, _>>()?,
+            Q::Pending { limit } => self
+                .0
+                .prepare_cached(&format!("SELECT {cols} FROM certificates WHERE file_state = 'pending' ORDER BY issued_at, number LIMIT ?1"))?
+                .query_map(params![i64::from(*limit)], lite_registry_row)?
+                .collect::<Result<_, _>>()?,
+        };
+        rows.into_iter()
+            .map(crate::certificates::registry_row)
+            .collect()
+    }
+
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: &crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError> {
+        use crate::certificates::CertificateUpdate as U;
+        let n = match u {
+            U::Issued { sha256, file } => self.0.prepare_cached(
+                "UPDATE certificates SET file_state = 'issued', sha256 = ?2, file = ?3, last_error = NULL WHERE number = ?1 AND file_state = 'pending'",
+            )?.execute(params![number, sha256, file])?,
+            U::Failed { error } => self.0.prepare_cached(
+                "UPDATE certificates SET attempts = attempts + 1, last_error = ?2 WHERE number = ?1",
+            )?.execute(params![number, error])?,
+            U::Revoke { reason, at } => self.0.prepare_cached(
+                "UPDATE certificates SET status = 'revoked', revocation_reason = ?2, changed_at = ?3 WHERE number = ?1",
+            )?.execute(params![number, reason, fmt_time(*at)])?,
+            U::Supersede { at } => self.0.prepare_cached(
+                "UPDATE certificates SET status = 'superseded', changed_at = ?2 WHERE number = ?1",
+            )?.execute(params![number, fmt_time(*at)])?,
+        };
+        Ok(n > 0)
+    }
+
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let file: Option<Option<Vec<u8>>> = self
+            .0
+            .prepare_cached("SELECT file FROM certificates WHERE number = ?1")?
+            .query_row(params![number], |r| r.get(0))
+            .optional()?;
+        Ok(file.flatten())
     }
 
     async fn lock_writers(&self) -> Result<(), StoreError> {
@@ -956,8 +1132,10 @@ impl rules::Sql for Lite<'_> {
 /// SQLite transaction, each inside its own savepoint (still all-or-nothing per command, and
 /// nothing is answered before the commit), so that the WAL frames of the shared pages
 /// (counter, client, indexes) are written once per group instead of once per command.
+#[allow(clippy::too_many_arguments)]
 fn push_blocking(
     conn: &mut Connection,
+    cache: &super::cache::StateCache,
     group: usize,
     env: &PushEnv,
     user: &UserRecord,
@@ -970,10 +1148,24 @@ fn push_blocking(
         let mut outcomes = Vec::with_capacity(chunk.len());
         for cmd in chunk {
             let outcome = if group <= 1 {
-                rules::finish(rules::push_one(&Lite(&tx), env, user, client_id, cmd))?
+                rules::finish(rules::push_one(
+                    &Lite(&tx),
+                    env,
+                    user,
+                    client_id,
+                    cmd,
+                    cache,
+                ))?
             } else {
                 let sp = tx.savepoint()?;
-                let o = rules::finish(rules::push_one(&Lite(&sp), env, user, client_id, cmd))?;
+                let o = rules::finish(rules::push_one(
+                    &Lite(&sp),
+                    env,
+                    user,
+                    client_id,
+                    cmd,
+                    cache,
+                ))?;
                 sp.commit()?;
                 o
             };
@@ -1339,8 +1531,8 @@ impl Store for SqliteStore {
             client_id.to_owned(),
             commands.to_vec(),
         );
-        let group = self.group_commit;
-        self.write(move |c| push_blocking(c, group, &env, &user, &client_id, &commands))
+        let (group, cache) = (self.group_commit, self.cache.clone());
+        self.write(move |c| push_blocking(c, &cache, group, &env, &user, &client_id, &commands))
             .await
     }
 
@@ -1537,8 +1729,11 @@ impl Store for SqliteStore {
         by: &str,
     ) -> Result<Vec<Option<CommandOutcome>>, StoreError> {
         let (env, user, actions, by) = (env.clone(), user.clone(), actions.to_vec(), by.to_owned());
+        let cache = self.cache.clone();
         self.write_with(move |l| {
-            rules::finish(rules::run_system_commands(l, &env, &user, &actions, &by))
+            rules::finish(rules::run_system_commands(
+                l, &env, &user, &actions, &by, &cache,
+            ))
         })
         .await
     }
@@ -1555,6 +1750,30 @@ impl Store for SqliteStore {
     async fn entity_scope(&self, entity_key: &str) -> Result<Option<EntityScope>, StoreError> {
         let key = entity_key.to_owned();
         self.read_with(move |l| rules::finish(rules::scope(l, &key)))
+            .await
+    }
+
+    async fn certificates(
+        &self,
+        q: crate::certificates::CertificateQuery,
+    ) -> Result<Vec<crate::certificates::CertificateRow>, StoreError> {
+        self.read_with(move |l| rules::finish(l.certificates(&q)))
+            .await
+    }
+
+    async fn update_certificate(
+        &self,
+        number: &str,
+        u: crate::certificates::CertificateUpdate,
+    ) -> Result<bool, StoreError> {
+        let number = number.to_owned();
+        self.write_with(move |l| rules::finish(l.update_certificate(&number, &u)))
+            .await
+    }
+
+    async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let number = number.to_owned();
+        self.read_with(move |l| rules::finish(l.certificate_file(&number)))
             .await
     }
 

@@ -203,12 +203,20 @@ impl TestServer {
             .await
             .map_err(|e| StartError::Catalogue(e.to_string()))?;
         }
-        let state = AppState::new(store, options.config, options.clock).await?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let mut config = options.config;
+        // The e-certificates' seal and public address (issue 14): a key in memory, this address.
+        if config.seal.is_none() {
+            config.seal = crate::certificates::SealKey::ephemeral().ok().map(Arc::new);
+        }
+        if config.public_url.is_none() {
+            config.public_url = Some(format!("https://127.0.0.1:{}", addr.port()));
+        }
+        let state = AppState::new(store, config, options.clock).await?;
         let (cert_pem, key_pem) = crate::tls::generate_self_signed(&[])?;
         let fingerprint = crate::tls::spki_fingerprint_pem(&cert_pem)?;
         let tls = crate::tls::server_config(&cert_pem, &key_pem)?;
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let router = app(state.clone());
         let limits = crate::tls::ConnectionLimits::of(&state.config);
         let serve = tokio::spawn(crate::tls::serve(

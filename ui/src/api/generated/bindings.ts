@@ -196,7 +196,7 @@ export type CaseActRequest = { case: string, action: CaseAction, opinion?: strin
 /**
  * An action on one case (办件操作), as a user picks it.
  */
-export type CaseAction = { "type": "receive" } | { "type": "request_commitment" } | { "type": "confirm_commitment" } | { "type": "decline_commitment", reason: string, } | { "type": "accept", commitment?: boolean, } | { "type": "request_correction", points: Array<CorrectionPoint>, } | { "type": "refuse", reasons: Array<string>, } | { "type": "sign_off", level?: string, } | { "type": "pause", points: Array<CorrectionPoint>, } | { "type": "submit_rectification", note: string, files?: Array<AttachmentId>, } | { "type": "resume" } | { "type": "start_special", kind: string, procedure?: number, } | { "type": "end_special", procedure: number, summary: string, result?: Array<AttachmentId>, } | { "type": "extend", days: number, reason: string, } | { "type": "return", reasons: Array<string>, } | { "type": "withdraw", reason: string, } | { "type": "attach_material", material: string, attachment: AttachmentId, } | { "type": "submit", stamped_form: AttachmentId, } | { "type": "complete_granted", certificate_number: string, certificate_name: string, 
+export type CaseAction = { "type": "receive" } | { "type": "request_commitment" } | { "type": "confirm_commitment" } | { "type": "decline_commitment", reason: string, } | { "type": "accept", commitment?: boolean, } | { "type": "request_correction", points: Array<CorrectionPoint>, } | { "type": "refuse", reasons: Array<string>, } | { "type": "sign_off", level?: string, } | { "type": "pause", points: Array<CorrectionPoint>, } | { "type": "submit_rectification", note: string, files?: Array<AttachmentId>, } | { "type": "resume" } | { "type": "start_special", kind: string, procedure?: number, } | { "type": "end_special", procedure: number, summary: string, result?: Array<AttachmentId>, } | { "type": "extend", days: number, reason: string, } | { "type": "return", reasons: Array<string>, } | { "type": "withdraw", reason: string, } | { "type": "attach_material", material: string, attachment: AttachmentId, } | { "type": "detach_material", material: string, } | { "type": "submit", stamped_form: AttachmentId, } | { "type": "complete_granted", certificate_name: string, 
 /**
  * `YYYY-MM-DD`.
  */
@@ -260,7 +260,12 @@ rating_subject: RatingSubject | null,
  * 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
  * the case page shows it, nobody chooses it.
  */
-special_procedures: Array<SpecialProcedureOption>, };
+special_procedures: Array<SpecialProcedureOption>, 
+/**
+ * The materials a 一次性补正告知 or a 暂停整改 ticks: the item's materials in the
+ * catalogue's order, then any other material attached to the case.
+ */
+materials_to_correct: Array<string>, };
 
 /**
  * Why a command was refused. Nothing changes when a command is refused.
@@ -412,6 +417,78 @@ name: string, issued_on: string, valid_until: string | null,
  * The certificate file.
  */
 file: AttachmentId | null, };
+
+/**
+ * 证照状态.
+ */
+export type CertificateState = "valid" | "revoked" | "superseded";
+
+/**
+ * What the server says about a certificate number with its verification code. Nothing
+ * personal: the certificate's name, number, issuer, date and status.
+ */
+export type CertificateStatusAnswer = { 
+/**
+ * 编号.
+ */
+number: string, 
+/**
+ * 证照名称.
+ */
+name: string, 
+/**
+ * 发证部门.
+ */
+issuer: string, 
+/**
+ * 发证日期 (YYYY-MM-DD).
+ */
+issued_on: string, status: CertificateState, 
+/**
+ * 状态 in words: 有效, 已撤销 or 已被替换.
+ */
+status_label: string, 
+/**
+ * 撤销原因, when revoked.
+ */
+revocation_reason?: string, 
+/**
+ * Whether the code given (`h`) is this certificate's (always true in a 200 answer).
+ */
+code_matches: boolean, 
+/**
+ * Whether the signed file has been issued (false for a few seconds after the completion).
+ */
+file_issued: boolean, 
+/**
+ * SHA-256 (hex) of the signed file, once issued: a downloaded copy must hash to it.
+ */
+sha256?: string, 
+/**
+ * SHA-256 (hex) of the server's seal certificate (DER): the signer a file must carry.
+ */
+seal_fingerprint: string, };
+
+/**
+ * The verdict on a certificate file.
+ */
+export type CertificateVerdict = { 
+/**
+ * Signature valid, file intact, signed by the server's seal, and the certificate 有效.
+ */
+valid: boolean, 
+/**
+ * One Chinese sentence.
+ */
+summary: string, 
+/**
+ * Each check in Chinese (✓/✗ lines).
+ */
+checks: Array<string>, local: LocalCheck, 
+/**
+ * What the server said (None when it could not be asked or did not know the number).
+ */
+status?: CertificateStatusAnswer, };
 
 /**
  * One line of the comparison with the previous quarter.
@@ -730,6 +807,36 @@ export type ConsultationId = string;
 export type ConsultationState = "registered" | "placed" | "non_compliant" | "reviewed" | "consulting" | "summarised" | "generated" | "not_generated" | "closed";
 
 /**
+ * A 策划生成 record with what the logged-in user may do with it now.
+ */
+export type ConsultationView = { 
+/**
+ * 可办理的操作: the domain's answer (`Consultation::available_actions`); the lead's panel
+ * offers exactly the allowed ones.
+ */
+available_actions: Array<Availability<ConsultationAction>>, id: ConsultationId, channel: PlanningChannel, leads: PlanningLeads, name: string, description: string, 
+/**
+ * The department that registered it.
+ */
+registered_by: DepartmentCode | null, state: ConsultationState, 
+/**
+ * Materials by name (a re-attach replaces).
+ */
+materials: Array<[string, AttachmentId]>, site: Site | null, placed_at: string | null, 
+/**
+ * The review of the current site (cleared when the site is placed again).
+ */
+compliance: ComplianceRecord | null, consultation_started_at: string | null, deadline_working_days: number | null, invitations: Array<Invitation>, summary: string | null, summarised_at: string | null, outcome: PlanningOutcome | null, 
+/**
+ * 策划生成成果 documents that came with the conclusion.
+ */
+result_documents: Array<AttachmentId>, concluded_at: string | null, linked_project: ProjectId | null, closed_reason: string | null, registered_at: string, last_event_at: string, 
+/**
+ * Number of events folded in.
+ */
+version: number, };
+
+/**
  * 联系人.
  */
 export type Contact = { name: string, phone: PhoneNumber, role: ContactRole, };
@@ -854,6 +961,11 @@ export type DepartmentKind = "government" | "utility_unit" | "intermediary_marke
 export type DepartmentOverdue = { department: DepartmentCode, name: string, cases: number, overdue: number, };
 
 /**
+ * Which of the desk's lists: 待办, 已办 or 全部.
+ */
+export type DeskList = "todo" | "done" | "all";
+
+/**
  * 评价指标: the national second-level indicators (线上: 办事效率, 办事指南精确度, 办事便捷度,
  * 平台操作性; 线下: 服务效率, 服务水平, 服务态度), each rated on the five levels.
  */
@@ -884,11 +996,21 @@ export type DomainCommand = { "entity": "case", case: CaseId, command: CaseComma
 export type DomainEvent = { "entity": "case", "sealed": Sealed<CaseEvent> } | { "entity": "project", "sealed": Sealed<ProjectEvent> } | { "entity": "consultation", "sealed": Sealed<ConsultationEvent> } | { "entity": "evaluation", "sealed": Sealed<EvaluationEvent> } | { "entity": "complaint", "sealed": Sealed<ComplaintEvent> } | { "entity": "commission", "sealed": Sealed<CommissionEvent> };
 
 /**
+ * The kind of a command, as named in refusals.
+ */
+export type DomainProjectAction = "register_online" | "register_on_site" | "edit" | "submit" | "request_correction" | "choose_flow" | "add_works" | "close";
+
+/**
  * One saved draft.
  */
 export type DraftEntry = { key: string, updated_at: string, };
 
 export type DraftRequest = { key: string, data?: JsonValue, };
+
+/**
+ * 修改项目登记信息: the project and its whole registration form again.
+ */
+export type EditProjectRequest = { project: string, details: RegisterRequest, };
 
 /**
  * The values of [`UiError::code`], for the UI's TypeScript (`ErrorCode`).
@@ -1119,6 +1241,35 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
  * 材料库: one file this profile has, with the material names it was given as.
  */
 export type LibraryEntry = { id: AttachmentId, name: string | null, size: number, mime: string | null, added_at: string | null, used_as: Array<string>, };
+
+/**
+ * What the file itself shows, without asking anyone.
+ */
+export type LocalCheck = { 
+/**
+ * A PAdES (or PKCS#7) signature is present.
+ */
+signed: boolean, 
+/**
+ * The signature is cryptographically valid over the bytes it covers.
+ */
+signature_valid: boolean, 
+/**
+ * Nothing was changed or added after the signature (it covers the whole file).
+ */
+intact: boolean, 
+/**
+ * SHA-256 (hex) of the signer's certificate.
+ */
+signer_fingerprint?: string, 
+/**
+ * The certificate number and verification code, from the signature's verification address.
+ */
+number?: string, code?: string, 
+/**
+ * SHA-256 (hex) of the file.
+ */
+sha256: string, };
 
 /**
  * 建设地点.
@@ -1479,7 +1630,12 @@ export type ProjectTime = { project: ProjectId, project_code: string, project_na
 /**
  * A project with its cases and its trail.
  */
-export type ProjectView = { project: Project, cases: Array<Case>, trail: TrailView, };
+export type ProjectView = { project: Project, cases: Array<Case>, trail: TrailView, 
+/**
+ * 可办理的操作: the domain's answer for the logged-in user (`Project::available_actions`);
+ * the project page offers exactly the allowed ones.
+ */
+available_actions: Array<Availability<DomainProjectAction>>, };
 
 /**
  * 资质: what it entitles the agency to take on, and until when.
@@ -1561,11 +1717,25 @@ notes: Array<string>, };
 /**
  * One line of a work queue.
  */
-export type QueueEntry = { case: CaseId, project: ProjectId, item: string, department: string, state: CaseState, state_label: string, 
+export type QueueEntry = { case: CaseId, project: ProjectId, 
 /**
- * What this user is expected to do next.
+ * 项目名称 (empty while the project is not in the local store).
  */
-next_action: string, 
+project_name: string, 
+/**
+ * 申请人: the builder (建设单位) of the project.
+ */
+applicant_name: string, item: string, department: string, state: CaseState, state_label: string, 
+/**
+ * 收件时间 (Beijing time, `YYYY-MM-DDTHH:MM`): when the window received the case, or
+ * else when it was submitted; None for a draft.
+ */
+received_at: string | null, 
+/**
+ * What this user is expected to do next; None when the case waits for nobody at this desk
+ * (the 已办 and 全部 lists).
+ */
+next_action: string | null, 
 /**
  * 办理期限 (Beijing time, `YYYY-MM-DDTHH:MM`); None before acceptance or while paused.
  */
@@ -1587,6 +1757,11 @@ clock_error: string | null,
  * Commands of this user on the case not yet synced.
  */
 pending_local: boolean, };
+
+/**
+ * Which desk list `queue` answers (待办 when absent).
+ */
+export type QueueRequest = { list?: DeskList, };
 
 /**
  * 报价.
@@ -2204,6 +2379,11 @@ export type ValidateRequest = { kind: string, value: string, };
  * The answer to a value checked as the user types.
  */
 export type Validation = { ok: boolean, message: string | null, normalized: string | null, };
+
+/**
+ * A picked file, as the UI read it.
+ */
+export type VerifyCertificateRequest = { pdf_base64: string, };
 
 /**
  * 窗口服务编号: one visit at the window (取号 number or the window system's visit id).

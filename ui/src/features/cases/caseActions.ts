@@ -26,7 +26,7 @@ const A = (key: ActionSpec['key'], dialog = false, doc?: PaperKind): Spec => ({
 const BUTTONS: Record<DomainCaseAction, Spec[]> = {
   create: [],
   attach_material: [A('attach_material', true)],
-  detach_material: [],
+  detach_material: [A('detach_material', true)],
   submit: [A('submit', true)],
   receive: [A('receive')],
   request_commitment_confirmation: [A('request_commitment')],

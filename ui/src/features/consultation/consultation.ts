@@ -1,8 +1,8 @@
 // 策划生成 (seed 5), the planning lead's side: the ConsultationCommand builders in their serde
-// form (crates/domain/src/consultation/mod.rs, `tag = "command"`, snake_case), which actions the
-// domain's `decide` allows a user in each state (mirrored here so buttons show only then), and
-// the GeoJSON import of a site (site.rs `Polygon::from_geojson`).
-import type { ComplianceConclusion, Consultation, ConsultationCommand, PlanningOutcome, ConsultationState, EntityCommand, Site, UserInfo, ZoneFinding } from '../../api/types'
+// form (crates/domain/src/consultation/mod.rs, `tag = "command"`, snake_case), the lead's steps
+// the domain allows the user now (its `available_actions`, read, never re-derived), and the
+// GeoJSON import of a site (site.rs `Polygon::from_geojson`).
+import type { ComplianceConclusion, ConsultationCommand, ConsultationView, PlanningOutcome, EntityCommand, Site, UserInfo, ZoneFinding } from '../../api/types'
 import { fmt, t } from '../../i18n'
 
 export type PlanningChannel = 'reserve_library' | 'implementation_library' | 'multi_plan_platform'
@@ -17,6 +17,8 @@ export const DEFAULT_LEADS: PlanningLeads = { development: 'FGW', natural_resour
 export const MAX_CONSULTATION_DAYS = 30
 
 export type LeadAction =
+  | 'attach_material'
+  | 'detach_material'
   | 'place_site'
   | 'record_compliance'
   | 'start_consultation'
@@ -90,36 +92,36 @@ export function registerChannels(user: UserInfo | null, leads: PlanningLeads = D
   return out
 }
 
-const EDITABLE: ConsultationState[] = ['registered', 'placed', 'non_compliant', 'reviewed']
+const LEAD_ACTIONS: readonly LeadAction[] = [
+  'attach_material',
+  'detach_material',
+  'place_site',
+  'record_compliance',
+  'start_consultation',
+  'summarise',
+  'conclude',
+  'link_project',
+  'close',
+]
 
 /**
- * What `user` may do to the record, mirroring `Consultation::decide`: role first
- * (`allowed_roles`), then the department (资规局 = `leads.natural_resources` for the bureau's
- * steps; either lead for 撤销), then the state.
+ * The lead's steps this user may take on the record now: the allowed ones of the domain's
+ * answer (`available_actions` of the client's ConsultationView, `Consultation::available_actions`);
+ * nothing about roles, departments or states is decided here.
  */
-export function leadActions(
-  c: Pick<Consultation, 'state' | 'leads' | 'invitations' | 'linked_project'>,
-  user: UserInfo | null,
-): LeadAction[] {
-  if (!user) return []
-  const out: LeadAction[] = []
-  const s = c.state
-  if (user.role === 'window_operator') {
-    if (s === 'generated' && !c.linked_project) out.push('link_project')
-    return out
-  }
-  if (user.role !== 'department_reviewer' || !user.department) return out
-  const bureau = user.department === c.leads.natural_resources
-  const lead = bureau || user.department === c.leads.development
-  if (bureau) {
-    if (EDITABLE.includes(s)) out.push('place_site')
-    if (s === 'placed') out.push('record_compliance')
-    if (s === 'reviewed') out.push('start_consultation')
-    if (s === 'consulting' && c.invitations.every((i) => i.reply)) out.push('summarise')
-    if (s === 'summarised') out.push('conclude')
-  }
-  if (lead && !['not_generated', 'closed', 'generated'].includes(s)) out.push('close')
-  return out
+export function leadActions(c: Pick<ConsultationView, 'available_actions'>): LeadAction[] {
+  const allowed = new Set(c.available_actions.filter((a) => a.refusal === null).map((a) => a.action as string))
+  return LEAD_ACTIONS.filter((a) => allowed.has(a))
+}
+
+/** 上传材料 to the record (策划方案, 图纸…), the file uploaded first. */
+export function attachMaterialCommand(id: string, material: string, attachment: string): EntityCommand {
+  return cmd(id, { command: 'attach_material', material: material.trim(), attachment })
+}
+
+/** 移除材料 from the record. */
+export function detachMaterialCommand(id: string, material: string): EntityCommand {
+  return cmd(id, { command: 'detach_material', material: material.trim() })
 }
 
 export class GeoJsonError extends Error {}

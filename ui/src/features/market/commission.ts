@@ -86,6 +86,7 @@ export type CommissionUiAction =
   | 'revise'
   | 'review'
   | 'cancel'
+  | 'share'
 
 /** The domain's commission actions each UI action stands for. */
 const UI_ACTION: Partial<Record<CommissionAction, CommissionUiAction>> = {
@@ -98,6 +99,7 @@ const UI_ACTION: Partial<Record<CommissionAction, CommissionUiAction>> = {
   request_revision: 'revise',
   record_expert_review: 'review',
   cancel: 'cancel',
+  share_result: 'share',
 }
 
 /** The actions this user may take on `c` now: the allowed ones of the domain's answer

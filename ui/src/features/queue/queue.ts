@@ -30,13 +30,15 @@ export function filterQueue(rows: QueueEntry[], text: string): QueueEntry[] {
     [
       r.case,
       r.project,
+      r.project_name,
+      r.applicant_name,
       r.item,
       r.department,
       itemName(r.item),
       departmentName(r.department),
       departmentShortName(r.department),
       r.state_label,
-      r.next_action,
+      r.next_action ?? '',
     ].some((s) =>
       s.toLowerCase().includes(q),
     ),
