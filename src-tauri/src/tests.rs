@@ -124,6 +124,7 @@ fn case(cat: &Catalogue, id: &str, item: &str, accepted: &str, pause: bool) -> C
                 department: it.department.clone(),
                 applicant: OrganisationId::new("91230102MA1C4K7P5Y"),
                 commitment_allowed: it.commitment_allowed,
+                number: None,
             },
         ),
         (

@@ -184,6 +184,18 @@ describe('case page', () => {
     w.unmount()
   })
 
+  it('shows the 办件编号, or 待编号 before the server has numbered the case', async () => {
+    session.user = WINDOW
+    common(received)
+    const { w } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w.get(tid('case-number')).text()).toBe(received.number as string)
+    w.unmount()
+    common({ ...received, number: null })
+    const { w: w2 } = await mountWith(CasePage, { props: { id: inReview.id } })
+    expect(w2.get(tid('case-number')).text()).toBe('待编号')
+    w2.unmount()
+  })
+
   it('the applicant on 待补正 sees exactly what to correct', async () => {
     session.user = APPLICANT
     const asked: Case = {

@@ -106,6 +106,9 @@ describe('queue table', () => {
     expect(row.get(tid('queue-applicant')).text()).toBe('哈尔滨建设有限公司')
     expect(row.get(tid('queue-project')).text()).toBe('哈尔滨新区智能制造厂房')
     expect(row.get(tid('queue-received')).text()).toBe('2026-11-24 10:05')
+    // 办件编号 as people read it, never the internal id.
+    expect(row.get(tid('queue-number')).text()).toMatch(/^2026-[A-Z]+-\d{6}$/)
+    expect(row.text()).not.toContain(row.attributes('data-case') as string)
     // Filter by the applicant's or the project's name.
     await typeInto(w.element, 'queue-filter', '智能制造')
     expect(w.findAll(tid('queue-row'))).toHaveLength(2)

@@ -194,7 +194,18 @@ fn two_headless_clients_and_a_server_process_carry_a_case_to_completion_with_off
         "{s}"
     );
     window.ok(&["sync"]);
-    window.online(&["case", "receive", &case]);
+    // 办件编号: numbered by the server in its scheme; the window names the case by it.
+    let intake = window.ok(&["queue"]);
+    let number = intake[0]["number"].as_str().unwrap().to_owned();
+    let parts: Vec<&str> = number.split('-').collect();
+    assert!(
+        parts.len() == 3
+            && parts[0].len() == 4
+            && parts[2].len() == 6
+            && intake[0]["case"] == case.as_str(),
+        "{intake}"
+    );
+    window.online(&["case", "receive", &number]);
     window.online(&["case", "accept", &case]);
 
     // The first reviewer signs the first level online; the second signs the next level while

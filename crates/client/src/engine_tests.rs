@@ -111,6 +111,7 @@ fn create(id: &str) -> DomainCommand {
             department: DepartmentCode::new("ZJJ"),
             applicant: OrganisationId::new("ORG1"),
             commitment_allowed: false,
+            number: None,
         },
     )
 }

@@ -164,11 +164,20 @@ impl CaseAction {
     }
 }
 
+/// A local case by its id or by its 办件编号.
 fn local_case(p: &Profile, case: &CaseId) -> Result<permitdesk_domain::case::Case> {
-    p.store().case(case)?.ok_or_else(|| ClientError::NotFound {
-        what: "办件（请先同步）",
-        id: case.to_string(),
-    })
+    if let Some(c) = p.store().case(case)? {
+        return Ok(c);
+    }
+    let wanted = case.as_str().trim();
+    p.store()
+        .cases()?
+        .into_iter()
+        .find(|c| c.number.as_deref() == Some(wanted))
+        .ok_or_else(|| ClientError::NotFound {
+            what: "办件（请先同步）",
+            id: case.to_string(),
+        })
 }
 
 /// The domain command (and the files recorded with it) for an action on a case.
@@ -177,6 +186,12 @@ pub fn case_command(
     case: &CaseId,
     action: CaseAction,
 ) -> Result<(DomainCommand, Vec<AttachmentId>)> {
+    // The window may name the case by its 办件编号: the command carries the case's id.
+    let resolved = match p.store().case(case)? {
+        Some(_) => case.clone(),
+        None => local_case(p, case).map_or_else(|_| case.clone(), |c| c.id),
+    };
+    let case = &resolved;
     let mut files = Vec::new();
     let command = match action {
         CaseAction::Receive => Cmd::Receive,
@@ -361,6 +376,7 @@ pub fn apply_commands(
             department: item.department.clone(),
             applicant: applicant.clone(),
             commitment_allowed: item.commitment_allowed,
+            number: None,
         });
         let named_anywhere = |name: &str| {
             req.items

@@ -20,6 +20,8 @@ use serde::Serialize;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueEntry {
     pub case: CaseId,
+    /// 办件编号 as people read it: the server's number, or 待编号 before the server has it.
+    pub number: String,
     pub project: ProjectId,
     /// 项目名称 (empty while the project is not in the local store).
     pub project_name: String,
@@ -189,6 +191,7 @@ pub fn desk(
             deadline,
             QueueEntry {
                 pending_local: pending.contains(&EntityRef::Case(c.id.clone()).key()),
+                number: c.number_label().to_owned(),
                 case: c.id,
                 project: c.project,
                 project_name,
@@ -583,11 +586,20 @@ pub fn clock_view(store: &Store, case: &Case, now: DateTime<Utc>) -> Result<Cloc
     })
 }
 
+/// A local case by its id or by its 办件编号 (what the window types or scans).
 fn local_case(store: &Store, id: &CaseId) -> Result<Case> {
-    store.case(id)?.ok_or_else(|| ClientError::NotFound {
-        what: "办件",
-        id: id.to_string(),
-    })
+    if let Some(c) = store.case(id)? {
+        return Ok(c);
+    }
+    let wanted = id.as_str().trim();
+    store
+        .cases()?
+        .into_iter()
+        .find(|c| c.number.as_deref() == Some(wanted))
+        .ok_or_else(|| ClientError::NotFound {
+            what: "办件",
+            id: id.to_string(),
+        })
 }
 
 /// [`clock_view`] of a local case, read now.
@@ -649,6 +661,7 @@ pub fn special_procedures() -> Vec<SpecialProcedureOption> {
 pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
     let store = p.store();
     let case = local_case(store, id)?;
+    let id = &case.id.clone();
     let cat = store.reference_set()?.catalogue;
     let trail = trail(store, &EntityRef::Case(id.clone()))?;
     let now = p.corrected_now()?;

@@ -306,7 +306,7 @@ pub fn case_ref(
         .map(|w| w.name.clone())
         .unwrap_or_default();
     Ok(CaseRefView {
-        case_number: case.id.to_string(),
+        case_number: case.number_label().to_owned(),
         project_code: project.details.code.as_str().to_owned(),
         project_name: project.details.name.clone(),
         applicant: project.details.builder.name.clone(),

@@ -185,6 +185,7 @@ fn create(catalogue: &Catalogue, item: &str) -> Result<CaseCommand, ScenarioErro
         department: it.department.clone(),
         applicant: OrganisationId::new(ORGANISATION),
         commitment_allowed: it.commitment_allowed,
+        number: None,
     })
 }
 

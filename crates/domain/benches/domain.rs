@@ -124,6 +124,7 @@ fn case_events(n: usize, start: permitdesk_domain::time::Timestamp) -> Vec<CaseE
             department: DepartmentCode::new("ZJJ"),
             applicant: OrganisationId::new("ORG"),
             commitment_allowed: false,
+            number: None,
         },
     )];
     for m in [

@@ -48,6 +48,16 @@ pub enum CaseState {
     Denied,
 }
 
+impl Case {
+    /// Shown for a case the server has not numbered yet.
+    pub const UNNUMBERED: &'static str = "待编号";
+
+    /// 办件编号 as people read it: the server's number, or 待编号.
+    pub fn number_label(&self) -> &str {
+        self.number.as_deref().unwrap_or(Self::UNNUMBERED)
+    }
+}
+
 impl CaseState {
     pub fn label(self) -> &'static str {
         match self {
@@ -180,6 +190,11 @@ pub enum CaseCommand {
         applicant: OrganisationId,
         /// Whether the catalogue allows 告知承诺制 for the item.
         commitment_allowed: bool,
+        /// 办件编号: the server's to assign when it applies the creation (whatever a client
+        /// sends is replaced); none in a client's own, offline decision (待编号).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        number: Option<String>,
     },
     /// Attach a material (申报材料) under the name of the catalogue's requirement.
     AttachMaterial {
@@ -493,6 +508,11 @@ pub enum CaseChange {
         department: DepartmentCode,
         applicant: OrganisationId,
         commitment_allowed: bool,
+        /// 办件编号 assigned by the server; absent from events recorded before numbering and
+        /// then not written, so they hash as they did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        number: Option<String>,
     },
     MaterialAttached {
         material: String,
@@ -725,6 +745,10 @@ pub struct ExtensionRecord {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     pub id: CaseId,
+    /// 办件编号 (`{year}-{department}-{sequence}`, assigned by the server); None until the
+    /// server has applied the creation (shown as 待编号).
+    #[serde(default)]
+    pub number: Option<String>,
     pub application: ApplicationId,
     pub project: ProjectId,
     pub works: WorksId,
@@ -805,6 +829,7 @@ impl Case {
                     department,
                     applicant,
                     commitment_allowed,
+                    number,
                 } => {
                     if actor.role == Role::Applicant
                         && actor.organisation.as_ref() != Some(applicant)
@@ -820,6 +845,11 @@ impl Case {
                             department: department.clone(),
                             applicant: applicant.clone(),
                             commitment_allowed: *commitment_allowed,
+                            number: number
+                                .as_deref()
+                                .map(str::trim)
+                                .filter(|n| !n.is_empty())
+                                .map(str::to_owned),
                         },
                         vec![],
                     )])
@@ -1232,10 +1262,12 @@ impl Case {
                     department,
                     applicant,
                     commitment_allowed,
+                    number,
                 },
             ) => {
                 return Ok(Case {
                     id: e.case.clone(),
+                    number: number.clone(),
                     application: application.clone(),
                     project: project.clone(),
                     works: works.clone(),

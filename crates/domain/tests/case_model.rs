@@ -83,6 +83,7 @@ fn command(step: Step) -> CaseCommand {
             department: DepartmentCode::new("D"),
             applicant: OrganisationId::new("ORG"),
             commitment_allowed: true,
+            number: None,
         },
         Step::Attach => C::AttachMaterial {
             material: "图纸".into(),

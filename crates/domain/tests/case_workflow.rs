@@ -82,6 +82,7 @@ fn create(commitment_allowed: bool) -> CaseCommand {
         department: DepartmentCode::new("ZJJ"),
         applicant: OrganisationId::new("91230100MA1B2C3D4E"),
         commitment_allowed,
+        number: None,
     }
 }
 

@@ -55,6 +55,7 @@ fn in_review() -> (Case, Timestamp) {
                 department: DepartmentCode::new("ZGJ"),
                 applicant: OrganisationId::new("ORG"),
                 commitment_allowed: false,
+                number: None,
             },
         ),
         (

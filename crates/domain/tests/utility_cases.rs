@@ -110,6 +110,7 @@ fn every_utility_item_runs_as_a_case_of_its_unit_with_the_catalogue_time_limit()
                 department: department.clone(),
                 applicant: OrganisationId::new(BUILDER),
                 commitment_allowed: item.commitment_allowed,
+                number: None,
             },
             vec![],
         );

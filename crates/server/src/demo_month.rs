@@ -1116,6 +1116,7 @@ impl<'a> Planner<'a> {
                 department: item.department.clone(),
                 applicant: org.clone(),
                 commitment_allowed: item.commitment_allowed,
+                number: None,
             }),
         )];
         for (k, m) in item.materials.iter().take(2).enumerate() {

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod attachments;
 pub mod auth;
+pub mod case_numbers;
 pub mod certificates;
 pub mod clock;
 pub mod config;

@@ -133,6 +133,7 @@ async fn the_flow_and_the_items_are_the_catalogues() {
         department: DepartmentCode::new("ZGJ"),
         applicant: org.clone(),
         commitment_allowed: false,
+        number: None,
     };
     let text = refusal_text(
         d.push(&applicant, case_cmd("C-1", not_in_flow), at)
@@ -146,10 +147,51 @@ async fn the_flow_and_the_items_are_the_catalogues() {
     assert_eq!(events(&w, "case:C-1").await, 0);
 
     // An item of the flow is taken.
-    d.apply(&applicant, case_cmd("C-1", create_case("P-1", org)), at)
+    d.apply(
+        &applicant,
+        case_cmd("C-1", create_case("P-1", org.clone())),
+        at,
+    )
+    .await
+    .unwrap();
+    assert_eq!(events(&w, "case:C-1").await, 1);
+
+    // 办件编号: the server numbers each creation in its department's yearly series; the refused
+    // creation above consumed none, and a number a client sends is not believed.
+    let mut forged = create_case("P-1", org);
+    if let CaseCommand::Create { number, .. } = &mut forged {
+        *number = Some("伪造-000001".into());
+    }
+    d.apply(&applicant, case_cmd("C-2", forged), at)
         .await
         .unwrap();
-    assert_eq!(events(&w, "case:C-1").await, 1);
+    let number_of = |key: &'static str| {
+        let w = &w;
+        async move {
+            w.trail(key).await.into_iter().find_map(|e| match e {
+                DomainEvent::Case(s) => match s.event.change {
+                    permitdesk_domain::case::CaseChange::Created { number, .. } => number,
+                    _ => None,
+                },
+                _ => None,
+            })
+        }
+    };
+    let year = permitdesk_domain::time::to_local(at)
+        .format("%Y")
+        .to_string();
+    let dept = match create_case("P-1", OrganisationId::new("x")) {
+        CaseCommand::Create { department, .. } => department.to_string(),
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        number_of("case:C-1").await,
+        Some(format!("{year}-{dept}-000001"))
+    );
+    assert_eq!(
+        number_of("case:C-2").await,
+        Some(format!("{year}-{dept}-000002"))
+    );
 }
 
 /// 合规性审查 (seed 5.4): the findings recorded are the domain's measurement of the site against

@@ -965,7 +965,8 @@ fn queue(p: &Profile, a: QueueArgs, out: &Output) -> Result<(), CliError> {
         list.iter()
             .map(|e| {
                 format!(
-                    "{} {} {} {} {} {} 收件 {} 期限 {}{} {}{}\n",
+                    "{}（{}） {} {} {} {} {} 收件 {} 期限 {}{} {}{}\n",
+                    e.number,
                     e.case,
                     if e.applicant_name.is_empty() {
                         "—"

@@ -291,6 +291,7 @@ impl<'c> Script<'c> {
                 department,
                 applicant: org(project_n),
                 commitment_allowed: it.commitment_allowed,
+                number: None,
             },
             levels: catalogue
                 .review_levels_for_item(&it.code)

@@ -717,10 +717,16 @@ pub(crate) async fn push_one<S: Sql>(
     // if the command is applied.
     let assigned = crate::certificates::assign(s, cmd, now).await?;
     let cmd = assigned.as_ref().map_or(cmd, |a| &a.command);
+    // A case's creation gets its 办件编号 the same way.
+    let numbered = crate::case_numbers::assign(s, cmd, now).await?;
+    let cmd = numbered.as_ref().map_or(cmd, |n| &n.command);
     let decided =
         decide_and_append(s, env, user, cmd, cache, client_id, cmd.mutation_id, now).await?;
     if let (Ok(_), Some(a)) = (&decided, &assigned) {
         crate::certificates::record(s, a).await?;
+    }
+    if let (Ok(_), Some(n)) = (&decided, &numbered) {
+        crate::case_numbers::record(s, n).await?;
     }
     let outcome = match decided {
         Ok(server_seqs) => CommandOutcome::Applied { server_seqs },

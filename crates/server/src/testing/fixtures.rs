@@ -123,6 +123,7 @@ pub fn create_case(case_project: &str, applicant: OrganisationId) -> CaseCommand
         department: DepartmentCode::new(DEPARTMENT),
         applicant,
         commitment_allowed: true,
+        number: None,
     }
 }
 

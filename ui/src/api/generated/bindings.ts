@@ -177,7 +177,12 @@ export type Callback = { at: string, by: Actor, applicant_satisfied: boolean, no
 /**
  * The current state of a case: the fold of its events.
  */
-export type Case = { id: CaseId, application: ApplicationId, project: ProjectId, works: WorksId, item: ItemCode, department: DepartmentCode, applicant: OrganisationId, commitment_allowed: boolean, state: CaseState, commitment: CommitmentStatus, 
+export type Case = { id: CaseId, 
+/**
+ * 办件编号 (`{year}-{department}-{sequence}`, assigned by the server); None until the
+ * server has applied the creation (shown as 待编号).
+ */
+number: string | null, application: ApplicationId, project: ProjectId, works: WorksId, item: ItemCode, department: DepartmentCode, applicant: OrganisationId, commitment_allowed: boolean, state: CaseState, commitment: CommitmentStatus, 
 /**
  * Materials by requirement name (in attach order; a re-attach replaces).
  */
@@ -205,7 +210,12 @@ valid_until?: string, file?: AttachmentId, } | { "type": "complete_denied", reas
 /**
  * What changed.
  */
-export type CaseChange = { "change": "created", application: ApplicationId, project: ProjectId, works: WorksId, item: ItemCode, department: DepartmentCode, applicant: OrganisationId, commitment_allowed: boolean, } | { "change": "material_attached", material: string, attachment: AttachmentId, } | { "change": "material_detached", material: string, } | { "change": "submitted", stamped_form: AttachmentId, resubmission: boolean, } | { "change": "received" } | { "change": "commitment_confirmation_requested" } | { "change": "commitment_confirmed" } | { "change": "commitment_declined", reason: string, } | { "change": "accepted", terms: AcceptanceTerms, commitment_based: boolean, } | { "change": "correction_requested", points: Array<CorrectionPoint>, } | { "change": "acceptance_refused", reasons: Array<string>, } | { "change": "signed_off", level: string, } | { "change": "paused", points: Array<CorrectionPoint>, } | { "change": "rectification_submitted", note: string, } | { "change": "resumed" } | { "change": "special_procedure_started", procedure: number, kind: SpecialProcedureKind, timed: boolean, } | { "change": "special_procedure_ended", procedure: number, summary: string, } | { "change": "extended", days: number, reason: string, approved_by: string, } | { "change": "returned", reasons: Array<string>, } | { "change": "withdrawn", reason: string, } | { "change": "completed", decision: Decision, };
+export type CaseChange = { "change": "created", application: ApplicationId, project: ProjectId, works: WorksId, item: ItemCode, department: DepartmentCode, applicant: OrganisationId, commitment_allowed: boolean, 
+/**
+ * 办件编号 assigned by the server; absent from events recorded before numbering and
+ * then not written, so they hash as they did.
+ */
+number?: string, } | { "change": "material_attached", material: string, attachment: AttachmentId, } | { "change": "material_detached", material: string, } | { "change": "submitted", stamped_form: AttachmentId, resubmission: boolean, } | { "change": "received" } | { "change": "commitment_confirmation_requested" } | { "change": "commitment_confirmed" } | { "change": "commitment_declined", reason: string, } | { "change": "accepted", terms: AcceptanceTerms, commitment_based: boolean, } | { "change": "correction_requested", points: Array<CorrectionPoint>, } | { "change": "acceptance_refused", reasons: Array<string>, } | { "change": "signed_off", level: string, } | { "change": "paused", points: Array<CorrectionPoint>, } | { "change": "rectification_submitted", note: string, } | { "change": "resumed" } | { "change": "special_procedure_started", procedure: number, kind: SpecialProcedureKind, timed: boolean, } | { "change": "special_procedure_ended", procedure: number, summary: string, } | { "change": "extended", days: number, reason: string, approved_by: string, } | { "change": "returned", reasons: Array<string>, } | { "change": "withdrawn", reason: string, } | { "change": "completed", decision: Decision, };
 
 /**
  * A user's command on a case.
@@ -214,7 +224,12 @@ export type CaseCommand = { "command": "create", application: ApplicationId, pro
 /**
  * Whether the catalogue allows 告知承诺制 for the item.
  */
-commitment_allowed: boolean, } | { "command": "attach_material", material: string, attachment: AttachmentId, } | { "command": "detach_material", material: string, } | { "command": "submit", stamped_form: AttachmentId, } | { "command": "receive" } | { "command": "request_commitment_confirmation" } | { "command": "confirm_commitment" } | { "command": "decline_commitment", reason: string, } | { "command": "accept", terms: AcceptanceTerms, commitment_based: boolean, } | { "command": "request_correction", points: Array<CorrectionPoint>, } | { "command": "refuse_acceptance", reasons: Array<string>, } | { "command": "sign_off", level: string, } | { "command": "pause", points: Array<CorrectionPoint>, } | { "command": "submit_rectification", note: string, } | { "command": "resume" } | { "command": "start_special_procedure", procedure: number, kind: SpecialProcedureKind, } | { "command": "end_special_procedure", procedure: number, summary: string, } | { "command": "extend", days: number, reason: string, } | { "command": "return", reasons: Array<string>, } | { "command": "withdraw", reason: string, } | { "command": "complete", decision: Decision, };
+commitment_allowed: boolean, 
+/**
+ * 办件编号: the server's to assign when it applies the creation (whatever a client
+ * sends is replaced); none in a client's own, offline decision (待编号).
+ */
+number?: string, } | { "command": "attach_material", material: string, attachment: AttachmentId, } | { "command": "detach_material", material: string, } | { "command": "submit", stamped_form: AttachmentId, } | { "command": "receive" } | { "command": "request_commitment_confirmation" } | { "command": "confirm_commitment" } | { "command": "decline_commitment", reason: string, } | { "command": "accept", terms: AcceptanceTerms, commitment_based: boolean, } | { "command": "request_correction", points: Array<CorrectionPoint>, } | { "command": "refuse_acceptance", reasons: Array<string>, } | { "command": "sign_off", level: string, } | { "command": "pause", points: Array<CorrectionPoint>, } | { "command": "submit_rectification", note: string, } | { "command": "resume" } | { "command": "start_special_procedure", procedure: number, kind: SpecialProcedureKind, } | { "command": "end_special_procedure", procedure: number, summary: string, } | { "command": "extend", days: number, reason: string, } | { "command": "return", reasons: Array<string>, } | { "command": "withdraw", reason: string, } | { "command": "complete", decision: Decision, };
 
 /**
  * Cases of one stage group (or of the whole category) in the quarter.
@@ -1717,7 +1732,11 @@ notes: Array<string>, };
 /**
  * One line of a work queue.
  */
-export type QueueEntry = { case: CaseId, project: ProjectId, 
+export type QueueEntry = { case: CaseId, 
+/**
+ * 办件编号 as people read it: the server's number, or 待编号 before the server has it.
+ */
+number: string, project: ProjectId, 
 /**
  * 项目名称 (empty while the project is not in the local store).
  */

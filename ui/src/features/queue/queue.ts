@@ -29,6 +29,7 @@ export function filterQueue(rows: QueueEntry[], text: string): QueueEntry[] {
   return rows.filter((r) =>
     [
       r.case,
+      r.number,
       r.project,
       r.project_name,
       r.applicant_name,
