@@ -73,13 +73,13 @@ describe('names instead of ids', () => {
     expect(flowName('LC-XX')).toBe('LC-XX')
   })
 
-  it('an attachment by its file name from the library, an unknown one by a short hash', () => {
+  it('an attachment by its file name from the library, an unknown one as 电子文件, never a hash', () => {
     const lib = library as LibraryEntry[]
     expect(attachmentLabel(lib[0].id, lib)).toBe('application-form.pdf')
     expect(attachmentLabel(lib[2].id, lib)).toBe('营业执照.pdf')
     const unknown = 'f955317846fe69a431f821db40dad339e4a9ce3339ff04bfb557566c5ae453d0'
-    expect(attachmentLabel(unknown, lib)).toBe('f9553178…453d0')
-    expect(attachmentLabel(unknown, [{ ...lib[0], id: unknown, name: null }])).toBe(shortId(unknown))
+    expect(attachmentLabel(unknown, lib)).toBe('电子文件（可预览）')
+    expect(attachmentLabel(unknown, [{ ...lib[0], id: unknown, name: null }])).toBe('电子文件（可预览）')
     expect(shortId('short')).toBe('short')
   })
 

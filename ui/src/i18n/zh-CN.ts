@@ -236,6 +236,7 @@ const zhCN = {
     checking: '正在核验…',
   },
   caseView: {
+    electronicFile: '电子文件（可预览）',
     unnumbered: '待编号',
     toCorrectTitle: '需要补正的材料',
     toCorrectHint: '请按上列逐项补正材料后重新提交。',

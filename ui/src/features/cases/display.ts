@@ -78,7 +78,8 @@ export function shortId(id: string): string {
 /** The file name of an attachment from the material library, else its shortened id. */
 export function attachmentLabel(id: string, library: readonly LibraryEntry[]): string {
   const name = library.find((l) => l.id === id)?.name
-  return name ?? shortId(id)
+  // A file someone else uploaded: its content is the evidence (预览), never its hash.
+  return name ?? t().caseView.electronicFile
 }
 
 /** Network failures of the shell ("error sending request for url …") in words a user can act on. */
