@@ -112,8 +112,6 @@ pub enum DeskList {
 }
 
 impl DeskList {
-    pub const ALL: [DeskList; 3] = [DeskList::Todo, DeskList::Done, DeskList::All];
-
     pub fn label(self) -> &'static str {
         match self {
             DeskList::Todo => "待办",

@@ -386,8 +386,13 @@ impl SealKey {
         let load = |e: String| SealError::Load(e);
         let key =
             p256::ecdsa::SigningKey::from_pkcs8_pem(key_pem).map_err(|e| load(e.to_string()))?;
-        let cert_der =
-            pem_body(cert_pem, "CERTIFICATE").ok_or_else(|| load("证书不是 PEM".into()))?;
+        let cert_der = {
+            use rustls::pki_types::CertificateDer;
+            use rustls::pki_types::pem::PemObject;
+            CertificateDer::from_pem_slice(cert_pem.as_bytes())
+                .map_err(|e| load(format!("证书不是 PEM：{e}")))?
+                .to_vec()
+        };
         let mut h = Sha256::new();
         h.update(b"permitdesk certificate verification code v1");
         h.update(key.to_bytes());
@@ -496,54 +501,6 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     let mut f = opts.open(path)?;
     f.write_all(content.as_bytes())?;
     f.sync_all()
-}
-
-/// The DER of the first PEM block labelled `label`.
-fn pem_body(pem: &str, label: &str) -> Option<Vec<u8>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = pem.find(&begin)? + begin.len();
-    let stop = pem[start..].find(&end)? + start;
-    let body: String = pem[start..stop]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    base64_decode(&body)
-}
-
-/// Standard base64 (with padding) to bytes.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let bytes = s.trim_end_matches('=').as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            acc |= val(c)? << (18 - 6 * i);
-        }
-        let n = chunk.len();
-        if n < 2 {
-            return None;
-        }
-        let b = acc.to_be_bytes();
-        out.push(b[1]);
-        if n > 2 {
-            out.push(b[2]);
-        }
-        if n > 3 {
-            out.push(b[3]);
-        }
-    }
-    Some(out)
 }
 
 /// The seal key as underskrift's signer: ECDSA P-256 over the digest the CMS builder gives
@@ -763,6 +720,11 @@ mod tests {
         assert!(seal.code_matches(&row, &code));
         assert!(!seal.code_matches(&row, "0000000000000000"));
         assert!(!seal.code_matches(&row, "zz"));
-        assert_eq!(base64_decode("aGVsbG8="), Some(b"hello".to_vec()));
+        // The seal certificate's PEM is read back to the same DER (rustls's PEM reader).
+        let (cert_pem, key_pem) = SealKey::generate().unwrap();
+        let again = SealKey::from_pem(&cert_pem, &key_pem).unwrap();
+        assert_eq!(again.certificate_pem(), cert_pem);
+        assert!(!again.cert_der.is_empty());
+        assert!(SealKey::from_pem("not a certificate", &key_pem).is_err());
     }
 }
