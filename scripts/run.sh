@@ -67,5 +67,10 @@ if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:77
   echo "（没有显示器：桌面程序运行在虚拟显示 :77 上）"
 fi
+# The desktop's own dialogs (另存为, 选择文件) speak the session's language: Chinese when the
+# machine has a zh_CN locale and the session is not already Chinese.
+if [[ "${LANG:-}" != zh_CN* ]] && locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+  export LANG=zh_CN.UTF-8 LANGUAGE=zh_CN:zh
+fi
 profile="${PERMITDESK_PROFILE:-target/demo-profiles/default}"
 "$app" --profile "$profile" --server "$url" --fingerprint "$fingerprint"

@@ -1116,8 +1116,9 @@ pub async fn notifications(
     req: NotificationsRequest,
 ) -> Answer<NotificationsAnswer> {
     blocking(&state, move |s| {
-        let (notifications, cursor) =
+        let (raw, cursor) =
             s.online(|t, token| permitdesk_client::notifications::fetch(t, token, req.after))?;
+        let notifications = s.with(|p| permitdesk_client::notifications::name(p.store(), &raw));
         Ok(NotificationsAnswer {
             notifications,
             cursor,

@@ -4,6 +4,7 @@
 //! The profile directory is `--profile DIR`, or `$PERMITDESK_PROFILE`, or the platform's app
 //! data directory; its key and session token are in the OS keyring.
 
+pub mod alerts;
 pub mod commands;
 pub mod error;
 pub mod state;
@@ -107,7 +108,14 @@ macro_rules! with_commands {
 
 /// Open the profile and run the app; the exit code says whether it could start.
 pub fn run() -> std::process::ExitCode {
-    let builder = with_commands!(tauri::Builder::default()).setup(|app| {
+    let builder = with_commands!(
+        tauri::Builder::default()
+            // 另存为 and 选择文件 through the desktop's own dialogs, and desktop notices when
+            // work arrives (`alerts`).
+            .plugin(tauri_plugin_dialog::init())
+            .plugin(tauri_plugin_notification::init())
+    )
+    .setup(|app| {
         let dir = match profile_dir_from_args() {
             Some(d) => d,
             None => app.path().app_data_dir()?.join("profile"),

@@ -40,6 +40,8 @@ pub struct AppState {
     pub sync: Arc<Mutex<SyncState>>,
     /// Wakes the sync loop early (after an action, on "同步", on going online).
     pub wake: Arc<(Mutex<bool>, Condvar)>,
+    /// What the desktop notices have announced so far (`alerts`).
+    pub alerts: Arc<Mutex<crate::alerts::AlertState>>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             drafts: Arc::new(Mutex::new(drafts)),
             sync: Arc::new(Mutex::new(SyncState::default())),
             wake: Arc::new((Mutex::new(false), Condvar::new())),
+            alerts: Arc::new(Mutex::new(crate::alerts::AlertState::default())),
         })
     }
 

@@ -106,6 +106,7 @@ fn record(
             if changed {
                 let _ = app.emit("data-changed", serde_json::json!({}));
             }
+            crate::alerts::announce(app, state, r.offline.is_none());
             Ok(r)
         }
         Err(e) => {

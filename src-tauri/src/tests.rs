@@ -54,11 +54,20 @@ fn every_command_is_registered_permitted_and_granted_to_the_main_window() {
         .iter()
         .map(|p| p.as_str().unwrap())
         .collect();
+    // The app's commands, its events, the native open/save dialogs (paths only), the 下载
+    // folder's path and desktop notices: never the file system, a shell or HTTP.
+    let granted = [
+        "allow-app-commands",
+        "core:path:default",
+        "dialog:allow-open",
+        "dialog:allow-save",
+        "notification:default",
+    ];
     assert!(
         perms
             .iter()
-            .all(|p| *p == "allow-app-commands" || p.starts_with("core:event:")),
-        "the window gets the app's commands and events only: {perms:?}"
+            .all(|p| granted.contains(p) || p.starts_with("core:event:")),
+        "the window gets the app's commands, events, dialogs and notices only: {perms:?}"
     );
 }
 

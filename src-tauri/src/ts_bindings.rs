@@ -87,6 +87,7 @@ fn collect() -> Collector {
     k.root::<crate::error::UiError>();
     k.root::<crate::state::SyncState>();
     k.root::<crate::sync_loop::Progress>();
+    k.root::<permitdesk_client::alerts::Alert>();
     k.root::<c::SessionInfo>();
     k.root::<c::VerifyCertificateRequest>();
     k.root::<permitdesk_client::certificates::CertificateVerdict>();

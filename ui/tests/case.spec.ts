@@ -17,7 +17,7 @@ import library from './fixtures/material-library.json'
 import projectView from './fixtures/project-view.json'
 // The domain's own answer (crates/domain/tests/case_workflow.rs writes it; a stale copy fails there).
 import offeredByDomain from './fixtures/available-actions.json'
-import type { ActionAvailability, Case, CaseDetail, Catalogue, UserInfo } from '../src/api/types'
+import type { ActionAvailability, Case, CaseDetail, Catalogue, ClockPhase, UserInfo } from '../src/api/types'
 
 const inReview = caseShow as unknown as Case
 const submitted: Case = { ...inReview, state: 'submitted', accepted_at: null, terms: null, sign_offs: [], pauses: [], procedures: [] }
@@ -37,12 +37,28 @@ function offered(c: Case, role = session.user?.role): ActionAvailability[] {
   return table[`${c.state}${commitment}/${role}`] ?? []
 }
 
+// What the shell's ClockView.phase says in each state of an accepted case (the domain's
+// CaseState::clock_phase; crates/domain/tests/case_workflow.rs holds the table).
+const PHASE: Record<Case['state'], ClockPhase> = {
+  draft: 'not_accepted',
+  submitted: 'not_accepted',
+  received: 'not_accepted',
+  correction_requested: 'not_accepted',
+  in_review: 'running',
+  paused: 'paused',
+  returned: 'terminated',
+  not_accepted: 'terminated',
+  withdrawn: 'terminated',
+  granted: 'completed',
+  denied: 'completed',
+}
+
 function detail(c: Case, withClock = true): CaseDetail {
   return {
     available_actions: offered(c),
     case: c,
     trail: trail as unknown as CaseDetail['trail'],
-    clock: withClock ? (clock as unknown as CaseDetail['clock']) : { reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
+    clock: withClock ? { ...(clock as unknown as CaseDetail['clock']), phase: PHASE[c.state] } : { phase: 'not_accepted', reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '办件尚未受理，法定时限自受理之日的次日起计算' },
     item_name: '企业投资项目备案',
     department_name: '哈尔滨市发展和改革委员会',
     project_name: '哈尔滨新区智能制造厂房',
@@ -307,6 +323,7 @@ describe('case facts in words', () => {
     const paused: Case = { ...inReview, state: 'paused' }
     const pausedClock = {
       ...(clock as unknown as CaseDetail['clock']),
+      phase: 'paused' as const,
       reading: { ...(clock.reading as unknown as NonNullable<CaseDetail['clock']['reading']>), deadline: null, level: 'paused' as const },
       note: '尚未受理，未开始计时',
     }

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach } from 'vitest'
-import { deadlineFact, deadlinePhase, attachmentLabel, applicantName, friendlyError, shortId } from '../src/features/cases/display'
+import { deadlineFact, attachmentLabel, applicantName, friendlyError, shortId } from '../src/features/cases/display'
 import { actOutcome, isNetworkError } from '../src/util'
 import { catalogueRef, itemName, departmentName, departmentShortName, flowName } from '../src/stores/catalogue'
-import type { Case, CaseState, ClockView, Catalogue, LibraryEntry, Project, ActOutcome } from '../src/api/types'
+import type { Case, CaseState, ClockPhase, ClockView, Catalogue, LibraryEntry, Project, ActOutcome } from '../src/api/types'
 import caseShow from './fixtures/case-show.json'
 import caseGranted from './fixtures/case-granted.json'
 import clock from './fixtures/clock.json'
@@ -21,8 +21,9 @@ function at(state: CaseState, accepted: string | null, ended: string | null = nu
   return { ...inReview, state, accepted_at: accepted, ended_at: ended }
 }
 
-describe('办理期限 by case state', () => {
-  // [state, accepted_at, ended_at, phase, label, text, live]
+describe('办理期限 by the clock phase the domain answers', () => {
+  // [state, accepted_at, ended_at, phase (ClockView.phase, CaseState::clock_phase in the
+  // domain; crates/domain/tests/case_workflow.rs holds the same table), label, text, live]
   const table: [CaseState, string | null, string | null, string, string, string, boolean][] = [
     ['draft', null, null, 'not_accepted', '办理期限', '尚未受理，未开始计时', false],
     ['submitted', null, null, 'not_accepted', '办理期限', '尚未受理，未开始计时', false],
@@ -37,24 +38,24 @@ describe('办理期限 by case state', () => {
     ['denied', ACCEPTED, ENDED, 'completed', '办结时间', '2026-11-26 18:44', false],
   ]
   it.each(table)('%s (accepted %s)', (state, accepted, ended, phase, label, text, live) => {
-    expect(deadlineFact(at(state, accepted, ended), running)).toEqual({ phase, label, text, live })
+    expect(deadlineFact(at(state, accepted, ended), { ...running, phase: phase as ClockPhase })).toEqual({ phase, label, text, live })
   })
 
   it('a paused case never says 尚未受理, even when the shell gives no deadline and a not-accepted note', () => {
-    const noDeadline: ClockView = { ...running, reading: { ...running.reading!, deadline: null, level: 'paused' }, note: '尚未受理，未开始计时' }
+    const noDeadline: ClockView = { ...running, phase: 'paused', reading: { ...running.reading!, deadline: null, level: 'paused' }, note: '尚未受理，未开始计时' }
     const f = deadlineFact(at('paused', ACCEPTED), noDeadline)
     expect(f.text).toBe('暂停中，恢复后顺延')
     expect(f.text).not.toContain('尚未受理')
   })
 
   it('in review without a reading shows the shell note; an ended case without ended_at falls back to its last event', () => {
-    expect(deadlineFact(at('in_review', ACCEPTED), { reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '节假日数据缺失' }).text).toBe('节假日数据缺失')
-    expect(deadlineFact({ ...at('granted', ACCEPTED), last_event_at: '2026-11-26T02:00:00Z' }, null).text).toBe('2026-11-26 10:00')
-    expect(deadlineFact(granted, running)).toMatchObject({ phase: 'completed', label: '办结时间', text: '2026-11-26 18:44' })
+    expect(deadlineFact(at('in_review', ACCEPTED), { phase: 'running', reading: null, used_working_days: null, remaining_working_days: null, provisional: null, note: '节假日数据缺失' }).text).toBe('节假日数据缺失')
+    expect(deadlineFact({ ...at('granted', ACCEPTED), last_event_at: '2026-11-26T02:00:00Z' }, { ...running, phase: 'completed' }).text).toBe('2026-11-26 10:00')
+    expect(deadlineFact(granted, { ...running, phase: 'completed' })).toMatchObject({ phase: 'completed', label: '办结时间', text: '2026-11-26 18:44' })
   })
 
-  it('an in-review state with no acceptance time counts as not accepted', () => {
-    expect(deadlinePhase({ state: 'in_review', accepted_at: null })).toBe('not_accepted')
+  it('before the clock view arrives, nothing is claimed about a deadline', () => {
+    expect(deadlineFact(at('in_review', ACCEPTED), null)).toMatchObject({ phase: 'not_accepted', live: false })
   })
 })
 

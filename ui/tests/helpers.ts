@@ -18,7 +18,9 @@ export function fakeIpc(handlers: Record<string, Handler>, events = true): Ipc {
   const calls: Ipc['calls'] = []
   mockIPC(
     (cmd, payload) => {
-      const req = ((payload as { req?: Record<string, unknown> } | undefined)?.req ?? {}) as Record<string, unknown>
+      // The app's commands take one `req`; a plugin's (dialog, path) its own arguments.
+      const args = payload as { req?: Record<string, unknown> } | undefined
+      const req = (args?.req ?? args ?? {}) as Record<string, unknown>
       calls.push({ cmd, req })
       const h = handlers[cmd]
       if (!h) throw { code: 'internal', message: `no mock for ${cmd}` }
@@ -89,4 +91,13 @@ export async function pickOption(optionTestId: string) {
   if (!opt) throw new Error(`no option ${optionTestId}`)
   opt.click()
   await flushPromises()
+}
+
+/** The desktop's save dialog answering `path` (or cancelled with null); the 下载 folder is /home/u/下载. */
+export function saveDialogAnswers(path: string | null): Record<string, Handler> {
+  return {
+    'plugin:path|resolve_directory': () => '/home/u/下载',
+    'plugin:path|join': (req) => (req.paths as string[]).join('/'),
+    'plugin:dialog|save': () => path,
+  }
 }

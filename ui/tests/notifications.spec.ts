@@ -4,6 +4,7 @@ import Layout from '../src/shell/Layout.vue'
 import { session } from '../src/stores/session'
 import { resetCatalogue } from '../src/stores/catalogue'
 import type { NotificationsAnswer } from '../src/api/types'
+import { emit } from '@tauri-apps/api/event'
 import { fakeIpc, mountWith, tid } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import status from './fixtures/status.json'
@@ -57,6 +58,33 @@ describe('系统通知', () => {
     await w.get(tid('notifications-open')).trigger('click')
     await flushPromises()
     expect(document.querySelector('[data-testid="notifications-error"]')?.textContent).toContain('离线时无法获取通知')
+    w.unmount()
+  })
+})
+
+describe('桌面提醒 in the window', () => {
+  beforeEach(() => {
+    resetCatalogue()
+    session.user = { id: 'reviewer-zgj-2', name: '李审核', role: 'department_reviewer', department: 'ZGJ', organisation: null, levels: [] }
+  })
+
+  it('shows each desk-alert of the shell and opens its case on a click', async () => {
+    fakeIpc({ status: () => status, catalogue: () => catalogue, notifications: () => ({ notifications: [], cursor: 0 }) })
+    const { w, router } = await mountWith(Layout)
+    await flushPromises()
+    await emit('desk-alert', {
+      title: '新的待办',
+      body: '办件 2026-ZGJ-000001（松北区示范学校教学楼 · 建设工程规划许可证核发）：层级审批：科长',
+      case: 'C-7',
+    })
+    await flushPromises()
+    const shown = document.querySelector('.desk-alert') as HTMLElement
+    expect(shown).not.toBeNull()
+    expect(shown.textContent).toContain('新的待办')
+    expect(shown.textContent).toContain('办件 2026-ZGJ-000001')
+    shown.click()
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/cases/C-7')
     w.unmount()
   })
 })

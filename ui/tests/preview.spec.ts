@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import PreviewDialog from '../src/components/PreviewDialog.vue'
 import { openDocument, openAttachment, preview } from '../src/stores/preview'
-import { fakeIpc, mountWith, tid, typeInto } from './helpers'
+import { fakeIpc, mountWith, saveDialogAnswers, tid } from './helpers'
 
 // jsdom has no canvas: the page rendering is replaced, and checked to receive the real bytes.
 const rendered: Uint8Array[] = []
@@ -25,10 +25,11 @@ describe('document preview', () => {
     preview.source = null
   })
 
-  it('renders document(...) PDF bytes as pages, prints them, and saves as a path', async () => {
+  it('renders document(...) PDF bytes as pages, prints them, and saves where the save dialog says', async () => {
     const ipc = fakeIpc({
+      ...saveDialogAnswers('/home/u/文书/证照'),
       document: (req) => ({ title: '电子证照', file_name: '电子证照-C-1.pdf', verification_code: 'X', pdf_base64: pdfB64, ...req }),
-      save_document: (req) => ({ path: `/home/u/${String(req.path)}` }),
+      save_document: (req) => ({ path: String(req.path) }),
     })
     const { w } = await mountWith(PreviewDialog)
     openDocument('certificate', 'C-1')
@@ -47,11 +48,37 @@ describe('document preview', () => {
     ;(document.querySelector(tid('doc-print')) as HTMLElement).click()
     expect(print).toHaveBeenCalledOnce()
 
-    await typeInto(document.body, 'doc-save-path', 'cert.pdf')
     ;(document.querySelector(tid('doc-save')) as HTMLElement).click()
     await flushPromises()
-    expect(ipc.callsOf('save_document')).toEqual([{ kind: 'certificate', id: 'C-1', path: 'cert.pdf' }])
-    expect(document.querySelector(tid('doc-save-info'))?.textContent).toContain('/home/u/cert.pdf')
+    // The dialog proposes the document's own name in the 下载 folder, filtered to PDF files...
+    const asked = ipc.callsOf('plugin:dialog|save')[0].options as { defaultPath: string; filters: { name: string; extensions: string[] }[] }
+    expect(asked.defaultPath).toBe('/home/u/下载/电子证照-C-1.pdf')
+    expect(asked.filters).toEqual([{ name: 'PDF 文件', extensions: ['pdf'] }])
+    // ...and a name typed without its extension gets it.
+    expect(ipc.callsOf('save_document')).toEqual([{ kind: 'certificate', id: 'C-1', path: '/home/u/文书/证照.pdf' }])
+    expect(document.querySelector(tid('doc-save-info'))?.textContent).toContain('/home/u/文书/证照.pdf')
+
+    w.unmount()
+  })
+
+  it('writes nothing when the save dialog is cancelled, and lets the pages go when closed', async () => {
+    const ipc = fakeIpc({
+      ...saveDialogAnswers(null),
+      document: (req) => ({ title: '电子证照', file_name: '电子证照-C-1.pdf', verification_code: 'X', pdf_base64: pdfB64, ...req }),
+      save_document: (req) => ({ path: String(req.path) }),
+    })
+    const { w } = await mountWith(PreviewDialog)
+    openDocument('certificate', 'C-1')
+    await flushPromises()
+    await flushPromises()
+    ;(document.querySelector(tid('doc-save')) as HTMLElement).click()
+    await flushPromises()
+    expect(ipc.callsOf('plugin:dialog|save')).toHaveLength(1)
+    expect(ipc.callsOf('save_document')).toHaveLength(0)
+    expect(document.querySelector(tid('doc-save-info'))).toBeNull()
+    preview.open = false
+    await flushPromises()
+    expect(document.querySelector(tid('doc-page-1'))).toBeNull()
     w.unmount()
   })
 

@@ -47,11 +47,11 @@ describe('provisional deadlines in the queue', () => {
 
 describe('provisional deadlines in deadlineFact', () => {
   it('carries the note while the clock runs, and nothing when the deadline is final', () => {
-    const c = { state: 'in_review' as const, accepted_at: inReview.accepted_at, ended_at: null, last_event_at: inReview.last_event_at }
+    const c = { ended_at: null, last_event_at: inReview.last_event_at }
     expect(deadlineFact(c, provisionalClock)).toEqual({ phase: 'running', label: '办理期限', text: '2027-01-05 17:00', live: true, provisional: NOTE })
     expect(deadlineFact(c, finalClock).provisional).toBeUndefined()
     // Paused: no deadline is shown, so no 暂定 beside it.
-    expect(deadlineFact({ ...c, state: 'paused' }, provisionalClock).provisional).toBeUndefined()
+    expect(deadlineFact(c, { ...provisionalClock, phase: 'paused' }).provisional).toBeUndefined()
   })
 
   it('falls back to the years when the shell gives no sentence', () => {

@@ -4,7 +4,7 @@ import Statistics from '../src/features/statistics/Statistics.vue'
 import { session } from '../src/stores/session'
 import { catalogueRef } from '../src/stores/catalogue'
 import { preview } from '../src/stores/preview'
-import { fakeIpc, mountWith, tid, typeInto, pickOption } from './helpers'
+import { fakeIpc, mountWith, tid, typeInto, pickOption, saveDialogAnswers } from './helpers'
 import catalogue from './fixtures/catalogue.json'
 import table1 from './fixtures/stats-table1.json'
 import monthly from './fixtures/stats-monthly.json'
@@ -18,8 +18,9 @@ const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_revie
 
 const stubs = { global: { stubs: { StatCharts: true } } }
 
-function ipc() {
+function ipc(savedAt: string | null = '/tmp/out') {
   return fakeIpc({
+    ...saveDialogAnswers(savedAt),
     catalogue: () => catalogue,
     statistics: (req) => {
       if (req.format !== 'json') return { json: null, bytes_base64: 'JVBERi0=', saved: req.path ?? null }
@@ -108,7 +109,7 @@ describe('statistics page', () => {
     w.unmount()
   })
 
-  it('sends the filters, the department only for the reform office, and exports to a path', async () => {
+  it('sends the filters, the department only for the reform office, and exports where the save dialog says', async () => {
     session.user = OFFICE
     const calls = ipc()
     const { w } = await mountWith(Statistics, stubs)
@@ -125,12 +126,13 @@ describe('statistics page', () => {
 
     ;(document.querySelector(tid('stats-export-xlsx')) as HTMLElement).click()
     await flushPromises()
-    expect(document.querySelector(tid('stats-export-error'))?.textContent).toContain('保存路径')
-    await typeInto(document, 'stats-save-path', '/tmp/out')
-    ;(document.querySelector(tid('stats-export-xlsx')) as HTMLElement).click()
-    await flushPromises()
-    expect(calls.callsOf('statistics').at(-1)).toEqual({ report: 'table2', format: 'xlsx', from: '2024-10-01', to: '2024-10-31', department: 'ZGJ', path: '/tmp/out' })
-    expect(document.querySelector(tid('stats-export-info'))?.textContent).toContain('/tmp/out')
+    // The save dialog proposes the report's name and dates in 下载, as an Excel workbook; the
+    // name typed there without an extension gets .xlsx.
+    const asked = calls.callsOf('plugin:dialog|save')[0].options as { defaultPath: string; filters: { name: string; extensions: string[] }[] }
+    expect(asked.defaultPath).toBe('/home/u/下载/表二 特别程序办理情况-2024-10-01_2024-10-31.xlsx')
+    expect(asked.filters).toEqual([{ name: 'Excel 工作簿', extensions: ['xlsx'] }])
+    expect(calls.callsOf('statistics').at(-1)).toEqual({ report: 'table2', format: 'xlsx', from: '2024-10-01', to: '2024-10-31', department: 'ZGJ', path: '/tmp/out.xlsx' })
+    expect(document.querySelector(tid('stats-export-info'))?.textContent).toContain('/tmp/out.xlsx')
 
     ;(document.querySelector(tid('stats-preview-pdf')) as HTMLElement).click()
     await flushPromises()

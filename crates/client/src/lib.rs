@@ -1,6 +1,7 @@
 //! PermitDesk's client: the encrypted local store, the outbox, the sync engine, attachments and
 //! credentials. The desktop app and the headless CLI are thin adapters over this crate.
 
+pub mod alerts;
 pub mod certificates;
 pub mod clock;
 pub mod credentials;

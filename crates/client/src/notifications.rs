@@ -5,8 +5,9 @@
 
 use crate::error::Result;
 use crate::profile::Profile;
+use crate::store::Store;
 use permitdesk_domain::time::{format_minute, to_local};
-use permitdesk_protocol::Notification;
+use permitdesk_protocol::{EntityRef, Notification};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,21 +29,38 @@ pub struct NotificationView {
 
 /// The notices after `after` (0: all), oldest first, and the cursor to pass next time.
 pub fn notifications(p: &Profile, after: u64) -> Result<(Vec<NotificationView>, u64)> {
-    fetch(&p.transport()?, &p.token()?, after)
+    let (raw, cursor) = fetch(&p.transport()?, &p.token()?, after)?;
+    Ok((name(p.store(), &raw), cursor))
 }
 
-/// [`notifications`] through a transport and token already at hand (the desktop's session
-/// asks without holding the profile).
+/// The server's notices through a transport and token already at hand (the desktop's session
+/// asks without holding the profile); [`name`] words them.
 pub fn fetch(
     t: &crate::transport::http::HttpTransport,
     token: &str,
     after: u64,
-) -> Result<(Vec<NotificationView>, u64)> {
+) -> Result<(Vec<Notification>, u64)> {
     let answer = t.notifications(token, after)?;
-    Ok((
-        answer.notifications.iter().map(view).collect(),
-        answer.cursor,
-    ))
+    Ok((answer.notifications, answer.cursor))
+}
+
+/// Word the notices, each case by its 办件编号 from the local store (待编号 before the
+/// server's number arrived); an entity the store does not hold keeps its key.
+pub fn name(store: &Store, notices: &[Notification]) -> Vec<NotificationView> {
+    notices
+        .iter()
+        .map(|n| {
+            let label = match &n.entity {
+                EntityRef::Case(id) => store
+                    .case(id)
+                    .ok()
+                    .flatten()
+                    .map(|c| c.number_label().to_owned()),
+                _ => None,
+            };
+            view_as(n, label.as_deref())
+        })
+        .collect()
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -61,8 +79,13 @@ fn level_label(level: Option<String>) -> &'static str {
     }
 }
 
-/// The sentence of one notice.
+/// The sentence of one notice, its entity named by its key.
 pub fn view(n: &Notification) -> NotificationView {
+    view_as(n, None)
+}
+
+/// The sentence of one notice, its entity named `label` (a case's 办件编号) when given.
+pub fn view_as(n: &Notification, label: Option<&str>) -> NotificationView {
     let p = &n.payload;
     let what = match n.entity.kind() {
         "case" => "办件",
@@ -72,8 +95,8 @@ pub fn view(n: &Notification) -> NotificationView {
         "complaint" => "投诉",
         _ => "事项",
     };
-    let id = n.entity.key();
-    let id = id.split_once(':').map_or(id.as_str(), |(_, i)| i);
+    let key = n.entity.key();
+    let id = label.unwrap_or_else(|| key.split_once(':').map_or(key.as_str(), |(_, i)| i));
     let message = match n.kind.as_str() {
         "deadline_moved" => format!(
             "{what} {id}：{}",
@@ -107,7 +130,6 @@ mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
     use permitdesk_domain::ids::CaseId;
-    use permitdesk_protocol::EntityRef;
 
     fn n(kind: &str, payload: Value) -> Notification {
         Notification {
@@ -136,5 +158,16 @@ mod tests {
         ));
         assert_eq!(warning.message, "办件 C-1已超期，期限 2027-01-04T17:00");
         assert_eq!(warning.at, "2027-01-15T16:00");
+        let named = view_as(
+            &n(
+                "warning",
+                serde_json::json!({"level": "due_soon", "deadline": "2027-01-04T17:00"}),
+            ),
+            Some("2026-ZGJ-000001"),
+        );
+        assert_eq!(
+            named.message,
+            "办件 2026-ZGJ-000001即将到期，期限 2027-01-04T17:00"
+        );
     }
 }

@@ -846,7 +846,7 @@ pub fn attach_path(p: &mut Profile, path: &std::path::Path) -> Result<Attachment
 }
 
 /// Write `bytes` to `target`, or into it under `file_name` when it is a directory; the path
-/// written.
+/// written. A target typed without an extension gets the file's own (`ex` becomes `ex.pdf`).
 pub fn save_file(
     target: &std::path::Path,
     file_name: &str,
@@ -855,7 +855,40 @@ pub fn save_file(
     let mut path = target.to_path_buf();
     if path.is_dir() {
         path = path.join(file_name);
+    } else if path.extension().is_none()
+        && let Some(ext) = std::path::Path::new(file_name).extension()
+    {
+        path.set_extension(ext);
     }
     std::fs::write(&path, bytes).map_err(|e| ClientError::io(&path, e))?;
     Ok(path)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod save_file_tests {
+    use super::save_file;
+
+    #[test]
+    fn a_target_gets_the_files_extension_a_folder_gets_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            // (typed target, file name, written to)
+            ("ex", "受理通知书-2026-ZGJ-000001.pdf", "ex.pdf"),
+            ("表一.xlsx", "表一-2026-11.xlsx", "表一.xlsx"),
+            ("表一.csv", "表一-2026-11.xlsx", "表一.csv"),
+            (
+                "",
+                "受理通知书-2026-ZGJ-000001.pdf",
+                "受理通知书-2026-ZGJ-000001.pdf",
+            ),
+            ("无扩展名", "README", "无扩展名"),
+        ];
+        for (typed, name, expected) in cases {
+            let target = dir.path().join(typed);
+            let written = save_file(&target, name, b"%PDF").unwrap();
+            assert_eq!(written, dir.path().join(expected), "{typed} + {name}");
+            assert_eq!(std::fs::read(&written).unwrap(), b"%PDF");
+        }
+    }
 }

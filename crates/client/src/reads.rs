@@ -541,6 +541,8 @@ pub fn compliance_findings(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockView {
+    /// Where the clock stands (未受理, 计时中, 暂停, 已办结, 已终止): the domain's answer.
+    pub phase: permitdesk_domain::case::ClockPhase,
     pub reading: Option<permitdesk_domain::clock::ClockReading>,
     pub used_working_days: Option<f64>,
     pub remaining_working_days: Option<f64>,
@@ -552,8 +554,9 @@ pub struct ClockView {
 }
 
 impl ClockView {
-    fn note(note: String) -> ClockView {
+    fn note(phase: permitdesk_domain::case::ClockPhase, note: String) -> ClockView {
         ClockView {
+            phase,
             reading: None,
             used_working_days: None,
             remaining_working_days: None,
@@ -565,8 +568,10 @@ impl ClockView {
 
 /// The legal clock of `case` read at `now`, with the profile's calendar.
 pub fn clock_view(store: &Store, case: &Case, now: DateTime<Utc>) -> Result<ClockView> {
+    let phase = case.clock_phase();
     let Some(input) = case.clock_input() else {
         return Ok(ClockView::note(
+            phase,
             "办件尚未受理，法定时限自受理之日的次日起计算".to_owned(),
         ));
     };
@@ -574,13 +579,14 @@ pub fn clock_view(store: &Store, case: &Case, now: DateTime<Utc>) -> Result<Cloc
     let clock = LegalClock::new(&calendar, OfficeHours::default());
     Ok(match clock.evaluate(&input, to_local(now)) {
         Ok(r) => ClockView {
+            phase,
             used_working_days: Some(r.used_working_days()),
             remaining_working_days: Some(r.remaining_working_days()),
             provisional: r.provisional_note(),
             reading: Some(r),
             note: None,
         },
-        Err(e) => ClockView::note(e.to_string()),
+        Err(e) => ClockView::note(phase, e.to_string()),
     })
 }
 

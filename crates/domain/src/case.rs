@@ -88,6 +88,49 @@ impl CaseState {
     }
 }
 
+/// Where the legal clock of a case stands (法定时限的阶段): what the 办理期限 line of every
+/// screen says, decided here once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClockPhase {
+    /// 未受理: the clock starts the day after acceptance (受理).
+    NotAccepted,
+    /// 计时中.
+    Running,
+    /// 暂停计时 (暂停整改).
+    Paused,
+    /// 已办结 (准予 or 不予许可).
+    Completed,
+    /// 已终止 (退件, 不予受理, 撤回).
+    Terminated,
+}
+
+impl CaseState {
+    /// The clock's phase in this state, `accepted` saying whether the case was ever accepted.
+    pub fn clock_phase(self, accepted: bool) -> ClockPhase {
+        use CaseState as S;
+        match self {
+            S::Granted | S::Denied => ClockPhase::Completed,
+            S::Returned | S::NotAccepted | S::Withdrawn => ClockPhase::Terminated,
+            S::Draft | S::Submitted | S::Received | S::CorrectionRequested => {
+                ClockPhase::NotAccepted
+            }
+            _ if !accepted => ClockPhase::NotAccepted,
+            S::Paused => ClockPhase::Paused,
+            S::InReview => ClockPhase::Running,
+        }
+    }
+}
+
+impl Case {
+    /// Where this case's legal clock stands.
+    pub fn clock_phase(&self) -> ClockPhase {
+        self.state.clock_phase(self.accepted_at.is_some())
+    }
+}
+
 impl fmt::Display for CaseState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

@@ -1257,3 +1257,31 @@ fn whether_a_special_procedure_is_timed_is_the_laws_not_the_clients() {
     .expect("started");
     assert!(!c.procedures[0].timed);
 }
+
+/// 法定时限的阶段 of every state, accepted or not: the one table every screen's 办理期限 line
+/// follows (the UI reads `ClockView.phase` instead of listing states itself).
+#[test]
+fn the_clock_phase_of_every_state() {
+    use permitdesk_domain::case::{CaseState as S, ClockPhase as P};
+    let table = [
+        (S::Draft, false, P::NotAccepted),
+        (S::Submitted, false, P::NotAccepted),
+        (S::Received, false, P::NotAccepted),
+        (S::CorrectionRequested, false, P::NotAccepted),
+        (S::InReview, true, P::Running),
+        (S::InReview, false, P::NotAccepted),
+        (S::Paused, true, P::Paused),
+        (S::Returned, true, P::Terminated),
+        (S::NotAccepted, false, P::Terminated),
+        (S::Withdrawn, false, P::Terminated),
+        (S::Granted, true, P::Completed),
+        (S::Denied, true, P::Completed),
+    ];
+    for (state, accepted, phase) in table {
+        assert_eq!(
+            state.clock_phase(accepted),
+            phase,
+            "{state:?} accepted={accepted}"
+        );
+    }
+}

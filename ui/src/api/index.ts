@@ -62,6 +62,7 @@ export const EVENTS = {
   syncState: 'sync-state',
   syncProgress: 'sync-progress',
   dataChanged: 'data-changed',
+  deskAlert: 'desk-alert',
 } as const
 
 export const onSyncState = (f: (p: T.SyncState) => void): Promise<UnlistenFn> =>
@@ -70,6 +71,9 @@ export const onSyncProgress = (f: (p: T.SyncProgress) => void): Promise<Unlisten
   listen<T.SyncProgress>(EVENTS.syncProgress, (e) => f(e.payload))
 export const onDataChanged = (f: () => void): Promise<UnlistenFn> =>
   listen<Record<string, never>>(EVENTS.dataChanged, () => f())
+/** 桌面提醒: new work in 待办, a case sent back, a deadline turning yellow or red (client::alerts). */
+export const onDeskAlert = (f: (a: T.Alert) => void): Promise<UnlistenFn> =>
+  listen<T.Alert>(EVENTS.deskAlert, (e) => f(e.payload))
 
 // ---------------------------------------------------------------- validation
 export const validate = (kind: T.ValidateKind, value: string) =>

@@ -79,6 +79,19 @@ credit_code: CreditCode, name: string, address: string, contact: AgencyContact, 
 
 export type AgencyContact = { person: string, phone: PhoneNumber, };
 
+/**
+ * One desktop notice.
+ */
+export type Alert = { 
+/**
+ * 新的待办, 待办提醒, 时限提醒, 期限调整, 视为同意, 系统通知.
+ */
+title: string, body: string, 
+/**
+ * The case the notice is about, when it is one (the app opens it on a click).
+ */
+case: string | null, };
+
 export type AppInfo = { version: string, profile_dir: string, };
 
 /**
@@ -522,6 +535,12 @@ export type ChangeUnit = "cases" | "working_day_hundredths";
 export type Channel = "online" | "window";
 
 /**
+ * Where the legal clock of a case stands (法定时限的阶段): what the 办理期限 line of every
+ * screen says, decided here once.
+ */
+export type ClockPhase = "not_accepted" | "running" | "paused" | "completed" | "terminated";
+
+/**
  * 计时结果: the clock of one case as it stood at as-of.
  */
 export type ClockReading = { 
@@ -541,7 +560,11 @@ provisional: string | null, };
 /**
  * How a case's deadline is reckoned (期限如何计算), read now.
  */
-export type ClockView = { reading: ClockReading | null, used_working_days: number | null, remaining_working_days: number | null, 
+export type ClockView = { 
+/**
+ * Where the clock stands (未受理, 计时中, 暂停, 已办结, 已终止): the domain's answer.
+ */
+phase: ClockPhase, reading: ClockReading | null, used_working_days: number | null, remaining_working_days: number | null, 
 /**
  * 暂定：缺少 2027 年节假日安排 while the deadline is counted Monday to Friday for want of a
  * holiday table (also in `reading.provisional`); None when final.

@@ -1,17 +1,12 @@
 // Display rules that turn raw ids and states into what a service-hall user reads: the clock
 // line of a case by state, attachment names instead of hashes, the builder instead of the
 // credit code, and network failures in plain Chinese.
-import type { Case, CaseState, ClockView, LibraryEntry, Project } from '../../api/types'
+import type { Case, ClockPhase, ClockView, LibraryEntry, Project } from '../../api/types'
 import { t, fmt } from '../../i18n'
 import { formatTime, isNetworkError } from '../../util'
 
-/** States before acceptance (受理): the statutory clock has not started. */
-export const PRE_ACCEPTANCE: readonly CaseState[] = ['draft', 'submitted', 'received', 'correction_requested']
-/** States that end a case: 办结 (granted / denied) or 终止 (returned / not accepted / withdrawn). */
-export const COMPLETED: readonly CaseState[] = ['granted', 'denied']
-export const TERMINATED: readonly CaseState[] = ['returned', 'not_accepted', 'withdrawn']
-
-export type DeadlinePhase = 'not_accepted' | 'running' | 'paused' | 'completed' | 'terminated'
+/** Where the legal clock stands: the domain's answer (`ClockView.phase`), never derived here. */
+export type DeadlinePhase = ClockPhase
 
 /** What the 办理期限 cell of a case says: its label, its text and the phase of the clock. */
 export interface DeadlineFact {
@@ -25,20 +20,12 @@ export interface DeadlineFact {
   provisional?: string
 }
 
-export function deadlinePhase(c: Pick<Case, 'state' | 'accepted_at'>): DeadlinePhase {
-  if (COMPLETED.includes(c.state)) return 'completed'
-  if (TERMINATED.includes(c.state)) return 'terminated'
-  if (PRE_ACCEPTANCE.includes(c.state) || !c.accepted_at) return 'not_accepted'
-  if (c.state === 'paused') return 'paused'
-  return 'running'
-}
-
 export function deadlineFact(
-  c: Pick<Case, 'state' | 'accepted_at' | 'ended_at' | 'last_event_at'>,
+  c: Pick<Case, 'ended_at' | 'last_event_at'>,
   clock: ClockView | null | undefined,
 ): DeadlineFact {
   const m = t().caseView
-  const phase = deadlinePhase(c)
+  const phase: DeadlinePhase = clock?.phase ?? 'not_accepted'
   switch (phase) {
     case 'not_accepted':
       return { phase, label: m.deadline, text: m.noClock, live: false }
