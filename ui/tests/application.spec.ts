@@ -107,6 +107,9 @@ describe('new application form', () => {
     expect(inputOf(w.element, 'apply-form-description').value).toBe('1号厂房')
     const box = w.element.querySelector(tid('apply-item-ZGJ-02')) as HTMLElement
     expect((box.querySelector('input') as HTMLInputElement).checked).toBe(true)
+    // Kept before works were per draft: it moves under its works' own key.
+    expect(calls.callsOf('save_draft')[0].key).toBe(`${KEY}:W1`)
+    expect(calls.callsOf('delete_draft')).toEqual([{ key: KEY }])
     w.unmount()
   })
 
@@ -158,7 +161,53 @@ describe('new application form', () => {
     expect(mats.find((m) => m.name === '建设项目用地勘测定界图')?.attachment).toBe(library[1].id)
     expect(mats.find((m) => m.name === '项目符合国家产业政策的声明')?.attachment).toBe(library[0].id)
     expect(w.get(tid('apply-result-info')).text()).toBe('当前离线，申报已保存，联网后自动提交')
-    expect(calls.callsOf('delete_draft')).toEqual([{ key: KEY }])
+    expect(calls.callsOf('delete_draft')).toEqual([{ key: `${KEY}:W1` }])
+    w.unmount()
+  })
+
+  it('keeps one draft per project and works: switching never overwrites another works draft', async () => {
+    // A drafts store the fake shell keeps, as the real one does in its own file.
+    const store = new Map<string, unknown>()
+    const twoWorks = [{ ...projects[0], works: [...projects[0].works, { ...projects[0].works[0], id: 'W2', name: '2 号厂房' }] }]
+    const calls = ipc({
+      projects: () => twoWorks,
+      load_draft: (req) => store.get(String(req.key)) ?? null,
+      save_draft: (req) => {
+        store.set(String(req.key), req.data)
+        return null
+      },
+      delete_draft: (req) => store.delete(String(req.key)),
+    })
+    const { w } = await mountWithProject()
+    expect(w.find(tid('apply-restored')).exists()).toBe(false)
+    await pickOption('apply-works-W1')
+    await check(w.element, 'FGW-01')
+    await typeInto(w.element, 'apply-form-contact', '张建设')
+    await vi.advanceTimersByTimeAsync(350)
+    expect((store.get(`${KEY}:W1`) as { items: string[] }).items).toEqual(['FGW-01'])
+
+    // Another works right after a change (within the 300 ms): the first works' draft is
+    // written at once, the second starts without its items and says nothing about 已恢复.
+    await check(w.element, 'ZGJ-02')
+    await pickOption('apply-works-W2')
+    await flushPromises()
+    expect((store.get(`${KEY}:W1`) as { items: string[] }).items).toEqual(['FGW-01', 'ZGJ-02'])
+    expect(calls.callsOf('load_draft').at(-1)).toEqual({ key: `${KEY}:W2` })
+    expect(w.find(tid('apply-restored')).exists()).toBe(false)
+    const fgw = w.element.querySelector(tid('apply-item-FGW-01')) as HTMLElement
+    expect((fgw.querySelector('input') as HTMLInputElement).checked).toBe(false)
+    expect(inputOf(w.element, 'apply-form-contact').value).toBe('张建设')
+    await check(w.element, 'ZGJ-03')
+    await vi.advanceTimersByTimeAsync(350)
+    expect((store.get(`${KEY}:W2`) as { items: string[] }).items).toEqual(['ZGJ-03'])
+    expect((store.get(`${KEY}:W1`) as { items: string[] }).items).toEqual(['FGW-01', 'ZGJ-02'])
+
+    // Back to the first works: its own draft comes back, with the banner.
+    await pickOption('apply-works-W1')
+    await flushPromises()
+    expect(w.find(tid('apply-restored')).exists()).toBe(true)
+    const zgj = w.element.querySelector(tid('apply-item-ZGJ-02')) as HTMLElement
+    expect((zgj.querySelector('input') as HTMLInputElement).checked).toBe(true)
     w.unmount()
   })
 
