@@ -52,7 +52,7 @@ describe('new application form', () => {
     const flow = catalogue.flows.find((f) => f.code === projects[0].flow)!
     const groups = w.findAll('[data-stage]')
     expect(groups.map((g) => g.attributes('data-stage'))).toEqual(flow.stages.map((s) => s.stage))
-    expect(groups[0].find('h4').text()).toBe('阶段 project_approval：立项用地规划许可')
+    expect(groups[0].find('h4').text()).toBe('立项用地规划许可')
     for (const [i, stage] of flow.stages.entries()) {
       const shown = groups[i].findAll('[data-testid^="apply-item-"]').map((e) => e.attributes('data-testid'))
       expect(shown).toEqual(stage.items.map((x) => `apply-item-${x.item}`))
