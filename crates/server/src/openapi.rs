@@ -411,13 +411,13 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::CertificateStatus,
         method: "get",
         path: CERTIFICATE_STATUS,
-        summary: "电子证照状态（公开，无需登录；编号与核验码 h 相符时答复名称、发证部门、日期、状态；否则 404）",
+        summary: "电子证照状态（公开，无需登录；编号与核验码 h 相符时答复名称、发证部门、日期、状态；否则 404；同一地址不符 30 次后锁定至窗口期满：429）",
         auth: false,
         query: Some(inline::<crate::routes::certificates::VerifyQuery>),
         params: &[("h", "核验码（证照二维码与核验码处所印，16 位十六进制）")],
         body: Body::None,
         answer: Answer::Json(named::<permitdesk_protocol::certificates::CertificateStatusAnswer>),
-        errors: &[400, 404],
+        errors: &[400, 404, 429],
     },
     Route {
         id: RouteId::CertificateFile,
@@ -754,7 +754,7 @@ fn status_description(status: u16) -> &'static str {
         415 => "不允许的文件类型",
         422 => "值格式正确但无效",
         426 => "协议版本不符，请更新客户端",
-        429 => "登录失败次数过多，请稍后重试",
+        429 => "尝试次数过多（登录失败或证照核验不符），请稍后重试",
         _ => "服务器内部错误，本次操作未生效",
     }
 }
@@ -896,6 +896,10 @@ fn build() -> Value {
             responses.insert(
                 "404".to_owned(),
                 json!({"description": "未查到（编号或核验码不符）：中文网页", "content": {"text/html": {"schema": {"type": "string"}}}}),
+            );
+            responses.insert(
+                "429".to_owned(),
+                json!({"description": "同一地址核验失败次数过多：中文网页，稍后重试", "content": {"text/html": {"schema": {"type": "string"}}}}),
             );
         }
         let mut op = json!({

@@ -349,6 +349,41 @@ async fn the_server_numbers_signs_serves_and_answers_for_every_certificate() {
     );
     // The second certificate is untouched.
     assert_eq!(row(&s, &second).await.status.label(), "有效");
+
+    // Guessing codes from one address: 4 misses above, then up to the limit; past it even a
+    // genuine lookup is answered 429 (JSON and page) until the window has passed. Genuine
+    // lookups never count (the ones above did not).
+    let limit = permitdesk_server::routes::certificates::VERIFY_MAX_MISSES;
+    for i in 4..limit {
+        let (status, _) = anonymous
+            .raw(anonymous.request(
+                reqwest::Method::GET,
+                &format!("/api/v1/certificates/{first}/status?h={i:016x}"),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(status, 404, "miss {i}");
+    }
+    let (status, body) = anonymous
+        .raw(anonymous.request(reqwest::Method::GET, &status_path))
+        .await
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("核验失败次数过多"), "{body}");
+    assert!(body.contains("\"rate_limited\""), "{body}");
+    let (status, page) = anonymous
+        .raw(anonymous.request(reqwest::Method::GET, &page_path))
+        .await
+        .unwrap();
+    assert_eq!(status, 429);
+    assert!(
+        String::from_utf8(page)
+            .unwrap()
+            .contains("核验失败次数过多")
+    );
+    // The misses are not login failures: the same address still logs in.
+    s.login("reviewer-zgj-1").await.unwrap();
 }
 
 /// reviewer-zgj-1..4, one per level of 市资规局.

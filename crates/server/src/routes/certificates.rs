@@ -3,11 +3,17 @@
 //! (`GET /api/v1/certificates/{number}/status?h=CODE`), and the signed file for those who may
 //! see the case (`GET /api/v1/certificates/{number}/file`). No login for the first two; an
 //! unknown number or a wrong code is a 404 with a Chinese sentence, and says nothing more.
+//! An address that misses [`VERIFY_MAX_MISSES`] times within the login limiter's window is
+//! answered 429 until the window has passed (the counts live beside the failed logins', under
+//! their own keys, so the two budgets never mix); genuine certificates cost nothing, so a hall
+//! checking a pile of them is never stopped.
 
 use crate::certificates::{CertificateQuery, CertificateRow, CertificateStatus, SealKey};
 use crate::error::ApiFailure;
 use crate::extract::{ApiQuery, Authed};
 use crate::state::AppState;
+use crate::tls::PeerAddr;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -32,27 +38,55 @@ fn valid_number(n: &str) -> bool {
     !n.is_empty() && n.len() <= 40 && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// The certificate whose number and code match, or None (both answers look the same).
+/// Wrong numbers or codes one address may try within the window before it is answered 429.
+pub const VERIFY_MAX_MISSES: u32 = 30;
+
+/// The name the misses of an address are counted under (never a user's: user names have no
+/// `#`).
+const VERIFY_COUNTER: &str = "#证照核验";
+
+/// The certificate whose number and code match, or None (both answers look the same); a miss
+/// is counted against the address, and an address past [`VERIFY_MAX_MISSES`] is refused.
 async fn lookup(
     s: &AppState,
+    peer: Option<Extension<PeerAddr>>,
     number: &str,
     code: Option<&str>,
 ) -> Result<Option<(CertificateRow, std::sync::Arc<SealKey>)>, ApiFailure> {
-    let (Some(code), Some(seal)) = (code, s.config.seal.clone()) else {
-        return Ok(None);
-    };
-    if !valid_number(number) {
-        return Ok(None);
+    let address = format!(
+        "verify:{}",
+        crate::auth::address_key(peer.map(|Extension(PeerAddr(a))| a.ip()))
+    );
+    let now = s.clock.now();
+    let window = s.limiter.window;
+    let counts = s.store.login_failures(VERIFY_COUNTER, &address).await?;
+    if let Some((misses, first)) = counts.by_name
+        && misses >= VERIFY_MAX_MISSES
+        && now < first + window
+    {
+        let minutes = (first + window - now).num_minutes().max(1);
+        return Err(ApiFailure::new(
+            ErrorCode::RateLimited,
+            format!("核验失败次数过多，请在 {minutes} 分钟后重试"),
+        ));
     }
-    let rows = s
-        .store
-        .certificates(CertificateQuery::Number(number.to_owned()))
-        .await?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .filter(|r| seal.code_matches(r, code))
-        .map(|r| (r, seal)))
+    let found = match (code, s.config.seal.clone()) {
+        (Some(code), Some(seal)) if valid_number(number) => s
+            .store
+            .certificates(CertificateQuery::Number(number.to_owned()))
+            .await?
+            .into_iter()
+            .next()
+            .filter(|r| seal.code_matches(r, code))
+            .map(|r| (r, seal)),
+        _ => None,
+    };
+    if found.is_none() {
+        s.store
+            .record_login_failure(VERIFY_COUNTER, &address, now, window)
+            .await?;
+    }
+    Ok(found)
 }
 
 fn state_of(s: CertificateStatus) -> CertificateState {
@@ -94,11 +128,12 @@ fn number_of(p: Result<Path<String>, PathRejection>) -> String {
 /// `GET /api/v1/certificates/{number}/status?h=CODE`.
 pub(crate) async fn certificate_status(
     State(s): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
     number: Result<Path<String>, PathRejection>,
     ApiQuery(q): ApiQuery<VerifyQuery>,
 ) -> Result<Json<CertificateStatusAnswer>, ApiFailure> {
     let number = number_of(number);
-    match lookup(&s, &number, q.h.as_deref()).await? {
+    match lookup(&s, peer, &number, q.h.as_deref()).await? {
         Some((row, seal)) => Ok(Json(answer(&s, &row, &seal))),
         None => Err(ApiFailure::new(ErrorCode::NotFound, NOT_FOUND)),
     }
@@ -120,11 +155,24 @@ fn page(title: &str, body: &str) -> String {
 /// `GET /verify/{number}?h=CODE`: the page the QR code opens.
 pub(crate) async fn verify_page(
     State(s): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
     number: Result<Path<String>, PathRejection>,
     ApiQuery(q): ApiQuery<VerifyQuery>,
 ) -> Result<Response, ApiFailure> {
     let number = number_of(number);
-    let Some((row, seal)) = lookup(&s, &number, q.h.as_deref()).await? else {
+    let found = match lookup(&s, peer, &number, q.h.as_deref()).await {
+        Ok(found) => found,
+        Err(e) if e.0.code == ErrorCode::RateLimited => {
+            let body = format!("<p class=\"bad\">{}</p>", escape(&e.0.message));
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                Html(page("电子证照核验", &body)),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e),
+    };
+    let Some((row, seal)) = found else {
         let body = format!("<p class=\"bad\">{}</p>", escape(NOT_FOUND));
         return Ok((StatusCode::NOT_FOUND, Html(page("电子证照核验", &body))).into_response());
     };
