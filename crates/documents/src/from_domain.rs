@@ -38,16 +38,7 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
         .find(|c| c.role == ContactRole::LegalRepresentative)
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let scale = if project.works.is_empty() {
-        format!("总建筑面积{}。", d.building_area)
-    } else {
-        let works: Vec<String> = project
-            .works
-            .iter()
-            .map(|w| format!("{}（{}）", w.name, w.building_area))
-            .collect();
-        format!("{}；总建筑面积{}。", works.join("、"), d.building_area)
-    };
+    let scale = works_scale(project, None);
     ProjectView {
         code: d.code.as_str().to_owned(),
         name: d.name.clone(),
@@ -66,6 +57,28 @@ pub fn project_view(project: &Project, catalogue: &Catalogue) -> ProjectView {
         land_area_m2: d.land_area.hundredths() as f64 / 100.0,
         floor_area_m2: d.building_area.hundredths() as f64 / 100.0,
         scale,
+    }
+}
+
+/// 建设规模及内容 as printed: the project's works with their areas ("共2个工程：1#楼（…平方米）、
+/// 2#楼（…平方米）"), never the total floor area again (it has its own row). With `applied`,
+/// the works an application is for is left out ("共2个工程，另有1#楼（…平方米）"): the form
+/// prints it in its own section, so no name or area is printed twice.
+fn works_scale(project: &Project, applied: Option<&WorksId>) -> String {
+    let count = project.works.len();
+    if count == 0 {
+        return String::new();
+    }
+    let others: Vec<String> = project
+        .works
+        .iter()
+        .filter(|w| Some(&w.id) != applied)
+        .map(|w| format!("{}（{}）", w.name, w.building_area))
+        .collect();
+    match (applied, others.is_empty()) {
+        (None, _) => format!("共{count}个工程：{}", others.join("、")),
+        (Some(_), true) => format!("共{count}个工程"),
+        (Some(_), false) => format!("共{count}个工程，另有{}", others.join("、")),
     }
 }
 
@@ -269,7 +282,10 @@ pub fn application_form(
         form_number: paper.form_number,
         verification_code: paper.verification_code,
         qr_payload: paper.qr_payload,
-        project: project_view(project, catalogue),
+        project: ProjectView {
+            scale: works_scale(project, Some(works_id)),
+            ..project_view(project, catalogue)
+        },
         works: works_view(w),
         stage: stages
             .iter()

@@ -759,13 +759,16 @@ pub fn render_completion_notice(v: &CompletionNoticeView) -> Result<Vec<u8>, Ren
                 .clone()
                 .unwrap_or_else(|| "无".to_string()),
         ));
-        case_and_closing(
-            doc,
-            &v.case,
-            extra,
-            "说明",
-            "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。",
-        )
+        // A grant says where its certificate is; a denial is a decision the applicant may
+        // contest, and says how (行政许可法第三十八条), never that a certificate was uploaded.
+        let (field, closing) = match v.certificate_number {
+            Some(_) => (
+                "说明",
+                "电子证照已上传工程审批系统，申请人可登录系统下载，各审批部门共享使用，无需再次提交。",
+            ),
+            None => ("救济途径", crate::from_domain::REMEDY),
+        };
+        case_and_closing(doc, &v.case, extra, field, closing)
     })
 }
 

@@ -584,7 +584,13 @@ pub async fn render_signed(
     let reference = state.reference();
     let catalogue = &reference.catalogue;
     let d = &project.details;
-    let mut content = vec![("建设地址".to_owned(), d.location.address.clone())];
+    // The address as every other paper prints it: the district's full name, then what was
+    // typed (without repeating the district when it was typed too).
+    let address = permitdesk_documents::from_domain::full_address(
+        &d.location.district.division().full_name(),
+        &d.location.address,
+    );
+    let mut content = vec![("建设地址".to_owned(), address)];
     if let Some(w) = project.works.iter().find(|w| w.id == case.works) {
         content.push(("工程名称".to_owned(), w.name.clone()));
         content.push(("建设规模".to_owned(), w.building_area.to_string()));
