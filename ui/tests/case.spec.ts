@@ -70,9 +70,21 @@ function detail(c: Case, withClock = true): CaseDetail {
       { kind: 'public_notice', label: '公示', timed: false },
       { kind: 'expert_review', label: '专家审查', timed: true },
     ],
-    // The shell's RatingSubject::of_case: set once the case is finished.
-    rating_subject: ['granted', 'denied', 'returned', 'not_accepted', 'withdrawn'].includes(c.state)
-      ? { subject: 'case', case: c.id, item: c.item, department: c.department, applicant: c.applicant }
+    // The shell's RatingSubject::of_case(..).form(): set once the case is finished.
+    rating: ['granted', 'denied', 'returned', 'not_accepted', 'withdrawn'].includes(c.state)
+      ? {
+          subject: { subject: 'case', case: c.id, item: c.item, department: c.department, applicant: c.applicant },
+          evaluation: `case/${c.id}`,
+          channel: 'online',
+          levels: [
+            { level: 'very_satisfied', bad: false },
+            { level: 'satisfied', bad: false },
+            { level: 'basically_satisfied', bad: false },
+            { level: 'dissatisfied', bad: true },
+            { level: 'very_dissatisfied', bad: true },
+          ],
+          dimensions: ['efficiency', 'guide_accuracy', 'convenience', 'platform_usability'],
+        }
       : null,
   }
 }

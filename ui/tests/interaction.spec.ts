@@ -20,11 +20,29 @@ import commands from './fixtures/commands.json'
 import caseGranted from './fixtures/case-granted.json'
 import trail from './fixtures/trail.json'
 import actResult from './fixtures/act-result.json'
-import type { Case, Catalogue, Complaint, Evaluation, RatingSubject, UserInfo } from '../src/api/types'
+import type { Case, Catalogue, Complaint, Evaluation, RatingForm, RatingSubject, UserInfo } from '../src/api/types'
 
 const granted = caseGranted as unknown as Case
-/** The shell's `rating_subject` of the granted case (RatingSubject::of_case). */
+/** The shell's `rating` of the granted case (RatingSubject::of_case(..).form(): the domain's
+ * levels best first, the two lowest 差评, and the online channel's indicators; the same values
+ * as crates/domain/tests/evaluation.rs `only_finished_cases_can_be_rated`). */
+function formOf(subject: RatingSubject, evaluation: string): RatingForm {
+  return {
+    subject,
+    evaluation,
+    channel: 'online',
+    levels: [
+      { level: 'very_satisfied', bad: false },
+      { level: 'satisfied', bad: false },
+      { level: 'basically_satisfied', bad: false },
+      { level: 'dissatisfied', bad: true },
+      { level: 'very_dissatisfied', bad: true },
+    ],
+    dimensions: ['efficiency', 'guide_accuracy', 'convenience', 'platform_usability'],
+  }
+}
 const grantedSubject: RatingSubject = { subject: 'case', case: granted.id, item: granted.item, department: granted.department, applicant: granted.applicant }
+const grantedForm = formOf(grantedSubject, `case/${granted.id}`)
 const APPLICANT: UserInfo = { id: 'applicant', name: '张建设', role: 'applicant', department: null, organisation: '91230102MA1C4K7P5Y', levels: [] }
 const REVIEWER: UserInfo = { id: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }
 const OFFICE: UserInfo = { id: 'office', name: '李工改', role: 'reform_office', department: null, organisation: null, levels: [] }
@@ -41,7 +59,7 @@ describe('command builders match the serde form of the Rust types', () => {
   it('rate', () => {
     const subject = { subject: 'case' as const, case: 'C-1', item: 'ZGJ-01', department: 'ZGJ', applicant: '91230100MA1B2C3D4E' }
     // Dimensions go in the channel's order whatever order they were picked in; unrated ones are left out.
-    const cmd = rateCommand(subject, 'dissatisfied', { platform_usability: 'satisfied', convenience: '', efficiency: 'dissatisfied' }, ' 审批时间太长 ')
+    const cmd = rateCommand(formOf(subject, 'case/C-1'), 'dissatisfied', { platform_usability: 'satisfied', convenience: '', efficiency: 'dissatisfied' }, ' 审批时间太长 ')
     expect(cmd).toEqual(commands.rate)
   })
   it('rectification, complaint and consultation commands', () => {
@@ -64,28 +82,37 @@ describe('rating a finished case', () => {
     session.user = APPLICANT
     const evaluations: Evaluation[] = []
     const calls = fakeIpc({
-      case_detail: () => ({ case: granted, trail, clock: { reading: null, used_working_days: 3, remaining_working_days: null, note: null }, item_name: '企业投资项目备案', department_name: '市发改委', project_name: 'X', next_action: null, available_actions: [], rating_subject: grantedSubject }),
+      case_detail: () => ({ case: granted, trail, clock: { reading: null, used_working_days: 3, remaining_working_days: null, note: null }, item_name: '企业投资项目备案', department_name: '市发改委', project_name: 'X', next_action: null, available_actions: [], rating: grantedForm }),
       material_library: () => [],
       catalogue: () => catalogue,
       project: () => ({ project: null }),
       evaluations: () => evaluations,
-      act_command: () => synced,
+      // The shell decides with the domain: a 差评 without a reason is refused with its sentence.
+      act_command: (req) => {
+        const rate = (req.command as { command: { comment: string; dimensions: unknown[] } }).command
+        return rate.comment || rate.dimensions.length
+          ? synced
+          : { ...synced, synced: false, refused: [{ mutation_id: 1, entity: 'evaluation', envelope: null, refusal: null, message: '差评须说明原因：请选择不满意的评价指标或填写评价内容', refused_at: '' }] }
+      },
     })
     const { w } = await mountWith(CasePage, { props: { id: granted.id } })
     expect(document.querySelector(tid('rating-box'))?.getAttribute('data-rated')).toBe('false')
+    // The form is the domain's: its levels (the two lowest marked 差评) and indicators.
+    expect(document.querySelector(tid('rating-level-dissatisfied'))?.getAttribute('data-bad')).toBe('true')
+    expect(document.querySelector(tid('rating-level-satisfied'))?.getAttribute('data-bad')).toBe('false')
+    expect(document.querySelectorAll('[data-testid^="rating-dim-select-"]')).toHaveLength(4)
     await click('rating-submit')
     expect(document.querySelector(tid('rating-error'))?.textContent).toContain('请选择总体评价')
     await click('rating-level-very_dissatisfied')
     await click('rating-submit')
-    // A bad rating needs a reason: nothing is sent.
+    // A bad rating without a reason: the domain's refusal, shown beside the form.
     expect(document.querySelector(tid('rating-error'))?.textContent).toContain('差评须说明原因')
-    expect(calls.callsOf('act_command')).toHaveLength(0)
     ;(document.querySelector(tid('rating-dim-select-efficiency')) as HTMLElement).click()
     await flushPromises()
     await pickOption('rating-dim-efficiency-very_dissatisfied')
     await typeInto(document, 'rating-comment', '等了很久')
     await click('rating-submit')
-    expect(calls.callsOf('act_command')).toEqual([
+    expect(calls.callsOf('act_command').slice(1)).toEqual([
       {
         command: {
           entity: 'evaluation',
@@ -120,7 +147,7 @@ describe('rating a finished case', () => {
       version: 1,
     }
     fakeIpc({ evaluations: () => [rated] })
-    const { w } = await mountWith(RatingBox, { props: { subject: grantedSubject } })
+    const { w } = await mountWith(RatingBox, { props: { form: grantedForm } })
     expect(w.find(tid('rating-existing')).attributes('data-level')).toBe('satisfied')
     expect(w.find(tid('rating-submit')).exists()).toBe(false)
     w.unmount()
@@ -129,7 +156,7 @@ describe('rating a finished case', () => {
       evaluations: () => [],
       act_command: () => ({ ...synced, synced: false, refused: [{ mutation_id: 1, entity: 'evaluation', envelope: null, refusal: null, message: '已经评价过，每件办件、每次窗口服务只能评价一次', refused_at: '' }] }),
     })
-    const m2 = await mountWith(RatingBox, { props: { subject: grantedSubject } })
+    const m2 = await mountWith(RatingBox, { props: { form: grantedForm } })
     await click('rating-level-satisfied')
     await typeInto(document, 'rating-comment', '好')
     await click('rating-submit')

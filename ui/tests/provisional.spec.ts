@@ -80,7 +80,7 @@ describe('provisional deadlines on the case page', () => {
       available_actions: [],
       special_procedures: [],
       materials_to_correct: [],
-      rating_subject: null,
+      rating: null,
     }
   }
 

@@ -628,9 +628,9 @@ pub struct CaseDetail {
     /// 可办理的操作: the domain's answer for this user ([`available_actions`]); the case page
     /// offers exactly the allowed ones.
     pub available_actions: Vec<ActionAvailability>,
-    /// What the applicant rates once the case is finished (`RatingSubject::of_case`, 一事一评);
-    /// None while it is in progress.
-    pub rating_subject: Option<permitdesk_domain::evaluation::RatingSubject>,
+    /// The rating form once the case is finished (`RatingSubject::of_case` and its `form`,
+    /// 一事一评: levels, indicators, evaluation id); None while it is in progress.
+    pub rating: Option<permitdesk_domain::evaluation::RatingForm>,
     /// 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
     /// the case page shows it, nobody chooses it.
     pub special_procedures: Vec<SpecialProcedureOption>,
@@ -688,7 +688,9 @@ pub fn case_detail(p: &crate::Profile, id: &CaseId) -> Result<CaseDetail> {
     Ok(CaseDetail {
         materials_to_correct,
         available_actions: available_actions(store, &case)?,
-        rating_subject: permitdesk_domain::evaluation::RatingSubject::of_case(&case).ok(),
+        rating: permitdesk_domain::evaluation::RatingSubject::of_case(&case)
+            .ok()
+            .map(|s| s.form()),
         special_procedures: special_procedures(),
         item_name: cat
             .item(&case.item)

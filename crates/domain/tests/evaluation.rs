@@ -461,6 +461,31 @@ fn only_finished_cases_can_be_rated() {
     assert_eq!(subject.department().as_str(), "GDGS");
     assert_eq!(subject.evaluation_id().as_str(), "case/C10");
     assert_eq!(subject.channel(), Channel::Online);
+
+    // The form the app draws: five levels best first, the two lowest 差评; the online
+    // channel's four national indicators in order; the one evaluation id.
+    let form = subject.form();
+    assert_eq!(form.evaluation.as_str(), "case/C10");
+    let levels: Vec<(Level, bool)> = form.levels.iter().map(|c| (c.level, c.bad)).collect();
+    assert_eq!(
+        levels,
+        [
+            (Level::VerySatisfied, false),
+            (Level::Satisfied, false),
+            (Level::BasicallySatisfied, false),
+            (Level::Dissatisfied, true),
+            (Level::VeryDissatisfied, true),
+        ]
+    );
+    assert_eq!(
+        form.dimensions,
+        [
+            Dimension::Efficiency,
+            Dimension::GuideAccuracy,
+            Dimension::Convenience,
+            Dimension::PlatformUsability,
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -714,7 +714,6 @@ const zhCN = {
     comment: '评价内容',
     submit: '提交评价',
     levelRequired: '请选择总体评价',
-    badNeedsReason: '差评须说明原因：请选择不满意的评价指标或填写评价内容',
     already: '已评价',
     subject: '评价对象',
     ratedAt: '评价时间',

@@ -246,6 +246,28 @@ string_id!(
     VisitId
 );
 
+/// One level of the rating form and whether choosing it makes the rating a 差评 (which then
+/// needs a reason: a bad indicator or a comment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RatingChoice {
+    pub level: Level,
+    pub bad: bool,
+}
+
+/// 评价表: what a rating of one subject offers ([`RatingSubject::form`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RatingForm {
+    pub subject: RatingSubject,
+    pub evaluation: EvaluationId,
+    pub channel: Channel,
+    /// Best first.
+    pub levels: Vec<RatingChoice>,
+    /// The channel's second-level indicators, in the national order.
+    pub dimensions: Vec<Dimension>,
+}
+
 /// 评价对象: a case (online) or a window visit, with the department that answers for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -300,6 +322,25 @@ impl RatingSubject {
         match self {
             RatingSubject::Case { applicant, .. }
             | RatingSubject::WindowVisit { applicant, .. } => applicant,
+        }
+    }
+
+    /// What the rating form of this subject offers: the levels best first (each saying
+    /// whether it is a 差评), the channel's national indicators in their order, and the one
+    /// evaluation id the rating is sent under. The UI draws the form from this answer.
+    pub fn form(&self) -> RatingForm {
+        RatingForm {
+            subject: self.clone(),
+            evaluation: self.evaluation_id(),
+            channel: self.channel(),
+            levels: Level::ALL
+                .iter()
+                .map(|&level| RatingChoice {
+                    level,
+                    bad: level.is_bad(),
+                })
+                .collect(),
+            dimensions: self.channel().dimensions().to_vec(),
         }
     }
 

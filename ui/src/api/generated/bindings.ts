@@ -280,10 +280,10 @@ next_action: string | null,
  */
 available_actions: Array<Availability<DomainCaseAction>>, 
 /**
- * What the applicant rates once the case is finished (`RatingSubject::of_case`, 一事一评);
- * None while it is in progress.
+ * The rating form once the case is finished (`RatingSubject::of_case` and its `form`,
+ * 一事一评: levels, indicators, evaluation id); None while it is in progress.
  */
-rating_subject: RatingSubject | null, 
+rating: RatingForm | null, 
 /**
  * 特别程序 a reviewer may start, with the law's answer to whether each is timed (seed 3):
  * the case page shows it, nobody chooses it.
@@ -1817,6 +1817,25 @@ price_fen: number, note: string, at: string,
  * The agency was selected and then declined the commission.
  */
 declined: boolean, };
+
+/**
+ * One level of the rating form and whether choosing it makes the rating a 差评 (which then
+ * needs a reason: a bad indicator or a comment).
+ */
+export type RatingChoice = { level: RatingLevel, bad: boolean, };
+
+/**
+ * 评价表: what a rating of one subject offers ([`RatingSubject::form`]).
+ */
+export type RatingForm = { subject: RatingSubject, evaluation: EvaluationId, channel: Channel, 
+/**
+ * Best first.
+ */
+levels: Array<RatingChoice>, 
+/**
+ * The channel's second-level indicators, in the national order.
+ */
+dimensions: Array<Dimension>, };
 
 /**
  * 评价等级 (国办发〔2019〕51号; GB/T 39734-2020 7.3): five levels, the last two are 差评.

@@ -8,51 +8,28 @@ import type {
   DimensionScore,
   EntityCommand,
   EvaluationCommand,
+  RatingForm,
   RatingLevel,
-  RatingSubject,
 } from '../../api/types'
-
-/** The five levels, best first (evaluation::Level::ALL). */
-export const LEVELS: RatingLevel[] = [
-  'very_satisfied',
-  'satisfied',
-  'basically_satisfied',
-  'dissatisfied',
-  'very_dissatisfied',
-]
-
-/** The national indicators of a case rated online (一事一评: Channel::Online.dimensions()). */
-export const ONLINE_DIMENSIONS: Dimension[] = ['efficiency', 'guide_accuracy', 'convenience', 'platform_usability']
-/** Those of a window visit (一次一评: Channel::Window.dimensions()). */
-export const WINDOW_DIMENSIONS: Dimension[] = ['service_efficiency', 'service_level', 'service_attitude']
-
-export function isBad(level: RatingLevel): boolean {
-  return level === 'dissatisfied' || level === 'very_dissatisfied'
-}
-
-/** RatingSubject::evaluation_id: `case/C-1`, `visit/V-1`. */
-export function evaluationId(s: RatingSubject): string {
-  return s.subject === 'case' ? `case/${s.case}` : `visit/${s.visit}`
-}
 
 export function evaluationCommand(id: string, command: EvaluationCommand): EntityCommand {
   return { entity: 'evaluation', evaluation: id, command }
 }
 
-/** 评价: the dimensions left unrated are not sent. */
+/** 评价 on the domain's rating form: the indicators in the form's order, those left unrated
+ * not sent; the evaluation id the form gives. */
 export function rateCommand(
-  subject: RatingSubject,
+  form: RatingForm,
   level: RatingLevel,
   dimensions: Partial<Record<Dimension, RatingLevel | ''>>,
   comment: string,
 ): EntityCommand {
-  const order = subject.subject === 'case' ? ONLINE_DIMENSIONS : WINDOW_DIMENSIONS
-  const scores: DimensionScore[] = order
+  const scores: DimensionScore[] = form.dimensions
     .filter((d) => !!dimensions[d])
     .map((d) => ({ dimension: d, level: dimensions[d] as RatingLevel }))
-  return evaluationCommand(evaluationId(subject), {
+  return evaluationCommand(form.evaluation, {
     command: 'rate',
-    subject,
+    subject: form.subject,
     level,
     dimensions: scores,
     comment: comment.trim(),
