@@ -949,17 +949,13 @@ pub async fn act_command(
 }
 
 #[tauri::command]
-pub async fn evaluations(
-    state: State<'_, AppState>,
-) -> Answer<Vec<permitdesk_domain::evaluation::Evaluation>> {
-    with_profile(&state, |p| Ok(p.store().evaluations()?)).await
+pub async fn evaluations(state: State<'_, AppState>) -> Answer<Vec<reads::EvaluationView>> {
+    with_profile(&state, |p| Ok(reads::evaluation_views(p.store())?)).await
 }
 
 #[tauri::command]
-pub async fn complaints(
-    state: State<'_, AppState>,
-) -> Answer<Vec<permitdesk_domain::evaluation::Complaint>> {
-    with_profile(&state, |p| Ok(p.store().complaints()?)).await
+pub async fn complaints(state: State<'_, AppState>) -> Answer<Vec<reads::ComplaintView>> {
+    with_profile(&state, |p| Ok(reads::complaint_views(p.store())?)).await
 }
 
 // ------------------------------------------------------------------------------------------

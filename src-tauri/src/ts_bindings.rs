@@ -148,6 +148,8 @@ fn collect() -> Collector {
     k.root::<client::reads::ConsultationView>();
     k.root::<domain::evaluation::Evaluation>();
     k.root::<domain::evaluation::Complaint>();
+    k.root::<permitdesk_client::reads::EvaluationView>();
+    k.root::<permitdesk_client::reads::ComplaintView>();
     k.root::<domain::intermediary::market::MarketCatalogue>();
     k.root::<domain::intermediary::Commission>();
     k.root::<domain::consultation::compliance::PlanningZone>();

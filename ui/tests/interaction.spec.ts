@@ -20,7 +20,7 @@ import commands from './fixtures/commands.json'
 import caseGranted from './fixtures/case-granted.json'
 import trail from './fixtures/trail.json'
 import actResult from './fixtures/act-result.json'
-import type { Case, Catalogue, Complaint, Evaluation, RatingForm, RatingSubject, UserInfo } from '../src/api/types'
+import type { Case, Catalogue, ComplaintView as Complaint, ComplaintAction, EvaluationAction, EvaluationView as Evaluation, RatingForm, RatingSubject, UserInfo } from '../src/api/types'
 
 const granted = caseGranted as unknown as Case
 /** The shell's `rating` of the granted case (RatingSubject::of_case(..).form(): the domain's
@@ -166,8 +166,17 @@ describe('rating a finished case', () => {
   })
 })
 
-function badRating(status: 'pending' | 'rectifying' | 'done', department = 'FGW'): Evaluation {
+/** The domain's `available_actions` answer as the shell sends it: `allowed` with no refusal,
+ * every other action refused (the screens show only the allowed ones). */
+function answer<A extends string>(all: readonly A[], allowed: readonly A[]) {
+  return all.map((action) => ({ action, label: action, refusal: allowed.includes(action) ? null : '不能办理' }))
+}
+const EVALUATION_ACTIONS: EvaluationAction[] = ['start_rectification', 'complete_rectification', 'declare_cannot_rectify', 'record_callback', 'appeal', 'decide_appeal']
+const COMPLAINT_ACTIONS: ComplaintAction[] = ['assign', 'answer', 'dismiss']
+
+function badRating(status: 'pending' | 'rectifying' | 'done', department = 'FGW', allowed: EvaluationAction[] = []): Evaluation {
   return {
+    available_actions: answer(EVALUATION_ACTIONS, allowed),
     id: 'case/C-9',
     subject: { subject: 'case', case: 'C-9', item: 'FGW-01', department, applicant: '91230102MA1C4K7P5Y' },
     level: 'very_dissatisfied',
@@ -201,7 +210,8 @@ describe('差评整改', () => {
     session.user = REVIEWER
     const calls = fakeIpc({
       catalogue: () => catalogue,
-      evaluations: () => [badRating('pending'), { ...badRating('pending', 'ZGJ'), id: 'case/C-10' }],
+      // The domain's answer for a FGW reviewer on a pending rectification of FGW.
+      evaluations: () => [badRating('pending', 'FGW', ['start_rectification', 'declare_cannot_rectify', 'appeal']), { ...badRating('pending', 'ZGJ'), id: 'case/C-10' }],
       act_command: () => synced,
     })
     const { w } = await mountWith(Rectifications)
@@ -224,7 +234,7 @@ describe('差评整改', () => {
   it('the reform office decides an appeal', async () => {
     session.user = OFFICE
     const appealed: Evaluation = {
-      ...badRating('pending'),
+      ...badRating('pending', 'FGW', ['decide_appeal']),
       appeal: { reason: '申请人材料不全', at: '2026-11-21T02:00:00Z', by: { user: 'r', name: '审查员', role: 'department_reviewer', department: 'FGW', organisation: null, levels: [] }, decision: null },
     }
     const calls = fakeIpc({ catalogue: () => catalogue, evaluations: () => [appealed], act_command: () => synced })
@@ -247,6 +257,7 @@ describe('建议投诉', () => {
   })
 
   const base: Complaint = {
+    available_actions: answer(COMPLAINT_ACTIONS, []),
     id: 'K-1',
     kind: 'complaint',
     title: '窗口排队',
@@ -300,9 +311,11 @@ describe('建议投诉', () => {
 
   it('the reform office assigns with a deadline or dismisses; the department answers', async () => {
     session.user = OFFICE
-    const calls = fakeIpc({ catalogue: () => catalogue, complaints: () => [base], act_command: () => synced })
+    // The domain's answer for the reform office on a submitted complaint.
+    const calls = fakeIpc({ catalogue: () => catalogue, complaints: () => [{ ...base, available_actions: answer(COMPLAINT_ACTIONS, ['assign', 'dismiss']) }], act_command: () => synced })
     const { w } = await mountWith(Complaints)
     expect(document.querySelector(tid('complaint-form'))).toBeNull()
+    expect(document.querySelector(tid('complaint-answer-open'))).toBeNull()
     await click('complaint-assign')
     // The submitter's suggested department is offered first.
     await click('complaint-dialog-confirm')
@@ -318,8 +331,9 @@ describe('建议投诉', () => {
     w.unmount()
 
     session.user = REVIEWER
-    const assigned: Complaint = { ...base, state: 'assigned', assignments: [{ department: 'FGW', limit_working_days: 10, at: '2026-11-20T03:00:00Z', by: office }] }
-    const other: Complaint = { ...assigned, id: 'K-3', assignments: [{ ...assigned.assignments[0], department: 'ZGJ' }] }
+    // Answerable by this FGW reviewer: the one assigned to FGW (the domain's answer).
+    const assigned: Complaint = { ...base, state: 'assigned', assignments: [{ department: 'FGW', limit_working_days: 10, at: '2026-11-20T03:00:00Z', by: office }], available_actions: answer(COMPLAINT_ACTIONS, ['answer']) }
+    const other: Complaint = { ...assigned, id: 'K-3', assignments: [{ ...assigned.assignments[0], department: 'ZGJ' }], available_actions: answer(COMPLAINT_ACTIONS, []) }
     const calls2 = fakeIpc({ catalogue: () => catalogue, complaints: () => [assigned, other], act_command: () => synced })
     const m2 = await mountWith(Complaints)
     expect(document.querySelectorAll(tid('complaint-row'))).toHaveLength(1)

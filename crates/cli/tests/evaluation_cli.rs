@@ -67,6 +67,9 @@ fn rate_rectify_and_complain_headless_with_json() {
         String::from_utf8_lossy(&out.stdout)
     );
     reform.ok(&["sync"]);
+    // Each list says what this user may do now: the domain's answer, the same the app shows.
+    let list = reform.ok(&["complaint", "list"]);
+    assert_eq!(list[0]["actions"], serde_json::json!(["分办", "不予受理"]));
     reform.online(&[
         "complaint",
         "assign",
@@ -78,6 +81,13 @@ fn rate_rectify_and_complain_headless_with_json() {
     ]);
 
     zgj.ok(&["sync"]);
+    let list = zgj.ok(&["complaint", "list"]);
+    assert_eq!(list[0]["actions"], serde_json::json!(["答复"]));
+    let list = zgj.ok(&["rectification", "list"]);
+    assert_eq!(
+        list[0]["actions"],
+        serde_json::json!(["开始整改", "说明无法整改", "申诉"])
+    );
     zgj.online(&[
         "rectification",
         "start",
@@ -107,6 +117,7 @@ fn rate_rectify_and_complain_headless_with_json() {
     assert_eq!(list[0]["id"], k.as_str());
     assert_eq!(list[0]["state"], "已答复");
     assert_eq!(list[0]["answer"], "已统一答复口径");
+    assert_eq!(list[0]["actions"], serde_json::json!([]));
     let list = applicant.ok(&["rectification", "list"]);
     assert_eq!(list[0]["id"], "visit/V-1");
     assert_eq!(list[0]["rectification"], "已整改");

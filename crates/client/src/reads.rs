@@ -485,6 +485,64 @@ pub struct ConsultationView {
     >,
 }
 
+/// A 好差评 record with what this user may do with it now (整改, 回访, 申诉, 复核).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvaluationView {
+    #[serde(flatten)]
+    pub evaluation: permitdesk_domain::evaluation::Evaluation,
+    /// 可办理的操作: the domain's answer (`Evaluation::available_actions`); the 差评整改
+    /// screen offers exactly the allowed ones.
+    pub available_actions: Vec<
+        permitdesk_domain::entity::Availability<permitdesk_domain::evaluation::EvaluationAction>,
+    >,
+}
+
+/// The ratings in the local store, each with the domain's answer for this profile's user.
+pub fn evaluation_views(store: &Store) -> Result<Vec<EvaluationView>> {
+    let actor = store.actor()?;
+    Ok(store
+        .evaluations()?
+        .into_iter()
+        .map(|e| EvaluationView {
+            available_actions: actor
+                .as_ref()
+                .map(|a| e.available_actions(a))
+                .unwrap_or_default(),
+            evaluation: e,
+        })
+        .collect())
+}
+
+/// A 建议投诉 with what this user may do with it now (分办, 答复, 不予受理).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ComplaintView {
+    #[serde(flatten)]
+    pub complaint: permitdesk_domain::evaluation::Complaint,
+    /// 可办理的操作: the domain's answer (`Complaint::available_actions`).
+    pub available_actions: Vec<
+        permitdesk_domain::entity::Availability<permitdesk_domain::evaluation::ComplaintAction>,
+    >,
+}
+
+/// The suggestions and complaints in the local store, each with the domain's answer for this
+/// profile's user.
+pub fn complaint_views(store: &Store) -> Result<Vec<ComplaintView>> {
+    let actor = store.actor()?;
+    Ok(store
+        .complaints()?
+        .into_iter()
+        .map(|c| ComplaintView {
+            available_actions: actor
+                .as_ref()
+                .map(|a| c.available_actions(a))
+                .unwrap_or_default(),
+            complaint: c,
+        })
+        .collect())
+}
+
 /// The 策划生成 consultations in the local store, each with the domain's answer for the
 /// logged-in user (none when nobody is logged in).
 pub fn consultation_views(store: &Store) -> Result<Vec<ConsultationView>> {

@@ -151,8 +151,8 @@ export const deleteDraft = (key: string) => call<boolean>('delete_draft', { key 
  * actions above (`caseAct`, `submitProject`, ...), which the client turns into commands. */
 export const actCommand = (req: Omit<T.CommandRequest, 'command'> & { command: T.EntityCommand }) =>
   call<T.ActOutcome>('act_command', req)
-export const evaluations = () => call<T.Evaluation[]>('evaluations')
-export const complaints = () => call<T.Complaint[]>('complaints')
+export const evaluations = () => call<T.EvaluationView[]>('evaluations')
+export const complaints = () => call<T.ComplaintView[]>('complaints')
 export const consultations = () => call<T.ConsultationView[]>('consultations')
 export const complianceFindings = (id: string) => call<T.ZoneFinding[]>('compliance_findings', { id })
 

@@ -286,6 +286,8 @@ struct RatingLine {
     rectification: Option<&'static str>,
     callback: Option<bool>,
     appeal: Option<&'static str>,
+    /// 可办理: the actions the domain allows this user now (`Evaluation::available_actions`).
+    actions: Vec<String>,
 }
 
 /// `permitdesk rectification ...`.
@@ -296,12 +298,12 @@ pub fn rectification(
 ) -> Result<(), CliError> {
     let (id, command, act) = match c {
         RectificationCommand::List => {
-            let list: Vec<RatingLine> = p
-                .store()
-                .evaluations()
+            let list: Vec<RatingLine> = permitdesk_client::reads::evaluation_views(p.store())
                 .map_err(client_err)?
                 .into_iter()
-                .map(|e| RatingLine {
+                .map(|v| (allowed(&v.available_actions), v.evaluation))
+                .map(|(actions, e)| RatingLine {
+                    actions,
                     id: e.id.to_string(),
                     department: e.subject.department().to_string(),
                     level: e.level,
@@ -327,13 +329,14 @@ pub fn rectification(
                 list.iter()
                     .map(|l| {
                         format!(
-                            "{} {} {} {} {}{}\n",
+                            "{} {} {} {} {}{}{}\n",
                             l.id,
                             l.department,
                             l.level_label,
                             l.rated_at,
                             l.rectification.unwrap_or("无需整改"),
-                            l.appeal.map(|a| format!("（{a}）")).unwrap_or_default()
+                            l.appeal.map(|a| format!("（{a}）")).unwrap_or_default(),
+                            can_do(&l.actions)
                         )
                     })
                     .collect()
@@ -443,18 +446,38 @@ struct ComplaintLine {
     department: Option<String>,
     submitted_at: String,
     answer: Option<String>,
+    /// 可办理: the actions the domain allows this user now (`Complaint::available_actions`).
+    actions: Vec<String>,
+}
+
+/// The labels of the actions allowed now, from the domain's answer.
+fn allowed<A>(answer: &[permitdesk_domain::entity::Availability<A>]) -> Vec<String> {
+    answer
+        .iter()
+        .filter(|a| a.is_allowed())
+        .map(|a| a.label.clone())
+        .collect()
+}
+
+/// `　可办理：开始整改、申诉`, or nothing when the user may do nothing now.
+fn can_do(actions: &[String]) -> String {
+    if actions.is_empty() {
+        String::new()
+    } else {
+        format!("　可办理：{}", actions.join("、"))
+    }
 }
 
 /// `permitdesk complaint ...`.
 pub fn complaint(p: &mut Profile, c: ComplaintCommand, out: &Output) -> Result<(), CliError> {
     let (id, command, act, created) = match c {
         ComplaintCommand::List => {
-            let list: Vec<ComplaintLine> = p
-                .store()
-                .complaints()
+            let list: Vec<ComplaintLine> = permitdesk_client::reads::complaint_views(p.store())
                 .map_err(client_err)?
                 .into_iter()
-                .map(|c| ComplaintLine {
+                .map(|v| (allowed(&v.available_actions), v.complaint))
+                .map(|(actions, c)| ComplaintLine {
+                    actions,
                     id: c.id.to_string(),
                     kind: c.kind.label(),
                     department: c.department().map(ToString::to_string),
@@ -471,7 +494,7 @@ pub fn complaint(p: &mut Profile, c: ComplaintCommand, out: &Output) -> Result<(
                 list.iter()
                     .map(|l| {
                         format!(
-                            "{} {} {} {} {} {}\n",
+                            "{} {} {} {} {} {}{}\n",
                             l.id,
                             l.kind,
                             l.title,
@@ -480,7 +503,8 @@ pub fn complaint(p: &mut Profile, c: ComplaintCommand, out: &Output) -> Result<(
                             l.answer
                                 .as_deref()
                                 .map(|a| format!("答复：{a}"))
-                                .unwrap_or_default()
+                                .unwrap_or_default(),
+                            can_do(&l.actions)
                         )
                     })
                     .collect()

@@ -758,6 +758,19 @@ export type ComplaintKind = "suggestion" | "complaint";
 export type ComplaintState = "submitted" | "assigned" | "answered" | "dismissed";
 
 /**
+ * A 建议投诉 with what this user may do with it now (分办, 答复, 不予受理).
+ */
+export type ComplaintView = { 
+/**
+ * 可办理的操作: the domain's answer (`Complaint::available_actions`).
+ */
+available_actions: Array<Availability<ComplaintAction>>, id: ComplaintId, kind: ComplaintKind, title: string, content: string, project: ProjectId | null, suggested_department: DepartmentCode | null, submitter: OrganisationId, submitted_at: string, state: ComplaintState, 
+/**
+ * Every assignment in order; the last is the current one.
+ */
+assignments: Array<Assignment>, answer: ComplaintAnswer | null, dismissal: string | null, last_event_at: string, version: number, };
+
+/**
  * 合规性审查结论.
  */
 export type ComplianceConclusion = { "conclusion": "compliant" } | { "conclusion": "non_compliant", problems: Array<string>, };
@@ -1093,6 +1106,20 @@ export type EvaluationEvent = { evaluation: EvaluationId, at: string, actor: Act
  * 评价编号, derived from what is rated so that each case and each visit has one rating.
  */
 export type EvaluationId = string;
+
+/**
+ * A 好差评 record with what this user may do with it now (整改, 回访, 申诉, 复核).
+ */
+export type EvaluationView = { 
+/**
+ * 可办理的操作: the domain's answer (`Evaluation::available_actions`); the 差评整改
+ * screen offers exactly the allowed ones.
+ */
+available_actions: Array<Availability<EvaluationAction>>, id: EvaluationId, subject: RatingSubject, level: RatingLevel, dimensions: Array<DimensionScore>, comment: string, rated_at: string, rater: Actor, 
+/**
+ * Opened by a bad rating.
+ */
+rectification: Rectification | null, appeal: Appeal | null, last_event_at: string, version: number, };
 
 /**
  * One action that came back because it was older than the offline limit.
