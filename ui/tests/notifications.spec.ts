@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import Layout from '../src/shell/Layout.vue'
+import DeskAlerts from '../src/shell/DeskAlerts.vue'
 import { session } from '../src/stores/session'
 import { resetCatalogue } from '../src/stores/catalogue'
 import type { NotificationsAnswer } from '../src/api/types'
@@ -69,8 +70,9 @@ describe('桌面提醒 in the window', () => {
   })
 
   it('shows each desk-alert of the shell and opens its case on a click', async () => {
-    fakeIpc({ status: () => status, catalogue: () => catalogue, notifications: () => ({ notifications: [], cursor: 0 }) })
-    const { w, router } = await mountWith(Layout)
+    fakeIpc({})
+    // Mounted by App.vue, before any login: the first notice follows the login's sync.
+    const { w, router } = await mountWith(DeskAlerts)
     await flushPromises()
     await emit('desk-alert', {
       title: '新的待办',
