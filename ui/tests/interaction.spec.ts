@@ -134,6 +134,7 @@ describe('rating a finished case', () => {
   it('shows the rating instead of the form once rated; a refusal stays next to the form', async () => {
     session.user = APPLICANT
     const rated: Evaluation = {
+      available_actions: [],
       id: `case/${granted.id}`,
       subject: { subject: 'case', case: granted.id, item: 'FGW-01', department: 'FGW', applicant: '91230102MA1C4K7P5Y' },
       level: 'satisfied',
@@ -168,7 +169,7 @@ describe('rating a finished case', () => {
 
 /** The domain's `available_actions` answer as the shell sends it: `allowed` with no refusal,
  * every other action refused (the screens show only the allowed ones). */
-function answer<A extends string>(all: readonly A[], allowed: readonly A[]) {
+function answer<A extends string>(all: readonly A[], allowed: readonly NoInfer<A>[]) {
   return all.map((action) => ({ action, label: action, refusal: allowed.includes(action) ? null : '不能办理' }))
 }
 const EVALUATION_ACTIONS: EvaluationAction[] = ['start_rectification', 'complete_rectification', 'declare_cannot_rectify', 'record_callback', 'appeal', 'decide_appeal']
