@@ -22,7 +22,16 @@ pub struct AlertState {
 fn collect(state: &AppState, online: bool) -> Vec<Alert> {
     let Some((user, todo)) = state.session.with(|p| {
         let user = p.store().sync_state().ok()?.user?;
-        let todo = reads::my_desk(p, None, reads::DeskList::Todo).ok()?;
+        let mut todo = reads::my_desk(p, None, reads::DeskList::Todo).ok()?;
+        // The notice names the item as people know it (建设工程规划许可证核发), not its code.
+        if let Ok(refs) = p.store().reference_set() {
+            for e in &mut todo {
+                let code = permitdesk_domain::ids::ItemCode::new(e.item.clone());
+                if let Some(item) = refs.catalogue.item(&code) {
+                    e.item = item.name.clone();
+                }
+            }
+        }
         Some((user.id.to_string(), todo))
     }) else {
         return Vec::new();

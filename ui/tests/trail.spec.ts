@@ -17,7 +17,8 @@ describe('trail details in words', () => {
   it('no raw keys, JSON or full hashes in any line of a real case or project trail', () => {
     for (const l of [...caseLines(), ...projectLines()]) {
       expect(l.details).not.toMatch(/[a-z_]+[:：]/)
-      expect(l.details).not.toMatch(/[0-9a-f]{20,}/)
+      // A hash, whole or shortened: lower-case hex with letters and digits (a credit code is upper case).
+      expect(l.details).not.toMatch(/(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}/)
       expect(l.details).not.toContain('{')
     }
   })
@@ -30,7 +31,7 @@ describe('trail details in words', () => {
     expect(byTag('special_procedure_started')[0]).toBe('特别程序：公示；不计入办理时限')
     expect(byTag('accepted')[0]).toBe('审批层级：受理 → 审核 → 复核 → 签批')
     expect(byTag('completed')[0]).toBe('准予许可；证照：企业投资项目备案证明（哈发改备〔2026〕001号），有效期至 2028-11-26')
-    expect(byTag('material_attached')[0]).toMatch(/^材料：企业投资项目备案信息表.*；文件：94aa6252…$/)
+    expect(byTag('material_attached')[0]).toMatch(/^材料：企业投资项目备案信息表.*；文件：已附电子文件$/)
     const flow = projectLines().find((l) => l.tag === 'flow_chosen')?.details
     expect(flow).toBe('审批流程：社会投资厂房项目审批流程；项目分类：' + catalogue.categories.find((c) => c.code === 'SH-CF')?.name)
   })
@@ -40,5 +41,6 @@ describe('trail details in words', () => {
       'extra：3；理由：材料不全；超出范围；延长：5 个工作日；批准人：李局长',
     )
     expect(detailsText({ commitment_allowed: true, resubmission: false })).toBe('可告知承诺')
+    expect(detailsText({ number: '2026-ZGJ-000001' })).toBe('办件编号：2026-ZGJ-000001')
   })
 })

@@ -338,7 +338,8 @@ const zhCN = {
     reasonRequired: '请填写理由',
     numberRequired: '请填写证照名称',
     daysInvalid: '延长天数应为整数个工作日',
-    dateInvalid: '日期格式应为 YYYY-MM-DD',
+    dateInvalid: '日期格式应为 年-月-日，如 2031-12-31',
+    dateHint: '如 2031-12-31',
   },
   specialKinds: {
     public_notice: '公示',
@@ -370,6 +371,8 @@ const zhCN = {
     owner: '登记单位',
     material: '材料',
     file: '文件',
+    fileGiven: '已附电子文件',
+    number: '办件编号',
     level: '层级',
     kind: '特别程序',
     summary: '结果',

@@ -45,10 +45,6 @@ export function trailLine(e: StoredEvent): TrailLine {
 const SILENT = new Set(['application', 'project', 'works_id', 'id', 'procedure', 'channel', 'catalogue_version'])
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v))
-const shortHash = (v: unknown): string => {
-  const s = str(v)
-  return s.length > 16 ? `${s.slice(0, 8)}…` : s
-}
 
 /** "名称：值". */
 const kv = (label: string, value: string): string => fmt(t().app.labelled, { label, value })
@@ -72,7 +68,10 @@ function field(key: string, v: unknown): string | null {
     case 'attachment':
     case 'stamped_form':
     case 'file':
-      return kv(m.file, shortHash(v))
+      // A file is its content (previewed on the case page), never its hash.
+      return kv(m.file, m.fileGiven)
+    case 'number':
+      return kv(m.number, str(v))
     case 'level':
       return kv(m.level, str(v))
     case 'kind':
