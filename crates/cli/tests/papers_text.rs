@@ -413,9 +413,20 @@ fn occurrences(hay: &str, needle: &str) -> Vec<usize> {
     hay.match_indices(needle).map(|(i, _)| i).collect()
 }
 
+/// Whether the occurrence at `i` is inside the paper's own number (`SL-2026-ZGJ-000001`,
+/// `GZD-2026-230109-…` in every page's header): the number names the paper by the case's
+/// 办件编号 or the project's 项目代码, it does not print the value again.
+fn in_paper_number(text: &str, i: usize) -> bool {
+    let before = text[..i].as_bytes();
+    before.len() >= 2
+        && before[before.len() - 1] == b'-'
+        && before[before.len() - 2].is_ascii_uppercase()
+}
+
 /// How many times each expected value is printed on its own: an occurrence inside a printed
 /// longer value of the same paper does not count (a material named 设计文件 inside its reason
-/// “设计文件缺少总平面图…”, an item name inside the certificate's name).
+/// “设计文件缺少总平面图…”, an item name inside the certificate's name), nor one inside the
+/// paper's own number.
 fn own_counts(text: &str, values: &[String]) -> BTreeMap<String, usize> {
     let spans: Vec<(usize, usize, &str)> = values
         .iter()
@@ -430,6 +441,7 @@ fn own_counts(text: &str, values: &[String]) -> BTreeMap<String, usize> {
         .map(|v| {
             let own = occurrences(text, v)
                 .into_iter()
+                .filter(|&i| !in_paper_number(text, i))
                 .filter(|&i| {
                     let end = i + v.len();
                     !spans
@@ -532,6 +544,17 @@ fn every_paper_of_the_demo_month_prints_each_entered_value_once() {
         let path = text(&written["path"]);
         let pdf_text = pdf_text(&path);
         let what = format!("{} of {id} ({})", paper.kind, paper.state);
+        // No internal id or hash on paper: the paper's number is the case's 办件编号 or the
+        // project's 项目代码, never a record's hash. (The server's certificate prints its
+        // 核验码, 16 hexadecimal digits, under the QR code by design.)
+        let hashes: Vec<&str> = pdf_text
+            .split(|c: char| !c.is_ascii_hexdigit() || c.is_ascii_uppercase())
+            .filter(|run| run.len() >= 12 && run.chars().any(|c| c.is_ascii_lowercase()))
+            .collect();
+        assert!(
+            hashes.is_empty() || (paper.kind == "certificate" && hashes.len() == 1),
+            "{what} prints a hash: {hashes:?}\n{pdf_text}"
+        );
 
         // Expected counts per printed string: equal values of two fields add up (a works as
         // large as the whole project prints the same number twice).

@@ -125,9 +125,11 @@ fn verification_code(kind: PaperKind, id: &str, version: u64) -> String {
     format!("{}-{}", &chars[..4], &chars[4..])
 }
 
-fn paper_number(kind: PaperKind, at: Timestamp, id: &str) -> String {
-    let year = to_local(at).date().format("%Y");
-    format!("{}-{year}-{}", kind.prefix(), id.trim_start_matches("C-"))
+/// The paper's number as people read it: its kind's prefix and the human number of what it is
+/// about (a case's 办件编号 `2026-ZGJ-000001`, a project's 项目代码); `待编号` while the server
+/// has not numbered the case. Never an internal id or hash.
+fn paper_number(kind: PaperKind, number: &str) -> String {
+    format!("{}-{number}", kind.prefix())
 }
 
 fn view_err(e: impl std::fmt::Display) -> ClientError {
@@ -225,7 +227,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                 &cat,
                 flow,
                 NoticePaper {
-                    notice_number: paper_number(kind, at, id),
+                    notice_number: paper_number(kind, project.details.code.as_str()),
                     window: window_view(),
                     operator: String::new(),
                     issued_on: to_local(at).date(),
@@ -267,11 +269,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                 &items,
                 &cat,
                 FormPaper {
-                    form_number: paper_number(
-                        kind,
-                        first.created_at,
-                        app_id.trim_start_matches("A-"),
-                    ),
+                    form_number: paper_number(kind, first.number_label()),
                     verification_code: code.clone(),
                     qr_payload: format!("{VERIFY_URL}{code}"),
                     applied_on: to_local(first.created_at).date(),
@@ -299,7 +297,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                         &project,
                         &cat,
                         &reading,
-                        paper_number(kind, accepted_at, id),
+                        paper_number(kind, case.number_label()),
                         issuer(WINDOW_ORG.into(), ev, accepted_at, &code),
                     )
                     .map_err(view_err)?;
@@ -329,7 +327,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                             "请于{}前通过工程审批系统一次性补正",
                             due.format("%Y年%m月%d日")
                         ),
-                        paper_number(kind, at, id),
+                        paper_number(kind, case.number_label()),
                         issuer(org, ev, at, &code),
                     )
                     .map_err(view_err)?;
@@ -345,7 +343,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                         &project,
                         &cat,
                         "《中华人民共和国行政许可法》第三十二条第一款。".into(),
-                        paper_number(kind, at, id),
+                        paper_number(kind, case.number_label()),
                         issuer(WINDOW_ORG.into(), ev, at, &code),
                     )
                     .map_err(view_err)?;
@@ -358,7 +356,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                         &case,
                         &project,
                         &cat,
-                        paper_number(kind, at, id),
+                        paper_number(kind, case.number_label()),
                         issuer(dept, ev, at, &code),
                     )
                     .map_err(view_err)?;
@@ -372,7 +370,7 @@ pub fn render(p: &Profile, kind: PaperKind, id: &str) -> Result<Paper> {
                         &project,
                         &cat,
                         &reading,
-                        paper_number(kind, at, id),
+                        paper_number(kind, case.number_label()),
                         issuer(dept, events.last(), at, &code),
                     )
                     .map_err(view_err)?;
