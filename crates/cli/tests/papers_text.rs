@@ -417,7 +417,7 @@ fn occurrences(hay: &str, needle: &str) -> Vec<usize> {
 /// `GZD-2026-230109-…` in every page's header): the number names the paper by the case's
 /// 办件编号 or the project's 项目代码, it does not print the value again.
 fn in_paper_number(text: &str, i: usize) -> bool {
-    let before = text[..i].as_bytes();
+    let before = &text.as_bytes()[..i];
     before.len() >= 2
         && before[before.len() - 1] == b'-'
         && before[before.len() - 2].is_ascii_uppercase()

@@ -164,7 +164,9 @@ mod tests {
         let a = entry("C-1", "2026-ZGJ-000001", Some("层级审批：经办人"));
         let b = entry("C-2", "2026-ZGJ-000002", Some("接件"));
         // (before, now, expected bodies)
-        let table: Vec<(Option<Vec<QueueEntry>>, Vec<QueueEntry>, Vec<&str>)> = vec![
+        // (the 待办 list before, now, the notices expected)
+        type Row = (Option<Vec<QueueEntry>>, Vec<QueueEntry>, Vec<&'static str>);
+        let table: Vec<Row> = vec![
             // First look: a summary, or nothing on an empty desk.
             (None, vec![a.clone(), b.clone()], vec!["您有 2 件待办"]),
             (None, vec![], vec![]),
