@@ -48,7 +48,8 @@ echo "== cargo test: server and client suites on PostgreSQL"
 PG_TESTS=(store_suite concurrency http_flow deemed_consent authz_matrix bad_input logs api_doc
   real_server simulation consultation server_kill statistics evaluation_flow evaluation_sync
   commission_flow commission_sync reference_flow admin_reference reference_sync hardening
-  sign_off admin_users demo_month catalogue_rules long_offline state_cache certificates)
+  sign_off admin_users demo_month catalogue_rules long_offline state_cache certificates
+  exchange_export server_exchange sms)
 PERMITDESK_TEST_DATABASE="$PG_URL" cargo test --workspace --locked \
   $(printf -- '--test %s ' "${PG_TESTS[@]}")
 

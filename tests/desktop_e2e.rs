@@ -544,7 +544,10 @@ async fn a_case_from_offline_application_to_e_certificate() {
         .await;
     applicant.fill("register-credit-code", &credit_code).await;
     applicant.find("register-credit-code-ok").await;
-    applicant.fill("register-district", "230109").await;
+    // The district from the 行政区划 the server serves (松北区, under 哈尔滨市).
+    applicant
+        .pick("register-district", "register-district-option-230109")
+        .await;
     applicant.fill("register-investment-wan", "8600").await;
     applicant.fill("register-land-area", "26000").await;
     applicant.fill("register-building-area", "18000").await;

@@ -1,7 +1,7 @@
 // The Tauri commands of the shell, in one list: the build script generates a permission for each
 // (`allow-<name>`), `src-tauri/permissions/app.toml` grants them as one set, and a test checks
 // that this list, the permission set and the handler agree.
-const COMMANDS: [&str; 56] = [
+const COMMANDS: [&str; 57] = [
     "session_info",
     "login",
     "remembered_password",
@@ -55,6 +55,7 @@ const COMMANDS: [&str; 56] = [
     "market",
     "commissions",
     "planning_zones",
+    "districts",
     "reference_show",
     "reference_import",
     "notifications",

@@ -23,7 +23,7 @@ use permitdesk_client::profile::{LoginOutcome, Removed, new_id};
 use permitdesk_client::reads::{
     self, CaseDetail, ClockView, LibraryEntry, Overview, QueueEntry, Status, TrailView,
 };
-use permitdesk_client::reference::{ImportOutcome, ImportRequest, ReferenceView};
+use permitdesk_client::reference::{DistrictsView, ImportOutcome, ImportRequest, ReferenceView};
 use permitdesk_client::store::RefusalEntry;
 use permitdesk_client::transport::pin::ServerTrust;
 use permitdesk_client::{ClientError, Profile, Session};
@@ -1050,6 +1050,13 @@ pub async fn planning_zones(
     state: State<'_, AppState>,
 ) -> Answer<Vec<permitdesk_domain::consultation::compliance::PlanningZone>> {
     with_profile(&state, |p| Ok(p.reference()?.zones.as_ref().clone())).await
+}
+
+/// 行政区划: the divisions the hall serves for project locations, grouped under their city
+/// (the version this profile holds): what the registration form offers.
+#[tauri::command]
+pub async fn districts(state: State<'_, AppState>) -> Answer<DistrictsView> {
+    with_profile(&state, |p| Ok(permitdesk_client::reference::districts(p)?)).await
 }
 
 // ------------------------------------------------------------------------------------------

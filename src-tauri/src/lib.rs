@@ -99,6 +99,7 @@ macro_rules! with_commands {
             $crate::commands::market,
             $crate::commands::commissions,
             $crate::commands::planning_zones,
+            $crate::commands::districts,
             $crate::commands::reference_show,
             $crate::commands::reference_import,
             $crate::commands::notifications,

@@ -137,6 +137,7 @@ fn collect() -> Collector {
     k.root::<client::ops::RegisterRequest>();
     k.root::<client::ops::ApplyRequest>();
     k.root::<client::reference::ReferenceView>();
+    k.root::<client::reference::DistrictsView>();
     k.root::<client::reference::ImportRequest>();
     k.root::<client::reference::ImportOutcome>();
     k.root::<client::drafts::DraftEntry>();

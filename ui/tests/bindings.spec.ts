@@ -11,6 +11,7 @@ import caseGranted from './fixtures/case-granted.json'
 import caseShow from './fixtures/case-show.json'
 import catalogue from './fixtures/catalogue.json'
 import clock from './fixtures/clock.json'
+import districts from './fixtures/districts.json'
 import market from './fixtures/market.json'
 import materialLibrary from './fixtures/material-library.json'
 import overview from './fixtures/overview.json'
@@ -52,6 +53,7 @@ const checked = {
   caseShow: shaped<T.Case>(caseShow),
   catalogue: shaped<T.Catalogue>(catalogue),
   clock: shaped<T.ClockView>(clock),
+  districts: shaped<T.DistrictsView>(districts),
   market: shaped<T.MarketCatalogue>(market),
   materialLibrary: shaped<T.LibraryEntry[]>(materialLibrary),
   overview: shaped<T.Overview>(overview),

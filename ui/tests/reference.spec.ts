@@ -14,18 +14,21 @@ const WARNING = '2027 年节假日安排尚未导入：11 月起请导入国务�
 
 // The shape of client::reference::ReferenceView (src-tauri `reference_show`).
 const show: ReferenceView = {
-  versions: { calendar: 2, catalogue: 1, market: 0, zones: 0 },
+  versions: { calendar: 2, catalogue: 1, market: 0, zones: 0, districts: 0 },
   kinds: [
     { kind: 'calendar', label: '工作日历', version: 2, sha256: 'ab12', changed_by: '李工改', changed_at: '2026-11-03T02:00:00Z', changes: ['2026 年：新增调休上班日 2026-10-10'] },
     { kind: 'catalogue', label: '审批事项目录', version: 1, sha256: 'cd34', changed_by: '李工改', changed_at: '2026-10-01T01:30:00Z', changes: ['事项 FGW-01 办理时限由 5 个工作日改为 3 个工作日'] },
     { kind: 'market', label: '中介服务超市目录', version: 0, sha256: null, changed_by: null, changed_at: null, changes: [] },
     { kind: 'zones', label: '规划分区', version: 0, sha256: null, changed_by: null, changed_at: null, changes: [] },
+    { kind: 'districts', label: '行政区划', version: 0, sha256: null, changed_by: null, changed_at: null, changes: [] },
   ],
   calendar_years: [2026, 2022, 2023, 2024, 2025],
   catalogue_version: 'harbin-demo-2026.1',
   catalogue_items: 24,
   market_version: 'harbin-demo-2026.1',
   zones: 12,
+  districts_version: '2026.1',
+  districts: 18,
   warning: WARNING,
   last_sync_at: '2026-12-06T02:00:00Z',
 }
@@ -75,13 +78,13 @@ describe('参考数据 (reform office)', () => {
     expect(menuFor('department_reviewer').map((e) => e.path)).not.toContain('/reference')
   })
 
-  it('shows the four kinds with version, who and when, the last change, the years and the warning', async () => {
+  it('shows the five kinds with version, who and when, the last change, the years and the warning', async () => {
     fakeIpc({ reference_show: () => show })
     const { w } = await mountWith(ReferenceData)
     expect(w.get(tid('reference-warning')).text()).toContain(WARNING)
     const table = w.get(tid('reference-table'))
-    expect(w.findAll(tid('reference-kind')).map((e) => e.text())).toEqual(['工作日历', '审批事项目录', '中介服务超市目录', '规划分区'])
-    expect(w.findAll(tid('reference-version')).map((e) => e.attributes('data-version'))).toEqual(['2', '1', '0', '0'])
+    expect(w.findAll(tid('reference-kind')).map((e) => e.text())).toEqual(['工作日历', '审批事项目录', '中介服务超市目录', '规划分区', '行政区划'])
+    expect(w.findAll(tid('reference-version')).map((e) => e.attributes('data-version'))).toEqual(['2', '1', '0', '0', '0'])
     expect(table.text()).toContain('李工改')
     expect(table.text()).toContain('2026-11-03 10:00')
     expect(table.text()).toContain('2026 年：新增调休上班日 2026-10-10')

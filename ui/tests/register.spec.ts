@@ -10,6 +10,7 @@ import actResult from './fixtures/act-result.json'
 import refusals from './fixtures/refusals.json'
 import type { Catalogue } from '../src/api/types'
 import projectView from './fixtures/project-view.json'
+import districts from './fixtures/districts.json'
 
 type Kind = keyof typeof validateFixture
 const answers = validateFixture as Record<Kind, Record<string, { ok: boolean; message: string | null; normalized: string | null }>>
@@ -25,6 +26,7 @@ function baseIpc(extra: Record<string, (req: Record<string, unknown>) => unknown
   return fakeIpc({
     validate,
     catalogue: () => catalogue,
+    districts: () => districts,
     load_draft: () => null,
     save_draft: () => null,
     delete_draft: () => true,
@@ -38,7 +40,7 @@ async function fillValid(root: ParentNode) {
   await typeInto(root, 'register-builder', '哈尔滨建设有限公司')
   await typeInto(root, 'register-credit-code', '91230102MA1C4K7P5Y')
   await pickOption('register-category-SH-CF')
-  await typeInto(root, 'register-district', '230102')
+  await pickOption('register-district-option-230102')
   await typeInto(root, 'register-address', '道里区新农镇工业园1号')
   await typeInto(root, 'register-contact-name-0', '张建设')
   await typeInto(root, 'register-contact-phone-0', '13804511234')
@@ -90,9 +92,36 @@ describe('project registration form', () => {
     await typeInto(root, 'register-contact-phone-0', '1380000')
     expect(w.get(tid('register-contact-phone-0-error')).text()).toBe('手机号码应为11位，实际为7位')
     expect(submit().attributes('disabled')).toBeDefined()
+    w.unmount()
+  })
 
-    await typeInto(root, 'register-district', '23010')
-    expect(w.get(tid('register-district-error')).text()).toBe('行政区划代码应为 6 位数字')
+  it('picks the district from the 行政区划 the hall serves, grouped under their city; no code is typed', async () => {
+    const ipc = baseIpc()
+    const { w } = await mountWith(RegisterProject)
+    expect(ipc.callsOf('districts')).toHaveLength(1)
+    const select = w.get(tid('register-district'))
+    expect(select.classes().join(' ')).toContain('el-select')
+    const group = document.querySelector(tid('register-district-group-230100')) as HTMLElement
+    expect(group.textContent).toContain('哈尔滨市')
+    const options = [...group.querySelectorAll('[data-testid^="register-district-option-"]')]
+    expect(options.map((o) => o.textContent?.trim())).toEqual(districts.groups[0].districts.map((d) => d.name))
+    expect(options[0].getAttribute('data-testid')).toBe('register-district-option-230102')
+    await fillValid(w.element)
+    expect(w.get(tid('register-submit')).attributes('disabled')).toBeUndefined()
+    await pickOption('register-district-option-230113')
+    expect(select.text()).toContain('双城区')
+    w.unmount()
+  })
+
+  it('says so when the 行政区划 cannot be read', async () => {
+    baseIpc({
+      districts: () => {
+        throw { code: 'internal', message: '本地数据损坏', field: null }
+      },
+    })
+    const { w } = await mountWith(RegisterProject)
+    await flushPromises()
+    expect(w.get(tid('register-district-error')).text()).toBe('行政区划读取失败：本地数据损坏')
     w.unmount()
   })
 
@@ -129,6 +158,8 @@ describe('project registration form', () => {
     expect(inputOf(w.element, 'register-name').value).toBe('哈尔滨新区智能制造厂房')
     expect(inputOf(w.element, 'register-investment-wan').value).toBe('5000')
     expect(inputOf(w.element, 'register-building-area').value).toBe('12000')
+    // The registered district is preselected, shown by its name.
+    expect(w.get(tid('register-district')).text()).toContain('道里区')
     await typeInto(w.element, 'register-name', '哈尔滨新区智能制造厂房（二期）')
     await flushPromises()
     await w.get(tid('register-submit')).trigger('click')

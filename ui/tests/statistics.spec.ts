@@ -181,7 +181,7 @@ describe('statistics page', () => {
     ;(document.querySelector(tid('stats-query')) as HTMLElement).click()
     await flushPromises()
     expect(calls.callsOf('statistics').length).toBe(before)
-    expect(document.querySelector(tid('stats-error'))?.textContent).toContain('YYYY-MM-DD')
+    expect(document.querySelector(tid('stats-error'))?.textContent).toContain('日期格式应为 年-月-日')
     w.unmount()
   })
 })

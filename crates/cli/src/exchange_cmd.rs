@@ -1,13 +1,19 @@
 //! `permitdesk exchange`: write the national data-sharing tables (SPGL_*) of the demo data as
-//! JSON and CSV files, and read such a directory back into the cases it describes.
+//! JSON and CSV files, and read such a directory back into the cases it describes; and the
+//! administrator's `permitdesk server exchange export|batches`, the server's own data exported
+//! incrementally (`permitdesk_server::exchange`).
 
 use crate::output::{CliError, Output};
 use clap::Subcommand;
 use permitdesk_domain::exchange::{Batch, CaseSummary, export_batch, import_batch};
 use permitdesk_domain::statistics::sample;
 use permitdesk_domain::time::{format_minute, to_local};
+use permitdesk_server::admin::{self, DataDir};
+use permitdesk_server::exchange::{self, ExportError, ExportRequest, Origin};
+use permitdesk_server::reference;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Subcommand)]
 pub enum ExchangeCommand {
@@ -45,7 +51,7 @@ pub fn run(cmd: ExchangeCommand, out: &Output) -> Result<(), CliError> {
         } => {
             if !from_demo {
                 return Err(CliError::Usage(
-                    "请用 --from-demo 导出演示数据（导出服务器数据请在服务器端进行）".into(),
+                    "请用 --from-demo 导出演示数据（导出服务器数据请在服务器端进行：permitdesk server exchange export --data DIR --out DIR）".into(),
                 ));
             }
             let data = sample::fixed().map_err(|e| CliError::Invalid(e.to_string()))?;
@@ -121,4 +127,89 @@ fn read_dir(dir: &Path) -> Result<Batch, CliError> {
         return Err(e);
     }
     batch.map_err(|e| CliError::Invalid(e.to_string()))
+}
+
+/// `permitdesk server exchange …`: the server's own data as SPGL batches.
+#[derive(Debug, Subcommand)]
+pub enum AdminExchangeCommand {
+    /// 导出增量：上一批之后服务器收到的事件所涉及的项目和办件，写成 OUT 下的新批次目录
+    ///
+    /// 批次目录名为 SPGL-批次号-日期，每张表一个 JSON 文件和一个 CSV 文件，另有 batch.json（时间范围）。首批含全部数据和审批流程表；此后每批只含新事件涉及的行，按服务器收到事件的顺序计，离线办理后补传的操作不会遗漏，也不会重复导出。没有新数据时不写任何文件。
+    Export {
+        /// 服务器数据目录.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// 使用此 PostgreSQL 数据库，而不是数据目录中的 SQLite 文件.
+        #[arg(long, value_name = "postgres://...")]
+        database: Option<String>,
+        /// 批次目录写在此目录下（不存在则新建）.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// 已导出的批次（导出时间、方式、办件数、行数、目录）及每日定时导出是否已配置
+    Batches {
+        /// 服务器数据目录.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// 使用此 PostgreSQL 数据库，而不是数据目录中的 SQLite 文件.
+        #[arg(long, value_name = "postgres://...")]
+        database: Option<String>,
+    },
+}
+
+/// `permitdesk server exchange …`.
+pub fn run_admin(cmd: AdminExchangeCommand, out: &Output) -> Result<(), CliError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Io(format!("无法启动运行时：{e}")))?;
+    let invalid = |e: &dyn std::fmt::Display| CliError::Invalid(e.to_string());
+    match cmd {
+        AdminExchangeCommand::Export {
+            data,
+            database,
+            out: dir,
+        } => {
+            let report = rt.block_on(async {
+                let store = admin::open_store(&DataDir(data), database.as_deref())
+                    .await
+                    .map_err(|e| invalid(&e))?;
+                let now = chrono::Utc::now();
+                reference::adopt_legacy_catalogue(store.as_ref(), now)
+                    .await
+                    .map_err(|e| invalid(&e))?;
+                let set = reference::load(store.as_ref())
+                    .await
+                    .map_err(|e| invalid(&e))?;
+                exchange::export(
+                    store.as_ref(),
+                    ExportRequest {
+                        out: dir,
+                        reference: Arc::new(set),
+                        now,
+                        by: format!("cli-{}", std::process::id()),
+                        origin: Origin::Admin,
+                        claim: None,
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    ExportError::Io { .. } => CliError::Io(e.to_string()),
+                    other => invalid(&other),
+                })
+            })?;
+            out.print(&report, || report.text().trim_end().to_owned())
+        }
+        AdminExchangeCommand::Batches { data, database } => {
+            let list = rt.block_on(async {
+                let store = admin::open_store(&DataDir(data), database.as_deref())
+                    .await
+                    .map_err(|e| invalid(&e))?;
+                exchange::list(store.as_ref())
+                    .await
+                    .map_err(|e| invalid(&e))
+            })?;
+            out.print(&list, || list.text().trim_end().to_owned())
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod documents_cmd;
 mod exchange_cmd;
 mod output;
 mod server_cmd;
+mod sms_cmd;
 mod stats_cmd;
 
 use clap::{Parser, Subcommand};
@@ -77,8 +78,9 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
-            // --help and --version.
-            print!("{e}");
+            // --help and --version; a closed pipe (`--help | head`) is no error.
+            use std::io::Write;
+            let _ = write!(std::io::stdout(), "{e}");
             return ExitCode::SUCCESS;
         }
         Err(e) => {

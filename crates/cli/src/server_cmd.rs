@@ -26,7 +26,8 @@ pub enum ServerTop {
     /// 演示数据: load the demo catalogue and demo users.
     #[command(subcommand)]
     Demo(DemoCommand),
-    /// 管理: accounts and reference data (calendar, catalogue, market, zones) of the server.
+    /// 管理: accounts and reference data (calendar, catalogue, market, zones, districts) of the
+    /// server.
     #[command(subcommand)]
     Admin(AdminCommand),
 }
@@ -85,10 +86,22 @@ pub enum ServerCommand {
         /// codes), e.g. https://gcjs.example.cn; default: the address listened on.
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
+        /// 数据共享定时导出目录：每天（北京时间）导出一次国家数据共享表（SPGL_*）的增量到此目录，多个服务器进程共用一个数据库时只导出一次；不指定则不定时导出（未配置）.
+        #[arg(long, value_name = "DIR")]
+        exchange_dir: Option<PathBuf>,
+        /// 短信网关配置（TOML：endpoint、access_key_id、access_key_secret_env、sign_name、template_code）：待办提醒和时限提醒经阿里云短信服务发给审批人员；不指定则写入数据目录下的 sms-outbox.jsonl，由值班人员手工发送.
+        #[arg(long, value_name = "FILE")]
+        sms_config: Option<PathBuf>,
     },
     /// 电子证照登记册: list the certificates issued, or revoke one.
     #[command(subcommand)]
     Certificate(crate::certificate_cmd::AdminCertificateCommand),
+    /// 数据共享：将服务器数据按批次增量导出为国家数据共享表（SPGL_*），或列出已导出的批次.
+    #[command(subcommand)]
+    Exchange(crate::exchange_cmd::AdminExchangeCommand),
+    /// 短信提醒：最近发给审批人员的短信及其状态.
+    #[command(subcommand)]
+    Sms(crate::sms_cmd::AdminSmsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,6 +141,9 @@ pub enum AdminCommand {
     /// 规划分区: import new planning zones (GeoJSON).
     #[command(subcommand)]
     Zones(ImportCommand),
+    /// 行政区划: import the divisions the hall serves for project locations (TOML).
+    #[command(subcommand)]
+    Districts(ImportCommand),
     /// 参考数据: the recorded versions (who, when, what changed).
     #[command(subcommand)]
     Reference(ReferenceCommand),
@@ -155,7 +171,8 @@ pub enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ReferenceCommand {
-    /// Every recorded version, oldest first, of KIND (calendar, catalogue, market, zones) or of all kinds.
+    /// Every recorded version, oldest first, of KIND (calendar, catalogue, market, zones,
+    /// districts) or of all kinds.
     History {
         #[command(flatten)]
         at: Location,
@@ -186,8 +203,20 @@ pub enum UserCommand {
         /// 层级权限: the review levels of the department this reviewer may sign, e.g. 审核,复核.
         #[arg(long, value_name = "LEVELS")]
         levels: Option<String>,
+        /// 手机号码: where the SMS notices of new work and deadlines go (a mobile number).
+        #[arg(long, value_name = "NUMBER")]
+        phone: Option<String>,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// 手机号码: set the mobile number USER is told at by SMS of new work and deadlines ("" removes it).
+    Phone {
+        #[command(flatten)]
+        at: Location,
+        /// Login name.
+        user: String,
+        /// A mainland mobile number, e.g. 13912345678; "" for none.
+        number: String,
     },
     /// 层级权限: set the review levels USER may sign (e.g. 审核,复核; "" for none), checked against the department's levels in the catalogue in force.
     Levels {
@@ -238,6 +267,18 @@ fn read_password(from_stdin: bool) -> Result<(String, bool), CliError> {
     Ok((s.trim_end_matches(['\r', '\n']).to_owned(), false))
 }
 
+/// A number typed on the command line that cannot be a mobile number is bad input (exit 2).
+fn check_mobile(text: &str) -> Result<(), CliError> {
+    match permitdesk_domain::codes::PhoneNumber::parse(text) {
+        Ok(p) if p.is_mobile() => Ok(()),
+        Ok(p) => Err(CliError::usage(format!(
+            "短信提醒只能发往手机号码：{} 是固定电话，请填写 11 位手机号码",
+            p.masked()
+        ))),
+        Err(e) => Err(CliError::usage(format!("手机号码无效：{e}"))),
+    }
+}
+
 fn parse_role(s: &str) -> Result<Role, CliError> {
     serde_json::from_value(serde_json::Value::String(s.to_owned()))
         .map_err(|_| CliError::usage(format!("未知角色 {s}：应为 applicant、window_operator、department_reviewer、utility_unit、intermediary_agency、reform_office")))
@@ -279,6 +320,8 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
         ServerTop::Server(ServerCommand::Certificate(cmd)) => {
             crate::certificate_cmd::run_admin(cmd, out)
         }
+        ServerTop::Server(ServerCommand::Exchange(cmd)) => crate::exchange_cmd::run_admin(cmd, out),
+        ServerTop::Server(ServerCommand::Sms(cmd)) => crate::sms_cmd::run_admin(cmd, out),
         ServerTop::Server(ServerCommand::RenewCert { data, names }) => {
             let report = admin::renew_cert(&DataDir(data), &names).map_err(fail)?;
             out.print(&report, || {
@@ -296,6 +339,8 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             upload_quota_mib,
             upload_expiry_hours,
             public_url,
+            exchange_dir,
+            sms_config,
         }) => {
             admin::init_logging();
             let rt = runtime()?;
@@ -314,12 +359,27 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
                 }
                 config.public_url = Some(url);
             }
+            if let Some(dir) = exchange_dir {
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    CliError::Io(format!(
+                        "无法创建数据共享导出目录 {}：{e}；请检查路径和权限",
+                        dir.display()
+                    ))
+                })?;
+                config.exchange_dir = Some(std::fs::canonicalize(&dir).unwrap_or(dir));
+            }
+            if let Some(file) = sms_config {
+                let sms = permitdesk_server::sms::SmsConfig::load(&file)
+                    .and_then(|c| permitdesk_server::sms::SmsSetting::gateway(&c))
+                    .map_err(|e| CliError::Usage(e.to_string()))?;
+                config.sms = Some(sms);
+            }
             rt.block_on(admin::run(&DataDir(at.data), listen, at.database.as_deref(), config, |l| {
                 // Printed before serving: scripts read the URL and the pin from here.
                 if out.json {
-                    println!("{}", serde_json::json!({ "listening": l.url, "fingerprint": l.fingerprint, "backend": l.backend }));
+                    println!("{}", serde_json::json!({ "listening": l.url, "fingerprint": l.fingerprint, "backend": l.backend, "sms": l.sms }));
                 } else {
-                    println!("PermitDesk 服务器已启动：{}（{}）\n证书公钥指纹（SHA-256）：{}", l.url, l.backend, l.fingerprint);
+                    println!("PermitDesk 服务器已启动：{}（{}）\n证书公钥指纹（SHA-256）：{}\n短信提醒：{}", l.url, l.backend, l.fingerprint, l.sms);
                 }
             }))
             .map_err(fail)
@@ -430,12 +490,15 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             import_command(ReferenceKind::Market, ic, out)
         }
         ServerTop::Admin(AdminCommand::Zones(ic)) => import_command(ReferenceKind::Zones, ic, out),
+        ServerTop::Admin(AdminCommand::Districts(ic)) => {
+            import_command(ReferenceKind::Districts, ic, out)
+        }
         ServerTop::Admin(AdminCommand::Reference(ReferenceCommand::History { at, kind })) => {
             let kind = kind
                 .map(|k| {
                     ReferenceKind::parse(&k).ok_or_else(|| {
                         CliError::usage(format!(
-                            "未知参考数据种类 {k}：应为 calendar、catalogue、market 或 zones"
+                            "未知参考数据种类 {k}：应为 calendar、catalogue、market、zones 或 districts"
                         ))
                     })
                 })
@@ -615,9 +678,14 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
             department,
             organisation,
             levels,
+            phone,
             password_stdin,
         } => {
             let role = parse_role(&role)?;
+            let phone = phone.filter(|p| !p.trim().is_empty());
+            if let Some(p) = &phone {
+                check_mobile(p)?;
+            }
             let department = department.map(DepartmentCode::new);
             let levels = permitdesk_server::levels::parse(levels.as_deref().unwrap_or(""));
             let (password, generated) = read_password(password_stdin)?;
@@ -660,6 +728,11 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                 .create_user(&user, chrono::Utc::now())
                 .await
                 .map_err(fail)?;
+            if let Some(p) = &phone {
+                permitdesk_server::sms::set_phone(store.as_ref(), &user.id, p)
+                    .await
+                    .map_err(fail)?;
+            }
             let shown = generated.then_some(password.as_str());
             out.print(
                 &Created {
@@ -693,6 +766,31 @@ async fn user_command(uc: UserCommand, out: &Output) -> Result<(), CliError> {
                             stored.levels.join("、")
                         )
                     }
+                },
+            )
+        }
+        UserCommand::Phone { at, user, number } => {
+            if !number.trim().is_empty() {
+                check_mobile(&number)?;
+            }
+            let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
+                .await
+                .map_err(fail)?;
+            let stored = permitdesk_server::sms::set_phone(
+                store.as_ref(),
+                &UserId::new(user.clone()),
+                &number,
+            )
+            .await
+            .map_err(fail)?;
+            let masked = stored.as_ref().map(|p| p.masked());
+            out.print(
+                &serde_json::json!({"id": user, "phone": masked}),
+                || match &masked {
+                    Some(m) => format!(
+                        "用户 {user} 的手机号码：{m}（待办提醒和时限提醒将以短信发到此号码）"
+                    ),
+                    None => format!("已删除用户 {user} 的手机号码（不再收到短信提醒）"),
                 },
             )
         }

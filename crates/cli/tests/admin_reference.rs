@@ -1,4 +1,4 @@
-//! `permitdesk admin calendar|catalogue|market|zones import` and `admin reference history` as
+//! `permitdesk admin calendar|catalogue|market|zones|districts import` and `admin reference history` as
 //! processes on a server data directory (PERMITDESK_TEST_DATABASE=postgres://... runs them on
 //! PostgreSQL): a dry run changes nothing, a malformed file is refused with its line and exit 1,
 //! an import is recorded with who and what, a changed stored year needs --replace.
@@ -102,6 +102,39 @@ async fn admin_calendar_import_dry_runs_refuses_bad_files_records_who_and_needs_
     // An unknown account for --by is a usage error.
     let out = admin.run(&["admin", "market", "import", &y2027, "--by", "nobody"]);
     assert_eq!(out.status.code(), Some(2));
+    // 行政区划 the same way: an abolished division is refused with its line; a list is recorded.
+    let abolished = write(
+        dir.path(),
+        "districts-bad.toml",
+        "version = \"2027.1\"\n[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n[[division]]\ncode = \"230182\"\nname = \"双城市\"\n",
+    );
+    let out = admin.run(&["admin", "districts", "import", &abolished]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("行政区划无效") && err.contains("第 6 行") && err.contains("已撤销"),
+        "{err}"
+    );
+    let list = write(
+        dir.path(),
+        "districts.toml",
+        "version = \"2027.1\"\n[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n[[division]]\ncode = \"230103\"\nname = \"南岗区\"\n",
+    );
+    let (code, r) = admin.json(&["admin", "districts", "import", &list, "--by", "reform"]);
+    assert_eq!(code, Some(0), "{r}");
+    assert_eq!(
+        (r["kind"].as_str(), r["to_version"].as_u64()),
+        (Some("districts"), Some(1))
+    );
+    assert!(
+        r["changes"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("删除行政区划 道里区（230102）")),
+        "{r}"
+    );
+    let (_, h) = admin.json(&["admin", "reference", "history", "districts"]);
+    assert_eq!(h.as_array().unwrap().len(), 1, "{h}");
 }
 
 /// `server renew-cert` re-issues the certificate with the same key: the fingerprint clients

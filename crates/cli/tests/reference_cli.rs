@@ -1,7 +1,8 @@
 //! 参考数据 with real processes (issue 11): a `permitdesk server run` process; the reform office
 //! imports a 2027 holiday table with `permitdesk reference import` (a dry run and a malformed
 //! file change nothing, a window may not import); the window's headless client syncs, and its
-//! `calendar show --json` shows 2027 at version 1, `reference show` and `status` the versions.
+//! `calendar show --json` shows 2027 at version 1, `reference show` and `status` the versions;
+//! `reference show districts` lists the 行政区划 the hall serves, before and after an import.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -114,5 +115,63 @@ fn the_reform_office_imports_2027_and_a_synced_window_decides_with_it() {
     assert_eq!(status["reference"]["calendar"], 1, "{status}");
     // 2027 is there now: no warning until 1 November 2027.
     assert_eq!(status["calendar_warning"], Value::Null, "{status}");
+
+    // 行政区划: `reference show districts` lists the shipped ones, grouped under 哈尔滨市; a new
+    // list imported by the reform office reaches the window by sync.
+    let names = |v: &Value| -> Vec<String> {
+        v["groups"][0]["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let shipped = window.ok(&["reference", "show", "districts"]);
+    assert_eq!(
+        (&shipped["version"], &shipped["groups"][0]["name"]),
+        (&Value::from(0), &Value::from("哈尔滨市")),
+        "{shipped}"
+    );
+    assert_eq!(names(&shipped).len(), 18, "{shipped}");
+    assert_eq!(shipped["groups"][0]["districts"][0]["code"], "230102");
+    let list = tmp.path().join("districts.toml");
+    std::fs::write(
+        &list,
+        "version = \"2027.1\"\n[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n\
+         [[division]]\ncode = \"230103\"\nname = \"南岗区\"\n\
+         [[division]]\ncode = \"230109\"\nname = \"松北区\"\n",
+    )
+    .unwrap();
+    let done = reform.ok(&["reference", "import", "districts", list.to_str().unwrap()]);
+    assert_eq!(done["applied"], true, "{done}");
+    let synced = window.ok(&["sync"]);
+    assert_eq!(
+        synced["reference_updated"],
+        serde_json::json!(["districts"]),
+        "{synced}"
+    );
+    let after = window.ok(&["reference", "show", "districts"]);
+    assert_eq!(after["version"], 1, "{after}");
+    assert_eq!(after["districts_version"], "2027.1");
+    assert_eq!(names(&after), ["南岗区", "松北区"]);
+    let text = run(
+        &[
+            "--profile",
+            window.dir.to_str().unwrap(),
+            "reference",
+            "show",
+            "districts",
+        ],
+        None,
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("行政区划 版本 1（市工改办")
+            && text.contains("哈尔滨市（230100）")
+            && text.contains("230103  南岗区"),
+        "{text}"
+    );
+    let out = window.cmd(&["reference", "show", "regions"]);
+    assert_eq!(out.status.code(), Some(2));
     drop(server);
 }

@@ -107,10 +107,13 @@ pub fn desk_alerts(before: Option<&DeskSnapshot>, todo: &[QueueEntry]) -> Vec<Al
     capped(new, "新的待办", "件新的待办，请到 待办 列表查看")
 }
 
-/// The notices of the server not yet announced (oldest first, as the server lists them).
+/// The notices of the server not yet announced (oldest first, as the server lists them);
+/// a case's arrival at a review level (`new_work`) is left to [`desk_alerts`], which already
+/// announces the new 待办 of the user it concerns.
 pub fn notice_alerts(notices: &[NotificationView]) -> Vec<Alert> {
     let alerts = notices
         .iter()
+        .filter(|n| n.kind != "new_work")
         .map(|n| Alert {
             title: match n.kind.as_str() {
                 "warning" => "时限提醒",
@@ -234,10 +237,15 @@ mod tests {
             n("warning", "case:C-1"),
             n("deadline_moved", "case:C-2"),
             n("deemed_consent", "consultation:K-1"),
+            n("new_work", "case:C-4"),
             n("other", "case:C-3"),
         ]);
         let titles: Vec<&str> = alerts.iter().map(|a| a.title.as_str()).collect();
-        assert_eq!(titles, ["时限提醒", "期限调整", "视为同意", "系统通知"]);
+        assert_eq!(
+            titles,
+            ["时限提醒", "期限调整", "视为同意", "系统通知"],
+            "an arrival at a review level is the desk's own notice"
+        );
         assert_eq!(alerts[0].body, "warning 的一句话");
         assert_eq!(alerts[1].case, Some(CaseId::new("C-2")));
         assert_eq!(alerts[2].case, None);

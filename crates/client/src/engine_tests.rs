@@ -611,6 +611,52 @@ fn the_desk_lists_todo_done_and_all_by_who_acted() {
 }
 
 #[test]
+fn a_reviewer_finds_in_todo_only_the_cases_waiting_for_a_level_they_hold() {
+    use crate::reads::{DeskList, desk};
+    let server = FakeServer::new(t0(), users());
+    server_case_in_review(&server, "C-1");
+    server_case_in_review(&server, "C-2");
+    // rev2 signs C-2's first level (受理); its next level (审核) is the head's.
+    applied_as(
+        &mut server.inner.lock().unwrap(),
+        3,
+        sign_first_level("C-2"),
+        t0(),
+    );
+    let todo = |user: &str| -> Vec<(String, Option<String>)> {
+        let c = synced_client(&server, user);
+        let u = users().into_iter().find(|u| u.id.as_str() == user).unwrap();
+        desk(c.profile.store(), &u, t0(), DeskList::Todo)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.case.to_string(), e.next_action))
+            .collect()
+    };
+    let first = Some("层级审批：受理".to_owned());
+    // rev1 holds 受理: only C-1 waits for it.
+    assert_eq!(todo("rev1"), [("C-1".to_owned(), first.clone())]);
+    // rev2 holds 受理 too, and signed C-2 already: C-1 only.
+    assert_eq!(todo("rev2"), [("C-1".to_owned(), first)]);
+    // The head holds 审核: C-2 only, once its 受理 is signed; C-1 waits for a 受理 first.
+    assert_eq!(
+        todo("head"),
+        [("C-2".to_owned(), Some("层级审批：审核".to_owned()))]
+    );
+    // Neither case disappears from the head's 全部.
+    let h = synced_client(&server, "head");
+    let u = users()
+        .into_iter()
+        .find(|u| u.id.as_str() == "head")
+        .unwrap();
+    assert_eq!(
+        desk(h.profile.store(), &u, t0(), DeskList::All)
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
 fn a_pull_cut_between_pages_leaves_nothing_behind_after_a_restart() {
     let server = FakeServer::new(t0(), users());
     server_case_in_review(&server, "C-1");

@@ -1,6 +1,6 @@
 //! 系统通知: what the server announced about the entities this user may see: deadlines that
 //! turn yellow or red, deadlines moved by a new holiday table (from what to what), deemed
-//! consent. Read online; each notice is put in one Chinese sentence here, so the CLI and the
+//! consent, a case's arrival at a review level (sent to its reviewers by SMS too). Read online; each notice is put in one Chinese sentence here, so the CLI and the
 //! desktop app say the same.
 
 use crate::error::Result;
@@ -107,6 +107,12 @@ pub fn view_as(n: &Notification, label: Option<&str>) -> NotificationView {
             level_label(text(p, "level")),
             text(p, "deadline").unwrap_or_else(|| "—".to_owned())
         ),
+        // 新的待办 (`permitdesk_server::sms`): recorded with the reviewers' SMS.
+        "new_work" => format!(
+            "{what} {id}：已进入“{}”审查，期限 {}",
+            text(p, "level").unwrap_or_default(),
+            text(p, "deadline").unwrap_or_else(|| "—".to_owned())
+        ),
         "deemed_consent" => format!(
             "{what} {id}：{} 逾期未回复，视为同意（期限 {}）",
             text(p, "department").unwrap_or_default(),
@@ -168,6 +174,14 @@ mod tests {
         assert_eq!(
             named.message,
             "办件 2026-ZGJ-000001即将到期，期限 2027-01-04T17:00"
+        );
+        let arrived = view(&n(
+            "new_work",
+            serde_json::json!({"level": "审核", "deadline": "2027-01-04T17:00"}),
+        ));
+        assert_eq!(
+            arrived.message,
+            "办件 C-1：已进入“审核”审查，期限 2027-01-04T17:00"
         );
     }
 }

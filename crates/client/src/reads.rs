@@ -4,8 +4,8 @@
 use crate::error::{ClientError, Result};
 use crate::store::{OutboxEntry, RefusalEntry, Store, StoredEvent, UploadEntry};
 use chrono::{DateTime, Utc};
-use permitdesk_domain::actor::Role;
-use permitdesk_domain::case::{ActionAvailability, Case, CaseState, CommitmentStatus};
+use permitdesk_domain::actor::{Actor, Role};
+use permitdesk_domain::case::{ActionAvailability, Case, CaseAction, CaseState, CommitmentStatus};
 use permitdesk_domain::clock::{LegalClock, OfficeHours, WarningLevel};
 use permitdesk_domain::ids::{CaseId, ProjectId};
 use permitdesk_domain::project::Project;
@@ -52,36 +52,48 @@ pub struct QueueEntry {
     pub pending_local: bool,
 }
 
+/// What `user` is expected to do next on the case, if it waits for them (their 待办): the
+/// first of their role's desk actions that the domain's [`Case::may`] allows this user now, so
+/// the list and the buttons come from one rule. A reviewer sees a case in review only when its
+/// next level is one the directory grants them (层级权限) and they have signed no other level of
+/// it; the case reaches the next level's holder once the level before is signed.
 fn in_queue(user: &UserInfo, c: &Case) -> Option<String> {
+    use CaseAction as A;
     use CaseState as S;
-    match user.role {
-        Role::Applicant if user.organisation.as_ref() == Some(&c.applicant) => match c.state {
-            S::Draft => Some("提交申请".to_owned()),
-            S::CorrectionRequested => Some("按一次性补正告知补正材料后重新提交".to_owned()),
-            S::Paused => Some("提交整改材料".to_owned()),
-            _ => None,
-        },
-        Role::WindowOperator => match c.state {
-            S::Submitted => Some("接件".to_owned()),
-            S::Received => Some("形式审查：受理、一次性补正告知或不予受理".to_owned()),
-            _ => None,
-        },
-        Role::DepartmentReviewer | Role::UtilityUnit
-            if user.department.as_ref() == Some(&c.department) =>
-        {
-            match c.state {
-                S::InReview => Some(match c.next_level() {
-                    Some(level) => format!("层级审批：{level}"),
-                    None => "办结".to_owned(),
-                }),
-                S::Paused => Some("审查整改材料后恢复".to_owned()),
-                S::Received if c.commitment == CommitmentStatus::Requested => {
-                    Some("确认是否适用告知承诺制".to_owned())
-                }
-                _ => None,
-            }
+    let actor = Actor {
+        user: user.id.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        department: user.department.clone(),
+        organisation: user.organisation.clone(),
+        levels: user.levels.clone(),
+    };
+    let may = |action: CaseAction| c.may(action, &actor).is_ok();
+    let text = |t: &str| Some(t.to_owned());
+    match (user.role, c.state) {
+        (Role::Applicant, S::Draft) if may(A::Submit) => text("提交申请"),
+        (Role::Applicant, S::CorrectionRequested) if may(A::Submit) => {
+            text("按一次性补正告知补正材料后重新提交")
         }
-        Role::ReformOffice => matches!(c.state, S::InReview | S::Paused).then(|| "督办".to_owned()),
+        (Role::Applicant, S::Paused) if may(A::SubmitRectification) => text("提交整改材料"),
+        (Role::WindowOperator, S::Submitted) if may(A::Receive) => text("接件"),
+        (Role::WindowOperator, S::Received) if may(A::Accept) => {
+            text("形式审查：受理、一次性补正告知或不予受理")
+        }
+        (Role::DepartmentReviewer | Role::UtilityUnit, S::InReview) => match c.next_level() {
+            Some(level) if may(A::SignOff) => Some(format!("层级审批：{level}")),
+            None if may(A::Complete) => text("办结"),
+            _ => None,
+        },
+        (Role::DepartmentReviewer | Role::UtilityUnit, S::Paused) if may(A::Resume) => {
+            text("审查整改材料后恢复")
+        }
+        (Role::DepartmentReviewer | Role::UtilityUnit, S::Received)
+            if c.commitment == CommitmentStatus::Requested && may(A::ConfirmCommitment) =>
+        {
+            text("确认是否适用告知承诺制")
+        }
+        (Role::ReformOffice, S::InReview | S::Paused) => text("督办"),
         _ => None,
     }
 }

@@ -1,8 +1,9 @@
 //! 参考数据 as the CLI and the desktop app show and import it: which version of the holiday
-//! calendar, the catalogue, the market and the zones this profile decides with (who changed
-//! them on the server, when), the warning that next year's holiday table is missing, and the
-//! reform office's import through the server. `permitdesk calendar|catalogue|reference show`
-//! and the shell's `reference_show`/`reference_import` are thin adapters over these functions.
+//! calendar, the catalogue, the market, the zones and the 行政区划 this profile decides with
+//! (who changed them on the server, when), the warning that next year's holiday table is
+//! missing, and the reform office's import through the server. `permitdesk
+//! calendar|catalogue|reference show` and the shell's `reference_show`/`reference_import`/
+//! `districts` are thin adapters over these functions.
 
 use crate::engine::SyncReport;
 use crate::error::{ClientError, Result};
@@ -10,6 +11,7 @@ use crate::profile::Profile;
 use crate::store::StoredReference;
 use crate::transport::Transport;
 use chrono::{DateTime, Utc};
+use permitdesk_domain::districts::DistrictGroup;
 use permitdesk_domain::reference::{
     ReferenceData, ReferenceKind, ReferenceVersions, calendar_missing_warning,
 };
@@ -32,6 +34,10 @@ pub struct ReferenceView {
     pub catalogue_items: usize,
     pub market_version: String,
     pub zones: usize,
+    /// The 行政区划 list's own version string and the number of divisions a project may be
+    /// located in.
+    pub districts_version: String,
+    pub districts: usize,
     /// From 1 November while next year's holiday table is missing (or this year's is).
     pub warning: Option<String>,
     pub last_sync_at: Option<DateTime<Utc>>,
@@ -62,6 +68,20 @@ pub struct CatalogueView {
     pub changed_by: Option<String>,
 }
 
+/// 行政区划: the divisions the hall serves, grouped under their city, as the registration
+/// form offers them (`permitdesk reference show districts`, the shell's `districts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DistrictsView {
+    /// The reference version (0: the shipped list).
+    pub version: u64,
+    /// The list's own version string.
+    pub districts_version: String,
+    pub groups: Vec<DistrictGroup>,
+    pub changed_at: Option<DateTime<Utc>>,
+    pub changed_by: Option<String>,
+}
+
 fn stored(kinds: &[StoredReference], kind: ReferenceKind) -> Option<&StoredReference> {
     kinds.iter().find(|k| k.kind == kind)
 }
@@ -83,6 +103,13 @@ pub fn show(p: &Profile) -> Result<ReferenceView> {
         catalogue_items: refs.catalogue.items.len(),
         market_version: refs.market.version.clone(),
         zones: refs.zones.len(),
+        districts_version: refs.districts.version.clone(),
+        districts: refs
+            .districts
+            .groups()
+            .iter()
+            .map(|g| g.districts.len())
+            .sum(),
         warning: calendar_warning(p)?,
         last_sync_at: p.store().sync_state()?.last_sync_at,
         kinds,
@@ -115,12 +142,25 @@ pub fn catalogue(p: &Profile) -> Result<CatalogueView> {
     })
 }
 
+pub fn districts(p: &Profile) -> Result<DistrictsView> {
+    let refs = p.reference()?;
+    let kinds = p.store().reference_docs()?;
+    let s = stored(&kinds, ReferenceKind::Districts);
+    Ok(DistrictsView {
+        version: refs.version(ReferenceKind::Districts),
+        districts_version: refs.districts.version.clone(),
+        groups: refs.districts.groups(),
+        changed_at: s.and_then(|s| s.changed_at),
+        changed_by: s.and_then(|s| s.changed_by.clone()),
+    })
+}
+
 /// An import as the reform office asks for it (the file's text, not its path: the desktop app
 /// reads the file the user picked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRequest {
-    /// `calendar`, `catalogue`, `market` or `zones`.
+    /// `calendar`, `catalogue`, `market`, `zones` or `districts`.
     pub kind: String,
     pub content: String,
     #[serde(default)]
@@ -143,7 +183,7 @@ pub struct ImportOutcome {
 pub fn parse_kind(s: &str) -> Result<ReferenceKind> {
     ReferenceKind::parse(s.trim()).ok_or_else(|| {
         ClientError::Invalid(format!(
-            "未知的参考数据类型“{}”，可选：calendar（工作日历）、catalogue（审批事项目录）、market（中介服务超市目录）、zones（规划分区）",
+            "未知的参考数据类型“{}”，可选：calendar（工作日历）、catalogue（审批事项目录）、market（中介服务超市目录）、zones（规划分区）、districts（行政区划）",
             s.trim()
         ))
     })

@@ -4,6 +4,9 @@
 //! its acceptance with the new catalogue (the server accepts it), and the deadline of the case
 //! accepted on 4 December 2026 turns from provisional (暂定：缺少 2027 年节假日安排) to final.
 //! A dry run and a malformed file change nothing; only the reform office may import.
+//! The 行政区划 the hall serves travel the same way: a list imported by the reform office
+//! reaches an applicant's client, which then offers only those districts and refuses locally a
+//! registration in another one (nothing queued), as the server would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -212,4 +215,135 @@ fn a_2027_table_imported_on_the_server_reaches_a_window_whose_provisional_deadli
     let (again, _) =
         permitdesk_client::notifications::notifications(&window.profile, cursor).unwrap();
     assert!(again.is_empty(), "{again:?}");
+}
+
+/// 行政区划 without 道里区 (哈尔滨市 with 南岗区 and 松北区).
+const DISTRICTS_WITHOUT_DAOLI: &str = "version = \"2027.1\"\n\
+[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n\
+[[division]]\ncode = \"230103\"\nname = \"南岗区\"\n\
+[[division]]\ncode = \"230109\"\nname = \"松北区\"\n";
+
+#[test]
+fn a_districts_list_imported_by_the_reform_office_reaches_an_applicant_who_registers_only_there() {
+    use permitdesk_domain::codes::RegionCode;
+    use permitdesk_domain::ids::ProjectId;
+    use permitdesk_domain::project::ProjectCommand;
+
+    let h = Harness::start();
+    let mut reform = client(&h, "reform", chrono::Duration::zero());
+    let mut applicant = client(&h, "applicant", chrono::Duration::zero());
+
+    // Before: the shipped list, 哈尔滨市 with its 18 districts, 道里区 among them.
+    let shipped = reference::districts(&applicant.profile).unwrap();
+    assert_eq!(
+        (shipped.version, shipped.districts_version.as_str()),
+        (0, "2026.1")
+    );
+    assert_eq!(shipped.groups.len(), 1);
+    assert_eq!(shipped.groups[0].name, "哈尔滨市");
+    assert_eq!(shipped.groups[0].districts.len(), 18);
+    assert_eq!(shipped.groups[0].districts[0].name, "道里区");
+
+    // A malformed list is refused before anything is sent.
+    let err = reference::import(
+        &mut reform.profile,
+        &ImportRequest {
+            kind: "districts".into(),
+            content: DISTRICTS_WITHOUT_DAOLI.replace("南岗区", "南岗"),
+            dry_run: false,
+            replace: false,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Invalid(m) if m.starts_with("行政区划无效：第 7 行")),
+        "{err:?}"
+    );
+
+    let done = import(
+        &mut reform.profile,
+        "districts",
+        DISTRICTS_WITHOUT_DAOLI,
+        false,
+    );
+    assert!(done.report.applied, "{done:?}");
+    assert_eq!(done.report.to_version, 1);
+    assert!(
+        done.report
+            .changes
+            .contains(&"删除行政区划 道里区（230102）".to_owned()),
+        "{done:?}"
+    );
+
+    // The applicant's sync brings it; the form offers 南岗区 and 松北区 only.
+    let r = applicant.sync(&h);
+    assert_eq!(r.reference_updated, [K::Districts], "{r:?}");
+    assert!(r.reference_errors.is_empty(), "{r:?}");
+    let now = reference::districts(&applicant.profile).unwrap();
+    assert_eq!((now.version, now.districts_version.as_str()), (1, "2027.1"));
+    assert_eq!(now.changed_by.as_deref(), Some("市工改办"));
+    let names: Vec<&str> = now.groups[0]
+        .districts
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    assert_eq!(names, ["南岗区", "松北区"]);
+    let shown = reference::show(&applicant.profile).unwrap();
+    assert_eq!(
+        (shown.districts_version.as_str(), shown.districts),
+        ("2027.1", 2)
+    );
+
+    // 道里区 is refused locally with the domain's sentence; nothing is queued or stored.
+    let details = |code: &str| {
+        let mut d =
+            fixtures::project_details("示范厂房", permitdesk_server::demo::BUILDER_ORG8).unwrap();
+        d.location.district = RegionCode::parse(code).unwrap();
+        d
+    };
+    let err = applicant
+        .profile
+        .act(
+            project(
+                "P-daoli",
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new("P-daoli"),
+                    details: details("230102"),
+                },
+            ),
+            None,
+            vec![],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Refused(m) if m.contains("230102") && m.ends_with("请从本大厅服务的行政区划中选择")),
+        "{err:?}"
+    );
+    assert_eq!(applicant.profile.store().pending_count().unwrap(), 0);
+    assert_eq!(
+        applicant
+            .profile
+            .store()
+            .project(&ProjectId::new("P-daoli"))
+            .unwrap(),
+        None
+    );
+
+    // 南岗区 is registered, and the server agrees.
+    applicant.act(project(
+        "P-nangang",
+        ProjectCommand::RegisterOnline {
+            id: ProjectId::new("P-nangang"),
+            details: details("230103"),
+        },
+    ));
+    assert_synced(&mut applicant, &h);
+    assert!(
+        applicant
+            .profile
+            .store()
+            .project(&ProjectId::new("P-nangang"))
+            .unwrap()
+            .is_some()
+    );
 }

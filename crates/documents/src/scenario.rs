@@ -13,6 +13,7 @@ use permitdesk_domain::case::{
 use permitdesk_domain::catalogue::Catalogue;
 use permitdesk_domain::clock::{ClockReading, LegalClock, OfficeHours};
 use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+use permitdesk_domain::districts::Districts;
 use permitdesk_domain::ids::*;
 use permitdesk_domain::project::*;
 use permitdesk_domain::time::{LocalTime, from_local, to_local};
@@ -145,9 +146,12 @@ fn project(applicant: &Actor, window: &Actor) -> Result<Project, ScenarioError> 
             t(2024, 9, 20, 9, 15),
         ),
     ];
+    let districts = Districts::shipped().map_err(data)?;
     let mut state: Option<Project> = None;
     for (who, cmd, at) in steps {
-        for e in Project::decide(state.as_ref(), &cmd, who, from_local(at)).map_err(data)? {
+        for e in
+            Project::decide(state.as_ref(), &cmd, who, from_local(at), &districts).map_err(data)?
+        {
             state = Some(Project::apply(state, &e).map_err(data)?);
         }
     }

@@ -20,7 +20,8 @@ pub trait Entity: Sized {
     /// Why a trail could not be folded (a corrupt or foreign trail).
     type ReplayError;
     /// What the entity decides with besides itself: the legal clock (consultation), the market
-    /// (commission), the rating policy (evaluation); `()` for the others.
+    /// (commission), the rating policy (evaluation), the 行政区划 served (project); `()` for the
+    /// others.
     type Context<'c>;
     /// What a command is (its kind, without its content), e.g. [`crate::case::CaseAction`].
     type Action: Copy;

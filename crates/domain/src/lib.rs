@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod codes;
 pub mod consultation;
+pub mod districts;
 pub mod entity;
 pub mod evaluation;
 pub mod exchange;

@@ -8,6 +8,7 @@
 
 use crate::actor::{Actor, Role};
 use crate::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+use crate::districts::Districts;
 use crate::entity::{Availability, availability};
 use crate::ids::{CategoryCode, FlowCode, OrganisationId, ProjectId, WorksId};
 use crate::time::Timestamp;
@@ -239,7 +240,8 @@ pub struct Builder {
 pub struct Location {
     /// 详细地址
     pub address: String,
-    /// 所在行政区划 (a Heilongjiang division, checked by its type).
+    /// 所在行政区划: a Heilongjiang division (checked by its type) that the hall serves (checked
+    /// by [`Project::decide`] against the 行政区划 reference data in force).
     pub district: RegionCode,
 }
 
@@ -659,6 +661,10 @@ pub enum ProjectError {
     EmptyCategory,
     #[error("建设地点的详细地址不能为空")]
     EmptyAddress,
+    #[error(
+        "建设地点所在行政区划 {district}（{name}）不在本大厅服务的行政区划内，请从本大厅服务的行政区划中选择"
+    )]
+    DistrictNotServed { district: RegionCode, name: String },
     #[error("{field}不能为负数")]
     NegativeAmount { field: AmountField },
     #[error("至少需要一位联系人")]
@@ -734,6 +740,23 @@ fn validate_details(d: &ProjectDetails) -> Result<(), ProjectError> {
     Ok(())
 }
 
+/// The location must be a division the hall serves. An edit that keeps the registered
+/// district is not refused for it (the list may have changed since the registration).
+fn check_district(
+    districts: &Districts,
+    details: &ProjectDetails,
+    registered: Option<&ProjectDetails>,
+) -> Result<(), ProjectError> {
+    let district = details.location.district;
+    if districts.serves(&district) || registered.is_some_and(|r| r.location.district == district) {
+        return Ok(());
+    }
+    Err(ProjectError::DistrictNotServed {
+        district,
+        name: district.division().full_name(),
+    })
+}
+
 fn validate_works(project: &Project, w: &Works) -> Result<(), ProjectError> {
     if blank(w.id.as_str()) {
         return Err(ProjectError::EmptyWorksId);
@@ -795,13 +818,15 @@ fn allowed_in(role: Role, action: ProjectAction, state: RegistrationState) -> bo
 }
 
 impl Project {
-    /// Decide a command against the current state (`None`: no such project yet). Pure: the
+    /// Decide a command against the current state (`None`: no such project yet) with the
+    /// 行政区划 in force (a registration's location must be one the hall serves). Pure: the
     /// same inputs always give the same events or the same refusal, and nothing is changed.
     pub fn decide(
         state: Option<&Project>,
         cmd: &ProjectCommand,
         actor: &Actor,
         at: Timestamp,
+        districts: &Districts,
     ) -> Result<Vec<ProjectEvent>, ProjectError> {
         let action = cmd.action();
         check_role(action, actor)?;
@@ -818,14 +843,30 @@ impl Project {
                     .organisation
                     .clone()
                     .ok_or(ProjectError::ApplicantWithoutOrganisation)?;
-                return Self::register(id, owner, RegistrationChannel::Online, details, actor_, at);
+                return Self::register(
+                    id,
+                    owner,
+                    RegistrationChannel::Online,
+                    details,
+                    actor_,
+                    at,
+                    districts,
+                );
             }
             (None, ProjectCommand::RegisterOnSite { id, owner, details }) => {
                 if blank(owner.as_str()) {
                     return Err(ProjectError::EmptyOwner);
                 }
                 let owner = owner.clone();
-                return Self::register(id, owner, RegistrationChannel::OnSite, details, actor_, at);
+                return Self::register(
+                    id,
+                    owner,
+                    RegistrationChannel::OnSite,
+                    details,
+                    actor_,
+                    at,
+                    districts,
+                );
             }
             (None, _) => return Err(ProjectError::NotRegistered { action }),
             (Some(p), _) => p,
@@ -845,6 +886,7 @@ impl Project {
             }
             ProjectCommand::Edit { details } => {
                 validate_details(details)?;
+                check_district(districts, details, Some(&project.details))?;
                 ProjectEvent::Edited {
                     details: details.clone(),
                     actor: actor_,
@@ -965,11 +1007,13 @@ impl Project {
         details: &ProjectDetails,
         actor: Actor,
         at: Timestamp,
+        districts: &Districts,
     ) -> Result<Vec<ProjectEvent>, ProjectError> {
         if blank(id.as_str()) {
             return Err(ProjectError::EmptyProjectId);
         }
         validate_details(details)?;
+        check_district(districts, details, None)?;
         Ok(vec![ProjectEvent::Registered {
             id: id.clone(),
             owner,
@@ -1064,7 +1108,8 @@ impl crate::entity::Entity for Project {
     type Event = ProjectEvent;
     type Error = ProjectError;
     type ReplayError = ProjectReplayError;
-    type Context<'c> = ();
+    /// The 行政区划 in force: where a project may be located.
+    type Context<'c> = Districts;
     type Action = ProjectAction;
     const KIND: &'static str = "project";
 
@@ -1074,9 +1119,9 @@ impl crate::entity::Entity for Project {
         _: &ProjectId,
         cmd: &ProjectCommand,
         acting: &crate::case::Acting,
-        _: &(),
+        districts: &Districts,
     ) -> Result<Vec<ProjectEvent>, ProjectError> {
-        Project::decide(state, cmd, &acting.actor, acting.at)
+        Project::decide(state, cmd, &acting.actor, acting.at, districts)
     }
 
     fn apply(state: Option<Self>, event: &ProjectEvent) -> Result<Self, ProjectReplayError> {

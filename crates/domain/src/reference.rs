@@ -1,6 +1,7 @@
 //! 参考数据: the reference data the central server owns and every client decides with: the
 //! working-day calendar (工作日历), the approval catalogue (审批事项目录), the intermediary market
-//! (中介服务超市目录) and the planning zones (规划分区).
+//! (中介服务超市目录), the planning zones (规划分区) and the divisions the hall serves for
+//! project locations (行政区划).
 //!
 //! Each kind travels as the text of the file an administrator imports (TOML or GeoJSON), with a
 //! version number the server assigns; this module parses and validates such a text into the
@@ -13,6 +14,7 @@ use crate::calendar::WorkingCalendar;
 use crate::catalogue::Catalogue;
 use crate::consultation::compliance::PlanningZone;
 use crate::consultation::site::Datum;
+use crate::districts::Districts;
 use crate::intermediary::MarketCatalogue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,14 +34,17 @@ pub enum ReferenceKind {
     Market,
     /// 规划分区: planning zones for the compliance review.
     Zones,
+    /// 行政区划: the divisions the hall serves, where a project may be located.
+    Districts,
 }
 
 impl ReferenceKind {
-    pub const ALL: [ReferenceKind; 4] = [
+    pub const ALL: [ReferenceKind; 5] = [
         ReferenceKind::Calendar,
         ReferenceKind::Catalogue,
         ReferenceKind::Market,
         ReferenceKind::Zones,
+        ReferenceKind::Districts,
     ];
 
     /// The name on the wire and on the command line.
@@ -49,6 +54,7 @@ impl ReferenceKind {
             ReferenceKind::Catalogue => "catalogue",
             ReferenceKind::Market => "market",
             ReferenceKind::Zones => "zones",
+            ReferenceKind::Districts => "districts",
         }
     }
 
@@ -59,6 +65,7 @@ impl ReferenceKind {
             ReferenceKind::Catalogue => "审批事项目录",
             ReferenceKind::Market => "中介服务超市目录",
             ReferenceKind::Zones => "规划分区",
+            ReferenceKind::Districts => "行政区划",
         }
     }
 
@@ -73,6 +80,7 @@ impl ReferenceKind {
             ReferenceKind::Catalogue => crate::DEMO_CATALOGUE_TOML,
             ReferenceKind::Market => crate::intermediary::market::DEMO_MARKET_TOML,
             ReferenceKind::Zones => crate::consultation::compliance::DEMO_ZONES_GEOJSON,
+            ReferenceKind::Districts => crate::districts::HARBIN_DISTRICTS_TOML,
         }
     }
 }
@@ -98,6 +106,7 @@ pub enum ReferenceData {
     Catalogue(Box<Catalogue>),
     Market(MarketCatalogue),
     Zones(Vec<PlanningZone>),
+    Districts(Districts),
 }
 
 fn parse_calendar(text: &str) -> Result<WorkingCalendar, ReferenceError> {
@@ -128,6 +137,13 @@ fn parse_zones(text: &str) -> Result<Vec<PlanningZone>, ReferenceError> {
     })
 }
 
+fn parse_districts(text: &str) -> Result<Districts, ReferenceError> {
+    Districts::from_toml(text).map_err(|e| ReferenceError {
+        kind: ReferenceKind::Districts,
+        message: e.to_string(),
+    })
+}
+
 impl ReferenceData {
     /// Parse and validate `text` as `kind`: nothing half-valid is ever returned.
     pub fn parse(kind: ReferenceKind, text: &str) -> Result<ReferenceData, ReferenceError> {
@@ -136,6 +152,7 @@ impl ReferenceData {
             ReferenceKind::Catalogue => ReferenceData::Catalogue(Box::new(parse_catalogue(text)?)),
             ReferenceKind::Market => ReferenceData::Market(parse_market(text)?),
             ReferenceKind::Zones => ReferenceData::Zones(parse_zones(text)?),
+            ReferenceKind::Districts => ReferenceData::Districts(parse_districts(text)?),
         })
     }
 
@@ -145,6 +162,7 @@ impl ReferenceData {
             ReferenceData::Catalogue(_) => ReferenceKind::Catalogue,
             ReferenceData::Market(_) => ReferenceKind::Market,
             ReferenceData::Zones(_) => ReferenceKind::Zones,
+            ReferenceData::Districts(_) => ReferenceKind::Districts,
         }
     }
 }
@@ -192,6 +210,7 @@ pub fn describe_change(old: &ReferenceData, new: &ReferenceData) -> Vec<String> 
         (ReferenceData::Catalogue(a), ReferenceData::Catalogue(b)) => catalogue_diff(a, b),
         (ReferenceData::Market(a), ReferenceData::Market(b)) => market_diff(a, b),
         (ReferenceData::Zones(a), ReferenceData::Zones(b)) => zones_diff(a, b),
+        (ReferenceData::Districts(a), ReferenceData::Districts(b)) => a.diff(b),
         _ => vec![format!("{}整体替换", new.kind().label())],
     }
 }
@@ -396,6 +415,8 @@ pub struct ReferenceSet {
     pub catalogue: Arc<Catalogue>,
     pub market: Arc<MarketCatalogue>,
     pub zones: Arc<Vec<PlanningZone>>,
+    /// 行政区划: where a project may be located.
+    pub districts: Arc<Districts>,
     versions: ReferenceVersions,
 }
 
@@ -408,6 +429,7 @@ impl ReferenceSet {
             catalogue: Arc::new(parse_catalogue(K::Catalogue.bootstrap_text())?),
             market: Arc::new(parse_market(K::Market.bootstrap_text())?),
             zones: Arc::new(parse_zones(K::Zones.bootstrap_text())?),
+            districts: Arc::new(parse_districts(K::Districts.bootstrap_text())?),
             versions: K::ALL.into_iter().map(|k| (k, 0)).collect(),
         })
     }
@@ -420,6 +442,7 @@ impl ReferenceSet {
             ReferenceData::Catalogue(c) => self.catalogue = Arc::new(*c),
             ReferenceData::Market(m) => self.market = Arc::new(m),
             ReferenceData::Zones(z) => self.zones = Arc::new(z),
+            ReferenceData::Districts(d) => self.districts = Arc::new(d),
         }
         self.versions.insert(kind, version);
     }
@@ -466,7 +489,7 @@ pub fn calendar_missing_warning(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
@@ -481,6 +504,65 @@ mod tests {
         }
         assert!(!set.zones.is_empty());
         assert!(!set.market.agencies.is_empty());
+        assert_eq!(set.districts.groups()[0].name, "哈尔滨市");
+    }
+
+    /// The districts document as the server and clients parse it: valid, unknown code,
+    /// abolished code, wrong name, duplicate; a refusal names the kind and the entry's line.
+    #[test]
+    fn a_districts_document_is_checked_against_gb_t_2260() {
+        let doc = |entries: &[(&str, &str)]| {
+            let mut s = String::from("version = \"2027.1\"\n");
+            for (code, name) in entries {
+                s.push_str(&format!(
+                    "[[division]]\ncode = \"{code}\"\nname = \"{name}\"\n"
+                ));
+            }
+            s
+        };
+        type Entries<'a> = &'a [(&'a str, &'a str)];
+        let harbin = ("230100", "哈尔滨市");
+        let cases: [(Entries, Option<&str>); 5] = [
+            (&[harbin, ("230102", "道里区"), ("230113", "双城区")], None),
+            (
+                &[harbin, ("230198", "新区")],
+                Some("行政区划无效：第 6 行：行政区划代码230198不是黑龙江省已知的行政区划"),
+            ),
+            (
+                &[harbin, ("230182", "双城市")],
+                Some("行政区划无效：第 6 行：行政区划 230182（双城市）已撤销"),
+            ),
+            (
+                &[harbin, ("230103", "南岗")],
+                Some("行政区划无效：第 7 行：行政区划 230103 的名称应为“南岗区”，实际为“南岗”"),
+            ),
+            (
+                &[harbin, ("230104", "道外区"), ("230104", "道外区")],
+                Some("行政区划无效：第 9 行：行政区划 230104 重复（第 6 行已列出）"),
+            ),
+        ];
+        for (entries, refusal) in cases {
+            let text = doc(entries);
+            match (
+                ReferenceData::parse(ReferenceKind::Districts, &text),
+                refusal,
+            ) {
+                (Ok(ReferenceData::Districts(d)), None) => {
+                    assert_eq!(d.groups()[0].districts.len(), 2);
+                    let old = ReferenceSet::bootstrap().unwrap().districts;
+                    let diff = describe_change(
+                        &ReferenceData::Districts(old.as_ref().clone()),
+                        &ReferenceData::Districts(d),
+                    );
+                    assert!(
+                        diff.contains(&"删除行政区划 南岗区（230103）".to_owned()),
+                        "{diff:?}"
+                    );
+                }
+                (Err(e), Some(msg)) => assert!(e.to_string().starts_with(msg), "{e}"),
+                (other, _) => panic!("{text}: {other:?}"),
+            }
+        }
     }
 
     #[test]

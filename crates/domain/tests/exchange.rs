@@ -324,3 +324,156 @@ fn the_platform_file_prefills_a_registration_by_project_code() {
         Err(PlatformError::BadFile(_))
     ));
 }
+
+/// Every table of a batch as JSON rows sorted by DFSJZJ (a merged batch keeps rows where they
+/// first came).
+fn sorted(t: &Tables) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).unwrap();
+    for rows in v.as_object_mut().unwrap().values_mut() {
+        rows.as_array_mut()
+            .unwrap()
+            .sort_by_key(|r| r["DFSJZJ"].as_str().unwrap().to_owned());
+    }
+    v
+}
+
+#[test]
+fn an_increment_by_arrival_carries_exactly_the_new_events_rows() {
+    let d = sample::generated_with_trails(60).unwrap();
+    let trails = d.trails.as_ref().unwrap();
+    let all_events: Vec<CaseEvent> = trails.cases.iter().flatten().cloned().collect();
+    let full = export_batch(&d.catalogue, &d.projects, &d.cases, &all_events, None).unwrap();
+
+    // Everything as one increment is the full export.
+    let everything = Increment {
+        catalogue: true,
+        projects: d.projects.iter().map(|p| p.id.clone()).collect(),
+        cases: d.cases.iter().map(|c| (c.id.clone(), 0)).collect(),
+        since: None,
+    };
+    let one = export_increment(
+        &d.catalogue,
+        &d.projects,
+        &d.cases,
+        &all_events,
+        &everything,
+    )
+    .unwrap();
+    assert_eq!(one.tables, full.tables);
+
+    // The first part of every trail, then the rest: the receiving side ends with the full
+    // picture, and the second batch holds only the rows the later events make.
+    let split = |n: usize, len: usize| (n * 7 % len.max(1)).min(len);
+    let mut first_cases = Vec::new();
+    let mut first_events = Vec::new();
+    let mut old = BTreeMap::new();
+    for (n, trail) in trails.cases.iter().enumerate() {
+        let k = split(n, trail.len());
+        if k > 0 {
+            first_cases.push(permitdesk_domain::case::Case::replay(&trail[..k]).unwrap());
+            first_events.extend(trail[..k].iter().cloned());
+        }
+        if k < trail.len() {
+            old.insert(trail[0].case.clone(), k);
+        }
+    }
+    let first_inc = Increment {
+        catalogue: true,
+        projects: everything.projects.clone(),
+        cases: first_cases.iter().map(|c| (c.id.clone(), 0)).collect(),
+        since: None,
+    };
+    let first = export_increment(
+        &d.catalogue,
+        &d.projects,
+        &first_cases,
+        &first_events,
+        &first_inc,
+    )
+    .unwrap();
+    let second_inc = Increment {
+        catalogue: false,
+        projects: Default::default(),
+        cases: old.clone(),
+        since: first.up_to,
+    };
+    let second = export_increment(
+        &d.catalogue,
+        &d.projects,
+        &d.cases,
+        &all_events,
+        &second_inc,
+    )
+    .unwrap();
+    assert!(second.tables.flows.is_empty() && second.tables.projects.is_empty());
+    assert!(!second.tables.handling_details.is_empty());
+    assert!(second.tables.handling.len() <= old.len());
+    assert_eq!(second.since, first.up_to);
+    // Each new detail row comes from an event after the split (its number is past the old
+    // steps), and none is in the first batch.
+    for row in &second.tables.handling_details {
+        assert!(
+            !first
+                .tables
+                .handling_details
+                .iter()
+                .any(|r| r.dfsjzj == row.dfsjzj),
+            "{} sent twice",
+            row.dfsjzj
+        );
+    }
+    assert_eq!(
+        first.tables.handling_details.len() + second.tables.handling_details.len(),
+        full.tables.handling_details.len()
+    );
+    assert_eq!(sorted(&first.merge(second).tables), sorted(&full.tables));
+
+    // Nothing new: nothing exported, the window kept.
+    let none = Increment {
+        since: full.up_to,
+        ..Increment::default()
+    };
+    let empty = export_increment(&d.catalogue, &d.projects, &d.cases, &all_events, &none).unwrap();
+    assert_eq!(empty.row_count(), 0);
+    assert_eq!(empty.up_to, full.up_to);
+}
+
+#[test]
+fn an_event_that_arrives_late_with_an_early_time_is_still_exported() {
+    // A case's last event was made offline before the previous batch's window closed but
+    // stored after it: a time cut loses it, an increment by arrival does not.
+    let d = sample::generated_with_trails(30).unwrap();
+    let trails = d.trails.as_ref().unwrap();
+    let (n, trail) = trails
+        .cases
+        .iter()
+        .enumerate()
+        .find(|(n, t)| t.len() >= 3 && handling_code(&d.cases[*n]).is_some())
+        .unwrap();
+    let case = &d.cases[n];
+    let last = trail.last().unwrap();
+    let window_end = last.at + chrono::Duration::days(1);
+    let by_time =
+        export_batch(&d.catalogue, &d.projects, &d.cases, trail, Some(window_end)).unwrap();
+    assert!(
+        !by_time
+            .tables
+            .handling
+            .iter()
+            .any(|h| h.spsxslbm == case.id.as_str()),
+        "the time cut drops it"
+    );
+    let inc = Increment {
+        cases: [(case.id.clone(), trail.len() - 1)].into(),
+        since: Some(window_end),
+        ..Increment::default()
+    };
+    let by_arrival = export_increment(&d.catalogue, &d.projects, &d.cases, trail, &inc).unwrap();
+    assert_eq!(by_arrival.tables.handling.len(), 1);
+    assert_eq!(by_arrival.tables.handling[0].spsxslbm, case.id.as_str());
+    let steps = steps_from_events(trail);
+    let new_steps = steps.len() - steps_from_events(&trail[..trail.len() - 1]).len();
+    assert_eq!(by_arrival.tables.handling_details.len(), new_steps);
+    // The window's end never goes back.
+    assert_eq!(by_arrival.up_to, Some(window_end));
+}

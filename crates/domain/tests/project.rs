@@ -8,6 +8,7 @@ use common::*;
 use chrono::{Duration, TimeZone, Utc};
 use permitdesk_domain::actor::{Actor, Role};
 use permitdesk_domain::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+use permitdesk_domain::districts::Districts;
 use permitdesk_domain::ids::{CategoryCode, FlowCode, OrganisationId, ProjectId, UserId, WorksId};
 use permitdesk_domain::project::{
     AmountField, Area, Builder, Contact, ContactRole, DecimalError, InvestmentType, Location,
@@ -19,6 +20,20 @@ use proptest::prelude::*;
 
 const BUILDER_ORG: &str = "91230102MA1BC3D48E";
 const CATEGORY: &str = "social-factory";
+
+/// The shipped 行政区划 (哈尔滨市 and its districts), parsed once.
+static DISTRICTS: std::sync::LazyLock<Districts> =
+    std::sync::LazyLock::new(|| Districts::shipped().unwrap());
+
+/// `Project::decide` with the shipped 行政区划.
+fn decide(
+    state: Option<&Project>,
+    cmd: &ProjectCommand,
+    who: &Actor,
+    at: Timestamp,
+) -> Result<Vec<ProjectEvent>, ProjectError> {
+    Project::decide(state, cmd, who, at, &DISTRICTS)
+}
 
 fn t(minutes: i64) -> Timestamp {
     Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap() + Duration::minutes(minutes)
@@ -120,7 +135,7 @@ fn run(cmds: &[(Actor, ProjectCommand)]) -> (Option<Project>, Vec<ProjectEvent>)
     let mut state = None;
     let mut log = Vec::new();
     for (i, (who, cmd)) in cmds.iter().enumerate() {
-        let events = Project::decide(state.as_ref(), cmd, who, t(i as i64))
+        let events = decide(state.as_ref(), cmd, who, t(i as i64))
             .unwrap_or_else(|e| panic!("step {i} {cmd:?}: {e}"));
         for e in &events {
             state = Some(Project::apply(state, e).unwrap());
@@ -501,7 +516,7 @@ fn the_state_role_command_table_holds() {
     for (i, (state, who, cmd, expected)) in cases.into_iter().enumerate() {
         let before = state.map(project_in);
         let snapshot = before.clone();
-        let got = Project::decide(before.as_ref(), &cmd, &who, t(100)).map(|events| {
+        let got = decide(before.as_ref(), &cmd, &who, t(100)).map(|events| {
             let mut s = before.clone();
             for e in &events {
                 s = Some(Project::apply(s, e).unwrap());
@@ -592,26 +607,120 @@ fn invalid_forms_are_refused_with_the_field_named() {
         } else {
             applicant()
         };
-        assert_eq!(Project::decide(None, &cmd, &who, t(0)), Err(expected));
+        assert_eq!(decide(None, &cmd, &who, t(0)), Err(expected));
     }
+}
+
+/// 行政区划: a project is registered only in a division the hall serves (the reference data in
+/// force); an unserved one (another city, or the city itself rather than a district) is
+/// refused with its code and nothing happens. An edit may keep the registered district after
+/// the list changed, but not move the project to an unserved one.
+#[test]
+fn the_location_must_be_a_district_the_hall_serves() {
+    let in_district = |code: &str| {
+        let mut d = details();
+        d.location.district = RegionCode::parse(code).unwrap();
+        d
+    };
+    for code in ["230202", "230100", "232701"] {
+        for (who, cmd) in [
+            (
+                applicant(),
+                ProjectCommand::RegisterOnline {
+                    id: ProjectId::new("P1"),
+                    details: in_district(code),
+                },
+            ),
+            (
+                window(),
+                ProjectCommand::RegisterOnSite {
+                    id: ProjectId::new("P1"),
+                    owner: OrganisationId::new(BUILDER_ORG),
+                    details: in_district(code),
+                },
+            ),
+        ] {
+            let err = decide(None, &cmd, &who, t(0)).unwrap_err();
+            assert!(
+                matches!(&err, ProjectError::DistrictNotServed { district, .. } if district.as_str() == code),
+                "{err:?}"
+            );
+            let text = err.to_string();
+            assert!(
+                text.contains(code) && text.contains("请从本大厅服务的行政区划中选择"),
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(
+        decide(
+            None,
+            &ProjectCommand::RegisterOnline {
+                id: ProjectId::new("P1"),
+                details: in_district("230202"),
+            },
+            &applicant(),
+            t(0),
+        )
+        .unwrap_err()
+        .to_string(),
+        "建设地点所在行政区划 230202（黑龙江省齐齐哈尔市龙沙区）不在本大厅服务的行政区划内，请从本大厅服务的行政区划中选择"
+    );
+    // Every district of Harbin is served, 双城区 included.
+    for code in ["230102", "230113", "230184"] {
+        let cmd = ProjectCommand::RegisterOnline {
+            id: ProjectId::new("P1"),
+            details: in_district(code),
+        };
+        assert!(decide(None, &cmd, &applicant(), t(0)).is_ok(), "{code}");
+    }
+
+    // Edits: moving to an unserved division is refused; keeping the registered one is not,
+    // even when the hall no longer serves it.
+    let draft = project_in(RegistrationState::Draft);
+    let edit = |code: &str| ProjectCommand::Edit {
+        details: in_district(code),
+    };
+    assert!(matches!(
+        decide(Some(&draft), &edit("230202"), &applicant(), t(5)),
+        Err(ProjectError::DistrictNotServed { .. })
+    ));
+    assert!(decide(Some(&draft), &edit("230103"), &applicant(), t(5)).is_ok());
+    let only_nangang = Districts::from_toml(
+        "version = \"t\"\n[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n[[division]]\ncode = \"230103\"\nname = \"南岗区\"\n",
+    )
+    .unwrap();
+    let mut renamed = details();
+    renamed.name = "哈尔滨市道里区某精密机械厂房建设项目（二期）".into();
+    assert!(
+        Project::decide(
+            Some(&draft),
+            &ProjectCommand::Edit { details: renamed },
+            &applicant(),
+            t(5),
+            &only_nangang,
+        )
+        .is_ok(),
+        "the registered 道里区 is kept"
+    );
 }
 
 #[test]
 fn window_decisions_are_checked() {
     let at_window = project_in(RegistrationState::SubmittedToWindow);
-    let decide = |cmd: ProjectCommand| Project::decide(Some(&at_window), &cmd, &window(), t(50));
+    let check = |cmd: ProjectCommand| decide(Some(&at_window), &cmd, &window(), t(50));
     assert_eq!(
-        decide(ProjectCommand::RequestCorrection { problems: vec![] }),
+        check(ProjectCommand::RequestCorrection { problems: vec![] }),
         Err(ProjectError::EmptyCorrectionList)
     );
     assert_eq!(
-        decide(ProjectCommand::RequestCorrection {
+        check(ProjectCommand::RequestCorrection {
             problems: vec!["缺少建设单位营业执照".into(), " ".into()]
         }),
         Err(ProjectError::EmptyCorrectionItem { index: 2 })
     );
     assert_eq!(
-        decide(ProjectCommand::ChooseFlow {
+        check(ProjectCommand::ChooseFlow {
             flow: FlowCode::new("F-housing"),
             category: CategoryCode::new("social-housing")
         }),
@@ -622,19 +731,19 @@ fn window_decisions_are_checked() {
         })
     );
     assert_eq!(
-        decide(ProjectCommand::ChooseFlow {
+        check(ProjectCommand::ChooseFlow {
             flow: FlowCode::new(""),
             category: CategoryCode::new(CATEGORY)
         }),
         Err(ProjectError::EmptyFlowCode)
     );
     assert_eq!(
-        decide(ProjectCommand::Close { reason: "".into() }),
+        check(ProjectCommand::Close { reason: "".into() }),
         Err(ProjectError::EmptyCloseReason)
     );
     // A command dated before the project's last event is refused (offline clock drift).
     assert_eq!(
-        Project::decide(Some(&at_window), &choose_flow(), &window(), t(0)),
+        decide(Some(&at_window), &choose_flow(), &window(), t(0)),
         Err(ProjectError::TimeBeforeLastEvent {
             last: t(1),
             at: t(0)
@@ -650,7 +759,7 @@ fn works_ids_are_unique_and_works_are_validated() {
     ]);
     let p = p.unwrap();
     let add = |w: Works| {
-        Project::decide(
+        decide(
             Some(&p),
             &ProjectCommand::AddWorks { works: w },
             &applicant(),
@@ -909,7 +1018,7 @@ proptest! {
             let before = state.clone();
             let expected = model(modelled, who, action);
             let late = state.as_ref().is_some_and(|p| at < p.last_event_at);
-            match Project::decide(state.as_ref(), &cmd, &actors[who], at) {
+            match decide(state.as_ref(), &cmd, &actors[who], at) {
                 Ok(events) => {
                     prop_assert!(!events.is_empty());
                     prop_assert!(!late, "accepted a command dated before the last event");
@@ -1059,7 +1168,7 @@ fn available_actions_agree_with_decide() {
         let at = p.last_event_at + Duration::minutes(1);
         for who in actors() {
             for action in ProjectAction::ALL {
-                let decided = Project::decide(Some(&p), &command(action, 99), &who, at);
+                let decided = decide(Some(&p), &command(action, 99), &who, at);
                 let offered = p.may(action, &who);
                 match (&offered, &decided) {
                     (Ok(()), Ok(_)) => checked += 1,

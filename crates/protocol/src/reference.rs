@@ -61,7 +61,7 @@ pub struct ReferenceQuery {
     #[cfg_attr(
         feature = "schema",
         schemars(regex(
-            pattern = r"^((calendar|catalogue|market|zones):[0-9]{1,19})?(,((calendar|catalogue|market|zones):[0-9]{1,19})?)*$"
+            pattern = r"^((calendar|catalogue|market|zones|districts):[0-9]{1,19})?(,((calendar|catalogue|market|zones|districts):[0-9]{1,19})?)*$"
         ))
     )]
     pub have: Option<String>,

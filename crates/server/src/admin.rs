@@ -189,15 +189,17 @@ pub async fn open_store(
     open_store_grouped(dir, database, 1).await
 }
 
-/// Like [`open_store`], with SQLite group commit of up to `group` commands per transaction
-/// (the running server's setting; admin tasks write one thing at a time).
+/// Like [`open_store`], with group commit of up to `group` commands per transaction on either
+/// backend (the running server's setting; admin tasks write one thing at a time).
 pub async fn open_store_grouped(
     dir: &DataDir,
     database: Option<&str>,
     group: usize,
 ) -> Result<Arc<dyn Store>, AdminError> {
     match database {
-        Some(url) => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        Some(url) => Ok(Arc::new(
+            PostgresStore::connect(url).await?.with_group_commit(group),
+        )),
         None => {
             if !dir.db_path().exists() {
                 return Err(AdminError::NotInitialised(dir.0.display().to_string()));
@@ -215,6 +217,8 @@ pub struct Listening {
     pub url: String,
     pub fingerprint: String,
     pub backend: &'static str,
+    /// 短信提醒: the gateway or outbox file in use (no secret).
+    pub sms: String,
 }
 
 /// Serves HTTPS on `listen` until Ctrl-C (or SIGTERM), with the scheduler running.
@@ -232,7 +236,7 @@ pub async fn run(
     let cert = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
     let key = std::fs::read_to_string(&key_path).map_err(io(&key_path))?;
     let tls = crate::tls::server_config(&cert, &key)?;
-    let store = open_store_grouped(dir, database, config.sqlite_group_commit).await?;
+    let store = open_store_grouped(dir, database, config.group_commit).await?;
     let backend = store.backend();
     // A data directory made before issue 14 gets its seal key here.
     let (seal, _) = crate::certificates::SealKey::ensure(&dir.0)?;
@@ -244,11 +248,25 @@ pub async fn run(
     if config.public_url.is_none() {
         config.public_url = Some(format!("https://{addr}"));
     }
+    // 短信提醒: without a configured gateway, the outbox file of the data directory.
+    let sms = config
+        .sms
+        .get_or_insert_with(|| crate::sms::SmsSetting::outbox(dir.0.join(crate::sms::OUTBOX_FILE)))
+        .clone();
     let state = AppState::new(store, config, Arc::new(SystemClock)).await?;
+    crate::exchange::announce(state.store.as_ref(), &state.config, state.clock.now()).await;
+    crate::sms::announce(
+        state.store.as_ref(),
+        &sms,
+        &state.config.instance,
+        state.clock.now(),
+    )
+    .await;
     on_listening(&Listening {
         url: format!("https://{addr}"),
         fingerprint: crate::tls::spki_fingerprint_pem(&cert)?,
         backend,
+        sms: sms.gateway.describe(),
     });
     let scheduler = crate::scheduler::spawn(state.clone());
     let limits = crate::tls::ConnectionLimits::of(&state.config);

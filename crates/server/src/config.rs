@@ -18,8 +18,8 @@ pub struct ServerConfig {
     /// Largest push body: a client's batch of commands (200 at a time, every string bounded
     /// by the domain's limits).
     pub max_push_bytes: usize,
-    /// Largest reference-data import body (a calendar, catalogue, market or zones file as
-    /// JSON); a bigger file goes through `permitdesk admin … import` on the server.
+    /// Largest reference-data import body (a calendar, catalogue, market, zones or districts
+    /// file as JSON); a bigger file goes through `permitdesk admin … import` on the server.
     pub max_reference_bytes: usize,
     pub upload: UploadLimits,
     /// Unfinished uploads older than this (from their first chunk) are deleted, rows and
@@ -35,9 +35,10 @@ pub struct ServerConfig {
     pub scheduler_interval: std::time::Duration,
     /// This process's name in the scheduler's exactly-once records.
     pub instance: String,
-    /// SQLite only: commands of one push that may share a transaction, each in its own
-    /// savepoint (see `store::sqlite`). 1 = one transaction per command.
-    pub sqlite_group_commit: usize,
+    /// Group commit: commands of one push that may share a transaction (SQLite: each in its
+    /// own savepoint, see `store::sqlite`; PostgreSQL: see `store::postgres`). 1 = one
+    /// transaction per command.
+    pub group_commit: usize,
     /// How long a checked token is trusted without asking the database again (0: never).
     pub token_cache_ttl: Duration,
     /// How long one request may take, body included (408 after).
@@ -56,6 +57,13 @@ pub struct ServerConfig {
     /// The seal key that signs the e-certificates (`seal/` in the data directory); None: the
     /// certificates are numbered and registered but their files wait for a key.
     pub seal: crate::certificates::SharedSeal,
+    /// 数据共享定时导出: the directory the daily SPGL increment is written into
+    /// (`server run --exchange-dir`, `crate::exchange`); None: off (未配置).
+    pub exchange_dir: Option<std::path::PathBuf>,
+    /// 短信提醒 (`crate::sms`): the gateway new-work and deadline notices are sent through
+    /// (`server run` always sets one: `--sms-config FILE`, else the outbox file of the data
+    /// directory); None: off, no new-work notices and no deliveries are recorded.
+    pub sms: Option<crate::sms::SmsSetting>,
 }
 
 impl ServerConfig {
@@ -89,7 +97,7 @@ impl Default for ServerConfig {
             login_window: Duration::minutes(15),
             scheduler_interval: std::time::Duration::from_secs(60),
             instance: format!("server-{}", std::process::id()),
-            sqlite_group_commit: 64,
+            group_commit: 64,
             token_cache_ttl: Duration::seconds(5),
             request_timeout: std::time::Duration::from_secs(120),
             handshake_timeout: std::time::Duration::from_secs(10),
@@ -97,6 +105,8 @@ impl Default for ServerConfig {
             max_connections: 4096,
             public_url: None,
             seal: None,
+            exchange_dir: None,
+            sms: None,
         }
     }
 }

@@ -539,6 +539,7 @@ pub fn examples(id: RouteId) -> (Option<Value>, Option<Value>) {
                     (ReferenceKind::Catalogue, 1),
                     (ReferenceKind::Market, 0),
                     (ReferenceKind::Zones, 0),
+                    (ReferenceKind::Districts, 0),
                 ]
                 .into_iter()
                 .collect(),

@@ -174,6 +174,7 @@ fn current_data(set: &ReferenceSet, kind: ReferenceKind) -> ReferenceData {
         }
         ReferenceKind::Market => ReferenceData::Market(set.market.as_ref().clone()),
         ReferenceKind::Zones => ReferenceData::Zones(set.zones.as_ref().clone()),
+        ReferenceKind::Districts => ReferenceData::Districts(set.districts.as_ref().clone()),
     }
 }
 

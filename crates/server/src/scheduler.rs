@@ -28,14 +28,25 @@ use permitdesk_protocol::{CommandEnvelope, CommandOutcome, DomainCommand};
 use serde_json::json;
 use tokio::task::JoinHandle;
 
-/// One pass: warning levels of every case whose clock runs, then deemed consents. Returns
-/// how many actions this call ran.
+/// One pass: housekeeping and the daily SPGL export (`crate::exchange`, when configured; not
+/// counted), warning levels of every case whose clock runs (with the new-work notices while
+/// SMS is on, `crate::sms`), then deemed consents, then the SMS due (not counted). Returns how
+/// many actions this call ran.
 pub async fn tick(state: &AppState) -> Result<usize, StoreError> {
     housekeeping_pass(state).await?;
+    // 数据共享: the daily SPGL export, when configured; a failure waits for the next pass.
+    if let Err(e) = crate::exchange::scheduled_pass(state).await {
+        tracing::warn!(error = %e, "SPGL daily export failed; retried at the next pass");
+    }
     let warnings = warning_pass(state).await?;
     let interactions = crate::scheduler_evaluation::overdue_pass(state).await?;
     let commissions = crate::scheduler_commission::overdue_pass(state).await?;
-    Ok(warnings + interactions + commissions + deemed_consent_pass(state).await?)
+    let ran = warnings + interactions + commissions + deemed_consent_pass(state).await?;
+    // 短信提醒: what this and earlier passes recorded; a failure waits for the next pass.
+    if let Err(e) = crate::sms::delivery_pass(state).await {
+        tracing::warn!(error = %e, "SMS delivery pass failed; retried at the next pass");
+    }
+    Ok(ran)
 }
 
 /// What one housekeeping pass deleted.
@@ -190,11 +201,13 @@ pub async fn deemed_consent_pass(state: &AppState) -> Result<usize, StoreError> 
     Ok(ran)
 }
 
-/// Warning levels of every case whose clock runs.
+/// Warning levels of every case whose clock runs; while SMS is on, also each case's arrival
+/// at a review level (新的待办), and both with the SMS deliveries to the reviewers who must act.
 async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
     let now = state.clock.now();
     let reference = state.reference_in_force().await?;
     let clock = LegalClock::new(&reference.calendar, OfficeHours::default());
+    let sms = crate::sms::Planner::for_pass(state, reference.catalogue.clone()).await?;
     let mut ran = 0;
     for events in state.store.cases_under_clock().await? {
         let case = match Case::replay(events.iter()) {
@@ -214,6 +227,11 @@ async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
                 continue;
             }
         };
+        if let Some((action, deliveries)) =
+            sms.as_ref().and_then(|p| p.new_work(&case, &reading, now))
+        {
+            ran += crate::sms::record(state, &action, &deliveries, now).await?;
+        }
         let Some(level) = level_name(reading.level) else {
             continue;
         };
@@ -232,7 +250,13 @@ async fn warning_pass(state: &AppState) -> Result<usize, StoreError> {
                 "remaining_working_days": reading.remaining_working_days(),
             }),
         };
-        ran += record_warning(state, &action, now).await?;
+        ran += match &sms {
+            Some(p) => {
+                let deliveries = p.deliveries(&case, crate::sms::warning_notice(level), &reading);
+                crate::sms::record(state, &action, &deliveries, now).await?
+            }
+            None => record_warning(state, &action, now).await?,
+        };
     }
     Ok(ran)
 }

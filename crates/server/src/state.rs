@@ -27,12 +27,14 @@ pub struct Inner {
     /// at the first such login.
     decoy_hash: std::sync::OnceLock<String>,
     pub tokens: auth::TokenCache,
-    /// The reference data in force (calendar, catalogue, market, zones, each at a version):
-    /// swapped whole when an import is noticed, never held across an await
+    /// The reference data in force (calendar, catalogue, market, zones, districts, each at a
+    /// version): swapped whole when an import is noticed, never held across an await
     /// ([`AppState::reference`], [`AppState::refreshed_reference`]).
     reference: std::sync::RwLock<Arc<ReferenceSet>>,
     /// The replayed projects and cases the statistics are computed over (`crate::statistics`).
     pub statistics: crate::statistics::StatisticsCache,
+    /// The day this process last ran the daily SPGL export (`crate::exchange`).
+    pub exchange: crate::exchange::DailyRun,
 }
 
 impl std::ops::Deref for AppState {
@@ -83,6 +85,7 @@ impl AppState {
             tokens,
             reference: std::sync::RwLock::new(Arc::new(reference)),
             statistics: Default::default(),
+            exchange: Default::default(),
         })))
     }
 

@@ -879,8 +879,12 @@ impl Pushed for Project {
             message: e.to_string(),
         }
     }
-    fn with_context<R>(_: &ReferenceSet, f: impl FnOnce(&()) -> R) -> R {
-        f(&())
+    /// The 行政区划 in force: a registration's location must be one the hall serves.
+    fn with_context<R>(
+        reference: &ReferenceSet,
+        f: impl FnOnce(&permitdesk_domain::districts::Districts) -> R,
+    ) -> R {
+        f(&reference.districts)
     }
     head_fields!();
     fn state_name(&self) -> String {

@@ -231,6 +231,16 @@ async fn the_server_numbers_signs_serves_and_answers_for_every_certificate() {
     assert!(said.contains("Signature is Valid"), "{said}");
     assert!(said.contains("ETSI.CAdES.detached"), "{said}");
     assert!(said.contains("Total document signed"), "{said}");
+    // The signing time (the signature dictionary's /M): when the server signed, not 1970.
+    let signed_at = said
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("- Signing Time:"))
+        .unwrap_or_else(|| panic!("no signing time: {said}"));
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert!(
+        signed_at.contains(&year) && !signed_at.contains("1970"),
+        "{said}"
+    );
     // One changed byte inside the signed range: the signature no longer holds.
     let mut tampered = file.clone();
     let at = tampered

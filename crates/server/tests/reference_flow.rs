@@ -4,7 +4,8 @@
 //! sees the case; others may not import; a malformed file, an overlapping year without
 //! `replace` and a dry run change nothing; a push decided with older reference data is refused
 //! whole (409 stale_reference) and accepted once the client has the new versions, including
-//! after an import done directly on the database (the admin CLI's path).
+//! after an import done directly on the database (the admin CLI's path); a 行政区划 list
+//! reaches clients and decides where a project may be registered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http_world;
@@ -401,6 +402,134 @@ async fn a_push_decided_with_older_reference_data_is_refused_whole_until_the_cli
             .unwrap();
     assert_eq!(m.market.version, "2026.2");
     let _ = DepartmentCode::new("ZGJ");
+}
+
+/// 行政区划 without 道里区 (哈尔滨市 with 南岗区 and 松北区).
+const DISTRICTS_WITHOUT_DAOLI: &str = "version = \"2027.1\"\n\
+[[division]]\ncode = \"230100\"\nname = \"哈尔滨市\"\n\
+[[division]]\ncode = \"230103\"\nname = \"南岗区\"\n\
+[[division]]\ncode = \"230109\"\nname = \"松北区\"\n";
+
+/// 行政区划 are reference data: the reform office's import (a malformed list changes nothing)
+/// reaches a client by sync; a push decided with the older list is refused whole until the
+/// client syncs; then a registration in a district the hall no longer serves is refused by the
+/// server and changes nothing, and one in a served district is applied.
+#[tokio::test]
+async fn a_districts_list_imported_by_the_reform_office_reaches_clients_and_decides_registrations()
+{
+    let w = World::start().await;
+    let reform = w.server.login("reform").await.unwrap();
+    let applicant = w.server.login("applicant").await.unwrap();
+    let before = stored_versions(&w).await;
+
+    // An abolished division, a wrong name: refused with the line, nothing stored.
+    let abolished =
+        DISTRICTS_WITHOUT_DAOLI.replace("230109\"\nname = \"松北区", "230182\"\nname = \"双城市");
+    let (status, e) = api_error(import(&reform, "districts", &abolished, false, false).await);
+    assert_eq!((status, e.code), (422, ErrorCode::Invalid), "{e:?}");
+    assert_eq!(
+        e.message,
+        "行政区划无效：第 9 行：行政区划 230182（双城市）已撤销，不能作为项目所在地"
+    );
+    let wrong_name = DISTRICTS_WITHOUT_DAOLI.replace("南岗区", "南岗");
+    let (status, e) = api_error(import(&reform, "districts", &wrong_name, false, false).await);
+    assert_eq!(status, 422, "{e:?}");
+    assert!(
+        e.message.contains("第 7 行") && e.message.contains("应为“南岗区”"),
+        "{e:?}"
+    );
+    // Only the reform office imports.
+    let (status, _) = api_error(
+        import(
+            &applicant,
+            "districts",
+            DISTRICTS_WITHOUT_DAOLI,
+            false,
+            false,
+        )
+        .await,
+    );
+    assert_eq!(status, 403);
+    // A dry run says what would change and stores nothing.
+    let dry = import(&reform, "districts", DISTRICTS_WITHOUT_DAOLI, true, false)
+        .await
+        .unwrap();
+    assert!(dry.dry_run && !dry.applied, "{dry:?}");
+    assert!(
+        dry.changes
+            .contains(&"删除行政区划 道里区（230102）".to_owned()),
+        "{dry:?}"
+    );
+    assert_eq!(stored_versions(&w).await, before);
+
+    let r = import(&reform, "districts", DISTRICTS_WITHOUT_DAOLI, false, false)
+        .await
+        .unwrap();
+    assert!(r.applied && r.to_version == 1, "{r:?}");
+    assert_eq!(stored_versions(&w).await[&K::Districts], 1);
+    assert!(
+        !w.server
+            .state
+            .reference()
+            .districts
+            .serves(&permitdesk_domain::codes::RegionCode::parse("230102").unwrap())
+    );
+
+    // A client holding the shipped list is told to sync before its push counts.
+    let seq = w.server.state.store.max_server_seq().await.unwrap();
+    let old = ReferenceVersions::new();
+    let (status, e) = api_error(push(&applicant, &old, register(1, "P-d1", w.now())).await);
+    assert_eq!((status, e.code), (409, ErrorCode::StaleReference), "{e:?}");
+    assert!(e.message.contains("行政区划第 1 版"), "{e:?}");
+
+    // Its sync brings the list's text, which parses with the domain.
+    let synced = reference(&applicant, &old).await;
+    assert_eq!(synced.versions[&K::Districts], 1);
+    let doc = synced
+        .changed
+        .iter()
+        .find(|d| d.kind == K::Districts)
+        .unwrap();
+    assert_eq!(doc.content, DISTRICTS_WITHOUT_DAOLI);
+    assert_eq!(doc.sha256, sha256_hex(DISTRICTS_WITHOUT_DAOLI.as_bytes()));
+    assert_eq!(doc.changed_by, "市工改办");
+    let parsed = permitdesk_domain::districts::Districts::from_toml(&doc.content).unwrap();
+    assert_eq!(parsed.groups()[0].districts.len(), 2);
+    // Nothing newer to send after that.
+    let again = reference(&applicant, &synced.versions).await;
+    assert!(again.changed.is_empty(), "{again:?}");
+
+    // 道里区 (the fixture's district) is refused by the server: nothing is stored.
+    let r = push(&applicant, &synced.versions, register(1, "P-d1", w.now()))
+        .await
+        .unwrap();
+    match &r.results[0].outcome {
+        CommandOutcome::Refused {
+            refusal: permitdesk_protocol::Refusal::Project { message },
+        } => assert_eq!(
+            message,
+            "建设地点所在行政区划 230102（黑龙江省哈尔滨市道里区）不在本大厅服务的行政区划内，请从本大厅服务的行政区划中选择"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(w.server.state.store.max_server_seq().await.unwrap(), seq);
+
+    // 南岗区 is served.
+    let mut in_nangang = register(2, "P-d2", w.now());
+    if let permitdesk_protocol::DomainCommand::Project {
+        command: ProjectCommand::RegisterOnline { details, .. },
+        ..
+    } = &mut in_nangang.command
+    {
+        details.location.district = permitdesk_domain::codes::RegionCode::parse("230103").unwrap();
+    }
+    let r = push(&applicant, &synced.versions, in_nangang)
+        .await
+        .unwrap();
+    assert!(
+        matches!(r.results[0].outcome, CommandOutcome::Applied { .. }),
+        "{r:?}"
+    );
 }
 
 #[tokio::test]

@@ -166,6 +166,8 @@ export const market = () => call<T.MarketCatalogue>('market')
 export const commissions = () => call<T.CommissionView[]>('commissions')
 /** 规划分区 (shipped data). */
 export const planningZones = () => call<T.PlanningZone[]>('planning_zones')
+/** 行政区划 the hall serves (synced reference data), grouped under their city. */
+export const districts = () => call<T.DistrictsView>('districts')
 
 // ---------------------------------------------------------------- 参考数据 (reform office; needs the server)
 /** The reference data in force: a version per kind, the calendar years covered, the warning. */

@@ -204,7 +204,7 @@ pub struct RegisterArgs {
     pub category: String,
     #[arg(long)]
     pub address: String,
-    /// 行政区划代码, e.g. 230102.
+    /// 行政区划代码, e.g. 230102: one of the 行政区划 the hall serves (`reference show districts`).
     #[arg(long)]
     pub district: String,
     /// 总投资 (万元).

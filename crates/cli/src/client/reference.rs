@@ -1,22 +1,26 @@
-//! `permitdesk --profile DIR reference show|import`: the reference data (holiday calendar,
-//! catalogue, market, zones) this profile decides with, and the reform office's import of a new
-//! version through the server (the same call as its screen in the desktop app).
+//! `permitdesk --profile DIR reference show [KIND]|import`: the reference data (holiday
+//! calendar, catalogue, market, zones, 行政区划) this profile decides with, and the reform
+//! office's import of a new version through the server (the same call as its screen in the
+//! desktop app). `reference show districts` lists the divisions a project may be located in.
 
 use super::run::client_err;
 use crate::output::{CliError, Output};
 use clap::{Args, Subcommand};
 use permitdesk_client::Profile;
-use permitdesk_client::reference::{self, ImportRequest, ReferenceView};
+use permitdesk_client::reference::{self, DistrictsView, ImportRequest, ReferenceView};
+use permitdesk_domain::reference::ReferenceKind;
 use permitdesk_domain::time::{format_minute, to_local};
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ReferenceCommand {
     /// The version of each kind this profile holds, who changed it on the server and when, and
-    /// the warning that next year's holiday table is missing.
-    Show,
-    /// Import a new version on the server (市工改办): KIND is calendar, catalogue, market or
-    /// zones; FILE the TOML (GeoJSON for zones) the offline commands read.
+    /// the warning that next year's holiday table is missing; with KIND (calendar, catalogue,
+    /// market, zones, districts) that kind alone: `districts` lists the 行政区划 a project may
+    /// be located in, grouped under their city.
+    Show { kind: Option<String> },
+    /// Import a new version on the server (市工改办): KIND is calendar, catalogue, market,
+    /// zones or districts; FILE the TOML (GeoJSON for zones) the offline commands read.
     Import(ImportArgs),
 }
 
@@ -34,9 +38,13 @@ pub struct ImportArgs {
 
 pub fn run(p: &mut Profile, cmd: ReferenceCommand, out: &Output) -> Result<(), CliError> {
     match cmd {
-        ReferenceCommand::Show => {
+        ReferenceCommand::Show { kind: None } => {
             let v = reference::show(p).map_err(client_err)?;
             out.print(&v, || show_text(&v))
+        }
+        ReferenceCommand::Show { kind: Some(kind) } => {
+            let kind = reference::parse_kind(&kind).map_err(|e| CliError::Usage(e.to_string()))?;
+            show_kind(p, kind, out)
         }
         ReferenceCommand::Import(a) => {
             let content = std::fs::read_to_string(&a.file).map_err(|e| CliError::io(&a.file, e))?;
@@ -99,28 +107,107 @@ pub fn run(p: &mut Profile, cmd: ReferenceCommand, out: &Output) -> Result<(), C
     }
 }
 
+/// One kind: its own view where it has one (calendar, catalogue, 行政区划), else its row of
+/// `reference show`.
+fn show_kind(p: &Profile, kind: ReferenceKind, out: &Output) -> Result<(), CliError> {
+    match kind {
+        ReferenceKind::Districts => {
+            let v = reference::districts(p).map_err(client_err)?;
+            out.print(&v, || districts_text(&v))
+        }
+        ReferenceKind::Calendar => {
+            let v = reference::calendar(p).map_err(client_err)?;
+            out.print(&v, || {
+                format!(
+                    "{} 版本 {}：{}\n",
+                    kind.label(),
+                    v.version,
+                    v.years
+                        .iter()
+                        .map(|y| format!("{y} 年"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            })
+        }
+        ReferenceKind::Catalogue => {
+            let v = reference::catalogue(p).map_err(client_err)?;
+            out.print(&v, || {
+                format!(
+                    "{} 版本 {}：{}，{} 个事项\n",
+                    kind.label(),
+                    v.version,
+                    v.catalogue_version,
+                    v.items
+                )
+            })
+        }
+        ReferenceKind::Market | ReferenceKind::Zones => {
+            let v = reference::show(p).map_err(client_err)?;
+            let row = v.kinds.into_iter().find(|k| k.kind == kind);
+            out.print(&row, || {
+                row.as_ref().map_or_else(String::new, |k| {
+                    let mut s = version_line(k.label, k.version, k.changed_at, &k.changed_by);
+                    for c in &k.changes {
+                        s.push_str(&format!("  {c}\n"));
+                    }
+                    s
+                })
+            })
+        }
+    }
+}
+
+fn version_line(
+    label: &str,
+    version: u64,
+    changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    changed_by: &Option<String>,
+) -> String {
+    match (changed_at, changed_by) {
+        (Some(at), Some(by)) => format!(
+            "{label} 版本 {version}（{by} 于 {} 更新）\n",
+            format_minute(to_local(at))
+        ),
+        _ => format!("{label} 版本 {version}（随程序提供）\n"),
+    }
+}
+
+fn districts_text(v: &DistrictsView) -> String {
+    let mut s = version_line(
+        ReferenceKind::Districts.label(),
+        v.version,
+        v.changed_at,
+        &v.changed_by,
+    );
+    s.push_str(&format!("目录版本 {}\n", v.districts_version));
+    for g in &v.groups {
+        s.push_str(&format!("{}（{}）\n", g.name, g.code));
+        for d in &g.districts {
+            s.push_str(&format!("  {}  {}\n", d.code, d.name));
+        }
+    }
+    s
+}
+
 fn show_text(v: &ReferenceView) -> String {
     let mut s = String::from("参考数据（本配置目录决定所用的版本）：\n");
     for k in &v.kinds {
         let version = v.versions.get(&k.kind).copied().unwrap_or(k.version);
-        match (&k.changed_at, &k.changed_by) {
-            (Some(at), Some(by)) => s.push_str(&format!(
-                "  {} 版本 {version}（{by} 于 {} 更新）\n",
-                k.label,
-                format_minute(to_local(*at))
-            )),
-            _ => s.push_str(&format!("  {} 版本 {version}（随程序提供）\n", k.label)),
-        }
+        s.push_str("  ");
+        s.push_str(&version_line(k.label, version, k.changed_at, &k.changed_by));
     }
     s.push_str(&format!(
-        "工作日历覆盖：{}\n事项目录：{}，{} 个事项\n",
+        "工作日历覆盖：{}\n事项目录：{}，{} 个事项\n行政区划：{}，{} 个区、县（市）\n",
         v.calendar_years
             .iter()
             .map(|y| format!("{y} 年"))
             .collect::<Vec<_>>()
             .join("、"),
         v.catalogue_version,
-        v.catalogue_items
+        v.catalogue_items,
+        v.districts_version,
+        v.districts
     ));
     if let Some(w) = &v.warning {
         s.push_str(&format!("提醒：{w}\n"));

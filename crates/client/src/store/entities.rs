@@ -105,8 +105,14 @@ impl EntityState {
                     .map_err(|e| e.to_string())
             }
             (EntityState::Project(state), DomainCommand::Project { command, .. }) => {
-                let events = Project::decide(state.as_ref(), command, actor, env.acted_at)
-                    .map_err(|e| e.to_string())?;
+                let events = Project::decide(
+                    state.as_ref(),
+                    command,
+                    actor,
+                    env.acted_at,
+                    &refs.districts,
+                )
+                .map_err(|e| e.to_string())?;
                 let mut p = state.clone();
                 for e in &events {
                     p = Some(Project::apply(p, e).map_err(|e| e.to_string())?);

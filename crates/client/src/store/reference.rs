@@ -1,8 +1,9 @@
-//! 参考数据 in the local store: the versions of the holiday calendar, the catalogue, the market
-//! and the planning zones that the server sent, each verified (SHA-256) and parsed by the domain
-//! before it is kept. The set in force ([`Store::reference_set`]) is the bootstrap data shipped
-//! with the program (version 0) with every stored kind installed over it; it is built once and
-//! kept in the store until a new version is stored, so reading it is a clone of four `Arc`s.
+//! 参考数据 in the local store: the versions of the holiday calendar, the catalogue, the market,
+//! the planning zones and the 行政区划 that the server sent, each verified (SHA-256) and parsed
+//! by the domain before it is kept. The set in force ([`Store::reference_set`]) is the bootstrap
+//! data shipped with the program (version 0) with every stored kind installed over it; it is
+//! built once and kept in the store until a new version is stored, so reading it is a clone of
+//! five `Arc`s.
 
 use super::entities::{self, EntityState};
 use super::{Store, opt_ts, parse_ts, sha256_hex, to_i64, to_u64, ts};
@@ -328,7 +329,8 @@ pub(crate) mod tests {
         assert!(ReferenceKind::ALL.iter().all(|k| set.version(*k) == 0));
         assert_eq!(set.calendar.years(), [2022, 2023, 2024, 2025, 2026]);
         let docs = store.reference_docs().unwrap();
-        assert_eq!(docs.len(), 4);
+        assert_eq!(docs.len(), ReferenceKind::ALL.len());
+        assert_eq!(set.districts.groups()[0].name, "哈尔滨市");
         assert!(
             docs.iter()
                 .all(|d| d.version == 0 && d.changed_at.is_none())

@@ -15,6 +15,12 @@
 //! - 11 办结（通过）, 13 办结（不通过）. 12 容缺通过 and 15 撤销 are never produced (we have no
 //!   容缺受理 and no revocation); an import reads 12 as granted and refuses 15.
 //! - Drafts and submitted-but-not-received cases are not reported (the standard starts at 1).
+//!
+//! Two ways to cut a batch: [`export_batch`] by time (the rows touched after `since`), and
+//! [`export_increment`] by what the caller says is new (the server: the events stored after
+//! its last batch, by server sequence number, so that an action made offline and pushed days
+//! later is neither lost nor sent twice). Rows are keyed by DFSJZJ: a later batch's row
+//! replaces an earlier one ([`Batch::merge`]).
 
 pub mod csv;
 pub mod platform;
@@ -22,11 +28,11 @@ pub mod tables;
 
 use crate::case::{Case, CaseChange, CaseEvent, CaseState, Decision};
 use crate::catalogue::{Catalogue, Stage};
-use crate::ids::{CaseId, DepartmentCode, ItemCode, WorksId};
+use crate::ids::{CaseId, DepartmentCode, ItemCode, ProjectId, WorksId};
 use crate::project::{InvestmentType, Project};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 pub use tables::*;
 
 /// 数据有效标识: valid.
@@ -85,6 +91,19 @@ pub const TABLE_NAMES: [&str; 9] = [
     "SPGL_XMSPSXBLXXXXB",
     "SPGL_XMSPSXPFWJXXB",
     "SPGL_XMSPSXTBCXXXB",
+];
+
+/// The tables' Chinese names, in [`TABLE_NAMES`] order.
+pub const TABLE_LABELS: [&str; 9] = [
+    "项目基本信息表",
+    "项目单位信息表",
+    "地方项目审批流程信息表",
+    "地方项目审批流程阶段信息表",
+    "地方项目审批流程阶段事项信息表",
+    "项目审批事项办理信息表",
+    "项目审批事项办理详细信息表",
+    "项目审批事项批复文件信息表",
+    "特别程序信息表",
 ];
 
 /// An incremental export: the rows touched after `since` (all rows when `None`), up to `up_to`,
@@ -374,9 +393,130 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
     parts.collect::<Vec<_>>().join(",")
 }
 
+/// What an increment covers when the caller knows the order in which events arrived (the
+/// server's sequence numbers): an event made offline may arrive days after later ones, so its
+/// time cannot tell whether an earlier batch already carried it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Increment {
+    /// Write the catalogue's flow tables (the first batch, or a new catalogue version).
+    pub catalogue: bool,
+    /// Projects with events no earlier batch carried: their rows are written.
+    pub projects: BTreeSet<ProjectId>,
+    /// Cases with events no earlier batch carried, each with how many events of its trail
+    /// (from the start) earlier batches did carry: the steps of the later ones are new.
+    pub cases: BTreeMap<CaseId, usize>,
+    /// The previous batch's `up_to`, kept as this batch's `since` (informative only).
+    pub since: Option<Timestamp>,
+}
+
+/// Which rows a batch holds: those touched after a time, or an [`Increment`].
+#[derive(Clone, Copy)]
+enum Cut<'a> {
+    Since(Option<Timestamp>),
+    Increment(&'a Increment),
+}
+
+/// One case's rows as [`Cut`] selects them.
+struct CaseRows {
+    steps: Vec<Step>,
+    /// Steps before this index were carried by an earlier batch (increments only).
+    first_new_step: usize,
+    /// Procedures started or ended by the new events (increments only).
+    new_procedures: BTreeSet<u32>,
+}
+
+impl Cut<'_> {
+    fn catalogue(self) -> bool {
+        match self {
+            Cut::Since(since) => since.is_none(),
+            Cut::Increment(inc) => inc.catalogue,
+        }
+    }
+
+    fn since(self) -> Option<Timestamp> {
+        match self {
+            Cut::Since(since) => since,
+            Cut::Increment(inc) => inc.since,
+        }
+    }
+
+    fn project(self, p: &Project) -> bool {
+        match self {
+            Cut::Since(since) => touched(p.last_event_at, since),
+            Cut::Increment(inc) => inc.projects.contains(&p.id),
+        }
+    }
+
+    fn case(self, c: &Case) -> bool {
+        match self {
+            Cut::Since(since) => touched(c.last_event_at, since),
+            Cut::Increment(inc) => inc.cases.contains_key(&c.id),
+        }
+    }
+
+    fn rows(self, case: &Case, events: Option<&[&CaseEvent]>) -> CaseRows {
+        let steps = match events {
+            Some(evs) => steps_from_events(evs.iter().copied()),
+            None => steps_from_case(case),
+        };
+        let (mut first_new_step, mut new_procedures) = (0, BTreeSet::new());
+        if let (Cut::Increment(inc), Some(evs)) = (self, events) {
+            let old = inc.cases.get(&case.id).copied().unwrap_or(0).min(evs.len());
+            // Each event gives at most one step, decided by the events before it: the old
+            // events' steps are a prefix of the whole trail's.
+            first_new_step = steps_from_events(evs[..old].iter().copied()).len();
+            for e in &evs[old..] {
+                match &e.change {
+                    CaseChange::SpecialProcedureStarted { procedure, .. }
+                    | CaseChange::SpecialProcedureEnded { procedure, .. } => {
+                        new_procedures.insert(*procedure);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        CaseRows {
+            steps,
+            first_new_step,
+            new_procedures,
+        }
+    }
+
+    fn step(self, rows: &CaseRows, n: usize) -> bool {
+        match self {
+            Cut::Since(since) => rows.steps.get(n).is_some_and(|s| touched(s.at, since)),
+            Cut::Increment(_) => n >= rows.first_new_step,
+        }
+    }
+
+    fn document(self, rows: &CaseRows, ended: Timestamp) -> bool {
+        match self {
+            Cut::Since(since) => touched(ended, since),
+            Cut::Increment(_) => rows.steps[rows.first_new_step.min(rows.steps.len())..]
+                .iter()
+                .any(|s| s.code == 11),
+        }
+    }
+
+    fn procedure(self, rows: &CaseRows, p: &crate::case::ProcedureRecord) -> bool {
+        match self {
+            Cut::Since(since) => {
+                touched(p.started_at, since) || p.ended_at.is_some_and(|e| touched(e, since))
+            }
+            Cut::Increment(_) => {
+                rows.first_new_step == 0 || rows.new_procedures.contains(&p.procedure)
+            }
+        }
+    }
+}
+
 /// Export the rows touched after `since` (everything when `None`; the catalogue's flow tables
 /// only then). `events` are the cases' events in trail order (e.g. the `event` of each
 /// `trail::Sealed`); a case without events there is described from its replayed record.
+///
+/// Times are what the actors said, and a command made offline arrives later than commands
+/// made after it: a server exporting what arrived since its last batch uses
+/// [`export_increment`] instead.
 pub fn export_batch(
     catalogue: &Catalogue,
     projects: &[Project],
@@ -384,6 +524,39 @@ pub fn export_batch(
     events: &[CaseEvent],
     since: Option<Timestamp>,
 ) -> Result<Batch, ExchangeError> {
+    export_cut(catalogue, projects, cases, events, Cut::Since(since))
+}
+
+/// Export what `increment` names as new: the rows of its projects, the handling row of each
+/// of its cases with the detail rows of the steps its new events make, the approval document
+/// of a case granted by a new event, and the special procedures new events started or ended.
+/// `cases` and `projects` may hold more than the increment (a case's project must be among
+/// them); `events` must hold the whole trail of every case of the increment, in trail order,
+/// so that detail rows keep their numbers. `up_to` is the latest time among the new rows.
+pub fn export_increment(
+    catalogue: &Catalogue,
+    projects: &[Project],
+    cases: &[Case],
+    events: &[CaseEvent],
+    increment: &Increment,
+) -> Result<Batch, ExchangeError> {
+    export_cut(
+        catalogue,
+        projects,
+        cases,
+        events,
+        Cut::Increment(increment),
+    )
+}
+
+fn export_cut(
+    catalogue: &Catalogue,
+    projects: &[Project],
+    cases: &[Case],
+    events: &[CaseEvent],
+    cut: Cut<'_>,
+) -> Result<Batch, ExchangeError> {
+    let since = cut.since();
     let mut tables = Tables::default();
     let mut up_to = since;
     let mut bump = |at: Timestamp| {
@@ -391,26 +564,36 @@ pub fn export_batch(
             up_to = Some(at);
         }
     };
-    if since.is_none() {
+    // A time cut's window covers everything it was given; an increment's only what is new.
+    let whole = matches!(cut, Cut::Since(_));
+    if cut.catalogue() {
         catalogue_tables(catalogue, &mut tables);
     }
     for p in projects {
-        bump(p.last_event_at);
-        if touched(p.last_event_at, since) {
+        let new = cut.project(p);
+        if whole || new {
+            bump(p.last_event_at);
+        }
+        if new {
             project_rows(p, &mut tables);
         }
     }
     let mut by_case: BTreeMap<&CaseId, Vec<&CaseEvent>> = BTreeMap::new();
     for e in events {
-        bump(e.at);
+        if whole {
+            bump(e.at);
+        }
         by_case.entry(&e.case).or_default().push(e);
     }
     for case in cases {
-        bump(case.last_event_at);
+        let new = cut.case(case);
+        if whole || new {
+            bump(case.last_event_at);
+        }
         let Some(code) = handling_code(case) else {
             continue;
         };
-        if !touched(case.last_event_at, since) {
+        if !new {
             continue;
         }
         let project = projects
@@ -427,10 +610,8 @@ pub fn export_batch(
                 item: case.item.to_string(),
             })?;
         let xmdm = project.details.code.as_str().to_owned();
-        let steps = match by_case.get(&case.id) {
-            Some(evs) => steps_from_events(evs.iter().copied()),
-            None => steps_from_case(case),
-        };
+        let rows = cut.rows(case, by_case.get(&case.id).map(Vec::as_slice));
+        let steps = &rows.steps;
         let last_named = steps.iter().rev().find(|s| !s.handler.is_empty());
         tables.handling.push(HandlingRow {
             dfsjzj: case.id.as_str().to_owned(),
@@ -457,7 +638,10 @@ pub fn export_batch(
             sjsczt: NOT_UPLOADED,
         });
         for (n, s) in steps.iter().enumerate() {
-            if touched(s.at, since) {
+            if cut.step(&rows, n) {
+                if !whole {
+                    bump(s.at);
+                }
                 tables.handling_details.push(HandlingDetailRow {
                     dfsjzj: format!("{}-{:03}", case.id, n + 1),
                     spsxslbm: case.id.as_str().to_owned(),
@@ -474,7 +658,7 @@ pub fn export_batch(
         }
         if let (Some(Decision::Granted { certificate: c }), Some(ended)) =
             (&case.decision, case.ended_at)
-            && touched(ended, since)
+            && cut.document(&rows, ended)
         {
             tables.approval_documents.push(ApprovalDocumentRow {
                 dfsjzj: format!("{}-PFWJ", case.id),
@@ -495,7 +679,7 @@ pub fn export_batch(
             });
         }
         for p in &case.procedures {
-            if touched(p.started_at, since) || p.ended_at.is_some_and(|e| touched(e, since)) {
+            if cut.procedure(&rows, p) {
                 tables.special_procedures.push(SpecialProcedureRow {
                     dfsjzj: format!("{}-TBCX{}", case.id, p.procedure),
                     spsxslbm: case.id.as_str().to_owned(),
@@ -636,6 +820,27 @@ impl Batch {
         merge_rows(&mut t.special_procedures, l.special_procedures);
         self.up_to = later.up_to.or(self.up_to);
         self
+    }
+
+    /// The number of rows of each table, in [`TABLE_NAMES`] order.
+    pub fn table_rows(&self) -> [(&'static str, usize); 9] {
+        let t = &self.tables;
+        let counts = [
+            t.projects.len(),
+            t.units.len(),
+            t.flows.len(),
+            t.stages.len(),
+            t.stage_items.len(),
+            t.handling.len(),
+            t.handling_details.len(),
+            t.approval_documents.len(),
+            t.special_procedures.len(),
+        ];
+        let mut out = [("", 0); 9];
+        for (slot, (name, n)) in out.iter_mut().zip(TABLE_NAMES.into_iter().zip(counts)) {
+            *slot = (name, n);
+        }
+        out
     }
 
     /// Total number of rows over all tables.

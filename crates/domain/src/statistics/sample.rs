@@ -9,6 +9,7 @@ use crate::case::{
 };
 use crate::catalogue::{Catalogue, ItemKind, Stage};
 use crate::codes::{CreditCode, PhoneNumber, ProjectCode, RegionCode};
+use crate::districts::Districts;
 use crate::ids::{
     ApplicationId, AttachmentId, CaseId, CategoryCode, CertificateNumber, DepartmentCode, FlowCode,
     ItemCode, OrganisationId, ProjectId, UserId, WorksId,
@@ -217,15 +218,14 @@ fn register_trail(
         },
     ];
     let who = window();
+    let districts = Districts::shipped().map_err(|e| bad(e.to_string()))?;
     let mut state: Option<Project> = None;
     let mut trail = Vec::new();
     for cmd in steps {
-        let events =
-            Project::decide(state.as_ref(), &cmd, &who, from_local(at)).map_err(|error| {
-                SampleError::Project {
-                    project: id.to_owned(),
-                    error,
-                }
+        let events = Project::decide(state.as_ref(), &cmd, &who, from_local(at), &districts)
+            .map_err(|error| SampleError::Project {
+                project: id.to_owned(),
+                error,
             })?;
         for e in &events {
             state = Some(Project::apply(state, e).map_err(|e| bad(e.to_string()))?);

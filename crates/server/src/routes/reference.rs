@@ -14,12 +14,14 @@ use permitdesk_protocol::reference::{
 use crate::extract::*;
 use crate::state::AppState;
 
-/// The kinds a push is decided with: a client holding an older calendar, catalogue or market
-/// than the server's is told to sync first (409 `stale_reference`), and nothing is applied.
-pub(crate) const DECIDING_KINDS: [ReferenceKind; 3] = [
+/// The kinds a push is decided with: a client holding an older calendar, catalogue, market or
+/// 行政区划 than the server's is told to sync first (409 `stale_reference`), and nothing is
+/// applied.
+pub(crate) const DECIDING_KINDS: [ReferenceKind; 4] = [
     ReferenceKind::Calendar,
     ReferenceKind::Catalogue,
     ReferenceKind::Market,
+    ReferenceKind::Districts,
 ];
 
 pub(crate) fn stale_check(
@@ -81,7 +83,9 @@ pub(crate) async fn import_reference(
     let kind = ReferenceKind::parse(&kind).ok_or_else(|| {
         ApiFailure::new(
             ErrorCode::NotFound,
-            format!("没有参考数据种类 {kind}：应为 calendar、catalogue、market 或 zones"),
+            format!(
+                "没有参考数据种类 {kind}：应为 calendar、catalogue、market、zones 或 districts"
+            ),
         )
     })?;
     if a.user.role != Role::ReformOffice {

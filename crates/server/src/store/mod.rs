@@ -480,6 +480,72 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         typed(self.trails(Selection::OpenCases).await?, case_event)
     }
 
+    // --- 数据共享 (the national SPGL tables exported in batches, `crate::exchange`)
+    /// Every batch exported so far, oldest first; the last one's `to_seq` is the cursor.
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError>;
+    /// In one transaction: claims `claim`'s exactly-once key if given (taken: false, nothing
+    /// recorded), then records `batch` if given, which advances the cursor; `Conflict` unless
+    /// the batch follows the last one recorded (another process exported meanwhile).
+    async fn record_exchange(
+        &self,
+        batch: Option<&crate::exchange::ExchangeBatch>,
+        claim: Option<&ScheduledAction>,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError>;
+
+    // --- 短信提醒 (SMS notices to reviewers, `crate::sms`; migration 8)
+    /// Sets (Some) or clears (None) the user's mobile number. False if no such user.
+    async fn set_user_phone(
+        &self,
+        id: &UserId,
+        phone: Option<&permitdesk_domain::codes::PhoneNumber>,
+    ) -> Result<bool, StoreError>;
+    /// Every user with a mobile number, with it.
+    async fn user_phones(
+        &self,
+    ) -> Result<Vec<(UserId, permitdesk_domain::codes::PhoneNumber)>, StoreError>;
+    /// [`Store::run_once`] that also records the notice's SMS deliveries, all in one
+    /// transaction: the deliveries exist exactly when the notice does.
+    async fn run_once_notifying(
+        &self,
+        action: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+        deliveries: &[crate::sms::PlannedSms],
+    ) -> Result<bool, StoreError>;
+    /// Deliveries to send now, oldest first: pending ones, and failed ones with attempts left
+    /// whose pause is over. First records every claim whose lease ran out as `unknown`.
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError>;
+    /// Claims a due delivery for `by` until `until` (status `sending`, one more attempt) by
+    /// one conditional update; false if it is no longer due (another process claimed it).
+    #[allow(clippy::too_many_arguments)]
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &UserId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError>;
+    /// Records how `by`'s claim ended; false if the claim is not `by`'s any more.
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &UserId,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The latest `limit` deliveries, newest notice first.
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError>;
+
     // --- reference data (参考数据), versioned per kind
     /// Records `content` as the next version of `kind` if the current version is
     /// `expected_current` (0: none recorded), atomically; `Conflict` otherwise (someone else
@@ -584,6 +650,16 @@ pub(crate) fn stale_reference(kind: ReferenceKind, expected: u64) -> StoreError 
 }
 
 /// The `users.levels` column (migration 3): the levels as a JSON array of strings.
+/// A stored `users.phone` (migration 8), parsed; the error names the user, not the number.
+pub(crate) fn user_phone(
+    id: String,
+    phone: &str,
+) -> Result<(UserId, permitdesk_domain::codes::PhoneNumber), StoreError> {
+    let parsed = permitdesk_domain::codes::PhoneNumber::parse(phone)
+        .map_err(|e| StoreError::Corrupt(format!("users.phone of {id}: {e}")))?;
+    Ok((UserId::new(id), parsed))
+}
+
 pub(crate) fn levels_json(levels: &[String]) -> Result<String, StoreError> {
     Ok(serde_json::to_string(levels)?)
 }

@@ -199,6 +199,47 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_case ON certificates(entity_key);
 CREATE INDEX certificates_file_state ON certificates(file_state);
 "#,
+    // 7: 数据共享 (issue 14, item 4): the SPGL batches exported, each covering the events after
+    // the previous batch's last server sequence number up to its own (`to_seq`, the cursor).
+    r#"
+CREATE TABLE exchange_batches (
+    number BIGINT PRIMARY KEY,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    since_at TIMESTAMPTZ,
+    up_to_at TIMESTAMPTZ,
+    file_count INTEGER NOT NULL,
+    row_count BIGINT NOT NULL,
+    case_count BIGINT NOT NULL,
+    catalogue_version BIGINT NOT NULL,
+    directory TEXT NOT NULL,
+    written_at TIMESTAMPTZ NOT NULL,
+    written_by TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+"#,
+    // 8: 短信提醒 (issue 14, item 5): each reviewer's mobile number, and the SMS deliveries of
+    // the scheduler's notices, one per notice and user (`crate::sms`).
+    r#"
+ALTER TABLE users ADD COLUMN phone TEXT;
+CREATE TABLE sms_deliveries (
+    notification_id BIGINT NOT NULL REFERENCES notifications(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    phone TEXT,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    receipt TEXT,
+    retry_at TIMESTAMPTZ,
+    claimed_by TEXT,
+    claimed_until TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (notification_id, user_id)
+);
+CREATE INDEX sms_deliveries_status ON sms_deliveries(status);
+"#,
 ];
 
 /// Any fixed number: the advisory lock that keeps two processes from migrating at once.
@@ -211,6 +252,9 @@ pub struct PostgresStore {
     /// Replayed entity states of this process, checked against the stored head on every use
     /// (`super::cache`): another process on the same database never makes them wrong.
     cache: Arc<super::cache::StateCache>,
+    /// Group commit: the commands of one push that share a transaction (1: one each). The
+    /// writers' lock is taken by the first and held to the commit, as it is per command.
+    group_commit: usize,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -264,6 +308,15 @@ impl PostgresStore {
         self
     }
 
+    /// Group commit of up to `n` commands of one push per transaction (what `server run`
+    /// uses, `ServerConfig::group_commit`): one commit, hence one WAL flush, for the group.
+    /// A store error rolls the whole group back and fails the push; the client retries it
+    /// and the commands already applied in earlier groups are answered as duplicates.
+    pub fn with_group_commit(mut self, n: usize) -> PostgresStore {
+        self.group_commit = n.max(1);
+        self
+    }
+
     /// Connects (pool of 32) and applies pending migrations.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
         Self::connect_with(url, 32).await
@@ -285,6 +338,7 @@ impl PostgresStore {
         let store = PostgresStore {
             pool,
             cache: Arc::default(),
+            group_commit: 1,
         };
         store.migrate().await?;
         Ok(store)
@@ -396,6 +450,24 @@ fn to_user(r: &Row) -> Result<UserRecord, StoreError> {
 
 const USER_COLUMNS: &str =
     "id, name, role, department, organisation, password_hash, disabled, levels";
+
+/// An SMS delivery row (`crate::sms::DELIVERY_COLUMNS`).
+fn delivery_row(r: &Row) -> Result<crate::sms::SmsDelivery, StoreError> {
+    crate::sms::SmsDelivery::from_row((
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        i64::from(r.try_get::<_, i32>(7)?),
+        r.try_get(8)?,
+        r.try_get(9)?,
+        r.try_get(10)?,
+        r.try_get(11)?,
+    ))
+}
 
 fn stored_row(r: &Row) -> Result<StoredEvent, StoreError> {
     Ok(StoredEvent {
@@ -921,6 +993,84 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         Ok(n > 0)
     }
 
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError> {
+        pg_query(
+            self.0,
+            &format!(
+                "SELECT {} FROM exchange_batches ORDER BY number",
+                crate::exchange::BATCH_COLUMNS
+            ),
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let origin: String = r.try_get(12)?;
+            Ok(crate::exchange::ExchangeBatch {
+                number: u(r.try_get(0)?),
+                from_seq: u(r.try_get(1)?),
+                to_seq: u(r.try_get(2)?),
+                since: r.try_get(3)?,
+                up_to: r.try_get(4)?,
+                files: u32::try_from(r.try_get::<_, i32>(5)?).unwrap_or(0),
+                rows: u(r.try_get(6)?),
+                cases: u(r.try_get(7)?),
+                catalogue_version: u(r.try_get(8)?),
+                directory: r.try_get(9)?,
+                written_at: r.try_get(10)?,
+                written_by: r.try_get(11)?,
+                origin: crate::exchange::Origin::parse(&origin).ok_or_else(|| {
+                    StoreError::Corrupt(format!("exchange_batches.origin {origin}"))
+                })?,
+            })
+        })
+        .collect()
+    }
+
+    async fn last_exchange_batch(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        let row = pg_query_opt(
+            self.0,
+            "SELECT number, to_seq FROM exchange_batches ORDER BY number DESC LIMIT 1",
+            &[],
+        )
+        .await?;
+        row.map(|r| Ok((u(r.try_get(0)?), u(r.try_get(1)?))))
+            .transpose()
+    }
+
+    async fn insert_exchange_batch(
+        &self,
+        b: &crate::exchange::ExchangeBatch,
+    ) -> Result<bool, StoreError> {
+        // The primary key decides between two processes that read the same last batch: the
+        // second insert waits for the first transaction, then finds the number taken.
+        let files = i32::try_from(b.files).unwrap_or(i32::MAX);
+        let n = pg_execute(
+            self.0,
+            &format!(
+                "INSERT INTO exchange_batches ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (number) DO NOTHING",
+                crate::exchange::BATCH_COLUMNS
+            ),
+            &[
+                &i(b.number),
+                &i(b.from_seq),
+                &i(b.to_seq),
+                &b.since,
+                &b.up_to,
+                &files,
+                &i(b.rows),
+                &i(b.cases),
+                &i(b.catalogue_version),
+                &b.directory,
+                &b.written_at,
+                &b.written_by,
+                &b.origin.as_str(),
+            ],
+        )
+        .await?;
+        Ok(n == 1)
+    }
+
     async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let row = pg_query_opt(
             self.0,
@@ -1100,6 +1250,127 @@ impl<C: GenericClient> rules::Sql for Pg<'_, C> {
         )
         .await?;
         Ok(())
+    }
+
+    async fn insert_sms_delivery(
+        &self,
+        action_key: &str,
+        d: &crate::sms::PlannedSms,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        pg_execute(
+            self.0,
+            "INSERT INTO sms_deliveries (notification_id, user_id, phone, params, status, attempts, created_at, updated_at) \
+             SELECT id, $2::text, $3::text, $4::text, $5::text, 0, $6::timestamptz, $6::timestamptz FROM notifications WHERE action_key = $1 \
+             ON CONFLICT DO NOTHING",
+            &[
+                &action_key,
+                &d.user.as_str(),
+                &d.phone.as_ref().map(|p| p.as_str()),
+                &serde_json::to_string(&d.params)?,
+                &d.status().as_str(),
+                &now,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn sms_abandon_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        pg_execute(
+            self.0,
+            "UPDATE sms_deliveries SET status = 'unknown', last_error = $2, claimed_by = NULL, claimed_until = NULL, updated_at = $1 \
+             WHERE status = 'sending' AND claimed_until < $1",
+            &[&now, &crate::sms::INTERRUPTED],
+        )
+        .await
+    }
+
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        let max = i32::try_from(max_attempts).unwrap_or(i32::MAX);
+        pg_query(
+            self.0,
+            &format!(
+                "SELECT {} FROM sms_deliveries d JOIN notifications n ON n.id = d.notification_id \
+                 WHERE d.phone IS NOT NULL AND (d.status = 'pending' OR (d.status = 'failed' AND d.attempts < $2 AND d.retry_at <= $1)) \
+                 ORDER BY d.notification_id, d.user_id LIMIT $3",
+                crate::sms::DELIVERY_COLUMNS
+            ),
+            &[&now, &max, &i64::from(limit)],
+        )
+        .await?
+        .iter()
+        .map(delivery_row)
+        .collect()
+    }
+
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError> {
+        let max = i32::try_from(max_attempts).unwrap_or(i32::MAX);
+        let n = pg_execute(
+            self.0,
+            "UPDATE sms_deliveries SET status = 'sending', attempts = attempts + 1, claimed_by = $5, claimed_until = $4, updated_at = $3 \
+             WHERE notification_id = $1 AND user_id = $2 AND phone IS NOT NULL \
+             AND (status = 'pending' OR (status = 'failed' AND attempts < $6 AND retry_at <= $3))",
+            &[&i(notification), &user, &now, &until, &by, &max],
+        )
+        .await?;
+        Ok(n == 1)
+    }
+
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &str,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = pg_execute(
+            self.0,
+            "UPDATE sms_deliveries SET status = $4, last_error = COALESCE($5, last_error), receipt = $6, retry_at = $7, claimed_by = NULL, claimed_until = NULL, updated_at = $8 \
+             WHERE notification_id = $1 AND user_id = $2 AND status = 'sending' AND claimed_by = $3",
+            &[
+                &i(notification),
+                &user,
+                &by,
+                &settle.status.as_str(),
+                &settle.error,
+                &settle.receipt,
+                &settle.retry_at,
+                &now,
+            ],
+        )
+        .await?;
+        Ok(n == 1)
+    }
+
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        pg_query(
+            self.0,
+            &format!(
+                "SELECT {} FROM sms_deliveries d JOIN notifications n ON n.id = d.notification_id \
+                 ORDER BY d.notification_id DESC, d.user_id LIMIT $1",
+                crate::sms::DELIVERY_COLUMNS
+            ),
+            &[&i64::from(limit)],
+        )
+        .await?
+        .iter()
+        .map(delivery_row)
+        .collect()
     }
 
     async fn notifications(
@@ -1368,6 +1639,97 @@ impl Store for PostgresStore {
         Ok(n > 0)
     }
 
+    async fn set_user_phone(
+        &self,
+        id: &UserId,
+        phone: Option<&permitdesk_domain::codes::PhoneNumber>,
+    ) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        let n = pg_execute(
+            &c,
+            "UPDATE users SET phone = $2 WHERE id = $1",
+            &[&id.as_str(), &phone.map(|p| p.as_str())],
+        )
+        .await?;
+        Ok(n > 0)
+    }
+
+    async fn user_phones(
+        &self,
+    ) -> Result<Vec<(UserId, permitdesk_domain::codes::PhoneNumber)>, StoreError> {
+        let c = self.pool.get().await?;
+        pg_query(
+            &c,
+            "SELECT id, phone FROM users WHERE phone IS NOT NULL ORDER BY id",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| super::user_phone(r.try_get(0)?, &r.try_get::<_, String>(1)?))
+        .collect()
+    }
+
+    async fn run_once_notifying(
+        &self,
+        action: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+        deliveries: &[crate::sms::PlannedSms],
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        let ran = rules::run_once_notifying(&Pg(&tx), action, now, by, deliveries).await?;
+        tx.commit().await?;
+        Ok(ran)
+    }
+
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        let due = rules::due_sms(&Pg(&tx), now, max_attempts, limit).await?;
+        tx.commit().await?;
+        Ok(due)
+    }
+
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &UserId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c)
+            .sms_claim(notification, user.as_str(), now, until, by, max_attempts)
+            .await
+    }
+
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &UserId,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c)
+            .sms_settle(notification, user.as_str(), by, settle, now)
+            .await
+    }
+
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).sms_deliveries(limit).await
+    }
+
     async fn update_user_scope(
         &self,
         id: &UserId,
@@ -1510,14 +1872,19 @@ impl Store for PostgresStore {
     ) -> Result<PushResult, StoreError> {
         let mut c = self.pool.get().await?;
         let mut results = Vec::with_capacity(commands.len());
-        for cmd in commands {
+        for group in commands.chunks(self.group_commit) {
             let tx = c.transaction().await?;
-            let outcome = rules::push_one(&Pg(&tx), env, user, client_id, cmd, &self.cache).await?;
+            let mut outcomes = Vec::with_capacity(group.len());
+            for cmd in group {
+                let outcome =
+                    rules::push_one(&Pg(&tx), env, user, client_id, cmd, &self.cache).await?;
+                outcomes.push(CommandResult {
+                    mutation_id: cmd.mutation_id,
+                    outcome,
+                });
+            }
             tx.commit().await?;
-            results.push(CommandResult {
-                mutation_id: cmd.mutation_id,
-                outcome,
-            });
+            results.extend(outcomes);
         }
         Ok(PushResult {
             results,
@@ -1753,6 +2120,25 @@ impl Store for PostgresStore {
     async fn certificate_file(&self, number: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let c = self.pool.get().await?;
         Pg(&c).certificate_file(number).await
+    }
+
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError> {
+        let c = self.pool.get().await?;
+        Pg(&c).exchange_batches().await
+    }
+
+    async fn record_exchange(
+        &self,
+        batch: Option<&crate::exchange::ExchangeBatch>,
+        claim: Option<&ScheduledAction>,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        let tx = c.transaction().await?;
+        let recorded = rules::record_exchange(&Pg(&tx), batch, claim, now, by).await?;
+        tx.commit().await?;
+        Ok(recorded)
     }
 
     async fn reference_put(

@@ -243,6 +243,58 @@ pub(crate) trait Sql {
         limit: u32,
     ) -> Result<Vec<NotificationRecord>, StoreError>;
 
+    // --- 短信提醒 (`crate::sms`)
+    /// Inserts one delivery of the notice recorded under `action_key` (nothing if it exists).
+    async fn insert_sms_delivery(
+        &self,
+        action_key: &str,
+        d: &crate::sms::PlannedSms,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Records every claim whose lease ended before `now` as `unknown` (never resent).
+    async fn sms_abandon_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Pending deliveries with a number, and failed ones with attempts left whose pause is
+    /// over, oldest first.
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError>;
+    /// The conditional update that claims a due delivery; false if it is not due any more.
+    #[allow(clippy::too_many_arguments)]
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError>;
+    /// Settles `by`'s claim; false if it holds none on that delivery.
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &str,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The latest deliveries, newest notice first.
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError>;
+
+    // --- 数据共享 (the SPGL export's batches, `crate::exchange`)
+    /// Every recorded batch, oldest first.
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError>;
+    /// The last recorded batch's number and the server sequence number it ends at.
+    async fn last_exchange_batch(&self) -> Result<Option<(u64, u64)>, StoreError>;
+    /// Inserts the batch; false if its number is taken.
+    async fn insert_exchange_batch(
+        &self,
+        b: &crate::exchange::ExchangeBatch,
+    ) -> Result<bool, StoreError>;
+
     // --- pull
     /// The client's record and the first batch of the scan (PostgreSQL sends both at once).
     async fn client_and_scan(
@@ -755,6 +807,63 @@ pub(crate) async fn run_once<S: Sql>(
         s.insert_notification(a, now).await?;
     }
     Ok(ran)
+}
+
+/// [`super::Store::run_once_notifying`], inside the caller's transaction: the notice's
+/// deliveries only if this call ran it.
+pub(crate) async fn run_once_notifying<S: Sql>(
+    s: &S,
+    a: &ScheduledAction,
+    now: DateTime<Utc>,
+    by: &str,
+    deliveries: &[crate::sms::PlannedSms],
+) -> Result<bool, StoreError> {
+    let ran = run_once(s, a, now, by).await?;
+    if ran {
+        for d in deliveries {
+            s.insert_sms_delivery(&a.key, d, now).await?;
+        }
+    }
+    Ok(ran)
+}
+
+/// [`super::Store::sms_due`], inside the caller's transaction.
+pub(crate) async fn due_sms<S: Sql>(
+    s: &S,
+    now: DateTime<Utc>,
+    max_attempts: u32,
+    limit: u32,
+) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+    s.sms_abandon_expired(now).await?;
+    s.sms_due(now, max_attempts, limit).await
+}
+
+/// [`super::Store::record_exchange`], inside the caller's transaction: the claim first (taken:
+/// false, nothing recorded), then the batch, which must follow the last one recorded (its
+/// number next, its first sequence number that batch's last): the cursor moves with the row.
+pub(crate) async fn record_exchange<S: Sql>(
+    s: &S,
+    batch: Option<&crate::exchange::ExchangeBatch>,
+    claim: Option<&ScheduledAction>,
+    now: DateTime<Utc>,
+    by: &str,
+) -> Result<bool, StoreError> {
+    if let Some(a) = claim
+        && !s.claim_action(a, now, by).await?
+    {
+        return Ok(false);
+    }
+    if let Some(b) = batch {
+        let (last, cursor) = s.last_exchange_batch().await?.unwrap_or((0, 0));
+        if b.number != last + 1 || b.from_seq != cursor || !s.insert_exchange_batch(b).await? {
+            return Err(StoreError::Conflict(format!(
+                "数据共享第 {} 批已由其他进程导出（已记录到第 {} 批），本次导出未记录；请重新运行导出",
+                b.number,
+                last.max(b.number)
+            )));
+        }
+    }
+    Ok(true)
 }
 
 /// [`super::Store::run_system_commands`], inside the caller's one transaction.

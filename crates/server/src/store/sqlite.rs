@@ -195,6 +195,47 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_case ON certificates(entity_key);
 CREATE INDEX certificates_file_state ON certificates(file_state);
 "#,
+    // 7: 数据共享 (issue 14, item 4): the SPGL batches exported, each covering the events after
+    // the previous batch's last server sequence number up to its own (`to_seq`, the cursor).
+    r#"
+CREATE TABLE exchange_batches (
+    number BIGINT PRIMARY KEY,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    since_at TEXT,
+    up_to_at TEXT,
+    file_count INTEGER NOT NULL,
+    row_count BIGINT NOT NULL,
+    case_count BIGINT NOT NULL,
+    catalogue_version BIGINT NOT NULL,
+    directory TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    written_by TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+"#,
+    // 8: 短信提醒 (issue 14, item 5): each reviewer's mobile number, and the SMS deliveries of
+    // the scheduler's notices, one per notice and user (`crate::sms`).
+    r#"
+ALTER TABLE users ADD COLUMN phone TEXT;
+CREATE TABLE sms_deliveries (
+    notification_id INTEGER NOT NULL REFERENCES notifications(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    phone TEXT,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    receipt TEXT,
+    retry_at TEXT,
+    claimed_by TEXT,
+    claimed_until TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (notification_id, user_id)
+);
+CREATE INDEX sms_deliveries_status ON sms_deliveries(status);
+"#,
 ];
 
 /// The SQLite backend.
@@ -393,6 +434,43 @@ fn lite_registry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<crate::certifica
     })
 }
 
+/// One `exchange_batches` row as SQLite returns it (`crate::exchange::BATCH_COLUMNS`).
+type LiteBatchRow = (
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn lite_batch(r: LiteBatchRow) -> Result<crate::exchange::ExchangeBatch, StoreError> {
+    let (number, from, to, since, up_to, files, rows, cases, version, dir, at, by, origin) = r;
+    Ok(crate::exchange::ExchangeBatch {
+        number: u(number),
+        from_seq: u(from),
+        to_seq: u(to),
+        since: since.as_deref().map(parse_time).transpose()?,
+        up_to: up_to.as_deref().map(parse_time).transpose()?,
+        files: u32::try_from(files).unwrap_or(0),
+        rows: u(rows),
+        cases: u(cases),
+        catalogue_version: u(version),
+        directory: dir,
+        written_at: parse_time(&at)?,
+        written_by: by,
+        origin: crate::exchange::Origin::parse(&origin)
+            .ok_or_else(|| StoreError::Corrupt(format!("exchange_batches.origin {origin}")))?,
+    })
+}
+
 /// The SQL primitives of [`rules::Sql`] on one SQLite connection, transaction or savepoint.
 /// Nothing here waits: [`rules::finish`] drives the rules over it on the blocking thread.
 struct Lite<'c>(&'c Connection);
@@ -419,6 +497,68 @@ impl Lite<'_> {
             .query_map(p, stored_from)?
             .collect::<Result<_, _>>()?;
         rows.into_iter().map(stored).collect()
+    }
+}
+
+impl Lite<'_> {
+    /// SMS deliveries (`crate::sms::DELIVERY_COLUMNS`), times stored as text.
+    fn deliveries(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        type Row = (
+            i64,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+        );
+        let rows: Vec<Row> = self
+            .0
+            .prepare_cached(sql)?
+            .query_map(p, |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(n, u, ph, k, e, pa, st, at, er, re, c, up)| {
+                crate::sms::SmsDelivery::from_row((
+                    n,
+                    u,
+                    ph,
+                    k,
+                    e,
+                    pa,
+                    st,
+                    at,
+                    er,
+                    re,
+                    parse_time(&c)?,
+                    parse_time(&up)?,
+                ))
+            })
+            .collect()
     }
 }
 
@@ -879,6 +1019,70 @@ impl rules::Sql for Lite<'_> {
         Ok(file.flatten())
     }
 
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError> {
+        let rows: Vec<LiteBatchRow> = self
+            .0
+            .prepare_cached(&format!(
+                "SELECT {} FROM exchange_batches ORDER BY number",
+                crate::exchange::BATCH_COLUMNS
+            ))?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter().map(lite_batch).collect()
+    }
+
+    async fn last_exchange_batch(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT number, to_seq FROM exchange_batches ORDER BY number DESC LIMIT 1",
+            )?
+            .query_row([], |r| Ok((u(r.get(0)?), u(r.get(1)?))))
+            .optional()?)
+    }
+
+    async fn insert_exchange_batch(
+        &self,
+        b: &crate::exchange::ExchangeBatch,
+    ) -> Result<bool, StoreError> {
+        let n = self.0.prepare_cached(&format!(
+            "INSERT OR IGNORE INTO exchange_batches ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            crate::exchange::BATCH_COLUMNS
+        ))?
+        .execute(params![
+            i(b.number),
+            i(b.from_seq),
+            i(b.to_seq),
+            b.since.map(fmt_time),
+            b.up_to.map(fmt_time),
+            i64::from(b.files),
+            i(b.rows),
+            i(b.cases),
+            i(b.catalogue_version),
+            b.directory,
+            fmt_time(b.written_at),
+            b.written_by,
+            b.origin.as_str(),
+        ])?;
+        Ok(n == 1)
+    }
+
     async fn lock_writers(&self) -> Result<(), StoreError> {
         // Every write runs on the one writer connection in an IMMEDIATE transaction.
         Ok(())
@@ -1014,6 +1218,113 @@ impl rules::Sql for Lite<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.exec("INSERT INTO notifications (action_key, entity_key, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", params![a.key, a.entity_key, a.kind, a.notification.to_string(), fmt_time(now)])
+    }
+
+    async fn insert_sms_delivery(
+        &self,
+        action_key: &str,
+        d: &crate::sms::PlannedSms,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT OR IGNORE INTO sms_deliveries (notification_id, user_id, phone, params, status, attempts, created_at, updated_at) \
+             SELECT id, ?2, ?3, ?4, ?5, 0, ?6, ?6 FROM notifications WHERE action_key = ?1",
+            params![
+                action_key,
+                d.user.as_str(),
+                d.phone.as_ref().map(|p| p.as_str()),
+                serde_json::to_string(&d.params)?,
+                d.status().as_str(),
+                fmt_time(now)
+            ],
+        )
+    }
+
+    async fn sms_abandon_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let n = self.0.prepare_cached(
+            "UPDATE sms_deliveries SET status = 'unknown', last_error = ?2, claimed_by = NULL, claimed_until = NULL, updated_at = ?1 \
+             WHERE status = 'sending' AND claimed_until < ?1",
+        )?
+        .execute(params![fmt_time(now), crate::sms::INTERRUPTED])?;
+        Ok(n as u64)
+    }
+
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        self.deliveries(
+            &format!(
+                "SELECT {} FROM sms_deliveries d JOIN notifications n ON n.id = d.notification_id \
+                 WHERE d.phone IS NOT NULL AND (d.status = 'pending' OR (d.status = 'failed' AND d.attempts < ?2 AND d.retry_at <= ?1)) \
+                 ORDER BY d.notification_id, d.user_id LIMIT ?3",
+                crate::sms::DELIVERY_COLUMNS
+            ),
+            params![fmt_time(now), i64::from(max_attempts), i64::from(limit)],
+        )
+    }
+
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError> {
+        let n = self.0.prepare_cached(
+            "UPDATE sms_deliveries SET status = 'sending', attempts = attempts + 1, claimed_by = ?5, claimed_until = ?4, updated_at = ?3 \
+             WHERE notification_id = ?1 AND user_id = ?2 AND phone IS NOT NULL \
+             AND (status = 'pending' OR (status = 'failed' AND attempts < ?6 AND retry_at <= ?3))",
+        )?
+        .execute(params![
+            i(notification),
+            user,
+            fmt_time(now),
+            fmt_time(until),
+            by,
+            i64::from(max_attempts)
+        ])?;
+        Ok(n == 1)
+    }
+
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &str,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.0.prepare_cached(
+            "UPDATE sms_deliveries SET status = ?4, last_error = COALESCE(?5, last_error), receipt = ?6, retry_at = ?7, claimed_by = NULL, claimed_until = NULL, updated_at = ?8 \
+             WHERE notification_id = ?1 AND user_id = ?2 AND status = 'sending' AND claimed_by = ?3",
+        )?
+        .execute(params![
+            i(notification),
+            user,
+            by,
+            settle.status.as_str(),
+            settle.error,
+            settle.receipt,
+            settle.retry_at.map(fmt_time),
+            fmt_time(now)
+        ])?;
+        Ok(n == 1)
+    }
+
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        self.deliveries(
+            &format!(
+                "SELECT {} FROM sms_deliveries d JOIN notifications n ON n.id = d.notification_id \
+                 ORDER BY d.notification_id DESC, d.user_id LIMIT ?1",
+                crate::sms::DELIVERY_COLUMNS
+            ),
+            params![i64::from(limit)],
+        )
     }
 
     async fn notifications(
@@ -1368,6 +1679,95 @@ impl Store for SqliteStore {
             Ok(n > 0)
         })
         .await
+    }
+
+    async fn set_user_phone(
+        &self,
+        id: &UserId,
+        phone: Option<&permitdesk_domain::codes::PhoneNumber>,
+    ) -> Result<bool, StoreError> {
+        let (id, phone) = (id.to_string(), phone.map(|p| p.as_str().to_owned()));
+        self.write(move |c| {
+            let n = c.execute(
+                "UPDATE users SET phone = ?2 WHERE id = ?1",
+                params![id, phone],
+            )?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn user_phones(
+        &self,
+    ) -> Result<Vec<(UserId, permitdesk_domain::codes::PhoneNumber)>, StoreError> {
+        self.read(|c| {
+            let rows: Vec<(String, String)> = c
+                .prepare_cached("SELECT id, phone FROM users WHERE phone IS NOT NULL ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(id, phone)| super::user_phone(id, &phone))
+                .collect()
+        })
+        .await
+    }
+
+    async fn run_once_notifying(
+        &self,
+        action: &ScheduledAction,
+        now: DateTime<Utc>,
+        by: &str,
+        deliveries: &[crate::sms::PlannedSms],
+    ) -> Result<bool, StoreError> {
+        let (a, by, d) = (action.clone(), by.to_owned(), deliveries.to_vec());
+        self.write_with(move |l| rules::finish(rules::run_once_notifying(l, &a, now, &by, &d)))
+            .await
+    }
+
+    async fn sms_due(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        self.write_with(move |l| rules::finish(rules::due_sms(l, now, max_attempts, limit)))
+            .await
+    }
+
+    async fn sms_claim(
+        &self,
+        notification: u64,
+        user: &UserId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        by: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError> {
+        let (user, by) = (user.to_string(), by.to_owned());
+        self.write_with(move |l| {
+            rules::finish(l.sms_claim(notification, &user, now, until, &by, max_attempts))
+        })
+        .await
+    }
+
+    async fn sms_settle(
+        &self,
+        notification: u64,
+        user: &UserId,
+        by: &str,
+        settle: &crate::sms::Settle,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (user, by, settle) = (user.to_string(), by.to_owned(), settle.clone());
+        self.write_with(move |l| {
+            rules::finish(l.sms_settle(notification, &user, &by, &settle, now))
+        })
+        .await
+    }
+
+    async fn sms_deliveries(&self, limit: u32) -> Result<Vec<crate::sms::SmsDelivery>, StoreError> {
+        self.read_with(move |l| rules::finish(l.sms_deliveries(limit)))
+            .await
     }
 
     async fn update_user_scope(
@@ -1775,6 +2175,31 @@ impl Store for SqliteStore {
         let number = number.to_owned();
         self.read_with(move |l| rules::finish(l.certificate_file(&number)))
             .await
+    }
+
+    async fn exchange_batches(&self) -> Result<Vec<crate::exchange::ExchangeBatch>, StoreError> {
+        self.read_with(|l| rules::finish(l.exchange_batches()))
+            .await
+    }
+
+    async fn record_exchange(
+        &self,
+        batch: Option<&crate::exchange::ExchangeBatch>,
+        claim: Option<&ScheduledAction>,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let (batch, claim, by) = (batch.cloned(), claim.cloned(), by.to_owned());
+        self.write_with(move |l| {
+            rules::finish(rules::record_exchange(
+                l,
+                batch.as_ref(),
+                claim.as_ref(),
+                now,
+                &by,
+            ))
+        })
+        .await
     }
 
     async fn reference_put(

@@ -104,6 +104,20 @@ impl TestDatabase {
             (None, None) => Err(StoreError::NotFound("test database".to_owned())),
         }
     }
+
+    /// Another store on the same database with group commit of up to `n` commands of a push
+    /// per transaction, as `server run` opens it.
+    pub async fn grouped_store(&self, n: usize) -> Result<Arc<dyn Store>, StoreError> {
+        match (&self.url, &self.dir) {
+            (Some(url), _) => Ok(Arc::new(
+                PostgresStore::connect(url).await?.with_group_commit(n),
+            )),
+            (None, Some(dir)) => Ok(Arc::new(
+                SqliteStore::open(&dir.join("server.db"))?.with_group_commit(n),
+            )),
+            (None, None) => Err(StoreError::NotFound("test database".to_owned())),
+        }
+    }
 }
 
 impl Drop for TestDatabase {

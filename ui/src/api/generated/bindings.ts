@@ -1027,6 +1027,39 @@ export type Dimension = "efficiency" | "guide_accuracy" | "convenience" | "platf
  */
 export type DimensionScore = { dimension: Dimension, level: RatingLevel, };
 
+/**
+ * A prefecture-level city with the county-level divisions the hall serves under it, in the
+ * file's order: what the registration form offers.
+ */
+export type DistrictGroup = { code: RegionCode, 
+/**
+ * e.g. `哈尔滨市`.
+ */
+name: string, 
+/**
+ * The divisions a project may be located in.
+ */
+districts: Array<ServedDivision>, };
+
+/**
+ * 行政区划: the divisions the hall serves, grouped under their city, as the registration
+ * form offers them (`permitdesk reference show districts`, the shell's `districts`).
+ */
+export type DistrictsView = { 
+/**
+ * The reference version (0: the shipped list).
+ */
+version: number, 
+/**
+ * The list's own version string.
+ */
+districts_version: string, groups: Array<DistrictGroup>, changed_at: string | null, changed_by: string | null, };
+
+/**
+ * The three levels of GB/T 2260.
+ */
+export type DivisionLevel = "province" | "prefecture" | "county";
+
 export type DocumentAnswer = { title: string, file_name: string, verification_code: string, pdf_base64: string, };
 
 export type DocumentRequest = { kind: string, id: string, path?: string, };
@@ -1254,7 +1287,7 @@ notified: number, };
  */
 export type ImportRequest = { 
 /**
- * `calendar`, `catalogue`, `market` or `zones`.
+ * `calendar`, `catalogue`, `market`, `zones` or `districts`.
  */
 kind: string, content: string, dry_run: boolean, replace: boolean, };
 
@@ -1345,7 +1378,8 @@ export type Location = {
  */
 address: string, 
 /**
- * 所在行政区划 (a Heilongjiang division, checked by its type).
+ * 所在行政区划: a Heilongjiang division (checked by its type) that the hall serves (checked
+ * by [`Project::decide`] against the 行政区划 reference data in force).
  */
 district: RegionCode, };
 
@@ -1937,7 +1971,7 @@ stopped_cases: number, pauses: number, corrections: number, };
 /**
  * One kind of reference data.
  */
-export type ReferenceKind = "calendar" | "catalogue" | "market" | "zones";
+export type ReferenceKind = "calendar" | "catalogue" | "market" | "zones" | "districts";
 
 /**
  * The reference data a profile holds.
@@ -1959,6 +1993,11 @@ calendar_years: Array<number>,
  * The catalogue's own version string and its number of items.
  */
 catalogue_version: string, catalogue_items: number, market_version: string, zones: number, 
+/**
+ * The 行政区划 list's own version string and the number of divisions a project may be
+ * located in.
+ */
+districts_version: string, districts: number, 
 /**
  * From 1 November while next year's holiday table is missing (or this year's is).
  */
@@ -2097,6 +2136,19 @@ export type SeedTable = "one" | "two" | "three" | "four";
  * 选取规则 of a competitive selection.
  */
 export type SelectionRule = { "rule": "lowest_price" } | { "rule": "random_draw", draw: number, } | { "rule": "direct", agency: OrganisationId, };
+
+/**
+ * One division of the list.
+ */
+export type ServedDivision = { 
+/**
+ * 6-digit GB/T 2260 code, e.g. `230102`.
+ */
+code: RegionCode, 
+/**
+ * The name in GB/T 2260, e.g. `道里区`.
+ */
+name: string, level: DivisionLevel, };
 
 /**
  * One intermediary service or technical review offered in the market.

@@ -4,7 +4,7 @@
 import type { ReferenceKind, StoredReference, ReferenceView } from '../../api/types'
 import { formatTime } from '../../util'
 
-export const REFERENCE_KINDS: readonly ReferenceKind[] = ['calendar', 'catalogue', 'market', 'zones']
+export const REFERENCE_KINDS: readonly ReferenceKind[] = ['calendar', 'catalogue', 'market', 'zones', 'districts']
 
 export interface ReferenceRow {
   kind: ReferenceKind
@@ -14,7 +14,7 @@ export interface ReferenceRow {
   changes: string[]
 }
 
-/** One row per kind, in the order calendar, catalogue, market, zones. */
+/** One row per kind, in the order calendar, catalogue, market, zones, districts. */
 export function referenceRows(show: ReferenceView | null | undefined): ReferenceRow[] {
   const infos: StoredReference[] = show?.kinds ?? []
   return REFERENCE_KINDS.map((kind) => {

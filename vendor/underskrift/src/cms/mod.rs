@@ -1,0 +1,5 @@
+//! CMS/PKCS#7 SignedData construction for PDF signatures.
+
+pub mod builder;
+pub mod pades;
+pub mod traditional;
