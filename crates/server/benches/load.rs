@@ -1,5 +1,6 @@
 //! Load figures of the server (run: `cargo bench -p permitdesk-server --bench load`;
-//! PERMITDESK_TEST_DATABASE=postgres://... adds the PostgreSQL polling run;
+//! PERMITDESK_TEST_DATABASE=postgres://... adds the PostgreSQL push (one transaction per
+//! command against group commit; `PERMITDESK_BENCH_ONLY=pg_push` alone) and polling runs;
 //! PERMITDESK_BENCH_SCALE=0.1 for a quick smoke run). Prints a Markdown table.
 //!
 //! - push: commands applied per second through the store (SQLite), and a raw SQLite insert of
@@ -752,6 +753,43 @@ async fn polling(report: &mut Report, backend: Backend, label: &str) {
     );
 }
 
+/// PostgreSQL push, one transaction per command against group commit (64 commands of a push
+/// per transaction, what `server run` uses), on one database in the same run: 5,000 new
+/// projects each, in pushes of 500 (`PERMITDESK_BENCH_ONLY=pg_push`).
+async fn pg_push(report: &mut Report, url: String) {
+    let server = TestServer::start(Backend::Postgres(url)).await.unwrap();
+    let env = env_of(&server);
+    let single = server.state.store.clone();
+    let grouped = server.db.grouped_store(64).await.unwrap();
+    let applicant = user(single.as_ref(), "applicant").await;
+    let n = scaled(5000);
+    let mut rates = Vec::new();
+    for (round, store, client) in [
+        (0, &single, "bench-pg-single"),
+        (1, &grouped, "bench-pg-grouped"),
+    ] {
+        let cmds: Vec<_> = (0..n)
+            .map(|i| register(round * n + i, i as u64 + 1))
+            .collect();
+        let t = Instant::now();
+        push_all(store.as_ref(), &env, &applicant, client, cmds).await;
+        rates.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+    report.add(
+        "push, PostgreSQL, one transaction per command",
+        format!("{:.0} commands/s", rates[0]),
+        &format!("{n} RegisterOnline in pushes of 500"),
+    );
+    report.add(
+        "push, PostgreSQL, group commit of 64",
+        format!("{:.0} commands/s", rates[1]),
+        &format!(
+            "the same, same database and run; {:.1}x",
+            rates[1] / rates[0]
+        ),
+    );
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -771,6 +809,11 @@ fn main() {
         if only.is_empty() {
             push_vs_raw(&mut report).await;
             pull_and_initial_sync(&mut report).await;
+        }
+        if (only.is_empty() || only == "pg_push")
+            && let Backend::Postgres(url) = Backend::from_env()
+        {
+            pg_push(&mut report, url).await;
         }
         if only.is_empty() || only == "polling" {
             polling(&mut report, Backend::Sqlite, "SQLite").await;
