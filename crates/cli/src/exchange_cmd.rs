@@ -4,6 +4,7 @@
 //! incrementally (`permitdesk_server::exchange`).
 
 use crate::output::{CliError, Output};
+use crate::server_cmd::{Location, runtime};
 use clap::Subcommand;
 use permitdesk_domain::exchange::{Batch, CaseSummary, export_batch, import_batch};
 use permitdesk_domain::statistics::sample;
@@ -136,42 +137,27 @@ pub enum AdminExchangeCommand {
     ///
     /// 批次目录名为 SPGL-批次号-日期，每张表一个 JSON 文件和一个 CSV 文件，另有 batch.json（时间范围）。首批含全部数据和审批流程表；此后每批只含新事件涉及的行，按服务器收到事件的顺序计，离线办理后补传的操作不会遗漏，也不会重复导出。没有新数据时不写任何文件。
     Export {
-        /// 服务器数据目录.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// 使用此 PostgreSQL 数据库，而不是数据目录中的 SQLite 文件.
-        #[arg(long, value_name = "postgres://...")]
-        database: Option<String>,
+        #[command(flatten)]
+        at: Location,
         /// 批次目录写在此目录下（不存在则新建）.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
     /// 已导出的批次（导出时间、方式、办件数、行数、目录）及每日定时导出是否已配置
     Batches {
-        /// 服务器数据目录.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// 使用此 PostgreSQL 数据库，而不是数据目录中的 SQLite 文件.
-        #[arg(long, value_name = "postgres://...")]
-        database: Option<String>,
+        #[command(flatten)]
+        at: Location,
     },
 }
 
 /// `permitdesk server exchange …`.
 pub fn run_admin(cmd: AdminExchangeCommand, out: &Output) -> Result<(), CliError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Io(format!("无法启动运行时：{e}")))?;
+    let rt = runtime()?;
     let invalid = |e: &dyn std::fmt::Display| CliError::Invalid(e.to_string());
     match cmd {
-        AdminExchangeCommand::Export {
-            data,
-            database,
-            out: dir,
-        } => {
+        AdminExchangeCommand::Export { at, out: dir } => {
             let report = rt.block_on(async {
-                let store = admin::open_store(&DataDir(data), database.as_deref())
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
                     .await
                     .map_err(|e| invalid(&e))?;
                 let now = chrono::Utc::now();
@@ -200,9 +186,9 @@ pub fn run_admin(cmd: AdminExchangeCommand, out: &Output) -> Result<(), CliError
             })?;
             out.print(&report, || report.text().trim_end().to_owned())
         }
-        AdminExchangeCommand::Batches { data, database } => {
+        AdminExchangeCommand::Batches { at } => {
             let list = rt.block_on(async {
-                let store = admin::open_store(&DataDir(data), database.as_deref())
+                let store = admin::open_store(&DataDir(at.data), at.database.as_deref())
                     .await
                     .map_err(|e| invalid(&e))?;
                 exchange::list(store.as_ref())

@@ -36,10 +36,10 @@ pub enum ServerTop {
 pub struct Location {
     /// The server's data directory (database, certificate, key).
     #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    pub(crate) data: PathBuf,
     /// Use this PostgreSQL database instead of the SQLite file in DIR.
     #[arg(long, value_name = "postgres://...")]
-    database: Option<String>,
+    pub(crate) database: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,7 +249,7 @@ fn fail(e: impl std::fmt::Display) -> CliError {
     CliError::Invalid(e.to_string())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
