@@ -14,6 +14,7 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev file
   xvfb xauth           # a virtual display when the machine has none
   fonts-wqy-microhei   # a CJK font for the webview (Chinese is boxes without one)
+  locales              # zh_CN.UTF-8 below: GTK's file dialogs speak Chinese (src-tauri/src/startup.rs)
   nodejs npm           # builds the UI (ui/); the machine's own Node.js is used if present
 )
 if $for_tests; then
@@ -38,6 +39,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Chinese locale the app's native dialogs are translated by (a Chinese desktop has it).
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if [ -f /etc/locale.gen ]; then
+    $SUDO sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+    $SUDO locale-gen >/dev/null
+  fi
 fi
 
 command -v cargo >/dev/null || { echo "cargo is missing: install the Rust toolchain (rustup) first" >&2; exit 1; }

@@ -67,7 +67,7 @@ fn compositing() -> bool {
 
 /// tauri-driver (and its WebKitWebDriver), as `support::Driver` starts it, but with the app's
 /// rendering as the app chooses it for itself outside WebDriver:
-/// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (src-tauri/src/main.rs leaves the environment alone
+/// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (src-tauri/src/startup.rs leaves the environment alone
 /// under WebDriver), unless `PERMITDESK_MEMORY_COMPOSITING=1`. Stopped with SIGTERM so that
 /// WebKitWebDriver goes too.
 struct WebDriver {

@@ -1,7 +1,7 @@
 // The Tauri commands of the shell, in one list: the build script generates a permission for each
 // (`allow-<name>`), `src-tauri/permissions/app.toml` grants them as one set, and a test checks
 // that this list, the permission set and the handler agree.
-const COMMANDS: [&str; 57] = [
+const COMMANDS: [&str; 58] = [
     "session_info",
     "login",
     "remembered_password",
@@ -34,6 +34,7 @@ const COMMANDS: [&str; 57] = [
     "material_library",
     "attachment",
     "document",
+    "pdf_pages",
     "verify_certificate",
     "save_document",
     "save_draft",

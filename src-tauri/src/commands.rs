@@ -832,6 +832,51 @@ pub async fn document(state: State<'_, AppState>, req: DocumentRequest) -> Answe
     .await
 }
 
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PdfPagesRequest {
+    pub pdf_base64: String,
+}
+
+/// One page of a previewed PDF, a PNG image.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PageImageAnswer {
+    pub width: u32,
+    pub height: u32,
+    pub png_base64: String,
+}
+
+/// 预览页面: the pages of a PDF (a paper, a downloaded certificate, an uploaded material) as
+/// images, drawn here rather than by PDF.js in the web page (documents::raster; issue 13,
+/// "Memory").
+#[tauri::command]
+pub async fn pdf_pages(req: PdfPagesRequest) -> Answer<Vec<PageImageAnswer>> {
+    use permitdesk_documents::raster::{MAX_PDF_BYTES, pdf_page_images};
+    if req.pdf_base64.len() > MAX_PDF_BYTES / 3 * 4 + 4 {
+        return Err(UiError::invalid(format!(
+            "文件过大，预览上限 {} MB，请另存后用其他软件打开",
+            MAX_PDF_BYTES / (1024 * 1024)
+        )));
+    }
+    tauri::async_runtime::spawn_blocking(move || {
+        let bytes = B64
+            .decode(req.pdf_base64.as_bytes())
+            .map_err(|_| UiError::invalid("文件内容不是有效的 PDF 数据"))?;
+        let pages = pdf_page_images(&bytes, 1.5).map_err(|e| UiError::invalid(e.to_string()))?;
+        Ok(pages
+            .into_iter()
+            .map(|p| PageImageAnswer {
+                width: p.width,
+                height: p.height,
+                png_base64: B64.encode(&p.png),
+            })
+            .collect())
+    })
+    .await
+    .map_err(|e| UiError::internal(e.to_string()))?
+}
+
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Saved {

@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod commands;
 pub mod error;
+pub mod startup;
 pub mod state;
 pub mod sync_loop;
 
@@ -78,6 +79,7 @@ macro_rules! with_commands {
             $crate::commands::material_library,
             $crate::commands::attachment,
             $crate::commands::document,
+            $crate::commands::pdf_pages,
             $crate::commands::verify_certificate,
             $crate::commands::save_document,
             $crate::commands::save_draft,

@@ -1,5 +1,5 @@
-//! The background sync: every 15 s (or at once when woken by an action, "同步" or going
-//! online) upload files, push the outbox and pull, on a blocking thread; the UI hears about it
+//! The background sync: every 15 s (every 3 s while the server cannot be reached; at once when
+//! woken by an action, "同步" or going online) upload files, push the outbox and pull, on a blocking thread; the UI hears about it
 //! through the `sync-state`, `sync-progress` and `data-changed` events. The sync goes through
 //! the [`permitdesk_client::Session`]: the profile is locked for each local step only, so the
 //! commands' reads go on while it waits for the server.
@@ -15,6 +15,9 @@ use tauri::{AppHandle, Emitter, Manager, State};
 
 /// Seconds between automatic syncs.
 pub const INTERVAL: Duration = Duration::from_secs(15);
+/// Seconds between tries while the server cannot be reached: the status bar says 在线 again
+/// within this long after the network comes back, not up to a whole interval later.
+pub const OFFLINE_RETRY: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SyncProgress"))]
@@ -163,9 +166,17 @@ pub fn start(app: AppHandle) {
             } else {
                 publish(&app, &state);
             }
+            let unreachable = logged_in
+                && !state.offline_mode()
+                && state
+                    .sync
+                    .lock()
+                    .map(|s| !s.online && !s.login_expired)
+                    .unwrap_or(false);
+            let wait = if unreachable { OFFLINE_RETRY } else { INTERVAL };
             let (flag, cv) = &*state.wake;
             let Ok(guard) = flag.lock() else { return };
-            let (mut woken, _) = match cv.wait_timeout_while(guard, INTERVAL, |w| !*w) {
+            let (mut woken, _) = match cv.wait_timeout_while(guard, wait, |w| !*w) {
                 Ok(r) => r,
                 Err(_) => return,
             };

@@ -107,6 +107,8 @@ fn collect() -> Collector {
     k.root::<c::AttachmentBytes>();
     k.root::<c::DocumentRequest>();
     k.root::<c::DocumentAnswer>();
+    k.root::<c::PdfPagesRequest>();
+    k.root::<c::PageImageAnswer>();
     k.root::<c::Saved>();
     k.root::<c::DraftRequest>();
     k.root::<c::CommandRequest>();

@@ -6,14 +6,16 @@ import PreviewDialog from '../src/components/PreviewDialog.vue'
 import { openDocument, openAttachment, preview } from '../src/stores/preview'
 import { fakeIpc, mountWith, saveDialogAnswers, tid } from './helpers'
 
-// jsdom has no canvas: the page rendering is replaced, and checked to receive the real bytes.
-const rendered: Uint8Array[] = []
-vi.mock('../src/pdf', () => ({
-  renderPdfPages: vi.fn(async (bytes: Uint8Array) => {
-    rendered.push(bytes)
-    return ['data:image/png;base64,AAAA', 'data:image/png;base64,BBBB']
-  }),
-}))
+// The shell draws the pages (`pdf_pages`, tested in Rust); here it answers two, and is checked
+// to receive the real bytes.
+const rendered: Buffer[] = []
+const pdfPages = (req: Record<string, unknown>) => {
+  rendered.push(Buffer.from(String(req.pdf_base64), 'base64'))
+  return [
+    { width: 893, height: 1263, png_base64: 'AAAA' },
+    { width: 893, height: 1263, png_base64: 'BBBB' },
+  ]
+}
 
 const pdf = readFileSync(resolve(__dirname, 'fixtures/certificate.pdf'))
 const pdfB64 = pdf.toString('base64')
@@ -28,6 +30,7 @@ describe('document preview', () => {
   it('renders document(...) PDF bytes as pages, prints them, and saves where the save dialog says', async () => {
     const ipc = fakeIpc({
       ...saveDialogAnswers('/home/u/文书/证照'),
+      pdf_pages: pdfPages,
       document: (req) => ({ title: '电子证照', file_name: '电子证照-C-1.pdf', verification_code: 'X', pdf_base64: pdfB64, ...req }),
       save_document: (req) => ({ path: String(req.path) }),
     })
@@ -37,7 +40,8 @@ describe('document preview', () => {
     await flushPromises()
     expect(ipc.callsOf('document')).toEqual([{ kind: 'certificate', id: 'C-1' }])
     expect(rendered).toHaveLength(1)
-    expect(Buffer.from(rendered[0]).equals(pdf)).toBe(true)
+    expect(rendered[0].equals(pdf)).toBe(true)
+    expect((document.querySelector(tid('doc-page-2')) as HTMLImageElement).getAttribute('src')).toBe('data:image/png;base64,BBBB')
     const box = document.querySelector(tid('doc-preview')) as HTMLElement
     expect(box.dataset.state).toBe('ready')
     expect(box.dataset.pages).toBe('2')
@@ -64,6 +68,7 @@ describe('document preview', () => {
   it('writes nothing when the save dialog is cancelled, and lets the pages go when closed', async () => {
     const ipc = fakeIpc({
       ...saveDialogAnswers(null),
+      pdf_pages: pdfPages,
       document: (req) => ({ title: '电子证照', file_name: '电子证照-C-1.pdf', verification_code: 'X', pdf_base64: pdfB64, ...req }),
       save_document: (req) => ({ path: String(req.path) }),
     })
@@ -101,6 +106,22 @@ describe('document preview', () => {
     openAttachment('att-2')
     await flushPromises()
     expect(document.querySelector(tid('doc-preview-error'))?.textContent).toBe('附件不存在')
+    w.unmount()
+  })
+
+  it('shows the shell\'s sentence when a PDF attachment cannot be drawn', async () => {
+    fakeIpc({
+      attachment: () => ({ name: '扫描件.pdf', mime: 'application/pdf', bytes_base64: 'JVBERi0=' }),
+      pdf_pages: () => {
+        throw { code: 'invalid', message: '无法预览：文件内容无法解析，可能已损坏，请另存后用其他软件打开' }
+      },
+    })
+    const { w } = await mountWith(PreviewDialog)
+    openAttachment('att-3', '扫描件')
+    await flushPromises()
+    await flushPromises()
+    expect(document.querySelector(tid('doc-preview-error'))?.textContent).toContain('无法预览')
+    expect((document.querySelector(tid('doc-preview')) as HTMLElement).dataset.state).toBe('error')
     w.unmount()
   })
 })

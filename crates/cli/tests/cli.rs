@@ -425,6 +425,61 @@ fn documents_demo_writes_every_paper_of_issue_4() {
 }
 
 #[test]
+fn documents_pages_writes_the_preview_images_of_a_pdf_and_refuses_what_is_not_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    let out = permitdesk(&[
+        "documents",
+        "demo",
+        "--out",
+        docs.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pages = tmp.path().join("pages");
+    let form = docs.join("application-form.pdf");
+    let out = permitdesk(&[
+        "documents",
+        "pages",
+        form.to_str().unwrap(),
+        "--out",
+        pages.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info = Command::new("pdfinfo")
+        .arg(&form)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let count: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let written = json(&out);
+    assert_eq!(
+        written.as_array().unwrap().len(),
+        count,
+        "one image per page"
+    );
+    let first = pages.join("application-form-第1页.png");
+    let png = std::fs::read(&first).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+
+    let bad = tmp.path().join("bad.pdf");
+    std::fs::write(&bad, "这不是PDF").unwrap();
+    let out = permitdesk(&[
+        "documents",
+        "pages",
+        bad.to_str().unwrap(),
+        "--out",
+        pages.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("无法预览"), "{}", stderr(&out));
+}
+
+#[test]
 fn the_generic_action_and_consultations_answer_offline_with_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let profile = tmp.path().join("p");

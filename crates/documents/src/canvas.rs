@@ -824,14 +824,20 @@ fn emit(
         out_pages.push(PdfPage::new(Mm(width / MM), Mm(height / MM), ops));
     }
     // Only the faces a page uses are handed to printpdf: each one costs a subsetting pass.
+    // The full faces are parsed only when a page holds a character outside the common set.
+    let full = if used[2] || used[3] {
+        Some(crate::fonts::full_faces()?)
+    } else {
+        None
+    };
     let faces = [
-        &fonts.regular_common,
-        &fonts.bold_common,
-        &fonts.regular,
-        &fonts.bold,
+        Some(&fonts.regular_common),
+        Some(&fonts.bold_common),
+        full.map(|f| &f.regular),
+        full.map(|f| &f.bold),
     ];
     for ((id, face), used) in ids.into_iter().zip(faces).zip(used) {
-        if used {
+        if let (true, Some(face)) = (used, face) {
             doc.resources
                 .fonts
                 .map

@@ -37,4 +37,7 @@ pub enum RenderError {
     /// The spreadsheet library refused the data.
     #[error("电子表格生成失败：{0}")]
     Spreadsheet(String),
+    /// A PDF could not be shown as page images (unreadable, encrypted, too large).
+    #[error("无法预览：{0}")]
+    Preview(String),
 }

@@ -1,5 +1,5 @@
 //! The embedded fonts (Noto Sans SC Regular and Bold, SIL OFL 1.1, see fonts/OFL.txt), parsed
-//! once per process, and the character coverage check that keeps boxes off the paper.
+//! once per process when first needed, and the character coverage check that keeps boxes off the paper.
 //!
 //! Each weight comes twice. The primary face (`*-Common.ttf`, 2.9 MB) holds the characters of
 //! 通用规范汉字表 and GB 2312 in the Basic Multilingual Plane with ASCII, the full-width forms
@@ -8,17 +8,20 @@
 //! 9,848 glyphs and 9,859-character cmap instead of the 30,898 glyphs and 30,890 characters of
 //! the full face. The full face (10 MB) is the fallback: a rare character (a name
 //! like 刘龑 outside the common set) is printed from it, as a run of its own in the same
-//! line, so it is never a box. Coverage, advances and measurement come from the full faces.
+//! line, so it is never a box. Coverage, advances and measurement come from the full faces' tables,
+//! read in place with ttf-parser; printpdf parses a full face only for a paper that prints a
+//! character from it (issue 13, "Memory": the two parsed full faces held about 60 MB of the app).
 
 use crate::error::RenderError;
 use crate::layout::Measure;
 use printpdf::ParsedFont;
 use std::sync::LazyLock;
 
-const REGULAR_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Bold.ttf");
-const REGULAR_COMMON_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular-Common.ttf");
-const BOLD_COMMON_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Bold-Common.ttf");
+pub(crate) const REGULAR_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
+pub(crate) const BOLD_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Bold.ttf");
+pub(crate) const REGULAR_COMMON_TTF: &[u8] =
+    include_bytes!("../fonts/NotoSansSC-Regular-Common.ttf");
+pub(crate) const BOLD_COMMON_TTF: &[u8] = include_bytes!("../fonts/NotoSansSC-Bold-Common.ttf");
 
 /// Which face prints a character of a given weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,77 +34,97 @@ pub(crate) enum Face {
 
 /// The faces every document uses.
 pub(crate) struct Fonts {
-    /// The full faces: the coverage and the metrics of every character, and the fallback.
-    pub regular: ParsedFont,
-    pub bold: ParsedFont,
-    /// The reduced primary faces (same glyphs and advances, common characters only).
+    /// The reduced primary faces (same glyphs and advances as the full ones, common characters
+    /// only), parsed for printing.
     pub regular_common: ParsedFont,
     pub bold_common: ParsedFont,
     units_per_em: f32,
-    /// Per character of the Basic Multilingual Plane: the advance in font units, regular then
-    /// bold (0 = no glyph), and whether the common face has it (bit 0 regular, bit 1 bold).
-    /// The font's cmap lookup is a search; layout asks for every character many times.
+    /// Per character of the Basic Multilingual Plane: the advance in font units of the full
+    /// faces, regular then bold (0 = no glyph), and whether the common face has it (bit 0
+    /// regular, bit 1 bold). Read from the font files in place (ttf-parser borrows, it does not
+    /// copy); the font's cmap lookup is a search and layout asks for every character many times.
     bmp: Vec<([u16; 2], u8)>,
 }
 
+/// The full faces parsed for printing, only once a paper holds a character outside the common
+/// set: parsed, they hold about 60 MB that most desks never need (issue 13, "Memory").
+pub(crate) struct FullFaces {
+    pub regular: ParsedFont,
+    pub bold: ParsedFont,
+}
+
 static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {
-    let regular = parse(REGULAR_TTF, "NotoSansSC-Regular")?;
-    let bold = parse(BOLD_TTF, "NotoSansSC-Bold")?;
-    let regular_common = parse(REGULAR_COMMON_TTF, "NotoSansSC-Regular-Common")?;
-    let bold_common = parse(BOLD_COMMON_TTF, "NotoSansSC-Bold-Common")?;
-    let units_per_em = f32::from(regular.font_metrics.units_per_em.max(1));
-    let advance = |f: &ParsedFont, cp: u32| {
-        f.lookup_glyph_index(cp)
-            .map_or(0, |g| f.get_horizontal_advance(g).max(1))
-    };
-    // The common faces' cmap maps the characters left out to glyph 0 (see make-fonts.py).
-    let has = |f: &ParsedFont, cp: u32| matches!(f.lookup_glyph_index(cp), Some(g) if g != 0);
+    let regular = face(REGULAR_TTF, "NotoSansSC-Regular")?;
+    let bold = face(BOLD_TTF, "NotoSansSC-Bold")?;
+    let regular_common_face = face(REGULAR_COMMON_TTF, "NotoSansSC-Regular-Common")?;
+    let bold_common_face = face(BOLD_COMMON_TTF, "NotoSansSC-Bold-Common")?;
+    let units_per_em = f32::from(regular.units_per_em().max(1));
     let bmp = (0..=0xFFFFu32)
         .map(|cp| {
-            let common = u8::from(has(&regular_common, cp)) | u8::from(has(&bold_common, cp)) << 1;
+            let common =
+                u8::from(has(&regular_common_face, cp)) | u8::from(has(&bold_common_face, cp)) << 1;
             ([advance(&regular, cp), advance(&bold, cp)], common)
         })
         .collect();
     Ok(Fonts {
-        regular,
-        bold,
-        regular_common,
-        bold_common,
+        regular_common: parse(REGULAR_COMMON_TTF, "NotoSansSC-Regular-Common")?,
+        bold_common: parse(BOLD_COMMON_TTF, "NotoSansSC-Bold-Common")?,
         units_per_em,
         bmp,
     })
 });
 
+static FULL: LazyLock<Result<FullFaces, String>> = LazyLock::new(|| {
+    Ok(FullFaces {
+        regular: parse(REGULAR_TTF, "NotoSansSC-Regular")?,
+        bold: parse(BOLD_TTF, "NotoSansSC-Bold")?,
+    })
+});
+
+fn face(bytes: &'static [u8], name: &str) -> Result<ttf_parser::Face<'static>, String> {
+    ttf_parser::Face::parse(bytes, 0).map_err(|e| format!("{name} 解析失败（{e}）"))
+}
+
+/// Advance in font units of the glyph for `cp`, 0 when the face has none.
+fn advance(f: &ttf_parser::Face<'_>, cp: u32) -> u16 {
+    char::from_u32(cp)
+        .and_then(|ch| f.glyph_index(ch))
+        .filter(|g| g.0 != 0)
+        .map_or(0, |g| f.glyph_hor_advance(g).unwrap_or(0).max(1))
+}
+
+/// Whether the face has a glyph for `cp`. The common faces' cmap maps the characters left out
+/// to glyph 0 (see make-fonts.py).
+fn has(f: &ttf_parser::Face<'_>, cp: u32) -> bool {
+    char::from_u32(cp)
+        .and_then(|ch| f.glyph_index(ch))
+        .is_some_and(|g| g.0 != 0)
+}
+
 fn parse(bytes: &[u8], name: &str) -> Result<ParsedFont, String> {
     ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| format!("{name} 解析失败"))
 }
 
-/// The shared fonts; parsing 26 MB of TrueType happens on first use only.
+/// The shared fonts; reading the tables of 26 MB of TrueType happens on first use only.
 pub(crate) fn fonts() -> Result<&'static Fonts, RenderError> {
     FONTS.as_ref().map_err(|e| RenderError::Font(e.clone()))
 }
 
+/// The full faces, parsed on the first paper that needs one.
+pub(crate) fn full_faces() -> Result<&'static FullFaces, RenderError> {
+    FULL.as_ref().map_err(|e| RenderError::Font(e.clone()))
+}
+
 impl Fonts {
-    fn face(&self, bold: bool) -> &ParsedFont {
-        if bold { &self.bold } else { &self.regular }
-    }
-
-    fn common_face(&self, bold: bool) -> &ParsedFont {
-        if bold {
-            &self.bold_common
-        } else {
-            &self.regular_common
-        }
-    }
-
     /// Advance in font units, or None when the face has no glyph.
     fn units(&self, ch: char, bold: bool) -> Option<u16> {
         match self.bmp.get(ch as usize) {
             Some((pair, _)) => Some(pair[usize::from(bold)]).filter(|&a| a > 0),
             None => {
-                let face = self.face(bold);
-                face.lookup_glyph_index(u32::from(ch))
-                    .map(|g| face.get_horizontal_advance(g).max(1))
+                let bytes = if bold { BOLD_TTF } else { REGULAR_TTF };
+                let units =
+                    ttf_parser::Face::parse(bytes, 0).map_or(0, |f| advance(&f, u32::from(ch)));
+                Some(units).filter(|&a| a > 0)
             }
         }
     }
@@ -110,10 +133,14 @@ impl Fonts {
     pub fn face_of(&self, ch: char, bold: bool) -> Face {
         let common = match self.bmp.get(ch as usize) {
             Some((_, bits)) => bits & (1 << u8::from(bold)) != 0,
-            None => matches!(
-                self.common_face(bold).lookup_glyph_index(u32::from(ch)),
-                Some(g) if g != 0
-            ),
+            None => {
+                let bytes = if bold {
+                    BOLD_COMMON_TTF
+                } else {
+                    REGULAR_COMMON_TTF
+                };
+                ttf_parser::Face::parse(bytes, 0).is_ok_and(|f| has(&f, u32::from(ch)))
+            }
         };
         if common { Face::Common } else { Face::Full }
     }
@@ -207,13 +234,24 @@ mod tests {
     #[test]
     fn the_common_faces_keep_the_advances_of_the_full_faces() {
         let f = fonts().unwrap();
-        for (full, common) in [(&f.regular, &f.regular_common), (&f.bold, &f.bold_common)] {
+        let full = full_faces().unwrap();
+        for (full, common) in [
+            (&full.regular, &f.regular_common),
+            (&full.bold, &f.bold_common),
+        ] {
             for ch in "申请表 编号：SQB-2024-000731（一期）①".chars() {
                 let a = full.lookup_glyph_index(u32::from(ch)).unwrap();
                 let b = common.lookup_glyph_index(u32::from(ch)).unwrap();
                 assert_eq!(
                     full.get_horizontal_advance(a),
                     common.get_horizontal_advance(b),
+                    "{ch}"
+                );
+                // The advances layout measures with (read in place) are the printed ones.
+                let bold = std::ptr::eq(common, &f.bold_common);
+                assert_eq!(
+                    f.units(ch, bold),
+                    Some(full.get_horizontal_advance(a)),
                     "{ch}"
                 );
             }

@@ -24,6 +24,8 @@ pub mod demo;
 pub mod from_domain;
 pub mod from_statistics;
 pub mod quarterly;
+#[cfg(feature = "raster")]
+pub mod raster;
 pub mod scenario;
 mod sheets;
 

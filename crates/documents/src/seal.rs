@@ -26,12 +26,9 @@ pub(crate) fn stamp(pdf: &[u8], place: SealPlace, legend: &str) -> Result<Vec<u8
         return Err(RenderError::View("电子印章无法加盖：文书没有页面".into()));
     };
     let height = page_height(&doc, page).unwrap_or(841.89);
-    let fonts = crate::fonts::fonts()?;
-    let bytes = fonts
-        .bold
-        .source_bytes()
-        .ok_or_else(|| RenderError::Font("印章字体不可用".into()))?;
-    let face = ttf_parser::Face::parse(&bytes, 0).map_err(|e| RenderError::Font(e.to_string()))?;
+    // The seal's legend is drawn as outlines read in place from the bold face.
+    let face = ttf_parser::Face::parse(crate::fonts::BOLD_TTF, 0)
+        .map_err(|e| RenderError::Font(e.to_string()))?;
     let ops = seal_ops(&face, place, height, legend)?;
     doc.add_page_contents(page, ops.into_bytes())
         .map_err(fail)?;

@@ -136,6 +136,8 @@ export const verifyCertificate = (pdf_base64: string) =>
   call<T.CertificateVerdict>('verify_certificate', { pdf_base64 })
 export const documentPdf = (kind: T.PaperKind, id: string) =>
   call<T.DocumentAnswer>('document', { kind, id })
+export const pdfPages = (pdf_base64: string) =>
+  call<T.PageImageAnswer[]>('pdf_pages', { pdf_base64 } satisfies T.PdfPagesRequest)
 export const saveDocument = (kind: T.PaperKind, id: string, path: string) =>
   call<{ path: string }>('save_document', { kind, id, path })
 

@@ -1525,6 +1525,11 @@ export type Overview = { total: OverviewLine, by_stage: Array<OverviewLine>, by_
 export type OverviewLine = { key: string, name: string, cases: number, in_review: number, paused: number, completed: number, due_soon: number, overdue: number, };
 
 /**
+ * One page of a previewed PDF, a PNG image.
+ */
+export type PageImageAnswer = { width: number, height: number, png_base64: string, };
+
+/**
  * Which paper.
  */
 export type PaperKind = "application_form" | "one_time_notice" | "acceptance_receipt" | "correction_notice" | "refusal_notice" | "return_notice" | "completion_notice" | "certificate";
@@ -1540,6 +1545,8 @@ export type PauseRecord = { from: string, to: string | null, points: Array<Corre
  * Who pays, hence who commissions (seed 9.2).
  */
 export type Payer = "government" | "applicant";
+
+export type PdfPagesRequest = { pdf_base64: string, };
 
 /**
  * 统计期间: whole days in Beijing time, both ends included.
