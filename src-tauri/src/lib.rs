@@ -109,6 +109,19 @@ macro_rules! with_commands {
     };
 }
 
+/// WebKitGTK caches like a document viewer, not a browser: no memory cache of resources kept
+/// after the page stops using them. The page is one local app; the browser cache model kept
+/// every preview's page images (PNG data URLs, decoded) in the web process until memory
+/// pressure, which on a PC with plenty of RAM never comes: about 90 MB after a few previews
+/// (issue 13, "Memory"; BENCHMARKS.md, "Desktop app memory (issue 13)").
+#[cfg(target_os = "linux")]
+fn document_viewer_cache(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+    if let Some(context) = webview.inner().context() {
+        context.set_cache_model(CacheModel::DocumentViewer);
+    }
+}
+
 /// Open the profile and run the app; the exit code says whether it could start.
 pub fn run() -> std::process::ExitCode {
     let builder = with_commands!(
@@ -133,6 +146,10 @@ pub fn run() -> std::process::ExitCode {
         };
         app.manage(state);
         sync_loop::start(app.handle().clone());
+        #[cfg(target_os = "linux")]
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.with_webview(document_viewer_cache);
+        }
         Ok(())
     });
     match builder.run(tauri::generate_context!()) {

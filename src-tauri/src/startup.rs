@@ -92,7 +92,14 @@ mod tests {
         let compositing = ("WEBKIT_DISABLE_COMPOSITING_MODE", s("1"));
         let messages = ("LC_MESSAGES", s("zh_CN.utf8"));
         let language = ("LANGUAGE", s("zh_CN:zh"));
-        let table: Vec<(&str, Vec<(&str, &str)>, &[&str], Vec<EnvChange>)> = vec![
+        /// (what, the environment, the installed locales, the expected changes)
+        type Row<'a> = (
+            &'a str,
+            Vec<(&'a str, &'a str)>,
+            &'a [&'a str],
+            Vec<EnvChange>,
+        );
+        let table: Vec<Row> = vec![
             (
                 "a bare session",
                 vec![],
