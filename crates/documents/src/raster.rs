@@ -118,6 +118,7 @@ fn interpreter_settings() -> InterpreterSettings {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
