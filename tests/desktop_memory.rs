@@ -68,8 +68,8 @@ fn compositing() -> bool {
 /// tauri-driver (and its WebKitWebDriver), as `support::Driver` starts it, but with the app's
 /// rendering as the app chooses it for itself outside WebDriver:
 /// `WEBKIT_DISABLE_COMPOSITING_MODE=1` (src-tauri/src/startup.rs leaves the environment alone
-/// under WebDriver), unless `PERMITDESK_MEMORY_COMPOSITING=1`. Stopped with SIGTERM so that
-/// WebKitWebDriver goes too.
+/// under WebDriver), unless `PERMITDESK_MEMORY_COMPOSITING=1`, and `MALLOC_ARENA_MAX=2`.
+/// Stopped with SIGTERM so that WebKitWebDriver goes too.
 struct WebDriver {
     child: Child,
     port: u16,
@@ -100,6 +100,10 @@ impl WebDriver {
             .stderr(Stdio::null());
         if !compositing {
             command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        }
+        // The malloc arenas as src-tauri/src/startup.rs sets them outside WebDriver.
+        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+            command.env("MALLOC_ARENA_MAX", "2");
         }
         let child = command
             .spawn()

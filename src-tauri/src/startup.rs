@@ -6,6 +6,9 @@
 /// One change to the environment: set (`Some`) or remove (`None`) a variable.
 pub type EnvChange = (&'static str, Option<String>);
 
+/// glibc's limit on malloc arenas.
+pub const ARENAS: &str = "MALLOC_ARENA_MAX";
+
 /// The changes for Linux, given a variable lookup and the locales the C library has
 /// (`locale -a`).
 ///
@@ -14,6 +17,11 @@ pub type EnvChange = (&'static str, Option<String>);
 ///   it took 100 MB more after login and 310 MB more after five PDF previews (issue 13,
 ///   "Memory"; BENCHMARKS.md). A user who chose either way (`WEBKIT_DISABLE_COMPOSITING_MODE`,
 ///   `WEBKIT_FORCE_COMPOSITING_MODE`) is left alone.
+/// - **Two malloc arenas** (`MALLOC_ARENA_MAX=2`): glibc gives every thread that allocates its
+///   own arena and keeps what was freed there; the papers and page images are made on the
+///   blocking threads, and after twenty previews the app held about 25 MB more in arenas than
+///   with two (BENCHMARKS.md, "Desktop app memory (issue 13)"). Left alone when the user set it
+///   or tunes glibc (`GLIBC_TUNABLES`).
 /// - **Native dialogs in Chinese**: the file dialogs and their buttons come from GTK, which
 ///   translates by the locale's messages category. A PC whose session is not Chinese (or a
 ///   service account with `C.UTF-8`) showed 取消/保存 as Cancel/Save in an otherwise Chinese
@@ -37,6 +45,9 @@ pub fn linux_env_changes(
     const DISABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
     if var(DISABLE).is_none() && var("WEBKIT_FORCE_COMPOSITING_MODE").is_none() {
         changes.push((DISABLE, Some("1".to_string())));
+    }
+    if var(ARENAS).is_none() && var("GLIBC_TUNABLES").is_none() {
+        changes.push((ARENAS, Some("2".to_string())));
     }
     // The locale the messages category resolves to, as the C library resolves it.
     let nonempty = |k: &str| var(k).filter(|v| !v.is_empty());
@@ -90,6 +101,7 @@ mod tests {
     #[test]
     fn the_environment_is_decided_from_what_the_user_set_and_the_installed_locales() {
         let compositing = ("WEBKIT_DISABLE_COMPOSITING_MODE", s("1"));
+        let arenas = ("MALLOC_ARENA_MAX", s("2"));
         let messages = ("LC_MESSAGES", s("zh_CN.utf8"));
         let language = ("LANGUAGE", s("zh_CN:zh"));
         /// (what, the environment, the installed locales, the expected changes)
@@ -104,13 +116,23 @@ mod tests {
                 "a bare session",
                 vec![],
                 ZH,
-                vec![compositing.clone(), messages.clone(), language.clone()],
+                vec![
+                    compositing.clone(),
+                    arenas.clone(),
+                    messages.clone(),
+                    language.clone(),
+                ],
             ),
             (
                 "English session: messages only",
                 vec![("LANG", "en_US.UTF-8")],
                 ZH,
-                vec![compositing.clone(), messages.clone(), language.clone()],
+                vec![
+                    compositing.clone(),
+                    arenas.clone(),
+                    messages.clone(),
+                    language.clone(),
+                ],
             ),
             (
                 "LC_ALL would override the messages: it becomes LANG",
@@ -118,6 +140,7 @@ mod tests {
                 ZH,
                 vec![
                     compositing.clone(),
+                    arenas.clone(),
                     ("LC_ALL", None),
                     ("LANG", s("C.UTF-8")),
                     messages.clone(),
@@ -128,19 +151,19 @@ mod tests {
                 "a Chinese session is left alone",
                 vec![("LANG", "zh_CN.UTF-8")],
                 ZH,
-                vec![compositing.clone()],
+                vec![compositing.clone(), arenas.clone()],
             ),
             (
                 "Chinese messages in an English session are left alone",
                 vec![("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "zh_TW.UTF-8")],
                 ZH,
-                vec![compositing.clone()],
+                vec![compositing.clone(), arenas.clone()],
             ),
             (
                 "no Chinese locale installed: nothing to gain",
                 vec![],
                 NO_ZH,
-                vec![compositing.clone()],
+                vec![compositing.clone(), arenas.clone()],
             ),
             (
                 "the user chose compositing",
@@ -149,7 +172,7 @@ mod tests {
                     ("LANG", "zh_CN.UTF-8"),
                 ],
                 ZH,
-                vec![],
+                vec![arenas.clone()],
             ),
             (
                 "the user chose no compositing",
@@ -158,7 +181,22 @@ mod tests {
                     ("LANG", "zh_CN.UTF-8"),
                 ],
                 ZH,
-                vec![],
+                vec![arenas.clone()],
+            ),
+            (
+                "the user set the arenas, or tunes glibc",
+                vec![("MALLOC_ARENA_MAX", "8"), ("LANG", "zh_CN.UTF-8")],
+                ZH,
+                vec![compositing.clone()],
+            ),
+            (
+                "glibc tunables",
+                vec![
+                    ("GLIBC_TUNABLES", "glibc.malloc.arena_max=4"),
+                    ("LANG", "zh_CN.UTF-8"),
+                ],
+                ZH,
+                vec![compositing.clone()],
             ),
             (
                 "driven by WebDriver: the test's environment as it is",
