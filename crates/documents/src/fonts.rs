@@ -1,5 +1,6 @@
 //! The embedded fonts (Noto Sans SC Regular and Bold, SIL OFL 1.1, see fonts/OFL.txt), parsed
-//! once per process when first needed, and the character coverage check that keeps boxes off the paper.
+//! once per process when first needed, and the character coverage check that keeps boxes off
+//! the paper.
 //!
 //! Each weight comes twice. The primary face (`*-Common.ttf`, 2.9 MB) holds the characters of
 //! 通用规范汉字表 and GB 2312 in the Basic Multilingual Plane with ASCII, the full-width forms
@@ -8,9 +9,10 @@
 //! 9,848 glyphs and 9,859-character cmap instead of the 30,898 glyphs and 30,890 characters of
 //! the full face. The full face (10 MB) is the fallback: a rare character (a name
 //! like 刘龑 outside the common set) is printed from it, as a run of its own in the same
-//! line, so it is never a box. Coverage, advances and measurement come from the full faces' tables,
-//! read in place with ttf-parser; printpdf parses a full face only for a paper that prints a
-//! character from it (issue 13, "Memory": the two parsed full faces held about 60 MB of the app).
+//! line, so it is never a box. Coverage, advances and measurement come from the full faces'
+//! tables, read in place with ttf-parser; printpdf parses a full face only for a paper that
+//! prints a character from it (issue 13, "Memory": the two parsed full faces held about 60 MB
+//! of the app).
 
 use crate::error::RenderError;
 use crate::layout::Measure;
