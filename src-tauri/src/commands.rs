@@ -863,7 +863,7 @@ pub async fn pdf_pages(req: PdfPagesRequest) -> Answer<Vec<PageImageAnswer>> {
         let bytes = B64
             .decode(req.pdf_base64.as_bytes())
             .map_err(|_| UiError::invalid("文件内容不是有效的 PDF 数据"))?;
-        let pages = pdf_page_images(&bytes, 1.5).map_err(|e| UiError::invalid(e.to_string()))?;
+        let pages = pdf_page_images(bytes, 1.5).map_err(|e| UiError::invalid(e.to_string()))?;
         Ok(pages
             .into_iter()
             .map(|p| PageImageAnswer {

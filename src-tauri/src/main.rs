@@ -14,18 +14,20 @@ fn main() -> std::process::ExitCode {
 #[cfg(target_os = "linux")]
 fn prepare_environment() {
     use std::os::unix::process::CommandExt;
-    let locales = std::process::Command::new("locale")
-        .arg("-a")
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let locales = || {
+        std::process::Command::new("locale")
+            .arg("-a")
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
     let changes =
-        permitdesk_desktop::startup::linux_env_changes(|k| std::env::var(k).ok(), &locales);
+        permitdesk_desktop::startup::linux_env_changes(|k| std::env::var(k).ok(), locales);
     if changes.is_empty() {
         return;
     }

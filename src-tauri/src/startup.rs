@@ -10,7 +10,8 @@ pub type EnvChange = (&'static str, Option<String>);
 pub const ARENAS: &str = "MALLOC_ARENA_MAX";
 
 /// The changes for Linux, given a variable lookup and the locales the C library has
-/// (`locale -a`).
+/// (`locale -a`, asked only when the messages are not Chinese already: a Chinese session, and
+/// the re-executed process, start no extra process).
 ///
 /// - **No GPU compositing** (`WEBKIT_DISABLE_COMPOSITING_MODE=1`): WebKitGTK then needs no
 ///   OpenGL, which on a PC without a usable GPU (a virtual machine, Xvfb) means Mesa's llvmpipe;
@@ -35,7 +36,7 @@ pub const ARENAS: &str = "MALLOC_ARENA_MAX";
 /// end-to-end test takes of every screen).
 pub fn linux_env_changes(
     var: impl Fn(&str) -> Option<String>,
-    locales: &[String],
+    locales: impl FnOnce() -> Vec<String>,
 ) -> Vec<EnvChange> {
     let mut changes = Vec::new();
     // Driven by WebDriver (the end-to-end tests): the test's own environment, no exec under it.
@@ -55,21 +56,21 @@ pub fn linux_env_changes(
         .or_else(|| nonempty("LC_MESSAGES"))
         .or_else(|| nonempty("LANG"))
         .unwrap_or_else(|| "C".to_string());
-    let chinese = |l: &str| l.starts_with("zh_");
-    let installed = locales.iter().find(|l| {
+    if messages.starts_with("zh_") {
+        return changes;
+    }
+    let installed = locales().into_iter().find(|l| {
         matches!(
             l.to_ascii_lowercase().as_str(),
             "zh_cn.utf8" | "zh_cn.utf-8"
         )
     });
-    if !chinese(&messages)
-        && let Some(zh) = installed
-    {
+    if let Some(zh) = installed {
         if let Some(all) = nonempty("LC_ALL") {
             changes.push(("LC_ALL", None));
             changes.push(("LANG", Some(all)));
         }
-        changes.push(("LC_MESSAGES", Some(zh.clone())));
+        changes.push(("LC_MESSAGES", Some(zh)));
         changes.push(("LANGUAGE", Some("zh_CN:zh".to_string())));
     }
     changes
@@ -87,7 +88,7 @@ mod tests {
         let locales: Vec<String> = locales.iter().map(|l| l.to_string()).collect();
         linux_env_changes(
             |k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()),
-            &locales,
+            || locales,
         )
     }
 
@@ -208,5 +209,25 @@ mod tests {
         for (name, env, locales, expected) in table {
             assert_eq!(changes(&env, locales), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn a_chinese_session_does_not_ask_for_the_locales() {
+        let asked = std::cell::Cell::new(false);
+        let lang = |k: &str| (k == "LANG").then(|| "zh_CN.UTF-8".to_string());
+        let ask = || {
+            asked.set(true);
+            Vec::new()
+        };
+        linux_env_changes(lang, ask);
+        assert!(!asked.get());
+        linux_env_changes(
+            |_| None,
+            || {
+                asked.set(true);
+                Vec::new()
+            },
+        );
+        assert!(asked.get(), "an English session asks");
     }
 }

@@ -41,7 +41,7 @@ pub fn run(cmd: DocumentsCommand, out: &Output) -> Result<(), CliError> {
             dir,
             "份文书",
         ),
-        DocumentsCommand::Pages { file, out, scale } => (pages(&file, scale)?, out, "页页面图像"),
+        DocumentsCommand::Pages { file, out, scale } => (pages(&file, scale)?, out, "张页面图像"),
     };
     std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
     let mut written = Vec::new();
@@ -73,7 +73,7 @@ fn pages(file: &std::path::Path, scale: f32) -> Result<Vec<(String, Vec<u8>)>, C
         )));
     }
     let bytes = std::fs::read(file).map_err(|e| CliError::io(file, e))?;
-    let images = permitdesk_documents::raster::pdf_page_images(&bytes, scale)
+    let images = permitdesk_documents::raster::pdf_page_images(bytes, scale)
         .map_err(|e| CliError::Invalid(e.to_string()))?;
     let stem = file
         .file_stem()

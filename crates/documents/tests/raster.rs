@@ -22,7 +22,7 @@ fn dark_share(png: &[u8], x0: f32, y0: f32, x1: f32, y1: f32) -> f32 {
 #[test]
 fn a_certificate_is_one_a4_page_with_its_title_drawn() {
     let pdf = render_certificate(&demo::certificate()).unwrap();
-    let pages = pdf_page_images(&pdf, 1.5).unwrap();
+    let pages = pdf_page_images(pdf, 1.5).unwrap();
     assert_eq!(pages.len(), 1);
     let p = &pages[0];
     // A4 (595.28 × 841.89 pt) at 1.5 pixels per point.
@@ -42,7 +42,7 @@ fn a_certificate_is_one_a4_page_with_its_title_drawn() {
 fn every_page_of_a_long_form_comes_out() {
     let pdf = render_application_form(&demo::application_form()).unwrap();
     let expected = lopdf::Document::load_mem(&pdf).unwrap().get_pages().len();
-    let pages = pdf_page_images(&pdf, 1.0).unwrap();
+    let pages = pdf_page_images(pdf, 1.0).unwrap();
     assert_eq!(pages.len(), expected);
     for p in &pages {
         assert!(
@@ -77,7 +77,7 @@ fn a_huge_page_is_drawn_within_the_pixel_bound() {
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
-    let pages = pdf_page_images(&bytes, 1.5).unwrap();
+    let pages = pdf_page_images(bytes, 1.5).unwrap();
     let p = &pages[0];
     assert!(
         (p.width * p.height) as f32 <= MAX_PAGE_PIXELS,
@@ -105,7 +105,7 @@ fn unreadable_files_are_refused_with_a_sentence_and_nothing_else() {
         ("header only", b"%PDF-1.7\n%%EOF\n".to_vec()),
     ];
     for (name, bytes) in cases {
-        match pdf_page_images(&bytes, 1.5) {
+        match pdf_page_images(bytes, 1.5) {
             Err(e @ RenderError::Preview(_)) => {
                 let text = e.to_string();
                 assert!(text.starts_with("无法预览："), "{name}: {text}");
