@@ -93,7 +93,7 @@ describe('statistics page', () => {
     const { w } = await mountWith(Statistics, stubs)
     const now = beijingToday()
     const month = monthRange(now.year, now.month)
-    expect(calls.callsOf('statistics')[0]).toEqual({ report: 'table1', format: 'json', from: month.from, to: month.to })
+    expect(calls.callsOf('statistics')[0]).toEqual({ report: 'table1', format: 'json', from: month.from, to: month.to, offset: 0, limit: 200 })
     const table = document.querySelector(tid('stats-table')) as HTMLElement
     expect(table.getAttribute('data-rows')).toBe('2')
     const headers = Array.from(table.querySelectorAll('th')).map((th) => th.textContent?.trim())
@@ -106,6 +106,29 @@ describe('statistics page', () => {
     expect(table.querySelector('[data-col="12"]')?.textContent).toBe('是')
     expect(w.find(tid('stats-scope')).text()).toContain('统计期间（受理）')
     expect(w.find(tid('stats-notes')).text()).toContain('P-404')
+    w.unmount()
+  })
+
+  it('asks a long table one page at a time and shows the whole count', async () => {
+    session.user = OFFICE
+    const long = { ...table1, total: 450, first: 0 }
+    const calls = fakeIpc({
+      catalogue: () => catalogue,
+      statistics: (req) => ({ json: { ...long, first: (req.offset as number) ?? 0 }, bytes_base64: null, saved: null }),
+    })
+    const { w } = await mountWith(Statistics, stubs)
+    expect(document.querySelector(tid('stats-row-count'))?.getAttribute('data-count')).toBe('450')
+    expect(document.querySelector(tid('stats-row-count'))?.textContent).toContain('共 450 行')
+    const pages = document.querySelector(tid('stats-pages')) as HTMLElement
+    expect(pages).not.toBeNull()
+    const three = Array.from(pages.querySelectorAll('li.number')).find((li) => li.textContent?.trim() === '3') as HTMLElement
+    three.click()
+    await flushPromises()
+    expect(calls.callsOf('statistics').at(-1)).toMatchObject({ report: 'table1', format: 'json', offset: 400, limit: 200 })
+    // Exports are the whole table: no page.
+    ;(document.querySelector(tid('stats-preview-pdf')) as HTMLElement).click()
+    await flushPromises()
+    expect(calls.callsOf('statistics').at(-1)).not.toHaveProperty('limit')
     w.unmount()
   })
 
@@ -122,7 +145,7 @@ describe('statistics page', () => {
     await flushPromises()
     ;(document.querySelector(tid('stats-query')) as HTMLElement).click()
     await flushPromises()
-    expect(calls.callsOf('statistics').at(-1)).toEqual({ report: 'table2', format: 'json', from: '2024-10-01', to: '2024-10-31', department: 'ZGJ' })
+    expect(calls.callsOf('statistics').at(-1)).toEqual({ report: 'table2', format: 'json', from: '2024-10-01', to: '2024-10-31', department: 'ZGJ', offset: 0, limit: 200 })
 
     ;(document.querySelector(tid('stats-export-xlsx')) as HTMLElement).click()
     await flushPromises()

@@ -57,6 +57,12 @@ pub struct StatsArgs {
     /// A project (its id in the system).
     #[arg(long)]
     pub project: Option<String>,
+    /// 分页 (tables as JSON): the first row, counted from 0.
+    #[arg(long)]
+    pub offset: Option<u32>,
+    /// 分页 (tables as JSON): at most this many rows (1 to 10000; default every row).
+    #[arg(long)]
+    pub limit: Option<u32>,
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
     /// Write the answer to this file.
@@ -120,11 +126,23 @@ fn summary(report: Report, v: &Value) -> String {
                 v["previous"]["total"]["accepted"]
             )
         }
-        _ => format!(
-            "{}\n共 {} 条",
-            s(&v["scope"]),
-            v["rows"].as_array().map_or(0, Vec::len)
-        ),
+        _ => {
+            let shown = v["rows"].as_array().map_or(0, Vec::len);
+            let total = v["total"].as_u64().unwrap_or(shown as u64);
+            if shown as u64 == total {
+                format!("{}\n共 {total} 条", s(&v["scope"]))
+            } else if shown == 0 {
+                format!("{}\n共 {total} 条，起始行之后没有了", s(&v["scope"]))
+            } else {
+                let first = v["first"].as_u64().unwrap_or(0);
+                format!(
+                    "{}\n共 {total} 条，本页第 {} 至 {} 条",
+                    s(&v["scope"]),
+                    first + 1,
+                    first + shown as u64
+                )
+            }
+        }
     }
 }
 
@@ -157,6 +175,8 @@ pub fn run(a: StatsArgs, profile: Option<&Path>, out: &Output) -> Result<(), Cli
         project: a.project,
         category: a.category,
         format,
+        offset: a.offset,
+        limit: a.limit,
     };
     let p = open(profile)?;
     let bytes = p.statistics(&query).map_err(client_err)?;

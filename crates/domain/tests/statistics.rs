@@ -726,7 +726,7 @@ fn monthly_report_overdue_time_shares_stops_and_suggestions() {
 #[test]
 fn a_single_case_taken_alone_gives_its_own_clock_figures() {
     // The union arithmetic of stage times must agree with the legal clock case by case.
-    let d = sample::generated(600).unwrap();
+    let d = sample::generated(2000).unwrap();
     let cal = calendar();
     let s = stats(&d, &cal);
     assert!(s.problems().is_empty(), "{:?}", s.problems());
@@ -831,5 +831,43 @@ fn column_lists_match_the_seed_counts() {
     assert_eq!(TABLE_TWO_COLUMNS[36], "验收审查-成果材料是否上传系统");
     for (i, g) in TABLE_TWO_GROUPS.iter().enumerate() {
         assert_eq!(TABLE_TWO_COLUMNS[9 + 4 * i], format!("{g}-是否涉及"));
+    }
+}
+
+#[test]
+fn a_page_of_a_table_is_that_slice_of_the_whole_table_numbered_as_in_it() {
+    let d = sample::generated(2000).unwrap();
+    let calendar = calendar();
+    let s = stats(&d, &calendar);
+    for table in [
+        SeedTable::One,
+        SeedTable::Two,
+        SeedTable::Three,
+        SeedTable::Four,
+    ] {
+        let whole = s.table(table, &TableFilter::default());
+        assert_eq!((whole.total, whole.first), (whole.rows.len(), 0));
+        assert!(whole.total > 5, "{table:?}: {} rows", whole.total);
+        for (first, limit) in [
+            (0, 7),
+            (5, 3),
+            (whole.total - 2, 50),
+            (whole.total, 10),
+            (whole.total + 9, 1),
+        ] {
+            let page = s.table_page(table, &TableFilter::default(), first, limit);
+            let end = (first + limit).min(whole.total);
+            let start = first.min(whole.total);
+            assert_eq!(
+                page.rows,
+                whole.rows[start..end],
+                "{table:?} {first}+{limit}"
+            );
+            assert_eq!((page.total, page.first), (whole.total, first));
+            assert_eq!((&page.scope, &page.notes), (&whole.scope, &whole.notes));
+        }
+        // 序号 of a later page continue the whole table's.
+        let page = s.table_page(table, &TableFilter::default(), 5, 1);
+        assert_eq!(page.rows[0][0], Cell::Int(6));
     }
 }

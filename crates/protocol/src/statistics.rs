@@ -87,6 +87,8 @@ impl StatisticsFormat {
 ///   with the quarter before; `to` is ignored.
 /// - `department`: a department's own users always get their own department (asking for
 ///   another is refused with 403); the reform office may name any or none.
+/// - `offset`/`limit`: one page of a table's JSON rows (a city-year's whole table 1 is about
+///   200,000 rows); other reports and formats take no page (refused).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -116,4 +118,17 @@ pub struct StatisticsQuery {
     pub category: Option<String>,
     #[serde(default)]
     pub format: StatisticsFormat,
+    /// 分页 (tables as JSON only): the first row answered, 0-based (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub offset: Option<u32>,
+    /// 分页 (tables as JSON only): at most this many rows, 1 to [`MAX_PAGE_ROWS`] (default:
+    /// every row). The answer's `total` and `first` say where the page lies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 10000)))]
+    pub limit: Option<u32>,
 }
+
+/// The most rows one page of a table answers.
+pub const MAX_PAGE_ROWS: u32 = 10_000;

@@ -324,6 +324,14 @@ pub const ROUTES: &[Route] = &[
             ("project", "项目编号（系统内项目标识）"),
             ("category", "项目分类代码，如 SH-FDC"),
             ("format", "json（默认）、xlsx、csv 或 pdf"),
+            (
+                "offset",
+                "分页：从第几行起（从 0 数；仅 JSON 格式的表一至表四）",
+            ),
+            (
+                "limit",
+                "分页：每页至多多少行（1 至 10000；不给则全部行；仅 JSON 格式的表一至表四）",
+            ),
         ],
         body: Body::None,
         answer: Answer::Statistics,

@@ -325,16 +325,32 @@ where
     Ok(out)
 }
 
-/// Runs [`tick`] every `config.scheduler_interval` until the task is aborted.
+/// Runs [`tick`] every `config.scheduler_interval` until the task is aborted; beside it, in the
+/// same task, keeps the statistics projections folded and their snapshot stored
+/// (`crate::statistics`): from the stored snapshot at start, so a restart answers statistics at
+/// once, then the new events of each interval.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(state.config.scheduler_interval);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            interval.tick().await;
-            if let Err(e) = tick(&state).await {
-                tracing::warn!(error = %e, "scheduler pass failed; retried at the next interval");
+        let passes = async {
+            let mut interval = tokio::time::interval(state.config.scheduler_interval);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                if let Err(e) = tick(&state).await {
+                    tracing::warn!(error = %e, "scheduler pass failed; retried at the next interval");
+                }
             }
-        }
+        };
+        let statistics = async {
+            let mut interval = tokio::time::interval(state.config.scheduler_interval);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                if let Err(e) = state.statistics.snapshot(&state.store).await {
+                    tracing::warn!(error = %e, "statistics projections not brought up to date; retried at the next interval");
+                }
+            }
+        };
+        tokio::join!(passes, statistics);
     })
 }

@@ -4,6 +4,11 @@
 //! empty cache now and then) give exactly the outcomes, trails and heads of the same sequence
 //! pushed through a store without a cache (every command replays the whole trail).
 //!
+//! The same runs check the stored statistics projection (`statistics::StatisticsCache`, 投影
+//! 快照): each instance folds after every push and stores its snapshot, a restart reads the
+//! stored snapshot and folds on from it, and the result always equals a full replay of the
+//! trails.
+//!
 //! SQLite always; PostgreSQL as well when PERMITDESK_TEST_DATABASE is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,6 +20,7 @@ use permitdesk_domain::reference::ReferenceSet;
 use permitdesk_protocol::{CommandEnvelope, DomainCommand};
 use permitdesk_server::auth::PasswordCost;
 use permitdesk_server::clock::ManualClock;
+use permitdesk_server::statistics::{StatisticsCache, StatisticsData};
 use permitdesk_server::store::{
     PostgresStore, PushEnv, SqliteStore, Store, UploadLimits, UserRecord,
 };
@@ -315,10 +321,13 @@ async fn check(run: &mut Run, batches: &[Batch]) {
         users.push(run.plain.user(&UserId::new(id)).await.unwrap().unwrap());
     }
     let mut counters: HashMap<usize, u64> = HashMap::new();
+    // Every fold with a new event stores a snapshot (store_after 1).
+    let mut stats = [StatisticsCache::new(1), StatisticsCache::new(1)];
     for (b, batch) in batches.iter().enumerate() {
         clock.advance(Duration::minutes(7));
         if batch.restart {
             run.cached[batch.instance] = (run.reopen)(batch.instance).await;
+            stats[batch.instance] = StatisticsCache::new(1);
         }
         let user = batch.steps[0].user;
         let u = &users[user];
@@ -342,6 +351,20 @@ async fn check(run: &mut Run, batches: &[Batch]) {
             .unwrap();
         let without = run.plain.push(&env, u, &client, &commands).await.unwrap();
         assert_eq!(with, without, "batch {b} {batch:?}");
+        let store = run.cached[batch.instance].as_ref();
+        let folded = stats[batch.instance]
+            .snapshot_and_store(store)
+            .await
+            .unwrap();
+        let replayed = full_replay(store).await;
+        assert_eq!(*folded, replayed, "statistics after batch {b} {batch:?}");
+        assert_eq!(stats[batch.instance].stored_seq(), replayed.seq);
+        let plain = full_replay(run.plain.as_ref()).await;
+        assert_eq!(
+            folded.cases, plain.cases,
+            "statistics cases after batch {b}"
+        );
+        assert_eq!(folded.projects, plain.projects);
         for case in CASES {
             let key = format!("case:{case}");
             let (a, p) = (
@@ -355,6 +378,18 @@ async fn check(run: &mut Run, batches: &[Batch]) {
                 "head of {key} after batch {b}"
             );
         }
+    }
+}
+
+/// The statistics projections replayed from every stored event, without a snapshot.
+async fn full_replay(store: &dyn Store) -> StatisticsData {
+    let mut data = StatisticsData::default();
+    loop {
+        let page = store.events_after(data.seq, 1000).await.unwrap();
+        if page.is_empty() {
+            return data;
+        }
+        data.apply_page(&page).unwrap();
     }
 }
 

@@ -366,3 +366,54 @@ async fn spreadsheets_and_pdfs_are_real_files_and_new_cases_are_counted() {
     }
     assert!(op["responses"]["403"].is_object());
 }
+
+/// 分页: a page of a table's JSON is that slice of the whole table with its total; paging
+/// anything else, or a page of no rows or too many, is refused in Chinese.
+#[tokio::test]
+async fn a_table_answers_one_page_at_a_time_and_bad_pages_are_refused() {
+    let (server, _clock) = world().await;
+    let reform = server.login("reform").await.unwrap();
+    let whole = get_json(&reform, &[("report", "table1")]).await;
+    let rows = whole["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 3, "{whole}");
+    assert_eq!(
+        (whole["total"].as_u64(), whole["first"].as_u64()),
+        (Some(3), Some(0))
+    );
+    for (offset, limit, want) in [
+        ("0", "2", 0..2),
+        ("1", "2", 1..3),
+        ("2", "5", 2..3),
+        ("3", "1", 3..3),
+    ] {
+        let page = get_json(
+            &reform,
+            &[("report", "table1"), ("offset", offset), ("limit", limit)],
+        )
+        .await;
+        assert_eq!(
+            page["rows"].as_array().unwrap(),
+            &rows[want],
+            "{offset}+{limit}"
+        );
+        assert_eq!(page["total"], 3);
+        assert_eq!(page["first"].as_u64().unwrap().to_string(), offset);
+        assert_eq!(page["scope"], whole["scope"]);
+    }
+    for (query, says) in [
+        (vec![("report", "table1"), ("limit", "0")], "每页行数"),
+        (vec![("report", "table1"), ("limit", "10001")], "每页行数"),
+        (vec![("report", "monthly"), ("limit", "10")], "分页"),
+        (
+            vec![("report", "table1"), ("offset", "1"), ("format", "xlsx")],
+            "分页",
+        ),
+    ] {
+        let (status, body) = get(&reform, &query).await;
+        assert_eq!(status, 422, "{query:?}");
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.contains(says), "{query:?}: {body}");
+    }
+    let (status, _) = get(&reform, &[("report", "table1"), ("limit", "-1")]).await;
+    assert!(status == 400 || status == 422, "{status}");
+}

@@ -784,3 +784,55 @@ async fn open_cases_are_every_unfinished_case() {
     assert_eq!(open.len(), 1);
     assert_eq!(w.store().cases_under_clock().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_projection_snapshot_is_replaced_only_by_a_newer_one_and_read_whole() {
+    use permitdesk_server::store::ProjectionSnapshot;
+    let w = World::new().await;
+    let s = w.store();
+    assert!(s.projection_snapshot("statistics").await.unwrap().is_none());
+    let snap = |seq: u64, parts: &[&[u8]]| ProjectionSnapshot {
+        seq,
+        format: "f".into(),
+        parts: parts.iter().map(|p| p.to_vec()).collect(),
+    };
+    let ten = snap(10, &[b"a", b"bb", &[0, 255, 7]]);
+    assert!(s.put_projection_snapshot("statistics", &ten).await.unwrap());
+    assert_eq!(
+        s.projection_snapshot("statistics").await.unwrap(),
+        Some(ten.clone())
+    );
+    // An older or equal snapshot (another process that folded less) writes nothing.
+    assert!(
+        !s.put_projection_snapshot("statistics", &snap(9, &[b"old"]))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.put_projection_snapshot("statistics", &snap(10, &[b"same"]))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        s.projection_snapshot("statistics").await.unwrap(),
+        Some(ten)
+    );
+    // A newer one with fewer parts replaces every part.
+    let twelve = snap(12, &[b"c"]);
+    assert!(
+        s.put_projection_snapshot("statistics", &twelve)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        s.projection_snapshot("statistics").await.unwrap(),
+        Some(twelve.clone())
+    );
+    // Seen alike from a second process on the same database; other names are apart.
+    let other = w.db.second_store().await.unwrap();
+    assert_eq!(
+        other.projection_snapshot("statistics").await.unwrap(),
+        Some(twelve)
+    );
+    assert!(other.projection_snapshot("other").await.unwrap().is_none());
+}

@@ -250,6 +250,10 @@ pub struct TableRows {
     pub scope: String,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    /// 总行数: the rows of the whole table; `rows` is the page from row `first` (0-based) on
+    /// (the whole table unless a page was asked for, [`Statistics::table_page`]).
+    pub total: usize,
+    pub first: usize,
 }
 
 fn opt_time(t: Option<crate::time::LocalTime>) -> Cell {
@@ -259,6 +263,18 @@ fn opt_time(t: Option<crate::time::LocalTime>) -> Cell {
 impl Statistics<'_> {
     /// One of the four tables, rows ordered by project code, then acceptance time, then case id.
     pub fn table(&self, table: SeedTable, filter: &TableFilter) -> TableRows {
+        self.table_page(table, filter, 0, usize::MAX)
+    }
+
+    /// 分页: rows `first..first + limit` of [`Statistics::table`] (numbered 序号 as in the whole
+    /// table), with its total and its notes; only the page's rows are built.
+    pub fn table_page(
+        &self,
+        table: SeedTable,
+        filter: &TableFilter,
+        first: usize,
+        limit: usize,
+    ) -> TableRows {
         let mut chosen: Vec<&CaseFigures<'_>> = self
             .figures
             .iter()
@@ -275,6 +291,8 @@ impl Statistics<'_> {
         let rows = chosen
             .iter()
             .enumerate()
+            .skip(first)
+            .take(limit)
             .map(|(i, f)| {
                 let seq = Cell::Int(i64::try_from(i).unwrap_or(i64::MAX) + 1);
                 match table {
@@ -308,6 +326,8 @@ impl Statistics<'_> {
             scope: self.describe(filter),
             rows,
             notes,
+            total: chosen.len(),
+            first,
         }
     }
 

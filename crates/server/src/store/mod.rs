@@ -573,6 +573,31 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         &self,
         kind: Option<ReferenceKind>,
     ) -> Result<Vec<ReferenceChange>, StoreError>;
+
+    // --- stored projections (投影快照, issue 16): what a restart folds on from
+    /// The stored snapshot of the projection `name`, if any.
+    async fn projection_snapshot(
+        &self,
+        name: &str,
+    ) -> Result<Option<ProjectionSnapshot>, StoreError>;
+    /// Replaces the stored snapshot of `name` with `snapshot`, atomically, unless the stored
+    /// one is as recent or more (another process got there first); true when it was written.
+    async fn put_projection_snapshot(
+        &self,
+        name: &str,
+        snapshot: &ProjectionSnapshot,
+    ) -> Result<bool, StoreError>;
+}
+
+/// A projection as stored (migration 9): every event up to `seq` folded, in the encoding
+/// `format` names, cut into parts so that no row holds the whole city.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectionSnapshot {
+    /// The last server sequence number folded in.
+    pub seq: u64,
+    /// The encoding and the build that wrote it; a reader that does not know it replays.
+    pub format: String,
+    pub parts: Vec<Vec<u8>>,
 }
 
 /// Which trails [`Store::trails`] reads: a selection over the entity heads' kind and state.

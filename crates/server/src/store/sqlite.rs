@@ -236,6 +236,17 @@ CREATE TABLE sms_deliveries (
 );
 CREATE INDEX sms_deliveries_status ON sms_deliveries(status);
 "#,
+    // 9: 投影快照 (issue 16): stored projections (the statistics' replayed projects and cases)
+    // that a restart folds on from instead of replaying every trail (`crate::statistics`).
+    r#"
+CREATE TABLE projection_snapshots (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, format TEXT NOT NULL);
+CREATE TABLE projection_parts (
+    name TEXT NOT NULL REFERENCES projection_snapshots(name),
+    part INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (name, part)
+);
+"#,
 ];
 
 /// The SQLite backend.
@@ -2308,6 +2319,71 @@ impl Store for SqliteStore {
                     })
                 })
                 .collect()
+        })
+        .await
+    }
+
+    async fn projection_snapshot(
+        &self,
+        name: &str,
+    ) -> Result<Option<ProjectionSnapshot>, StoreError> {
+        let name = name.to_owned();
+        self.read(move |c| {
+            let tx = c.transaction()?;
+            let head: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT seq, format FROM projection_snapshots WHERE name = ?1",
+                    params![name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((seq, format)) = head else {
+                return Ok(None);
+            };
+            let parts: Vec<Vec<u8>> = tx
+                .prepare("SELECT data FROM projection_parts WHERE name = ?1 ORDER BY part")?
+                .query_map(params![name], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(Some(ProjectionSnapshot {
+                seq: seq as u64,
+                format,
+                parts,
+            }))
+        })
+        .await
+    }
+
+    async fn put_projection_snapshot(
+        &self,
+        name: &str,
+        snapshot: &ProjectionSnapshot,
+    ) -> Result<bool, StoreError> {
+        let (name, snapshot) = (name.to_owned(), snapshot.clone());
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "INSERT INTO projection_snapshots (name, seq, format) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, format = excluded.format \
+                 WHERE projection_snapshots.seq < excluded.seq",
+                params![name, snapshot.seq as i64, snapshot.format],
+            )?;
+            if n == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "DELETE FROM projection_parts WHERE name = ?1",
+                params![name],
+            )?;
+            {
+                let mut insert = tx.prepare(
+                    "INSERT INTO projection_parts (name, part, data) VALUES (?1, ?2, ?3)",
+                )?;
+                for (i, part) in snapshot.parts.iter().enumerate() {
+                    insert.execute(params![name, i as i64, part])?;
+                }
+            }
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }

@@ -2313,7 +2313,16 @@ export type StatisticsRequest = {
 /**
  * Where to save xlsx/csv/pdf (a file or a directory); JSON is answered, not saved.
  */
-path?: string, report: StatisticsReport, from?: string | null, to?: string | null, department?: string | null, project?: string | null, category?: string | null, format: StatisticsFormat, };
+path?: string, report: StatisticsReport, from?: string | null, to?: string | null, department?: string | null, project?: string | null, category?: string | null, format: StatisticsFormat, 
+/**
+ * 分页 (tables as JSON only): the first row answered, 0-based (default 0).
+ */
+offset?: number, 
+/**
+ * 分页 (tables as JSON only): at most this many rows, 1 to [`MAX_PAGE_ROWS`] (default:
+ * every row). The answer's `total` and `first` say where the page lies.
+ */
+limit?: number, };
 
 export type StatusView = { online: boolean, syncing: boolean, offline_mode: boolean, 
 /**
@@ -2435,7 +2444,12 @@ export type TableRows = { table: SeedTable,
 /**
  * 统计范围 as a reader sees it, e.g. "统计期间：2024-10-01 至 2024-10-31　部门：全部　…".
  */
-scope: string, rows: Array<Array<Cell>>, notes: Array<string>, };
+scope: string, rows: Array<Array<Cell>>, notes: Array<string>, 
+/**
+ * 总行数: the rows of the whole table; `rows` is the page from row `first` (0-based) on
+ * (the whole table unless a page was asked for, [`Statistics::table_page`]).
+ */
+total: number, first: number, };
 
 /**
  * A share of the counted time of the period's cases.
