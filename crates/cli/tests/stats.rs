@@ -132,6 +132,20 @@ fn stats_come_from_the_server_in_every_format_and_departments_see_their_own() {
     let out = applicant.stats(&["monthly"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("审批统计仅向审批部门和市工改办开放"));
+    // 分页: a page of a table says where it lies in the whole; a page of no rows is refused.
+    let v = reform.ok(&["table1", "--offset", "2", "--limit", "5"]);
+    assert_eq!(
+        (v["total"].as_u64(), v["first"].as_u64()),
+        (Some(0), Some(2)),
+        "{v}"
+    );
+    let out = reform.stats(&["table1", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("每页行数（limit）应为 1 至 10000"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Without a profile there is nowhere to ask.
     let out = run(&["--json", "stats", "table1"], None);
     assert_eq!(out.status.code(), Some(2));

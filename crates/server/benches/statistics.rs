@@ -214,7 +214,17 @@ fn main() {
             q.extend(october);
             plan.push(measure(format!("{t}, October, reform office, JSON"), q, "reform"));
             plan.push(measure(format!("{t}, whole year, reform office, JSON"), vec![("report", t)], "reform"));
+            plan.push(measure(
+                format!("{t}, whole year, reform office, JSON, first page of 200 rows"),
+                vec![("report", t), ("offset", "0"), ("limit", "200")],
+                "reform",
+            ));
         }
+        plan.push(measure(
+            "table1, whole year, reform office, JSON, a page of 200 rows from row 100,000".into(),
+            vec![("report", "table1"), ("offset", "100000"), ("limit", "200")],
+            "reform",
+        ));
         let mut q = vec![("report", "monthly")];
         q.extend(october);
         plan.push(measure("monthly stage report, October, reform office, JSON".into(), q.clone(), "reform"));
@@ -261,6 +271,14 @@ fn main() {
             format!("{} / {}", ms(encode), ms(put)),
             format!("{parts} parts, {:.1} MB deflated", size as f64 / 1e6),
         );
+        let start = Instant::now();
+        let decoded = permitdesk_server::statistics::StatisticsData::decode(&encoded).unwrap();
+        add(
+            "read the stored snapshot back (inflate and parse every part)",
+            ms(start.elapsed()),
+            format!("{} cases", decoded.cases.len()),
+        );
+        drop(decoded);
         let restarted = AppState::new(store.clone(), config.clone(), clock.clone())
             .await
             .unwrap();

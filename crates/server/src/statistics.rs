@@ -207,35 +207,35 @@ impl StatisticsData {
     pub fn encode(&self) -> Result<ProjectionSnapshot, StoreError> {
         let project_keys = keys_by_index(&self.project_at, self.projects.len());
         let case_keys = keys_by_index(&self.case_at, self.cases.len());
-        let mut parts = Vec::new();
-        let mut write = |part: &PartOut<'_>| -> Result<(), StoreError> {
+        let mut parts: Vec<PartOut<'_>> = Vec::new();
+        for (keys, projects) in project_keys
+            .chunks(PART_ENTITIES)
+            .zip(self.projects.chunks(PART_ENTITIES))
+        {
+            parts.push(PartOut {
+                projects: keys.iter().copied().zip(projects).collect(),
+                cases: Vec::new(),
+            });
+        }
+        for (keys, cases) in case_keys
+            .chunks(PART_ENTITIES)
+            .zip(self.cases.chunks(PART_ENTITIES))
+        {
+            parts.push(PartOut {
+                projects: Vec::new(),
+                cases: keys.iter().copied().zip(cases).collect(),
+            });
+        }
+        let parts = on_all_cores(&parts, |part| {
             let json = serde_json::to_vec(part)?;
             let mut z = flate2::write::DeflateEncoder::new(
                 Vec::with_capacity(json.len() / 4),
                 flate2::Compression::fast(),
             );
             z.write_all(&json).map_err(deflate_failed)?;
-            parts.push(z.finish().map_err(deflate_failed)?);
-            Ok(())
-        };
-        for (keys, projects) in project_keys
-            .chunks(PART_ENTITIES)
-            .zip(self.projects.chunks(PART_ENTITIES))
-        {
-            write(&PartOut {
-                projects: keys.iter().copied().zip(projects).collect(),
-                cases: Vec::new(),
-            })?;
-        }
-        for (keys, cases) in case_keys
-            .chunks(PART_ENTITIES)
-            .zip(self.cases.chunks(PART_ENTITIES))
-        {
-            write(&PartOut {
-                projects: Vec::new(),
-                cases: keys.iter().copied().zip(cases).collect(),
-            })?;
-        }
+            z.finish().map_err(deflate_failed)
+        })
+        .unwrap_or_else(|| Err(StoreError::Task("a snapshot thread failed".to_owned())))?;
         Ok(ProjectionSnapshot {
             seq: self.seq,
             format: snapshot_format(),
@@ -248,18 +248,20 @@ impl StatisticsData {
         if snapshot.format != snapshot_format() {
             return Err(SnapshotError::OtherFormat(snapshot.format.clone()));
         }
+        let unreadable = |e: &dyn std::fmt::Display| SnapshotError::Unreadable(e.to_string());
+        let parts = on_all_cores(&snapshot.parts, |part| {
+            let mut json = Vec::new();
+            flate2::read::DeflateDecoder::new(part.as_slice())
+                .read_to_end(&mut json)
+                .map_err(|e| unreadable(&e))?;
+            serde_json::from_slice::<PartIn>(&json).map_err(|e| unreadable(&e))
+        })
+        .unwrap_or_else(|| Err(unreadable(&"a snapshot thread failed")))?;
         let mut data = StatisticsData {
             seq: snapshot.seq,
             ..StatisticsData::default()
         };
-        let mut json = Vec::new();
-        for part in &snapshot.parts {
-            json.clear();
-            flate2::read::DeflateDecoder::new(part.as_slice())
-                .read_to_end(&mut json)
-                .map_err(|e| SnapshotError::Unreadable(e.to_string()))?;
-            let part: PartIn = serde_json::from_slice(&json)
-                .map_err(|e| SnapshotError::Unreadable(e.to_string()))?;
+        for part in parts {
             for (key, project) in part.projects {
                 if data
                     .project_at
@@ -279,6 +281,31 @@ impl StatisticsData {
         }
         Ok(data)
     }
+}
+
+/// `f` over every item, on as many threads as the machine has cores, the results in the
+/// items' order and the first error (in that order) returned; None if a thread panicked.
+fn on_all_cores<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Option<Result<Vec<R>, E>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Result<Vec<R>, E>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join().ok()? {
+                Ok(rs) => out.extend(rs),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(out))
+    })
 }
 
 /// The replayed store, shared by all statistics requests of one server process.
