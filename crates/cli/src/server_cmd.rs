@@ -44,13 +44,17 @@ pub struct Location {
 
 #[derive(Debug, Subcommand)]
 pub enum ServerCommand {
-    /// Create the database and a self-signed certificate; print the key fingerprint.
+    /// Create the database and a self-signed certificate; print the key fingerprint. With
+    /// --join: a data directory for another process of an existing server instead.
     Init {
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
         /// Extra host names or addresses for the certificate.
-        #[arg(long = "name", value_name = "HOST")]
+        #[arg(long = "name", value_name = "HOST", conflicts_with = "join")]
         names: Vec<String>,
+        /// 加入已有服务器（横向扩展）：从第一台服务器的数据目录 FIRST（或其 tls/ 与 seal/ 的副本）复制证书、私钥和电子印章密钥，使本进程与其使用同一证书指纹；不建 SQLite 数据库，运行时须用同一 PostgreSQL（server run --database）.
+        #[arg(long, value_name = "FIRST")]
+        join: Option<PathBuf>,
     },
     /// Re-issue the certificate with the same key (the fingerprint clients pinned stays).
     RenewCert {
@@ -89,6 +93,9 @@ pub enum ServerCommand {
         /// 数据共享定时导出目录：每天（北京时间）导出一次国家数据共享表（SPGL_*）的增量到此目录，多个服务器进程共用一个数据库时只导出一次；不指定则不定时导出（未配置）.
         #[arg(long, value_name = "DIR")]
         exchange_dir: Option<PathBuf>,
+        /// 共用监听地址（横向扩展，仅 Linux）：以 SO_REUSEPORT 监听，同一主机上同样加此参数、监听同一地址的多个服务器进程（同一 PostgreSQL）共用该地址，由内核分配连接；不加时地址已被占用即报错.
+        #[arg(long)]
+        reuse_port: bool,
         /// 短信网关配置（TOML：endpoint、access_key_id、access_key_secret_env、sign_name、template_code）：待办提醒和时限提醒经阿里云短信服务发给审批人员；不指定则写入数据目录下的 sms-outbox.jsonl，由值班人员手工发送.
         #[arg(long, value_name = "FILE")]
         sms_config: Option<PathBuf>,
@@ -294,7 +301,30 @@ struct Created<'a> {
 
 pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
     match cmd {
-        ServerTop::Server(ServerCommand::Init { data, names }) => {
+        ServerTop::Server(ServerCommand::Init {
+            data,
+            names: _,
+            join: Some(first),
+        }) => {
+            let report = permitdesk_server::scale_out::join(&DataDir(first), &DataDir(data))
+                .map_err(fail)?;
+            out.print(&report, || {
+                format!(
+                    "数据目录：{}（加入 {} 的服务器）\n证书：{}（与第一台服务器相同）\n证书公钥指纹（SHA-256）：{}\n电子印章证书指纹：{}\n运行：permitdesk server run --data {} --database postgres://...（与第一台服务器同一数据库）；同一主机共用监听地址时两者都加 --reuse-port",
+                    report.data_dir.display(),
+                    report.joined.display(),
+                    report.certificate.display(),
+                    report.fingerprint,
+                    report.seal_fingerprint,
+                    report.data_dir.display(),
+                )
+            })
+        }
+        ServerTop::Server(ServerCommand::Init {
+            data,
+            names,
+            join: None,
+        }) => {
             let report = admin::init(&DataDir(data), &names).map_err(fail)?;
             out.print(&report, || {
                 format!(
@@ -340,11 +370,15 @@ pub fn run(cmd: ServerTop, out: &Output) -> Result<(), CliError> {
             upload_expiry_hours,
             public_url,
             exchange_dir,
+            reuse_port,
             sms_config,
         }) => {
             admin::init_logging();
             let rt = runtime()?;
-            let mut config = ServerConfig::default();
+            let mut config = ServerConfig {
+                reuse_port,
+                ..ServerConfig::default()
+            };
             if let Some(mib) = upload_quota_mib {
                 config.upload.per_user_quota = mib.saturating_mul(1024 * 1024);
             }

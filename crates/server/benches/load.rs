@@ -11,7 +11,9 @@
 //! - push cost independent of history (issue 16), each as a ratio in one run beside its goal:
 //!   5,000 attach-material commands sharing one file against 5,000 with their own files,
 //!   push into cases holding 100 events against fresh cases, and seeding 10,000 cases of one
-//!   project (`PERMITDESK_BENCH_ONLY=history` runs these alone).
+//!   project (`PERMITDESK_BENCH_ONLY=history` runs these alone);
+//! - scale out (issue 16, PostgreSQL only): the same push+pull workload over HTTPS through one
+//!   address served by one server process, then by two (`PERMITDESK_BENCH_ONLY=scale_out`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Utc;
@@ -790,7 +792,264 @@ async fn pg_push(report: &mut Report, url: String) {
     );
 }
 
+/// CPU seconds (user + system) process `pid` has used so far (/proc, ticks of 1/100 s).
+fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
+/// CPU seconds of every PostgreSQL process of this machine so far.
+fn postgres_cpu_seconds() -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|n| {
+            std::fs::read_to_string(format!("/proc/{n}/comm")).is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(|n| cpu_seconds(&n))
+        .sum()
+}
+
+/// The figures of one scale-out run.
+struct ScaleRun {
+    /// Rounds (one push of `SCALE_BATCH` commands and one pull) per second.
+    rounds: f64,
+    /// Pull-only requests per second.
+    pulls: f64,
+    /// CPU cores busy during the push+pull window: the servers, PostgreSQL, the load program.
+    cpu: (f64, f64, f64),
+    /// Requests each server process logged.
+    balance: Vec<usize>,
+}
+
+const SCALE_CLIENTS: usize = 32;
+const SCALE_BATCH: usize = 10;
+
+/// Issue 16, scale out: the same push+pull workload over HTTPS through one address served by
+/// one `server run` process, then by two (`--reuse-port`, the second from a data directory made
+/// by `server init --join`), each time on a fresh PostgreSQL database. The server processes
+/// are this program started again (`testing::processes`), each with its own runtime and pool.
+async fn scale_out(report: &mut Report, url: String) {
+    use permitdesk_server::admin::{self, DataDir};
+    use permitdesk_server::testing::processes::{ChildSpec, ServerProcess};
+    use permitdesk_server::testing::{DEMO_PASSWORD, TestDatabase};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    let root = bench_dir("scale-out");
+    let first = DataDir(root.join("first"));
+    let init = admin::init(&first, &[]).unwrap();
+    let second = DataDir(root.join("second"));
+    permitdesk_server::scale_out::join(&first, &second).unwrap();
+    let (warmup, window) = (
+        Duration::from_secs_f64(3.0 * scale().min(1.0)),
+        Duration::from_secs_f64((20.0 * scale()).max(2.0)),
+    );
+    let mut runs = Vec::new();
+    for processes in [1usize, 2] {
+        let db = TestDatabase::create(&Backend::Postgres(url.clone()))
+            .await
+            .unwrap();
+        permitdesk_server::demo::seed(
+            db.store.as_ref(),
+            permitdesk_server::auth::PasswordCost::TEST,
+            Utc::now(),
+            |_| Ok(DEMO_PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let servers: Vec<ServerProcess> = [&first, &second][..processes]
+            .iter()
+            .map(|dir| {
+                ServerProcess::spawn(
+                    &[],
+                    &ChildSpec {
+                        data: dir.0.clone(),
+                        listen: addr,
+                        database: db.url.clone(),
+                        log: "info".to_owned(),
+                        reuse_port: true,
+                    },
+                )
+                .unwrap()
+            })
+            .collect();
+        let base = servers[0].url.clone();
+        for s in &servers {
+            assert_eq!(s.fingerprint, init.fingerprint);
+        }
+        // Each virtual client: its own connection pool (so the kernel places its connection
+        // on one of the processes), logged in once.
+        let mut clients = Vec::new();
+        for _ in 0..SCALE_CLIENTS {
+            let mut c = ApiClient::new(&base, &init.fingerprint).unwrap();
+            c.login("applicant", DEMO_PASSWORD).await.unwrap();
+            clients.push(c);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let counting = Arc::new(AtomicBool::new(false));
+        let (rounds, pulls) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let pull_only = Arc::new(AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for (vu, c) in clients.into_iter().enumerate() {
+            let (stop, counting, rounds, pulls, pull_only) = (
+                stop.clone(),
+                counting.clone(),
+                rounds.clone(),
+                pulls.clone(),
+                pull_only.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let client_id = format!("scale-{processes}-{vu}");
+                let (mut m, mut cursor) = (0u64, 0u64);
+                while !stop.load(Ordering::Relaxed) {
+                    if pull_only.load(Ordering::Relaxed) {
+                        // A client catching up: the last 200 events of what it may see.
+                        c.pull(cursor.saturating_sub(400), Some(200), Some(&client_id))
+                            .await
+                            .unwrap();
+                        if counting.load(Ordering::Relaxed) {
+                            pulls.fetch_add(1, Ordering::Relaxed);
+                        }
+                        continue;
+                    }
+                    let commands = (0..SCALE_BATCH)
+                        .map(|_| {
+                            m += 1;
+                            let id = format!("P-S{processes}-{vu:02}-{m:06}");
+                            let details =
+                                project_details(&id, permitdesk_server::demo::BUILDER_ORG8)
+                                    .unwrap();
+                            envelope(
+                                m,
+                                project_cmd(
+                                    &id,
+                                    ProjectCommand::RegisterOnline {
+                                        id: ProjectId::new(&id),
+                                        details,
+                                    },
+                                ),
+                                Utc::now(),
+                            )
+                        })
+                        .collect();
+                    let r = c
+                        .push(&permitdesk_protocol::PushRequest {
+                            client_id: client_id.clone(),
+                            commands,
+                            reference: Default::default(),
+                        })
+                        .await
+                        .unwrap();
+                    for x in &r.results {
+                        assert!(matches!(x.outcome, CommandOutcome::Applied { .. }), "{x:?}");
+                    }
+                    let page = c.pull(cursor, Some(1000), Some(&client_id)).await.unwrap();
+                    cursor = page.cursor;
+                    if counting.load(Ordering::Relaxed) {
+                        rounds.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }));
+        }
+        let cpu_now = |servers: &[ServerProcess]| {
+            (
+                servers
+                    .iter()
+                    .map(|s| cpu_seconds(&s.id().to_string()))
+                    .sum::<f64>(),
+                postgres_cpu_seconds(),
+                cpu_seconds("self"),
+            )
+        };
+        tokio::time::sleep(warmup).await;
+        let before = cpu_now(&servers);
+        counting.store(true, Ordering::Relaxed);
+        let t = Instant::now();
+        tokio::time::sleep(window).await;
+        counting.store(false, Ordering::Relaxed);
+        let took = t.elapsed().as_secs_f64();
+        let after = cpu_now(&servers);
+        let done = rounds.load(Ordering::Relaxed) as f64 / took;
+        // The pull-only part: the same clients, reading only.
+        pull_only.store(true, Ordering::Relaxed);
+        tokio::time::sleep(warmup.min(Duration::from_secs(1))).await;
+        counting.store(true, Ordering::Relaxed);
+        let t = Instant::now();
+        tokio::time::sleep(window / 2).await;
+        counting.store(false, Ordering::Relaxed);
+        let pull_rate = pulls.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64();
+        stop.store(true, Ordering::Relaxed);
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let balance = servers.iter().map(|s| s.requests_logged()).collect();
+        drop(servers);
+        drop(db);
+        runs.push(ScaleRun {
+            rounds: done,
+            pulls: pull_rate,
+            cpu: (
+                (after.0 - before.0) / took,
+                (after.1 - before.1) / took,
+                (after.2 - before.2) / took,
+            ),
+            balance,
+        });
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    for (run, label) in runs.iter().zip(["one process", "two processes"]) {
+        report.add(
+            &format!("scale out, push+pull over HTTPS through one address, {label} (PostgreSQL)"),
+            format!(
+                "{:.0} commands/s",
+                run.rounds * SCALE_BATCH as f64
+            ),
+            &format!(
+                "{SCALE_CLIENTS} clients, each a push of {SCALE_BATCH} new projects then a pull: {:.0} requests/s; CPU cores busy of {cores}: servers {:.2}, PostgreSQL {:.2}, load program {:.2}; requests per process {:?}",
+                run.rounds * 2.0,
+                run.cpu.0,
+                run.cpu.1,
+                run.cpu.2,
+                run.balance
+            ),
+        );
+        report.add(
+            &format!("scale out, pull only over HTTPS through one address, {label} (PostgreSQL)"),
+            format!("{:.0} requests/s", run.pulls),
+            &format!("{SCALE_CLIENTS} clients, pages of 200 events"),
+        );
+    }
+    let (one, two) = (&runs[0], &runs[1]);
+    report.add(
+        "scale out, two processes vs one",
+        format!("{:.2}x push+pull", two.rounds / one.rounds),
+        &format!(
+            "{:.2}x pull only; goal (issue 16) >= 1.6x",
+            two.pulls / one.pulls
+        ),
+    );
+}
+
 fn main() {
+    // A server process of the scale-out section (this program started again).
+    if permitdesk_server::testing::processes::serve_if_child().unwrap() {
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -814,6 +1073,11 @@ fn main() {
             && let Backend::Postgres(url) = Backend::from_env()
         {
             pg_push(&mut report, url).await;
+        }
+        if (only.is_empty() || only == "scale_out")
+            && let Backend::Postgres(url) = Backend::from_env()
+        {
+            scale_out(&mut report, url).await;
         }
         if only.is_empty() || only == "polling" {
             polling(&mut report, Backend::Sqlite, "SQLite").await;

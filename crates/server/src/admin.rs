@@ -241,9 +241,7 @@ pub async fn run(
     // A data directory made before issue 14 gets its seal key here.
     let (seal, _) = crate::certificates::SealKey::ensure(&dir.0)?;
     config.seal = Some(Arc::new(seal));
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(StartError::from)?;
+    let listener = crate::scale_out::bind(listen, config.reuse_port).map_err(StartError::from)?;
     let addr = listener.local_addr().map_err(StartError::from)?;
     if config.public_url.is_none() {
         config.public_url = Some(format!("https://{addr}"));

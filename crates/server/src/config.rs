@@ -64,6 +64,10 @@ pub struct ServerConfig {
     /// (`server run` always sets one: `--sms-config FILE`, else the outbox file of the data
     /// directory); None: off, no new-work notices and no deliveries are recorded.
     pub sms: Option<crate::sms::SmsSetting>,
+    /// Scale out (`crate::scale_out`): bind the listening address with `SO_REUSEPORT` so that
+    /// other server processes doing the same share it, the kernel spreading connections over
+    /// them (`server run --reuse-port`, Linux only). Off: a port in use is an error.
+    pub reuse_port: bool,
 }
 
 impl ServerConfig {
@@ -107,6 +111,7 @@ impl Default for ServerConfig {
             seal: None,
             exchange_dir: None,
             sms: None,
+            reuse_port: false,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod reference;
 pub mod routes;
+pub mod scale_out;
 pub mod scheduler;
 pub mod scheduler_commission;
 pub mod scheduler_evaluation;

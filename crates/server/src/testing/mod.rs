@@ -476,3 +476,4 @@ impl ApiClient {
 }
 
 pub mod fixtures;
+pub mod processes;
