@@ -155,13 +155,22 @@ pub const PART_ENTITIES: usize = 4_000;
 /// Events folded since the last stored snapshot before the next one is stored.
 pub const DEFAULT_STORE_AFTER: u64 = 20_000;
 
-/// The encoding of a stored snapshot and the build that wrote it: a snapshot is read only by
-/// the build that wrote it (the shape of a replayed case may change between versions).
-fn snapshot_format() -> String {
-    format!(
-        "json-deflate-parts/1 permitdesk-server/{}",
-        env!("CARGO_PKG_VERSION")
-    )
+/// The encoding of a stored snapshot, the build that wrote it and the shape of its entities (a
+/// digest of the JSON schema of the replayed project and case): a snapshot is read only by a
+/// build that writes the same, so a changed field never reads as a default value.
+fn snapshot_format() -> &'static str {
+    static FORMAT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FORMAT.get_or_init(|| {
+        use sha2::Digest;
+        let shape = (schemars::schema_for!(Project), schemars::schema_for!(Case));
+        let digest = serde_json::to_vec(&shape)
+            .map(|json| hex::encode(&sha2::Sha256::digest(json)[..8]))
+            .unwrap_or_default();
+        format!(
+            "json-deflate-parts/1 permitdesk-server/{} shape/{digest}",
+            env!("CARGO_PKG_VERSION")
+        )
+    })
 }
 
 /// One stored part, as written (borrowed) and as read.
@@ -238,7 +247,7 @@ impl StatisticsData {
         .unwrap_or_else(|| Err(StoreError::Task("a snapshot thread failed".to_owned())))?;
         Ok(ProjectionSnapshot {
             seq: self.seq,
-            format: snapshot_format(),
+            format: snapshot_format().to_owned(),
             parts,
         })
     }
@@ -761,6 +770,13 @@ mod tests {
         let stored = d.encode().unwrap();
         assert!(stored.parts.len() >= 3, "{} parts", stored.parts.len());
         assert_eq!(stored.seq, 4242);
+        // Tagged with the shape of the entities: 16 hex digits of the schemas' digest.
+        let shape = stored.format.rsplit_once("shape/").unwrap().1;
+        assert!(
+            shape.len() == 16 && shape.chars().all(|c| c.is_ascii_hexdigit()),
+            "{}",
+            stored.format
+        );
         assert_eq!(StatisticsData::decode(&stored).unwrap(), d);
         // An empty store is one snapshot of no parts.
         let empty = StatisticsData::default().encode().unwrap();
