@@ -21,6 +21,17 @@ pub enum StatisticsReport {
 }
 
 impl StatisticsReport {
+    /// One of the four tables of seed 11 (the others are reports).
+    pub fn is_table(self) -> bool {
+        matches!(
+            self,
+            StatisticsReport::Table1
+                | StatisticsReport::Table2
+                | StatisticsReport::Table3
+                | StatisticsReport::Table4
+        )
+    }
+
     pub const ALL: [StatisticsReport; 6] = [
         StatisticsReport::Table1,
         StatisticsReport::Table2,

@@ -32,7 +32,7 @@ use crate::store::{ProjectionSnapshot, Store, StoredEvent};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
+use chrono::{Datelike, Timelike};
 use permitdesk_documents::from_statistics::{monthly_report_list, table_view};
 use permitdesk_documents::quarterly::{
     quarterly_list, quarterly_view, render_list_pdf, render_quarterly_pdf,
@@ -327,6 +327,70 @@ pub struct StatisticsCache {
     stored_seq: Arc<AtomicU64>,
     /// A snapshot is being stored in the background.
     storing: Arc<AtomicBool>,
+    /// The figures of the last table asked (`Figures`), reused by every table and page asked
+    /// over the same data in the same minute.
+    figures: std::sync::Mutex<Option<Arc<Figures>>>,
+}
+
+/// 统计时点的办件数据: every case's figures as of one minute (`Statistics::compute`, about half
+/// a second for a city-year), with what they borrow from.
+#[ouroboros::self_referencing]
+pub struct Figures {
+    data: Arc<StatisticsData>,
+    catalogue: Arc<Catalogue>,
+    calendar: Arc<WorkingCalendar>,
+    as_of: LocalTime,
+    #[borrows(data, catalogue, calendar)]
+    #[covariant]
+    stats: Result<Statistics<'this>, StatisticsError>,
+}
+
+impl std::fmt::Debug for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Figures(as of {})", self.borrow_as_of())
+    }
+}
+
+impl Figures {
+    /// The figures of `data` as of `as_of` (a whole minute).
+    pub fn of(
+        data: Arc<StatisticsData>,
+        catalogue: Arc<Catalogue>,
+        calendar: Arc<WorkingCalendar>,
+        as_of: LocalTime,
+    ) -> Figures {
+        FiguresBuilder {
+            data,
+            catalogue,
+            calendar,
+            as_of,
+            stats_builder: |data, catalogue, calendar| {
+                let clock = LegalClock::new(calendar, OfficeHours::default());
+                Statistics::compute(catalogue, &data.projects, &data.cases, &clock, as_of)
+            },
+        }
+        .build()
+    }
+
+    fn over(
+        &self,
+        data: &Arc<StatisticsData>,
+        catalogue: &Arc<Catalogue>,
+        calendar: &Arc<WorkingCalendar>,
+        as_of: LocalTime,
+    ) -> bool {
+        Arc::ptr_eq(self.borrow_data(), data)
+            && Arc::ptr_eq(self.borrow_catalogue(), catalogue)
+            && Arc::ptr_eq(self.borrow_calendar(), calendar)
+            && *self.borrow_as_of() == as_of
+    }
+
+    /// The computed figures, or why the cases could not be read.
+    pub fn statistics(&self) -> Result<&Statistics<'_>, ApiFailure> {
+        self.borrow_stats()
+            .as_ref()
+            .map_err(|e| ApiFailure::invalid(e.to_string()))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -350,7 +414,47 @@ impl StatisticsCache {
             store_after,
             stored_seq: Default::default(),
             storing: Default::default(),
+            figures: Default::default(),
         }
+    }
+
+    /// The figures of `data` as of `as_of`: those of the last table asked if they are over the
+    /// same data, reference data and minute, else computed now (on the caller's thread, which
+    /// should be a blocking one) and kept for the next.
+    pub fn figures(
+        &self,
+        data: &Arc<StatisticsData>,
+        catalogue: &Arc<Catalogue>,
+        calendar: &Arc<WorkingCalendar>,
+        as_of: LocalTime,
+    ) -> Arc<Figures> {
+        let mut slot = self
+            .figures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(f) = slot
+            .as_ref()
+            .filter(|f| f.over(data, catalogue, calendar, as_of))
+        {
+            return f.clone();
+        }
+        // The old figures go first, so that they no longer hold the old data.
+        *slot = None;
+        let f = Arc::new(Figures::of(
+            data.clone(),
+            catalogue.clone(),
+            calendar.clone(),
+            as_of,
+        ));
+        *slot = Some(f.clone());
+        f
+    }
+
+    fn forget_figures(&self) {
+        *self
+            .figures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// The projections as of now: reads the stored snapshot the first time, folds whatever
@@ -423,6 +527,8 @@ impl StatisticsCache {
                 break;
             }
             let full = page.len() >= PAGE as usize;
+            // The kept figures borrow the old data: let it go rather than clone it below.
+            self.forget_figures();
             // Readers may still hold the old snapshot: then this clones it once.
             let mut data = std::mem::take(Arc::make_mut(&mut loaded.data));
             data = tokio::task::spawn_blocking(move || {
@@ -553,6 +659,7 @@ pub fn compute(
     catalogue: &Catalogue,
     calendar: &WorkingCalendar,
     r: &Request,
+    figures: Option<&Figures>,
 ) -> Result<Answer, ApiFailure> {
     let q = &r.query;
     let period = match (q.from, q.to) {
@@ -595,8 +702,16 @@ pub fn compute(
         )));
     }
     if let Some(table) = table {
-        let s = Statistics::compute(catalogue, &data.projects, &data.cases, &clock, r.as_of)
-            .map_err(invalid)?;
+        let computed;
+        let s = match figures {
+            Some(f) => f.statistics()?,
+            None => {
+                computed =
+                    Statistics::compute(catalogue, &data.projects, &data.cases, &clock, r.as_of)
+                        .map_err(invalid)?;
+                &computed
+            }
+        };
         let first = q.offset.unwrap_or(0) as usize;
         let limit = q.limit.map_or(usize::MAX, |l| l as usize);
         let rows = s.table_page(table, &filter, first, limit);
@@ -711,18 +826,33 @@ pub async fn statistics(
                 .map_or_else(|| d.to_string(), |d| d.name.clone())
         },
     );
+    // 统计时点: the whole minute (the legal clock counts minutes), so that every table and page
+    // asked in one minute is computed from the same figures, once.
+    let now = to_local(s.clock.now());
+    let as_of = now
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
     let request = Request {
         query,
         department,
-        as_of: to_local(s.clock.now()),
+        as_of,
         compiled_by,
     };
     let data = s.statistics.snapshot(&s.store).await?;
     let (catalogue, calendar) = (reference.catalogue.clone(), reference.calendar.clone());
-    let answer =
-        tokio::task::spawn_blocking(move || compute(&data, &catalogue, &calendar, &request))
-            .await
-            .map_err(StoreError::from)??;
+    let table = request.query.report.is_table();
+    let state = s.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let figures = table.then(|| {
+            state
+                .statistics
+                .figures(&data, &catalogue, &calendar, as_of)
+        });
+        compute(&data, &catalogue, &calendar, &request, figures.as_deref())
+    })
+    .await
+    .map_err(StoreError::from)??;
     Ok((
         [
             (
@@ -785,6 +915,54 @@ mod tests {
             StatisticsData::decode(&empty).unwrap(),
             StatisticsData::default()
         );
+    }
+
+    /// The figures of a table are computed once per data, reference data and minute, and are
+    /// the figures a fresh computation gives.
+    #[test]
+    fn figures_are_kept_for_the_same_data_and_minute_only() {
+        let sample = sample::generated(300).unwrap();
+        let data = Arc::new(StatisticsData {
+            seq: 1,
+            projects: sample.projects.clone(),
+            cases: sample.cases.clone(),
+            ..StatisticsData::default()
+        });
+        let catalogue = Arc::new(sample.catalogue.clone());
+        let calendar = Arc::new(WorkingCalendar::shipped());
+        let at = sample.as_of;
+        let cache = StatisticsCache::new(0);
+        let a = cache.figures(&data, &catalogue, &calendar, at);
+        let b = cache.figures(&data, &catalogue, &calendar, at);
+        assert!(Arc::ptr_eq(&a, &b));
+        let clock = LegalClock::new(&calendar, OfficeHours::default());
+        let fresh =
+            Statistics::compute(&catalogue, &data.projects, &data.cases, &clock, at).unwrap();
+        let filter = TableFilter::default();
+        assert_eq!(
+            a.statistics().unwrap().table(SeedTable::One, &filter),
+            fresh.table(SeedTable::One, &filter)
+        );
+        let later = cache.figures(
+            &data,
+            &catalogue,
+            &calendar,
+            at + chrono::Duration::minutes(1),
+        );
+        assert!(!Arc::ptr_eq(&a, &later));
+        let other_data = Arc::new((*data).clone());
+        assert!(!Arc::ptr_eq(
+            &later,
+            &cache.figures(
+                &other_data,
+                &catalogue,
+                &calendar,
+                at + chrono::Duration::minutes(1)
+            )
+        ));
+        let other_catalogue = Arc::new((*catalogue).clone());
+        let c = cache.figures(&other_data, &other_catalogue, &calendar, at);
+        assert!(!Arc::ptr_eq(&a, &c));
     }
 
     #[test]
