@@ -339,7 +339,7 @@ fn synthetic_pages() -> Vec<PullResponse> {
 }
 
 fn bench_ingest(c: &mut Criterion) {
-    if only_reads() {
+    if only_reads() || only_first_sync() {
         return;
     }
     let pages = synthetic_pages();
@@ -373,8 +373,14 @@ fn only_reads() -> bool {
     std::env::args().any(|a| a == "reads_during_sync")
 }
 
+/// `-- first_sync`: only [`first_sync`].
+fn only_first_sync() -> bool {
+    std::env::args().any(|a| a == "first_sync")
+}
+
 fn bench(c: &mut Criterion) {
-    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() || only_reads() {
+    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() || only_reads() || only_first_sync()
+    {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -557,5 +563,83 @@ fn reads_during_sync(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_ingest, bench, reads_during_sync);
+/// Issue 16's comparison with a replication peer (`scripts/bench-replication.sh`): the first
+/// sync of the department through the real client as the desktop app runs it
+/// (`SyncOptions::default()`: pages of 5,000, parts of 500 per local transaction), from the
+/// real server over pinned HTTPS into a fresh encrypted profile, login excluded.
+/// `PERMITDESK_FIRST_SYNC_RUNS` runs (3 by default), each into its own fresh profile; prints
+/// one JSON line on stdout with the median. Not a criterion measurement: `cargo bench -p
+/// permitdesk-client --bench initial_sync -- first_sync`.
+fn first_sync(c: &mut Criterion) {
+    if std::env::var_os("PERMITDESK_BENCH_NO_SERVER").is_some() || !only_first_sync() {
+        return;
+    }
+    let _ = c;
+    let runs: usize = std::env::var("PERMITDESK_FIRST_SYNC_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(TestServer::start(Backend::from_env())).unwrap();
+    let seeding = std::time::Instant::now();
+    seed(&server);
+    eprintln!(
+        "seeded {} cases in {:.1} s",
+        CASES,
+        seeding.elapsed().as_secs_f64()
+    );
+    let opts = SyncOptions::default();
+    let mut times = Vec::new();
+    let mut events = 0;
+    for run in 0..runs {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::open(
+            dir.path(),
+            Arc::new(MemoryCredentials::default()),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        p.login(
+            &server.base_url,
+            &ServerTrust::Pinned(server.fingerprint.clone()),
+            "reviewer-zgj-1",
+            DEMO_PASSWORD,
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        let r = p.sync(opts).unwrap();
+        let took = t.elapsed().as_secs_f64();
+        assert!(r.complete && r.pulled.events > 0, "{r:?}");
+        events = r.pulled.events;
+        eprintln!(
+            "first sync {}: {events} events in {took:.2} s = {:.0} events/s",
+            run + 1,
+            events as f64 / took
+        );
+        times.push(took);
+        drop(p);
+        drop(dir);
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    let round = |t: f64| (t * 100.0).round() / 100.0;
+    println!(
+        "{}",
+        serde_json::json!({
+            "events": events,
+            "runs_s": times.iter().map(|t| round(*t)).collect::<Vec<_>>(),
+            "median_s": round(median),
+            "first_sync_events_per_s": (events as f64 / median).round(),
+            "pull_limit": opts.pull_limit,
+        })
+    );
+}
+
+criterion_group!(benches, bench_ingest, bench, reads_during_sync, first_sync);
 criterion_main!(benches);
