@@ -973,3 +973,65 @@ fn the_applicant_takes_a_material_off_a_draft_and_the_server_agrees() {
         "and on the server"
     );
 }
+
+#[test]
+fn local_steps_sized_by_time_shrink_when_slow_and_grow_back_twofold_at_most() {
+    use crate::engine::StepSizer;
+    use std::time::Duration as Took;
+    let mut s = StepSizer::new(500, 20, 6);
+    assert_eq!(s.size(), 500, "the first step takes the most");
+    s.record(500, Took::from_millis(60));
+    assert_eq!(s.size(), 50, "ten times too slow: a tenth");
+    s.record(50, Took::from_millis(1));
+    assert_eq!(s.size(), 100, "fast: twice as many, not more");
+    s.record(100, Took::from_secs(1));
+    assert_eq!(s.size(), 20, "never below the least");
+    s.record(0, Took::from_secs(1));
+    assert_eq!(s.size(), 20);
+    let mut fixed = StepSizer::new(500, 20, 0);
+    fixed.record(500, Took::from_secs(10));
+    assert_eq!(fixed.size(), 500, "0: fixed sizes");
+}
+
+#[test]
+fn a_page_cut_in_parts_of_changing_sizes_keeps_every_part_resumable() {
+    use crate::engine::PageParts;
+    let server = FakeServer::new(t0(), users());
+    for i in 0..2 {
+        server_case_in_review(&server, &format!("C-{i}"));
+    }
+    let _logged_in = client(&server, "rev1", Duration::zero());
+    let mut page = pull_page(&server, "tok-rev1", 0, None);
+    page.last_mutation_id = 9;
+    let seqs: Vec<u64> = page.events.iter().map(|e| e.server_seq).collect();
+    let mut parts = PageParts::new(page.clone());
+    let sizes = [1, 4, 100];
+    let cut: Vec<_> = sizes.iter().filter_map(|n| parts.next_part(*n)).collect();
+    assert!(parts.next_part(1).is_none(), "nothing after the page's end");
+    assert_eq!(
+        cut.iter().map(|p| p.events.len()).collect::<Vec<_>>(),
+        [1, 4, 3]
+    );
+    assert_eq!(
+        cut.iter().map(|p| p.cursor).collect::<Vec<_>>(),
+        [seqs[0], seqs[4], page.cursor]
+    );
+    assert_eq!(cut[2].last_mutation_id, 9);
+    assert!(
+        cut[..2]
+            .iter()
+            .all(|p| p.has_more && p.last_mutation_id == 0)
+    );
+    // Stored one after the other, the parts end as the whole page does.
+    let mut by_parts = client(&server, "rev1", Duration::zero());
+    for part in &cut {
+        by_parts.profile.store_mut().ingest(part).unwrap();
+    }
+    by_parts.profile.store_mut().flush_projections().unwrap();
+    let whole = synced_client(&server, "rev1");
+    assert_eq!(
+        by_parts.profile.store().cases().unwrap(),
+        whole.profile.store().cases().unwrap()
+    );
+    assert_eq!(by_parts.profile.store().event_count().unwrap(), 8);
+}
