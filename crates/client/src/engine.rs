@@ -35,11 +35,6 @@ pub struct SyncOptions {
     pub store_chunk: usize,
     /// Entities whose projection is written per local step at the end of a pull.
     pub project_chunk: usize,
-    /// How long one local step of a pull should hold a shared store (see
-    /// [`StoreAccess::shared`]), in milliseconds: parts and projection chunks shrink below
-    /// `store_chunk` and `project_chunk` when the machine is slow (or busy) enough for a step
-    /// to take longer, and grow back when it is not. 0: the sizes are fixed.
-    pub step_millis: u64,
 }
 
 impl Default for SyncOptions {
@@ -51,7 +46,6 @@ impl Default for SyncOptions {
             max_rounds: 100_000,
             store_chunk: 500,
             project_chunk: 250,
-            step_millis: 8,
         }
     }
 }
@@ -118,12 +112,6 @@ enum Step {
 /// profile behind a lock through this, so its reads never wait for the network.
 pub trait StoreAccess {
     fn with<R>(&self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R>;
-
-    /// Others (reads, actions) may wait for a local step: steps are then sized by time
-    /// ([`SyncOptions::step_millis`]); a store in sole use takes the fixed, larger ones.
-    fn shared(&self) -> bool {
-        false
-    }
 }
 
 /// Sole use of a store (the command line, tests): every step simply borrows it.
@@ -142,66 +130,6 @@ impl StoreAccess for Exclusive<'_> {
             .try_borrow_mut()
             .map_err(|_| ClientError::Invalid("本地数据库正被另一步骤使用".to_owned()))?;
         f(&mut store)
-    }
-}
-
-/// Smallest part of a page stored in one local step when steps are sized by time.
-const MIN_STORE_STEP: usize = 50;
-/// Fewest projections written in one local step when steps are sized by time.
-const MIN_PROJECT_STEP: usize = 20;
-
-/// The time a local step should take: none when nothing else waits for the store.
-fn step_millis<D: StoreAccess>(db: &D, opts: SyncOptions) -> u64 {
-    if db.shared() { opts.step_millis } else { 0 }
-}
-
-/// The number of items (events, projections) the next local step takes: at most `max`, and
-/// as many as fit in the time a step should take, judged by the step before. A step that ran
-/// long shrinks the next one at once; a fast one lets it grow, twofold at most.
-#[derive(Debug, Clone)]
-pub(crate) struct StepSizer {
-    size: usize,
-    min: usize,
-    max: usize,
-    target: Option<std::time::Duration>,
-}
-
-impl StepSizer {
-    pub(crate) fn new(max: usize, min: usize, step_millis: u64) -> Self {
-        let max = max.max(1);
-        StepSizer {
-            size: max,
-            min: min.clamp(1, max),
-            max,
-            target: (step_millis > 0).then(|| std::time::Duration::from_millis(step_millis)),
-        }
-    }
-
-    pub(crate) fn size(&self) -> usize {
-        self.size
-    }
-
-    /// A step of `n` items took `took`.
-    pub(crate) fn record(&mut self, n: usize, took: std::time::Duration) {
-        let Some(target) = self.target else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        let per_item = took.as_secs_f64() / n as f64;
-        let fit = if per_item > 0.0 {
-            // Saturating float-to-int conversion.
-            (target.as_secs_f64() / per_item) as usize
-        } else {
-            self.max
-        };
-        let fit = fit.clamp(self.min, self.max);
-        self.size = if fit < self.size {
-            fit
-        } else {
-            fit.min(self.size.saturating_mul(2))
-        };
     }
 }
 
@@ -259,19 +187,8 @@ pub fn sync_shared<D: StoreAccess>(
     for step in steps {
         let outcome = step(&cx, &mut report);
         // Whatever happened, the projections of what was pulled are written: a few hundred
-        // entities per step at most, so that a read waits for one chunk, not for the whole sync.
-        let mut sizer = StepSizer::new(opts.project_chunk, MIN_PROJECT_STEP, step_millis(db, opts));
-        loop {
-            let n = sizer.size();
-            let (more, took) = db.with(|s| {
-                let started = std::time::Instant::now();
-                Ok((s.flush_pulled_step(n)?, started.elapsed()))
-            })?;
-            sizer.record(n, took);
-            if !more {
-                break;
-            }
-        }
+        // entities per step, so that a read waits for one chunk, not for the whole sync.
+        while db.with(|s| s.flush_pulled_step(opts.project_chunk))? {}
         db.with(|s| s.flush_projections())?;
         if let Step::Offline(m) = login_expired(db, outcome)? {
             report.offline = Some(m);
@@ -587,9 +504,8 @@ fn pull_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<
                     tx.send(item).is_ok()
                 })
             });
-            let mut sizer = StepSizer::new(opts.store_chunk, MIN_STORE_STEP, step_millis(db, opts));
             for (sent, received, page) in rx {
-                match store_page(db, &mut sizer, sent, received, page, report)? {
+                match store_page(db, opts.store_chunk, sent, received, page, report)? {
                     Some(step) => return Ok(step),
                     None => continue,
                 }
@@ -600,10 +516,9 @@ fn pull_all<D: StoreAccess>(cx: &Ctx<'_, D>, report: &mut SyncReport) -> Result<
         }),
         None => {
             let mut out = None;
-            let mut sizer = StepSizer::new(opts.store_chunk, MIN_STORE_STEP, step_millis(db, opts));
             fetch_pages(t, clock, token, &client_id, start, opts, |item| {
                 let (sent, received, page) = item;
-                match store_page(db, &mut sizer, sent, received, page, report) {
+                match store_page(db, opts.store_chunk, sent, received, page, report) {
                     Ok(None) => true,
                     other => {
                         out = Some(other);
@@ -661,80 +576,51 @@ fn fetch_pages<T: Transport + ?Sized>(
     }
 }
 
-/// A page cut into parts that can each be stored on their own, each part as large as asked
-/// for when it is taken: every part but the last ends at its last event's server sequence (the
-/// cursor a restart resumes from) with `has_more`; the last part is the page's own end (cursor,
-/// removals, mutation id). A page whose events are not in strictly increasing server order is
-/// kept whole.
-pub(crate) struct PageParts {
-    events: std::iter::Peekable<std::vec::IntoIter<permitdesk_protocol::SyncEvent>>,
-    /// The page without its events: the end of the last part.
-    end: permitdesk_protocol::PullResponse,
-    ordered: bool,
-    done: bool,
-}
-
-impl PageParts {
-    pub(crate) fn new(mut page: permitdesk_protocol::PullResponse) -> Self {
-        let ordered = page
-            .events
-            .windows(2)
-            .all(|w| w[0].server_seq < w[1].server_seq);
-        let events = std::mem::take(&mut page.events);
-        PageParts {
-            events: events.into_iter().peekable(),
-            end: page,
-            ordered,
-            done: false,
-        }
-    }
-
-    /// The next part, of at most `max` events (0, or a page out of order: the rest whole).
-    pub(crate) fn next_part(&mut self, max: usize) -> Option<permitdesk_protocol::PullResponse> {
-        if self.done {
-            return None;
-        }
-        let take = if self.ordered && max > 0 {
-            max
-        } else {
-            usize::MAX
-        };
-        let chunk: Vec<_> = self.events.by_ref().take(take).collect();
-        let last = self.events.peek().is_none();
-        if last {
-            self.done = true;
-            return Some(permitdesk_protocol::PullResponse {
-                events: chunk,
-                removals: std::mem::take(&mut self.end.removals),
-                ..self.end.clone()
-            });
-        }
-        let cursor = chunk.last().map_or(self.end.cursor, |e| e.server_seq);
-        Some(permitdesk_protocol::PullResponse {
-            events: chunk,
-            removals: Vec::new(),
-            cursor,
-            has_more: true,
-            last_mutation_id: 0,
-            server_time: self.end.server_time,
-        })
-    }
-}
-
-/// A page cut into parts of at most `max` events (see [`PageParts`]).
-#[cfg(test)]
+/// A page cut into parts of at most `max` events that can each be stored on their own: every
+/// part but the last ends at its last event's server sequence (the cursor a restart resumes
+/// from) with `has_more`; the last part is the page's own end (cursor, removals, mutation id).
+/// A page whose events are not in strictly increasing server order is kept whole.
 pub(crate) fn split_page(
     page: permitdesk_protocol::PullResponse,
     max: usize,
 ) -> Vec<permitdesk_protocol::PullResponse> {
-    let mut parts = PageParts::new(page);
-    std::iter::from_fn(|| parts.next_part(max)).collect()
+    let ordered = page
+        .events
+        .windows(2)
+        .all(|w| w[0].server_seq < w[1].server_seq);
+    if !ordered || page.events.len() <= max || max == 0 {
+        return vec![page];
+    }
+    let permitdesk_protocol::PullResponse {
+        events,
+        removals,
+        cursor,
+        has_more,
+        last_mutation_id,
+        server_time,
+    } = page;
+    let mut parts = Vec::with_capacity(events.len() / max + 1);
+    let mut rest = events.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<_> = rest.by_ref().take(max).collect();
+        let last = rest.peek().is_none();
+        let part_cursor = chunk.last().map_or(cursor, |e| e.server_seq);
+        parts.push(permitdesk_protocol::PullResponse {
+            events: chunk,
+            removals: if last { removals.clone() } else { Vec::new() },
+            cursor: if last { cursor } else { part_cursor },
+            has_more: if last { has_more } else { true },
+            last_mutation_id: if last { last_mutation_id } else { 0 },
+            server_time,
+        });
+    }
+    parts
 }
 
 /// Verify and store one fetched page; `Some` ends the pull.
 fn store_page<D: StoreAccess>(
     db: &D,
-    sizer: &mut StepSizer,
+    store_chunk: usize,
     sent: DateTime<Utc>,
     received: DateTime<Utc>,
     page: std::result::Result<permitdesk_protocol::PullResponse, TransportError>,
@@ -752,13 +638,8 @@ fn store_page<D: StoreAccess>(
     let (has_more, cursor) = (page.has_more, page.cursor);
     // Stored part by part, each in its own local step (a read waits for one part at most);
     // each part is all-or-nothing and moves the cursor only over what it stored.
-    let mut parts = PageParts::new(page);
-    while let Some(part) = parts.next_part(sizer.size()) {
-        let (r, took) = db.with(|store| {
-            let started = std::time::Instant::now();
-            Ok((store.ingest(&part)?, started.elapsed()))
-        })?;
-        sizer.record(part.events.len(), took);
+    for part in split_page(page, store_chunk) {
+        let r = db.with(|store| store.ingest(&part))?;
         report.pulled.events += r.events;
         report.pulled.duplicates += r.duplicates;
         report.pulled.removed += r.removed;

@@ -19,11 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// An open profile, shared.
 pub struct Session {
-    /// Handed over in the order it was asked for (parking_lot's fair mutex): a plain mutex lets
-    /// the thread that releases it take it again at once, so a sync running its local steps back
-    /// to back kept a read waiting for many steps in a row (measured: 0.9-1.9 s behind steps of
-    /// at most 0.15 s); here a read waits for the step under way and nothing after it.
-    profile: parking_lot::FairMutex<Profile>,
+    profile: Mutex<Profile>,
     /// One sync at a time (the background loop, 同步, an action's own push).
     sync_gate: Mutex<()>,
 }
@@ -35,15 +31,11 @@ impl std::fmt::Debug for Session {
 }
 
 /// The store reached through the session's lock, one local step at a time.
-struct Locked<'a>(&'a parking_lot::FairMutex<Profile>);
+struct Locked<'a>(&'a Mutex<Profile>);
 
 impl StoreAccess for Locked<'_> {
     fn with<R>(&self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R> {
-        f(self.0.lock().store_mut())
-    }
-
-    fn shared(&self) -> bool {
-        true
+        f(lock(self.0).store_mut())
     }
 }
 
@@ -56,7 +48,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Session {
     pub fn new(profile: Profile) -> Session {
         Session {
-            profile: parking_lot::FairMutex::new(profile),
+            profile: Mutex::new(profile),
             sync_gate: Mutex::new(()),
         }
     }
@@ -73,7 +65,7 @@ impl Session {
     /// Local work on the profile (a read, an action queued): the lock is held for `f` only,
     /// and `f` must not call the server.
     pub fn with<T>(&self, f: impl FnOnce(&mut Profile) -> T) -> T {
-        f(&mut self.profile.lock())
+        f(&mut lock(&self.profile))
     }
 
     /// The session token and the clock, to work without the profile.
@@ -132,7 +124,7 @@ impl Session {
     /// and go on with a fresh, empty one in the same directory.
     pub fn remove_profile(&self, discard_unsent: bool) -> Result<Removed> {
         let _gate = lock(&self.sync_gate);
-        let mut p = self.profile.lock();
+        let mut p = lock(&self.profile);
         let removed = p.remove(discard_unsent)?;
         *p = Profile::open(Path::new(&removed.dir), p.credentials(), p.clock_handle())?;
         Ok(removed)

@@ -738,15 +738,11 @@ impl Store {
 
     /// Number of events stored (all entities).
     pub fn event_count(&self) -> Result<u64> {
-        if let Some(n) = self.event_count.get() {
-            return Ok(n);
-        }
-        let n = to_u64(
-            self.conn
-                .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
-        );
-        self.event_count.set(Some(n));
-        Ok(n)
+        Ok(to_u64(self.conn.query_row(
+            "SELECT count(*) FROM events",
+            [],
+            |r| r.get(0),
+        )?))
     }
 
     /// Every entity known locally (with events or only local commands).

@@ -34,10 +34,6 @@ pub struct Store {
     /// The reference data in force (bootstrap plus what was synced), built on first use and
     /// kept until a sync stores a new version.
     reference: std::cell::RefCell<Option<permitdesk_domain::reference::ReferenceSet>>,
-    /// How many events are stored, once counted (the status bar asks for it every few seconds;
-    /// counting 100,000 rows takes milliseconds the sync would wait for). Kept up to date by
-    /// the writes of events and forgotten when they are all deleted.
-    event_count: std::cell::Cell<Option<u64>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -145,7 +141,6 @@ impl Store {
             path: path.to_owned(),
             pull_cache: Default::default(),
             reference: Default::default(),
-            event_count: Default::default(),
         };
         schema::migrate(&mut store.conn)?;
         store.ensure_sync_state()?;
@@ -289,7 +284,6 @@ impl Store {
                     previous.name
                 )));
             }
-            self.event_count.set(None);
             tx.execute_batch(
                 "DELETE FROM events; DELETE FROM heads; DELETE FROM cases; DELETE FROM projects; DELETE FROM outbox; DELETE FROM refusals;
                  DELETE FROM command_log; DELETE FROM attachments; DELETE FROM uploads;

@@ -154,12 +154,10 @@ impl Store {
             }
             cache.insert(key.clone(), (entity, confirmed));
         }
-        let mut events_removed = 0u64;
         for removed in &page.removals {
             let key = removed.key();
-            events_removed += tx
-                .prepare_cached("DELETE FROM events WHERE entity = ?1")?
-                .execute(params![key])? as u64;
+            tx.prepare_cached("DELETE FROM events WHERE entity = ?1")?
+                .execute(params![key])?;
             tx.prepare_cached("DELETE FROM heads WHERE entity = ?1")?
                 .execute(params![key])?;
             let (table, id) = super::entities::table(removed);
@@ -215,10 +213,6 @@ impl Store {
         }
         tx.commit()?;
         self.pull_cache = cache;
-        if let Some(n) = self.event_count.get() {
-            self.event_count
-                .set(Some((n + report.events).saturating_sub(events_removed)));
-        }
         Ok(report)
     }
 
