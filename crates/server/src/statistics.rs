@@ -53,6 +53,7 @@ use permitdesk_protocol::statistics::{
     MAX_PAGE_ROWS, StatisticsFormat, StatisticsQuery, StatisticsReport,
 };
 use permitdesk_protocol::{DomainEvent, ErrorCode};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -235,16 +236,19 @@ impl StatisticsData {
                 cases: keys.iter().copied().zip(cases).collect(),
             });
         }
-        let parts = on_all_cores(&parts, |part| {
-            let json = serde_json::to_vec(part)?;
-            let mut z = flate2::write::DeflateEncoder::new(
-                Vec::with_capacity(json.len() / 4),
-                flate2::Compression::fast(),
-            );
-            z.write_all(&json).map_err(deflate_failed)?;
-            z.finish().map_err(deflate_failed)
-        })
-        .unwrap_or_else(|| Err(StoreError::Task("a snapshot thread failed".to_owned())))?;
+        // Parts are encoded on every core (rayon); the order is kept.
+        let parts = parts
+            .par_iter()
+            .map(|part| {
+                let json = serde_json::to_vec(part)?;
+                let mut z = flate2::write::DeflateEncoder::new(
+                    Vec::with_capacity(json.len() / 4),
+                    flate2::Compression::fast(),
+                );
+                z.write_all(&json).map_err(deflate_failed)?;
+                z.finish().map_err(deflate_failed)
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(ProjectionSnapshot {
             seq: self.seq,
             format: snapshot_format().to_owned(),
@@ -258,14 +262,17 @@ impl StatisticsData {
             return Err(SnapshotError::OtherFormat(snapshot.format.clone()));
         }
         let unreadable = |e: &dyn std::fmt::Display| SnapshotError::Unreadable(e.to_string());
-        let parts = on_all_cores(&snapshot.parts, |part| {
-            let mut json = Vec::new();
-            flate2::read::DeflateDecoder::new(part.as_slice())
-                .read_to_end(&mut json)
-                .map_err(|e| unreadable(&e))?;
-            serde_json::from_slice::<PartIn>(&json).map_err(|e| unreadable(&e))
-        })
-        .unwrap_or_else(|| Err(unreadable(&"a snapshot thread failed")))?;
+        let parts = snapshot
+            .parts
+            .par_iter()
+            .map(|part| {
+                let mut json = Vec::new();
+                flate2::read::DeflateDecoder::new(part.as_slice())
+                    .read_to_end(&mut json)
+                    .map_err(|e| unreadable(&e))?;
+                serde_json::from_slice::<PartIn>(&json).map_err(|e| unreadable(&e))
+            })
+            .collect::<Result<Vec<_>, SnapshotError>>()?;
         let mut data = StatisticsData {
             seq: snapshot.seq,
             ..StatisticsData::default()
@@ -290,31 +297,6 @@ impl StatisticsData {
         }
         Ok(data)
     }
-}
-
-/// `f` over every item, on as many threads as the machine has cores, the results in the
-/// items' order and the first error (in that order) returned; None if a thread panicked.
-fn on_all_cores<T: Sync, R: Send, E: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<R, E> + Sync,
-) -> Option<Result<Vec<R>, E>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Result<Vec<R>, E>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            match h.join().ok()? {
-                Ok(rs) => out.extend(rs),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-        Some(Ok(out))
-    })
 }
 
 /// The replayed store, shared by all statistics requests of one server process.
